@@ -1,0 +1,261 @@
+"""The ``facilitator`` command line.
+
+Parses arguments, builds the settings (defaults < file < environment < flags) and hands off
+to the core. The Textual app is found through the ``facilitator.ui`` entry point so that
+this package never imports the UI. Every ``UserError`` ends as one sentence on stderr and
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from typing import Any
+
+from facilitator import __version__
+from facilitator.config import Settings, load_settings
+from facilitator.errors import FacilitatorError, UserError
+from facilitator.session import SourceSpec
+
+
+def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
+    group = p.add_argument_group("source (one of)")
+    src = group.add_mutually_exclusive_group(required=required)
+    src.add_argument("--demo", action="store_true", help="the bundled sample incident")
+    src.add_argument("--transcript", metavar="FILE", help="a saved or pasted transcript ('-' = stdin)")
+    src.add_argument("--slack-export", metavar="PATH", help="a Slack workspace export (zip or unpacked folder)")
+    src.add_argument("--slack-channel", metavar="NAME_OR_ID", help="live from Slack (token from SLACK_TOKEN)")
+    group.add_argument("--channel", metavar="NAME", help="channel to read from a Slack export")
+    common = p.add_argument_group("common options")
+    common.add_argument("--tz", metavar="IANA_NAME", help="timezone for display and for times without a zone")
+    common.add_argument("--date", metavar="YYYY-MM-DD", help="date for transcripts whose times have no date")
+    common.add_argument("--since", metavar="ISO", help="ignore messages before this time")
+    common.add_argument("--until", metavar="ISO", help="ignore messages after this time")
+    common.add_argument("--no-llm", action="store_true", help="never call the LLM, even with a key")
+
+
+_SHOW_VERSION = "show-program-version"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and for --help)."""
+    version = f"facilitator {__version__}"
+    parser = argparse.ArgumentParser(
+        prog="facilitator",
+        description="Turn the record of a handled incident into a blameless post-mortem.",
+    )
+    parser.add_argument("--version", action="version", version=version)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str, doc_version: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        if doc_version:
+            # render/publish: `--version internal|external` picks the document; a bare
+            # `--version` still prints the program version like every other subcommand.
+            p.add_argument(
+                "--version",
+                dest="doc_version",
+                nargs="?",
+                const=_SHOW_VERSION,
+                default="internal",
+                choices=["internal", "external", _SHOW_VERSION],
+                metavar="internal|external",
+                help="which document: internal (default) or external; bare --version prints the version",
+            )
+        else:
+            p.add_argument("--version", action="version", version=version)
+        return p
+
+    p = add("interview", "guided interview on an incident (the app, or --plain for line mode)")
+    _add_source_options(p, required=False)
+    p.add_argument("--session", metavar="NAME", help="resume (or name) a saved session")
+    p.add_argument("--plain", action="store_true", help="line-by-line prompts instead of the full-screen app")
+
+    p = add("extract", "what the tool read and found in a channel")
+    _add_source_options(p, required=True)
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+
+    p = add("draft", "run the interview non-interactively and write the documents")
+    _add_source_options(p, required=False)
+    p.add_argument("--out", metavar="DIR", required=True, help="folder for internal.md, external.md and the session")
+    p.add_argument("--answers", metavar="FILE.toml", help="answers that win over suggestions")
+    p.add_argument("--session", metavar="NAME", help="start from (and save to) this session")
+    p.add_argument("--template", metavar="PATH", help="a Jinja2 Markdown template of your own")
+
+    p = add("sessions", "list, show or remove saved sessions")
+    p.add_argument("action", nargs="?", choices=["list", "show", "rm"], default="list")
+    p.add_argument("name", nargs="?", help="session name (show, rm)")
+
+    p = add("init", "write a config file interactively (timezone, Slack, Confluence, Anthropic)")
+    p.add_argument("--path", metavar="FILE", help="where to write it (default: the user config path)")
+
+    p = add("render", "render a session as Markdown or Confluence storage format", doc_version=True)
+    p.add_argument("session", metavar="SESSION", nargs="?")
+    p.add_argument("--format", choices=["markdown", "confluence"], default="markdown")
+    p.add_argument("--template", metavar="PATH", help="a Jinja2 Markdown template of your own")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    p = add("publish", "publish a session to Confluence (and action items to Jira)", doc_version=True)
+    p.add_argument("session", metavar="SESSION", nargs="?")
+    p.add_argument("--dry-run", action="store_true", help="show what would be published, change nothing")
+    p.add_argument("--jira", metavar="PROJECT", help="also file one Jira issue per action item")
+    return parser
+
+
+def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | None:
+    """The SourceSpec the flags name, or None when no source flag was given."""
+    common = {
+        "timezone": settings.timezone,
+        "date": args.date or "",
+        "since": args.since or "",
+        "until": args.until or "",
+    }
+    if getattr(args, "demo", False):
+        return SourceSpec(kind="demo", **common)
+    if args.transcript:
+        return SourceSpec(kind="transcript", ref=args.transcript, **common)
+    if args.slack_export:
+        return SourceSpec(kind="slack-export", ref=args.slack_export, channel=args.channel or "", **common)
+    if args.slack_channel:
+        return SourceSpec(kind="slack", ref=args.slack_channel, channel=args.slack_channel, **common)
+    if args.channel:
+        raise UserError("--channel only applies with --slack-export PATH; add the export path.")
+    return None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {"timezone": getattr(args, "tz", None)}
+    if getattr(args, "no_llm", False):
+        overrides["llm.enabled"] = False
+    return load_settings(overrides=overrides)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """facilitator extract SOURCE [--json]."""
+    from facilitator.extract import extract_findings
+    from facilitator.report import extract_report, format_extract_summary
+    from facilitator.sources import load_source
+
+    settings = _settings(args)
+    spec = source_spec(args, settings)
+    assert spec is not None  # the parser requires a source
+    transcript = load_source(spec, settings, progress=_stderr_progress() if spec.kind == "slack" else None)
+    findings = extract_findings(transcript)
+    report = extract_report(transcript, findings)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_extract_summary(report))
+    return 0
+
+
+def _stderr_progress():
+    """A progress callback that redraws one line on stderr (only when it is a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(messages: int, threads: int, note: str) -> None:
+        sys.stderr.write(f"\r\x1b[2KFetched {messages} messages, {threads} threads{' - ' + note if note else ''}")
+        sys.stderr.flush()
+
+    return progress
+
+
+def cmd_interview(args: argparse.Namespace) -> int:
+    """facilitator interview SOURCE [--plain] [--session NAME]."""
+    settings = _settings(args)
+    spec = source_spec(args, settings)
+    if args.plain:
+        from facilitator.plain import run_plain_interview
+
+        return run_plain_interview(settings, spec, args.session)
+    return launch_ui(settings, spec, args.session)
+
+
+def launch_ui(settings: Settings, spec: SourceSpec | None, session_name: str | None) -> int:
+    """Start the Textual app through the ``facilitator.ui`` entry point."""
+    found = entry_points(group="facilitator.ui", name="tui")
+    if not found:
+        raise UserError("The full-screen app is not installed; reinstall facilitator, or use --plain.")
+    run = next(iter(found)).load()
+    return int(run(settings=settings, spec=spec, session_name=session_name) or 0)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """facilitator draft SOURCE --out DIR."""
+    from facilitator.draft import run_draft
+
+    settings = _settings(args)
+    spec = source_spec(args, settings)
+    return run_draft(settings, spec, out=args.out, answers=args.answers, session_name=args.session, template=args.template)
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    """facilitator sessions [list | show NAME | rm NAME]."""
+    from facilitator.sessions import sessions_command
+
+    return sessions_command(args.action, args.name)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """facilitator init."""
+    from facilitator.plain import run_init_wizard
+
+    return run_init_wizard(args.path)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """facilitator render SESSION."""
+    from facilitator.render import render_command
+
+    return render_command(_settings(args), args.session, args.doc_version, args.format, args.template, args.output)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """facilitator publish SESSION."""
+    from facilitator.publish import publish_command
+
+    return publish_command(_settings(args), args.session, args.doc_version, args.dry_run, args.jira)
+
+
+COMMANDS = {
+    "extract": cmd_extract,
+    "interview": cmd_interview,
+    "draft": cmd_draft,
+    "sessions": cmd_sessions,
+    "init": cmd_init,
+    "render": cmd_render,
+    "publish": cmd_publish,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``facilitator`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "doc_version", None) == _SHOW_VERSION:
+        print(f"facilitator {__version__}")
+        return 0
+    if args.command in ("render", "publish") and not args.session:
+        parser.error(f"{args.command} needs a SESSION name (see `facilitator sessions`)")
+    try:
+        if args.command is None:
+            return launch_ui(_settings(args), None, None)
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        sys.stderr.write(f"facilitator: {exc}\n")
+        return exc.exit_code
+    except FacilitatorError as exc:
+        sys.stderr.write(f"facilitator: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("facilitator: interrupted; your answers so far are saved.\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

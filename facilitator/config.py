@@ -1,0 +1,211 @@
+"""Configuration: one documented settings model, read from one TOML file.
+
+Sources are applied in a fixed order, later wins: defaults, the TOML file, environment
+variables, command-line flags (the CLI passes those as ``overrides``). The file lives in the
+platformdirs user config dir unless ``FACILITATOR_CONFIG`` names another path; discovery is
+one function (``config_path``) so tests can point it at a temporary file and a developer's
+own config never leaks into a test run.
+
+Secrets (Slack token, Confluence/Jira tokens, Anthropic key) are ``SecretStr``: they print as
+``**********``, and ``Settings.public_dump`` omits them, so a config can be shown or logged.
+The file is written with tomlkit (comments survive) and mode 0600.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+import tomlkit
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+
+from facilitator.errors import ConfigError
+
+APP_NAME = "facilitator"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_MODEL = "claude-opus-5-5"  # the strongest current Claude model
+DEFAULT_BULK_MODEL = "claude-haiku-5-5"  # cheaper model for bulk passes (chunk summaries)
+
+
+class SlackSettings(BaseModel):
+    """Loading channels live from Slack."""
+
+    token: SecretStr | None = Field(None, description="Bot or user token (xoxb-/xoxp-); env SLACK_TOKEN wins.")
+    api_url: str = Field(DEFAULT_SLACK_API_URL, description="Web API base URL (Enterprise Grid proxies, tests).")
+    download_files: bool = Field(True, description="Download attachments into the session folder.")
+
+
+class ConfluenceSettings(BaseModel):
+    """Publishing the post-mortem to Confluence."""
+
+    url: str = Field("", description="https://SITE.atlassian.net/wiki (Cloud) or the Data Center base URL.")
+    email: str = Field("", description="Cloud: the account email used with an API token.")
+    token: SecretStr | None = Field(None, description="Cloud API token, or a Data Center personal access token.")
+    space: str = Field("", description="Space key, e.g. OPS.")
+    parent_page_id: str = Field("", description="Page under which year pages (2026, 2027...) are kept.")
+    template_page_id: str = Field("", description="Optional company template page; its headings map to sections.")
+
+
+class JiraSettings(BaseModel):
+    """Filing action items in Jira (optional)."""
+
+    url: str = Field("", description="Jira base URL.")
+    email: str = Field("", description="Cloud account email.")
+    token: SecretStr | None = Field(None, description="API token or personal access token.")
+    project: str = Field("", description="Default project key for action items.")
+
+
+class LLMSettings(BaseModel):
+    """The optional Anthropic facilitator."""
+
+    enabled: bool = Field(True, description="Use the LLM when a key is available; --no-llm forces off.")
+    api_key: SecretStr | None = Field(None, description="Anthropic API key; env ANTHROPIC_API_KEY wins.")
+    model: str = Field(DEFAULT_MODEL, description="Model for interview turns and drafting.")
+    bulk_model: str = Field(DEFAULT_BULK_MODEL, description="Cheaper model for bulk passes (chunk summaries).")
+    base_url: str = Field("", description="Gateway or test server; env ANTHROPIC_BASE_URL wins.")
+    provider: Literal["anthropic", "bedrock", "vertex"] = Field("anthropic", description="Which SDK client to use.")
+    timeout_seconds: float = Field(60.0, description="Per-request timeout.")
+    max_retries: int = Field(3, description="SDK retries for 429/529/5xx/connection errors.")
+    context_budget_tokens: int = Field(150_000, description="Above this the transcript is summarised in chunks.")
+
+
+class RedactionSettings(BaseModel):
+    """What the external (customer-facing) version may keep."""
+
+    public_domains: list[str] = Field(default_factory=list, description="Domains whose URLs may appear externally.")
+    internal_names: list[str] = Field(default_factory=list, description="Internal system names to replace.")
+
+
+class UISettings(BaseModel):
+    """The Textual app."""
+
+    keymap: dict[str, str] = Field(default_factory=dict, description="Binding id -> key, e.g. search = 'ctrl+f'.")
+    theme: str = Field("textual-dark", description="Textual theme name.")
+    transcript_width: int = Field(45, description="Transcript pane width in percent.")
+
+
+class Settings(BaseModel):
+    """All settings. See README 'Configuration' for the file format."""
+
+    timezone: str = Field("UTC", description="IANA zone for display and for times without a zone.")
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    confluence: ConfluenceSettings = Field(default_factory=ConfluenceSettings)
+    jira: JiraSettings = Field(default_factory=JiraSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    redaction: RedactionSettings = Field(default_factory=RedactionSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        check_timezone(value)
+        return value
+
+    def public_dump(self) -> dict[str, Any]:
+        """The settings as a dict with every secret removed (safe to print or log)."""
+        data = self.model_dump(mode="json")
+        for section in ("slack", "confluence", "jira", "llm"):
+            for key in ("token", "api_key"):
+                if key in data.get(section, {}):
+                    data[section][key] = "set" if data[section][key] else None
+        return data
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or a ConfigError that says how to fix it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"Unknown timezone '{name}': use an IANA name such as UTC, Europe/Berlin or America/New_York."
+        ) from None
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the config file is: FACILITATOR_CONFIG, else the platform user config dir."""
+    env = os.environ if env is None else env
+    if env.get("FACILITATOR_CONFIG"):
+        return Path(env["FACILITATOR_CONFIG"]).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where sessions live: FACILITATOR_DATA_DIR, else the platform user data dir. Not created here."""
+    env = os.environ if env is None else env
+    if env.get("FACILITATOR_DATA_DIR"):
+        return Path(env["FACILITATOR_DATA_DIR"]).expanduser()
+    return platformdirs.user_data_path(APP_NAME)
+
+
+# Environment variable -> (section, key). Environment wins over the file.
+ENV_VARS: dict[str, tuple[str | None, str]] = {
+    "FACILITATOR_TZ": (None, "timezone"),
+    "SLACK_TOKEN": ("slack", "token"),
+    "FACILITATOR_SLACK_API_URL": ("slack", "api_url"),
+    "CONFLUENCE_URL": ("confluence", "url"),
+    "CONFLUENCE_EMAIL": ("confluence", "email"),
+    "CONFLUENCE_TOKEN": ("confluence", "token"),
+    "JIRA_URL": ("jira", "url"),
+    "JIRA_EMAIL": ("jira", "email"),
+    "JIRA_TOKEN": ("jira", "token"),
+    "ANTHROPIC_API_KEY": ("llm", "api_key"),
+    "ANTHROPIC_BASE_URL": ("llm", "base_url"),
+    "FACILITATOR_MODEL": ("llm", "model"),
+}
+
+
+def read_config_document(path: Path) -> tomlkit.TOMLDocument:
+    """The config file as a tomlkit document (empty when missing); ConfigError when unreadable."""
+    if not path.exists():
+        return tomlkit.document()
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as exc:
+        raise ConfigError(f"The config file {path} could not be read ({exc}); fix or delete it.") from None
+
+
+def load_settings(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Defaults < TOML file < environment < ``overrides`` (dotted keys, e.g. ``{"timezone": ...}``)."""
+    env = os.environ if env is None else env
+    path = config_path(env) if path is None else path
+    data: dict[str, Any] = read_config_document(path).unwrap()
+    for var, (section, key) in ENV_VARS.items():
+        value = env.get(var)
+        if value:
+            target = data if section is None else data.setdefault(section, {})
+            target[key] = value
+    for dotted, value in (overrides or {}).items():
+        if value is None:
+            continue
+        *parents, key = dotted.split(".")
+        target = data
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[key] = value
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"Setting '{where}' in {path} is invalid: {first['msg']}.") from None
+
+
+def write_config_document(doc: tomlkit.TOMLDocument, path: Path) -> None:
+    """Write the config atomically with mode 0600 (it may hold tokens)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(tomlkit.dumps(doc))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

@@ -1,0 +1,73 @@
+"""Errors the user can cause, and how they reach the user.
+
+Every failure caused by input (wrong channel, bad token, malformed export, garbage paste,
+unreachable server, LLM overload) is raised as a ``UserError``: one plain sentence saying
+what happened and what to do. The CLI prints ``str(error)`` and exits with code 2; the app
+shows it as a notice. Nothing else is ever shown to a user for these cases, so messages must
+never contain secrets (``redact_secrets`` is applied on construction as a last guard).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Tokens that must never be echoed back: Slack, Anthropic, Atlassian, GitHub, AWS.
+_SECRET_RE = re.compile(
+    r"(xox[abposr]-[A-Za-z0-9-]{6,}|xapp-[A-Za-z0-9-]{6,}|sk-ant-[A-Za-z0-9_-]{8,}"
+    r"|ATATT[A-Za-z0-9_=-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16})"
+)
+
+
+def redact_secrets(text: str) -> str:
+    """Mask anything that looks like an API token in a message meant for people."""
+    return _SECRET_RE.sub("[redacted]", text)
+
+
+class FacilitatorError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    title = "Error"
+
+    def __init__(self, message: str) -> None:
+        message = redact_secrets(message)
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UserError(FacilitatorError):
+    """Something the user can fix; the message says what happened and what to do."""
+
+    exit_code = 2
+
+
+class SourceError(UserError):
+    """A transcript, export or Slack channel could not be read."""
+
+    title = "Could not load the incident"
+
+
+class ConfigError(UserError):
+    """The configuration file or an option is invalid."""
+
+    title = "Configuration problem"
+
+
+class SessionError(UserError):
+    """A session file is missing or cannot be read."""
+
+    title = "Session problem"
+
+
+class PublishError(UserError):
+    """Confluence or Jira refused or could not be reached."""
+
+    title = "Publishing failed"
+
+
+class LLMError(UserError):
+    """The LLM call failed after retries; callers fall back to offline suggestions."""
+
+    title = "LLM unavailable"

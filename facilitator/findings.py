@@ -1,0 +1,178 @@
+"""What the tool found in the transcript, each fact with the message ids it rests on.
+
+Produced by the offline extractor (``facilitator.extract``) and refined by the LLM layer
+(``facilitator.llm``), which may add items and adjust confidence but never removes the
+offline citations. Pydantic models because findings are serialised to JSON (``extract
+--json``), to TOML (sessions) and validated when they come back from an LLM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+EventKind = Literal[
+    "fault_introduced",
+    "detected",
+    "alert",
+    "incident_created",
+    "escalation",
+    "hypothesis",
+    "hypothesis_ruled_out",
+    "root_cause",
+    "rollback",
+    "mitigated",
+    "fix_deployed",
+    "status_page",
+    "customer_comms",
+    "resolved",
+    "closed",
+    "other",
+]
+
+LinkKind = Literal[
+    "ticket",
+    "pull_request",
+    "commit",
+    "dashboard",
+    "alert",
+    "runbook",
+    "docs",
+    "status_page",
+    "slack",
+    "image",
+    "other",
+]
+
+
+class Fact(BaseModel):
+    """A proposed piece of text with its evidence."""
+
+    text: str
+    message_ids: list[str] = Field(default_factory=list)
+    confidence: float = 0.5
+    source: Literal["offline", "llm", "user"] = "offline"
+
+
+class KeyTime(BaseModel):
+    """One of the four key times (fault introduced, detected, mitigated, resolved)."""
+
+    at: datetime
+    confidence: float = 0.5
+    message_ids: list[str] = Field(default_factory=list)
+    reason: str = ""  # one line: why this message marks the moment
+    source: Literal["offline", "llm", "user"] = "offline"
+
+
+class Event(BaseModel):
+    """A major moment of the incident, for the timeline."""
+
+    at: datetime
+    kind: EventKind = "other"
+    summary: str
+    message_ids: list[str] = Field(default_factory=list)
+    who: str = ""
+    source: Literal["offline", "llm", "user"] = "offline"
+
+
+class Responder(BaseModel):
+    """A human who took part."""
+
+    name: str
+    messages: int = 0
+    role: str = ""  # "incident commander", "comms", "subject expert (database)"...
+    message_ids: list[str] = Field(default_factory=list)  # where the role was stated
+
+
+class Link(BaseModel):
+    """A URL found in the channel, classified, never fetched."""
+
+    url: str
+    kind: LinkKind = "other"
+    label: str = ""  # "JIRA OPS-123", "Grafana", "PR #42"
+    message_ids: list[str] = Field(default_factory=list)
+
+
+class SupportTicket(BaseModel):
+    """A customer support request pasted or linked in the channel."""
+
+    ref: str  # ticket key or URL
+    summary: str = ""
+    url: str = ""
+    message_ids: list[str] = Field(default_factory=list)
+
+
+class MessagingItem(BaseModel):
+    """A status-page or customer-facing update."""
+
+    at: datetime
+    channel: str = "status page"  # "status page", "customer email", "social"...
+    summary: str
+    message_ids: list[str] = Field(default_factory=list)
+
+
+class ImpactHint(BaseModel):
+    """A number or scope of impact mentioned in the channel."""
+
+    kind: str  # "error_rate", "failed_jobs", "customers", "projects", "regions", "environments"...
+    text: str
+    value: float | None = None
+    message_ids: list[str] = Field(default_factory=list)
+
+
+class Hypothesis(BaseModel):
+    """A suspected cause raised during the response, and what became of it."""
+
+    text: str
+    status: Literal["raised", "ruled_out", "confirmed"] = "raised"
+    message_ids: list[str] = Field(default_factory=list)
+
+
+class OpenQuestion(BaseModel):
+    """Something the extractor could not establish; the interview asks it explicitly."""
+
+    field: str  # e.g. "started_at"
+    question: str
+
+
+class Findings(BaseModel):
+    """Everything extracted from one transcript."""
+
+    started_at: KeyTime | None = None
+    detected_at: KeyTime | None = None
+    mitigated_at: KeyTime | None = None
+    resolved_at: KeyTime | None = None
+    detection_method: Fact | None = None  # "monitoring", "user report", ...
+    title: Fact | None = None
+    severity: Fact | None = None
+    customer_effect: Fact | None = None
+    responders: list[Responder] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    support_tickets: list[SupportTicket] = Field(default_factory=list)
+    messaging: list[MessagingItem] = Field(default_factory=list)
+    impact_hints: list[ImpactHint] = Field(default_factory=list)
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    causes: list[Fact] = Field(default_factory=list)  # root cause candidates
+    fixes: list[Fact] = Field(default_factory=list)  # what moved state from broken to working
+    luck: list[Fact] = Field(default_factory=list)  # "we got lucky", "could have been worse"
+    action_hints: list[Fact] = Field(default_factory=list)  # "we should", "TODO", "follow-up"
+    prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
+    open_questions: list[OpenQuestion] = Field(default_factory=list)
+
+    KEY_TIMES: ClassVar[tuple[str, ...]] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+
+    def key_time(self, name: str) -> KeyTime | None:
+        """One of the four key times by field name."""
+        return getattr(self, name)
+
+    def cited_ids(self) -> set[str]:
+        """Every message id any finding cites (used to validate LLM output)."""
+        ids: set[str] = set()
+        for value in self.__dict__.values():
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                ids.update(getattr(item, "message_ids", []) or [])
+        return ids

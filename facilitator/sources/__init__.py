@@ -1,0 +1,132 @@
+"""Loading an incident channel from wherever it lives.
+
+One entry point, ``load_source``, turns a ``SourceSpec`` into a ``Transcript``:
+
+* ``demo``          the bundled sample incident (a Slack export inside ``prompts/demo``)
+* ``transcript``    a saved or pasted transcript, format detected (``paste.py``)
+* ``slack-export``  a Slack workspace export, zip or folder (``slack_export.py``)
+* ``slack``         live through slack_sdk's WebClient (``slack_api.py``)
+
+Every loader raises ``SourceError`` with one plain sentence for bad input, and applies the
+``since``/``until`` bounds and the display timezone the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+from dateutil import parser as dateparser
+
+from facilitator.config import Settings, check_timezone
+from facilitator.errors import SourceError
+from facilitator.session import SourceSpec
+from facilitator.transcript import Transcript
+
+DEMO_CHANNEL = "inc-2041-checkout-errors"
+
+# progress(messages_so_far, threads_so_far, note)
+Progress = Callable[[int, int, str], None]
+
+
+def parse_bound(value: str, tz: str, what: str) -> datetime | None:
+    """--since/--until as an aware datetime in ``tz`` (ISO 8601 or anything dateutil reads)."""
+    if not value:
+        return None
+    try:
+        parsed = dateparser.isoparse(value)
+    except ValueError:
+        try:
+            parsed = dateparser.parse(value)
+        except (ValueError, OverflowError):
+            raise SourceError(f"--{what} '{value}' is not a date and time; use ISO 8601 like 2024-12-03T14:00.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=check_timezone(tz))
+    return parsed
+
+
+def parse_date(value: str) -> date | None:
+    """--date as a date, or a SourceError naming the expected form."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SourceError(f"--date '{value}' is not a date; use YYYY-MM-DD, e.g. 2024-12-03.") from None
+
+
+def bound(transcript: Transcript, since: datetime | None, until: datetime | None) -> Transcript:
+    """Keep messages within [since, until]; thread structure is trimmed to what remains."""
+    if since is None and until is None:
+        return transcript
+    kept = [m for m in transcript.messages if (since is None or m.at >= since) and (until is None or m.at <= until)]
+    ids = {m.id for m in kept}
+    for m in kept:
+        m.reply_ids = [r for r in m.reply_ids if r in ids]
+        if m.thread_id is not None and m.thread_id not in ids and m.thread_id != m.id:
+            m.thread_id = None
+    transcript.messages = kept
+    transcript.__dict__.pop("index", None)
+    return transcript
+
+
+def demo_path() -> Path:
+    """Folder of the bundled demo export (a real directory once the wheel is installed)."""
+    return Path(str(resources.files("prompts") / "demo"))
+
+
+def load_source(
+    spec: SourceSpec,
+    settings: Settings,
+    progress: Progress | None = None,
+    download_dir: Path | None = None,
+    stdin_text: str | None = None,
+) -> Transcript:
+    """Load the transcript a SourceSpec names; raises SourceError for anything the user must fix."""
+    tz = spec.timezone or settings.timezone
+    check_timezone(tz)
+    since = parse_bound(spec.since, tz, "since")
+    until = parse_bound(spec.until, tz, "until")
+    if since and until and since > until:
+        raise SourceError("--since is after --until; swap them or drop one.")
+
+    if spec.kind == "demo":
+        from facilitator.sources.slack_export import load_export
+
+        transcript = load_export(demo_path(), spec.channel or DEMO_CHANNEL, tz=tz)
+        transcript.source = "demo"
+    elif spec.kind == "transcript":
+        from facilitator.sources.paste import parse_transcript, read_transcript_file
+
+        if spec.ref == "-":
+            text = stdin_text if stdin_text is not None else sys.stdin.read()
+            name = "stdin"
+        else:
+            text = read_transcript_file(Path(spec.ref))
+            name = Path(spec.ref).name
+        transcript = parse_transcript(text, tz=tz, default_date=parse_date(spec.date), origin=name)
+        transcript.source_ref = spec.ref
+    elif spec.kind == "slack-export":
+        from facilitator.sources.slack_export import load_export
+
+        if not spec.channel:
+            raise SourceError("--slack-export needs --channel NAME to say which channel of the export to read.")
+        transcript = load_export(Path(spec.ref), spec.channel, tz=tz)
+    elif spec.kind == "slack":
+        from facilitator.sources.slack_api import fetch_channel
+
+        transcript = fetch_channel(
+            spec.ref,
+            settings=settings,
+            tz=tz,
+            oldest=since,
+            latest=until,
+            progress=progress,
+            download_dir=download_dir,
+        )
+    else:  # pragma: no cover - SourceSpec validation prevents this
+        raise SourceError(f"Unknown source kind '{spec.kind}'.")
+    return bound(transcript, since, until)

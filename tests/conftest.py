@@ -1,0 +1,37 @@
+"""Hermetic test environment: no user config, no user data dir, no real tokens, fixed zone.
+
+Every test gets its own config path and data dir; the environment variables that would
+point the tool at real services are removed so nothing can reach the internet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+_SCRUB = (
+    "SLACK_TOKEN",
+    "FACILITATOR_SLACK_API_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CONFLUENCE_URL",
+    "CONFLUENCE_EMAIL",
+    "CONFLUENCE_TOKEN",
+    "JIRA_URL",
+    "JIRA_EMAIL",
+    "JIRA_TOKEN",
+    "FACILITATOR_TZ",
+    "FACILITATOR_MODEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_env(tmp_path_factory, monkeypatch):
+    """Point config and data at temporary paths and drop service credentials."""
+    base = tmp_path_factory.mktemp("facilitator-home")
+    for var in _SCRUB:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("FACILITATOR_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("FACILITATOR_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("TZ", "UTC")
+    yield base
