@@ -135,14 +135,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """facilitator extract SOURCE [--json]."""
-    from facilitator.extract import extract_findings
-    from facilitator.report import extract_report, format_extract_summary
     from facilitator.sources import load_source
 
     settings = _settings(args)
     spec = source_spec(args, settings)
     assert spec is not None  # the parser requires a source
     transcript = load_source(spec, settings, progress=_stderr_progress() if spec.kind == "slack" else None)
+
+    from facilitator.extract import extract_findings
+    from facilitator.report import extract_report, format_extract_summary
+
     findings = extract_findings(transcript)
     report = extract_report(transcript, findings)
     if args.json:
