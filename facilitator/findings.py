@@ -160,6 +160,7 @@ class Findings(BaseModel):
     luck: list[Fact] = Field(default_factory=list)  # "we got lucky", "could have been worse"
     action_hints: list[Fact] = Field(default_factory=list)  # "we should", "TODO", "follow-up"
     prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
+    runbooks: list[Fact] = Field(default_factory=list)  # runbooks used, missing or out of date
     open_questions: list[OpenQuestion] = Field(default_factory=list)
 
     KEY_TIMES: ClassVar[tuple[str, ...]] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
