@@ -146,8 +146,8 @@ class Transcript:
         """(name, message count) for every author, most active first; system messages excluded."""
         counts: dict[str, int] = {}
         for m in self.messages:
-            if m.is_system or (m.is_bot and not include_bots):
-                continue
+            if m.is_system or not m.author or (m.is_bot and not include_bots):
+                continue  # timeline notes have no speaker: no participant named ""
             counts[m.author] = counts.get(m.author, 0) + 1
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 

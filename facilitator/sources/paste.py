@@ -1,0 +1,344 @@
+"""Pasted or saved transcripts: read the file safely, detect the format, build a Transcript.
+
+People paste whatever they have: a chat log with full timestamps, an IRC log, a copy of a
+Slack channel from the desktop app, or the timeline notes of someone who was there (bullet
+lists, Markdown headings, tables). ``detect_format`` scores every known format on the lines
+and the best one parses the paste (``paste_formats.py``); this module then turns clock times
+into aware datetimes in one place, so every format follows the same rules:
+
+* a date stated in the paste (line, heading, divider) carries forward; ``--date`` covers
+  times before any stated date; with neither, the user is asked for ``--date``;
+* a time that goes backwards by more than an hour in a date-less run rolls to the next day;
+* an explicit zone on a time wins, and carries forward to later times without one; a
+  preamble ("All times in CEST (UTC+2)") sets the zone for the whole paste; otherwise the
+  ``--tz`` / configured zone applies.
+
+Nothing is silently dropped: lines that belong to no message end in
+``Transcript.unattributed``. Only recognised chat noise (Slack's "View thread", reaction
+counts, IRC "Log opened" lines) is consumed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from facilitator.config import check_timezone
+from facilitator.errors import SourceError
+from facilitator.sources.paste_formats import (
+    FENCE_RE,
+    HD_RE,
+    IRC_DAY_RE,
+    IRC_RE,
+    TL_RE,
+    TS_RE,
+    Ctx,
+    DayMark,
+    Entry,
+    Parsed,
+    bare_time_label,
+    has_early_digit,
+    name_like,
+    parse_lines,
+)
+from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
+from facilitator.sources.paste_table import parse_table, table_header
+from facilitator.sources.paste_time import season_warning
+from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
+
+FORMATS = ("timestamped", "irc", "slack", "headings", "table", "timeline")
+_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "headings": 2.0, "table": 1.5, "timeline": 1.0}
+_EXAMPLES = (
+    "expected lines like '[2024-12-03 10:32] Alice: text', '10:32 <alice> text', "
+    "a Slack copy-paste or timeline notes like '- 14:02 UTC: text'"
+)
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\ufeff": ""})
+ROLLOVER = timedelta(hours=1)  # a step back larger than this in a date-less run is the next day
+
+
+class MissingDateError(SourceError):
+    """The paste has clock times but no date anywhere: the caller should ask for --date."""
+
+
+class TranscriptText(str):
+    """Decoded file text that remembers how it was decoded (a note for Transcript.warnings)."""
+
+    warnings: tuple[str, ...] = ()
+
+
+# --- reading files ---------------------------------------------------------------------
+
+
+def read_transcript_file(path: Path) -> str:
+    """The text of a transcript file; SourceError naming the file when it is not readable text."""
+    name = path.name or str(path)
+    if not path.exists():
+        raise SourceError(f"The transcript file '{path}' does not exist; check the path.")
+    if path.is_dir():
+        raise SourceError(
+            f"'{path}' is a folder, not a transcript file; pass the file itself "
+            "(for an unpacked Slack export use --slack-export PATH --channel NAME)."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"Cannot read the transcript file '{name}': {exc.strerror or exc}.") from None
+    if not data.strip():
+        raise SourceError(f"The transcript file '{name}' is empty; save the incident channel's messages into it.")
+    text = _decode(data, name)
+    if not text.strip():
+        raise SourceError(f"The transcript file '{name}' is empty; save the incident channel's messages into it.")
+    return text
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        raise SourceError(f"'{name}' is a zip archive, not a text transcript; for a Slack export use --slack-export.")
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+                          (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(encoding), name)
+            except UnicodeDecodeError:
+                raise SourceError(
+                    f"'{name}' starts like {encoding.upper()} text but does not decode; re-save it as UTF-8."
+                ) from None
+    if b"\x00" in data[:65536]:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return _check_text(utf16, name)
+        raise SourceError(f"'{name}' looks like a binary file, not a text transcript; save the channel as text.")
+    try:
+        return _check_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Deliberate fallback: old Windows editors save Windows-1252. Accept it only when every
+    # byte decodes, and say so, because names with accents may be wrong if the guess is.
+    try:
+        text = _check_text(data.decode("cp1252"), name)
+    except UnicodeDecodeError:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise SourceError(
+            f"'{name}' is not UTF-8 text (undecodable byte on line {line}); re-save it as UTF-8 and try again."
+        ) from None
+    decoded = TranscriptText(text)
+    decoded.warnings = (f"'{name}' is not UTF-8; read it as Windows-1252. Re-save it as UTF-8 if names look wrong.",)
+    return decoded
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark (some Windows tools): every other byte is NUL for ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    for encoding, nul_at in (("utf-16-le", 1), ("utf-16-be", 0)):
+        nuls = sample[nul_at::2].count(0)
+        if nuls >= 0.9 * (len(sample) // 2) and sample[1 - nul_at :: 2].count(0) == 0:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _check_text(text: str, name: str) -> str:
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if "\x00" in sample or controls > max(8, len(sample) // 100):
+        raise SourceError(f"'{name}' looks like a binary file, not a text transcript; save the channel as text.")
+    return text
+
+
+# --- detection ----------------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
+    text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def format_scores(lines: list[str]) -> dict[str, float]:
+    """How many lines look like a message start in each format, weighted by how specific it is."""
+    counts = dict.fromkeys(FORMATS, 0.0)
+    in_fence = False
+    previous = ""
+    in_table = False
+    for i, line in enumerate(lines):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        stripped = line.strip()
+        if in_fence or not stripped:
+            continue
+        if stripped[0] == "|":
+            if in_table:
+                counts["table"] += 1
+            elif i + 1 < len(lines) and table_header(stripped, lines[i + 1]) is not None:
+                in_table = True
+            previous = stripped
+            continue
+        in_table = False
+        if stripped[0] == "#":
+            if HD_RE.match(stripped):
+                counts["headings"] += 1
+        elif TS_RE.match(stripped):
+            counts["timestamped"] += 1
+        elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
+            counts["irc"] += 1
+        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()):
+            counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
+        elif (m := SLACK_HEADER_RE.match(stripped)) and name_like(m.group("name"), strict=False):
+            counts["slack"] += 1
+        if has_early_digit(line) and (TL_RE.match(line) or bare_time_label(line)):
+            counts["timeline"] += 1
+        if EMOJI_CODE.sub("", stripped).strip():  # a status emoji line sits between name and time
+            previous = stripped
+    return {fmt: n * _WEIGHTS[fmt] for fmt, n in counts.items()}
+
+
+def detect_format(text: str) -> str:
+    """The name of the paste format that fits best ('unknown' when none fits)."""
+    return _best_format(split_lines(text))
+
+
+def _best_format(lines: list[str]) -> str:
+    scores = format_scores(lines)
+    best = max(FORMATS, key=lambda f: scores[f])  # ties: earlier (more specific) formats win
+    return best if scores[best] > 0 else "unknown"
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: str) -> Transcript:
+    """Parse a pasted transcript in whatever format it is; SourceError when nothing is readable."""
+    lines = split_lines(text)
+    if not any(lines):
+        raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
+    fmt = _best_format(lines)
+    if fmt == "unknown":
+        raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
+    today = default_date or datetime.now(check_timezone(tz)).date()
+    ctx = Ctx(default_year=today.year, today=today)
+    if fmt == "slack":
+        parsed = parse_slack(lines, ctx)
+    elif fmt == "table":
+        parsed = parse_table(lines, ctx)
+    else:
+        parsed = parse_lines(lines, fmt, ctx)
+    if not parsed.has_entries:
+        raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
+    warnings = list(getattr(text, "warnings", ())) + parsed.warnings
+    carry_zone = fmt in ("timeline", "headings", "table")  # notes state a zone once; chat lines each have theirs
+    messages = _messages(parsed, tz, default_date, origin, warnings, carry_zone)
+    unattributed = [UnattributedLine(f"{origin}:{no}", t) for no, t in parsed.unattributed if t.strip()]
+    return Transcript(
+        messages=messages,
+        source="transcript",
+        channel=parsed.title,
+        timezone=tz,
+        unattributed=unattributed,
+        warnings=warnings,
+        format=fmt,
+    )
+
+
+def _messages(
+    parsed: Parsed, tz: str, default_date: date | None, origin: str, warnings: list[str], carry_zone: bool
+) -> list[Message]:
+    base_zone: tzinfo = parsed.zone[0] if parsed.zone else check_timezone(tz)
+    base_token = parsed.zone[1] if parsed.zone else ""
+    first_day = next((i.day for i in parsed.items if i.day is not None), None)
+    current_day: date | None = None
+    fresh = False  # a date was stated since the previous message: no rollover
+    last_zone: tzinfo | None = None
+    last_token = ""
+    previous: datetime | None = None
+    noted: set[str] = set()
+    messages: list[Message] = []
+    maybe_12h = _twelve_hour_notes(parsed)
+    for item in parsed.items:
+        if isinstance(item, DayMark):
+            current_day, fresh = item.day, True
+            continue
+        entry: Entry = item
+        if entry.day is not None:
+            day, fresh = entry.day, True
+        elif current_day is not None:
+            day = current_day
+        elif default_date is not None:
+            day = default_date
+        elif first_day is not None:
+            day = first_day
+            _note(warnings, noted, f"Times before the first date in {origin} were placed on {first_day.isoformat()}.")
+        else:
+            raise MissingDateError(
+                f"{origin} has times but no dates; pass --date YYYY-MM-DD to say which day it starts on."
+            )
+        if entry.zone is not None:
+            last_zone, last_token = entry.zone, entry.zone_token
+        elif not carry_zone:
+            last_zone, last_token = None, ""
+        zone = last_zone or base_zone
+        at = datetime.combine(day, entry.clock, zone)
+        if not fresh and previous is not None and at < previous and maybe_12h and entry.clock.hour < 12:
+            afternoon = at + timedelta(hours=12)  # "11:50" then "1:05" in notes written on a 12-hour clock
+            if afternoon >= previous:
+                at = afternoon
+        if not fresh and previous is not None and at < previous:
+            if previous - at > ROLLOVER:
+                day = day + timedelta(days=1)
+                at = datetime.combine(day, entry.clock, zone)
+            else:
+                _note(warnings, noted, f"Some times in {origin} go backwards (first at line {entry.line}); order kept.")
+        note = season_warning(last_token or base_token, at)
+        if note:
+            _note(warnings, noted, note)
+        current_day, fresh, previous = day, False, at
+        messages.append(_message(entry, at, origin))
+    return messages
+
+
+def _twelve_hour_notes(parsed: Parsed) -> bool:
+    """True when notes look written on a 12-hour clock without AM/PM: no hour past 12, no '09:00'."""
+    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry)]
+    if not texts or not all(texts):
+        return False
+    for text in texts:
+        hour = text.split(":", 1)[0]
+        if int(hour) > 12 or (len(hour) == 2 and hour[0] == "0") or any(c in text for c in "AaPp"):
+            return False
+    return True
+
+
+def _note(warnings: list[str], noted: set[str], text: str) -> None:
+    if text not in noted:
+        noted.add(text)
+        warnings.append(text)
+
+
+def _message(entry: Entry, at: datetime, origin: str) -> Message:
+    lines = entry.lines
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    text = "\n".join(lines[start:end])
+    if entry.until:
+        text = f"(until {entry.until}) {text}".rstrip()
+    if entry.approx:
+        text = f"(time approximate) {text}".rstrip()
+    subtype = entry.subtype if entry.subtype in SYSTEM_SUBTYPES else ""
+    return Message(
+        id=f"L{entry.line}",
+        at=at,
+        author=entry.author if entry.subtype != "system" else "",
+        text=text,
+        is_bot=entry.is_bot,
+        origin=f"{origin}:{entry.line}",
+        subtype=subtype,
+        edited=entry.edited,
+    )

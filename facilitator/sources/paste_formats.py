@@ -1,0 +1,387 @@
+"""The paste formats: how each one recognises where a message starts and who wrote it.
+
+Every format turns the lines of a paste into a flat stream of ``Entry`` (a message start,
+with the continuation lines that follow it) and ``DayMark`` (a line that says which day it
+is: a Slack date divider, an IRC "Day changed", a dated Markdown heading). Turning clock
+times into aware datetimes (dates carried forward, midnight rollover, zones) is done once,
+for all formats, in ``paste.py``; keeping it out of here means each format only answers
+"is this line a message start, and what does it say?".
+
+Formats and their names (``Transcript.format``):
+
+* ``timestamped`` ``[2024-12-03 10:32:05] Alice Smith: text``, ``2024-12-03T10:32Z Alice: text``
+* ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``
+* ``slack``       Slack desktop copy-paste: ``Alice Smith  10:32 AM`` headers (``paste_slack.py``)
+* ``timeline``    notes: ``- 14:02 UTC: text``, ``14:02 - text``, ``* **14:02** text``
+* ``headings``    Markdown heading timelines: ``### 2017-11-30 16:22 PST`` + body lines
+* ``table``       Markdown tables with a time/when/timestamp column (``paste_table.py``)
+
+The Slack copy-paste and table parsers live in their own modules; this one holds the shared
+model and the line-based formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time, tzinfo
+from functools import lru_cache
+
+from facilitator.sources.paste_time import (
+    APPROX,
+    ISO_DATE,
+    TIME,
+    WORD_DATE,
+    ZONE,
+    find_date,
+    parse_clock,
+    parse_iso_date,
+    preamble_zone,
+    zone_from_token,
+)
+
+
+@dataclass(slots=True)
+class Entry:
+    """A message start found by a format, plus the continuation lines that follow it."""
+
+    line: int  # 1-based
+    lines: list[str]
+    clock: time
+    author: str = ""
+    day: date | None = None
+    zone: tzinfo | None = None
+    zone_token: str = ""
+    is_bot: bool = False
+    subtype: str = ""
+    approx: bool = False
+    edited: bool = False
+    level: int = 0  # heading level for the headings format
+    clock_text: str = ""  # as written, to tell "1:05" (maybe PM) from "01:05" or "1:05 PM"
+    until: str = ""  # end of a written range ("8:20 - 8:24")
+
+
+@dataclass(slots=True)
+class DayMark:
+    """A line that says which day the following messages belong to."""
+
+    line: int
+    day: date
+
+
+@dataclass
+class Parsed:
+    """What a format found: entries and day marks in order, plus everything else."""
+
+    items: list[Entry | DayMark] = field(default_factory=list)
+    unattributed: list[tuple[int, str]] = field(default_factory=list)
+    title: str = ""
+    zone: tuple[tzinfo, str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_entries(self) -> bool:
+        """True once at least one message start was found."""
+        return any(isinstance(i, Entry) for i in self.items)
+
+
+# --- shared pieces -------------------------------------------------------------------
+
+_DATE_WORDS = WORD_DATE.pattern
+_UNTIL = rf"(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME})(?:\s*{ZONE})?)?"  # "8:20 - 8:24"
+_SEP = r"(?:\s*[-–—:|]\s+|\s*[-–—:|](?=\S)|\s+)"
+_MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?)"
+TS_RE = re.compile(
+    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]\s*(?P<time>{TIME})\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
+)
+IRC_RE = re.compile(
+    rf"^\[?(?P<time>{TIME})\]?\s+(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
+    r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
+)
+IRC_DAY_RE = re.compile(
+    r"^(?:-{2,3}\s+(?:Day changed|Log opened|Log closed)\b|Session (?:Start|Time|Close):)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+TL_RE = re.compile(
+    rf"^\s{{0,3}}(?:[-*+•]|\d{{1,3}}[.)])?\s*(?:\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]+)?"
+    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__|`)?"
+    rf"(?:\s*[-–—:|]\s*|\s+)(?P<rest>\S.*)$"
+)
+# A time alone on its line, marked as a label ("**18:30**", "- 14:02 UTC:"), with the text below it.
+BARE_TL_RE = re.compile(
+    rf"^\s{{0,3}}(?P<bullet>[-*+•]\s*)?(?P<mark>\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]+)?"
+    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__|`)?\s*(?P<colon>:)?$"
+)
+HD_RE = re.compile(
+    rf"^(?P<hashes>#{{1,6}})\s+(?:\*\*|__)?\s*(?:(?P<date>{ISO_DATE}|{_DATE_WORDS})[T ,]+)?"
+    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__)?\s*"
+    rf"(?:[-–—:|]\s*)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+# "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
+SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
+_NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
+_BOT_NAMES = re.compile(
+    r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
+    r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly)$)",
+    re.IGNORECASE,
+)
+# Words that start timeline notes but are not people ("14:02 Update: ...").
+_NOT_AUTHORS = frozenset(
+    "note notes update updates action actions alert alerts status impact decision resolved resolution mitigation "
+    "mitigated detection detected todo fyi root cause summary event events issue problem result fix fixed "
+    "investigation incident outage deploy deployed rollback customer customers page paged escalation "
+    "question answer warning error info debug monitoring identified investigating postmortem followup "
+    "follow-up lesson observation symptom trigger triggered".split()
+)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def has_early_digit(line: str) -> bool:
+    """Cheap pre-check: a line that starts a timeline entry has a digit near its start."""
+    return _DIGIT.search(line, 0, 40) is not None
+
+
+@lru_cache(maxsize=4096)
+def is_bot_name(name: str) -> bool:
+    """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'."""
+    return bool(name) and bool(_BOT_NAMES.search(name.strip()))
+
+
+@lru_cache(maxsize=4096)  # names repeat on every line of a chat log
+def name_like(text: str, *, strict: bool) -> bool:
+    """True for 'Alice', 'Tomás Ruiz', 'dana.o'; strict also wants capitalised words and no note words."""
+    text = text.strip()
+    if not text or len(text) > 48 or "://" in text or text[-1] in ".,!?;:":
+        return False
+    words = text.split()
+    if len(words) > (3 if strict else 4) or not all(_NAME_WORD.match(w) for w in words):
+        return False
+    if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
+        return False
+    if text.casefold() in _NOT_AUTHORS or (strict and words[0].casefold() in _NOT_AUTHORS):
+        return False
+    if strict:
+        return all(w[0].isupper() or not w[0].isalpha() for w in words)
+    return True
+
+
+def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
+    """('Alice Smith', 'text') when the text starts with a speaker, else ('', rest)."""
+    if rest.startswith("<") and ">" in rest[:44]:
+        nick, _, text = rest[1:].partition(">")
+        if nick.strip() and " " not in nick.strip():
+            return nick.strip().lstrip("@+%&~"), text.lstrip()
+    m = SPEAKER_RE.match(rest)
+    if m:
+        name = m.group("name") or m.group("bare")
+        if name_like(name, strict=strict):
+            return name.strip(), (m.group("text") or "").strip()
+    return "", rest
+
+
+def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str]:
+    token = m.group("zone")
+    return (zone_from_token(token), token) if token else (None, "")
+
+
+@lru_cache(maxsize=1024)
+def match_day(token: str | None, today: date) -> date | None:
+    """The date a regex captured (numeric or in words), read near ``today``; None when invalid."""
+    if not token:
+        return None
+    if token[0].isdigit():
+        try:
+            return parse_iso_date(token, today)
+        except ValueError:
+            return None
+    return find_date(token, today.year)
+
+
+# --- line-based formats --------------------------------------------------------------
+
+StartFn = Callable[[str, int, "Ctx"], Entry | None]
+
+
+@dataclass
+class Ctx:
+    """What a format needs to know beyond the lines: the year and day for relative dates."""
+
+    default_year: int
+    today: date
+
+
+def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
+    m = TS_RE.match(line)
+    if m is None or not m.group("rest").strip():
+        return None
+    zone, token = match_zone(m)
+    rest = m.group("rest").strip()
+    clock, day = parse_clock(m.group("time")), match_day(m.group("date"), ctx.today)
+    parts = line.split("\t", 2)
+    head = TS_RE.match(parts[0]) if len(parts) == 3 else None
+    if head is not None and not head.group("rest").strip():  # WeeChat: "<date time>\tnick\ttext", joins as "-->"
+        nick, text = parts[1].strip().lstrip("@+%&~") or parts[1].strip(), parts[2]
+        if nick in ("-->", "<--", "--", "*", "-!-"):
+            who = text.split(" ", 1)[0]
+            low = text.lower()
+            subtype = "channel_join" if "joined" in low else "channel_leave" if nick == "<--" else "system"
+            return Entry(no, [text.strip()], clock, who, day, zone, token, subtype=subtype)
+        return Entry(no, [text.strip()], clock, nick, day, zone, token, is_bot_name(nick))
+    author, text = split_speaker(rest, strict=False)
+    return Entry(no, [text], clock, author, day, zone, token, is_bot_name(author))
+
+
+def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
+    m = IRC_RE.match(line)
+    if m is None:
+        return None
+    clock = parse_clock(m.group("time"))
+    if m.group("nick"):
+        nick = m.group("nick")
+        return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
+    if m.group("anick"):
+        nick = m.group("anick")
+        return Entry(no, [f"* {nick} {m.group('atext')}"], clock, nick, is_bot=is_bot_name(nick))
+    sys_text = m.group("sys").strip()
+    who = sys_text.split(" ", 1)[0] if sys_text else ""
+    low = sys_text.lower()
+    subtype = "channel_join" if "joined" in low else "channel_leave" if re.search(r"\b(quit|left|part)", low) else ""
+    subtype = subtype or ("channel_topic" if "topic" in low else "")
+    return Entry(no, [sys_text], clock, who, subtype=subtype or "system")
+
+
+def bare_time_label(line: str) -> re.Match[str] | None:
+    """'**18:30**', '- 14:02 UTC:', '2024-12-03 09:00:' alone on a line; a plain '18:30' is not enough."""
+    m = BARE_TL_RE.match(line)
+    if m is None or not any(m.group(g) for g in ("bullet", "mark", "colon", "zone", "date")):
+        return None
+    return m
+
+
+def _start_timeline(line: str, no: int, ctx: Ctx) -> Entry | None:
+    if not has_early_digit(line):
+        return None
+    m = TL_RE.match(line) or bare_time_label(line)
+    if m is None:
+        return None
+    if "rest" not in m.re.groupindex:  # a label line: the entry's text is on the lines below
+        zone, token = match_zone(m)
+        return Entry(no, [], parse_clock(m.group("time")), "", match_day(m.group("date"), ctx.today), zone, token,
+                     approx=bool(m.group("approx")), clock_text=m.group("time"), until=m.group("until") or "")
+    zone, token = match_zone(m)
+    author, text = split_speaker(m.group("rest").strip(), strict=True)
+    return Entry(no, [text], parse_clock(m.group("time")), author, match_day(m.group("date"), ctx.today),
+                 zone, token, is_bot_name(author), approx=bool(m.group("approx")),
+                 clock_text=m.group("time"), until=m.group("until") or "")
+
+
+def _start_heading(line: str, no: int, ctx: Ctx) -> Entry | None:
+    m = HD_RE.match(line) if line.startswith("#") else None
+    if m is None:
+        return None
+    zone, token = match_zone(m)
+    rest = m.group("rest").strip().strip("*_").strip()
+    day = match_day(m.group("date"), ctx.today)
+    return Entry(no, [rest] if rest else [], parse_clock(m.group("time")), "", day, zone, token,
+                 approx=bool(m.group("approx")), level=len(m.group("hashes")),
+                 clock_text=m.group("time"), until=m.group("until") or "")
+
+
+STARTS: dict[str, StartFn] = {
+    "timestamped": _start_timestamped,
+    "irc": _start_irc,
+    "timeline": _start_timeline,
+    "headings": _start_heading,
+}
+_DOCUMENT_FORMATS = frozenset({"timeline", "headings", "table"})  # Markdown notes: fences, headings end entries
+
+
+# Section headings that are not the incident's title.
+_SECTION_NAMES = frozenset(
+    {"timeline", "incident timeline", "summary", "overview", "notes", "log", "chat log", "transcript", "events",
+     "background", "details", "impact", "root cause", "what happened"}
+)
+
+
+def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: bool) -> bool:
+    """Headings, dated headings and zone preambles: update ``out`` and return True when consumed."""
+    stripped = line.strip()
+    heading = HEADING_RE.match(stripped)
+    text = heading.group(2).strip("*_ ") if heading else stripped
+    consumed = False
+    if heading or before_first:
+        zone = preamble_zone(text)
+        if zone is not None:
+            out.zone = out.zone or zone
+            consumed = True
+    if heading:
+        day = find_date(text, ctx.default_year, ctx.today)
+        if day is not None:
+            out.items.append(DayMark(no, day))
+            consumed = True
+        if before_first and not out.title and not out.has_entries and text.casefold() not in _SECTION_NAMES:
+            out.title = text
+            consumed = True
+    return consumed
+
+
+def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
+    """Run a line-based format: message starts, continuations, headings, preambles."""
+    start = STARTS[fmt]
+    document = fmt in _DOCUMENT_FORMATS
+    out = Parsed()
+    current: Entry | None = None
+    in_fence = False
+    for no, line in enumerate(lines, 1):
+        if in_fence:
+            if FENCE_RE.match(line):
+                in_fence = False
+            if current is not None:
+                current.lines.append(line)
+            else:
+                out.unattributed.append((no, line))
+            continue
+        if document and FENCE_RE.match(line):
+            in_fence = line.strip().count("```") % 2 == 1 or line.strip().count("~~~") % 2 == 1
+            if current is not None:
+                current.lines.append(line)
+            else:
+                out.unattributed.append((no, line))
+            continue
+        if not line.strip():
+            if current is not None:
+                current.lines.append("")
+            continue
+        entry = start(line, no, ctx)
+        if entry is not None:
+            out.items.append(entry)
+            current = entry
+            continue
+        stripped = line.strip()
+        if fmt == "irc" and (day := IRC_DAY_RE.match(stripped)):
+            found = find_date(day.group("rest"), ctx.default_year, ctx.today)
+            if found is not None:
+                out.items.append(DayMark(no, found))
+            continue
+        heading = HEADING_RE.match(stripped)
+        if heading and fmt == "headings" and current is not None and len(heading.group(1)) > current.level:
+            current.lines.append(line)  # a sub-heading inside an entry's body
+            continue
+        if heading and document:  # in Markdown notes a heading ends the entry above it
+            current = None
+        if current is None:
+            if not structural_line(line, no, out, ctx, before_first=not out.has_entries):
+                out.unattributed.append((no, line))
+            continue
+        if heading and structural_line(line, no, out, ctx, before_first=False):
+            current = None  # a dated heading between chat lines: a new day
+            continue
+        current.lines.append(line)
+    return out

@@ -1,0 +1,143 @@
+"""Slack desktop copy-paste: what you get when you select a stretch of a channel and copy it.
+
+Slack puts the author and time on a header line (``Alice Smith  10:32 AM``, or the name and
+``10:32 AM`` on two lines), shows follow-up messages from the same person with a bare time
+(``10:33``, no AM/PM), separates days with dividers (``Tuesday, December 3rd``, ``Today``,
+``Yesterday``) and mixes in interface text ("3 replies", "View thread", ":eyes: 2" reaction
+counts, "(edited)"). The interface text is recognised and dropped; everything else is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from facilitator.sources.paste_formats import Ctx, DayMark, Entry, Parsed, is_bot_name, name_like, structural_line
+from facilitator.sources.paste_time import ISO_DATE, TIME, WORD_DATE, find_date, parse_clock, relative_day
+
+SLACK_HEADER_RE = re.compile(
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:\s{{2,}}|\t|\s(?=\[?\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]))"
+    rf"\[?(?P<time>{TIME})\]?$"
+)
+SLACK_TIME_RE = re.compile(rf"^\[?(?P<time>{TIME})\]?$")
+_SLACK_NOISE = re.compile(
+    r"^(?:\d+\s+repl(?:y|ies)|view thread|last reply\b.*|\(edited\)|edited|new(?: messages?)?|"
+    r"also sent to the channel|replied to a thread:?.*|thread|reply…?|reply\.\.\.|"
+    r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
+    re.IGNORECASE,
+)
+EMOJI_CODE = re.compile(r":[\w+'-]+:")
+
+
+def _slack_divider(text: str, ctx: Ctx) -> date | None:
+    core = text.strip().strip("-—–").strip()
+    if not core or len(core) > 40:
+        return None
+    rel = relative_day(core, ctx.today)
+    if rel is not None:
+        return rel
+    m = WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)
+    return find_date(core, ctx.default_year, ctx.today) if m else None
+
+
+def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
+    """Slack's copy-paste: 'Name  10:32 AM' or 'Name' + '10:32 AM' headers, dividers, noise."""
+    out = Parsed()
+    current: Entry | None = None
+    nos: list[int] = []  # line number of each line in ``current.lines``
+    known: set[str] = set()
+    for no, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line:
+            if current is not None:
+                current.lines.append("")
+                nos.append(no)
+            continue
+        if _SLACK_NOISE.match(line):
+            if current is not None and "edited" in line.lower():
+                current.edited = True
+            continue
+        day = _slack_divider(line, ctx)
+        if day is not None:
+            out.items.append(DayMark(no, day))
+            current = None
+            continue
+        m = SLACK_HEADER_RE.match(line)
+        if m and name_like(EMOJI_CODE.sub("", m.group("name")), strict=False):
+            name = EMOJI_CODE.sub("", m.group("name")).strip()
+            known.add(name)
+            bot = bool(m.group("app")) or is_bot_name(name)
+            current, nos = Entry(no, [], parse_clock(m.group("time")), name, is_bot=bot), []
+            out.items.append(current)
+            continue
+        m = SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
+        if m:
+            clock = _slack_clock(m.group("time"), current)
+            found = _pop_name_line(current, nos, out, known)
+            if found is not None:
+                name_no, name = found
+                known.add(name)
+                current = Entry(name_no, [], clock, name, is_bot=is_bot_name(name))
+            else:
+                author = current.author if current else ""
+                current = Entry(no, [], clock, author, is_bot=current.is_bot if current else False)
+            nos = []
+            out.items.append(current)
+            continue
+        if current is None:
+            if not structural_line(raw, no, out, ctx, before_first=not out.has_entries):
+                out.unattributed.append((no, raw))
+            continue
+        if line.endswith("(edited)"):
+            current.edited = True
+            line = line[: -len("(edited)")].rstrip()
+        current.lines.append(line)
+        nos.append(no)
+    return out
+
+
+def _slack_clock(text: str, current: Entry | None) -> time:
+    """Slack shows '2:12' (no AM/PM) beside follow-up messages: pick the reading after the last time."""
+    clock = parse_clock(text)
+    if current is None or re.search(r"[AaPp]\.?[Mm]", text) or clock.hour > 12:
+        return clock
+    previous = current.clock
+    candidates = [clock.replace(hour=clock.hour % 12), clock.replace(hour=clock.hour % 12 + 12)]
+    later = [c for c in candidates if c >= previous]
+    return later[0] if later else candidates[0]
+
+
+def _pop_name_line(
+    current: Entry | None, nos: list[int], out: Parsed, known: set[str]
+) -> tuple[int, str] | None:
+    """The author's name just before a bare time line (Slack's two-line header), removed from where it sat.
+
+    Slack may put the author's status emoji on a line of its own between the name and the time.
+    """
+    if current is not None:
+        lines = current.lines
+        while lines and not lines[-1]:
+            lines.pop()
+            nos.pop()
+        end = len(lines)
+        if end and not EMOJI_CODE.sub("", lines[-1]).strip() and end >= 2:
+            end -= 1  # the status emoji line
+        if not end:
+            return None
+        candidate = EMOJI_CODE.sub("", lines[end - 1]).strip()
+        if candidate in known or (name_like(candidate, strict=True) and end > 1):
+            name_no = nos[end - 1]
+            del lines[end - 1 :]
+            del nos[end - 1 :]
+            return name_no, candidate
+        return None
+    rows = out.unattributed
+    if rows and not EMOJI_CODE.sub("", rows[-1][1]).strip() and len(rows) >= 2:
+        rows = rows[:-1]
+    if rows:
+        no, text = rows[-1]
+        candidate = EMOJI_CODE.sub("", text).strip()
+        if name_like(candidate, strict=False):
+            del out.unattributed[len(rows) - 1 :]
+            return no, candidate
+    return None

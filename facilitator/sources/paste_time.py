@@ -1,0 +1,257 @@
+"""Times, dates and zones as people write them in pasted transcripts and timeline notes.
+
+Kept apart from the format parsers because every format shares the same vocabulary:
+``14:02``, ``2:02 PM``, ``14:02:05.123``, ``2024-12-03T14:02+02:00``, ``16:22 PST``,
+``All times in CEST (UTC+2)``, ``Tuesday, December 3rd``, ``--- Day changed Tue Dec 03 2024``.
+
+Zone abbreviations are deliberately read as the *region* they name (``PST`` ->
+America/Los_Angeles) rather than as a fixed offset: people write "PST" all year round, and
+the tool should place "11:20 PST" on a July day where the team actually was. When the
+abbreviation disagrees with the season the parser adds a warning, and an explicit offset
+("PST (UTC-7)", "+02:00") always wins over an abbreviation.
+
+Regular expressions and plain ``int()`` do the hot-path work (a 20,000-line paste must parse
+well under a second); python-dateutil is only used for the rare free-form date lines.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateparser
+
+# Abbreviation -> (IANA region, True when the abbreviation names the summer/daylight time).
+ZONE_ABBREVIATIONS: dict[str, tuple[str, bool | None]] = {
+    "UTC": ("UTC", None),
+    "GMT": ("UTC", None),
+    "Z": ("UTC", None),
+    "PST": ("America/Los_Angeles", False),
+    "PDT": ("America/Los_Angeles", True),
+    "PT": ("America/Los_Angeles", None),
+    "MST": ("America/Denver", False),
+    "MDT": ("America/Denver", True),
+    "MT": ("America/Denver", None),
+    "CST": ("America/Chicago", False),
+    "CDT": ("America/Chicago", True),
+    "CT": ("America/Chicago", None),
+    "EST": ("America/New_York", False),
+    "EDT": ("America/New_York", True),
+    "ET": ("America/New_York", None),
+    "AKST": ("America/Anchorage", False),
+    "AKDT": ("America/Anchorage", True),
+    "HST": ("Pacific/Honolulu", None),
+    "BRT": ("America/Sao_Paulo", None),
+    "WET": ("Europe/Lisbon", False),
+    "WEST": ("Europe/Lisbon", True),
+    "BST": ("Europe/London", True),
+    "CET": ("Europe/Berlin", False),
+    "CEST": ("Europe/Berlin", True),
+    "EET": ("Europe/Helsinki", False),
+    "EEST": ("Europe/Helsinki", True),
+    "MSK": ("Europe/Moscow", None),
+    "IST": ("Asia/Kolkata", None),
+    "SGT": ("Asia/Singapore", None),
+    "HKT": ("Asia/Hong_Kong", None),
+    "JST": ("Asia/Tokyo", None),
+    "KST": ("Asia/Seoul", None),
+    "AEST": ("Australia/Sydney", False),
+    "AEDT": ("Australia/Sydney", True),
+    "NZST": ("Pacific/Auckland", False),
+    "NZDT": ("Pacific/Auckland", True),
+}
+
+_ABBR_ALT = "|".join(sorted((a for a in ZONE_ABBREVIATIONS if a != "Z"), key=len, reverse=True))
+# A zone written after a time: Z, +02:00, -0700, UTC, UTC+2, GMT-07:00, PST, CEST...
+ZONE = rf"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d|(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?[0-5]\d)?|(?:{_ABBR_ALT}))(?![\w])"
+# 14:02, 14:02:05, 14:02:05.123, 2:02 PM, 2:02pm, 2:02 p.m.
+# Atomic (Python 3.11+): "10:42 AM" never gives its "AM" back to become a message's text.
+TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
+# 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024.
+ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}"
+APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"
+
+_TIME_PARTS = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s?(?:([AaPp])\.?[Mm]\.?)?")
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s?([+-])(\d{1,2})(?::?(\d{2}))?$")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+# Dates in words: "Tuesday, December 3rd", "Dec 3, 2024", "3 December 2024", "Tue Dec 03 2024".
+WORD_DATE = re.compile(
+    rf"(?:\b(?:{_WEEKDAYS})[a-z]*\.?,?\s+)?"
+    rf"(?:\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})[a-z]*\.?(?:,?\s+\d{{4}})?)\b",
+    re.IGNORECASE,
+)
+_ISO_DATE_RE = re.compile(rf"\b(?:{ISO_DATE})\b")
+_WEEKDAY_ONLY = re.compile(rf"^(?:{_WEEKDAYS})[a-z]*$", re.IGNORECASE)
+_PREAMBLE = re.compile(r"\b(?:times?|timezone|time\s+zone|tz|timestamps?|clock)\b", re.IGNORECASE)
+_REGION_WORDS = {
+    "central european": "Europe/Berlin",
+    "pacific": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "central": "America/Chicago",
+    "eastern": "America/New_York",
+}
+_REGION_RE = re.compile(r"\b(central european|pacific|mountain|central|eastern)\b", re.IGNORECASE)
+_IANA = re.compile(r"\b([A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\b")
+_ZONE_WORD = re.compile(rf"(?<![\w+-]){ZONE}")
+_PAREN_OFFSET = re.compile(r"\(\s*(?:UTC|GMT)\s?([+-]\d{1,2}(?::?\d{2})?)\s*\)")
+
+
+@lru_cache(maxsize=8192)
+def parse_clock(text: str) -> time:
+    """'14:02', '2:02 PM', '14:02:05.5' -> time; the caller has already matched TIME."""
+    m = _TIME_PARTS.search(text)
+    if m is None:  # pragma: no cover - callers only pass matched TIME text
+        raise ValueError(text)
+    hour, minute = int(m.group(1)), int(m.group(2))
+    second = int(m.group(3) or 0)
+    micro = int((m.group(4) or "0").ljust(6, "0")[:6])
+    if m.group(5):
+        pm = m.group(5).lower() == "p"
+        if hour == 12:
+            hour = 12 if pm else 0
+        elif pm:
+            hour += 12
+    return time(hour % 24, minute, second, micro)
+
+
+def parse_iso_date(text: str, near: date | None = None) -> date:
+    """'2024-12-03', '2024/12/03', '12/3/24', '03.12.2024' -> date (ValueError when not a real day).
+
+    '03/12/2024' is ambiguous (US month first, or day first): the reading nearest to ``near``
+    (the --date, or today) wins, month-first when there is no hint; dotted dates are day first.
+    """
+    text = text.strip()
+    a, b, c = re.split(r"[-/.]", text)
+    if len(a) == 4:
+        return date(int(a), int(b), int(c))
+    year = int(c) + (2000 if len(c) == 2 else 0)
+    if "." in text:
+        return date(year, int(b), int(a))
+    readings = []
+    for month, day in ((int(a), int(b)), (int(b), int(a))):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        raise ValueError(text)
+    if near is None:
+        return readings[0]
+    return min(readings, key=lambda d: abs((d - near).days))
+
+
+def _offset_zone(sign: str, hours: str, minutes: str | None) -> tzinfo | None:
+    h, m = int(hours), int(minutes or 0)
+    if h > 14 or m > 59:
+        return None
+    delta = timedelta(hours=h, minutes=m)
+    if delta == timedelta(0):
+        return timezone.utc
+    return timezone(delta if sign == "+" else -delta)
+
+
+@lru_cache(maxsize=256)
+def zone_from_token(token: str | None) -> tzinfo | None:
+    """A tzinfo for 'Z', '+02:00', 'UTC-7', 'PST', 'Europe/Berlin'; None when not a zone."""
+    if not token:
+        return None
+    token = token.strip()
+    if token.upper() in ZONE_ABBREVIATIONS:
+        name = ZONE_ABBREVIATIONS[token.upper()][0]
+        return timezone.utc if name == "UTC" else ZoneInfo(name)
+    m = _OFFSET.match(token.replace(" ", ""))
+    if m:
+        return _offset_zone(m.group(1), m.group(2), m.group(3))
+    if "/" in token:
+        try:
+            return ZoneInfo(token)
+        except (KeyError, ValueError):
+            return None
+    return None
+
+
+def season_warning(token: str | None, at: datetime) -> str | None:
+    """A note when 'PST' is used on a summer day (or 'CEST' in winter): read as the region's time."""
+    if not token:
+        return None
+    entry = ZONE_ABBREVIATIONS.get(token.strip().upper())
+    if entry is None or entry[1] is None:
+        return None
+    dst = bool(at.dst())
+    if dst == entry[1]:
+        return None
+    return (
+        f"'{token}' on {at.date().isoformat()} read as {entry[0]} local time "
+        f"(UTC{at.strftime('%z')[:3]}:{at.strftime('%z')[3:]}); write an explicit offset if you meant otherwise."
+    )
+
+
+def preamble_zone(line: str) -> tuple[tzinfo, str] | None:
+    """The zone a line like 'All times in CEST (UTC+2)' or '(UTC-7)' declares, with its label."""
+    stripped = line.strip().strip("*_#>`").strip()
+    paren = _PAREN_OFFSET.search(stripped)
+    bare_paren = re.fullmatch(r"\(\s*((?:UTC|GMT)\s?[+-]?\d{0,2}(?::?\d{2})?)\s*\)\.?", stripped)
+    if not (_PREAMBLE.search(stripped) or bare_paren):
+        return None
+    if paren:  # an explicit offset wins over the abbreviation next to it
+        sign, rest = paren.group(1)[0], paren.group(1)[1:]
+        hours, _, minutes = rest.partition(":")
+        if len(hours) > 2:
+            hours, minutes = hours[:-2], hours[-2:]
+        zone = _offset_zone(sign, hours, minutes or None)
+        if zone is not None:
+            return zone, f"UTC{paren.group(1)}"
+    iana = _IANA.search(stripped)
+    if iana and (zone := zone_from_token(iana.group(1))) is not None:
+        return zone, iana.group(1)
+    for m in _ZONE_WORD.finditer(stripped):
+        token = m.group(0)
+        if token == "Z":
+            continue
+        zone = zone_from_token(token)
+        if zone is not None:
+            return zone, token
+    region = _REGION_RE.search(stripped)  # "All times in Pacific time", even "UC/Pacific"
+    if region:
+        name = _REGION_WORDS[region.group(1).lower()]
+        return ZoneInfo(name), name
+    return None
+
+
+def find_date(text: str, default_year: int, near: date | None = None) -> date | None:
+    """The first date written in ``text`` (numeric or in words); None when there is none."""
+    m = _ISO_DATE_RE.search(text)
+    if m:
+        try:
+            return parse_iso_date(m.group(0), near)
+        except ValueError:
+            return None
+    m = WORD_DATE.search(text)
+    if m is None:
+        return None
+    if not re.search(r"\d{4}", m.group(0)):
+        # "Tue Dec 03 10:00:11 2024" (IRC logs): the year comes after the time.
+        year = re.search(r"\b(?:19|20)\d{2}\b", text[m.end() :])
+        default_year = int(year.group(0)) if year else default_year
+    try:
+        parsed = dateparser.parse(m.group(0), default=datetime(default_year, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def relative_day(text: str, today: date) -> date | None:
+    """Slack's dividers 'Today', 'Yesterday' and a bare weekday, relative to ``today``."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    if _WEEKDAY_ONLY.match(word):
+        wanted = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(word[:3])
+        return today - timedelta(days=(today.weekday() - wanted) % 7)
+    return None
