@@ -1,0 +1,212 @@
+"""``facilitator draft``: the whole interview without a person at the keyboard.
+
+Given answers (``--answers FILE.toml``) win, suggestions from the findings fill the rest,
+and everything else stays a visible TODO. The session is saved like an interactive one (so
+``facilitator interview --session NAME`` can pick it up later), a copy of ``session.toml`` is
+written next to the documents, and the documents come from ``facilitator.render`` when it is
+installed, otherwise from the plain Markdown summary here.
+
+The answers file::
+
+    [answers]                      # question id = value (lists for list/people questions)
+    customer_effect = "Checkout failed for 12% of EU customers for 38 minutes."
+    started_at = "2024-12-03 13:48"
+    happened_before = "unknown"    # "unknown" and "skip" are valid answers
+    luck = ["The deploy freeze started the next day", "Support noticed within minutes"]
+
+    whys = ["the gateway timed out", "the timeout config was removed"]   # the main chain
+    contributing = ["no alert on gateway latency"]                         # branches from the first why
+
+    [[actions]]                    # fields of an action item
+    action = "Add an alert on gateway p99 latency above 2 s for 5 minutes"
+    owner = "payments team"
+    due = 2025-01-15
+
+    [[rejected]]
+    action = "Freeze all deploys on Fridays"
+    reason = "Hides the problem; the canary is the fix."
+
+Question ids may also sit at the top level instead of under ``[answers]``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any, TextIO
+
+from facilitator.config import Settings
+from facilitator.errors import UserError
+from facilitator.interview.actions import ActionBook
+from facilitator.interview.engine import Interview
+from facilitator.interview.parse import AnswerError
+from facilitator.interview.whys import WhyChain
+from facilitator.session import Session, SourceSpec
+from facilitator.sessions import SESSION_FILE, SessionStore, open_session, start_session
+from facilitator.summary import summary_markdown
+from facilitator.transcript import Transcript
+
+_RESERVED = {"answers", "whys", "contributing", "actions", "rejected"}
+
+
+def read_answers_file(path: str | Path) -> dict[str, Any]:
+    """The answers TOML as a dict; UserError with one sentence when missing or invalid."""
+    p = Path(path).expanduser()
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"The answers file {p} does not exist; check the --answers path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"The answers file {p} cannot be read ({exc.__class__.__name__}); check its permissions.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"The answers file {p} is not valid TOML ({exc}); fix the line it names.") from None
+
+
+def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "answers file") -> list[str]:
+    """Apply an answers document to the interview (answers, whys, actions, rejected); returns the answered ids."""
+    answers: dict[str, Any] = dict(data.get("answers", {}))
+    answers.update({k: v for k, v in data.items() if k not in _RESERVED})
+    # `whys = [...]` written below `[answers]` lands inside that table in TOML; accept it there too.
+    data = {**data, **{k: answers.pop(k) for k in list(answers) if k in _RESERVED}}
+    known = {q.id for q in interview.questions}
+    done = []
+    for qid, value in answers.items():
+        if qid not in known:
+            raise UserError(f"The {origin} names an unknown question '{qid}'; the ids are listed in prompts/questions.toml.")
+        if not isinstance(value, (str, list)):
+            value = str(value)  # TOML dates and numbers: let the type's parser read them
+        try:
+            interview.answer(qid, [str(v) for v in value] if isinstance(value, list) else value)
+        except AnswerError as exc:
+            raise UserError(f"The {origin} answer to '{qid}' does not fit: {exc}") from None
+        done.append(qid)
+    session = interview.session
+    chain = WhyChain(session, interview.store)
+    whys = [str(w) for w in data.get("whys", []) if str(w).strip()]
+    if whys:
+        session.whys.clear()
+        session.whys_done = False
+        turn = chain.start()
+        for i, text in enumerate(whys):
+            nxt = chain.answer(turn.id, text, then_ask=i + 1 < len(whys))
+            if nxt is not None:
+                turn = nxt
+        first = chain.main_chain()[0]
+        for text in data.get("contributing", []):
+            chain.branch(first.id, answer=str(text))
+        chain.stop()
+    book = ActionBook(session, interview.store)
+    given_actions = data.get("actions", [])
+    if given_actions:
+        session.actions.clear()
+    for item in given_actions:
+        fields = dict(item)
+        action = str(fields.pop("action", ""))
+        if "due" in fields:
+            fields["due"] = str(fields["due"])
+        book.add(action, **fields)
+    for item in data.get("rejected", []):
+        book.reject(str(item.get("action", "")), str(item.get("reason", "")))
+    return done
+
+
+def fill_rest(interview: Interview) -> None:
+    """Suggestions for unanswered questions and, when none were given, the suggested action items."""
+    interview.fill_suggestions()
+    book = ActionBook(interview.session, interview.store)
+    if not interview.session.actions:
+        for suggestion in book.suggestions():
+            if suggestion.strong:  # chatter like "follow-up for me" stays a suggestion in the app
+                book.accept(suggestion)
+    interview.refresh_suggestions()
+
+
+def write_documents(
+    interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
+) -> list[Path]:
+    """internal.md and external.md (through facilitator.render), else summary.md; returns the paths."""
+    err = err or sys.stderr
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        from facilitator.render import render_markdown
+    except ImportError:
+        render_markdown = None  # type: ignore[assignment]
+    written: list[Path] = []
+    if render_markdown is not None:
+        for version in ("internal", "external"):
+            try:
+                text = render_markdown(
+                    interview.session, interview.transcript, settings, version=version,
+                    template=template if version == "internal" else None,
+                )
+            except UserError as exc:
+                if version == "internal":
+                    raise
+                # The external version refuses to render while something sensitive would leak:
+                # keep the internal document and say why the external one is missing.
+                err.write(f"facilitator: external.md not written: {exc}\n")
+                continue
+            path = out_dir / f"{version}.md"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    else:
+        if template:
+            err.write("facilitator: templates need the render module; wrote the plain summary instead.\n")
+        path = out_dir / "summary.md"
+        path.write_text(summary_markdown(interview), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def open_or_start(
+    settings: Settings, spec: SourceSpec | None, session_name: str | None, store: SessionStore
+) -> tuple[Session, Transcript]:
+    """Resume ``session_name`` when it exists, else start a session from ``spec``."""
+    if session_name and store.exists(session_name):
+        return open_session(session_name, store, settings)
+    if spec is None:
+        if session_name:
+            raise UserError(f"There is no session named '{session_name}', and no source was given to start it; add --demo, --transcript FILE, --slack-export PATH or --slack-channel NAME.")
+        raise UserError("Name a source (--demo, --transcript FILE, --slack-export PATH --channel NAME, --slack-channel NAME) or an existing --session NAME.")
+    return start_session(spec, settings, store, name=session_name)
+
+
+def run_draft(
+    settings: Settings,
+    spec: SourceSpec | None,
+    *,
+    out: str | Path,
+    answers: str | Path | None = None,
+    session_name: str | None = None,
+    template: str | None = None,
+    store: SessionStore | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the interview non-interactively and write the session and documents into ``out``."""
+    stdout = stdout or sys.stdout
+    store = store or SessionStore()
+    data = read_answers_file(answers) if answers else {}
+    session, transcript = open_or_start(settings, spec, session_name, store)
+    interview = Interview(session, transcript, store)
+    apply_answers(interview, data, origin=f"answers file {answers}" if answers else "answers file")
+    fill_rest(interview)
+    interview.run_lints()
+    out_dir = Path(out).expanduser()
+    try:
+        written = write_documents(interview, out_dir, settings, template)
+        copy = out_dir / SESSION_FILE
+        shutil.copyfile(store.path(session.name), copy)
+    except OSError as exc:
+        raise UserError(f"Could not write into {out_dir} ({exc.strerror or exc}); choose another --out folder.") from None
+    done, total = interview.progress()
+    todos = interview.todos()
+    stdout.write(f"Session {session.name}: {done}/{total} questions answered or suggested, {len(todos)} TODO.\n")
+    for warning in interview.order_warnings():
+        stdout.write(f"warning: {warning}\n")
+    for path in [store.path(session.name), copy, *written]:
+        stdout.write(f"{path}\n")
+    names = {p.name for p in written}
+    external_blocked = "internal.md" in names and "external.md" not in names
+    return 1 if external_blocked else 0

@@ -1,0 +1,257 @@
+"""Action items: add, edit, remove, suggest from the channel, and reject with a reason.
+
+``ActionBook`` edits ``session.actions`` and ``session.rejected_actions`` and saves after
+every change. Suggestions come from the findings' ``action_hints`` ("we should add an alert
+for...", "TODO", "follow-up"), cleaned into imperative items with a guessed category; they
+are proposals the user accepts, edits or rejects (the rejection reason is kept, because a
+post-mortem that records what was *not* done and why is more useful later). The advice
+"aim for 3 to 5 strong items" is given whenever the count is outside that range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dateutil import parser as dateparser
+
+from facilitator.errors import UserError
+from facilitator.findings import Fact, Findings
+from facilitator.session import ActionItem, LintFinding, RejectedAction, Session, utcnow
+
+if TYPE_CHECKING:
+    from facilitator.sessions import SessionStore
+
+AIM_MIN, AIM_MAX = 3, 5
+EDITABLE = ("action", "owner", "due", "priority", "category", "prevents_recurrence", "status", "addresses", "message_ids", "jira_key")
+
+_LEAD = re.compile(
+    r"^\s*(?:(?:todo|to-?do|follow[- ]?ups?|action items?|ai|next steps?|note)\s*[:\-\u2013]\s*)?"
+    r"(?:(?:so\s+)?(?:i think\s+|imo\s+|maybe\s+|probably\s+)?"
+    r"(?:we|someone|somebody|you|i|the team|they)\s+(?:really\s+)?(?:should|need to|needs to|must|ought to|could|have to|will|'ll|shall)\s+"
+    r"|let'?s\s+|(?:we'll|i'll)\s+|need to\s+|should\s+|can we\s+|could we\s+|please\s+)?",
+    re.I,
+)
+_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("investigate", re.compile(r"\b(investigate|figure out|understand|find out|dig into|look into|root cause|analy[sz]e)\b", re.I)),
+    ("detect", re.compile(r"\b(alert|alarm|monitor|page|dashboard|metric|slo|detect|notify|observab)", re.I)),
+    ("mitigate future", re.compile(r"\b(runbook|playbook|rollback|roll back|failover|kill switch|feature flag|circuit breaker|on-?call|drill)", re.I)),
+    ("prevent", re.compile(r"\b(tests?|testing|review|validat\w*|lint\w*|checks?|guard\w*|block\w*|require\w*|prevent\w*|limit\w*|quotas?|codeowners|ci|canary|schema|fail (?:startup|fast|on))\b", re.I)),
+    ("repair", re.compile(r"\b(fix|patch|repair|restore|backfill|clean ?up|revert|upgrade|replace|migrate|rotate|revoke)", re.I)),
+)
+
+
+@dataclass
+class ActionSuggestion:
+    """A proposed action item, with the message it came from."""
+
+    action: str
+    category: str = "repair"
+    prevents_recurrence: str = "partially"
+    message_ids: list[str] = field(default_factory=list)
+    source_text: str = ""  # what was said in the channel
+
+    @property
+    def strong(self) -> bool:
+        """True when it reads like an action (starts with a known verb, at least four words)."""
+        from facilitator.interview.lint import starts_with_verb
+
+        return starts_with_verb(self.action) and len(self.action.split()) >= 4
+
+
+def imperative(text: str) -> str:
+    """'we should add an alert for X.' -> 'Add an alert for X' (best effort, never empties the text)."""
+    cleaned = " ".join(text.split()).strip(" .!")
+    stripped = _LEAD.sub("", cleaned, count=1).strip(" .!:-")
+    stripped = re.sub(r"^(?:probably|maybe|perhaps|also|just|really)\s+", "", stripped, flags=re.I)
+    subject = re.match(r"^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,3})\s+(?:should|must|needs to|need to|has to|ought to)\s+(?P<rest>.+)$", stripped, re.I)
+    if subject and subject["subj"].casefold() not in {"we", "you", "i", "they", "someone", "somebody", "it"}:
+        subj = subject["subj"]
+        if subj[1:2].islower():
+            subj = subj[0].lower() + subj[1:]
+        stripped = f"make {subj} {subject['rest']}"  # "the config loader should fail..." -> "Make the config loader fail..."
+    result = stripped or cleaned
+    return result[:1].upper() + result[1:]
+
+
+def guess_category(text: str) -> str:
+    """investigate / detect / mitigate future / prevent / repair, from keywords ('repair' when unsure)."""
+    for category, pattern in _CATEGORIES:
+        if pattern.search(text):
+            return category
+    return "repair"
+
+
+def _prevents(category: str) -> str:
+    return {"prevent": "yes", "detect": "detects only", "investigate": "no"}.get(category, "partially")
+
+
+def suggest_actions(findings: Findings, existing: list[ActionItem] | None = None, rejected: list[RejectedAction] | None = None) -> list[ActionSuggestion]:
+    """Action items proposed from the channel's 'we should' / TODO / follow-up messages, minus ones already taken or rejected."""
+    taken = {a.action.casefold() for a in existing or []} | {r.action.casefold() for r in rejected or []}
+    out: list[ActionSuggestion] = []
+    seen: set[str] = set()
+    hints: list[Fact] = list(findings.action_hints)
+    for fact in hints:
+        action = imperative(fact.text)
+        key = action.casefold()
+        if key in taken or key in seen:
+            continue
+        seen.add(key)
+        category = guess_category(action)
+        out.append(ActionSuggestion(action, category, _prevents(category), list(fact.message_ids), fact.text))
+    return out
+
+
+def count_advice(n: int) -> str | None:
+    """'Aim for 3 to 5 strong items' advice when ``n`` is outside that range, else None."""
+    if n == 0:
+        return f"No action items yet: aim for {AIM_MIN} to {AIM_MAX} strong items (specific, owned, dated)."
+    if n < AIM_MIN:
+        return f"{n} action item{'s' if n > 1 else ''}: aim for {AIM_MIN} to {AIM_MAX} strong items; is a detection or prevention item missing?"
+    if n > AIM_MAX:
+        return f"{n} action items: aim for {AIM_MIN} to {AIM_MAX} strong items; merge or reject the weaker ones (record why)."
+    return None
+
+
+def parse_due(value: str | date | None) -> date | None:
+    """A due date from a date or text ('2025-01-15', 'Jan 15 2025'); UserError when unreadable."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text or text.casefold() in {"none", "-", "?", "tbd"}:
+        return None
+    try:
+        return dateparser.parse(text, default=utcnow().replace(tzinfo=None)).date()
+    except (ValueError, OverflowError):
+        raise UserError(f"'{value}' is not a date; write the due date like 2025-01-15.") from None
+
+
+class ActionBook:
+    """Action items of a session; every mutating call saves through the store."""
+
+    def __init__(self, session: Session, store: SessionStore | None = None) -> None:
+        self.session = session
+        self.store = store
+
+    @property
+    def items(self) -> list[ActionItem]:
+        """The action items, in order."""
+        return self.session.actions
+
+    def get(self, action_id: str) -> ActionItem:
+        """The item with this id; UserError when there is none."""
+        for item in self.session.actions:
+            if item.id == action_id:
+                return item
+        raise UserError(f"There is no action item '{action_id}'; it may have been removed.")
+
+    def _new_id(self) -> str:
+        # Ids already filed in Jira count too, so a new item never takes over a published one's issue.
+        ids = [a.id for a in self.session.actions] + list(self.session.published.jira_keys)
+        numbers = [int(i[1:]) for i in ids if re.fullmatch(r"a\d+", i)]
+        return f"a{max(numbers, default=0) + 1}"
+
+    def _validated(self, data: dict[str, Any]) -> ActionItem:
+        from pydantic import ValidationError
+
+        try:
+            return ActionItem.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_name = ".".join(str(p) for p in first["loc"])
+            raise UserError(f"The action item's {field_name} is invalid: {first['msg']}.") from None
+
+    def add(self, action: str, **fields: Any) -> ActionItem:
+        """Add an item (fields as in ``ActionItem``; ``due`` may be text); returns it."""
+        if not action.strip():
+            raise UserError("An action item needs a description; start it with a verb, e.g. 'Add an alert on ...'.")
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise UserError(f"Action items have no field '{sorted(unknown)[0]}'.")
+        if "due" in fields:
+            fields["due"] = parse_due(fields["due"])
+        item = self._validated({"id": self._new_id(), "action": action.strip(), **fields})
+        self.session.actions.append(item)
+        self._save()
+        return item
+
+    def edit(self, action_id: str, **fields: Any) -> ActionItem:
+        """Change fields of an item; returns the updated item."""
+        item = self.get(action_id)
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise UserError(f"Action items have no field '{sorted(unknown)[0]}'.")
+        if "due" in fields:
+            fields["due"] = parse_due(fields["due"])
+        updated = self._validated({**item.model_dump(), **fields})
+        index = self.session.actions.index(item)
+        self.session.actions[index] = updated
+        self._save()
+        return updated
+
+    def remove(self, action_id: str) -> ActionItem:
+        """Remove an item; returns it."""
+        item = self.get(action_id)
+        self.session.actions.remove(item)
+        self._save()
+        return item
+
+    def move(self, action_id: str, offset: int) -> None:
+        """Move an item up (negative) or down (positive) in the list."""
+        item = self.get(action_id)
+        i = self.session.actions.index(item)
+        j = max(0, min(len(self.session.actions) - 1, i + offset))
+        self.session.actions.insert(j, self.session.actions.pop(i))
+        self._save()
+
+    def suggestions(self) -> list[ActionSuggestion]:
+        """Proposals from the findings not yet taken or rejected."""
+        return suggest_actions(self.session.findings, self.session.actions, self.session.rejected_actions)
+
+    def accept(self, suggestion: ActionSuggestion, **fields: Any) -> ActionItem:
+        """Turn a suggestion into an action item (fields override the suggestion's guesses)."""
+        base: dict[str, Any] = {
+            "category": suggestion.category,
+            "prevents_recurrence": suggestion.prevents_recurrence,
+            "message_ids": list(suggestion.message_ids),
+        }
+        base.update(fields)
+        return self.add(base.pop("action", suggestion.action), **base)
+
+    def reject(self, action: str, reason: str, action_id: str | None = None) -> RejectedAction:
+        """Record an idea as explicitly rejected, with the reason (removing the item when ``action_id`` is given)."""
+        if not reason.strip():
+            raise UserError("Say why the idea is rejected; the reason is what makes the record useful later.")
+        if action_id is not None:
+            self.session.actions.remove(self.get(action_id))
+        rejected = RejectedAction(action=action.strip(), reason=reason.strip())
+        self.session.rejected_actions.append(rejected)
+        self._save()
+        return rejected
+
+    def unreject(self, index: int) -> RejectedAction:
+        """Forget a rejected idea (by position)."""
+        try:
+            rejected = self.session.rejected_actions.pop(index)
+        except IndexError:
+            raise UserError("There is no such rejected idea.") from None
+        self._save()
+        return rejected
+
+    def advice(self) -> str | None:
+        """The 3-to-5 advice for the current count, or None when it is in range."""
+        return count_advice(len(self.session.actions))
+
+    def lint(self) -> list[LintFinding]:
+        """Action-quality findings for all items (not stored; ``Interview.run_lints`` stores both lints)."""
+        from facilitator.interview.lint import lint_actions
+
+        return lint_actions(self.session)
+
+    def _save(self) -> None:
+        self.session.updated_at = utcnow()
+        if self.store is not None:
+            self.store.save(self.session)

@@ -1,0 +1,330 @@
+"""Plain line mode (``facilitator interview --plain``) and the setup wizard (``facilitator init``).
+
+Both use questionary, one prompt per line, for SSH sessions, screen readers and people who
+prefer a prompt to a full-screen app. The interview drives the same engine as the Textual
+app: suggestions are the prompt's default (accepting one unchanged records it as
+"suggested" with its citations), "unknown" and "skip" are accepted everywhere, every answer
+is saved the moment Enter is pressed, and Ctrl-C stops with everything so far kept.
+
+Every prompt is a free-text line (choices are listed in the question) rather than an arrow
+menu: it reads well in a screen reader and accepts "unknown" like any other question.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import questionary
+import tomlkit
+from pydantic import ValidationError
+
+from facilitator.config import (
+    DEFAULT_MODEL,
+    DEFAULT_SLACK_API_URL,
+    Settings,
+    check_timezone,
+    config_path,
+    read_config_document,
+    write_config_document,
+)
+from facilitator.errors import ConfigError, UserError
+from facilitator.interview.actions import ActionBook, count_advice
+from facilitator.interview.engine import Interview
+from facilitator.interview.whys import WhyChain
+from facilitator.session import SourceSpec
+from facilitator.sessions import SessionStore
+
+STOPPED = 130
+
+
+class _Stop(Exception):
+    """The user pressed Ctrl-C (questionary returns None)."""
+
+
+def _ask(question: Any) -> Any:
+    answer = question.ask(patch_stdout=False)
+    if answer is None:
+        raise _Stop
+    return answer
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _ask_question(interview: Interview, qid: str) -> None:
+    q = interview.question(qid)
+    done, total = interview.progress()
+    _out()
+    _out(f"[{interview.index + 1}/{total}] {interview.display_text(qid)}")
+    if q.help:
+        _out(f"  {q.help}")
+    if q.type == "choice":
+        _out(f"  Choices: {', '.join(q.choices)} (or 'other: ...').")
+    if q.is_list:
+        _out("  Several answers: separate them with ';'.")
+    s = interview.suggestion(qid)
+    default = ""
+    if s is not None:
+        default = interview.display_value(qid, s.value)
+        _out(f"  Suggested{' (' + s.note + ')' if s.note else ''}; press Enter to accept:")
+        for line in interview.citation_lines(qid):
+            _out(f"  {line}")
+    existing = interview.get_answer(qid)
+    if existing is not None and existing.status == "answered":
+        default = interview.display_value(qid, existing.value)
+
+    def check(text: str) -> bool | str:
+        raw = text.replace(";", "\n") if q.type == "list" else text
+        problem = interview.validate(qid, raw)
+        return True if problem is None else problem
+
+    text = _ask(questionary.text("  >", default=default, validate=check, qmark=""))
+    if s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
+        interview.accept_suggestion(qid)
+    else:
+        interview.answer(qid, text.replace(";", "\n") if q.type == "list" else text)
+
+
+def _questions(interview: Interview) -> None:
+    start = interview.index
+    order = [q.id for q in interview.questions[start:]] + [q.id for q in interview.questions[:start]]
+    for qid in order:
+        if interview.is_done(qid):
+            continue
+        interview.goto(qid)
+        _ask_question(interview, qid)
+    _out()
+    for warning in interview.order_warnings():
+        _out(f"Warning: {warning}")
+    m = interview.metrics().human()
+    _out(
+        f"Time to detect {m['time_to_detect']}, to mitigate {m['time_to_mitigate']}, "
+        f"to resolve {m['time_to_resolve']}; time in {m['time_in']}."
+    )
+
+
+def _whys(interview: Interview) -> None:
+    chain = WhyChain(interview.session, interview.store)
+    if interview.session.whys_done:
+        return
+    _out()
+    _out("5 whys: answer each why; type 'stop' when further whys are unactionable,")
+    _out("or 'branch: <factor>' to record a contributing factor.")
+    turn = chain.start()
+    while True:
+        hint = chain.stop_hint()
+        if hint:
+            _out(f"  ({hint})")
+        text = _ask(questionary.text(f"  {turn.question}", qmark=""))
+        stripped = text.strip()
+        if stripped.casefold() in ("stop", "") and any(t.answer for t in chain.main_chain()):
+            result = chain.stop()
+            if result.root_cause is not None:
+                _out(f"Root cause: {result.root_cause.answer}")
+            return
+        if not stripped:
+            _out("  The first why needs an answer (or 'stop' once one is answered).")
+            continue
+        if stripped.casefold().startswith("branch:"):
+            parent = chain.main_chain()[-2] if len(chain.main_chain()) > 1 else turn
+            chain.branch(parent.id, answer=stripped.split(":", 1)[1])
+            continue
+        nxt = chain.answer(turn.id, stripped)
+        if nxt is None:
+            return
+        turn = nxt
+
+
+def _ask_owner_due(book: ActionBook, action_id: str) -> None:
+    owner = _ask(questionary.text("    Owner (person or team):", qmark=""))
+    while True:
+        due = _ask(questionary.text("    Due date (YYYY-MM-DD, blank if not known yet):", qmark=""))
+        try:
+            book.edit(action_id, owner=owner.strip(), due=due)
+            return
+        except UserError as exc:
+            _out(f"    {exc}")
+
+
+def _actions(interview: Interview) -> None:
+    book = ActionBook(interview.session, interview.store)
+    suggestions = book.suggestions()
+    _out()
+    _out("Action items. Aim for 3 to 5 strong ones: start with a verb, be specific, have an owner and a date.")
+    for s in suggestions:
+        _out(f"  Suggested from the channel: {s.action}")
+        for mid in s.message_ids[:1]:
+            _out(f"  {interview.cite(mid)}")
+        reply = _ask(questionary.text("  Keep it? yes / no / 'reject: reason' / your rewrite:", default="yes", qmark=""))
+        low = reply.strip().casefold()
+        if low in ("no", "n", ""):
+            continue
+        if low.startswith("reject"):
+            reason = reply.split(":", 1)[1].strip() if ":" in reply else "not worth doing"
+            book.reject(s.action, reason or "not worth doing")
+            continue
+        item = book.accept(s) if low in ("yes", "y") else book.accept(s, action=reply.strip())
+        _ask_owner_due(book, item.id)
+    while True:
+        advice = count_advice(len(interview.session.actions))
+        if advice:
+            _out(f"  {advice}")
+        text = _ask(questionary.text("  Another action item (blank to finish):", qmark="")).strip()
+        if not text:
+            break
+        item = book.add(text)
+        _ask_owner_due(book, item.id)
+
+
+def run_plain_interview(
+    settings: Settings, spec: SourceSpec | None, session_name: str | None, store: SessionStore | None = None
+) -> int:
+    """The interview as line-by-line prompts; writes the documents into the session folder."""
+    from facilitator.draft import open_or_start, write_documents
+
+    store = store or SessionStore()
+    session, transcript = open_or_start(settings, spec, session_name, store)
+    interview = Interview(session, transcript, store)
+    folder = store.folder(session.name)
+    _out(f"Session {session.name} ({folder}).")
+    _out("Every answer is saved as you press Enter. 'unknown' and 'skip' are fine answers; Ctrl-C stops.")
+    try:
+        _questions(interview)
+        _whys(interview)
+        _actions(interview)
+    except _Stop:
+        _out(f"Stopped. Your answers are saved; resume with: facilitator interview --plain --session {session.name}")
+        return STOPPED
+    lints = interview.run_lints()
+    for finding in lints:
+        _out(f"Lint ({finding.where}): {finding.problem} {finding.suggestion}")
+    for path in write_documents(interview, folder, settings):
+        _out(f"Wrote {path}")
+    return 0
+
+
+# --- init wizard --------------------------------------------------------------------------
+
+_HEADER = (
+    "facilitator configuration (written by `facilitator init`; edit freely, comments are kept).\n"
+    "Environment variables win over this file: SLACK_TOKEN, CONFLUENCE_TOKEN, ANTHROPIC_API_KEY...\n"
+    "Secrets may be left out of this file and set in the environment instead."
+)
+_COMMENTS = {
+    ("", "timezone"): "IANA zone for display and for transcript times without a zone.",
+    ("slack", ""): "Loading incident channels live from Slack.",
+    ("slack", "token"): "Bot or user token (xoxb-/xoxp-) with channels:history, channels:read, users:read; env SLACK_TOKEN wins.",
+    ("slack", "api_url"): "Web API base URL; change only for Enterprise Grid proxies.",
+    ("confluence", ""): "Publishing post-mortems to Confluence.",
+    ("confluence", "url"): "https://SITE.atlassian.net/wiki (Cloud) or the Data Center base URL.",
+    ("confluence", "email"): "Cloud: the account email that owns the API token.",
+    ("confluence", "token"): "Cloud API token or Data Center personal access token; env CONFLUENCE_TOKEN wins.",
+    ("confluence", "space"): "Space key where post-mortems live, e.g. OPS.",
+    ("confluence", "parent_page_id"): "Page under which the year pages (2026, 2027...) are kept.",
+    ("llm", ""): "The optional Anthropic facilitator.",
+    ("llm", "api_key"): "Anthropic API key; env ANTHROPIC_API_KEY wins.",
+    ("llm", "model"): "Model for interview turns and drafting.",
+}
+
+
+def _existing(doc: tomlkit.TOMLDocument, section: str, key: str) -> str:
+    container: Any = doc if not section else doc.get(section, {})
+    value = container.get(key, "") if hasattr(container, "get") else ""
+    return str(value.unwrap() if hasattr(value, "unwrap") else value)
+
+
+def _set(doc: tomlkit.TOMLDocument, section: str, key: str, value: str) -> None:
+    """Set a value in place (keeping comments); new keys and tables get their explanation."""
+    if section:
+        if section not in doc:
+            table = tomlkit.table()
+            table.add(tomlkit.comment(_COMMENTS.get((section, ""), "")))
+            doc[section] = table
+        container: Any = doc[section]
+    else:
+        container = doc
+    if key in container:
+        container[key] = value
+        return
+    item = tomlkit.item(value)
+    comment = _COMMENTS.get((section, key))
+    if comment:
+        item.comment(comment)
+    container[key] = item
+
+
+def _validate_zone(text: str) -> bool | str:
+    try:
+        check_timezone(text.strip())
+    except ConfigError as exc:
+        return str(exc)
+    return True
+
+
+def _secret(label: str, has_existing: bool, prefix: str = "") -> str:
+    keep = "Enter keeps the saved one" if has_existing else "Enter to leave it to the environment"
+
+    def check(text: str) -> bool | str:
+        if text and prefix and not text.startswith(prefix):
+            return f"That does not look like a {label} (it starts with {prefix}); paste it again or press Enter."
+        return True
+
+    return _ask(questionary.password(f"{label} ({keep}):", validate=check, qmark=""))
+
+
+def run_init_wizard(path: str | Path | None = None) -> int:
+    """Ask for the settings and write the config TOML (comments kept, mode 0600)."""
+    target = Path(path).expanduser() if path else config_path()
+    doc = read_config_document(target)
+    if not doc.body:
+        for line in _HEADER.splitlines():
+            doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.nl())
+    _out(f"Writing {target}. Press Enter to keep the value shown; Ctrl-C leaves the file untouched.")
+    try:
+        tz = _ask(questionary.text("Timezone (IANA name):", default=_existing(doc, "", "timezone") or "UTC", validate=_validate_zone, qmark=""))
+        slack_token = _secret("Slack token", bool(_existing(doc, "slack", "token")), "xox")
+        slack_url = _ask(questionary.text("Slack API URL:", default=_existing(doc, "slack", "api_url") or DEFAULT_SLACK_API_URL, qmark=""))
+        conf_url = _ask(questionary.text("Confluence URL (blank to skip publishing):", default=_existing(doc, "confluence", "url"), qmark=""))
+        conf: dict[str, str] = {}
+        if conf_url.strip():
+            conf["email"] = _ask(questionary.text("Confluence account email (Cloud):", default=_existing(doc, "confluence", "email"), qmark=""))
+            conf["token"] = _secret("Confluence API token", bool(_existing(doc, "confluence", "token")))
+            conf["space"] = _ask(questionary.text("Confluence space key:", default=_existing(doc, "confluence", "space"), qmark=""))
+            conf["parent_page_id"] = _ask(questionary.text("Parent page id for post-mortems:", default=_existing(doc, "confluence", "parent_page_id"), qmark=""))
+        api_key = _secret("Anthropic API key", bool(_existing(doc, "llm", "api_key")), "sk-ant-")
+        model = _ask(questionary.text("Anthropic model:", default=_existing(doc, "llm", "model") or DEFAULT_MODEL, qmark=""))
+    except _Stop:
+        _out("Stopped; the config file was not changed.")
+        return STOPPED
+    _set(doc, "", "timezone", tz.strip())
+    if slack_token:
+        _set(doc, "slack", "token", slack_token.strip())
+    if slack_url.strip() != DEFAULT_SLACK_API_URL or _existing(doc, "slack", "api_url"):
+        _set(doc, "slack", "api_url", slack_url.strip())
+    if conf_url.strip() or _existing(doc, "confluence", "url"):
+        _set(doc, "confluence", "url", conf_url.strip())
+        for key, value in conf.items():
+            if key == "token" and not value:
+                continue
+            if value.strip() or _existing(doc, "confluence", key):
+                _set(doc, "confluence", key, value.strip())
+    if api_key:
+        _set(doc, "llm", "api_key", api_key.strip())
+    if model.strip() != DEFAULT_MODEL or _existing(doc, "llm", "model"):
+        _set(doc, "llm", "model", model.strip())
+    try:
+        Settings.model_validate({k: v for k, v in doc.unwrap().items()})
+    except ValidationError as exc:  # never write a file that would not load
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"The setting '{where}' is invalid ({first['msg']}); run init again.") from None
+    write_config_document(doc, target)
+    _out(f"Wrote {target} (readable only by you).")
+    missing = [name for name, have in (("SLACK_TOKEN", slack_token or _existing(doc, "slack", "token")), ("ANTHROPIC_API_KEY", api_key or _existing(doc, "llm", "api_key"))) if not have]
+    if missing:
+        _out(f"Not stored: set {', '.join(missing)} in the environment when you need them.")
+    return 0
+

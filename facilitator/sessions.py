@@ -1,0 +1,458 @@
+"""The session store: one folder per post-mortem, saved after every answer.
+
+Layout of ``<data dir>/sessions/<name>/``:
+
+* ``session.toml``     the ``Session`` (tomlkit): readable, hand-editable; comments survive
+  because saving re-reads the existing document and updates values in place.
+* ``transcript.json``  the transcript as loaded (``facilitator.transcript_io``), so a resume
+  neither refetches Slack nor re-reads a pasted file that may have moved.
+* ``source.txt``       for pasted transcripts, a copy of the text as given.
+* ``attachments/``     files downloaded from Slack.
+
+Writes are atomic (temp file, fsync, ``os.replace``, fsync of the folder): a process killed
+at any moment leaves either the previous or the new file, never a torn one. TOML has no
+null, so ``None`` values are omitted and the model restores its defaults on load. Nothing
+that looks like a token is ever written (``redact_secrets`` runs over every file body).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from pydantic import ValidationError
+from tomlkit.container import OutOfOrderTableProxy
+from tomlkit.items import AoT, InlineTable, Item, Table, Whitespace
+
+from facilitator.config import Settings, data_dir
+from facilitator.errors import SessionError, UserError, redact_secrets
+from facilitator.findings import Findings
+from facilitator.session import Session, SourceSpec, utcnow
+from facilitator.transcript import Transcript
+from facilitator.transcript_io import dump_transcript, load_transcript
+
+SESSION_FILE = "session.toml"
+TRANSCRIPT_FILE = "transcript.json"
+SOURCE_COPY = "source.txt"
+ATTACHMENTS = "attachments"
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+HEADER = (
+    "facilitator session {name}: saved after every answer.\n"
+    "Safe to edit by hand while facilitator is not running it; comments you add are kept.\n"
+    "Times are ISO 8601 with their UTC offset. Delete a key to restore its default."
+)
+
+
+@dataclass
+class SessionSummary:
+    """One line of ``facilitator sessions list``."""
+
+    name: str
+    title: str
+    updated_at: datetime | None
+    progress: tuple[int, int]  # (answered questions, total questions)
+    source: str  # "demo", "slack #inc-2041", "transcript paste.txt"...
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase ASCII words joined by '-', at most ``limit`` characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def describe_source(spec: SourceSpec) -> str:
+    """A short human description of where a session's transcript came from."""
+    if spec.kind == "demo":
+        return "demo"
+    if spec.kind == "slack":
+        return f"slack {spec.channel or spec.ref}"
+    if spec.kind == "slack-export":
+        return f"slack export {Path(spec.ref).name} #{spec.channel}"
+    return f"transcript {Path(spec.ref).name if spec.ref else ''}".strip()
+
+
+def _plain(value: Any) -> Any:
+    """Unwrap tomlkit items for comparison."""
+    return value.unwrap() if isinstance(value, Item) or hasattr(value, "unwrap") else value
+
+
+def _merge(container: Any, data: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
+    """Update a tomlkit table in place so unchanged values keep their comments and layout.
+
+    ``previous`` is what this container held after the last save (when the file has not
+    changed since): subtrees equal to it are skipped, which keeps saving a large session cheap.
+    """
+    for key in [k for k in container if k not in data]:
+        del container[key]
+    for key, value in data.items():
+        if previous is not None and key in previous and previous[key] == value and key in container:
+            continue
+        if key in container:
+            existing = container[key]
+            if isinstance(value, dict) and isinstance(existing, (Table, InlineTable, OutOfOrderTableProxy)):
+                before = previous.get(key) if previous is not None else None
+                _merge(existing, value, before if isinstance(before, dict) else None)
+                continue
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value) and isinstance(existing, AoT):
+                if _merge_tables(existing, value):
+                    continue
+            if _plain(existing) == value:
+                continue
+            if _is_table_like(value) != isinstance(existing, (Table, AoT, OutOfOrderTableProxy)):
+                del container[key]  # re-added below at the end, where tables belong
+        container[key] = value
+
+
+def _merge_tables(existing: AoT, value: list[dict[str, Any]]) -> bool:
+    """Merge an array of tables in place (matching by ``id`` when items have one); False if it cannot."""
+    old_ids = [t.get("id") for t in existing]
+    new_ids = [v.get("id") for v in value]
+    if None not in old_ids and None not in new_ids and len(set(new_ids)) == len(new_ids):
+        for i in reversed(range(len(old_ids))):
+            if old_ids[i] not in new_ids:
+                del existing[i]
+        kept = [t.get("id") for t in existing]
+        if new_ids[: len(kept)] != kept:
+            return False  # reordered: rewrite the array
+    elif len(existing) > len(value):
+        return False
+    for i, item in enumerate(value):
+        if i < len(existing):
+            _merge(existing[i], item)
+        else:
+            previous = existing[-1] if len(existing) else None
+            existing.append(item)
+            added = existing[-1]
+            if previous is not None and not _ends_blank(previous) and "\n" not in added.trivia.indent:
+                added.trivia.indent = "\n" + added.trivia.indent  # a blank line before the new [[header]]
+    return True
+
+
+def _ends_blank(table: Table) -> bool:
+    body = table.value.body
+    return bool(body) and isinstance(body[-1][1], Whitespace)
+
+
+def _is_table_like(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value))
+
+
+class SessionStore:
+    """Session folders under ``root`` (default: the user data dir's ``sessions``), created lazily."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._root = Path(root) if root is not None else None
+        # name -> (file stat, parsed document, the data it holds): reused while the file is unchanged.
+        self._docs: dict[str, tuple[tuple[int, int], tomlkit.TOMLDocument, dict[str, Any] | None]] = {}
+
+    @property
+    def root(self) -> Path:
+        """The folder holding one sub-folder per session (not created until a save)."""
+        return self._root if self._root is not None else data_dir() / "sessions"
+
+    def folder(self, name: str) -> Path:
+        """The folder of session ``name``; UserError when the name could escape the store."""
+        if not _NAME_RE.match(name or ""):
+            raise UserError(f"'{name}' is not a valid session name; use letters, digits, '.', '-' and '_'.")
+        return self.root / name
+
+    def path(self, name: str) -> Path:
+        """The session.toml of session ``name``."""
+        return self.folder(name) / SESSION_FILE
+
+    def exists(self, name: str) -> bool:
+        """True when a session with this name is saved."""
+        return self.path(name).is_file()
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _document(self, name: str, path: Path) -> tuple[tomlkit.TOMLDocument, dict[str, Any] | None]:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            doc = tomlkit.document()
+            for line in HEADER.format(name=name).splitlines():
+                doc.add(tomlkit.comment(line))
+            doc.add(tomlkit.nl())
+            return doc, None
+        cached = self._docs.get(name)
+        if cached is not None and cached[0] == (st.st_mtime_ns, st.st_size):
+            return cached[1], cached[2]
+        try:
+            return tomlkit.parse(path.read_text(encoding="utf-8")), None
+        except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError):
+            # A hand edit broke the file: keep it beside the new one rather than lose it.
+            shutil.copy2(path, path.with_suffix(".toml.broken"))
+            return tomlkit.document(), None
+
+    def save(self, session: Session) -> Path:
+        """Write session.toml atomically, keeping comments of the existing file; returns its path."""
+        path = self.path(session.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc, previous = self._document(session.name, path)
+        data = session.model_dump(mode="json", exclude_none=True)
+        _merge(doc, data, previous)
+        text = tomlkit.dumps(doc)
+        safe = redact_secrets(text)
+        _atomic_write(path, safe)
+        st = path.stat()
+        if safe == text:
+            self._docs[session.name] = ((st.st_mtime_ns, st.st_size), doc, data)
+        else:
+            self._docs.pop(session.name, None)
+        return path
+
+    def save_transcript(self, name: str, transcript: Transcript) -> Path:
+        """Write the session's transcript copy (transcript.json)."""
+        path = self.folder(name) / TRANSCRIPT_FILE
+        dump_transcript(transcript, path)
+        text = path.read_text(encoding="utf-8")
+        safe = redact_secrets(text)
+        if safe != text:
+            _atomic_write(path, safe)
+        return path
+
+    # -- reading ------------------------------------------------------------------------
+
+    def load(self, name: str) -> Session:
+        """The saved session; SessionError with one sentence when missing or unreadable."""
+        path = self.path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SessionError(f"The session file {path} cannot be read ({exc.__class__.__name__}); check its permissions.") from None
+        try:
+            doc = tomlkit.parse(text)
+        except tomlkit.exceptions.TOMLKitError as exc:
+            raise SessionError(f"The session file {path} is not valid TOML ({exc}); fix the line it names.") from None
+        try:
+            session = Session.model_validate(doc.unwrap())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise SessionError(f"The session file {path} has an invalid value at '{where}': {first['msg']}.") from None
+        if session.name != name:
+            session.name = name  # the folder name wins (a folder copied or renamed by hand)
+        st = path.stat()
+        self._docs[name] = ((st.st_mtime_ns, st.st_size), doc, None)
+        return session
+
+    def transcript(self, name: str) -> Transcript:
+        """The saved transcript copy of a session; SessionError when missing or corrupt."""
+        return load_transcript(self.folder(name) / TRANSCRIPT_FILE)
+
+    def list(self) -> list[SessionSummary]:
+        """Every saved session, most recently updated first (unreadable ones included, flagged)."""
+        from facilitator.interview.catalogue import load_catalogue
+
+        total = len(load_catalogue())
+        out: list[SessionSummary] = []
+        if not self.root.is_dir():
+            return out
+        for folder in self.root.iterdir():
+            path = folder / SESSION_FILE
+            if not path.is_file():
+                continue
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                spec = SourceSpec.model_validate(data.get("source", {"kind": "transcript"}))
+                updated = datetime.fromisoformat(data["updated_at"]) if "updated_at" in data else None
+                out.append(
+                    SessionSummary(
+                        name=folder.name,
+                        title=str(data.get("title", "")),
+                        updated_at=updated,
+                        progress=(len(data.get("answers", {})), total),
+                        source=describe_source(spec),
+                    )
+                )
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, ValueError):
+                out.append(SessionSummary(folder.name, "(unreadable session file)", None, (0, total), "?"))
+        epoch = datetime.min.replace(tzinfo=utcnow().tzinfo)
+        out.sort(key=lambda s: s.updated_at or epoch, reverse=True)
+        return out
+
+    def delete(self, name: str) -> None:
+        """Remove a session folder; SessionError when there is no such session."""
+        folder = self.folder(name)
+        if not folder.is_dir():
+            raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.")
+        shutil.rmtree(folder)
+        self._docs.pop(name, None)
+
+    def new_name(self, transcript: Transcript, title: str = "") -> str:
+        """A fresh unique name like '2024-12-03-inc-2041-checkout-errors'."""
+        from zoneinfo import ZoneInfo
+
+        first = transcript.first_at
+        day = first.astimezone(ZoneInfo(transcript.timezone or "UTC")).date().isoformat() if first else utcnow().date().isoformat()
+        label = transcript.channel or title or (Path(transcript.source_ref).stem if transcript.source_ref not in ("", "-") else "")
+        slug = slugify(label) or "incident"
+        base = f"{day}-{slug}"
+        name, n = base, 2
+        while self.folder(name).exists():
+            name, n = f"{base}-{n}", n + 1
+        return name
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a crash leaves either the old or the new file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _extract(transcript: Transcript) -> Findings:
+    """Findings from the offline extractor (another module; empty when it is not installed yet)."""
+    try:
+        from facilitator.extract import extract_findings
+    except ImportError:
+        return Findings()
+    return extract_findings(transcript)
+
+
+def start_session(
+    spec: SourceSpec,
+    settings: Settings,
+    store: SessionStore,
+    transcript: Transcript | None = None,
+    name: str | None = None,
+    progress: Any = None,
+) -> tuple[Session, Transcript]:
+    """Load the source (unless given), extract findings, create and save a new session."""
+    from facilitator.sources import load_source
+
+    spec = spec.model_copy()
+    spec.timezone = spec.timezone or settings.timezone
+    pasted: str | None = None
+    download_dir: Path | None = None
+    if transcript is None:
+        stdin_text = None
+        if spec.kind == "transcript" and spec.ref == "-":
+            stdin_text = pasted = sys.stdin.read()
+        if spec.kind == "slack" and settings.slack.download_files:
+            download_dir = store.root / f".downloads-{os.getpid()}"
+        transcript = load_source(spec, settings, progress=progress, download_dir=download_dir, stdin_text=stdin_text)
+    if name is not None and store.exists(name):
+        raise SessionError(f"A session named '{name}' already exists; resume it with --session {name} or pick another name.")
+    name = name or store.new_name(transcript)
+    folder = store.folder(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    if spec.kind == "transcript":
+        if pasted is None and spec.ref not in ("", "-") and Path(spec.ref).is_file():
+            pasted = Path(spec.ref).read_text(encoding="utf-8", errors="replace")
+        if pasted is not None:
+            copy = folder / SOURCE_COPY
+            _atomic_write(copy, redact_secrets(pasted))
+            spec.ref = str(copy)
+    if download_dir is not None and download_dir.is_dir():
+        target = folder / ATTACHMENTS
+        shutil.move(str(download_dir), str(target))
+        for m in transcript.messages:
+            for a in m.attachments:
+                if a.local_path.startswith(str(download_dir)):
+                    a.local_path = str(target) + a.local_path[len(str(download_dir)) :]
+    findings = _extract(transcript)
+    session = Session(
+        name=name,
+        title=findings.title.text if findings.title else "",
+        source=spec,
+        timezone=spec.timezone,
+        findings=findings,
+    )
+    store.save_transcript(name, transcript)
+    store.save(session)
+    return session, transcript
+
+
+def open_session(name: str, store: SessionStore, settings: Settings | None = None) -> tuple[Session, Transcript]:
+    """A saved session and its transcript copy (reloaded from the source only when the copy is gone)."""
+    session = store.load(name)
+    if (store.folder(name) / TRANSCRIPT_FILE).exists() or settings is None:
+        return session, store.transcript(name)
+    from facilitator.sources import load_source
+
+    transcript = load_source(session.source, settings)
+    store.save_transcript(name, transcript)
+    return session, transcript
+
+
+def _fmt_time(at: datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else "?"
+
+
+def sessions_command(action: str, name: str | None, store: SessionStore | None = None, out: Any = None) -> int:
+    """``facilitator sessions list | show NAME | rm NAME`` in plain text."""
+    store = store or SessionStore()
+    out = out or sys.stdout
+    if action in ("show", "rm") and not name:
+        raise UserError(f"`facilitator sessions {action}` needs a session name; `facilitator sessions list` shows them.")
+    if action == "rm":
+        assert name is not None
+        store.delete(name)
+        out.write(f"Removed session {name}.\n")
+        return 0
+    if action == "show":
+        assert name is not None
+        return _show(store, name, out)
+    summaries = store.list()
+    if not summaries:
+        out.write(f"No saved sessions in {store.root}.\n")
+        return 0
+    width = max(len(s.name) for s in summaries)
+    for s in summaries:
+        done, total = s.progress
+        out.write(f"{s.name:<{width}}  {_fmt_time(s.updated_at)}  {done:>2}/{total}  {s.source}  {s.title}\n")
+    return 0
+
+
+def _show(store: SessionStore, name: str, out: Any) -> int:
+    from facilitator.interview.engine import Interview
+
+    session = store.load(name)
+    interview = Interview(session)
+    done, total = interview.progress()
+    lines = [
+        f"Session:   {session.name}",
+        f"Title:     {session.title or '(none yet)'}",
+        f"Source:    {describe_source(session.source)}",
+        f"Created:   {_fmt_time(session.created_at)}",
+        f"Updated:   {_fmt_time(session.updated_at)}",
+        f"Answered:  {done}/{total} questions (resumes at '{session.current_question}')",
+        f"5 whys:    {sum(1 for w in session.whys if w.answer)} answered{' (stopped)' if session.whys_done else ''}",
+        f"Actions:   {len(session.actions)} ({len(session.rejected_actions)} rejected ideas)",
+        f"Folder:    {store.folder(name)}",
+        "",
+    ]
+    for q in interview.questions:
+        ans = session.answers.get(q.id)
+        if ans is None:
+            continue
+        value = " ".join(interview.display_value(q.id, ans.value).split())
+        shown = value if ans.status in ("answered", "suggested") else f"({ans.status})"
+        mark = " (suggested)" if ans.status == "suggested" else ""
+        lines.append(f"{q.id}: {shown}{mark}")
+    out.write("\n".join(lines) + "\n")
+    return 0

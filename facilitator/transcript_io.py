@@ -1,0 +1,90 @@
+"""Transcripts to and from JSON, so a session resumes without refetching Slack.
+
+A session folder keeps ``transcript.json``: the loaded ``Transcript`` exactly as the
+interview cited it. Resuming reads it back instead of calling Slack again or re-reading a
+pasted file that may have moved. The format is plain JSON of the dataclasses with ISO 8601
+datetimes and a ``format_version`` so later versions can migrate old files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from facilitator.errors import SessionError
+from facilitator.transcript import Attachment, Message, Transcript, UnattributedLine
+
+FORMAT_VERSION = 1
+
+
+def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
+    """The transcript as JSON-ready data."""
+    messages = []
+    for m in transcript.messages:
+        data = asdict(m)
+        data["at"] = m.at.isoformat()
+        messages.append(data)
+    return {
+        "format_version": FORMAT_VERSION,
+        "source": transcript.source,
+        "source_ref": transcript.source_ref,
+        "channel": transcript.channel,
+        "timezone": transcript.timezone,
+        "channel_id": transcript.channel_id,
+        "workspace_url": transcript.workspace_url,
+        "format": transcript.format,
+        "warnings": list(transcript.warnings),
+        "unattributed": [asdict(u) for u in transcript.unattributed],
+        "messages": messages,
+    }
+
+
+def transcript_from_dict(data: dict[str, Any]) -> Transcript:
+    """A Transcript from ``transcript_to_dict`` data; KeyError/ValueError/TypeError when malformed."""
+    messages = []
+    for raw in data["messages"]:
+        raw = dict(raw)
+        raw["at"] = datetime.fromisoformat(raw["at"])
+        raw["attachments"] = [Attachment(**a) for a in raw.get("attachments", [])]
+        messages.append(Message(**raw))
+    return Transcript(
+        messages=messages,
+        source=data["source"],
+        source_ref=data.get("source_ref", ""),
+        channel=data.get("channel", ""),
+        timezone=data.get("timezone", "UTC"),
+        channel_id=data.get("channel_id", ""),
+        workspace_url=data.get("workspace_url", ""),
+        unattributed=[UnattributedLine(**u) for u in data.get("unattributed", [])],
+        warnings=list(data.get("warnings", [])),
+        format=data.get("format", ""),
+    )
+
+
+def dump_transcript(transcript: Transcript, path: Path) -> None:
+    """Write the transcript as JSON atomically (temp file, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(transcript_to_dict(transcript), fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Read a transcript written by ``dump_transcript`` (a file, or a session folder holding
+    ``transcript.json``); SessionError when missing or corrupt."""
+    if path.is_dir():
+        path = path / "transcript.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return transcript_from_dict(data)
+    except FileNotFoundError:
+        raise SessionError(f"The saved transcript {path} is missing; start the session again from its source.") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SessionError(f"The saved transcript {path} cannot be read ({type(exc).__name__}); delete it to reload the source.") from None

@@ -1,0 +1,73 @@
+"""Suggested answers from findings, and the plain Markdown summary fallback."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from facilitator.findings import Fact, Findings, Hypothesis, ImpactHint, Link, MessagingItem, SupportTicket
+from facilitator.interview.catalogue import load_catalogue
+from facilitator.interview.engine import Interview
+from facilitator.interview.suggest import has_builder, suggest
+from facilitator.interview.whys import WhyChain
+from facilitator.session import Session, SourceSpec
+from facilitator.summary import summary_markdown
+
+AT = datetime(2024, 12, 3, 14, 20, tzinfo=timezone.utc)
+Q = {q.id: q for q in load_catalogue()}
+
+FINDINGS = Findings(
+    hypotheses=[
+        Hypothesis(text="a regional AWS problem", status="ruled_out", message_ids=["m1"]),
+        Hypothesis(text="the DB pool is too small", status="confirmed", message_ids=["m2"]),
+    ],
+    fixes=[Fact(text="restarted pods", confidence=0.3), Fact(text="rolled back to v2.30.4", message_ids=["m3"], confidence=0.8)],
+    support_tickets=[SupportTicket(ref="ZD-4410", summary="card declined twice", message_ids=["m4"])],
+    messaging=[MessagingItem(at=AT, summary="Investigating checkout errors", message_ids=["m5"])],
+    links=[Link(url="https://wiki.acme.test/runbooks/checkout", kind="runbook", label="Checkout runbook", message_ids=["m6"]),
+           Link(url="https://grafana.acme.test/d/1", kind="dashboard")],
+    impact_hints=[ImpactHint(kind="failed_jobs", text="342 payment jobs failed", message_ids=["m7"]),
+                  ImpactHint(kind="regions", text="3 regions", message_ids=["m8"])],
+    prior_incidents=[Fact(text="same as INC-1880 in March", message_ids=["m9"])],
+    severity=Fact(text="this is a SEV2", message_ids=["m10"]),
+)
+
+
+def test_each_builder_reads_its_finding():
+    tz = "Europe/Berlin"
+    first = suggest(Q["first_hypothesis"], FINDINGS, tz=tz)
+    assert first.value == "a regional AWS problem" and first.note == "later ruled out"
+    assert suggest(Q["actual_cause"], FINDINGS, tz=tz).value == "the DB pool is too small"
+    assert suggest(Q["fix"], FINDINGS, tz=tz).value == "rolled back to v2.30.4"  # the most confident
+    assert suggest(Q["support_requests"], FINDINGS, tz=tz).value == ["ZD-4410: card declined twice"]
+    assert suggest(Q["messaging"], FINDINGS, tz=tz).value == ["15:20 status page: Investigating checkout errors"]
+    assert suggest(Q["runbooks"], FINDINGS, tz=tz).value == ["used: Checkout runbook https://wiki.acme.test/runbooks/checkout"]
+    assert suggest(Q["job_failures"], FINDINGS, tz=tz).value == ["342 payment jobs failed"]
+    assert suggest(Q["affected"], FINDINGS, tz=tz).value == ["3 regions"]
+    hb = suggest(Q["happened_before"], FINDINGS, tz=tz)
+    assert hb.value == "yes" and "INC-1880" in hb.note and hb.message_ids == ["m9"]
+    assert suggest(Q["severity"], FINDINGS, tz=tz).value == "SEV2"
+
+
+def test_no_evidence_means_no_suggestion():
+    empty = Findings()
+    for q in load_catalogue():
+        assert suggest(q, empty) is None, q.id
+    assert not has_builder(Q["fears"])  # nothing in a channel answers what people fear
+
+
+def test_summary_markdown_lists_answers_todos_whys_and_actions():
+    session = Session(name="sum", source=SourceSpec(kind="demo"), findings=FINDINGS)
+    iv = Interview(session)
+    iv.answer("title", "Checkout errors")
+    iv.answer("started_at", "unknown")
+    iv.fill_suggestions()
+    chain = WhyChain(session)
+    turn = chain.start()
+    chain.answer(turn.id, "the pool was exhausted", then_ask=False)
+    chain.stop()
+    text = summary_markdown(iv)
+    assert text.startswith("# Checkout errors\n")
+    assert "- [TODO] When did it start, i.e. when was the fault introduced? (unknown)" in text
+    assert "rolled back to v2.30.4 _(suggested from the channel, unconfirmed)_" in text
+    assert "**Root cause:** the pool was exhausted" in text
+    assert "No action items yet: aim for 3 to 5" in text

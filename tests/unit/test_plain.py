@@ -1,0 +1,190 @@
+"""Plain line mode and `facilitator init`, driven end to end through prompt_toolkit pipe input."""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from facilitator.config import load_settings
+from facilitator.findings import Fact, Findings, KeyTime, Responder
+from facilitator.plain import run_init_wizard, run_plain_interview
+from facilitator.session import Session, SourceSpec
+from facilitator.sessions import SessionStore
+from facilitator.transcript import Message, Transcript
+
+UTC = timezone.utc
+T0 = datetime(2025, 3, 11, 9, 41, tzinfo=UTC)
+
+
+@contextmanager
+def keyboard(*lines: str):
+    """Type these lines (Enter after each) into every questionary prompt that follows."""
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("".join(line if line.endswith("\x03") else line + "\r" for line in lines))
+        yield
+
+
+def _session(store: SessionStore) -> str:
+    transcript = Transcript(
+        messages=[
+            Message(id="L1", at=T0, author="PagerDuty", text="Triggered: search-api p99 latency > 2s", is_bot=True),
+            Message(id="L2", at=T0 + timedelta(minutes=1), author="Marta Kowalski", text="ack, I'm incident commander"),
+            Message(id="L9", at=T0 + timedelta(minutes=39), author="Jonas Berg", text="we got lucky it was a Tuesday"),
+            Message(id="L10", at=T0 + timedelta(minutes=44), author="Marta Kowalski", text="we should add an alert on empty-result rate"),
+        ],
+        source="transcript",
+        channel="inc-77",
+    )
+    findings = Findings(
+        detected_at=KeyTime(at=T0, message_ids=["L1"], reason="first alert"),
+        responders=[Responder(name="Marta Kowalski", role="incident commander", message_ids=["L2"]), Responder(name="Jonas Berg")],
+        luck=[Fact(text="we got lucky it was a Tuesday", message_ids=["L9"])],
+        action_hints=[Fact(text="we should add an alert on empty-result rate for search", message_ids=["L10"])],
+    )
+    session = Session(name="plain-1", source=SourceSpec(kind="transcript"), findings=findings)
+    store.save_transcript(session.name, transcript)
+    store.save(session)
+    return session.name
+
+
+ANSWERS = [
+    "Empty search results in the EU",  # title
+    "sev2",  # severity
+    "EU customers got empty search results for 34 minutes",  # customer_effect
+    "unknown",  # started_at: no evidence
+    "",  # detected_at: accept the suggestion
+    "10:04",  # mitigated_at
+    "skip",  # resolved_at
+    "mon",  # detection_method (prefix of monitoring)
+    "",  # responders: accept
+    "the elasticsearch cluster was overloaded",  # first_hypothesis
+    "a deploy lowered the query timeout to 200 ms",  # actual_cause
+    "rolled back search-api to v5.2.1",  # fix
+    "",  # luck: accept
+    "the Monday import fails silently",  # fears
+    "no",  # happened_before
+    "none",  # job_failures
+    "customers: EU; environment: production",  # affected
+    "skip",  # support_requests
+    "skip",  # messaging
+    "missing: a search rollback runbook",  # runbooks
+    "skip",  # action_owners
+]
+WHYS = ["the queries timed out after 200 ms", "the deploy lowered the timeout", "stop"]
+ACTIONS = ["", "search team", "2025-04-01", "Add a config validation test for timeouts below 1 s", "search team", "", ""]
+
+
+def test_plain_interview_end_to_end(tmp_path, capsys):
+    store = SessionStore(tmp_path)
+    name = _session(store)
+    with keyboard(*ANSWERS, *WHYS, *ACTIONS):
+        code = run_plain_interview(load_settings(), None, name, store=store)
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    session = store.load(name)
+    a = session.answers
+    assert a["detected_at"].status == "suggested" and a["detected_at"].message_ids == ["L1"]
+    assert a["started_at"].status == "unknown" and a["resolved_at"].status == "skipped"
+    assert a["severity"].value == "SEV2" and a["detection_method"].value == "monitoring"
+    assert a["mitigated_at"].value == "2025-03-11T10:04+00:00"
+    assert a["responders"].value == ["Marta Kowalski (incident commander)", "Jonas Berg"]
+    assert a["affected"].value == ["customers: EU", "environment: production"]
+    assert [w.answer for w in session.whys] == WHYS[:2] and session.whys_done
+    assert [(x.action, x.owner) for x in session.actions] == [
+        ("Add an alert on empty-result rate for search", "search team"),
+        ("Add a config validation test for timeouts below 1 s", "search team"),
+    ]
+    assert str(session.actions[0].due) == "2025-04-01" and session.actions[1].due is None
+    # What the user saw: the explicit no-evidence question, citations, the metrics and the file.
+    assert "no evidence of when the fault was introduced" in printed
+    assert "[from 09:41 PagerDuty: Triggered: search-api p99 latency > 2s]" in printed
+    assert "Time to detect unknown, to mitigate 23m" in printed
+    written = [line.removeprefix("Wrote ") for line in printed.splitlines() if line.startswith("Wrote ")]
+    assert written and all(os.path.exists(p) and p.startswith(str(store.folder(name))) for p in written)
+
+
+def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
+    store = SessionStore(tmp_path)
+    name = _session(store)
+    with keyboard("Empty search results", "sev3", "\x03"):
+        code = run_plain_interview(load_settings(), None, name, store=store)
+    assert code == 130
+    assert "resume with: facilitator interview --plain --session plain-1" in capsys.readouterr().out
+    saved = store.load(name)
+    assert saved.answers["severity"].value == "SEV3" and "customer_effect" not in saved.answers
+    assert saved.current_question == "customer_effect"
+    with keyboard("EU customers saw empty results", "\x03"):
+        run_plain_interview(load_settings(), None, name, store=store)
+    printed = capsys.readouterr().out
+    assert "[3/21] What was the customer-visible effect" in printed  # resumed at the open question
+    assert store.load(name).answers["customer_effect"].value == "EU customers saw empty results"
+
+
+def test_invalid_answer_is_refused_until_fixed(tmp_path):
+    store = SessionStore(tmp_path)
+    name = _session(store)
+    # Enter on "sev9" is refused by the validator (the prompt stays); a backspace fixes it to "sev1".
+    with keyboard("Title", "sev9", "\x7f1", "\x03"):
+        run_plain_interview(load_settings(), None, name, store=store)
+    assert store.load(name).answers["severity"].value == "SEV1"
+
+
+def test_init_wizard_writes_commented_0600_config_and_keeps_it_on_rerun(tmp_path, capsys):
+    path = tmp_path / "config.toml"
+    # questionary text prompts start with the default in the buffer: clear it first (Ctrl-U).
+    clear = "\x15"
+    with keyboard(
+        clear + "Europe/Berlin", "", "", "https://acme.atlassian.net/wiki", "ops@acme.test",
+        "ATATT3xFfGF0-secret-confluence-token", "OPS", "123456", "", "",
+    ):
+        assert run_init_wizard(path) == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text()
+    assert "# facilitator configuration" in text and "# Space key where post-mortems live" in text
+    settings = load_settings(path=path, env={})
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.confluence.space == "OPS" and settings.confluence.parent_page_id == "123456"
+    assert settings.confluence.token.get_secret_value() == "ATATT3xFfGF0-secret-confluence-token"
+    assert settings.slack.token is None and settings.llm.api_key is None
+    assert "ATATT3xFfGF0" not in capsys.readouterr().out  # never echoed
+    # The user adds a comment; re-running keeps it, keeps the saved token on Enter, changes the zone.
+    path.write_text(text.replace('space = "OPS"', 'space = "OPS"  # the shared ops space'))
+    with keyboard(clear + "America/New_York", "", "", "", "", "", "", "", "", ""):
+        assert run_init_wizard(path) == 0
+    again = path.read_text()
+    assert "# the shared ops space" in again
+    settings = load_settings(path=path, env={})
+    assert settings.timezone == "America/New_York"
+    assert settings.confluence.token.get_secret_value() == "ATATT3xFfGF0-secret-confluence-token"
+
+
+def test_init_wizard_refuses_an_unknown_timezone(tmp_path):
+    path = tmp_path / "config.toml"
+    # "Mars/Olympus" is refused; Ctrl-U clears it and a valid zone is typed; then Ctrl-C stops.
+    with keyboard("\x15Mars/Olympus", "\x15UTC", "\x03"):
+        assert run_init_wizard(path) == 130
+    assert not path.exists()
+
+
+@pytest.fixture(autouse=True)
+def _no_colour(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_cli_plain_interview_on_the_demo_starts_a_session(hermetic_env, capsys):
+    from facilitator.cli import main
+
+    with keyboard("", "sev2", "\x03"):  # accept the suggested title, answer severity, Ctrl-C at the impact
+        assert main(["interview", "--demo", "--plain"]) == 130
+    printed = capsys.readouterr().out
+    assert "Session 2024-12-03-inc-2041-checkout-errors" in printed
+    assert "Suggested" in printed and "[from " in printed
+    saved = SessionStore().load("2024-12-03-inc-2041-checkout-errors")
+    assert saved.answers["title"].status == "suggested"
