@@ -48,6 +48,9 @@ class ConfluenceSettings(BaseModel):
     space: str = Field("", description="Space key, e.g. OPS.")
     parent_page_id: str = Field("", description="Page under which year pages (2026, 2027...) are kept.")
     template_page_id: str = Field("", description="Optional company template page; its headings map to sections.")
+    year_page_title: str = Field(
+        "Post-mortems {year}", description="Title of the per-year page under the parent; an existing child titled just the year is reused."
+    )
 
 
 class JiraSettings(BaseModel):

@@ -1,0 +1,131 @@
+"""``facilitator publish``: the rendered post-mortem to Confluence, action items to Jira.
+
+The order is chosen so a failure leaves the session untouched: render (and, for the external
+version, leak-scan) first, then talk to Confluence, and only after success record the page
+in ``session.published`` and save. Jira issues are recorded one by one as they are created,
+so a failure half-way still saves the keys already filed (they must never be filed twice).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from facilitator.config import Settings
+from facilitator.errors import PublishError
+from facilitator.publish.confluence import find_similar, locate, make_client, publish_page, template_headings
+from facilitator.publish.template_map import apply_template_headings
+from facilitator.redact import Redactor, unticked
+from facilitator.render import build_document, load_session_and_transcript, render_markdown
+from facilitator.render.storage import markdown_to_storage
+from facilitator.session import Session
+from facilitator.transcript import Transcript
+
+__all__ = ["publish_command", "find_similar", "prepare", "Prepared"]
+
+
+class Prepared:
+    """Everything to publish, computed before any network call."""
+
+    def __init__(self, session: Session, transcript: Transcript | None, settings: Settings, version: str,
+                 headings: list[str]) -> None:
+        self.doc = build_document(session, transcript, settings)
+        markdown = render_markdown(session, transcript, settings, version=version)
+        # The company template shapes the internal page; the external one keeps its customer layout.
+        self.markdown = apply_template_headings(markdown, headings if version == "internal" else [])
+        self.body = markdown_to_storage(self.markdown)
+        title = self.doc.title
+        if version == "external":
+            title = Redactor.from_context(settings, session, transcript).redact(title).text + " (external)"
+        self.title = f"[{self.doc.date}] {title}"
+        self.year = int(self.doc.date[:4])
+        self.version = version
+
+
+def prepare(session: Session, transcript: Transcript | None, settings: Settings, version: str = "internal",
+            headings: list[str] | None = None) -> Prepared:
+    """Render and convert the document (raises LeakError for an unclean external version)."""
+    return Prepared(session, transcript, settings, version, headings or [])
+
+
+def _summary(p: Prepared, location: str, url: str, out: TextIO, jira_line: str = "") -> None:
+    d = p.doc
+    duration = d.metrics.get("Time in (fault introduced to resolution)") or "unknown (fault or resolution time missing)"
+    out.write(f"Title:        {p.title}\n")
+    out.write(f"Location:     {location}\n")
+    if url:
+        out.write(f"URL:          {url}\n")
+    out.write(f"Duration:     {duration} (fault introduced to resolution)\n")
+    out.write(f"Responders:   {len(d.responders)}\n")
+    out.write(f"Action items: {len(d.actions)}{jira_line}\n")
+    out.write("Next steps:\n")
+    if d.todos:
+        out.write(f"  - Resolve {len(d.todos)} open TODO(s) listed at the top of the page.\n")
+    out.write(f"  - Share the page with the responders and review it together; next review: {d.next_review}.\n")
+    if d.actions and not jira_line:
+        out.write("  - File the action items in Jira: facilitator publish SESSION --jira PROJECT\n")
+
+
+def _save(session: Session) -> None:
+    from facilitator.sessions import SessionStore  # written by the interview helper
+
+    SessionStore().save(session)
+
+
+def publish_command(settings: Settings, session_name: str, version: str, dry_run: bool, jira_project: str | None,
+                    out: TextIO | None = None) -> int:
+    """``facilitator publish SESSION [--version internal|external] [--dry-run] [--jira PROJECT]``."""
+    out = out or sys.stdout
+    session, transcript = load_session_and_transcript(settings, session_name)
+    if version == "external":
+        for item in unticked(session):
+            sys.stderr.write(f"checklist: [ ] {item.text}\n")
+    configured = bool(settings.confluence.url)
+    client = make_client(settings) if configured else None
+    headings = template_headings(settings, client) if client and version == "internal" else []
+    prepared = prepare(session, transcript, settings, version, headings)
+    known_id = session.published.confluence_page_id if version == "internal" else ""
+    if dry_run:
+        if client is None:
+            location = f"{settings.confluence.space or '?'} (Confluence not configured)"
+            action = "would create"
+        else:
+            target = locate(client, settings, prepared.title, prepared.year, known_id)
+            year = target.year_title + ("" if target.year_page_id else " (would be created)")
+            location = f"{target.space} > {target.parent_title} > {year}"
+            action = f"would update (version {target.version} -> {target.version + 1})" if target.page_id else "would create"
+        out.write(f"Dry run: {action}; nothing was changed.\n")
+        _summary(prepared, location, "", out)
+        if jira_project:
+            from facilitator.publish.jira import file_action_items
+
+            pending = [f for f in file_action_items(settings, session, jira_project, "", prepared.title, dry_run=True) if not f.key]
+            out.write(f"Jira: would file {len(pending)} issue(s) in {jira_project}; {len(session.actions) - len(pending)} already filed.\n")
+        out.write("\n" + prepared.markdown)
+        return 0
+    if client is None:
+        make_client(settings)  # raises the "not configured" sentence
+    page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client)
+    updated = session.model_copy(deep=True)
+    if version == "internal":
+        updated.published.confluence_page_id = page.page_id
+        updated.published.confluence_url = page.url
+        updated.published.confluence_version = page.version
+        updated.published.year_page_id = page.year_page_id
+    jira_line = ""
+    if jira_project:
+        from facilitator.publish.jira import file_action_items
+
+        try:
+            filed = file_action_items(settings, updated, jira_project, page.url, prepared.title)
+        except PublishError:
+            _save(updated)  # keep the keys filed before the failure
+            raise
+        created = sum(1 for f in filed if f.created)
+        jira_line = f" ({created} filed in {jira_project} now, {len(filed) - created} already filed)"
+    _save(updated)
+    verb = "Created" if page.created else f"Updated (version {page.version})"
+    out.write(f"{verb}: {page.url}\n")
+    target = page.target
+    _summary(prepared, f"{target.space} > {target.parent_title} > {target.year_title}", page.url, out, jira_line)
+    return 0

@@ -1,0 +1,274 @@
+"""Confluence: put the post-mortem in the right place of the company's page tree.
+
+Client choice (verified by reading atlassian-python-api 5.0.x): ``Confluence(url)`` with an
+``*.atlassian.net`` URL dispatches to a Cloud class that lacks ``create_page``/``update_page``,
+and ``api_version=1`` routes to the v2 client, which is broken for this use. The Server
+client (``ConfluenceServer``, i.e. ``cloud=False``) speaks the v1 REST API
+(``/rest/api/content``, ``/rest/api/search``), which Cloud still serves under
+``https://SITE.atlassian.net/wiki`` with email + API token as basic auth, and Data Center serves
+with a personal access token. It is also the only path with CQL search. So we always build
+``ConfluenceServer`` and pick the auth from the settings: email set -> basic, else bearer PAT.
+
+Layout: parent page (``confluence.parent_page_id``) -> year page ``Post-mortems YYYY``
+(``confluence.year_page_title``; an existing child titled just ``YYYY`` is reused; the default
+is not a bare year because Confluence titles are unique per space and "2024" would collide
+across teams) -> ``[YYYY-MM-DD] <title>``. Publishing again updates
+the same page (found by the id recorded in the session, then by title), never a duplicate; a
+409 (someone saved in between) is retried against the latest version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+from atlassian.confluence import ConfluenceServer
+from atlassian.errors import ApiError
+
+from facilitator.config import Settings
+from facilitator.errors import PublishError
+
+YEAR_TITLE = "Post-mortems {year}"
+CONFLICT_RETRIES = 3
+TIMEOUT_SECONDS = 30
+# Transient answers (rate limit, gateway errors) are retried with exponential backoff and
+# Retry-After honoured. We mount our own urllib3 Retry instead of the client's
+# ``backoff_and_retry``: that one sets ``total=None``, which retries a refused connection
+# forever. Duplicate creates are impossible on retry because Confluence refuses a second page
+# with the same title in a space.
+RETRY_STATUSES = [429, 502, 503, 504]
+RETRIES = 3
+RETRY_BACKOFF = 0.5  # seconds, doubled per attempt
+
+
+@dataclass
+class PageTarget:
+    """Where a page goes and whether it exists already."""
+
+    title: str
+    space: str
+    parent_id: str
+    parent_title: str
+    year_title: str
+    year_page_id: str  # "" when the year page would be created
+    page_id: str  # "" when the page would be created
+    version: int  # current version of the existing page, 0 when new
+
+
+@dataclass
+class PublishedPage:
+    """The outcome of a publish."""
+
+    page_id: str
+    url: str
+    version: int
+    created: bool
+    year_page_id: str
+    target: PageTarget
+
+
+def _status(exc: BaseException) -> int | None:
+    if isinstance(exc, ApiError) and isinstance(exc.reason, requests.HTTPError):
+        exc = exc.reason
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+@contextlib.contextmanager
+def translate_errors(service: str, what: str, url: str, hint_401: str) -> Iterator[None]:
+    """Turn client exceptions into one-sentence PublishErrors (no secrets, no traceback)."""
+    host = urlparse(url).netloc or url
+    try:
+        yield
+    except (requests.ConnectionError, requests.Timeout):
+        raise PublishError(f"Could not reach {service} at {host} while trying to {what}; check the URL and your network.") from None
+    except (requests.HTTPError, ApiError) as exc:
+        status = _status(exc)
+        if status == 401:
+            raise PublishError(f"{service} rejected the credentials (401) while trying to {what}; {hint_401}") from None
+        if status == 403 or (status is None and "permission" in str(exc).lower()):
+            raise PublishError(f"{service} denied permission (403) to {what}; ask an admin for the rights or use another account.") from None
+        if status == 404 or status is None:
+            raise PublishError(f"{service} could not find what was needed to {what} (404); check the ids in your config.") from None
+        raise PublishError(f"{service} failed with HTTP {status} while trying to {what}; try again later.") from None
+    except requests.RequestException:  # e.g. RetryError once transient failures outlast the retries
+        raise PublishError(f"{service} kept failing while trying to {what}, even after retries; try again later.") from None
+
+
+def base_url(settings: Settings) -> str:
+    """The v1 base URL: Cloud sites need the /wiki context path."""
+    url = settings.confluence.url.strip().rstrip("/")
+    host = urlparse(url).hostname or ""
+    if host.endswith(".atlassian.net") and not urlparse(url).path.startswith("/wiki"):
+        url += "/wiki"
+    return url
+
+
+def make_client(settings: Settings) -> ConfluenceServer:
+    """A v1 client (see the module docstring for why ``cloud=False`` on Cloud too)."""
+    c = settings.confluence
+    if not c.url:
+        raise PublishError("Confluence is not configured; set confluence.url (run `facilitator init`) or CONFLUENCE_URL.")
+    if not c.space or not c.parent_page_id:
+        raise PublishError("Set confluence.space and confluence.parent_page_id in the config so the page has a place.")
+    token = c.token.get_secret_value() if c.token else ""
+    if not token:
+        raise PublishError("No Confluence token; set CONFLUENCE_TOKEN (an API token on Cloud, a personal access token on Data Center).")
+    common: dict[str, Any] = {"cloud": False, "timeout": TIMEOUT_SECONDS}
+    if c.email:
+        client = ConfluenceServer(base_url(settings), username=c.email, password=token, **common)
+    else:
+        client = ConfluenceServer(base_url(settings), token=token, **common)
+    mount_retries(client.session)
+    return client
+
+
+def mount_retries(session: requests.Session, methods: frozenset[str] | None = None) -> None:
+    """Bounded retries for transient statuses and one reconnect; the last answer is returned.
+
+    ``methods`` limits which requests are retried (None: all, safe for Confluence pages).
+    """
+    retry = Retry(
+        total=RETRIES, connect=1, read=0, status=RETRIES, allowed_methods=methods, status_forcelist=RETRY_STATUSES,
+        backoff_factor=RETRY_BACKOFF, backoff_max=30, respect_retry_after_header=True, raise_on_status=False,
+    )
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, HTTPAdapter(max_retries=retry))
+
+
+def _hint(settings: Settings) -> str:
+    if settings.confluence.email:
+        return "check CONFLUENCE_EMAIL and that CONFLUENCE_TOKEN is a current API token."
+    return "check that CONFLUENCE_TOKEN is a valid personal access token."
+
+
+def page_url(page: dict[str, Any], fallback_base: str) -> str:
+    """The browser URL of a page from its ``_links``."""
+    links = page.get("_links") or {}
+    return (links.get("base") or fallback_base).rstrip("/") + (links.get("webui") or f"/pages/{page.get('id', '')}")
+
+
+def _first(result: Any) -> dict[str, Any] | None:
+    # 5.0.x returns the raw {"results": [...]} from get_page_by_title
+    if isinstance(result, dict):
+        items = result.get("results", [result] if result.get("id") else [])
+        return items[0] if items else None
+    return None
+
+
+def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, known_page_id: str = "") -> PageTarget:
+    """Find parent, year page and existing page without changing anything."""
+    c = settings.confluence
+    url = base_url(settings)
+    with translate_errors("Confluence", f"open the parent page {c.parent_page_id}", url, _hint(settings)):
+        parent = client.get_page_by_id(c.parent_page_id, expand="space")
+    year_title = (c.year_page_title or YEAR_TITLE).replace("{year}", str(year))
+    year_page_id = ""
+    with translate_errors("Confluence", "list the year pages", url, _hint(settings)):
+        for child in client.get_page_child_by_type(c.parent_page_id, type="page"):
+            if child.get("title") in (year_title, str(year)):
+                year_page_id, year_title = child["id"], child["title"]
+                break
+    page_id, version = "", 0
+    if known_page_id:
+        try:
+            page = client.get_page_by_id(known_page_id, expand="version")
+            page_id, version = page["id"], page["version"]["number"]
+        except ApiError as exc:
+            if _status(exc) not in (404, None):
+                raise
+    if not page_id:
+        with translate_errors("Confluence", "look for an existing page", url, _hint(settings)):
+            page = _first(client.get_page_by_title(c.space, title, expand="version"))
+        if page:
+            page_id, version = page["id"], page["version"]["number"]
+    return PageTarget(title, c.space, c.parent_page_id, parent.get("title", ""), year_title, year_page_id, page_id, version)
+
+
+def publish_page(settings: Settings, title: str, body: str, year: int, known_page_id: str = "",
+                 client: ConfluenceServer | None = None) -> PublishedPage:
+    """Create or update the post-mortem page under its year page; 409s are retried."""
+    client = client or make_client(settings)
+    url = base_url(settings)
+    target = locate(client, settings, title, year, known_page_id)
+    year_page_id = target.year_page_id
+    if not year_page_id:
+        with translate_errors("Confluence", f"create the year page '{target.year_title}'", url, _hint(settings)):
+            created = client.create_page(target.space, target.year_title, "<p>Post-mortems of the year.</p>",
+                                         parent_id=target.parent_id)
+        year_page_id = created["id"]
+    if not target.page_id:
+        with translate_errors("Confluence", f"create the page '{title}'", url, _hint(settings)):
+            page = client.create_page(target.space, title, body, parent_id=year_page_id)
+        return PublishedPage(page["id"], page_url(page, url), page.get("version", {}).get("number", 1), True, year_page_id, target)
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            with translate_errors("Confluence", f"update the page '{title}'", url, _hint(settings)):
+                try:
+                    page = client.update_page(target.page_id, title, body, parent_id=year_page_id,
+                                              version_comment="Updated by facilitator")
+                except requests.HTTPError as exc:
+                    if _status(exc) == 409 and attempt < CONFLICT_RETRIES:
+                        raise _Conflict() from None
+                    raise
+            break
+        except _Conflict:
+            continue
+    with translate_errors("Confluence", "read back the page", url, _hint(settings)):
+        page = client.get_page_by_id(target.page_id, expand="version")
+    return PublishedPage(page["id"], page_url(page, url), page["version"]["number"], False, year_page_id, target)
+
+
+class _Conflict(Exception):
+    """A 409: someone saved a newer version between our read and our write."""
+
+
+def template_headings(settings: Settings, client: ConfluenceServer | None = None) -> list[str]:
+    """Headings of the company template page (``confluence.template_page_id``), [] when unset."""
+    template_id = settings.confluence.template_page_id
+    if not template_id:
+        return []
+    from facilitator.render.storage import storage_headings
+
+    client = client or make_client(settings)
+    with translate_errors("Confluence", f"read the template page {template_id}", base_url(settings), _hint(settings)):
+        page = client.get_page_by_id(template_id, expand="body.storage")
+    return storage_headings(((page.get("body") or {}).get("storage") or {}).get("value", ""))
+
+
+def _cql_text(text: str) -> str:
+    return re.sub(r"[\"\\]", " ", text).strip()
+
+
+def find_similar(settings: Settings, title: str, services: list[str] | None = None, limit: int = 5,
+                 client: ConfluenceServer | None = None) -> list[tuple[str, str]]:
+    """'Has this happened before?': (title, url) of recent post-mortems under the parent.
+
+    Returns [] when Confluence is not configured; raises PublishError when it fails.
+    """
+    c = settings.confluence
+    if not (c.url and c.parent_page_id and (c.token or client)):
+        return []
+    client = client or make_client(settings)
+    words = [w for w in re.findall(r"[A-Za-z0-9][\w-]{3,}", title) if w.lower() not in {"with", "after", "from", "during"}]
+    clauses = [f'title ~ "{_cql_text(" ".join(words[:6]))}"'] if words else []
+    clauses += [f'text ~ "{_cql_text(s)}"' for s in (services or []) if _cql_text(s)]
+    if not clauses:
+        return []
+    cql = f'type = page AND ancestor = {int(c.parent_page_id)} AND ({" OR ".join(clauses)}) AND lastmodified >= now("-730d")'
+    with translate_errors("Confluence", "search earlier post-mortems", base_url(settings), _hint(settings)):
+        result = client.cql(cql, limit=limit)
+    out: list[tuple[str, str]] = []
+    for item in (result or {}).get("results", []):
+        content = item.get("content") or {}
+        if re.match(r"(Post-mortems )?\d{4}$", item.get("title") or content.get("title", "")):
+            continue  # a year page, not a post-mortem
+        out.append((item.get("title") or content.get("title", ""), page_url(content, base_url(settings))))
+    return out[:limit]

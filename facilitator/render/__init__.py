@@ -1,0 +1,188 @@
+"""Rendering a session as a document: Markdown from Jinja2 templates, or Confluence storage.
+
+Templates are data (``prompts/templates``): ``facilitator`` (default internal layout),
+``classic`` and ``external`` (customer-facing), plus any ``--template path.md.j2`` of the
+user's, which may ``{% include %}`` the built-in partials. Jinja2 runs with autoescape OFF
+because the output is Markdown, not HTML; user text that lands in a table goes through the
+``cell`` filter (pipes escaped, newlines folded) so a chat message cannot break the table.
+HTML safety is the job of ``storage.py``, which escapes everything when converting.
+
+The internal version has secrets masked (``redact.mask_secrets``) over the whole output. The
+external version is redacted with placeholders and then leak-scanned; a leak raises
+``LeakError`` so it can never be exported or published unclean.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import jinja2
+
+from facilitator import resources
+from facilitator.config import Settings
+from facilitator.errors import SessionError, UserError
+from facilitator.redact import Redactor, ensure_clean, mask_secrets, unticked
+from facilitator.render.model import MAJOR_KINDS, Document, build_document
+from facilitator.session import Session
+from facilitator.transcript import Transcript
+
+__all__ = ["Document", "build_document", "render_markdown", "render_external", "render_command", "BUILTIN_TEMPLATES"]
+
+BUILTIN_TEMPLATES = ("facilitator", "classic", "external")
+
+
+class TemplateError(UserError):
+    """A document template could not be read or rendered."""
+
+    title = "Template problem"
+
+
+def _cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks folded."""
+    text = "" if value is None else str(value)
+    return " ".join(text.replace("\\|", "|").replace("|", "\\|").split())
+
+
+def _oneline(value: object) -> str:
+    return " ".join(("" if value is None else str(value)).split())
+
+
+def _linktext(value: object) -> str:
+    return _oneline(value).replace("[", "\\[").replace("]", "\\]")
+
+
+def _builtin_source(name: str) -> str | None:
+    try:
+        return resources.read_text("templates", name)
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def _environment(search_dir: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if search_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(search_dir)))
+    loaders.append(jinja2.FunctionLoader(_builtin_source))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown output; storage.py escapes when converting to XHTML
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(cell=_cell, oneline=_oneline, linktext=_linktext)
+    return env
+
+
+def _load_template(template: str | Path | None, version: str) -> jinja2.Template:
+    if template is None or str(template) == "":
+        template = "external" if version == "external" else "facilitator"
+    if isinstance(template, str) and template in BUILTIN_TEMPLATES:
+        return _environment().get_template(f"{template}.md.j2")
+    path = Path(template).expanduser()
+    if not path.is_file():
+        names = ", ".join(BUILTIN_TEMPLATES)
+        raise TemplateError(f"Template '{template}' is neither a file nor a built-in template ({names}); check the path.")
+    try:
+        return _environment(path.parent).get_template(path.name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"Template {path} has a syntax error on line {exc.lineno}: {exc.message}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"Template {path} could not be read ({exc.__class__.__name__}); check the file.") from None
+
+
+def _render(template: jinja2.Template, doc: Document, version: str) -> str:
+    major = [row for row in doc.timeline if row.kind in MAJOR_KINDS]
+    rank = {"yes": 0, "partially": 1, "detects only": 2, "no": 3}
+    top_actions = sorted(doc.actions, key=lambda a: (a.priority, rank.get(a.prevents, 4)))[:5]
+    try:
+        text = template.render(
+            doc=doc, version=version, major_events=major if len(major) >= 3 else doc.timeline, top_actions=top_actions
+        )
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"Template {template.name} uses something the document does not have ({exc.message}).") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"Template {template.name} failed to render: {exc}.") from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _demote(markdown: str) -> str:
+    """Drop the H1 and push every heading one level down (for embedding)."""
+    lines = markdown.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join("#" + line if re.match(r"#{1,5} ", line) else line for line in lines).strip()
+
+
+def render_external(
+    session: Session, transcript: Transcript | None, settings: Settings, template: str | Path | None = None,
+    check: bool = True,
+) -> str:
+    """The customer-facing Markdown: rendered, redacted, and (``check``) leak-scanned."""
+    doc = build_document(session, transcript, settings)
+    redactor = Redactor.from_context(settings, session, transcript)
+    text = redactor.redact(_render(_load_template(template, "external"), doc, "external")).text
+    if check:
+        ensure_clean(text, redactor)
+    return text
+
+
+def render_markdown(
+    session: Session,
+    transcript: Transcript | None,
+    settings: Settings,
+    version: str = "internal",
+    template: str | Path | None = None,
+) -> str:
+    """The post-mortem as Markdown; internal has secrets masked, external is redacted and checked."""
+    if version == "external":
+        return render_external(session, transcript, settings, template)
+    if version != "internal":
+        raise UserError(f"Unknown document version '{version}'; use internal or external.")
+    doc = build_document(session, transcript, settings)
+    doc.external = _demote(render_external(session, transcript, settings, check=False))
+    return mask_secrets(_render(_load_template(template, "internal"), doc, "internal"))
+
+
+def load_session_and_transcript(settings: Settings, session_name: str) -> tuple[Session, Transcript | None]:
+    """The saved session and its transcript copy (None when the copy is missing)."""
+    from facilitator.sessions import SessionStore
+
+    store = SessionStore()
+    session = store.load(session_name)
+    try:
+        transcript: Transcript | None = store.transcript(session_name)
+    except UserError:
+        transcript = None  # citations fall back to "(msg ID)" without times
+    return session, transcript
+
+
+def render_command(
+    settings: Settings, session_name: str, version: str, fmt: str, template: str | None, output: str | None
+) -> int:
+    """``facilitator render SESSION --version internal|external --format markdown|confluence [-o FILE]``."""
+    session, transcript = load_session_and_transcript(settings, session_name)
+    markdown = render_markdown(session, transcript, settings, version=version, template=template)
+    if fmt == "confluence":
+        from facilitator.render.storage import markdown_to_storage
+
+        text = markdown_to_storage(markdown)
+    else:
+        text = markdown
+    if version == "external":
+        for item in unticked(session):
+            sys.stderr.write(f"checklist: [ ] {item.text}\n")
+    if output:
+        path = Path(output).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise SessionError(f"Could not write {path} ({exc.strerror or exc}); choose another -o path.") from None
+        sys.stderr.write(f"Wrote {path}\n")
+    else:
+        sys.stdout.write(text)
+    return 0

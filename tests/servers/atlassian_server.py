@@ -1,0 +1,249 @@
+"""A local Confluence + Jira REST server for tests, driven through the real atlassian-python-api.
+
+It speaks the v1 Confluence endpoints the ``Confluence(url, cloud=False)`` client calls
+(content by space+title, content by id with ``expand``, history, child pages, create, update
+with optimistic versioning and 409 on a stale version, CQL ``/rest/api/search``) and the Jira
+v2 endpoints (create issue, JQL search, issue get, user search). It checks Basic (Cloud
+email + API token) or Bearer (Data Center PAT) auth with 401, can refuse writes with 403,
+answers 404 for unknown content, and can inject failures (5xx, a concurrent edit) once.
+Every request is recorded for assertions. Bound to 127.0.0.1 on a free port.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Recorded:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+@dataclass
+class AtlassianState:
+    """What the fake holds: pages, issues, users, credentials and injected faults."""
+
+    space: str = "OPS"
+    basic: tuple[str, str] | None = ("pm@acme.test", "api-token-123")
+    bearer: str | None = None
+    read_only: bool = False  # 403 on every write
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
+    faults: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path regex, status), used once
+    concurrent_edits: int = 0  # PUTs that first see someone else save a new version (-> 409)
+    next_id: int = 1000
+    base_url: str = ""
+
+    def add_page(self, title: str, parent_id: str | None = None, body: str = "") -> str:
+        """Create a page directly (fixtures); returns its id."""
+        self.next_id += 1
+        page_id = str(self.next_id)
+        ancestors = []
+        if parent_id:
+            parent = self.pages[parent_id]
+            ancestors = [*parent["ancestors"], {"id": parent_id, "type": "page", "title": parent["title"]}]
+        self.pages[page_id] = {
+            "id": page_id, "type": "page", "status": "current", "title": title, "body": body,
+            "version": 1, "ancestors": ancestors, "space": self.space,
+        }
+        return page_id
+
+    def children(self, page_id: str) -> list[dict[str, Any]]:
+        """Direct child pages of ``page_id``."""
+        return [p for p in self.pages.values() if p["ancestors"] and p["ancestors"][-1]["id"] == page_id]
+
+    def writes(self) -> list[Recorded]:
+        """Recorded POST/PUT requests."""
+        return [r for r in self.requests if r.method in ("POST", "PUT")]
+
+
+def _page_json(state: AtlassianState, page: dict[str, Any], expand: str = "") -> dict[str, Any]:
+    data = {
+        "id": page["id"], "type": page["type"], "status": page["status"], "title": page["title"],
+        "space": {"key": page["space"]},
+        "version": {"number": page["version"]},
+        "ancestors": page["ancestors"],
+        "_links": {"base": state.base_url, "webui": f"/spaces/{page['space']}/pages/{page['id']}", "tinyui": f"/x/{page['id']}"},
+    }
+    if "body" in expand:
+        data["body"] = {"storage": {"value": page["body"], "representation": "storage"}}
+    return data
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: AtlassianState  # set on the subclass per server
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        return
+
+    def _send(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _authorised(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        st = self.state
+        if st.bearer and header == f"Bearer {st.bearer}":
+            return True
+        if st.basic and header.startswith("Basic "):
+            try:
+                user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            except ValueError:
+                return False
+            return (user, password) == st.basic
+        return False
+
+    def _handle(self, method: str) -> None:
+        url = urlparse(self.path)
+        path = re.sub(r"^/wiki", "", url.path).rstrip("/") or "/"
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        st = self.state
+        st.requests.append(Recorded(method, path, query, body))
+        if not self._authorised():
+            self.send_response(401)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        for fault in list(st.faults):
+            if fault[0] == method and re.search(fault[1], path):
+                st.faults.remove(fault)
+                return self._send(fault[2], {"message": f"injected {fault[2]}"})
+        if method in ("POST", "PUT") and st.read_only:
+            return self._send(403, {"message": "You do not have permission to do that"})
+        try:
+            status, payload = self._route(method, path, query, body)
+        except KeyError:
+            status, payload = 404, {"message": "No content found"}
+        self._send(status, payload)
+
+    def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        st = self.state
+        if path.startswith("/rest/api/2/"):
+            return self._jira(method, path[len("/rest/api/2/"):], query, body)
+        m = re.fullmatch(r"/rest/api/content(?:/(\d+))?(/history|/child/page)?", path)
+        if m and method == "GET" and not m.group(1):
+            pages = [p for p in st.pages.values() if p["space"] == query.get("spaceKey") and p["title"] == query.get("title")]
+            results = [_page_json(st, p, query.get("expand", "")) for p in pages]
+            return 200, {"results": results, "size": len(results), "_links": {}}
+        if m and method == "GET":
+            page = st.pages[m.group(1)]
+            if m.group(2) == "/history":
+                return 200, {"latest": True, "lastUpdated": {"number": page["version"]}}
+            if m.group(2) == "/child/page":
+                results = [_page_json(st, p) for p in st.children(page["id"])]
+                return 200, {"results": results, "size": len(results), "_links": {}}
+            return 200, _page_json(st, page, query.get("expand", ""))
+        if m and method == "POST" and not m.group(1):
+            parent_id = (body.get("ancestors") or [{}])[0].get("id")
+            if parent_id and parent_id not in st.pages:
+                return 404, {"message": f"Parent page {parent_id} not found"}
+            if body["space"]["key"] != st.space:
+                return 404, {"message": "No space with key"}
+            if any(p["title"] == body["title"] and p["space"] == st.space for p in st.pages.values()):
+                return 400, {"message": "A page with this title already exists"}
+            page_id = st.add_page(body["title"], parent_id, body["body"]["storage"]["value"])
+            return 200, _page_json(st, st.pages[page_id], "body")
+        if m and method == "PUT" and m.group(1):
+            page = st.pages[m.group(1)]
+            if st.concurrent_edits:
+                st.concurrent_edits -= 1
+                page["version"] += 1  # someone else saved in between
+            wanted = body["version"]["number"]
+            if wanted != page["version"] + 1:
+                return 409, {"message": f"Version must be incremented when updating a page. Current Version is: {page['version']}"}
+            page.update(title=body["title"], version=wanted, body=body["body"]["storage"]["value"])
+            return 200, _page_json(st, page, "body")
+        if path == "/rest/api/search" and method == "GET":
+            return 200, self._cql(query.get("cql", ""), int(query.get("limit", 25)))
+        raise KeyError(path)
+
+    def _cql(self, cql: str, limit: int) -> dict[str, Any]:
+        st = self.state
+        ancestor = re.search(r"ancestor\s*=\s*\"?(\d+)", cql)
+        terms = [t.lower() for t in re.findall(r"(?:title|text)\s*~\s*\"([^\"]+)\"", cql)]
+        results = []
+        for page in st.pages.values():
+            if ancestor and ancestor.group(1) not in {a["id"] for a in page["ancestors"]}:
+                continue
+            haystack = (page["title"] + " " + page["body"]).lower()
+            if terms and not any(word in haystack for term in terms for word in term.split()):
+                continue
+            results.append({
+                "content": _page_json(st, page), "title": page["title"], "excerpt": "",
+                "url": f"/spaces/{page['space']}/pages/{page['id']}", "lastModified": "2024-12-01T00:00:00Z",
+            })
+        return {"results": results[:limit], "size": len(results[:limit]), "totalSize": len(results), "_links": {}}
+
+    def _jira(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        st = self.state
+        if path == "issue" and method == "POST":
+            fields = body["fields"]
+            for name in ("project", "summary", "issuetype"):
+                if not fields.get(name):
+                    return 400, {"errorMessages": [], "errors": {name: f"{name} is required"}}
+            key = f"{fields['project']['key']}-{len(st.issues) + 1}"
+            st.issues[key] = {"id": str(10000 + len(st.issues)), "key": key, "fields": fields}
+            return 201, {"id": st.issues[key]["id"], "key": key, "self": f"{st.base_url}/rest/api/2/issue/{key}"}
+        if path.startswith("issue/") and method == "GET":
+            issue = st.issues[path.split("/", 1)[1]]
+            return 200, issue
+        if path == "search" and method == "GET":
+            labels = re.findall(r"labels\s*=\s*\"?([\w.-]+)", query.get("jql", ""))
+            found = [i for i in st.issues.values() if all(lbl in i["fields"].get("labels", []) for lbl in labels)]
+            return 200, {"issues": found, "total": len(found), "startAt": 0, "maxResults": 50}
+        if path == "user/search" and method == "GET":
+            needle = (query.get("username") or query.get("query") or "").lower()
+            return 200, [u for u in st.users if needle and (needle in u["displayName"].lower() or needle in u.get("emailAddress", "").lower())]
+        raise KeyError(path)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
+
+class AtlassianServer:
+    """Context manager: ``with AtlassianServer() as srv: srv.url, srv.state``."""
+
+    def __init__(self, state: AtlassianState | None = None) -> None:
+        self.state = state or AtlassianState()
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/wiki"
+        self.jira_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.state.base_url = self.url
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> AtlassianServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,159 @@
+"""Rendering: both built-in templates on a realistic incident, golden files, TODOs, times, evidence."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from facilitator.config import Settings
+from facilitator.render import build_document, render_markdown
+from facilitator.session import Session
+from facilitator.transcript import Message, Transcript
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def load_incident() -> tuple[Session, Transcript]:
+    """The hand-built incident (tests/data/golden/incident.json) as a Session and Transcript."""
+    data = json.loads((GOLDEN / "incident.json").read_text(encoding="utf-8"))
+    session = Session.model_validate(data["session"])
+    t = data["transcript"]
+    messages = [
+        Message(id=m["id"], at=datetime.fromisoformat(m["at"]), author=m["author"], text=m["text"],
+                author_id=m["author_id"], is_bot=m["is_bot"], permalink=m.get("permalink", ""))
+        for m in t["messages"]
+    ]
+    return session, Transcript(messages=messages, source="transcript", channel=t["channel"], timezone=t["timezone"])
+
+
+def settings() -> Settings:
+    return Settings(timezone="Europe/Berlin", redaction={"public_domains": ["status.acme.com"]})
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/data/golden/<name>; UPDATE_GOLDEN=1 rewrites it (read the diff first)."""
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; rerun with UPDATE_GOLDEN=1 after reviewing"
+
+
+@pytest.mark.parametrize(("template", "version", "golden"), [
+    ("facilitator", "internal", "facilitator.md"),
+    ("classic", "internal", "classic.md"),
+    (None, "external", "external.md"),
+])
+def test_golden_documents(template, version, golden):
+    session, transcript = load_incident()
+    check_golden(golden, render_markdown(session, transcript, settings(), version=version, template=template))
+
+
+def test_golden_confluence_storage():
+    from facilitator.render.storage import markdown_to_storage
+
+    session, transcript = load_incident()
+    check_golden("facilitator.storage.xml", markdown_to_storage(render_markdown(session, transcript, settings())))
+
+
+def test_times_are_in_the_configured_zone_and_named():
+    session, transcript = load_incident()
+    berlin = render_markdown(session, transcript, settings())
+    utc = render_markdown(session, transcript, Settings(timezone="UTC"))
+    assert "All times are in Europe/Berlin." in berlin and "| 2024-12-03 14:52 | PagerDuty |" in berlin
+    assert "All times are in UTC." in utc and "| 2024-12-03 13:52 | PagerDuty |" in utc
+
+
+def test_evidence_uses_permalinks_else_message_citations():
+    session, transcript = load_incident()
+    text = render_markdown(session, transcript, settings())
+    assert "[14:52](https://acme.slack.com/archives/C0INC2041/p172000100)" in text  # L2 has a permalink
+    assert "(msg L8, 15:11)" in text  # L8 has none
+    assert "[PR #881](https://github.acme-corp.io/payments/checkout/pull/881)" in text
+
+
+def test_unknowns_render_as_todo_in_place_and_at_the_top():
+    session, transcript = load_incident()
+    del session.answers["actual_cause"]
+    session.findings.causes = []
+    text = render_markdown(session, transcript, settings())
+    top = text.split("## Summary")[0]
+    assert "[TODO] What was the root cause, in one sentence?" in top
+    assert "## Root cause\n\n[TODO] What was the root cause, in one sentence?" in text
+
+
+def test_table_cells_escape_pipes_and_newlines():
+    session, transcript = load_incident()
+    session.actions[0].action = "Split | the pool\nper tenant"
+    text = render_markdown(session, transcript, settings())
+    assert "| Split \\| the pool per tenant | Alice Chen |" in text
+
+
+def test_user_template_can_include_builtin_partials(tmp_path):
+    session, transcript = load_incident()
+    tpl = tmp_path / "mine.md.j2"
+    tpl.write_text("# {{ doc.title }}\n{% include 'partials/todos.md.j2' %}{{ doc.metrics['Time to detect'] }}\n")
+    text = render_markdown(session, transcript, settings(), template=tpl)
+    assert text.startswith("# Checkout payments failing") and "12 min" in text and "Still to do" in text
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    ("{{ doc.nope }}", "does not have"),
+    ("{% for x in %}", "syntax error on line 1"),
+])
+def test_bad_user_templates_are_one_sentence(tmp_path, content, match):
+    from facilitator.errors import UserError
+
+    session, transcript = load_incident()
+    tpl = tmp_path / "bad.md.j2"
+    tpl.write_text(content)
+    with pytest.raises(UserError, match=match):
+        render_markdown(session, transcript, settings(), template=tpl)
+    with pytest.raises(UserError, match="neither a file nor a built-in"):
+        render_markdown(session, transcript, settings(), template=tmp_path / "missing.md.j2")
+
+
+def test_render_command_reads_the_saved_session(tmp_path, capsys, monkeypatch):
+    from facilitator.cli import main
+    from facilitator.sessions import SessionStore
+
+    session, transcript = load_incident()
+    store = SessionStore()
+    store.save(session)
+    store.save_transcript(session.name, transcript)
+    monkeypatch.setenv("FACILITATOR_TZ", "Europe/Berlin")
+    assert main(["render", session.name]) == 0
+    assert "(msg L8, 15:11)" in capsys.readouterr().out
+    out = tmp_path / "ext.xml"
+    assert main(["render", session.name, "--version", "external", "--format", "confluence", "-o", str(out)]) == 0
+    assert out.read_text().startswith("<h1>Incident report: ") and "checklist: [ ]" in capsys.readouterr().err
+    assert main(["render", "no-such-session"]) == 2
+
+
+def test_demo_documents_through_draft(tmp_path):
+    """The bundled demo end to end: both documents, zone named, demo secrets and names gone."""
+    from facilitator.cli import main
+
+    assert main(["draft", "--demo", "--no-llm", "--out", str(tmp_path)]) == 0
+    internal = (tmp_path / "internal.md").read_text()
+    external = (tmp_path / "external.md").read_text()
+    assert "All times are in UTC." in internal and "## Five whys" in internal
+    for secret in ("Wint3r-Sunset-42",):
+        assert secret not in internal and secret not in external
+    for name in ("Priya", "Natarajan", "Kenji", "Hannah", "Tomás", "Léon"):
+        assert name not in external
+    assert "Priya Natarajan" in internal
+
+
+def test_what_was_known_follows_the_hypotheses():
+    session, transcript = load_incident()
+    rows = {r.event: r.known_then for r in build_document(session, transcript, settings()).timeline}
+    assert rows["5xx alert on checkout"] == ""
+    assert rows["Redis failover suspected"] == "Suspected: Redis failover from the morning"
+    assert rows["Status page posted"] == "Ruled out: Redis failover from the morning"
+    assert rows["Pool exhausted at 10 connections"] == "Cause identified: Pool exhausted at 10 connections"
+    assert rows["All clear"] == ""  # shown where it changed, not repeated on every row
