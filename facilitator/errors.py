@@ -19,8 +19,15 @@ _SECRET_RE = re.compile(
 
 
 def redact_secrets(text: str) -> str:
-    """Mask anything that looks like an API token in a message meant for people."""
-    return _SECRET_RE.sub("[redacted]", text)
+    """Mask anything that looks like a credential in text meant for people or for disk.
+
+    Service tokens first (cheap, always safe), then the full credential detector of
+    ``facilitator.redact`` (cloud keys, JWTs, private keys, passwords in URLs, high-entropy
+    strings), so error messages, session files and transcript copies share one definition.
+    """
+    from facilitator.redact import mask_secrets  # lazy: redact imports this module
+
+    return mask_secrets(_SECRET_RE.sub("[redacted]", text))
 
 
 class FacilitatorError(Exception):
