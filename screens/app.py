@@ -1,0 +1,104 @@
+"""``FacilitatorApp``: the Textual application shell.
+
+The app owns what every screen shares: the settings, the session store, the theme and the
+user's keymap, F1 help, the command palette and the single place where worker errors
+become notices (harlequin's ``handle_worker_error``). Screens do the work: the home screen
+(the default screen, always at the bottom of the stack), the paste and loading screens, and
+the main layout. Started with a source or a session name, the app goes straight to loading
+it; the home screen stays underneath so "back" always has somewhere to go.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from facilitator.config import Settings
+from facilitator.errors import UserError
+from facilitator.session import SourceSpec
+from facilitator.sessions import SessionStore
+from screens.commands import FacilitatorCommands
+from screens.help import HelpScreen, help_markdown
+from screens.home import HomeScreen
+from screens.loading import LoadJob, LoadingScreen
+
+
+class FacilitatorApp(App[int]):
+    """The full-screen post-mortem facilitator."""
+
+    TITLE = "facilitator"
+    # home.tcss is listed here because Textual does not load CSS_PATH of the default screen
+    CSS_PATH = ["app.tcss", "home.tcss"]
+    COMMANDS = App.COMMANDS | {FacilitatorCommands}
+    PALETTE_GROUP = "app"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Help and keys for this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (answers are already saved)", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        spec: SourceSpec | None = None,
+        session_name: str | None = None,
+        store: SessionStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.spec = spec
+        self.session_name = session_name
+        self.store = store if store is not None else SessionStore()
+        self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
+
+    def get_default_screen(self) -> Screen:
+        """The home screen; a blank one when starting straight into a source (faster first paint)."""
+        if self.spec is not None or self.session_name:
+            return Screen()
+        return HomeScreen()
+
+    def go_home(self) -> None:
+        """Back to the home screen from the screen on top (creating it if the app started elsewhere)."""
+        if any(isinstance(s, HomeScreen) for s in self.screen_stack[:-1]):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
+
+    def on_mount(self) -> None:
+        theme = self.settings.ui.theme
+        self.theme = theme if theme in self.available_themes else "textual-dark"
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        if self.spec is not None or self.session_name:
+            self.load(LoadJob(spec=self.spec, session_name=self.session_name))
+
+    def load(self, job: LoadJob) -> None:
+        """Load a source or a saved session, then open the main screen."""
+        self.push_screen(LoadingScreen(job))
+
+    def action_help(self) -> None:
+        """F1: help for the screen on top."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(help_markdown(self.screen)))
+
+    @on(Worker.StateChanged)
+    def handle_worker_error(self, event: Worker.StateChanged) -> None:
+        """Any worker that fails ends as a notice, never a crash or a traceback."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, UserError):
+            self.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
+        else:
+            self.log.error(f"worker {event.worker.name} failed: {error!r}")
+            self.notify(
+                f"Something went wrong ({type(error).__name__}: {error}). Your answers are saved; please report this.",
+                title="Unexpected error",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )

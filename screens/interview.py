@@ -1,0 +1,386 @@
+"""The interview tab: one question at a time, its evidence, and the answer as the user gives it.
+
+The pane is a thin view over ``facilitator.interview.engine.Interview``: the engine decides
+what to ask (``display_text``), what to propose (``suggestion`` with citations), parses and
+validates answers, saves after every call and derives the metrics and the order check. The
+pane only edits text and says what happened. Answers are never rewritten: what the user
+typed is what the engine receives.
+
+Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input`` (Enter
+saves); free text and lists use a ``TextArea`` (one item per line; Ctrl+S saves). A
+suggestion is pre-filled; saving it unchanged records it as an accepted suggestion, with its
+citations. Selecting a citation posts ``CitationSelected`` so the transcript pane shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, OptionList, ProgressBar, Static, TextArea
+from textual.widgets.option_list import Option
+
+from facilitator.errors import UserError
+from facilitator.interview.catalogue import KEY_TIME_IDS, Question
+from facilitator.interview.engine import Interview
+from facilitator.interview.parse import format_duration, read_datetime
+from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+
+SINGLE_LINE_TYPES = ("datetime", "duration", "choice", "yesno")
+SHORT_TEXT_IDS = ("title",)  # free text, but one line: Enter saves, as users expect
+
+
+def single_line(q: Question) -> bool:
+    """True when the answer is edited in a one-line Input (Enter saves) rather than a TextArea."""
+    return q.type in SINGLE_LINE_TYPES or q.id in SHORT_TEXT_IDS
+STATUS_LABELS = {
+    "answered": "✓ answered",
+    "suggested": "✓ suggestion accepted (shown as unconfirmed)",
+    "unknown": "? marked unknown (a TODO in the document)",
+    "skipped": "» skipped (a TODO in the document)",
+}
+
+
+class InterviewPane(ReportsWorkerErrors, VerticalScroll):
+    """The guided interview over an ``Interview``; see the module docstring."""
+
+    PALETTE_GROUP = "interview"
+    HELP = """\
+## Interview
+One question at a time. The suggested answer (from the transcript) is pre-filled; its
+evidence is listed under it: select a citation (or press Ctrl+L) to see the message in
+the transcript. In the answer box Ctrl+U clears the line.
+Save what you typed, use the suggestion as is, or mark the question unknown or skipped
+(both become TODOs in the document). Every answer is saved immediately; quit at any time
+and you resume on the same question. Times are read in the session's timezone; for the
+four key times the derived durations (time to detect, mitigate, resolve) are shown.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="interview.save", tooltip="Save the answer as typed and go to the next question"),
+        Binding("ctrl+r", "accept", "Accept", id="interview.accept", tooltip="Accept the suggested answer as is, with its citations"),
+        Binding("ctrl+o", "unknown", "Unknown", id="interview.unknown", tooltip="Mark the answer unknown (a TODO in the document)"),
+        Binding("ctrl+g", "skip", "Skip", id="interview.skip", tooltip="Skip this question for now (a TODO in the document)"),
+        Binding("ctrl+l", "evidence", "Evidence", id="interview.evidence", tooltip="Show the suggestion's evidence in the transcript (then up/down, Enter)", show=False),
+        Binding("ctrl+b", "back", "Back", id="interview.back", tooltip="Go to the previous question", show=False),
+        Binding("ctrl+n", "forward", "Next", id="interview.next", tooltip="Go to the next question without answering", show=False),
+    ]
+
+    def __init__(self, interview: Interview, transcript=None, settings=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.interview = interview
+        self.transcript = transcript
+        self.settings = settings
+        self._prefill = ""
+        self._prefill_is_suggestion = False
+
+    @property
+    def tz(self) -> str:
+        """The zone times are shown and read in."""
+        return self.interview.tz
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="iv-top"):
+            yield Static("", id="iv-progress-label")
+            yield ProgressBar(show_eta=False, show_percentage=False, id="iv-progress")
+        yield Static("", id="iv-question", classes="question")
+        yield Static("", id="iv-help", classes="help-text")
+        yield Static("", id="iv-suggestion", classes="suggestion")
+        yield Input(id="iv-input")
+        yield TextArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="iv-feedback")
+        yield OptionList(id="iv-citations")
+        yield Static("", id="iv-metrics")
+        yield Static("", id="iv-warnings")
+        with Horizontal(id="iv-buttons"):
+            yield Button("Save", id="iv-save", variant="primary", compact=True, tooltip="Ctrl+S")
+            yield Button("Accept", id="iv-accept", compact=True, tooltip="Accept the suggestion as is (Ctrl+R)")
+            yield Button("Unknown", id="iv-unknown", compact=True, tooltip="Ctrl+O")
+            yield Button("Skip", id="iv-skip", compact=True, tooltip="Ctrl+G")
+            yield Button("◀ Back", id="iv-back", compact=True, tooltip="Ctrl+B")
+            yield Button("Next ▶", id="iv-next", compact=True, tooltip="Ctrl+N")
+
+    def on_mount(self) -> None:
+        self.show_question()
+
+    # -- display ------------------------------------------------------------------------
+    def _editable(self, q: Question, value: str | list[str]) -> str:
+        """A stored value as the user edits it (lists one per line, times in the local zone)."""
+        if isinstance(value, list):
+            return "\n".join(value)
+        if q.type == "datetime":
+            at = read_datetime(value)
+            if at is not None:
+                return f"{at.astimezone(ZoneInfo(self.tz)):%Y-%m-%d %H:%M}"
+        return value
+
+    @property
+    def question(self) -> Question | None:
+        """The question on screen."""
+        return self.interview.current
+
+    def show_question(self) -> None:
+        """Render the current question, its suggestion, the stored answer and the derived facts."""
+        q = self.question
+        if q is None:
+            self.query_one("#iv-question", Static).update("The question catalogue is empty.")
+            return
+        iv = self.interview
+        done, total = iv.progress()
+        self.query_one("#iv-progress-label", Static).update(f"Question {iv.index + 1} of {total} · {done} answered")
+        self.query_one("#iv-progress", ProgressBar).update(total=total, progress=done)
+        self.query_one("#iv-question", Static).update(iv.display_text(q.id))
+        hint = q.help
+        if q.type == "choice" and q.choices:
+            hint = (hint + "\n" if hint else "") + "Choices: " + ", ".join(q.choices) + " (or 'other: ...')"
+        elif q.type == "datetime":
+            hint = (hint + "\n" if hint else "") + f"In {self.tz}, e.g. 2024-12-03 14:02 (a bare time: the first day)."
+        elif q.is_list:
+            hint = (hint + "\n" if hint else "") + "One item per line."
+        self.query_one("#iv-help", Static).update(hint)
+        self.query_one("#iv-help").display = bool(hint)
+
+        s = iv.suggestion(q.id)
+        sug = self.query_one("#iv-suggestion", Static)
+        cites = self.query_one("#iv-citations", OptionList)
+        cites.clear_options()
+        if s is not None:
+            note = f" — {s.note}" if s.note else ""
+            sug.update(f"Suggested from the transcript (confidence {s.confidence:.0%}){note}; evidence below")
+            ids = [m for m in s.message_ids if self.transcript is None or m in self.transcript]
+            cites.add_options([Option(iv.cite(m), id=m) for m in ids[:20]])
+            cites.display = bool(ids)
+        else:
+            sug.update("No evidence in the transcript for this one: please answer from what you know.")
+            cites.display = False
+        self.query_one("#iv-accept", Button).disabled = s is None
+
+        ans = iv.get_answer(q.id)
+        if ans is not None and ans.status in ("answered", "suggested"):
+            text, from_suggestion = self._editable(q, ans.value), ans.status == "suggested"
+        elif s is not None:
+            text, from_suggestion = self._editable(q, s.value), True
+        else:
+            text, from_suggestion = "", False
+        self._prefill, self._prefill_is_suggestion = text, from_suggestion
+        single = single_line(q)
+        box = self.query_one("#iv-input", Input)
+        area = self.query_one("#iv-text", TextArea)
+        box.display, area.display = single, not single
+        if single:
+            box.value = text
+            box.placeholder = (" / ".join(q.choices) + " · " if q.type == "choice" else "") + "or unknown / skip"
+        else:
+            area.load_text(text)
+        feedback = STATUS_LABELS.get(ans.status, "") if ans is not None else ""
+        self._feedback(feedback, "ok" if ans is not None else "")
+        self.query_one("#iv-back", Button).disabled = iv.index == 0
+        self.query_one("#iv-next", Button).disabled = iv.index + 1 >= total
+        self._show_derived(q)
+        self.scroll_home(animate=False)
+
+    def _show_derived(self, q: Question, typed: datetime | None = None) -> None:
+        """Key times and durations; ``typed`` previews the time being typed for ``q``."""
+        metrics = self.query_one("#iv-metrics", Static)
+        warnings = self.query_one("#iv-warnings", Static)
+        if q.id in KEY_TIME_IDS:
+            m = self.interview.metrics()
+            times: dict[str, datetime | None] = {qid: getattr(m, qid) for qid in KEY_TIME_IDS}
+            if typed is not None:
+                times[q.id] = typed
+            zone = ZoneInfo(self.tz)
+            shown = []
+            for qid, label in zip(KEY_TIME_IDS, ("start", "detect", "mitigate", "resolve")):
+                at = times[qid]
+                mark = "~" if qid in m.estimated and not (typed is not None and qid == q.id) else ""
+                shown.append(f"{label} {mark}{at.astimezone(zone):%d %b %H:%M}" if at else f"{label} ?")
+
+            def span(a: str, b: str) -> str:
+                start, end = times[a], times[b]
+                return (format_duration(end - start) or "0m") if start and end else "unknown"
+
+            metrics.update(
+                " · ".join(shown)
+                + f"\nTime to detect {span('started_at', 'detected_at')} · to mitigate"
+                + f" {span('detected_at', 'mitigated_at')} · to resolve {span('detected_at', 'resolved_at')}"
+                + ("\n~ estimated from the transcript, not yet confirmed" if m.estimated else "")
+            )
+            metrics.display = True
+        else:
+            metrics.display = False
+        problems = self.interview.order_warnings()
+        warnings.update("\n".join(f"⚠ {w}" for w in problems))
+        warnings.display = bool(problems)
+
+    def _feedback(self, text: str, kind: str) -> None:
+        box = self.query_one("#iv-feedback", Static)
+        box.update(text)
+        box.set_class(kind == "error", "error")
+        box.set_class(kind == "ok", "ok")
+
+    def focus_answer(self) -> None:
+        """Put the cursor in the answer box."""
+        q = self.question
+        if q is not None:
+            (self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")).focus()
+
+    def _raw(self) -> str:
+        q = self.question
+        if q is not None and single_line(q):
+            return self.query_one("#iv-input", Input).value
+        return self.query_one("#iv-text", TextArea).text
+
+    # -- live validation ----------------------------------------------------------------
+    @on(Input.Changed, "#iv-input")
+    def _validate_live(self, event: Input.Changed) -> None:
+        q = self.question
+        if q is None or not event.value.strip():
+            return
+        problem = self.interview.validate(q.id, event.value)
+        if problem:
+            self._feedback(problem, "error")
+        elif q.type == "datetime":
+            from facilitator.interview.parse import parse_datetime
+
+            try:
+                at = parse_datetime(event.value, self.tz, self.interview.reference_date())
+                self._feedback(f"→ {at.astimezone(ZoneInfo(self.tz)):%a %d %b %Y %H:%M} {self.tz}", "")
+                self._show_derived(q, typed=at)
+            except UserError:
+                self._feedback("", "")
+        else:
+            self._feedback("", "")
+
+    @on(Input.Submitted, "#iv-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    # -- actions ------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self.post_message(SessionChanged(origin="interview"))
+
+    def _record(self, fn) -> bool:
+        """Run an engine call; on a UserError show it and leave the form untouched."""
+        try:
+            fn()
+        except UserError as exc:
+            self._feedback(str(exc), "error")
+            return False
+        self._changed()
+        return True
+
+    def _advance(self) -> None:
+        if self.interview.next() is None:
+            self.show_question()
+            done, total = self.interview.progress()
+            if done == total:
+                self._feedback("All questions have an answer. Continue with the 5 Whys tab.", "ok")
+            else:
+                self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N.", "")
+            return
+        self.show_question()
+        self.focus_answer()
+
+    def action_save(self) -> None:
+        """Save the answer as typed (unchanged suggestion = accepted suggestion) and move on."""
+        q = self.question
+        if q is None:
+            return
+        raw = self._raw()
+        if not raw.strip():
+            self._feedback("The answer is empty: type one, or use Unknown (Ctrl+O) or Skip (Ctrl+G).", "error")
+            return
+        s = self.interview.suggestion(q.id)
+        if self._prefill_is_suggestion and s is not None and raw.strip() == self._prefill.strip():
+            ok = self._record(lambda: self.interview.accept_suggestion(q.id))
+        else:
+            ids = list(s.message_ids) if (s is not None and self._prefill_is_suggestion) else None
+            old = self.interview.get_answer(q.id)
+            if old is not None and old.message_ids and ids is None:
+                ids = list(old.message_ids)
+            ok = self._record(lambda: self.interview.answer(q.id, raw, "answered", message_ids=ids))
+        if ok:
+            self._advance()
+
+    def action_accept(self) -> None:
+        """Accept the suggestion as is."""
+        q = self.question
+        if q is None or self.interview.suggestion(q.id) is None:
+            self._feedback("There is no suggestion for this question; type an answer.", "error")
+            return
+        if self._record(lambda: self.interview.accept_suggestion(q.id)):
+            self._advance()
+
+    def action_unknown(self) -> None:
+        """Record that nobody knows (yet)."""
+        q = self.question
+        if q is not None and self._record(lambda: self.interview.answer(q.id, "", "unknown")):
+            self._advance()
+
+    def action_skip(self) -> None:
+        """Skip the question for now."""
+        q = self.question
+        if q is not None and self._record(lambda: self.interview.answer(q.id, "", "skipped")):
+            self._advance()
+
+    def action_evidence(self) -> None:
+        """Jump the transcript to the highlighted (or first) citation and focus the list."""
+        cites = self.query_one("#iv-citations", OptionList)
+        if not cites.display or not cites.option_count:
+            self._feedback("No citations for this question.", "")
+            return
+        if cites.highlighted is None:
+            cites.highlighted = 0
+        option = cites.get_option_at_index(cites.highlighted)
+        if option.id:
+            self.post_message(CitationSelected(option.id))
+        cites.focus()
+
+    def action_back(self) -> None:
+        """Previous question (nothing is lost: answers were saved)."""
+        if self.interview.back() is not None:
+            self.show_question()
+            self.focus_answer()
+
+    def action_forward(self) -> None:
+        """Next question without answering; at the last one, wrap to the first open question."""
+        moved = self.interview.next() or self.interview.next_open()
+        if moved is not None:
+            self.show_question()
+            self.focus_answer()
+
+    def goto(self, qid: str) -> None:
+        """Show a given question (used by the preview's TODO jumps)."""
+        self.interview.goto(qid)
+        self.show_question()
+        self.focus_answer()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        action = {
+            "iv-save": self.action_save,
+            "iv-accept": self.action_accept,
+            "iv-unknown": self.action_unknown,
+            "iv-skip": self.action_skip,
+            "iv-back": self.action_back,
+            "iv-next": self.action_forward,
+        }.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    @on(OptionList.OptionSelected, "#iv-citations")
+    def _cite(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(CitationSelected(event.option.id))
+
+    def on_session_changed(self, event: SessionChanged) -> None:
+        """Another pane changed the session (e.g. action items feed 'action_owners')."""
+        if event.origin != "interview":
+            self.interview.refresh_suggestions()
+            self.show_question()

@@ -1,0 +1,210 @@
+"""The main layout: the transcript on the left, the post-mortem workflow in tabs on the right.
+
+Pane protocol (every tab follows it, so panes stay independent of each other):
+
+* A pane is a ``Widget`` constructed as ``Pane(interview, transcript, settings)`` where
+  ``interview`` is the ``facilitator.interview.engine.Interview`` (its ``session`` is the
+  persisted state, ``interview.save()`` persists it), ``transcript`` the loaded
+  ``Transcript`` and ``settings`` the ``Settings``.
+* To show evidence it posts ``screens.messages.CitationSelected(message_id)``; this screen
+  opens the transcript pane, jumps to the message and highlights it.
+* When it changes the session it posts ``SessionChanged(origin=<its name>)``; this screen
+  forwards a non-bubbling copy to every pane, which refreshes in ``on_session_changed``.
+* ``MessageTagged(message_id)`` (key ``t`` in the transcript) is forwarded the same way; the
+  timeline pane adds the message as an event.
+* A pane that runs workers inherits ``screens.messages.ReportsWorkerErrors`` (first base) so
+  a failed worker becomes a notice; it locks its form on start and restores it on failure.
+* Keys: ``BINDINGS`` with ``id=`` and ``tooltip=``, and a ``PALETTE_GROUP`` class attribute
+  ("timeline", "whys", ...) so the command palette and F1 help list them; an optional
+  ``HELP`` Markdown string is shown in F1 help while the pane is visible.
+
+The workflow panes live in ``screens/timeline.py`` (``TimelinePane``), ``screens/whys.py``
+(``WhysPane``), ``screens/actions.py`` (``ActionsPane``) and ``screens/preview.py``
+(``PreviewPane``). A module that does not exist yet (during development) gets a
+placeholder so the app always runs; any other error is a real bug and is not hidden.
+The four workflow panes are wrapped in ``Lazy``: they mount just after the first paint, so
+the transcript and the interview show at once even with a 20,000-message channel.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from facilitator.config import Settings
+from facilitator.interview.engine import Interview
+from facilitator.transcript import Transcript
+from screens.interview import InterviewPane
+from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged
+from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+
+# (tab id, tab title, module, class)
+WORKFLOW_PANES: tuple[tuple[str, str, str, str], ...] = (
+    ("timeline", "Timeline", "screens.timeline", "TimelinePane"),
+    ("whys", "5 Whys", "screens.whys", "WhysPane"),
+    ("actions", "Actions", "screens.actions", "ActionsPane"),
+    ("preview", "Preview", "screens.preview", "PreviewPane"),
+)
+TAB_ORDER = ("interview",) + tuple(t[0] for t in WORKFLOW_PANES)
+MIN_WIDTH, MAX_WIDTH, STEP = 20, 75, 5
+# main.tcss always exists; a pane's sheet is skipped only while its module is being written
+PANE_STYLESHEETS = ("main.tcss", "timeline.tcss", "whys.tcss", "actions.tcss", "preview.tcss")
+
+
+def build_pane(module: str, name: str, interview: Interview, transcript: Transcript, settings: Settings) -> Widget:
+    """The pane class from ``module``, or a placeholder while that module does not exist yet."""
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # the pane exists but imports something missing: a real bug
+            raise
+        return Static(f"{name} is coming soon.", classes="placeholder")
+    return cls(interview, transcript, settings)
+
+
+class MainScreen(ReportsWorkerErrors, Screen):
+    """Transcript side pane + workflow tabs (Interview, Timeline, 5 Whys, Actions, Preview)."""
+
+    # Widgets cannot have a CSS_PATH, so the panes' stylesheets are listed by their host.
+    CSS_PATH = [f for f in PANE_STYLESHEETS if (Path(__file__).parent / f).exists()]
+    PALETTE_GROUP = "view"
+    HELP_TITLE = "Post-mortem"
+    HELP = """\
+The transcript of the incident is on the left; the post-mortem is built in the tabs on the
+right, in order: Interview, Timeline, 5 Whys, Actions, Preview (then export).
+
+**Transcript:** `/` search (Enter goes to the match, `n` / `N` next / previous), arrows
+move between messages, `Enter` collapses or expands a thread, `t` tags the selected message
+onto the timeline. Citations anywhere in the app jump here and highlight the message.
+`Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider.
+
+**Tabs:** `F2` Interview, `F3` Timeline, `F4` 5 Whys, `F5` Actions, `F6` Preview; `Esc` puts
+the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even while typing.
+"""
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_transcript", "Transcript", id="view.toggle_transcript", tooltip="Show or hide the transcript pane"),
+        Binding("slash,ctrl+f", "search", "Search", id="view.search", tooltip="Search the transcript (Ctrl+F works while typing too)"),
+        Binding("left_square_bracket", "resize(-1)", "Narrower", id="view.narrower", tooltip="Make the transcript pane narrower", show=False),
+        Binding("right_square_bracket", "resize(1)", "Wider", id="view.wider", tooltip="Make the transcript pane wider", show=False),
+        Binding("f2", "tab('interview')", "Go to Interview", id="view.tab_interview", tooltip="Go to the interview", show=False),
+        Binding("f3", "tab('timeline')", "Go to Timeline", id="view.tab_timeline", tooltip="Go to the timeline", show=False),
+        Binding("f4", "tab('whys')", "Go to 5 Whys", id="view.tab_whys", tooltip="Go to the 5 whys", show=False),
+        Binding("f5", "tab('actions')", "Go to Actions", id="view.tab_actions", tooltip="Go to the action items", show=False),
+        Binding("f6", "tab('preview')", "Go to Preview", id="view.tab_preview", tooltip="Go to the preview and export", show=False),
+        Binding("escape", "focus_tabs", "Tabs", id="view.focus_tabs", tooltip="Move focus to the tab bar", show=False),
+    ]
+
+    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings) -> None:
+        super().__init__()
+        self.interview = interview
+        self.transcript = transcript
+        self.settings = settings
+        self.transcript_width = min(MAX_WIDTH, max(MIN_WIDTH, settings.ui.transcript_width))
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main-body"):
+            yield TranscriptPane(self.transcript, self.interview.tz, id="transcript-pane")
+            with TabbedContent(id="tabs", initial="interview"):
+                with TabPane("Interview", id="interview"):
+                    yield InterviewPane(self.interview, self.transcript, self.settings, id="interview-pane")
+                for tab_id, title, module, cls in WORKFLOW_PANES:
+                    with TabPane(title, id=tab_id):
+                        # hidden tabs mount after the first paint, so the layout shows at once
+                        yield Lazy(build_pane(module, cls, self.interview, self.transcript, self.settings))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        title = self.interview.session.title or self.transcript.channel or "post-mortem"
+        self.sub_title = title
+        self._apply_width()
+        self.query_one(InterviewPane).focus_answer()
+
+    # -- routing between panes -----------------------------------------------------------
+    def _panes(self) -> list[Widget]:
+        return [pane.children[0] for pane in self.query(TabPane) if pane.children and not isinstance(pane.children[0], Lazy)]
+
+    def _forward(self, message_type, *args) -> None:
+        for widget in self._panes():
+            msg = message_type(*args)
+            msg.bubble = False
+            widget.post_message(msg)
+
+    @on(CitationSelected)
+    def _jump(self, event: CitationSelected) -> None:
+        event.stop()
+        pane = self.query_one(TranscriptPane)
+        if not pane.display:
+            pane.display = True
+        if not pane.jump_to(event.message_id):
+            self.notify(f"Message {event.message_id} is not in this transcript.", severity="warning")
+
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        if event.bubble:  # only the original, not our forwarded copies
+            event.stop()
+            self.sub_title = self.interview.session.title or self.sub_title
+            self._forward(SessionChanged, event.origin)
+
+    @on(MessageTagged)
+    def _tagged(self, event: MessageTagged) -> None:
+        if event.bubble:
+            event.stop()
+            self._forward(MessageTagged, event.message_id)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_toggle_transcript(self) -> None:
+        """Show or hide the transcript pane."""
+        pane = self.query_one(TranscriptPane)
+        pane.display = not pane.display
+        if not pane.display and pane.has_focus_within:
+            self.query_one(InterviewPane).focus_answer()
+
+    def action_search(self) -> None:
+        """Open the transcript search (showing the pane if hidden)."""
+        pane = self.query_one(TranscriptPane)
+        pane.display = True
+        pane.action_search()
+
+    def action_resize(self, direction: int) -> None:
+        """Make the transcript pane narrower (-1) or wider (1)."""
+        self.transcript_width = min(MAX_WIDTH, max(MIN_WIDTH, self.transcript_width + direction * STEP))
+        self.query_one(TranscriptPane).display = True
+        self._apply_width()
+
+    def _apply_width(self) -> None:
+        self.query_one(TranscriptPane).styles.width = f"{self.transcript_width}%"
+
+    def action_tab(self, tab_id: str) -> None:
+        """Switch to a workflow tab."""
+        self.query_one(TabbedContent).active = tab_id
+        if tab_id == "interview":
+            self.query_one(InterviewPane).focus_answer()
+
+    def action_focus_tabs(self) -> None:
+        """Put the focus on the tab bar (arrows then switch tabs)."""
+        self.query_one(TabbedContent).query_one("Tabs").focus()
+
+    def palette_commands(self):
+        """Commands without a key of their own, for the palette."""
+        yield ("wider transcript", "Make the transcript pane wider", lambda: self.action_resize(1))
+        yield ("narrower transcript", "Make the transcript pane narrower", lambda: self.action_resize(-1))
+        yield ("focus transcript", "Move the focus to the transcript", self._focus_transcript)
+
+    def _focus_transcript(self) -> None:
+        pane = self.query_one(TranscriptPane)
+        pane.display = True
+        pane.query_one(TranscriptView).focus()
+
+    @property
+    def transcript_view(self) -> TranscriptView:
+        """The message list (tests and benchmarks use it)."""
+        return self.query_one(TranscriptView)

@@ -1,0 +1,511 @@
+"""The transcript side pane: the incident channel, readable, searchable, and jumpable.
+
+A channel may hold 20,000 messages, so the view is a Line API widget (``ScrollView`` with
+``render_line``), after toolong's ``LogLines``: it lays the channel out once per width as a
+flat list of rows (message index, line within the message) and renders only the rows on
+screen. One widget per message would take seconds to mount and megabytes of DOM.
+
+Layout rules:
+* replies are shown under their thread parent, indented, and a thread can be collapsed;
+* a separator row marks each new day; times are shown in the configured zone;
+* bots and system messages (joins, topic changes) are dimmed;
+* ``jump_to(message_id)`` moves the cursor there, opens its thread and highlights it;
+* ``/`` searches author and text; ``n`` / ``N`` go to the next / previous match.
+
+The view never changes the transcript; it posts ``MessageTagged`` when the user tags a
+message for the timeline (``t``), and the main screen routes it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from zoneinfo import ZoneInfo
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
+
+from facilitator.transcript import Message, Transcript
+from screens.messages import MessageTagged
+
+REPLY_PREFIX = "  │ "
+HANGING = " " * 6  # under "HH:MM "
+THREAD_LINE = -2  # row line number of the "▾ 3 replies" toggle row
+DAY_ROW = -1  # message index of a day separator row
+# Readable author colours for dark and for light backgrounds (picked by the theme).
+AUTHOR_COLOURS = ("#5fafff", "#87d787", "#d7af5f", "#d787d7", "#5fd7d7", "#ff875f", "#afafff", "#d7d75f")
+AUTHOR_COLOURS_LIGHT = ("#005fd7", "#008700", "#875f00", "#870087", "#00727a", "#af3a00", "#4b4bc8", "#5f5f00")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap with a hanging indent.
+
+    Hand-rolled because ``textwrap`` costs ~60 µs a message: over 20,000 messages that alone
+    would blow the 2 s first-paint budget. Lines break at the last space that fits; a word
+    longer than the line is cut.
+    """
+    if len(text) <= width and "\n" not in text:
+        return [text]
+    indent = len(HANGING)
+    out: list[str] = []
+    for n, para in enumerate(text.split("\n")):
+        line = para if n == 0 else HANGING + para
+        while len(line) > width:
+            cut = line.rfind(" ", indent + 1, width + 1)
+            if cut <= indent:
+                cut = width
+            out.append(line[:cut].rstrip())
+            line = HANGING + line[cut:].lstrip()
+        out.append(line)
+    return out
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """The virtualized message list (one row per rendered line, only visible rows drawn)."""
+
+    PALETTE_GROUP = "transcript"
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Previous message", id="transcript.up", tooltip="Select the previous message", show=False),
+        Binding("down,j", "cursor(1)", "Next message", id="transcript.down", tooltip="Select the next message", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="transcript.pageup", tooltip="Scroll a page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="transcript.pagedown", tooltip="Scroll a page down", show=False),
+        Binding("home", "edge(0)", "First message", id="transcript.home", tooltip="Go to the first message", show=False),
+        Binding("end", "edge(1)", "Last message", id="transcript.end", tooltip="Go to the last message", show=False),
+        Binding("enter,space", "toggle_thread", "Thread", id="transcript.thread", tooltip="Collapse or expand the selected thread"),
+        Binding("n", "find(1)", "Next match", id="transcript.next_match", tooltip="Go to the next search match", show=False),
+        Binding("N", "find(-1)", "Previous match", id="transcript.prev_match", tooltip="Go to the previous search match", show=False),
+        Binding("t", "tag", "Tag", id="transcript.tag", tooltip="Add the selected message to the timeline"),
+    ]
+    COMPONENT_CLASSES = {
+        "transcript--time",
+        "transcript--bot",
+        "transcript--cursor",
+        "transcript--highlight",
+        "transcript--match",
+        "transcript--day",
+        "transcript--thread",
+    }
+    DEFAULT_CSS = """
+    TranscriptView { background: $surface; overflow-x: hidden; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
+    TranscriptView > .transcript--time { color: $text-muted; }
+    TranscriptView > .transcript--bot { color: $text-disabled; }
+    TranscriptView > .transcript--cursor { background: $boost; }
+    TranscriptView:focus > .transcript--cursor { background: $primary 35%; }
+    TranscriptView > .transcript--highlight { background: $warning 35%; }
+    TranscriptView > .transcript--match { background: $accent; color: $text; text-style: bold; }
+    TranscriptView > .transcript--day { color: $text-muted; text-style: bold; }
+    TranscriptView > .transcript--thread { color: $text-accent; }
+    """
+
+    cursor: reactive[int] = reactive(-1, always_update=True, layout=False)
+
+    def __init__(self, transcript: Transcript, timezone: str = "UTC", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.transcript = transcript
+        self.zone = ZoneInfo(timezone)
+        self.collapsed: set[int] = set()
+        self.highlighted: int = -1
+        self.term: str = ""
+        self.matches: list[int] = []
+        self._haystack: list[str] | None = None
+        self._width = 0
+        self._rows_msg: list[int] = []  # message index per row (DAY_ROW for separators)
+        self._rows_line: list[int] = []  # line within the message (THREAD_LINE for toggles)
+        self._lines: dict[int, list[str]] = {}
+        self._days: dict[int, str] = {}  # row -> separator text
+        self._starts: dict[int, int] = {}  # message index -> first row
+        self._order: list[int] = []  # message indices in display order (rows are built from it)
+        self._parent_of: list[int] = []
+        self._build_order()
+
+    # -- model -------------------------------------------------------------------------
+    def _build_order(self) -> None:
+        """Display order: top-level messages, each followed by its replies."""
+        msgs = self.transcript.messages
+        index = self.transcript.index
+        self._parent_of = [-1] * len(msgs)
+        for i, m in enumerate(msgs):
+            if m.is_reply and m.thread_id in index:
+                self._parent_of[i] = index[m.thread_id]
+        children: dict[int, list[int]] = {}
+        for i, p in enumerate(self._parent_of):
+            if p >= 0:
+                children.setdefault(p, []).append(i)
+        self._children = children
+        order: list[int] = []
+        for i in range(len(msgs)):
+            if self._parent_of[i] < 0:
+                order.append(i)
+                order.extend(children.get(i, ()))
+        self._order = order
+        local = [m.at.astimezone(self.zone) for m in msgs]
+        self._hhmm = [f"{at:%H:%M}" for at in local]
+        self._days_of = [at.date() for at in local]
+
+    def _message_lines(self, i: int, width: int) -> list[str]:
+        m = self.transcript.messages[i]
+        reply = self._parent_of[i] >= 0
+        avail = max(20, width - (len(REPLY_PREFIX) if reply else 0) - 1)
+        body = m.text
+        if m.attachments:
+            body += "".join(f"\n[file: {a.name}]" for a in m.attachments)
+        if m.edited:
+            body += " (edited)"
+        head = f"{self._hhmm[i]} {m.author}  {body}"
+        return _wrap(head, avail)
+
+    def _layout(self, width: int) -> None:
+        """Flatten the display order into rows for this width."""
+        self._width = width
+        rows_msg: list[int] = []
+        rows_line: list[int] = []
+        days: dict[int, str] = {}
+        starts: dict[int, int] = {}
+        lines: dict[int, list[str]] = {}
+        last_day = None
+        collapsed = self.collapsed
+        parent_of = self._parent_of
+        for i in self._order:
+            p = parent_of[i]
+            if p >= 0 and p in collapsed:
+                continue
+            if p < 0:
+                day = self._days_of[i]
+                if day != last_day:
+                    days[len(rows_msg)] = f"── {day:%a %d %b %Y} ──"
+                    rows_msg.append(DAY_ROW)
+                    rows_line.append(0)
+                    last_day = day
+            text_lines = self._message_lines(i, width)
+            lines[i] = text_lines
+            starts[i] = len(rows_msg)
+            n = len(text_lines)
+            rows_msg.extend([i] * n)
+            rows_line.extend(range(n))
+            if p < 0 and i in self._children:
+                rows_msg.append(i)
+                rows_line.append(THREAD_LINE)
+        self._rows_msg, self._rows_line = rows_msg, rows_line
+        self._days, self._starts, self._lines = days, starts, lines
+        self.virtual_size = Size(width, len(rows_msg))
+
+    def relayout(self) -> None:
+        """Rebuild rows (after a collapse or a resize) keeping the cursor in view."""
+        self._layout(self._content_width())
+        self.refresh()
+
+    def _content_width(self) -> int:
+        # The scrollbar gutter is always reserved, so the width does not change (and the
+        # channel is not laid out twice) when the scrollbar appears.
+        width = self.size.width - self.styles.scrollbar_size_vertical - self.styles.gutter.width
+        return max(24, width if self.size.width else 80)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self._content_width()
+        if width != self._width:
+            self._layout(width)
+            if self.cursor >= 0:
+                self._scroll_to_message(self.cursor, center=False)
+
+    def _ensure_layout(self) -> None:
+        """Lay out now if no resize has done it yet (jumps and searches can come first)."""
+        if not self._width:
+            self._layout(self._content_width())
+
+    # -- rendering ---------------------------------------------------------------------
+    def _author_style(self, name: str) -> Style:
+        theme = self.app.current_theme
+        colours = AUTHOR_COLOURS if theme is None or theme.dark else AUTHOR_COLOURS_LIGHT
+        return Style(bold=True, color=colours[sum(map(ord, name)) % len(colours)])
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible row."""
+        self._ensure_layout()
+        row = y + self.scroll_offset.y
+        width = self.size.width
+        base = self.rich_style
+        if row >= len(self._rows_msg):
+            return Strip.blank(width, base)
+        i = self._rows_msg[row]
+        if i == DAY_ROW:
+            text = Text(self._days.get(row, ""), style=self.get_component_rich_style("transcript--day"))
+            return self._strip(text, width, base)
+        m = self.transcript.messages[i]
+        line_no = self._rows_line[row]
+        reply = self._parent_of[i] >= 0
+        prefix = REPLY_PREFIX if reply else ""
+        if line_no == THREAD_LINE:
+            n = len(self._children.get(i, ()))
+            mark = "▸" if i in self.collapsed else "▾"
+            label = f"{HANGING}{mark} {n} {'reply' if n == 1 else 'replies'}"
+            text = Text(label, style=self.get_component_rich_style("transcript--thread"))
+        else:
+            content = self._lines[i][line_no]
+            text = Text(prefix + content)
+            if line_no == 0:
+                off = len(prefix)
+                text.stylize(self.get_component_rich_style("transcript--time"), off, off + 5)
+                text.stylize(self._author_style(m.author), off + 6, off + 6 + len(m.author))
+            if m.is_bot or m.is_system:
+                text.stylize(self.get_component_rich_style("transcript--bot"))
+            if self.term and i in self._match_set:
+                text.highlight_words([self.term], self.get_component_rich_style("transcript--match"), case_sensitive=False)
+        if i == self.highlighted:
+            text.stylize(self.get_component_rich_style("transcript--highlight"))
+            text.pad_right(width)
+        if i == self.cursor:
+            text.stylize(self.get_component_rich_style("transcript--cursor"))
+            text.pad_right(width)
+        return self._strip(text, width, base)
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        strip = Strip(list(text.render(self.app.console))).adjust_cell_length(width)
+        return strip.apply_style(base)
+
+    # -- navigation --------------------------------------------------------------------
+    def message_at_row(self, row: int) -> int:
+        """Message index drawn at a content row (the nearest message for separators)."""
+        if not self._rows_msg:
+            return -1
+        row = min(max(row, 0), len(self._rows_msg) - 1)
+        i = self._rows_msg[row]
+        if i == DAY_ROW and row + 1 < len(self._rows_msg):
+            i = self._rows_msg[row + 1]
+        return i
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+
+    def _visible_order(self) -> list[int]:
+        """Message indices currently laid out, in display order."""
+        return [i for i in self._order if i in self._starts]
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the selection to the previous/next message."""
+        rows = self._rows_msg
+        if not rows:
+            return
+        if self.cursor < 0 or self.cursor not in self._starts:
+            self.cursor = self.message_at_row(int(self.scroll_offset.y))
+        else:
+            row = self._starts[self.cursor]
+            step = 1 if delta > 0 else -1
+            if step > 0:
+                while row < len(rows) and rows[row] == self.cursor:
+                    row += 1
+            else:
+                row -= 1
+            while 0 <= row < len(rows) and rows[row] in (DAY_ROW, self.cursor):
+                row += step
+            if 0 <= row < len(rows):
+                self.cursor = rows[row]
+        self._scroll_to_message(self.cursor, center=False)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll one page and select the first message shown."""
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False)
+        self.cursor = self.message_at_row(int(self.scroll_target_y))
+
+    def action_edge(self, end: int) -> None:
+        """Go to the first or last message."""
+        order = self._visible_order()
+        if order:
+            self.cursor = order[-1] if end else order[0]
+            self._scroll_to_message(self.cursor, center=False)
+
+    def _scroll_to_message(self, i: int, center: bool) -> None:
+        start = self._starts.get(i)
+        if start is None:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        end = start + len(self._lines.get(i, [""]))
+        top = int(self.scroll_offset.y)
+        if center:
+            y = max(0, start - height // 3)
+        elif start < top:
+            y = start
+        elif end > top + height:
+            y = end - height
+        else:
+            return
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    def action_toggle_thread(self) -> None:
+        """Collapse or expand the thread of the selected message."""
+        if self.cursor < 0:
+            return
+        parent = self._parent_of[self.cursor]
+        root = parent if parent >= 0 else self.cursor
+        if root not in self._children:
+            return
+        if root in self.collapsed:
+            self.collapsed.discard(root)
+        else:
+            self.collapsed.add(root)
+            self.cursor = root
+        self.relayout()
+        self._scroll_to_message(self.cursor, center=False)
+
+    def action_tag(self) -> None:
+        """Ask the timeline to add the selected message."""
+        if self.cursor >= 0:
+            self.post_message(MessageTagged(self.transcript.messages[self.cursor].id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_offset.y)
+        if 0 <= row < len(self._rows_msg):
+            i = self.message_at_row(row)
+            self.cursor = i
+            if self._rows_line[row] == THREAD_LINE:
+                self.action_toggle_thread()
+
+    def jump_to(self, message_id: str) -> bool:
+        """Select and highlight a message (opening its thread); False when it is unknown."""
+        i = self.transcript.index.get(message_id)
+        if i is None:
+            return False
+        self._ensure_layout()
+        parent = self._parent_of[i]
+        if parent >= 0 and parent in self.collapsed:
+            self.collapsed.discard(parent)
+            self.relayout()
+        self.highlighted = i
+        self.cursor = i
+        self._scroll_to_message(i, center=True)
+        return True
+
+    @property
+    def selected(self) -> Message | None:
+        """The message under the cursor."""
+        return self.transcript.messages[self.cursor] if self.cursor >= 0 else None
+
+    # -- search ------------------------------------------------------------------------
+    def search(self, term: str) -> int:
+        """Set the search term; returns the number of matching messages."""
+        self.term = term.strip()
+        if not self.term:
+            self.matches, self._match_set = [], set()
+            self.refresh()
+            return 0
+        if self._haystack is None:
+            self._haystack = [f"{m.author}\n{m.text}".casefold() for m in self.transcript.messages]
+        needle = self.term.casefold()
+        rank = {i: r for r, i in enumerate(self._order)}
+        found = [i for i, hay in enumerate(self._haystack) if needle in hay]
+        found.sort(key=rank.__getitem__)
+        self.matches = found
+        self._match_set = set(found)
+        self.refresh()
+        return len(found)
+
+    _match_set: set[int] = set()
+
+    def action_find(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) match after the cursor."""
+        if not self.matches:
+            if self.term:
+                self.app.bell()
+            return
+        rank = {i: r for r, i in enumerate(self._order)} if len(self.matches) > 1 else {}
+        if not rank:
+            target = self.matches[0]
+        else:
+            here = rank.get(self.cursor, -1)
+            ranks = [rank[i] for i in self.matches]
+            if direction > 0:
+                k = bisect_right(ranks, here)
+                target = self.matches[k % len(self.matches)]
+            else:
+                k = bisect_right(ranks, here - 1) - 1
+                target = self.matches[k % len(self.matches)]
+        self.jump_to(self.transcript.messages[target].id)
+        self.highlighted = -1
+        pane = self.parent
+        if isinstance(pane, TranscriptPane):
+            pane.show_status(f"“{self.term}” {self.matches.index(target) + 1}/{len(self.matches)}")
+
+
+class TranscriptPane(Vertical):
+    """Header, the virtualized view, and a search box that opens with ``/``."""
+
+    PALETTE_GROUP = "transcript"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="transcript.search", tooltip="Search the transcript (n / N for next / previous)"),
+        Binding("escape", "close_search", "Close search", id="transcript.close_search", tooltip="Close the search box", show=False),
+    ]
+    DEFAULT_CSS = """
+    TranscriptPane { height: 1fr; }
+    TranscriptPane > #transcript-header { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    TranscriptPane > TranscriptView { height: 1fr; }
+    TranscriptPane > #transcript-search { dock: bottom; display: none; }
+    TranscriptPane.searching > #transcript-search { display: block; }
+    """
+
+    def __init__(self, transcript: Transcript, timezone: str = "UTC", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.transcript = transcript
+        self.timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._summary(), id="transcript-header", markup=False)
+        yield TranscriptView(self.transcript, self.timezone, id="transcript-view")
+        yield Input(placeholder="Search author or text, Enter to go, Esc to close", id="transcript-search")
+
+    def _summary(self) -> str:
+        t = self.transcript
+        name = f"#{t.channel}" if t.channel else t.source
+        return f"{name} · {len(t):,} messages · {t.thread_count} threads · {self.timezone}"
+
+    @property
+    def view(self) -> TranscriptView:
+        """The message list."""
+        return self.query_one(TranscriptView)
+
+    def show_status(self, text: str) -> None:
+        """Show a short note in the header (search position and the like)."""
+        self.query_one("#transcript-header", Static).update(f"{text} · {self._summary()}" if text else self._summary())
+
+    def jump_to(self, message_id: str) -> bool:
+        """Select and highlight a message; False when it is not in the transcript."""
+        return self.view.jump_to(message_id)
+
+    def action_search(self) -> None:
+        """Open the search box."""
+        self.add_class("searching")
+        box = self.query_one("#transcript-search", Input)
+        box.value = self.view.term
+        box.focus()
+
+    @on(Input.Changed, "#transcript-search")
+    def _live_search(self, event: Input.Changed) -> None:
+        count = self.view.search(event.value)
+        self.show_status(f"{count} match{'es' if count != 1 else ''}" if event.value.strip() else "")
+
+    @on(Input.Submitted, "#transcript-search")
+    def _go(self, event: Input.Submitted) -> None:
+        self.view.search(event.value)
+        self.view.action_find(1)
+        if not self.view.matches:
+            self.show_status(f"no match for “{event.value.strip()}”")
+        self.remove_class("searching")
+        self.view.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape only belongs to the pane while the search box is open."""
+        if action == "close_search":
+            return self.has_class("searching")
+        return True
+
+    def action_close_search(self) -> None:
+        """Close the search box (the term stays for n / N)."""
+        self.remove_class("searching")
+        self.view.focus()
