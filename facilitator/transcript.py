@@ -57,6 +57,10 @@ class Message:
     subtype: str = ""  # Slack subtype kept for filtering (channel_join, bot_message...)
     edited: bool = False
     reactions: dict[str, int] = field(default_factory=dict)
+    # How far ``at`` can be trusted: "" exact, "approximate" ("~13:30"), "date-only" (a dated
+    # note with no time: ``at`` is a placeholder on that day), "unknown" ("??:??": ``at`` is the
+    # previous entry's time, kept only for ordering). Key times must not come from the last two.
+    time_precision: str = ""
 
     @property
     def is_reply(self) -> bool:

@@ -11,7 +11,11 @@ into aware datetimes in one place, so every format follows the same rules:
 * a time that goes backwards by more than an hour in a date-less run rolls to the next day;
 * an explicit zone on a time wins, and carries forward to later times without one; a
   preamble ("All times in CEST (UTC+2)") sets the zone for the whole paste; otherwise the
-  ``--tz`` / configured zone applies.
+  ``--tz`` / configured zone applies. A written zone that disagrees with that is noted;
+* a time that is not a precise clock reading says so in ``Message.time_precision``:
+  "~13:30" is "approximate"; a dated heading with notes but no time ("### 2018-01-15") is
+  "date-only" (placed at the start of that day, or at the previous message on that day);
+  "2X:XX" / "??:??" is "unknown" (placed at the previous message, only to keep the order).
 
 Nothing is silently dropped: lines that belong to no message end in
 ``Transcript.unattributed``. Only recognised chat noise (Slack's "View thread", reaction
@@ -21,7 +25,7 @@ counts, IRC "Log opened" lines) is consumed.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from facilitator.config import check_timezone
@@ -44,7 +48,7 @@ from facilitator.sources.paste_formats import (
 )
 from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table, table_header
-from facilitator.sources.paste_time import season_warning
+from facilitator.sources.paste_time import season_warning, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
 
 FORMATS = ("timestamped", "irc", "slack", "headings", "table", "timeline")
@@ -258,12 +262,16 @@ def _messages(
     previous: datetime | None = None
     noted: set[str] = set()
     messages: list[Message] = []
-    maybe_12h = _twelve_hour_notes(parsed)
+    maybe_12h = carry_zone and _twelve_hour_notes(parsed)
+    base_label = base_token or tz
     for item in parsed.items:
         if isinstance(item, DayMark):
             current_day, fresh = item.day, True
             continue
         entry: Entry = item
+        if entry.precision == "date-only" and not any(line.strip() for line in entry.lines):
+            current_day, fresh = entry.day, True  # a bare dated heading: only says which day it is
+            continue
         if entry.day is not None:
             day, fresh = entry.day, True
         elif current_day is not None:
@@ -282,7 +290,20 @@ def _messages(
         elif not carry_zone:
             last_zone, last_token = None, ""
         zone = last_zone or base_zone
+        if entry.precision in _PLACEHOLDER_PRECISIONS:
+            at = _placeholder_at(day, zone, previous)
+            current_day, previous = day, at
+            fresh = fresh and entry.precision == "date-only"
+            messages.append(_message(entry, at, origin))
+            continue
         at = datetime.combine(day, entry.clock, zone)
+        if entry.zone is not None and at.utcoffset() != datetime.combine(day, entry.clock, base_zone).utcoffset():
+            _note(warnings, noted, f"Some times in {origin} carry their own zone ({entry.zone_token}, first at line "
+                  f"{entry.line}) that differs from {base_label}; each was read in the zone written beside it.",
+                  key=f"zone:{entry.zone_token}")
+        if entry.clock_text and stray_meridiem(entry.clock_text):
+            _note(warnings, noted, f"'{entry.clock_text}' in {origin} (line {entry.line}) is a 24-hour time with "
+                  f"AM/PM; read as {entry.clock.strftime('%H:%M')}.", key=f"meridiem:{entry.clock_text}")
         if not fresh and previous is not None and at < previous and maybe_12h and entry.clock.hour < 12:
             afternoon = at + timedelta(hours=12)  # "11:50" then "1:05" in notes written on a 12-hour clock
             if afternoon >= previous:
@@ -301,9 +322,20 @@ def _messages(
     return messages
 
 
+_PLACEHOLDER_PRECISIONS = frozenset({"date-only", "unknown"})
+
+
+def _placeholder_at(day: date, zone: tzinfo, previous: datetime | None) -> datetime:
+    """Where a message without a usable time sits: at the previous message that day, else at the day's start."""
+    start = datetime.combine(day, time(0), zone)
+    if previous is not None and previous >= start and previous.astimezone(zone).date() == day:
+        return previous
+    return start
+
+
 def _twelve_hour_notes(parsed: Parsed) -> bool:
     """True when notes look written on a 12-hour clock without AM/PM: no hour past 12, no '09:00'."""
-    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry)]
+    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry) and i.precision not in _PLACEHOLDER_PRECISIONS]
     if not texts or not all(texts):
         return False
     for text in texts:
@@ -313,9 +345,10 @@ def _twelve_hour_notes(parsed: Parsed) -> bool:
     return True
 
 
-def _note(warnings: list[str], noted: set[str], text: str) -> None:
-    if text not in noted:
-        noted.add(text)
+def _note(warnings: list[str], noted: set[str], text: str, key: str = "") -> None:
+    key = key or text
+    if key not in noted:
+        noted.add(key)
         warnings.append(text)
 
 
@@ -341,4 +374,5 @@ def _message(entry: Entry, at: datetime, origin: str) -> Message:
         origin=f"{origin}:{entry.line}",
         subtype=subtype,
         edited=entry.edited,
+        time_precision=entry.precision or ("approximate" if entry.approx else ""),
     )

@@ -16,6 +16,11 @@ Formats and their names (``Transcript.format``):
 * ``headings``    Markdown heading timelines: ``### 2017-11-30 16:22 PST`` + body lines
 * ``table``       Markdown tables with a time/when/timestamp column (``paste_table.py``)
 
+Notes are often vague about time, and none of it may be lost or passed off as precise: a
+range ``13:30-13:45`` keeps its end in the text (a bare ``-13:45`` is an offset only after a
+full date and time), ``~13:30`` is approximate, ``2X:XX`` / ``??:??`` is unknown, and a dated
+heading with notes but no time (``### 2018-01-15``) is a date-only entry (``Entry.precision``).
+
 The Slack copy-paste and table parsers live in their own modules; this one holds the shared
 model and the line-based formats.
 """
@@ -31,10 +36,13 @@ from functools import lru_cache
 from facilitator.sources.paste_time import (
     APPROX,
     ISO_DATE,
+    OFFSET,
     TIME,
+    UNKNOWN_TIME,
     WORD_DATE,
     ZONE,
     find_date,
+    offset_or_range,
     parse_clock,
     parse_iso_date,
     preamble_zone,
@@ -60,6 +68,7 @@ class Entry:
     level: int = 0  # heading level for the headings format
     clock_text: str = ""  # as written, to tell "1:05" (maybe PM) from "01:05" or "1:05 PM"
     until: str = ""  # end of a written range ("8:20 - 8:24")
+    precision: str = ""  # Message.time_precision: "", "approximate", "date-only", "unknown"
 
 
 @dataclass(slots=True)
@@ -85,15 +94,24 @@ class Parsed:
         """True once at least one message start was found."""
         return any(isinstance(i, Entry) for i in self.items)
 
+    @property
+    def has_timed_entries(self) -> bool:
+        """True once a message start with a clock time was found (date-only headings do not count)."""
+        return any(isinstance(i, Entry) and i.precision != "date-only" for i in self.items)
+
 
 # --- shared pieces -------------------------------------------------------------------
 
 _DATE_WORDS = WORD_DATE.pattern
 _UNTIL = rf"(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME})(?:\s*{ZONE})?)?"  # "8:20 - 8:24"
+# A clock in notes: a time (maybe followed by "+02:00", read by ``clock_fields``), a zone and a
+# range end; or a time nobody remembers ("2X:XX", "??:??").
+_CLOCK = rf"(?:(?P<time>{TIME})(?P<offset>{OFFSET})?\s*(?P<zone>{ZONE})?{_UNTIL}|(?P<unknown>{UNKNOWN_TIME}))"
 _SEP = r"(?:\s*[-–—:|]\s+|\s*[-–—:|](?=\S)|\s+)"
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?)"
 TS_RE = re.compile(
-    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]\s*(?P<time>{TIME})\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
+    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY})(?P<sep>[T ,])\s*(?P<time>{TIME})(?:\s?(?P<offset>{OFFSET}))?"
+    rf"\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
 IRC_RE = re.compile(
     rf"^\[?(?P<time>{TIME})\]?\s+(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
@@ -105,18 +123,18 @@ IRC_DAY_RE = re.compile(
     re.IGNORECASE,
 )
 TL_RE = re.compile(
-    rf"^\s{{0,3}}(?:[-*+•]|\d{{1,3}}[.)])?\s*(?:\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]+)?"
-    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__|`)?"
+    rf"^\s{{0,3}}(?:[-*+•]|\d{{1,3}}[.)])?\s*(?:\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})(?P<sep>[T ,]+))?"
+    rf"(?P<approx>{APPROX}\s*)?{_CLOCK}\s*(?:\*\*|__|`)?"
     rf"(?:\s*[-–—:|]\s*|\s+)(?P<rest>\S.*)$"
 )
 # A time alone on its line, marked as a label ("**18:30**", "- 14:02 UTC:"), with the text below it.
 BARE_TL_RE = re.compile(
-    rf"^\s{{0,3}}(?P<bullet>[-*+•]\s*)?(?P<mark>\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})[T ,]+)?"
-    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__|`)?\s*(?P<colon>:)?$"
+    rf"^\s{{0,3}}(?P<bullet>[-*+•]\s*)?(?P<mark>\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})(?P<sep>[T ,]+))?"
+    rf"(?P<approx>{APPROX}\s*)?{_CLOCK}\s*(?:\*\*|__|`)?\s*(?P<colon>:)?$"
 )
 HD_RE = re.compile(
-    rf"^(?P<hashes>#{{1,6}})\s+(?:\*\*|__)?\s*(?:(?P<date>{ISO_DATE}|{_DATE_WORDS})[T ,]+)?"
-    rf"(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?{_UNTIL}\s*(?:\*\*|__)?\s*"
+    rf"^(?P<hashes>#{{1,6}})\s+(?:\*\*|__)?\s*(?:(?P<date>{ISO_DATE}|{_DATE_WORDS})(?P<sep>[T ,]+))?"
+    rf"(?P<approx>{APPROX}\s*)?{_CLOCK}\s*(?:\*\*|__)?\s*"
     rf"(?:[-–—:|]\s*)?(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -186,22 +204,54 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     return "", rest
 
 
-def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str]:
+def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:
+    """(zone, token, range end) of a time match: a named zone, or a bare offset read by ``offset_or_range``."""
+    groups = m.re.groupindex
+    offset = m.group("offset") if "offset" in groups else None
+    until = m.group("until") or "" if "until" in groups else ""
+    if offset:
+        clock = m.group("time") or ""
+        dated = bool(m.group("date"))
+        iso = dated and ("T" in (m.group("sep") or "") or clock.count(":") >= 2)
+        zone, token, end = offset_or_range(offset, clock, dated=dated, iso=iso)
+        if zone is not None:
+            return zone, token, until
+        until = until or end
     token = m.group("zone")
-    return (zone_from_token(token), token) if token else (None, "")
+    return (zone_from_token(token), token, until) if token else (None, "", until)
+
+
+def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: object) -> Entry:
+    """An Entry from a match with the ``_CLOCK`` groups: time, zone, range end, precision."""
+    zone, token, until = match_zone(m)
+    day = match_day(m.group("date"), ctx.today, ctx.default_year)
+    unknown = m.group("unknown") if "unknown" in m.re.groupindex else None
+    if unknown:
+        first = f"(time unknown: {unknown}) {lines[0] if lines else ''}".rstrip()
+        lines = [first, *lines[1:]]
+        return Entry(no, lines, time(0), day=day, zone=zone, zone_token=token, precision="unknown", **kw)
+    approx = bool(m.group("approx"))
+    return Entry(no, lines, parse_clock(m.group("time")), day=day, zone=zone, zone_token=token, approx=approx,
+                 clock_text=m.group("time"), until=until, precision="approximate" if approx else "", **kw)
+
+
+_ISO_DAY = re.compile(ISO_DATE)
 
 
 @lru_cache(maxsize=1024)
-def match_day(token: str | None, today: date) -> date | None:
-    """The date a regex captured (numeric or in words), read near ``today``; None when invalid."""
+def match_day(token: str | None, today: date, year: int | None = None) -> date | None:
+    """The date a regex captured (numeric or in words), read near ``today``; None when invalid.
+
+    A date in words without a year ("19. April") takes ``year`` (the last year the paste stated).
+    """
     if not token:
         return None
-    if token[0].isdigit():
+    if _ISO_DAY.fullmatch(token):
         try:
             return parse_iso_date(token, today)
         except ValueError:
             return None
-    return find_date(token, today.year)
+    return find_date(token, year or today.year)
 
 
 # --- line-based formats --------------------------------------------------------------
@@ -221,9 +271,9 @@ def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
     m = TS_RE.match(line)
     if m is None or not m.group("rest").strip():
         return None
-    zone, token = match_zone(m)
+    zone, token, until = match_zone(m)
     rest = m.group("rest").strip()
-    clock, day = parse_clock(m.group("time")), match_day(m.group("date"), ctx.today)
+    clock, day = parse_clock(m.group("time")), match_day(m.group("date"), ctx.today, ctx.default_year)
     parts = line.split("\t", 2)
     head = TS_RE.match(parts[0]) if len(parts) == 3 else None
     if head is not None and not head.group("rest").strip():  # WeeChat: "<date time>\tnick\ttext", joins as "-->"
@@ -232,10 +282,11 @@ def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
             who = text.split(" ", 1)[0]
             low = text.lower()
             subtype = "channel_join" if "joined" in low else "channel_leave" if nick == "<--" else "system"
-            return Entry(no, [text.strip()], clock, who, day, zone, token, subtype=subtype)
-        return Entry(no, [text.strip()], clock, nick, day, zone, token, is_bot_name(nick))
+            return Entry(no, [text.strip()], clock, who, day, zone, token, subtype=subtype, clock_text=m.group("time"))
+        return Entry(no, [text.strip()], clock, nick, day, zone, token, is_bot_name(nick), clock_text=m.group("time"))
     author, text = split_speaker(rest, strict=False)
-    return Entry(no, [text], clock, author, day, zone, token, is_bot_name(author))
+    return Entry(no, [text], clock, author, day, zone, token, is_bot_name(author), clock_text=m.group("time"),
+                 until=until)  # "2024-12-03 13:30-13:45": a range, not an offset
 
 
 def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
@@ -265,33 +316,27 @@ def bare_time_label(line: str) -> re.Match[str] | None:
     return m
 
 
+_PLACEHOLDER_CLOCK = re.compile(r"[\dXx?]:[\dXx?]")
+
+
 def _start_timeline(line: str, no: int, ctx: Ctx) -> Entry | None:
-    if not has_early_digit(line):
+    if not has_early_digit(line) and _PLACEHOLDER_CLOCK.search(line, 0, 40) is None:
         return None
     m = TL_RE.match(line) or bare_time_label(line)
     if m is None:
         return None
     if "rest" not in m.re.groupindex:  # a label line: the entry's text is on the lines below
-        zone, token = match_zone(m)
-        return Entry(no, [], parse_clock(m.group("time")), "", match_day(m.group("date"), ctx.today), zone, token,
-                     approx=bool(m.group("approx")), clock_text=m.group("time"), until=m.group("until") or "")
-    zone, token = match_zone(m)
+        return clock_entry(m, no, [], ctx)
     author, text = split_speaker(m.group("rest").strip(), strict=True)
-    return Entry(no, [text], parse_clock(m.group("time")), author, match_day(m.group("date"), ctx.today),
-                 zone, token, is_bot_name(author), approx=bool(m.group("approx")),
-                 clock_text=m.group("time"), until=m.group("until") or "")
+    return clock_entry(m, no, [text], ctx, author=author, is_bot=is_bot_name(author))
 
 
 def _start_heading(line: str, no: int, ctx: Ctx) -> Entry | None:
     m = HD_RE.match(line) if line.startswith("#") else None
     if m is None:
         return None
-    zone, token = match_zone(m)
     rest = m.group("rest").strip().strip("*_").strip()
-    day = match_day(m.group("date"), ctx.today)
-    return Entry(no, [rest] if rest else [], parse_clock(m.group("time")), "", day, zone, token,
-                 approx=bool(m.group("approx")), level=len(m.group("hashes")),
-                 clock_text=m.group("time"), until=m.group("until") or "")
+    return clock_entry(m, no, [rest] if rest else [], ctx, level=len(m.group("hashes")))
 
 
 STARTS: dict[str, StartFn] = {
@@ -325,11 +370,39 @@ def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: 
         day = find_date(text, ctx.default_year, ctx.today)
         if day is not None:
             out.items.append(DayMark(no, day))
+            ctx.default_year = day.year
             consumed = True
-        if before_first and not out.title and not out.has_entries and text.casefold() not in _SECTION_NAMES:
+        if before_first and not out.title and not out.has_timed_entries and text.casefold() not in _SECTION_NAMES:
             out.title = text
             consumed = True
     return consumed
+
+
+_DATE_FIRST = re.compile(
+    rf"^(?:(?P<iso>{ISO_DATE})|(?P<words>{_DATE_WORDS}))(?![\w/.-])\s*(?:[-–—:|,]\s*)?(?P<rest>.*)$", re.IGNORECASE
+)
+
+
+def date_heading(line: str, no: int, out: Parsed, ctx: Ctx) -> Entry | None:
+    """'### 2018-01-15' (maybe with a title): a date-only entry that also sets the day for what follows.
+
+    Its own body, if any, becomes a message flagged "date-only"; without a body it only marks
+    the day. A level-1 heading that opens the paste with a title stays the paste's title.
+    """
+    heading = HEADING_RE.match(line.strip())
+    if heading is None:
+        return None
+    m = _DATE_FIRST.match(heading.group(2).strip("*_ "))
+    if m is None:
+        return None
+    day = match_day(m.group("iso") or m.group("words"), ctx.today, ctx.default_year)
+    rest = m.group("rest").strip("*_ ")
+    if day is None or (rest and preamble_zone(rest) is not None):
+        return None
+    level = len(heading.group(1))
+    if rest and level == 1 and not out.title and not out.has_timed_entries:
+        return None
+    return Entry(no, [rest] if rest else [], time(0), day=day, level=level, precision="date-only")
 
 
 def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
@@ -363,6 +436,8 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
         if entry is not None:
             out.items.append(entry)
             current = entry
+            if entry.day is not None:
+                ctx.default_year = entry.day.year  # "19. April" later on means that year
             continue
         stripped = line.strip()
         if fmt == "irc" and (day := IRC_DAY_RE.match(stripped)):
@@ -376,9 +451,17 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             continue
         if heading and document:  # in Markdown notes a heading ends the entry above it
             current = None
+            if (dated := date_heading(line, no, out, ctx)) is not None:
+                out.items.append(dated)
+                current = dated
+                ctx.default_year = dated.day.year
+                continue
         if current is None:
-            if not structural_line(line, no, out, ctx, before_first=not out.has_entries):
+            if not structural_line(line, no, out, ctx, before_first=not out.has_timed_entries):
                 out.unattributed.append((no, line))
+            continue
+        if current.precision == "date-only" and not out.has_timed_entries and preamble_zone(stripped) is not None:
+            out.zone = out.zone or preamble_zone(stripped)  # "## 2024-12-03" then "All times in UTC"
             continue
         if heading and structural_line(line, no, out, ctx, before_first=False):
             current = None  # a dated heading between chat lines: a new day

@@ -9,10 +9,9 @@ lost. Rows without a readable time continue the row above (wrapped cells).
 from __future__ import annotations
 
 import re
-from datetime import tzinfo
 
 from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day, match_zone, structural_line
-from facilitator.sources.paste_time import APPROX, ISO_DATE, TIME, ZONE, find_date, parse_clock, zone_from_token
+from facilitator.sources.paste_time import APPROX, ISO_DATE, OFFSET, TIME, ZONE, find_date, parse_clock, zone_from_token
 
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")
 _TIME_COLS = ("time", "when", "timestamp", "at", "datetime", "date/time", "date & time", "hour", "clock")
@@ -20,7 +19,10 @@ _DATE_COLS = ("date", "day")
 _AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder")
 _TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "message", "action",
               "activity", "summary", "notes", "note", "update", "entry", "happened", "what happened")
-_TIME_IN = re.compile(rf"(?P<date>{ISO_DATE})?[T ,]*(?P<approx>{APPROX}\s*)?(?P<time>{TIME})\s*(?P<zone>{ZONE})?")
+_TIME_IN = re.compile(
+    rf"(?P<date>{ISO_DATE})?(?P<sep>[T ,]*)(?P<approx>{APPROX}\s*)?(?P<time>{TIME})(?P<offset>{OFFSET})?"
+    rf"\s*(?P<zone>{ZONE})?(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME}))?"
+)
 
 
 def table_cells(line: str) -> list[str]:
@@ -41,20 +43,20 @@ def _column(header: list[str], names: tuple[str, ...], prefixes: tuple[str, ...]
     return None
 
 
-def table_header(line: str, next_line: str) -> tuple[int, int | None, int | None, int | None, tzinfo | None] | None:
-    """(time, date, author, text) column indexes and a header zone ('Time (UTC)'), or None."""
+def table_header(line: str, next_line: str) -> tuple[int, int | None, int | None, int | None, str] | None:
+    """(time, date, author, text) column indexes and a header zone token ('UTC' in 'Time (UTC)'), or None."""
     if "|" not in line or not _TABLE_SEP.match(next_line.strip()):
         return None
     header = table_cells(line)
     time_col = _column(header, _TIME_COLS, ("time",))  # "Time (UTC)", "Timestamp"
     if time_col is None:
         return None
-    zone = None
+    token = ""
     paren = re.search(r"\(([^)]+)\)", header[time_col])
-    if paren:
-        zone = zone_from_token(paren.group(1).strip())
+    if paren and zone_from_token(paren.group(1).strip()) is not None:
+        token = paren.group(1).strip()
     return (time_col, _column(header, _DATE_COLS), _column(header, _AUTHOR_COLS),
-            _column(header, _TEXT_COLS, _TEXT_COLS), zone)
+            _column(header, _TEXT_COLS, _TEXT_COLS), token)
 
 
 def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
@@ -94,24 +96,26 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
 
 
 def _table_row(line: str, no: int, spec: tuple, ctx: Ctx) -> Entry | None:
-    time_col, date_col, author_col, text_col, header_zone = spec
+    time_col, date_col, author_col, text_col, header_token = spec
     cells = table_cells(line)
     if time_col >= len(cells):
         return None
     m = _TIME_IN.search(cells[time_col])
     if m is None:
         return None
-    day = match_day(m.group("date"), ctx.today) or find_date(cells[time_col], ctx.default_year, ctx.today)
+    day = match_day(m.group("date"), ctx.today, ctx.default_year)
+    day = day or find_date(cells[time_col], ctx.default_year, ctx.today)
     if day is None and date_col is not None and date_col < len(cells):
         day = find_date(cells[date_col], ctx.default_year, ctx.today)
-    zone, token = match_zone(m)
-    if zone is None and header_zone is not None:
-        zone, token = header_zone, ""
+    zone, token, until = match_zone(m)
+    if zone is None and header_token:
+        zone, token = zone_from_token(header_token), header_token
     author = cells[author_col].strip("*_ ") if author_col is not None and author_col < len(cells) else ""
     # The event column first, then every other column (impact, links...): nothing is dropped.
     order = [text_col] if text_col is not None and text_col < len(cells) else []
     order += [i for i in range(len(cells)) if i not in (time_col, date_col, author_col, text_col)]
     text = " — ".join(cells[i] for i in order if cells[i])
     text = text.replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n")
+    approx = bool(m.group("approx"))
     return Entry(no, [text], parse_clock(m.group("time")), author, day, zone, token, is_bot_name(author),
-                 approx=bool(m.group("approx")))
+                 approx=approx, clock_text=m.group("time"), until=until, precision="approximate" if approx else "")

@@ -64,24 +64,30 @@ ZONE_ABBREVIATIONS: dict[str, tuple[str, bool | None]] = {
 }
 
 _ABBR_ALT = "|".join(sorted((a for a in ZONE_ABBREVIATIONS if a != "Z"), key=len, reverse=True))
-# A zone written after a time: Z, +02:00, -0700, UTC, UTC+2, GMT-07:00, PST, CEST...
-ZONE = rf"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d|(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?[0-5]\d)?|(?:{_ABBR_ALT}))(?![\w])"
+# A zone written after a time: Z, UTC, UTC+2, GMT-07:00, PST, CEST... A bare "+02:00" / "-0700"
+# is not in it: "13:30-13:45" is a range far more often than an offset, so bare offsets are
+# only read straight after an ISO datetime (``OFFSET`` and ``offset_or_range``).
+ZONE = rf"(?:Z|(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?[0-5]\d)?|(?:{_ABBR_ALT}))(?![\w])"
+OFFSET = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d(?![\d:])"
 # 14:02, 14:02:05, 14:02:05.123, 2:02 PM, 2:02pm, 2:02 p.m.
 # Atomic (Python 3.11+): "10:42 AM" never gives its "AM" back to become a message's text.
 TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
 # 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024.
 ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}"
 APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"
+# A time someone could not remember: "2X:XX", "??:??", "1?:30" (at least one placeholder).
+UNKNOWN_TIME = r"(?=[\d:]*[Xx?])[\dXx?]{1,2}:[\dXx?]{2}(?![\w?:])"
 
 _TIME_PARTS = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s?(?:([AaPp])\.?[Mm]\.?)?")
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s?([+-])(\d{1,2})(?::?(\d{2}))?$")
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-# Dates in words: "Tuesday, December 3rd", "Dec 3, 2024", "3 December 2024", "Tue Dec 03 2024".
+# Dates in words: "Tuesday, December 3rd", "Dec 3, 2024", "3 December 2024", "Tue Dec 03 2024",
+# and the day-first "19. April" written in German, Scandinavian and Dutch notes.
 WORD_DATE = re.compile(
     rf"(?:\b(?:{_WEEKDAYS})[a-z]*\.?,?\s+)?"
     rf"(?:\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})[a-z]*\.?(?:,?\s+\d{{4}})?)\b",
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:{_MONTHS})[a-z]*\.?(?:,?\s+\d{{4}})?)\b",
     re.IGNORECASE,
 )
 _ISO_DATE_RE = re.compile(rf"\b(?:{ISO_DATE})\b")
@@ -109,13 +115,36 @@ def parse_clock(text: str) -> time:
     hour, minute = int(m.group(1)), int(m.group(2))
     second = int(m.group(3) or 0)
     micro = int((m.group(4) or "0").ljust(6, "0")[:6])
-    if m.group(5):
+    if m.group(5) and hour <= 12:  # "17:14pm": a 24-hour clock with a stray suffix, keep 17:14
         pm = m.group(5).lower() == "p"
         if hour == 12:
             hour = 12 if pm else 0
         elif pm:
             hour += 12
     return time(hour % 24, minute, second, micro)
+
+
+def stray_meridiem(text: str) -> bool:
+    """True for '17:14pm': an hour past 12 with AM/PM, whose suffix ``parse_clock`` ignores."""
+    m = _TIME_PARTS.search(text)
+    return bool(m and m.group(5) and int(m.group(1)) > 12)
+
+
+def offset_or_range(offset: str, start: str, *, dated: bool, iso: bool) -> tuple[tzinfo | None, str, str]:
+    """(zone, token, range end) for a bare '+02:00' / '-13:45' written straight after the time ``start``.
+
+    '+' is always an offset. '-' is one only after a date and time (``dated``): an ISO datetime
+    ('2024-12-03T10:00-07:00', or with seconds), an offset without a colon ('-0700', as git and
+    syslog write it), or one that as a range end would come before the start ('10:32-07:00').
+    Anything else ('13:30-13:45') is a range whose end the caller keeps in the text.
+    """
+    end = offset[1:] if ":" in offset else f"{offset[1:3]}:{offset[3:]}"
+    backwards = parse_clock(end) < parse_clock(start) and end[-2:] in ("00", "30", "45")
+    if offset[0] == "+" or (dated and (iso or ":" not in offset or backwards)):
+        zone = zone_from_token(offset)
+        if zone is not None:
+            return zone, offset, ""
+    return None, "", end
 
 
 def parse_iso_date(text: str, near: date | None = None) -> date:
