@@ -1,0 +1,85 @@
+"""Timeline events: the major moments, one line each, citing the message.
+
+Each message gets at most one event, of the most telling kind it carries (an alert beats a
+hypothesis; a resolution beats a rollback). The key times then stamp their own messages
+(fault introduced, detected, mitigated, resolved), so the timeline and the key times always
+agree. Ordinary chatter produces no event: the timeline is for the moments a post-mortem
+reader needs, the transcript pane has the rest.
+"""
+
+from __future__ import annotations
+
+from facilitator.extract.patterns import summary_of
+from facilitator.extract.signals import MessageSignals, is_placeholder_author
+from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
+
+_KEY_KINDS: dict[str, EventKind] = {
+    "started_at": "fault_introduced",
+    "detected_at": "detected",
+    "mitigated_at": "mitigated",
+    "resolved_at": "resolved",
+}
+
+
+def _kind(sig: MessageSignals) -> EventKind | None:
+    flags = sig.flags
+    text = sig.prep.lower
+    question = text.rstrip().endswith("?")
+    if "alert" in flags and not sig.is_human and sig.state != "recover":
+        return "alert"  # a bot's "[RESOLVED]" is a recovery, below
+    if "declare_resolved" in flags:
+        return "closed" if "clos" in text else "resolved"
+    if "incident_created" in flags:
+        return "incident_created"
+    if "rollback" in flags and not question:
+        return "rollback"
+    if "fix_deployed" in flags:
+        return "fix_deployed"
+    if sig.state == "recover":
+        return "mitigated"
+    if "escalation" in flags and not question:
+        return "escalation"
+    if "root_cause" in flags and not question:
+        return "root_cause"
+    if "ruled_out" in flags and ("hypothesis" in flags or "ruled out" in text or "red herring" in text):
+        return "hypothesis_ruled_out"
+    if "hypothesis" in flags:
+        return "hypothesis"
+    if "alert" in flags:
+        return "alert"
+    return None
+
+
+def find_events(
+    sigs: list[MessageSignals], key_times: dict[str, KeyTime | None], messaging: list[MessagingItem]
+) -> list[Event]:
+    """Events in time order, one per notable message, plus one per key time."""
+    by_id = {sig.message.id: sig for sig in sigs}
+    events: list[tuple[int, Event]] = []
+    keyed: set[str] = set()
+    for name, kind in _KEY_KINDS.items():
+        key = key_times.get(name)
+        if key is None or not key.message_ids or key.message_ids[0] not in by_id:
+            continue
+        sig = by_id[key.message_ids[0]]
+        keyed.add(sig.message.id)
+        events.append((sig.index, _event(sig, kind, key.at)))  # a stated time ("since 14:05") wins
+    comms = {
+        mid: ("status_page" if item.channel == "status page" else "customer_comms")
+        for item in messaging
+        for mid in item.message_ids
+    }
+    for sig in sigs:
+        if sig.message.id in keyed:
+            continue
+        kind = comms.get(sig.message.id) or _kind(sig)
+        if kind is not None:
+            events.append((sig.index, _event(sig, kind, sig.message.at)))
+    events.sort(key=lambda pair: (pair[1].at, pair[0]))
+    return [event for _, event in events]
+
+
+def _event(sig: MessageSignals, kind: EventKind, at) -> Event:
+    message = sig.message
+    who = "" if is_placeholder_author(message.author) or not sig.is_human else message.author
+    return Event(at=at, kind=kind, summary=summary_of(message.text), message_ids=[message.id], who=who)

@@ -1,0 +1,205 @@
+"""Hints for the interview: hypotheses, causes, fixes, luck, follow-ups, prior incidents,
+plus the detection method, severity, a title and the customer effect.
+
+These are proposals, not conclusions: each is the sentence that suggested it and the
+message it came from, so the interview can quote it back ("At 17:02 someone suggested the
+GCS incident; was that ruled out?"). Hypotheses are followed through the channel: a later
+"ruled out" or "root cause" message that shares words with an open hypothesis (or replies
+in its thread) updates its status.
+"""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.extract.patterns import patterns, readable, strip_code, summary_of
+from facilitator.extract.signals import MessageSignals
+from facilitator.findings import Fact, Hypothesis, KeyTime
+from facilitator.transcript import Transcript
+
+_FIX_ACTION_RE = re.compile(
+    r"\b(?:roll(?:ed|ing)?\s*back|rollback|revert\w*|restart\w*|delet\w+|ban(?:ned|s)?|scal(?:ed|ing) (?:up|out|down)|"
+    r"cull\w*|cordon\w*|fail(?:ed)?\s*over|failover|flush\w*|purg\w+|disabl\w+|re-?deploy\w*|hotfix\w*|patch\w*|"
+    r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing))\b",
+    re.IGNORECASE,
+)
+_SEVERITY_RE = re.compile(
+    r"\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
+    re.IGNORECASE,
+)
+_FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior"})
+_P_LEVEL_RE = re.compile(r"P[0-4]\b")
+_STOP = frozenset(
+    "that this with from have been were there their they about would could should might which when what "
+    "into also some more than then them over only just like related cause issue problem".split()
+)
+_WORD_RE = re.compile(r"[a-z][a-z0-9_-]{3,}")
+_MONITORING_RE = re.compile(r"\b(?:alert\w*|grafana|dashboard|monitor\w*|pagerduty|opsgenie|datadog|graph|metrics?|prometheus|sentry|uptime)\b", re.I)
+_ALERT_RE = re.compile(r"\b(?:alert\w*|alarm\w*|fired|firing|paged|pagerduty|opsgenie|triggered)\b", re.I)
+_USER_RE = re.compile(r"\b(?:customers?|users?|support|tickets?|reported|gitter|twitter|tweets?|complain\w*|forum)\b", re.I)
+
+
+_LOOKBACK = 30  # a verdict refers to one of the last few hypotheses, not one from hours ago
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+
+
+def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5) -> Fact:
+    """A fact quoting the sentence; a short chat message is quoted whole, code and links kept."""
+    whole = sig.message.text
+    if len(whole) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole:
+        return Fact(text=" ".join(readable(whole).split()), message_ids=[sig.message.id], confidence=confidence)
+    text = sentence.replace(" ([link])", "").replace("[link]", "…")
+    return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
+
+
+def _with_context(sentence: str, sig: MessageSignals) -> str:
+    """A short sentence ("Found it.") with the sentences that follow it, up to ~200 characters."""
+    if len(sentence) >= 60:
+        return sentence
+    sentences = sig.prep.sentences
+    start = sentences.index(sentence)
+    text = sentence
+    for nxt in sentences[start + 1 :]:
+        if len(text) >= 60:
+            break
+        text = f"{text} {nxt}"
+    return text
+
+
+def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
+    """Suspected causes and what became of them (raised, ruled out, confirmed)."""
+    pats = patterns()
+    found: list[tuple[Hypothesis, set[str], str | None]] = []
+    for sig in sigs:
+        if not ("hypothesis" in sig or "ruled_out" in sig or "root_cause" in sig):
+            continue
+        thread = sig.message.thread_id
+        for sentence in sig.prep.sentences:
+            ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig or "ruled_out" in sig)
+            confirmed = pats.has("root_cause", sentence, sig.prep.gate) and not sentence.rstrip().endswith("?")
+            raised = pats.has("hypothesis", sentence, sig.prep.gate)
+            if not (ruled or confirmed or raised):
+                continue
+            words = _words(sentence)
+            target = None
+            if ruled or confirmed:
+                for hyp, hyp_words, hyp_thread in reversed(found[-_LOOKBACK:]):
+                    if (thread and thread == hyp_thread) or words & hyp_words:
+                        target = hyp
+                        break
+            if target is not None:
+                target.status = "ruled_out" if ruled else "confirmed"
+                if sig.message.id not in target.message_ids:
+                    target.message_ids.append(sig.message.id)
+            elif raised or ruled:
+                status = "ruled_out" if ruled else "raised"
+                hyp = Hypothesis(text=summary_of(sentence, limit=200), status=status, message_ids=[sig.message.id])
+                found.append((hyp, words, thread or sig.message.id))
+            break
+    return [h for h, _, _ in found]
+
+
+def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
+    """Causes, fixes, luck, action hints and prior incidents, one fact per sentence."""
+    pats = patterns()
+    out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": []}
+    wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents"}
+    for sig in sigs:
+        fixing_flags = "rollback" in sig or "fix_deployed" in sig or sig.state == "recover"
+        if not (fixing_flags or sig.flags & _FACT_SIGNALS):
+            continue  # one set lookup per signal instead of a regex per sentence
+        for sentence in sig.prep.sentences:
+            question = sentence.rstrip().endswith("?")
+            for signal, key in wanted.items():
+                if signal in sig and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):
+                    out[key].append(_fact(_with_context(sentence, sig), sig))
+            fixing = fixing_flags and (
+                pats.has("rollback", sentence, sig.prep.gate)
+                or pats.has("fix_deployed", sentence, sig.prep.gate)
+                or pats.positive("recover", sentence, sig.prep.gate)
+            )
+            if fixing and not question and _FIX_ACTION_RE.search(sentence):
+                out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
+    return out
+
+
+_RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)
+
+
+def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
+    """Runbooks the responders used or missed: runbook links, and sentences that name one."""
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for link in links:
+        if link.kind == "runbook":
+            seen.update(link.message_ids)
+            facts.append(Fact(text=f"{link.label or 'runbook'}: {link.url}", message_ids=list(link.message_ids), confidence=0.6))
+    for sig in sigs:
+        if sig.message.id in seen or not _RUNBOOK_RE.search(sig.prep.lower):
+            continue
+        for sentence in sig.prep.sentences:
+            if _RUNBOOK_RE.search(sentence):
+                facts.append(_fact(sentence, sig, 0.5))
+                break
+    return facts
+
+
+def find_severity(sigs: list[MessageSignals]) -> Fact | None:
+    """The severity the channel states ("SEV2", "P1", "severity: high"), first mention wins."""
+    for sig in sigs:
+        if "sev" not in sig.prep.lower and not _P_LEVEL_RE.search(sig.prep.prose):
+            continue
+        match = _SEVERITY_RE.search(sig.prep.prose)
+        if match:
+            value = match.group("n")
+            label = f"SEV{value}" if value else (match.group("p") or match.group("w") or "").upper()
+            return Fact(text=label, message_ids=[sig.message.id], confidence=0.7)
+    return None
+
+
+def find_detection_method(detected: KeyTime | None, transcript: Transcript) -> Fact | None:
+    """How the problem was noticed: monitoring alert, user report, or people noticing."""
+    if detected is None or not detected.message_ids:
+        return None
+    message = transcript.get(detected.message_ids[0])
+    if message is None:
+        return None
+    text = strip_code(message.text)
+    if message.is_bot or detected.reason == "first alert" or _ALERT_RE.search(text):
+        method, conf = "monitoring alert", 0.8 if message.is_bot else 0.65
+    elif _MONITORING_RE.search(text):
+        method, conf = "monitoring (dashboards)", 0.6
+    elif _USER_RE.search(text):
+        method, conf = "user report", 0.6
+    else:
+        method, conf = "noticed by the team", 0.4
+    return Fact(text=method, message_ids=list(detected.message_ids), confidence=conf)
+
+
+def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | None:
+    """A working title: the channel name made readable, else the first symptom sentence."""
+    name = re.sub(r"^(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*[-_]", "", transcript.channel or "", flags=re.I)
+    name = re.sub(r"\.(?:txt|md|log)$", "", name)
+    if name and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
+        words = re.sub(r"[-_]+", " ", name).strip()
+        return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
+    first = next((s for s in sigs if "symptom" in s), None)
+    if first is None:
+        return None
+    return Fact(text=summary_of(first.message.text, limit=80), message_ids=[first.message.id], confidence=0.3)
+
+
+def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
+    """What users experienced: the first symptom sentence at or after detection."""
+    pats = patterns()
+    start = detected.at if detected else None
+    for sig in sigs:
+        if start is not None and sig.message.at < start and "symptom" not in sig:
+            continue
+        for sentence in sig.prep.sentences:
+            if pats.positive("symptom", sentence, sig.prep.gate):
+                return _fact(sentence, sig, 0.4)
+    return None

@@ -1,0 +1,111 @@
+"""Impact hints: numbers and scopes of harm mentioned in the channel.
+
+Counts of affected things ("240 pods waiting", "~600 pods", "3 regions", "1.2k failed
+jobs"), rates ("error rate 12%", "5xx at 30%", "launch success drops to zero") and named
+scopes (environments, regions). Each hint keeps the sentence it came from and the message
+id; the interview turns them into the impact section, the user confirms the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.extract.signals import MessageSignals
+from facilitator.findings import ImpactHint
+
+_NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?|(?<![\w])(?:a few hundred|hundreds|thousands|dozens))"
+_NOUNS = {
+    "customers": r"customers?|clients?|tenants?|accounts?|merchants?|orgs?|organi[sz]ations?",
+    "users": r"users?|people|visitors|sessions|players",
+    "projects": r"projects?|repos(?:itories)?|sites?|workspaces?|apps?",
+    "regions": r"regions?|zones?|data ?cent(?:er|re)s?|dcs?|clusters?",
+    "environments": r"environments?|envs?",
+    "failed_jobs": r"(?:failed\s+|failing\s+)?(?:jobs?|builds?|pipelines?|deploys?|launches|tasks?|runs?)",
+    "requests": r"(?:failed\s+)?(?:requests?|calls?|transactions?|orders?|payments?|checkouts?|emails?|messages?)",
+    "pods": r"(?:user\s+)?(?:pods?|nodes?|instances?|hosts?|containers?|servers?|vms?)",
+}
+_COUNT_RE = re.compile(
+    rf"{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])",
+    re.IGNORECASE,
+)
+_RATE_RE = re.compile(
+    r"(?P<ctx>\b(?:error|failure|success|5xx|4xx|timeout|drop|loss|launch|availability|uptime|latency|traffic|cpu|memory|utili[sz]ation)\w*\b[^.;\n]{0,40}?)?"
+    r"(?P<pct>\d+(?:\.\d+)?)\s?%"
+    r"(?P<after>[^.;\n]{0,30}\b(?:error|fail\w*|success|5xx|timeouts?|traffic|requests|availability|cpu|memory|utili[sz]ation|of\s+\w+)\b)?",
+    re.IGNORECASE,
+)
+_ZERO_RE = re.compile(
+    r"\b(?P<what>[\w ]{0,30}(?:success|availability|traffic|throughput|launches|requests|signups|orders))\s+(?:drops?|dropped|fell|falls|went|goes)\s+(?:down\s+)?to\s+(?:zero|0)\b",
+    re.IGNORECASE,
+)
+_AFFECTED_RE = re.compile(
+    r"\b(?:all|every|most|some|half of(?: the)?|many)\s+(?:of\s+the\s+|the\s+|our\s+)?(?P<noun>customers|users|pods|regions|projects|environments|requests|launches|builds|jobs)\b",
+    re.IGNORECASE,
+)
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _value(raw: str) -> float | None:
+    text = raw.replace(",", "").replace("~", "").replace("almost", "").strip()
+    mult = 1.0
+    if text.endswith(("k", "K")):
+        mult, text = 1000.0, text[:-1]
+    elif text.endswith("M"):
+        mult, text = 1_000_000.0, text[:-1]
+    try:
+        return float(text.strip()) * mult
+    except ValueError:
+        return None
+
+
+def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
+    """Counts, rates and scopes of impact, in channel order, one hint per distinct mention."""
+    hints: list[ImpactHint] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, text: str, value: float | None, mid: str) -> None:
+        key = (kind, text.casefold())
+        if key in seen:
+            return
+        seen.add(key)
+        hints.append(ImpactHint(kind=kind, text=text, value=value, message_ids=[mid]))
+
+    for sig in sigs:
+        mid = sig.message.id
+        lower = sig.prep.lower
+        words = "hundred" in lower or "thousand" in lower or "dozen" in lower
+        zero = "to zero" in lower or "to 0" in lower
+        if not (zero or words or "symptom" in sig or _DIGIT_RE.search(lower)):
+            continue
+        for sentence in sig.prep.sentences:
+            if zero:
+                for match in _ZERO_RE.finditer(sentence):
+                    add("error_rate", sentence.strip()[:200], 0.0, mid)
+            if not (words or _DIGIT_RE.search(sentence)):
+                if "symptom" in sig:
+                    for match in _AFFECTED_RE.finditer(sentence):
+                        add(_kind_of(match.group("noun")), sentence.strip()[:200], None, mid)
+                continue
+            for match in _COUNT_RE.finditer(sentence):
+                before = sentence[match.start() - 1] if match.start() else " "
+                if before in "#.-_/:" or before.isalnum():
+                    continue  # "#4812", "v2.31", "abc123": identifiers, not counts
+                kind = next(k for k in _NOUNS if match.group(k))
+                if kind == "failed_jobs" and not re.search(r"fail|error|stuck|wait|pending|broken", sentence, re.I):
+                    kind = "jobs"
+                add(kind, sentence.strip()[:200], _value(match.group("num")), mid)
+            for match in _RATE_RE.finditer(sentence) if "%" in sentence else ():
+                if match.group("ctx") or match.group("after"):
+                    add("error_rate" if re.search(r"error|fail|5xx|4xx|timeout|drop|loss", match.group(0), re.I) else "rate",
+                        sentence.strip()[:200], float(match.group("pct")), mid)
+    return hints
+
+
+def _kind_of(noun: str) -> str:
+    noun = noun.lower()
+    for kind, pattern in _NOUNS.items():
+        if re.fullmatch(pattern, noun, re.IGNORECASE):
+            return kind
+    return "scope"

@@ -1,0 +1,203 @@
+"""Responders: the humans who took part, their message counts and stated roles.
+
+Two kinds of input need two readings:
+
+* Chat (Slack, a paste with a speaker column): responders are the human authors. Bots are
+  excluded (their alerts stay in the timeline). Names mentioned in the text are not added:
+  being @-mentioned is not taking part, and precision matters more than recall here.
+* Timeline notes (no speaker column): people only appear in the prose. A capitalised word
+  counts as a person when it is the subject of a verb only people do ("Chris reports",
+  "Tim asks"), follows "confirmed by" / "reported by", or is an @handle. A subject of an
+  action verb a system could also do ("Node runs", "Grafana shows") only counts when the
+  same name is seen at least twice, and never when it is on the not-a-name list.
+
+Roles come from what people say of themselves ("I'll take IC", "I'm on comms", "I'm the DB
+on-call") or of others ("Alice is IC", "IC: Alice"), each with the message that said it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from facilitator.extract.patterns import Patterns, patterns
+from facilitator.extract.signals import MessageSignals, is_placeholder_author
+from facilitator.findings import Responder
+
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
+NAME = rf"[{_UP}][{_LOW}]+(?:'[{_UP}]?[{_LOW}]+)?(?:\s+[{_UP}][{_LOW}]+)?"
+_SUBJECT_RE = re.compile(
+    rf"(?<![\w@'-])(?P<names>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
+    rf"\s+(?:(?:also|then|now|quickly|finally|again|just|first|later|still|immediately)\s+)?"
+    rf"(?P<verb>[a-z]+)\b(?!-)"
+)
+_BY_NAMES_RE = re.compile(rf"(?P<names>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)")
+_LOWER_WORD_RE = re.compile(r"(?<![@\w])[a-z\u00df-\u00ff]{2,}\b")
+_HANDLE_RE = re.compile(r"(?<![\w.@/])@([A-Za-z][\w.-]*[A-Za-z0-9]),?\s+(?:(?:also|then|now|just)\s+)?([a-z]+)")
+_SPLIT_NAMES_RE = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_BROADCAST = {"here", "channel", "everyone", "all", "oncall", "on-call"}
+
+_ROLE_LABELS = {
+    "incident_commander": "incident commander",
+    "comms": "comms",
+    "scribe": "scribe",
+    "on_call": "on-call",
+}
+_ROLE_WORDS = r"ic|incident commander|incident lead|comms|communications|scribe|note-?taker"
+_THIRD_PERSON_RE = re.compile(
+    rf"@?(?P<name>{NAME})\s+(?:is|will be|'s|as)\s+(?:the\s+|our\s+)?(?:on\s+)?(?P<role>{_ROLE_WORDS})\b"
+    rf"|\b(?P<role2>{_ROLE_WORDS})\s*(?::|=|-|is)\s*@?(?P<name2>{NAME})"
+    rf"|@?(?P<name3>{NAME})\s*\((?P<role3>ic|incident commander|comms|scribe)\)",
+    re.IGNORECASE,
+)
+
+
+_ROLE_WORD_RE = re.compile(
+    r"\b(?:ic|incident (?:commander|lead|manager)|comms|communications?|scribe|notes?|note-?taker|on-?call|roles?|status ?page)\b"
+)
+_TEAM_RE = re.compile(r"([\w-]+)\s+on-?call", re.IGNORECASE)
+_NOT_TEAMS = {"the", "an", "a", "m", "am", "i", "im", "on", "here"}
+# "Roles so far: IC me, comms @Hannah, ops @Marcus, DB @Tomás": a roster names several at once.
+_ROSTER_RE = re.compile(r"\broles?\b", re.IGNORECASE)
+_ROSTER_ITEM_RE = re.compile(rf"(?:^|[:,;]\s*)([A-Za-z][\w -]{{1,24}}?)\s+@({NAME})")
+
+
+def _role_label(word: str) -> str:
+    word = word.strip().lower()
+    if word in ("ic", "incident commander", "incident lead"):
+        return "incident commander"
+    if word in ("comms", "communications"):
+        return "comms"
+    if word in ("scribe", "notes", "note-taker", "notetaker"):
+        return "scribe"
+    return word
+
+
+def is_name(candidate: str, pats: Patterns) -> bool:
+    """True when a capitalised token could be a person's name."""
+    for part in candidate.split():
+        folded = part.casefold()
+        if folded in pats.not_names or len(part) < 2:
+            return False
+        if len(part) > 4 and folded.endswith(pats.not_name_suffixes):
+            return False
+    return True
+
+
+def _names_in(group: str, pats: Patterns) -> list[str]:
+    return [n for n in _SPLIT_NAMES_RE.split(group.strip()) if n and is_name(n, pats)]
+
+
+def names_from_text(sigs: list[MessageSignals]) -> dict[str, list[str]]:
+    """People named in prose as actors: name -> ids of the messages naming them."""
+    pats = patterns()
+    strong: dict[str, list[str]] = {}
+    weak: Counter[str] = Counter()
+    weak_ids: dict[str, list[str]] = {}
+
+    def add(target: dict[str, list[str]], name: str, mid: str) -> None:
+        ids = target.setdefault(name, [])
+        if mid not in ids:
+            ids.append(mid)
+
+    for sig in sigs:
+        mid = sig.message.id
+        for sentence in sig.prep.sentences:
+            for match in _SUBJECT_RE.finditer(sentence):
+                verb = match.group("verb")
+                names = _names_in(match.group("names"), pats)
+                if verb in pats.human_verbs:
+                    for name in names:
+                        add(strong, name, mid)
+                elif verb in pats.action_verbs:
+                    for name in names:
+                        weak[name] += 1
+                        add(weak_ids, name, mid)
+            for match in pats.by_verbs.finditer(sentence):
+                follow = _BY_NAMES_RE.match(sentence, match.end())
+                if follow:
+                    for name in _names_in(follow.group("names"), pats):
+                        add(strong, name, mid)
+            for handle, verb in _HANDLE_RE.findall(sentence):
+                # "@alice rolled back the deploy" acts; "reported by @bob" may be a user
+                if handle.casefold() not in _BROADCAST and verb in pats.human_verbs | pats.action_verbs:
+                    add(strong, handle, mid)
+    common = _lowercase_words(sigs) if weak else set()
+    for name, count in weak.items():
+        # seen only with verbs systems also do: needs two sightings, and must not be a word
+        # the text also writes in lower case ("Message posted ..." / "the message")
+        if name in strong or (count >= 2 and name.split()[0].casefold() not in common):
+            for mid in weak_ids[name]:
+                add(strong, name, mid)
+    return strong
+
+
+def _lowercase_words(sigs: list[MessageSignals]) -> set[str]:
+    """Words the text also uses in lower case ("message", "response"): common words, not names."""
+    words: set[str] = set()
+    for sig in sigs:
+        words.update(_LOWER_WORD_RE.findall(sig.prep.prose))
+    return words
+
+
+def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, str]]:
+    """name -> (role, message id) from self-descriptions and statements about others."""
+    pats = patterns()
+    roles: dict[str, tuple[str, str]] = {}
+    lookup = {k.casefold(): k for k in known}
+    role_keys = list(pats.role_patterns())
+    for sig in sigs:
+        if not _ROLE_WORD_RE.search(sig.prep.lower):
+            continue  # no role word at all: the common case, decided by one cheap search
+        message = sig.message
+        text = sig.prep.prose
+        author = message.author
+        if sig.is_human and not is_placeholder_author(author):
+            for key in role_keys:
+                if f"role:{key}" not in sig.prep.gate:
+                    continue
+                match = next(
+                    (m for rx in sig.prep.gate.branches(f"role:{key}") if (m := rx.search(text))), None
+                )
+                if match and author not in roles:
+                    label = _ROLE_LABELS[key]
+                    team = _TEAM_RE.search(match.group(0))
+                    if key == "on_call" and team and team.group(1).lower() not in _NOT_TEAMS:
+                        label = f"on-call ({team.group(1)})"
+                    roles[author] = (label, message.id)
+            if _ROSTER_RE.search(text):
+                for role_word, name in _ROSTER_ITEM_RE.findall(text):
+                    target = lookup.get(name.casefold())
+                    if target and target not in roles:
+                        roles[target] = (_role_label(role_word), message.id)
+        for match in _THIRD_PERSON_RE.finditer(text):
+            name = match.group("name") or match.group("name2") or match.group("name3")
+            role = match.group("role") or match.group("role2") or match.group("role3")
+            target = lookup.get(name.casefold()) or lookup.get(name.split()[0].casefold())
+            if target and target not in roles and is_name(name, pats):
+                roles[target] = (_role_label(role), message.id)
+    return roles
+
+
+def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
+    """Humans who took part, most active first, with roles where the channel states them."""
+    counts: Counter[str] = Counter()
+    ids: dict[str, list[str]] = {}
+    for sig in sigs:
+        author = sig.message.author
+        if sig.is_human and not is_placeholder_author(author):
+            counts[author] += 1
+    if not chat:
+        for name, mids in names_from_text(sigs).items():
+            if name not in counts:
+                counts[name] = len(mids)
+                ids[name] = mids
+    roles = _roles(sigs, set(counts))
+    responders = []
+    for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
+        role, role_id = roles.get(name, ("", ""))
+        responders.append(
+            Responder(name=name, messages=count, role=role, message_ids=[role_id] if role_id else ids.get(name, [])[:5])
+        )
+    return responders

@@ -1,0 +1,123 @@
+"""One pass over the channel: which signals each message carries.
+
+Every finder (key times, events, hints) asks the same questions of the same sentences:
+does this message report a symptom, a detection, a recovery, a relapse? Answering them once
+per message here keeps extraction linear and lets the finders agree with each other (the
+event list and the key times never disagree about which message was the rollback).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitator.extract.patterns import Patterns, Prepared, patterns, prepare
+from facilitator.transcript import Message, Transcript
+
+# Signals checked on every sentence, negation- and question-aware.
+_POSITIVE = ("detect", "symptom", "change", "recover", "declare_resolved", "relapse", "start_marker")
+# Signals where a plain search is enough (they describe talk, not state).
+_PLAIN = (
+    "alert",
+    "incident_created",
+    "escalation",
+    "hypothesis",
+    "ruled_out",
+    "root_cause",
+    "rollback",
+    "fix_deployed",
+    "status_page",
+    "customer_comms",
+    "luck",
+    "action",
+    "prior",
+)
+
+
+_HEALTH = frozenset({"recover", "declare_resolved", "relapse"})
+
+
+def _about_third_party(sentence: str, pats: Patterns) -> bool:
+    """True when the sentence's subject is an outside service ("GitHub is back")."""
+    first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
+    return first in pats.third_parties
+
+
+@dataclass(slots=True)
+class MessageSignals:
+    """The signals found in one message, plus its prepared prose."""
+
+    index: int
+    prep: Prepared
+    flags: frozenset[str]
+    state: str = ""  # "recover" or "relapse": the last health statement in the message
+    is_human: bool = True
+    message: Message = None  # type: ignore[assignment]  # set from prep (a plain slot: read often)
+    timed: bool = True  # False when the source gave no real time (date-only / unknown clock)
+
+    def __post_init__(self) -> None:
+        self.message = self.prep.message
+        self.timed = getattr(self.message, "time_precision", "") not in UNTIMED
+
+    def __contains__(self, flag: object) -> bool:
+        return flag in self.flags
+
+
+# Message.time_precision values whose ``at`` is a placeholder: never a key time.
+UNTIMED = frozenset({"date-only", "unknown"})
+
+
+def is_placeholder_author(name: str) -> bool:
+    """True for authors that mean "nobody in particular" (timeline notes, unknown speakers)."""
+    return name.strip().casefold() in {"", "unknown", "?", "-", "timeline", "note", "notes", "nobody", "anonymous"}
+
+
+def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals:
+    """Prepare one message and collect its signals."""
+    prep = prepare(message)
+    gate = prep.gate
+    candidates = gate.names() if gate is not None else set()
+    flags: set[str] = set()
+    last_recover = last_relapse = -1
+    for name in _POSITIVE:
+        if name not in candidates:
+            continue  # none of this list's key words occur in the message
+        for i, sentence in enumerate(prep.sentences):
+            if name in _HEALTH and _about_third_party(sentence, pats):
+                continue  # "GitHub is usable again": someone else's outage, not ours
+            if pats.positive(name, sentence, gate):
+                flags.add(name)
+                if name == "relapse":
+                    last_relapse = max(last_relapse, i)
+                elif name in ("recover", "declare_resolved"):
+                    last_recover = max(last_recover, i)
+    # "Launches aren't working again ... this resolved the issue": the later statement wins.
+    state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
+    text = prep.prose
+    for name in _PLAIN:
+        if name in candidates and pats.has(name, text, gate):
+            flags.add(name)
+    human = not message.is_bot and not message.is_system
+    if message.is_bot and ("alert" in flags or "symptom" in flags):
+        flags.add("alert")
+    return MessageSignals(index=index, prep=prep, flags=frozenset(flags), state=state, is_human=human)
+
+
+def scan(transcript: Transcript) -> list[MessageSignals]:
+    """Signals for every conversational message, in time order (joins and topic changes skipped).
+
+    Loaders may list thread replies after their parent rather than in time order; the finders
+    reason about "first" and "last", so they get the messages sorted by time (stable, so
+    same-second messages keep the channel's order) and ``index`` is the position in that order.
+    """
+    pats = patterns()
+    messages = sorted((m for m in transcript.messages if not m.is_system), key=lambda m: m.at)
+    return [read_message(i, m, pats) for i, m in enumerate(messages)]
+
+
+def has_speakers(transcript: Transcript) -> bool:
+    """True for chat (most messages have a real author); False for timeline notes."""
+    conversational = [m for m in transcript.messages if not m.is_system]
+    if not conversational:
+        return False
+    named = sum(1 for m in conversational if m.is_bot or not is_placeholder_author(m.author))
+    return named * 2 >= len(conversational)

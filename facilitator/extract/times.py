@@ -1,0 +1,295 @@
+"""The four key times: fault introduced, detected, mitigated, resolved.
+
+Incidents have one shape, and the finder leans on it: something breaks (a change, a first
+symptom, "since 14:05"), someone notices (an alert, "I'm seeing", "we realized", a report),
+the bleeding stops (rollback done, "back to normal"), and someone declares the end
+("resolved", "all clear", "service is restored"). So the finder looks for each moment in
+order, each search starting where the previous one ended, which also enforces
+started <= detected <= mitigated <= resolved.
+
+* Mitigated is the first recovery after detection; resolved is the first declaration after
+  the last relapse ("broken again"), else the last recovery. With a single "back to normal"
+  both are the same moment, at lower confidence for the resolution.
+* Chat channels start when someone noticed, so the first symptom report is the detection.
+  Timeline notes are written afterwards and often open with the fault itself ("16:22 node
+  runs out of memory"), so there the first symptom before the first detection phrase is the
+  start.
+* Explicit times in prose ("since 14:05", "ca 18:30 CEST", "about 2 hours ago") are resolved
+  against the message's own timestamp, in the zone they name or the transcript's zone; a
+  key message that states its own time ("fired at 14:07", "resolved at 15:40 UTC") wins
+  over the time it was posted.
+* Recoveries of outside services ("GitHub is usable again") are not ours, and a multi-day
+  silence ends the episode: what follows is a follow-up or a new incident.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from facilitator.extract.patterns import CLOCK_RE, RELATIVE_RE, patterns
+from facilitator.extract.signals import MessageSignals
+from facilitator.findings import KeyTime
+
+MAX_LOOKBACK = timedelta(days=7)  # "since 14:05" never means last month
+
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5,
+    "EST": -5, "EDT": -4, "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5, "JST": 9, "AEST": 10, "AET": 10,
+}  # fmt: skip
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "half an": 0.5, "half a": 0.5, "a couple": 2,
+    "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
+}  # fmt: skip
+
+
+def _zone(name: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
+    if not name:
+        return default
+    offset = _ZONES.get(name.upper().replace(".", ""))
+    return default if offset is None else timezone(timedelta(hours=offset))
+
+
+def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
+    """The moment a clock time in a message means: the latest such time not after the message."""
+    hour, minute = int(match.group("h")), int(match.group("m"))
+    ampm = (match.group("ampm") or "").lower().replace(".", "")
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    elif ampm.startswith("a") and hour == 12:
+        hour = 0
+    zone = _zone(match.group("zone"), tz)
+    local_day = at.astimezone(zone).date()
+    candidate = datetime.combine(local_day, time(hour, minute), tzinfo=zone)
+    slack = timedelta(minutes=10)
+    if candidate > at + slack:
+        candidate -= timedelta(days=1)
+    if not ampm and hour < 12 and candidate + timedelta(hours=12) <= at + slack:
+        candidate += timedelta(hours=12)  # "since 2:05" said at 14:30 means 14:05
+    return candidate.astimezone(tz)
+
+
+def resolve_relative(match, at: datetime) -> datetime | None:
+    """"2 hours ago" / "for the last 30 minutes" against the message time."""
+    raw = (match.group("n") or match.group("n2") or "1").lower()
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    try:
+        amount = float(raw)
+    except ValueError:
+        amount = _WORD_NUMBERS.get(raw, 1)
+    if unit.startswith("d"):
+        delta = timedelta(days=amount)
+    elif unit.startswith("h"):
+        delta = timedelta(hours=amount)
+    else:
+        delta = timedelta(minutes=amount)
+    return at - delta if delta <= MAX_LOOKBACK else None
+
+
+def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
+    pats = patterns()
+    found: list[tuple[datetime, str]] = []
+    at = sig.message.at
+    lower = sig.prep.lower
+    if not ("symptom" in sig or "change" in sig or "start_marker" in sig or _START_WORDS_RE.search(lower)):
+        return found  # a start time is only stated next to a failure, a change or "since"
+    if not (_DIGIT_RE.search(lower) or " ago" in lower or "last" in lower or "past" in lower):
+        return found  # no clock and no "2 hours ago": nothing to resolve
+    for sentence in sig.prep.sentences:
+        failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
+        if not failing and pats.healthy_context.search(sentence):
+            continue  # "running fine since 15:10" is about health
+        if not (failing or pats.start_context.search(sentence)):
+            continue
+        for match in CLOCK_RE.finditer(sentence):
+            if match.group("pre").strip().lower() in _END_WORDS:
+                continue  # "(until 13:45)", "by 14:00": the end of something, not its start
+            moment = resolve_clock(match, at, tz)
+            if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
+                found.append((moment, f"states a start time: {match.group(0).strip()}"))
+                break
+        for match in RELATIVE_RE.finditer(sentence):
+            moment = resolve_relative(match, at)
+            if moment is not None:
+                found.append((moment, f"says it began {match.group(0).strip()}"))
+                break
+    return found
+
+
+_DIGIT_RE = re.compile(r"\d")
+_END_WORDS = frozenset({"until", "by", "before"})
+_CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or last night at most
+_STATED_WINDOW = timedelta(hours=12)
+_STATE_WORDS = {
+    "detect": re.compile(r"\b(?:fired|firing|alerted|paged|noticed|reported|spotted|detected)\b", re.IGNORECASE),
+    "recover": re.compile(r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal)\b", re.IGNORECASE),
+    "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
+}
+_START_WORDS_RE = re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE)
+_STATE_SIGNALS = {
+    "detect": ("detect", "alert", "symptom"),
+    "recover": ("recover", "declare_resolved"),
+    "resolve": ("declare_resolved", "recover"),
+}
+
+
+def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo) -> datetime | None:
+    """A time the message states for its own moment ("fired at 14:07", "resolved at 15:40 UTC")."""
+    pats = patterns()
+    at = sig.message.at
+    for sentence in sig.prep.sentences:
+        if not (
+            _STATE_WORDS[kind].search(sentence)
+            or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])
+        ):
+            continue
+        if kind == "detect" and _START_WORDS_RE.search(sentence):
+            continue  # "errors started at 14:00" is the start, not the detection
+        for match in CLOCK_RE.finditer(sentence):
+            if not (match.group("pre").strip() or match.group("zone")):
+                continue  # a bare number is too weak to move a key time
+            moment = resolve_clock(match, at, tz)
+            if timedelta(0) <= at - moment <= _STATED_WINDOW:
+                return moment
+    return None
+
+
+def _key(sig: MessageSignals, confidence: float, reason: str, at: datetime | None = None) -> KeyTime:
+    if at is None and getattr(sig.message, "time_precision", "") == "approximate":
+        confidence, reason = confidence - 0.1, f"{reason} (time approximate)"
+    return KeyTime(
+        at=at or sig.message.at, confidence=round(confidence, 2), message_ids=[sig.message.id], reason=reason
+    )
+
+
+def _with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind: str, tz: ZoneInfo) -> KeyTime | None:
+    """Move a key time to the time its message states, when it states one."""
+    if key is None or not key.message_ids or key.message_ids[0] not in sig_by_id:
+        return key
+    moment = stated_time(sig_by_id[key.message_ids[0]], kind, tz)
+    if moment is None or moment == key.at:
+        return key
+    return key.model_copy(update={"at": moment, "reason": f"{key.reason}; time as stated in the message"})
+
+
+def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
+    """First alert or report; in chat also the first symptom message; else the first message."""
+    if not sigs:
+        return None
+    first_recovery = next((s.index for s in sigs if s.state == "recover"), None)
+    window = [s for s in sigs if first_recovery is None or s.index < first_recovery] or sigs
+    for sig in window:
+        if "start_marker" in sig and "detect" not in sig:
+            continue  # "Start of incident." marks the fault, not the moment someone noticed
+        if "alert" in sig and not sig.is_human:
+            return _key(sig, 0.8, "first alert")
+        if "detect" in sig:
+            return _key(sig, 0.75, "first report of the problem")
+        if chat and sig.is_human and "symptom" in sig:
+            return _key(sig, 0.65, "first message reporting a symptom")
+    symptom = next((s for s in window if "symptom" in s and "start_marker" not in s), None)
+    if symptom is not None:
+        return _key(symptom, 0.5, "first message describing a symptom")
+    first = next((s for s in sigs if s.is_human), sigs[0])
+    return _key(first, 0.35, "first message of the channel")
+
+
+def find_started(
+    sigs: list[MessageSignals], detected: KeyTime | None, chat: bool, tz: ZoneInfo
+) -> KeyTime | None:
+    """Earliest credible start: stated times, changes before detection, or (notes) first symptom."""
+    if detected is None:
+        return None
+    limit = detected.at
+    candidates: list[KeyTime] = []
+    symptoms: list[KeyTime] = []
+    last_change: KeyTime | None = None
+    for sig in sigs:
+        for moment, reason in _start_mentions(sig, tz):
+            if limit - MAX_LOOKBACK <= moment <= limit:
+                candidates.append(_key(sig, 0.7, reason, at=moment))
+        if sig.message.at > limit or sig.message.id in detected.message_ids:
+            continue
+        if "start_marker" in sig:
+            candidates.append(_key(sig, 0.8, "marked as the start of the incident"))
+        if "change" in sig:
+            # the change closest to the symptoms is the likeliest culprit, so keep the last one
+            last_change = _key(sig, 0.55, "last change made before the problem was noticed")
+        if not chat and "symptom" in sig:
+            symptoms.append(_key(sig, 0.55, "first symptom, before anyone noticed"))
+    # Timeline notes that show a symptom before detection date the start by it (a change
+    # that "deployed fine" is context); otherwise the last change before detection.
+    if symptoms:
+        candidates.append(symptoms[0])
+    elif last_change is not None:
+        candidates.append(last_change)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda k: (k.at, -k.confidence))
+
+
+EPISODE_GAP = timedelta(days=3)  # a week of silence, then "another node is lost": a new incident
+
+
+def _same_episode(sigs: list[MessageSignals]) -> list[MessageSignals]:
+    """The messages up to the first multi-day silence (later ones are follow-ups or a new event)."""
+    for i in range(1, len(sigs)):
+        if sigs[i].message.at - sigs[i - 1].message.at > EPISODE_GAP:
+            return sigs[:i]
+    return sigs
+
+
+def find_mitigated_resolved(
+    sigs: list[MessageSignals], detected: KeyTime | None
+) -> tuple[KeyTime | None, KeyTime | None]:
+    """First recovery after detection; resolution after the last relapse."""
+    start = 0
+    if detected is not None:
+        det_ids = set(detected.message_ids)
+        start = next((i for i, s in enumerate(sigs) if s.message.id in det_ids), 0)
+    after = _same_episode(sigs[start + 1 :] or sigs[start:])
+    recoveries = [s for s in after if s.state == "recover"]
+    if not recoveries:
+        return None, None
+    first = recoveries[0]
+    strong = "declare_resolved" in first or "rolled back" in first.prep.lower
+    mitigated = _key(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
+    tail = [s for s in after if s.index >= first.index]
+    last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
+    settled = [s for s in tail if s.index > last_relapse]
+    declared = next((s for s in settled if "declare_resolved" in s), None)
+    if declared is not None:
+        return mitigated, _key(declared, 0.8, "declared resolved")
+    last = next((s for s in reversed(settled) if s.state == "recover"), None)
+    if last is None:
+        return mitigated, None
+    if last.index == first.index:
+        return mitigated, _key(last, 0.4, "only recovery seen; mitigation and resolution coincide")
+    return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
+
+
+def find_key_times(
+    sigs: list[MessageSignals], chat: bool, tz: ZoneInfo
+) -> dict[str, KeyTime | None]:
+    """All four key times, ordered started <= detected <= mitigated <= resolved.
+
+    Messages without a real time (a dated note with no clock, "??:??") take no part: their
+    timestamp is a placeholder, and a key time must be a time someone wrote down.
+    """
+    sigs = [s for s in sigs if s.timed]
+    by_id = {s.message.id: s for s in sigs}
+    detected = _with_stated(find_detected(sigs, chat), by_id, "detect", tz)
+    started = find_started(sigs, detected, chat, tz)
+    mitigated, resolved = find_mitigated_resolved(sigs, detected)
+    mitigated = _with_stated(mitigated, by_id, "recover", tz)
+    resolved = _with_stated(resolved, by_id, "resolve", tz)
+    if started and detected and started.at > detected.at:
+        started = None
+    if mitigated and detected and mitigated.at < detected.at:
+        mitigated = None
+    if resolved and mitigated and resolved.at < mitigated.at:
+        resolved = mitigated
+    return {"started_at": started, "detected_at": detected, "mitigated_at": mitigated, "resolved_at": resolved}

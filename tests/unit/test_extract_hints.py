@@ -1,0 +1,149 @@
+"""Events, messaging, impact and interview hints on small hand-made channels."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from facilitator.extract import extract_findings
+from facilitator.transcript import Message, Transcript
+
+T0 = datetime(2024, 12, 3, 14, 0, tzinfo=timezone.utc)
+
+
+def channel(*rows, name: str = "") -> Transcript:
+    """rows: (author, text) at one-minute steps; "bot:Name" is a bot."""
+    return Transcript(
+        messages=[
+            Message(
+                id=f"m{i}",
+                at=T0 + timedelta(minutes=i),
+                author=author.removeprefix("bot:"),
+                is_bot=author.startswith("bot:"),
+                text=text,
+            )
+            for i, (author, text) in enumerate(rows)
+        ],
+        source="slack-export",
+        channel=name,
+    )
+
+
+def kinds(findings) -> list[tuple[str, str]]:
+    return [(e.kind, e.message_ids[0]) for e in findings.events]
+
+
+def test_events_cover_the_major_moments_in_order():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[Triggered] api 5xx rate is 7.4% on env:prod"),
+            ("Ann", "Paging the DB on-call."),
+            ("Bo", "could this be the redis failover?"),
+            ("Cy", "redis looks fine, failover is ruled out"),
+            ("Bo", "Found it: the root cause is the pool size default in the new config loader."),
+            ("Ann", "rolling back now"),
+            ("Ann", "Status page updated: Identified - a change is being rolled back"),
+            ("Bo", "rollback complete, error rate back to normal"),
+            ("Ann", "All clear, incident resolved."),
+            ("Cy", "thanks all"),
+        )
+    )
+    assert kinds(f) == [
+        ("detected", "m0"),
+        ("escalation", "m1"),
+        ("hypothesis", "m2"),
+        ("hypothesis_ruled_out", "m3"),
+        ("root_cause", "m4"),
+        ("rollback", "m5"),
+        ("status_page", "m6"),
+        ("mitigated", "m7"),
+        ("resolved", "m8"),
+    ]
+    assert f.events[0].who == ""  # bots are not people
+    assert f.events[1].who == "Ann"
+    assert [h.status for h in f.hypotheses] == ["ruled_out"]
+    assert f.hypotheses[0].message_ids == ["m2", "m3"]
+    assert f.causes and f.causes[0].message_ids == ["m4"]
+
+
+def test_messaging_counts_updates_sent_not_questions_about_them():
+    f = extract_findings(
+        channel(
+            ("Ann", "should we update the status page?"),
+            ("Hannah", "Status page is up: Investigating - Elevated errors at checkout"),
+            ("Hannah", 'wording: "We are investigating elevated error rates when completing checkout."'),
+            ("Hannah", "emailed the affected customers with the workaround"),
+            ("bot:Statuspage", "Resolved - checkout errors. This incident has been resolved."),
+        )
+    )
+    items = [(m.channel, m.message_ids[0]) for m in f.messaging]
+    assert items == [("status page", "m1"), ("customer email", "m3"), ("status page", "m4")]
+    assert f.messaging[0].summary.startswith("Investigating - Elevated errors")
+    assert f.messaging[0].at == T0 + timedelta(minutes=1)
+
+
+def test_impact_hints_keep_numbers_and_scopes():
+    f = extract_findings(
+        channel(
+            ("Ann", "~12% of checkout requests failing at the peak"),
+            ("Bo", "about 180 failed capture jobs sitting in the DLQ"),
+            ("Cy", "eu-west-1 too. so 3 regions affected"),
+            ("Bo", "PR: #4812 Move checkout settings to config loader"),
+            ("Ann", "Launch success drops to zero."),
+        )
+    )
+    by_kind = {(h.kind, h.value) for h in f.impact_hints}
+    assert ("error_rate", 12.0) in by_kind
+    assert ("failed_jobs", 180.0) in by_kind
+    assert ("regions", 3.0) in by_kind
+    assert ("error_rate", 0.0) in by_kind
+    assert not any(h.value == 4812.0 for h in f.impact_hints)  # a PR number is not a count
+    assert all(h.message_ids for h in f.impact_hints)
+
+
+def test_luck_follow_ups_and_prior_incidents():
+    f = extract_findings(
+        channel(
+            ("Ann", "honestly we got lucky this was a Tuesday and not Black Friday"),
+            ("Bo", "we should add an alert for DB pool saturation"),
+            ("Cy", "TODO: config loader should fail on ignored env vars"),
+            ("Ann", "also this happened before in March with the orders service"),
+            ("Bo", "ok"),
+        )
+    )
+    assert [x.message_ids for x in f.luck] == [["m0"]]
+    assert [x.message_ids[0] for x in f.action_hints] == ["m1", "m2"]
+    assert [x.message_ids for x in f.prior_incidents] == [["m3"]]
+
+
+def test_severity_title_detection_method_and_customer_effect():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered #58213 [P2] checkout-service 5xx error rate > 5%"),
+            ("Ann", "customers can't complete checkout, payments failing"),
+            name="inc-2041-checkout-errors",
+        )
+    )
+    assert f.severity.text == "P2"
+    assert f.title.text == "Checkout errors"
+    assert f.detection_method.text == "monitoring alert"
+    assert f.customer_effect.message_ids in (["m0"], ["m1"])
+
+
+def test_user_report_detection_method():
+    f = extract_findings(
+        channel(("", "Launch success drops to zero."), ("", "Suspicious behavior reported on gitter."))
+    )
+    assert f.detection_method.text == "user report"
+    assert f.detection_method.message_ids == ["m1"]
+
+
+def test_runbooks_from_links_and_mentions():
+    f = extract_findings(
+        channel(
+            ("Ann", "Rollback runbook: https://acme.atlassian.net/wiki/spaces/SRE/pages/1/Checkout+Rollback+Runbook"),
+            ("Bo", "the failover runbook is out of date, step 3 no longer exists"),
+            ("Cy", "ok"),
+        )
+    )
+    assert [r.message_ids for r in f.runbooks] == [["m0"], ["m1"]]
+    assert "out of date" in f.runbooks[1].text

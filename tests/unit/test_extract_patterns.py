@@ -1,0 +1,69 @@
+"""The anchor gate is an optimisation only: it must never change what a vocabulary matches."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from facilitator.extract.patterns import anchors, patterns, prepare, strip_code
+from facilitator.resources import resource
+from facilitator.transcript import Message
+
+SAMPLES = [
+    "I'm seeing 502s on checkout since 14:05",
+    "Launches aren't working again, this resolved the issue a second time.",
+    "[RESOLVED] HighErrorRate checkout — back to normal",
+    "Status page updated: Identified - a recent change is being rolled back",
+    "Rollback of checkout-service to v2.30.4 complete in all 3 regions at 15:00 UTC.",
+    "GitHub is usable again, and the PR gets merged.",
+    "could this be a failover? clients would still be holding connections",
+    "Problem is identified - launch success rate at zero for hours",
+    "Start of incident. The final two nodes in the old pool are cordoned.",
+    "re-fired and retriggered alerts; TODO: to-do list; to do: fix it",
+    "Service resumes. Incident ends. All clear!",
+    "same class of bug twice, this happened before",
+]
+
+
+def _demo_texts() -> list[str]:
+    folder = resource("demo", "inc-2041-checkout-errors")
+    texts = []
+    for day in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json")):
+        texts += [m.get("text", "") for m in json.loads(folder.joinpath(day).read_text(encoding="utf-8"))]
+    return texts
+
+
+@pytest.mark.parametrize("source", ["samples", "demo"])
+def test_gated_matching_equals_trying_every_branch(source):
+    pats = patterns()
+    texts = SAMPLES if source == "samples" else _demo_texts()
+    assert texts
+    for text in texts:
+        prose = strip_code(text)
+        gate = pats.gate(prose)
+        for name, vocab in pats.vocabularies.items():
+            everything = any(rx.search(prose) for rx in vocab.branches)
+            assert pats.has(name, prose, gate) == everything, (name, text)
+
+
+def test_anchors_are_literals_every_match_contains():
+    assert anchors(r"\bback to (?:normal|stable)\b") == {("back to ", True)}
+    found = anchors(r"\b(?:rolled|rolling)\s+back\b")
+    assert found and all(literal in "rolled back" and literal in "rolling back" for literal, _ in found)
+    assert anchors(r"\b5\d\ds?\b") is None  # nothing literal enough: always tried
+
+
+def test_prepare_drops_code_and_links_but_keeps_sentences():
+    message = Message(
+        id="1",
+        at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        author="a",
+        text="See https://x.org/a. Then `kubectl rollback` ran.\n```\nError: Started\n```\nAll good now",
+    )
+    prep = prepare(message)
+    assert "kubectl" not in prep.prose and "Error: Started" not in prep.prose
+    assert "x.org" not in prep.prose
+    assert prep.sentences[0] == "See [link]."
+    assert prep.sentences[-1] == "All good now"

@@ -1,0 +1,130 @@
+"""Responders: humans from chat authors, or from the prose of timeline notes, with roles."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from facilitator.extract import extract_findings
+from facilitator.transcript import Message, Transcript
+
+T0 = datetime(2024, 12, 3, 14, 0, tzinfo=timezone.utc)
+
+
+def channel(rows, subtype_rows=()) -> Transcript:
+    """rows: (author, text); "bot:Name" is a bot, "" an unattributed timeline note."""
+    messages = []
+    for i, (author, text) in enumerate(rows):
+        messages.append(
+            Message(
+                id=f"m{i}",
+                at=T0 + timedelta(minutes=i),
+                author=author.removeprefix("bot:"),
+                is_bot=author.startswith("bot:"),
+                text=text,
+            )
+        )
+    for j, (author, subtype) in enumerate(subtype_rows):
+        messages.append(Message(id=f"s{j}", at=T0, author=author, text="has joined", subtype=subtype))
+    return Transcript(messages=messages, source="slack-export")
+
+
+def by_name(findings):
+    return {r.name: r for r in findings.responders}
+
+
+def test_chat_responders_are_human_authors_with_counts_and_no_bots():
+    t = channel(
+        [
+            ("bot:PagerDuty", "Triggered #58213 checkout 5xx > 5%"),
+            ("Priya Natarajan", "I'll take IC. Pulling in SRE secondary."),
+            ("Marcus Webb", "here, looking at grafana"),
+            ("Priya Natarajan", "thanks"),
+            ("Hannah Lindqvist", "on it, I'm on comms"),
+            ("Tomás Ruiz", "hola, DB on-call here. looking at checkout-db-prod"),
+            ("Priya Natarajan", "@Dave Smith can you check the CDN?"),  # mentioned, never spoke
+        ],
+        subtype_rows=[("Silent Joiner", "channel_join")],
+    )
+    people = by_name(extract_findings(t))
+    assert set(people) == {"Priya Natarajan", "Marcus Webb", "Hannah Lindqvist", "Tomás Ruiz"}
+    assert people["Priya Natarajan"].messages == 3
+    assert people["Priya Natarajan"].role == "incident commander"
+    assert people["Priya Natarajan"].message_ids == ["m1"]
+    assert people["Hannah Lindqvist"].role == "comms"
+    assert people["Tomás Ruiz"].role == "on-call (DB)"
+    assert people["Marcus Webb"].role == ""
+
+
+def test_roles_stated_about_others_and_in_a_roster():
+    t = channel(
+        [
+            ("Priya", "Roles so far: IC me, comms @Hannah, ops @Marcus"),
+            ("Hannah", "ok"),
+            ("Marcus", "ok"),
+            ("Aisha", "following along"),
+            ("Priya", "Aisha is scribe for this one"),
+        ]
+    )
+    people = by_name(extract_findings(t))
+    assert people["Hannah"].role == "comms"
+    assert people["Marcus"].role == "ops"
+    assert people["Aisha"].role == "scribe"
+
+
+def test_timeline_notes_take_people_from_reporting_verbs_only():
+    t = channel(
+        [
+            ("", "Node runs out of memory, service starts degrading."),
+            ("", "Investigation starts after noticing grafana looks weird. Confirmed by Tim and Chris."),
+            ("", "Chris reports that proxy pods are in CrashLoopBackoff."),
+            ("", "Tim asks how to contact Yuvi. Tim restarts the hub pod."),
+            ("", "Two people confirm that their pods now launch fine, Grafana also shows success."),
+            ("", "Post-mortem suggests the repo was the problem. Cluster is full."),
+        ]
+    )
+    people = by_name(extract_findings(t))
+    assert set(people) == {"Tim", "Chris"}  # not Yuvi (object), Node, Grafana, Two, Post, Cluster
+    assert people["Chris"].messages == 2
+
+
+def test_notes_without_people_have_no_responders_and_an_open_question():
+    t = channel(
+        [
+            ("", "Launch success drops to zero."),
+            ("", "Suspicious behavior reported on gitter."),
+            ("", "Investigation launched. Cluster is full, scaled up to 8 nodes."),
+            ("", "Manual max-age culling frees up some of the remaining nodes."),
+            ("", "Investigating hub logs shows the reflector stopped."),
+        ]
+    )
+    findings = extract_findings(t)
+    assert findings.responders == []
+    assert any(q.field == "responders" for q in findings.open_questions)
+
+
+def test_action_verb_subjects_need_two_sightings():
+    once = channel([("", "Binderhub restarted after the OOM."), ("", "Errors stopped.")])
+    assert by_name(extract_findings(once)) == {}
+    twice = channel([("", "Maria restarted the proxy."), ("", "Maria deleted the stuck pods.")])
+    assert set(by_name(extract_findings(twice))) == {"Maria"}
+
+
+def test_handles_in_notes_are_people_but_broadcasts_are_not():
+    t = channel([("", "@here site is down"), ("", "@alice rolled back the deploy")])
+    assert set(by_name(extract_findings(t))) == {"alice"}
+
+
+def test_reporters_named_with_by_are_not_responders():
+    t = channel(
+        [
+            ("", "Binder outage is reported on Gitter by @jakamkon, investigation is started."),
+            ("", "Issue was noticed by Maria from the user community."),
+            ("", "Fix confirmed by Tim."),
+        ]
+    )
+    assert set(by_name(extract_findings(t))) == {"Tim"}
+
+
+def test_capitalised_common_words_are_not_names():
+    t = channel([("", "Message posted on Gitter to ask why."), ("", "Message posted on Gitter again.")])
+    assert by_name(extract_findings(t)) == {}
