@@ -27,6 +27,13 @@ The answers file::
     reason = "Hides the problem; the canary is the fix."
 
 Question ids may also sit at the top level instead of under ``[answers]``.
+
+With an LLM (a key, and no ``--no-llm``) the same run gets better, through
+``facilitator.assist``: the findings are refined once after loading (merged over the offline
+ones), LLM suggestions join the engine's for the questions the answers file leaves open, and
+the narrative sections are drafted into ``session.drafts`` (never over a user's text) before
+the documents are rendered. The first LLM failure prints one line on stderr and the rest of
+the run is offline; the token usage and estimated cost are printed at the end.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, TextIO
 
+from facilitator import assist
 from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.actions import ActionBook
@@ -183,19 +191,34 @@ def run_draft(
     template: str | None = None,
     store: SessionStore | None = None,
     stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
 ) -> int:
     """Run the interview non-interactively and write the session and documents into ``out``."""
     stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
     store = store or SessionStore()
     data = read_answers_file(answers) if answers else {}
     session, transcript = open_or_start(settings, spec, session_name, store)
     interview = Interview(session, transcript, store)
+    from facilitator.llm import get_llm
+
+    def notice(text: str) -> None:
+        stderr.write(f"facilitator: {text}\n")
+        stderr.flush()
+
+    helper = assist.LLMRun(get_llm(settings), interview, transcript, notice)
+    if helper.active:
+        helper.refine()
     apply_answers(interview, data, origin=f"answers file {answers}" if answers else "answers file")
+    if helper.active:
+        helper.suggest()
     fill_rest(interview)
+    if helper.active:
+        helper.draft()
     interview.run_lints()
     out_dir = Path(out).expanduser()
     try:
-        written = write_documents(interview, out_dir, settings, template)
+        written = write_documents(interview, out_dir, settings, template, err=stderr)
         copy = out_dir / SESSION_FILE
         shutil.copyfile(store.path(session.name), copy)
     except OSError as exc:
@@ -207,6 +230,9 @@ def run_draft(
         stdout.write(f"warning: {warning}\n")
     for path in [store.path(session.name), copy, *written]:
         stdout.write(f"{path}\n")
+    if helper.spent().calls:
+        stdout.write(assist.usage_line(helper.spent()) + "\n")
     names = {p.name for p in written}
     external_blocked = "internal.md" in names and "external.md" not in names
     return 1 if external_blocked else 0
+

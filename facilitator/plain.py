@@ -8,10 +8,17 @@ is saved the moment Enter is pressed, and Ctrl-C stops with everything so far ke
 
 Every prompt is a free-text line (choices are listed in the question) rather than an arrow
 menu: it reads well in a screen reader and accepts "unknown" like any other question.
+
+With an LLM (``facilitator.assist``), the channel is read once after loading (findings
+refined, suggestions for the open questions), each why is proposed by the model and streamed
+to the terminal as it arrives with numbered candidate answers (type the number to take one),
+and the narrative sections are drafted before the documents are written. The first failure
+prints one line and the rest of the interview is offline; Ctrl-C during an LLM step skips it.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +26,7 @@ import questionary
 import tomlkit
 from pydantic import ValidationError
 
+from facilitator import assist
 from facilitator.config import (
     DEFAULT_MODEL,
     DEFAULT_SLACK_API_URL,
@@ -53,6 +61,14 @@ def _out(text: str = "") -> None:
     print(text, flush=True)
 
 
+def _suggested_label(s: Any) -> str:
+    """'Suggested (note)' or, from the LLM, 'Suggested by the LLM (80% confident; note)'."""
+    if getattr(s, "source", "offline") == "llm":
+        detail = f"{round(s.confidence * 100)}% confident" + (f"; {s.note}" if s.note else "")
+        return f"Suggested by the LLM ({detail})"
+    return f"Suggested{' (' + s.note + ')' if s.note else ''}"
+
+
 def _ask_question(interview: Interview, qid: str) -> None:
     q = interview.question(qid)
     done, total = interview.progress()
@@ -68,7 +84,7 @@ def _ask_question(interview: Interview, qid: str) -> None:
     default = ""
     if s is not None:
         default = interview.display_value(qid, s.value)
-        _out(f"  Suggested{' (' + s.note + ')' if s.note else ''}; press Enter to accept:")
+        _out(f"  {_suggested_label(s)}; press Enter to accept:")
         for line in interview.citation_lines(qid):
             _out(f"  {line}")
     existing = interview.get_answer(qid)
@@ -105,7 +121,47 @@ def _questions(interview: Interview) -> None:
     )
 
 
-def _whys(interview: Interview) -> None:
+def _stream(delta: str) -> None:
+    sys.stdout.write(delta)
+    sys.stdout.flush()
+
+
+def _llm_step(run: assist.LLMRun | None, step: str, *args: Any) -> Any:
+    """Run one LLM step (None without an LLM); Ctrl-C skips the step, not the interview."""
+    if run is None or not run.active:
+        return None
+    try:
+        return getattr(run, step)(*args)
+    except KeyboardInterrupt:
+        _out()
+        _out("  (LLM step skipped)")
+        return None
+
+
+def _propose(interview: Interview, chain: WhyChain, turn: Any, run: assist.LLMRun | None) -> list[Any]:
+    """Stream the LLM's why for ``turn`` (its question becomes the prompt); returns the candidates."""
+    if run is None or not run.active:
+        return []
+    _out()
+    outcome = _llm_step(run, "why", _stream)
+    _out()
+    if outcome is None or outcome.source != "llm":
+        return []
+    proposal = outcome.value
+    if proposal.unactionable:
+        _out(f"  The facilitator thinks further whys are unactionable: {proposal.reason} Type 'stop' to finish.")
+        return []
+    if proposal.question and proposal.question != turn.question:
+        chain.edit(turn.id, question=proposal.question)
+    for i, cand in enumerate(proposal.candidates, 1):
+        cites = "; ".join(interview.cite(mid) for mid in cand.message_ids[:2])
+        _out(f"  {i}: {cites}")
+    if proposal.candidates:
+        _out("  Type a number to take that candidate answer, or write your own.")
+    return list(proposal.candidates)
+
+
+def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
     chain = WhyChain(interview.session, interview.store)
     if interview.session.whys_done:
         return
@@ -113,7 +169,11 @@ def _whys(interview: Interview) -> None:
     _out("5 whys: answer each why; type 'stop' when further whys are unactionable,")
     _out("or 'branch: <factor>' to record a contributing factor.")
     turn = chain.start()
+    proposed_for, candidates = "", []
     while True:
+        if turn.id != proposed_for:  # one proposal per turn, not again after a branch or a retry
+            candidates, proposed_for = _propose(interview, chain, turn, run), turn.id
+            turn = chain.get(turn.id)
         hint = chain.stop_hint()
         if hint:
             _out(f"  ({hint})")
@@ -131,7 +191,11 @@ def _whys(interview: Interview) -> None:
             parent = chain.main_chain()[-2] if len(chain.main_chain()) > 1 else turn
             chain.branch(parent.id, answer=stripped.split(":", 1)[1])
             continue
-        nxt = chain.answer(turn.id, stripped)
+        if stripped.isdigit() and 1 <= int(stripped) <= len(candidates):
+            picked = candidates[int(stripped) - 1]
+            nxt = chain.answer(turn.id, picked.text, message_ids=picked.message_ids)
+        else:
+            nxt = chain.answer(turn.id, stripped)
         if nxt is None:
             return
         turn = nxt
@@ -190,19 +254,44 @@ def run_plain_interview(
     folder = store.folder(session.name)
     _out(f"Session {session.name} ({folder}).")
     _out("Every answer is saved as you press Enter. 'unknown' and 'skip' are fine answers; Ctrl-C stops.")
+    run = _llm_run(settings, interview, transcript)
+    if run is not None:
+        _out("Reading the channel with the LLM (Ctrl-C skips)...")
+        _llm_step(run, "refine")
+        _llm_step(run, "suggest")
     try:
         _questions(interview)
-        _whys(interview)
+        _whys(interview, run)
         _actions(interview)
     except _Stop:
         _out(f"Stopped. Your answers are saved; resume with: facilitator interview --plain --session {session.name}")
+        _usage(run)
         return STOPPED
+    if run is not None and run.active:
+        _out("Drafting the summary and narrative sections with the LLM...")
+        _llm_step(run, "draft")
     lints = interview.run_lints()
     for finding in lints:
         _out(f"Lint ({finding.where}): {finding.problem} {finding.suggestion}")
     for path in write_documents(interview, folder, settings):
         _out(f"Wrote {path}")
+    _usage(run)
     return 0
+
+
+def _llm_run(settings: Settings, interview: Interview, transcript: Any) -> assist.LLMRun | None:
+    """The LLM steps of this interview, or None without an LLM (no key, ``--no-llm``)."""
+    from facilitator.llm import get_llm
+
+    llm = get_llm(settings)
+    if llm is None:
+        return None
+    return assist.LLMRun(llm, interview, transcript, lambda text: _out(f"Note: {text}"))
+
+
+def _usage(run: assist.LLMRun | None) -> None:
+    if run is not None and run.spent().calls:
+        _out(assist.usage_line(run.spent()))
 
 
 # --- init wizard --------------------------------------------------------------------------

@@ -7,13 +7,19 @@ the answer being typed. UIs ask the engine what to show (``display_text``, ``sug
 ``progress``) and hand it raw text; the engine parses by question type (``parse``), keeps
 "unknown" and "skip" as first-class answers, and derives the order check, the metrics and
 the TODO list from what was answered.
+
+Suggestions come from two places: the offline builders over the findings (``suggest``) and,
+when an LLM is available, ``add_suggestions`` (see ``facilitator.assist``). The engine keeps
+both per question and shows the more confident one (ties go to the LLM, which read the whole
+channel); the offline suggestion stays whenever the LLM has none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from facilitator.errors import UserError
@@ -86,7 +92,8 @@ class Interview:
         self.store = store
         self.questions: list[Question] = questions if questions is not None else load_catalogue()
         self._by_id = {q.id: q for q in self.questions}
-        self._suggestions: dict[str, Suggestion | None] = {}
+        self._suggestions: dict[str, Suggestion | None] = {}  # offline, cached
+        self._extra: dict[str, Suggestion] = {}  # from the LLM (add_suggestions), kept across refreshes
         if session.current_question not in self._by_id:
             session.current_question = self._first_open_id()
 
@@ -189,7 +196,17 @@ class Interview:
     # -- suggestions --------------------------------------------------------------------
 
     def suggestion(self, qid: str) -> Suggestion | None:
-        """The suggested answer from the findings (cached; ``refresh_suggestions`` clears it)."""
+        """The suggested answer to show: the more confident of the offline and the LLM one."""
+        offline = self.offline_suggestion(qid)
+        extra = self._extra.get(qid)
+        if extra is None:
+            return offline
+        if offline is None or extra.confidence >= offline.confidence:
+            return extra
+        return offline
+
+    def offline_suggestion(self, qid: str) -> Suggestion | None:
+        """The suggestion built from the findings (cached; ``refresh_suggestions`` clears it)."""
         if qid not in self._suggestions:
             q = self.question(qid)
             result = suggest(q, self.session.findings, self.transcript, self.tz)
@@ -197,6 +214,38 @@ class Interview:
                 result = self._owners_from_actions()
             self._suggestions[qid] = result
         return self._suggestions[qid]
+
+    def alternatives(self, qid: str) -> list[Suggestion]:
+        """Every suggestion known for ``qid``, the one shown first (for 'show the other one')."""
+        shown = self.suggestion(qid)
+        others = [s for s in (self.offline_suggestion(qid), self._extra.get(qid)) if s is not None and s is not shown]
+        return ([shown] if shown is not None else []) + others
+
+    def add_suggestions(self, extra: Mapping[str, Any], source: str = "llm") -> list[str]:
+        """Attach suggestions from another source (value, message_ids, note, confidence), keyed by question id.
+
+        Values are normalised to the stored shape of the question's type; a value that does
+        not fit (or says "unknown") and ids of unknown questions are ignored. Returns the ids kept.
+        """
+        kept = []
+        for qid, s in extra.items():
+            q = self._by_id.get(qid)
+            value = getattr(s, "value", None)
+            if q is None or not isinstance(value, (str, list)) or classify(value) is not None:
+                continue
+            try:
+                stored = parse_value(q, value, self.tz, self.reference_date())
+            except AnswerError:
+                continue
+            self._extra[qid] = Suggestion(
+                stored,
+                list(getattr(s, "message_ids", []) or []),
+                str(getattr(s, "note", "") or ""),
+                float(getattr(s, "confidence", 0.5)),
+                source=source,
+            )
+            kept.append(qid)
+        return kept
 
     def _owners_from_actions(self) -> Suggestion:
         lines = [

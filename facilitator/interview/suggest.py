@@ -31,6 +31,7 @@ class Suggestion:
     message_ids: list[str] = field(default_factory=list)
     note: str = ""  # one line shown with the suggestion ("from the first alert at 14:02")
     confidence: float = 0.5
+    source: str = "offline"  # "offline" (built from the findings) or "llm" (Interview.add_suggestions)
 
 
 def _ids(*groups: list[str]) -> list[str]:
