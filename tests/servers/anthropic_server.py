@@ -34,8 +34,10 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.servers.loopback import LoopbackServer
 
 IMAGE_TOKENS = 1600
 TEST_KEY = "sk-ant-api03-test-0123456789abcdefghijklmnop"
@@ -131,7 +133,7 @@ def minimal_instance(schema: dict[str, Any], root: dict[str, Any]) -> Any:
     return ""
 
 
-class AnthropicServer:
+class AnthropicServer(LoopbackServer):
     """The fake API; use as a context manager or call start()/stop()."""
 
     def __init__(
@@ -150,42 +152,24 @@ class AnthropicServer:
         self.cache: dict[str, float] = {}  # prefix key -> last use (monotonic)
         self.cache_ttl = 300.0
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> AnthropicServer:
-        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+    poll_interval = 0.05
+
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler bound to this server."""
         server = self
 
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> AnthropicServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return Handler
 
     @property
     def base_url(self) -> str:
         """URL to give the SDK (``base_url=``)."""
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     # -- scripting -------------------------------------------------------------------------
     def reply(self, *replies: Reply) -> None:

@@ -22,12 +22,14 @@ import json
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+
+from tests.servers.loopback import LoopbackServer
 
 SMALL_EXPORT = Path(__file__).resolve().parents[1] / "data" / "slack_export_small"
 TOKEN = "xoxb-1111-2222-facilitatortesttoken"
@@ -92,7 +94,7 @@ class Call:
     authorized: bool
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """The server and its knobs; see the module docstring."""
 
     def __init__(self, data: SlackData, *, page_size: int = 100, token: str = TOKEN) -> None:
@@ -110,39 +112,18 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._thread_cache: dict[str, Any] = {}
         self._history_cache: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
-        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler bound to this fake."""
+        return type("Handler", (_Handler,), {"fake": self})
 
     @property
     def base(self) -> str:
         """http://127.0.0.1:PORT"""
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     @property
     def api_url(self) -> str:

@@ -1,0 +1,52 @@
+"""The lifecycle shared by the local API servers: bind 127.0.0.1 on a free port, serve in a
+daemon thread, stop cleanly; usable as a context manager. Each server supplies its handler."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
+
+
+class LoopbackServer:
+    """Base for the fake Slack, Anthropic and Atlassian servers."""
+
+    poll_interval = 0.02
+
+    def __init__(self) -> None:
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler bound to this server instance."""
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        """Serve on 127.0.0.1 on a free port, in a daemon thread."""
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": self.poll_interval}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def origin(self) -> str:
+        """http://127.0.0.1:PORT"""
+        assert self._httpd is not None, "server not started"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
