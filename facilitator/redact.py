@@ -28,6 +28,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from facilitator import resources
@@ -259,6 +260,7 @@ class Redactor:
     """Replaces everything sensitive with consistent placeholders; built from what the tool knows."""
 
     public_domains: list[str] = field(default_factory=list)
+    public_hosts: frozenset[str] = field(default_factory=lambda: default_public_hosts())  # exact, names only
     people: dict[str, str] = field(default_factory=dict)  # full name -> "Engineer A"
     systems: dict[str, str] = field(default_factory=dict)  # internal name -> "Service 1"
     known: set[str] = field(default_factory=set)  # every sensitive literal seen (for the leak scan)
@@ -351,13 +353,18 @@ class Redactor:
         self.known.add(name)
         self._patterns = []
 
-    def _is_public_host(self, host: str) -> bool:
+    def _is_configured_public(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == d or host.endswith("." + d) for d in self.public_domains)
 
+    def _is_public_host(self, host: str) -> bool:
+        """A hostname that may be named externally: configured domains, or a well-known public host."""
+        return self._is_configured_public(host) or host.lower().rstrip(".") in self.public_hosts
+
     def _is_public_url(self, url: str) -> bool:
+        """Only configured domains keep their URLs: a vendor link still shows paths and account ids."""
         host = re.sub(r"^[a-z0-9+]+://(?:[^@/]*@)?", "", url, flags=re.I).split("/")[0].split(":")[0].split("?")[0]
-        return self._is_public_host(host)
+        return self._is_configured_public(host)
 
     def _is_internal_host(self, host: str) -> bool:
         last = host.rsplit(".", 1)[-1].lower()
@@ -435,6 +442,13 @@ class Redactor:
                 if not any(a <= m.start() < b for a, b in leaks):
                     leaks[(m.start(), m.end())] = Leak("known sensitive string", m.start(), m.end())
         return sorted(leaks.values(), key=lambda leak: leak.start)
+
+
+@lru_cache(maxsize=1)
+def default_public_hosts() -> frozenset[str]:
+    """Well-known public hostnames (prompts/templates/public_hosts.toml) that may be named externally."""
+    data = tomllib.loads(resources.read_text("templates", "public_hosts.toml"))
+    return frozenset(h.lower() for h in data.get("hosts", []))
 
 
 def load_checklist() -> list[ChecklistItem]:

@@ -61,7 +61,8 @@ def _summary(p: Prepared, location: str, url: str, out: TextIO, jira_line: str =
     out.write("Next steps:\n")
     if d.todos:
         out.write(f"  - Resolve {len(d.todos)} open TODO(s) listed at the top of the page.\n")
-    out.write(f"  - Share the page with the responders and review it together; next review: {d.next_review}.\n")
+    review = "not set yet" if d.next_review.startswith("[TODO]") else d.next_review
+    out.write(f"  - Share the page with the responders and review it together; next review: {review}.\n")
     if d.actions and not jira_line:
         out.write("  - File the action items in Jira: facilitator publish SESSION --jira PROJECT\n")
 
@@ -78,8 +79,15 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     out = out or sys.stdout
     session, transcript = load_session_and_transcript(settings, session_name)
     if version == "external":
-        for item in unticked(session):
+        open_items = unticked(session)
+        for item in open_items:
             sys.stderr.write(f"checklist: [ ] {item.text}\n")
+        if open_items and not dry_run:
+            # The leak scan catches strings; these are judgement calls only a person can make.
+            raise PublishError(
+                f"The external version still has {len(open_items)} unticked redaction checklist item(s); tick them in "
+                "the app (Preview > Checklist) or set them to true under [redaction_checklist] in the session file, then publish again."
+            )
     configured = bool(settings.confluence.url)
     client = make_client(settings) if configured else None
     headings = template_headings(settings, client) if client and version == "internal" else []

@@ -38,6 +38,7 @@ from facilitator.errors import PublishError
 YEAR_TITLE = "Post-mortems {year}"
 CONFLICT_RETRIES = 3
 TIMEOUT_SECONDS = 30
+SIMILAR_TIMEOUT_SECONDS = 4.0  # the interview waits on it; a slow wiki must not stall a question
 # Transient answers (rate limit, gateway errors) are retried with exponential backoff and
 # Retry-After honoured. We mount our own urllib3 Retry instead of the client's
 # ``backoff_and_retry``: that one sets ``total=None``, which retries a refused connection
@@ -248,27 +249,41 @@ def _cql_text(text: str) -> str:
 
 
 def find_similar(settings: Settings, title: str, services: list[str] | None = None, limit: int = 5,
-                 client: ConfluenceServer | None = None) -> list[tuple[str, str]]:
+                 client: ConfluenceServer | None = None, timeout: float = SIMILAR_TIMEOUT_SECONDS) -> list[tuple[str, str]]:
     """'Has this happened before?': (title, url) of recent post-mortems under the parent.
 
-    Returns [] when Confluence is not configured; raises PublishError when it fails.
+    A hint, never a blocker: called from the interview, so it uses its own client with a short
+    timeout and no retries, and returns [] when Confluence is not configured or fails in any way.
     """
-    c = settings.confluence
-    if not (c.url and c.parent_page_id and (c.token or client)):
+    try:
+        return _find_similar(settings, title, services or [], limit, client, timeout)
+    except Exception:  # noqa: BLE001 - best effort: any failure (HTTP, network, odd JSON) means "no hints"
         return []
-    client = client or make_client(settings)
+
+
+def _find_similar(settings: Settings, title: str, services: list[str], limit: int,
+                  client: ConfluenceServer | None, timeout: float) -> list[tuple[str, str]]:
+    c = settings.confluence
+    if not (c.url and c.parent_page_id and str(c.parent_page_id).strip().isdigit() and (c.token or client)):
+        return []
+    if client is None:
+        client = make_client(settings)
+        client.timeout = timeout
+        no_retry = Retry(total=0, connect=0, read=0, status=0, redirect=2, raise_on_status=False)
+        for prefix in ("http://", "https://"):
+            client.session.mount(prefix, HTTPAdapter(max_retries=no_retry))
     words = [w for w in re.findall(r"[A-Za-z0-9][\w-]{3,}", title) if w.lower() not in {"with", "after", "from", "during"}]
     clauses = [f'title ~ "{_cql_text(" ".join(words[:6]))}"'] if words else []
-    clauses += [f'text ~ "{_cql_text(s)}"' for s in (services or []) if _cql_text(s)]
+    clauses += [f'text ~ "{_cql_text(s)}"' for s in services if _cql_text(s)]
     if not clauses:
         return []
     cql = f'type = page AND ancestor = {int(c.parent_page_id)} AND ({" OR ".join(clauses)}) AND lastmodified >= now("-730d")'
-    with translate_errors("Confluence", "search earlier post-mortems", base_url(settings), _hint(settings)):
-        result = client.cql(cql, limit=limit)
+    result = client.cql(cql, limit=limit)
     out: list[tuple[str, str]] = []
-    for item in (result or {}).get("results", []):
+    for item in (result or {}).get("results", []) if isinstance(result, dict) else []:
         content = item.get("content") or {}
-        if re.match(r"(Post-mortems )?\d{4}$", item.get("title") or content.get("title", "")):
+        found = item.get("title") or content.get("title", "")
+        if not found or re.match(r"(Post-mortems )?\d{4}$", found):
             continue  # a year page, not a post-mortem
-        out.append((item.get("title") or content.get("title", ""), page_url(content, base_url(settings))))
+        out.append((found, page_url(content, base_url(settings))))
     return out[:limit]

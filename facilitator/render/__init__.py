@@ -49,6 +49,18 @@ def _oneline(value: object) -> str:
     return " ".join(("" if value is None else str(value)).split())
 
 
+def _cite(value: object) -> str:
+    """Evidence appended after a claim: ' (msg L8, 15:11)', or nothing when there is none."""
+    text = _oneline(value)
+    return f" {text}" if text else ""
+
+
+def _sentence(value: object) -> str:
+    """One line ending in a full stop, so fragments can be joined into prose."""
+    text = _oneline(value)
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
 def _linktext(value: object) -> str:
     return _oneline(value).replace("[", "\\[").replace("]", "\\]")
 
@@ -73,7 +85,7 @@ def _environment(search_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=_cell, oneline=_oneline, linktext=_linktext)
+    env.filters.update(cell=_cell, oneline=_oneline, linktext=_linktext, sentence=_sentence, cite=_cite)
     return env
 
 

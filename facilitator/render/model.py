@@ -6,19 +6,31 @@ configured zone, zone named), how a claim cites its evidence (Slack permalink wh
 message has one, otherwise ``(msg L12, 14:02)``), and what is still unknown. Anything unknown
 renders as ``[TODO] ...`` in place and is also collected in ``Document.todos`` for the top of
 the document, so a reader sees at once what the post-mortem still lacks.
+
+Precedence, everywhere: what the user answered wins; an assistant draft (``session.drafts``,
+written by the LLM layer) only fills a section the user left empty and is listed in
+``Document.drafted`` so templates mark it; findings come last. The root cause is the last
+answer of the 5 whys once the chain is stopped (the ``actual_cause`` answer then shows as the
+trigger); before that the user's cause answer wins. Chat noise (Slack emoji codes, machine
+message ids, repeated links) is kept out of the reader's way.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
 
 from facilitator.config import Settings, check_timezone
-from facilitator.findings import KeyTime
+from facilitator.findings import Fact, ImpactHint, KeyTime
+from facilitator.interview.whys import WhyChain
+from facilitator.render.text import (
+    dedupe, display, external_actions, format_duration, link_label, sentence, shorten, support_lines,
+)
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
@@ -28,6 +40,8 @@ MAJOR_KINDS = frozenset(
     {"fault_introduced", "detected", "alert", "incident_created", "escalation", "root_cause", "rollback",
      "mitigated", "fix_deployed", "status_page", "customer_comms", "resolved", "closed"}
 )
+# Impact-hint kinds that describe who or how much was hit (pods and CPU figures are diagnosis, not scope).
+SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
 EVIDENCE_LINK_KINDS = ("ticket", "pull_request", "commit", "dashboard", "alert", "runbook", "status_page", "docs", "image")
 KEY_TIME_LABELS = {
     "started_at": "Fault introduced",
@@ -121,21 +135,17 @@ class Document:
     external_summary: str = ""
     todos: list[str] = field(default_factory=list)
     external: str = ""  # the redacted external body, embedded in the internal document
+    external_actions: list[str] = field(default_factory=list)  # what we are changing, said to customers
+    immediate_cause: str = ""  # the trigger (actual_cause answer) when the whys reached deeper
+    drafted: set[str] = field(default_factory=set)  # sections whose text is an assistant draft
+    claims: dict[str, str] = field(default_factory=dict)  # evidence for key claims: root_cause, fix...
+    time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
 
-
-def format_duration(delta: timedelta | None) -> str:
-    """'2 h 14 min', '45 min', '3 d 2 h'; empty for None or negative."""
-    if delta is None or delta.total_seconds() < 0:
-        return ""
-    minutes = int(delta.total_seconds() // 60)
-    days, rem = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rem, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if mins or not parts:
-        parts.append(f"{mins} min")
-    return " ".join(parts[:2])
+    def draft_note(self, section: str) -> str:
+        """A visible note under a section that an assistant drafted ('' for the user's own text)."""
+        if section not in self.drafted:
+            return ""
+        return "_Drafted by the assistant from the channel; check it and edit it before publishing._"
 
 
 class _Builder:
@@ -161,6 +171,11 @@ class _Builder:
         value = answer.value
         text = "\n".join(v for v in value if v.strip()) if isinstance(value, list) else value
         return text.strip()
+
+    def confirmed(self, qid: str) -> bool:
+        """True when the user gave or confirmed this answer (not a mere suggestion)."""
+        answer = self.session.answers.get(qid)
+        return answer is not None and answer.status == "answered"
 
     def answer_list(self, qid: str) -> list[str]:
         answer = self.session.answers.get(qid)
@@ -208,17 +223,27 @@ class _Builder:
 
     # -- evidence ------------------------------------------------------------------------
     def cite(self, message_ids: list[str], limit: int = 3) -> str:
-        """Links to the evidence: permalinks when known, otherwise '(msg L12, 14:02)'."""
+        """Links to the evidence: permalinks when known, otherwise '(msg L12, 14:02)'.
+
+        Machine ids (Slack timestamps like ``1733234980.000200``) mean nothing to a reader, so
+        without a permalink such a message is cited by its time alone: '(msg 14:02)'.
+        """
         parts: list[str] = []
-        for mid in message_ids[:limit]:
+        times: list[str] = []
+        for mid in list(dict.fromkeys(message_ids))[:limit]:
             message = self.transcript.get(mid) if self.transcript else None
+            readable = len(mid) <= 8
             if message is None:
-                parts.append(f"(msg {mid})")
+                parts.append(f"(msg {mid})" if readable else "")
             elif message.permalink:
-                parts.append(f"[{self.fmt(message.at, with_date=False)}]({message.permalink})")
-            else:
+                parts.append(f"[msg {self.fmt(message.at, with_date=False)}]({message.permalink})")
+            elif readable:
                 parts.append(f"(msg {mid}, {self.fmt(message.at, with_date=False)})")
-        return " ".join(parts)
+            else:
+                times.append(self.fmt(message.at, with_date=False))
+        if times:  # several time-only citations read best as one: '(msg 15:20, 15:21)'
+            parts.append(f"(msg {', '.join(dict.fromkeys(times))})")
+        return " ".join(p for p in parts if p)
 
     def answer_cite(self, qid: str) -> str:
         answer = self.session.answers.get(qid)
@@ -256,12 +281,7 @@ def _known_then(b: _Builder) -> list[tuple[datetime, str]]:
         found_at = causes[0][0]
         beliefs = [item for item in beliefs if item[0] < found_at]
         beliefs.append((found_at, f"Cause identified: {causes[0][1]}"))
-    return [(at, _shorten(text)) for at, text in sorted(beliefs, key=lambda item: item[0])]
-
-
-def _shorten(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return [(at, shorten(text)) for at, text in sorted(beliefs, key=lambda item: item[0])]
 
 
 def _belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: list[str]) -> str:
@@ -273,22 +293,6 @@ def _belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: lis
     return current
 
 
-def _support(tickets: list) -> list[str]:
-    """Support requests as Markdown: '[#88412](url): summary', a summary shown once."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for t in tickets:
-        url = t.url or (t.ref if t.ref.startswith("http") else "")
-        label = t.ref if not t.ref.startswith("http") else "#" + t.ref.rstrip("/").rsplit("/", 1)[-1]
-        text = f"[{label}]({url})" if url else label
-        summary = _shorten(t.summary, 80) if t.summary else ""
-        if summary and summary not in seen:
-            seen.add(summary)
-            text += f": {summary}"
-        out.append(text)
-    return out
-
-
 def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     rows: list[TimelineRow] = []
     beliefs = _known_then(b)
@@ -297,14 +301,15 @@ def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
         source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
     else:
         source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
+    multi_day = len({b.local(item[0]).date() for item in source}) > 1  # one day: the date is in the title block
     for at, who, summary, known, ids, kind in sorted(source, key=lambda item: item[0]):
         if not who and ids and b.transcript is not None and (first := b.transcript.get(ids[0])) is not None:
             who = first.author  # bots and integrations: the alert source is the "what"
         rows.append(
             TimelineRow(
-                time=b.fmt(at),
+                time=b.fmt(at, with_date=multi_day),
                 who=who,
-                event=summary,
+                event=display(summary),
                 known_then=known or _belief_change(beliefs, at, shown),
                 evidence=b.cite(ids),
                 kind=kind,
@@ -338,7 +343,19 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     customer_impact = b.value(
         "customer_effect", f.customer_effect.text if f.customer_effect else "", "What did customers see?"
     )
-    root_cause = b.value("actual_cause", f.causes[0].text if f.causes else "", "What was the root cause, in one sentence?")
+    whys = WhyChain(session)
+    chain = whys.main_chain()
+    chain_root = whys.result().root_cause
+    cause_answer = b.answer("actual_cause")
+    root_text = chain_root.answer.strip() if chain_root is not None else ""
+    # The 5 whys end at the root cause once stopped; before that the user's cause answer wins.
+    if root_text and (session.whys_done or not cause_answer):
+        root_cause = root_text
+        immediate_cause = cause_answer if cause_answer and cause_answer.casefold() != root_text.casefold() else ""
+    else:
+        root_cause = cause_answer or (f.causes[0].text if f.causes else "")
+        immediate_cause = ""
+    root_cause = root_cause or b.todo("What was the root cause, in one sentence?")
     responders = [(r.name, r.role) for r in f.responders]
     for entry in b.answer_list("responders"):
         m = re.match(r"\s*(.*?)\s*(?:\((.*)\))?\s*$", entry)
@@ -354,9 +371,12 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     first_hypothesis = b.answer("first_hypothesis")
     if first_hypothesis and first_hypothesis not in unknowns:
         unknowns.insert(0, f"First hypothesis: {first_hypothesis}")
-    chain = [w for w in session.whys if w.kind == "chain"]
     if not chain:
         b.todo("Ask 'why?' until the systemic cause is reached (five whys).")
+    contributing = [
+        WhyRow(w.question, w.answer, b.cite(w.message_ids), whys.level_of(w))
+        for branch in whys.branches() for w in branch if w.answer.strip()
+    ]
     no_owner = sum(1 for a in session.actions if not a.owner.strip())
     no_due = sum(1 for a in session.actions if a.due is None)
     if no_owner or no_due:
@@ -378,16 +398,36 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     if not actions:
         b.todo("Agree action items with owners and due dates.")
     open_due = sorted(a.due for a in session.actions if a.due and a.status != "done")
-    went_well = _bullets(session.drafts.get("went_well", "")) or b.answer_list("went_well")
-    went_badly = _bullets(session.drafts.get("went_badly", "")) or b.answer_list("went_badly")
-    luck = b.answer_list("luck") or [fact.text for fact in f.luck]
+    drafted: set[str] = set()
+
+    def draft(section: str) -> str:
+        """An assistant draft for ``section``, noted as such; answers are looked up first by callers."""
+        text = session.drafts.get(section, "").strip()
+        if text:
+            drafted.add(section)
+        return text
+
+    # The user's answers win; a draft only fills a section the user has not written.
+    went_well = b.answer_list("went_well") or _bullets(draft("went_well"))
+    went_badly = b.answer_list("went_badly") or _bullets(draft("went_badly"))
+    luck = b.answer_list("luck") or _bullets(draft("luck")) or [fact.text for fact in f.luck]
     evidence: list[tuple[str, str]] = []
+    seen_urls: set[str] = set()
     for link in f.links:
-        if link.kind in EVIDENCE_LINK_KINDS and link.url not in {url for _, url in evidence}:
-            evidence.append((link.label or link.url, link.url))
-    support = _support(f.support_tickets) or b.answer_list("support_requests")
-    messaging = [f"{b.fmt(m.at)} {m.channel}: {m.summary} {b.cite(m.message_ids)}".strip() for m in f.messaging]
-    messaging += b.answer_list("messaging")
+        key = link.url.split("?")[0].split("#")[0].rstrip("/")
+        if link.kind in EVIDENCE_LINK_KINDS and key not in seen_urls:
+            seen_urls.add(key)
+            evidence.append((" ".join((link.label or "").split()), link.url))
+    label_counts = Counter(label.casefold() for label, _ in evidence)
+    evidence = [(link_label(label, url, label_counts[label.casefold()] > 1), url) for label, url in evidence]
+    # A user's own answer replaces what was found; a suggestion (made from the findings) does not
+    # repeat them: the findings carry the links and citations.
+    support = b.answer_list("support_requests") if b.confirmed("support_requests") else []
+    support = support or support_lines(f.support_tickets) or b.answer_list("support_requests")
+    messaging = b.answer_list("messaging") if b.confirmed("messaging") else []
+    messaging = messaging or [
+        f"{b.fmt(m.at, with_date=b.local(m.at).date() != b._base_day())} {m.channel}: {display(m.summary)}{' ' + c if (c := b.cite(m.message_ids)) else ''}" for m in f.messaging
+    ] or b.answer_list("messaging")
     doc = Document(
         title=title,
         incident_id=_incident_id(session),
@@ -398,17 +438,17 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         status="Published" if session.published.confluence_page_id else "Draft",
         next_review=open_due[0].isoformat() if open_due else b.todo("Set a date to review the action items."),
         classification="Internal",
-        summary=session.drafts.get("summary", "").strip()
-        or (f"{customer_impact} Root cause: {root_cause}" if b.answer("customer_effect") and b.answer("actual_cause") else b.todo("Write a two-sentence summary.")),
-        what_happened=session.drafts.get("what_happened", "").strip(),
-        lessons=session.drafts.get("lessons", "").strip() or b.todo("What can we learn from this?"),
+        summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, times, metrics)
+        or b.todo("Write a two-sentence summary."),
+        what_happened=b.answer("what_happened") or draft("what_happened"),
+        lessons=b.answer("lessons") or draft("lessons") or b.todo("What can we learn from this?"),
         detection_method=b.value(
             "detection_method", f.detection_method.text if f.detection_method else "", "How was the incident detected?"
         ),
         services=b.answer("services"),
-        affected=b.value("affected", "", "Which projects / customers / regions were affected?"),
+        affected="; ".join(a.rstrip(".") for a in dedupe(b.answer_list("affected"))) or b.todo("Which projects / customers / regions were affected?"),
         job_failures=b.answer("job_failures") or "; ".join(h.text for h in f.impact_hints if h.kind == "failed_jobs"),
-        scope="; ".join(h.text for h in f.impact_hints if h.kind != "failed_jobs"),
+        scope="; ".join(_scope(b, f.impact_hints)),
         sla=b.answer("sla"),
         data_impact=b.answer("data_impact") or b.todo("Was any data lost, corrupted or exposed?"),
         times=shown_times,
@@ -416,10 +456,11 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         timeline=_timeline(b, times["detected_at"]),
         unknowns_then=unknowns,
         root_cause=root_cause,
-        whys=[WhyRow(w.question, w.answer or b.todo(w.question), b.cite(w.message_ids), w.level) for w in chain],
-        contributing=[
-            WhyRow(w.question, w.answer, b.cite(w.message_ids), w.level) for w in session.whys if w.kind == "contributing"
+        whys=[
+            WhyRow(w.question, w.answer or b.todo(w.question), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
+            for w in chain
         ],
+        contributing=contributing,
         fix=b.value("fix", f.fixes[0].text if f.fixes else "", "What moved the system from broken to working?"),
         went_well=went_well or [b.todo("What went well?")],
         went_badly=went_badly or [b.todo("What didn't go so well?")],
@@ -433,10 +474,64 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         responders=responders,
         messaging=messaging,
         runbooks=b.answer("runbooks"),
-        external_summary=session.drafts.get("external", "").strip(),
+        external_summary=b.answer("external") or draft("external"),
+        immediate_cause=immediate_cause,
+        external_actions=external_actions(session),
+        drafted=drafted,
     )
+    def claim(qid: str, fact: Fact | None) -> str:
+        answer = session.answers.get(qid)
+        ids = answer.message_ids if answer is not None and b.answer(qid) else (fact.message_ids if fact else [])
+        return b.cite(ids, limit=2)
+
+    doc.claims = {
+        "customer_impact": claim("customer_effect", f.customer_effect),
+        "root_cause": b.cite(chain_root.message_ids, limit=2) if root_cause == root_text and chain_root
+        else claim("actual_cause", f.causes[0] if f.causes else None),
+        "immediate_cause": claim("actual_cause", None) if immediate_cause else "",
+        "fix": claim("fix", f.fixes[0] if f.fixes else None),
+        "detection": claim("detection_method", f.detection_method),
+        "severity": claim("severity", f.severity),
+        "happened_before": claim("happened_before", f.prior_incidents[0] if f.prior_incidents else None),
+        "fears": claim("fears", None),
+    }
+    for name, label in KEY_TIME_LABELS.items():
+        key = f.key_time(name)
+        doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
     doc.todos = b.todos
     return doc
+
+
+def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:
+    """The impact in a few lines: per kind the strongest figure people gave (bots' alerts are in the
+    timeline already), skipping what the 'affected' answer says anyway."""
+    affected = {" ".join(a.casefold().split()) for a in b.answer_list("affected")}
+    best: dict[str, ImpactHint] = {}
+    for h in hints:
+        if h.kind not in SCOPE_KINDS or " ".join(h.text.casefold().split()) in affected:
+            continue
+        first = b.transcript.get(h.message_ids[0]) if b.transcript is not None and h.message_ids else None
+        if first is not None and first.is_bot:
+            continue
+        current = best.get(h.kind)
+        if current is None or (h.value or 0) > (current.value or 0):
+            best[h.kind] = h
+    return dedupe([shorten(display(h.text), 120).rstrip(".") for h in best.values()], 4)
+
+
+def _summary(
+    b: _Builder, customer_impact: str, root_cause: str, times: dict[str, datetime | None], metrics: dict[str, str]
+) -> str:
+    """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
+    if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
+        return ""
+    parts = [sentence(customer_impact)]
+    start, end = times["detected_at"] or times["started_at"], times["resolved_at"] or times["mitigated_at"]
+    duration = metrics["Time to resolve (from detection)"] or metrics["Time in (fault introduced to resolution)"]
+    if start and end and duration:
+        parts.append(f"It lasted {duration}, from {b.fmt(start)} to {b.fmt(end, with_date=b.local(start).date() != b.local(end).date())} {b.tz.key}.")
+    parts.append(sentence(f"Root cause: {root_cause}"))
+    return " ".join(parts)
 
 
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:

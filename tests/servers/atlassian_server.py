@@ -15,6 +15,7 @@ import base64
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -45,6 +46,7 @@ class AtlassianState:
     requests: list[Recorded] = field(default_factory=list)
     faults: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path regex, status), used once
     concurrent_edits: int = 0  # PUTs that first see someone else save a new version (-> 409)
+    delays: list[tuple[str, float]] = field(default_factory=list)  # (path regex, seconds): a slow server
     next_id: int = 1000
     base_url: str = ""
 
@@ -120,6 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         st = self.state
         st.requests.append(Recorded(method, path, query, body))
+        for pattern, seconds in st.delays:
+            if re.search(pattern, path):
+                time.sleep(seconds)
         if not self._authorised():
             self.send_response(401)
             self.send_header("Content-Type", "text/html")

@@ -141,6 +141,35 @@ def test_find_similar_searches_earlier_post_mortems_under_parent(server):
     assert confluence.find_similar(Settings(), "anything") == []
 
 
+def test_find_similar_is_a_quiet_hint_on_auth_and_server_errors(server):
+    server.state.add_page("[2023-05-01] Checkout payments failing", server.parent_id)
+    assert confluence.find_similar(make_settings(server, token="wrong-token"), "Checkout payments failing") == []
+    server.state.faults.append(("GET", r"/rest/api/search", 503))
+    before = len(server.state.requests)
+    assert confluence.find_similar(make_settings(server), "Checkout payments failing") == []
+    assert len(server.state.requests) - before == 1  # no retries: the interview is waiting
+    assert confluence.find_similar(make_settings(server, parent_page_id="not-a-number"), "Checkout payments") == []
+    found = confluence.find_similar(make_settings(server), "Checkout payments failing")
+    assert [t for t, _ in found] == ["[2023-05-01] Checkout payments failing"]
+
+
+def test_find_similar_gives_up_quickly_on_a_slow_or_absent_server(server):
+    import time
+
+    server.state.add_page("[2023-05-01] Checkout payments failing", server.parent_id)
+    server.state.delays.append((r"/rest/api/search", 1.5))
+    started = time.monotonic()
+    assert confluence.find_similar(make_settings(server), "Checkout payments failing", timeout=0.3) == []
+    assert time.monotonic() - started < 1.2
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: connection refused
+    settings = make_settings(server, url=f"http://127.0.0.1:{port}/wiki")
+    started = time.monotonic()
+    assert confluence.find_similar(settings, "Checkout payments failing") == []
+    assert time.monotonic() - started < 2
+
+
 def test_publish_command_records_page_and_republish_updates(server, monkeypatch):
     session, transcript = load_incident()
     saved = []
@@ -218,6 +247,12 @@ def test_external_version_is_published_redacted_under_its_own_title(server, monk
     session, transcript = load_incident()
     monkeypatch.setattr("facilitator.publish.load_session_and_transcript", lambda s, n: (session, transcript))
     monkeypatch.setattr("facilitator.publish._save", lambda s: None)
+    with pytest.raises(PublishError, match="unticked redaction checklist"):
+        publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
+    assert not any(r.method == "POST" for r in server.state.requests)  # blocked before any write
+    from facilitator.redact import load_checklist
+
+    session.redaction_checklist = {item.id: True for item in load_checklist()}
     publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
     (page,) = [p for p in server.state.pages.values() if p["title"].endswith("(external)")]
     assert page["title"] == "[2024-12-03] Checkout payments failing after connection pool change (external)"

@@ -64,14 +64,18 @@ def test_times_are_in_the_configured_zone_and_named():
     session, transcript = load_incident()
     berlin = render_markdown(session, transcript, settings())
     utc = render_markdown(session, transcript, Settings(timezone="UTC"))
-    assert "All times are in Europe/Berlin." in berlin and "| 2024-12-03 14:52 | PagerDuty |" in berlin
-    assert "All times are in UTC." in utc and "| 2024-12-03 13:52 | PagerDuty |" in utc
+    assert "All times are in Europe/Berlin." in berlin and "| Time (Europe/Berlin) |" in berlin
+    assert "| 14:52 | PagerDuty |" in berlin  # one day: the date is in the title block, not on every row
+    assert "All times are in UTC." in utc and "| 13:52 | PagerDuty |" in utc
+    session.findings.events[-1].at = session.findings.events[-1].at.replace(day=4)
+    two_days = render_markdown(session, transcript, Settings(timezone="UTC"))
+    assert "| 2024-12-03 13:52 | PagerDuty |" in two_days  # spanning days: every row is dated
 
 
 def test_evidence_uses_permalinks_else_message_citations():
     session, transcript = load_incident()
     text = render_markdown(session, transcript, settings())
-    assert "[14:52](https://acme.slack.com/archives/C0INC2041/p172000100)" in text  # L2 has a permalink
+    assert "[msg 14:52](https://acme.slack.com/archives/C0INC2041/p172000100)" in text  # L2 has a permalink
     assert "(msg L8, 15:11)" in text  # L8 has none
     assert "[PR #881](https://github.acme-corp.io/payments/checkout/pull/881)" in text
 
@@ -80,6 +84,7 @@ def test_unknowns_render_as_todo_in_place_and_at_the_top():
     session, transcript = load_incident()
     del session.answers["actual_cause"]
     session.findings.causes = []
+    session.whys = []
     text = render_markdown(session, transcript, settings())
     top = text.split("## Summary")[0]
     assert "[TODO] What was the root cause, in one sentence?" in top
