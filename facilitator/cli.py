@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, NoReturn
 
 from facilitator import __version__
 from facilitator.config import Settings, load_settings
-from facilitator.errors import FacilitatorError, UserError
+from facilitator.errors import FacilitatorError, UserError, redact_secrets
 from facilitator.session import SourceSpec
 
 
@@ -40,10 +41,18 @@ def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
 _SHOW_VERSION = "show-program-version"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-sentence errors (the usage block is what --help is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem and where help is, then exit with code 2."""
+        self.exit(2, f"{self.prog}: {message}; see `{self.prog} --help`.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and for --help)."""
     version = f"facilitator {__version__}"
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="facilitator",
         description="Turn the record of a handled incident into a blameless post-mortem.",
     )
@@ -180,6 +189,9 @@ def cmd_interview(args: argparse.Namespace) -> int:
 
 def launch_ui(settings: Settings, spec: SourceSpec | None, session_name: str | None) -> int:
     """Start the Textual app through the ``facilitator.ui`` entry point."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the app would paint escape codes into a pipe and wait forever.
+        raise UserError("The full-screen app needs a terminal; run it in one, or use --plain (or `facilitator draft`) in scripts.")
     found = entry_points(group="facilitator.ui", name="tui")
     if not found:
         raise UserError("The full-screen app is not installed; reinstall facilitator, or use --plain.")
@@ -243,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"facilitator {__version__}")
         return 0
     if args.command in ("render", "publish") and not args.session:
-        parser.error(f"{args.command} needs a SESSION name (see `facilitator sessions`)")
+        sys.stderr.write(f"facilitator: {args.command} needs a SESSION name; `facilitator sessions list` shows them.\n")
+        return 2
     try:
         if args.command is None:
             return launch_ui(_settings(args), None, None)
@@ -255,8 +268,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"facilitator: {exc}\n")
         return 1
     except KeyboardInterrupt:
-        sys.stderr.write("facilitator: interrupted; your answers so far are saved.\n")
+        saved = "; your answers so far are saved" if args.command in (None, "interview", "draft") else ""
+        sys.stderr.write(f"facilitator: interrupted{saved}.\n")
         return 130
+    except BrokenPipeError:
+        # `facilitator render X | head`: the reader left; stop quietly like other Unix tools.
+        _silence_stdout()
+        return 141
+    except Exception as exc:  # noqa: BLE001 - the last guard: one sentence, never a traceback
+        if os.environ.get("FACILITATOR_DEBUG"):
+            raise
+        detail = redact_secrets(" ".join(f"{exc.__class__.__name__}: {exc}".split()))[:300]
+        sys.stderr.write(
+            f"facilitator: unexpected internal error ({detail}); answers already given are saved, "
+            "please report this (FACILITATOR_DEBUG=1 shows the details).\n"
+        )
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (tests): nothing left to flush
 
 
 if __name__ == "__main__":  # pragma: no cover

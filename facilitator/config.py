@@ -165,6 +165,8 @@ def read_config_document(path: Path) -> tomlkit.TOMLDocument:
     """The config file as a tomlkit document (empty when missing); ConfigError when unreadable."""
     if not path.exists():
         return tomlkit.document()
+    if path.is_dir():
+        raise ConfigError(f"The config path {path} is a folder; point FACILITATOR_CONFIG (or init --path) at a .toml file.")
     try:
         return tomlkit.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as exc:
@@ -202,13 +204,30 @@ def load_settings(
 
 
 def write_config_document(doc: tomlkit.TOMLDocument, path: Path) -> None:
-    """Write the config atomically with mode 0600 (it may hold tokens)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the config atomically with mode 0600 (it may hold tokens); ConfigError when it cannot be written."""
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(tomlkit.dumps(doc))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(tomlkit.dumps(doc))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        raise ConfigError(
+            f"Could not write the config file {path} ({exc.strerror or exc.__class__.__name__}); "
+            "choose another path or check the folder's permissions."
+        ) from None
+
+
+def check_config_writable(path: Path) -> None:
+    """ConfigError now, before any question is asked, when the config file could not be written."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the nearest existing ancestor is where the folders would be created
+    if not folder.is_dir() or not os.access(folder if not path.exists() else path, os.W_OK):
+        raise ConfigError(f"Cannot write the config file {path}; choose another path or check the folder's permissions.")

@@ -66,18 +66,23 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"The answers file {p} does not exist; check the --answers path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"The answers file {p} cannot be read ({exc.__class__.__name__}); check its permissions.") from None
+    except UnicodeDecodeError:
+        raise UserError(f"The answers file {p} is not UTF-8 text; save it as UTF-8 and try again.") from None
+    except OSError as exc:
+        raise UserError(f"The answers file {p} cannot be read ({exc.strerror or exc.__class__.__name__}); check the path and its permissions.") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"The answers file {p} is not valid TOML ({exc}); fix the line it names.") from None
 
 
 def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "answers file") -> list[str]:
     """Apply an answers document to the interview (answers, whys, actions, rejected); returns the answered ids."""
+    if not isinstance(data.get("answers", {}), dict):
+        raise UserError(f"In the {origin}, 'answers' must be a table: an [answers] line, then one question id = value per line.")
     answers: dict[str, Any] = dict(data.get("answers", {}))
     answers.update({k: v for k, v in data.items() if k not in _RESERVED})
     # `whys = [...]` written below `[answers]` lands inside that table in TOML; accept it there too.
     data = {**data, **{k: answers.pop(k) for k in list(answers) if k in _RESERVED}}
+    data = _checked_shape(data, origin)  # before anything is applied, so a bad file changes nothing
     known = {q.id for q in interview.questions}
     done = []
     for qid, value in answers.items():
@@ -109,15 +114,36 @@ def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "ans
     given_actions = data.get("actions", [])
     if given_actions:
         session.actions.clear()
-    for item in given_actions:
+    for n, item in enumerate(given_actions, 1):
         fields = dict(item)
         action = str(fields.pop("action", ""))
         if "due" in fields:
             fields["due"] = str(fields["due"])
-        book.add(action, **fields)
-    for item in data.get("rejected", []):
-        book.reject(str(item.get("action", "")), str(item.get("reason", "")))
+        try:
+            book.add(action, **fields)
+        except UserError as exc:
+            raise UserError(f"In the {origin}, action {n}: {exc}") from None
+    for n, item in enumerate(data.get("rejected", []), 1):
+        try:
+            book.reject(str(item.get("action", "")), str(item.get("reason", "")))
+        except UserError as exc:
+            raise UserError(f"In the {origin}, rejected idea {n}: {exc}") from None
     return done
+
+
+def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    """The reserved keys with the shapes apply_answers needs (a lone string becomes a list), or a UserError."""
+    data = dict(data)
+    for key in ("whys", "contributing"):
+        if isinstance(data.get(key), str):
+            data[key] = [data[key]]
+        elif key in data and not isinstance(data[key], list):
+            raise UserError(f"In the {origin}, '{key}' must be a list of sentences, like {key} = [\"...\", \"...\"].")
+    for key in ("actions", "rejected"):
+        items = data.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise UserError(f"In the {origin}, '{key}' must be tables: a [[{key}]] line, then one field = value per line.")
+    return data
 
 
 def fill_rest(interview: Interview) -> None:

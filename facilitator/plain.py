@@ -31,6 +31,7 @@ from facilitator.config import (
     DEFAULT_MODEL,
     DEFAULT_SLACK_API_URL,
     Settings,
+    check_config_writable,
     check_timezone,
     config_path,
     read_config_document,
@@ -51,7 +52,10 @@ class _Stop(Exception):
 
 
 def _ask(question: Any) -> Any:
-    answer = question.ask(patch_stdout=False)
+    try:
+        answer = question.ask(patch_stdout=False)
+    except EOFError:  # input ended (Ctrl-D, or a here-doc ran out): stop like Ctrl-C, answers kept
+        raise _Stop from None
     if answer is None:
         raise _Stop
     return answer
@@ -367,6 +371,7 @@ def run_init_wizard(path: str | Path | None = None) -> int:
     """Ask for the settings and write the config TOML (comments kept, mode 0600)."""
     target = Path(path).expanduser() if path else config_path()
     doc = read_config_document(target)
+    check_config_writable(target)  # fail before the questions, not after them
     if not doc.body:
         for line in _HEADER.splitlines():
             doc.add(tomlkit.comment(line))

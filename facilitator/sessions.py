@@ -230,8 +230,10 @@ class SessionStore:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SessionError(f"The session file {path} cannot be read ({exc.__class__.__name__}); check its permissions.") from None
+        except UnicodeDecodeError:
+            raise SessionError(f"The session file {path} is not UTF-8 text; restore it from a backup or remove the session.") from None
+        except OSError as exc:
+            raise SessionError(f"The session file {path} cannot be read ({exc.strerror or exc.__class__.__name__}); check its permissions.") from None
         try:
             doc = tomlkit.parse(text)
         except tomlkit.exceptions.TOMLKitError as exc:
@@ -241,7 +243,10 @@ class SessionStore:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise SessionError(f"The session file {path} has an invalid value at '{where}': {first['msg']}.") from None
+            raise SessionError(
+                f"The session file {path} has an invalid value at '{where}' ({first['msg']}); "
+                "correct it, or delete that key to restore its default."
+            ) from None
         if session.name != name:
             session.name = name  # the folder name wins (a folder copied or renamed by hand)
         st = path.stat()

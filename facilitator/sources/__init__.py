@@ -99,11 +99,15 @@ def load_source(
         transcript = load_export(demo_path(), spec.channel or DEMO_CHANNEL, tz=tz)
         transcript.source = "demo"
     elif spec.kind == "transcript":
-        from facilitator.sources.paste import parse_transcript, read_transcript_file
+        from facilitator.sources.paste import decode_transcript, parse_transcript, read_transcript_file
 
         if spec.ref == "-":
-            text = stdin_text if stdin_text is not None else sys.stdin.read()
             name = "stdin"
+            if stdin_text is not None:
+                text = stdin_text
+            else:  # bytes, so binary or non-UTF-8 input gets the same checks as a file
+                stream = getattr(sys.stdin, "buffer", None)
+                text = decode_transcript(stream.read(), name) if stream is not None else sys.stdin.read()
         else:
             text = read_transcript_file(Path(spec.ref))
             name = Path(spec.ref).name
@@ -113,7 +117,14 @@ def load_source(
         from facilitator.sources.slack_export import load_export
 
         if not spec.channel:
-            raise SourceError("--slack-export needs --channel NAME to say which channel of the export to read.")
+            from facilitator.sources.slack_export import export_channels
+
+            names = export_channels(Path(spec.ref))  # a missing or damaged export is reported first
+            shown = ", ".join(names[:8]) + (f" (and {len(names) - 8} more)" if len(names) > 8 else "")
+            raise SourceError(
+                "--slack-export needs --channel NAME to say which channel of the export to read"
+                + (f"; this export holds {shown}." if names else ".")
+            )
         transcript = load_export(Path(spec.ref), spec.channel, tz=tz)
     elif spec.kind == "slack":
         from facilitator.sources.slack_api import fetch_channel
@@ -129,4 +140,10 @@ def load_source(
         )
     else:  # pragma: no cover - SourceSpec validation prevents this
         raise SourceError(f"Unknown source kind '{spec.kind}'.")
-    return bound(transcript, since, until)
+    times = sorted(m.at for m in transcript.messages)
+    transcript = bound(transcript, since, until)
+    if times and not transcript.messages:
+        window = " and ".join(f"--{name} {value}" for name, value in (("since", spec.since), ("until", spec.until)) if value)
+        span = f"{times[0].isoformat(timespec='minutes')} to {times[-1].isoformat(timespec='minutes')}"
+        raise SourceError(f"No message falls within {window} (the messages run from {span}); widen or drop the bounds.")
+    return transcript

@@ -88,11 +88,21 @@ def read_transcript_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"Cannot read the transcript file '{name}': {exc.strerror or exc}.") from None
+    return decode_transcript(data, name)
+
+
+def decode_transcript(data: bytes, name: str) -> str:
+    """Transcript bytes (a file's or stdin's) as text; SourceError when empty, binary or undecodable."""
+    empty = (
+        "The transcript on stdin is empty; pipe the incident channel's messages in."
+        if name == "stdin"
+        else f"The transcript file '{name}' is empty; save the incident channel's messages into it."
+    )
     if not data.strip():
-        raise SourceError(f"The transcript file '{name}' is empty; save the incident channel's messages into it.")
+        raise SourceError(empty)
     text = _decode(data, name)
     if not text.strip():
-        raise SourceError(f"The transcript file '{name}' is empty; save the incident channel's messages into it.")
+        raise SourceError(empty)
     return text
 
 

@@ -194,6 +194,12 @@ class _Fetch:
             )
         if status >= 500:
             return SourceError(f"Slack answered {method} with a server error (HTTP {status}) after retries; try again later.")
+        if code.startswith("Received a response in a non-JSON format"):
+            # A proxy login page, a wrong api_url or a captive portal: not Slack at all.
+            return SourceError(
+                f"The server at {self.host} answered {method} with something other than Slack's JSON "
+                f"(HTTP {status}); check slack.api_url / FACILITATOR_SLACK_API_URL and any proxy in between."
+            )
         if code in _AUTH_ERRORS:
             return SourceError(f"Slack rejected the token ({code}); create a new token and set SLACK_TOKEN or slack.token.")
         if code == "channel_not_found":

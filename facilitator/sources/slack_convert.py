@@ -241,7 +241,7 @@ def convert_message(
     """One raw Slack message (with a valid ``ts``) as a ``Message``."""
     ts = raw["ts"]
     subtype = raw.get("subtype") or ""
-    thread_ts = raw.get("thread_ts")
+    thread_ts = raw.get("thread_ts") if _valid_ts(raw.get("thread_ts")) else None
     author_id, author, is_bot = _author(raw, directory)
     if subtype == "tombstone":
         text = DELETED_TEXT
@@ -281,7 +281,8 @@ def _valid_ts(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     seconds, _, fraction = value.partition(".")
-    return seconds.isdigit() and (not fraction or fraction.isdigit())
+    # Past year 9999 a datetime cannot hold it: treat such a ts as damaged, not as a crash.
+    return seconds.isdigit() and len(seconds) <= 11 and int(seconds) < 253402300800 and (not fraction or fraction.isdigit())
 
 
 def convert(
@@ -296,6 +297,7 @@ def convert(
     by_id: dict[str, Message] = {}
     unattributed: list[UnattributedLine] = []
     warnings: list[str] = []
+    damaged: list[str] = []
 
     def keep(raw: Mapping[str, Any], origin: str, replace: bool = False) -> Message | None:
         ts = raw.get("ts")
@@ -304,7 +306,14 @@ def convert(
             return None
         if ts in by_id and not replace:
             return by_id[ts]
-        message = convert_message(raw, origin, directory, zone, channel_id, workspace_url)
+        try:
+            message = convert_message(raw, origin, directory, zone, channel_id, workspace_url)
+        except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
+            # A field of the wrong shape (a hand-edited or third-party export): keep the raw
+            # text for the record and go on, rather than lose the whole channel.
+            unattributed.append(UnattributedLine(origin=origin, text=_dump(raw)))
+            damaged.append(origin)
+            return None
         by_id[ts] = message
         return message
 
@@ -341,6 +350,9 @@ def convert(
             message.thread_id = None
         else:
             parent.reply_ids.append(message.id)
+    if damaged:
+        warnings.append(f"{len(damaged)} message{'s' if len(damaged) > 1 else ''} with fields of an unexpected shape "
+            f"(first in {damaged[0]}) set aside.")
     if orphans:
         warnings.append(f"{orphans} thread replies whose parent message is missing were kept as channel messages.")
     return Converted(messages=messages, unattributed=unattributed, warnings=warnings)

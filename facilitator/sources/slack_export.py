@@ -133,8 +133,10 @@ def _conversations(archive: _Archive) -> list[tuple[dict[str, Any], str]]:
         if not isinstance(items, list):
             raise SourceError(f"{list_name} inside {archive.path} is not a list of conversations; the export may be damaged.")
         for item in items:
-            if not isinstance(item, dict) or not item.get("id"):
+            if not isinstance(item, dict) or not item.get("id") or not isinstance(item["id"], str):
                 continue
+            if not isinstance(item.get("name") or "", str):
+                item = {**item, "name": ""}  # a damaged name: the folder still identifies it
             folder = item.get("name") or item["id"] if list_name != "dms.json" else item["id"]
             found.append((item, folder))
     return found
@@ -160,6 +162,15 @@ def _pick(
     more = "" if close or len(names) <= 5 else f" (and {len(names) - 5} more)"
     hint = f"did you mean {', '.join(shown)}?" if close else f"available: {', '.join(shown) or 'none'}{more}."
     raise SourceError(f"No channel '{key}' in the export {archive.path}; {hint}")
+
+
+def export_channels(path: Path) -> list[str]:
+    """Names of the conversations an export holds (a SourceError if it is not a readable export)."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise SourceError(f"No Slack export at {path}; check the path (a .zip file or an unpacked export folder).")
+    with _Archive(path) as archive:
+        return sorted({item.get("name") or folder for item, folder in _conversations(archive)} | set(archive.folders()))
 
 
 def load_export(path: Path, channel: str, tz: str) -> Transcript:
