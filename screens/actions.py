@@ -1,0 +1,472 @@
+"""The action items tab: a table of items, a form to add or edit one, lints inline.
+
+The pane drives ``facilitator.interview.actions.ActionBook`` (which validates and saves
+after every change) and shows, as the user types, what the action-quality and blameless
+lints say about the text, each with its suggested rewrite; nothing is rewritten for the
+user. Suggestions from the channel ("we should...", "TODO", "follow-up") are listed under
+the form: Enter copies one into the form (its citations kept), ``x`` rejects it with a
+reason, and rejected ideas stay listed with their reasons (Delete brings one back).
+
+The form edits a copy: a value that does not validate (a due date that is not a date, an
+empty action) is explained under the form and nothing is saved, so the user fixes it in
+place instead of retyping.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from facilitator.config import Settings
+from facilitator.errors import UserError
+from facilitator.interview.actions import ActionBook, ActionSuggestion, parse_due
+from facilitator.interview.engine import Interview
+from facilitator.interview.lint import action_findings, blame_findings
+from facilitator.session import ActionItem, Category, LintFinding, Prevents, Priority
+from facilitator.transcript import Transcript
+from screens.messages import CitationSelected, SessionChanged
+from screens.workflow import StaysHidden, claim_focus, is_shown
+
+CATEGORIES: tuple[str, ...] = get_args(Category)
+PREVENTS: tuple[str, ...] = get_args(Prevents)
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+STATUSES: tuple[str, ...] = ("open", "in progress", "done")
+
+
+def lint_text(item: ActionItem, names: set[str], session) -> list[LintFinding]:
+    """Action-quality and blameless findings for one (possibly unsaved) item."""
+    return action_findings(item) + blame_findings(item.action, f"action:{item.id}", names, session)
+
+
+def person_names(session, transcript: Transcript | None) -> set[str]:
+    """Names the blameless lint treats as people (participants and responders, first names too)."""
+    raw = {r.name for r in session.findings.responders}
+    if transcript is not None:
+        raw.update(name for name, _ in transcript.participants())
+    names = set()
+    for name in raw:
+        name = name.strip().lstrip("@")
+        if len(name) >= 2:
+            names.add(name)
+            names.add(name.split()[0])
+    return names
+
+
+def format_findings(findings: list[LintFinding]) -> str:
+    """Lint findings as lines: the problem, then the suggested rewrite."""
+    lines = []
+    for f in findings:
+        mark = "Blame" if f.kind == "blame" else "Quality"
+        lines.append(f"⚠ {mark}: {f.problem}")
+        if f.suggestion:
+            lines.append(f"   → {f.suggestion}")
+    return "\n".join(lines)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask why an idea is rejected (the reason is what makes the record useful)."""
+
+    CSS_PATH = "actions.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Close without rejecting")]
+
+    def __init__(self, idea: str) -> None:
+        super().__init__()
+        self.idea = idea
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reason-box"):
+            yield Static(f"Reject: {self.idea}", markup=False, id="reason-title")
+            yield Label("Why is it not taken? (Enter saves, Esc cancels)")
+            yield Input(placeholder="e.g. covered by a1; cost outweighs the risk", id="reason-input")
+            yield Static("", markup=False, id="reason-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#reason-error", Static).update("Say why; the reason is what makes the record useful later.")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without rejecting."""
+        self.dismiss(None)
+
+
+class ActionsPane(StaysHidden, VerticalScroll):
+    """Action items: table, form with inline lints, suggestions and rejected ideas."""
+
+    PALETTE_GROUP = "actions"
+    DEFAULT_CLASSES = "workflow-pane"
+    HELP = """\
+## Action items
+Aim for 3 to 5 strong items: each starts with a verb, is specific, has a done condition,
+an owner and a due date. In the table, `Enter` or `e` loads the selected item into the form,
+`n` starts a new one, `Delete` removes it, `x` rejects it (with a reason, kept in the
+document), `Shift+↑/↓` reorders. In the form, Enter goes action → owner → due date and
+saves from the due date; `Ctrl+S` saves from anywhere. The lints under the form update as you type and
+suggest a rewrite; nothing is changed for you. In the suggestions list, `Enter` copies a
+suggestion into the form and `x` rejects it; in the rejected list, `Delete` brings an idea back.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save item", id="actions.save", tooltip="Save the item in the form"),
+        Binding("n", "new", "New", id="actions.new", tooltip="Clear the form for a new item"),
+        Binding("e", "edit", "Edit", id="actions.edit", tooltip="Load the selected item into the form"),
+        Binding("delete", "remove", "Delete", id="actions.remove", tooltip="Delete the selected item (or bring back a rejected idea)"),
+        Binding("x", "reject", "Reject", id="actions.reject", tooltip="Reject the selected item or suggestion, with a reason"),
+        Binding("g", "goto", "Show message", id="actions.goto", tooltip="Show the message the selected item cites", show=False),
+        Binding("shift+up", "move(-1)", "Move up", id="actions.move_up", tooltip="Move the selected item up", show=False),
+        Binding("shift+down", "move(1)", "Move down", id="actions.move_down", tooltip="Move the selected item down", show=False),
+    ]
+
+    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.interview = interview
+        self.transcript = transcript
+        self.settings = settings
+        self._stale = False
+        self.book = ActionBook(interview.session, interview.store)
+        self.editing: str | None = None  # id of the item in the form, None for a new one
+        self.from_suggestion: ActionSuggestion | None = None
+        self._names = person_names(interview.session, transcript)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", markup=False, id="ac-advice")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="ac-table")
+        yield Static("", markup=False, id="ac-row-lint")
+        with Vertical(id="ac-form"):
+            yield Static("New action item", id="ac-form-title", classes="section-title")
+            yield Input(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action")
+            yield Static("", markup=False, id="ac-lint")
+            with Horizontal(classes="ac-row"):
+                yield Input(placeholder="Owner (person or team)", id="ac-owner")
+                yield Input(placeholder="Due: 2025-01-15", id="ac-due")
+            yield Static("", markup=False, id="ac-due-error", classes="error")
+            with Horizontal(classes="ac-row"):
+                yield Select([(p, p) for p in PRIORITIES], value="P2", allow_blank=False, id="ac-priority", prompt="Priority")
+                yield Select([(s, s) for s in STATUSES], value="open", allow_blank=False, id="ac-status", prompt="Status")
+            yield Label("Category", classes="field-label")
+            yield Select([(c, c) for c in CATEGORIES], value="repair", allow_blank=False, id="ac-category")
+            yield Label("Prevents recurrence?", classes="field-label")
+            yield Select([(p, p) for p in PREVENTS], value="partially", allow_blank=False, id="ac-prevents")
+            yield Label("Addresses (why or finding)", classes="field-label")
+            yield Select([], id="ac-addresses", prompt="nothing in particular")
+            yield Static("", markup=False, id="ac-error", classes="error")
+            with Horizontal(id="ac-buttons"):
+                yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
+                yield Button("New", id="ac-new", compact=True, tooltip="n (in the table)")
+        yield Static("Suggested from the channel", classes="section-title")
+        yield OptionList(markup=False, id="ac-suggestions")
+        yield Static("Rejected ideas", classes="section-title")
+        yield OptionList(markup=False, id="ac-rejected")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#ac-table", DataTable)
+        for label, key in (("#", "id"), ("Action", "action"), ("Owner", "owner"), ("Due", "due"), ("Pri", "priority"),
+                           ("Category", "category"), ("Prevents", "prevents"), ("Status", "status"), ("Lint", "lint")):
+            table.add_column(label, key=key)
+        self.refresh_view()
+        self._clear_form()
+
+    # -- view ------------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Redraw the table, advice, suggestions and rejected ideas from the session."""
+        session = self.interview.session
+        table = self.query_one("#ac-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for item in session.actions:
+            problems = lint_text(item, self._names, session)
+            table.add_row(
+                item.id, Text(item.action), Text(item.owner or "—"), item.due.isoformat() if item.due else "—", item.priority,
+                item.category, item.prevents_recurrence, item.status, f"⚠ {len(problems)}" if problems else "✓", key=item.id,
+            )
+        if session.actions:
+            table.move_cursor(row=min(max(row, 0), len(session.actions) - 1))
+        table.display = bool(session.actions)
+        advice = self.book.advice()
+        self.query_one("#ac-advice", Static).update(advice or f"{len(session.actions)} action items: a good number.")
+        self._show_row_lint()
+        suggestions = self.query_one("#ac-suggestions", OptionList)
+        suggestions.clear_options()
+        self._suggestions = self.book.suggestions()
+        for i, s in enumerate(self._suggestions):
+            suggestions.add_option(Option(f"{s.action}  [{s.category}]", id=f"s{i}"))
+        if not self._suggestions:
+            suggestions.add_option(Option("No suggestions left from the channel.", disabled=True))
+        rejected = self.query_one("#ac-rejected", OptionList)
+        rejected.clear_options()
+        for i, r in enumerate(session.rejected_actions):
+            rejected.add_option(Option(f"{r.action} — {r.reason}", id=f"r{i}"))
+        if not session.rejected_actions:
+            rejected.add_option(Option("None yet: press x on a suggestion or an item to reject it with a reason.", disabled=True))
+        addresses = self.query_one("#ac-addresses", Select)
+        current = addresses.value
+        options = [(Text(f"why {t.id}: {t.answer or t.question}"[:70]), t.id) for t in session.whys]
+        addresses.set_options(options)
+        if current in {v for _, v in options}:
+            addresses.value = current
+
+    def _focus_target(self):
+        """The table when there are items, else the form."""
+        if self.interview.session.actions:
+            return self.query_one("#ac-table", DataTable)
+        return self.query_one("#ac-action", Input)
+
+    def _selected_item(self) -> ActionItem | None:
+        table = self.query_one("#ac-table", DataTable)
+        actions = self.interview.session.actions
+        if not actions or not (0 <= table.cursor_row < len(actions)):
+            return None
+        return actions[table.cursor_row]
+
+    def _show_row_lint(self) -> None:
+        item = self._selected_item()
+        box = self.query_one("#ac-row-lint", Static)
+        problems = lint_text(item, self._names, self.interview.session) if item else []
+        box.update(f"{item.id}: " + format_findings(problems) if problems else "")
+        box.display = bool(problems)
+
+    @on(DataTable.RowHighlighted, "#ac-table")
+    def _highlighted(self) -> None:
+        self._show_row_lint()
+
+    @on(DataTable.RowSelected, "#ac-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    # -- form ------------------------------------------------------------------------------
+
+    def _clear_form(self) -> None:
+        self.editing = None
+        self.from_suggestion = None
+        self._fill(ActionItem(id="new", action=""))
+        self.query_one("#ac-form-title", Static).update("New action item")
+
+    def _fill(self, item: ActionItem) -> None:
+        self.query_one("#ac-action", Input).value = item.action
+        self.query_one("#ac-owner", Input).value = item.owner
+        self.query_one("#ac-due", Input).value = item.due.isoformat() if item.due else ""
+        self.query_one("#ac-priority", Select).value = item.priority
+        self.query_one("#ac-status", Select).value = item.status
+        self.query_one("#ac-category", Select).value = item.category
+        self.query_one("#ac-prevents", Select).value = item.prevents_recurrence
+        addresses = self.query_one("#ac-addresses", Select)
+        known = {t.id for t in self.interview.session.whys}
+        addresses.value = item.addresses if item.addresses in known else Select.NULL
+        for wid in ("#ac-error", "#ac-due-error"):
+            self.query_one(wid, Static).update("")
+        self._live_lint()
+
+    def form_fields(self) -> dict:
+        """The form's values as ActionBook fields (due left as text for the book to parse)."""
+        def sel(wid: str, default: str) -> str:
+            value = self.query_one(wid, Select).value
+            return value if isinstance(value, str) else default
+
+        return {
+            "action": self.query_one("#ac-action", Input).value.strip(),
+            "owner": self.query_one("#ac-owner", Input).value.strip(),
+            "due": self.query_one("#ac-due", Input).value.strip(),
+            "priority": sel("#ac-priority", "P2"),
+            "status": sel("#ac-status", "open"),
+            "category": sel("#ac-category", "repair"),
+            "prevents_recurrence": sel("#ac-prevents", "partially"),
+            "addresses": sel("#ac-addresses", ""),
+        }
+
+    @on(Input.Changed, "#ac-action, #ac-owner, #ac-due")
+    def _live_lint(self) -> None:
+        fields = self.form_fields()
+        due_error = ""
+        try:
+            due = parse_due(fields["due"])
+        except UserError as exc:
+            due, due_error = None, str(exc)
+        self.query_one("#ac-due-error", Static).update(due_error)
+        lint = self.query_one("#ac-lint", Static)
+        if not fields["action"]:
+            lint.update("")
+            return
+        draft = ActionItem(id=self.editing or "new", action=fields["action"], owner=fields["owner"], due=due)
+        problems = lint_text(draft, self._names, self.interview.session)
+        lint.update(format_findings(problems) if problems else "✓ Specific, owned and dated.")
+        lint.set_class(bool(problems), "has-problems")
+
+    def action_save(self) -> None:
+        """Add the form as a new item, or update the item being edited; errors keep the form."""
+        fields = self.form_fields()
+        action = fields.pop("action")
+        try:
+            if self.editing is not None:
+                item = self.book.edit(self.editing, action=action, **fields)
+                note = f"Saved {item.id}."
+            elif self.from_suggestion is not None:
+                item = self.book.accept(self.from_suggestion, action=action, **fields)
+                note = f"Added {item.id} from the suggestion."
+            else:
+                item = self.book.add(action, **fields)
+                note = f"Added {item.id}."
+        except UserError as exc:
+            self.query_one("#ac-error", Static).update(str(exc))
+            return
+        self.interview.refresh_suggestions()
+        self.refresh_view()
+        table = self.query_one("#ac-table", DataTable)
+        table.move_cursor(row=self.interview.session.actions.index(item))
+        self._clear_form()
+        self.notify(note, timeout=3, markup=False)
+        self.post_message(SessionChanged(origin="actions"))
+
+    def action_new(self) -> None:
+        """Clear the form and put the cursor in it."""
+        self._clear_form()
+        self.query_one("#ac-action", Input).focus()
+
+    def action_edit(self) -> None:
+        """Load the selected item into the form."""
+        item = self._selected_item()
+        if item is None:
+            self.action_new()
+            return
+        self.editing = item.id
+        self.from_suggestion = None
+        self._fill(item)
+        self.query_one("#ac-form-title", Static).update(f"Editing {item.id}")
+        self.query_one("#ac-action", Input).focus()
+
+    def action_remove(self) -> None:
+        """Delete the selected item, or bring back the highlighted rejected idea."""
+        rejected = self.query_one("#ac-rejected", OptionList)
+        if rejected.has_focus:
+            index = rejected.highlighted
+            if index is not None and self.interview.session.rejected_actions:
+                idea = self.book.unreject(index)
+                self._changed(f"Brought back: {idea.action} (it is listed as a suggestion again if it came from the channel).")
+            return
+        if not self.query_one("#ac-table", DataTable).has_focus:
+            return
+        item = self._selected_item()
+        if item is None:
+            return
+        self.book.remove(item.id)
+        if self.editing == item.id:
+            self._clear_form()
+        self._changed(f"Deleted {item.id}: {item.action}")
+
+    def action_reject(self) -> None:
+        """Reject the highlighted suggestion or the selected item, asking for the reason."""
+        suggestions = self.query_one("#ac-suggestions", OptionList)
+        if suggestions.has_focus:
+            index = suggestions.highlighted
+            if index is None or index >= len(self._suggestions):
+                return
+            idea = self._suggestions[index].action
+            self.app.push_screen(ReasonScreen(idea), lambda reason: self._rejected(idea, reason, None))
+            return
+        item = self._selected_item()
+        if item is None or not self.query_one("#ac-table", DataTable).has_focus:
+            self.notify("Select an item in the table or a suggestion first.", severity="warning", markup=False)
+            return
+        self.app.push_screen(ReasonScreen(item.action), lambda reason: self._rejected(item.action, reason, item.id))
+
+    def _rejected(self, idea: str, reason: str | None, action_id: str | None) -> None:
+        if reason is None:
+            return
+        try:
+            self.book.reject(idea, reason, action_id=action_id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._changed(f"Rejected: {idea}")
+
+    def _changed(self, note: str) -> None:
+        self.interview.refresh_suggestions()
+        self.refresh_view()
+        self.notify(note, timeout=3, markup=False)
+        self.post_message(SessionChanged(origin="actions"))
+
+    def action_move(self, offset: int) -> None:
+        """Move the selected item up (-1) or down (1); the order is the document's order."""
+        table = self.query_one("#ac-table", DataTable)
+        item = self._selected_item()
+        if item is None or not table.has_focus:
+            return
+        self.book.move(item.id, offset)
+        self.refresh_view()
+        table.move_cursor(row=self.interview.session.actions.index(item))
+        self.post_message(SessionChanged(origin="actions"))
+
+    def action_goto(self) -> None:
+        """Show the message the selected item (or suggestion) cites."""
+        item = self._selected_item()
+        if item is not None and item.message_ids:
+            self.post_message(CitationSelected(item.message_ids[0]))
+        else:
+            self.notify("This item cites no message.", severity="warning", markup=False)
+
+    @on(OptionList.OptionSelected, "#ac-suggestions")
+    def _use_suggestion(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if index >= len(self._suggestions):
+            return
+        s = self._suggestions[index]
+        self._clear_form()
+        self.from_suggestion = s
+        self._fill(ActionItem(id="new", action=s.action, category=s.category, prevents_recurrence=s.prevents_recurrence))
+        self.query_one("#ac-form-title", Static).update("New action item (from the channel; Ctrl+S adds it)")
+        self.query_one("#ac-action", Input).focus()
+        if s.message_ids:
+            self.post_message(CitationSelected(s.message_ids[0]))
+
+    @on(Button.Pressed, "#ac-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#ac-new")
+    def _new_pressed(self) -> None:
+        self.action_new()
+
+    @on(Input.Submitted, "#ac-action, #ac-owner, #ac-due")
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter moves action -> owner -> due date; Enter on the due date (or Ctrl+S) saves."""
+        event.stop()
+        following = {"ac-action": "#ac-owner", "ac-owner": "#ac-due"}.get(event.input.id or "")
+        if following:
+            self.query_one(following, Input).focus()
+        else:
+            self.action_save()
+
+    def on_show(self) -> None:
+        """Refresh if the session changed while hidden; take the focus if it was left behind."""
+        if self._stale:
+            self._stale = False
+            self._reload()
+        self.call_after_refresh(lambda: claim_focus(self, self._focus_target()))
+
+    def _reload(self) -> None:
+        """Re-read everything from the session."""
+        self._names = person_names(self.interview.session, self.transcript)
+        self.refresh_view()
+
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        if event.origin == "actions" or event.bubble:
+            return
+        if is_shown(self):
+            self._reload()
+        else:
+            self._stale = True  # refreshed when the tab is shown

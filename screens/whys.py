@@ -1,0 +1,541 @@
+"""The 5 whys tab: the chain drawn as it grows, the next why, candidate answers, edit/branch/stop.
+
+The pane drives ``facilitator.interview.whys.WhyChain`` (which phrases the next why offline,
+keeps branches as contributing factors, and saves after every change). The chain is a
+``Tree``: the main chain as numbered turns under the symptom, each branch under the turn it
+starts from, so depth does not eat the width of a small terminal.
+
+Proposals (the next why and candidate answers) come from ``facilitator.llm.why_or_offline``
+in a worker: with the LLM on, the proposal streams into a ``Markdown`` widget through
+``Markdown.get_stream`` (which batches bursts of tokens) under a spinner, and ``Esc``
+cancels it (the SDK closes the HTTP stream). Offline, or when the call fails, the offline
+proposal is used and the notice says why. Either way the proposal is only shown: the user
+picks a candidate (it fills the answer box with its citations), edits it, or types their own.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, LoadingIndicator, Markdown, OptionList, Select, Static, TextArea, Tree
+from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
+
+from facilitator.config import Settings
+from facilitator.errors import UserError
+from facilitator.interview.engine import Interview
+from facilitator.interview.whys import WhyChain
+from facilitator.session import WhyTurn
+from facilitator.transcript import Transcript
+from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.workflow import StaysHidden, claim_focus, is_shown
+
+LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
+LABEL_WIDTH = 90
+
+
+def short(text: str, width: int = LABEL_WIDTH) -> str:
+    """One line of at most ``width`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+class WhyEditScreen(ModalScreen[dict | None]):
+    """Edit one turn: question, answer, level."""
+
+    CSS_PATH = "whys.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="why_form.cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="why_form.save", tooltip="Save the turn"),
+    ]
+
+    def __init__(self, turn: WhyTurn) -> None:
+        super().__init__()
+        self.turn = turn
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="wy-form"):
+            yield Static(f"Edit {self.turn.id} ({self.turn.kind})", markup=False, id="wy-form-title")
+            yield Label("Why?")
+            yield Input(self.turn.question, id="wy-edit-question")
+            yield Label("Because…")
+            yield TextArea(self.turn.answer, id="wy-edit-answer", soft_wrap=True)
+            yield Label("Level")
+            yield Select(LEVELS, value=self.turn.level, allow_blank=False, id="wy-edit-level")
+            with Horizontal(id="wy-form-buttons"):
+                yield Button("Save", variant="primary", id="wy-edit-save", compact=True, tooltip="Ctrl+S")
+                yield Button("Cancel", id="wy-edit-cancel", compact=True, tooltip="Esc")
+
+    def on_mount(self) -> None:
+        self.query_one("#wy-edit-answer", TextArea).focus()
+
+    def action_save(self) -> None:
+        """Close with the edited parts."""
+        level = self.query_one("#wy-edit-level", Select).value
+        self.dismiss(
+            {
+                "question": self.query_one("#wy-edit-question", Input).value,
+                "answer": self.query_one("#wy-edit-answer", TextArea).text,
+                "level": level if isinstance(level, str) else "",
+            }
+        )
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#wy-edit-save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#wy-edit-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class WhysPane(StaysHidden, ReportsWorkerErrors, Vertical):
+    """The 5-whys chain and the turn being answered; see the module docstring."""
+
+    PALETTE_GROUP = "whys"
+    DEFAULT_CLASSES = "workflow-pane"
+    HELP = """\
+## 5 whys
+Start from the customer-visible symptom and ask why until further whys are unactionable.
+Type the answer and press `Ctrl+S`: the next why is asked from it. `p` proposes the next why
+and candidate answers again (streamed from the LLM when it is on; `Esc` cancels);
+`Enter` on a candidate copies it, with its evidence, into the answer box. In the chain:
+`Enter` edits a turn (or answers it, if open), `b` branches a contributing factor from it,
+`Delete` removes it and everything below, `g` shows its evidence. `s` stops the chain
+(the last answer becomes the root cause); `r` reopens it.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
+        Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
+        Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
+        Binding("b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
+        Binding("s", "stop", "Stop", id="whys.stop", tooltip="Stop: further whys are unactionable (root cause found)"),
+        Binding("r", "reopen", "Reopen", id="whys.reopen", tooltip="Continue a stopped chain", show=False),
+        Binding("delete", "remove", "Remove", id="whys.remove", tooltip="Remove the selected turn and everything below", show=False),
+        Binding("g", "goto", "Show evidence", id="whys.goto", tooltip="Show the selected turn's cited message", show=False),
+    ]
+
+    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.interview = interview
+        self.transcript = transcript
+        self.settings = settings
+        self._stale = False
+        self.chain = WhyChain(interview.session, interview.store)
+        self.target_id: str | None = None  # the open turn the answer box answers
+        self.candidate_ids: list[list[str]] = []
+        self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
+        self._llm = None
+
+    @property
+    def session(self):
+        """The session being edited."""
+        return self.interview.session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="wy-scroll"):
+            tree: Tree[str] = Tree("Symptom", id="wy-tree")
+            tree.show_root = True
+            yield tree
+            yield Static("", markup=False, id="wy-result")
+            yield Static("", markup=False, id="wy-question", classes="question")
+            with Horizontal(id="wy-working"):
+                yield LoadingIndicator(id="wy-spinner")
+                yield Static("Proposing… Esc cancels", id="wy-working-label")
+            yield Markdown("", id="wy-stream")
+            yield TextArea(id="wy-answer", soft_wrap=True, show_line_numbers=False)
+            yield Static("", markup=False, id="wy-feedback")
+            yield OptionList(markup=False, id="wy-candidates")
+            with Horizontal(id="wy-buttons"):
+                yield Button("Answer", variant="primary", id="wy-answer-btn", compact=True, tooltip="Ctrl+S")
+                yield Button("Propose", id="wy-propose-btn", compact=True, tooltip="p")
+                yield Button("Stop here", id="wy-stop-btn", compact=True, tooltip="s")
+
+    def on_mount(self) -> None:
+        self.query_one("#wy-working").display = False
+        self.query_one("#wy-stream").display = False
+        self.query_one("#wy-candidates").display = False
+        self.refresh_view()
+        self._offline_candidates()
+
+    # -- view ------------------------------------------------------------------------------
+
+    def _open_turn(self) -> WhyTurn | None:
+        if self.target_id is not None:
+            try:
+                turn = self.chain.get(self.target_id)
+            except UserError:
+                turn = None
+            if turn is not None and not turn.answer:
+                return turn
+        self.target_id = None
+        return self.chain.current()
+
+    def refresh_view(self) -> None:
+        """Redraw the chain, the question and the result from the session."""
+        tree = self.query_one("#wy-tree", Tree)
+        symptom = self.chain.symptom()
+        tree.root.set_label(Text(short("Symptom: " + (symptom or "(answer the customer effect question)"))))
+        tree.clear()
+        tree.root.data = ""
+        nodes: dict[str, TreeNode] = {}
+        for n, turn in enumerate(self.chain.main_chain(), 1):
+            nodes[turn.id] = tree.root.add(self._label(f"{n}.", turn), data=turn.id, expand=True)
+        for branch in self.chain.branches():
+            parent = nodes.get(branch[0].parent_id or "", tree.root)
+            for turn in branch:
+                node = parent.add(self._label("+", turn), data=turn.id, expand=True)
+                nodes[turn.id] = node
+        for node in nodes.values():
+            node.allow_expand = bool(node.children)
+        tree.root.expand_all()
+        open_turn = self._open_turn()
+        question = self.query_one("#wy-question", Static)
+        if self.session.whys_done:
+            question.update("The chain is stopped. r reopens it; b on a turn adds a contributing factor.")
+        elif open_turn is not None:
+            question.update(f"{open_turn.id} · {open_turn.question}")
+        else:
+            question.update(self.chain.next_question(None))
+        result = self.query_one("#wy-result", Static)
+        result.update(self._result_text())
+        result.display = self.session.whys_done
+        hint = self.chain.stop_hint()
+        if hint and not self.session.whys_done:
+            self._feedback(hint, "hint")
+        self.query_one("#wy-answer", TextArea).disabled = self.session.whys_done
+
+    def _label(self, prefix: str, turn: WhyTurn) -> Text:
+        """'2. because <answer>' once answered (the chain reads as a story), else the open why."""
+        if not turn.answer:
+            return Text(short(f"{prefix} {turn.question} …"), style="italic")
+        level = self.chain.level_of(turn) if self.session.whys_done else ""
+        answer = turn.answer
+        if len(answer) > 1 and answer[1].islower():
+            answer = answer[0].lower() + answer[1:]
+        label = Text(short(f"{prefix} because {answer}"))
+        if level:
+            label.append(f"  [{level}]", style="dim")
+        return label
+
+    def _result_text(self) -> str:
+        if not self.session.whys_done:
+            return ""
+        result = self.chain.result()
+        lines = [f"Root cause: {result.root_cause.answer if result.root_cause else '(none)'}"]
+        if result.contributing:
+            lines.append("Contributing: " + "; ".join(short(t.answer, 60) for t in result.contributing))
+        if result.systemic:
+            lines.append("Systemic: " + "; ".join(short(t.answer, 60) for t in result.systemic))
+        return "\n".join(lines)
+
+    def _feedback(self, text: str, kind: str = "") -> None:
+        box = self.query_one("#wy-feedback", Static)
+        box.update(text)
+        box.set_classes(kind)
+
+    def _offline_candidates(self) -> None:
+        """Candidate answers from the findings (causes, confirmed hypotheses), not yet used."""
+        used = {t.answer.casefold() for t in self.chain.turns if t.answer}
+        facts = [(c.text, c.message_ids) for c in self.session.findings.causes]
+        facts += [(h.text, h.message_ids) for h in self.session.findings.hypotheses if h.status == "confirmed"]
+        seen: set[str] = set()
+        cands = []
+        for text, ids in facts:
+            key = text.casefold()
+            if key in used or key in seen:
+                continue
+            seen.add(key)
+            cands.append((text, ids))
+        self._show_candidates(cands[:5], "From the channel")
+
+    def _show_candidates(self, cands: list[tuple[str, list[str]]], title: str) -> None:
+        box = self.query_one("#wy-candidates", OptionList)
+        box.clear_options()
+        self.candidate_ids = [list(ids) for _, ids in cands]
+        for text, _ in cands:
+            box.add_option(Option(short(text, 200)))
+        box.border_title = title
+        box.display = bool(cands) and not self.session.whys_done
+
+    def _focus_target(self):
+        """The answer box while a why is open, else the chain."""
+        if not self.session.whys_done:
+            return self.query_one("#wy-answer", TextArea)
+        return self.query_one("#wy-tree", Tree)
+
+    def _selected_turn(self) -> WhyTurn | None:
+        node = self.query_one("#wy-tree", Tree).cursor_node
+        if node is None or not node.data:
+            return None
+        try:
+            return self.chain.get(node.data)
+        except UserError:
+            return None
+
+    # -- answering -------------------------------------------------------------------------
+
+    def action_answer(self) -> None:
+        """Save the typed answer for the open turn; the next why is asked from it."""
+        if self.session.whys_done:
+            self.notify("The chain is stopped; press r to reopen it.", severity="warning", markup=False)
+            return
+        area = self.query_one("#wy-answer", TextArea)
+        text = area.text.strip()
+        try:
+            turn = self._open_turn() or self.chain.start()
+            nxt = self.chain.answer(turn.id, text, message_ids=self.picked_ids)
+        except UserError as exc:
+            self._feedback(str(exc), "error")
+            return
+        area.load_text("")
+        self.picked_ids = None
+        self.target_id = nxt.id if nxt is not None and nxt.kind == "contributing" else None
+        self._feedback(f"Saved {turn.id}.", "ok")
+        self._changed()
+        self._offline_candidates()
+        if self._llm_on():
+            self.action_propose()
+
+    def _changed(self) -> None:
+        self.refresh_view()
+        self.post_message(SessionChanged(origin="whys"))
+
+    @on(OptionList.OptionSelected, "#wy-candidates")
+    def _pick(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        text = str(event.option.prompt)
+        area = self.query_one("#wy-answer", TextArea)
+        area.load_text(text)
+        area.focus()
+        ids = self.candidate_ids[event.option_index] if event.option_index < len(self.candidate_ids) else []
+        self.picked_ids = ids
+        if ids:
+            self.post_message(CitationSelected(ids[0]))
+        self._feedback("Candidate copied: edit it if needed, Ctrl+S saves it with its evidence.", "hint")
+
+    @on(TextArea.Changed, "#wy-answer")
+    def _typed(self, event: TextArea.Changed) -> None:
+        if not event.text_area.text.strip():
+            self.picked_ids = None
+
+    # -- proposals (LLM or offline) --------------------------------------------------------
+
+    def _llm_on(self) -> bool:
+        from facilitator.llm.client import llm_available
+
+        return llm_available(self.settings)
+
+    def _get_llm(self):
+        shared = getattr(self.app, "llm", None)
+        if shared is not None:
+            return shared
+        if self._llm is None:
+            from facilitator.llm import get_llm
+
+            self._llm = get_llm(self.settings)
+        return self._llm
+
+    def action_propose(self) -> None:
+        """Ask for the next why and candidate answers (streamed with the LLM on)."""
+        if self.session.whys_done:
+            self.notify("The chain is stopped; press r to reopen it.", severity="warning", markup=False)
+            return
+        self.query_one("#wy-working").display = True
+        stream_box = self.query_one("#wy-stream", Markdown)
+        stream_box.display = True
+        self.propose()
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="llm", exit_on_error=False)
+    async def propose(self):
+        """Stream a proposal into the Markdown widget; returns the Outcome."""
+        from facilitator.llm import WhyCandidate, WhyProposal, why_or_offline
+
+        turn = self._open_turn()
+        markdown = self.query_one("#wy-stream", Markdown)
+        await markdown.update("")
+        stream = Markdown.get_stream(markdown)
+
+        def offline() -> WhyProposal:
+            question = turn.question if turn is not None else self.chain.next_question(None)
+            used = {t.answer.casefold() for t in self.chain.turns if t.answer}
+            cands = [WhyCandidate(c.text, list(c.message_ids), c.confidence) for c in self.session.findings.causes
+                     if c.text.casefold() not in used]
+            return WhyProposal(question=question, candidates=cands[:3])
+
+        try:
+            outcome = await why_or_offline(self._get_llm(), self.session, self.transcript, offline, on_text=stream.write)
+        finally:
+            await stream.stop()
+        return outcome
+
+    @on(Worker.StateChanged)
+    def _proposal_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "llm" or event.worker.node is not self:
+            return
+        if event.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return
+        self.query_one("#wy-working").display = False
+        self.refresh_bindings()
+        if event.state == WorkerState.CANCELLED:
+            self._feedback("Proposal cancelled; answer the why yourself or press p to try again.", "hint")
+            return
+        if event.state == WorkerState.ERROR:
+            event.prevent_default()  # shown here, under the answer box
+            error = event.worker.error
+            if isinstance(error, UserError):
+                self._feedback(str(error), "error")
+            else:
+                self._feedback(f"The proposal failed ({type(error).__name__}); answer the why yourself.", "error")
+            return
+        outcome = event.worker.result
+        self.interview.save()  # LLM usage was recorded on the session
+        proposal = outcome.value
+        if outcome.notice:
+            self.notify(outcome.notice, severity="warning", timeout=6, markup=False)
+        turn = self._open_turn()
+        if turn is None and outcome.source == "llm" and proposal.question and not self.chain.turns:
+            turn = self.chain.start()  # the first why, as the facilitator phrased it
+        if proposal.unactionable:
+            self._feedback(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)", "hint")
+        if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
+            self.chain.edit(turn.id, question=proposal.question)
+            self._changed()
+        # The question is now on screen and the candidates in the list below: the stream,
+        # which showed them as they arrived, has done its job.
+        self.query_one("#wy-stream").display = False
+        self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
+                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel")
+
+    def action_cancel(self) -> None:
+        """Cancel the proposal being streamed."""
+        for worker in self.workers:
+            if worker.group == "llm" and worker.is_running:
+                worker.cancel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc cancels only while a proposal runs (otherwise it goes to the tab bar)."""
+        if action == "cancel":
+            return any(w.group == "llm" and w.is_running for w in self.workers)
+        return True
+
+    # -- chain editing ---------------------------------------------------------------------
+
+    @on(Tree.NodeSelected, "#wy-tree")
+    def _node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        turn = self._selected_turn()
+        if turn is None:
+            return
+        if not turn.answer and not self.session.whys_done:
+            self.target_id = turn.id
+            self.refresh_view()
+            self.query_one("#wy-answer", TextArea).focus()
+            return
+        self.app.push_screen(WhyEditScreen(turn), lambda parts: self._edited(turn.id, parts))
+
+    def _edited(self, turn_id: str, parts: dict | None) -> None:
+        if parts is None:
+            return
+        try:
+            self.chain.edit(turn_id, question=parts["question"], answer=parts["answer"], level=parts["level"])
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._feedback(f"Saved {turn_id}.", "ok")
+        self._changed()
+
+    def action_branch(self) -> None:
+        """Start a contributing-factor branch from the selected turn."""
+        turn = self._selected_turn() or (self.chain.main_chain() or [None])[-1]
+        if turn is None:
+            self.notify("Answer the first why before branching.", severity="warning", markup=False)
+            return
+        new = self.chain.branch(turn.id)
+        self.target_id = new.id
+        self._feedback(f"Branch {new.id} from {turn.id}: answer it below.", "hint")
+        self._changed()
+        self.query_one("#wy-answer", TextArea).disabled = False
+        self.query_one("#wy-answer", TextArea).focus()
+
+    def action_stop(self) -> None:
+        """Stop the chain: the last answer of the main chain is the root cause."""
+        if not any(t.answer for t in self.chain.main_chain()):
+            self.notify("Answer at least one why before stopping.", severity="warning", markup=False)
+            return
+        result = self.chain.stop()
+        self.target_id = None
+        self.query_one("#wy-candidates").display = False
+        self._feedback(f"Stopped. Root cause: {result.root_cause.answer if result.root_cause else '(none)'}", "ok")
+        self._changed()
+
+    def action_reopen(self) -> None:
+        """Continue a stopped chain with a new why after the root cause."""
+        if not self.session.whys_done:
+            self.notify("The chain is not stopped.", markup=False)
+            return
+        self.chain.reopen()
+        self._feedback("Reopened: answer the next why.", "hint")
+        self._changed()
+        self._offline_candidates()
+
+    def action_remove(self) -> None:
+        """Remove the selected turn and everything below it."""
+        if not self.query_one("#wy-tree", Tree).has_focus:
+            return
+        turn = self._selected_turn()
+        if turn is None:
+            return
+        removed = self.chain.remove(turn.id)
+        self._feedback(f"Removed {', '.join(removed)}.", "ok")
+        self._changed()
+
+    def action_goto(self) -> None:
+        """Show the selected turn's first cited message."""
+        turn = self._selected_turn()
+        if turn is None or not turn.message_ids:
+            self.notify("This turn cites no message.", severity="warning", markup=False)
+            return
+        self.post_message(CitationSelected(turn.message_ids[0]))
+
+    @on(Button.Pressed, "#wy-answer-btn")
+    def _answer_pressed(self) -> None:
+        self.action_answer()
+
+    @on(Button.Pressed, "#wy-propose-btn")
+    def _propose_pressed(self) -> None:
+        self.action_propose()
+
+    @on(Button.Pressed, "#wy-stop-btn")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    def on_show(self) -> None:
+        """Refresh if the session changed while hidden; take the focus if it was left behind."""
+        if self._stale:
+            self._stale = False
+            self._reload()
+        self.call_after_refresh(lambda: claim_focus(self, self._focus_target()))
+
+    def _reload(self) -> None:
+        """Re-read everything from the session."""
+        self.refresh_view()
+
+    @on(SessionChanged)
+    def _session_changed(self, event: SessionChanged) -> None:
+        if event.origin == "whys" or event.bubble:
+            return
+        if is_shown(self):
+            self._reload()
+        else:
+            self._stale = True  # refreshed when the tab is shown

@@ -1,0 +1,57 @@
+"""Small helpers the workflow panes (timeline, whys, actions, preview) share.
+
+Kept apart from the panes so none of them imports another: each pane stays a self-contained
+tab that only talks to the rest of the app through ``screens.messages``.
+"""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+from textual.widgets import TabPane
+
+
+def focus_is_elsewhere(pane: Widget) -> bool:
+    """True when nothing usable has focus: no focus, or focus inside a hidden tab."""
+    focused = pane.app.focused
+    if focused is None:
+        return True
+    for ancestor in focused.ancestors_with_self:
+        if isinstance(ancestor, TabPane) and not ancestor.display:
+            return True
+    return focused.screen is pane.screen and not focused.display
+
+
+def claim_focus(pane: Widget, target: Widget) -> None:
+    """Focus ``target`` when the pane's tab is shown and focus was left behind on a hidden tab.
+
+    Arrow keys on the tab bar keep the focus there (the user is still choosing a tab).
+    """
+    if pane.screen.is_current and focus_is_elsewhere(pane):
+        target.focus()
+
+
+class StaysHidden:
+    """Mixin for panes in a TabbedContent: losing the tab must not bring the tab back.
+
+    When the user switches tabs, Textual moves the focus off the widget that was hidden to a
+    "visible" sibling in the same, now hidden, pane; the pane's ``TabPane`` then reports that
+    focus and ``TabbedContent`` switches straight back. Swallowing descendant-focus events
+    while the pane's tab is hidden keeps the user's choice; the newly shown pane then takes
+    the focus (``claim_focus``).
+    """
+
+    def on_descendant_focus(self, event) -> None:
+        """Stop focus reports from a hidden tab reaching its TabPane."""
+        for ancestor in self.ancestors_with_self:  # type: ignore[attr-defined]
+            if isinstance(ancestor, TabPane):
+                if not ancestor.display:
+                    event.stop()
+                return
+
+
+def is_shown(pane: Widget) -> bool:
+    """True when the pane's tab is the one on screen (hidden panes refresh when shown)."""
+    for ancestor in pane.ancestors_with_self:
+        if isinstance(ancestor, TabPane):
+            return bool(ancestor.display)
+    return True
