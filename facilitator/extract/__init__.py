@@ -37,6 +37,7 @@ from facilitator.extract.responders import find_responders
 from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
 from facilitator.findings import Findings, OpenQuestion
+from facilitator.redact import mask_secrets
 from facilitator.transcript import Transcript
 
 __all__ = ["extract_findings"]
@@ -91,9 +92,44 @@ def _few_collections() -> Iterator[None]:
 
 
 def extract_findings(transcript: Transcript, *, now: datetime | None = None) -> Findings:
-    """Read the channel and propose every fact the post-mortem needs, with citations."""
+    """Read the channel and propose every fact the post-mortem needs, with citations.
+
+    Every text field of the result has credentials masked (``scrub_findings``): a key pasted
+    into the channel must not travel on into summaries, session files or documents.
+    """
     with _few_collections():
-        return _extract(transcript, now)
+        return _masked(_extract(transcript, now))
+
+
+# Shorter strings cannot hold a credential mask_secrets recognises (the shortest, a password
+# in a URL, needs "://a:b@").
+_SHORTEST_SECRET = 7
+
+
+def _masked(findings: Findings) -> Findings:
+    """The findings with every credential masked (``mask_secrets`` on each distinct string).
+
+    The same as ``facilitator.redact.scrub_findings``, but each distinct string is masked
+    once: message ids, kinds and summaries repeat thousands of times on a big channel.
+    """
+    seen: dict[str, str] = {}
+
+    def scrub(value: object) -> object:
+        if isinstance(value, str):
+            if len(value) < _SHORTEST_SECRET:
+                return value
+            masked = seen.get(value)
+            if masked is None:
+                masked = seen[value] = mask_secrets(value)
+            return masked
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            # message ids are the loader's references (line numbers, Slack timestamps), not prose
+            return {k: v if k == "message_ids" else scrub(v) for k, v in value.items()}
+        return value
+
+    return Findings.model_validate(scrub(findings.model_dump()))
 
 
 def _extract(transcript: Transcript, now: datetime | None) -> Findings:
@@ -101,7 +137,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     chat = has_speakers(transcript)
     tz = _zone(transcript.timezone)
     key_times = find_key_times(sigs, chat, tz)
-    links, tickets = find_links(sigs)
+    links, tickets = find_links(sigs, transcript.unattributed)
     messaging = find_messaging(sigs)
     facts = find_facts(sigs)
     findings = Findings(

@@ -13,11 +13,13 @@ of the post-mortem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from facilitator.extract.patterns import URL_RE, summary_of
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import Link, LinkKind, SupportTicket
+from facilitator.transcript import UnattributedLine
 
 TRAILING = ".,:;!?'\"*_~"
 
@@ -105,10 +107,26 @@ def classify(url: str) -> tuple[LinkKind, str]:
     return "other", host
 
 
-def find_links(sigs: list[MessageSignals]) -> tuple[list[Link], list[SupportTicket]]:
-    """Every URL in order of first appearance, with all the messages that cite it."""
+def find_links(
+    sigs: list[MessageSignals], preamble: Iterable[UnattributedLine] = ()
+) -> tuple[list[Link], list[SupportTicket]]:
+    """Every URL in order of first appearance, with all the messages that cite it.
+
+    Lines the loader could not attach to a message (a pasted report's header, "Dashboards:
+    <url>" above the timeline) still hold evidence: their URLs come first, citing no
+    message, since no message said them.
+    """
     links: dict[str, Link] = {}
     tickets: dict[str, SupportTicket] = {}
+    for line in preamble:
+        text = line.text or ""
+        if "://" not in text:
+            continue
+        for match in URL_RE.finditer(text):
+            url = clean_url(match.group(0))
+            if "://" in url and url not in links:
+                kind, label = classify(url)
+                links[url] = Link(url=url, kind=kind, label=label)
     for sig in sigs:
         message = sig.message
         text = message.text or ""

@@ -3,14 +3,16 @@
 Every finder (key times, events, hints) asks the same questions of the same sentences:
 does this message report a symptom, a detection, a recovery, a relapse? Answering them once
 per message here keeps extraction linear and lets the finders agree with each other (the
-event list and the key times never disagree about which message was the rollback).
+event list and the key times never disagree about which message was the rollback). A text
+seen before ("ok", "+1", the same alert every five minutes) is not read again.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from facilitator.extract.patterns import Patterns, Prepared, patterns, prepare
+from facilitator.extract.patterns import Gate, Patterns, Prepared, patterns, prepare
 from facilitator.transcript import Message, Transcript
 
 # Signals checked on every sentence, negation- and question-aware.
@@ -30,10 +32,16 @@ _PLAIN = (
     "luck",
     "action",
     "prior",
+    "investigate",
+    "self_heal",
+    "still_broken",
+    "workaround",
 )
 
 
+_PLAIN_SET = frozenset(_PLAIN)
 _HEALTH = frozenset({"recover", "declare_resolved", "relapse"})
+_RECOVERY = frozenset({"recover", "declare_resolved"})
 
 
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
@@ -66,6 +74,20 @@ class MessageSignals:
 UNTIMED = frozenset({"date-only", "unknown"})
 
 
+def _unhedged(sentence: str, gate: Gate) -> str:
+    """The sentence without its concessive or hopeful clauses ("despite ... recovered").
+
+    A clause runs from the hedge word to the next comma or semicolon, so "Despite the
+    restart, everything is back to normal" keeps its main clause.
+    """
+    for rx in gate.branches("hedged"):
+        sentence = rx.sub("\x00", sentence)
+    return _HEDGED_CLAUSE_RE.sub(" ", sentence) if "\x00" in sentence else sentence
+
+
+_HEDGED_CLAUSE_RE = re.compile(r"\x00[^,;]*")
+
+
 def is_placeholder_author(name: str) -> bool:
     """True for authors that mean "nobody in particular" (timeline notes, unknown speakers)."""
     return name.strip().casefold() in {"", "unknown", "?", "-", "timeline", "note", "notes", "nobody", "anonymous"}
@@ -78,12 +100,21 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     candidates = gate.names() if gate is not None else set()
     flags: set[str] = set()
     last_recover = last_relapse = -1
+    hedged = "hedged" in candidates
+    intended = "as_intended" in candidates
+    third_party: list[bool] | None = None
     for name in _POSITIVE:
         if name not in candidates:
             continue  # none of this list's key words occur in the message
+        if name in _HEALTH and third_party is None:
+            third_party = [_about_third_party(sentence, pats) for sentence in prep.sentences]
         for i, sentence in enumerate(prep.sentences):
-            if name in _HEALTH and _about_third_party(sentence, pats):
+            if name in _HEALTH and third_party[i]:  # type: ignore[index]
                 continue  # "GitHub is usable again": someone else's outage, not ours
+            if hedged and name in _RECOVERY and pats.has("hedged", sentence, gate):
+                sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
+            if intended and name == "symptom" and pats.has("as_intended", sentence, gate):
+                continue  # "the limit rejects launches, as intended": working as designed
             if pats.positive(name, sentence, gate):
                 flags.add(name)
                 if name == "relapse":
@@ -93,8 +124,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
     text = prep.prose
-    for name in _PLAIN:
-        if name in candidates and pats.has(name, text, gate):
+    for name in _PLAIN_SET & candidates:
+        if pats.has(name, text, gate):
             flags.add(name)
     human = not message.is_bot and not message.is_system
     if message.is_bot and ("alert" in flags or "symptom" in flags):
@@ -111,7 +142,21 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     """
     pats = patterns()
     messages = sorted((m for m in transcript.messages if not m.is_system), key=lambda m: m.at)
-    return [read_message(i, m, pats) for i, m in enumerate(messages)]
+    # Channels repeat themselves ("ok", "+1", "looking", the same alert every five minutes):
+    # a text already read is not read again, its prose, sentences and signals are shared.
+    seen: dict[tuple[str, bool], MessageSignals] = {}
+    out: list[MessageSignals] = []
+    for i, message in enumerate(messages):
+        key = (message.text or "", message.is_bot)
+        first = seen.get(key)
+        if first is None:
+            sig = seen[key] = read_message(i, message, pats)
+        else:
+            prep = first.prep
+            shared = Prepared(message=message, prose=prep.prose, sentences=prep.sentences, lower=prep.lower, gate=prep.gate)
+            sig = MessageSignals(index=i, prep=shared, flags=first.flags, state=first.state, is_human=first.is_human)
+        out.append(sig)
+    return out
 
 
 def has_speakers(transcript: Transcript) -> bool:

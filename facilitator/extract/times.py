@@ -10,6 +10,11 @@ started <= detected <= mitigated <= resolved.
 * Mitigated is the first recovery after detection; resolved is the first declaration after
   the last relapse ("broken again"), else the last recovery. With a single "back to normal"
   both are the same moment, at lower confidence for the resolution.
+* Detection needs a notice: an alert, a report, "something is wrong". "The investigation
+  begins" only says someone knew by then, so an earlier symptom wins over it. A system that
+  healed by itself before anyone noticed has its mitigation before its detection.
+* A workaround ("banned the repo to let other builds through") is the mitigation only when
+  nothing says the service recovered before the closing message.
 * Chat channels start when someone noticed, so the first symptom report is the detection.
   Timeline notes are written afterwards and often open with the fault itself ("16:22 node
   runs out of memory"), so there the first symptom before the first detection phrase is the
@@ -176,20 +181,43 @@ def _with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind
 
 
 def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
-    """First alert or report; in chat also the first symptom message; else the first message."""
+    """First alert or report; in chat also the first symptom message; else the first message.
+
+    A report is strong evidence ("noticed", "users report", "something is wrong"); "the
+    investigation begins" is weak: it says someone knew by then, not when they first saw
+    it, so an earlier symptom in the notes wins over it. Notes that mark the start of the
+    incident ("Start of incident.") describe the fault there, so the first symptom after
+    that marker is the first observation, even if the word "noticed" only comes later.
+    """
     if not sigs:
         return None
-    first_recovery = next((s.index for s in sigs if s.state == "recover"), None)
-    window = [s for s in sigs if first_recovery is None or s.index < first_recovery] or sigs
+    first_recovery = next((s for s in sigs if s.state == "recover"), None)
+    # an entry that reports the problem and then its fix is still the report
+    last = -1 if first_recovery is None else first_recovery.index - (not _recovers_later(first_recovery))
+    window = [s for s in sigs if first_recovery is None or s.index <= last] or sigs
+    first_symptom: MessageSignals | None = None
+    after_marker: MessageSignals | None = None
+    marked = False
     for sig in window:
         if "start_marker" in sig and "detect" not in sig:
+            marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
         if "alert" in sig and not sig.is_human:
             return _key(sig, 0.8, "first alert")
         if "detect" in sig:
+            if after_marker is not None:
+                return _key(after_marker, 0.6, "first symptom after the marked start of the incident")
             return _key(sig, 0.75, "first report of the problem")
         if chat and sig.is_human and "symptom" in sig:
             return _key(sig, 0.65, "first message reporting a symptom")
+        if "investigate" in sig:
+            if first_symptom is not None:
+                return _key(first_symptom, 0.55, "first symptom observed before the investigation began")
+            return _key(sig, 0.6, "investigation began")
+        if "symptom" in sig and not chat:
+            first_symptom = first_symptom or sig
+            if marked and after_marker is None:
+                after_marker = sig
     symptom = next((s for s in window if "symptom" in s and "start_marker" not in s), None)
     if symptom is not None:
         return _key(symptom, 0.5, "first message describing a symptom")
@@ -242,21 +270,53 @@ def _same_episode(sigs: list[MessageSignals]) -> list[MessageSignals]:
     return sigs
 
 
+def noticed_after_self_heal(sigs: list[MessageSignals]) -> tuple[MessageSignals, MessageSignals] | None:
+    """(symptom, notice) when the system healed by itself and someone noticed only afterwards.
+
+    "10:34 success drops to 0%. 10:55 the cluster self-heals. 15:00 dip noticed on the
+    dashboard": the detection is the notice, and the impact ended before it.
+    """
+    heal = next((s for s in sigs if s.state == "recover"), None)
+    if heal is None or "self_heal" not in heal:
+        return None
+    before = [s for s in sigs if s.index < heal.index]
+    if any("detect" in s or "investigate" in s or ("alert" in s and not s.is_human) for s in before):
+        return None  # someone already knew: an ordinary mitigation
+    symptom = next((s for s in before if "symptom" in s), None)
+    later = _same_episode([s for s in sigs if s.index >= heal.index])[1:]
+    notice = next((s for s in later if "detect" in s), None)
+    if symptom is None or notice is None:
+        return None
+    return symptom, notice
+
+
 def find_mitigated_resolved(
-    sigs: list[MessageSignals], detected: KeyTime | None
+    sigs: list[MessageSignals], detected: KeyTime | None, since: KeyTime | None = None
 ) -> tuple[KeyTime | None, KeyTime | None]:
-    """First recovery after detection; resolution after the last relapse."""
+    """First recovery after detection (or after ``since``); resolution after the last relapse.
+
+    A detection entry that goes on to the fix ("... the hub is restarted and launches
+    return to 100%") is also the first recovery.
+    """
     start = 0
-    if detected is not None:
-        det_ids = set(detected.message_ids)
+    anchor = since or detected
+    if anchor is not None:
+        det_ids = set(anchor.message_ids)
         start = next((i for i, s in enumerate(sigs) if s.message.id in det_ids), 0)
-    after = _same_episode(sigs[start + 1 :] or sigs[start:])
-    recoveries = [s for s in after if s.state == "recover"]
+    same_entry = since is None and start < len(sigs) and _recovers_later(sigs[start])
+    after = _same_episode(sigs[start if same_entry else start + 1 :] or sigs[start:])
+    recoveries = [s for i, s in enumerate(after) if s.state == "recover" and not _contradicted(after, i)]
     if not recoveries:
         return None, None
     first = recoveries[0]
     strong = "declare_resolved" in first or "rolled back" in first.prep.lower
     mitigated = _key(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
+    if len(recoveries) == 1 and "declare_resolved" in first:
+        # Only the closing message says it is over: a workaround put in place before it
+        # ("banned the repo to let other builds through") is when the impact eased.
+        workaround = next((s for s in after if s.index < first.index and "workaround" in s), None)
+        if workaround is not None:
+            mitigated = _key(workaround, 0.5, "workaround put in place (no recovery stated before the resolution)")
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
@@ -271,6 +331,19 @@ def find_mitigated_resolved(
     return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
 
 
+def _contradicted(after: list[MessageSignals], i: int) -> bool:
+    """True when the entry after a recovery says the problem is still there ("still full")."""
+    if i + 1 >= len(after):
+        return False
+    following = after[i + 1]
+    return "still_broken" in following and following.state != "recover"
+
+
+def _recovers_later(sig: MessageSignals) -> bool:
+    """True when a report's last health statement, in a later sentence, is a recovery."""
+    return sig.state == "recover" and "detect" in sig and len(sig.prep.sentences) > 1
+
+
 def find_key_times(
     sigs: list[MessageSignals], chat: bool, tz: ZoneInfo
 ) -> dict[str, KeyTime | None]:
@@ -281,14 +354,20 @@ def find_key_times(
     """
     sigs = [s for s in sigs if s.timed]
     by_id = {s.message.id: s for s in sigs}
-    detected = _with_stated(find_detected(sigs, chat), by_id, "detect", tz)
+    healed = None if chat else noticed_after_self_heal(sigs)
+    if healed is not None:
+        symptom, notice = healed
+        detected = _key(notice, 0.65, "noticed after the system had recovered by itself")
+    else:
+        detected = _with_stated(find_detected(sigs, chat), by_id, "detect", tz)
     started = find_started(sigs, detected, chat, tz)
-    mitigated, resolved = find_mitigated_resolved(sigs, detected)
+    since = _key(symptom, 0.5, "first symptom") if healed is not None else None
+    mitigated, resolved = find_mitigated_resolved(sigs, detected, since)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
     resolved = _with_stated(resolved, by_id, "resolve", tz)
     if started and detected and started.at > detected.at:
         started = None
-    if mitigated and detected and mitigated.at < detected.at:
+    if mitigated and detected and mitigated.at < detected.at and healed is None:
         mitigated = None
     if resolved and mitigated and resolved.at < mitigated.at:
         resolved = mitigated

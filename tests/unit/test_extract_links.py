@@ -9,7 +9,7 @@ import pytest
 
 from facilitator.extract import extract_findings
 from facilitator.extract.links import classify, clean_url
-from facilitator.transcript import Attachment, Message, Transcript
+from facilitator.transcript import Attachment, Message, Transcript, UnattributedLine
 
 T0 = datetime(2024, 12, 3, 14, 0, tzinfo=timezone.utc)
 
@@ -112,3 +112,17 @@ def test_nothing_is_fetched(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     t = channel("dashboards https://grafana.example.com/d/x and https://acme.pagerduty.com/incidents/Q1")
     assert [link.kind for link in extract_findings(t).links] == ["dashboard", "alert"]
+
+
+def test_links_in_lines_before_the_first_message_are_kept_citing_no_message():
+    t = channel("checkout 500s, see https://grafana.example.com/d/abc/checkout")
+    t.unattributed = [
+        UnattributedLine(origin="paste.txt:1", text="Dashboards: https://grafana.example.com/d/xyz/db and"),
+        UnattributedLine(origin="paste.txt:2", text="https://acme.atlassian.net/browse/OPS-7."),
+        UnattributedLine(origin="paste.txt:3", text="no link here"),
+    ]
+    links = {link.url: link for link in extract_findings(t).links}
+    assert links["https://grafana.example.com/d/xyz/db"].kind == "dashboard"
+    assert links["https://grafana.example.com/d/xyz/db"].message_ids == []
+    assert links["https://acme.atlassian.net/browse/OPS-7"].kind == "ticket"
+    assert links["https://grafana.example.com/d/abc/checkout"].message_ids == ["m0"]

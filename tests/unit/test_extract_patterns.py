@@ -24,6 +24,11 @@ SAMPLES = [
     "re-fired and retriggered alerts; TODO: to-do list; to do: fix it",
     "Service resumes. Incident ends. All clear!",
     "same class of bug twice, this happened before",
+    "the api\nreturns 503 for every\nrequest; launch success rate is at 0%",
+    "Jobs are backlogged. Investigation begins. Something seems wrong with the queue.",
+    "Drained it even though it looks recovered; the volume is still full.",
+    "Block the tenant so that others get through. The database recovered on its own.",
+    "Exports running again, the throttle rejects bursts as intended.",
 ]
 
 
@@ -67,3 +72,25 @@ def test_prepare_drops_code_and_links_but_keeps_sentences():
     assert "x.org" not in prep.prose
     assert prep.sentences[0] == "See [link]."
     assert prep.sentences[-1] == "All good now"
+
+
+def test_repeated_texts_are_read_once_but_each_message_keeps_its_own_identity():
+    from facilitator.extract.signals import read_message, scan
+    from facilitator.transcript import Transcript
+
+    at = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    texts = [("Ann", False, "ok"), ("Bo", False, "errors on checkout"), ("Cy", False, "ok"),
+             ("Mon", True, "errors on checkout"), ("Ann", False, "errors on checkout")]  # fmt: skip
+    messages = [
+        Message(id=f"m{i}", at=at.replace(minute=i), author=a, is_bot=bot, text=t) for i, (a, bot, t) in enumerate(texts)
+    ]
+    sigs = scan(Transcript(messages=messages, source="transcript"))
+    assert [s.message.id for s in sigs] == ["m0", "m1", "m2", "m3", "m4"]
+    assert [s.index for s in sigs] == [0, 1, 2, 3, 4]
+    for sig in sigs:  # shared reading gives exactly what reading the message alone gives
+        alone = read_message(sig.index, sig.message, patterns())
+        assert (sig.flags, sig.state, sig.is_human, sig.prep.sentences) == (
+            alone.flags, alone.state, alone.is_human, alone.prep.sentences,
+        )  # fmt: skip
+        assert sig.prep.message is sig.message
+    assert "alert" in sigs[3].flags and "alert" not in sigs[4].flags  # a bot saying it is an alert

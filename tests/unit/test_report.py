@@ -112,3 +112,24 @@ def test_extraction_restores_the_garbage_collector_thresholds():
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda _: extract_findings(transcript()), range(8)))
     assert gc.get_threshold() == before
+
+
+def test_secrets_pasted_in_the_channel_never_reach_the_extract_json(tmp_path):
+    db_password, aws_key, aws_secret = "Sup3rS3cretPw", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    paste = tmp_path / "channel.txt"
+    paste.write_text(
+        "Dashboards: https://admin:Hunter2Pass@grafana.example.com/d/def/db\n\n"
+        f"[2024-12-03 14:00] Alice: I'm seeing 500s, logs show DATABASE_URL=postgres://app:{db_password}@db.internal/shop\n"
+        f"[2024-12-03 14:06] Bob: rolled back the deploy that shipped aws_secret_access_key={aws_secret} and {aws_key}\n"
+        "[2024-12-03 14:30] Alice: checkout is back to normal\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "facilitator", "extract", "--transcript", str(paste), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    report = json.loads(out.stdout)
+    assert report["mitigated_at"] is not None  # the messages were read, not dropped
+    assert any("grafana.example.com" in link["url"] for link in report["links"])
+    for secret in (db_password, aws_key, aws_secret, "Hunter2Pass"):
+        assert secret not in out.stdout
+    assert "[secret]" in out.stdout

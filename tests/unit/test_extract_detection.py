@@ -1,0 +1,183 @@
+"""Detection and recovery subtleties on hand-made timeline notes and chats.
+
+Each test is a pattern seen in real post-mortem timelines: weak versus strong detection,
+incidents noticed only after they healed, a recovery told in the same entry as the report,
+hedged or contradicted recoveries, workarounds before the closing message.
+"""
+
+from __future__ import annotations
+
+from tests.unit.test_extract_times import channel, hm
+
+from facilitator.extract import extract_findings
+
+
+def test_investigation_beginning_is_weak_the_first_observed_symptom_wins():
+    t = channel(
+        [
+            ("08:00", "", "Fetching container logs has stopped working on every host."),
+            ("09:40", "", "A routine config push fails with the same tunnel error."),
+            ("10:30", "", "Replacement workers are up but log fetching still fails. Investigation begins."),
+            ("12:15", "", "With the bad worker removed, log fetching works again and everything is working."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "08:00"
+    assert f.detected_at.message_ids == ["L1"]
+    assert hm(f.mitigated_at) == "12:15"
+
+
+def test_investigation_without_an_earlier_symptom_is_the_detection():
+    t = channel(
+        [
+            ("08:00", "", "Weekly maintenance window opens."),
+            ("09:10", "", "Investigation starts into slow report generation."),
+            ("10:00", "", "Reports are back to normal."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "09:10"
+
+
+def test_a_report_still_beats_an_earlier_symptom():
+    t = channel(
+        [
+            ("13:30", "", "Checkout success falls to zero."),
+            ("14:29", "", "A customer reported the outage by email, investigation is started."),
+            ("15:00", "", "Launches are back to normal."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.started_at) == "13:30"
+    assert hm(f.detected_at) == "14:29"
+
+
+def test_marked_start_then_first_symptom_after_it_is_the_detection():
+    t = channel(
+        [
+            ("08:50", "", "Start of incident. Image builder v2 rolled out, which empties the layer cache."),
+            ("18:40", "", "Image builds are backlogged; two more machines are requested."),
+            ("19:10", "", "The machines join as their own group."),
+            ("19:50", "", "Notice that the new group lacks scratch disks."),
+            ("23:00", "", "Build queue empty. Incident resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.started_at) == "08:50"
+    assert hm(f.detected_at) == "18:40"
+    assert f.detected_at.message_ids == ["L2"]
+
+
+def test_something_is_wrong_and_zero_percent_read_as_a_detection():
+    t = channel(
+        [
+            ("14:00", "", "Marketing email goes out, sign-ups climb."),
+            ("14:30", "", "Scaler adds a worker as intended; a small queue forms while it warms up."),
+            ("16:05", "", "Sign-up success rate is at 0%. Something seems wrong, more than traffic."),
+            ("16:30", "", "After restarting the gateway, sign-ups begin to succeed again."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "16:05"
+    assert hm(f.mitigated_at) == "16:30"
+
+
+def test_noticed_after_it_healed_itself():
+    t = channel(
+        [
+            ("10:30", "", "Upload success rate is at 0% on the dashboard."),
+            ("10:50", "", "Storage layer self-heals; uploads back to normal."),
+            (
+                "15:00",
+                "",
+                "The upload dip is noticed in the weekly review, investigation launched. "
+                "Drained the disk host even though it looks recovered.",
+            ),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.started_at), hm(f.detected_at), hm(f.mitigated_at), hm(f.resolved_at)) == (
+        "10:30", "15:00", "10:50", "10:50",
+    )  # fmt: skip
+    assert f.mitigated_at.message_ids == ["L2"]
+
+
+def test_recovery_in_the_same_entry_as_the_report():
+    t = channel(
+        [
+            ("12:00", "", "Config release v7 deployed."),
+            ("13:30", "", "Login success falls to zero."),
+            (
+                "14:30",
+                "",
+                "Users reported the login outage on social media. Restarting the cache does not help. "
+                "Then the auth service is restarted and logins are back to normal within a minute.",
+            ),
+            ("16:00", "", "Follow-up fix deployed. Incident closed."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "14:30"
+    assert hm(f.mitigated_at) == "14:30"
+    assert hm(f.resolved_at) == "16:00"
+
+
+def test_recovery_contradicted_by_the_next_entry_does_not_count():
+    t = channel(
+        [
+            ("09:00", "", "Alerts fired: disk full on the database host."),
+            ("09:20", "", "Old logs deleted, the database is working again."),
+            ("09:25", "", "Disk is still full, the log volume is a different mount."),
+            ("09:50", "", "Volume resized, writes are back to normal."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.mitigated_at) == "09:50"
+
+
+def test_hedged_recovery_keeps_its_main_clause():
+    t = channel(
+        [
+            ("09:00", "Alice", "I'm seeing 502s on the API."),
+            ("09:30", "Bob", "Despite the odd restart, everything is back to normal."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "09:30"
+
+
+def test_ing_again_recovery_and_as_intended_symptom():
+    t = channel(
+        [
+            ("10:00", "Alice", "Throttle rejects the burst of exports, as intended."),
+            ("10:05", "Alice", "Users report exports timing out."),
+            ("10:40", "Bob", "Exports running again after the worker restart."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "10:05"
+    assert hm(f.mitigated_at) == "10:40"
+
+
+def test_workaround_is_the_mitigation_when_only_the_closing_message_recovers():
+    t = channel(
+        [
+            ("18:00", "", "Notice that reports are stuck and the report queue keeps growing."),
+            ("18:30", "", "Block the giant tenant's report jobs so that other tenants get through."),
+            ("23:50", "", "Giant tenant's jobs done and unblocked. Incident resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.mitigated_at) == "18:30"
+    assert hm(f.resolved_at) == "23:50"
+
+
+def test_workaround_ignored_when_the_service_recovered_before_the_closing_message():
+    t = channel(
+        [
+            ("18:00", "", "Notice that reports are stuck."),
+            ("18:30", "", "Block the crawler's address range to let real users through."),
+            ("18:45", "", "Reports are back to normal."),
+            ("20:00", "", "Incident resolved."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "18:45"
