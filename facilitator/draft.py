@@ -17,6 +17,12 @@ The answers file::
     whys = ["the gateway timed out", "the timeout config was removed"]   # the main chain
     contributing = ["no alert on gateway latency"]                         # branches from the first why
 
+    # or, to word the questions yourself (an item without an answer stays the open why):
+    # [[whys]]
+    # question = "Why did checkout fail?"
+    # answer = "The gateway timed out."
+    # message_ids = ["1733237130.009100"]   # optional citations
+
     [[actions]]                    # fields of an action item
     action = "Add an alert on gateway p99 latency above 2 s for 5 minutes"
     owner = "payments team"
@@ -27,6 +33,10 @@ The answers file::
     reason = "Hides the problem; the canary is the fix."
 
 Question ids may also sit at the top level instead of under ``[answers]``.
+
+Without ``whys`` in the file and with no chain in the session, ``draft`` seeds one offline
+(``seed_whys``): the first why about the symptom, answered from the suggested root cause and
+its citations, and the next why left open as a TODO; nothing beyond the evidence is invented.
 
 With an LLM (a key, and no ``--no-llm``) the same run gets better, through
 ``facilitator.assist``: the findings are refined once after loading (merged over the offline
@@ -97,19 +107,10 @@ def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "ans
         done.append(qid)
     session = interview.session
     chain = WhyChain(session, interview.store)
-    whys = [str(w) for w in data.get("whys", []) if str(w).strip()]
+    whys = [w if isinstance(w, dict) else {"answer": str(w)} for w in data.get("whys", [])]
+    whys = [w for w in whys if str(w.get("answer", "")).strip() or str(w.get("question", "")).strip()]
     if whys:
-        session.whys.clear()
-        session.whys_done = False
-        turn = chain.start()
-        for i, text in enumerate(whys):
-            nxt = chain.answer(turn.id, text, then_ask=i + 1 < len(whys))
-            if nxt is not None:
-                turn = nxt
-        first = chain.main_chain()[0]
-        for text in data.get("contributing", []):
-            chain.branch(first.id, answer=str(text))
-        chain.stop()
+        _apply_whys(chain, whys, [str(t) for t in data.get("contributing", [])])
     book = ActionBook(session, interview.store)
     given_actions = data.get("actions", [])
     if given_actions:
@@ -131,6 +132,50 @@ def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "ans
     return done
 
 
+def _apply_whys(chain: WhyChain, whys: list[dict[str, Any]], contributing: list[str]) -> None:
+    """Replace the why chain: each item an answer, optionally with its own question; an item
+    with a question and no answer is left open (the chain is then not stopped)."""
+    session = chain.session
+    session.whys.clear()
+    session.whys_done = False
+    turn = chain.start()
+    open_end = False
+    for i, item in enumerate(whys):
+        question, answer = str(item.get("question", "")).strip(), str(item.get("answer", "")).strip()
+        if question:
+            chain.edit(turn.id, question=question)
+        if not answer:
+            open_end = True
+            break
+        ids = [str(m) for m in item.get("message_ids", [])] if isinstance(item.get("message_ids"), list) else None
+        nxt = chain.answer(turn.id, answer, message_ids=ids, then_ask=i + 1 < len(whys))
+        if nxt is not None:
+            turn = nxt
+    answered = [t for t in chain.main_chain() if t.answer]
+    if answered:
+        for text in contributing:
+            chain.branch(answered[0].id, answer=text)
+    if not open_end:
+        chain.stop()
+
+
+def seed_whys(interview: Interview) -> bool:
+    """With no why chain yet, start one offline: the symptom, its first why answered from the
+    suggested cause (with its citations), and the next why left open. Never invents an answer."""
+    session = interview.session
+    if session.whys or session.whys_done:
+        return False
+    cause = session.answers.get("actual_cause")
+    chain = WhyChain(session, interview.store)
+    if cause is None or cause.status not in ("answered", "suggested") or not isinstance(cause.value, str) or not cause.value.strip():
+        return False
+    if not chain.symptom():
+        return False
+    turn = chain.start()
+    chain.answer(turn.id, cause.value, message_ids=list(cause.message_ids), then_ask=True)
+    return True
+
+
 def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
     """The reserved keys with the shapes apply_answers needs (a lone string becomes a list), or a UserError."""
     data = dict(data)
@@ -139,6 +184,13 @@ def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
             data[key] = [data[key]]
         elif key in data and not isinstance(data[key], list):
             raise UserError(f"In the {origin}, '{key}' must be a list of sentences, like {key} = [\"...\", \"...\"].")
+    whys = data.get("whys", [])
+    if any(isinstance(w, dict) for w in whys) and not all(isinstance(w, dict) for w in whys):
+        raise UserError(f"In the {origin}, 'whys' must be either a list of sentences or [[whys]] tables with question and answer, not both.")
+    for n, item in enumerate(w for w in whys if isinstance(w, dict)):
+        unknown = sorted(set(item) - {"question", "answer", "message_ids"})
+        if unknown:
+            raise UserError(f"In the {origin}, why {n + 1} has an unknown field '{unknown[0]}'; a [[whys]] table takes question, answer and message_ids.")
     for key in ("actions", "rejected"):
         items = data.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -149,6 +201,7 @@ def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
 def fill_rest(interview: Interview) -> None:
     """Suggestions for unanswered questions and, when none were given, the suggested action items."""
     interview.fill_suggestions()
+    seed_whys(interview)
     book = ActionBook(interview.session, interview.store)
     if not interview.session.actions:
         for suggestion in book.suggestions():

@@ -39,6 +39,10 @@ _ALERT_RE = re.compile(r"\b(?:alert\w*|alarm\w*|fired|firing|paged|pagerduty|ops
 _USER_RE = re.compile(r"\b(?:customers?|users?|support|tickets?|reported|gitter|twitter|tweets?|complain\w*|forum)\b", re.I)
 
 
+_CHANNEL_META_RE = re.compile(
+    r"\b(?:open(?:ing|ed)?|creat(?:ing|ed)|start(?:ing|ed)|spinning up|spun up)\b[^.]{0,40}\b(?:channel|incident room|war ?room|bridge)\b",
+    re.IGNORECASE,
+)
 _LOOKBACK = 30  # a verdict refers to one of the last few hypotheses, not one from hours ago
 
 
@@ -46,12 +50,32 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
 
 
+_LIST_MARKER_RE = re.compile(r"(?m)^\s*(?:[-*+•]|\d+[.)])\s+")
+
+
+def _with_code(sentence: str, whole: str) -> str:
+    """The sentence as written, inline code words kept: the finders read prose with code cut out
+    ("reads config.yaml ."), but a fact must keep "database.pool.max_size"."""
+    if "`" not in whole and "[link]" not in sentence:
+        return sentence
+    words = sentence.split()
+    if not words:
+        return sentence
+    prose = " ".join(_LIST_MARKER_RE.sub("", readable(whole)).split())
+    # The code-free sentence's words, in order, with anything (the code) allowed between them;
+    # a "[link]" placeholder stands for the link's host in the readable text.
+    gaps = r"(?:\s+\S+){0,6}?\s*"
+    pattern = gaps.join(r"\S+" if "[link]" in w else re.escape(w) for w in words)
+    match = re.search(pattern + r"[^\s.!?]*[.!?]?", prose)
+    return match.group(0) if match else sentence
+
+
 def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5) -> Fact:
     """A fact quoting the sentence; a short chat message is quoted whole, code and links kept."""
     whole = sig.message.text
     if len(whole) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole:
         return Fact(text=" ".join(readable(whole).split()), message_ids=[sig.message.id], confidence=confidence)
-    text = sentence.replace(" ([link])", "").replace("[link]", "…")
+    text = _with_code(sentence, whole).replace(" ([link])", "").replace("[link]", "…")
     return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
 
 
@@ -65,6 +89,8 @@ def _with_context(sentence: str, sig: MessageSignals) -> str:
     for nxt in sentences[start + 1 :]:
         if len(text) >= 60:
             break
+        if not re.search(r"[^\W\d_]", nxt):
+            continue  # a bare list number ("1.") left by the split adds nothing
         text = f"{text} {nxt}"
     return text
 
@@ -96,7 +122,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                     target.message_ids.append(sig.message.id)
             elif raised or ruled:
                 status = "ruled_out" if ruled else "raised"
-                hyp = Hypothesis(text=summary_of(sentence, limit=200), status=status, message_ids=[sig.message.id])
+                quoted = _with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
+                hyp = Hypothesis(text=summary_of(quoted, limit=200), status=status, message_ids=[sig.message.id])
                 found.append((hyp, words, thread or sig.message.id))
             break
     return [h for h, _, _ in found]
@@ -200,6 +227,8 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
         if start is not None and sig.message.at < start and "symptom" not in sig:
             continue
         for sentence in sig.prep.sentences:
+            if _CHANNEL_META_RE.search(sentence):
+                continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
             if pats.positive("symptom", sentence, sig.prep.gate):
                 return _fact(sentence, sig, 0.4)
     return None

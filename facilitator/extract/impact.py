@@ -109,3 +109,45 @@ def _kind_of(noun: str) -> str:
         if re.fullmatch(pattern, noun, re.IGNORECASE):
             return kind
     return "scope"
+
+
+_CLAUSE_SPLIT_RE = re.compile(r"[;,]\s+|:\s+|\s+[-–—]+>?\s+|\s+→\s+|(?<=[.!?])\s+|\s*\(\[link\]\)|\s*\[link\]")
+
+
+def clause_of(hint: ImpactHint) -> str:
+    """The clause of the hint's sentence that holds its number ("3 regions" from "so 3 regions,
+    probably not AWS"), so a suggestion can quote the fact without the chat around it."""
+    text = " ".join(hint.text.split())
+    spans = [m.span() for m in _COUNT_RE.finditer(text) if _kind_matches(hint.kind, m)]
+    spans += [m.span("pct") for m in _RATE_RE.finditer(text) if hint.value is not None and _same(m.group("pct"), hint.value)]
+    spans += [m.span() for m in _ZERO_RE.finditer(text)]
+    spans += [m.span() for m in _AFFECTED_RE.finditer(text)]
+    if not spans:
+        return text.rstrip(" .")
+    start = min(spans)[0]
+    cuts = [0, *(m.end() for m in _CLAUSE_SPLIT_RE.finditer(text) if m.end() <= start)]
+    begin = max(cuts)
+    after = _CLAUSE_SPLIT_RE.search(text, max(start, begin) + 1)
+    end = after.start() if after else len(text)
+    return text[begin:end].strip(" .")
+
+
+def _kind_matches(kind: str, match: re.Match[str]) -> bool:
+    if kind == "jobs":
+        return bool(match.group("failed_jobs"))
+    return kind in _NOUNS and bool(match.group(kind))
+
+
+def _same(raw: str, value: float) -> bool:
+    try:
+        return abs(float(raw) - value) < 1e-9
+    except ValueError:
+        return False
+
+
+def count_phrase(hint: ImpactHint) -> str:
+    """Just the count and what it counts ("3 regions", "~180 failed capture jobs"), else the clause."""
+    for match in _COUNT_RE.finditer(hint.text):
+        if _kind_matches(hint.kind, match):
+            return " ".join(match.group(0).split())
+    return clause_of(hint)

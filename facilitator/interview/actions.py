@@ -19,6 +19,7 @@ from dateutil import parser as dateparser
 
 from facilitator.errors import UserError
 from facilitator.findings import Fact, Findings
+from facilitator.interview.wording import drop_lead_ins, is_chatter, plain, sentences
 from facilitator.session import ActionItem, LintFinding, RejectedAction, Session, utcnow
 
 if TYPE_CHECKING:
@@ -61,9 +62,34 @@ class ActionSuggestion:
         return starts_with_verb(self.action) and len(self.action.split()) >= 4
 
 
+_CONTINUE_RE = re.compile(r"^(?:and|also|plus|then|as well as)\s+", re.I)
+_ASIDE_RE = re.compile(r"\s*\((?:as |see |pasted |mentioned |from )?(?:above|below|earlier|upthread)\)", re.I)
+
+
+def _action_sentences(text: str) -> str:
+    """The sentences that are the action: the first, continuations ('and log X at boot') and
+    further imperatives; rationale and chatter ('follow-up for me', 'doing it tomorrow') dropped."""
+    from facilitator.interview.lint import starts_with_verb
+
+    parts = sentences(plain(text))
+    if not parts:
+        return text
+    first = next((p for p in parts if not is_chatter(p) and drop_lead_ins(p).strip()), parts[0])
+    kept = [first.strip().rstrip(".!")]
+    for part in parts[parts.index(first) + 1 :]:
+        part = drop_lead_ins(part).strip().rstrip(".!")
+        if not part or is_chatter(part):
+            continue
+        if _CONTINUE_RE.match(part):
+            kept[-1] = f"{kept[-1]}, {part[:1].lower() + part[1:]}"
+        elif starts_with_verb(part):
+            kept.append(part)
+    return _ASIDE_RE.sub("", ". ".join(kept))
+
+
 def imperative(text: str) -> str:
     """'we should add an alert for X.' -> 'Add an alert for X' (best effort, never empties the text)."""
-    cleaned = " ".join(text.split()).strip(" .!")
+    cleaned = " ".join(_action_sentences(text).split()).strip(" .!")
     stripped = _LEAD.sub("", cleaned, count=1).strip(" .!:-")
     stripped = re.sub(r"^(?:probably|maybe|perhaps|also|just|really)\s+", "", stripped, flags=re.I)
     subject = re.match(r"^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,3})\s+(?:should|must|needs to|need to|has to|ought to)\s+(?P<rest>.+)$", stripped, re.I)

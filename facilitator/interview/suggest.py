@@ -6,18 +6,27 @@ one field of ``Findings`` (the question's ``finding`` key, optionally ``field:fi
 returns ``None`` when there is no evidence: a question without evidence is asked explicitly
 rather than answered with a guess. Values have the shape ``Interview.answer`` stores
 (ISO datetimes, lists of lines), so accepting a suggestion never needs re-parsing.
+
+Text values are cleaned by ``facilitator.interview.wording`` (code words kept, lead-ins like
+"Found it." and chatter dropped), and the customer effect is composed: the channel's own impact
+statement when there is one, else the peak error rate, how long (detected to mitigated), how
+widely and how much work failed, each figure citing its message.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from facilitator.findings import Fact, Findings, KeyTime
+from facilitator.extract.impact import clause_of, count_phrase
+from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
 from facilitator.interview.catalogue import Question
 from facilitator.interview.parse import stored_datetime
+from facilitator.interview.wording import as_sentence, clean_fact, is_channel_meta
+from facilitator.render.text import format_duration
 from facilitator.transcript import Transcript
 
 SCOPE_KINDS = ("customers", "projects", "regions", "environments", "environment", "region", "project", "customer")
@@ -49,10 +58,11 @@ def _key_time(kt: KeyTime | None, tz: str) -> Suggestion | None:
     return Suggestion(stored_datetime(kt.at, tz), list(kt.message_ids), kt.reason, kt.confidence)
 
 
-def _fact(fact: Fact | None) -> Suggestion | None:
+def _fact(fact: Fact | None, clean: bool = False) -> Suggestion | None:
     if fact is None or not fact.text.strip():
         return None
-    return Suggestion(fact.text.strip(), list(fact.message_ids), "", fact.confidence)
+    text = as_sentence(clean_fact(fact.text)) if clean else fact.text.strip()
+    return Suggestion(text, list(fact.message_ids), "", fact.confidence)
 
 
 def _best(facts: list[Fact]) -> Fact | None:
@@ -88,23 +98,24 @@ def _first_hypothesis(findings: Findings) -> Suggestion | None:
         return None
     first = findings.hypotheses[0]
     note = {"ruled_out": "later ruled out", "confirmed": "later confirmed", "raised": ""}[first.status]
-    return Suggestion(first.text, list(first.message_ids), note, 0.6)
+    return Suggestion(clean_fact(first.text), list(first.message_ids), note, 0.6)
 
 
 def _actual_cause(findings: Findings) -> Suggestion | None:
     confirmed = [h for h in findings.hypotheses if h.status == "confirmed"]
     best = _best(findings.causes)
     if best is not None:
-        return Suggestion(best.text, list(best.message_ids), "", best.confidence)
+        return Suggestion(as_sentence(clean_fact(best.text)), list(best.message_ids), "", best.confidence)
     if confirmed:
-        return Suggestion(confirmed[-1].text, list(confirmed[-1].message_ids), "a hypothesis confirmed in the channel", 0.6)
+        text = as_sentence(clean_fact(confirmed[-1].text))
+        return Suggestion(text, list(confirmed[-1].message_ids), "a hypothesis confirmed in the channel", 0.6)
     return None
 
 
 def _list_of_facts(facts: list[Fact], note: str) -> Suggestion | None:
     if not facts:
         return None
-    lines = [f.text.strip() for f in facts if f.text.strip()]
+    lines = _unique([as_sentence(clean_fact(f.text)) for f in facts if f.text.strip()])
     conf = max(f.confidence for f in facts)
     return Suggestion(lines, _ids(*(f.message_ids for f in facts)), note, conf) if lines else None
 
@@ -117,13 +128,125 @@ def _happened_before(findings: Findings) -> Suggestion | None:
     return Suggestion("yes", ids, f"the channel mentions earlier occurrences: {quotes}", 0.5)
 
 
+def _unique(lines: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        key = " ".join(line.casefold().split()).rstrip(".!")
+        if key and key not in seen:
+            seen.add(key)
+            out.append(line)
+    return out
+
+
+# A statement of impact somebody wrote for the record: "Customer impact 14:00-15:01 UTC: ...".
+_STATED_IMPACT_RE = re.compile(r"^\W*(?:(?:customer|user|client)s?\s+)?impact\b(?P<when>(?:[^:]|(?<=\d):(?=\d)){0,40}):\s*(?P<what>.+)$", re.I)
+_INTERIM_RE = re.compile(r"\b(?:so far|for now|right now|currently|at the moment|still)\b", re.I)
+# Alert text states thresholds ("5xx rate > 5%", "threshold 5%"), not what customers saw.
+_ALERT_TEXT_RE = re.compile(r"threshold|[<>]=?\s*~?\d|\b(?:triggered|resolved|recovered|firing)\b", re.I)
+_NEGATED_RE = re.compile(r"\b(?:no|not|none|zero|nothing|without|never)\b|n't\b", re.I)
+_HARM_RE = re.compile(r"\b(?:fail\w*|error\w*|broke\w*|down|impact\w*|affect\w*|lost|unavailable|timed? ?out|5xx|4xx|declin\w*|stuck)\b", re.I)
+_CUT_TAIL_RE = re.compile(r"\s+(?:per|according to|from|on|see)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:dashboard|graph|grafana|datadog|slo|chart)\b.*$", re.I)
+
+
+def _usable(h: ImpactHint) -> bool:
+    """A hint a summary may quote: from a statement, not an alert threshold, a question or a denial."""
+    text = h.text.strip()
+    return not (text.endswith("?") or _ALERT_TEXT_RE.search(text) or _NEGATED_RE.search(clause_of(h)))
+
+
+def _stated_impact(findings: Findings) -> Suggestion | None:
+    """The channel's own final impact statement ("Customer impact ...: ~12% of ... failed"), latest wins."""
+    for h in reversed(findings.impact_hints):
+        match = _STATED_IMPACT_RE.match(clean_fact(h.text))
+        if match and not _INTERIM_RE.search(match.group("when")):
+            when = match.group("when").strip(" ,(").rstrip(")")
+            text = as_sentence(match.group("what").rstrip(" ."))
+            if when:
+                text = f"{text[:-1]} ({when})."
+            ids = _ids(*(x.message_ids for x in findings.impact_hints if x.text == h.text))
+            return Suggestion(text, ids, "the impact statement written in the channel", 0.6)
+    return None
+
+
+def _peak(hints: list[ImpactHint]) -> ImpactHint | None:
+    """The largest value; among equals the clause that names what failed ("of checkout requests")."""
+    if not hints:
+        return None
+    return max(hints, key=lambda h: (h.value or 0, bool(re.search(r"\bof\s+\w", clause_of(h))), bool(_HARM_RE.search(clause_of(h)))))
+
+
+def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
+    """What customers saw: the channel's impact statement, else one built from the impact hints
+    (peak error rate, how long, how widely, failed work), else the first symptom line."""
+    stated = _stated_impact(findings)
+    if stated is not None:
+        return stated
+    usable = [h for h in findings.impact_hints if _usable(h)]
+    parts: list[str] = []
+    ids: list[str] = []
+    rate = _peak([h for h in usable if h.kind == "error_rate"])
+    if rate is not None:
+        parts.append(_CUT_TAIL_RE.sub("", clean_fact(clause_of(rate))))
+        ids.extend(rate.message_ids)
+    start, end = findings.detected_at or findings.started_at, findings.mitigated_at or findings.resolved_at
+    span = ""
+    if start is not None and end is not None and end.at > start.at:
+        zone = ZoneInfo(tz)
+        span = f"for about {format_duration(end.at - start.at)} ({start.at.astimezone(zone):%H:%M}–{end.at.astimezone(zone):%H:%M} {_zone_label(tz)})"
+    scope = _peak([h for h in usable if h.kind in SCOPE_KINDS and (h.value or 0) > 1])
+    jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
+    if not parts:
+        effect = findings.customer_effect
+        if effect is None or is_channel_meta(effect.text):
+            return None
+        parts.append(clean_fact(effect.text, keep=1).rstrip(" ."))
+        ids.extend(effect.message_ids)
+    head = parts[0]
+    if span:
+        head = f"{head} {span}"
+        ids.extend((start.message_ids if start else []) + (end.message_ids if end else []))
+    if scope is not None and count_phrase(scope).casefold() not in head.casefold():
+        head = f"{head}, across {count_phrase(scope)}"
+        ids.extend(scope.message_ids)
+    sentences = [head]
+    if jobs is not None:
+        sentences.append(clean_fact(clause_of(jobs)))
+        ids.extend(jobs.message_ids)
+    text = "; ".join(s.rstrip(" .") for s in sentences)
+    return Suggestion(as_sentence(text), _ids(ids), "built from the impact figures and key times in the channel", 0.45)
+
+
+def _zone_label(tz: str) -> str:
+    return "UTC" if tz in ("UTC", "Etc/UTC", "GMT") else tz
+
+
+def _affected(findings: Findings) -> Suggestion | None:
+    """Who or what was affected: one line per scope and size ("3 regions"), the clause that
+    says it best (a statement about harm over a passing mention), citing every mention."""
+    best: dict[tuple[str, float | None], ImpactHint] = {}
+    cited: dict[tuple[str, float | None], list[str]] = {}
+    for h in findings.impact_hints:
+        if h.kind not in SCOPE_KINDS or h.text.strip().endswith("?") or _NEGATED_RE.search(clause_of(h)):
+            continue
+        key = (h.kind, h.value)
+        cited.setdefault(key, []).extend(h.message_ids)
+        rank = (bool(_HARM_RE.search(clause_of(h))), -len(clause_of(h)))
+        if key not in best or rank > (bool(_HARM_RE.search(clause_of(best[key]))), -len(clause_of(best[key]))):
+            best[key] = h
+    if not best:
+        return None
+    lines = _unique([clean_fact(clause_of(h)) for h in best.values()])
+    return Suggestion(lines, _ids(*cited.values()), "scope mentioned in the channel", 0.5)
+
+
 def _impact(findings: Findings, kinds: tuple[str, ...], note: str, prefix: bool = True, limit: int = 8) -> Suggestion | None:
     """Distinct impact hints of these kinds; the kind is prefixed when the text does not say it."""
     hints = [h for h in findings.impact_hints if h.kind in kinds]
     lines: list[str] = []
     ids: list[str] = []
     for h in hints:
-        text = " ".join(h.text.split())
+        text = clean_fact(h.text)
         stem = h.kind.rstrip("s").replace("_", " ")
         line = f"{h.kind.replace('_', ' ')}: {text}" if prefix and stem.casefold() not in text.casefold() else text
         if line.casefold() not in {x.casefold() for x in lines}:
@@ -177,17 +300,17 @@ _BUILDERS: dict[str, Builder] = {
     "mitigated_at": lambda q, f, tz: _key_time(f.mitigated_at, tz),
     "resolved_at": lambda q, f, tz: _key_time(f.resolved_at, tz),
     "title": lambda q, f, tz: _fact(f.title),
-    "customer_effect": lambda q, f, tz: _fact(f.customer_effect),
+    "customer_effect": lambda q, f, tz: _customer_effect(f, tz),
     "severity": lambda q, f, tz: _choice(q, f.severity),
     "detection_method": lambda q, f, tz: _choice(q, f.detection_method),
     "responders": lambda q, f, tz: _responders(f),
     "hypotheses": lambda q, f, tz: _first_hypothesis(f),
     "causes": lambda q, f, tz: _actual_cause(f),
-    "fixes": lambda q, f, tz: _fact(_best(f.fixes)),
+    "fixes": lambda q, f, tz: _fact(_best(f.fixes), clean=True),
     "luck": lambda q, f, tz: _list_of_facts(f.luck, "moments the channel called lucky or close"),
     "prior_incidents": lambda q, f, tz: _happened_before(f),
     "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False),
-    "impact_hints:scope": lambda q, f, tz: _impact(f, SCOPE_KINDS, "scope mentioned in the channel"),
+    "impact_hints:scope": lambda q, f, tz: _affected(f),
     "support_tickets": lambda q, f, tz: _support(f),
     "messaging": lambda q, f, tz: _messaging(f, tz),
     "links:runbook": lambda q, f, tz: _runbooks(f),

@@ -36,8 +36,8 @@ def test_each_builder_reads_its_finding():
     tz = "Europe/Berlin"
     first = suggest(Q["first_hypothesis"], FINDINGS, tz=tz)
     assert first.value == "a regional AWS problem" and first.note == "later ruled out"
-    assert suggest(Q["actual_cause"], FINDINGS, tz=tz).value == "the DB pool is too small"
-    assert suggest(Q["fix"], FINDINGS, tz=tz).value == "rolled back to v2.30.4"  # the most confident
+    assert suggest(Q["actual_cause"], FINDINGS, tz=tz).value == "The DB pool is too small."
+    assert suggest(Q["fix"], FINDINGS, tz=tz).value == "Rolled back to v2.30.4."  # the most confident
     assert suggest(Q["support_requests"], FINDINGS, tz=tz).value == ["ZD-4410: card declined twice"]
     assert suggest(Q["messaging"], FINDINGS, tz=tz).value == ["15:20 status page: Investigating checkout errors"]
     assert suggest(Q["runbooks"], FINDINGS, tz=tz).value == ["used: Checkout runbook https://wiki.acme.test/runbooks/checkout"]
@@ -68,6 +68,6 @@ def test_summary_markdown_lists_answers_todos_whys_and_actions():
     text = summary_markdown(iv)
     assert text.startswith("# Checkout errors\n")
     assert "- [TODO] When did it start, i.e. when was the fault introduced? (unknown)" in text
-    assert "rolled back to v2.30.4 _(suggested from the channel, unconfirmed)_" in text
+    assert "Rolled back to v2.30.4. _(suggested from the channel, unconfirmed)_" in text
     assert "**Root cause:** the pool was exhausted" in text
     assert "No action items yet: aim for 3 to 5" in text

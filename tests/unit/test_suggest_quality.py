@@ -1,0 +1,200 @@
+"""Suggested answers read like a post-mortem, not like the chat: facts kept (inline code words
+included), lead-ins and chatter dropped, customer effect built from impact figures, every
+suggestion citing the messages it rests on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from facilitator.extract import extract_findings
+from facilitator.extract.impact import clause_of, count_phrase
+from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
+from facilitator.interview.actions import imperative
+from facilitator.interview.catalogue import load_catalogue
+from facilitator.interview.suggest import suggest
+from facilitator.interview.wording import clean_fact, is_channel_meta, plain
+from facilitator.sources.paste import parse_transcript
+from facilitator.transcript import Message, Transcript
+
+UTC = timezone.utc
+Q = {q.id: q for q in load_catalogue()}
+T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+SECOND_CHANNEL = Path(__file__).parent.parent / "data" / "suggest" / "queue-backlog.txt"
+
+
+def _hint(kind: str, text: str, value: float | None, mid: str) -> ImpactHint:
+    return ImpactHint(kind=kind, text=text, value=value, message_ids=[mid])
+
+
+def _kt(minutes: int, mid: str) -> KeyTime:
+    return KeyTime(at=T0 + timedelta(minutes=minutes), message_ids=[mid], reason="", confidence=0.6)
+
+
+# -- wording ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chat", "fact"),
+    [
+        ("Found it. v2.31.0 reads the pool size from `database.pool.max_size`.", "v2.31.0 reads the pool size from database.pool.max_size."),
+        ("ok so I think the pool is *too* small :fire:", "The pool is too small"),
+        ("honestly we got lucky. lol", "We got lucky."),
+        ("agreed. also lucky the deploy log was handy", "Lucky the deploy log was handy"),
+        ("Rotate the key. follow-up for me", "Rotate the key."),
+    ],
+)
+def test_clean_fact_keeps_the_fact_and_drops_the_conversation(chat, fact):
+    assert clean_fact(chat) == fact
+
+
+def test_clean_fact_never_empties_a_text_and_plain_keeps_code_words():
+    assert clean_fact("ok") == "ok"
+    assert plain("set `DB_POOL_MAX=50` in _values.yaml_") == "set DB_POOL_MAX=50 in values.yaml"
+
+
+def test_channel_meta_lines_are_recognised():
+    assert is_channel_meta("Opening this channel for the checkout 5xx alert.")
+    assert is_channel_meta("creating this channel for the queue alert")
+    assert not is_channel_meta("Checkout returns 500 for 12% of requests")
+
+
+# -- extraction: code words survive, channel-opening lines are not the customer effect ---------
+
+
+def _transcript(*texts: str) -> Transcript:
+    msgs = [Message(id=f"m{i}", at=T0 + timedelta(minutes=i), author="Ana" if i % 2 else "Ben", text=t) for i, t in enumerate(texts)]
+    return Transcript(messages=msgs, source="transcript", channel="inc-1", timezone="UTC")
+
+
+def test_a_cause_in_a_long_message_keeps_its_inline_code():
+    long_tail = " ".join(["Helm still sets the env var, which the new loader ignores."] * 4)
+    findings = extract_findings(_transcript(
+        "checkout errors are up, customers see 500s",
+        f"Found it. The root cause: v2.31 reads the pool size from `database.pool.max_size`. {long_tail}",
+    ))
+    cause = findings.causes[0]
+    assert "database.pool.max_size" in cause.text and cause.message_ids == ["m1"]
+    suggested = suggest(Q["actual_cause"], findings)
+    assert "database.pool.max_size" in suggested.value and not suggested.value.startswith("Found it")
+
+
+def test_customer_effect_skips_the_line_that_opens_the_channel():
+    findings = extract_findings(_transcript(
+        "Opening this channel for the checkout 5xx alert.",
+        "customers see errors at checkout, payments failing",
+    ))
+    assert findings.customer_effect is not None and findings.customer_effect.message_ids == ["m1"]
+
+
+# -- customer effect ---------------------------------------------------------------------------
+
+
+def test_the_channels_own_impact_statement_wins_and_is_cited():
+    findings = Findings(impact_hints=[
+        _hint("error_rate", "impact so far: 5% of logins failing", 5, "a"),
+        _hint("regions", "Customer impact 08:00–08:40 UTC: ~12% of logins failed in 3 regions.", 3, "b"),
+        _hint("error_rate", "Customer impact 08:00–08:40 UTC: ~12% of logins failed in 3 regions.", 12, "b"),
+    ])
+    s = suggest(Q["customer_effect"], findings)
+    assert s.value == "~12% of logins failed in 3 regions (08:00–08:40 UTC)."
+    assert s.message_ids == ["b"]
+
+
+def test_customer_effect_is_composed_from_rate_duration_scope_and_failed_work():
+    findings = Findings(
+        detected_at=_kt(5, "d"),
+        mitigated_at=_kt(58, "m"),
+        customer_effect=Fact(text="Opening this channel for the alert", message_ids=["o"]),
+        impact_hints=[
+            _hint("error_rate", "[Triggered] api 5xx rate > 5% (threshold 5%)", 5, "alert"),  # a threshold, not an effect
+            _hint("error_rate", "ok so ~12% of checkout requests failing at the peak per the SLO dashboard", 12, "r"),
+            _hint("error_rate", "us-east-1 dropping, 11% -> 3%", 11, "r2"),
+            _hint("regions", "so 3 regions, probably not AWS", 3, "g"),
+            _hint("regions", "no events in any of the 3 regions", 3, "neg"),
+            _hint("failed_jobs", "~180 failed capture jobs, retryable", 180, "j"),
+        ],
+    )
+    s = suggest(Q["customer_effect"], findings)
+    assert s.value == "~12% of checkout requests failing at the peak for about 53 min (08:05–08:58 UTC), across 3 regions; ~180 failed capture jobs."
+    assert set(s.message_ids) == {"r", "d", "m", "g", "j"}
+
+
+def test_without_figures_the_symptom_is_used_and_a_channel_opening_line_never_is():
+    symptom = Findings(customer_effect=Fact(text="lol users get a blank page on login. weird", message_ids=["s"]))
+    s = suggest(Q["customer_effect"], symptom)
+    assert s.value == "Users get a blank page on login." and s.message_ids == ["s"]
+    meta = Findings(customer_effect=Fact(text="Opening this channel for the checkout alert.", message_ids=["o"]))
+    assert suggest(Q["customer_effect"], meta) is None
+
+
+# -- affected, clauses -------------------------------------------------------------------------
+
+
+def test_affected_gives_one_line_per_scope_the_best_clause_citing_every_mention():
+    findings = Findings(impact_hints=[
+        _hint("regions", "so 3 regions, probably not a regional AWS thing", 3, "a"),
+        _hint("regions", "AWS Health: no events in any of the 3 regions.", 3, "b"),
+        _hint("regions", "Customer impact: ~12% of checkout requests failed in 3 regions, 342 jobs failed.", 3, "c"),
+        _hint("customers", "is it 40 customers?", 40, "d"),
+    ])
+    s = suggest(Q["affected"], findings)
+    assert s.value == ["~12% of checkout requests failed in 3 regions"]
+    assert s.message_ids == ["a", "c"]
+
+
+def test_clause_and_count_phrase_cut_the_chat_around_a_number():
+    hint = _hint("failed_jobs", "impact so far from payments: ~180 failed capture jobs, they're retryable", 180, "x")
+    assert clause_of(hint) == "~180 failed capture jobs"
+    assert count_phrase(_hint("regions", "Rollback complete in all 3 regions at 15:00 UTC.", 3, "y")) == "3 regions"
+
+
+# -- action items ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chat", "action"),
+    [
+        ("Rotate the checkout_app password once we're stable. follow-up for me", "Rotate the checkout_app password once we're stable"),
+        ("Add an alert for pool saturation (> 80% for 5 min). we had no signal at all", "Add an alert for pool saturation (> 80% for 5 min)"),
+        ("Make config loader fail startup on unread env vars. and log the pool size at boot",
+         "Make config loader fail startup on unread env vars, and log the pool size at boot"),
+        ("Rotate the DB password (pasted above) + the AWS key. doing the DB one tomorrow morning", "Rotate the DB password + the AWS key"),
+        ("we should add a `max_size` check. Also add a canary load step.", "Add a max_size check. Add a canary load step"),
+    ],
+)
+def test_action_items_keep_the_action_and_drop_rationale_and_chatter(chat, action):
+    assert imperative(chat) == action
+
+
+# -- a second channel, end to end --------------------------------------------------------------
+
+
+def test_suggestions_on_a_second_channel_read_as_facts_with_citations():
+    transcript = parse_transcript(SECOND_CHANNEL.read_text(encoding="utf-8"), tz="UTC", default_date=date(2025, 6, 2), origin="paste")
+    findings = extract_findings(transcript)
+    got = {qid: suggest(Q[qid], findings, transcript) for qid in ("customer_effect", "actual_cause", "luck", "action_owners", "affected")}
+    effect = got["customer_effect"]
+    assert "30% of password reset emails" in effect.value and "4,200 emails failed" in effect.value
+    assert not effect.value.lower().startswith("ok so") and "channel" not in effect.value
+    assert got["actual_cause"].value.startswith("The 08:00 deploy set smtp.pool_size to 1")
+    assert got["luck"].value == ["We got lucky it was not the Monday newsletter run."]
+    assert not any("I'll take it" in line for line in got["action_owners"].value)
+    assert got["affected"].value == ["2 regions affected"]
+    for s in got.values():  # every suggestion cites messages of this channel
+        assert s.message_ids and all(mid in transcript for mid in s.message_ids)
+
+
+def test_a_hypothesis_names_the_link_host_not_a_placeholder():
+    findings = extract_findings(_transcript(
+        "users see 502 errors on every launch",
+        "Suggestion that it might be related to https://status.cloud.google.com/incident/storage/17006. All nodes show Ready.",
+    ))
+    texts = [h.text for h in findings.hypotheses]
+    assert texts and "[link]" not in texts[0] and "status.cloud.google.com" in texts[0]
+
+
+def test_lead_ins_about_noticing_are_dropped():
+    assert clean_fact("We realized that there's a high usage on the deployment") == "There's a high usage on the deployment"
