@@ -4,6 +4,8 @@ Usage:  python bench/redact_speed.py [MESSAGES]
 
 Prints the time to learn what is sensitive from the whole channel, to redact and leak-scan
 2,000 messages of text, and to mask secrets in it. Targets: learning < 3 s, redaction < 1 s.
+Every message text is distinct, so the redactor's "learn each repeated text once" shortcut
+(which real channels earn from bots re-posting the same alert) does not flatter the figure.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def main(count: int) -> None:
     t0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
     messages = [
         Message(id=str(i), at=t0 + timedelta(seconds=i), author=rng.choice(people),
-                text=f"{LINES[i % len(LINES)]} @{rng.choice(people).split()[0]}")
+                text=f"{LINES[i % len(LINES)]} @{rng.choice(people).split()[0]} (step {i})")  # every text distinct
         for i in range(count)
     ]
     transcript = Transcript(messages=messages, source="slack")

@@ -1,0 +1,248 @@
+"""Detectors behind ``facilitator.redact``: secret shapes, ids, hosts, and the words a name must not swallow.
+
+Kept apart from the ``Redactor`` (which learns and replaces) because these are pure functions
+of one text: ``mask_secrets`` is used on its own by the internal document, the session scrub and
+error messages. Two choices keep the external version readable without leaking:
+
+* A dotted word is a hostname only when it ends in a real top-level domain or a private
+  suffix (``.internal``, ``.local``...), or a label carries a hyphen (``orders-db-2.prod``):
+  metric names (``trace.flask.request.errors``), config keys, versions (``v2.31.0``), file
+  names (``config.yaml``) and Python paths stay as they are. The lists live in
+  ``prompts/templates/public_hosts.toml`` (data).
+* ``is_common_word`` (``prompts/templates/common_words.txt``) tells the redactor which learnt
+  tokens are ordinary English ("checkout", "mark", "page"), so they never replace prose.
+
+Every pattern with a fixed literal has a cheap substring pre-check: most channels hold no AWS
+key, and a ``str.__contains__`` over a megabyte costs far less than a regex scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from facilitator import resources
+
+SECRET = "[secret]"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One replaced stretch of the original text: [start, end) became ``replacement``."""
+
+    start: int
+    end: int
+    kind: str
+    replacement: str
+
+
+# (kind, pattern, group to mask: 0 = whole match, needles: skip the scan when none occurs; "" = always)
+_SECRET_PATTERNS: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]] = [
+    ("private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*?(?=\n\s*\n|\Z))"), 0, ("PRIVATE KEY",)),
+    ("cloud key", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b"), 0, ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA")),
+    ("cloud key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), 0, ("AIza",)),
+    ("token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"), 0, ("xox", "xapp-")),
+    ("token", re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+"), 0, ("hooks.slack.com",)),
+    ("token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b"), 0, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    ("token", re.compile(r"\b(?:sk-ant-[A-Za-z0-9_-]{10,}|sk-[A-Za-z0-9]{32,}|ATATT[A-Za-z0-9_=-]{10,})"), 0, ("sk-", "ATATT")),
+    ("token", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"), 0, ("_live_", "_test_")),
+    ("token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)"), 1, ("bearer",)),
+    ("token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), 0, ("eyJ",)),
+    ("password", re.compile(r"(?<=://)[^/\s:@]+:([^@\s/]+)@"), 1, ("://",)),
+    (
+        "password",
+        re.compile(
+            r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?access[_-]?key"
+            r"|client[_-]?secret|access[_-]?token|refresh[_-]?token|x-amz-signature|signature)\b[\"']?\s*[=:]\s*[\"']?([^\s\"',;`|\[&]{6,})"
+        ),
+        1,
+        ("pass", "pwd", "secret", "token", "key", "signature"),
+    ),
+]
+_CASELESS_NEEDLES = frozenset({"bearer", "pass", "pwd", "secret", "token", "key", "signature"})
+
+_HIGH_ENTROPY = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9+/_=-]{24,}(?![\w/+=-]|\.\w)")
+
+URL = re.compile(r"\b(?:https?|ftp|wss?|postgres(?:ql)?|mysql|redis|mongodb(?:\+srv)?|amqp|s3)://[^\s<>\"'`|\])]+")
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d\s().-]{7,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b)")
+IPV4 = re.compile(r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:/\d{1,2})?\b")
+IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")  # validated by ipaddress
+SLACK_ID = re.compile(r"\b[UWCGD](?=[A-Z0-9]*\d)[A-Z0-9]{7,12}\b")
+TICKET = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-\d{1,7}\b")
+HOST = re.compile(r"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{1,62}\b(?![.-]?\w)")
+BACKTICK = re.compile(r"`([A-Za-z][A-Za-z0-9_.:/-]{2,60})`")
+# Service names people write without backticks: monitor tags, k8s objects, "name v1.2.3" deploy lines.
+_SERVICE_TAGS = re.compile(r"\bservice:([a-z][\w-]{2,60})|\b(?:deploy|deployment|svc|statefulset|daemonset)/([a-z][\w-]{2,60})")
+_VERSION_AFTER = re.compile(r"(?<=[a-z0-9]) v?\d+\.\d+")
+_NAME_BEFORE = re.compile(r"(?<![\w-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)$")
+# "@handle" or "@First Last"; not inside URLs, emails or "user:pass@host".
+MENTION = re.compile(r"(?<![\w@\]:/.%+=-])@([A-Za-z][\w.-]{1,40}(?: [A-Z][\w]+)?)")
+
+# Prefixes that look like ticket keys but are standards or severities.
+NOT_TICKETS = frozenset({"SEV", "UTF", "ISO", "RFC", "HTTP", "TLS", "SSL", "SHA", "AES", "CVE", "TCP", "UDP", "IPV", "GMT", "UTC", "COVID", "MD", "P"})
+# Last labels that make "name.ext" a file name rather than a host.
+FILE_EXTENSIONS = frozenset(
+    "yaml yml json py log txt md sh js ts tsx jsx go java rb rs csv sql conf cfg ini toml html htm css png jpg jpeg gif svg "
+    "pdf zip gz tar tgz xml lock env tf tfvars hcl proto kt swift php pl jar war exe dll so dmg deb rpm tmpl j2 bak old "
+    "out err pid sock crt pem key pub".split()
+)
+# Words that are generic infrastructure or public technology, not internal names.
+GENERIC_NAMES = frozenset(
+    "prod production staging stage dev develop development test testing qa main master hub kubelet kubectl docker "
+    "nginx redis postgres postgresql mysql kafka helm git npm pip python node nodes java golang rust null true false "
+    "none yes error warning info debug http https tcp udp dns api cpu memory disk pod pods service services "
+    "deployment ingress config env cluster namespace root admin sudo curl grep ssh bash sh yaml json localhost "
+    "timeout oom oomkilled crashloopbackoff pending running ready terraform ansible jenkins grafana prometheus "
+    "datadog pagerduty opsgenie sentry slack github gitlab jira confluence aws gcp azure s3 ec2 rds gke eks k8s "
+    "kubernetes db sql ui ux sre ops oncall devops infra backend frontend qa dlq sla slo sli p99 p95 rps qps url "
+    "auth ssl tls vpn cdn lb elb alb nlb vm ci cd pr mr".split()
+)
+_INFLECTIONS = ("s", "es", "'s")
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_ip(text: str, v6: bool = False) -> bool:
+    """True when ``text`` is a valid IPv6 address (IPv4 is validated by its pattern)."""
+    return _is_ipv6(text) if v6 else bool(IPV4.fullmatch(text))
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    text = resources.read_text("templates", "common_words.txt")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#")) | GENERIC_NAMES
+
+
+def is_common_word(word: str) -> bool:
+    """True for ordinary English or generic tech words ("checkout", "payments", "api", "Mark")."""
+    w = word.casefold()
+    words = _common_words()
+    if w in words:
+        return True
+    for suffix in _INFLECTIONS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)]
+            if stem in words:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _host_suffixes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    data = tomllib.loads(resources.read_text("templates", "public_hosts.toml"))
+    return (
+        frozenset(h.lower() for h in data.get("hosts", [])),
+        frozenset(t.lower() for t in data.get("tlds", [])) | frozenset(t.lower() for t in data.get("private_suffixes", [])),
+        frozenset(t.lower() for t in data.get("not_tlds", [])),
+    )
+
+
+def default_public_hosts() -> frozenset[str]:
+    """Well-known public hostnames (prompts/templates/public_hosts.toml) that may be named externally."""
+    return _host_suffixes()[0]
+
+
+def looks_like_host(name: str) -> bool:
+    """A dotted word that names a machine: a real or private top-level domain, or a hyphenated label.
+
+    Not a file name (``config.yaml``), a version (``v2.31.0``), a metric or config key
+    (``trace.flask.request.errors``, ``database.pool.max_size``) or a Python path.
+    """
+    labels = name.rstrip(".").split(".")
+    last = labels[-1].lower()
+    if len(labels) < 2 or last in FILE_EXTENSIONS or last.isdigit():
+        return False
+    suffixes, not_tlds = _host_suffixes()[1:]
+    if last in suffixes or (len(last) == 2 and last.isalpha() and last not in not_tlds):
+        return True
+    return any("-" in label for label in labels[:-1])
+
+
+def service_hints(text: str) -> list[str]:
+    """Service names written without backticks: ``service:NAME``, ``deploy/NAME``, ``NAME v1.2.3``."""
+    names = [next(g for g in m.groups() if g) for m in _SERVICE_TAGS.finditer(text)] if ("service:" in text or "/" in text) else []
+    for m in _VERSION_AFTER.finditer(text):  # find the version first: far fewer places to try than every word
+        before = _NAME_BEFORE.search(text, max(0, m.start() - 61), m.start())
+        if before:
+            names.append(before.group(1))
+    return names
+
+
+def _entropy(text: str) -> float:
+    counts: dict[str, int] = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _looks_random(token: str) -> bool:
+    """True for long mixed-class strings with high entropy (keys), not hex SHAs or words."""
+    has_upper = any(c.isupper() for c in token)
+    has_lower = any(c.islower() for c in token)
+    has_digit = any(c.isdigit() for c in token)
+    return has_upper and has_lower and has_digit and _entropy(token) >= 4.0
+
+
+def secret_spans(text: str) -> list[Span]:
+    """Every credential-looking stretch of ``text`` (overlaps allowed; see ``resolve``)."""
+    spans: list[Span] = []
+    lowered = text.lower()
+    for kind, pattern, group, needles in _SECRET_PATTERNS:
+        if not any((n in lowered) if n in _CASELESS_NEEDLES else (n in text) for n in needles):
+            continue
+        for m in pattern.finditer(text):
+            start, end = m.span(group)
+            if start >= 0 and end > start:
+                spans.append(Span(start, end, kind, SECRET))
+    urls = [m.span() for m in URL.finditer(text)] if "://" in text else []  # sorted, non-overlapping
+    starts = [a for a, _ in urls]
+    for m in _HIGH_ENTROPY.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        inside_url = i >= 0 and m.start() < urls[i][1]
+        if not inside_url and _looks_random(m.group()):
+            spans.append(Span(m.start(), m.end(), "high-entropy string", SECRET))
+    return spans
+
+
+def resolve(spans: Iterable[Span]) -> list[Span]:
+    """Non-overlapping spans: earliest start first, then the longest."""
+    chosen: list[Span] = []
+    last_end = -1
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if span.start >= last_end:
+            chosen.append(span)
+            last_end = span.end
+    return chosen
+
+
+def apply(text: str, spans: list[Span]) -> str:
+    """``text`` with each (resolved) span replaced."""
+    out: list[str] = []
+    pos = 0
+    for span in spans:
+        out.append(text[pos : span.start])
+        out.append(span.replacement)
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_secrets(text: str) -> str:
+    """The text with every credential-looking string replaced by ``[secret]``."""
+    if not text:
+        return text
+    return apply(text, resolve(secret_spans(text)))
