@@ -26,7 +26,11 @@ from facilitator.findings import Responder
 
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
-NAME = rf"[{_UP}][{_LOW}]+(?:'[{_UP}]?[{_LOW}]+)?(?:\s+[{_UP}][{_LOW}]+)?"
+# Surname particles written in lower case ("Sarika de Bruyn", "Ludwig van der Berg").
+_PARTICLE = r"(?:(?:de|van|von|der|den|da|di|du|del|della|dos|das|le|la|ten|ter)\s+){1,2}"
+# Chat nicknames that end in digits ("MacFan4000", "Bob2"): names, where "CloudWatch" is not.
+_NICK = rf"[{_UP}][A-Za-z]*[a-z][A-Za-z]*\d{{1,4}}(?![\w])"
+NAME = rf"(?:{_NICK}|[{_UP}][{_LOW}]+(?:'[{_UP}]?[{_LOW}]+)?(?:\s+(?:{_PARTICLE})?[{_UP}][{_LOW}]+)?)"
 _SUBJECT_RE = re.compile(
     rf"(?<![\w@'-])(?P<names>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
     rf"\s+(?:(?:also|then|now|quickly|finally|again|just|first|later|still|immediately)\s+)?"

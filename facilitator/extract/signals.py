@@ -102,6 +102,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     last_recover = last_relapse = -1
     hedged = "hedged" in candidates
     intended = "as_intended" in candidates
+    guessing = "hypothesis" in candidates
+    stuck = "still_broken" in candidates
     third_party: list[bool] | None = None
     for name in _POSITIVE:
         if name not in candidates:
@@ -113,6 +115,10 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                 continue  # "GitHub is usable again": someone else's outage, not ours
             if hedged and name in _RECOVERY and pats.has("hedged", sentence, gate):
                 sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
+            if stuck and name in _RECOVERY and pats.has("still_broken", sentence, gate):
+                continue  # "able to log in again but kernels still hang": not recovered yet
+            if guessing and name in _RECOVERY and pats.has("hypothesis", sentence, gate):
+                continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
             if intended and name == "symptom" and pats.has("as_intended", sentence, gate):
                 continue  # "the limit rejects launches, as intended": working as designed
             if pats.positive(name, sentence, gate):

@@ -8,7 +8,8 @@ order, each search starting where the previous one ended, which also enforces
 started <= detected <= mitigated <= resolved.
 
 * Mitigated is the first recovery after detection; resolved is the first declaration after
-  the last relapse ("broken again"), else the last recovery. With a single "back to normal"
+  the last relapse ("broken again"), preferring one that says resolved/closed over a
+  "service restored" note, else the last recovery. With a single "back to normal"
   both are the same moment, at lower confidence for the resolution.
 * Detection needs a notice: an alert, a report, "something is wrong". "The investigation
   begins" only says someone knew by then, so an earlier symptom wins over it. A system that
@@ -18,7 +19,7 @@ started <= detected <= mitigated <= resolved.
 * Chat channels start when someone noticed, so the first symptom report is the detection.
   Timeline notes are written afterwards and often open with the fault itself ("16:22 node
   runs out of memory"), so there the first symptom before the first detection phrase is the
-  start.
+  start; notes that never say who noticed date the start by their first symptom entry.
 * Explicit times in prose ("since 14:05", "ca 18:30 CEST", "about 2 hours ago") are resolved
   against the message's own timestamp, in the zone they name or the transcript's zone; a
   key message that states its own time ("fired at 14:07", "resolved at 15:40 UTC") wins
@@ -220,9 +221,12 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
                 after_marker = sig
     symptom = next((s for s in window if "symptom" in s and "start_marker" not in s), None)
     if symptom is not None:
-        return _key(symptom, 0.5, "first message describing a symptom")
+        return _key(symptom, 0.5, _FIRST_SYMPTOM)
     first = next((s for s in sigs if s.is_human), sigs[0])
     return _key(first, 0.35, "first message of the channel")
+
+
+_FIRST_SYMPTOM = "first message describing a symptom"
 
 
 def find_started(
@@ -254,6 +258,10 @@ def find_started(
         candidates.append(symptoms[0])
     elif last_change is not None:
         candidates.append(last_change)
+    if not candidates and not chat and detected.reason == _FIRST_SYMPTOM:
+        # Notes that open with the fault ("11:21 upgrade makes DNS pods crash loop") and never
+        # say who noticed: the entry dates the start; detection is only inferred from it.
+        return detected.model_copy(update={"confidence": 0.45, "reason": "first symptom in the notes"})
     if not candidates:
         return None
     return min(candidates, key=lambda k: (k.at, -k.confidence))
@@ -320,7 +328,11 @@ def find_mitigated_resolved(
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
-    declared = next((s for s in settled if "declare_resolved" in s), None)
+    # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
+    # word is the declaration; a restoration only stands in when nothing closes the incident.
+    declarations = [s for s in settled if "declare_resolved" in s]
+    declared = next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
+    declared = declared or next(iter(declarations), None)
     if declared is not None:
         return mitigated, _key(declared, 0.8, "declared resolved")
     last = next((s for s in reversed(settled) if s.state == "recover"), None)
@@ -329,6 +341,9 @@ def find_mitigated_resolved(
     if last.index == first.index:
         return mitigated, _key(last, 0.4, "only recovery seen; mitigation and resolution coincide")
     return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
+
+
+_CLOSING_RE = re.compile(r"\b(?:resolved|closed|all[- ]clear)\b")
 
 
 def _contradicted(after: list[MessageSignals], i: int) -> bool:

@@ -124,7 +124,7 @@ IRC_DAY_RE = re.compile(
 )
 TL_RE = re.compile(
     rf"^\s{{0,3}}(?:[-*+•]|\d{{1,3}}[.)])?\s*(?:\*\*|__|`)?\s*(?:(?P<date>{ISO_DATE}|{_MONTH_DAY})(?P<sep>[T ,]+))?"
-    rf"(?P<approx>{APPROX}\s*)?{_CLOCK}\s*(?:\*\*|__|`)?"
+    rf"(?P<approx>{APPROX}\s*)?{_CLOCK}\s*(?::?(?:\*\*|__|`|\*|_)(?=[\s:|–—-]))?"  # "**18:46:**", "*06:00*:"
     rf"(?:\s*[-–—:|]\s*|\s+)(?P<rest>\S.*)$"
 )
 # A time alone on its line, marked as a label ("**18:30**", "- 14:02 UTC:"), with the text below it.
@@ -319,15 +319,24 @@ def bare_time_label(line: str) -> re.Match[str] | None:
 _PLACEHOLDER_CLOCK = re.compile(r"[\dXx?]:[\dXx?]")
 
 
+# "2023-09-18 15.26 text": a dotted clock, read as one only right after a full date (alone,
+# "15.26" could be a version or a number).
+_DOTTED_AFTER_DATE = re.compile(rf"^(\s{{0,3}}(?:[-*+•]\s*)?(?:{ISO_DATE})[T ]+(?:[01]?\d|2[0-3]))\.([0-5]\d)(?=[\s:|–—-])")
+
+
 def _start_timeline(line: str, no: int, ctx: Ctx) -> Entry | None:
     if not has_early_digit(line) and _PLACEHOLDER_CLOCK.search(line, 0, 40) is None:
         return None
+    line = _DOTTED_AFTER_DATE.sub(r"\1:\2", line, count=1)
     m = TL_RE.match(line) or bare_time_label(line)
     if m is None:
         return None
     if "rest" not in m.re.groupindex:  # a label line: the entry's text is on the lines below
         return clock_entry(m, no, [], ctx)
-    author, text = split_speaker(m.group("rest").strip(), strict=True)
+    rest = m.group("rest").strip()
+    if rest.endswith("\\") and not rest.endswith("\\\\"):
+        rest = rest[:-1].rstrip()  # Markdown's hard line break ("text\"), not part of the text
+    author, text = split_speaker(rest, strict=True)
     return clock_entry(m, no, [text], ctx, author=author, is_bot=is_bot_name(author))
 
 

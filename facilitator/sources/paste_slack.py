@@ -20,6 +20,11 @@ SLACK_HEADER_RE = re.compile(
     rf"\[?(?P<time>{TIME})\]?$"
 )
 SLACK_TIME_RE = re.compile(rf"^\[?(?P<time>{TIME})\]?$")
+# "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
+# (notes written in the bare-time style often date the entry that crosses midnight).
+_DATED_TIME_RE = re.compile(
+    rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
+)
 _SLACK_NOISE = re.compile(
     r"^(?:\d+\s+repl(?:y|ies)|view thread|last reply\b.*|\(edited\)|edited|new(?: messages?)?|"
     r"also sent to the channel|replied to a thread:?.*|thread|reply…?|reply\.\.\.|"
@@ -70,7 +75,11 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current, nos = Entry(no, [], parse_clock(m.group("time")), name, is_bot=bot), []
             out.items.append(current)
             continue
-        m = SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
+        dated = _DATED_TIME_RE.match(line)
+        if dated and (day := find_date(dated.group("date"), ctx.default_year, ctx.today)) is not None:
+            out.items.append(DayMark(no, day))
+            current = None  # a new day: the author line, if any, is not carried over
+        m = dated or SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
         if m:
             clock = _slack_clock(m.group("time"), current)
             found = _pop_name_line(current, nos, out, known)

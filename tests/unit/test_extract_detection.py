@@ -181,3 +181,121 @@ def test_workaround_ignored_when_the_service_recovered_before_the_closing_messag
         ]
     )
     assert hm(extract_findings(t).mitigated_at) == "18:45"
+
+
+def test_alert_fires_and_a_user_telling_the_team_are_detections():
+    fires = channel([("02:10", "", "Disk usage climbs on db-2."), ("02:15", "", "The first page fires for db-2.")])
+    assert hm(extract_findings(fires).detected_at) == "02:15"
+    told = channel(
+        [
+            ("09:00", "", "Queue consumer stops acking messages."),
+            ("09:40", "", "A customer notifies the team via the support portal that exports are missing."),
+            ("10:05", "", "Consumer restarted, exports are flowing again."),
+        ]
+    )
+    assert hm(extract_findings(told).detected_at) == "09:40"
+
+
+def test_incident_declared_resolved_closes_and_does_not_detect():
+    t = channel(
+        [
+            ("11:00", "", "Search results stop updating."),
+            ("11:20", "", "Incident declared."),
+            ("12:05", "", "Indexer redeployed, search is back to normal."),
+            ("12:30", "", "Incident declared resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.detected_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("11:20", "12:05", "12:30")
+
+
+def test_notes_recovery_wordings_repaired_successful_restart_declared_online_and_marker():
+    for wording in (
+        "Incident repaired.",
+        "Team successfully restarts the scheduler.",
+        "On-call declares the api cluster online.",
+        "Load balancer targets reattached (resolved).",
+    ):
+        t = channel(
+            [
+                ("08:00", "", "Users report timeouts on the api."),
+                ("08:30", "", wording),
+                ("09:30", "", "Follow-up tickets are filed."),
+            ]
+        )
+        assert hm(extract_findings(t).mitigated_at) == "08:30", wording
+
+
+def test_a_purpose_clause_or_a_guess_is_not_a_recovery_and_remaining_broken_cancels_one():
+    t = channel(
+        [
+            ("13:00", "", "Alerts fire for the web tier."),
+            ("13:10", "", "Engineer logs in to check everything is okay and succeeds."),
+            ("13:20", "", "I think the cache is fine, it could be the proxy."),
+            ("13:30", "", "The config is back to normal. Sites remain unavailable to users."),
+            ("14:00", "", "Proxy restarted, sites are working again."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "14:00"
+
+
+def test_able_again_contradicted_by_still_hanging_and_running_smoothly_recovers():
+    t = channel(
+        [
+            ("20:00", "", "Ticket is opened about notebooks being killed."),
+            ("20:30", "", "Users are able to log in again."),
+            ("20:40", "", "Reports say kernels still hang."),
+            ("22:00", "", "The workshop is running smoothly."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "22:00"
+
+
+def test_notes_where_a_tool_fires_an_alert_or_the_outage_was_detected_by_a_team():
+    fires = channel(
+        [
+            ("18:50", "", "Queue processing stops and writes are failing."),
+            ("18:56", "", "The pager service fires an alert and calls the on-call engineer."),
+        ]
+    )
+    f = extract_findings(fires)
+    assert (hm(f.started_at), hm(f.detected_at)) == ("18:50", "18:56")
+    seen = channel([("06:00", "", "The website being down was detected by the security team.")])
+    assert extract_findings(seen).detected_at.reason.startswith("first report")
+
+
+def test_purpose_clause_is_not_a_recovery_and_operating_normally_then_all_restores_complete():
+    t = channel(
+        [
+            ("18:56", "", "Alerts fire for ingestion."),
+            ("19:10", "", "A decision is made to drop the buffer in order to get the service back up quickly."),
+            ("19:20", "", "The service is operating normally, but recent data is missing."),
+            ("20:57", "", "Half of the restore has been completed."),
+            ("22:00", "", "All restores complete. Only the outage window is missing."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("19:20", "22:00")
+
+
+def test_recovery_and_still_broken_in_one_sentence_and_a_linked_ticket_opened():
+    t = channel(
+        [
+            ("20:15", "", "Ticket https://support.example.com/tickets/77 is opened about slow server starts."),
+            ("21:00", "", "Hub redeployed."),
+            ("21:59", "", "Users say they are able to start servers again but kernels still hang."),
+            ("23:30", "", "Node pool enlarged, kernels are working again."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.detected_at), hm(f.mitigated_at)) == ("20:15", "23:30")
+
+
+def test_reverting_named_changes_is_a_recovery():
+    t = channel(
+        [
+            ("06:00", "", "Users report the website is down."),
+            ("07:00", "", "Team reverted the DNS changes."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "07:00"

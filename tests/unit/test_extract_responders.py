@@ -128,3 +128,27 @@ def test_reporters_named_with_by_are_not_responders():
 def test_capitalised_common_words_are_not_names():
     t = channel([("", "Message posted on Gitter to ask why."), ("", "Message posted on Gitter again.")])
     assert by_name(extract_findings(t)) == {}
+
+
+def test_surname_particles_stay_part_of_the_name():
+    t = channel(
+        [
+            ("", "Proxy pods crash."),
+            ("", "Maria van der Berg reports that logins fail."),
+            ("", "Joost de Vries confirms the fix works."),
+        ]
+    )
+    assert set(by_name(extract_findings(t))) == {"Maria van der Berg", "Joost de Vries"}
+
+
+def test_nicknames_with_digits_and_stating_are_people_but_camel_case_systems_are_not():
+    t = channel(
+        [
+            ("", "Wikis fail to render media."),
+            ("", "Zed42 begins removing the extension."),
+            ("", "Dana states that the extension is still required. CloudWatch states nothing."),
+            ("", "Zed42 reverts the change."),
+            ("", "AlertRouter2 fires once."),
+        ]
+    )
+    assert set(by_name(extract_findings(t))) == {"Zed42", "Dana"}

@@ -335,3 +335,37 @@ def test_until_clock_is_not_a_start_and_a_bare_clock_is_recent():
     late = channel([("00:10", "Ann", "I'm seeing errors since 23:50")])
     started = extract_findings(late).started_at
     assert started.at == late.messages[0].at - timedelta(minutes=20)
+
+
+def test_an_explicit_closing_beats_an_earlier_service_restored_note():
+    t = channel(
+        [
+            ("10:00", "", "Users report 502s from the gateway."),
+            ("10:20", "", "Gateway pods rescheduled, errors back to normal."),
+            ("10:30", "", "Email sent to stakeholders indicating service restored."),
+            ("11:15", "", "Ticket marked as resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("10:20", "11:15")
+    only_restored = channel(
+        [
+            ("10:00", "", "Users report 502s from the gateway."),
+            ("10:30", "", "Service restored."),
+        ]
+    )
+    assert hm(extract_findings(only_restored).resolved_at) == "10:30"
+
+
+def test_notes_opening_with_the_fault_date_its_start_and_permanent_fix_resolves():
+    t = channel(
+        [
+            ("11:21", "", "Upgrade makes the DNS pods crash loop."),
+            ("11:52", "", "DNS deployment downgraded by hand, which solved the issue."),
+            ("13:30", "", "DNS upgraded again and issue permanently fixed."),
+        ],
+        tz="Europe/Copenhagen",
+    )
+    f = extract_findings(t)
+    assert (hm(f.started_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("11:21", "11:52", "13:30")
+    assert f.started_at.confidence < f.mitigated_at.confidence

@@ -411,3 +411,33 @@ def test_table_with_separate_date_column_and_no_false_time_column():
         ("Ann", "alert — 4", datetime(2024, 12, 3, 14, 2, tzinfo=UTC)),
         ("Bo", "review — 5", datetime(2024, 12, 4, 9, 0, tzinfo=UTC)),
     ]
+
+
+def test_dotted_clock_right_after_a_full_date_is_a_time():
+    t = parse("- 2024-03-05 09:10 alert fires\n- 2024-03-05 09.26 cause found\n- 2024-03-05 10:00 fixed\n")
+    assert [m.at.strftime("%H:%M") for m in t.messages] == ["09:10", "09:26", "10:00"]
+    assert t.messages[1].text == "cause found"
+
+
+def test_bare_time_notes_with_a_dated_time_line_start_a_new_day():
+    text = "## March 4\n23:10\nDisk alert fires\n\n23:40\nVolume grown\n\nMarch 5 1:15 AM\nAll clear, closing\n"
+    t = parse(text, tz="UTC", default_date=date(2024, 3, 4))
+    assert [m.at.strftime("%d %H:%M") for m in t.messages] == ["04 23:10", "04 23:40", "05 01:15"]
+    assert t.messages[-1].text == "All clear, closing"
+
+
+def test_emphasised_clock_labels_and_markdown_hard_breaks():
+    bold = parse(
+        "**18:46:** A user deletes their account.\n\n**18:50:** Queue processing stops.\n", default_date=date(2014, 3, 12)
+    )
+    assert [(m.at.strftime("%H:%M"), m.text) for m in bold.messages] == [
+        ("18:46", "A user deletes their account."),
+        ("18:50", "Queue processing stops."),
+    ]
+    text = "*06:00*: site down detected\\\n*06:46*: provider informed\\\n*07:03*: restart started\n"
+    italic = parse(text, default_date=date(2022, 5, 23))
+    assert [(m.at.strftime("%H:%M"), m.text) for m in italic.messages] == [
+        ("06:00", "site down detected"),
+        ("06:46", "provider informed"),
+        ("07:03", "restart started"),
+    ]
