@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))  # this checkout's code and prompts/, even over an
 
 from facilitator.extract import extract_findings  # noqa: E402
 from facilitator.extract.patterns import patterns  # noqa: E402
+from facilitator.errors import UserError  # noqa: E402
 from facilitator.sources.paste import parse_transcript  # noqa: E402
 
 KEY_TIMES = ("detected_at", "mitigated_at", "resolved_at", "started_at")
@@ -61,12 +62,16 @@ def score_case(folder: Path) -> dict:
     key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))
     text = (folder / "paste.txt").read_text(encoding="utf-8")
     hint = key.get("date_hint")
-    transcript = parse_transcript(
-        text,
-        tz=key.get("tz_hint") or "UTC",
-        default_date=date.fromisoformat(hint) if hint else None,
-        origin="paste.txt",
-    )
+    try:
+        transcript = parse_transcript(
+            text,
+            tz=key.get("tz_hint") or "UTC",
+            default_date=date.fromisoformat(hint) if hint else None,
+            origin="paste.txt",
+        )
+    except UserError as exc:
+        # An unreadable paste is scored as finding nothing, not allowed to stop the run.
+        return _unreadable(folder.name, key, str(exc))
     started = time.perf_counter()
     findings = extract_findings(transcript)
     elapsed = (time.perf_counter() - started) * 1000
@@ -91,6 +96,27 @@ def score_case(folder: Path) -> dict:
     result["links_total"] = len(key_urls)
     result["links_missed"] = [u for u in key_urls if u not in found_urls]
     return result
+
+
+def _unreadable(name: str, key: dict, error: str) -> dict:
+    """The score of a case whose paste could not be parsed: every stated fact missed."""
+    urls = [norm_url(u) for u in key.get("links") or []]
+    people = list(key.get("responders") or [])
+    return {
+        "case": name + " (unreadable)",
+        "error": error,
+        "ms": 0.0,
+        "times": {n: (None if key.get(n) is None else False) for n in KEY_TIMES},
+        "predicted": {n: None for n in KEY_TIMES},
+        "tp": 0,
+        "fp": 0,
+        "fn": len(people),
+        "responders": [],
+        "expected_responders": people,
+        "links_found": 0,
+        "links_total": len(urls),
+        "links_missed": urls,
+    }
 
 
 def _mark(value: bool | None) -> str:
