@@ -28,12 +28,19 @@ def per_answer_ms(interview: Interview, n: int = 30) -> float:
     return (time.perf_counter() - start) / n * 1000
 
 
+def _size(store: SessionStore, name: str) -> str:
+    """Sizes of session.toml (rewritten per answer) and findings.toml (only when findings change)."""
+    session_kib = store.path(name).stat().st_size / 1024
+    findings_kib = (store.folder(name) / "findings.toml").stat().st_size / 1024
+    return f"session.toml {session_kib:.0f} KiB, findings.toml {findings_kib:.0f} KiB"
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = SessionStore(Path(tmp))
         session, transcript = start_session(SourceSpec(kind="demo"), load_settings(env={}), store)
-        size = store.path(session.name).stat().st_size
-        print(f"demo session ({size / 1024:.0f} KiB): {per_answer_ms(Interview(session, transcript, store)):.1f} ms per answer")
+        size = _size(store, session.name)
+        print(f"demo session ({size}): {per_answer_ms(Interview(session, transcript, store)):.1f} ms per answer")
         t0 = datetime(2024, 12, 3, tzinfo=timezone.utc)
         for n_events in (500, 2000):
             session.findings.events = [
@@ -43,8 +50,8 @@ def main() -> int:
             session.findings.action_hints = [Fact(text=f"hint {i}", message_ids=[f"{i}.1"]) for i in range(n_events // 10)]
             interview = Interview(session, transcript, store)
             interview.save()
-            size = store.path(session.name).stat().st_size
-            print(f"{n_events} events ({size / 1024:.0f} KiB): {per_answer_ms(interview):.1f} ms per answer")
+            size = _size(store, session.name)
+            print(f"{n_events} events ({size}): {per_answer_ms(interview):.1f} ms per answer")
     return 0
 
 

@@ -40,6 +40,7 @@ from facilitator.transcript import Transcript
 from facilitator.transcript_io import dump_transcript, load_transcript
 
 SESSION_FILE = "session.toml"
+FINDINGS_FILE = "findings.toml"  # machine-made and large: rewritten only when it changes
 TRANSCRIPT_FILE = "transcript.json"
 SOURCE_COPY = "source.txt"
 ATTACHMENTS = "attachments"
@@ -49,6 +50,11 @@ HEADER = (
     "facilitator session {name}: saved after every answer.\n"
     "Safe to edit by hand while facilitator is not running it; comments you add are kept.\n"
     "Times are ISO 8601 with their UTC offset. Delete a key to restore its default."
+)
+FINDINGS_HEADER = (
+    "# What facilitator found in the transcript for session {name}, each fact with the ids of the\n"
+    "# messages it rests on. Kept apart from session.toml so that saving an answer stays cheap on\n"
+    "# long channels; rewritten whenever the findings change (hand edits are kept until then).\n\n"
 )
 
 
@@ -153,6 +159,8 @@ class SessionStore:
         self._root = Path(root) if root is not None else None
         # name -> (file stat, parsed document, the data it holds): reused while the file is unchanged.
         self._docs: dict[str, tuple[tuple[int, int], tomlkit.TOMLDocument, dict[str, Any] | None]] = {}
+        # name -> the findings last written to (or read from) findings.toml.
+        self._findings: dict[str, dict[str, Any]] = {}
 
     @property
     def root(self) -> Path:
@@ -200,6 +208,7 @@ class SessionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc, previous = self._document(session.name, path)
         data = session.model_dump(mode="json", exclude_none=True)
+        self._save_findings(session.name, data.pop("findings", {}))
         _merge(doc, data, previous)
         text = tomlkit.dumps(doc)
         safe = redact_secrets(text)
@@ -210,6 +219,26 @@ class SessionStore:
         else:
             self._docs.pop(session.name, None)
         return path
+
+    def _save_findings(self, name: str, findings: dict[str, Any]) -> None:
+        """Write findings.toml when the findings differ from what is on disk."""
+        if self._findings.get(name) == findings and (self.folder(name) / FINDINGS_FILE).exists():
+            return
+        text = FINDINGS_HEADER.format(name=name) + tomlkit.dumps(findings)
+        _atomic_write(self.folder(name) / FINDINGS_FILE, redact_secrets(text))
+        self._findings[name] = findings
+
+    def _load_findings(self, name: str, data: dict[str, Any]) -> None:
+        """Put findings.toml's content into ``data`` (a session saved before the split keeps its own)."""
+        path = self.folder(name) / FINDINGS_FILE
+        if not path.exists():
+            return
+        try:
+            findings = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SessionError(f"The findings file {path} cannot be read ({exc}); delete it and facilitator will extract again.") from None
+        data["findings"] = findings
+        self._findings[name] = findings
 
     def save_transcript(self, name: str, transcript: Transcript) -> Path:
         """Write the session's transcript copy (transcript.json)."""
@@ -238,8 +267,10 @@ class SessionStore:
             doc = tomlkit.parse(text)
         except tomlkit.exceptions.TOMLKitError as exc:
             raise SessionError(f"The session file {path} is not valid TOML ({exc}); fix the line it names.") from None
+        data = doc.unwrap()
+        self._load_findings(name, data)
         try:
-            session = Session.model_validate(doc.unwrap())
+            session = Session.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -295,6 +326,7 @@ class SessionStore:
             raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.")
         shutil.rmtree(folder)
         self._docs.pop(name, None)
+        self._findings.pop(name, None)
 
     def new_name(self, transcript: Transcript, title: str = "") -> str:
         """A fresh unique name like '2024-12-03-inc-2041-checkout-errors'."""

@@ -233,4 +233,40 @@ def test_atomic_save_leaves_no_temp_files(tmp_path):
     iv = Interview(session, None, store)
     for i in range(5):
         iv.answer("fears", f"fear {i}")
-    assert sorted(os.listdir(store.folder("s3"))) == ["session.toml"]
+    assert sorted(os.listdir(store.folder("s3"))) == ["findings.toml", "session.toml"]
+
+
+def test_findings_live_apart_and_are_rewritten_only_when_they_change(tmp_path):
+    """An answer rewrites session.toml, not the (large) findings file; changed findings are saved."""
+    from facilitator.findings import Fact
+
+    store = SessionStore(tmp_path)
+    session = Session(name="s4", source=SourceSpec(kind="demo"))
+    session.findings.luck = [Fact(text="it was a Tuesday", message_ids=["m1"])]
+    iv = Interview(session, None, store)
+    iv.answer("fears", "first")
+    findings_file = store.folder("s4") / "findings.toml"
+    before = findings_file.stat().st_mtime_ns
+    assert "[[luck]]" in findings_file.read_text() and "[findings" not in store.path("s4").read_text()
+    os.utime(findings_file, ns=(before - 10**9, before - 10**9))
+    iv.answer("fears", "second")
+    assert findings_file.stat().st_mtime_ns == before - 10**9  # untouched by an answer
+    session.findings.luck.append(Fact(text="the DBA was awake", message_ids=["m2"]))
+    iv.answer("fears", "third")
+    reloaded = SessionStore(tmp_path).load("s4")
+    assert [f.text for f in reloaded.findings.luck] == ["it was a Tuesday", "the DBA was awake"]
+    assert reloaded.answers["fears"].value == "third"
+
+
+def test_a_session_saved_before_the_split_still_loads_its_findings(tmp_path):
+    store = SessionStore(tmp_path)
+    folder = store.folder("old")
+    folder.mkdir(parents=True)
+    (folder / "session.toml").write_text(
+        'name = "old"\n[source]\nkind = "demo"\n[[findings.luck]]\ntext = "lucky"\nmessage_ids = ["m9"]\n'
+    )
+    loaded = store.load("old")
+    assert loaded.findings.luck[0].text == "lucky"
+    store.save(loaded)
+    assert "lucky" in (folder / "findings.toml").read_text()
+    assert store.load("old").findings.luck[0].message_ids == ["m9"]
