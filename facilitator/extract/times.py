@@ -14,8 +14,13 @@ started <= detected <= mitigated <= resolved.
 * Detection needs a notice: an alert, a report, "something is wrong". "The investigation
   begins" only says someone knew by then, so an earlier symptom wins over it. A system that
   healed by itself before anyone noticed has its mitigation before its detection.
-* A workaround ("banned the repo to let other builds through") is the mitigation only when
-  nothing says the service recovered before the closing message.
+* A workaround ("banned the repo to let other builds through", "pointed DNS at the backup
+  to restore basic functionality", "disk increased to 12000") is the mitigation when the
+  first stated recovery is only the closing message or comes well after it (the real fix);
+  a recovery within minutes of it is its stated effect and wins.
+* A flapping alert ("X recovers", then "X starts" again) never recovered: its recoveries
+  are not mitigations. In notes, an alert line "X starts" that detected the incident also
+  dates its start.
 * Chat channels start when someone noticed, so the first symptom report is the detection.
   Timeline notes are written afterwards and often open with the fault itself ("16:22 node
   runs out of memory"), so there the first symptom before the first detection phrase is the
@@ -252,6 +257,16 @@ def find_started(
             last_change = _key(sig, 0.55, "last change made before the problem was noticed")
         if not chat and "symptom" in sig:
             symptoms.append(_key(sig, 0.55, "first symptom, before anyone noticed"))
+    if not chat and detected.message_ids:
+        # Notes whose detecting entry is an alert starting ("DiskWritesBlocked starts"):
+        # that entry is also when the fault began.
+        first = next((s for s in sigs if s.message.id == detected.message_ids[0]), None)
+        state = _alert_state(first) if first is not None else None
+        if state is not None and state[1].startswith("start") and not state[2]:  # "fires" is a notice
+            candidates.append(_key(first, 0.5, "the alert that detected it says the fault started then"))
+        elif first is not None and "change" in first and "symptom" in first and _told_first(first, "change", "symptom"):
+            # "Deployed v2 and noticed errors": the change and its damage share the entry.
+            candidates.append(_key(first, 0.45, "the detecting entry also reports the change that broke it"))
     # Timeline notes that show a symptom before detection date the start by it (a change
     # that "deployed fine" is context); otherwise the last change before detection.
     if symptoms:
@@ -267,7 +282,26 @@ def find_started(
     return min(candidates, key=lambda k: (k.at, -k.confidence))
 
 
+def _told_first(sig: MessageSignals, name: str, other: str) -> bool:
+    """True when the entry mentions ``name`` before ``other`` ("deployed v2, then errors").
+
+    "Errors noticed; the cache is removed" tells the change as the response to the symptom.
+    """
+    gate = sig.prep.gate
+    if gate is None:
+        return False
+    text = sig.prep.prose
+
+    def first_at(signal: str) -> int:
+        return min((m.start() for rx in gate.branches(signal) for m in [rx.search(text)] if m), default=len(text))
+
+    return first_at(name) < first_at(other)
+
+
 EPISODE_GAP = timedelta(days=3)  # a week of silence, then "another node is lost": a new incident
+
+
+WORKAROUND_EFFECT = timedelta(minutes=30)  # a recovery this soon after a workaround is its effect
 
 
 def _same_episode(sigs: list[MessageSignals]) -> list[MessageSignals]:
@@ -313,18 +347,25 @@ def find_mitigated_resolved(
         start = next((i for i, s in enumerate(sigs) if s.message.id in det_ids), 0)
     same_entry = since is None and start < len(sigs) and _recovers_later(sigs[start])
     after = _same_episode(sigs[start if same_entry else start + 1 :] or sigs[start:])
-    recoveries = [s for i, s in enumerate(after) if s.state == "recover" and not _contradicted(after, i)]
+    recoveries = [
+        s for i, s in enumerate(after) if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i)
+    ]
     if not recoveries:
         return None, None
     first = recoveries[0]
     strong = "declare_resolved" in first or "rolled back" in first.prep.lower
     mitigated = _key(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
-    if len(recoveries) == 1 and "declare_resolved" in first:
-        # Only the closing message says it is over: a workaround put in place before it
-        # ("banned the repo to let other builds through") is when the impact eased.
-        workaround = next((s for s in after if s.index < first.index and "workaround" in s), None)
-        if workaround is not None:
-            mitigated = _key(workaround, 0.5, "workaround put in place (no recovery stated before the resolution)")
+    # A workaround put in place before the first stated recovery ("banned the repo to let
+    # other builds through", "pointed DNS at the backup to restore basic functionality",
+    # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
+    # follows within minutes (then it is the workaround's stated effect) and is not just
+    # the closing message. A recovery hours later is the real fix, after the workaround.
+    workaround = next((s for s in after if s.index < first.index and "workaround" in s), None)
+    if workaround is not None and (
+        ("declare_resolved" in first and len(recoveries) == 1)
+        or first.message.at - workaround.message.at > WORKAROUND_EFFECT
+    ):
+        mitigated = _key(workaround, 0.5, "workaround put in place before the first stated recovery")
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
@@ -352,6 +393,54 @@ def _contradicted(after: list[MessageSignals], i: int) -> bool:
         return False
     following = after[i + 1]
     return "still_broken" in following and following.state != "recover"
+
+
+# An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",
+# "HighErrorRate starts", "... recovers and starts". The subject is what the alert is about.
+_ALERT_STATE_RE = re.compile(
+    r"^\W*(?P<subject>[^\n]{3,80}?)\s+(?P<verb>recover(?:s|ed)|resolve[sd]|start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed))"
+    r"(?:\s+and\s+(?P<then>start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed)|recover(?:s|ed)))?\W*$",
+    re.IGNORECASE,
+)
+_ALERT_NAME_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*|\b(?:alert|alarm|monitor|check|error|outage|incident)s?\b", re.IGNORECASE)
+_CAMEL_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*")
+FLAP_WINDOW = timedelta(hours=2)  # an alert that fires again within this long never really recovered
+
+
+def _alert_state(sig: MessageSignals) -> tuple[str, str, str] | None:
+    """(subject, verb, then) when the message is an alert's state line, else None."""
+    text = (sig.message.text or "").strip()
+    if "\n" in text:
+        return None
+    match = _ALERT_STATE_RE.match(text)
+    if match is None:
+        return None
+    subject = match.group("subject").strip(" -:*_`").casefold()
+    if not (_CAMEL_RE.search(match.group("subject")) or _ALERT_NAME_RE.search(subject)):
+        return None  # "the engineer starts": a person, not an alert
+    return subject, match.group("verb").lower(), (match.group("then") or "").lower()
+
+
+def _flapping(after: list[MessageSignals], i: int) -> bool:
+    """True when an alert's recovery is followed by the same alert starting again soon.
+
+    "X recovers" then "X starts" (or "X recovers and starts") is a flapping alert: the
+    problem is still there, so the recovery is a relapse in waiting, not a mitigation.
+    """
+    state = _alert_state(after[i])
+    if state is None or not state[1].startswith(("recover", "resolve")):
+        return False
+    subject, _, then = state
+    if then and not then.startswith("recover"):
+        return True
+    limit = after[i].message.at + FLAP_WINDOW
+    for later in after[i + 1 :]:
+        if later.message.at > limit:
+            break
+        other = _alert_state(later)
+        if other is not None and other[0] == subject:
+            return not other[1].startswith(("recover", "resolve"))
+    return False
 
 
 def _recovers_later(sig: MessageSignals) -> bool:

@@ -299,3 +299,52 @@ def test_reverting_named_changes_is_a_recovery():
         ]
     )
     assert hm(extract_findings(t).mitigated_at) == "07:00"
+
+
+def test_detecting_entry_that_reports_the_breaking_change_is_also_the_start():
+    t = channel(
+        [
+            ("14:02", "", "The legacy auth plugin is removed by Sam, after noticing the build is failing on it."),
+            ("14:06", "", "Kim says every login page is broken now."),
+            ("14:30", "", "Sam restores the plugin and logins are working again."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.started_at), hm(f.detected_at), hm(f.mitigated_at)) == ("14:02", "14:02", "14:30")
+    assert "change" in f.started_at.reason
+
+
+def test_a_change_alone_in_the_detecting_entry_does_not_date_the_start():
+    t = channel(
+        [
+            ("14:02", "", "We noticed the nightly report job was slow; the cache is removed by the on-call."),
+            ("14:40", "", "The report job is back to normal."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "14:02"
+    assert f.started_at is None or "change" not in f.started_at.reason
+
+
+def test_added_capacity_hours_before_the_confirmation_is_the_mitigation():
+    t = channel(
+        [
+            ("09:00", "", "Users report notebooks taking 20 minutes to start."),
+            ("11:15", "", "Second engineer makes 10 more nodes available for the training."),
+            ("13:30", "", "Trainer confirms the session is running smoothly."),
+            ("16:00", "", "Incident resolved with the new memory limits."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("11:15", "16:00")
+
+
+def test_scaling_up_followed_within_minutes_by_recovery_keeps_the_recovery():
+    t = channel(
+        [
+            ("09:00", "", "Users report the API is timing out."),
+            ("09:10", "", "We scaled the api deployment up to 12 replicas."),
+            ("09:20", "", "Latency is back to normal."),
+        ]
+    )
+    assert hm(extract_findings(t).mitigated_at) == "09:20"

@@ -369,3 +369,86 @@ def test_notes_opening_with_the_fault_date_its_start_and_permanent_fix_resolves(
     f = extract_findings(t)
     assert (hm(f.started_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("11:21", "11:52", "13:30")
     assert f.started_at.confidence < f.mitigated_at.confidence
+
+
+def test_workaround_before_the_first_stated_recovery_is_the_mitigation():
+    t = channel(
+        [
+            ("09:00", "", "The shop is down, detected by the uptime monitor."),
+            ("09:20", "", "Provider restart of the web server failed."),
+            ("09:35", "", "We switched the DNS to the static mirror to restore basic functionality."),
+            ("12:10", "", "Provider restored the web server."),
+            ("12:40", "", "We reverted the DNS changes to point back at the web server."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.detected_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("09:00", "09:35", "12:40")
+    assert "workaround" in f.mitigated_at.reason
+
+
+def test_capacity_increase_is_the_mitigation_when_only_the_closing_follows():
+    t = channel(
+        [
+            ("10:00", "", "Users report the search page is not loading."),
+            ("10:30", "", "Call started to triage."),
+            ("10:50", "", "The index cluster is out of disk, disk space is increased from 500 to 900 GB."),
+            ("11:40", "", "Incident declared resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("10:50", "11:40")
+
+
+def test_trying_to_restore_is_not_a_workaround():
+    t = channel(
+        [
+            ("10:00", "", "Users report the search page is not loading."),
+            ("10:20", "", "We are trying to restore basic search from the replica."),
+            ("10:45", "", "Search is working again."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.mitigated_at) == "10:45"
+
+
+def test_flapping_alert_recoveries_are_not_the_mitigation_and_its_first_start_is_the_start():
+    t = channel(
+        [
+            ("08:00", "", "prod-db - ReplicaLagHigh starts"),
+            ("08:10", "", "prod-db - ReplicaLagHigh recovers"),
+            ("08:15", "", "prod-db - ReplicaLagHigh starts"),
+            ("08:40", "", "prod-db - ReplicaLagHigh recovers and starts"),
+            ("09:05", "", "Team notices the reports page has no data since 08:00."),
+            ("09:30", "", "The replica was rebuilt and reports are back to normal."),
+            ("10:00", "", "Incident declared resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.started_at) == "08:00"
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("09:30", "10:00")
+
+
+def test_an_alert_that_recovers_for_good_is_still_the_mitigation():
+    t = channel(
+        [
+            ("08:00", "", "prod-db - ReplicaLagHigh starts"),
+            ("08:10", "", "Failover to the standby replica."),
+            ("08:20", "", "prod-db - ReplicaLagHigh recovers"),
+            ("11:00", "", "Incident declared resolved."),
+        ]
+    )
+    f = extract_findings(t)
+    assert (hm(f.started_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("08:00", "08:20", "11:00")
+
+
+def test_an_alert_firing_is_a_detection_not_the_start():
+    t = channel(
+        [
+            ("01:03", "", "First alert fires"),
+            ("05:00", "", "Engineers acknowledge the alert"),
+            ("05:40", "", "Hub successfully restarted."),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "01:03"
+    assert f.started_at is None
