@@ -6,6 +6,12 @@ become notices (harlequin's ``handle_worker_error``). Screens do the work: the h
 (the default screen, always at the bottom of the stack), the paste and loading screens, and
 the main layout. Started with a source or a session name, the app goes straight to loading
 it; the home screen stays underneath so "back" always has somewhere to go.
+
+The app also owns the one ``facilitator.llm.LLM`` every screen shares (``self.llm``; None
+without a key or with ``--no-llm``): one client, one memoised condensed transcript, so every
+call after the first reads the transcript from the prompt cache. ``llm_offline`` holds the
+sentence of the last LLM failure (the status line shows it; "llm: retry" clears it). The
+client is closed when the app unmounts, while its event loop still runs.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
+from facilitator.llm import LLM, get_llm
 from facilitator.session import SourceSpec
 from facilitator.sessions import SessionStore
 from screens.commands import FacilitatorCommands
@@ -52,6 +59,22 @@ class FacilitatorApp(App[int]):
         self.session_name = session_name
         self.store = store if store is not None else SessionStore()
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
+        self.llm: LLM | None = get_llm(settings)
+        self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
+
+    @property
+    def llm_off_reason(self) -> str:
+        """Why there is no LLM at all: disabled or no key ("" when there is one)."""
+        if self.llm is not None:
+            return ""
+        if not self.settings.llm.enabled:
+            return "turned off with --no-llm"
+        return "no ANTHROPIC_API_KEY; suggestions come from the transcript alone"
+
+    async def on_unmount(self) -> None:
+        """Close the LLM client while the event loop still runs."""
+        if self.llm is not None:
+            await self.llm.aclose()
 
     def get_default_screen(self) -> Screen:
         """The home screen; a blank one when starting straight into a source (faster first paint)."""

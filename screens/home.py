@@ -23,6 +23,15 @@ from screens.loading import LoadJob
 from screens.messages import ReportsWorkerErrors
 
 
+def llm_hint(app) -> str:
+    """One line on the LLM: on (which model), turned off, or how to turn it on."""
+    if getattr(app, "llm", None) is not None:
+        return f"LLM help is on ({app.settings.llm.model})."
+    if not app.settings.llm.enabled:
+        return "LLM help is off (--no-llm): suggestions come from the transcript alone."
+    return "Optional: set ANTHROPIC_API_KEY for LLM suggestions, whys and drafts."
+
+
 class HomeScreen(ReportsWorkerErrors, Screen):
     """Where the app starts when no source is given."""
 
@@ -62,6 +71,7 @@ every answer is saved as you give it.
                     yield Input(placeholder="path to the export folder or .zip", id="home-export-path")
                     yield Input(placeholder="channel", id="home-export-channel")
                     yield Button("Load", id="home-export-load", compact=True)
+                yield Static("", id="home-llm-hint", classes="hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -71,6 +81,7 @@ every answer is saved as you give it.
             hint.update("A Slack token is configured.")
         else:
             hint.update("No Slack token yet: set SLACK_TOKEN (xoxb-/xoxp-) or run `facilitator init`.")
+        self.query_one("#home-llm-hint", Static).update(llm_hint(self.app))
         self.refresh_sessions()
         sessions = self.query_one("#home-sessions", OptionList)
         (sessions if sessions.option_count else self.query_one("#home-demo")).focus()

@@ -10,6 +10,14 @@ Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input`
 saves); free text and lists use a ``TextArea`` (one item per line; Ctrl+S saves). A
 suggestion is pre-filled; saving it unchanged records it as an accepted suggestion, with its
 citations. Selecting a citation posts ``CitationSelected`` so the transcript pane shows it.
+A one-line suggestion starts selected (typing replaces it, arrows edit it).
+
+Suggestions say where they come from ("Suggested by the LLM" or "from the transcript"),
+how sure they are and how many messages they cite. LLM results arrive while the user works
+(``SessionChanged`` from the main screen): ``refresh_view`` redraws the question only when
+the user has not started typing; otherwise only the suggestion, progress and metrics update
+and the text, cursor and scroll stay. Saving an unchanged, already accepted suggestion keeps
+the stored value even if a newer suggestion has arrived since.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, OptionList, ProgressBar, Static, TextArea
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from facilitator.errors import UserError
@@ -29,7 +38,10 @@ from facilitator.interview.catalogue import KEY_TIME_IDS, Question
 from facilitator.interview.engine import Interview
 from facilitator.interview.parse import format_duration, read_datetime
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.similar import SimilarIncidents
+from screens.workflow import StaysHidden
 
+NOTE_MAX = 90  # a suggestion's note is one line of "why"; the citations carry the detail
 SINGLE_LINE_TYPES = ("datetime", "duration", "choice", "yesno")
 SHORT_TEXT_IDS = ("title",)  # free text, but one line: Enter saves, as users expect
 
@@ -37,6 +49,18 @@ SHORT_TEXT_IDS = ("title",)  # free text, but one line: Enter saves, as users ex
 def single_line(q: Question) -> bool:
     """True when the answer is edited in a one-line Input (Enter saves) rather than a TextArea."""
     return q.type in SINGLE_LINE_TYPES or q.id in SHORT_TEXT_IDS
+
+
+def suggestion_label(source: str, confidence: float, note: str, cited: int) -> str:
+    """'Suggested by the LLM (confidence 80%) — note; 2 citations below' (who, how sure, why)."""
+    who = "Suggested by the LLM" if source == "llm" else "Suggested from the transcript"
+    note = note if len(note) <= NOTE_MAX else note[: NOTE_MAX - 1].rstrip() + "…"
+    text = f"{who} (confidence {confidence:.0%})" + (f" — {note}" if note else "")
+    if cited:
+        text += f"; {cited} cited message{'s' if cited > 1 else ''} below (Ctrl+L)"
+    return text
+
+
 STATUS_LABELS = {
     "answered": "✓ answered",
     "suggested": "✓ suggestion accepted (shown as unconfirmed)",
@@ -45,7 +69,7 @@ STATUS_LABELS = {
 }
 
 
-class InterviewPane(ReportsWorkerErrors, VerticalScroll):
+class InterviewPane(ReportsWorkerErrors, StaysHidden, VerticalScroll):
     """The guided interview over an ``Interview``; see the module docstring."""
 
     PALETTE_GROUP = "interview"
@@ -53,11 +77,16 @@ class InterviewPane(ReportsWorkerErrors, VerticalScroll):
 ## Interview
 One question at a time. The suggested answer (from the transcript) is pre-filled; its
 evidence is listed under it: select a citation (or press Ctrl+L) to see the message in
-the transcript. In the answer box Ctrl+U clears the line.
+the transcript. A pre-filled one-line answer starts selected: type to replace it, or press
+an arrow key to edit it; Enter saves. In the answer box Ctrl+U clears the line.
 Save what you typed, use the suggestion as is, or mark the question unknown or skipped
 (both become TODOs in the document). Every answer is saved immediately; quit at any time
 and you resume on the same question. Times are read in the session's timezone; for the
 four key times the derived durations (time to detect, mitigate, resolve) are shown.
+With an Anthropic key the LLM reads the channel once and adds its own suggestions, marked
+"Suggested by the LLM" with a confidence and the messages it cites; they arrive while you
+work and never replace what you are typing. For "Has this happened before?" earlier
+post-mortems found in Confluence (when configured) are listed as links.
 """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="interview.save", tooltip="Save the answer as typed and go to the next question"),
@@ -76,6 +105,7 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
         self.settings = settings
         self._prefill = ""
         self._prefill_is_suggestion = False
+        self._prefill_ids: list[str] = []
 
     @property
     def tz(self) -> str:
@@ -89,9 +119,10 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
         yield Static("", id="iv-question", classes="question")
         yield Static("", id="iv-help", classes="help-text")
         yield Static("", id="iv-suggestion", classes="suggestion")
-        yield Input(id="iv-input")
+        yield Input(id="iv-input", select_on_focus=False)  # show_question selects a suggestion itself
         yield TextArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="iv-feedback")
+        yield SimilarIncidents(self.settings, id="iv-similar")  # "has this happened before?"
         yield OptionList(id="iv-citations")
         yield Static("", id="iv-metrics")
         yield Static("", id="iv-warnings")
@@ -122,41 +153,28 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
         """The question on screen."""
         return self.interview.current
 
-    def show_question(self) -> None:
+    def show_question(self, scroll: bool = True) -> None:
         """Render the current question, its suggestion, the stored answer and the derived facts."""
         q = self.question
         if q is None:
             self.query_one("#iv-question", Static).update("The question catalogue is empty.")
             return
         iv = self.interview
-        done, total = iv.progress()
-        self.query_one("#iv-progress-label", Static).update(f"Question {iv.index + 1} of {total} · {done} answered")
-        self.query_one("#iv-progress", ProgressBar).update(total=total, progress=done)
+        total = self._show_progress()
         self.query_one("#iv-question", Static).update(iv.display_text(q.id))
         hint = q.help
-        if q.type == "choice" and q.choices:
+        if q.type == "choice" and q.choices and not all(c.lower() in hint.lower() for c in q.choices):
             hint = (hint + "\n" if hint else "") + "Choices: " + ", ".join(q.choices) + " (or 'other: ...')"
         elif q.type == "datetime":
-            hint = (hint + "\n" if hint else "") + f"In {self.tz}, e.g. 2024-12-03 14:02 (a bare time: the first day)."
+            day = iv.reference_date()
+            bare = f"; a bare time like 14:02 means {day:%a %d %b}" if day else ""
+            hint = (hint + "\n" if hint else "") + f"Times are in {self.tz}{bare}."
         elif q.is_list:
             hint = (hint + "\n" if hint else "") + "One item per line."
         self.query_one("#iv-help", Static).update(hint)
         self.query_one("#iv-help").display = bool(hint)
 
-        s = iv.suggestion(q.id)
-        sug = self.query_one("#iv-suggestion", Static)
-        cites = self.query_one("#iv-citations", OptionList)
-        cites.clear_options()
-        if s is not None:
-            note = f" — {s.note}" if s.note else ""
-            sug.update(f"Suggested from the transcript (confidence {s.confidence:.0%}){note}; evidence below")
-            ids = [m for m in s.message_ids if self.transcript is None or m in self.transcript]
-            cites.add_options([Option(iv.cite(m), id=m) for m in ids[:20]])
-            cites.display = bool(ids)
-        else:
-            sug.update("No evidence in the transcript for this one: please answer from what you know.")
-            cites.display = False
-        self.query_one("#iv-accept", Button).disabled = s is None
+        s = self._show_suggestion(q)
 
         ans = iv.get_answer(q.id)
         if ans is not None and ans.status in ("answered", "suggested"):
@@ -166,12 +184,15 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
         else:
             text, from_suggestion = "", False
         self._prefill, self._prefill_is_suggestion = text, from_suggestion
+        self._prefill_ids = list(s.message_ids) if (from_suggestion and s is not None and ans is None) else []
         single = single_line(q)
         box = self.query_one("#iv-input", Input)
         area = self.query_one("#iv-text", TextArea)
         box.display, area.display = single, not single
         if single:
             box.value = text
+            if text:  # all selected, shown from its start: typing replaces it, arrows edit it
+                box.selection = Selection(len(text), 0)
             box.placeholder = (" / ".join(q.choices) + " · " if q.type == "choice" else "") + "or unknown / skip"
         else:
             area.load_text(text)
@@ -180,7 +201,54 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
         self.query_one("#iv-back", Button).disabled = iv.index == 0
         self.query_one("#iv-next", Button).disabled = iv.index + 1 >= total
         self._show_derived(q)
-        self.scroll_home(animate=False)
+        if scroll:
+            self.scroll_home(animate=False)
+
+    def _show_progress(self) -> int:
+        """'Question n of N · k answered' and the bar; returns N."""
+        iv = self.interview
+        done, total = iv.progress()
+        self.query_one("#iv-progress-label", Static).update(f"Question {iv.index + 1} of {total} · {done} answered")
+        self.query_one("#iv-progress", ProgressBar).update(total=total, progress=done)
+        return total
+
+    def _show_suggestion(self, q: Question):
+        """The suggestion line (who suggests, how sure, why) and its citations; returns the suggestion."""
+        iv = self.interview
+        s = iv.suggestion(q.id)
+        sug = self.query_one("#iv-suggestion", Static)
+        cites = self.query_one("#iv-citations", OptionList)
+        cites.clear_options()
+        if s is not None:
+            ids = [m for m in s.message_ids if self.transcript is None or m in self.transcript]
+            sug.update(suggestion_label(s.source, s.confidence, s.note, len(ids)))
+            cites.add_options([Option(iv.cite(m), id=m) for m in ids[:20]])
+            cites.display = bool(ids)
+        else:
+            sug.update("No evidence in the transcript for this one: please answer from what you know.")
+            cites.display = False
+        self.query_one("#iv-accept", Button).disabled = s is None
+        channel = self.transcript.channel if self.transcript is not None else ""
+        self.query_one(SimilarIncidents).show_for(q.id, self.interview, channel)
+        return s
+
+    def refresh_view(self) -> None:
+        """Redraw after the session changed elsewhere (LLM results, other panes), keeping what the user typed."""
+        q = self.question
+        if q is None:
+            return
+        if self._raw().strip() != self._prefill.strip():
+            # the user is typing: their words, cursor and scroll stay; only the context updates
+            self._show_progress()
+            self._show_suggestion(q)
+            self._show_derived(q)
+            return
+        focused = self.app.focused
+        scroll_y = self.scroll_y
+        self.show_question(scroll=False)
+        if focused is not None and focused.is_attached:
+            focused.focus(scroll_visible=False)
+        self.scroll_to(y=scroll_y, animate=False)
 
     def _show_derived(self, q: Question, typed: datetime | None = None) -> None:
         """Key times and durations; ``typed`` previews the time being typed for ``q``."""
@@ -224,8 +292,8 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
     def focus_answer(self) -> None:
         """Put the cursor in the answer box."""
         q = self.question
-        if q is not None:
-            (self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")).focus()
+        if q is not None:  # without scrolling: the question must stay in view on small screens
+            (self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")).focus(scroll_visible=False)
 
     def _raw(self) -> str:
         q = self.question
@@ -278,7 +346,7 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
             self.show_question()
             done, total = self.interview.progress()
             if done == total:
-                self._feedback("All questions have an answer. Continue with the 5 Whys tab.", "ok")
+                self._feedback("All questions have an answer. Continue with the 5 Whys tab (F4).", "ok")
             else:
                 self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N.", "")
             return
@@ -295,11 +363,15 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
             self._feedback("The answer is empty: type one, or use Unknown (Ctrl+O) or Skip (Ctrl+G).", "error")
             return
         s = self.interview.suggestion(q.id)
-        if self._prefill_is_suggestion and s is not None and raw.strip() == self._prefill.strip():
+        old = self.interview.get_answer(q.id)
+        unchanged = self._prefill_is_suggestion and raw.strip() == self._prefill.strip()
+        if unchanged and old is not None and old.status == "suggested":
+            ok = True  # already stored as the suggestion the user accepted; a newer one must not replace it
+        elif unchanged and s is not None:
             ok = self._record(lambda: self.interview.accept_suggestion(q.id))
         else:
-            ids = list(s.message_ids) if (s is not None and self._prefill_is_suggestion) else None
-            old = self.interview.get_answer(q.id)
+            # an edited suggestion keeps the citations of the suggestion the user saw
+            ids = list(self._prefill_ids) if (self._prefill_is_suggestion and self._prefill_ids) else None
             if old is not None and old.message_ids and ids is None:
                 ids = list(old.message_ids)
             ok = self._record(lambda: self.interview.answer(q.id, raw, "answered", message_ids=ids))
@@ -380,7 +452,7 @@ four key times the derived durations (time to detect, mitigate, resolve) are sho
             self.post_message(CitationSelected(event.option.id))
 
     def on_session_changed(self, event: SessionChanged) -> None:
-        """Another pane changed the session (e.g. action items feed 'action_owners')."""
+        """Another pane or the LLM changed the session (e.g. action items feed 'action_owners')."""
         if event.origin != "interview":
             self.interview.refresh_suggestions()
-            self.show_question()
+            self.refresh_view()

@@ -24,6 +24,14 @@ The workflow panes live in ``screens/timeline.py`` (``TimelinePane``), ``screens
 placeholder so the app always runs; any other error is a real bug and is not hidden.
 The four workflow panes are wrapped in ``Lazy``: they mount just after the first paint, so
 the transcript and the interview show at once even with a 20,000-message channel.
+
+LLM help (when ``app.llm`` exists) starts here, after the first paint, in one async worker
+of group "llm": refine the findings (skipped when a resumed session already has LLM
+findings), then ask for suggestions to the open questions. Each step goes through
+``facilitator.assist`` which falls back to the offline result; the first failure gives one
+notice, the rest of the run stays offline ("llm: retry" in the palette tries again). Results
+reach the panes as ``SessionChanged(origin="llm")``; the interview keeps what the user is
+typing. ``LLMStatus`` (one line above the footer) says what is happening and what it cost.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -40,11 +48,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from facilitator import assist
 from facilitator.config import Settings
+from facilitator.findings import Findings
 from facilitator.interview.engine import Interview
 from facilitator.transcript import Transcript
 from screens.interview import InterviewPane
 from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged
+from screens.widgets.llm_status import LLMStatus
 from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
 
 # (tab id, tab title, module, class)
@@ -56,8 +67,18 @@ WORKFLOW_PANES: tuple[tuple[str, str, str, str], ...] = (
 )
 TAB_ORDER = ("interview",) + tuple(t[0] for t in WORKFLOW_PANES)
 MIN_WIDTH, MAX_WIDTH, STEP = 20, 75, 5
+NARROW_TERMINAL, NARROW_WIDTH = 100, 38  # below 100 columns the tab titles need ~48 of them
 # main.tcss always exists; a pane's sheet is skipped only while its module is being written
 PANE_STYLESHEETS = ("main.tcss", "timeline.tcss", "whys.tcss", "actions.tcss", "preview.tcss")
+
+
+def has_llm_findings(findings: Findings) -> bool:
+    """True when an earlier run already merged LLM findings (a resumed session is not re-refined)."""
+    for value in findings.__dict__.values():
+        items = value if isinstance(value, list) else [value]
+        if any(getattr(item, "source", "") == "llm" for item in items):
+            return True
+    return False
 
 
 def build_pane(module: str, name: str, interview: Interview, transcript: Transcript, settings: Settings) -> Widget:
@@ -87,6 +108,10 @@ move between messages, `Enter` collapses or expands a thread, `t` tags the selec
 onto the timeline. Citations anywhere in the app jump here and highlight the message.
 `Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider.
 
+**LLM:** with a key, the line above the footer says what the LLM is doing, the tokens used
+and the estimated cost. If the API fails you get one notice and everything continues
+offline; `Ctrl+P` then "llm retry" asks again, "llm status" shows the details.
+
 **Tabs:** `F2` Interview, `F3` Timeline, `F4` 5 Whys, `F5` Actions, `F6` Preview; `Esc` puts
 the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even while typing.
 """
@@ -95,11 +120,12 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         Binding("slash,ctrl+f", "search", "Search", id="view.search", tooltip="Search the transcript (Ctrl+F works while typing too)"),
         Binding("left_square_bracket", "resize(-1)", "Narrower", id="view.narrower", tooltip="Make the transcript pane narrower", show=False),
         Binding("right_square_bracket", "resize(1)", "Wider", id="view.wider", tooltip="Make the transcript pane wider", show=False),
-        Binding("f2", "tab('interview')", "Go to Interview", id="view.tab_interview", tooltip="Go to the interview", show=False),
-        Binding("f3", "tab('timeline')", "Go to Timeline", id="view.tab_timeline", tooltip="Go to the timeline", show=False),
-        Binding("f4", "tab('whys')", "Go to 5 Whys", id="view.tab_whys", tooltip="Go to the 5 whys", show=False),
-        Binding("f5", "tab('actions')", "Go to Actions", id="view.tab_actions", tooltip="Go to the action items", show=False),
-        Binding("f6", "tab('preview')", "Go to Preview", id="view.tab_preview", tooltip="Go to the preview and export", show=False),
+        # priority: a focused TextArea binds F6 (select line) and would swallow the tab key
+        Binding("f2", "tab('interview')", "Go to Interview", id="view.tab_interview", tooltip="Go to the interview", show=False, priority=True),
+        Binding("f3", "tab('timeline')", "Go to Timeline", id="view.tab_timeline", tooltip="Go to the timeline", show=False, priority=True),
+        Binding("f4", "tab('whys')", "Go to 5 Whys", id="view.tab_whys", tooltip="Go to the 5 whys", show=False, priority=True),
+        Binding("f5", "tab('actions')", "Go to Actions", id="view.tab_actions", tooltip="Go to the action items", show=False, priority=True),
+        Binding("f6", "tab('preview')", "Go to Preview", id="view.tab_preview", tooltip="Go to the preview and export", show=False, priority=True),
         Binding("escape", "focus_tabs", "Tabs", id="view.focus_tabs", tooltip="Move focus to the tab bar", show=False),
     ]
 
@@ -109,6 +135,7 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         self.transcript = transcript
         self.settings = settings
         self.transcript_width = min(MAX_WIDTH, max(MIN_WIDTH, settings.ui.transcript_width))
+        self._resized = False  # once the user sizes the pane, their width wins on any terminal
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main-body"):
@@ -120,6 +147,7 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
                     with TabPane(title, id=tab_id):
                         # hidden tabs mount after the first paint, so the layout shows at once
                         yield Lazy(build_pane(module, cls, self.interview, self.transcript, self.settings))
+        yield LLMStatus(id="llm-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -127,6 +155,76 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         self.sub_title = title
         self._apply_width()
         self.query_one(InterviewPane).focus_answer()
+        app = self.app
+        llm = getattr(app, "llm", None)
+        if llm is None:
+            self._llm_state("absent", getattr(app, "llm_off_reason", ""))
+        elif getattr(app, "llm_offline", ""):
+            self._llm_state("offline", app.llm_offline)
+        else:
+            self._llm_state("idle", f"{self.settings.llm.model} ready")
+            self.call_after_refresh(self.llm_assist)  # after the first paint
+        self.set_interval(2.0, self._llm_usage_tick)
+
+    # -- LLM help ------------------------------------------------------------------------
+    def _llm_state(self, state: str, detail: str = "") -> None:
+        self.query_one(LLMStatus).show_state(state, detail, self.interview.session.llm_usage)
+
+    def _llm_usage_tick(self) -> None:
+        self.query_one(LLMStatus).refresh_usage(self.interview.session.llm_usage)
+
+    def _llm_notice(self, text: str) -> None:
+        """assist's one-sentence failure: one notice, then offline for the rest of the run."""
+        self.app.llm_offline = text  # type: ignore[attr-defined]
+        self._llm_state("offline", text)
+        self.notify(text, title="LLM unavailable", severity="warning", timeout=10, markup=False)
+
+    @work(exclusive=True, group="llm", exit_on_error=False)
+    async def llm_assist(self) -> None:
+        """Refine the findings, then suggest answers to the open questions (offline on failure)."""
+        llm = getattr(self.app, "llm", None)
+        if llm is None:
+            return
+        if not has_llm_findings(self.interview.session.findings):
+            self._llm_state("busy", "refining findings from the channel")
+            out = await assist.refine_session(self.interview, self.transcript, llm, self._llm_notice)
+            if out.notice:
+                return
+            self._llm_changed()
+        self._llm_state("busy", "suggesting answers")
+        out = await assist.suggest_answers(self.interview, self.transcript, llm, self._llm_notice)
+        if out.notice:
+            return
+        self._llm_changed()
+        count = len(out.value)
+        self._llm_state("idle", f"{count} suggestion{'s' if count != 1 else ''}" if count else "ready")
+
+    def _llm_changed(self) -> None:
+        """Tell every pane the findings or suggestions changed (the interview keeps edits)."""
+        self._forward(SessionChanged, "llm")
+
+    def action_llm_retry(self) -> None:
+        """Try the LLM again after a failure (refine if needed, then suggestions)."""
+        if getattr(self.app, "llm", None) is None:
+            self.notify(f"There is no LLM: {getattr(self.app, 'llm_off_reason', '')}.", markup=False)
+            return
+        self.app.llm_offline = ""  # type: ignore[attr-defined]
+        self.llm_assist()
+
+    def action_llm_status(self) -> None:
+        """Say what the LLM did in this session (tokens and estimated cost)."""
+        from facilitator.llm import describe_usage
+
+        app = self.app
+        usage = self.interview.session.llm_usage
+        if getattr(app, "llm", None) is None:
+            why = getattr(app, "llm_off_reason", "")
+            text = f"LLM off: {why}." + (f" Earlier: {describe_usage(usage)}." if usage.calls else "")
+        elif getattr(app, "llm_offline", ""):
+            text = f"LLM offline: {app.llm_offline} {describe_usage(usage)}."
+        else:
+            text = f"{describe_usage(usage)}; model {self.settings.llm.model}."
+        self.notify(text, title="LLM", timeout=10, markup=False)
 
     # -- routing between panes -----------------------------------------------------------
     def _panes(self) -> list[Widget]:
@@ -176,15 +274,29 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
 
     def action_resize(self, direction: int) -> None:
         """Make the transcript pane narrower (-1) or wider (1)."""
-        self.transcript_width = min(MAX_WIDTH, max(MIN_WIDTH, self.transcript_width + direction * STEP))
+        self.transcript_width = min(MAX_WIDTH, max(MIN_WIDTH, self.effective_width + direction * STEP))
+        self._resized = True
         self.query_one(TranscriptPane).display = True
         self._apply_width()
 
+    @property
+    def effective_width(self) -> int:
+        """The pane width in percent: on a narrow terminal the default leaves the tabs room."""
+        if not self._resized and self.app.size.width < NARROW_TERMINAL:
+            return min(self.transcript_width, NARROW_WIDTH)
+        return self.transcript_width
+
     def _apply_width(self) -> None:
-        self.query_one(TranscriptPane).styles.width = f"{self.transcript_width}%"
+        self.query_one(TranscriptPane).styles.width = f"{self.effective_width}%"
+
+    def on_resize(self) -> None:
+        """Re-apply the pane width (the narrow-terminal default depends on the size)."""
+        self._apply_width()
 
     def action_tab(self, tab_id: str) -> None:
         """Switch to a workflow tab."""
+        # focus left inside the tab being hidden would make Textual switch straight back
+        self.set_focus(None)
         self.query_one(TabbedContent).active = tab_id
         if tab_id == "interview":
             self.query_one(InterviewPane).focus_answer()
@@ -198,6 +310,9 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         yield ("wider transcript", "Make the transcript pane wider", lambda: self.action_resize(1))
         yield ("narrower transcript", "Make the transcript pane narrower", lambda: self.action_resize(-1))
         yield ("focus transcript", "Move the focus to the transcript", self._focus_transcript)
+        yield ("llm status", "What the LLM did in this session: tokens and estimated cost", self.action_llm_status)
+        if getattr(self.app, "llm", None) is not None:
+            yield ("llm retry", "Ask the LLM again for refined findings and suggestions", self.action_llm_retry)
 
     def _focus_transcript(self) -> None:
         pane = self.query_one(TranscriptPane)

@@ -51,11 +51,12 @@ def parse(text: str, tz: str, day: str) -> Transcript:
 
 def for_this_screen(message: str) -> str:
     """Core messages name CLI flags; here the same inputs are fields on screen."""
-    return (
+    text = (
         message.replace("pass --date YYYY-MM-DD", "type the date (YYYY-MM-DD) in the date field below")
         .replace("--date", "the date field")
         .replace("--tz", "the timezone field")
     )
+    return text[:1].upper() + text[1:]  # "paste contains..." starts a sentence here
 
 
 def preview_text(t: Transcript, tz: str) -> str:

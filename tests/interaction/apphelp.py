@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.lazy import Lazy
+from textual.widgets import TabPane
 
 from facilitator.config import load_settings
 from facilitator.session import SourceSpec
@@ -17,11 +18,18 @@ def demo_app(**overrides):
     return make_app(settings, SourceSpec(kind="demo", timezone=settings.timezone))
 
 
+def composed(screen) -> bool:
+    """True once the screen has composed and every lazy tab has mounted its pane."""
+    if not screen.children or screen.query(Lazy):
+        return False
+    return all(pane.children for pane in screen.query(TabPane))
+
+
 async def wait_for_screen(pilot, screen_type, tries: int = 400):
     """Pause until ``screen_type`` is on top and fully mounted (loading runs in a thread worker)."""
     for _ in range(tries):
         screen = pilot.app.screen
-        if isinstance(screen, screen_type) and not screen.query(Lazy):  # lazy tabs mounted too
+        if isinstance(screen, screen_type) and composed(screen):
             await pilot.pause()
             return screen
         await pilot.pause(0.05)

@@ -21,8 +21,10 @@ async def test_answers_are_saved_to_the_session_on_disk():
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
         name = screen.interview.session.name
-        assert screen.interview.current.id == "title"
+        assert screen.interview.current.id == screen.interview.questions[0].id  # a new session starts at the top
         assert "Question 1 of" in _text(screen, "#iv-progress-label")
+        screen.query_one(InterviewPane).goto("title")
+        await pilot.pause()
         box = screen.query_one("#iv-input", Input)
         assert app.focused is box and box.value  # the suggestion is pre-filled
         box.value = "Checkout errors after a gateway config change"
@@ -136,3 +138,21 @@ async def test_selecting_a_citation_jumps_the_transcript():
         target = cites.get_option_at_index(cites.option_count - 1).id
         view = screen.transcript_view
         assert view.highlighted == screen.transcript.index[target]
+
+
+async def test_tab_keys_work_while_typing_a_long_answer():
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        pane = screen.query_one(InterviewPane)
+        pane.goto("luck")  # a multi-line answer: the TextArea has focus (it binds F6 itself)
+        await pilot.pause()
+        area = screen.query_one("#iv-text", TextArea)
+        assert app.focused is area
+        before = area.text
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.query_one("#tabs").active == "preview"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.query_one("#tabs").active == "interview" and area.text == before and app.focused is area
