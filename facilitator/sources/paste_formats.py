@@ -115,6 +115,7 @@ TS_RE = re.compile(
 )
 IRC_RE = re.compile(
     rf"^\[?(?P<time>{TIME})\]?\s+(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    r"|(?P<cnick>[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text" (brackets required)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
 )
@@ -297,6 +298,12 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
     if m.group("nick"):
         nick = m.group("nick")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
+    if m.group("cnick"):
+        # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
+        if not line.startswith("[") or not name_like(m.group("cnick"), strict=False):
+            return None
+        nick = m.group("cnick").strip()
+        return Entry(no, [m.group("ctext")], clock, nick, is_bot=is_bot_name(nick))
     if m.group("anick"):
         nick = m.group("anick")
         return Entry(no, [f"* {nick} {m.group('atext')}"], clock, nick, is_bot=is_bot_name(nick))

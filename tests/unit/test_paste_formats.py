@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -441,3 +442,20 @@ def test_emphasised_clock_labels_and_markdown_hard_breaks():
         ("06:46", "provider informed"),
         ("07:03", "restart started"),
     ]
+
+
+def test_bracketed_clock_with_name_colon_is_a_chat_log():
+    """'[14:02] alice: text' (no date, no <nick>) is a common chat export; continuation lines stay."""
+    text = "[14:02] alice: the api is down\n[14:05] Bob Stone: looking\nstill looking\n[14:10:30] alice: rolled back\n"
+    t = parse_transcript(text, tz="Europe/Berlin", default_date=date(2024, 12, 3), origin="chat.txt")
+    assert [m.author for m in t.messages] == ["alice", "Bob Stone", "alice"]
+    assert t.messages[1].text == "looking\nstill looking"
+    assert t.messages[2].at == datetime(2024, 12, 3, 14, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert not t.unattributed
+
+
+def test_unbracketed_clock_label_stays_a_timeline_note():
+    """'14:02 Deploy: ...' has no brackets: a note whose text keeps its label, not a person 'Deploy'."""
+    text = "- 14:02 Deploy: v2.31.0 rolled out\n- 14:07 Alert fired for checkout\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2024, 12, 3), origin="notes.md")
+    assert "Deploy" not in [m.author for m in t.messages]
