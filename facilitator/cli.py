@@ -139,7 +139,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {"timezone": getattr(args, "tz", None)}
     if getattr(args, "no_llm", False):
         overrides["llm.enabled"] = False
-    return load_settings(overrides=overrides)
+    settings = load_settings(overrides=overrides)
+    for warning in settings.warnings:  # once per run: every command loads the settings once, here
+        sys.stderr.write(f"facilitator: warning: {warning}\n")
+    return settings
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

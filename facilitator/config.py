@@ -14,6 +14,7 @@ The file is written with tomlkit (comments survive) and mode 0600.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 import tomlkit
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
 from facilitator.errors import ConfigError
 
@@ -73,6 +74,9 @@ class LLMSettings(BaseModel):
     provider: Literal["anthropic", "bedrock", "vertex"] = Field("anthropic", description="Which SDK client to use.")
     timeout_seconds: float = Field(60.0, description="Per-request timeout.")
     max_retries: int = Field(3, description="SDK retries for 429/529/5xx/connection errors.")
+    max_retry_wait_seconds: float = Field(
+        30.0, description="Longest retry-after the app waits for; a longer one ends the call (offline fallback)."
+    )
     context_budget_tokens: int = Field(150_000, description="Above this the transcript is summarised in chunks.")
 
 
@@ -101,6 +105,12 @@ class Settings(BaseModel):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """One-line warnings found while loading (e.g. a config file holding tokens that others can read)."""
+        return self._warnings
 
     @field_validator("timezone")
     @classmethod
@@ -182,6 +192,7 @@ def load_settings(
     env = os.environ if env is None else env
     path = config_path(env) if path is None else path
     data: dict[str, Any] = read_config_document(path).unwrap()
+    warning = loose_permissions_warning(path, data)
     for var, (section, key) in ENV_VARS.items():
         value = env.get(var)
         if value:
@@ -196,11 +207,32 @@ def load_settings(
             target = target.setdefault(part, {})
         target[key] = value
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"Setting '{where}' in {path} is invalid: {first['msg']}.") from None
+    if warning:
+        settings.warnings.append(warning)
+    return settings
+
+
+SECRET_KEYS = (("slack", "token"), ("confluence", "token"), ("jira", "token"), ("llm", "api_key"))
+
+
+def loose_permissions_warning(path: Path, data: Mapping[str, Any]) -> str | None:
+    """A one-line warning when the file holds a token and its mode is looser than 0600 (POSIX only)."""
+    holds_token = any(isinstance(data.get(section), dict) and data[section].get(key) for section, key in SECRET_KEYS)
+    if not holds_token or os.name != "posix":
+        return None
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    how = "readable" if mode & 0o044 else "writable"
+    return f"{path} holds a token and is {how} by other users (mode {mode:o}); run chmod 600 {shlex.quote(str(path))}"
 
 
 def write_config_document(doc: tomlkit.TOMLDocument, path: Path) -> None:

@@ -31,7 +31,7 @@ from facilitator import resources
 from facilitator.config import Settings
 from facilitator.errors import LLMError
 from facilitator.llm import usage as usage_mod
-from facilitator.llm.client import ContextTooLong, build_async_client, to_llm_error
+from facilitator.llm.client import ContextTooLong, build_async_client, not_the_api, to_llm_error
 from facilitator.llm.condense import Condensed, condense, new_nonce
 from facilitator.llm.tools import tool_definitions
 from facilitator.session import LLMUsage
@@ -129,6 +129,21 @@ class LLM:
         if client is not None:
             await client.close()
 
+    def _checked(self, message: Any) -> Any:
+        """``message`` when it looks like an SDK Message (a list of typed blocks), else LLMError."""
+        content = getattr(message, "content", None)
+        if not isinstance(content, list) or not all(isinstance(getattr(b, "type", None), str) for b in content):
+            raise not_the_api(self.settings, "JSON that is not a message")
+        return message
+
+    async def _final(self, stream: Any) -> Any:
+        """The stream's final message; LLMError when the stream ended before one was started."""
+        try:
+            message = await stream.get_final_message()
+        except AssertionError:  # the SDK asserts that a message_start event was seen
+            raise not_the_api(self.settings, "a stream without a message") from None
+        return self._checked(message)
+
     def _record(self, model: str, sdk_usage: Any, usage: LLMUsage | None) -> None:
         usage_mod.record(self.total, model, sdk_usage)
         if usage is not None and usage is not self.total:
@@ -206,7 +221,7 @@ class LLM:
         raise AssertionError("unreachable")
 
     async def _create_tool(self, params: dict[str, Any], name: str, usage: LLMUsage | None) -> Any:
-        message = await self.client().messages.create(**params)
+        message = self._checked(await self.client().messages.create(**params))
         self._record(params["model"], message.usage, usage)
         return _tool_input(message.content, name)
 
@@ -219,7 +234,7 @@ class LLM:
                     await _maybe_await(on_partial(buf))
                 elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                     buf += event.delta.text
-            message = await stream.get_final_message()
+            message = await self._final(stream)
         self._record(params["model"], message.usage, usage)
         return _tool_input(message.content, name)
 
@@ -253,13 +268,13 @@ class LLM:
 
     async def _stream_text(self, params: dict[str, Any], usage: LLMUsage | None, on_text: OnText | None) -> str:
         if on_text is None:
-            message = await self.client().messages.create(**params)
+            message = self._checked(await self.client().messages.create(**params))
         else:
             async with self.client().messages.stream(**params) as stream:
                 async for event in stream:
                     if event.type == "content_block_delta" and event.delta.type == "text_delta":
                         await _maybe_await(on_text(event.delta.text))
-                message = await stream.get_final_message()
+                message = await self._final(stream)
         self._record(params["model"], message.usage, usage)
         return "".join(b.text for b in message.content if b.type == "text").strip()
 
@@ -273,7 +288,7 @@ class LLM:
         }
 
         async def call() -> str:
-            message = await self.client().messages.create(**params)
+            message = self._checked(await self.client().messages.create(**params))
             self._record(self.bulk_model, message.usage, usage)
             return "".join(b.text for b in message.content if b.type == "text").strip()
 

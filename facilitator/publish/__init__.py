@@ -89,20 +89,41 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
                 "the app (Preview > Checklist) or set them to true under [redaction_checklist] in the session file, then publish again."
             )
     configured = bool(settings.confluence.url)
-    client = make_client(settings) if configured else None
-    headings = template_headings(settings, client) if client and version == "internal" else []
+    client = None
+    headings: list[str] = []
+    unchecked = ""  # dry run only: why Confluence could not be asked (the plan is still shown)
+    if configured:
+        try:
+            client = make_client(settings)
+            headings = template_headings(settings, client) if version == "internal" else []
+        except PublishError as exc:
+            if not dry_run:
+                raise
+            unchecked = str(exc)
     prepared = prepare(session, transcript, settings, version, headings)
     known_id = session.published.confluence_page_id if version == "internal" else ""
     if dry_run:
-        if client is None:
+        target = None
+        if client is not None and not unchecked:
+            try:
+                target = locate(client, settings, prepared.title, prepared.year, known_id)
+            except PublishError as exc:
+                unchecked = str(exc)
+        if not configured:
             location = f"{settings.confluence.space or '?'} (Confluence not configured)"
             action = "would create"
+        elif target is None:
+            c = settings.confluence
+            year = (c.year_page_title or "Post-mortems {year}").replace("{year}", str(prepared.year))
+            location = f"{c.space or '?'} > page {c.parent_page_id or '?'} > {year} (unknown: Confluence could not be checked)"
+            action = "would create or update the page (unknown until Confluence answers)"
         else:
-            target = locate(client, settings, prepared.title, prepared.year, known_id)
             year = target.year_title + ("" if target.year_page_id else " (would be created)")
             location = f"{target.space} > {target.parent_title} > {year}"
             action = f"would update (version {target.version} -> {target.version + 1})" if target.page_id else "would create"
         out.write(f"Dry run: {action}; nothing was changed.\n")
+        if unchecked:
+            out.write(f"Confluence could not be checked: {unchecked}\n")
         _summary(prepared, location, "", out)
         if jira_project:
             from facilitator.publish.jira import file_action_items

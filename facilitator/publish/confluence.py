@@ -15,6 +15,11 @@ is not a bare year because Confluence titles are unique per space and "2024" wou
 across teams) -> ``[YYYY-MM-DD] <title>``. Publishing again updates
 the same page (found by the id recorded in the session, then by title), never a duplicate; a
 409 (someone saved in between) is retried against the latest version.
+
+The client returns whatever the server sent: a single sign-on login page answered with 200
+comes back as a string (GET) or None (POST/PUT). So the URL is checked up front, a response
+hook refuses any successful answer that is not JSON, and every answer we read is checked to
+be the object we expect (``expect_dict``); each case is one sentence naming the URL setting.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ SIMILAR_TIMEOUT_SECONDS = 4.0  # the interview waits on it; a slow wiki must not
 RETRY_STATUSES = [429, 502, 503, 504]
 RETRIES = 3
 RETRY_BACKOFF = 0.5  # seconds, doubled per attempt
+RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is cut to this (urllib3's default is six hours)
 
 
 @dataclass
@@ -103,6 +109,68 @@ def translate_errors(service: str, what: str, url: str, hint_401: str) -> Iterat
         raise PublishError(f"{service} kept failing while trying to {what}, even after retries; try again later.") from None
 
 
+CONFLUENCE_URL_SETTING = "confluence.url (CONFLUENCE_URL)"
+
+
+def check_url(url: str, setting: str, example: str = "https://SITE.atlassian.net/wiki") -> None:
+    """PublishError unless ``url`` is an http(s) URL with a host."""
+    try:
+        parts = urlparse(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise PublishError(f"The {setting} value '{url[:80]}' is not an http(s) URL; set it to something like {example}.")
+
+
+def _shown(url: str) -> str:
+    parts = urlparse(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}{parts.path}".rstrip("/")
+
+
+def not_the_api(service: str, setting: str, url: str, what: str) -> PublishError:
+    """The error for a successful answer that is not the service's REST API (login page, proxy)."""
+    return PublishError(
+        f"{service} at {_shown(url)} answered with {what}, not its REST API (a single sign-on login page or proxy"
+        f" may be in the way); check that {setting} is the site's base URL."
+    )
+
+
+def refuse_non_json(session: requests.Session, service: str, setting: str, url: str) -> None:
+    """Install a response hook: a 2xx answer with a body that is not JSON raises ``not_the_api``."""
+
+    def hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if not 200 <= response.status_code < 300 or not response.content:
+            return
+        ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if not ctype.endswith("json"):
+            what = "an HTML page" if "html" in ctype else f"a body of type {ctype or 'unknown'}"
+            raise not_the_api(service, setting, url, what)
+
+    session.hooks["response"].append(hook)
+
+
+def expect_dict(value: Any, service: str, setting: str, url: str, key: str = "id") -> dict[str, Any]:
+    """``value`` when it is a JSON object carrying ``key`` (the client hands back anything the server sent)."""
+    if isinstance(value, dict) and (not key or key in value):
+        return value
+    what = "an empty body" if value in (None, "", b"") else "JSON of an unexpected shape"
+    raise not_the_api(service, setting, url, what)
+
+
+def _page(value: Any, settings: Settings) -> dict[str, Any]:
+    return expect_dict(value, "Confluence", CONFLUENCE_URL_SETTING, base_url(settings))
+
+
+def _version(page: dict[str, Any], settings: Settings) -> int:
+    number = (page.get("version") or {}).get("number") if isinstance(page.get("version"), dict) else None
+    if not isinstance(number, int):
+        raise not_the_api("Confluence", CONFLUENCE_URL_SETTING, base_url(settings), "a page without a version")
+    return number
+
+
 def base_url(settings: Settings) -> str:
     """The v1 base URL: Cloud sites need the /wiki context path."""
     url = settings.confluence.url.strip().rstrip("/")
@@ -117,6 +185,7 @@ def make_client(settings: Settings) -> ConfluenceServer:
     c = settings.confluence
     if not c.url:
         raise PublishError("Confluence is not configured; set confluence.url (run `facilitator init`) or CONFLUENCE_URL.")
+    check_url(c.url, CONFLUENCE_URL_SETTING)
     if not c.space or not c.parent_page_id:
         raise PublishError("Set confluence.space and confluence.parent_page_id in the config so the page has a place.")
     token = c.token.get_secret_value() if c.token else ""
@@ -128,6 +197,7 @@ def make_client(settings: Settings) -> ConfluenceServer:
     else:
         client = ConfluenceServer(base_url(settings), token=token, **common)
     mount_retries(client.session)
+    refuse_non_json(client.session, "Confluence", CONFLUENCE_URL_SETTING, base_url(settings))
     return client
 
 
@@ -139,6 +209,7 @@ def mount_retries(session: requests.Session, methods: frozenset[str] | None = No
     retry = Retry(
         total=RETRIES, connect=1, read=0, status=RETRIES, allowed_methods=methods, status_forcelist=RETRY_STATUSES,
         backoff_factor=RETRY_BACKOFF, backoff_max=30, respect_retry_after_header=True, raise_on_status=False,
+        retry_after_max=RETRY_AFTER_MAX,
     )
     for prefix in ("http://", "https://"):
         session.mount(prefix, HTTPAdapter(max_retries=retry))
@@ -152,7 +223,7 @@ def _hint(settings: Settings) -> str:
 
 def page_url(page: dict[str, Any], fallback_base: str) -> str:
     """The browser URL of a page from its ``_links``."""
-    links = page.get("_links") or {}
+    links = page.get("_links") if isinstance(page.get("_links"), dict) else {}
     return (links.get("base") or fallback_base).rstrip("/") + (links.get("webui") or f"/pages/{page.get('id', '')}")
 
 
@@ -169,27 +240,32 @@ def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, 
     c = settings.confluence
     url = base_url(settings)
     with translate_errors("Confluence", f"open the parent page {c.parent_page_id}", url, _hint(settings)):
-        parent = client.get_page_by_id(c.parent_page_id, expand="space")
+        parent = _page(client.get_page_by_id(c.parent_page_id, expand="space"), settings)
     year_title = (c.year_page_title or YEAR_TITLE).replace("{year}", str(year))
     year_page_id = ""
     with translate_errors("Confluence", "list the year pages", url, _hint(settings)):
-        for child in client.get_page_child_by_type(c.parent_page_id, type="page"):
+        for child in client.get_page_child_by_type(c.parent_page_id, type="page") or []:
+            child = _page(child, settings)
             if child.get("title") in (year_title, str(year)):
                 year_page_id, year_title = child["id"], child["title"]
                 break
     page_id, version = "", 0
     if known_page_id:
         try:
-            page = client.get_page_by_id(known_page_id, expand="version")
-            page_id, version = page["id"], page["version"]["number"]
+            page = _page(client.get_page_by_id(known_page_id, expand="version"), settings)
+            page_id, version = page["id"], _version(page, settings)
         except ApiError as exc:
             if _status(exc) not in (404, None):
                 raise
     if not page_id:
         with translate_errors("Confluence", "look for an existing page", url, _hint(settings)):
-            page = _first(client.get_page_by_title(c.space, title, expand="version"))
+            found = client.get_page_by_title(c.space, title, expand="version")
+        if found is not None and not isinstance(found, dict):
+            _page(found, settings)  # raises: a string or list is not a search result
+        page = _first(found)
         if page:
-            page_id, version = page["id"], page["version"]["number"]
+            page = _page(page, settings)
+            page_id, version = page["id"], _version(page, settings)
     return PageTarget(title, c.space, c.parent_page_id, parent.get("title", ""), year_title, year_page_id, page_id, version)
 
 
@@ -204,11 +280,11 @@ def publish_page(settings: Settings, title: str, body: str, year: int, known_pag
         with translate_errors("Confluence", f"create the year page '{target.year_title}'", url, _hint(settings)):
             created = client.create_page(target.space, target.year_title, "<p>Post-mortems of the year.</p>",
                                          parent_id=target.parent_id)
-        year_page_id = created["id"]
+        year_page_id = _page(created, settings)["id"]
     if not target.page_id:
         with translate_errors("Confluence", f"create the page '{title}'", url, _hint(settings)):
-            page = client.create_page(target.space, title, body, parent_id=year_page_id)
-        return PublishedPage(page["id"], page_url(page, url), page.get("version", {}).get("number", 1), True, year_page_id, target)
+            page = _page(client.create_page(target.space, title, body, parent_id=year_page_id), settings)
+        return PublishedPage(page["id"], page_url(page, url), _version(page, settings) if page.get("version") else 1, True, year_page_id, target)
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
             with translate_errors("Confluence", f"update the page '{title}'", url, _hint(settings)):
@@ -223,8 +299,8 @@ def publish_page(settings: Settings, title: str, body: str, year: int, known_pag
         except _Conflict:
             continue
     with translate_errors("Confluence", "read back the page", url, _hint(settings)):
-        page = client.get_page_by_id(target.page_id, expand="version")
-    return PublishedPage(page["id"], page_url(page, url), page["version"]["number"], False, year_page_id, target)
+        page = _page(client.get_page_by_id(target.page_id, expand="version"), settings)
+    return PublishedPage(page["id"], page_url(page, url), _version(page, settings), False, year_page_id, target)
 
 
 class _Conflict(Exception):
@@ -240,7 +316,7 @@ def template_headings(settings: Settings, client: ConfluenceServer | None = None
 
     client = client or make_client(settings)
     with translate_errors("Confluence", f"read the template page {template_id}", base_url(settings), _hint(settings)):
-        page = client.get_page_by_id(template_id, expand="body.storage")
+        page = _page(client.get_page_by_id(template_id, expand="body.storage"), settings)
     return storage_headings(((page.get("body") or {}).get("storage") or {}).get("value", ""))
 
 

@@ -19,10 +19,18 @@ from atlassian import Jira
 
 from facilitator.config import Settings
 from facilitator.errors import PublishError
-from facilitator.publish.confluence import TIMEOUT_SECONDS, mount_retries, translate_errors
+from facilitator.publish.confluence import (
+    TIMEOUT_SECONDS,
+    check_url,
+    expect_dict,
+    mount_retries,
+    refuse_non_json,
+    translate_errors,
+)
 from facilitator.session import ActionItem, Session
 
 LABEL = "post-mortem"
+JIRA_URL_SETTING = "jira.url (JIRA_URL)"
 
 
 @dataclass
@@ -46,6 +54,7 @@ def make_client(settings: Settings) -> Jira:
     j = settings.jira
     if not j.url:
         raise PublishError("Jira is not configured; set jira.url in the config or JIRA_URL.")
+    check_url(j.url, JIRA_URL_SETTING, "https://SITE.atlassian.net")
     token = j.token.get_secret_value() if j.token else ""
     if not token:
         raise PublishError("No Jira token; set JIRA_TOKEN (an API token on Cloud, a personal access token on Data Center).")
@@ -55,6 +64,7 @@ def make_client(settings: Settings) -> Jira:
     else:
         client = Jira(j.url.rstrip("/"), token=token, **common)
     mount_retries(client.session, methods=frozenset({"GET"}))  # never re-send a create: it could file twice
+    refuse_non_json(client.session, "Jira", JIRA_URL_SETTING, j.url)
     return client
 
 
@@ -69,7 +79,7 @@ def _assignee(client: Jira, owner: str, cloud: bool) -> dict[str, str] | None:
         return None
     name = owner.split("(")[0].strip().lstrip("@")
     users = client.user_find_by_user_string(query=name) if cloud else client.user_find_by_user_string(username=name)
-    if not isinstance(users, list) or len(users) != 1:
+    if not isinstance(users, list) or len(users) != 1 or not isinstance(users[0], dict):
         return None
     user = users[0]
     return {"accountId": user["accountId"]} if cloud and user.get("accountId") else {"name": user.get("name", "")}
@@ -108,9 +118,11 @@ def file_action_items(
         label = action_label(session, action)
         with translate_errors("Jira", f"look for an earlier issue for '{action.action[:40]}'", url, hint):
             found = client.jql(f'project = "{project}" AND labels = "{label}"', fields="summary", limit=1)
-        issues = (found or {}).get("issues", [])
+        issues = expect_dict(found, "Jira", JIRA_URL_SETTING, url, key="issues")["issues"]
+        if not isinstance(issues, list):
+            expect_dict(None, "Jira", JIRA_URL_SETTING, url)  # raises: a search result holds a list
         if issues:
-            key, created, assignee = issues[0]["key"], False, ""
+            key, created, assignee = expect_dict(issues[0], "Jira", JIRA_URL_SETTING, url, key="key")["key"], False, ""
         else:
             fields: dict[str, Any] = {
                 "project": {"key": project},
@@ -127,6 +139,7 @@ def file_action_items(
                 fields["assignee"] = assignee_field
             with translate_errors("Jira", f"create an issue in {project}", url, hint):
                 issue = client.create_issue(fields=fields)
+            issue = expect_dict(issue, "Jira", JIRA_URL_SETTING, url, key="key")
             key, created, assignee = issue["key"], True, next(iter(assignee_field.values()), "") if assignee_field else ""
         session.published.jira_keys[action.id] = key
         action.jira_key = key

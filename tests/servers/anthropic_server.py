@@ -92,6 +92,8 @@ class Recorded:
 
 # A reply: {"text": str} | {"tool": name, "input": dict} | {"tool": name, "input_raw": str}
 #        | {"status": int, "error_type": str, "message": str, "headers": {...}}
+#        | {"raw": str, "content_type": str, "status": int}  (any body, e.g. an HTML login page
+#          with status 200, an empty body, or JSON that is not a Message)
 # optional keys: "delay" (seconds before answering), "chunk_delay" (between SSE events),
 # "stream_error" (an SSE error event after the first delta), "output_tokens".
 Reply = dict[str, Any]
@@ -289,6 +291,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
         return
 
+    def handle(self) -> None:
+        """Serve the connection; a client that hangs up (timeout, cancel, refused answer) is not an error.
+
+        Without this, socketserver prints a traceback from the server thread, which lands in
+        whatever test happens to be capturing stderr at that moment.
+        """
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            self.close_connection = True
+
     def do_POST(self) -> None:  # noqa: N802 - http.server naming
         length = int(self.headers.get("content-length", "0") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -322,6 +335,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply = owner._next_reply(body)
         if reply.get("delay"):
             time.sleep(reply["delay"])
+        if "raw" in reply:
+            self._raw(int(reply.get("status", 200)), reply["raw"], reply.get("content_type", "text/html"), reply.get("headers"))
+            return
         if "status" in reply:
             status = int(reply["status"])
             error = _error_body(reply.get("error_type", ERROR_TYPES.get(status, "api_error")), reply.get("message", "error"))
@@ -374,6 +390,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (timeout, cancel)
+
+    def _raw(self, status: int, body: str, content_type: str, headers: dict[str, str] | None = None) -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(data)))
+        self.send_header("connection", "close")  # the client may drop such an answer unread
+        for k, v in (headers or {}).items():
+            self.send_header(k, str(v))
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _stream(self, message: dict[str, Any], reply: Reply) -> str:
         self.send_response(200)

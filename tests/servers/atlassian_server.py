@@ -6,6 +6,9 @@ with optimistic versioning and 409 on a stale version, CQL ``/rest/api/search``)
 v2 endpoints (create issue, JQL search, issue get, user search). It checks Basic (Cloud
 email + API token) or Bearer (Data Center PAT) auth with 401, can refuse writes with 403,
 answers 404 for unknown content, and can inject failures (5xx, a concurrent edit) once.
+It can also stand in for a single sign-on proxy: ``login_page`` answers every request with an
+HTML login page and status 200, and ``odd_answers`` sends any body once (an empty 200, a JSON
+list where a page was expected).
 Every request is recorded for assertions. Bound to 127.0.0.1 on a free port.
 """
 
@@ -20,6 +23,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+
+LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action='/sso/login'></form></body></html>"
 
 
 @dataclass
@@ -47,6 +53,9 @@ class AtlassianState:
     faults: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path regex, status), used once
     concurrent_edits: int = 0  # PUTs that first see someone else save a new version (-> 409)
     delays: list[tuple[str, float]] = field(default_factory=list)  # (path regex, seconds): a slow server
+    login_page: bool = False  # every request gets a 200 HTML sign-in page (an SSO proxy in front)
+    # (method, path regex, status, content type, body[, headers]), each used once, before routing
+    odd_answers: list[tuple[Any, ...]] = field(default_factory=list)
     next_id: int = 1000
     base_url: str = ""
 
@@ -92,11 +101,32 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         return
 
+    def handle(self) -> None:
+        """Serve the connection; a client that hangs up (timeout, cancel, refused answer) is not an error.
+
+        Without this, socketserver prints a traceback from the server thread, which lands in
+        whatever test happens to be capturing stderr at that moment.
+        """
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            self.close_connection = True
+
     def _send(self, status: int, payload: Any) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_raw(self, status: int, content_type: str, text: str, headers: dict[str, str] | None = None) -> None:
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -125,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
         for pattern, seconds in st.delays:
             if re.search(pattern, path):
                 time.sleep(seconds)
+        if st.login_page:
+            return self._send_raw(200, "text/html; charset=utf-8", LOGIN_PAGE)
         if not self._authorised():
             self.send_response(401)
             self.send_header("Content-Type", "text/html")
@@ -135,6 +167,10 @@ class _Handler(BaseHTTPRequestHandler):
             if fault[0] == method and re.search(fault[1], path):
                 st.faults.remove(fault)
                 return self._send(fault[2], {"message": f"injected {fault[2]}"})
+        for odd in list(st.odd_answers):
+            if odd[0] == method and re.search(odd[1], path):
+                st.odd_answers.remove(odd)
+                return self._send_raw(odd[2], odd[3], odd[4], odd[5] if len(odd) > 5 else None)
         if method in ("POST", "PUT") and st.read_only:
             return self._send(403, {"message": "You do not have permission to do that"})
         try:

@@ -285,3 +285,109 @@ def test_transient_errors_are_retried(server):
     page = confluence.publish_page(make_settings(server), "[2024-12-03] X", "<p>x</p>", 2024)
     assert page.created and server.state.faults == []
     assert sum(p["title"] == "[2024-12-03] X" for p in server.state.pages.values()) == 1
+
+
+# -- a server that is not the REST API (SSO login page), bad URLs, dry run while unreachable ---
+
+URL_SETTING = "confluence.url (CONFLUENCE_URL)"
+
+
+def _free_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def test_sso_login_page_with_status_200_is_one_sentence_naming_the_url_setting(server):
+    server.state.login_page = True
+    before = dict(server.state.pages)
+    with pytest.raises(PublishError) as err:
+        confluence.publish_page(make_settings(server), "[2024-12-03] X", "<p>x</p>", 2024)
+    message = str(err.value)
+    assert URL_SETTING in message and "HTML page" in message and "single sign-on" in message
+    assert "\n" not in message and "api-token-123" not in message
+    assert server.state.pages.keys() == before.keys()
+    with pytest.raises(PublishError, match=r"confluence\.url \(CONFLUENCE_URL\)"):
+        confluence.template_headings(make_settings(server, template_page_id=server.parent_id))
+    assert confluence.find_similar(make_settings(server), "Checkout down") == []  # a hint stays quiet
+
+
+@pytest.mark.parametrize(
+    ("odd", "words"),
+    [
+        (("GET", r"/rest/api/content/\d+$", 200, "application/json", "[1, 2]"), "JSON of an unexpected shape"),
+        (("GET", r"/rest/api/content/\d+$", 200, "text/plain", "maintenance"), "a body of type text/plain"),
+        (("GET", r"/rest/api/content$", 200, "application/json", '"not a search"'), "JSON of an unexpected shape"),
+        (("POST", r"/rest/api/content$", 200, "application/json", ""), "an empty body"),
+        (("GET", r"/child/page$", 200, "application/json", '{"results": ["x"], "size": 1}'), "JSON of an unexpected shape"),
+    ],
+)
+def test_answers_of_the_wrong_shape_are_one_sentence(server, odd, words):
+    server.state.odd_answers.append(odd)
+    with pytest.raises(PublishError) as err:
+        confluence.publish_page(make_settings(server), "[2024-12-03] X", "<p>x</p>", 2024)
+    assert words in str(err.value) and URL_SETTING in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://wiki.acme.test", "https://", "http://wiki:port/wiki"])
+def test_a_confluence_url_that_is_not_http_is_named_without_retrying(url):
+    settings = Settings(confluence={"url": url, "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "1"})
+    with pytest.raises(PublishError) as err:
+        confluence.publish_page(settings, "[2024-12-03] X", "<p>x</p>", 2024)
+    message = str(err.value)
+    assert f"'{url}'" in message and "not an http(s) URL" in message and URL_SETTING in message
+    assert "retries" not in message
+
+
+def _dry_run(settings, monkeypatch) -> tuple[int, str]:
+    session, transcript = load_incident()
+    monkeypatch.setattr("facilitator.publish.load_session_and_transcript", lambda s, n: (session, transcript))
+    monkeypatch.setattr("facilitator.publish._save", lambda s: pytest.fail("dry run saved the session"))
+    out = io.StringIO()
+    code = publish_command(settings, "inc-2041", "internal", True, "OPS", out=out)
+    return code, out.getvalue()
+
+
+def test_dry_run_shows_the_plan_when_confluence_is_unreachable(monkeypatch):
+    c = {"url": f"http://127.0.0.1:{_free_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS",
+         "parent_page_id": "77", "template_page_id": "78"}
+    code, text = _dry_run(Settings(timezone="Europe/Berlin", confluence=c), monkeypatch)
+    assert code == 0
+    lines = text.splitlines()
+    (note,) = [line for line in lines if line.startswith("Confluence could not be checked:")]
+    assert "Could not reach Confluence at 127.0.0.1" in note
+    assert "Title:        [2024-12-03] Checkout payments failing" in text
+    assert "Location:     OPS > page 77 > Post-mortems 2024 (unknown: Confluence could not be checked)" in text
+    assert "Action items: 3" in text and "Jira: would file 3 issue(s) in OPS" in text
+    assert "| Action | Owner | Due |" in text  # the document itself is still shown
+
+
+def test_dry_run_with_a_bad_url_or_a_login_page_still_shows_the_plan(server, monkeypatch):
+    code, text = _dry_run(make_settings(server, url="notaurl"), monkeypatch)
+    assert code == 0 and "not an http(s) URL" in text and "(unknown: Confluence could not be checked)" in text
+    server.state.login_page = True
+    code, text = _dry_run(make_settings(server), monkeypatch)
+    assert code == 0 and "HTML page" in text and "Title:        [2024-12-03]" in text
+    assert server.state.writes() == []
+
+
+def test_publish_for_real_still_fails_when_unreachable(monkeypatch):
+    session, transcript = load_incident()
+    monkeypatch.setattr("facilitator.publish.load_session_and_transcript", lambda s, n: (session, transcript))
+    monkeypatch.setattr("facilitator.publish._save", lambda s: pytest.fail("failed publish saved the session"))
+    c = {"url": f"http://127.0.0.1:{_free_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "7"}
+    with pytest.raises(PublishError, match="Could not reach Confluence"):
+        publish_command(Settings(confluence=c), "inc-2041", "internal", False, None, out=io.StringIO())
+
+
+def test_a_long_retry_after_is_cut_to_the_bound(server, monkeypatch):
+    import time
+
+    monkeypatch.setattr(confluence, "RETRY_AFTER_MAX", 0.2)
+    server.state.odd_answers.append(("GET", r"/rest/api/content/\d+$", 429, "application/json", "{}", {"Retry-After": "600"}))
+    started = time.monotonic()
+    page = confluence.publish_page(make_settings(server), "[2024-12-03] X", "<p>x</p>", 2024)
+    assert page.created and 0.2 <= time.monotonic() - started < 5
+    assert server.state.odd_answers == []

@@ -69,3 +69,28 @@ def test_dry_run_files_nothing(server):
     session, _ = load_incident()
     filed = file_action_items(make_settings(server), session, "OPS", PAGE, "t", dry_run=True)
     assert len(filed) == 3 and server.state.requests == []
+
+
+def test_sso_login_page_is_one_sentence_naming_jira_url(server):
+    session, _ = load_incident()
+    server.state.login_page = True
+    with pytest.raises(PublishError) as err:
+        file_action_items(make_settings(server), session, "OPS", PAGE, "t")
+    assert "jira.url (JIRA_URL)" in str(err.value) and "HTML page" in str(err.value)
+    assert session.published.jira_keys == {} and server.state.issues == {}
+
+
+def test_create_answered_with_an_empty_body_keeps_earlier_keys_and_says_so(server):
+    session, _ = load_incident()
+    server.state.odd_answers.append(("POST", "/rest/api/2/issue$", 201, "application/json", ""))
+    with pytest.raises(PublishError, match=r"Jira at .* answered with an empty body"):
+        file_action_items(make_settings(server), session, "OPS", PAGE, "t")
+    assert session.published.jira_keys == {}  # nothing recorded for an issue we could not see
+
+
+@pytest.mark.parametrize("url", ["notaurl", "jira.acme.test"])
+def test_a_jira_url_that_is_not_http_is_named(url):
+    session, _ = load_incident()
+    settings = Settings(jira={"url": url, "email": "a@b.c", "token": "t"})
+    with pytest.raises(PublishError, match=r"jira\.url \(JIRA_URL\) value .* is not an http\(s\) URL"):
+        file_action_items(settings, session, "OPS", PAGE, "t")
