@@ -2,9 +2,9 @@
 
 Given answers (``--answers FILE.toml``) win, suggestions from the findings fill the rest,
 and everything else stays a visible TODO. The session is saved like an interactive one (so
-``facilitator interview --session NAME`` can pick it up later), a copy of ``session.toml`` is
-written next to the documents, and the documents come from ``facilitator.render`` when it is
-installed, otherwise from the plain Markdown summary here.
+``facilitator interview --session NAME`` can pick it up later), copies of ``session.toml``
+and ``findings.toml`` are written next to the documents, and the documents come from
+``facilitator.render`` when it is installed, otherwise from the plain Markdown summary here.
 
 The answers file::
 
@@ -62,7 +62,7 @@ from facilitator.interview.engine import Interview
 from facilitator.interview.parse import AnswerError
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
-from facilitator.sessions import SESSION_FILE, SessionStore, open_session, start_session
+from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore, open_session, start_session
 from facilitator.summary import summary_markdown
 from facilitator.transcript import Transcript
 
@@ -300,6 +300,8 @@ def run_draft(
         written = write_documents(interview, out_dir, settings, template, err=stderr)
         copy = out_dir / SESSION_FILE
         shutil.copyfile(store.path(session.name), copy)
+        findings_copy = out_dir / FINDINGS_FILE
+        shutil.copyfile(store.folder(session.name) / FINDINGS_FILE, findings_copy)
     except OSError as exc:
         raise UserError(f"Could not write into {out_dir} ({exc.strerror or exc}); choose another --out folder.") from None
     done, total = interview.progress()
@@ -307,7 +309,7 @@ def run_draft(
     stdout.write(f"Session {session.name}: {done}/{total} questions answered or suggested, {len(todos)} TODO.\n")
     for warning in interview.order_warnings():
         stdout.write(f"warning: {warning}\n")
-    for path in [store.path(session.name), copy, *written]:
+    for path in [store.path(session.name), copy, findings_copy, *written]:
         stdout.write(f"{path}\n")
     if helper.spent().calls:
         stdout.write(assist.usage_line(helper.spent()) + "\n")

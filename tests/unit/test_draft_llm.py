@@ -44,7 +44,9 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _session(out_dir: Path) -> dict:
-    return tomllib.loads((out_dir / "session.toml").read_text())
+    session = tomllib.loads((out_dir / "session.toml").read_text())
+    session["findings"] = tomllib.loads((out_dir / "findings.toml").read_text())
+    return session
 
 
 def _all_text(*folders: Path) -> str:
