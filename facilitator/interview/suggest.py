@@ -336,6 +336,15 @@ def suggest(
     return result
 
 
+def suggest_by_id(question_id: str, findings: Findings, transcript: Transcript | None = None, tz: str | None = None) -> Suggestion | None:
+    """The suggestion for a catalogue question by id: what a renderer shows for an unanswered question,
+    so documents read the same wording the interview offered."""
+    from facilitator.interview.catalogue import load_catalogue
+
+    question = next((q for q in load_catalogue() if q.id == question_id), None)
+    return None if question is None else suggest(question, findings, transcript, tz)
+
+
 def has_builder(question: Question) -> bool:
     """True when the question can ever be suggested from findings."""
     return question.finding in _BUILDERS

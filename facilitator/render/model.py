@@ -340,9 +340,13 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     }
     title = b.answer("title") or session.title or (f.title.text if f.title else "") or session.name
     severity = b.value("severity", f.severity.text if f.severity else "", "What severity was the incident?")
-    customer_impact = b.value(
-        "customer_effect", f.customer_effect.text if f.customer_effect else "", "What did customers see?"
-    )
+    # Unanswered: the interview's own suggestion (composed from the impact figures), not the raw
+    # first symptom line, which is often an alert. Imported here: suggest -> wording -> render.text.
+    from facilitator.interview.suggest import suggest_by_id
+
+    effect = suggest_by_id("customer_effect", f, transcript, session.timezone or settings.timezone)
+    effect_fact = Fact(text=str(effect.value), message_ids=effect.message_ids) if effect else f.customer_effect
+    customer_impact = b.value("customer_effect", effect_fact.text if effect_fact else "", "What did customers see?")
     whys = WhyChain(session)
     chain = whys.main_chain()
     chain_root = whys.result().root_cause
@@ -485,7 +489,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         return b.cite(ids, limit=2)
 
     doc.claims = {
-        "customer_impact": claim("customer_effect", f.customer_effect),
+        "customer_impact": claim("customer_effect", effect_fact),
         "root_cause": b.cite(chain_root.message_ids, limit=2) if root_cause == root_text and chain_root
         else claim("actual_cause", f.causes[0] if f.causes else None),
         "immediate_cause": claim("actual_cause", None) if immediate_cause else "",
