@@ -33,7 +33,7 @@ from facilitator.interview.lint import action_findings, blame_findings
 from facilitator.session import ActionItem, Category, LintFinding, Prevents, Priority
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, SessionChanged
-from screens.workflow import StaysHidden, claim_focus, is_shown
+from screens.workflow import RefreshesWhenShown, StaysHidden
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 PREVENTS: tuple[str, ...] = get_args(Prevents)
@@ -103,7 +103,7 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ActionsPane(StaysHidden, VerticalScroll):
+class ActionsPane(RefreshesWhenShown, StaysHidden, VerticalScroll):
     """Action items: table, form with inline lints, suggestions and rejected ideas."""
 
     PALETTE_GROUP = "actions"
@@ -118,6 +118,7 @@ saves from the due date; `Ctrl+S` saves from anywhere. The lints under the form 
 suggest a rewrite; nothing is changed for you. In the suggestions list, `Enter` copies a
 suggestion into the form and `x` rejects it; in the rejected list, `Delete` brings an idea back.
 """
+    ORIGIN = "actions"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save item", id="actions.save", tooltip="Save the item in the form"),
         Binding("n", "new", "New", id="actions.new", tooltip="Clear the form for a new item"),
@@ -134,7 +135,6 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self._stale = False
         self.book = ActionBook(interview.session, interview.store)
         self.editing: str | None = None  # id of the item in the form, None for a new one
         self.from_suggestion: ActionSuggestion | None = None
@@ -450,23 +450,7 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
         else:
             self.action_save()
 
-    def on_show(self) -> None:
-        """Refresh if the session changed while hidden; take the focus if it was left behind."""
-        if self._stale:
-            self._stale = False
-            self._reload()
-        self.call_after_refresh(lambda: claim_focus(self, self._focus_target()))
-
     def _reload(self) -> None:
         """Re-read everything from the session."""
         self._names = person_names(self.interview.session, self.transcript)
         self.refresh_view()
-
-    @on(SessionChanged)
-    def _session_changed(self, event: SessionChanged) -> None:
-        if event.origin == "actions" or event.bubble:
-            return
-        if is_shown(self):
-            self._reload()
-        else:
-            self._stale = True  # refreshed when the tab is shown

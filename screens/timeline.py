@@ -37,7 +37,7 @@ from facilitator.interview.parse import format_duration, parse_datetime
 from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
-from screens.workflow import StaysHidden, claim_focus, is_shown
+from screens.workflow import RefreshesWhenShown, StaysHidden
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -237,7 +237,7 @@ class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):
         self.action_cancel()
 
 
-class TimelinePane(StaysHidden, Vertical):
+class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
     """Key-time bar + editable timeline table; see the module docstring."""
 
     PALETTE_GROUP = "timeline"
@@ -251,6 +251,7 @@ pane, `t` tags the selected message onto the timeline. The bar shows fault intro
 detected → mitigated → resolved with time to detect, mitigate and resolve (answer the key
 time questions in the Interview tab to change them; `~` marks times taken from the transcript).
 """
+    ORIGIN = "timeline"
     BINDINGS = [
         Binding("a", "add", "Add", id="timeline.add", tooltip="Add a timeline row"),
         Binding("e", "edit", "Edit", id="timeline.edit", tooltip="Edit the selected row"),
@@ -264,7 +265,6 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self._stale = False
         self._deleted: list[tuple[int, TimelineEntry]] = []
 
     @property
@@ -466,25 +466,13 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         event.stop()
         self.action_edit()
 
-    def on_show(self) -> None:
-        """Refresh if the session changed while hidden; take the focus if it was left behind."""
-        if self._stale:
-            self._stale = False
-            self._reload()
-        self.call_after_refresh(lambda: claim_focus(self, self.query_one(DataTable)))
+    def _focus_target(self) -> Widget:
+        """What takes the focus when the tab is shown."""
+        return self.query_one(DataTable)
 
     def _reload(self) -> None:
         """Re-read everything from the session."""
         self.refresh_view()
-
-    @on(SessionChanged)
-    def _session_changed(self, event: SessionChanged) -> None:
-        if event.origin == "timeline" or event.bubble:
-            return
-        if is_shown(self):
-            self._reload()
-        else:
-            self._stale = True  # refreshed when the tab is shown
 
     def palette_commands(self):
         """Commands without a key of their own."""

@@ -33,7 +33,7 @@ from facilitator.interview.whys import WhyChain
 from facilitator.session import WhyTurn
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
-from screens.workflow import StaysHidden, claim_focus, is_shown
+from screens.workflow import RefreshesWhenShown, StaysHidden
 
 LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
 LABEL_WIDTH = 90
@@ -98,7 +98,7 @@ class WhyEditScreen(ModalScreen[dict | None]):
         self.action_cancel()
 
 
-class WhysPane(StaysHidden, ReportsWorkerErrors, Vertical):
+class WhysPane(RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
     """The 5-whys chain and the turn being answered; see the module docstring."""
 
     PALETTE_GROUP = "whys"
@@ -113,6 +113,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
 `Delete` removes it and everything below, `g` shows its evidence. `s` stops the chain
 (the last answer becomes the root cause); `r` reopens it.
 """
+    ORIGIN = "whys"
     BINDINGS = [
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
         Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
@@ -129,7 +130,6 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self._stale = False
         self.chain = WhyChain(interview.session, interview.store)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
@@ -520,22 +520,6 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     def _stop_pressed(self) -> None:
         self.action_stop()
 
-    def on_show(self) -> None:
-        """Refresh if the session changed while hidden; take the focus if it was left behind."""
-        if self._stale:
-            self._stale = False
-            self._reload()
-        self.call_after_refresh(lambda: claim_focus(self, self._focus_target()))
-
     def _reload(self) -> None:
         """Re-read everything from the session."""
         self.refresh_view()
-
-    @on(SessionChanged)
-    def _session_changed(self, event: SessionChanged) -> None:
-        if event.origin == "whys" or event.bubble:
-            return
-        if is_shown(self):
-            self._reload()
-        else:
-            self._stale = True  # refreshed when the tab is shown

@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import TabPane
 
+from screens.messages import SessionChanged
+
 
 def focus_is_elsewhere(pane: Widget) -> bool:
     """True when nothing usable has focus: no focus, or focus inside a hidden tab."""
@@ -55,3 +57,38 @@ def is_shown(pane: Widget) -> bool:
         if isinstance(ancestor, TabPane):
             return bool(ancestor.display)
     return True
+
+
+class RefreshesWhenShown:
+    """Mixin for workflow panes: re-read the session when another pane changed it.
+
+    A hidden pane only marks itself stale and re-reads when its tab is shown, so a change in
+    one tab costs nothing in the others until they are looked at. The pane sets ``ORIGIN``
+    (the ``SessionChanged.origin`` it posts itself, ignored here) and implements ``_reload``
+    and ``_focus_target``. Handlers are named ``on_*`` so Textual finds them on a mixin.
+    """
+
+    ORIGIN = ""
+    _stale = False
+
+    def _reload(self) -> None:
+        raise NotImplementedError
+
+    def _focus_target(self) -> Widget:
+        raise NotImplementedError
+
+    def on_show(self) -> None:
+        """Refresh if the session changed while hidden; take the focus if it was left behind."""
+        if self._stale:
+            self._stale = False
+            self._reload()
+        self.call_after_refresh(lambda: claim_focus(self, self._focus_target()))  # type: ignore[attr-defined]
+
+    def on_session_changed(self, event: SessionChanged) -> None:
+        """Another pane changed the session: re-read now if shown, else when shown."""
+        if event.origin == self.ORIGIN or event.bubble:
+            return
+        if is_shown(self):  # type: ignore[arg-type]
+            self._reload()
+        else:
+            self._stale = True
