@@ -1,8 +1,9 @@
 """Benchmark: the app with a 20,000-message channel (targets: first paint < 2 s, jump < 100 ms).
 
 Prints three figures:
-* ``open``   launch -> first paint of the main layout when resuming a saved session whose
-  transcript has 20,000 messages (reading the session and transcript copy included);
+* ``open``   launch -> first paint of the main layout (the transcript pane draws its first
+  line) when resuming a saved session whose transcript has 20,000 messages (reading the
+  session and transcript copy included), and launch -> settled (lazy tabs mounted, idle);
 * ``mount``  MainScreen pushed -> first paint (the UI alone, transcript already in memory);
 * ``jump``   median and worst time to jump to a random message (cursor, scroll, highlight,
   repaint), over 50 jumps.
@@ -68,7 +69,18 @@ async def main(n: int) -> None:
     store.save(session)
     store.save_transcript("bench", transcript)
 
-    # 1. launch -> first paint, resuming the saved session
+    # 1. launch -> first paint, resuming the saved session. "First paint" is the moment the
+    # transcript pane draws its first line (what a person sees); "settled" also waits for the
+    # lazily mounted workflow tabs and every pending message.
+    first_line: list[float] = []
+    original_render_line = TranscriptView.render_line
+
+    def timed_render_line(self, y):
+        if not first_line:
+            first_line.append(time.perf_counter())
+        return original_render_line(self, y)
+
+    TranscriptView.render_line = timed_render_line
     t0 = time.perf_counter()
     app = make_app(settings, session_name="bench")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -79,8 +91,12 @@ async def main(n: int) -> None:
         marks["MainScreen"] = time.perf_counter() - t0
         while not (isinstance(app.screen, MainScreen) and app.screen.query(TranscriptView) and app.screen.transcript_view.virtual_size.height):
             await pilot.pause(0.005)
+        while not first_line:
+            await pilot.pause(0.005)
+        paint_s = first_line[0] - t0
         await pilot.pause()
         open_s = time.perf_counter() - t0
+        TranscriptView.render_line = original_render_line
         screen = app.screen
         view = screen.transcript_view
         assert len(screen.transcript) == n
@@ -110,7 +126,8 @@ async def main(n: int) -> None:
         mount_s = time.perf_counter() - t
 
     print(f"messages           {n:,}")
-    print(f"open (launch->paint) {open_s * 1000:8.0f} ms   target < 2000 ms")
+    print(f"open (launch->paint) {paint_s * 1000:8.0f} ms   target < 2000 ms (first transcript line drawn)")
+    print(f"open (settled)       {open_s * 1000:8.0f} ms   (workflow tabs mounted, app idle)")
     print("  stages            " + ", ".join(f"{k} at {v * 1000:.0f} ms" for k, v in marks.items()))
     print(f"mount (UI only)      {mount_s * 1000:8.0f} ms")
     print(f"jump median          {statistics.median(times) * 1000:8.1f} ms   target < 100 ms")
