@@ -81,5 +81,6 @@ def find_events(
 
 def _event(sig: MessageSignals, kind: EventKind, at) -> Event:
     message = sig.message
-    who = "" if is_placeholder_author(message.author) or not sig.is_human else message.author
+    # Bots keep their name too ("PagerDuty", "Datadog"): the timeline's who/what column.
+    who = "" if is_placeholder_author(message.author) else message.author
     return Event(at=at, kind=kind, summary=summary_of(message.text), message_ids=[message.id], who=who)

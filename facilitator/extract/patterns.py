@@ -94,8 +94,18 @@ def prepare(message: Message) -> Prepared:
     return Prepared(message=message, prose=prose, sentences=sentences, lower=lower, gate=patterns().gate(prose, lower))
 
 
+# Slack emoji codes (":rotating_light:") and *bold* / _italic_ markers around words.
+EMOJI_CODE_RE = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+
+
 def readable(text: str) -> str:
-    """Text for people: code blocks dropped, inline code unquoted, links shown by their host."""
+    """Text for people: code blocks dropped, inline code unquoted, links shown by their host,
+    emoji codes and Slack emphasis markers removed."""
+    if ":" in text:
+        text = EMOJI_CODE_RE.sub("", text)
+    if "*" in text or "_" in text:
+        text = EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text)
     if "`" in text:
         text = FENCED_RE.sub(" ", text).replace("`", "")
     if "](" in text:

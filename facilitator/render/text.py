@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from facilitator.extract.patterns import EMOJI_CODE_RE as EMOJI_CODE
+
 if TYPE_CHECKING:
     from facilitator.findings import SupportTicket
     from facilitator.session import Session
@@ -72,7 +74,6 @@ def external_actions(session: Session) -> list[str]:
     return dedupe([p for p in picked if p])
 
 
-EMOJI_CODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
 
 
 def display(text: str) -> str:

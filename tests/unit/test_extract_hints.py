@@ -58,7 +58,8 @@ def test_events_cover_the_major_moments_in_order():
         ("mitigated", "m7"),
         ("resolved", "m8"),
     ]
-    assert f.events[0].who == ""  # bots are not people
+    assert f.events[0].who == "Datadog"  # a bot keeps its name on the timeline (who/what)...
+    assert "Datadog" not in [r.name for r in f.responders]  # ...but is never a responder
     assert f.events[1].who == "Ann"
     assert [h.status for h in f.hypotheses] == ["ruled_out"]
     assert f.hypotheses[0].message_ids == ["m2", "m3"]

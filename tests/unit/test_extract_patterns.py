@@ -94,3 +94,14 @@ def test_repeated_texts_are_read_once_but_each_message_keeps_its_own_identity():
         )  # fmt: skip
         assert sig.prep.message is sig.message
     assert "alert" in sigs[3].flags and "alert" not in sigs[4].flags  # a bot saying it is an alert
+
+
+def test_summaries_drop_emoji_codes_and_slack_emphasis_but_keep_identifiers():
+    from facilitator.extract.patterns import summary_of
+
+    alert = ":rotating_light: *Triggered* #58213 *[P2] checkout 5xx rate > 5%* assigned to Priya"
+    assert summary_of(alert) == "Triggered #58213 [P2] checkout 5xx rate > 5% assigned to Priya"
+    assert summary_of("pool is database.pool.max_size, see snake_case_name at 14:07:00") == (
+        "pool is database.pool.max_size, see snake_case_name at 14:07:00"
+    )
+    assert summary_of("_note_ a * b * c") == "note a * b * c"
