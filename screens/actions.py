@@ -6,6 +6,8 @@ lints say about the text, each with its suggested rewrite; nothing is rewritten 
 user. Suggestions from the channel ("we should...", "TODO", "follow-up") are listed under
 the form: Enter copies one into the form (its citations kept), ``x`` rejects it with a
 reason, and rejected ideas stay listed with their reasons (Delete brings one back).
+With an LLM, ``w`` proposes a sharper item and "Reword blamelessly" a blameless wording
+(``screens.actions_llm``); a proposal is only copied into the form when the user accepts it.
 
 The form edits a copy: a value that does not validate (a due date that is not a date, an
 empty action) is explained under the form and nothing is saved, so the user fixes it in
@@ -32,7 +34,8 @@ from facilitator.interview.engine import Interview
 from facilitator.interview.lint import action_findings, blame_findings
 from facilitator.session import ActionItem, Category, LintFinding, Prevents, Priority
 from facilitator.transcript import Transcript
-from screens.messages import CitationSelected, SessionChanged
+from screens.actions_llm import LLMRewrites
+from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
 from screens.workflow import RefreshesWhenShown, StaysHidden
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -103,7 +106,7 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ActionsPane(RefreshesWhenShown, StaysHidden, VerticalScroll):
+class ActionsPane(ReportsWorkerErrors, LLMRewrites, RefreshesWhenShown, StaysHidden, VerticalScroll):
     """Action items: table, form with inline lints, suggestions and rejected ideas."""
 
     PALETTE_GROUP = "actions"
@@ -117,6 +120,9 @@ document), `Shift+↑/↓` reorders. In the form, Enter goes action → owner �
 saves from the due date; `Ctrl+S` saves from anywhere. The lints under the form update as you type and
 suggest a rewrite; nothing is changed for you. In the suggestions list, `Enter` copies a
 suggestion into the form and `x` rejects it; in the rejected list, `Delete` brings an idea back.
+With an LLM (an Anthropic key), `w` proposes a sharper version of the item in the form (or the
+selected one) and "Reword blamelessly" appears when the lint flags blame; `Enter` on "Use it"
+copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
 """
     ORIGIN = "actions"
     BINDINGS = [
@@ -128,6 +134,10 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
         Binding("g", "goto", "Show message", id="actions.goto", tooltip="Show the message the selected item cites", show=False),
         Binding("shift+up", "move(-1)", "Move up", id="actions.move_up", tooltip="Move the selected item up", show=False),
         Binding("shift+down", "move(1)", "Move down", id="actions.move_down", tooltip="Move the selected item down", show=False),
+        Binding("w", "sharpen", "Sharpen", id="actions.sharpen", tooltip="Sharpen with the LLM: propose a sharper version of the item"),
+        # without an LLM "w" only explains how to enable it (and the footer stays as it was)
+        Binding("w", "sharpen_unavailable", "Sharpen", id="actions.sharpen_info", tooltip="Sharpening needs an Anthropic key", show=False),
+        Binding("escape", "dismiss_proposal", "Dismiss", id="actions.dismiss", tooltip="Dismiss the LLM proposal", show=False),
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
@@ -148,6 +158,7 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
             yield Static("New action item", id="ac-form-title", classes="section-title")
             yield Input(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action")
             yield Static("", markup=False, id="ac-lint")
+            yield from self.compose_proposal()
             with Horizontal(classes="ac-row"):
                 yield Input(placeholder="Owner (person or team)", id="ac-owner")
                 yield Input(placeholder="Due: 2025-01-15", id="ac-due")
@@ -165,6 +176,7 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
             with Horizontal(id="ac-buttons"):
                 yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
                 yield Button("New", id="ac-new", compact=True, tooltip="n (in the table)")
+                yield from self.compose_rewrite_buttons()
         yield Static("Suggested from the channel", classes="section-title")
         yield OptionList(markup=False, id="ac-suggestions")
         yield Static("Rejected ideas", classes="section-title")
@@ -256,6 +268,7 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
         self.query_one("#ac-form-title", Static).update("New action item")
 
     def _fill(self, item: ActionItem) -> None:
+        self.action_dismiss_proposal()  # a proposal belongs to the item that was in the form
         self.query_one("#ac-action", Input).value = item.action
         self.query_one("#ac-owner", Input).value = item.owner
         self.query_one("#ac-due", Input).value = item.due.isoformat() if item.due else ""
@@ -299,9 +312,11 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
         lint = self.query_one("#ac-lint", Static)
         if not fields["action"]:
             lint.update("")
+            self.show_rewrite_buttons([])
             return
         draft = ActionItem(id=self.editing or "new", action=fields["action"], owner=fields["owner"], due=due)
         problems = lint_text(draft, self._names, self.interview.session)
+        self.show_rewrite_buttons(problems)
         lint.update(format_findings(problems) if problems else "✓ Specific, owned and dated.")
         lint.set_class(bool(problems), "has-problems")
 
@@ -449,6 +464,11 @@ suggestion into the form and `x` rejects it; in the rejected list, `Delete` brin
             self.query_one(following, Input).focus()
         else:
             self.action_save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The LLM keys apply only with an LLM (or a proposal); every other key always."""
+        allowed = self.check_rewrite_action(action)
+        return True if allowed is None else allowed
 
     def _reload(self) -> None:
         """Re-read everything from the session."""
