@@ -138,6 +138,15 @@ def check_timezone(name: str) -> ZoneInfo:
         ) from None
 
 
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The ZoneInfo for ``name``, or UTC when it is empty or unknown (for display of data already
+    loaded; input is validated by ``check_timezone``)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """Where the config file is: FACILITATOR_CONFIG, else the platform user config dir."""
     env = os.environ if env is None else env

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from facilitator.config import zone_or_utc
 from facilitator.findings import Findings
 from facilitator.transcript import Transcript
 
@@ -24,12 +25,6 @@ _KEY_LABELS = {
 }
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return None if value is None else value.astimezone(tz).isoformat()
@@ -37,7 +32,7 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]:
     """The JSON object of ``facilitator extract --json``."""
-    tz = _zone(transcript.timezone)
+    tz = zone_or_utc(transcript.timezone)
     key_times: dict[str, Any] = {}
     report: dict[str, Any] = {
         "source": transcript.source,

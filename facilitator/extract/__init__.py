@@ -18,8 +18,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from facilitator.config import zone_or_utc
 from facilitator.extract.events import find_events
 from facilitator.extract.hints import (
     find_customer_effect,
@@ -54,12 +54,6 @@ _QUESTIONS = {
     "messaging": "Was the status page or were customers updated? When, and what did it say?",
 }
 
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 _gc_lock = threading.Lock()
@@ -135,7 +129,7 @@ def _masked(findings: Findings) -> Findings:
 def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     sigs = scan(transcript)
     chat = has_speakers(transcript)
-    tz = _zone(transcript.timezone)
+    tz = zone_or_utc(transcript.timezone)
     key_times = find_key_times(sigs, chat, tz)
     links, tickets = find_links(sigs, transcript.unattributed)
     messaging = find_messaging(sigs)
