@@ -105,7 +105,7 @@ def publish_confluence(
     session: Session, transcript: Transcript | None, settings: Settings, version: str, progress
 ) -> tuple[ExportResult, Session]:
     """Publish one version; returns the result and the updated session (not saved here)."""
-    from facilitator.publish import prepare
+    from facilitator.publish import prepare, record_page
     from facilitator.publish.confluence import make_client, publish_page, template_headings
 
     progress(1, "Connecting to Confluence")
@@ -117,12 +117,7 @@ def publish_confluence(
     known = session.published.confluence_page_id if version == "internal" else ""
     progress(4, "Publishing the page")
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known, client=client)
-    updated = session.model_copy(deep=True)
-    if version == "internal":
-        updated.published.confluence_page_id = page.page_id
-        updated.published.confluence_url = page.url
-        updated.published.confluence_version = page.version
-        updated.published.year_page_id = page.year_page_id
+    updated = record_page(session, page, version)
     target = page.target
     verb = "created" if page.created else f"updated to version {page.version}"
     result = summarize(

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from facilitator.config import Settings
 from facilitator.errors import PublishError
-from facilitator.publish.confluence import find_similar, locate, make_client, publish_page, template_headings
+from facilitator.publish.confluence import PublishedPage, find_similar, locate, make_client, publish_page, template_headings
 from facilitator.publish.template_map import apply_template_headings
 from facilitator.redact import Redactor, unticked
 from facilitator.render import build_document, load_session_and_transcript, render_markdown
@@ -46,6 +46,18 @@ def prepare(session: Session, transcript: Transcript | None, settings: Settings,
             headings: list[str] | None = None) -> Prepared:
     """Render and convert the document (raises LeakError for an unclean external version)."""
     return Prepared(session, transcript, settings, version, headings or [])
+
+
+def record_page(session: Session, page: PublishedPage, version: str) -> Session:
+    """A copy of ``session`` that remembers the published internal page, so publishing again
+    updates it instead of creating a duplicate (the external page is found by its title)."""
+    updated = session.model_copy(deep=True)
+    if version == "internal":
+        updated.published.confluence_page_id = page.page_id
+        updated.published.confluence_url = page.url
+        updated.published.confluence_version = page.version
+        updated.published.year_page_id = page.year_page_id
+    return updated
 
 
 def _summary(p: Prepared, location: str, url: str, out: TextIO, jira_line: str = "") -> None:
@@ -135,12 +147,7 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     if client is None:
         make_client(settings)  # raises the "not configured" sentence
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client)
-    updated = session.model_copy(deep=True)
-    if version == "internal":
-        updated.published.confluence_page_id = page.page_id
-        updated.published.confluence_url = page.url
-        updated.published.confluence_version = page.version
-        updated.published.year_page_id = page.year_page_id
+    updated = record_page(session, page, version)
     jira_line = ""
     if jira_project:
         from facilitator.publish.jira import file_action_items
