@@ -18,6 +18,7 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -136,6 +137,16 @@ def check_timezone(name: str) -> ZoneInfo:
         raise ConfigError(
             f"Unknown timezone '{name}': use an IANA name such as UTC, Europe/Berlin or America/New_York."
         ) from None
+
+
+def is_http_url(url: str) -> bool:
+    """True for an http(s) URL with a host and, if given, a numeric port (service base URLs)."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def zone_or_utc(name: str) -> ZoneInfo:

@@ -28,7 +28,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from facilitator.config import Settings
+from facilitator.config import Settings, is_http_url
 from facilitator.errors import LLMError
 
 
@@ -65,13 +65,7 @@ def check_base_url(settings: Settings) -> str | None:
     url = base_url(settings)
     if not url:
         return None
-    try:
-        parts = urlsplit(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        ok = False
-    if not ok:
+    if not is_http_url(url):
         raise LLMError(
             f"The Anthropic base URL '{url[:80]}' from {BASE_URL_SETTING} is not an http(s) URL;"
             " set it to something like https://api.anthropic.com or unset it."

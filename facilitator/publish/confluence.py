@@ -37,7 +37,7 @@ from urllib3.util.retry import Retry
 from atlassian.confluence import ConfluenceServer
 from atlassian.errors import ApiError
 
-from facilitator.config import Settings
+from facilitator.config import Settings, is_http_url
 from facilitator.errors import PublishError
 
 YEAR_TITLE = "Post-mortems {year}"
@@ -114,13 +114,7 @@ CONFLUENCE_URL_SETTING = "confluence.url (CONFLUENCE_URL)"
 
 def check_url(url: str, setting: str, example: str = "https://SITE.atlassian.net/wiki") -> None:
     """PublishError unless ``url`` is an http(s) URL with a host."""
-    try:
-        parts = urlparse(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        ok = False
-    if not ok:
+    if not is_http_url(url):
         raise PublishError(f"The {setting} value '{url[:80]}' is not an http(s) URL; set it to something like {example}.")
 
 
