@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.servers.loopback import LoopbackServer
+from tests.servers.loopback import LoopbackServer, QuietHandler
 
 IMAGE_TOKENS = 1600
 TEST_KEY = "sk-ant-api03-test-0123456789abcdefghijklmnop"
@@ -284,23 +284,11 @@ ERROR_TYPES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     owner: AnthropicServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
-        return
 
-    def handle(self) -> None:
-        """Serve the connection; a client that hangs up (timeout, cancel, refused answer) is not an error.
-
-        Without this, socketserver prints a traceback from the server thread, which lands in
-        whatever test happens to be capturing stderr at that moment.
-        """
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            self.close_connection = True
 
     def do_POST(self) -> None:  # noqa: N802 - http.server naming
         length = int(self.headers.get("content-length", "0") or 0)

@@ -17,12 +17,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.servers.loopback import LoopbackServer, QuietHandler
 
 
 LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action='/sso/login'></form></body></html>"
@@ -95,22 +96,10 @@ def _page_json(state: AtlassianState, page: dict[str, Any], expand: str = "") ->
     return data
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     state: AtlassianState  # set on the subclass per server
 
-    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-        return
 
-    def handle(self) -> None:
-        """Serve the connection; a client that hangs up (timeout, cancel, refused answer) is not an error.
-
-        Without this, socketserver prints a traceback from the server thread, which lands in
-        whatever test happens to be capturing stderr at that moment.
-        """
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            self.close_connection = True
 
     def _send(self, status: int, payload: Any) -> None:
         body = json.dumps(payload).encode()
@@ -269,22 +258,31 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("PUT")
 
 
-class AtlassianServer:
-    """Context manager: ``with AtlassianServer() as srv: srv.url, srv.state``."""
+class AtlassianServer(LoopbackServer):
+    """Context manager: ``with AtlassianServer() as srv: srv.url, srv.jira_url, srv.state``."""
+
+    poll_interval = 0.05
 
     def __init__(self, state: AtlassianState | None = None) -> None:
+        super().__init__()
         self.state = state or AtlassianState()
-        handler = type("Handler", (_Handler,), {"state": self.state})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/wiki"
-        self.jira_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self.state.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def __enter__(self) -> AtlassianServer:
-        self._thread.start()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler bound to this server's state."""
+        return type("Handler", (_Handler,), {"state": self.state})
+
+    def start(self) -> AtlassianServer:
+        """Serve, and tell the state its Confluence base URL (it builds links with it)."""
+        super().start()
+        self.state.base_url = self.url
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    @property
+    def url(self) -> str:
+        """Confluence base URL (the /wiki context path of Cloud)."""
+        return f"{self.origin}/wiki"
+
+    @property
+    def jira_url(self) -> str:
+        """Jira base URL."""
+        return self.origin

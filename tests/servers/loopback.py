@@ -8,6 +8,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps test output clean: no access log, and a client that hangs
+    up (timeout, cancel, refused answer) is not an error. Without this, socketserver prints a
+    traceback from the server thread into whatever test is capturing stderr at that moment."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+        return
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            self.close_connection = True
+
+
 class LoopbackServer:
     """Base for the fake Slack, Anthropic and Atlassian servers."""
 

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from tests.servers.loopback import LoopbackServer
+from tests.servers.loopback import LoopbackServer, QuietHandler
 
 SMALL_EXPORT = Path(__file__).resolve().parents[1] / "data" / "slack_export_small"
 TOKEN = "xoxb-1111-2222-facilitatortesttoken"
@@ -260,12 +260,10 @@ class FakeSlack(LoopbackServer):
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     fake: FakeSlack
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-        pass
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, ctype: str) -> None:
         self.send_response(status)
