@@ -3,8 +3,7 @@
 Given answers (``--answers FILE.toml``) win, suggestions from the findings fill the rest,
 and everything else stays a visible TODO. The session is saved like an interactive one (so
 ``facilitator interview --session NAME`` can pick it up later), copies of ``session.toml``
-and ``findings.toml`` are written next to the documents, and the documents come from
-``facilitator.render`` when it is installed, otherwise from the plain Markdown summary here.
+and ``findings.toml`` are written next to the documents, which come from ``facilitator.render``.
 
 The answers file::
 
@@ -63,7 +62,7 @@ from facilitator.interview.parse import AnswerError
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
 from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore, open_session, start_session
-from facilitator.summary import summary_markdown
+from facilitator.render import write_markdown_files
 from facilitator.transcript import Transcript
 
 _RESERVED = {"answers", "whys", "contributing", "actions", "rejected"}
@@ -213,37 +212,12 @@ def fill_rest(interview: Interview) -> None:
 def write_documents(
     interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
 ) -> list[Path]:
-    """internal.md and external.md (through facilitator.render), else summary.md; returns the paths."""
-    err = err or sys.stderr
-    out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        from facilitator.render import render_markdown
-    except ImportError:
-        render_markdown = None  # type: ignore[assignment]
-    written: list[Path] = []
-    if render_markdown is not None:
-        for version in ("internal", "external"):
-            try:
-                text = render_markdown(
-                    interview.session, interview.transcript, settings, version=version,
-                    template=template if version == "internal" else None,
-                )
-            except UserError as exc:
-                if version == "internal":
-                    raise
-                # The external version refuses to render while something sensitive would leak:
-                # keep the internal document and say why the external one is missing.
-                err.write(f"facilitator: external.md not written: {exc}\n")
-                continue
-            path = out_dir / f"{version}.md"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    else:
-        if template:
-            err.write("facilitator: templates need the render module; wrote the plain summary instead.\n")
-        path = out_dir / "summary.md"
-        path.write_text(summary_markdown(interview), encoding="utf-8")
-        written.append(path)
+    """internal.md and external.md through facilitator.render; returns the paths written."""
+    written, refused = write_markdown_files(interview.session, interview.transcript, settings, out_dir, template)
+    if refused:
+        # The external version refuses to render while something sensitive would leak:
+        # keep the internal document and say why the external one is missing.
+        (err or sys.stderr).write(f"facilitator: external.md not written: {refused}\n")
     return written
 
 

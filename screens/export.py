@@ -28,8 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
-from facilitator.redact import LeakError
-from facilitator.render import build_document, render_markdown
+from facilitator.render import build_document, write_markdown_files
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 from screens.messages import ReportsWorkerErrors, SessionChanged
@@ -82,22 +81,12 @@ def summarize(session: Session, transcript: Transcript | None, settings: Setting
 
 
 def write_markdown(session: Session, transcript: Transcript | None, settings: Settings, folder: Path) -> ExportResult:
-    """Render both versions, then write internal.md (and external.md when the leak scan is clean)."""
-    internal = render_markdown(session, transcript, settings, version="internal")
-    warning = ""
+    """Write internal.md (and external.md when the leak scan is clean) through the core."""
     try:
-        external: str | None = render_markdown(session, transcript, settings, version="external")
-    except LeakError as exc:
-        external, warning = None, f"external.md was not written: {exc}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = [folder / "internal.md"]
-        paths[0].write_text(internal, encoding="utf-8")
-        if external is not None:
-            paths.append(folder / "external.md")
-            paths[1].write_text(external, encoding="utf-8")
+        paths, refused = write_markdown_files(session, transcript, settings, folder)
     except OSError as exc:
         raise UserError(f"Could not write to {folder} ({exc.strerror}); choose another folder.") from None
+    warning = f"external.md was not written: {refused}" if refused else ""
     return summarize(session, transcript, settings, str(folder), paths=paths, warning=warning)
 
 

@@ -159,6 +159,30 @@ def render_markdown(
     return mask_secrets(_render(_load_template(template, "internal"), doc, "internal"))
 
 
+def write_markdown_files(
+    session: Session, transcript: Transcript | None, settings: Settings, folder: Path, template: str | Path | None = None
+) -> tuple[list[Path], str]:
+    """Write internal.md, and external.md unless the external version refuses to render (a leak);
+    returns the paths written and that refusal's sentence ("" when both were written).
+
+    The internal document is rendered first and its errors propagate; OSError is left to the
+    caller, which knows how to name the folder to the user.
+    """
+    internal = render_markdown(session, transcript, settings, version="internal", template=template)
+    try:
+        external: str | None = render_markdown(session, transcript, settings, version="external")
+        refused = ""
+    except UserError as exc:
+        external, refused = None, str(exc)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "internal.md"]
+    paths[0].write_text(internal, encoding="utf-8")
+    if external is not None:
+        paths.append(folder / "external.md")
+        paths[1].write_text(external, encoding="utf-8")
+    return paths, refused
+
+
 def load_session_and_transcript(settings: Settings, session_name: str) -> tuple[Session, Transcript | None]:
     """The saved session and its transcript copy (None when the copy is missing)."""
     from facilitator.sessions import SessionStore

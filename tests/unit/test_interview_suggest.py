@@ -10,7 +10,6 @@ from facilitator.interview.engine import Interview
 from facilitator.interview.suggest import has_builder, suggest
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
-from facilitator.summary import summary_markdown
 
 AT = datetime(2024, 12, 3, 14, 20, tzinfo=timezone.utc)
 Q = {q.id: q for q in load_catalogue()}
@@ -53,21 +52,3 @@ def test_no_evidence_means_no_suggestion():
     for q in load_catalogue():
         assert suggest(q, empty) is None, q.id
     assert not has_builder(Q["fears"])  # nothing in a channel answers what people fear
-
-
-def test_summary_markdown_lists_answers_todos_whys_and_actions():
-    session = Session(name="sum", source=SourceSpec(kind="demo"), findings=FINDINGS)
-    iv = Interview(session)
-    iv.answer("title", "Checkout errors")
-    iv.answer("started_at", "unknown")
-    iv.fill_suggestions()
-    chain = WhyChain(session)
-    turn = chain.start()
-    chain.answer(turn.id, "the pool was exhausted", then_ask=False)
-    chain.stop()
-    text = summary_markdown(iv)
-    assert text.startswith("# Checkout errors\n")
-    assert "- [TODO] When did it start, i.e. when was the fault introduced? (unknown)" in text
-    assert "Rolled back to v2.30.4. _(suggested from the channel, unconfirmed)_" in text
-    assert "**Root cause:** the pool was exhausted" in text
-    assert "No action items yet: aim for 3 to 5" in text
