@@ -18,6 +18,8 @@ prints one line and the rest of the interview is offline; Ctrl-C during an LLM s
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,15 +48,31 @@ from facilitator.sessions import SessionStore
 
 STOPPED = 130
 
+log = logging.getLogger(__name__)
+
 
 class _Stop(Exception):
-    """The user pressed Ctrl-C (questionary returns None)."""
+    """The user pressed Ctrl-C, or input ended (answers so far are kept)."""
+
+
+def _log_stray_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    log.debug("ignored while prompting: %s", context.get("message"), exc_info=context.get("exception"))
+
+
+def _quiet_loop() -> None:
+    """Log stray errors of the prompt's event loop instead of prompt_toolkit's handler.
+
+    prompt_toolkit's own handler prints a traceback and waits for Enter, which would eat the
+    next answer (a typed line or a pasted block) for something the user cannot act on, such
+    as a network client of an earlier step closing late.
+    """
+    asyncio.get_running_loop().set_exception_handler(_log_stray_error)
 
 
 def _ask(question: Any) -> Any:
     try:
-        answer = question.ask(patch_stdout=False)
-    except EOFError:  # input ended (Ctrl-D, or a here-doc ran out): stop like Ctrl-C, answers kept
+        answer = question.application.run(pre_run=_quiet_loop, set_exception_handler=False)
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or input ended (Ctrl-D, a here-doc ran out): answers kept
         raise _Stop from None
     if answer is None:
         raise _Stop

@@ -239,10 +239,15 @@ async def test_whys_proposal_can_be_cancelled(anthropic):
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
         await pilot.press("p")
-        await pilot.pause(0.2)
+
+        def asked() -> bool:
+            return any((r.body.get("tool_choice") or {}).get("name") == "propose_why" for r in anthropic.message_requests)
+
+        await until(pilot, asked)  # the request is in flight (the server holds it for 5 s)
         await pilot.press("escape")
         await until(pilot, lambda: not pane.query_one("#wy-working").display)
-        assert "cancelled" in text_of(pane.query_one("#wy-feedback"))
+        feedback = text_of(pane.query_one("#wy-feedback"))
+        assert "cancelled" in feedback, (feedback, [n.message for n in app._notifications])
         assert screen.query_one("#tabs").active == "whys"  # Esc cancelled, it did not leave the pane
 
 

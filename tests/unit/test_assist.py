@@ -17,6 +17,8 @@ from facilitator.sessions import SessionStore
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 from tests.unit.llm_replies import FAKE, helpful
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 T0 = datetime(2024, 12, 3, 14, 0, tzinfo=timezone.utc)
 
 

@@ -12,6 +12,8 @@ from facilitator.llm.usage import cost_usd
 from facilitator.session import LLMUsage, Session, SourceSpec
 from tests.servers.anthropic_server import AnthropicServer, default_responder, llm_settings, chat
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 QUESTION = type("Q", (), {"id": "title", "text": "Title?"})
 
 

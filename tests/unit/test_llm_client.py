@@ -14,6 +14,8 @@ from facilitator.llm.client import build_async_client
 from facilitator.session import Session, SourceSpec
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 QUESTION = type("Q", (), {"id": "title", "text": "What is a short title?", "type": "text", "choices": []})
 
 
@@ -160,7 +162,9 @@ def test_provider_clients_come_from_the_sdk(monkeypatch):
 
 
 async def _build(settings):
-    return build_async_client(settings)
+    client = build_async_client(settings)
+    await client.close()
+    return client
 
 
 async def test_key_and_base_url_from_the_environment(server, session, monkeypatch):

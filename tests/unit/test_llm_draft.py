@@ -18,6 +18,8 @@ from facilitator.llm import (
 from facilitator.session import ActionItem, Answer, Session, SourceSpec
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 
 @pytest.fixture
 def server():

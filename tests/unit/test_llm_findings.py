@@ -12,6 +12,8 @@ from facilitator.session import Session, SourceSpec
 from facilitator.transcript import Attachment
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )

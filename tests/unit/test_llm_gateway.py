@@ -17,6 +17,8 @@ from facilitator.llm import get_llm, suggest_answers, suggest_or_offline
 from facilitator.session import Session, SourceSpec
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 QUESTION = type("Q", (), {"id": "title", "text": "What is a short title?", "type": "text", "choices": []})
 LOGIN_PAGE = "<!doctype html><html><body><form action='/sso'>Sign in</form></body></html>"
 TRANSCRIPT = chat(("alice", "checkout errors at 5%"), ("bob", "rolling back the deploy"))

@@ -13,6 +13,8 @@ from facilitator.llm.whys import render_partial
 from facilitator.session import Answer, Session, SourceSpec, WhyTurn
 from tests.servers.anthropic_server import AnthropicServer, chat, llm_settings
 
+pytestmark = pytest.mark.usefixtures("close_llm_clients")
+
 WHY = {
     "question": "Why did the bad config reach production?",
     "candidates": [

@@ -188,3 +188,21 @@ def test_cli_plain_interview_on_the_demo_starts_a_session(hermetic_env, capsys):
     assert "Suggested" in printed and "[from " in printed
     saved = SessionStore().load("2024-12-03-inc-2041-checkout-errors")
     assert saved.answers["title"].status == "suggested"
+
+
+def test_a_stray_event_loop_error_does_not_eat_the_next_answer(caplog):
+    """A late error in the prompt's loop (say a network client closing) is logged, not prompted."""
+    import asyncio
+
+    import questionary
+
+    from facilitator.plain import _ask
+
+    def check(text: str) -> bool:
+        asyncio.get_running_loop().call_soon(lambda: 1 / 0)  # fails inside the prompt's loop
+        return True
+
+    with keyboard("first", "second"), caplog.at_level("DEBUG", logger="facilitator.plain"):
+        answers = (_ask(questionary.text(">", validate=check)), _ask(questionary.text(">")))
+    assert answers == ("first", "second")
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
