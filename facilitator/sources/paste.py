@@ -1,10 +1,10 @@
 """Pasted or saved transcripts: read the file safely, detect the format, build a Transcript.
 
 People paste whatever they have: a chat log with full timestamps, an IRC log, a copy of a
-Slack channel from the desktop app, or the timeline notes of someone who was there (bullet
-lists, Markdown headings, tables). ``detect_format`` scores every known format on the lines
-and the best one parses the paste (``paste_formats.py``); this module then turns clock times
-into aware datetimes in one place, so every format follows the same rules:
+Slack, Microsoft Teams or Discord conversation from the app, or the timeline notes of someone
+who was there (bullet lists, Markdown headings, tables). ``detect_format`` scores every known
+format on the lines and the best one parses the paste (``paste_formats.py``); this module then
+turns clock times into aware datetimes in one place, so every format follows the same rules:
 
 * a date stated in the paste (line, heading, divider) carries forward; ``--date`` covers
   times before any stated date; with neither, the user is asked for ``--date``;
@@ -46,13 +46,16 @@ from facilitator.sources.paste_formats import (
     name_like,
     parse_lines,
 )
+from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
 from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table, table_header
 from facilitator.sources.paste_time import season_warning, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
 
-FORMATS = ("timestamped", "irc", "slack", "headings", "table", "timeline")
-_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "headings": 2.0, "table": 1.5, "timeline": 1.0}
+FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "headings", "table", "timeline")
+_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "headings": 2.0, "table": 1.5,
+            "timeline": 1.0}
+_CHAT_APPS = ("teams", "discord")  # header line + text below (``paste_chat_apps.py``)
 _EXAMPLES = (
     "expected lines like '[2024-12-03 10:32] Alice: text', '10:32 <alice> text', "
     "a Slack copy-paste or timeline notes like '- 14:02 UTC: text'"
@@ -205,6 +208,10 @@ def format_scores(lines: list[str]) -> dict[str, float]:
             counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
         elif (m := SLACK_HEADER_RE.match(stripped)) and name_like(m.group("name"), strict=False):
             counts["slack"] += 1
+        elif starts_message(lines, i, stripped, "teams"):
+            counts["teams"] += 1
+        elif starts_message(lines, i, stripped, "discord"):
+            counts["discord"] += 1
         if has_early_digit(line) and (TL_RE.match(line) or bare_time_label(line)):
             counts["timeline"] += 1
         if EMOJI_CODE.sub("", stripped).strip():  # a status emoji line sits between name and time
@@ -240,6 +247,8 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         parsed = parse_slack(lines, ctx)
     elif fmt == "table":
         parsed = parse_table(lines, ctx)
+    elif fmt in _CHAT_APPS:
+        parsed = parse_chat_app(lines, fmt, ctx)
     else:
         parsed = parse_lines(lines, fmt, ctx)
     if not parsed.has_entries:

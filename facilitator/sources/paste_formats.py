@@ -10,8 +10,12 @@ for all formats, in ``paste.py``; keeping it out of here means each format only 
 Formats and their names (``Transcript.format``):
 
 * ``timestamped`` ``[2024-12-03 10:32:05] Alice Smith: text``, ``2024-12-03T10:32Z Alice: text``
+                  (also ``3 déc. 2024 10:32 Alice: text``: month names in French, German, Spanish...)
 * ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``
-* ``slack``       Slack desktop copy-paste: ``Alice Smith  10:32 AM`` headers (``paste_slack.py``)
+* ``slack``       Slack desktop copy-paste: ``Alice Smith  10:32 AM`` headers (``paste_slack.py``;
+                  also Mattermost and Rocket.Chat)
+* ``teams``       Microsoft Teams copy-paste: ``[10:32 AM] Alice Smith`` + text below (``paste_chat_apps.py``)
+* ``discord``     Discord copy-paste: ``Alice — Today at 10:32 AM`` + text below (``paste_chat_apps.py``)
 * ``timeline``    notes: ``- 14:02 UTC: text``, ``14:02 - text``, ``* **14:02** text``
 * ``headings``    Markdown heading timelines: ``### 2017-11-30 16:22 PST`` + body lines
 * ``table``       Markdown tables with a time/when/timestamp column (``paste_table.py``)
@@ -21,7 +25,7 @@ range ``13:30-13:45`` keeps its end in the text (a bare ``-13:45`` is an offset 
 full date and time), ``~13:30`` is approximate, ``2X:XX`` / ``??:??`` is unknown, and a dated
 heading with notes but no time (``### 2018-01-15``) is a date-only entry (``Entry.precision``).
 
-The Slack copy-paste and table parsers live in their own modules; this one holds the shared
+The Slack, Teams / Discord and table parsers live in their own modules; this one holds the shared
 model and the line-based formats.
 """
 
@@ -35,6 +39,7 @@ from functools import lru_cache
 
 from facilitator.sources.paste_time import (
     APPROX,
+    DAY_MONTH_YEAR,
     ISO_DATE,
     OFFSET,
     TIME,
@@ -109,9 +114,12 @@ _UNTIL = rf"(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME})(?:\s*{ZONE})?)?"  #
 _CLOCK = rf"(?:(?P<time>{TIME})(?P<offset>{OFFSET})?\s*(?P<zone>{ZONE})?{_UNTIL}|(?P<unknown>{UNKNOWN_TIME}))"
 _SEP = r"(?:\s*[-–—:|]\s+|\s*[-–—:|](?=\S)|\s+)"
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?)"
+# "3 déc. 2024 10:32", "3. Dez. 2024 um 10:32": day-first dates in words, as European locales print them.
+_DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
+_LOCALE_AT = r",?\s+(?:um|à|às|om)\s+"  # the "at" between date and time in German, French, Portuguese, Dutch
 TS_RE = re.compile(
-    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY})(?P<sep>[T ,])\s*(?P<time>{TIME})(?:\s?(?P<offset>{OFFSET}))?"
-    rf"\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
+    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
+    rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
 IRC_RE = re.compile(
     rf"^\[?(?P<time>{TIME})\]?\s+(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"

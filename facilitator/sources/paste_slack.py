@@ -1,10 +1,15 @@
 """Slack desktop copy-paste: what you get when you select a stretch of a channel and copy it.
 
-Slack puts the author and time on a header line (``Alice Smith  10:32 AM``, or the name and
+Slack puts the author and time on a header line (``Alice Smith  10:32 AM``, or with a date
+as in ``Alice Smith 3/12/2024 10:32 AM``, or the name and
 ``10:32 AM`` on two lines), shows follow-up messages from the same person with a bare time
 (``10:33``, no AM/PM), separates days with dividers (``Tuesday, December 3rd``, ``Today``,
 ``Yesterday``) and mixes in interface text ("3 replies", "View thread", ":eyes: 2" reaction
 counts, "(edited)"). The interface text is recognised and dropped; everything else is kept.
+
+Mattermost and Rocket.Chat copy the same shape (a name line, then a time line, then the text)
+with their own extras: Mattermost an avatar line ("dana.o profile image"), Rocket.Chat the
+name twice (display name and username). Both are read here too.
 """
 
 from __future__ import annotations
@@ -12,12 +17,21 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from facilitator.sources.paste_formats import Ctx, DayMark, Entry, Parsed, is_bot_name, name_like, structural_line
+from facilitator.sources.paste_formats import (
+    Ctx,
+    DayMark,
+    Entry,
+    Parsed,
+    is_bot_name,
+    match_day,
+    name_like,
+    structural_line,
+)
 from facilitator.sources.paste_time import ISO_DATE, TIME, WORD_DATE, find_date, parse_clock, relative_day
 
 SLACK_HEADER_RE = re.compile(
-    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:\s{{2,}}|\t|\s(?=\[?\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]))"
-    rf"\[?(?P<time>{TIME})\]?$"
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:\s+(?P<date>{ISO_DATE}))?"  # "Alice 3/12/2024 10:32 AM"
+    rf"(?:\s{{2,}}|\t|\s(?=\[?\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]))\[?(?P<time>{TIME})\]?$"
 )
 SLACK_TIME_RE = re.compile(rf"^\[?(?P<time>{TIME})\]?$")
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
@@ -32,9 +46,11 @@ _SLACK_NOISE = re.compile(
     re.IGNORECASE,
 )
 EMOJI_CODE = re.compile(r":[\w+'-]+:")
+_AVATAR = re.compile(r"^(?P<name>\S.{0,63}?) profile image$")  # Mattermost's avatar, copied as its alt text
 
 
-def _slack_divider(text: str, ctx: Ctx) -> date | None:
+def date_divider(text: str, ctx: Ctx) -> date | None:
+    """The day a divider line names ('Tuesday, December 3rd', 'Today', '2024-12-03'); None otherwise."""
     core = text.strip().strip("-—–").strip()
     if not core or len(core) > 40:
         return None
@@ -58,11 +74,15 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
                 current.lines.append("")
                 nos.append(no)
             continue
+        avatar = _AVATAR.match(line)
+        if avatar is not None and name_like(avatar.group("name"), strict=False):
+            known.add(avatar.group("name"))  # the name line below it is an author, whatever its case
+            continue
         if _SLACK_NOISE.match(line):
             if current is not None and "edited" in line.lower():
                 current.edited = True
             continue
-        day = _slack_divider(line, ctx)
+        day = date_divider(line, ctx)
         if day is not None:
             out.items.append(DayMark(no, day))
             current = None
@@ -72,7 +92,8 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             name = EMOJI_CODE.sub("", m.group("name")).strip()
             known.add(name)
             bot = bool(m.group("app")) or is_bot_name(name)
-            current, nos = Entry(no, [], parse_clock(m.group("time")), name, is_bot=bot), []
+            day = match_day(m.group("date"), ctx.today, ctx.default_year)
+            current, nos = Entry(no, [], parse_clock(m.group("time")), name, day=day, is_bot=bot), []
             out.items.append(current)
             continue
         dated = _DATED_TIME_RE.match(line)
@@ -82,7 +103,8 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         m = dated or SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
         if m:
             clock = _slack_clock(m.group("time"), current)
-            found = _pop_name_line(current, nos, out, known)
+            meridiem = bool(re.search(r"[AaPp]\.?[Mm]", m.group("time")))
+            found = _pop_name_line(current, nos, out, known, doubled=meridiem)
             if found is not None:
                 name_no, name = found
                 known.add(name)
@@ -117,11 +139,13 @@ def _slack_clock(text: str, current: Entry | None) -> time:
 
 
 def _pop_name_line(
-    current: Entry | None, nos: list[int], out: Parsed, known: set[str]
+    current: Entry | None, nos: list[int], out: Parsed, known: set[str], *, doubled: bool = False
 ) -> tuple[int, str] | None:
     """The author's name just before a bare time line (Slack's two-line header), removed from where it sat.
 
     Slack may put the author's status emoji on a line of its own between the name and the time.
+    With ``doubled`` (a header time with AM/PM), a name written twice is one name: Rocket.Chat
+    copies the display name and the username.
     """
     if current is not None:
         lines = current.lines
@@ -134,10 +158,12 @@ def _pop_name_line(
         if not end:
             return None
         candidate = EMOJI_CODE.sub("", lines[end - 1]).strip()
-        if candidate in known or (name_like(candidate, strict=True) and end > 1):
-            name_no = nos[end - 1]
-            del lines[end - 1 :]
-            del nos[end - 1 :]
+        twice = doubled and end >= 2 and lines[end - 2].strip() == candidate and name_like(candidate, strict=False)
+        if candidate in known or twice or (name_like(candidate, strict=True) and end > 1):
+            start = end - 2 if twice else end - 1  # Rocket.Chat: display name, then username
+            name_no = nos[start]
+            del lines[start:]
+            del nos[start:]
             return name_no, candidate
         return None
     rows = out.unattributed
@@ -147,6 +173,9 @@ def _pop_name_line(
         no, text = rows[-1]
         candidate = EMOJI_CODE.sub("", text).strip()
         if name_like(candidate, strict=False):
-            del out.unattributed[len(rows) - 1 :]
+            twice = doubled and len(rows) >= 2 and rows[-2][1].strip() == text.strip()
+            start = len(rows) - 2 if twice else len(rows) - 1
+            no = rows[start][0]
+            del out.unattributed[start:]
             return no, candidate
     return None

@@ -12,6 +12,11 @@ abbreviation disagrees with the season the parser adds a warning, and an explici
 
 Regular expressions and plain ``int()`` do the hot-path work (a 20,000-line paste must parse
 well under a second); python-dateutil is only used for the rare free-form date lines.
+
+Dates in words are read in English and in the languages incident tools most often show in
+Europe and Latin America (French, German, Spanish, Portuguese, Dutch): ``3 déc. 2024``,
+``3. Dez. 2024``, ``3 de dic. de 2024``. The month names are data for a python-dateutil
+``parserinfo`` subclass (``MultilingualDates``); the regexes only find where such a date is.
 """
 
 from __future__ import annotations
@@ -82,14 +87,65 @@ _TIME_PARTS = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s?(?
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s?([+-])(\d{1,2})(?::?(\d{2}))?$")
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+# Month and weekday names in French, German, Spanish, Portuguese and Dutch (full and the
+# abbreviations their locales print), beside the English ones dateutil knows. Left out on
+# purpose: Portuguese "set" and "out", which are far more often English words than months.
+FOREIGN_MONTHS: tuple[tuple[str, ...], ...] = (
+    ("janvier", "janv", "januar", "jänner", "enero", "ene", "janeiro", "januari"),
+    ("février", "fevrier", "févr", "fevr", "februar", "febrero", "fevereiro", "fev", "februari"),
+    ("mars", "märz", "maerz", "mär", "mrz", "marzo", "março", "marco", "maart", "mrt"),
+    ("avril", "avr", "abril", "abr"),
+    ("mai", "mayo", "maio", "mei"),
+    ("juin", "juni", "junio", "junho"),
+    ("juillet", "juil", "juli", "julio", "julho"),
+    ("août", "aout", "agosto", "ago", "augustus"),
+    ("septembre", "septiembre", "setiembre", "setembro"),
+    ("octobre", "oktober", "okt", "octubre", "outubro"),
+    ("novembre", "noviembre", "novembro"),
+    ("décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dezembro"),
+)
+FOREIGN_WEEKDAYS: tuple[tuple[str, ...], ...] = (
+    ("lundi", "montag", "lunes", "segunda-feira", "maandag"),
+    ("mardi", "dienstag", "martes", "terça-feira", "dinsdag"),
+    ("mercredi", "mittwoch", "miércoles", "miercoles", "quarta-feira", "woensdag"),
+    ("jeudi", "donnerstag", "jueves", "quinta-feira", "donderdag"),
+    ("vendredi", "freitag", "viernes", "sexta-feira", "vrijdag"),
+    ("samedi", "samstag", "sábado", "sabado", "zaterdag"),
+    ("dimanche", "sonntag", "domingo", "zondag"),
+)
+
+
+def _alternation(groups: tuple[tuple[str, ...], ...]) -> str:
+    words = sorted({w for group in groups for w in group}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+_MONTH_WORD = rf"(?:(?:{_MONTHS})[a-z]*|(?:{_alternation(FOREIGN_MONTHS)})(?![^\W\d_]))"
+_WEEKDAY_WORD = rf"(?:(?:{_WEEKDAYS})[a-z]*|(?:{_alternation(FOREIGN_WEEKDAYS)})(?![^\W\d_]))"
+# "3 de dic. de 2024" (Spanish, Portuguese): the "de" around the month.
+_DE = r"(?:de\s+)?"
 # Dates in words: "Tuesday, December 3rd", "Dec 3, 2024", "3 December 2024", "Tue Dec 03 2024",
-# and the day-first "19. April" written in German, Scandinavian and Dutch notes.
+# the day-first "19. April" written in German, Scandinavian and Dutch notes, and the same with
+# month names in other languages ("3 déc. 2024", "Dienstag, 3. Dezember 2024").
+DAY_MONTH_YEAR = rf"\d{{1,2}}\.?\s+{_DE}{_MONTH_WORD}\.?,?\s+{_DE}\d{{4}}"  # "3 déc. 2024", "3. Dez. 2024"
 WORD_DATE = re.compile(
-    rf"(?:\b(?:{_WEEKDAYS})[a-z]*\.?,?\s+)?"
-    rf"(?:\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:{_MONTHS})[a-z]*\.?(?:,?\s+\d{{4}})?)\b",
+    rf"(?:\b{_WEEKDAY_WORD}\.?,?\s+)?"
+    rf"(?:\b{_MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+{_DE}{_MONTH_WORD}\.?(?:,?\s+{_DE}\d{{4}})?)\b",
     re.IGNORECASE,
 )
+
+
+class MultilingualDates(dateparser.parserinfo):
+    """dateutil's English date words plus French, German, Spanish, Portuguese and Dutch ones."""
+
+    MONTHS = [(*english, *foreign) for english, foreign in zip(dateparser.parserinfo.MONTHS, FOREIGN_MONTHS)]
+    WEEKDAYS = [(*english, *foreign) for english, foreign in zip(dateparser.parserinfo.WEEKDAYS, FOREIGN_WEEKDAYS)]
+    JUMP = [*dateparser.parserinfo.JUMP, "de", "à", "às", "um", "om"]
+
+
+_DATE_WORDS_INFO = MultilingualDates()
+_LEADING_WEEKDAY = re.compile(rf"^{_WEEKDAY_WORD}\.?,?\s+(?=\S)", re.IGNORECASE)
 _ISO_DATE_RE = re.compile(rf"\b(?:{ISO_DATE})\b")
 _WEEKDAY_ONLY = re.compile(rf"^(?:{_WEEKDAYS})[a-z]*$", re.IGNORECASE)
 _PREAMBLE = re.compile(r"\b(?:times?|timezone|time\s+zone|tz|timestamps?|clock)\b", re.IGNORECASE)
@@ -267,7 +323,8 @@ def find_date(text: str, default_year: int, near: date | None = None) -> date | 
         year = re.search(r"\b(?:19|20)\d{2}\b", text[m.end() :])
         default_year = int(year.group(0)) if year else default_year
     try:
-        parsed = dateparser.parse(m.group(0), default=datetime(default_year, 1, 1))
+        words = _LEADING_WEEKDAY.sub("", m.group(0))  # the date says which day; "terça-feira" trips dateutil
+        parsed = dateparser.parse(words, default=datetime(default_year, 1, 1), parserinfo=_DATE_WORDS_INFO)
     except (ValueError, OverflowError):
         return None
     return parsed.date() if parsed else None

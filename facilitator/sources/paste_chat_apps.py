@@ -1,0 +1,146 @@
+"""Microsoft Teams and Discord copy-paste: a header line with the author and time, the text below.
+
+What these apps put on the clipboard when you select a stretch of a conversation and copy it
+(as seen in users' pastes; Slack's own shape is in ``paste_slack.py``):
+
+* ``teams``   ``[10:37 AM] Dana Okafor`` alone on its line, then the message (usually after a
+  blank line), and reaction lines such as ``like 1`` or ``👍 2``. Some builds write the date
+  in the header: ``[10:42 • 13/08/2024] Dana Okafor:``. The one-line variant
+  ``[10:37] Dana Okafor: text`` is an IRC-style line and is read by the ``irc`` format.
+* ``discord`` ``Dana — Today at 10:32 AM``, ``Dana — Yesterday at 21:05``,
+  ``Dana — 03/12/2024 10:32 AM``, then the messages of that group, one or more lines each.
+  Interface text is copied too: ``(edited)``, ``Expand`` / ``Collapse`` around long code,
+  an attachment's size (``32 KB``), reaction counts. A header with an en dash and a bare time
+  (``Dana Okafor – 8:55 AM``) is read the same way.
+
+The header is the only thing that starts a message: every other line, however it looks,
+belongs to the message above it (so a quoted reply stays inside the reply). Recognised
+interface text is dropped, and an "edited" marker sets ``Entry.edited``. "Today" and
+"Yesterday" are read against ``Ctx.today`` (``--date``, else the current date).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from facilitator.sources.paste_formats import Ctx, DayMark, Entry, Parsed, is_bot_name, match_day, structural_line
+from facilitator.sources.paste_slack import EMOJI_CODE, date_divider
+from facilitator.sources.paste_time import ISO_DATE, TIME, parse_clock
+
+# A name in a chat app's header: display names may hold commas, dots and brackets
+# ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
+_NAME = r"[^\s:\[\]][^:\[\]]{0,63}?"
+TEAMS_HEADER_RE = re.compile(
+    rf"^\[(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$"
+)
+DISCORD_HEADER_RE = re.compile(
+    rf"^(?P<name>{_NAME})\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
+    rf"(?P<time>{TIME})$",
+    re.IGNORECASE,
+)
+# Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
+_TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
+# Discord's interface text: attachment sizes, long-message toggles, hover buttons.
+_DISCORD_NOISE = re.compile(
+    r"^(?:\d+(?:[.,]\d+)?\s?(?:bytes|KB|MB|GB)|expand|collapse|add reaction|reply|forward|more)$", re.IGNORECASE
+)
+_EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Cf"})  # pictographs, skin tones, variation selectors, joiners
+_EDITED = re.compile(r"^\(?edited\)?$", re.IGNORECASE)
+_EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def app_name(name: str) -> bool:
+    """True for a display name as chat apps show it: short, a letter in it, no URL, at most six words."""
+    name = name.strip()
+    return bool(name) and len(name) <= 64 and "://" not in name and len(name.split()) <= 6 and bool(_WORD.search(name))
+
+
+def header(line: str, fmt: str) -> re.Match[str] | None:
+    """The header match of ``fmt`` ('teams' or 'discord') on a stripped line, when it names someone."""
+    if fmt == "teams":
+        m = TEAMS_HEADER_RE.match(line) if line.startswith("[") else None
+    else:
+        m = DISCORD_HEADER_RE.match(line) if ("—" in line or "–" in line) else None
+    return m if m is not None and app_name(m.group("name")) else None
+
+
+def starts_message(lines: list[str], i: int, stripped: str, fmt: str) -> bool:
+    """True when line ``i`` is a ``fmt`` header with text below it (detection only).
+
+    The text below is what tells a chat header from a note: "[14:02] Deploy started" or
+    "Deploy started — 14:02" lines one after another are timeline notes, not a conversation.
+    """
+    if header(stripped, fmt) is None:
+        return False
+    for below in lines[i + 1 : i + 6]:  # Teams leaves a blank line under the header, Mattermost three
+        below = below.strip()
+        if below:
+            return header(below, fmt) is None
+    return False
+
+
+def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
+    """Read a Teams or Discord copy-paste: headers start messages, everything else is their text."""
+    noise = _TEAMS_NOISE if fmt == "teams" else _DISCORD_NOISE
+    out = Parsed()
+    current: Entry | None = None
+    dropped = 0  # line number of the last interface line dropped
+    for no, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line:
+            if current is not None:
+                current.lines.append("")
+            continue
+        m = header(line, fmt)
+        if m is not None:
+            current = _entry(m, no, ctx)
+            out.items.append(current)
+            if current.day is not None:
+                ctx.default_year = current.day.year
+            continue
+        if current is None:
+            day = date_divider(line, ctx)
+            if day is not None:
+                out.items.append(DayMark(no, day))
+            elif not structural_line(raw, no, out, ctx, before_first=not out.has_entries):
+                out.unattributed.append((no, raw))  # a profile card or title above the first message
+            continue
+        if _EDITED.match(line):
+            current.edited = True
+            continue
+        if any(text.strip() for text in current.lines) and (
+            noise.match(line) or _reactions(line) or (dropped == no - 1 and line.isdigit())
+        ):
+            dropped = no  # a reaction (its count may follow on a line of its own) or a button
+            continue  # under a message that has text: a message may be just "👍"
+        if _EDITED_SUFFIX.search(line):
+            current.edited = True
+            raw = _EDITED_SUFFIX.sub("", raw.rstrip())
+        current.lines.append(raw.rstrip())
+    return out
+
+
+def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
+    name = m.group("name").strip()
+    day = match_day(m.group("date"), ctx.today, ctx.default_year)
+    rel = m.group("rel").lower() if "rel" in m.re.groupindex and m.group("rel") else ""
+    if rel:
+        day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
+    clock_text = m.group("time")
+    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=is_bot_name(name), clock_text=clock_text)
+
+
+def _reactions(line: str) -> bool:
+    """True for a line of reactions: emoji or ':code:' tokens, each maybe with a count ('👍 2 ❤️ 1')."""
+    found = False
+    for token in line.split():
+        if token.isdigit():
+            continue
+        core = EMOJI_CODE.sub("", token)
+        if core and not all(ord(ch) > 127 and unicodedata.category(ch) in _EMOJI_PARTS for ch in core):
+            return False
+        found = True
+    return found
