@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", nargs="?")
     p.add_argument("--dry-run", action="store_true", help="show what would be published, change nothing")
     p.add_argument("--jira", metavar="PROJECT", help="also file one Jira issue per action item")
+
+    p = add("checklist", "review and tick the redaction checklist of a session (before publishing the external version)")
+    p.add_argument("session", metavar="SESSION", nargs="?")
+    p.add_argument("--tick", metavar="ID", nargs="+", default=[], help="tick these items (ids or numbers from the list)")
+    p.add_argument("--untick", metavar="ID", nargs="+", default=[], help="untick these items")
+    p.add_argument("--json", action="store_true", help="print the items, ticks and evidence as JSON")
     return parser
 
 
@@ -239,6 +245,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return publish_command(_settings(args), args.session, args.doc_version, args.dry_run, args.jira)
 
 
+def cmd_checklist(args: argparse.Namespace) -> int:
+    """facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json]."""
+    from facilitator.checklist import checklist_command
+
+    return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json)
+
+
 COMMANDS = {
     "extract": cmd_extract,
     "interview": cmd_interview,
@@ -247,6 +260,7 @@ COMMANDS = {
     "init": cmd_init,
     "render": cmd_render,
     "publish": cmd_publish,
+    "checklist": cmd_checklist,
 }
 
 
@@ -257,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "doc_version", None) == _SHOW_VERSION:
         print(f"facilitator {__version__}")
         return 0
-    if args.command in ("render", "publish") and not args.session:
+    if args.command in ("render", "publish", "checklist") and not args.session:
         sys.stderr.write(f"facilitator: {args.command} needs a SESSION name; `facilitator sessions list` shows them.\n")
         return 2
     try:

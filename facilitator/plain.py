@@ -51,7 +51,7 @@ STOPPED = 130
 log = logging.getLogger(__name__)
 
 
-class _Stop(Exception):
+class PromptStopped(Exception):
     """The user pressed Ctrl-C, or input ended (answers so far are kept)."""
 
 
@@ -69,13 +69,14 @@ def _quiet_loop() -> None:
     asyncio.get_running_loop().set_exception_handler(_log_stray_error)
 
 
-def _ask(question: Any) -> Any:
+def ask(question: Any) -> Any:
+    """Run one questionary prompt; its answer, or PromptStopped on Ctrl-C or end of input."""
     try:
         answer = question.application.run(pre_run=_quiet_loop, set_exception_handler=False)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or input ended (Ctrl-D, a here-doc ran out): answers kept
-        raise _Stop from None
+        raise PromptStopped from None
     if answer is None:
-        raise _Stop
+        raise PromptStopped
     return answer
 
 
@@ -118,7 +119,7 @@ def _ask_question(interview: Interview, qid: str) -> None:
         problem = interview.validate(qid, raw)
         return True if problem is None else problem
 
-    text = _ask(questionary.text("  >", default=default, validate=check, qmark=""))
+    text = ask(questionary.text("  >", default=default, validate=check, qmark=""))
     if s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
         interview.accept_suggestion(qid)
     else:
@@ -199,7 +200,7 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
         hint = chain.stop_hint()
         if hint:
             _out(f"  ({hint})")
-        text = _ask(questionary.text(f"  {turn.question}", qmark=""))
+        text = ask(questionary.text(f"  {turn.question}", qmark=""))
         stripped = text.strip()
         if stripped.casefold() in ("stop", "") and any(t.answer for t in chain.main_chain()):
             result = chain.stop()
@@ -224,9 +225,9 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
 
 
 def _ask_owner_due(book: ActionBook, action_id: str) -> None:
-    owner = _ask(questionary.text("    Owner (person or team):", qmark=""))
+    owner = ask(questionary.text("    Owner (person or team):", qmark=""))
     while True:
-        due = _ask(questionary.text("    Due date (YYYY-MM-DD, blank if not known yet):", qmark=""))
+        due = ask(questionary.text("    Due date (YYYY-MM-DD, blank if not known yet):", qmark=""))
         try:
             book.edit(action_id, owner=owner.strip(), due=due)
             return
@@ -243,7 +244,7 @@ def _actions(interview: Interview) -> None:
         _out(f"  Suggested from the channel: {s.action}")
         for mid in s.message_ids[:1]:
             _out(f"  {interview.cite(mid)}")
-        reply = _ask(questionary.text("  Keep it? yes / no / 'reject: reason' / your rewrite:", default="yes", qmark=""))
+        reply = ask(questionary.text("  Keep it? yes / no / 'reject: reason' / your rewrite:", default="yes", qmark=""))
         low = reply.strip().casefold()
         if low in ("no", "n", ""):
             continue
@@ -257,7 +258,7 @@ def _actions(interview: Interview) -> None:
         advice = count_advice(len(interview.session.actions))
         if advice:
             _out(f"  {advice}")
-        text = _ask(questionary.text("  Another action item (blank to finish):", qmark="")).strip()
+        text = ask(questionary.text("  Another action item (blank to finish):", qmark="")).strip()
         if not text:
             break
         item = book.add(text)
@@ -285,7 +286,7 @@ def run_plain_interview(
         _questions(interview)
         _whys(interview, run)
         _actions(interview)
-    except _Stop:
+    except PromptStopped:
         _out(f"Stopped. Your answers are saved; resume with: facilitator interview --plain --session {session.name}")
         _usage(run)
         return STOPPED
@@ -382,7 +383,7 @@ def _secret(label: str, has_existing: bool, prefix: str = "") -> str:
             return f"That does not look like a {label} (it starts with {prefix}); paste it again or press Enter."
         return True
 
-    return _ask(questionary.password(f"{label} ({keep}):", validate=check, qmark=""))
+    return ask(questionary.password(f"{label} ({keep}):", validate=check, qmark=""))
 
 
 def run_init_wizard(path: str | Path | None = None) -> int:
@@ -396,19 +397,19 @@ def run_init_wizard(path: str | Path | None = None) -> int:
         doc.add(tomlkit.nl())
     _out(f"Writing {target}. Press Enter to keep the value shown; Ctrl-C leaves the file untouched.")
     try:
-        tz = _ask(questionary.text("Timezone (IANA name):", default=_existing(doc, "", "timezone") or "UTC", validate=_validate_zone, qmark=""))
+        tz = ask(questionary.text("Timezone (IANA name):", default=_existing(doc, "", "timezone") or "UTC", validate=_validate_zone, qmark=""))
         slack_token = _secret("Slack token", bool(_existing(doc, "slack", "token")), "xox")
-        slack_url = _ask(questionary.text("Slack API URL:", default=_existing(doc, "slack", "api_url") or DEFAULT_SLACK_API_URL, qmark=""))
-        conf_url = _ask(questionary.text("Confluence URL (blank to skip publishing):", default=_existing(doc, "confluence", "url"), qmark=""))
+        slack_url = ask(questionary.text("Slack API URL:", default=_existing(doc, "slack", "api_url") or DEFAULT_SLACK_API_URL, qmark=""))
+        conf_url = ask(questionary.text("Confluence URL (blank to skip publishing):", default=_existing(doc, "confluence", "url"), qmark=""))
         conf: dict[str, str] = {}
         if conf_url.strip():
-            conf["email"] = _ask(questionary.text("Confluence account email (Cloud):", default=_existing(doc, "confluence", "email"), qmark=""))
+            conf["email"] = ask(questionary.text("Confluence account email (Cloud):", default=_existing(doc, "confluence", "email"), qmark=""))
             conf["token"] = _secret("Confluence API token", bool(_existing(doc, "confluence", "token")))
-            conf["space"] = _ask(questionary.text("Confluence space key:", default=_existing(doc, "confluence", "space"), qmark=""))
-            conf["parent_page_id"] = _ask(questionary.text("Parent page id for post-mortems:", default=_existing(doc, "confluence", "parent_page_id"), qmark=""))
+            conf["space"] = ask(questionary.text("Confluence space key:", default=_existing(doc, "confluence", "space"), qmark=""))
+            conf["parent_page_id"] = ask(questionary.text("Parent page id for post-mortems:", default=_existing(doc, "confluence", "parent_page_id"), qmark=""))
         api_key = _secret("Anthropic API key", bool(_existing(doc, "llm", "api_key")), "sk-ant-")
-        model = _ask(questionary.text("Anthropic model:", default=_existing(doc, "llm", "model") or DEFAULT_MODEL, qmark=""))
-    except _Stop:
+        model = ask(questionary.text("Anthropic model:", default=_existing(doc, "llm", "model") or DEFAULT_MODEL, qmark=""))
+    except PromptStopped:
         _out("Stopped; the config file was not changed.")
         return STOPPED
     _set(doc, "", "timezone", tz.strip())

@@ -28,13 +28,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
-from facilitator.render import build_document, write_markdown_files
+from facilitator.render import write_markdown_files
 from facilitator.session import Session
+from facilitator.summary import summarize_postmortem
 from facilitator.transcript import Transcript
 from screens.messages import ReportsWorkerErrors, SessionChanged
-
-TIME_IN = "Time in (fault introduced to resolution)"
-
 
 @dataclass
 class ExportResult:
@@ -54,28 +52,15 @@ class ExportResult:
 
 
 def summarize(session: Session, transcript: Transcript | None, settings: Settings, location: str, **extra) -> ExportResult:
-    """The result screen's facts and next steps, from the document model."""
-    doc = build_document(session, transcript, settings)
-    steps = ["Review the document with the responders (blameless: systems and processes, not people)."]
-    if doc.todos:
-        steps.append(f"Fill the {len(doc.todos)} TODO(s) listed at the top of the document.")
-    unowned = sum(1 for a in session.actions if not a.owner or a.due is None)
-    if unowned:
-        steps.append(f"Assign an owner and a due date to {unowned} action item(s).")
-    elif not session.actions:
-        steps.append("Add 3 to 5 action items with owners and due dates.")
-    if doc.next_review.startswith("[TODO]"):
-        steps.append("Schedule the review meeting, and set a date to review the action items.")
-    else:
-        steps.append(f"Schedule the review meeting (action items next reviewed on {doc.next_review}).")
-    steps.append("Share the document (the external version with customers, once the checklist is ticked).")
+    """The result screen's facts and next steps, from the core summary (the CLI shows the same)."""
+    s = summarize_postmortem(session, transcript, settings)
     return ExportResult(
-        title=doc.title,
+        title=s.title,
         location=location,
-        duration=doc.metrics.get(TIME_IN, "") or "unknown (fault introduced or resolution time missing)",
-        responders=len(doc.responders),
-        actions=len(doc.actions),
-        next_steps=steps,
+        duration=s.duration_text,
+        responders=s.responders,
+        actions=s.actions,
+        next_steps=s.next_steps(),
         **extra,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from facilitator.checklist import is_terminal, review_before_publish
 from facilitator.config import Settings
 from facilitator.errors import PublishError
 from facilitator.publish.confluence import PublishedPage, find_similar, locate, make_client, publish_page, template_headings
@@ -19,6 +20,7 @@ from facilitator.redact import Redactor, unticked
 from facilitator.render import build_document, load_session_and_transcript, render_markdown
 from facilitator.render.storage import markdown_to_storage
 from facilitator.session import Session
+from facilitator.summary import summary_of
 from facilitator.transcript import Transcript
 
 __all__ = ["publish_command", "find_similar", "prepare", "Prepared"]
@@ -60,23 +62,24 @@ def record_page(session: Session, page: PublishedPage, version: str) -> Session:
     return updated
 
 
-def _summary(p: Prepared, location: str, url: str, out: TextIO, jira_line: str = "") -> None:
-    d = p.doc
-    duration = d.metrics.get("Time in (fault introduced to resolution)") or "unknown (fault or resolution time missing)"
+def _summary(p: Prepared, session: Session, location: str, url: str, out: TextIO, jira_line: str = "") -> None:
+    """The facts and next steps (``facilitator.summary``, shared with the app's result screen) as aligned rows."""
+    s = summary_of(session, p.doc)
     out.write(f"Title:        {p.title}\n")
     out.write(f"Location:     {location}\n")
     if url:
         out.write(f"URL:          {url}\n")
-    out.write(f"Duration:     {duration} (fault introduced to resolution)\n")
-    out.write(f"Responders:   {len(d.responders)}\n")
-    out.write(f"Action items: {len(d.actions)}{jira_line}\n")
+    out.write(f"Duration:     {s.duration_text} (fault introduced to resolution)\n")
+    out.write(f"Responders:   {s.responders}\n")
+    out.write(f"Action items: {s.actions}{jira_line}\n")
     out.write("Next steps:\n")
-    if d.todos:
-        out.write(f"  - Resolve {len(d.todos)} open TODO(s) listed at the top of the page.\n")
-    review = "not set yet" if d.next_review.startswith("[TODO]") else d.next_review
-    out.write(f"  - Share the page with the responders and review it together; next review: {review}.\n")
-    if d.actions and not jira_line:
-        out.write("  - File the action items in Jira: facilitator publish SESSION --jira PROJECT\n")
+    for step in s.next_steps():
+        out.write(f"  - {step}\n")
+    # What only the command line can offer: the commands that do the next step.
+    if s.unticked:
+        out.write(f"  - Review the redaction checklist: facilitator checklist {session.name}\n")
+    if s.actions_unfiled and not jira_line:
+        out.write(f"  - File the action items in Jira: facilitator publish {session.name} --jira PROJECT\n")
 
 
 def _save(session: Session) -> None:
@@ -86,19 +89,28 @@ def _save(session: Session) -> None:
 
 
 def publish_command(settings: Settings, session_name: str, version: str, dry_run: bool, jira_project: str | None,
-                    out: TextIO | None = None) -> int:
-    """``facilitator publish SESSION [--version internal|external] [--dry-run] [--jira PROJECT]``."""
+                    out: TextIO | None = None, interactive: bool | None = None) -> int:
+    """``facilitator publish SESSION [--version internal|external] [--dry-run] [--jira PROJECT]``.
+
+    ``interactive`` (default: stdin and stdout are a terminal) lets an external publish with
+    unticked checklist items offer the review instead of refusing.
+    """
     out = out or sys.stdout
     session, transcript = load_session_and_transcript(settings, session_name)
     if version == "external":
+        if unticked(session) and not dry_run and (is_terminal() if interactive is None else interactive):
+            # On a terminal the review happens here rather than a refusal and a second command
+            # (after the configuration check, so nobody reviews only to learn Confluence is not set up).
+            make_client(settings)
+            session = review_before_publish(settings, session.model_copy(deep=True), transcript, _save, out)
         open_items = unticked(session)
         for item in open_items:
             sys.stderr.write(f"checklist: [ ] {item.text}\n")
         if open_items and not dry_run:
             # The leak scan catches strings; these are judgement calls only a person can make.
             raise PublishError(
-                f"The external version still has {len(open_items)} unticked redaction checklist item(s); tick them in "
-                "the app (Preview > Checklist) or set them to true under [redaction_checklist] in the session file, then publish again."
+                f"The external version still has {len(open_items)} unticked redaction checklist item(s); review and tick "
+                f"them with `facilitator checklist {session.name}` (or in the app, Preview > Checklist), then publish again."
             )
     configured = bool(settings.confluence.url)
     client = None
@@ -136,7 +148,7 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
         out.write(f"Dry run: {action}; nothing was changed.\n")
         if unchecked:
             out.write(f"Confluence could not be checked: {unchecked}\n")
-        _summary(prepared, location, "", out)
+        _summary(prepared, session, location, "", out)
         if jira_project:
             from facilitator.publish.jira import file_action_items
 
@@ -163,5 +175,5 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     verb = "Created" if page.created else f"Updated (version {page.version})"
     out.write(f"{verb}: {page.url}\n")
     target = page.target
-    _summary(prepared, f"{target.space} > {target.parent_title} > {target.year_title}", page.url, out, jira_line)
+    _summary(prepared, updated, f"{target.space} > {target.parent_title} > {target.year_title}", page.url, out, jira_line)
     return 0
