@@ -12,22 +12,30 @@ Layout rules:
 * ``jump_to(message_id)`` moves the cursor there, opens its thread and highlights it;
 * ``/`` searches author and text; ``n`` / ``N`` go to the next / previous match.
 
+A jump must repaint within 100 ms, whatever the channel's size: the rows on screen are
+built straight into strips (``transcript_lines.row_strip``, no rich ``Text`` per row),
+wrapped lines are kept per width (a thread toggle re-flows rows, it does not re-wrap), and
+while a big channel is shown its long-lived heap is frozen out of the cyclic collector
+(``hold_heap``), whose full passes over 20,000 messages were the slowest jumps; the
+collector also waits while a jump is painted.
+
 The view never changes the transcript; it posts ``MessageTagged`` when the user tags a
 message for the timeline (``t``), and the main screen routes it.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -35,9 +43,9 @@ from textual.widgets import Input, Static
 
 from facilitator.transcript import Message, Transcript
 from screens.messages import MessageTagged
+from screens.widgets.transcript_lines import HANGING, HOLD_HEAP_FROM, Span, clean, hold_heap, pause_collector, release_heap, resume_collector, row_strip, wrap
 
 REPLY_PREFIX = "  │ "
-HANGING = " " * 6  # under "HH:MM "
 THREAD_LINE = -2  # row line number of the "▾ 3 replies" toggle row
 DAY_ROW = -1  # message index of a day separator row
 # Readable author colours for dark and for light backgrounds (picked by the theme).
@@ -45,27 +53,7 @@ AUTHOR_COLOURS = ("#5fafff", "#87d787", "#d7af5f", "#d787d7", "#5fd7d7", "#ff875
 AUTHOR_COLOURS_LIGHT = ("#005fd7", "#008700", "#875f00", "#870087", "#00727a", "#af3a00", "#4b4bc8", "#5f5f00")
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap with a hanging indent.
-
-    Hand-rolled because ``textwrap`` costs ~60 µs a message: over 20,000 messages that alone
-    would blow the 2 s first-paint budget. Lines break at the last space that fits; a word
-    longer than the line is cut.
-    """
-    if len(text) <= width and "\n" not in text:
-        return [text]
-    indent = len(HANGING)
-    out: list[str] = []
-    for n, para in enumerate(text.split("\n")):
-        line = para if n == 0 else HANGING + para
-        while len(line) > width:
-            cut = line.rfind(" ", indent + 1, width + 1)
-            if cut <= indent:
-                cut = width
-            out.append(line[:cut].rstrip())
-            line = HANGING + line[cut:].lstrip()
-        out.append(line)
-    return out
+_wrap = wrap  # the old name, kept for callers and tests
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -108,6 +96,9 @@ class TranscriptView(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(-1, always_update=True, layout=False)
 
     def __init__(self, transcript: Transcript, timezone: str = "UTC", **kwargs) -> None:
+        # Render caches first: Textual may report a style update while the widget is built.
+        self._base_style: Style | None = None  # the widget's own style, read once per repaint
+        self._author_styles: dict[str, Style] = {}
         super().__init__(**kwargs)
         self.transcript = transcript
         self.zone = ZoneInfo(timezone)
@@ -116,10 +107,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self.term: str = ""
         self.matches: list[int] = []
         self._haystack: list[str] | None = None
+        self._match_re: re.Pattern[str] | None = None
+        self._holding_heap = False
         self._width = 0
+        self._lines_width = 0  # the width ``_lines`` were wrapped for
         self._rows_msg: list[int] = []  # message index per row (DAY_ROW for separators)
         self._rows_line: list[int] = []  # line within the message (THREAD_LINE for toggles)
-        self._lines: dict[int, list[str]] = {}
+        self._lines: dict[int, tuple[str, ...]] = {}  # wrapped lines per message, for _lines_width
         self._days: dict[int, str] = {}  # row -> separator text
         self._starts: dict[int, int] = {}  # message index -> first row
         self._order: list[int] = []  # message indices in display order (rows are built from it)
@@ -150,7 +144,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._hhmm = [f"{at:%H:%M}" for at in local]
         self._days_of = [at.date() for at in local]
 
-    def _message_lines(self, i: int, width: int) -> list[str]:
+    def _message_lines(self, i: int, width: int) -> tuple[str, ...]:
         m = self.transcript.messages[i]
         reply = self._parent_of[i] >= 0
         avail = max(20, width - (len(REPLY_PREFIX) if reply else 0) - 1)
@@ -159,8 +153,9 @@ class TranscriptView(ScrollView, can_focus=True):
             body += "".join(f"\n[file: {a.name}]" for a in m.attachments)
         if m.edited:
             body += " (edited)"
-        head = f"{self._hhmm[i]} {m.author}  {body}"
-        return _wrap(head, avail)
+        head = clean(f"{self._hhmm[i]} {m.author}  {body}")
+        # a tuple of strings: the collector stops tracking it, a list it would walk forever
+        return tuple(wrap(head, avail))
 
     def _layout(self, width: int) -> None:
         """Flatten the display order into rows for this width."""
@@ -169,7 +164,9 @@ class TranscriptView(ScrollView, can_focus=True):
         rows_line: list[int] = []
         days: dict[int, str] = {}
         starts: dict[int, int] = {}
-        lines: dict[int, list[str]] = {}
+        if width != self._lines_width:
+            self._lines, self._lines_width = {}, width
+        lines = self._lines
         last_day = None
         collapsed = self.collapsed
         parent_of = self._parent_of
@@ -184,8 +181,9 @@ class TranscriptView(ScrollView, can_focus=True):
                     rows_msg.append(DAY_ROW)
                     rows_line.append(0)
                     last_day = day
-            text_lines = self._message_lines(i, width)
-            lines[i] = text_lines
+            text_lines = lines.get(i)
+            if text_lines is None:
+                text_lines = lines[i] = self._message_lines(i, width)
             starts[i] = len(rows_msg)
             n = len(text_lines)
             rows_msg.extend([i] * n)
@@ -194,8 +192,17 @@ class TranscriptView(ScrollView, can_focus=True):
                 rows_msg.append(i)
                 rows_line.append(THREAD_LINE)
         self._rows_msg, self._rows_line = rows_msg, rows_line
-        self._days, self._starts, self._lines = days, starts, lines
+        self._days, self._starts = days, starts
         self.virtual_size = Size(width, len(rows_msg))
+        if not self._holding_heap and len(self.transcript.messages) >= HOLD_HEAP_FROM:
+            self._holding_heap = True
+            hold_heap()
+
+    def on_unmount(self) -> None:
+        resume_collector()
+        if self._holding_heap:
+            self._holding_heap = False
+            release_heap()
 
     def relayout(self) -> None:
         """Rebuild rows (after a collapse or a resize) keeping the cursor in view."""
@@ -221,54 +228,73 @@ class TranscriptView(ScrollView, can_focus=True):
             self._layout(self._content_width())
 
     # -- rendering ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._author_styles.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = None  # read the widget style once for this repaint, not per row
+        return super().render_lines(crop)
+
+    def _base(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def _author_style(self, name: str) -> Style:
-        theme = self.app.current_theme
-        colours = AUTHOR_COLOURS if theme is None or theme.dark else AUTHOR_COLOURS_LIGHT
-        return Style(bold=True, color=colours[sum(map(ord, name)) % len(colours)])
+        style = self._author_styles.get(name)
+        if style is None:
+            theme = self.app.current_theme
+            colours = AUTHOR_COLOURS if theme is None or theme.dark else AUTHOR_COLOURS_LIGHT
+            style = self._author_styles[name] = Style(bold=True, color=colours[sum(map(ord, name)) % len(colours)])
+        return style
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible row."""
         self._ensure_layout()
-        row = y + self.scroll_offset.y
+        row = y + int(self.scroll_offset.y)
         width = self.size.width
-        base = self.rich_style
+        base = self._base()
         if row >= len(self._rows_msg):
             return Strip.blank(width, base)
+        return self._render_row(row, width, base)
+
+    def _render_row(self, row: int, width: int, base: Style) -> Strip:
+        component = self.get_component_rich_style  # cached by Textual until styles change
         i = self._rows_msg[row]
         if i == DAY_ROW:
-            text = Text(self._days.get(row, ""), style=self.get_component_rich_style("transcript--day"))
-            return self._strip(text, width, base)
+            day = self._days.get(row, "")
+            return row_strip(day, [(0, len(day), component("transcript--day"))], base, width)
         m = self.transcript.messages[i]
         line_no = self._rows_line[row]
-        reply = self._parent_of[i] >= 0
-        prefix = REPLY_PREFIX if reply else ""
+        # Later spans draw on top (component styles carry their own background): colours first,
+        # then the row-wide bars, then search matches, which stay visible on the cursor row.
+        spans: list[Span] = []
         if line_no == THREAD_LINE:
             n = len(self._children.get(i, ()))
             mark = "▸" if i in self.collapsed else "▾"
-            label = f"{HANGING}{mark} {n} {'reply' if n == 1 else 'replies'}"
-            text = Text(label, style=self.get_component_rich_style("transcript--thread"))
+            text = f"{HANGING}{mark} {n} {'reply' if n == 1 else 'replies'}"
+            spans.append((0, len(text), component("transcript--thread")))
         else:
-            content = self._lines[i][line_no]
-            text = Text(prefix + content)
+            prefix = REPLY_PREFIX if self._parent_of[i] >= 0 else ""
+            text = prefix + self._lines[i][line_no]
             if line_no == 0:
                 off = len(prefix)
-                text.stylize(self.get_component_rich_style("transcript--time"), off, off + 5)
-                text.stylize(self._author_style(m.author), off + 6, off + 6 + len(m.author))
+                spans.append((off, off + 5, component("transcript--time")))
+                spans.append((off + 6, off + 6 + len(m.author), self._author_style(m.author)))
             if m.is_bot or m.is_system:
-                text.stylize(self.get_component_rich_style("transcript--bot"))
-            if self.term and i in self._match_set:
-                text.highlight_words([self.term], self.get_component_rich_style("transcript--match"), case_sensitive=False)
-        if i == self.highlighted:
-            text.stylize(self.get_component_rich_style("transcript--highlight"))
-            text.pad_right(width)
-        if i == self.cursor:
-            text.stylize(self.get_component_rich_style("transcript--cursor"))
-            text.pad_right(width)
-        return self._strip(text, width, base)
-
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        strip = Strip(list(text.render(self.app.console))).adjust_cell_length(width)
-        return strip.apply_style(base)
+                spans.append((0, len(text), component("transcript--bot")))
+        if i == self.highlighted or i == self.cursor:
+            text += " " * max(0, width - cell_len(text))  # the bar spans the whole row
+            if i == self.highlighted:
+                spans.append((0, len(text), component("transcript--highlight")))
+            if i == self.cursor:
+                spans.append((0, len(text), component("transcript--cursor")))
+        if line_no != THREAD_LINE and self._match_re is not None and i in self._match_set:
+            match = component("transcript--match")
+            spans.extend((found.start(), found.end(), match) for found in self._match_re.finditer(text))
+        return row_strip(text, spans, base, width)
 
     # -- navigation --------------------------------------------------------------------
     def message_at_row(self, row: int) -> int:
@@ -374,6 +400,11 @@ class TranscriptView(ScrollView, can_focus=True):
         if i is None:
             return False
         self._ensure_layout()
+        # no collection between here and the frame that shows the message (the timer is a
+        # backstop should that frame never come, e.g. the screen is in the background)
+        pause_collector()
+        self.call_after_refresh(resume_collector)
+        self.set_timer(0.5, resume_collector)
         parent = self._parent_of[i]
         if parent >= 0 and parent in self.collapsed:
             self.collapsed.discard(parent)
@@ -393,9 +424,10 @@ class TranscriptView(ScrollView, can_focus=True):
         """Set the search term; returns the number of matching messages."""
         self.term = term.strip()
         if not self.term:
-            self.matches, self._match_set = [], set()
+            self.matches, self._match_set, self._match_re = [], set(), None
             self.refresh()
             return 0
+        self._match_re = re.compile(re.escape(self.term), re.IGNORECASE)  # as rich's highlight_words
         if self._haystack is None:
             self._haystack = [f"{m.author}\n{m.text}".casefold() for m in self.transcript.messages]
         needle = self.term.casefold()
