@@ -196,6 +196,8 @@ post-mortems found in Confluence (when configured) are listed as links.
             box.placeholder = (" / ".join(q.choices) + " · " if q.type == "choice" else "") + "or unknown / skip"
         else:
             area.load_text(text)
+            if text and from_suggestion:  # a suggestion is selected like in the one-line box
+                area.select_all()
         feedback = STATUS_LABELS.get(ans.status, "") if ans is not None else ""
         self._feedback(feedback, "ok" if ans is not None else "")
         self.query_one("#iv-back", Button).disabled = iv.index == 0

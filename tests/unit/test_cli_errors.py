@@ -218,13 +218,14 @@ def keyboard_then_eof(*lines: str):
 
 
 def test_end_of_input_in_plain_mode_stops_and_keeps_the_answers(transcript, capsys):
-    with keyboard_then_eof("\x15Checkout failed after a deploy"):
+    with keyboard_then_eof("\x15Checkout failed for every customer for 20 minutes"):
         code = main(["interview", "--plain", "--no-llm", "--transcript", str(transcript), "--session", "eof1"])
     captured = capsys.readouterr()
     assert code == 130
     assert "Traceback" not in captured.err
     assert "resume with" in captured.out
-    assert SessionStore().load("eof1").title == "Checkout failed after a deploy"
+    answer = SessionStore().load("eof1").answers["customer_effect"]  # the first question
+    assert answer.value == "Checkout failed for every customer for 20 minutes"
 
 
 def test_full_screen_app_without_a_terminal_is_refused(capsys):

@@ -90,11 +90,11 @@ def test_unknown_and_skip_are_valid_answers_and_become_todos(tmp_path):
 
 def test_navigation_is_saved_and_resume_lands_on_it(tmp_path):
     iv = _interview(tmp_path)
-    assert iv.current.id == "title"
+    assert iv.current.id == "customer_effect"  # what customers saw comes first
     iv.next()
     iv.next()
-    assert iv.current.id == "customer_effect"
-    assert iv.back().id == "severity"
+    assert iv.current.id == "detected_at"
+    assert iv.back().id == "started_at"
     iv.goto("fix")
     resumed = Interview(SessionStore(tmp_path).load("t"), _transcript(), SessionStore(tmp_path))
     assert resumed.current.id == "fix"

@@ -28,6 +28,7 @@ def keyboard(*lines: str):
     """Type these lines (Enter after each) into every questionary prompt that follows."""
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text("".join(line if line.endswith("\x03") else line + "\r" for line in lines))
+        pipe.close()  # running out of typed lines ends the input (a stop) instead of waiting forever
         yield
 
 
@@ -55,8 +56,6 @@ def _session(store: SessionStore) -> str:
 
 
 ANSWERS = [
-    "Empty search results in the EU",  # title
-    "sev2",  # severity
     "EU customers got empty search results for 34 minutes",  # customer_effect
     "unknown",  # started_at: no evidence
     "",  # detected_at: accept the suggestion
@@ -75,6 +74,8 @@ ANSWERS = [
     "skip",  # support_requests
     "skip",  # messaging
     "missing: a search rollback runbook",  # runbooks
+    "sev2",  # severity
+    "Empty search results in the EU",  # title
     "skip",  # action_owners
 ]
 WHYS = ["the queries timed out after 200 ms", "the deploy lowered the timeout", "stop"]
@@ -93,6 +94,7 @@ def test_plain_interview_end_to_end(tmp_path, capsys):
     assert a["detected_at"].status == "suggested" and a["detected_at"].message_ids == ["L1"]
     assert a["started_at"].status == "unknown" and a["resolved_at"].status == "skipped"
     assert a["severity"].value == "SEV2" and a["detection_method"].value == "monitoring"
+    assert session.title == "Empty search results in the EU"
     assert a["mitigated_at"].value == "2025-03-11T10:04+00:00"
     assert a["responders"].value == ["Marta Kowalski (incident commander)", "Jonas Berg"]
     assert a["affected"].value == ["customers: EU", "environment: production"]
@@ -113,27 +115,28 @@ def test_plain_interview_end_to_end(tmp_path, capsys):
 def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
     store = SessionStore(tmp_path)
     name = _session(store)
-    with keyboard("Empty search results", "sev3", "\x03"):
+    with keyboard("EU customers saw empty search results", "unknown", "\x03"):
         code = run_plain_interview(load_settings(), None, name, store=store)
     assert code == 130
     assert "resume with: facilitator interview --plain --session plain-1" in capsys.readouterr().out
     saved = store.load(name)
-    assert saved.answers["severity"].value == "SEV3" and "customer_effect" not in saved.answers
-    assert saved.current_question == "customer_effect"
-    with keyboard("EU customers saw empty results", "\x03"):
+    assert saved.answers["customer_effect"].value == "EU customers saw empty search results"
+    assert saved.answers["started_at"].status == "unknown" and "detected_at" not in saved.answers
+    assert saved.current_question == "detected_at"
+    with keyboard("\x1509:45", "\x03"):  # clear the suggested time, type another
         run_plain_interview(load_settings(), None, name, store=store)
     printed = capsys.readouterr().out
-    assert "[3/21] What was the customer-visible effect" in printed  # resumed at the open question
-    assert store.load(name).answers["customer_effect"].value == "EU customers saw empty results"
+    assert "[3/21] When was it detected?" in printed  # resumed at the open question
+    assert store.load(name).answers["detected_at"].value == "2025-03-11T09:45+00:00"
 
 
 def test_invalid_answer_is_refused_until_fixed(tmp_path):
     store = SessionStore(tmp_path)
     name = _session(store)
-    # Enter on "sev9" is refused by the validator (the prompt stays); a backspace fixes it to "sev1".
-    with keyboard("Title", "sev9", "\x7f1", "\x03"):
+    # Enter on "10:99" is refused by the validator (the prompt stays); backspaces fix it to "10:09".
+    with keyboard("EU customers saw empty search results", "10:99", "\x7f\x7f09", "\x03"):
         run_plain_interview(load_settings(), None, name, store=store)
-    assert store.load(name).answers["severity"].value == "SEV1"
+    assert store.load(name).answers["started_at"].value == "2025-03-11T10:09+00:00"
 
 
 def test_init_wizard_writes_commented_0600_config_and_keeps_it_on_rerun(tmp_path, capsys):
@@ -181,13 +184,13 @@ def _no_colour(monkeypatch):
 def test_cli_plain_interview_on_the_demo_starts_a_session(hermetic_env, capsys):
     from facilitator.cli import main
 
-    with keyboard("", "sev2", "\x03"):  # accept the suggested title, answer severity, Ctrl-C at the impact
+    with keyboard("", "\x03"):  # accept the suggested customer effect, Ctrl-C at the start time
         assert main(["interview", "--demo", "--plain"]) == 130
     printed = capsys.readouterr().out
     assert "Session 2024-12-03-inc-2041-checkout-errors" in printed
     assert "Suggested" in printed and "[from " in printed
     saved = SessionStore().load("2024-12-03-inc-2041-checkout-errors")
-    assert saved.answers["title"].status == "suggested"
+    assert saved.answers["customer_effect"].status == "suggested"
 
 
 def test_a_stray_event_loop_error_does_not_eat_the_next_answer(caplog):
@@ -196,13 +199,13 @@ def test_a_stray_event_loop_error_does_not_eat_the_next_answer(caplog):
 
     import questionary
 
-    from facilitator.plain import _ask
+    from facilitator.plain import ask
 
     def check(text: str) -> bool:
         asyncio.get_running_loop().call_soon(lambda: 1 / 0)  # fails inside the prompt's loop
         return True
 
     with keyboard("first", "second"), caplog.at_level("DEBUG", logger="facilitator.plain"):
-        answers = (_ask(questionary.text(">", validate=check)), _ask(questionary.text(">")))
+        answers = (ask(questionary.text(">", validate=check)), ask(questionary.text(">")))
     assert answers == ("first", "second")
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
