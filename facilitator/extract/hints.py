@@ -156,6 +156,13 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
 _RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)
 
 
+def _may_name_runbook(lower: str) -> bool:
+    """True unless ``lower`` surely has no _RUNBOOK_RE match (plain substring tests first)."""
+    if lower.isascii() and not ("book" in lower or "procedure" in lower or "sop" in lower):
+        return False
+    return _RUNBOOK_RE.search(lower) is not None
+
+
 def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
     """Runbooks the responders used or missed: runbook links, and sentences that name one."""
     facts: list[Fact] = []
@@ -165,7 +172,7 @@ def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
             seen.update(link.message_ids)
             facts.append(Fact(text=f"{link.label or 'runbook'}: {link.url}", message_ids=list(link.message_ids), confidence=0.6))
     for sig in sigs:
-        if sig.message.id in seen or not _RUNBOOK_RE.search(sig.prep.lower):
+        if sig.message.id in seen or not _may_name_runbook(sig.prep.lower):
             continue
         for sentence in sig.prep.sentences:
             if _RUNBOOK_RE.search(sentence):

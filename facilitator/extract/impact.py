@@ -24,10 +24,16 @@ _NOUNS = {
     "requests": r"(?:failed\s+)?(?:requests?|calls?|transactions?|orders?|payments?|checkouts?|emails?|messages?)",
     "pods": r"(?:user\s+)?(?:pods?|nodes?|instances?|hosts?|containers?|servers?|vms?)",
 }
-_COUNT_RE = re.compile(
-    rf"{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])",
-    re.IGNORECASE,
-)
+_COUNT_TAIL = rf"\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])"
+_COUNT_RE = re.compile(_NUMBER + _COUNT_TAIL, re.IGNORECASE)
+# The same pattern without the number words: where none of them occurs it finds exactly the
+# same matches, and the regex engine can skip straight to the digits instead of trying
+# "hundreds" at every position.
+# It also starts only where a number starts: from inside "12345" a match can only end where
+# one from its first digit would, which comes first and leaves no room for it.
+_DIGIT_COUNT_RE = re.compile(r"(?<!\d)(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?)" + _COUNT_TAIL, re.IGNORECASE)
+_FAILING_RE = re.compile(r"fail|error|stuck|wait|pending|broken", re.IGNORECASE)
+_ERROR_RATE_RE = re.compile(r"error|fail|5xx|4xx|timeout|drop|loss", re.IGNORECASE)
 _RATE_RE = re.compile(
     r"(?P<ctx>\b(?:error|failure|success|5xx|4xx|timeout|drop|loss|launch|availability|uptime|latency|traffic|cpu|memory|utili[sz]ation)\w*\b[^.;\n]{0,40}?)?"
     r"(?P<pct>\d+(?:\.\d+)?)\s?%"
@@ -76,6 +82,8 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         mid = sig.message.id
         lower = sig.prep.lower
         words = "hundred" in lower or "thousand" in lower or "dozen" in lower
+        # number words could hide behind Unicode case folding ("THOUſANDS") in non-ASCII text
+        count_re = _COUNT_RE if words or not lower.isascii() else _DIGIT_COUNT_RE
         zero = "to zero" in lower or "to 0" in lower
         if not (zero or words or "symptom" in sig or _DIGIT_RE.search(lower)):
             continue
@@ -88,17 +96,17 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
                     for match in _AFFECTED_RE.finditer(sentence):
                         add(_kind_of(match.group("noun")), sentence.strip()[:200], None, mid)
                 continue
-            for match in _COUNT_RE.finditer(sentence):
+            for match in count_re.finditer(sentence):
                 before = sentence[match.start() - 1] if match.start() else " "
                 if before in "#.-_/:" or before.isalnum():
                     continue  # "#4812", "v2.31", "abc123": identifiers, not counts
                 kind = next(k for k in _NOUNS if match.group(k))
-                if kind == "failed_jobs" and not re.search(r"fail|error|stuck|wait|pending|broken", sentence, re.I):
+                if kind == "failed_jobs" and not _FAILING_RE.search(sentence):
                     kind = "jobs"
                 add(kind, sentence.strip()[:200], _value(match.group("num")), mid)
             for match in _RATE_RE.finditer(sentence) if "%" in sentence else ():
                 if match.group("ctx") or match.group("after"):
-                    add("error_rate" if re.search(r"error|fail|5xx|4xx|timeout|drop|loss", match.group(0), re.I) else "rate",
+                    add("error_rate" if _ERROR_RATE_RE.search(match.group(0)) else "rate",
                         sentence.strip()[:200], float(match.group("pct")), mid)
     return hints
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from facilitator.extract.patterns import URL_RE, summary_of
@@ -88,6 +89,14 @@ def clean_url(raw: str) -> str:
     return url
 
 
+@lru_cache(maxsize=4096)
+def _rules_for_host(host: str) -> tuple[tuple[LinkKind, re.Pattern[str] | None, str], ...]:
+    """The rules whose host part accepts ``host``, in order (a channel links to few hosts)."""
+    return tuple(
+        (kind, path_re, label) for kind, host_re, path_re, label in _COMPILED if host_re is None or host_re.search(host)
+    )
+
+
 def classify(url: str) -> tuple[LinkKind, str]:
     """(kind, label) for a URL, from its host and path only."""
     try:
@@ -96,9 +105,7 @@ def classify(url: str) -> tuple[LinkKind, str]:
         return "other", ""
     host = (parts.hostname or "").lower()
     path = parts.path or ""
-    for kind, host_re, path_re, label in _COMPILED:
-        if host_re is not None and not host_re.search(host):
-            continue
+    for kind, path_re, label in _rules_for_host(host):
         if path_re is not None and not path_re.search(path):
             continue
         if label == "Jira" and (key := _JIRA_KEY_RE.search(path)):

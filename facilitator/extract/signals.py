@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from facilitator.extract.patterns import Gate, Patterns, Prepared, patterns, prepare
+from facilitator.extract.patterns import NEGATION_BEFORE_RE, Gate, Patterns, Prepared, patterns, prepare
 from facilitator.transcript import Message, Transcript
 
 # Signals checked on every sentence, negation- and question-aware.
@@ -42,6 +43,8 @@ _PLAIN = (
 _PLAIN_SET = frozenset(_PLAIN)
 _HEALTH = frozenset({"recover", "declare_resolved", "relapse"})
 _RECOVERY = frozenset({"recover", "declare_resolved"})
+# Every vocabulary read_message asks about.
+_READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended"}
 
 
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
@@ -88,50 +91,89 @@ def _unhedged(sentence: str, gate: Gate) -> str:
 _HEDGED_CLAUSE_RE = re.compile(r"\x00[^,;]*")
 
 
+_PLACEHOLDER_AUTHORS = frozenset({"", "unknown", "?", "-", "timeline", "note", "notes", "nobody", "anonymous"})
+
+
+@lru_cache(maxsize=4096)  # asked once per message by several finders; a channel has few authors
 def is_placeholder_author(name: str) -> bool:
     """True for authors that mean "nobody in particular" (timeline notes, unknown speakers)."""
-    return name.strip().casefold() in {"", "unknown", "?", "-", "timeline", "note", "notes", "nobody", "anonymous"}
+    return name.strip().casefold() in _PLACEHOLDER_AUTHORS
+
+
+def _matches(branches: list[re.Pattern[str]], text: str) -> bool:
+    """True when one of the (gated) branches matches somewhere in ``text``."""
+    for rx in branches:
+        if rx.search(text):
+            return True
+    return False
+
+
+def _positive(name: str, branches: list[re.Pattern[str]], sentence: str, gate: Gate) -> bool:
+    """``Patterns.positive`` for a signal whose branches the gate already picked."""
+    if name in _HEALTH and sentence.rstrip().endswith("?"):
+        return False  # "Is it back to normal?" states nothing
+    for rx in branches:
+        for match in rx.finditer(sentence):
+            if not gate.negations:
+                return True
+            if not NEGATION_BEFORE_RE.search(sentence[max(0, match.start() - 30) : match.start()]):
+                return True
+    return False
 
 
 def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals:
-    """Prepare one message and collect its signals."""
+    """Prepare one message and collect its signals.
+
+    Each signal's branches are looked up once per message (not once per sentence), and a
+    signal stops at its first positive sentence; health signals, whose last statement in
+    the message matters, are read from the last sentence backwards.
+    """
     prep = prepare(message)
     gate = prep.gate
-    candidates = gate.names() if gate is not None else set()
+    candidates = gate.settled(_READ) if gate is not None else {}
     flags: set[str] = set()
     last_recover = last_relapse = -1
-    hedged = "hedged" in candidates
-    intended = "as_intended" in candidates
-    guessing = "hypothesis" in candidates
-    stuck = "still_broken" in candidates
-    third_party: list[bool] | None = None
-    for name in _POSITIVE:
-        if name not in candidates:
-            continue  # none of this list's key words occur in the message
-        if name in _HEALTH and third_party is None:
-            third_party = [_about_third_party(sentence, pats) for sentence in prep.sentences]
-        for i, sentence in enumerate(prep.sentences):
-            if name in _HEALTH and third_party[i]:  # type: ignore[index]
-                continue  # "GitHub is usable again": someone else's outage, not ours
-            if hedged and name in _RECOVERY and pats.has("hedged", sentence, gate):
-                sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
-            if stuck and name in _RECOVERY and pats.has("still_broken", sentence, gate):
-                continue  # "able to log in again but kernels still hang": not recovered yet
-            if guessing and name in _RECOVERY and pats.has("hypothesis", sentence, gate):
-                continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
-            if intended and name == "symptom" and pats.has("as_intended", sentence, gate):
-                continue  # "the limit rejects launches, as intended": working as designed
-            if pats.positive(name, sentence, gate):
-                flags.add(name)
-                if name == "relapse":
-                    last_relapse = max(last_relapse, i)
-                elif name in ("recover", "declare_resolved"):
-                    last_recover = max(last_recover, i)
+    if candidates:
+        sentences = prep.sentences
+        hedged = gate.branches("hedged") if "hedged" in candidates else None
+        intended = gate.branches("as_intended") if "as_intended" in candidates else None
+        guessing = gate.branches("hypothesis") if "hypothesis" in candidates else None
+        stuck = gate.branches("still_broken") if "still_broken" in candidates else None
+        third_party: list[bool] | None = None
+        for name in _POSITIVE:
+            if name not in candidates:
+                continue  # none of this list's key words occur in the message
+            branches = gate.branches(name)
+            health = name in _HEALTH
+            recovery = name in _RECOVERY
+            if health and third_party is None:
+                third_party = [_about_third_party(sentence, pats) for sentence in sentences]
+            order = range(len(sentences) - 1, -1, -1) if health else range(len(sentences))
+            for i in order:
+                sentence = sentences[i]
+                if health and third_party[i]:  # type: ignore[index]
+                    continue  # "GitHub is usable again": someone else's outage, not ours
+                if recovery:
+                    if hedged and _matches(hedged, sentence):
+                        sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
+                    if stuck and _matches(stuck, sentence):
+                        continue  # "able to log in again but kernels still hang": not recovered yet
+                    if guessing and _matches(guessing, sentence):
+                        continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
+                if intended and name == "symptom" and _matches(intended, sentence):
+                    continue  # "the limit rejects launches, as intended": working as designed
+                if _positive(name, branches, sentence, gate):
+                    flags.add(name)
+                    if name == "relapse":
+                        last_relapse = i
+                    elif recovery:
+                        last_recover = max(last_recover, i)
+                    break  # the first hit decides (the last sentence, for health signals)
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
     text = prep.prose
-    for name in _PLAIN_SET & candidates:
-        if pats.has(name, text, gate):
+    for name in _PLAIN_SET & candidates.keys():
+        if _matches(gate.branches(name), text):
             flags.add(name)
     human = not message.is_bot and not message.is_system
     if message.is_bot and ("alert" in flags or "symptom" in flags):

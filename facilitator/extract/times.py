@@ -105,11 +105,13 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
+    if not (_CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower):
+        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
     if not ("symptom" in sig or "change" in sig or "start_marker" in sig or _START_WORDS_RE.search(lower)):
         return found  # a start time is only stated next to a failure, a change or "since"
-    if not (_DIGIT_RE.search(lower) or " ago" in lower or "last" in lower or "past" in lower):
-        return found  # no clock and no "2 hours ago": nothing to resolve
     for sentence in sig.prep.sentences:
+        if not _TIME_HINT_RE.search(sentence):
+            continue  # the time is in another sentence
         failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
         if not failing and pats.healthy_context.search(sentence):
             continue  # "running fine since 15:10" is about health
@@ -130,7 +132,10 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     return found
 
 
-_DIGIT_RE = re.compile(r"\d")
+# What any CLOCK_RE or RELATIVE_RE match must contain ("14:05", "2h05", "ago", "for the last"):
+# a message or sentence without it is passed over before the costlier checks.
+_TIME_HINT_RE = re.compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
+_CLOCK_HINT_RE = re.compile(r"\d[:h][0-5]\d")  # on lower-cased text
 _END_WORDS = frozenset({"until", "by", "before"})
 _CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or last night at most
 _STATED_WINDOW = timedelta(hours=12)

@@ -1,0 +1,129 @@
+"""The shortcuts that make extraction fast must never change what it finds.
+
+Each cheap pre-check (a substring or small regex tried before a costly one) is only allowed
+to skip work that could not have found anything; each test below compares the shortcut
+with the full computation on varied chat lines, including the awkward cases (line breaks
+inside a phrase, number words, non-ASCII text, several sentences in one message).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from facilitator.extract import hints, impact, links, responders, signals, times
+from facilitator.extract.patterns import patterns, prepare, strip_code
+from facilitator.transcript import Message
+
+LINES = [
+    "I'm seeing 502s on checkout since 14:05, error rate 8% and climbing",
+    "about 1,200 failed jobs in the queue, 3 regions affected",
+    "a few hundred customers saw timeouts; 12 pods waiting, 1.2k failed builds",
+    "thousands of requests dropped, 40 nodes down in eu-west-1",
+    "12345 users on api-7f, 99999 requests per minute, 5k sessions, 2 M payments",
+    "started about 2 hours ago, for the last 30 minutes nothing works",
+    "since 2:05pm the search cluster fails; ca 18:30 CEST it got worse",
+    "Alerts fired at 14h07 UTC. Resolved at 15:40 UTC.",
+    "Bob is IC, I'll take comms. Alice (scribe). IC: Chiara",
+    "paging the DB on-call; roles so far: IC me, comms @Hannah",
+    "the incident commander is Deepak, incidents happen",
+    "see the runbook https://acme.atlassian.net/wiki/display/RUN/db-failover",
+    "Playbook for this? The SOP says restart. Procedures are out of date.",
+    "looking at https://grafana.example.com/d/abc/checkout and https://github.com/acme/api/pull/42",
+    "ticket https://acme.zendesk.com/agent/tickets/4812 and https://acme.atlassian.net/browse/SUP-12",
+    "GitHub is usable again. Our API recovered. Errors are back again.",
+    "Errors are back. It recovered an hour later.",
+    "rollback complete, error rate back\nto normal",
+    "despite the restart, everything is back to normal",
+    "it is not the cause, ruling out redis",
+    "ok", "thanks, looking at api-12c", "@Eva can you check host web-3?", "ſtill looking, thouſands of ſessions",
+    "Ünïcödé: 300 Benutzer betroffen, Fehlerrate 12 %",
+]
+
+
+def _message(i: int, text: str, *, bot: bool = False, author: str = "Alice Martin") -> Message:
+    at = datetime(2024, 12, 3, 13, 0, tzinfo=timezone.utc) + timedelta(minutes=i)
+    return Message(id=f"m{i}", at=at, author="Datadog" if bot else author, is_bot=bot, text=text)
+
+
+def _sentences() -> list[str]:
+    return [s for i, text in enumerate(LINES) for s in prepare(_message(i, text)).sentences]
+
+
+def test_gate_asks_unanchored_branches_lazily_but_answers_the_same():
+    pats = patterns()
+    for text in LINES:
+        prose = strip_code(text)
+        for name, vocab in pats.vocabularies.items():
+            fresh = pats.gate(prose)  # a new gate per question: nothing settled before
+            assert pats.has(name, prose, fresh) == any(rx.search(prose) for rx in vocab.branches), (name, text)
+            assert pats.has(name, prose, fresh) == pats.has(name, prose, fresh), (name, text)  # settled once
+        assert pats.gate(prose).names() == set(pats.gate(prose).settled(frozenset(pats.vocabularies)))
+
+
+def test_digit_count_pattern_finds_what_the_full_pattern_finds():
+    for sentence in _sentences():
+        lower = sentence.lower()
+        if "hundred" in lower or "thousand" in lower or "dozen" in lower or not lower.isascii():
+            continue  # those keep the full pattern
+        full = [(m.span(), m.groupdict()) for m in impact._COUNT_RE.finditer(sentence)]
+        fast = [(m.span(), m.groupdict()) for m in impact._DIGIT_COUNT_RE.finditer(sentence)]
+        assert fast == full, sentence
+
+
+def test_time_hints_are_present_wherever_a_time_is():
+    for sentence in _sentences():
+        if times.CLOCK_RE.search(sentence) or times.RELATIVE_RE.search(sentence):
+            assert times._TIME_HINT_RE.search(sentence), sentence
+            lower = sentence.lower()
+            assert times._CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower, sentence
+
+
+def test_cheap_checks_never_skip_a_match():
+    for text in LINES:
+        prose = strip_code(text)
+        if responders._THIRD_PERSON_RE.search(prose):
+            assert responders._THIRD_PERSON_HINT_RE.search(prose), text
+        lower = prose.lower()
+        assert hints._may_name_runbook(lower) == bool(hints._RUNBOOK_RE.search(lower)), text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://acme.zendesk.com/agent/tickets/4812",
+        "https://github.com/acme/api/pull/42",
+        "https://github.com/acme/api/commit/0123abcd",
+        "https://github.com/acme/api/issues/7",
+        "https://github.com/acme/api/wiki/Runbook",
+        "https://grafana.example.com/d/abc/checkout",
+        "https://status.example.com/incidents/x1",
+        "https://acme.atlassian.net/browse/SUP-12",
+        "https://acme.atlassian.net/wiki/spaces/OPS/pages/1",
+        "https://example.com/runbooks/db",
+        "https://i.imgur.com/abc.png",
+        "https://unknown.example.org/path",
+    ],
+)
+def test_host_rules_cache_classifies_like_every_rule(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, path = (parts.hostname or "").lower(), parts.path
+    expected = ("other", host)
+    for kind, host_re, path_re, label in links._COMPILED:
+        if (host_re is None or host_re.search(host)) and (path_re is None or path_re.search(path)):
+            if label == "Jira" and (key := links._JIRA_KEY_RE.search(path)):
+                label = f"Jira {key.group(1)}"
+            expected = (kind, label)
+            break
+    assert links.classify(url) == expected
+
+
+def test_health_state_is_the_last_statement_in_the_message():
+    pats = patterns()
+    relapse = signals.read_message(0, _message(0, "It recovered at noon. Errors are back again."), pats)
+    recover = signals.read_message(1, _message(1, "Errors are back again. It recovered an hour later."), pats)
+    assert relapse.state == "relapse" and recover.state == "recover"
+    assert {"recover", "relapse"} <= relapse.flags and {"recover", "relapse"} <= recover.flags
