@@ -8,6 +8,7 @@ from textual.widgets import TabPane
 from facilitator.config import load_settings
 from facilitator.session import SourceSpec
 from screens.launch import make_app
+from screens.main import TAB_ORDER, MainScreen
 
 SIZE = (120, 40)
 
@@ -19,10 +20,17 @@ def demo_app(**overrides):
 
 
 def composed(screen) -> bool:
-    """True once the screen has composed and every lazy tab has mounted its pane."""
+    """True once the screen has composed and every lazy tab has mounted its pane.
+
+    The main screen's tabs are counted: until TabbedContent has composed there are no
+    TabPanes at all, which must not read as "every pane is mounted".
+    """
     if not screen.children or screen.query(Lazy):
         return False
-    return all(pane.children for pane in screen.query(TabPane))
+    panes = screen.query(TabPane)
+    if isinstance(screen, MainScreen) and len(panes) < len(TAB_ORDER):
+        return False
+    return all(pane.children and not isinstance(pane.children[0], Lazy) for pane in panes)
 
 
 async def wait_for_screen(pilot, screen_type, tries: int = 400):

@@ -6,7 +6,7 @@ responder answers like a helpful model (tests/unit/llm_replies.py), citing real 
 
 from __future__ import annotations
 
-import time
+import threading
 
 import pytest
 from textual.widgets import Input, Static, TextArea
@@ -56,17 +56,24 @@ async def _llm_done(pilot, screen) -> None:
 
 
 async def test_refined_findings_and_llm_suggestions_reach_the_interview(server):
-    def slow_helpful(body):  # long enough to type while the LLM works
-        time.sleep(0.3)
+    answer = threading.Event()  # the API answers only once the user has typed
+
+    def held_helpful(body):
+        answer.wait(20)
         return helpful(body)
 
-    server.responder = slow_helpful
+    server.responder = held_helpful
     app = llm_app(server)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
         pane = screen.query_one(InterviewPane)
+        for _ in range(200):  # the first call starts after the first paint
+            if server.message_requests:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
         assert screen.query_one(LLMStatus).state == "busy"  # "refining findings…", then "suggesting answers…"
-        assert "LLM: refining findings" in _text(screen, "#llm-status") or "suggesting" in _text(screen, "#llm-status")
+        assert "LLM: refining findings" in _text(screen, "#llm-status")
         # the user accepts a suggestion, then types while the LLM works
         pane.goto("luck")
         await pilot.press("ctrl+r")
@@ -75,6 +82,7 @@ async def test_refined_findings_and_llm_suggestions_reach_the_interview(server):
         await pilot.pause()
         area = screen.query_one("#iv-text", TextArea)
         area.load_text("my own fear, typed before the LLM answered")
+        answer.set()
         await _llm_done(pilot, screen)
 
         assert _tools(server) == ["record_findings", "suggest_answers"]

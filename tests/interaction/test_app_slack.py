@@ -54,6 +54,6 @@ async def test_cancel_returns_home_without_opening_the_channel(slack_server):  #
         started = time.perf_counter()
         await pilot.press("escape")
         await wait_for_screen(pilot, HomeScreen)
-        assert time.perf_counter() - started < 1.0  # back at once, not after the fetch
+        assert time.perf_counter() - started < 2.0  # back at once, not after the 3 s of Retry-After waits
         await pilot.pause(1.5)
         assert isinstance(app.screen, HomeScreen)  # the fetch ended without opening anything
