@@ -13,7 +13,10 @@ error messages. Two choices keep the external version readable without leaking:
   tokens are ordinary English ("checkout", "mark", "page"), so they never replace prose.
 
 Every pattern with a fixed literal has a cheap substring pre-check: most channels hold no AWS
-key, and a ``str.__contains__`` over a megabyte costs far less than a regex scan.
+key, and a ``str.__contains__`` over a megabyte costs far less than a regex scan; one search
+for all the literals at once (``_pattern_gate``) rules most texts out before any pattern is
+asked. The high-entropy scan has the same kind of gate (no run of 24 key characters, no
+match), and URLs are only located when a high-entropy candidate needs them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import ipaddress
 import math
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,7 +70,43 @@ _SECRET_PATTERNS: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]] = [
 ]
 _CASELESS_NEEDLES = frozenset({"bearer", "pass", "pwd", "secret", "token", "key", "signature"})
 
+
+_Gate = Callable[[str], Sequence[tuple[str, re.Pattern[str], int]]]
+
+
+def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]], caseless: frozenset[str]) -> _Gate:
+    """A function giving the patterns whose literal pre-check passes on a text, in order.
+
+    Asking each pattern ``any(n in text ...)`` costs ~30 substring tests per text; one search
+    of every literal at once over the lowered text says "none" for most texts in one C pass
+    (an ASCII literal in the text is, lower-cased, in the lowered text). Only then is each
+    pattern asked. Non-ASCII literals are tested directly: lowering may differ inside a text
+    (a final sigma).
+    """
+    needles = {n for *_, ns in patterns for n in ns if n}
+    odd = tuple(n for n in needles if not n.isascii())
+    plain = sorted({n.lower() for n in needles if n.isascii()}, key=len, reverse=True)
+    any_needle = re.compile("|".join(re.escape(n) for n in plain) or "(?!)").search
+    always = tuple((kind, pattern, group) for kind, pattern, group, ns in patterns if "" in ns)
+
+    def gate(text: str) -> Sequence[tuple[str, re.Pattern[str], int]]:
+        lowered = text.lower()
+        if any_needle(lowered) is None and not any(n in text or n in lowered for n in odd):
+            return always
+        return [
+            (kind, pattern, group)
+            for kind, pattern, group, ns in patterns
+            if any((n in lowered) if n in caseless else (n in text) for n in ns)
+        ]
+
+    return gate
+
+
+_candidate_patterns = _pattern_gate(_SECRET_PATTERNS, _CASELESS_NEEDLES)
+
 _HIGH_ENTROPY = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9+/_=-]{24,}(?![\w/+=-]|\.\w)")
+# Necessary for a _HIGH_ENTROPY match and about twice as quick to rule out (no look-behind).
+_KEY_RUN = re.compile(r"[A-Za-z0-9+/_=-]{24}")
 
 URL = re.compile(r"\b(?:https?|ftp|wss?|postgres(?:ql)?|mysql|redis|mongodb(?:\+srv)?|amqp|s3)://[^\s<>\"'`|\])]+")
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -200,14 +239,13 @@ def _looks_random(token: str) -> bool:
 def secret_spans(text: str) -> list[Span]:
     """Every credential-looking stretch of ``text`` (overlaps allowed; see ``resolve``)."""
     spans: list[Span] = []
-    lowered = text.lower()
-    for kind, pattern, group, needles in _SECRET_PATTERNS:
-        if not any((n in lowered) if n in _CASELESS_NEEDLES else (n in text) for n in needles):
-            continue
+    for kind, pattern, group in _candidate_patterns(text):
         for m in pattern.finditer(text):
             start, end = m.span(group)
             if start >= 0 and end > start:
                 spans.append(Span(start, end, kind, SECRET))
+    if _KEY_RUN.search(text) is None:
+        return spans
     urls = [m.span() for m in URL.finditer(text)] if "://" in text else []  # sorted, non-overlapping
     starts = [a for a, _ in urls]
     for m in _HIGH_ENTROPY.finditer(text):
@@ -245,4 +283,5 @@ def mask_secrets(text: str) -> str:
     """The text with every credential-looking string replaced by ``[secret]``."""
     if not text:
         return text
-    return apply(text, resolve(secret_spans(text)))
+    spans = secret_spans(text)
+    return apply(text, resolve(spans)) if spans else text
