@@ -72,15 +72,15 @@ def _kinds(leaks: Sequence[object]) -> str:
 
 def evidence(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, str]:
     """What the tool knows about each checklist item, by item id (one line each, never a secret)."""
-    from facilitator.render import build_document, render_external
+    from facilitator.render import build_document, render_both
 
-    redactor = Redactor.from_context(settings, session, transcript)
     try:
-        external = render_external(session, transcript, settings, check=False)
+        rendered = render_both(session, transcript, settings)
     except UserError as exc:  # a broken template: say so rather than claim a clean scan
+        redactor, doc = Redactor.from_context(settings, session, transcript), build_document(session, transcript, settings)
         external, scan_problem = "", f"The external version could not be rendered ({exc}), so it was not scanned."
     else:
-        scan_problem = ""
+        redactor, doc, external, scan_problem = rendered.redactor, rendered.doc, rendered.external, ""
     leaks = redactor.leak_scan(external)
     people_leaks = [leak for leak in leaks if leak.kind == "person"]
     other_leaks = [leak for leak in leaks if leak.kind != "person"]
@@ -114,7 +114,6 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
         if vendors
         else "The external version does not mention a vendor, provider or partner by those words."
     )
-    doc = build_document(session, transcript, settings)
     impact = " ".join(doc.customer_impact.split())
     impact = impact if len(impact) <= 120 else impact[:117].rstrip() + "..."
     found["legal_pr_review"] = f"Severity: {' '.join(doc.severity.split())}; customer impact: {impact}"

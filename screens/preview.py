@@ -1,7 +1,7 @@
 """The preview tab: both documents side by side, what is left to fix, the checklist, export.
 
-The documents come from ``facilitator.render.render_markdown`` (internal) and
-``render_external`` (external, redacted); the pane only arranges them. Rendering runs in a
+The documents come from ``facilitator.render.render_both`` (internal, and external redacted,
+from one document model and one redactor); the pane only arranges them. Rendering runs in a
 thread worker on a deep copy of the session, so typing elsewhere never races it, and only
 when the tab is shown after a change. In the external version every placeholder the
 redactor put in ("Engineer A", "Service 1", "[internal URL]"...) is shown as inline code so
@@ -31,8 +31,8 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.lint import lint_session
-from facilitator.redact import Redactor, load_checklist
-from facilitator.render import render_external, render_markdown
+from facilitator.redact import load_checklist
+from facilitator.render import render_both
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 from screens.export import ExportPane
@@ -102,11 +102,10 @@ def build_preview(session: Session, interview: Interview, transcript: Transcript
         kind = "Blame" if f.kind == "blame" else "Action"
         fixes.append(Fix(f"{kind} · {f.problem} “{f.text[:60]}” → {f.suggestion}", fix_target(f.where)))
     try:
-        internal = render_markdown(session, transcript, settings, version="internal")
-        external = render_external(session, transcript, settings, check=False)
+        rendered = render_both(session, transcript, settings)
     except UserError as exc:
         return PreviewData("", "", "", 0, fixes, lints, str(exc))
-    redactor = Redactor.from_context(settings, session, transcript)
+    internal, external, redactor = rendered.internal, rendered.external, rendered.redactor
     for leak in redactor.leak_scan(external):
         found = external[leak.start : leak.end]
         fixes.append(Fix(f"Leak · {leak.kind}: “{found}” is still in the external version (export blocked)", "inner:pv-docs"))

@@ -16,8 +16,8 @@ from facilitator.config import Settings
 from facilitator.errors import PublishError
 from facilitator.publish.confluence import PublishedPage, find_similar, locate, make_client, publish_page, template_headings
 from facilitator.publish.template_map import apply_template_headings
-from facilitator.redact import Redactor, unticked
-from facilitator.render import build_document, load_session_and_transcript, render_markdown
+from facilitator.redact import ensure_clean, unticked
+from facilitator.render import load_session_and_transcript, render_both
 from facilitator.render.storage import markdown_to_storage
 from facilitator.session import Session
 from facilitator.summary import summary_of
@@ -31,14 +31,18 @@ class Prepared:
 
     def __init__(self, session: Session, transcript: Transcript | None, settings: Settings, version: str,
                  headings: list[str]) -> None:
-        self.doc = build_document(session, transcript, settings)
-        markdown = render_markdown(session, transcript, settings, version=version)
+        rendered = render_both(session, transcript, settings)  # one document model, one redactor
+        self.doc = rendered.doc
+        title = self.doc.title
+        if version == "external":
+            ensure_clean(rendered.external, rendered.redactor)
+            markdown = rendered.external
+            title = rendered.redactor.redact(title).text + " (external)"
+        else:
+            markdown = rendered.internal
         # The company template shapes the internal page; the external one keeps its customer layout.
         self.markdown = apply_template_headings(markdown, headings if version == "internal" else [])
         self.body = markdown_to_storage(self.markdown)
-        title = self.doc.title
-        if version == "external":
-            title = Redactor.from_context(settings, session, transcript).redact(title).text + " (external)"
         self.title = f"[{self.doc.date}] {title}"
         self.year = int(self.doc.date[:4])
         self.version = version

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -28,7 +29,8 @@ from facilitator.render.model import MAJOR_KINDS, Document, build_document
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
-__all__ = ["Document", "build_document", "render_markdown", "render_external", "render_command", "BUILTIN_TEMPLATES"]
+__all__ = ["Document", "Rendered", "build_document", "render_both", "render_markdown", "render_external", "render_command",
+           "BUILTIN_TEMPLATES"]
 
 BUILTIN_TEMPLATES = ("facilitator", "classic", "external")
 
@@ -129,17 +131,43 @@ def _demote(markdown: str) -> str:
     return "\n".join("#" + line if re.match(r"#{1,5} ", line) else line for line in lines).strip()
 
 
+def _external(doc: Document, redactor: Redactor, template: str | Path | None = None) -> str:
+    return redactor.redact(_render(_load_template(template, "external"), doc, "external")).text
+
+
 def render_external(
     session: Session, transcript: Transcript | None, settings: Settings, template: str | Path | None = None,
     check: bool = True,
 ) -> str:
     """The customer-facing Markdown: rendered, redacted, and (``check``) leak-scanned."""
-    doc = build_document(session, transcript, settings)
     redactor = Redactor.from_context(settings, session, transcript)
-    text = redactor.redact(_render(_load_template(template, "external"), doc, "external")).text
+    text = _external(build_document(session, transcript, settings), redactor, template)
     if check:
         ensure_clean(text, redactor)
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """Both versions from one document model and one redactor (learning it reads the whole
+    transcript), for callers that show or scan both; ``external`` is not leak-checked."""
+
+    doc: Document
+    redactor: Redactor
+    internal: str
+    external: str
+
+
+def render_both(
+    session: Session, transcript: Transcript | None, settings: Settings, template: str | Path | None = None
+) -> Rendered:
+    """The internal version (``template``, with the external one embedded) and the external one."""
+    doc = build_document(session, transcript, settings)
+    redactor = Redactor.from_context(settings, session, transcript)
+    external = _external(doc, redactor)
+    doc.external = _demote(external)
+    internal = mask_secrets(_render(_load_template(template, "internal"), doc, "internal"))
+    return Rendered(doc, redactor, internal, external)
 
 
 def render_markdown(
@@ -154,9 +182,7 @@ def render_markdown(
         return render_external(session, transcript, settings, template)
     if version != "internal":
         raise UserError(f"Unknown document version '{version}'; use internal or external.")
-    doc = build_document(session, transcript, settings)
-    doc.external = _demote(render_external(session, transcript, settings, check=False))
-    return mask_secrets(_render(_load_template(template, "internal"), doc, "internal"))
+    return render_both(session, transcript, settings, template).internal
 
 
 def write_markdown_files(
@@ -168,9 +194,10 @@ def write_markdown_files(
     The internal document is rendered first and its errors propagate; OSError is left to the
     caller, which knows how to name the folder to the user.
     """
-    internal = render_markdown(session, transcript, settings, version="internal", template=template)
+    rendered = render_both(session, transcript, settings, template)
+    internal, external = rendered.internal, rendered.external  # type: str, str | None
     try:
-        external: str | None = render_markdown(session, transcript, settings, version="external")
+        ensure_clean(external, rendered.redactor)
         refused = ""
     except UserError as exc:
         external, refused = None, str(exc)
