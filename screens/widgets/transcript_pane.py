@@ -53,9 +53,6 @@ AUTHOR_COLOURS = ("#5fafff", "#87d787", "#d7af5f", "#d787d7", "#5fd7d7", "#ff875
 AUTHOR_COLOURS_LIGHT = ("#005fd7", "#008700", "#875f00", "#870087", "#00727a", "#af3a00", "#4b4bc8", "#5f5f00")
 
 
-_wrap = wrap  # the old name, kept for callers and tests
-
-
 class TranscriptView(ScrollView, can_focus=True):
     """The virtualized message list (one row per rendered line, only visible rows drawn)."""
 

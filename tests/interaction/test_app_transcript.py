@@ -8,7 +8,8 @@ from textual.app import App, ComposeResult
 
 from facilitator.transcript import Message, Transcript
 from screens.messages import MessageTagged
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView, _wrap
+from screens.widgets.transcript_lines import wrap
+from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
 
 T0 = datetime(2024, 12, 3, 22, 50, tzinfo=timezone.utc)  # 23:50 in Berlin: the next message crosses midnight
 
@@ -96,7 +97,7 @@ async def test_search_box_opens_and_closes_with_keys():
 
 def test_wrap_keeps_every_word_and_the_width():
     text = "14:02 Alice  " + " ".join(f"w{i}" for i in range(80)) + " " + "x" * 50
-    lines = _wrap(text, 30)
+    lines = wrap(text, 30)
     assert all(len(line) <= 30 for line in lines)
     assert all(line.startswith("      ") for line in lines[1:])
     assert " ".join(" ".join(lines).split()).replace("x ", "x").count("w") == 80
