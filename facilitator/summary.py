@@ -17,7 +17,7 @@ from facilitator.render.model import TODO, Document, build_document
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
-__all__ = ["TIME_IN", "UNKNOWN_DURATION", "PostmortemSummary", "summarize_postmortem", "summary_of"]
+__all__ = ["TIME_IN", "UNKNOWN_DURATION", "PostmortemSummary", "summarize_postmortem", "summary_from_document"]
 
 TIME_IN = "Time in (fault introduced to resolution)"
 UNKNOWN_DURATION = "unknown (fault introduced or resolution time missing)"
@@ -62,7 +62,7 @@ class PostmortemSummary:
         return steps
 
 
-def summary_of(session: Session, doc: Document) -> PostmortemSummary:
+def summary_from_document(session: Session, doc: Document) -> PostmortemSummary:
     """The summary of ``session`` from its already built document model."""
     return PostmortemSummary(
         title=doc.title,
@@ -79,4 +79,4 @@ def summary_of(session: Session, doc: Document) -> PostmortemSummary:
 
 def summarize_postmortem(session: Session, transcript: Transcript | None, settings: Settings) -> PostmortemSummary:
     """The summary of ``session`` (builds the document model first)."""
-    return summary_of(session, build_document(session, transcript, settings))
+    return summary_from_document(session, build_document(session, transcript, settings))

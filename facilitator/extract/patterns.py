@@ -70,20 +70,31 @@ def strip_code(text: str) -> str:
     if "`" in text:
         text = FENCED_RE.sub(" ", text)
         text = INLINE_CODE_RE.sub(" ", text)
-    if "](" in text:
-        text = MD_LINK_RE.sub(lambda m: m.group(1), text)
-    if "][" in text:
-        text = MD_REF_LINK_RE.sub(lambda m: m.group(1), text)  # "[fixed][fix-pr]" reads "fixed"
+    text = _link_labels(text)
     if "://" in text:
         text = URL_RE.sub(_link_placeholder, text)
     return text
 
 
+def _link_labels(text: str) -> str:
+    """Markdown links read as their label: "[fixed](url)", "[fixed][fix-pr]" read "fixed"."""
+    if "](" in text:
+        text = MD_LINK_RE.sub(lambda m: m.group(1), text)
+    if "][" in text:
+        text = MD_REF_LINK_RE.sub(lambda m: m.group(1), text)
+    return text
+
+
+def _url_and_tail(match: re.Match[str]) -> tuple[str, str]:
+    """A matched URL without, and the punctuation that ended the sentence after it."""
+    raw = match.group(0)
+    url = raw.rstrip(".,:;!?)")
+    return url, raw[len(url) :]
+
+
 def _link_placeholder(match: re.Match[str]) -> str:
     """A URL becomes "[link]", keeping the punctuation that ended the sentence after it."""
-    raw = match.group(0)
-    stripped = raw.rstrip(".,:;!?)")
-    return "[link]" + raw[len(stripped) :]
+    return "[link]" + _url_and_tail(match)[1]
 
 
 def prepare(message: Message) -> Prepared:
@@ -111,20 +122,15 @@ def readable(text: str) -> str:
         text = EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text)
     if "`" in text:
         text = FENCED_RE.sub(" ", text).replace("`", "")
-    if "](" in text:
-        text = MD_LINK_RE.sub(lambda m: m.group(1), text)
-    if "][" in text:
-        text = MD_REF_LINK_RE.sub(lambda m: m.group(1), text)
+    text = _link_labels(text)
     if "://" in text:
         text = URL_RE.sub(_link_host, text)
     return text
 
 
 def _link_host(match: re.Match[str]) -> str:
-    raw = match.group(0)
-    stripped = raw.rstrip(".,:;!?)")
-    host = re.sub(r"^https?://(?:www\.)?", "", stripped, flags=re.IGNORECASE).split("/", 1)[0]
-    return host + raw[len(stripped) :]
+    url, tail = _url_and_tail(match)
+    return re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE).split("/", 1)[0] + tail
 
 
 def summary_of(text: str, limit: int = 140) -> str:

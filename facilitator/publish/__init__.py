@@ -20,7 +20,7 @@ from facilitator.redact import ensure_clean, unticked
 from facilitator.render import load_session_and_transcript, render_both
 from facilitator.render.storage import markdown_to_storage
 from facilitator.session import Session
-from facilitator.summary import summary_of
+from facilitator.summary import summary_from_document
 from facilitator.transcript import Transcript
 
 __all__ = ["publish_command", "find_similar", "prepare", "Prepared"]
@@ -68,7 +68,7 @@ def record_page(session: Session, page: PublishedPage, version: str) -> Session:
 
 def _summary(p: Prepared, session: Session, location: str, url: str, out: TextIO, jira_line: str = "") -> None:
     """The facts and next steps (``facilitator.summary``, shared with the app's result screen) as aligned rows."""
-    s = summary_of(session, p.doc)
+    s = summary_from_document(session, p.doc)
     out.write(f"Title:        {p.title}\n")
     out.write(f"Location:     {location}\n")
     if url:
