@@ -7,9 +7,11 @@ it), URLs replaced by a placeholder, split into sentences.
 
 Speed: a list of twenty phrases compiled as one alternation costs every phrase at every
 position of every message. Instead each phrase is compiled alone together with its
-*anchors*, literals that any match must contain (read from the regex's parse tree), and a
-per-message ``Gate`` looks the message's words up in an anchor index once, so only phrases
-that can match are ever run; the few phrases with no usable literal ("\\b5\\d\\d\\b") are
+*anchors*, literals that any match must contain (read from the regex's parse tree, with
+optional and alternative parts spelt out: "hear(?:d)? reports?" needs "hear" or "heard"
+and "report"), and a per-message ``Gate`` looks the message's words up in an anchor index
+once and checks the other literals a phrase needs, so only phrases that can match are ever
+run; the few phrases with no usable literal ("\\b5\\d\\d\\b") are
 tried once on the whole message, the first time a finder asks about their list, rather
 than on every sentence. Together with preparing each message once and sharing the result,
 this keeps extraction over 20,000 messages around 0.4 s when texts repeat, as in real
@@ -151,34 +153,98 @@ def summary_of(text: str, limit: int = 140) -> str:
 
 Anchor = tuple[str, bool]  # (lowercase literal, True when it always starts a word)
 
+# A literal stretch with optional or alternative parts ("hear(?:d)?", "is (?:it|this)") is
+# read as every way it can be spelt, up to this many spellings; past that it is cut short.
+_MAX_SPELLINGS = 48
+
+
+def _spellings(items) -> set[str] | None:
+    """Every string the parsed regex ``items`` can match, or None when that is not a short list.
+
+    Zero-width assertions count as the empty string: the text they look at is not part of
+    the match. Only literals, small character sets ("[sd]", "['’]"), alternations and
+    bounded repeats of those have a short list of spellings.
+    """
+    from re import _constants as c
+
+    out = {""}
+    for op, av in items:
+        if op is c.LITERAL:
+            options: set[str] | None = {chr(av)}
+        elif op is c.AT:
+            continue
+        elif op is c.IN:
+            options = {chr(v) for o, v in av if o is c.LITERAL} if all(o is c.LITERAL for o, _ in av) else None
+        elif op is c.SUBPATTERN:
+            options = _spellings(av[-1])
+        elif op is c.BRANCH:
+            alts = [_spellings(alt) for alt in av[1]]
+            options = None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] is not c.MAXREPEAT and av[1] <= 2:
+            inner = _spellings(av[2])
+            options = None
+            if inner is not None:
+                options, power = set(), {""}
+                for k in range(av[1] + 1):
+                    if k >= av[0]:
+                        options |= power
+                    power = {a + b for a in power for b in inner}
+        else:
+            options = None
+        if options is None:
+            return None
+        out = {a + b for a in out for b in options}
+        if len(out) > _MAX_SPELLINGS:
+            return None
+    return out
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
 
 def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], bool]:
     """Sets of literals one of which any match must contain, read from a parsed regex.
 
-    Each literal also records whether it necessarily begins a word (it follows ``\\b``,
-    whitespace or the start), which lets the gate look it up by the word's first letters.
-    Returns the sets and whether the sequence always ends at a word start (after spaces).
+    Every set is necessary on its own (a match contains one literal of each set). A stretch
+    of literals is read together with its optional and alternative parts, so "hear(?:d)?"
+    gives {"hear", "heard"} and "is (?:it|this) " gives {"is it ", "is this "}: longer
+    literals rule out more messages. Each literal also records whether it necessarily begins
+    a word (it follows ``\\b``, whitespace or the start), which lets the gate look it up by the
+    word's first letters. Returns the sets and whether the sequence always ends at a word
+    start (after spaces).
     """
     from re import _constants as c  # the stdlib parser: stable across 3.11+
 
     found: list[set[Anchor]] = []
-    run: list[str] = []
+    run: set[str] | None = None  # the spellings of the stretch being read
     run_ws = False
     at_ws = word_start
 
     def flush() -> None:
-        if len(run) >= 3:
-            found.append({("".join(run).lower(), run_ws)})
-        run.clear()
+        nonlocal run, at_ws
+        if run is None:
+            return
+        if min(len(s) for s in run) >= 3 and not any(ch.isspace() and ch != " " for s in run for ch in s):
+            found.append({(s.lower(), run_ws) for s in run})
+        # a word starts next only if every spelling ends on a non-word character
+        at_ws = all(not _word_char(s[-1]) if s else run_ws for s in run)
+        run = None
 
     for op, av in items:
-        if op is c.LITERAL:
-            if not run:
-                run_ws = at_ws
-            run.append(chr(av))
-            at_ws = not (chr(av).isalnum() or chr(av) == "_")  # \b follows a non-word character
-            continue
+        if op is not c.AT:
+            options = _spellings([(op, av)])
+            if options is not None and options != {""}:
+                if run is None:
+                    run, run_ws = {""}, at_ws
+                grown = {a + b for a in run for b in options}
+                if len(grown) <= _MAX_SPELLINGS:
+                    run = grown
+                    continue
         flush()
+        if op is c.LITERAL:  # a literal the stretch had no room for starts the next one
+            run, run_ws = {chr(av)}, at_ws
+            continue
         if op is c.AT:
             at_ws = av in (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BEGINNING_STRING) or at_ws
         elif op is c.IN:
@@ -211,11 +277,23 @@ def _best(candidates: list[set[Anchor]]) -> set[Anchor] | None:
     return max(usable, key=lambda c: (min(len(x) for x, _ in c), -len(c)), default=None)
 
 
-def anchors(pattern: str) -> set[Anchor] | None:
-    """Literals one of which must occur wherever ``pattern`` matches, or None."""
+def _required(pattern: str) -> tuple[set[Anchor] | None, list[tuple[str, ...]]]:
+    """The best anchor set of ``pattern`` and the other literal sets every match also needs."""
     from re import _parser
 
-    return _best(_literal_runs(_parser.parse(pattern))[0])
+    sets = _literal_runs(_parser.parse(pattern))[0]
+    best = _best(sets)
+    others = [
+        tuple(sorted({x for x, _ in s}, key=len))
+        for s in sets
+        if s is not best and s and min(len(x) for x, _ in s) >= 3 and s != best
+    ]
+    return best, others
+
+
+def anchors(pattern: str) -> set[Anchor] | None:
+    """Literals one of which must occur wherever ``pattern`` matches, or None."""
+    return _required(pattern)[0]
 
 
 _WORD3_RE = re.compile(r"\b\w{3}")
@@ -241,8 +319,22 @@ class Vocabulary:
 
     def __init__(self, items: list[str]) -> None:
         self.branches = [re.compile(p, FLAGS) for p in items]
-        self.anchors = [anchors(p) for p in items]
+        required = [_required(p) for p in items]
+        self.anchors = [best for best, _ in required]
+        # the other literal sets a branch needs, checked once its anchor is found
+        self.requires = [tuple(others) for _, others in required]
         self.always = [i for i, a in enumerate(self.anchors) if a is None]
+
+
+def _all_present(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """True when ``text`` holds one literal of every set in ``needs``."""
+    for options in needs:
+        for literal in options:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
 
 
 _NONE: list[re.Pattern[str]] = []
@@ -346,8 +438,9 @@ class Patterns:
     not_name_suffixes: tuple[str, ...]
     status_bots: tuple[str, ...]
     third_parties: frozenset[str] = frozenset()
-    index: dict[str, list[tuple[str, int, str | None]]] = field(default_factory=dict)
-    loose: list[tuple[str, int, str]] = field(default_factory=list)
+    # first three letters of a word -> (vocabulary, branch, literal to check or None, other literals needed)
+    index: dict[str, list[tuple[str, int, str | None, tuple[tuple[str, ...], ...]]]] = field(default_factory=dict)
+    loose: list[tuple[str, int, str, tuple[tuple[str, ...], ...]]] = field(default_factory=list)
     role_names: tuple[str, ...] = ()
 
     always: dict[str, list[int]] = field(default_factory=dict)
@@ -358,33 +451,37 @@ class Patterns:
             if vocab.always:
                 self.always[name] = vocab.always
             for i, found in enumerate(vocab.anchors):
+                needs = vocab.requires[i]
                 for literal, word_start in found or ():
                     key = _anchor_key(literal, word_start)
                     if key:
                         # a three-letter literal is its key: found at a word start, nothing to check
-                        self.index.setdefault(key, []).append((name, i, None if len(literal) == 3 else literal))
+                        self.index.setdefault(key, []).append((name, i, None if len(literal) == 3 else literal, needs))
                     else:
-                        self.loose.append((name, i, literal))
+                        self.loose.append((name, i, literal, needs))
         if self.loose:  # frozen dataclass: set through object
-            literals = sorted({literal for _, _, literal in self.loose}, key=len, reverse=True)
+            literals = sorted({literal for _, _, literal, _ in self.loose}, key=len, reverse=True)
             object.__setattr__(self, "loose_hint", re.compile("|".join(re.escape(x) for x in literals)))
 
     def gate(self, text: str, lower: str | None = None) -> Gate:
         """The branches worth trying on ``text`` (compute once per message, reuse per sentence)."""
         lower = text.lower() if lower is None else lower
+        # Literals are looked for with the text's line breaks and runs of spaces read as one
+        # space, as the sentences the branches are tried on are ("back to\nnormal").
+        flat = " ".join(lower.split()) if "\n" in lower or "  " in lower or "\t" in lower else lower
         index = self.index
         chosen: dict[str, set[int]] = {}
-        for key in index.keys() & set(_WORD3_RE.findall(lower)):
-            for name, i, literal in index[key]:
-                if literal is None or literal in lower:
+        for key in index.keys() & set(_WORD3_RE.findall(flat)):
+            for name, i, literal, needs in index[key]:
+                if (literal is None or literal in flat) and (not needs or _all_present(needs, flat)):
                     picked = chosen.get(name)
                     if picked is None:
                         chosen[name] = {i}
                     else:
                         picked.add(i)
-        if self.loose_hint.search(lower):  # most messages hold none of the loose literals
-            for name, i, literal in self.loose:
-                if literal in lower:
+        if self.loose_hint.search(flat):  # most messages hold none of the loose literals
+            for name, i, literal, needs in self.loose:
+                if literal in flat and (not needs or _all_present(needs, flat)):
                     chosen.setdefault(name, set()).add(i)
         # Branches without a literal anchor ("\b5\d\d\b") are tried once on the whole text,
         # when first asked about, so sentences are only searched when the message can match.

@@ -7,7 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from facilitator.extract.patterns import anchors, patterns, prepare, strip_code
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facilitator.extract.patterns import Patterns, Vocabulary, anchors, patterns, prepare, strip_code
 from facilitator.resources import resource
 from facilitator.transcript import Message
 
@@ -53,10 +58,41 @@ def test_gated_matching_equals_trying_every_branch(source):
             assert pats.has(name, prose, gate) == everything, (name, text)
 
 
+def test_branches_need_every_literal_run_not_only_the_anchor():
+    vocab = Vocabulary([r"\bhear(?:d)?\s+(?:\w+\s+)?reports?\b", r"(?<!\w)(?:x|y)-(?:\d+)"])
+    assert vocab.requires[0] == (("hear", "heard"),)  # the anchor is "report(s)"
+    assert vocab.anchors[1] is None and vocab.requires[1] == ()
+    gate = Patterns(vocabularies={"detect": vocab}, start_context=re.compile("x"), healthy_context=re.compile("x"),
+                    human_verbs=frozenset(), action_verbs=frozenset(), by_verbs=re.compile("x"), not_names=frozenset(),
+                    not_name_suffixes=(), status_bots=())  # fmt: skip
+    assert gate.has("detect", "we heard two reports of 502s")
+    assert vocab.branches[0] not in gate.gate("support reports 502s").branches("detect")  # no "hear": not tried
+
+
+# Every branch of every vocabulary: strings generated to match it must get past the gate.
+_BRANCHES = [(name, i) for name, vocab in patterns().vocabularies.items() for i in range(len(vocab.branches))]
+
+
+@pytest.mark.parametrize("name,i", _BRANCHES, ids=[f"{n}[{i}]" for n, i in _BRANCHES])
+def test_the_gate_lets_through_every_text_a_branch_matches(name, i):
+    rx = patterns().vocabularies[name].branches[i]
+
+    @settings(max_examples=20, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])  # fmt: skip
+    @given(st.from_regex(rx, fullmatch=False).filter(lambda t: rx.search(t) is not None))
+    def check(text):
+        gate = patterns().gate(text)
+        assert rx in gate.branches(name), (name, i, text)
+
+    check()
+
+
 def test_anchors_are_literals_every_match_contains():
-    assert anchors(r"\bback to (?:normal|stable)\b") == {("back to ", True)}
+    assert anchors(r"\bback to (?:normal|stable)\b") == {("back to normal", True), ("back to stable", True)}
+    assert anchors(r"\bhear(?:d)?\s+reports?\b") == {("report", True), ("reports", True)}
+    assert anchors(r"\bis (?:it|this) (?:a|the)\b") == {("is it a", True), ("is it the", True), ("is this a", True), ("is this the", True)}
     found = anchors(r"\b(?:rolled|rolling)\s+back\b")
-    assert found and all(literal in "rolled back" and literal in "rolling back" for literal, _ in found)
+    assert found and all(any(literal in text for literal, _ in found) for text in ("rolled back", "rolling back"))
     assert anchors(r"\b5\d\ds?\b") is None  # nothing literal enough: always tried
 
 
