@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,8 @@ from facilitator import resources
 from facilitator.errors import UserError
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
-    TICKET, URL, Span, apply, default_public_hosts, is_common_word, is_ip, looks_like_host, mask_secrets, resolve,
-    secret_spans, service_hints,
+    TICKET, URL, Span, apply, default_public_hosts, is_common_word, is_ip, looks_like_host, mask_secrets, masked_texts,
+    resolve, secret_spans, service_hints,
 )
 
 if TYPE_CHECKING:
@@ -88,13 +89,27 @@ class LeakError(UserError):
 # --- session scrub ---------------------------------------------------------------------------
 
 
-def _scrub(value: Any) -> Any:
+def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        return mask_secrets(value)
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def _scrub(value: Any, changes: dict[str, str] | None = None) -> Any:
+    """``value`` (a model dump) with ``mask_secrets`` applied to every string, masked in one batch."""
+    if changes is None:
+        changes = masked_texts(_strings(value))
+    if isinstance(value, str):
+        return changes.get(value, value)
     if isinstance(value, list):
-        return [_scrub(v) for v in value]
+        return [_scrub(v, changes) for v in value]
     if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
+        return {k: _scrub(v, changes) for k, v in value.items()}
     return value
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import itertools
 import math
 import re
 import tomllib
@@ -57,7 +58,8 @@ _SECRET_PATTERNS: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]] = [
     ("token", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"), 0, ("_live_", "_test_")),
     ("token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)"), 1, ("bearer",)),
     ("token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), 0, ("eyJ",)),
-    ("password", re.compile(r"(?<=://)[^/\s:@]+:([^@\s/]+)@"), 1, ("://",)),
+    # needle "@", not "://": most texts with a link have no "@" in it
+    ("password", re.compile(r"(?<=://)[^/\s:@]+:([^@\s/]+)@"), 1, ("@",)),
     (
         "password",
         re.compile(
@@ -74,6 +76,15 @@ _CASELESS_NEEDLES = frozenset({"bearer", "pass", "pwd", "secret", "token", "key"
 _Gate = Callable[[str], Sequence[tuple[str, re.Pattern[str], int]]]
 
 
+def _needle_search(
+    patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]],
+) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One search for every ASCII literal of the patterns (on lowered text), and the others."""
+    needles = {n for *_, ns in patterns for n in ns if n}
+    plain = sorted({n.lower() for n in needles if n.isascii()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in plain) or "(?!)"), tuple(sorted(n for n in needles if not n.isascii()))
+
+
 def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]], caseless: frozenset[str]) -> _Gate:
     """A function giving the patterns whose literal pre-check passes on a text, in order.
 
@@ -83,15 +94,12 @@ def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...
     pattern asked. Non-ASCII literals are tested directly: lowering may differ inside a text
     (a final sigma).
     """
-    needles = {n for *_, ns in patterns for n in ns if n}
-    odd = tuple(n for n in needles if not n.isascii())
-    plain = sorted({n.lower() for n in needles if n.isascii()}, key=len, reverse=True)
-    any_needle = re.compile("|".join(re.escape(n) for n in plain) or "(?!)").search
+    any_needle, odd = _needle_search(patterns)
     always = tuple((kind, pattern, group) for kind, pattern, group, ns in patterns if "" in ns)
 
     def gate(text: str) -> Sequence[tuple[str, re.Pattern[str], int]]:
         lowered = text.lower()
-        if any_needle(lowered) is None and not any(n in text or n in lowered for n in odd):
+        if any_needle.search(lowered) is None and not any(n in text or n in lowered for n in odd):
             return always
         return [
             (kind, pattern, group)
@@ -103,6 +111,8 @@ def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...
 
 
 _candidate_patterns = _pattern_gate(_SECRET_PATTERNS, _CASELESS_NEEDLES)
+_ANY_NEEDLE, _ODD_NEEDLES = _needle_search(_SECRET_PATTERNS)
+_UNGATED = any("" in ns for *_, ns in _SECRET_PATTERNS)  # a pattern tried on every text
 
 _HIGH_ENTROPY = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9+/_=-]{24,}(?![\w/+=-]|\.\w)")
 # Necessary for a _HIGH_ENTROPY match and about twice as quick to rule out (no look-behind).
@@ -254,6 +264,47 @@ def secret_spans(text: str) -> list[Span]:
         if not inside_url and _looks_random(m.group()):
             spans.append(Span(m.start(), m.end(), "high-entropy string", SECRET))
     return spans
+
+
+def _secret_free(texts: list[str]) -> list[bool]:
+    """For each text, True when ``secret_spans`` surely finds nothing in it.
+
+    The texts are searched together, joined by NUL characters, which no pattern literal and
+    no key run contains: one C pass for the literals and one for 24-character key runs over
+    all of them, instead of several calls per text. A text in which neither occurs gets no
+    pattern asked (``_candidate_patterns`` is empty for it) and no high-entropy scan.
+    """
+    if _UNGATED:
+        return [False] * len(texts)
+    if not texts:
+        return []
+    clean = [True] * len(texts)
+
+    def flag_all(rx: re.Pattern[str], pieces: list[str]) -> None:
+        starts = list(itertools.accumulate((len(p) + 1 for p in pieces), initial=0))
+        joined, at = "\x00".join(pieces), 0
+        while (m := rx.search(joined, at)) is not None:
+            i = bisect.bisect_right(starts, m.start()) - 1
+            clean[i] = False
+            at = starts[i + 1]  # one hit per text is enough: go on from the next text
+
+    lowered = [t.lower() for t in texts]  # as the gate lowers each text (lengths may change)
+    flag_all(_ANY_NEEDLE, lowered)
+    if _ODD_NEEDLES:
+        flag_all(re.compile("|".join(map(re.escape, _ODD_NEEDLES))), texts)
+        flag_all(re.compile("|".join(map(re.escape, _ODD_NEEDLES))), lowered)
+    flag_all(_KEY_RUN, texts)
+    return clean
+
+
+def masked_texts(texts: Iterable[str]) -> dict[str, str]:
+    """``mask_secrets`` of many texts at once: each text it changes, mapped to its masked form."""
+    distinct = list(dict.fromkeys(t for t in texts if t))
+    return {
+        text: masked
+        for text, clean in zip(distinct, _secret_free(distinct))
+        if not clean and (masked := mask_secrets(text)) != text
+    }
 
 
 def resolve(spans: Iterable[Span]) -> list[Span]:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+
+from pydantic import BaseModel
 
 from facilitator.config import zone_or_utc
 from facilitator.extract.events import find_events
@@ -37,7 +39,7 @@ from facilitator.extract.responders import find_responders
 from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
 from facilitator.findings import Findings, OpenQuestion
-from facilitator.redact import mask_secrets
+from facilitator.redact_detect import masked_texts
 from facilitator.transcript import Transcript
 
 __all__ = ["extract_findings"]
@@ -95,35 +97,54 @@ def extract_findings(transcript: Transcript, *, now: datetime | None = None) -> 
         return _masked(_extract(transcript, now))
 
 
-# Shorter strings cannot hold a credential mask_secrets recognises (the shortest, a password
-# in a URL, needs "://a:b@").
-_SHORTEST_SECRET = 7
-
-
 def _masked(findings: Findings) -> Findings:
-    """The findings with every credential masked (``mask_secrets`` on each distinct string).
+    """The findings with every credential masked (``mask_secrets`` on every piece of text).
 
-    The same as ``facilitator.redact.scrub_findings``, but each distinct string is masked
-    once: message ids, kinds and summaries repeat thousands of times on a big channel.
+    The same result as ``facilitator.redact.scrub_findings``, but in place and in one batch:
+    the distinct strings are masked together (``masked_texts``), and only a model holding a
+    string that changed is touched. Message ids are the loader's references (line numbers,
+    Slack timestamps), not prose, and are left alone.
     """
-    seen: dict[str, str] = {}
+    strings: list[str] = []
+    _texts_of(findings, strings.append)
+    changes = masked_texts(strings)
+    if changes:
+        _replace_texts(findings, changes)
+    return findings
 
-    def scrub(value: object) -> object:
+
+def _texts_of(model: BaseModel, out: Callable[[str], object]) -> None:
+    for name, value in model.__dict__.items():  # a pydantic model's field values
+        if name == "message_ids":
+            continue
         if isinstance(value, str):
-            if len(value) < _SHORTEST_SECRET:
-                return value
-            masked = seen.get(value)
-            if masked is None:
-                masked = seen[value] = mask_secrets(value)
-            return masked
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, dict):
-            # message ids are the loader's references (line numbers, Slack timestamps), not prose
-            return {k: v if k == "message_ids" else scrub(v) for k, v in value.items()}
-        return value
+            out(value)
+        elif isinstance(value, BaseModel):
+            _texts_of(value, out)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    out(item)
+                elif isinstance(item, BaseModel):
+                    _texts_of(item, out)
 
-    return Findings.model_validate(scrub(findings.model_dump()))
+
+def _replace_texts(model: BaseModel, changes: dict[str, str]) -> None:
+    for name, value in list(model.__dict__.items()):
+        if name == "message_ids":
+            continue
+        if isinstance(value, str):
+            if value in changes:
+                setattr(model, name, changes[value])
+        elif isinstance(value, BaseModel):
+            _replace_texts(value, changes)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    if item in changes:
+                        value[i] = changes[item]
+                elif isinstance(item, BaseModel):
+                    _replace_texts(item, changes)
 
 
 def _extract(transcript: Transcript, now: datetime | None) -> Findings:

@@ -182,3 +182,32 @@ def test_gate_is_exact_on_overlapping_prefixes_case_and_non_ascii_needles():
         expected = [k for k, _, _, needles in patterns
                     if any((n in lowered) if n in caseless else (n in text) for n in needles)]  # fmt: skip
         assert [k for k, _, _ in gate(text)] == expected, f"text #{texts.index(text)}"
+
+
+def _batch_differences(texts: list[str]) -> list[int]:
+    """Indexes where masking all texts at once disagrees with masking each by the reference."""
+    changed = rd.masked_texts(texts)
+    return [i for i, text in enumerate(texts) if changed.get(text, text) != _reference_mask(text)]
+
+
+def test_masking_many_texts_at_once_equals_masking_each():
+    # Texts next to each other in the batch: a secret at the very start or end of one, NUL
+    # characters inside one, and letters whose lower case is longer ("İ") shifting offsets.
+    edges = [s + "\x00tail" for s in SAMPLES[:6]] + ["İİİİ " + s for s in SAMPLES] + [s + " İ" for s in SAMPLES]
+    texts = CORPUS + edges + ["", "İ" * 40 + "ok"]
+    assert len(rd.masked_texts(texts)) > len(SAMPLES)  # the secrets were found, not waved through
+    wrong = _batch_differences(texts)
+    assert not wrong, f"{len(wrong)} texts masked differently in a batch, e.g. indexes {wrong[:5]}"
+    reordered = list(reversed(texts))
+    assert not _batch_differences(reordered)
+
+
+@pytest.mark.parametrize("skipped", ["literals", "key runs"])
+def test_a_batch_that_skips_the_literals_or_the_key_runs_is_caught(monkeypatch, skipped):
+    if skipped == "literals":
+        monkeypatch.setattr(rd, "_ANY_NEEDLE", re.compile("(?!)"))
+    else:
+        real = rd._secret_free
+        monkeypatch.setattr(rd, "_secret_free", lambda texts: [
+            clean or rd._ANY_NEEDLE.search(t.lower()) is None for t, clean in zip(texts, real(texts))])  # fmt: skip
+    assert _batch_differences(CORPUS)
