@@ -8,14 +8,16 @@ it), URLs replaced by a placeholder, split into sentences.
 Speed: a list of twenty phrases compiled as one alternation costs every phrase at every
 position of every message. Instead each phrase is compiled alone together with its
 *anchors*, literals that any match must contain (read from the regex's parse tree, with
-optional and alternative parts spelt out: "hear(?:d)? reports?" needs "hear" or "heard"
-and "report"), and a per-message ``Gate`` looks the message's words up in an anchor index
-once and checks the other literals a phrase needs, so only phrases that can match are ever
-run; the few phrases with no usable literal ("\\b5\\d\\d\\b") are
-tried once on the whole message, the first time a finder asks about their list, rather
-than on every sentence. Together with preparing each message once and sharing the result,
-this keeps extraction over 20,000 messages around 0.4 s when texts repeat, as in real
-channels, and about 1.4 s when no two texts are alike (``bench/extract_speed.py``).
+optional and alternative parts spelt out: "hear(?:d)? reports?" needs "hear" and
+"report"). One Aho-Corasick automaton (pyahocorasick) finds every anchor literal of every
+phrase in one pass over a message; the per-message ``Gate`` keeps a phrase when its literal
+occurs (at a word start where the phrase needs one) and the other literals it needs are
+there too, so only phrases that can match are ever run. The few phrases with no usable
+literal ("\\b5\\d\\d\\b") are tried once on the whole message, the first time a finder asks
+about their list, rather than on every sentence. Together with preparing each message once
+and sharing the result, this keeps extraction over 20,000 messages around 0.4 s when texts
+repeat, as in real channels, and under a second when no two texts are alike
+(``bench/extract_speed.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import ahocorasick
 
 from facilitator.resources import read_text
 from facilitator.transcript import Message
@@ -210,8 +214,8 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
     of literals is read together with its optional and alternative parts, so "hear(?:d)?"
     gives {"hear", "heard"} and "is (?:it|this) " gives {"is it ", "is this "}: longer
     literals rule out more messages. Each literal also records whether it necessarily begins
-    a word (it follows ``\\b``, whitespace or the start), which lets the gate look it up by the
-    word's first letters. Returns the sets and whether the sequence always ends at a word
+    a word (it follows ``\\b``, whitespace or the start), so the gate passes over "ago" inside
+    "chicago". Returns the sets and whether the sequence always ends at a word
     start (after spaces).
     """
     from re import _constants as c  # the stdlib parser: stable across 3.11+
@@ -226,7 +230,7 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
         if run is None:
             return
         if min(len(s) for s in run) >= 3 and not any(ch.isspace() and ch != " " for s in run for ch in s):
-            found.append({(s.lower(), run_ws) for s in run})
+            found.append(_shortest({(s.lower(), run_ws) for s in run}))
         # a word starts next only if every spelling ends on a non-word character
         at_ws = all(not _word_char(s[-1]) if s else run_ws for s in run)
         run = None
@@ -256,7 +260,7 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
             results = [_literal_runs(alt, at_ws) for alt in av[1]]
             options = [_best(sets) for sets, _ in results]
             if all(options):
-                found.append(set().union(*options))
+                found.append(_shortest(set().union(*options)))
             at_ws = all(end for _, end in results)
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
             inner, end = _literal_runs(av[2], at_ws)
@@ -269,6 +273,20 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
             at_ws = op in (c.ASSERT, c.ASSERT_NOT) and at_ws
     flush()
     return found, at_ws
+
+
+def _shortest(literals: set[Anchor]) -> set[Anchor]:
+    """The set without literals whose presence another of its literals already implies.
+
+    {"report", "reports"} is found exactly where "report" is, so looking for "reports" too
+    is wasted work. A word-start literal only stands for one that begins with it at a word
+    start ("ago" is no stand-in for "chicago").
+    """
+
+    def implies(a: Anchor, b: Anchor) -> bool:  # wherever a occurs, b does
+        return a != b and b[0] in a[0] and (not b[1] or (a[1] and a[0].startswith(b[0])))
+
+    return {a for a in literals if not any(implies(a, b) for b in literals)}
 
 
 def _best(candidates: list[set[Anchor]]) -> set[Anchor] | None:
@@ -296,25 +314,12 @@ def anchors(pattern: str) -> set[Anchor] | None:
     return _required(pattern)[0]
 
 
-_WORD3_RE = re.compile(r"\b\w{3}")
-_TOKEN_RE = re.compile(r"\w+")
-
-
-def _anchor_key(literal: str, word_start: bool) -> str:
-    """First three letters of a word the literal surely starts ("to an end" -> "end"), or ""."""
-    for token in _TOKEN_RE.finditer(literal):
-        if len(token.group()) >= 3 and (token.start() > 0 or word_start):
-            return token.group()[:3]
-    return ""
-
-
 class Vocabulary:
     """A phrase list compiled branch by branch, with literal anchors to skip hopeless branches.
 
     One big alternation costs every branch at every position of every message; most messages
     contain none of a list's key words, so each branch is only tried when one of its anchor
-    literals occurs in the message. Literals that begin a word are looked up by the first three
-    letters of the message's words (cheap); the few others by a plain substring test.
+    literals occurs in the message and every other literal set it needs is met (``requires``).
     """
 
     def __init__(self, items: list[str]) -> None:
@@ -438,30 +443,24 @@ class Patterns:
     not_name_suffixes: tuple[str, ...]
     status_bots: tuple[str, ...]
     third_parties: frozenset[str] = frozenset()
-    # first three letters of a word -> (vocabulary, branch, literal to check or None, other literals needed)
-    index: dict[str, list[tuple[str, int, str | None, tuple[tuple[str, ...], ...]]]] = field(default_factory=dict)
-    loose: list[tuple[str, int, str, tuple[tuple[str, ...], ...]]] = field(default_factory=list)
     role_names: tuple[str, ...] = ()
 
     always: dict[str, list[int]] = field(default_factory=dict)
-    loose_hint: re.Pattern[str] = re.compile("(?!)")  # any loose literal, as one plain search
+    # every anchor literal -> (its length, [(vocabulary, branch, must start a word, other literals needed)])
+    automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
     def __post_init__(self) -> None:
+        entries: dict[str, list[tuple[str, int, bool, tuple[tuple[str, ...], ...]]]] = {}
         for name, vocab in self.vocabularies.items():
             if vocab.always:
                 self.always[name] = vocab.always
             for i, found in enumerate(vocab.anchors):
-                needs = vocab.requires[i]
                 for literal, word_start in found or ():
-                    key = _anchor_key(literal, word_start)
-                    if key:
-                        # a three-letter literal is its key: found at a word start, nothing to check
-                        self.index.setdefault(key, []).append((name, i, None if len(literal) == 3 else literal, needs))
-                    else:
-                        self.loose.append((name, i, literal, needs))
-        if self.loose:  # frozen dataclass: set through object
-            literals = sorted({literal for _, _, literal, _ in self.loose}, key=len, reverse=True)
-            object.__setattr__(self, "loose_hint", re.compile("|".join(re.escape(x) for x in literals)))
+                    entries.setdefault(literal, []).append((name, i, word_start, vocab.requires[i]))
+        for literal, users in entries.items():
+            self.automaton.add_word(literal, (len(literal), users))
+        if entries:
+            self.automaton.make_automaton()
 
     def gate(self, text: str, lower: str | None = None) -> Gate:
         """The branches worth trying on ``text`` (compute once per message, reuse per sentence)."""
@@ -469,20 +468,24 @@ class Patterns:
         # Literals are looked for with the text's line breaks and runs of spaces read as one
         # space, as the sentences the branches are tried on are ("back to\nnormal").
         flat = " ".join(lower.split()) if "\n" in lower or "  " in lower or "\t" in lower else lower
-        index = self.index
         chosen: dict[str, set[int]] = {}
-        for key in index.keys() & set(_WORD3_RE.findall(flat)):
-            for name, i, literal, needs in index[key]:
-                if (literal is None or literal in flat) and (not needs or _all_present(needs, flat)):
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            # every occurrence of every anchor literal, in one pass over the text
+            for end, (length, users) in self.automaton.iter(flat):
+                start = end - length + 1
+                after_word = start > 0 and (flat[start - 1].isalnum() or flat[start - 1] == "_")
+                for name, i, word_start, needs in users:
+                    if word_start and after_word:
+                        continue  # "ago" inside "chicago": the branch needs it to start a word
                     picked = chosen.get(name)
+                    if picked is not None and i in picked:
+                        continue
+                    if needs and not _all_present(needs, flat):
+                        continue
                     if picked is None:
                         chosen[name] = {i}
                     else:
                         picked.add(i)
-        if self.loose_hint.search(flat):  # most messages hold none of the loose literals
-            for name, i, literal, needs in self.loose:
-                if literal in flat and (not needs or _all_present(needs, flat)):
-                    chosen.setdefault(name, set()).add(i)
         # Branches without a literal anchor ("\b5\d\d\b") are tried once on the whole text,
         # when first asked about, so sentences are only searched when the message can match.
         return Gate(lower, chosen, self, text, dict(self.always) if self.always else None)
