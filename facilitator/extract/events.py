@@ -21,6 +21,12 @@ _KEY_KINDS: dict[str, EventKind] = {
 }
 
 
+# Every flag _kind looks at: a message with none of them (and no recovery) makes no event.
+_EVENT_FLAGS = frozenset(
+    {"alert", "declare_resolved", "incident_created", "rollback", "fix_deployed", "escalation", "root_cause", "ruled_out", "hypothesis"}
+)
+
+
 def _kind(sig: MessageSignals) -> EventKind | None:
     flags = sig.flags
     text = sig.prep.lower
@@ -72,7 +78,9 @@ def find_events(
     for sig in sigs:
         if sig.message.id in keyed:
             continue
-        kind = comms.get(sig.message.id) or _kind(sig)
+        kind = comms.get(sig.message.id)
+        if kind is None and (sig.flags & _EVENT_FLAGS or sig.state == "recover"):  # else chatter: no event
+            kind = _kind(sig)
         if kind is not None:
             events.append((sig.index, _event(sig, kind, sig.message.at)))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))

@@ -100,11 +100,11 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     pats = patterns()
     found: list[tuple[Hypothesis, set[str], str | None]] = []
     for sig in sigs:
-        if not ("hypothesis" in sig or "ruled_out" in sig or "root_cause" in sig):
+        if not ("hypothesis" in sig.flags or "ruled_out" in sig.flags or "root_cause" in sig.flags):
             continue
         thread = sig.message.thread_id
         for sentence in sig.prep.sentences:
-            ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig or "ruled_out" in sig)
+            ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig.flags or "ruled_out" in sig.flags)
             confirmed = pats.has("root_cause", sentence, sig.prep.gate) and not sentence.rstrip().endswith("?")
             raised = pats.has("hypothesis", sentence, sig.prep.gate)
             if not (ruled or confirmed or raised):
@@ -135,13 +135,13 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": []}
     wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents"}
     for sig in sigs:
-        fixing_flags = "rollback" in sig or "fix_deployed" in sig or sig.state == "recover"
+        fixing_flags = "rollback" in sig.flags or "fix_deployed" in sig.flags or sig.state == "recover"
         if not (fixing_flags or sig.flags & _FACT_SIGNALS):
             continue  # one set lookup per signal instead of a regex per sentence
         for sentence in sig.prep.sentences:
             question = sentence.rstrip().endswith("?")
             for signal, key in wanted.items():
-                if signal in sig and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):
+                if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):
                     out[key].append(_fact(_with_context(sentence, sig), sig))
             fixing = fixing_flags and (
                 pats.has("rollback", sentence, sig.prep.gate)
@@ -220,7 +220,7 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     if name and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
         words = re.sub(r"[-_]+", " ", name).strip()
         return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
-    first = next((s for s in sigs if "symptom" in s), None)
+    first = next((s for s in sigs if "symptom" in s.flags), None)
     if first is None:
         return None
     return Fact(text=summary_of(first.message.text, limit=80), message_ids=[first.message.id], confidence=0.3)
@@ -231,7 +231,7 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
     pats = patterns()
     start = detected.at if detected else None
     for sig in sigs:
-        if start is not None and sig.message.at < start and "symptom" not in sig:
+        if start is not None and sig.message.at < start and "symptom" not in sig.flags:
             continue
         for sentence in sig.prep.sentences:
             if _CHANNEL_META_RE.search(sentence):

@@ -85,14 +85,14 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         # number words could hide behind Unicode case folding ("THOUſANDS") in non-ASCII text
         count_re = _COUNT_RE if words or not lower.isascii() else _DIGIT_COUNT_RE
         zero = "to zero" in lower or "to 0" in lower
-        if not (zero or words or "symptom" in sig or _DIGIT_RE.search(lower)):
+        if not (zero or words or "symptom" in sig.flags or _DIGIT_RE.search(lower)):
             continue
         for sentence in sig.prep.sentences:
             if zero:
                 for match in _ZERO_RE.finditer(sentence):
                     add("error_rate", sentence.strip()[:200], 0.0, mid)
             if not (words or _DIGIT_RE.search(sentence)):
-                if "symptom" in sig:
+                if "symptom" in sig.flags:
                     for match in _AFFECTED_RE.finditer(sentence):
                         add(_kind_of(match.group("noun")), sentence.strip()[:200], None, mid)
                 continue

@@ -46,8 +46,8 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
     for sig in sigs:
         message = sig.message
         status_bot = message.is_bot and any(b in message.author.casefold() for b in pats.status_bots)
-        status = "status_page" in sig
-        if not (status_bot or status or "customer_comms" in sig):
+        status = "status_page" in sig.flags
+        if not (status_bot or status or "customer_comms" in sig.flags):
             continue
         prose = sig.prep.prose
         if not status_bot:

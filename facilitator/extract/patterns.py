@@ -329,6 +329,17 @@ class Vocabulary:
         # the other literal sets a branch needs, checked once its anchor is found
         self.requires = [tuple(others) for _, others in required]
         self.always = [i for i, a in enumerate(self.anchors) if a is None]
+        # for those: characters every match holds ("5" for "\\b5\\d\\d"), a cheaper test first
+        self.chars = {i: _mandatory_chars(items[i]) for i in self.always}
+
+
+def _mandatory_chars(pattern: str) -> str:
+    """ASCII letters and digits the regex matches outside any group or repeat: every match has them."""
+    from re import _constants as c
+    from re import _parser
+
+    found = {chr(av).lower() for op, av in _parser.parse(pattern) if op is c.LITERAL and chr(av).isascii() and chr(av).isalnum()}
+    return "".join(sorted(found))
 
 
 def _all_present(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
@@ -389,9 +400,9 @@ class Gate:
         probe = self._probe
         if "\n" in probe:
             probe = self._probe = " ".join(probe.split())
-        branches = self.patterns.vocabularies[name].branches
+        vocab = self.patterns.vocabularies[name]
         for i in indices:
-            if branches[i].search(probe):
+            if all(ch in self.lower for ch in vocab.chars[i]) and vocab.branches[i].search(probe):
                 self.chosen.setdefault(name, set()).add(i)
 
     def settled(self, names: frozenset[str]) -> dict[str, set[int]]:

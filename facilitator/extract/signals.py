@@ -69,9 +69,6 @@ class MessageSignals:
         self.message = self.prep.message
         self.timed = getattr(self.message, "time_precision", "") not in UNTIMED
 
-    def __contains__(self, flag: object) -> bool:
-        return flag in self.flags
-
 
 # Message.time_precision values whose ``at`` is a placeholder: never a key time.
 UNTIMED = frozenset({"date-only", "unknown"})

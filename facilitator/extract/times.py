@@ -107,7 +107,7 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     lower = sig.prep.lower
     if not (_CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower):
         return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
-    if not ("symptom" in sig or "change" in sig or "start_marker" in sig or _START_WORDS_RE.search(lower)):
+    if not ("symptom" in sig.flags or "change" in sig.flags or "start_marker" in sig.flags or _START_WORDS_RE.search(lower)):
         return found  # a start time is only stated next to a failure, a change or "since"
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
@@ -210,26 +210,26 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     after_marker: MessageSignals | None = None
     marked = False
     for sig in window:
-        if "start_marker" in sig and "detect" not in sig:
+        if "start_marker" in sig.flags and "detect" not in sig.flags:
             marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
-        if "alert" in sig and not sig.is_human:
+        if "alert" in sig.flags and not sig.is_human:
             return _key(sig, 0.8, "first alert")
-        if "detect" in sig:
+        if "detect" in sig.flags:
             if after_marker is not None:
                 return _key(after_marker, 0.6, "first symptom after the marked start of the incident")
             return _key(sig, 0.75, "first report of the problem")
-        if chat and sig.is_human and "symptom" in sig:
+        if chat and sig.is_human and "symptom" in sig.flags:
             return _key(sig, 0.65, "first message reporting a symptom")
-        if "investigate" in sig:
+        if "investigate" in sig.flags:
             if first_symptom is not None:
                 return _key(first_symptom, 0.55, "first symptom observed before the investigation began")
             return _key(sig, 0.6, "investigation began")
-        if "symptom" in sig and not chat:
+        if "symptom" in sig.flags and not chat:
             first_symptom = first_symptom or sig
             if marked and after_marker is None:
                 after_marker = sig
-    symptom = next((s for s in window if "symptom" in s and "start_marker" not in s), None)
+    symptom = next((s for s in window if "symptom" in s.flags and "start_marker" not in s.flags), None)
     if symptom is not None:
         return _key(symptom, 0.5, _FIRST_SYMPTOM)
     first = next((s for s in sigs if s.is_human), sigs[0])
@@ -255,12 +255,12 @@ def find_started(
                 candidates.append(_key(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:
             continue
-        if "start_marker" in sig:
+        if "start_marker" in sig.flags:
             candidates.append(_key(sig, 0.8, "marked as the start of the incident"))
-        if "change" in sig:
+        if "change" in sig.flags:
             # the change closest to the symptoms is the likeliest culprit, so keep the last one
             last_change = _key(sig, 0.55, "last change made before the problem was noticed")
-        if not chat and "symptom" in sig:
+        if not chat and "symptom" in sig.flags:
             symptoms.append(_key(sig, 0.55, "first symptom, before anyone noticed"))
     if not chat and detected.message_ids:
         # Notes whose detecting entry is an alert starting ("DiskWritesBlocked starts"):
@@ -269,7 +269,7 @@ def find_started(
         state = _alert_state(first) if first is not None else None
         if state is not None and state[1].startswith("start") and not state[2]:  # "fires" is a notice
             candidates.append(_key(first, 0.5, "the alert that detected it says the fault started then"))
-        elif first is not None and "change" in first and "symptom" in first and _told_first(first, "change", "symptom"):
+        elif first is not None and "change" in first.flags and "symptom" in first.flags and _told_first(first, "change", "symptom"):
             # "Deployed v2 and noticed errors": the change and its damage share the entry.
             candidates.append(_key(first, 0.45, "the detecting entry also reports the change that broke it"))
     # Timeline notes that show a symptom before detection date the start by it (a change
@@ -324,14 +324,14 @@ def noticed_after_self_heal(sigs: list[MessageSignals]) -> tuple[MessageSignals,
     dashboard": the detection is the notice, and the impact ended before it.
     """
     heal = next((s for s in sigs if s.state == "recover"), None)
-    if heal is None or "self_heal" not in heal:
+    if heal is None or "self_heal" not in heal.flags:
         return None
     before = [s for s in sigs if s.index < heal.index]
-    if any("detect" in s or "investigate" in s or ("alert" in s and not s.is_human) for s in before):
+    if any("detect" in s.flags or "investigate" in s.flags or ("alert" in s.flags and not s.is_human) for s in before):
         return None  # someone already knew: an ordinary mitigation
-    symptom = next((s for s in before if "symptom" in s), None)
+    symptom = next((s for s in before if "symptom" in s.flags), None)
     later = _same_episode([s for s in sigs if s.index >= heal.index])[1:]
-    notice = next((s for s in later if "detect" in s), None)
+    notice = next((s for s in later if "detect" in s.flags), None)
     if symptom is None or notice is None:
         return None
     return symptom, notice
@@ -358,16 +358,16 @@ def find_mitigated_resolved(
     if not recoveries:
         return None, None
     first = recoveries[0]
-    strong = "declare_resolved" in first or "rolled back" in first.prep.lower
+    strong = "declare_resolved" in first.flags or "rolled back" in first.prep.lower
     mitigated = _key(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
     # A workaround put in place before the first stated recovery ("banned the repo to let
     # other builds through", "pointed DNS at the backup to restore basic functionality",
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
     # follows within minutes (then it is the workaround's stated effect) and is not just
     # the closing message. A recovery hours later is the real fix, after the workaround.
-    workaround = next((s for s in after if s.index < first.index and "workaround" in s), None)
+    workaround = next((s for s in after if s.index < first.index and "workaround" in s.flags), None)
     if workaround is not None and (
-        ("declare_resolved" in first and len(recoveries) == 1)
+        ("declare_resolved" in first.flags and len(recoveries) == 1)
         or first.message.at - workaround.message.at > WORKAROUND_EFFECT
     ):
         mitigated = _key(workaround, 0.5, "workaround put in place before the first stated recovery")
@@ -376,7 +376,7 @@ def find_mitigated_resolved(
     settled = [s for s in tail if s.index > last_relapse]
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
     # word is the declaration; a restoration only stands in when nothing closes the incident.
-    declarations = [s for s in settled if "declare_resolved" in s]
+    declarations = [s for s in settled if "declare_resolved" in s.flags]
     declared = next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
     if declared is not None:
@@ -397,7 +397,7 @@ def _contradicted(after: list[MessageSignals], i: int) -> bool:
     if i + 1 >= len(after):
         return False
     following = after[i + 1]
-    return "still_broken" in following and following.state != "recover"
+    return "still_broken" in following.flags and following.state != "recover"
 
 
 # An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",
@@ -450,7 +450,7 @@ def _flapping(after: list[MessageSignals], i: int) -> bool:
 
 def _recovers_later(sig: MessageSignals) -> bool:
     """True when a report's last health statement, in a later sentence, is a recovery."""
-    return sig.state == "recover" and "detect" in sig and len(sig.prep.sentences) > 1
+    return sig.state == "recover" and "detect" in sig.flags and len(sig.prep.sentences) > 1
 
 
 def find_key_times(
