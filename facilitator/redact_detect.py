@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
-import itertools
 import math
 import re
 import tomllib
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from facilitator import resources
+from facilitator.textsearch import matches_in
 
 SECRET = "[secret]"
 
@@ -269,32 +269,21 @@ def secret_spans(text: str) -> list[Span]:
 def _secret_free(texts: list[str]) -> list[bool]:
     """For each text, True when ``secret_spans`` surely finds nothing in it.
 
-    The texts are searched together, joined by NUL characters, which no pattern literal and
-    no key run contains: one C pass for the literals and one for 24-character key runs over
-    all of them, instead of several calls per text. A text in which neither occurs gets no
-    pattern asked (``_candidate_patterns`` is empty for it) and no high-entropy scan.
+    The texts are searched together (``matches_in``): one pass for the literals and one for
+    24-character key runs over all of them, instead of several calls per text. A text in
+    which neither occurs gets no pattern asked (``_candidate_patterns`` is empty for it) and
+    no high-entropy scan.
     """
     if _UNGATED:
         return [False] * len(texts)
     if not texts:
         return []
-    clean = [True] * len(texts)
-
-    def flag_all(rx: re.Pattern[str], pieces: list[str]) -> None:
-        starts = list(itertools.accumulate((len(p) + 1 for p in pieces), initial=0))
-        joined, at = "\x00".join(pieces), 0
-        while (m := rx.search(joined, at)) is not None:
-            i = bisect.bisect_right(starts, m.start()) - 1
-            clean[i] = False
-            at = starts[i + 1]  # one hit per text is enough: go on from the next text
-
     lowered = [t.lower() for t in texts]  # as the gate lowers each text (lengths may change)
-    flag_all(_ANY_NEEDLE, lowered)
+    hits = [matches_in(_ANY_NEEDLE, lowered), matches_in(_KEY_RUN, texts)]
     if _ODD_NEEDLES:
-        flag_all(re.compile("|".join(map(re.escape, _ODD_NEEDLES))), texts)
-        flag_all(re.compile("|".join(map(re.escape, _ODD_NEEDLES))), lowered)
-    flag_all(_KEY_RUN, texts)
-    return clean
+        odd = re.compile("|".join(map(re.escape, _ODD_NEEDLES)))
+        hits += [matches_in(odd, texts), matches_in(odd, lowered)]
+    return [not any(flags) for flags in zip(*hits)]
 
 
 def masked_texts(texts: Iterable[str]) -> dict[str, str]:

@@ -389,7 +389,9 @@ class Gate:
     def negations(self) -> bool:
         """True when the text has a "not", "n't", "no", "never", "without" or "nor" somewhere."""
         if self._negations is None:
-            self._negations = _NEGATION_HINT_RE.search(self.lower) is not None
+            lower = self.lower  # each alternative of the regex holds one of these: most texts have none
+            maybe = "no" in lower or "n't" in lower or "n\u2019t" in lower or "never" in lower or "without" in lower
+            self._negations = maybe and _NEGATION_HINT_RE.search(lower) is not None
         return self._negations
 
     def _settle(self, name: str) -> None:
@@ -401,9 +403,14 @@ class Gate:
         if "\n" in probe:
             probe = self._probe = " ".join(probe.split())
         vocab = self.patterns.vocabularies[name]
+        lower = self.lower
         for i in indices:
-            if all(ch in self.lower for ch in vocab.chars[i]) and vocab.branches[i].search(probe):
-                self.chosen.setdefault(name, set()).add(i)
+            for ch in vocab.chars[i]:
+                if ch not in lower:
+                    break  # a character every match holds is missing
+            else:
+                if vocab.branches[i].search(probe):
+                    self.chosen.setdefault(name, set()).add(i)
 
     def settled(self, names: frozenset[str]) -> dict[str, set[int]]:
         """``chosen``, complete for ``names`` (for callers that test many names in a row)."""

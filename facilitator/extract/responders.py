@@ -23,6 +23,7 @@ from collections import Counter
 from facilitator.extract.patterns import Patterns, patterns
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.findings import Responder
+from facilitator.textsearch import matches_in
 
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
@@ -154,9 +155,11 @@ def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, 
     roles: dict[str, tuple[str, str]] = {}
     lookup = {k.casefold(): k for k in known}
     role_keys = list(pats.role_patterns())
-    for sig in sigs:
-        if not _ROLE_WORD_RE.search(sig.prep.lower):
-            continue  # no role word at all: the common case, decided by one cheap search
+    # no role word at all is the common case: one search over the whole channel says where
+    worded = matches_in(_ROLE_WORD_RE, [sig.prep.lower for sig in sigs])
+    for sig, has_role_word in zip(sigs, worded):
+        if not has_role_word:
+            continue
         message = sig.message
         text = sig.prep.prose
         author = message.author

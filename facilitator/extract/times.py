@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 from facilitator.extract.patterns import CLOCK_RE, RELATIVE_RE, patterns
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
+from facilitator.textsearch import matches_in
 
 MAX_LOOKBACK = timedelta(days=7)  # "since 14:05" never means last month
 
@@ -99,15 +100,19 @@ def resolve_relative(match, at: datetime) -> datetime | None:
     return at - delta if delta <= MAX_LOOKBACK else None
 
 
-def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
-    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
+def _start_mentions(sig: MessageSignals, tz: ZoneInfo, clock: bool, start_word: bool) -> list[tuple[datetime, str]]:
+    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago").
+
+    ``clock`` and ``start_word`` say whether the message has a clock time (``_CLOCK_HINT_RE``)
+    and a start word (``_START_WORDS_RE``): the caller asks the whole channel at once.
+    """
     pats = patterns()
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
-    if not (_CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower):
+    if not (clock or "ago" in lower or "for" in lower):
         return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
-    if not ("symptom" in sig.flags or "change" in sig.flags or "start_marker" in sig.flags or _START_WORDS_RE.search(lower)):
+    if not (start_word or sig.flags & _STATED_NEXT_TO):
         return found  # a start time is only stated next to a failure, a change or "since"
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
@@ -144,6 +149,7 @@ _STATE_WORDS = {
     "recover": re.compile(r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal)\b", re.IGNORECASE),
     "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
 }
+_STATED_NEXT_TO = frozenset({"symptom", "change", "start_marker"})
 _START_WORDS_RE = re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE)
 _STATE_SIGNALS = {
     "detect": ("detect", "alert", "symptom"),
@@ -249,8 +255,10 @@ def find_started(
     candidates: list[KeyTime] = []
     symptoms: list[KeyTime] = []
     last_change: KeyTime | None = None
-    for sig in sigs:
-        for moment, reason in _start_mentions(sig, tz):
+    lowers = [sig.prep.lower for sig in sigs]
+    clocks, start_words = matches_in(_CLOCK_HINT_RE, lowers), matches_in(_START_WORDS_RE, lowers)
+    for sig, clock, start_word in zip(sigs, clocks, start_words):
+        for moment, reason in _start_mentions(sig, tz, clock, start_word):
             if limit - MAX_LOOKBACK <= moment <= limit:
                 candidates.append(_key(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:

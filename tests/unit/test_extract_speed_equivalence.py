@@ -127,3 +127,12 @@ def test_health_state_is_the_last_statement_in_the_message():
     recover = signals.read_message(1, _message(1, "Errors are back again. It recovered an hour later."), pats)
     assert relapse.state == "relapse" and recover.state == "recover"
     assert {"recover", "relapse"} <= relapse.flags and {"recover", "relapse"} <= recover.flags
+
+
+def test_negation_shortcut_answers_as_the_negation_regex():
+    from facilitator.extract.patterns import _NEGATION_HINT_RE
+
+    texts = LINES + ["NO WAY", "it isn’t", "IT ISN'T", "Nevermind", "without", "Nord", "snow", "knot", "n’t"]
+    for text in texts:
+        gate = patterns().gate(text)
+        assert gate.negations == (_NEGATION_HINT_RE.search(text.lower()) is not None), text
