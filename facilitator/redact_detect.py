@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from facilitator import resources
-from facilitator.textsearch import matches_in
 
 SECRET = "[secret]"
 
@@ -266,34 +265,29 @@ def secret_spans(text: str) -> list[Span]:
     return spans
 
 
-def _secret_free(texts: list[str]) -> list[bool]:
-    """For each text, True when ``secret_spans`` surely finds nothing in it.
-
-    The texts are searched together (``matches_in``): one pass for the literals and one for
-    24-character key runs over all of them, instead of several calls per text. A text in
-    which neither occurs gets no pattern asked (``_candidate_patterns`` is empty for it) and
-    no high-entropy scan.
-    """
-    if _UNGATED:
-        return [False] * len(texts)
-    if not texts:
-        return []
-    lowered = [t.lower() for t in texts]  # as the gate lowers each text (lengths may change)
-    hits = [matches_in(_ANY_NEEDLE, lowered), matches_in(_KEY_RUN, texts)]
-    if _ODD_NEEDLES:
-        odd = re.compile("|".join(map(re.escape, _ODD_NEEDLES)))
-        hits += [matches_in(odd, texts), matches_in(odd, lowered)]
-    return [not any(flags) for flags in zip(*hits)]
-
-
 def masked_texts(texts: Iterable[str]) -> dict[str, str]:
-    """``mask_secrets`` of many texts at once: each text it changes, mapped to its masked form."""
-    distinct = list(dict.fromkeys(t for t in texts if t))
-    return {
-        text: masked
-        for text, clean in zip(distinct, _secret_free(distinct))
-        if not clean and (masked := mask_secrets(text)) != text
-    }
+    """``mask_secrets`` of many texts at once: each text it changes, mapped to its masked form.
+
+    Each distinct text is masked once, and one that holds none of the patterns' literals and
+    no 24-character key run is passed over before any pattern is asked (``mask_secrets``
+    would find nothing in it).
+    """
+    changed: dict[str, str] = {}
+    for text in dict.fromkeys(texts):
+        if not text or (not _UNGATED and _secret_free(text)):
+            continue
+        masked = mask_secrets(text)
+        if masked != text:
+            changed[text] = masked
+    return changed
+
+
+def _secret_free(text: str) -> bool:
+    """True when ``secret_spans`` surely finds nothing: no pattern literal, no key run."""
+    if _KEY_RUN.search(text) is not None:
+        return False
+    lowered = text.lower()
+    return _ANY_NEEDLE.search(lowered) is None and not any(n in text or n in lowered for n in _ODD_NEEDLES)
 
 
 def resolve(spans: Iterable[Span]) -> list[Span]:

@@ -15,7 +15,6 @@ import re
 from facilitator.extract.patterns import patterns, readable, strip_code, summary_of
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
-from facilitator.textsearch import matches_in
 from facilitator.transcript import Transcript
 
 _FIX_ACTION_RE = re.compile(
@@ -184,9 +183,8 @@ def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
 
 def find_severity(sigs: list[MessageSignals]) -> Fact | None:
     """The severity the channel states ("SEV2", "P1", "severity: high"), first mention wins."""
-    levels = matches_in(_P_LEVEL_RE, [sig.prep.prose for sig in sigs])
-    for sig, level in zip(sigs, levels):
-        if "sev" not in sig.prep.lower and not level:
+    for sig in sigs:
+        if "sev" not in sig.prep.lower and not _P_LEVEL_RE.search(sig.prep.prose):
             continue
         match = _SEVERITY_RE.search(sig.prep.prose)
         if match:

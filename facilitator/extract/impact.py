@@ -12,7 +12,6 @@ import re
 
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import ImpactHint
-from facilitator.textsearch import matches_in
 
 _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?|(?<![\w])(?:a few hundred|hundreds|thousands|dozens))"
 _NOUNS = {
@@ -79,15 +78,14 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         seen.add(key)
         hints.append(ImpactHint(kind=kind, text=text, value=value, message_ids=[mid]))
 
-    digits = matches_in(_DIGIT_RE, [sig.prep.lower for sig in sigs])
-    for sig, has_digit in zip(sigs, digits):
+    for sig in sigs:
         mid = sig.message.id
         lower = sig.prep.lower
         words = "hundred" in lower or "thousand" in lower or "dozen" in lower
         # number words could hide behind Unicode case folding ("THOUſANDS") in non-ASCII text
         count_re = _COUNT_RE if words or not lower.isascii() else _DIGIT_COUNT_RE
         zero = "to zero" in lower or "to 0" in lower
-        if not (zero or words or has_digit or "symptom" in sig.flags):
+        if not (zero or words or "symptom" in sig.flags or _DIGIT_RE.search(lower)):
             continue
         for sentence in sig.prep.sentences:
             if zero:

@@ -60,6 +60,18 @@ NEGATION_BEFORE_RE = re.compile(
 )
 
 
+# Cheap questions some finders ask of every message before a costlier step (times.py,
+# responders.py). Their literals join the gate's automaton, so each message's answer comes
+# out of the same pass (``Gate.cue``) instead of a regex search per message.
+CUES: dict[str, re.Pattern[str]] = {
+    "clock": re.compile(r"\d[:h][0-5]\d"),  # a clock time, on lower-cased text: "14:05", "2h05"
+    "start_word": re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE),
+    "role_word": re.compile(
+        r"\b(?:ic|incident (?:commander|lead|manager)|comms|communications?|scribe|notes?|note-?taker|on-?call|roles?|status ?page)\b"
+    ),
+}
+
+
 @dataclass(slots=True)
 class Prepared:
     """A message as the finders read it: prose sentences without code or URLs."""
@@ -177,8 +189,16 @@ def _spellings(items) -> set[str] | None:
             options: set[str] | None = {chr(av)}
         elif op is c.AT:
             continue
-        elif op is c.IN:
-            options = {chr(v) for o, v in av if o is c.LITERAL} if all(o is c.LITERAL for o, _ in av) else None
+        elif op is c.IN:  # a set of a few characters: "[sd]", "['’]", "[0-5]"
+            options = set()
+            for o, v in av:
+                if o is c.LITERAL:
+                    options.add(chr(v))
+                elif o is c.RANGE and v[1] - v[0] < 10:
+                    options.update(chr(x) for x in range(v[0], v[1] + 1))
+                else:
+                    options = None
+                    break
         elif op is c.SUBPATTERN:
             options = _spellings(av[-1])
         elif op is c.BRANCH:
@@ -207,7 +227,7 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], bool]:
+def _literal_runs(items, word_start: bool = False, shortest: int = 3) -> tuple[list[set[Anchor]], bool]:
     """Sets of literals one of which any match must contain, read from a parsed regex.
 
     Every set is necessary on its own (a match contains one literal of each set). A stretch
@@ -229,7 +249,7 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
         nonlocal run, at_ws
         if run is None:
             return
-        if min(len(s) for s in run) >= 3 and not any(ch.isspace() and ch != " " for s in run for ch in s):
+        if min(len(s) for s in run) >= shortest and not any(ch.isspace() and ch != " " for s in run for ch in s):
             found.append(_shortest({(s.lower(), run_ws) for s in run}))
         # a word starts next only if every spelling ends on a non-word character
         at_ws = all(not _word_char(s[-1]) if s else run_ws for s in run)
@@ -254,16 +274,16 @@ def _literal_runs(items, word_start: bool = False) -> tuple[list[set[Anchor]], b
         elif op is c.IN:
             at_ws = (c.CATEGORY, c.CATEGORY_SPACE) in av
         elif op is c.SUBPATTERN:
-            inner, at_ws = _literal_runs(av[-1], at_ws)
+            inner, at_ws = _literal_runs(av[-1], at_ws, shortest)
             found.extend(inner)
         elif op is c.BRANCH:
-            results = [_literal_runs(alt, at_ws) for alt in av[1]]
-            options = [_best(sets) for sets, _ in results]
+            results = [_literal_runs(alt, at_ws, shortest) for alt in av[1]]
+            options = [_best(sets, shortest) for sets, _ in results]
             if all(options):
                 found.append(_shortest(set().union(*options)))
             at_ws = all(end for _, end in results)
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            inner, end = _literal_runs(av[2], at_ws)
+            inner, end = _literal_runs(av[2], at_ws, shortest)
             if av[0] >= 1:
                 found.extend(inner)
                 at_ws = end
@@ -289,22 +309,23 @@ def _shortest(literals: set[Anchor]) -> set[Anchor]:
     return {a for a in literals if not any(implies(a, b) for b in literals)}
 
 
-def _best(candidates: list[set[Anchor]]) -> set[Anchor] | None:
+def _best(candidates: list[set[Anchor]], shortest: int = 3) -> set[Anchor] | None:
     """The most selective literal set: the one whose shortest literal is longest."""
-    usable = [c for c in candidates if c and min(len(x) for x, _ in c) >= 3]
+    usable = [c for c in candidates if c and min(len(x) for x, _ in c) >= shortest]
     return max(usable, key=lambda c: (min(len(x) for x, _ in c), -len(c)), default=None)
 
 
-def _required(pattern: str) -> tuple[set[Anchor] | None, list[tuple[str, ...]]]:
-    """The best anchor set of ``pattern`` and the other literal sets every match also needs."""
+def _required(pattern: str, shortest: int = 3) -> tuple[set[Anchor] | None, list[tuple[str, ...]]]:
+    """The best anchor set of ``pattern`` and the other literal sets every match also needs
+    (literals of at least ``shortest`` characters)."""
     from re import _parser
 
-    sets = _literal_runs(_parser.parse(pattern))[0]
-    best = _best(sets)
+    sets = _literal_runs(_parser.parse(pattern), shortest=shortest)[0]
+    best = _best(sets, shortest)
     others = [
         tuple(sorted({x for x, _ in s}, key=len))
         for s in sets
-        if s is not best and s and min(len(x) for x, _ in s) >= 3 and s != best
+        if s is not best and s and min(len(x) for x, _ in s) >= shortest and s != best
     ]
     return best, others
 
@@ -394,6 +415,10 @@ class Gate:
             self._negations = maybe and _NEGATION_HINT_RE.search(lower) is not None
         return self._negations
 
+    def cue(self, name: str) -> bool:
+        """False when the text surely has no match of ``CUES[name]`` (its literals are absent)."""
+        return f"cue:{name}" in self.chosen
+
     def _settle(self, name: str) -> None:
         """Try ``name``'s unanchored branches on the whole text, once."""
         indices = self._pending.pop(name, None) if self._pending else None
@@ -464,6 +489,7 @@ class Patterns:
     role_names: tuple[str, ...] = ()
 
     always: dict[str, list[int]] = field(default_factory=dict)
+    cues: dict[str, re.Pattern[str]] = field(default_factory=lambda: dict(CUES))
     # every anchor literal -> (its length, [(vocabulary, branch, must start a word, other literals needed)])
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
@@ -475,6 +501,12 @@ class Patterns:
             for i, found in enumerate(vocab.anchors):
                 for literal, word_start in found or ():
                     entries.setdefault(literal, []).append((name, i, word_start, vocab.requires[i]))
+        for cue, rx in self.cues.items():
+            found, _ = _required(rx.pattern, shortest=2)
+            if found is None:
+                raise ValueError(f"the {cue} cue has no literal every match holds")
+            for literal, word_start in found:
+                entries.setdefault(literal, []).append((f"cue:{cue}", -1, word_start, ()))
         for literal, users in entries.items():
             self.automaton.add_word(literal, (len(literal), users))
         if entries:

@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from facilitator.extract.patterns import Patterns, patterns
+from facilitator.extract.patterns import CUES, Patterns, patterns
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.findings import Responder
-from facilitator.textsearch import matches_in
 
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
@@ -61,9 +60,7 @@ _THIRD_PERSON_RE = re.compile(
 _THIRD_PERSON_HINT_RE = re.compile(rf"\b(?:{_ROLE_WORDS})", re.IGNORECASE)
 
 
-_ROLE_WORD_RE = re.compile(
-    r"\b(?:ic|incident (?:commander|lead|manager)|comms|communications?|scribe|notes?|note-?taker|on-?call|roles?|status ?page)\b"
-)
+_ROLE_WORD_RE = CUES["role_word"]
 _TEAM_RE = re.compile(r"([\w-]+)\s+on-?call", re.IGNORECASE)
 _NOT_TEAMS = {"the", "an", "a", "m", "am", "i", "im", "on", "here"}
 # "Roles so far: IC me, comms @Hannah, ops @Marcus, DB @Tomás": a roster names several at once.
@@ -155,11 +152,10 @@ def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, 
     roles: dict[str, tuple[str, str]] = {}
     lookup = {k.casefold(): k for k in known}
     role_keys = list(pats.role_patterns())
-    # no role word at all is the common case: one search over the whole channel says where
-    worded = matches_in(_ROLE_WORD_RE, [sig.prep.lower for sig in sigs])
-    for sig, has_role_word in zip(sigs, worded):
-        if not has_role_word:
-            continue
+    for sig in sigs:
+        gate = sig.prep.gate
+        if (gate is not None and not gate.cue("role_word")) or not _ROLE_WORD_RE.search(sig.prep.lower):
+            continue  # no role word at all: the common case, decided by the gate's pass
         message = sig.message
         text = sig.prep.prose
         author = message.author

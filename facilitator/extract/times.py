@@ -39,10 +39,9 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.patterns import CLOCK_RE, RELATIVE_RE, patterns
+from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
-from facilitator.textsearch import matches_in
 
 MAX_LOOKBACK = timedelta(days=7)  # "since 14:05" never means last month
 
@@ -100,19 +99,16 @@ def resolve_relative(match, at: datetime) -> datetime | None:
     return at - delta if delta <= MAX_LOOKBACK else None
 
 
-def _start_mentions(sig: MessageSignals, tz: ZoneInfo, clock: bool, start_word: bool) -> list[tuple[datetime, str]]:
-    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago").
-
-    ``clock`` and ``start_word`` say whether the message has a clock time (``_CLOCK_HINT_RE``)
-    and a start word (``_START_WORDS_RE``): the caller asks the whole channel at once.
-    """
+def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
     pats = patterns()
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
-    if not (clock or "ago" in lower or "for" in lower):
+    gate = sig.prep.gate
+    if not ("ago" in lower or "for" in lower or (_cue(gate, "clock") and _CLOCK_HINT_RE.search(lower))):
         return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
-    if not (start_word or sig.flags & _STATED_NEXT_TO):
+    if not (sig.flags & _STATED_NEXT_TO or (_cue(gate, "start_word") and _START_WORDS_RE.search(lower))):
         return found  # a start time is only stated next to a failure, a change or "since"
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
@@ -140,7 +136,7 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo, clock: bool, start_word: 
 # What any CLOCK_RE or RELATIVE_RE match must contain ("14:05", "2h05", "ago", "for the last"):
 # a message or sentence without it is passed over before the costlier checks.
 _TIME_HINT_RE = re.compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
-_CLOCK_HINT_RE = re.compile(r"\d[:h][0-5]\d")  # on lower-cased text
+_CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 _END_WORDS = frozenset({"until", "by", "before"})
 _CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or last night at most
 _STATED_WINDOW = timedelta(hours=12)
@@ -149,8 +145,13 @@ _STATE_WORDS = {
     "recover": re.compile(r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal)\b", re.IGNORECASE),
     "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
 }
+_START_WORDS_RE = CUES["start_word"]
 _STATED_NEXT_TO = frozenset({"symptom", "change", "start_marker"})
-_START_WORDS_RE = re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE)
+
+
+def _cue(gate: Gate | None, name: str) -> bool:
+    """``gate.cue(name)``; True when the message has no gate (nothing rules the cue out)."""
+    return gate is None or gate.cue(name)
 _STATE_SIGNALS = {
     "detect": ("detect", "alert", "symptom"),
     "recover": ("recover", "declare_resolved"),
@@ -255,10 +256,8 @@ def find_started(
     candidates: list[KeyTime] = []
     symptoms: list[KeyTime] = []
     last_change: KeyTime | None = None
-    lowers = [sig.prep.lower for sig in sigs]
-    clocks, start_words = matches_in(_CLOCK_HINT_RE, lowers), matches_in(_START_WORDS_RE, lowers)
-    for sig, clock, start_word in zip(sigs, clocks, start_words):
-        for moment, reason in _start_mentions(sig, tz, clock, start_word):
+    for sig in sigs:
+        for moment, reason in _start_mentions(sig, tz):
             if limit - MAX_LOOKBACK <= moment <= limit:
                 candidates.append(_key(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:

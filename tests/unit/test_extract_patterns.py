@@ -12,7 +12,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.extract.patterns import Patterns, Vocabulary, anchors, patterns, prepare, strip_code
+from facilitator.extract.patterns import CUES, Patterns, Vocabulary, anchors, patterns, prepare, strip_code
 from facilitator.resources import resource
 from facilitator.transcript import Message
 
@@ -195,3 +195,24 @@ def test_summaries_drop_emoji_codes_and_slack_emphasis_but_keep_identifiers():
         "pool is database.pool.max_size, see snake_case_name at 14:07:00"
     )
     assert summary_of("_note_ a * b * c") == "note a * b * c"
+
+
+@pytest.mark.parametrize("cue", sorted(CUES))
+def test_a_cue_is_never_missing_where_its_regex_matches(cue):
+    rx = CUES[cue]
+    texts = [t for raw in _every_alternative(rx.pattern, picks=32) for t in (raw, f"at {raw}.", raw.upper(), f"x{raw}")]
+    texts += SAMPLES + _demo_texts()
+    matching = [t for t in texts if rx.search(t.lower())]  # the finders ask it of the lower-cased prose
+    assert len(matching) > 5
+    for text in texts:
+        prose = strip_code(text)
+        if rx.search(prose.lower()):
+            assert patterns().gate(prose).cue(cue), (cue, text)
+    assert not patterns().gate("nothing of the kind here").cue(cue)
+
+
+def test_a_cue_without_any_literal_is_refused():
+    with pytest.raises(ValueError, match="no literal"):
+        Patterns(vocabularies={}, start_context=re.compile("x"), healthy_context=re.compile("x"), human_verbs=frozenset(),
+                 action_verbs=frozenset(), by_verbs=re.compile("x"), not_names=frozenset(), not_name_suffixes=(),
+                 status_bots=(), cues={"digits": re.compile(r"\d+")})  # fmt: skip
