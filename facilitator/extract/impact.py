@@ -10,20 +10,12 @@ from __future__ import annotations
 
 import re
 
+from facilitator.extract.patterns import COUNT_NOUNS
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import ImpactHint
 
 _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?|(?<![\w])(?:a few hundred|hundreds|thousands|dozens))"
-_NOUNS = {
-    "customers": r"customers?|clients?|tenants?|accounts?|merchants?|orgs?|organi[sz]ations?",
-    "users": r"users?|people|visitors|sessions|players",
-    "projects": r"projects?|repos(?:itories)?|sites?|workspaces?|apps?",
-    "regions": r"regions?|zones?|data ?cent(?:er|re)s?|dcs?|clusters?",
-    "environments": r"environments?|envs?",
-    "failed_jobs": r"(?:failed\s+|failing\s+)?(?:jobs?|builds?|pipelines?|deploys?|launches|tasks?|runs?)",
-    "requests": r"(?:failed\s+)?(?:requests?|calls?|transactions?|orders?|payments?|checkouts?|emails?|messages?)",
-    "pods": r"(?:user\s+)?(?:pods?|nodes?|instances?|hosts?|containers?|servers?|vms?)",
-}
+_NOUNS = COUNT_NOUNS
 _COUNT_TAIL = rf"\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])"
 _COUNT_RE = re.compile(_NUMBER + _COUNT_TAIL, re.IGNORECASE)
 # The same pattern without the number words: where none of them occurs it finds exactly the
@@ -87,6 +79,8 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         zero = "to zero" in lower or "to 0" in lower
         if not (zero or words or "symptom" in sig.flags or _DIGIT_RE.search(lower)):
             continue
+        # a count needs one of the nouns: the gate's pass says whether any occurs
+        counted = sig.prep.gate is None or sig.prep.gate.cue("count_noun")
         for sentence in sig.prep.sentences:
             if zero:
                 for match in _ZERO_RE.finditer(sentence):
@@ -96,7 +90,7 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
                     for match in _AFFECTED_RE.finditer(sentence):
                         add(_kind_of(match.group("noun")), sentence.strip()[:200], None, mid)
                 continue
-            for match in count_re.finditer(sentence):
+            for match in count_re.finditer(sentence) if counted else ():
                 before = sentence[match.start() - 1] if match.start() else " "
                 if before in "#.-_/:" or before.isalnum():
                     continue  # "#4812", "v2.31", "abc123": identifiers, not counts

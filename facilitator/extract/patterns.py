@@ -60,12 +60,26 @@ NEGATION_BEFORE_RE = re.compile(
 )
 
 
+# What impact counts count ("240 pods", "3 regions"), by kind (impact.py).
+COUNT_NOUNS = {
+    "customers": r"customers?|clients?|tenants?|accounts?|merchants?|orgs?|organi[sz]ations?",
+    "users": r"users?|people|visitors|sessions|players",
+    "projects": r"projects?|repos(?:itories)?|sites?|workspaces?|apps?",
+    "regions": r"regions?|zones?|data ?cent(?:er|re)s?|dcs?|clusters?",
+    "environments": r"environments?|envs?",
+    "failed_jobs": r"(?:failed\s+|failing\s+)?(?:jobs?|builds?|pipelines?|deploys?|launches|tasks?|runs?)",
+    "requests": r"(?:failed\s+)?(?:requests?|calls?|transactions?|orders?|payments?|checkouts?|emails?|messages?)",
+    "pods": r"(?:user\s+)?(?:pods?|nodes?|instances?|hosts?|containers?|servers?|vms?)",
+}
+
 # Cheap questions some finders ask of every message before a costlier step (times.py,
-# responders.py). Their literals join the gate's automaton, so each message's answer comes
-# out of the same pass (``Gate.cue``) instead of a regex search per message.
+# responders.py, impact.py). Their literals join the gate's automaton, so each message's
+# answer comes out of the same pass (``Gate.cue``) instead of a regex search per message.
 CUES: dict[str, re.Pattern[str]] = {
     "clock": re.compile(r"\d[:h][0-5]\d"),  # a clock time, on lower-cased text: "14:05", "2h05"
     "start_word": re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE),
+    # any count's noun, starting a word ("3 regions", "1.2k failed jobs")
+    "count_noun": re.compile(r"\b(?:" + "|".join(COUNT_NOUNS.values()) + ")", re.IGNORECASE),
     "role_word": re.compile(
         r"\b(?:ic|incident (?:commander|lead|manager)|comms|communications?|scribe|notes?|note-?taker|on-?call|roles?|status ?page)\b"
     ),
