@@ -86,15 +86,36 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 
 
-@dataclass(slots=True)
 class Prepared:
-    """A message as the finders read it: prose sentences without code or URLs."""
+    """A message as the finders read it: prose sentences without code or URLs.
 
-    message: Message
-    prose: str
-    sentences: list[str] = field(default_factory=list)
-    lower: str = ""
-    gate: "Gate | None" = None
+    The sentences are split on first use: most messages are never asked for them (no signal,
+    no number, no time), and splitting is a good part of preparing one.
+    """
+
+    __slots__ = ("message", "prose", "lower", "gate", "_sentences", "_like")
+
+    def __init__(
+        self,
+        message: Message,
+        prose: str,
+        sentences: list[str] | None = None,
+        lower: str = "",
+        gate: Gate | None = None,
+        like: Prepared | None = None,
+    ) -> None:
+        self.message = message
+        self.prose = prose
+        self.lower = lower
+        self.gate = gate
+        self._sentences = sentences
+        self._like = like  # a message with the same text: its sentences are these
+
+    @property
+    def sentences(self) -> list[str]:
+        if self._sentences is None:
+            self._sentences = self._like.sentences if self._like is not None else split_sentences(self.prose)
+        return self._sentences
 
 
 def strip_code(text: str) -> str:
@@ -130,14 +151,18 @@ def _link_placeholder(match: re.Match[str]) -> str:
 
 
 def prepare(message: Message) -> Prepared:
-    """Split a message into the prose sentences the finders look at."""
+    """A message's prose (code and URLs out), lower-cased, with its gate; sentences on demand."""
     prose = strip_code(message.text or "")
+    lower = prose.lower()
+    return Prepared(message, prose, None, lower, patterns().gate(prose, lower))
+
+
+def split_sentences(prose: str) -> list[str]:
+    """The prose sentences the finders look at, each on one line with its spaces collapsed."""
     # Most chat messages are one line with no sentence end: nothing for the split to find.
     one = "\n" not in prose and "." not in prose and "!" not in prose and "?" not in prose
     sentences = [" ".join(s.split()).strip(" -*>#") for s in ([prose] if one else SENTENCE_SPLIT_RE.split(prose))]
-    sentences = [s for s in sentences if s]  # hard-wrapped lines joined: "returns to\nnormal"
-    lower = prose.lower()
-    return Prepared(message=message, prose=prose, sentences=sentences, lower=lower, gate=patterns().gate(prose, lower))
+    return [s for s in sentences if s]  # hard-wrapped lines joined: "returns to\nnormal"
 
 
 # Slack emoji codes (":rotating_light:") and *bold* / _italic_ markers around words.
@@ -389,6 +414,7 @@ def _all_present(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 
 _NONE: list[re.Pattern[str]] = []
+_NO_CUES: frozenset[str] = frozenset()
 _NEGATION_HINT_RE = re.compile(r"\bno|n't|n\u2019t|\bnever|\bwithout|\bnor\b")
 # Signals that state a fact about health; asked as a question they state nothing.
 _STATE_SIGNALS = frozenset({"recover", "declare_resolved", "relapse"})
@@ -402,7 +428,7 @@ class Gate:
     incident commander's "I'll take IC") costs nothing on the messages it never sees.
     """
 
-    __slots__ = ("lower", "chosen", "patterns", "cache", "_negations", "_probe", "_pending")
+    __slots__ = ("lower", "chosen", "patterns", "cache", "cues", "_negations", "_probe", "_pending")
 
     def __init__(
         self,
@@ -411,9 +437,11 @@ class Gate:
         patterns: Patterns,
         probe: str = "",
         pending: dict[str, list[int]] | None = None,
+        cues: set[str] | None = None,
     ) -> None:
         self.lower = lower
         self.chosen = chosen
+        self.cues = cues or _NO_CUES  # the CUES whose literals occur
         self.patterns = patterns
         self.cache: dict[str, list[re.Pattern[str]]] = {}
         self._negations: bool | None = None  # looked up on the first match only
@@ -431,7 +459,7 @@ class Gate:
 
     def cue(self, name: str) -> bool:
         """False when the text surely has no match of ``CUES[name]`` (its literals are absent)."""
-        return f"cue:{name}" in self.chosen
+        return name in self.cues
 
     def _settle(self, name: str) -> None:
         """Try ``name``'s unanchored branches on the whole text, once."""
@@ -520,7 +548,7 @@ class Patterns:
             if found is None:
                 raise ValueError(f"the {cue} cue has no literal every match holds")
             for literal, word_start in found:
-                entries.setdefault(literal, []).append((f"cue:{cue}", -1, word_start, ()))
+                entries.setdefault(literal, []).append((cue, -1, word_start, ()))
         for literal, users in entries.items():
             self.automaton.add_word(literal, (len(literal), users))
         if entries:
@@ -533,6 +561,7 @@ class Patterns:
         # space, as the sentences the branches are tried on are ("back to\nnormal").
         flat = " ".join(lower.split()) if "\n" in lower or "  " in lower or "\t" in lower else lower
         chosen: dict[str, set[int]] = {}
+        cues: set[str] = set()
         if self.automaton.kind == ahocorasick.AHOCORASICK:
             # every occurrence of every anchor literal, in one pass over the text
             for end, (length, users) in self.automaton.iter(flat):
@@ -541,6 +570,9 @@ class Patterns:
                 for name, i, word_start, needs in users:
                     if word_start and after_word:
                         continue  # "ago" inside "chicago": the branch needs it to start a word
+                    if i < 0:
+                        cues.add(name)
+                        continue
                     picked = chosen.get(name)
                     if picked is not None and i in picked:
                         continue
@@ -552,7 +584,7 @@ class Patterns:
                         picked.add(i)
         # Branches without a literal anchor ("\b5\d\d\b") are tried once on the whole text,
         # when first asked about, so sentences are only searched when the message can match.
-        return Gate(lower, chosen, self, text, dict(self.always) if self.always else None)
+        return Gate(lower, chosen, self, text, dict(self.always) if self.always else None, cues)
 
     def has(self, signal: str, text: str, gate: Gate | None = None) -> bool:
         """True when the signal's pattern matches somewhere in ``text``."""

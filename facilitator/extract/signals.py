@@ -10,7 +10,6 @@ seen before ("ok", "+1", the same alert every five minutes) is not read again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from facilitator.extract.patterns import NEGATION_BEFORE_RE, Gate, Patterns, Prepared, patterns, prepare
@@ -42,6 +41,7 @@ _PLAIN = (
 
 _PLAIN_SET = frozenset(_PLAIN)
 _HEALTH = frozenset({"recover", "declare_resolved", "relapse"})
+_NO_FLAGS: frozenset[str] = frozenset()
 _RECOVERY = frozenset({"recover", "declare_resolved"})
 # Every vocabulary read_message asks about.
 _READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended"}
@@ -53,21 +53,23 @@ def _about_third_party(sentence: str, pats: Patterns) -> bool:
     return first in pats.third_parties
 
 
-@dataclass(slots=True)
 class MessageSignals:
     """The signals found in one message, plus its prepared prose."""
 
-    index: int
-    prep: Prepared
-    flags: frozenset[str]
-    state: str = ""  # "recover" or "relapse": the last health statement in the message
-    is_human: bool = True
-    message: Message = None  # type: ignore[assignment]  # set from prep (a plain slot: read often)
-    timed: bool = True  # False when the source gave no real time (date-only / unknown clock)
+    __slots__ = ("index", "prep", "flags", "state", "is_human", "message", "timed")
 
-    def __post_init__(self) -> None:
-        self.message = self.prep.message
-        self.timed = getattr(self.message, "time_precision", "") not in UNTIMED
+    def __init__(self, index: int, prep: Prepared, flags: frozenset[str], state: str = "", is_human: bool = True) -> None:
+        self.index = index
+        self.prep = prep
+        self.flags = flags
+        self.state = state  # "recover" or "relapse": the last health statement in the message
+        self.is_human = is_human
+        self.message: Message = prep.message  # a plain slot: read often
+        # False when the source gave no real time (date-only / unknown clock)
+        self.timed = self.message.time_precision not in UNTIMED
+
+    def __repr__(self) -> str:
+        return f"MessageSignals({self.index}, {self.message.id!r}, {sorted(self.flags)}, state={self.state!r})"
 
 
 # Message.time_precision values whose ``at`` is a placeholder: never a key time.
@@ -128,6 +130,9 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     prep = prepare(message)
     gate = prep.gate
     candidates = gate.settled(_READ) if gate is not None else {}
+    human = not message.is_bot and not message.is_system
+    if not candidates:  # none of the vocabularies' key words: most chatter
+        return MessageSignals(index, prep, _NO_FLAGS, "", human)
     flags: set[str] = set()
     last_recover = last_relapse = -1
     if candidates:
@@ -172,10 +177,9 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):
             flags.add(name)
-    human = not message.is_bot and not message.is_system
     if message.is_bot and ("alert" in flags or "symptom" in flags):
         flags.add("alert")
-    return MessageSignals(index=index, prep=prep, flags=frozenset(flags), state=state, is_human=human)
+    return MessageSignals(index, prep, frozenset(flags), state, human)
 
 
 def scan(transcript: Transcript) -> list[MessageSignals]:
@@ -198,7 +202,7 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
             sig = seen[key] = read_message(i, message, pats)
         else:
             prep = first.prep
-            shared = Prepared(message=message, prose=prep.prose, sentences=prep.sentences, lower=prep.lower, gate=prep.gate)
+            shared = Prepared(message, prep.prose, None, prep.lower, prep.gate, like=prep)
             sig = MessageSignals(index=i, prep=shared, flags=first.flags, state=first.state, is_human=first.is_human)
         out.append(sig)
     return out
