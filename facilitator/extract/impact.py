@@ -81,6 +81,8 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
             continue
         # a count needs one of the nouns: the gate's pass says whether any occurs
         counted = sig.prep.gate is None or sig.prep.gate.cue("count_noun")
+        if not (zero or counted or "%" in lower or "symptom" in sig.flags):
+            continue  # digits, but no count, rate, drop to zero or affected scope can be there
         for sentence in sig.prep.sentences:
             if zero:
                 for match in _ZERO_RE.finditer(sentence):

@@ -469,15 +469,10 @@ class Gate:
         probe = self._probe
         if "\n" in probe:
             probe = self._probe = " ".join(probe.split())
-        vocab = self.patterns.vocabularies[name]
-        lower = self.lower
+        branches = self.patterns.vocabularies[name].branches
         for i in indices:
-            for ch in vocab.chars[i]:
-                if ch not in lower:
-                    break  # a character every match holds is missing
-            else:
-                if vocab.branches[i].search(probe):
-                    self.chosen.setdefault(name, set()).add(i)
+            if branches[i].search(probe):
+                self.chosen.setdefault(name, set()).add(i)
 
     def settled(self, names: frozenset[str]) -> dict[str, set[int]]:
         """``chosen``, complete for ``names`` (for callers that test many names in a row)."""
@@ -530,7 +525,8 @@ class Patterns:
     third_parties: frozenset[str] = frozenset()
     role_names: tuple[str, ...] = ()
 
-    always: dict[str, list[int]] = field(default_factory=dict)
+    # (vocabulary, branch, characters every match holds) for the branches without an anchor
+    unanchored: list[tuple[str, int, str]] = field(default_factory=list)
     cues: dict[str, re.Pattern[str]] = field(default_factory=lambda: dict(CUES))
     # every anchor literal -> (its length, [(vocabulary, branch, must start a word, other literals needed)])
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
@@ -538,8 +534,7 @@ class Patterns:
     def __post_init__(self) -> None:
         entries: dict[str, list[tuple[str, int, bool, tuple[tuple[str, ...], ...]]]] = {}
         for name, vocab in self.vocabularies.items():
-            if vocab.always:
-                self.always[name] = vocab.always
+            self.unanchored.extend((name, i, vocab.chars[i]) for i in vocab.always)
             for i, found in enumerate(vocab.anchors):
                 for literal, word_start in found or ():
                     entries.setdefault(literal, []).append((name, i, word_start, vocab.requires[i]))
@@ -583,8 +578,18 @@ class Patterns:
                     else:
                         picked.add(i)
         # Branches without a literal anchor ("\b5\d\d\b") are tried once on the whole text,
-        # when first asked about, so sentences are only searched when the message can match.
-        return Gate(lower, chosen, self, text, dict(self.always) if self.always else None, cues)
+        # when first asked about, so sentences are only searched when the message can match;
+        # and only when the text holds the characters every match of theirs does.
+        pending: dict[str, list[int]] | None = None
+        for name, i, chars in self.unanchored:
+            for ch in chars:
+                if ch not in lower:
+                    break
+            else:
+                if pending is None:
+                    pending = {}
+                pending.setdefault(name, []).append(i)
+        return Gate(lower, chosen, self, text, pending, cues)
 
     def has(self, signal: str, text: str, gate: Gate | None = None) -> bool:
         """True when the signal's pattern matches somewhere in ``text``."""

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from facilitator.extract import hints, impact, links, responders, signals, times
-from facilitator.extract.patterns import patterns, prepare, strip_code
-from facilitator.transcript import Message
+from facilitator.extract.patterns import Gate, patterns, prepare, strip_code
+from facilitator.transcript import Message, Transcript
 
 LINES = [
     "I'm seeing 502s on checkout since 14:05, error rate 8% and climbing",
@@ -136,3 +136,16 @@ def test_negation_shortcut_answers_as_the_negation_regex():
     for text in texts:
         gate = patterns().gate(text)
         assert gate.negations == (_NEGATION_HINT_RE.search(text.lower()) is not None), text
+
+
+def _channel(texts: list[str]) -> Transcript:
+    return Transcript(messages=[_message(i, t) for i, t in enumerate(texts)], source="paste", channel="x", timezone="UTC")
+
+
+def test_impact_shortcuts_on_cues_find_what_asking_every_message_finds(monkeypatch):
+    texts = LINES + ["api-12 on host 7, see 3", "build 42 done", "down to 0 for 5 users", "a 5 in 10 chance, 40% of 3 regions"]
+    found = impact.find_impact(signals.scan(_channel(texts)))
+    assert len(found) > 5  # the lines hold counts and rates: a shortcut that drops them fails below
+
+    monkeypatch.setattr(Gate, "cue", lambda self, name: True)  # every cue present: no shortcut taken
+    assert impact.find_impact(signals.scan(_channel(texts))) == found
