@@ -384,7 +384,8 @@ class Vocabulary:
 
     def __init__(self, items: list[str]) -> None:
         self.branches = [re.compile(p, FLAGS) for p in items]
-        required = [_required(p) for p in items]
+        # two-letter literals ("ic", "i'm") are better than none for a phrase with no longer one
+        required = [_required(p) if _required(p)[0] is not None else _required(p, shortest=2) for p in items]
         self.anchors = [best for best, _ in required]
         # the other literal sets a branch needs, checked once its anchor is found
         self.requires = [tuple(others) for _, others in required]
