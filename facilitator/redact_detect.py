@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from facilitator import resources
 
 SECRET = "[secret]"
@@ -77,18 +79,30 @@ _Gate = Callable[[str], Sequence[tuple[str, re.Pattern[str], int]]]
 
 def _needle_search(
     patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]],
-) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """One search for every ASCII literal of the patterns (on lowered text), and the others."""
+) -> tuple[Callable[[str], bool], tuple[str, ...]]:
+    """A test for whether a lowered text holds any ASCII literal of the patterns (one
+    Aho-Corasick pass), and the non-ASCII literals, which are tested directly."""
     needles = {n for *_, ns in patterns for n in ns if n}
-    plain = sorted({n.lower() for n in needles if n.isascii()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in plain) or "(?!)"), tuple(sorted(n for n in needles if not n.isascii()))
+    automaton = ahocorasick.Automaton()
+    for n in {n.lower() for n in needles if n.isascii()}:
+        automaton.add_word(n, n)
+    if len(automaton) == 0:
+        return (lambda lowered: False), ()
+    automaton.make_automaton()
+
+    def any_needle(lowered: str) -> bool:
+        for _ in automaton.iter(lowered):
+            return True
+        return False
+
+    return any_needle, tuple(sorted(n for n in needles if not n.isascii()))
 
 
 def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...]]], caseless: frozenset[str]) -> _Gate:
     """A function giving the patterns whose literal pre-check passes on a text, in order.
 
-    Asking each pattern ``any(n in text ...)`` costs ~30 substring tests per text; one search
-    of every literal at once over the lowered text says "none" for most texts in one C pass
+    Asking each pattern ``any(n in text ...)`` costs ~30 substring tests per text; one pass
+    for every literal at once over the lowered text says "none" for most texts
     (an ASCII literal in the text is, lower-cased, in the lowered text). Only then is each
     pattern asked. Non-ASCII literals are tested directly: lowering may differ inside a text
     (a final sigma).
@@ -98,7 +112,7 @@ def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...
 
     def gate(text: str) -> Sequence[tuple[str, re.Pattern[str], int]]:
         lowered = text.lower()
-        if any_needle.search(lowered) is None and not any(n in text or n in lowered for n in odd):
+        if not any_needle(lowered) and not any(n in text or n in lowered for n in odd):
             return always
         return [
             (kind, pattern, group)
@@ -287,7 +301,7 @@ def _secret_free(text: str) -> bool:
     if _KEY_RUN.search(text) is not None:
         return False
     lowered = text.lower()
-    return _ANY_NEEDLE.search(lowered) is None and not any(n in text or n in lowered for n in _ODD_NEEDLES)
+    return not _ANY_NEEDLE(lowered) and not any(n in text or n in lowered for n in _ODD_NEEDLES)
 
 
 def resolve(spans: Iterable[Span]) -> list[Span]:

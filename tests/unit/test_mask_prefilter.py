@@ -205,8 +205,8 @@ def test_masking_many_texts_at_once_equals_masking_each():
 @pytest.mark.parametrize("skipped", ["literals", "key runs"])
 def test_a_batch_that_skips_the_literals_or_the_key_runs_is_caught(monkeypatch, skipped):
     if skipped == "literals":
-        monkeypatch.setattr(rd, "_ANY_NEEDLE", re.compile("(?!)"))
+        monkeypatch.setattr(rd, "_ANY_NEEDLE", lambda lowered: False)
     else:
         real = rd._secret_free
-        monkeypatch.setattr(rd, "_secret_free", lambda text: real(text) or rd._ANY_NEEDLE.search(text.lower()) is None)
+        monkeypatch.setattr(rd, "_secret_free", lambda text: real(text) or not rd._ANY_NEEDLE(text.lower()))
     assert _batch_differences(CORPUS)
