@@ -118,14 +118,19 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
             continue  # "running fine since 15:10" is about health
         if not (failing or pats.start_context.search(sentence)):
             continue
-        for match in CLOCK_RE.finditer(sentence):
+        low = sentence.lower()
+        core = _CLOCK_HINT_RE.search(low)
+        # A clock match holds its "14:05" at most _CLOCK_REACH characters after its start (the
+        # sentence's spaces are single): start there. Lower-casing may move positions ("İ").
+        start = max(0, core.start() - _CLOCK_REACH) if core is not None and len(low) == len(sentence) else 0
+        for match in CLOCK_RE.finditer(sentence, start) if core is not None else ():
             if match.group("pre").strip().lower() in _END_WORDS:
                 continue  # "(until 13:45)", "by 14:00": the end of something, not its start
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
                 found.append((moment, f"states a start time: {match.group(0).strip()}"))
                 break
-        for match in RELATIVE_RE.finditer(sentence):
+        for match in RELATIVE_RE.finditer(sentence) if "ago" in low or "for" in low else ():
             moment = resolve_relative(match, at)
             if moment is not None:
                 found.append((moment, f"says it began {match.group(0).strip()}"))
@@ -138,6 +143,9 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
 _TIME_HINT_RE = re.compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
 _CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 _END_WORDS = frozenset({"until", "by", "before"})
+# The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
+# longest lead-in word, a space, "~", a space, a digit), with a margin.
+_CLOCK_REACH = 24
 _CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or last night at most
 _STATED_WINDOW = timedelta(hours=12)
 _STATE_WORDS = {

@@ -149,3 +149,23 @@ def test_impact_shortcuts_on_cues_find_what_asking_every_message_finds(monkeypat
 
     monkeypatch.setattr(Gate, "cue", lambda self, name: True)  # every cue present: no shortcut taken
     assert impact.find_impact(signals.scan(_channel(texts))) == found
+
+
+def test_clock_times_are_found_from_their_reach_before_the_first_clock():
+    from facilitator.extract.patterns import CLOCK_RE
+
+    leads = ["", "since ", "approximately ~ ", "approx. ", "ca. ", "circa ~", "until ", "at about ", "x" * 30 + " at "]
+    clocks = ["14:05", "2:05pm", "14h07 UTC", "ca 18:30 CEST", "9:59 a.m.", "23:59:59", "1:2", "24:00", "12:00 GMT"]
+    found = 0
+    for i, lead in enumerate(leads):
+        for j, clock in enumerate(clocks):
+            sentence = " ".join(f"{'word ' * i}{lead}{clock} and then {clocks[(i + j) % len(clocks)]} later".split())
+            low = sentence.lower()
+            core = times._CLOCK_HINT_RE.search(low)
+            if core is None:
+                continue
+            start = max(0, core.start() - times._CLOCK_REACH)
+            everything = [m.span() for m in CLOCK_RE.finditer(sentence)]
+            found += bool(everything)
+            assert [m.span() for m in CLOCK_RE.finditer(sentence, start)] == everything, sentence
+    assert found > len(leads) * len(clocks) // 2
