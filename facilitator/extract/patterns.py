@@ -173,7 +173,7 @@ EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\
 def readable(text: str) -> str:
     """Text for people: code blocks dropped, inline code unquoted, links shown by their host,
     emoji codes and Slack emphasis markers removed."""
-    if ":" in text:
+    if text.count(":") > 1:  # an emoji code has two
         text = EMOJI_CODE_RE.sub("", text)
     if "*" in text or "_" in text:
         text = EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text)
@@ -185,9 +185,13 @@ def readable(text: str) -> str:
     return text
 
 
+_SCHEME_RE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
+_FIRST_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s")
+
+
 def _link_host(match: re.Match[str]) -> str:
     url, tail = _url_and_tail(match)
-    return re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE).split("/", 1)[0] + tail
+    return _SCHEME_RE.sub("", url).split("/", 1)[0] + tail
 
 
 def summary_of(text: str, limit: int = 140) -> str:
@@ -195,7 +199,7 @@ def summary_of(text: str, limit: int = 140) -> str:
     prose = " ".join(_BULLET_RE.sub("", readable(text)).split())
     if not prose:
         prose = " ".join(text.split())
-    parts = re.split(r"(?<=[.!?])\s", prose)
+    parts = _FIRST_SENTENCE_END_RE.split(prose)
     first = parts[0]
     for part in parts[1:]:
         if len(first) >= 40:
