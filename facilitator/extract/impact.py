@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import re
 
-from facilitator.extract.patterns import COUNT_NOUNS
+from facilitator.extract.patterns import COUNT_NOUNS, quick_compile
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import ImpactHint
 
 _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?|(?<![\w])(?:a few hundred|hundreds|thousands|dozens))"
 _NOUNS = COUNT_NOUNS
 _COUNT_TAIL = rf"\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])"
-_COUNT_RE = re.compile(_NUMBER + _COUNT_TAIL, re.IGNORECASE)
+_COUNT_RE = quick_compile(_NUMBER + _COUNT_TAIL, re.IGNORECASE)
 # The same pattern without the number words: where none of them occurs it finds exactly the
 # same matches, and the regex engine can skip straight to the digits instead of trying
 # "hundreds" at every position.
 # It also starts only where a number starts: from inside "12345" a match can only end where
 # one from its first digit would, which comes first and leaves no room for it.
-_DIGIT_COUNT_RE = re.compile(r"(?<!\d)(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?)" + _COUNT_TAIL, re.IGNORECASE)
+_DIGIT_COUNT_RE = quick_compile(r"(?<!\d)(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?)" + _COUNT_TAIL, re.IGNORECASE)
 _FAILING_RE = re.compile(r"fail|error|stuck|wait|pending|broken", re.IGNORECASE)
-_ERROR_RATE_RE = re.compile(r"error|fail|5xx|4xx|timeout|drop|loss", re.IGNORECASE)
-_RATE_RE = re.compile(
+_ERROR_RATE_RE = quick_compile(r"error|fail|5xx|4xx|timeout|drop|loss", re.IGNORECASE)
+_RATE_RE = quick_compile(
     r"(?P<ctx>\b(?:error|failure|success|5xx|4xx|timeout|drop|loss|launch|availability|uptime|latency|traffic|cpu|memory|utili[sz]ation)\w*\b[^.;\n]{0,40}?)?"
     r"(?P<pct>\d+(?:\.\d+)?)\s?%"
     r"(?P<after>[^.;\n]{0,30}\b(?:error|fail\w*|success|5xx|timeouts?|traffic|requests|availability|cpu|memory|utili[sz]ation|of\s+\w+)\b)?",
@@ -36,7 +36,7 @@ _ZERO_RE = re.compile(
     r"\b(?P<what>[\w ]{0,30}(?:success|availability|traffic|throughput|launches|requests|signups|orders))\s+(?:drops?|dropped|fell|falls|went|goes)\s+(?:down\s+)?to\s+(?:zero|0)\b",
     re.IGNORECASE,
 )
-_AFFECTED_RE = re.compile(
+_AFFECTED_RE = quick_compile(
     r"\b(?:all|every|most|some|half of(?: the)?|many)\s+(?:of\s+the\s+|the\s+|our\s+)?(?P<noun>customers|users|pods|regions|projects|environments|requests|launches|builds|jobs)\b",
     re.IGNORECASE,
 )

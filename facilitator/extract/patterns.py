@@ -34,22 +34,98 @@ from facilitator.transcript import Message
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
+
+def _first_chars(items) -> tuple[set[str], bool] | None:
+    """What a match of the parsed regex ``items`` can begin with: (characters or class
+    escapes like "\\d", whether it can begin with none, i.e. match empty), or None if unknown."""
+    from re import _constants as c
+
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.AT or op is c.ASSERT or op is c.ASSERT_NOT:
+            continue  # zero-width: the first character comes after
+        if op is c.LITERAL:
+            return chars | {chr(av)}, False
+        if op is c.IN:
+            found = set()
+            for o, v in av:
+                if o is c.LITERAL:
+                    found.add(chr(v))
+                elif o is c.RANGE:
+                    found.add(f"{chr(v[0])}-{chr(v[1])}")
+                elif o is c.CATEGORY and v in (c.CATEGORY_DIGIT, c.CATEGORY_SPACE):
+                    found.add("\\d" if v is c.CATEGORY_DIGIT else "\\s")
+                else:
+                    return None  # negated sets and \w say too little
+            return chars | found, False
+        if op is c.SUBPATTERN:
+            inner = _first_chars(av[-1])
+        elif op is c.BRANCH:
+            alts = [_first_chars(alt) for alt in av[1]]
+            if any(a is None for a in alts):
+                return None
+            inner = set().union(*(a[0] for a in alts)), any(a[1] for a in alts)  # type: ignore[index]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            item = _first_chars(av[2])
+            inner = None if item is None else (item[0], item[1] or av[0] == 0)
+        else:
+            return None
+        if inner is None:
+            return None
+        chars |= inner[0]
+        if not inner[1]:
+            return chars, False
+    return chars, True
+
+
+def quick_compile(pattern: str, flags: int) -> re.Pattern[str]:
+    """``re.compile``, with a look-ahead for the characters a match can start with put first.
+
+    The regex engine tries a pattern at every position of the text; for a case-insensitive
+    alternation of words ("\\b(?:errors?|failing|down...)") each try compares many letters.
+    One character-class test up front rejects most positions at once; it changes no match,
+    as every match starts with one of those characters.
+    """
+    from re import _parser
+
+    if re.match(r"\(\?[aiLmsux]+\)", pattern):
+        return re.compile(pattern, flags)  # global inline flags must stay first
+    tree = _parser.parse(pattern, flags)
+    first = _first_chars(tree)
+    if first is None or first[1] or not first[0] or tree.getwidth()[0] == 0:
+        return re.compile(pattern, flags)
+    cls = "".join(x if len(x) > 1 and x[0] == "\\" else _class_part(x) for x in sorted(first[0]))
+    return re.compile(f"(?=[{cls}])(?:{pattern})", flags)
+
+
+def _class_part(x: str) -> str:
+    """A character or range ("a-f") written for inside [...]."""
+    if len(x) == 3 and x[1] == "-":
+        return f"{_class_char(x[0])}-{_class_char(x[2])}"
+    return _class_char(x)
+
+
+def _class_char(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
+
+
+
 URL_RE = re.compile(r"""https?://[^\s<>"'`|\]\[{}]+""", re.IGNORECASE)
 FENCED_RE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 MD_LINK_RE = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?https?://[^)\s]*>?\s*\)")
 _BULLET_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.MULTILINE)
 MD_REF_LINK_RE = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s+|\n(?=[A-Z])")
+SENTENCE_SPLIT_RE = quick_compile(r"(?<=[.!?])\s+(?=\S)|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s+|\n(?=[A-Z])", 0)
 
 # Clock times inside prose: "14:05", "2:05pm", "14h05", "ca 18:30 CEST", "~15:10".
-CLOCK_RE = re.compile(
+CLOCK_RE = quick_compile(
     r"(?<![\d:.\w])(?P<pre>(?:(?:since|at|around|about|approx\.?|approximately|ca\.?|circa|from|by|before|after|until)\s+)?~?\s*)"
     r"(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::[0-5]\d)?\s*(?P<ampm>[ap]\.?m\.?)?"
     r"(?:\s*(?P<zone>UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|AES?T)\b)?(?![\d:])",
     re.IGNORECASE,
 )
-RELATIVE_RE = re.compile(
+RELATIVE_RE = quick_compile(
     r"\b(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|half an?|a couple(?: of)?|a few)\s+"
     r"(?P<unit>min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b"
     r"|\bfor\s+the\s+(?:last|past)\s+(?P<n2>\d+(?:\.\d+)?|an?|one|two|three|few|couple of)?\s*(?P<unit2>min(?:ute)?s?|hours?|hrs?|days?)\b",
@@ -77,7 +153,7 @@ COUNT_NOUNS = {
 # answer comes out of the same pass (``Gate.cue``) instead of a regex search per message.
 CUES: dict[str, re.Pattern[str]] = {
     "clock": re.compile(r"\d[:h][0-5]\d"),  # a clock time, on lower-cased text: "14:05", "2h05"
-    "start_word": re.compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE),
+    "start_word": quick_compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE),
     # any count's noun, starting a word ("3 regions", "1.2k failed jobs")
     "count_noun": re.compile(r"\b(?:" + "|".join(COUNT_NOUNS.values()) + ")", re.IGNORECASE),
     "role_word": re.compile(
@@ -166,7 +242,7 @@ def split_sentences(prose: str) -> list[str]:
 
 
 # Slack emoji codes (":rotating_light:") and *bold* / _italic_ markers around words.
-EMOJI_CODE_RE = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+EMOJI_CODE_RE = quick_compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])", 0)
 EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
 
@@ -387,7 +463,8 @@ class Vocabulary:
     """
 
     def __init__(self, items: list[str]) -> None:
-        self.branches = [re.compile(p, FLAGS) for p in items]
+        self.sources = list(items)
+        self.branches = [quick_compile(p, FLAGS) for p in items]
         # two-letter literals ("ic", "i'm") are better than none for a phrase with no longer one
         required = [_required(p) if _required(p)[0] is not None else _required(p, shortest=2) for p in items]
         self.anchors = [best for best, _ in required]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from facilitator.extract.patterns import CUES, Patterns, patterns
+from facilitator.extract.patterns import CUES, Patterns, patterns, quick_compile
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.findings import Responder
 
@@ -57,7 +57,7 @@ _THIRD_PERSON_RE = re.compile(
 )
 # Every role word in _THIRD_PERSON_RE begins a word ("the IC", "IC: Alice", "(comms)"), so a
 # message where none does cannot match it: one cheap search spares the costly name scan.
-_THIRD_PERSON_HINT_RE = re.compile(rf"\b(?:{_ROLE_WORDS})", re.IGNORECASE)
+_THIRD_PERSON_HINT_RE = quick_compile(rf"\b(?:{_ROLE_WORDS})", re.IGNORECASE)
 
 
 _ROLE_WORD_RE = CUES["role_word"]

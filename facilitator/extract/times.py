@@ -39,7 +39,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns
+from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns, quick_compile
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
 
@@ -140,7 +140,7 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
 
 # What any CLOCK_RE or RELATIVE_RE match must contain ("14:05", "2h05", "ago", "for the last"):
 # a message or sentence without it is passed over before the costlier checks.
-_TIME_HINT_RE = re.compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
+_TIME_HINT_RE = quick_compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
 _CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 _END_WORDS = frozenset({"until", "by", "before"})
 # The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
