@@ -4,7 +4,7 @@ Usage:  python bench/extract_speed.py [N_MESSAGES] [--mode repetitive|unique|bot
         (default 20000 messages, both modes)
 
 Builds synthetic incident channels directly as ``facilitator.transcript`` objects (no
-loading cost is measured) and prints the extraction time (best of 3) and a few counts so a
+loading cost is measured) and prints the extraction time (best of 5) and a few counts so a
 regression in a finder shows up:
 
 * ``repetitive``: a dozen people and a bot; one message in three carries evidence (alerts,
@@ -14,6 +14,9 @@ regression in a finder shows up:
 * ``unique``: the same shape, but no two message texts are alike: wording, clock times,
   hosts, numbers, links and names vary from message to message, as in a real channel
   whose people each write in their own way. This is the worst case for the memo.
+
+Timings on a shared machine swing by a third between runs; ``extract_instructions.py``
+counts instructions instead, which do not.
 """
 
 from __future__ import annotations
@@ -172,7 +175,7 @@ def measure(label: str, transcript: Transcript) -> None:
     n = len(transcript.messages)
     best = cpu = float("inf")
     findings = None
-    for _ in range(3):
+    for _ in range(5):
         started, started_cpu = time.perf_counter(), time.process_time()
         findings = extract_findings(transcript)
         best = min(best, time.perf_counter() - started)
@@ -180,7 +183,7 @@ def measure(label: str, transcript: Transcript) -> None:
     assert findings is not None
     distinct = len({m.text for m in transcript.messages})
     print(f"[{label}] messages {n} ({distinct} distinct texts)")
-    print(f"  extract time  {best * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU (best of 3), {n / best:,.0f} messages/s")
+    print(f"  extract time  {best * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU (best of 5), {n / best:,.0f} messages/s")
     print(f"  events {len(findings.events)}, links {len(findings.links)}, responders {len(findings.responders)}, "
           f"impact hints {len(findings.impact_hints)}, hypotheses {len(findings.hypotheses)}")
 

@@ -15,9 +15,10 @@ occurs (at a word start where the phrase needs one) and the other literals it ne
 there too, so only phrases that can match are ever run. The few phrases with no usable
 literal ("\\b5\\d\\d\\b") are tried once on the whole message, the first time a finder asks
 about their list, rather than on every sentence. Together with preparing each message once
-and sharing the result, this keeps extraction over 20,000 messages around 0.4 s when texts
-repeat, as in real channels, and under a second when no two texts are alike
-(``bench/extract_speed.py``).
+and sharing the result, this keeps extraction over 20,000 messages around 0.3 s when texts
+repeat, as in real channels, and around 0.8 s when no two texts are alike
+(``bench/extract_speed.py``, ``bench/extract_instructions.py``). Case-insensitive regexes are
+compiled with ``quick_compile``, which lets the engine skip positions no match can start at.
 """
 
 from __future__ import annotations
