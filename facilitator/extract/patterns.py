@@ -110,7 +110,6 @@ def _class_char(ch: str) -> str:
     return "\\" + ch if ch in "\\]^-[" else ch
 
 
-
 URL_RE = re.compile(r"""https?://[^\s<>"'`|\]\[{}]+""", re.IGNORECASE)
 FENCED_RE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 INLINE_CODE_RE = re.compile(r"`[^`\n]*`")

@@ -135,42 +135,41 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
         return MessageSignals(index, prep, _NO_FLAGS, "", human)
     flags: set[str] = set()
     last_recover = last_relapse = -1
-    if candidates:
-        sentences = prep.sentences
-        hedged = gate.branches("hedged") if "hedged" in candidates else None
-        intended = gate.branches("as_intended") if "as_intended" in candidates else None
-        guessing = gate.branches("hypothesis") if "hypothesis" in candidates else None
-        stuck = gate.branches("still_broken") if "still_broken" in candidates else None
-        third_party: list[bool] | None = None
-        for name in _POSITIVE:
-            if name not in candidates:
-                continue  # none of this list's key words occur in the message
-            branches = gate.branches(name)
-            health = name in _HEALTH
-            recovery = name in _RECOVERY
-            if health and third_party is None:
-                third_party = [_about_third_party(sentence, pats) for sentence in sentences]
-            order = range(len(sentences) - 1, -1, -1) if health else range(len(sentences))
-            for i in order:
-                sentence = sentences[i]
-                if health and third_party[i]:  # type: ignore[index]
-                    continue  # "GitHub is usable again": someone else's outage, not ours
-                if recovery:
-                    if hedged and _matches(hedged, sentence):
-                        sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
-                    if stuck and _matches(stuck, sentence):
-                        continue  # "able to log in again but kernels still hang": not recovered yet
-                    if guessing and _matches(guessing, sentence):
-                        continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
-                if intended and name == "symptom" and _matches(intended, sentence):
-                    continue  # "the limit rejects launches, as intended": working as designed
-                if _positive(name, branches, sentence, gate):
-                    flags.add(name)
-                    if name == "relapse":
-                        last_relapse = i
-                    elif recovery:
-                        last_recover = max(last_recover, i)
-                    break  # the first hit decides (the last sentence, for health signals)
+    sentences = prep.sentences
+    hedged = gate.branches("hedged") if "hedged" in candidates else None
+    intended = gate.branches("as_intended") if "as_intended" in candidates else None
+    guessing = gate.branches("hypothesis") if "hypothesis" in candidates else None
+    stuck = gate.branches("still_broken") if "still_broken" in candidates else None
+    third_party: list[bool] | None = None
+    for name in _POSITIVE:
+        if name not in candidates:
+            continue  # none of this list's key words occur in the message
+        branches = gate.branches(name)
+        health = name in _HEALTH
+        recovery = name in _RECOVERY
+        if health and third_party is None:
+            third_party = [_about_third_party(sentence, pats) for sentence in sentences]
+        order = range(len(sentences) - 1, -1, -1) if health else range(len(sentences))
+        for i in order:
+            sentence = sentences[i]
+            if health and third_party[i]:  # type: ignore[index]
+                continue  # "GitHub is usable again": someone else's outage, not ours
+            if recovery:
+                if hedged and _matches(hedged, sentence):
+                    sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
+                if stuck and _matches(stuck, sentence):
+                    continue  # "able to log in again but kernels still hang": not recovered yet
+                if guessing and _matches(guessing, sentence):
+                    continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
+            if intended and name == "symptom" and _matches(intended, sentence):
+                continue  # "the limit rejects launches, as intended": working as designed
+            if _positive(name, branches, sentence, gate):
+                flags.add(name)
+                if name == "relapse":
+                    last_relapse = i
+                elif recovery:
+                    last_recover = max(last_recover, i)
+                break  # the first hit decides (the last sentence, for health signals)
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
     text = prep.prose
