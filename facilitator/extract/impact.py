@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from facilitator.extract.patterns import COUNT_NOUNS, quick_compile
+from facilitator.extract.patterns import COUNT_NOUNS
+from facilitator.extract.regex_literals import quick_compile
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import ImpactHint
 

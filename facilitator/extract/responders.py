@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from facilitator.extract.patterns import CUES, Patterns, patterns, quick_compile
+from facilitator.extract.patterns import CUES, Patterns, patterns
+from facilitator.extract.regex_literals import quick_compile
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.findings import Responder
 

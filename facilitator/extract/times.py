@@ -39,7 +39,8 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns, quick_compile
+from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns
+from facilitator.extract.regex_literals import quick_compile
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
 

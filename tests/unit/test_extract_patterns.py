@@ -12,7 +12,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.extract.patterns import CUES, FLAGS, Patterns, Vocabulary, anchors, patterns, prepare, quick_compile, strip_code
+from facilitator.extract.patterns import CUES, FLAGS, Patterns, Vocabulary, patterns, prepare, strip_code
+from facilitator.extract.regex_literals import anchors, quick_compile
 from facilitator.resources import resource
 from facilitator.transcript import Message
 
