@@ -72,24 +72,25 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         hints.append(ImpactHint(kind=kind, text=text, value=value, message_ids=[mid]))
 
     for sig in sigs:
-        mid = sig.message.id
         lower = sig.prep.lower
-        words = "hundred" in lower or "thousand" in lower or "dozen" in lower
-        # number words could hide behind Unicode case folding ("THOUſANDS") in non-ASCII text
-        count_re = _COUNT_RE if words or not lower.isascii() else _DIGIT_COUNT_RE
         zero = "to zero" in lower or "to 0" in lower
-        if not (zero or words or "symptom" in sig.flags or _DIGIT_RE.search(lower)):
-            continue
+        symptom = "symptom" in sig.flags
         # a count needs one of the nouns: the gate's pass says whether any occurs
         counted = sig.prep.gate is None or sig.prep.gate.cue("count_noun")
-        if not (zero or counted or "%" in lower or "symptom" in sig.flags):
-            continue  # digits, but no count, rate, drop to zero or affected scope can be there
+        if not (zero or counted or symptom or "%" in lower):
+            continue  # no count, rate, drop to zero or affected scope can be there
+        words = "hundred" in lower or "thousand" in lower or "dozen" in lower
+        if not (zero or words or symptom or _DIGIT_RE.search(lower)):
+            continue
+        mid = sig.message.id
+        # number words could hide behind Unicode case folding ("THOUſANDS") in non-ASCII text
+        count_re = _COUNT_RE if words or not lower.isascii() else _DIGIT_COUNT_RE
         for sentence in sig.prep.sentences:
             if zero:
                 for match in _ZERO_RE.finditer(sentence):
                     add("error_rate", sentence.strip()[:200], 0.0, mid)
             if not (words or _DIGIT_RE.search(sentence)):
-                if "symptom" in sig.flags:
+                if symptom:
                     for match in _AFFECTED_RE.finditer(sentence):
                         add(_kind_of(match.group("noun")), sentence.strip()[:200], None, mid)
                 continue

@@ -138,7 +138,8 @@ def find_links(
         message = sig.message
         text = message.text or ""
         urls = [clean_url(m.group(0)) for m in URL_RE.finditer(text)] if "://" in text else []
-        urls += [a.url for a in message.attachments if a.url and not a.local_path.startswith("/")]
+        if message.attachments:
+            urls += [a.url for a in message.attachments if a.url and not a.local_path.startswith("/")]
         for url in urls:
             if not url or "://" not in url:
                 continue
@@ -153,7 +154,8 @@ def find_links(
                 ticket = tickets.setdefault(url, SupportTicket(ref=ref, url=url, summary=_summary(sig)))
                 if message.id not in ticket.message_ids:
                     ticket.message_ids.append(message.id)
-        if "ticket" not in sig.prep.lower and "zd" not in sig.prep.lower and "request" not in sig.prep.lower and "case" not in sig.prep.lower:
+        lower = sig.prep.lower
+        if "ticket" not in lower and "zd" not in lower and "request" not in lower and "case" not in lower:
             continue
         for match in SUPPORT_TEXT_RE.finditer(sig.prep.prose):
             number = next(g for g in match.groups() if g)
