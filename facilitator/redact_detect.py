@@ -124,8 +124,6 @@ def _pattern_gate(patterns: list[tuple[str, re.Pattern[str], int, tuple[str, ...
 
 
 _candidate_patterns = _pattern_gate(_SECRET_PATTERNS, _CASELESS_NEEDLES)
-_ANY_NEEDLE, _ODD_NEEDLES = _needle_search(_SECRET_PATTERNS)
-_UNGATED = any("" in ns for *_, ns in _SECRET_PATTERNS)  # a pattern tried on every text
 
 _HIGH_ENTROPY = re.compile(r"(?<![\w/+=.:-])[A-Za-z0-9+/_=-]{24,}(?![\w/+=-]|\.\w)")
 # Necessary for a _HIGH_ENTROPY match and about twice as quick to rule out (no look-behind).
@@ -280,28 +278,14 @@ def secret_spans(text: str) -> list[Span]:
 
 
 def masked_texts(texts: Iterable[str]) -> dict[str, str]:
-    """``mask_secrets`` of many texts at once: each text it changes, mapped to its masked form.
-
-    Each distinct text is masked once, and one that holds none of the patterns' literals and
-    no 24-character key run is passed over before any pattern is asked (``mask_secrets``
-    would find nothing in it).
-    """
+    """``mask_secrets`` of many texts at once: each text it changes, mapped to its masked form
+    (each distinct text is masked once)."""
     changed: dict[str, str] = {}
     for text in dict.fromkeys(texts):
-        if not text or (not _UNGATED and _secret_free(text)):
-            continue
         masked = mask_secrets(text)
         if masked != text:
             changed[text] = masked
     return changed
-
-
-def _secret_free(text: str) -> bool:
-    """True when ``secret_spans`` surely finds nothing: no pattern literal, no key run."""
-    if _KEY_RUN.search(text) is not None:
-        return False
-    lowered = text.lower()
-    return not _ANY_NEEDLE(lowered) and not any(n in text or n in lowered for n in _ODD_NEEDLES)
 
 
 def resolve(spans: Iterable[Span]) -> list[Span]:
