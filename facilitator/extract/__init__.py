@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -100,51 +100,37 @@ def extract_findings(transcript: Transcript, *, now: datetime | None = None) -> 
 def _masked(findings: Findings) -> Findings:
     """The findings with every credential masked (``mask_secrets`` on every piece of text).
 
-    The same result as ``facilitator.redact.scrub_findings``, but in place and in one batch:
-    the distinct strings are masked together (``masked_texts``), and only a model holding a
-    string that changed is touched. Message ids are the loader's references (line numbers,
-    Slack timestamps), not prose, and are left alone.
+    The same result as ``facilitator.redact.scrub_findings``, but in place: the distinct
+    strings are masked once each (``masked_texts``) and only those that changed are written
+    back, with no dump and re-validation of the whole model. Message ids are the loader's
+    references (line numbers, Slack timestamps), not prose, and are left alone.
     """
-    strings: list[str] = []
-    _texts_of(findings, strings.append)
-    changes = masked_texts(strings)
-    if changes:
-        _replace_texts(findings, changes)
+    slots = list(_text_slots(findings))
+    changes = masked_texts(text for _, _, text in slots)
+    for holder, key, text in slots:
+        if text in changes:
+            if isinstance(key, str):
+                setattr(holder, key, changes[text])
+            else:
+                holder[key] = changes[text]  # type: ignore[index]
     return findings
 
 
-def _texts_of(model: BaseModel, out: Callable[[str], object]) -> None:
+def _text_slots(model: BaseModel) -> Iterator[tuple[object, str | int, str]]:
+    """(model or list, field name or index, text) for every string in a model, nested ones too."""
     for name, value in model.__dict__.items():  # a pydantic model's field values
         if name == "message_ids":
             continue
         if isinstance(value, str):
-            out(value)
+            yield model, name, value
         elif isinstance(value, BaseModel):
-            _texts_of(value, out)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, str):
-                    out(item)
-                elif isinstance(item, BaseModel):
-                    _texts_of(item, out)
-
-
-def _replace_texts(model: BaseModel, changes: dict[str, str]) -> None:
-    for name, value in list(model.__dict__.items()):
-        if name == "message_ids":
-            continue
-        if isinstance(value, str):
-            if value in changes:
-                setattr(model, name, changes[value])
-        elif isinstance(value, BaseModel):
-            _replace_texts(value, changes)
+            yield from _text_slots(value)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, str):
-                    if item in changes:
-                        value[i] = changes[item]
+                    yield value, i, item
                 elif isinstance(item, BaseModel):
-                    _replace_texts(item, changes)
+                    yield from _text_slots(item)
 
 
 def _extract(transcript: Transcript, now: datetime | None) -> Findings:
