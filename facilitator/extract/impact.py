@@ -76,7 +76,7 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
         zero = "to zero" in lower or "to 0" in lower
         symptom = "symptom" in sig.flags
         # a count needs one of the nouns: the gate's pass says whether any occurs
-        counted = sig.prep.gate is None or sig.prep.gate.cue("count_noun")
+        counted = sig.prep.cue("count_noun")
         if not (zero or counted or symptom or "%" in lower):
             continue  # no count, rate, drop to zero or affected scope can be there
         words = "hundred" in lower or "thousand" in lower or "dozen" in lower

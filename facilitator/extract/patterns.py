@@ -114,6 +114,10 @@ class Prepared:
         self._sentences = sentences
         self._like = like  # a message with the same text: its sentences are these
 
+    def cue(self, name: str) -> bool:
+        """``Gate.cue``; True when there is no gate (nothing rules the cue out)."""
+        return self.gate is None or self.gate.cue(name)
+
     @property
     def sentences(self) -> list[str]:
         if self._sentences is None:

@@ -154,8 +154,7 @@ def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, 
     lookup = {k.casefold(): k for k in known}
     role_keys = list(pats.role_patterns())
     for sig in sigs:
-        gate = sig.prep.gate
-        if (gate is not None and not gate.cue("role_word")) or not _ROLE_WORD_RE.search(sig.prep.lower):
+        if not sig.prep.cue("role_word") or not _ROLE_WORD_RE.search(sig.prep.lower):
             continue  # no role word at all: the common case, decided by the gate's pass
         message = sig.message
         text = sig.prep.prose

@@ -39,7 +39,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, Gate, patterns
+from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, patterns
 from facilitator.extract.regex_literals import quick_compile
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
@@ -106,10 +106,9 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
-    gate = sig.prep.gate
-    if not ("ago" in lower or "for" in lower or (_cue(gate, "clock") and _CLOCK_HINT_RE.search(lower))):
+    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
         return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
-    if not (sig.flags & _STATED_NEXT_TO or (_cue(gate, "start_word") and _START_WORDS_RE.search(lower))):
+    if not (sig.flags & _STATED_NEXT_TO or (sig.prep.cue("start_word") and _START_WORDS_RE.search(lower))):
         return found  # a start time is only stated next to a failure, a change or "since"
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
@@ -156,11 +155,6 @@ _STATE_WORDS = {
 }
 _START_WORDS_RE = CUES["start_word"]
 _STATED_NEXT_TO = frozenset({"symptom", "change", "start_marker"})
-
-
-def _cue(gate: Gate | None, name: str) -> bool:
-    """``gate.cue(name)``; True when the message has no gate (nothing rules the cue out)."""
-    return gate is None or gate.cue(name)
 _STATE_SIGNALS = {
     "detect": ("detect", "alert", "symptom"),
     "recover": ("recover", "declare_resolved"),
