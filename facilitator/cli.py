@@ -117,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", metavar="ID", nargs="+", default=[], help="tick these items (ids or numbers from the list)")
     p.add_argument("--untick", metavar="ID", nargs="+", default=[], help="untick these items")
     p.add_argument("--json", action="store_true", help="print the items, ticks and evidence as JSON")
+
+    p = add("review", "review an existing post-mortem (Markdown file, '-', Confluence page) or a whole tree of them")
+    p.add_argument("source", metavar="SOURCE", nargs="?", help="a Markdown file, '-' for stdin, a folder, or a Confluence page id or URL")
+    p.add_argument("--confluence-tree", metavar="PARENT_ID", help="review every post-mortem under this Confluence page")
+    p.add_argument("--session", metavar="NAME", help="also open the document as a session to continue in the interview")
+    p.add_argument("--json", action="store_true", help="print the review as JSON")
+    audience = p.add_mutually_exclusive_group()
+    audience.add_argument("--external", dest="external", action="store_true", default=None,
+                          help="read it as a customer-facing document (adds the leak checks)")
+    audience.add_argument("--internal", dest="external", action="store_false", help="read it as an internal document")
     return parser
 
 
@@ -252,6 +262,15 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json)
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """facilitator review SOURCE | --confluence-tree PARENT_ID."""
+    from facilitator.review.command import review_command
+
+    if args.source and args.confluence_tree:
+        raise UserError("Give either a SOURCE or --confluence-tree PARENT_ID, not both.")
+    return review_command(_settings(args), args.source, args.json, args.external, args.session, args.confluence_tree)
+
+
 COMMANDS = {
     "extract": cmd_extract,
     "interview": cmd_interview,
@@ -261,6 +280,7 @@ COMMANDS = {
     "render": cmd_render,
     "publish": cmd_publish,
     "checklist": cmd_checklist,
+    "review": cmd_review,
 }
 
 

@@ -206,10 +206,10 @@ class _Handler(QuietHandler):
             page.update(title=body["title"], version=wanted, body=body["body"]["storage"]["value"])
             return 200, _page_json(st, page, "body")
         if path == "/rest/api/search" and method == "GET":
-            return 200, self._cql(query.get("cql", ""), int(query.get("limit", 25)))
+            return 200, self._cql(query.get("cql", ""), int(query.get("limit", 25)), int(query.get("start", 0)))
         raise KeyError(path)
 
-    def _cql(self, cql: str, limit: int) -> dict[str, Any]:
+    def _cql(self, cql: str, limit: int, start: int = 0) -> dict[str, Any]:
         st = self.state
         ancestor = re.search(r"ancestor\s*=\s*\"?(\d+)", cql)
         terms = [t.lower() for t in re.findall(r"(?:title|text)\s*~\s*\"([^\"]+)\"", cql)]
@@ -224,7 +224,9 @@ class _Handler(QuietHandler):
                 "content": _page_json(st, page), "title": page["title"], "excerpt": "",
                 "url": f"/spaces/{page['space']}/pages/{page['id']}", "lastModified": "2024-12-01T00:00:00Z",
             })
-        return {"results": results[:limit], "size": len(results[:limit]), "totalSize": len(results), "_links": {}}
+        page = results[start : start + limit]
+        links = {"next": f"/rest/api/search?start={start + limit}"} if start + limit < len(results) else {}
+        return {"results": page, "start": start, "limit": limit, "size": len(page), "totalSize": len(results), "_links": links}
 
     def _jira(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         st = self.state
