@@ -121,11 +121,22 @@ def _list_of_facts(facts: list[Fact], note: str) -> Suggestion | None:
 
 
 def _happened_before(findings: Findings) -> Suggestion | None:
+    # Past post-mortems that `facilitator review` has read (a local cache, never a network call).
+    from facilitator.review.history import past_incidents
+
+    about = " ".join([findings.title.text if findings.title else "", *(f.text for f in findings.causes[:3])])
+    past = past_incidents(about)
     if not findings.prior_incidents:
-        return None
+        if not past:
+            return None
+        first = past[0]
+        return Suggestion(f"yes - possibly: {first}", [], "similar past post-mortems (check before accepting): " + "; ".join(past), 0.3)
     quotes = "; ".join(f.text for f in findings.prior_incidents[:3])
     ids = _ids(*(f.message_ids for f in findings.prior_incidents))
-    return Suggestion("yes", ids, f"the channel mentions earlier occurrences: {quotes}", 0.5)
+    note = f"the channel mentions earlier occurrences: {quotes}"
+    if past:
+        note += "; similar past post-mortems: " + "; ".join(past)
+    return Suggestion("yes", ids, note, 0.5)
 
 
 def _unique(lines: list[str]) -> list[str]:

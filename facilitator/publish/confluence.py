@@ -174,13 +174,16 @@ def base_url(settings: Settings) -> str:
     return url
 
 
-def make_client(settings: Settings) -> ConfluenceServer:
-    """A v1 client (see the module docstring for why ``cloud=False`` on Cloud too)."""
+def make_client(settings: Settings, for_writing: bool = True) -> ConfluenceServer:
+    """A v1 client (see the module docstring for why ``cloud=False`` on Cloud too).
+
+    Reading pages (``for_writing=False``, as ``review`` does) needs no space or parent page.
+    """
     c = settings.confluence
     if not c.url:
         raise PublishError("Confluence is not configured; set confluence.url (run `facilitator init`) or CONFLUENCE_URL.")
     check_url(c.url, CONFLUENCE_URL_SETTING)
-    if not c.space or not c.parent_page_id:
+    if for_writing and (not c.space or not c.parent_page_id):
         raise PublishError("Set confluence.space and confluence.parent_page_id in the config so the page has a place.")
     token = c.token.get_secret_value() if c.token else ""
     if not token:

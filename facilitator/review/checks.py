@@ -90,9 +90,15 @@ class Review:
         }
 
 
+ROOT_CAUSE_LABEL = r"root[- ]cause|cause"
+
+
 def root_cause_text(doc: ReviewedDocument) -> str:
-    """The document's root cause in one line ("" when it has none)."""
+    """The document's root cause in one line: its section, or a "Root cause:" line elsewhere ("" when none)."""
     text = doc.part_text("root_cause")
+    if not text:
+        found = doc.labelled(ROOT_CAUSE_LABEL)
+        text = found[1] if found else ""
     text = re.sub(r"\s+", " ", re.sub(r"[#*_`>|]+", " ", text)).strip()
     return text[:400]
 
@@ -126,6 +132,8 @@ def _section_at(doc: ReviewedDocument, line: int) -> str:
 def _sections(doc: ReviewedDocument, add: Any) -> None:
     for spec in section_specs():
         section = doc.part(spec.id)
+        if section is None and spec.id == "root_cause" and doc.labelled(ROOT_CAUSE_LABEL):
+            continue  # stated as a "Root cause:" line inside another section (the classic layout)
         if section is None:
             add(ReviewFinding(
                 "missing_section", "blocker" if spec.required else "warning",
@@ -211,8 +219,13 @@ _PERSON_CAUSE = re.compile(
 def _root_cause(doc: ReviewedDocument, facts: DocFacts, add: Any) -> None:
     section = doc.part("root_cause")
     if section is None:
-        return
-    text = doc.part_text("root_cause")
+        found = doc.labelled(ROOT_CAUSE_LABEL)
+        if found is None:
+            return
+        line, text = found
+        heading = _section_at(doc, line)
+    else:
+        line, text, heading = section.line, doc.part_text("root_cause"), section.heading
     names = [n for n in facts.people if len(n) >= 2]
     person = None
     m = _PERSON_CAUSE.search(text)
@@ -229,7 +242,7 @@ def _root_cause(doc: ReviewedDocument, facts: DocFacts, add: Any) -> None:
             f"The root cause stops at a person ('{person.strip()}').",
             "Keep asking why: what made the action possible, and what would have caught it "
             "(a check, a guard rail, a clearer signal)? A person is never a root cause.",
-            line=section.line, section=section.heading, text=person.strip(),
+            line=line, section=heading, text=person.strip(),
         ))
 
 

@@ -97,9 +97,7 @@ def review_tree(settings: Settings, parent_id: str | None, folder: Path | None,
     if client is None:
         from facilitator.publish.confluence import make_client
 
-        if not settings.confluence.url:
-            raise UserError("Confluence is not configured; set confluence.url (and a token) with `facilitator init`.")
-        client = make_client(settings)
+        client = make_client(settings, for_writing=False)
     from facilitator.publish.confluence import base_url
 
     pages = [p for p in list_tree(settings, parent_id, client=client) if not is_year_page(p.title)]

@@ -64,6 +64,29 @@ class ReviewedDocument:
         """The section mapped to ``part_id``, with the text of its sub-sections."""
         return self.parts.get(part_id)
 
+    def part_lines(self, part_id: str) -> list[tuple[int, str]]:
+        """(1-based line number, text) of every line under a part's heading, sub-sections included."""
+        section = self.parts.get(part_id)
+        if section is None:
+            return []
+        index = self.sections.index(section)
+        last = len(self.lines)
+        for sub in self.sections[index + 1 :]:
+            if sub.level <= section.level:
+                last = sub.line - 1
+                break
+        lines = self.lines
+        return [(n, lines[n - 1]) for n in range(section.line + 1, last + 1)]
+
+    def labelled(self, label: str) -> tuple[int, str] | None:
+        """(line, text) of the first "Label: text" in the document (``label`` is a regex)."""
+        pattern = re.compile(rf"(?:^|[.!?]\s+|\*\*)(?:{label})(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?P<text>[^\n]+)", re.I)
+        for n, line in enumerate(self.lines, start=1):
+            m = pattern.search(line)
+            if m and m["text"].strip():
+                return n, m["text"].strip()
+        return None
+
     def part_text(self, part_id: str) -> str:
         """The text of a part including its sub-sections ("" when missing)."""
         section = self.parts.get(part_id)
@@ -164,10 +187,13 @@ _PLACEHOLDER = re.compile(
 def is_empty(body: str) -> bool:
     """True when a section holds nothing but whitespace, comments, empty rows or placeholders."""
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    for line in body.splitlines():
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
         stripped = line.strip().strip("|").strip()
         if not stripped or re.fullmatch(r"[-:|\s]+", stripped):
             continue
+        if i + 1 < len(lines) and "|" in line and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", lines[i + 1]):
+            continue  # a table's header row: column names are not content
         cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else [stripped]
         if all(not c or _PLACEHOLDER.match(c) for c in cells):
             continue

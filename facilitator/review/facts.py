@@ -231,9 +231,8 @@ def _timeline_rows(doc: ReviewedDocument, day: date | None) -> list[Row]:
     if section is None:
         return []
     rows: list[Row] = []
-    start = section.line  # body starts on the line after the heading
     current = day
-    for offset, line in enumerate(doc.part_text("timeline").splitlines(), start=1):
+    for n, line in doc.part_lines("timeline"):
         text = line.strip()
         if not text or _is_rule(text) or text.startswith("#"):
             continue
@@ -256,7 +255,7 @@ def _timeline_rows(doc: ReviewedDocument, day: date | None) -> list[Row]:
             rest, who = m["rest"], ""
         if at is not None and current is not None and at.date() != current:
             current = at.date()
-        rows.append(Row(at=at, line=start + offset, text=rest.strip(), who=who))
+        rows.append(Row(at=at, line=n, text=rest.strip(), who=who))
     return rows
 
 
@@ -275,11 +274,9 @@ def _actions(doc: ReviewedDocument, day: date | None) -> list[DocAction]:
     section = doc.part("actions")
     if section is None:
         return []
-    body = doc.part_text("actions").splitlines()
     out: list[DocAction] = []
     columns: dict[str, int] | None = None
-    for offset, line in enumerate(body, start=1):
-        n = section.line + offset
+    for n, line in doc.part_lines("actions"):
         text = line.strip()
         if not text or text.startswith("#"):
             columns = None if not text else columns

@@ -242,6 +242,40 @@ def similar_postmortems(text: str, history: History | None = None, limit: int = 
     return scored[:limit]
 
 
+def past_incidents(text: str, limit: int = 3) -> list[str]:
+    """'Title (date, url): root cause' of the past post-mortems most like ``text``, from the local cache."""
+    if not text.strip():
+        return []
+    history = _cached_history()
+    if history is None:
+        return []
+    out = []
+    for entry, _score in similar_postmortems(text, history, limit):
+        where = ", ".join(x for x in (entry.date, entry.url) if x)
+        cause = f": {entry.root_cause[:140]}" if entry.root_cause else ""
+        out.append(f"{entry.title}" + (f" ({where})" if where else "") + cause)
+    return out
+
+
+_LOADED: dict[tuple[str, int], History] = {}
+
+
+def _cached_history() -> History | None:
+    """The default history, read again only when the file changed (suggestions ask often)."""
+    from facilitator.config import data_dir
+
+    path = data_dir() / CACHE_FILE
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    key = (str(path), stamp)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = History(path)
+    return _LOADED[key]
+
+
 def minutes_text(minutes: float) -> str:
     """Minutes as the documents write durations."""
     from facilitator.render.text import format_duration

@@ -93,9 +93,7 @@ def storage_to_markdown(storage: str) -> str:
 def _client(settings: Settings) -> Any:
     from facilitator.publish.confluence import make_client
 
-    if not settings.confluence.url:
-        raise UserError("Confluence is not configured; set confluence.url (and a token) with `facilitator init`.")
-    return make_client(settings)
+    return make_client(settings, for_writing=False)
 
 
 def read_confluence_page(settings: Settings, page_id: str, client: Any = None) -> ReviewedDocument:
