@@ -143,7 +143,7 @@ class TreeSummary:
         """Terms (words and word pairs) found in the root causes of at least ``min_docs`` documents."""
         seen: dict[str, set[str]] = {}
         for entry in self.postmortems:
-            for term in _terms(entry.root_cause):
+            for term in _terms(entry.root_cause, stem=False):  # shown to people: the words as written
                 seen.setdefault(term, set()).add(entry.title)
         ranked = [(t, sorted(d)) for t, d in seen.items() if len(d) >= min_docs]
         # A pair wins over its own words when it is as common ("connection pool" over "pool").
@@ -176,8 +176,18 @@ class TreeSummary:
         }
 
 
-def _terms(text: str) -> set[str]:
+def _stem(word: str) -> str:
+    """A light stem, so "exhausted" and "exhaustion" meet."""
+    for suffix in ("ation", "ion", "ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str, stem: bool = True) -> set[str]:
     words = [w for w in re.findall(r"[a-z][a-z0-9_-]{2,}", text.lower()) if w not in _STOP]
+    if stem:
+        words = [_stem(w) for w in words]
     terms = set(words)
     terms.update(f"{a} {b}" for a, b in zip(words, words[1:]))
     return terms
@@ -212,7 +222,7 @@ def review_many(
     return TreeSummary(entries=entries, fetched=fetched, skipped=skipped)
 
 
-def similar_postmortems(text: str, history: History | None = None, limit: int = 3, minimum: float = 0.12) -> list[tuple[Entry, float]]:
+def similar_postmortems(text: str, history: History | None = None, limit: int = 3, minimum: float = 0.08) -> list[tuple[Entry, float]]:
     """Past post-mortems most like ``text`` (a title and cause), by tf-idf cosine over their terms."""
     history = history or History.default()
     docs = [e for e in history.entries.values() if e.is_postmortem]
@@ -228,7 +238,8 @@ def similar_postmortems(text: str, history: History | None = None, limit: int = 
     def weight(term: str) -> float:
         return math.log((n + 1) / (df.get(term, 0) + 0.5))
 
-    q_norm = math.sqrt(sum(weight(t) ** 2 for t in query)) or 1.0
+    # Query terms no past document holds cannot match anything; they do not dilute the score.
+    q_norm = math.sqrt(sum(weight(t) ** 2 for t in query if t in df)) or 1.0
     scored = []
     for entry, vec in zip(docs, vectors):
         shared = query & vec
