@@ -130,21 +130,26 @@ def _section_at(doc: ReviewedDocument, line: int) -> str:
 
 
 def _sections(doc: ReviewedDocument, add: Any) -> None:
+    worth_adding = []
     for spec in section_specs():
         section = doc.part(spec.id)
         if section is None and spec.id == "root_cause" and doc.labelled(ROOT_CAUSE_LABEL):
             continue  # stated as a "Root cause:" line inside another section (the classic layout)
-        if section is None:
-            add(ReviewFinding(
-                "missing_section", "blocker" if spec.required else "warning",
-                f"No '{spec.label}' section.", spec.hint, section=spec.label,
-            ))
+        if section is None and spec.required:
+            add(ReviewFinding("missing_section", "blocker", f"No '{spec.label}' section.", spec.hint, section=spec.label))
+        elif section is None:
+            worth_adding.append(spec.label)
         elif is_empty(doc.part_text(spec.id)):
             add(ReviewFinding(
                 "empty_section", "blocker" if spec.required else "warning",
                 f"The '{section.heading}' section is empty or holds only a placeholder.", spec.hint,
                 line=section.line, section=section.heading,
             ))
+    if worth_adding:
+        add(ReviewFinding(
+            "missing_section", "warning", "Sections worth adding: " + ", ".join(worth_adding) + ".",
+            "Each answers a question readers ask; write 'none' where there is nothing to say.",
+        ))
 
 
 def _times(review: Review, add: Any) -> None:

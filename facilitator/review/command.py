@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.review.checks import DURATIONS, Review, review_document
-from facilitator.review.document import ReviewedDocument, section_specs
+from facilitator.review.document import ReviewedDocument, norm, section_specs
 from facilitator.review.facts import CATEGORIES, KEY_TIME_LABELS, KEY_TIMES
 from facilitator.review.history import History, TreeSummary, minutes_text, review_many
 from facilitator.review.sources import (
@@ -166,7 +166,12 @@ def format_review(review: Review) -> str:
     lines.append(f"{blockers} blocker{'s' if blockers != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}: {verdict}."
                  + (" Read as a customer-facing document." if facts.external else ""))
     lines.append("")
-    found = [f"{s.label} (line {doc.part(s.id).line})" for s in section_specs() if doc.part(s.id) is not None]  # type: ignore[union-attr]
+    found = []
+    for spec in section_specs():
+        section = doc.part(spec.id)
+        if section is not None:
+            named = "" if norm(section.heading) == norm(spec.label) else f"'{section.heading}', "
+            found.append(f"{spec.label} ({named}line {section.line})")
     lines.append("Sections found: " + (", ".join(found) if found else "none"))
     if facts.times:
         lines.append("Times: " + "; ".join(

@@ -163,3 +163,14 @@ def _settings():
     from facilitator.config import load_settings
 
     return load_settings()
+
+
+def test_open_actions_are_checked_against_jira_when_it_is_configured(wiki, monkeypatch, capsys):
+    wiki.state.issues["OPS-1"] = {"id": "10001", "key": "OPS-1", "fields": {"status": {"name": "Done", "statusCategory": {"key": "done"}}}}
+    wiki.state.issues["OPS-2"] = {"id": "10002", "key": "OPS-2", "fields": {"status": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}}}}
+    monkeypatch.setenv("JIRA_URL", wiki.jira_url)
+    monkeypatch.setenv("JIRA_EMAIL", "pm@acme.test")
+    monkeypatch.setenv("JIRA_TOKEN", "api-token-123")
+    main(["review", "--confluence-tree", wiki.parent_id, "--json"])
+    open_actions = json.loads(capsys.readouterr().out)["open_actions"]
+    assert [(a["ticket"], a["status"]) for a in open_actions] == [("OPS-2", "In Progress"), ("", "")]
