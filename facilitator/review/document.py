@@ -69,6 +69,8 @@ class ReviewedDocument:
         section = self.parts.get(part_id)
         if section is None:
             return []
+        if section.level == FIELD_LEVEL:
+            return [(section.line, section.body)]
         index = self.sections.index(section)
         last = len(self.lines)
         for sub in self.sections[index + 1 :]:
@@ -169,12 +171,28 @@ def parse_document(text: str, source: str = "") -> ReviewedDocument:
         nxt = heads[n + 1][1] if n + 1 < len(heads) else len(lines)
         body = "\n".join(lines[stop:nxt]).strip("\n")
         sections.append(Section(heading=heading, level=level, line=start + 1, end=max(start + 1, nxt), body=body))
+    sections = sorted(sections + _field_sections(lines, {h[1] for h in heads}), key=lambda s: s.line)
     doc = ReviewedDocument(title=title, text=text, sections=sections, source=source)
     for section in sections:
         section.part = match_part(section.heading)
         if section.part and section.part not in doc.parts:
             doc.parts[section.part] = section
     return doc
+
+
+FIELD_LEVEL = 9  # a "**Summary:** text" paragraph: deeper than any heading, so it holds only its own line
+_FIELD = re.compile(r"^\s*(?:\*\*|__)(?P<label>[A-Za-z][\w '&/()-]{1,40}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<text>.*)$")
+
+
+def _field_sections(lines: list[str], heading_lines: set[int]) -> list[Section]:
+    """Parts written as bold labelled paragraphs ("**Root Causes:** ..."), as many templates do."""
+    out = []
+    for i, line in enumerate(lines):
+        m = _FIELD.match(line)
+        if m is None or i in heading_lines or not match_part(m["label"]):
+            continue
+        out.append(Section(heading=m["label"].strip(), level=FIELD_LEVEL, line=i + 1, end=i + 1, body=m["text"].strip()))
+    return out
 
 
 _PLACEHOLDER = re.compile(

@@ -177,20 +177,27 @@ def _derive_times(facts: DocFacts, source: str) -> None:
         facts.times[key] = Stated(at, row.line if row else 0, row.text if row else kt.reason, derived=True)
 
 
+_DATE_BEFORE = re.compile(
+    r"(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{4})?"
+    r"|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?)[\sT,]*(?:at\s+)?$"
+)
+_AFTER_CLOCK = re.compile(r"\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2})\b)?")
+
+
 def parse_when(value: str, day: date | None) -> datetime | None:
     """A date and time from a cell or phrase ("2024-12-03 14:07 UTC", "14:07", "Dec 3 14:07")."""
     value = _CITATION.sub(" ", value).strip().strip("|*_` ")
     clock = _CLOCK.search(value)
     if clock is None:
         return None
-    # The time and what stands just before it (a date) and after it (am/pm, a zone).
-    window = value[: clock.end() + 12]
-    window = re.split(r"\s[-–—(]\s|\s\(|;|,\s(?=[a-z])", window)[0] if clock.start() > 0 else window
-    if _CLOCK.search(window) is None:
-        window = value[clock.start() : clock.end() + 12]
+    # Only the time, the date written just before it and an am/pm or UTC offset just after:
+    # the words around ("OUTAGE BEGINS") are not part of it.
+    dated = _DATE_BEFORE.search(value[max(0, clock.start() - 30) : clock.start()])
+    after = _AFTER_CLOCK.match(value, clock.end())
+    window = (dated.group(1) + " " if dated else "") + clock.group() + (after.group() if after else "")
     default = datetime.combine(day or date(1970, 1, 1), datetime.min.time())
     try:
-        at = dateparser.parse(window, default=default, fuzzy=True)
+        at = dateparser.parse(window, default=default)
     except (ValueError, OverflowError):
         return None
     if at.tzinfo is not None:

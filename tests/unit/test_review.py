@@ -269,3 +269,63 @@ def test_review_session_continues_in_the_interview_and_publishes_over_the_same_p
     assert publish_command(settings.model_copy(update={"confluence": place}), "payments", "internal", False, None) == 0
     capsys.readouterr()
     assert len(wiki.state.pages) == before and wiki.state.pages[page_id]["version"] == 2
+
+
+FIELDS_LAYOUT = """\
+# Image resizer postmortem (incident 812)
+
+**Date:** 2025-05-02
+
+**Summary:** Thumbnails failed to load for 50 minutes after a cache node ran out of disk.
+
+**Impact:** About 30% of product pages showed broken images; no orders were lost.
+
+**Root Causes:** The cache nodes kept every resized variant forever, and no alert watched disk usage.
+
+**Trigger:** A catalogue import created 2 million new variants in an hour.
+
+**Resolution:** Cleared old variants and doubled the disk on the cache nodes.
+
+**Detection:** Synthetic checks on product pages paged the on-call.
+
+## Action Items
+
+| Action Item | Type | Owner | Bug |
+|---|---|---|---|
+| Add a disk usage alert at 80% on every cache node | detect | Ana Ruiz | IMG-31 |
+| Expire resized variants not read for 30 days | prevent | Kim Lee | IMG-32 |
+
+## Lessons Learned
+
+### What went well
+- The synthetic checks paged within two minutes.
+
+### What went wrong
+- Nobody knew the cache had no expiry.
+
+### Where we got lucky
+- The import ran on a quiet morning.
+
+## Timeline
+
+2025-05-02 (all times UTC)
+
+- 09:10 OUTAGE BEGINS catalogue import starts writing variants
+- 09:12 synthetic check fails, on-call paged
+- 09:40 cache disk cleared, images load again
+- 10:00 INCIDENT ENDS
+"""
+
+
+def test_bold_labelled_paragraphs_count_as_sections_and_words_around_times_are_not_zones(recwarn):
+    review = review_document(parse_document(FIELDS_LAYOUT))
+    doc = review.document
+    for part in ("summary", "impact", "root_cause", "resolution", "detection", "went_well", "went_poorly", "lucky", "timeline", "actions"):
+        assert doc.part(part) is not None, part
+    assert doc.part("root_cause").line == line_of(FIELDS_LAYOUT, "**Root Causes:**")
+    assert "kept every resized variant" in doc.part_text("root_cause")
+    assert not review.blockers
+    assert [r.at.strftime("%H:%M") for r in review.facts.rows] == ["09:10", "09:12", "09:40", "10:00"]
+    assert not [w for w in recwarn if "tzname" in str(w.message)]
+    assert [(a.text[:20], a.category, a.ticket) for a in review.facts.actions] == [
+        ("Add a disk usage ale", "detect", "IMG-31"), ("Expire resized varia", "prevent", "IMG-32")]
