@@ -16,8 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from facilitator.interview.lint import action_findings, blame_findings
-from facilitator.render.text import format_duration
-from facilitator.review.document import ReviewedDocument, Section, is_empty, section_specs
+from facilitator.review.document import ReviewedDocument, is_empty, section_specs
 from facilitator.review.facts import CATEGORIES, KEY_TIME_LABELS, KEY_TIMES, DocFacts, read_facts
 from facilitator.session import ActionItem
 
@@ -307,17 +306,3 @@ def _leaks(doc: ReviewedDocument, facts: DocFacts, add: Any) -> None:
 
 def _article(kind: str) -> str:
     return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
-
-
-def format_duration_text(delta: timedelta) -> str:
-    """A duration as the documents write it (``1 h 33 min``)."""
-    return format_duration(delta)
-
-
-def section_of(doc: ReviewedDocument, line: int) -> Section | None:
-    """The section holding ``line``."""
-    found = None
-    for section in doc.sections:
-        if section.line <= line:
-            found = section
-    return found

@@ -295,10 +295,11 @@ def _actions(doc: ReviewedDocument, day: date | None) -> list[DocAction]:
             if columns is None:
                 columns = _header(cells)
                 continue
-            get = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
-            item = DocAction(text=get("text"), line=n, owner=_clean(get("owner")), due_text=_clean(get("due")),
-                             category_text=_clean(get("category")), priority=_clean(get("priority")),
-                             status=_clean(get("status")), ticket=_clean(get("ticket")))
+            row = {key: cells[i] if i < len(cells) else "" for key, i in columns.items()}
+            item = DocAction(text=row.get("text", ""), line=n, owner=_clean(row.get("owner", "")),
+                             due_text=_clean(row.get("due", "")), category_text=_clean(row.get("category", "")),
+                             priority=_clean(row.get("priority", "")), status=_clean(row.get("status", "")),
+                             ticket=_clean(row.get("ticket", "")))
         else:
             m = re.match(r"^(?:[-*+]|\d+[.)])\s+(?:\[(?P<box>[ xX])\]\s+)?(?P<rest>.+)$", text)
             if not m:

@@ -189,7 +189,7 @@ def _terms(text: str, stem: bool = True) -> set[str]:
     if stem:
         words = [_stem(w) for w in words]
     terms = set(words)
-    terms.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    terms.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return terms
 
 
@@ -241,7 +241,7 @@ def similar_postmortems(text: str, history: History | None = None, limit: int = 
     # Query terms no past document holds cannot match anything; they do not dilute the score.
     q_norm = math.sqrt(sum(weight(t) ** 2 for t in query if t in df)) or 1.0
     scored = []
-    for entry, vec in zip(docs, vectors):
+    for entry, vec in zip(docs, vectors, strict=True):
         shared = query & vec
         if not shared:
             continue
