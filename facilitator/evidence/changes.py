@@ -103,6 +103,13 @@ def parse_ref(url: str, github_url: str = "", gitlab_url: str = "", jira_url: st
     return None
 
 
+def _shipped(change: Change) -> str:
+    """'deployed to production', 'shipped in release v1.4.2', or 'deployed'."""
+    if change.deployed_to.startswith("release "):
+        return f"shipped in {change.deployed_to}"
+    return "deployed" + (f" to {change.deployed_to}" if change.deployed_to else "")
+
+
 def change_rows(change: Change, noticed: datetime | None) -> tuple[list[EvidenceRow], list[TimeCandidate]]:
     """Timeline rows (merged, deployed) and key-time candidates for one change.
 
@@ -121,17 +128,16 @@ def change_rows(change: Change, noticed: datetime | None) -> tuple[list[Evidence
             at=change.merged_at, source=change.source, actor=change.merged_by or change.author,
             kind="other", summary=f"{name} {verb}", url=ref.url, message_ids=list(ref.message_ids),
         ))
+    shipped = _shipped(change)
     if change.deployed_at is not None:
-        where = f" to {change.deployed_to}" if change.deployed_to else ""
         rows.append(EvidenceRow(
             at=change.deployed_at, source=change.source, actor=change.source, automated=True,
-            kind="other" if fault else "fix_deployed", summary=f"{name} deployed{where}", url=ref.url,
+            kind="other" if fault else "fix_deployed", summary=f"{name} {shipped}", url=ref.url,
             message_ids=list(ref.message_ids),
         ))
     if live is None:
         return rows, []
-    moment = "deployed" + (f" to {change.deployed_to}" if change.deployed_to else "") if change.deployed_at else (
-        "committed" if ref.kind == "commit" else "merged")
+    moment = shipped if change.deployed_at else ("committed" if ref.kind == "commit" else "merged")
     label = f"{name} {moment}"
     if fault:
         candidate = TimeCandidate(field="started_at", at=live, label=label, url=ref.url, message_ids=list(ref.message_ids),

@@ -209,7 +209,7 @@ def _line_time(line: str, zone: ZoneInfo, year: int | None) -> tuple[datetime | 
     m = _ISO_RE.match(line)
     text = ""
     if m:
-        at = _when(m.group("ts").replace(",", ".").replace(" UTC", "Z"), zone)
+        at = _when(m.group("ts").strip().replace(",", ".").replace(" UTC", "Z"), zone)
         text = line[m.end():]
     elif (m := _SYSLOG_RE.match(line)) is not None:
         try:

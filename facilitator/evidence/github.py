@@ -61,7 +61,7 @@ def make_github(settings: Settings, write_pause: float = 1.0):
                         status_forcelist=[429, 502, 503, 504])
     return Github(
         auth=Auth.Token(token), base_url=api_url(settings), timeout=TIMEOUT_SECONDS, retry=retry, per_page=100,
-        seconds_between_requests=None, seconds_between_writes=write_pause or None,
+        seconds_between_requests=None, seconds_between_writes=write_pause or None, lazy=True,
     )
 
 
@@ -158,7 +158,7 @@ def _first_release(repo, sha: str, after: datetime) -> tuple[datetime | None, st
 def resolve_change(client, ref: LinkedRef, settings: Settings) -> Change:
     """A GitHub PR or commit as a ``Change`` (GitHubError with one sentence when it cannot be read)."""
     with github_error(f"read {ref.label}", settings):
-        repo = client.get_repo(ref.project, lazy=True)
+        repo = client.get_repo(ref.project)
         if ref.kind == "pull":
             pr = repo.get_pull(int(ref.number))
             change = Change(

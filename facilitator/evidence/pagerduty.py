@@ -9,6 +9,7 @@ as an exported log (``files.pagerduty_rows``).
 from __future__ import annotations
 
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from facilitator.config import Settings
@@ -26,14 +27,20 @@ class PagerDutyError(UserError):
     title = "PagerDuty"
 
 
-def make_pagerduty(settings: Settings, pause: float = 1.5):
-    """A REST API v2 client for the configured region; PagerDutyError when there is no token."""
+def make_pagerduty(settings: Settings, pause: float = 1.5, verify: Any = True):
+    """A REST API v2 client for the configured region; PagerDutyError when there is no token.
+
+    ``verify`` is passed to the HTTP client (an ``ssl.SSLContext`` trusting a private CA).
+    """
     import pagerduty
 
     token = settings.pagerduty.token.get_secret_value() if settings.pagerduty.token else ""
     if not token:
         raise PagerDutyError("No PagerDuty token; set PAGERDUTY_TOKEN to a read-only REST API key, or export the incident's log entries to a file.")
-    client = pagerduty.RestApiV2Client(token, base_url=settings.pagerduty.api_url.rstrip("/"))
+    base = settings.pagerduty.api_url.rstrip("/")
+    if not base.startswith("https://"):
+        raise PagerDutyError(f"The pagerduty.api_url value '{base[:80]}' is not an https:// URL; PagerDuty's API is only served over HTTPS.")
+    client = pagerduty.RestApiV2Client(token, base_url=base, verify=verify)
     client.retry[429] = MAX_429_RETRIES
     client.sleep_timer = pause
     client.max_network_attempts = 2
