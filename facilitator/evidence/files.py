@@ -67,6 +67,8 @@ def read_evidence_file(path: str | Path, tz: str, year: int | None = None) -> li
             data = None  # JSON lines, or a log whose first line starts with a bracket
         if data is not None:
             rows = _from_json(data, zone, p.name)
+            for row in rows or []:
+                row.origin = p.name
             if rows is None:
                 raise SourceError(
                     f"The evidence file {p} is JSON but neither Alertmanager alerts nor PagerDuty log entries; "
@@ -241,10 +243,11 @@ def read_log_lines(lines: Iterable[str], zone: ZoneInfo, name: str, year: int | 
     if not errors:
         return []
     errors.sort(key=lambda e: e[0])
-    source = f"log: {name}"
+    source = "Logs"
     first = errors[0]
-    rows = [EvidenceRow(at=first[0], source=source, actor=name, automated=True, kind="other",
+    rows = [EvidenceRow(at=first[0], source=source, actor=name, automated=True, kind="other", origin=name,
                         summary=f"First error logged ({len(errors)} error line(s) in {name}): {first[1]}")]
     if len(errors) > 1 and errors[-1][0] > first[0]:
-        rows.append(EvidenceRow(at=errors[-1][0], source=source, actor=name, automated=True, summary=f"Last error logged: {errors[-1][1]}"))
+        rows.append(EvidenceRow(at=errors[-1][0], source=source, actor=name, automated=True, origin=name,
+                                summary=f"Last error logged: {errors[-1][1]}"))
     return rows

@@ -155,7 +155,7 @@ def ticket_rows(tickets: list[TicketInfo], noticed: datetime | None) -> tuple[li
 
 def _log_candidates(rows: list[EvidenceRow], noticed: datetime | None) -> list[TimeCandidate]:
     """The first error logged before the incident was noticed is a candidate for 'fault introduced'."""
-    firsts = [r for r in rows if r.source.startswith("log:") and r.summary.startswith("First error logged")]
+    firsts = [r for r in rows if r.source == "Logs" and r.summary.startswith("First error logged")]
     if not firsts:
         return []
     first = min(firsts, key=lambda r: r.at)

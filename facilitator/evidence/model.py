@@ -23,13 +23,14 @@ class EvidenceRow(BaseModel):
     """One timeline row from outside the channel."""
 
     at: datetime
-    source: str  # "Alertmanager", "PagerDuty", "GitHub", "GitLab", "Jira", "log: api.log"
+    source: str  # "Alertmanager", "PagerDuty", "GitHub", "GitLab", "Jira", "Logs"
     actor: str = ""  # a person, a service or an alert name
     automated: bool = False  # an alert, a page or a log line rather than a person's action
     kind: EventKind = "other"
     summary: str
     url: str = ""  # the record itself (the PR, the PagerDuty incident, the alert's generator URL)
     message_ids: list[str] = Field(default_factory=list)  # channel messages that linked it
+    origin: str = ""  # the --evidence file it was read from ("alerts.json"), or the API ("PagerDuty API")
 
 
 class TimeCandidate(BaseModel):

@@ -8,6 +8,7 @@ as an exported log (``files.pagerduty_rows``).
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +45,8 @@ def make_pagerduty(settings: Settings, pause: float = 1.5, verify: Any = True):
     client.retry[429] = MAX_429_RETRIES
     client.sleep_timer = pause
     client.max_network_attempts = 2
+    # The client logs each retry on its own logger; the outcome reaches the user as one sentence.
+    logging.getLogger("pagerduty").setLevel(logging.ERROR)
     return client
 
 
@@ -68,4 +71,7 @@ def fetch_incident_rows(settings: Settings, incident_id: str, tz: str, client=No
         raise PagerDutyError(f"PagerDuty at {where} answered {code} for incident {incident_id}; try again later.") from None
     except pagerduty.Error:
         raise PagerDutyError(f"PagerDuty at {where} could not be reached for incident {incident_id}; check pagerduty.api_url and the network.") from None
-    return pagerduty_rows(entries, ZoneInfo(tz or "UTC"))
+    rows = pagerduty_rows(entries, ZoneInfo(tz or "UTC"))
+    for row in rows:
+        row.origin = f"PagerDuty API, incident {incident_id}"
+    return rows

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
@@ -144,6 +144,7 @@ class Document:
     drafted: set[str] = field(default_factory=set)  # sections whose text is an assistant draft
     claims: dict[str, str] = field(default_factory=dict)  # evidence for key claims: root_cause, fix...
     time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
+    backlog: list[str] = field(default_factory=list)  # open tickets about this that predate the incident (Markdown)
 
     def draft_note(self, section: str) -> str:
         """A visible note under a section that an assistant drafted ('' for the user's own text)."""
@@ -327,7 +328,7 @@ def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
             automated=bot,
         )))
     for r in extra:
-        link = f"[{r.source.split(':')[0]}]({r.url})" if r.url else ""
+        link = f"[{r.source}]({r.url})" if r.url else f"({r.origin})" if r.origin else ""
         cited = b.cite(r.message_ids, limit=1)
         timed.append((r.at, len(timed), TimelineRow(
             time=b.fmt(r.at, with_date=multi_day),
@@ -536,8 +537,21 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     for name, label in KEY_TIME_LABELS.items():
         key = f.key_time(name)
         doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
+    doc.backlog = _backlog(b, times["detected_at"] or times["started_at"])
     doc.todos = b.todos
     return doc
+
+
+def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
+    """Linked tickets opened well before the incident and still open: it was known, and waiting."""
+    lines = []
+    for t in b.session.evidence.tickets:
+        if t.created is None or t.resolved or (noticed is not None and t.created >= noticed - timedelta(hours=12)):
+            continue
+        name = f"[{t.key}]({t.url})" if t.url else t.key
+        what = f" {display(t.summary)}" if t.summary else ""
+        lines.append(f"{name}{what}: open since {b.fmt(t.created)[:10]}{f' ({t.status})' if t.status else ''} {b.cite(t.message_ids, limit=1)}".rstrip())
+    return lines
 
 
 def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:

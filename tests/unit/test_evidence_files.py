@@ -86,7 +86,7 @@ def test_log_lines_first_error_in_the_channel_zone(tmp_path):
         datetime(2024, 12, 3, 15, 40, tzinfo=ZoneInfo("Europe/Berlin")),
     ]
     assert rows[0].summary.startswith("First error logged (2 error line(s) in api.log): ERROR pool exhausted")
-    assert rows[0].source == "log: api.log" and rows[0].automated
+    assert rows[0].source == "Logs" and rows[0].actor == "api.log" and rows[0].origin == "api.log" and rows[0].automated
 
 
 def test_json_lines_and_syslog(tmp_path):

@@ -127,7 +127,8 @@ def test_channel_with_pr_and_ticket_offers_deploy_time_and_fills_the_timeline(se
     assert rows[("Alertmanager (automated)", "CheckoutLatencyHigh")].kind == "alert"
     assert rows[("PagerDuty (automated)", "Prometheus")].event == "Incident triggered: checkout p99 latency"
     assert rows[("PagerDuty (automated)", "PagerDuty")].event.startswith("Paged Priya")
-    assert rows[("log: api.log (automated)", "api.log")].event.startswith("First error logged")
+    assert rows[("Logs (automated)", "api.log")].event.startswith("First error logged")
+    assert rows[("Logs (automated)", "api.log")].evidence == "(api.log)"
     assert rows[("channel", "Priya")].automated is False and rows[("channel (bot)", "Alertmanager")].automated is True
     jira_rows = [r.event for r in doc.timeline if r.source == "Jira"]
     assert any(e.startswith("First support ticket SUP-7 'Checkout fails with 502' opened") for e in jira_rows)
@@ -138,7 +139,10 @@ def test_channel_with_pr_and_ticket_offers_deploy_time_and_fills_the_timeline(se
     times = [r.time for r in doc.timeline]
     assert times == sorted(times)  # channel and outside rows in one order
 
+    assert doc.backlog == [f"[OPS-3]({atl.jira_url}/browse/OPS-3) Pool sizing is fragile: open since 2024-11-20 (To Do) (msg L4, 14:30)"]
     markdown = render_markdown(session, transcript, settings)
+    assert "**Already in the backlog:** [OPS-3]" in markdown
+    assert "Already in the backlog before the incident: [OPS-3]" in render_markdown(session, transcript, settings, template="classic")
     assert "| Time (UTC) | Source | Actor | Event |" in markdown
     assert f"[GitHub]({WEB}/acme/checkout/pull/42)" in markdown
     assert gh.state.token not in markdown and gh.state.token not in SessionStore().path(session.name).read_text()
