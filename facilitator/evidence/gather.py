@@ -108,8 +108,11 @@ def _jira_tickets(settings: Settings, refs: list[LinkedRef], notes: list[str], c
             with translate_errors("Jira", f"read {ref.number}", settings.jira.url, "check JIRA_EMAIL and JIRA_TOKEN."):
                 issue = client.issue(ref.number, fields="summary,status,created,resolutiondate,reporter")
         except UserError as exc:
-            notes.append(str(exc))
-            if "(401)" in str(exc):
+            text = str(exc)
+            if "(404)" in text:  # the publishing wording points at the config; here it is a link in the channel
+                text = f"Jira has no issue {ref.number} (404), or the token cannot see it; it is left out of the timeline."
+            notes.append(text)
+            if "(401)" in text:
                 break
             continue
         fields = issue.get("fields") if isinstance(issue, dict) else None
@@ -117,12 +120,13 @@ def _jira_tickets(settings: Settings, refs: list[LinkedRef], notes: list[str], c
             notes.append(f"Jira ({JIRA_URL_SETTING}) did not describe {ref.number}; check the URL.")
             continue
         status = fields.get("status") or {}
+        reporter = fields.get("reporter") or {}
         created = fields.get("created")
         tickets.append(TicketInfo(
             key=ref.number, url=ref.url, summary=str(fields.get("summary") or ""), status=str(status.get("name") or ""),
             created=dateparser.parse(created) if isinstance(created, str) and created else None,
             resolved=(status.get("statusCategory") or {}).get("key") == "done" or bool(fields.get("resolutiondate")),
-            message_ids=list(ref.message_ids),
+            message_ids=list(ref.message_ids), reporter=str(reporter.get("displayName") or "") if isinstance(reporter, dict) else "",
         ))
     return tickets
 
@@ -148,7 +152,7 @@ def ticket_rows(tickets: list[TicketInfo], noticed: datetime | None) -> tuple[li
             if first:
                 candidates.append(TimeCandidate(field="detected_at", at=t.created, label=f"{t.key} opened", url=t.url,
                                                 message_ids=list(t.message_ids), confidence=0.4))
-        rows.append(EvidenceRow(at=t.created, source="Jira", actor="", kind=kind, summary=summary, url=t.url,  # type: ignore[arg-type]
+        rows.append(EvidenceRow(at=t.created, source="Jira", actor=t.reporter, kind=kind, summary=summary, url=t.url,  # type: ignore[arg-type]
                                 message_ids=list(t.message_ids)))
     return rows, candidates
 

@@ -53,6 +53,7 @@ class TicketInfo(BaseModel):
     status: str = ""
     created: datetime | None = None
     resolved: bool = False
+    reporter: str = ""
     message_ids: list[str] = Field(default_factory=list)
 
 
