@@ -172,11 +172,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     findings = extract_findings(transcript)
     report = extract_report(transcript, findings)
+    from facilitator.evidence.gather import evidence_wanted
+
+    record = None
+    if evidence_wanted(settings, spec.evidence):  # the same rule as a session's start: a file or a token
+        from facilitator.evidence.gather import gather_evidence
+
+        record = gather_evidence(transcript, findings, settings, spec.evidence, spec.timezone)
+        report["evidence"] = record.model_dump(mode="json")
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_extract_summary(report))
+        if record is not None:
+            sys.stdout.write(f"Evidence  {len(record.rows)} timeline row(s) from outside the channel, "
+                             f"{len(record.candidates)} key-time candidate(s), {record.duplicates} already posted by a bot\n")
+            for note in record.notes:
+                sys.stdout.write(f"          warning: {note}\n")
     return 0
 
 
