@@ -257,3 +257,29 @@ def test_pagerduty_incident_fetched_by_id_with_paging_and_429():
             fetch_incident_rows(settings, "QNOPE1", "UTC", client=client)
     with pytest.raises(PagerDutyError, match="No PagerDuty token"):
         fetch_incident_rows(Settings(), "Q1ABCDEF", "UTC")
+
+
+def test_commit_link_and_the_first_release_that_carries_it():
+    st = github_state()
+    st.add_commit("acme/checkout", "c0ffee1234", "Tune retries\n\nlong body", "2024-12-03T12:00:00Z", author="ana")
+    st.add_release("acme/checkout", "v2.30.9", "2024-12-03T11:00:00Z", {"older"})  # published before the commit
+    st.add_release("acme/checkout", "v2.31.0", "2024-12-03T12:30:00Z", {"other"})  # after it, but without it
+    st.add_release("acme/checkout", "v2.31.1", "2024-12-03T13:10:00Z", {"c0ffee1234"})
+    with GitHubServer(st) as gh:
+        settings = Settings(github={"token": st.token, "url": WEB, "api_url": gh.api_url})
+        ref = parse_ref(f"{WEB}/acme/checkout/commit/c0ffee1234", WEB)
+        change = resolve_change(make_github(settings), ref, settings)
+    assert (ref.kind, ref.label) == ("commit", "acme/checkout@c0ffee1")
+    assert (change.title, change.author, change.merged_at) == ("Tune retries", "ana", at(12, 0))
+    assert (change.deployed_at, change.deployed_to) == (at(13, 10), "release v2.31.1")
+    compared = [p for _, p, _ in st.requests if "/compare/" in p]
+    assert compared == ["/repos/acme/checkout/compare/c0ffee1234...v2.31.0", "/repos/acme/checkout/compare/c0ffee1234...v2.31.1"]
+
+
+def test_a_linked_jira_issue_that_is_gone_is_one_note(servers):
+    gh, atl = servers
+    transcript = Transcript([Message("L1", at(14, 0), "Ana", f"see {atl.jira_url}/browse/OPS-404")], "transcript")
+    settings = Settings(jira={"url": atl.jira_url, "email": "pm@acme.test", "token": "api-token-123"})
+    record = gather_evidence(transcript, _findings_for(transcript), settings)
+    assert record.notes == ["Jira has no issue OPS-404 (404), or the token cannot see it; it is left out of the timeline."]
+    assert record.rows == [] and gh.state.requests == []  # no GitHub token: GitHub is not asked
