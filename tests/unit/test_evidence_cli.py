@@ -47,3 +47,19 @@ def test_extract_reports_evidence_and_a_bad_file_is_one_sentence(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("facilitator: There is no evidence file") and err.count("\n") == 1
     assert not SessionStore().root.exists() or not any(SessionStore().root.iterdir())  # no half-made session
+
+
+def test_service_tokens_come_from_the_environment_and_stay_secret(monkeypatch):
+    from facilitator.config import load_settings
+
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_envtoken000000000000000000000000")
+    monkeypatch.setenv("GITHUB_URL", "https://ghe.acme.test")
+    monkeypatch.setenv("GITLAB_TOKEN", "glpat-envtoken0000000000000")
+    monkeypatch.setenv("PAGERDUTY_TOKEN", "u+pdenv")
+    monkeypatch.setenv("PAGERDUTY_API_URL", "https://api.eu.pagerduty.com")
+    settings = load_settings()
+    assert settings.github.token.get_secret_value().startswith("ghp_env") and settings.github.url == "https://ghe.acme.test"
+    assert settings.pagerduty.api_url == "https://api.eu.pagerduty.com"
+    dumped = json.dumps(settings.public_dump())
+    assert "envtoken" not in dumped and "pdenv" not in dumped
+    assert settings.public_dump()["github"]["token"] == "set" and settings.public_dump()["gitlab"]["token"] == "set"
