@@ -140,6 +140,7 @@ def change_rows(change: Change, noticed: datetime | None) -> tuple[list[Evidence
     moment = shipped if change.deployed_at else ("committed" if ref.kind == "commit" else "merged")
     label = f"{name} {moment}"
     if fault:
+        rows[-1].kind = "fault_introduced"  # the candidate moment: a major event of the timeline, not a verdict
         candidate = TimeCandidate(field="started_at", at=live, label=label, url=ref.url, message_ids=list(ref.message_ids),
                                   confidence=0.6 if change.deployed_at else 0.5)
     else:

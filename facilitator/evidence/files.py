@@ -245,7 +245,8 @@ def read_log_lines(lines: Iterable[str], zone: ZoneInfo, name: str, year: int | 
     errors.sort(key=lambda e: e[0])
     source = "Logs"
     first = errors[0]
-    rows = [EvidenceRow(at=first[0], source=source, actor=name, automated=True, kind="other", origin=name,
+    # "alert": the first error is a machine's signal, and a major event of the timeline (seed templates list it)
+    rows = [EvidenceRow(at=first[0], source=source, actor=name, automated=True, kind="alert", origin=name,
                         summary=f"First error logged ({len(errors)} error line(s) in {name}): {first[1]}")]
     if len(errors) > 1 and errors[-1][0] > first[0]:
         rows.append(EvidenceRow(at=errors[-1][0], source=source, actor=name, automated=True, origin=name,
