@@ -12,6 +12,7 @@ the setting to fix (``github_error``). The token is only ever in the client's he
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -106,11 +107,25 @@ def github_error(doing: str, settings: Settings) -> Iterator[None]:
         raise GitHubError(f"GitHub at {where} answered {exc.status} while trying to {doing}; try again later.") from None
     except requests.exceptions.RetryError:
         raise GitHubError(f"GitHub at {where} kept failing while trying to {doing}; try again later.") from None
+    except json.JSONDecodeError:  # a sign-in page or a proxy answered instead of the API
+        raise GitHubError(
+            f"GitHub at {where} did not answer with JSON while trying to {doing}; check github.api_url (GITHUB_API_URL) points at the API."
+        ) from None
     except requests.exceptions.RequestException as exc:
         raise GitHubError(
             f"GitHub at {where} could not be reached while trying to {doing} ({exc.__class__.__name__}); "
             "check github.url / GITHUB_API_URL and the network."
         ) from None
+
+
+def expect_api(value: object, doing: str, settings: Settings) -> None:
+    """GitHubError when an object came back empty: PyGithub keeps a non-JSON answer (an SSO sign-in
+    page with status 200) as raw text instead of failing, so every field reads None."""
+    if value is None:
+        raise GitHubError(
+            f"GitHub at {api_url(settings)} did not answer with JSON while trying to {doing}; "
+            "check github.api_url (GITHUB_API_URL) points at the API."
+        )
 
 
 def _aware(at: datetime | None) -> datetime | None:
@@ -161,6 +176,7 @@ def resolve_change(client, ref: LinkedRef, settings: Settings) -> Change:
         repo = client.get_repo(ref.project)
         if ref.kind == "pull":
             pr = repo.get_pull(int(ref.number))
+            expect_api(pr.raw_data.get("title"), f"read {ref.label}", settings)  # raw_data: fetched now, even when lazy
             change = Change(
                 ref, "GitHub", " ".join((pr.title or "").split()), author=pr.user.login if pr.user else "",
                 merged_by=pr.merged_by.login if pr.merged_by else "", merged_at=_aware(pr.merged_at),
@@ -168,6 +184,7 @@ def resolve_change(client, ref: LinkedRef, settings: Settings) -> Change:
             sha = pr.merge_commit_sha if pr.merged else ""
         else:
             commit = repo.get_commit(ref.number)
+            expect_api(commit.raw_data.get("sha"), f"read {ref.label}", settings)
             first_line = (commit.commit.message or "").strip().splitlines()[0:1]
             change = Change(
                 ref, "GitHub", first_line[0] if first_line else ref.number[:7],

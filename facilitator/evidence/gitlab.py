@@ -7,6 +7,7 @@ URL, so a self-managed instance is just ``gitlab.url``. Failures become one sent
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -59,6 +60,10 @@ def gitlab_error(doing: str, settings: Settings) -> Iterator[None]:
         if code == 429:
             raise GitLabError(f"GitLab kept answering 'too many requests' (429) while trying to {doing}; try again later.") from None
         raise GitLabError(f"GitLab at {where} answered {code or 'an error'} while trying to {doing}; try again later.") from None
+    except json.JSONDecodeError:  # a sign-in page or a proxy answered instead of the API
+        raise GitLabError(
+            f"GitLab at {where} did not answer with JSON while trying to {doing}; check gitlab.url (GITLAB_URL) points at the API."
+        ) from None
     except requests.exceptions.RequestException as exc:
         raise GitLabError(
             f"GitLab at {where} could not be reached while trying to {doing} ({exc.__class__.__name__}); check gitlab.url and the network."

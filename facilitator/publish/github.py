@@ -21,7 +21,7 @@ from typing import TextIO
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.evidence.github import GitHubError, github_error, make_github
+from facilitator.evidence.github import GitHubError, expect_api, github_error, make_github
 from facilitator.session import ActionItem, Session
 
 LABEL = "post-mortem"
@@ -127,6 +127,7 @@ def file_issues(settings: Settings, session: Session, repo_name: str, title: str
     client = client or make_github(settings)
     with github_error(f"open {repo_name}", settings):
         repo = client.get_repo(repo_name)
+        expect_api(repo.raw_data.get("id"), f"open {repo_name}", settings)  # asks now: a wrong name is a 404 before anything else
         existing = _existing(repo)
     by_action = {a.id: a for a in session.actions}
     for p in plans:

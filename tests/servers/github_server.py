@@ -5,7 +5,8 @@ requests, commits, deployments and their statuses, releases and compare, issues 
 ``Link`` pagination, create, edit) and assignee checks. ``enterprise=True`` serves everything
 under ``/api/v3`` like an Enterprise server. Faults are injected once each: 401 on a bad token,
 404 for anything unknown, 403 with ``X-RateLimit-Remaining: 0`` and ``X-RateLimit-Reset``
-(GitHub's primary rate limit), 429 with ``Retry-After`` (its secondary one).
+(GitHub's primary rate limit), 429 with ``Retry-After`` (its secondary one), or an HTML
+sign-in page with status 200 (a proxy in front of an Enterprise server).
 """
 
 from __future__ import annotations
@@ -139,6 +140,14 @@ class _Handler(QuietHandler):
                     reset = str(int(time.time()) + 3600)
                     return self._send(403, {"message": "API rate limit exceeded for user ID 1."},
                                       {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+                if fault[2] == "html":  # a single-sign-on proxy in front of the API
+                    body = b"<!DOCTYPE html><html><body>Sign in</body></html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return None
                 if fault[2] == "rate429":
                     return self._send(429, {"message": "You have exceeded a secondary rate limit."}, {"Retry-After": "1"})
                 return self._send(int(fault[2]), {"message": f"injected {fault[2]}"})

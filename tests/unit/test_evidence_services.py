@@ -187,6 +187,7 @@ def test_github_rate_limits_are_waited_out_when_short():
     (None, "wrong", "pull/42", "refused the token (401)"),
     (None, None, "pull/999", "found nothing (404)"),
     (("GET", r"/pulls/42$", "rate403-long"), None, "pull/42", "rate limit is used up"),
+    (("GET", r"/pulls/42$", "html"), None, "pull/42", "did not answer with JSON"),
 ])
 def test_github_failures_are_one_sentence(fault, token, ref, says):
     st = github_state()
