@@ -16,7 +16,6 @@ the rest. Nothing here runs without a token or a named file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -175,7 +174,6 @@ def gather_evidence(
     evidence: list[str] | None = None,
     tz: str = "",
     clients: dict[str, object] | None = None,
-    progress: Callable[[str], None] | None = None,
 ) -> EvidenceRecord:
     """Everything beyond the channel for one session (empty, with no network use, when nothing is configured).
 
@@ -213,14 +211,12 @@ def gather_evidence(
             record.notes.append(str(exc))
             continue
         for ref in todo:
-            if progress:
-                progress(f"Reading {ref.label} from {service}")
             try:
                 changes.append(resolve(client, ref, settings))
             except error as exc:
                 record.notes.append(str(exc))
-                if "(401)" in str(exc):
-                    break  # the same token will be refused for the next link too
+                if "(401)" in str(exc) or "rate limit" in str(exc):
+                    break  # the next link would be refused the same way
     for change in changes:
         more, candidates = change_rows(change, noticed)
         rows.extend(more)
