@@ -64,9 +64,10 @@ _JIRA_PATH = re.compile(r"/browse/(?P<key>[A-Z][A-Z0-9_]+-\d+)\b")
 
 def _host(url: str) -> str:
     try:
-        return (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def _base_path(url: str) -> str:

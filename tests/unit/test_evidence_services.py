@@ -284,3 +284,18 @@ def test_a_linked_jira_issue_that_is_gone_is_one_note(servers):
     record = gather_evidence(transcript, _findings_for(transcript), settings)
     assert record.notes == ["Jira has no issue OPS-404 (404), or the token cannot see it; it is left out of the timeline."]
     assert record.rows == [] and gh.state.requests == []  # no GitHub token: GitHub is not asked
+
+
+@pytest.mark.parametrize(("url", "label"), [
+    ("https://github.com/acme/api/pull/42/files", "github pull acme/api#42"),
+    ("https://www.github.com/acme/api/pull/42#discussion_r1", "github pull acme/api#42"),
+    ("https://github.com/acme/api/commit/abc1234def?diff=split", "github commit acme/api@abc1234"),
+    ("https://gitlab.com/grp/sub/app/-/merge_requests/3/diffs", "gitlab merge_request grp/sub/app!3"),
+    ("https://gitlab.com/grp/app/-/commit/abcdef12", "gitlab commit grp/app@abcdef1"),
+    ("https://acme.atlassian.net/browse/OPS-12?focusedCommentId=1", "jira issue OPS-12"),
+    ("https://github.com/acme/api/issues/7", None),  # an issue is not a change
+    ("https://gitlab.example.org/grp/app/-/merge_requests/3", None),  # not the configured GitLab
+])
+def test_links_the_channel_makes_to_configured_services(url, label):
+    ref = parse_ref(url, "https://github.com", "https://gitlab.com", "https://acme.atlassian.net")
+    assert (f"{ref.service} {ref.kind} {ref.label}" if ref else None) == label
