@@ -54,6 +54,11 @@ def _why(session: Session, action: ActionItem) -> str:
         return f"{turn.question.strip()} {turn.answer.strip()}"
     if action.addresses.strip():
         return action.addresses.strip()
+    from facilitator.interview.whys import WhyChain
+
+    root = WhyChain(session).result().root_cause
+    if root is not None and root.answer.strip():
+        return f"Root cause found in the post-mortem: {' '.join(root.answer.split())}"
     return "Agreed in the post-mortem review."
 
 

@@ -50,7 +50,7 @@ def test_one_issue_per_action_then_none(server):
     assert first["title"] == "Alert when the payments-api pool is above 80% for 5 minutes"
     assert first["labels"] == ["post-mortem", "detect"] and first["assignees"] == ["achen"]
     body = first["body"]
-    for part in ("**What:** Alert when", "**Why:**", "[Checkout payments failing after connection pool change](https://wiki.acme.test/pages/42)",
+    for part in ("**What:** Alert when", "**Why:** Root cause found in the post-mortem: ", "[Checkout payments failing after connection pool change](https://wiki.acme.test/pages/42)",
                  "**Owner:** Alice Chen", "**Due:** 2024-12-20", marker(session, session.actions[0])):
         assert part in body
     assert issues[1]["assignees"] == []  # Dana Whitfield maps to no login
