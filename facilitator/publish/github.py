@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from facilitator.config import Settings
-from facilitator.errors import UserError
+from facilitator.errors import UserError, redact_secrets
 from facilitator.evidence.github import GitHubError, expect_api, github_error, make_github
 from facilitator.session import ActionItem, Session
 
@@ -93,8 +93,9 @@ def plan_issues(session: Session, title: str, settings: Settings) -> list[IssueP
     plans = []
     for action in session.actions:
         labels = [LABEL] + ([action.category] if action.category else [])
+        # Issues leave the process: a credential pasted into an action's wording is masked like everywhere else.
         plans.append(IssuePlan(
-            action.id, " ".join(action.action.split())[:250], issue_body(session, action, title), labels,
+            action.id, redact_secrets(" ".join(action.action.split()))[:250], redact_secrets(issue_body(session, action, title)), labels,
             owner_login(action.owner, settings.github.logins), session.published.github_issues.get(action.id, ""),
         ))
     return plans

@@ -127,3 +127,11 @@ def test_owner_logins():
 def test_no_token_is_one_sentence():
     with pytest.raises(GitHubError, match="No GitHub token; set GITHUB_TOKEN"):
         make_github(Settings())
+
+
+def test_a_credential_in_an_action_is_masked_in_the_issue(server):
+    session, _ = saved_session()
+    session.actions[0].action = "Rotate the key xoxb-123456789012-abcdefghijkl that was pasted in the channel"
+    file_issues(make_settings(server), session, REPO, "Checkout", client=make_github(make_settings(server), write_pause=0))
+    issue = server.state.issues[REPO][0]
+    assert "xoxb-123456789012" not in issue["title"] + issue["body"] and "[redacted]" in issue["title"]
