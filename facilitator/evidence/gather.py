@@ -232,6 +232,10 @@ def gather_evidence(
         record.candidates.extend(candidates)
     record.candidates.extend(_log_candidates(rows, noticed))
     rows, record.duplicates = drop_duplicates(rows, transcript)
+    from facilitator.redact import mask_secrets
+
+    for row in rows:  # log lines and notes can quote credentials; they are masked before anything keeps them
+        row.summary = mask_secrets(row.summary)
     record.rows = sorted(rows, key=lambda r: r.at)
     return record
 

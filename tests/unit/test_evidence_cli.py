@@ -63,3 +63,11 @@ def test_service_tokens_come_from_the_environment_and_stay_secret(monkeypatch):
     dumped = json.dumps(settings.public_dump())
     assert "envtoken" not in dumped and "pdenv" not in dumped
     assert settings.public_dump()["github"]["token"] == "set" and settings.public_dump()["gitlab"]["token"] == "set"
+
+
+def test_a_credential_in_a_log_line_is_masked(tmp_path, capsys):
+    log = tmp_path / "auth.log"
+    log.write_text("2024-12-03T13:53:10Z ERROR login failed for token xoxb-123456789012-abcdefghijkl\n")
+    assert main(["extract", "--demo", "--json", "--evidence", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "xoxb-123456789012" not in out and "First error logged" in out
