@@ -131,26 +131,22 @@ def _jira_tickets(settings: Settings, refs: list[LinkedRef], notes: list[str], c
 
 
 def ticket_rows(tickets: list[TicketInfo], noticed: datetime | None) -> tuple[list[EvidenceRow], list[TimeCandidate]]:
-    """A row per ticket: opened during the incident (a support ticket), or already in the backlog."""
+    """A row per ticket opened around the incident (the first is the first support ticket); older ones are the
+    backlog check (``Document.backlog``), not timeline rows, so a months-old ticket does not date every row."""
     rows: list[EvidenceRow] = []
     candidates: list[TimeCandidate] = []
-    first_support = None
     for t in sorted((t for t in tickets if t.created is not None), key=lambda t: t.created):  # type: ignore[arg-type, return-value]
         assert t.created is not None
         name = f"{t.key} '{t.summary}'" if t.summary else t.key
         state = f"status {t.status}" if t.status else "status unknown"
         if noticed is not None and t.created < noticed - timedelta(hours=12):
-            backlog = "still open: the problem was already in the backlog" if not t.resolved else "closed before the incident"
-            summary = f"{name} opened earlier ({backlog}; {state})"
-            kind = "other"
-        else:
-            first = first_support is None
-            first_support = first_support or t
-            summary = f"{'First support ticket' if first else 'Support ticket'} {name} opened ({state})"
-            kind = "detected" if first else "other"
-            if first:
-                candidates.append(TimeCandidate(field="detected_at", at=t.created, label=f"{t.key} opened", url=t.url,
-                                                message_ids=list(t.message_ids), confidence=0.4))
+            continue  # the backlog check, not a moment of the incident: the document lists it on its own
+        first = not rows
+        summary = f"{'First support ticket' if first else 'Support ticket'} {name} opened ({state})"
+        kind = "detected" if first else "other"
+        if first:
+            candidates.append(TimeCandidate(field="detected_at", at=t.created, label=f"{t.key} opened", url=t.url,
+                                            message_ids=list(t.message_ids), confidence=0.4))
         rows.append(EvidenceRow(at=t.created, source="Jira", actor=t.reporter, kind=kind, summary=summary, url=t.url,  # type: ignore[arg-type]
                                 message_ids=list(t.message_ids)))
     return rows, candidates

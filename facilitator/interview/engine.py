@@ -26,11 +26,11 @@ from facilitator.errors import UserError
 from facilitator.interview.catalogue import KEY_TIME_IDS, Question, load_catalogue
 from facilitator.interview.parse import (
     AnswerError,
-    stored_datetime,
     classify,
     format_duration,
     parse_value,
     read_datetime,
+    stored_datetime,
     validate,
 )
 from facilitator.interview.suggest import Suggestion, suggest
