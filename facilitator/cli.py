@@ -36,6 +36,11 @@ def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
     common.add_argument("--since", metavar="ISO", help="ignore messages before this time")
     common.add_argument("--until", metavar="ISO", help="ignore messages after this time")
     common.add_argument("--no-llm", action="store_true", help="never call the LLM, even with a key")
+    common.add_argument(
+        "--evidence", metavar="FILE", action="append", default=[],
+        help="Alertmanager/amtool JSON, PagerDuty log entries JSON, or timestamped log lines to add to the timeline; "
+        "'pagerduty:INCIDENT_ID' fetches the log entries (needs PAGERDUTY_TOKEN); repeatable",
+    )
 
 
 _SHOW_VERSION = "show-program-version"
@@ -111,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", nargs="?")
     p.add_argument("--dry-run", action="store_true", help="show what would be published, change nothing")
     p.add_argument("--jira", metavar="PROJECT", help="also file one Jira issue per action item")
+    p.add_argument("--github", metavar="OWNER/REPO", help="also file one GitHub issue per action item (needs GITHUB_TOKEN)")
 
     p = add("checklist", "review and tick the redaction checklist of a session (before publishing the external version)")
     p.add_argument("session", metavar="SESSION", nargs="?")
@@ -137,6 +143,7 @@ def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | No
         "date": args.date or "",
         "since": args.since or "",
         "until": args.until or "",
+        "evidence": list(getattr(args, "evidence", None) or []),
     }
     if getattr(args, "demo", False):
         return SourceSpec(kind="demo", **common)
@@ -175,11 +182,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     findings = extract_findings(transcript)
     report = extract_report(transcript, findings)
+    from facilitator.evidence.gather import evidence_wanted
+
+    record = None
+    if evidence_wanted(settings, spec.evidence):  # the same rule as a session's start: a file or a token
+        from facilitator.evidence.gather import gather_evidence
+
+        record = gather_evidence(transcript, findings, settings, spec.evidence, spec.timezone)
+        report["evidence"] = record.model_dump(mode="json")
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_extract_summary(report))
+        if record is not None:
+            sys.stdout.write(f"Evidence  {len(record.rows)} timeline row(s) from outside the channel, "
+                             f"{len(record.candidates)} key-time candidate(s), {record.duplicates} already posted by a bot\n")
+            for note in record.notes:
+                sys.stdout.write(f"          warning: {note}\n")
     return 0
 
 
@@ -252,7 +272,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """facilitator publish SESSION."""
     from facilitator.publish import publish_command
 
-    return publish_command(_settings(args), args.session, args.doc_version, args.dry_run, args.jira)
+    settings = _settings(args)
+    code = 0
+    # --github alone files issues only; with Confluence configured the page goes first, so the issues link to it.
+    if not args.github or settings.confluence.url or args.jira:
+        code = publish_command(settings, args.session, args.doc_version, args.dry_run, args.jira)
+    if args.github and code == 0:
+        from facilitator.publish.github import github_publish_command
+
+        code = github_publish_command(settings, args.session, args.github, args.dry_run)
+    return code
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:

@@ -64,6 +64,29 @@ class JiraSettings(BaseModel):
     project: str = Field("", description="Default project key for action items.")
 
 
+class GitHubSettings(BaseModel):
+    """Reading linked pull requests and commits, and filing action items as issues (optional)."""
+
+    token: SecretStr | None = Field(None, description="Token with read access to the repositories (issues: write to publish); env GITHUB_TOKEN wins.")
+    url: str = Field("https://github.com", description="Web address of the links in the channel; a GitHub Enterprise server's own.")
+    api_url: str = Field("", description="REST API base; empty: api.github.com for github.com, URL/api/v3 for Enterprise.")
+    logins: dict[str, str] = Field(default_factory=dict, description="Action-item owner name -> GitHub login, for assignees.")
+
+
+class GitLabSettings(BaseModel):
+    """Reading linked merge requests and commits (optional)."""
+
+    token: SecretStr | None = Field(None, description="Personal or project access token with read_api; env GITLAB_TOKEN wins.")
+    url: str = Field("https://gitlab.com", description="GitLab base URL (self-managed instances: their own).")
+
+
+class PagerDutySettings(BaseModel):
+    """Fetching incident log entries by incident id (optional; exported JSON needs no token)."""
+
+    token: SecretStr | None = Field(None, description="REST API key (read-only is enough); env PAGERDUTY_TOKEN wins.")
+    api_url: str = Field("https://api.pagerduty.com", description="REST API base (EU service region: https://api.eu.pagerduty.com).")
+
+
 class LLMSettings(BaseModel):
     """The optional Anthropic facilitator."""
 
@@ -103,6 +126,9 @@ class Settings(BaseModel):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     confluence: ConfluenceSettings = Field(default_factory=ConfluenceSettings)
     jira: JiraSettings = Field(default_factory=JiraSettings)
+    github: GitHubSettings = Field(default_factory=GitHubSettings)
+    gitlab: GitLabSettings = Field(default_factory=GitLabSettings)
+    pagerduty: PagerDutySettings = Field(default_factory=PagerDutySettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     ui: UISettings = Field(default_factory=UISettings)
@@ -122,7 +148,7 @@ class Settings(BaseModel):
     def public_dump(self) -> dict[str, Any]:
         """The settings as a dict with every secret removed (safe to print or log)."""
         data = self.model_dump(mode="json")
-        for section in ("slack", "confluence", "jira", "llm"):
+        for section in ("slack", "confluence", "jira", "llm", "github", "gitlab", "pagerduty"):
             for key in ("token", "api_key"):
                 if key in data.get(section, {}):
                     data[section][key] = "set" if data[section][key] else None
@@ -185,6 +211,13 @@ ENV_VARS: dict[str, tuple[str | None, str]] = {
     "JIRA_URL": ("jira", "url"),
     "JIRA_EMAIL": ("jira", "email"),
     "JIRA_TOKEN": ("jira", "token"),
+    "GITHUB_TOKEN": ("github", "token"),
+    "GITHUB_URL": ("github", "url"),
+    "GITHUB_API_URL": ("github", "api_url"),
+    "GITLAB_TOKEN": ("gitlab", "token"),
+    "GITLAB_URL": ("gitlab", "url"),
+    "PAGERDUTY_TOKEN": ("pagerduty", "token"),
+    "PAGERDUTY_API_URL": ("pagerduty", "api_url"),
     "ANTHROPIC_API_KEY": ("llm", "api_key"),
     "ANTHROPIC_BASE_URL": ("llm", "base_url"),
     "FACILITATOR_MODEL": ("llm", "model"),
@@ -237,7 +270,8 @@ def load_settings(
     return settings
 
 
-SECRET_KEYS = (("slack", "token"), ("confluence", "token"), ("jira", "token"), ("llm", "api_key"))
+SECRET_KEYS = (("slack", "token"), ("confluence", "token"), ("jira", "token"), ("llm", "api_key"),
+               ("github", "token"), ("gitlab", "token"), ("pagerduty", "token"))
 
 
 def loose_permissions_warning(path: Path, data: Mapping[str, Any]) -> str | None:

@@ -283,6 +283,12 @@ def run_draft(
     stdout.write(f"Session {session.name}: {done}/{total} questions answered or suggested, {len(todos)} TODO.\n")
     for warning in interview.order_warnings():
         stdout.write(f"warning: {warning}\n")
+    evidence = session.evidence
+    if evidence.rows or evidence.notes:
+        stdout.write(f"Evidence: {len(evidence.rows)} timeline row(s) from outside the channel"
+                     f"{f', {evidence.duplicates} already posted by a bot left out' if evidence.duplicates else ''}.\n")
+        for note in evidence.notes:
+            stdout.write(f"warning: {note}\n")
     for path in [store.path(session.name), copy, findings_copy, *written]:
         stdout.write(f"{path}\n")
     if helper.spent().calls:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-# Tokens that must never be echoed back: Slack, Anthropic, Atlassian, GitHub, AWS.
+# Tokens that must never be echoed back: Slack, Anthropic, Atlassian, GitHub, GitLab, AWS.
 _SECRET_RE = re.compile(
     r"(xox[abposr]-[A-Za-z0-9-]{6,}|xapp-[A-Za-z0-9-]{6,}|sk-ant-[A-Za-z0-9_-]{8,}"
-    r"|ATATT[A-Za-z0-9_=-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16})"
+    r"|ATATT[A-Za-z0-9_=-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
+    r"|AKIA[0-9A-Z]{16})"
 )
 
 

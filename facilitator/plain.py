@@ -86,6 +86,8 @@ def _out(text: str = "") -> None:
 
 def _suggested_label(s: Any) -> str:
     """'Suggested (note)' or, from the LLM, 'Suggested by the LLM (80% confident; note)'."""
+    if getattr(s, "source", "offline") == "evidence":
+        return f"Suggested from outside the channel ({s.note})"
     if getattr(s, "source", "offline") == "llm":
         detail = f"{round(s.confidence * 100)}% confident" + (f"; {s.note}" if s.note else "")
         return f"Suggested by the LLM ({detail})"
@@ -110,6 +112,8 @@ def _ask_question(interview: Interview, qid: str) -> None:
         _out(f"  {_suggested_label(s)}; press Enter to accept:")
         for line in interview.citation_lines(qid):
             _out(f"  {line}")
+    for line in interview.alternative_lines(qid):
+        _out(f"  Or: {line}")
     existing = interview.get_answer(qid)
     if existing is not None and existing.status == "answered":
         default = interview.display_value(qid, existing.value)

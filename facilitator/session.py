@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from facilitator.evidence.model import EvidenceRecord
 from facilitator.findings import Findings
 
 AnswerStatus = Literal["answered", "suggested", "unknown", "skipped"]
@@ -36,6 +37,9 @@ class SourceSpec(BaseModel):
     date: str = ""  # --date for transcripts without dates
     since: str = ""
     until: str = ""
+    # --evidence: files (Alertmanager/amtool JSON, PagerDuty log entries, log lines) and
+    # "pagerduty:INCIDENT_ID" references, read once when the session starts.
+    evidence: list[str] = Field(default_factory=list)
 
 
 class Answer(BaseModel):
@@ -123,6 +127,7 @@ class PublishRecord(BaseModel):
     confluence_version: int = 0
     year_page_id: str = ""
     jira_keys: dict[str, str] = Field(default_factory=dict)  # action id -> issue key
+    github_issues: dict[str, str] = Field(default_factory=dict)  # action id -> GitHub issue URL
 
 
 class Session(BaseModel):
@@ -147,3 +152,4 @@ class Session(BaseModel):
     drafts: dict[str, str] = Field(default_factory=dict)  # LLM-drafted sections, user-editable
     llm_usage: LLMUsage = Field(default_factory=LLMUsage)
     published: PublishRecord = Field(default_factory=PublishRecord)
+    evidence: EvidenceRecord = Field(default_factory=EvidenceRecord)  # alerts, pages, logs, PRs

@@ -395,6 +395,10 @@ def start_session(
     if name is not None and store.exists(name):
         raise SessionError(f"A session named '{name}' already exists; resume it with --session {name} or pick another name.")
     name = name or store.new_name(transcript)
+    if spec.evidence:  # a bad --evidence file is one sentence before the session folder exists
+        from facilitator.evidence.files import check_evidence_files
+
+        check_evidence_files(spec.evidence, spec.timezone)
     folder = store.folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     if spec.kind == "transcript":
@@ -419,6 +423,12 @@ def start_session(
         timezone=spec.timezone,
         findings=findings,
     )
+    from facilitator.evidence.gather import evidence_wanted
+
+    if evidence_wanted(settings, spec.evidence):  # nothing is read or fetched without a file or a token
+        from facilitator.evidence.gather import gather_evidence
+
+        session.evidence = gather_evidence(transcript, findings, settings, spec.evidence, spec.timezone)
     store.save_transcript(name, transcript)
     store.save(session)
     return session, transcript

@@ -29,6 +29,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, OptionList, ProgressBar, Static, TextArea
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
@@ -53,7 +54,7 @@ def single_line(q: Question) -> bool:
 
 def suggestion_label(source: str, confidence: float, note: str, cited: int) -> str:
     """'Suggested by the LLM (confidence 80%) — note; 2 citations below' (who, how sure, why)."""
-    who = "Suggested by the LLM" if source == "llm" else "Suggested from the transcript"
+    who = {"llm": "Suggested by the LLM", "evidence": "Suggested from outside the channel"}.get(source, "Suggested from the transcript")
     note = note if len(note) <= NOTE_MAX else note[: NOTE_MAX - 1].rstrip() + "…"
     text = f"{who} (confidence {confidence:.0%})" + (f" — {note}" if note else "")
     if cited:
@@ -223,7 +224,10 @@ post-mortems found in Confluence (when configured) are listed as links.
         cites.clear_options()
         if s is not None:
             ids = [m for m in s.message_ids if self.transcript is None or m in self.transcript]
-            sug.update(suggestion_label(s.source, s.confidence, s.note, len(ids)))
+            others = "".join(f"\nOr: {line}" for line in iv.alternative_lines(q.id)[:3])
+            label = suggestion_label(s.source, s.confidence, s.note, len(ids))
+            # Alternatives quote messages ("[from 14:20 ...]"): plain Content, never read as markup.
+            sug.update(Content(label + others) if others else label)
             cites.add_options([Option(iv.cite(m), id=m) for m in ids[:20]])
             cites.display = bool(ids)
         else:

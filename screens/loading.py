@@ -104,6 +104,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
         store = app.store
         settings = app.settings
         created = job.spec is not None and not (job.session_name and store.exists(job.session_name))
+        self._created = created  # a plain flag read by _done once the worker has finished
         if created:
             spec = job.spec
             if job.source_file is not None:
@@ -146,6 +147,9 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
 
             interview, transcript = event.worker.result
             self.app.switch_screen(MainScreen(interview, transcript, self.app.settings))
+            notes = interview.session.evidence.notes if getattr(self, "_created", False) else []
+            for note in notes:  # a link or page that could not be read: said when the session starts, not on resume
+                self.app.notify(note, title="Evidence", severity="warning", timeout=10)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             event.prevent_default()  # shown here, in full, rather than as a notice

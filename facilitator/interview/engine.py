@@ -30,6 +30,7 @@ from facilitator.interview.parse import (
     format_duration,
     parse_value,
     read_datetime,
+    stored_datetime,
     validate,
 )
 from facilitator.interview.suggest import Suggestion, suggest
@@ -196,9 +197,13 @@ class Interview:
     # -- suggestions --------------------------------------------------------------------
 
     def suggestion(self, qid: str) -> Suggestion | None:
-        """The suggested answer to show: the more confident of the offline and the LLM one."""
+        """The suggested answer to show: the more confident of the offline and the LLM one
+        (a key time from outside the channel, e.g. a PR's deployment, when neither has one)."""
         offline = self.offline_suggestion(qid)
         extra = self._extra.get(qid)
+        if extra is None and offline is None:
+            outside = self.evidence_suggestions(qid)
+            return max(outside, key=lambda s: s.confidence) if outside else None
         if extra is None:
             return offline
         if offline is None or extra.confidence >= offline.confidence:
@@ -216,10 +221,30 @@ class Interview:
         return self._suggestions[qid]
 
     def alternatives(self, qid: str) -> list[Suggestion]:
-        """Every suggestion known for ``qid``, the one shown first (for 'show the other one')."""
+        """Every suggestion known for ``qid``, the one shown first (for 'show the other one');
+        key-time candidates from outside the channel come last, each citing its link and message."""
         shown = self.suggestion(qid)
-        others = [s for s in (self.offline_suggestion(qid), self._extra.get(qid)) if s is not None and s is not shown]
+        candidates = (self.offline_suggestion(qid), self._extra.get(qid), *self.evidence_suggestions(qid))
+        others = [s for s in candidates if s is not None and s is not shown and (shown is None or s.value != shown.value or s.note != shown.note)]
         return ([shown] if shown is not None else []) + others
+
+    def evidence_suggestions(self, qid: str) -> list[Suggestion]:
+        """Key-time candidates gathered outside the channel (a PR merged or deployed, a ticket, the first
+        error logged); the note names the record and its URL, the ids are the messages that linked it."""
+        out = []
+        for c in self.session.evidence.candidates_for(qid):
+            note = c.label + (f" ({c.url})" if c.url else "")
+            ids = [m for m in c.message_ids if self.transcript is None or m in self.transcript]
+            out.append(Suggestion(stored_datetime(c.at, self.tz), ids, note, c.confidence, source="evidence"))
+        return out
+
+    def alternative_lines(self, qid: str) -> list[str]:
+        """The alternatives to the shown suggestion as one line each ('2024-12-03 13:48 — PR ... [from 14:20 ...]')."""
+        lines = []
+        for s in self.alternatives(qid)[1:]:
+            cite = f" {self.cite(s.message_ids[0])}" if s.message_ids else ""
+            lines.append(f"{self.display_value(qid, s.value)} — {s.note or 'from the transcript'}{cite}")
+        return lines
 
     def add_suggestions(self, extra: Mapping[str, Any], source: str = "llm") -> list[str]:
         """Attach suggestions from another source (value, message_ids, note, confidence), keyed by question id.

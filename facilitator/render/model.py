@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
@@ -62,6 +62,9 @@ class TimelineRow:
     evidence: str
     kind: str
     before_response: bool = False
+    source: str = ""  # where the row comes from: "Slack", "Slack (bot)", "Alertmanager (automated)", "GitHub"...
+    actor: str = ""  # who or what acted: a person, a bot, an alert name
+    automated: bool = False  # an alert, a page, a bot or a log rather than a person
 
 
 @dataclass
@@ -87,6 +90,7 @@ class ActionRow:
     priority: str
     category: str
     jira_key: str = ""
+    github_issue: str = ""  # URL of the GitHub issue filed for it
 
 
 @dataclass
@@ -140,6 +144,7 @@ class Document:
     drafted: set[str] = field(default_factory=set)  # sections whose text is an assistant draft
     claims: dict[str, str] = field(default_factory=dict)  # evidence for key claims: root_cause, fix...
     time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
+    backlog: list[str] = field(default_factory=list)  # open tickets about this that predate the incident (Markdown)
 
     def draft_note(self, section: str) -> str:
         """A visible note under a section that an assistant drafted ('' for the user's own text)."""
@@ -301,22 +306,51 @@ def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
         source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
     else:
         source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
-    multi_day = len({b.local(item[0]).date() for item in source}) > 1  # one day: the date is in the title block
+    extra = b.session.evidence.rows
+    multi_day = len({b.local(item[0]).date() for item in source} | {b.local(r.at).date() for r in extra}) > 1
+    chat = _chat_source(b.transcript)
+    timed: list[tuple[datetime, int, TimelineRow]] = []  # channel and outside rows in one order
     for at, who, summary, known, ids, kind in sorted(source, key=lambda item: item[0]):
-        if not who and ids and b.transcript is not None and (first := b.transcript.get(ids[0])) is not None:
+        first = b.transcript.get(ids[0]) if ids and b.transcript is not None else None
+        if not who and first is not None:
             who = first.author  # bots and integrations: the alert source is the "what"
-        rows.append(
-            TimelineRow(
-                time=b.fmt(at, with_date=multi_day),
-                who=who,
-                event=display(summary),
-                known_then=known or _belief_change(beliefs, at, shown),
-                evidence=b.cite(ids),
-                kind=kind,
-                before_response=detected is not None and at < detected,
-            )
-        )
+        bot = first is not None and (first.is_bot or first.subtype == "bot_message")
+        timed.append((at, len(timed), TimelineRow(
+            time=b.fmt(at, with_date=multi_day),
+            who=who,
+            event=display(summary),
+            known_then=known or _belief_change(beliefs, at, shown),
+            evidence=b.cite(ids),
+            kind=kind,
+            before_response=detected is not None and at < detected,
+            source=f"{chat} (bot)" if bot else chat,
+            actor=who,
+            automated=bot,
+        )))
+    for r in extra:
+        link = f"[{r.source}]({r.url})" if r.url else f"({r.origin})" if r.origin else ""
+        cited = b.cite(r.message_ids, limit=1)
+        timed.append((r.at, len(timed), TimelineRow(
+            time=b.fmt(r.at, with_date=multi_day),
+            who=r.actor,
+            event=display(r.summary),
+            known_then="",
+            evidence=" ".join(p for p in (link, f"linked {cited}" if cited else "") if p),
+            kind=r.kind,
+            before_response=detected is not None and r.at < detected,
+            source=f"{r.source} (automated)" if r.automated else r.source,
+            actor=r.actor,
+            automated=r.automated,
+        )))
+    rows.extend(row for _, _, row in sorted(timed, key=lambda item: (item[0], item[1])))
     return rows
+
+
+def _chat_source(transcript: Transcript | None) -> str:
+    """What the channel's rows say their source is: 'Slack' for Slack channels, else 'channel'."""
+    if transcript is not None and transcript.source in ("slack", "slack-export"):
+        return "Slack"
+    return "channel"
 
 
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
@@ -396,6 +430,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
             priority=a.priority,
             category=a.category,
             jira_key=a.jira_key or session.published.jira_keys.get(a.id, ""),
+            github_issue=session.published.github_issues.get(a.id, ""),
         )
         for a in session.actions
     ]
@@ -502,8 +537,21 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     for name, label in KEY_TIME_LABELS.items():
         key = f.key_time(name)
         doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
+    doc.backlog = _backlog(b, times["detected_at"] or times["started_at"])
     doc.todos = b.todos
     return doc
+
+
+def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
+    """Linked tickets opened well before the incident and still open: it was known, and waiting."""
+    lines = []
+    for t in b.session.evidence.tickets:
+        if t.created is None or t.resolved or (noticed is not None and t.created >= noticed - timedelta(hours=12)):
+            continue
+        name = f"[{t.key}]({t.url})" if t.url else t.key
+        what = f" {display(t.summary)}" if t.summary else ""
+        lines.append(f"{name}{what}: open since {b.fmt(t.created)[:10]}{f' ({t.status})' if t.status else ''} {b.cite(t.message_ids, limit=1)}".rstrip())
+    return lines
 
 
 def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:

@@ -65,11 +65,11 @@ def test_times_are_in_the_configured_zone_and_named():
     berlin = render_markdown(session, transcript, settings())
     utc = render_markdown(session, transcript, Settings(timezone="UTC"))
     assert "All times are in Europe/Berlin." in berlin and "| Time (Europe/Berlin) |" in berlin
-    assert "| 14:52 | PagerDuty |" in berlin  # one day: the date is in the title block, not on every row
-    assert "All times are in UTC." in utc and "| 13:52 | PagerDuty |" in utc
+    assert "| 14:52 | channel (bot) | PagerDuty |" in berlin  # one day: the date is in the title block, not on every row
+    assert "All times are in UTC." in utc and "| 13:52 | channel (bot) | PagerDuty |" in utc
     session.findings.events[-1].at = session.findings.events[-1].at.replace(day=4)
     two_days = render_markdown(session, transcript, Settings(timezone="UTC"))
-    assert "| 2024-12-03 13:52 | PagerDuty |" in two_days  # spanning days: every row is dated
+    assert "| 2024-12-03 13:52 | channel (bot) | PagerDuty |" in two_days  # spanning days: every row is dated
 
 
 def test_evidence_uses_permalinks_else_message_citations():
