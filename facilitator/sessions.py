@@ -388,7 +388,9 @@ def start_session(
     if transcript is None:
         stdin_text = None
         if spec.kind == "transcript" and spec.ref == "-":
-            stdin_text = pasted = sys.stdin.read()
+            from facilitator.sources import read_stdin
+
+            stdin_text = pasted = read_stdin(settings)
         if spec.kind == "slack" and settings.slack.download_files:
             download_dir = store.root / f".downloads-{os.getpid()}"
         transcript = load_source(spec, settings, progress=progress, download_dir=download_dir, stdin_text=stdin_text)
@@ -399,7 +401,10 @@ def start_session(
     folder.mkdir(parents=True, exist_ok=True)
     if spec.kind == "transcript":
         if pasted is None and spec.ref not in ("", "-") and Path(spec.ref).is_file():
-            pasted = Path(spec.ref).read_text(encoding="utf-8", errors="replace")
+            from facilitator.sources.bounded import Limits
+            from facilitator.sources.paste import read_transcript_file
+
+            pasted = read_transcript_file(Path(spec.ref), Limits.from_settings(settings))
         if pasted is not None:
             copy = folder / SOURCE_COPY
             _atomic_write(copy, redact_secrets(pasted))
