@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", nargs="?")
     p.add_argument("--dry-run", action="store_true", help="show what would be published, change nothing")
     p.add_argument("--jira", metavar="PROJECT", help="also file one Jira issue per action item")
+    p.add_argument("--title", metavar="TEXT", default="", help="publish under this title (when another page has ours)")
+    p.add_argument("--adopt-page", metavar="ID", default="", help="take over this existing Confluence page as this session's")
 
     p = add("checklist", "review and tick the redaction checklist of a session (before publishing the external version)")
     p.add_argument("session", metavar="SESSION", nargs="?")
@@ -242,7 +244,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """facilitator publish SESSION."""
     from facilitator.publish import publish_command
 
-    return publish_command(_settings(args), args.session, args.doc_version, args.dry_run, args.jira)
+    return publish_command(_settings(args), args.session, args.doc_version, args.dry_run, args.jira,
+                           title=args.title, adopt_page=args.adopt_page)
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
