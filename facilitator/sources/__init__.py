@@ -152,6 +152,11 @@ def load_source(
         )
     else:  # pragma: no cover - SourceSpec validation prevents this
         raise SourceError(f"Unknown source kind '{spec.kind}'.")
+    from facilitator.redact import mask_transcript
+
+    # Secrets pasted in the channel are masked before anything (session copy, screen, documents,
+    # the model) sees the messages; what one message reveals masks its other forms everywhere.
+    mask_transcript(transcript)
     times = sorted(m.at for m in transcript.messages)
     transcript = bound(transcript, since, until)
     if times and not transcript.messages:
