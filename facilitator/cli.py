@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from facilitator import __version__
 from facilitator.config import Settings, load_settings
-from facilitator.errors import FacilitatorError, UserError, redact_secrets
+from facilitator.errors import FacilitatorError, UserError, redact_secrets, strip_userinfo
 from facilitator.session import SourceSpec
 
 
@@ -130,6 +130,7 @@ def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | No
         "since": args.since or "",
         "until": args.until or "",
     }
+    _refuse_options_that_cannot_apply(args)
     if getattr(args, "demo", False):
         return SourceSpec(kind="demo", **common)
     if args.transcript:
@@ -141,6 +142,19 @@ def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | No
     if args.channel:
         raise UserError("--channel only applies with --slack-export PATH; add the export path.")
     return None
+
+
+def _refuse_options_that_cannot_apply(args: argparse.Namespace) -> None:
+    """No silent acceptance: an option the chosen source cannot use is an error, not ignored."""
+    source = next((flag for flag, attr in (("--demo", "demo"), ("--transcript", "transcript"),
+                                           ("--slack-export", "slack_export"), ("--slack-channel", "slack_channel"))
+                   if getattr(args, attr, None)), None)
+    if source is None:
+        return
+    if getattr(args, "date", None) and source != "--transcript":
+        raise UserError(f"--date only applies to --transcript (pasted times without a date); {source} has its own dates, drop --date.")
+    if getattr(args, "channel", None) and source != "--slack-export":
+        raise UserError(f"--channel only applies with --slack-export PATH, not with {source}; drop it.")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -298,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard: one sentence, never a traceback
         if os.environ.get("FACILITATOR_DEBUG"):
             raise
-        detail = redact_secrets(" ".join(f"{exc.__class__.__name__}: {exc}".split()))[:300]
+        detail = redact_secrets(strip_userinfo(" ".join(f"{exc.__class__.__name__}: {exc}".split())))[:300]
         sys.stderr.write(
             f"facilitator: unexpected internal error ({detail}); answers already given are saved, "
             "please report this (FACILITATOR_DEBUG=1 shows the details).\n"

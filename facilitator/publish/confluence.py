@@ -40,7 +40,7 @@ from atlassian.confluence import ConfluenceServer
 from atlassian.errors import ApiError
 
 from facilitator.config import Settings, is_http_url
-from facilitator.errors import PublishError
+from facilitator.errors import PublishError, strip_userinfo
 from facilitator.publish.owner import PROPERTY_KEY, describe
 
 YEAR_TITLE = "Post-mortems {year}"
@@ -92,6 +92,13 @@ def _status(exc: BaseException) -> int | None:
     return getattr(response, "status_code", None)
 
 
+def _port(parts: Any) -> int | None:
+    try:
+        return parts.port
+    except ValueError:  # a port that is not a number: leave it out
+        return None
+
+
 class Unreachable(PublishError):
     """The service could not be asked (network, timeouts, 5xx): not a problem of the settings."""
 
@@ -99,7 +106,8 @@ class Unreachable(PublishError):
 @contextlib.contextmanager
 def translate_errors(service: str, what: str, url: str, hint_401: str) -> Iterator[None]:
     """Turn client exceptions into one-sentence PublishErrors (no secrets, no traceback)."""
-    host = urlparse(url).netloc or url
+    parts = urlparse(url)
+    host = f"{parts.hostname}{':' + str(parts.port) if _port(parts) else ''}" if parts.hostname else strip_userinfo(url)
     try:
         yield
     except (requests.ConnectionError, requests.Timeout):
@@ -123,7 +131,7 @@ CONFLUENCE_URL_SETTING = "confluence.url (CONFLUENCE_URL)"
 def check_url(url: str, setting: str, example: str = "https://SITE.atlassian.net/wiki") -> None:
     """PublishError unless ``url`` is an http(s) URL with a host."""
     if not is_http_url(url):
-        raise PublishError(f"The {setting} value '{url[:80]}' is not an http(s) URL; set it to something like {example}.")
+        raise PublishError(f"The {setting} value '{strip_userinfo(url)[:80]}' is not an http(s) URL; set it to something like {example}.")
 
 
 def _shown(url: str) -> str:
