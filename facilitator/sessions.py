@@ -433,6 +433,10 @@ def start_session(
         if spec.kind == "slack" and settings.slack.download_files:
             download_dir = store.root / f".downloads-{os.getpid()}"
         transcript = load_source(spec, settings, progress=progress, download_dir=download_dir, stdin_text=stdin_text)
+    else:  # parsed by the caller (a paste in the app): masked like every loaded transcript
+        from facilitator.redact import mask_transcript
+
+        mask_transcript(transcript)
     if name is not None and store.exists(name):
         raise SessionError(f"A session named '{name}' already exists; resume it with --session {name} or pick another name.")
     name = name or store.new_name(transcript)
