@@ -89,6 +89,15 @@ def _summary(p: Prepared, session: Session, location: str, url: str, out: TextIO
         out.write(f"  - File the action items in Jira: facilitator publish {session.name} --jira PROJECT\n")
 
 
+def _hold(name: str) -> None:
+    from facilitator.session_guard import hold
+    from facilitator.sessions import SessionStore
+
+    store = SessionStore()
+    if store.exists(name):
+        hold(store.folder(name), name)
+
+
 def _save(session: Session) -> None:
     from facilitator.sessions import SessionStore  # written by the interview helper
 
@@ -107,6 +116,8 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     """
     out = out or sys.stdout
     session, transcript = load_session_and_transcript(settings, session_name)
+    if not dry_run:
+        _hold(session.name)  # before anything is published: a session open elsewhere is refused now, not after
     if version == "external":
         if unticked(session) and not dry_run and (is_terminal() if interactive is None else interactive):
             # On a terminal the review happens here rather than a refusal and a second command

@@ -39,7 +39,10 @@ class _Archive:
         self.limits = limits or Limits()
         self._zip: zipfile.ZipFile | None = None
         if path.is_dir():
-            names = [p.relative_to(path).as_posix() for p in path.rglob("*.json") if p.is_file()]
+            inside = path.resolve()
+            # a symlink pointing out of the export folder is not part of the export
+            names = [p.relative_to(path).as_posix() for p in path.rglob("*.json")
+                     if p.is_file() and p.resolve().is_relative_to(inside)]
         else:
             try:
                 self._zip = zipfile.ZipFile(path)

@@ -195,3 +195,15 @@ def test_member_names_outside_the_archive_are_refused(tmp_path, name):
 
 def test_ordinary_member_names_are_accepted():
     assert all(safe_member_name(n) for n in ["users.json", "export/general/2024-12-03.json", "a..b/c.json"])
+
+
+def test_a_symlink_out_of_an_unpacked_export_is_not_read(tmp_path):
+    import shutil
+
+    export = tmp_path / "export"
+    shutil.copytree(SMALL_EXPORT, export)
+    outside = tmp_path / "private.json"
+    outside.write_text('[{"type": "message", "user": "U1", "text": "PRIVATE-OUTSIDE", "ts": "1733234952.000100"}]')
+    (export / "inc-99-db-failover" / "2024-12-09.json").symlink_to(outside)
+    transcript = load_source(SourceSpec(kind="slack-export", ref=str(export), channel="inc-99-db-failover"), Settings())
+    assert not any("PRIVATE-OUTSIDE" in m.text for m in transcript.messages)
