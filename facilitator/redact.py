@@ -40,8 +40,8 @@ from facilitator.errors import UserError
 from facilitator.redact_normal import normalise, normalised, to_original
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
-    TICKET, URL, Span, apply, default_public_hosts, is_common_word, is_ip, learn_secrets, looks_like_host, mask_secrets,
-    masked_texts, remember_secrets, resolve, secret_spans, service_hints,
+    TICKET, URL, Span, apply, default_public_hosts, has_known_secret, is_common_word, is_ip, known_secret_count, looks_like_host,
+    mask_secrets, masked_texts, remember_secrets, resolve, secret_spans, service_hints,
 )
 
 if TYPE_CHECKING:
@@ -141,15 +141,19 @@ def mask_transcript(transcript: Transcript) -> Transcript:
     model all see the masked text.
     """
     messages = transcript.messages
+    known_when: list[int] = []
     for i, m in enumerate(messages):
-        learn_secrets(m.text)
-        if i + 1 < len(messages) and _LABEL_AT_END.search(normalise(m.text)):
+        if i + 1 < len(messages) and ":" in m.text and _LABEL_AT_END.search(normalise(m.text)):
             following = messages[i + 1]
             lone = _LONE_VALUE.fullmatch(normalise(following.text).strip())
             if following.author == m.author and lone:
                 remember_secrets([lone.group(1)])
-    for m in messages:
-        m.text = mask_secrets(m.text)
+        m.text = mask_secrets(m.text)  # masks, and remembers what it found
+        known_when.append(known_secret_count())
+    final = known_secret_count()
+    for m, count in zip(messages, known_when):
+        if count < final and has_known_secret(m.text):  # learnt from a later message: mask it here too
+            m.text = mask_secrets(m.text)
     return transcript
 
 

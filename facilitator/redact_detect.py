@@ -314,6 +314,16 @@ def remember_secrets(values: Iterable[str]) -> None:
         _known_automaton.clear()
 
 
+def has_known_secret(text: str) -> bool:
+    """True when ``text`` holds a remembered secret value (in any form)."""
+    return bool(_known) and bool(_known_spans(normalise(text)))
+
+
+def known_secret_count() -> int:
+    """How many secret values are remembered (grows as masking finds more)."""
+    return len(_known)
+
+
 def forget_secrets() -> None:
     """Drop every remembered secret (tests; a new incident in a long-lived process)."""
     _known.clear()

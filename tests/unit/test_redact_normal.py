@@ -114,3 +114,21 @@ def test_look_alikes_and_split_secrets_never_reach_the_external_version_or_any_f
             assert PASSWORD not in normalise(json.dumps(body, ensure_ascii=False))
     external = normalise(files["external.md"]).casefold()
     assert SYSTEM not in external and HOST not in external
+
+
+def test_a_transcript_is_masked_with_what_any_of_its_messages_revealed():
+    from facilitator.redact import mask_transcript
+    from tests.servers.anthropic_server import chat
+
+    tr = chat(
+        ("carol", f"log in as app:{PASSWORD} for now"),  # before the message that reveals it
+        ("dave", "db password:"),
+        ("dave", LABELLED),
+        ("carol", f"dsn postgres://app:{PASSWORD}@db.internal/ledger"),
+        ("erin", f"I pasted {LABELLED} by mistake?"),
+        ("erin", "thanks"),
+    )
+    mask_transcript(tr)
+    texts = [m.text for m in tr.messages]
+    assert texts[0] == "log in as app:[secret] for now" and texts[2] == "[secret]"
+    assert PASSWORD not in " ".join(texts) and LABELLED not in " ".join(texts) and texts[5] == "thanks"
