@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from facilitator import __version__
 from facilitator.config import Settings, load_settings
-from facilitator.errors import FacilitatorError, UserError, redact_secrets
+from facilitator.errors import FacilitatorError, UserError, redact_secrets, strip_userinfo
 from facilitator.session import SourceSpec
 
 
@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be published, change nothing")
     p.add_argument("--jira", metavar="PROJECT", help="also file one Jira issue per action item")
     p.add_argument("--github", metavar="OWNER/REPO", help="also file one GitHub issue per action item (needs GITHUB_TOKEN)")
+    p.add_argument("--title", metavar="TEXT", default="", help="publish under this title (when another page has ours)")
+    p.add_argument("--adopt-page", metavar="ID", default="", help="take over this existing Confluence page as this session's")
 
     p = add("checklist", "review and tick the redaction checklist of a session (before publishing the external version)")
     p.add_argument("session", metavar="SESSION", nargs="?")
@@ -145,6 +147,7 @@ def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | No
         "until": args.until or "",
         "evidence": list(getattr(args, "evidence", None) or []),
     }
+    _refuse_options_that_cannot_apply(args)
     if getattr(args, "demo", False):
         return SourceSpec(kind="demo", **common)
     if args.transcript:
@@ -156,6 +159,19 @@ def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | No
     if args.channel:
         raise UserError("--channel only applies with --slack-export PATH; add the export path.")
     return None
+
+
+def _refuse_options_that_cannot_apply(args: argparse.Namespace) -> None:
+    """No silent acceptance: an option the chosen source cannot use is an error, not ignored."""
+    source = next((flag for flag, attr in (("--demo", "demo"), ("--transcript", "transcript"),
+                                           ("--slack-export", "slack_export"), ("--slack-channel", "slack_channel"))
+                   if getattr(args, attr, None)), None)
+    if source is None:
+        return
+    if getattr(args, "date", None) and source != "--transcript":
+        raise UserError(f"--date only applies to --transcript (pasted times without a date); {source} has its own dates, drop --date.")
+    if getattr(args, "channel", None) and source != "--slack-export":
+        raise UserError(f"--channel only applies with --slack-export PATH, not with {source}; drop it.")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -276,7 +292,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     code = 0
     # --github alone files issues only; with Confluence configured the page goes first, so the issues link to it.
     if not args.github or settings.confluence.url or args.jira:
-        code = publish_command(settings, args.session, args.doc_version, args.dry_run, args.jira)
+        code = publish_command(settings, args.session, args.doc_version, args.dry_run, args.jira,
+                               title=args.title, adopt_page=args.adopt_page)
     if args.github and code == 0:
         from facilitator.publish.github import github_publish_command
 
@@ -344,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard: one sentence, never a traceback
         if os.environ.get("FACILITATOR_DEBUG"):
             raise
-        detail = redact_secrets(" ".join(f"{exc.__class__.__name__}: {exc}".split()))[:300]
+        detail = redact_secrets(strip_userinfo(" ".join(f"{exc.__class__.__name__}: {exc}".split())))[:300]
         sys.stderr.write(
             f"facilitator: unexpected internal error ({detail}); answers already given are saved, "
             "please report this (FACILITATOR_DEBUG=1 shows the details).\n"

@@ -111,6 +111,14 @@ class RedactionSettings(BaseModel):
     internal_names: list[str] = Field(default_factory=list, description="Internal system names to replace.")
 
 
+class InputSettings(BaseModel):
+    """Ceilings on what a transcript, stdin or export member may hold (a runaway input ends in one sentence)."""
+
+    max_bytes: int = Field(100_000_000, ge=1, description="Largest transcript, stdin or export member, in bytes.")
+    max_lines: int = Field(1_000_000, ge=1, description="Most lines a transcript may have.")
+    max_line_bytes: int = Field(1_000_000, ge=1, description="Longest single line of a transcript, in bytes.")
+
+
 class UISettings(BaseModel):
     """The Textual app."""
 
@@ -132,6 +140,7 @@ class Settings(BaseModel):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    input: InputSettings = Field(default_factory=InputSettings)
     _warnings: list[str] = PrivateAttr(default_factory=list)
 
     @property

@@ -4,7 +4,8 @@ Every failure caused by input (wrong channel, bad token, malformed export, garba
 unreachable server, LLM overload) is raised as a ``UserError``: one plain sentence saying
 what happened and what to do. The CLI prints ``str(error)`` and exits with code 2; the app
 shows it as a notice. Nothing else is ever shown to a user for these cases, so messages must
-never contain secrets (``redact_secrets`` is applied on construction as a last guard).
+never contain secrets (``redact_secrets`` is applied on construction as a last guard, after
+``strip_userinfo`` has taken the user name and password out of every URL the message names).
 """
 
 from __future__ import annotations
@@ -17,6 +18,19 @@ _SECRET_RE = re.compile(
     r"|ATATT[A-Za-z0-9_=-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
     r"|AKIA[0-9A-Z]{16})"
 )
+
+
+# "scheme://user:pass@" and a bare "user:pass@host[:port]" (a netloc printed on its own)
+_URL_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/@]+@")
+_NETLOC_USERINFO = re.compile(r"(?<![\w/:.@%+-])(?!(?:mailto|tel|sip|xmpp):)[\w.~%!$&*+=-]+:[^\s/@]+@(?=[A-Za-z0-9[][A-Za-z0-9.:\]-]*)")
+
+
+def strip_userinfo(text: str) -> str:
+    """``text`` with the user name and password removed from every URL and host it names
+    (``https://u:p@host/x`` -> ``https://host/x``): messages and logs show where, never who with what."""
+    if "@" not in text:
+        return text
+    return _NETLOC_USERINFO.sub("", _URL_USERINFO.sub(r"\1", text))
 
 
 def redact_secrets(text: str) -> str:
@@ -37,7 +51,7 @@ class FacilitatorError(Exception):
     title = "Error"
 
     def __init__(self, message: str) -> None:
-        message = redact_secrets(message)
+        message = redact_secrets(strip_userinfo(message))
         super().__init__(message)
         self.message = message
 

@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator import resources
 from facilitator.errors import UserError
+from facilitator.redact_normal import normalise, normalised, to_original
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
-    TICKET, URL, Span, apply, default_public_hosts, is_common_word, is_ip, looks_like_host, mask_secrets, masked_texts,
-    resolve, secret_spans, service_hints,
+    TICKET, URL, Span, apply, default_public_hosts, has_known_secret, is_common_word, is_ip, known_secret_count, looks_like_host,
+    mask_secrets, masked_texts, remember_secrets, resolve, secret_spans, service_hints,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SECRET", "ChecklistItem", "Leak", "LeakError", "RedactionResult", "Redactor", "Span", "default_public_hosts",
-    "ensure_clean", "load_checklist", "mask_secrets", "scrub_findings", "scrub_session", "unticked",
+    "ensure_clean", "load_checklist", "mask_secrets", "mask_transcript", "scrub_findings", "scrub_session", "unticked",
 ]
 
 
@@ -121,6 +122,39 @@ def scrub_findings(findings: Findings) -> Findings:
 def scrub_session(session: Session) -> Session:
     """A copy of the session with secrets masked in answers, findings, drafts, whys, actions..."""
     return type(session).model_validate(_scrub(session.model_dump()))
+
+
+_LABEL_AT_END = re.compile(
+    r"(?i)\b(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)\b[\"']?\s*[=:]\s*$"
+)
+_LONE_VALUE = re.compile(r"[\"'`]?((?=\S*(?:\d|[^\w\s]|_|[a-z]\S*[A-Z]))[^\s\"'`]{6,})[\"'`]?")
+
+
+def mask_transcript(transcript: Transcript) -> Transcript:
+    """Mask secrets in every message, in place, knowing what the whole channel revealed.
+
+    First every secret any message reveals is remembered (``redact_detect.learn_secrets``),
+    including a value posted as its own message right after a label ("db password:" then
+    "hunter2-Prod" from the same person); then each message is masked, so a password seen once
+    inside a URL is also masked where it appears as ``user:password`` or alone. Done as the
+    transcript is loaded, so the copy saved in the session, the screen, the documents and the
+    model all see the masked text.
+    """
+    messages = transcript.messages
+    known_when: list[int] = []
+    for i, m in enumerate(messages):
+        if i + 1 < len(messages) and ":" in m.text and _LABEL_AT_END.search(normalise(m.text)):
+            following = messages[i + 1]
+            lone = _LONE_VALUE.fullmatch(normalise(following.text).strip())
+            if following.author == m.author and lone:
+                remember_secrets([lone.group(1)])
+        m.text = mask_secrets(m.text)  # masks, and remembers what it found
+        known_when.append(known_secret_count())
+    final = known_secret_count()
+    for m, count in zip(messages, known_when):
+        if count < final and has_known_secret(m.text):  # learnt from a later message: mask it here too
+            m.text = mask_secrets(m.text)
+    return transcript
 
 
 # --- the redactor ----------------------------------------------------------------------------
@@ -222,7 +256,9 @@ class Redactor:
         return redactor
 
     def _learn(self, text: str, mentions_are_people: bool) -> None:
-        """One pass of each detector over ``text``, remembering what it found."""
+        """One pass of each detector over ``text`` (its normal form: look-alikes read as what
+        they imitate), remembering what it found."""
+        text = normalise(text)
         if "@" in text:
             for m in MENTION.finditer(text):
                 mention = m.group(1).rstrip(".-")
@@ -345,7 +381,7 @@ class Redactor:
         folded: dict[str, tuple[str, str]] = {}
         exact: dict[str, tuple[str, str]] = {}
         for full, placeholder in self.people.items():
-            for name in {full, _ascii(full)}:
+            for name in {full, _ascii(full), normalise(full)}:
                 if " " not in name and is_common_word(name):
                     exact.setdefault(name, ("person", placeholder))
                     folded.setdefault("@" + name.casefold(), ("person", placeholder))
@@ -357,7 +393,7 @@ class Redactor:
                     else:
                         folded.setdefault(part.casefold(), ("person", placeholder))
         for name, placeholder in self.systems.items():
-            folded.setdefault(name.casefold(), ("internal name", placeholder))
+            folded.setdefault(normalise(name).casefold(), ("internal name", placeholder))
         for handle in self.handles:
             folded.setdefault("@" + handle, ("handle", "[handle]"))
         for table, ignore in ((folded, True), (exact, False)):
@@ -368,6 +404,14 @@ class Redactor:
         return self._patterns
 
     def _spans(self, text: str) -> list[Span]:
+        """Every sensitive stretch of ``text``, found on its normal form (``redact_normal``) and
+        given as positions in ``text``, so look-alike letters, invisible characters and dash
+        variants hide nothing while the output keeps the user's own characters."""
+        norm, index = normalised(text)
+        spans = self._plain_spans(norm)
+        return resolve(to_original(spans, index)) if index is not None else spans
+
+    def _plain_spans(self, text: str) -> list[Span]:
         spans = secret_spans(text)
         for m in URL.finditer(text):
             url = m.group().rstrip(".,;:!?")
@@ -409,14 +453,15 @@ class Redactor:
 
     def leak_scan(self, text: str) -> list[Leak]:
         """Sensitive strings still in ``text``: every detector plus every literal the tool has seen."""
-        leaks = {(s.start, s.end): Leak(s.kind, s.start, s.end) for s in self._spans(text)}
-        literals = sorted({k.casefold() for k in self.known if len(k) >= 3}, key=len, reverse=True)
+        norm, index = normalised(text)  # compared as read: look-alikes and hidden characters hide nothing
+        leaks = {(s.start, s.end): Leak(s.kind, s.start, s.end) for s in self._plain_spans(norm)}
+        literals = sorted({normalise(k).casefold() for k in self.known if len(k) >= 3}, key=len, reverse=True)
         if literals:
             pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, literals)) + r")(?![\w-])")
-            for m in pattern.finditer(text.casefold()):
+            for m in pattern.finditer(norm.casefold()):
                 if not any(a <= m.start() < b for a, b in leaks):
                     leaks[(m.start(), m.end())] = Leak("known sensitive string", m.start(), m.end())
-        return sorted(leaks.values(), key=lambda leak: leak.start)
+        return sorted(to_original(leaks.values(), index), key=lambda leak: leak.start)
 
 
 def load_checklist() -> list[ChecklistItem]:

@@ -29,10 +29,12 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 
 from facilitator import resources
+from facilitator.redact_normal import normalise, normalised, to_original
 
 SECRET = "[secret]"
 
@@ -258,7 +260,18 @@ def _looks_random(token: str) -> bool:
 
 
 def secret_spans(text: str) -> list[Span]:
-    """Every credential-looking stretch of ``text`` (overlaps allowed; see ``resolve``)."""
+    """Every credential-looking stretch of ``text`` (overlaps allowed; see ``resolve``).
+
+    Detection runs on the normal form (``redact_normal``: look-alikes, invisible characters,
+    dash variants), so a key split by a zero-width space is found; the spans are positions in
+    ``text``. Secrets already known (``remember_secrets``) are found wherever they occur.
+    """
+    norm, index = normalised(text)
+    spans = _secret_spans(norm) + _known_spans(norm)
+    return to_original(spans, index) if index is not None else spans
+
+
+def _secret_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for kind, pattern, group in _candidate_patterns(text):
         for m in pattern.finditer(text):
@@ -275,6 +288,69 @@ def secret_spans(text: str) -> list[Span]:
         if not inside_url and _looks_random(m.group()):
             spans.append(Span(m.start(), m.end(), "high-entropy string", SECRET))
     return spans
+
+
+# --- secrets known in one form, masked in every form -----------------------------------------
+
+_known: set[str] = set()
+_known_automaton: list[Any] = []  # [automaton] once built for the current set
+
+
+def secretish(value: str) -> bool:
+    """True for a value worth remembering as a secret: long enough, and not a plain word
+    ("password: rotated" must not mask "rotated" everywhere)."""
+    value = value.strip()
+    if len(value) < 6 or SECRET in value:
+        return False
+    return not (value.isalpha() and (value.islower() or value.istitle())) and not is_common_word(value)
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Remember secret values (any form): from now on every occurrence in this process is masked,
+    in every text, whatever shape surrounds it (``user:password``, a bare value, a URL)."""
+    added = {normalise(v).strip() for v in values if secretish(normalise(v))} - _known
+    if added:
+        _known.update(added)
+        _known_automaton.clear()
+
+
+def has_known_secret(text: str) -> bool:
+    """True when ``text`` holds a remembered secret value (in any form)."""
+    return bool(_known) and bool(_known_spans(normalise(text)))
+
+
+def known_secret_count() -> int:
+    """How many secret values are remembered (grows as masking finds more)."""
+    return len(_known)
+
+
+def forget_secrets() -> None:
+    """Drop every remembered secret (tests; a new incident in a long-lived process)."""
+    _known.clear()
+    _known_automaton.clear()
+
+
+def _known_spans(text: str) -> list[Span]:
+    if not _known:
+        return []
+    if not _known_automaton:
+        automaton = ahocorasick.Automaton()
+        for value in _known:
+            automaton.add_word(value, len(value))
+        automaton.make_automaton()
+        _known_automaton.append(automaton)
+    return [Span(end - length + 1, end + 1, "known secret", SECRET) for end, length in _known_automaton[0].iter(text)]
+
+
+def learn_secrets(text: str) -> list[str]:
+    """The secret values ``text`` reveals (URL passwords, labelled values, keys), remembered."""
+    norm = normalise(text)
+    values = [norm[s.start : s.end] for s in _secret_spans(norm) if s.kind in _REMEMBERED]
+    remember_secrets(values)
+    return values
+
+
+_REMEMBERED = frozenset({"password", "token", "cloud key", "private key"})
 
 
 def masked_texts(texts: Iterable[str]) -> dict[str, str]:
@@ -312,8 +388,21 @@ def apply(text: str, spans: list[Span]) -> str:
 
 
 def mask_secrets(text: str) -> str:
-    """The text with every credential-looking string replaced by ``[secret]``."""
+    """The text with every credential-looking string replaced by ``[secret]``.
+
+    A secret found here is remembered (``remember_secrets``): its other occurrences in this
+    text, and in every text masked later, are masked too, in whatever form they appear.
+    """
     if not text:
         return text
-    spans = secret_spans(text)
-    return apply(text, resolve(spans)) if spans else text
+    norm, index = normalised(text)
+    found = _secret_spans(norm)
+    if found:
+        before = len(_known)
+        remember_secrets(norm[s.start : s.end] for s in found if s.kind in _REMEMBERED)
+        if len(_known) != before:
+            found = _secret_spans(norm)
+    spans = found + _known_spans(norm)
+    if not spans:
+        return text
+    return apply(text, resolve(to_original(spans, index) if index is not None else spans))

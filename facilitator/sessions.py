@@ -36,6 +36,7 @@ from facilitator.config import Settings, data_dir
 from facilitator.errors import SessionError, UserError, redact_secrets
 from facilitator.findings import Findings
 from facilitator.session import Session, SourceSpec, utcnow
+from facilitator.session_guard import hold, merge_saved, release
 from facilitator.transcript import Transcript
 from facilitator.transcript_io import dump_transcript, load_transcript
 
@@ -161,6 +162,9 @@ class SessionStore:
         self._docs: dict[str, tuple[tuple[int, int], tomlkit.TOMLDocument, dict[str, Any] | None]] = {}
         # name -> the findings last written to (or read from) findings.toml.
         self._findings: dict[str, dict[str, Any]] = {}
+        # name -> (file stat, the mergeable parts) as this store last read or wrote them: the base
+        # of the merge when another writer changed the file in between.
+        self._seen: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
     @property
     def root(self) -> Path:
@@ -206,8 +210,9 @@ class SessionStore:
         """Write session.toml atomically, keeping comments of the existing file; returns its path."""
         path = self.path(session.name)
         path.parent.mkdir(parents=True, exist_ok=True)
+        hold(path.parent, session.name)  # one writer per session: another live process gets a sentence
+        data = self._merge_other_writer(session, path, session.model_dump(mode="json", exclude_none=True))
         doc, previous = self._document(session.name, path)
-        data = session.model_dump(mode="json", exclude_none=True)
         self._save_findings(session.name, data.pop("findings", {}))
         _merge(doc, data, previous)
         text = tomlkit.dumps(doc)
@@ -218,7 +223,30 @@ class SessionStore:
             self._docs[session.name] = ((st.st_mtime_ns, st.st_size), doc, data)
         else:
             self._docs.pop(session.name, None)
+        self._seen[session.name] = ((st.st_mtime_ns, st.st_size), _merge_view(data))
         return path
+
+    def _merge_other_writer(self, session: Session, path: Path, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with what another writer saved since this store last read or wrote the file
+        merged in (``session_guard.merge_saved``); the caller's session sees the merged answers too."""
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return data
+        seen = self._seen.get(session.name)
+        if seen is not None and seen[0] == (st.st_mtime_ns, st.st_size):
+            return data
+        try:
+            disk = Session.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+            return data  # an unreadable file is kept aside by _document; nothing to merge
+        merged = merge_saved(data, _merge_view(disk.model_dump(mode="json", exclude_none=True)), seen[1] if seen else None)
+        if merged == data:
+            return data
+        fresh = Session.model_validate({**_merge_view(merged), "name": session.name, "source": data["source"]})
+        for key in MERGED_FIELDS:
+            setattr(session, key, getattr(fresh, key))
+        return merged
 
     def _save_findings(self, name: str, findings: dict[str, Any]) -> None:
         """Write findings.toml when the findings differ from what is on disk."""
@@ -282,6 +310,7 @@ class SessionStore:
             session.name = name  # the folder name wins (a folder copied or renamed by hand)
         st = path.stat()
         self._docs[name] = ((st.st_mtime_ns, st.st_size), doc, None)
+        self._seen[name] = ((st.st_mtime_ns, st.st_size), _merge_view(session.model_dump(mode="json", exclude_none=True)))
         return session
 
     def transcript(self, name: str) -> Transcript:
@@ -324,7 +353,9 @@ class SessionStore:
         folder = self.folder(name)
         if not folder.is_dir():
             raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.")
+        hold(folder, name)  # never delete a session another process is writing
         shutil.rmtree(folder)
+        release(folder)
         self._docs.pop(name, None)
         self._findings.pop(name, None)
 
@@ -341,6 +372,14 @@ class SessionStore:
         while self.folder(name).exists():
             name, n = f"{base}-{n}", n + 1
         return name
+
+
+MERGED_FIELDS = ("answers", "actions", "whys", "redaction_checklist", "published")
+
+
+def _merge_view(data: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a session dump that two writers' saves are merged on."""
+    return {key: data[key] for key in MERGED_FIELDS if key in data}
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -388,10 +427,16 @@ def start_session(
     if transcript is None:
         stdin_text = None
         if spec.kind == "transcript" and spec.ref == "-":
-            stdin_text = pasted = sys.stdin.read()
+            from facilitator.sources import read_stdin
+
+            stdin_text = pasted = read_stdin(settings)
         if spec.kind == "slack" and settings.slack.download_files:
             download_dir = store.root / f".downloads-{os.getpid()}"
         transcript = load_source(spec, settings, progress=progress, download_dir=download_dir, stdin_text=stdin_text)
+    else:  # parsed by the caller (a paste in the app): masked like every loaded transcript
+        from facilitator.redact import mask_transcript
+
+        mask_transcript(transcript)
     if name is not None and store.exists(name):
         raise SessionError(f"A session named '{name}' already exists; resume it with --session {name} or pick another name.")
     name = name or store.new_name(transcript)
@@ -403,7 +448,10 @@ def start_session(
     folder.mkdir(parents=True, exist_ok=True)
     if spec.kind == "transcript":
         if pasted is None and spec.ref not in ("", "-") and Path(spec.ref).is_file():
-            pasted = Path(spec.ref).read_text(encoding="utf-8", errors="replace")
+            from facilitator.sources.bounded import Limits
+            from facilitator.sources.paste import read_transcript_file
+
+            pasted = read_transcript_file(Path(spec.ref), Limits.from_settings(settings))
         if pasted is not None:
             copy = folder / SOURCE_COPY
             _atomic_write(copy, redact_secrets(pasted))
@@ -435,7 +483,11 @@ def start_session(
 
 
 def open_session(name: str, store: SessionStore, settings: Settings | None = None) -> tuple[Session, Transcript]:
-    """A saved session and its transcript copy (reloaded from the source only when the copy is gone)."""
+    """A saved session and its transcript copy (reloaded from the source only when the copy is gone).
+
+    Opening is for writing: the session's lock is taken, so a second process gets a sentence."""
+    if store.exists(name):
+        hold(store.folder(name), name)
     session = store.load(name)
     if (store.folder(name) / TRANSCRIPT_FILE).exists() or settings is None:
         return session, store.transcript(name)

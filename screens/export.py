@@ -90,7 +90,9 @@ def publish_confluence(
     prepared = prepare(session, transcript, settings, version, headings)
     known = session.published.confluence_page_id if version == "internal" else ""
     progress(4, "Publishing the page")
-    page = publish_page(settings, prepared.title, prepared.body, prepared.year, known, client=client)
+    from facilitator.publish.owner import owner_of
+
+    page = publish_page(settings, prepared.title, prepared.body, prepared.year, known, client=client, owner=owner_of(session))
     updated = record_page(session, page, version)
     target = page.target
     verb = "created" if page.created else f"updated to version {page.version}"

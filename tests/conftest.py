@@ -42,3 +42,13 @@ def hermetic_env(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FACILITATOR_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("TZ", "UTC")
     yield base
+
+
+@pytest.fixture(autouse=True)
+def forget_known_secrets():
+    """Secrets one test reveals are remembered process-wide by the masker; start each test afresh."""
+    from facilitator.redact_detect import forget_secrets
+
+    forget_secrets()
+    yield
+    forget_secrets()

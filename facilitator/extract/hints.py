@@ -15,6 +15,7 @@ import re
 from facilitator.extract.patterns import patterns, readable, strip_code, summary_of
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
+from facilitator.injection import looks_like_instructions
 from facilitator.transcript import Transcript
 
 _FIX_ACTION_RE = re.compile(
@@ -104,6 +105,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
             continue
         thread = sig.message.thread_id
         for sentence in sig.prep.sentences:
+            if looks_like_instructions(sentence):
+                continue  # a prompt injection is not a hypothesis
             ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig.flags or "ruled_out" in sig.flags)
             confirmed = pats.has("root_cause", sentence, sig.prep.gate) and not sentence.rstrip().endswith("?")
             raised = pats.has("hypothesis", sentence, sig.prep.gate)
@@ -139,6 +142,8 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
         if not (fixing_flags or sig.flags & _FACT_SIGNALS):
             continue  # one set lookup per signal instead of a regex per sentence
         for sentence in sig.prep.sentences:
+            if looks_like_instructions(sentence):
+                continue  # a prompt injection is never a cause, fix or lesson, whatever words it uses
             question = sentence.rstrip().endswith("?")
             for signal, key in wanted.items():
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):

@@ -14,7 +14,10 @@ from typing import TextIO
 from facilitator.checklist import is_terminal, review_before_publish
 from facilitator.config import Settings
 from facilitator.errors import PublishError
-from facilitator.publish.confluence import PublishedPage, find_similar, locate, make_client, publish_page, template_headings
+from facilitator.publish.confluence import (
+    PublishedPage, Unreachable, find_similar, locate, make_client, publish_page, template_headings,
+)
+from facilitator.publish.owner import owner_of
 from facilitator.publish.template_map import apply_template_headings
 from facilitator.redact import ensure_clean, unticked
 from facilitator.render import load_session_and_transcript, render_both
@@ -30,10 +33,10 @@ class Prepared:
     """Everything to publish, computed before any network call."""
 
     def __init__(self, session: Session, transcript: Transcript | None, settings: Settings, version: str,
-                 headings: list[str]) -> None:
+                 headings: list[str], title: str = "") -> None:
         rendered = render_both(session, transcript, settings)  # one document model, one redactor
         self.doc = rendered.doc
-        title = self.doc.title
+        title = " ".join(title.split()) or self.doc.title  # --title: a distinct page title
         if version == "external":
             ensure_clean(rendered.external, rendered.redactor)
             markdown = rendered.external
@@ -49,9 +52,9 @@ class Prepared:
 
 
 def prepare(session: Session, transcript: Transcript | None, settings: Settings, version: str = "internal",
-            headings: list[str] | None = None) -> Prepared:
+            headings: list[str] | None = None, title: str = "") -> Prepared:
     """Render and convert the document (raises LeakError for an unclean external version)."""
-    return Prepared(session, transcript, settings, version, headings or [])
+    return Prepared(session, transcript, settings, version, headings or [], title)
 
 
 def record_page(session: Session, page: PublishedPage, version: str) -> Session:
@@ -86,6 +89,15 @@ def _summary(p: Prepared, session: Session, location: str, url: str, out: TextIO
         out.write(f"  - File the action items in Jira: facilitator publish {session.name} --jira PROJECT\n")
 
 
+def _hold(name: str) -> None:
+    from facilitator.session_guard import hold
+    from facilitator.sessions import SessionStore
+
+    store = SessionStore()
+    if store.exists(name):
+        hold(store.folder(name), name)
+
+
 def _save(session: Session) -> None:
     from facilitator.sessions import SessionStore  # written by the interview helper
 
@@ -93,14 +105,19 @@ def _save(session: Session) -> None:
 
 
 def publish_command(settings: Settings, session_name: str, version: str, dry_run: bool, jira_project: str | None,
-                    out: TextIO | None = None, interactive: bool | None = None) -> int:
-    """``facilitator publish SESSION [--version internal|external] [--dry-run] [--jira PROJECT]``.
+                    out: TextIO | None = None, interactive: bool | None = None, title: str = "",
+                    adopt_page: str = "") -> int:
+    """``facilitator publish SESSION [--version internal|external] [--dry-run] [--jira PROJECT]
+    [--title TEXT] [--adopt-page ID]``.
 
     ``interactive`` (default: stdin and stdout are a terminal) lets an external publish with
-    unticked checklist items offer the review instead of refusing.
+    unticked checklist items offer the review instead of refusing. A same-title page that is
+    not this session's is refused unless ``adopt_page`` names it.
     """
     out = out or sys.stdout
     session, transcript = load_session_and_transcript(settings, session_name)
+    if not dry_run:
+        _hold(session.name)  # before anything is published: a session open elsewhere is refused now, not after
     if version == "external":
         if unticked(session) and not dry_run and (is_terminal() if interactive is None else interactive):
             # On a terminal the review happens here rather than a refusal and a second command
@@ -120,6 +137,7 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     client = None
     headings: list[str] = []
     unchecked = ""  # dry run only: why Confluence could not be asked (the plan is still shown)
+    invalid = False  # dry run only: a setting is wrong (the real publish would fail): exit 2
     if configured:
         try:
             client = make_client(settings)
@@ -127,16 +145,20 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
         except PublishError as exc:
             if not dry_run:
                 raise
-            unchecked = str(exc)
-    prepared = prepare(session, transcript, settings, version, headings)
+            unchecked, invalid = str(exc), not isinstance(exc, Unreachable)
+    prepared = prepare(session, transcript, settings, version, headings, title)
     known_id = session.published.confluence_page_id if version == "internal" else ""
+    owner = owner_of(session)
     if dry_run:
         target = None
         if client is not None and not unchecked:
             try:
-                target = locate(client, settings, prepared.title, prepared.year, known_id)
+                target = locate(client, settings, prepared.title, prepared.year, adopt_page or known_id,
+                                None if adopt_page else owner)
             except PublishError as exc:
-                unchecked = str(exc)
+                unchecked, invalid = str(exc), not isinstance(exc, Unreachable)
+        if target is not None and target.conflict:
+            raise PublishError(target.conflict)  # the real publish would refuse: say so now, exit 2
         if not configured:
             location = f"{settings.confluence.space or '?'} (Confluence not configured)"
             action = "would create"
@@ -159,10 +181,14 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
             pending = [f for f in file_action_items(settings, session, jira_project, "", prepared.title, dry_run=True) if not f.key]
             out.write(f"Jira: would file {len(pending)} issue(s) in {jira_project}; {len(session.actions) - len(pending)} already filed.\n")
         out.write("\n" + prepared.markdown)
+        if invalid:
+            sys.stderr.write(f"facilitator publish: the dry run found a setting to fix: {unchecked}\n")
+            return 2
         return 0
     if client is None:
         make_client(settings)  # raises the "not configured" sentence
-    page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client)
+    page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client, owner=owner,
+                        adopt_page_id=adopt_page)
     updated = record_page(session, page, version)
     jira_line = ""
     if jira_project:

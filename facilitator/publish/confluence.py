@@ -13,7 +13,9 @@ Layout: parent page (``confluence.parent_page_id``) -> year page ``Post-mortems 
 (``confluence.year_page_title``; an existing child titled just ``YYYY`` is reused; the default
 is not a bare year because Confluence titles are unique per space and "2024" would collide
 across teams) -> ``[YYYY-MM-DD] <title>``. Publishing again updates
-the same page (found by the id recorded in the session, then by title), never a duplicate; a
+the same page (found by the id recorded in the session, then by title), never a duplicate, and
+a page found by title is updated only when its owner property says it is this session's
+(``publish.owner``): a colleague's page with the same title is never overwritten; a
 409 (someone saved in between) is retried against the latest version.
 
 The client returns whatever the server sent: a single sign-on login page answered with 200
@@ -38,7 +40,8 @@ from atlassian.confluence import ConfluenceServer
 from atlassian.errors import ApiError
 
 from facilitator.config import Settings, is_http_url
-from facilitator.errors import PublishError
+from facilitator.errors import PublishError, strip_userinfo
+from facilitator.publish.owner import PROPERTY_KEY, describe
 
 YEAR_TITLE = "Post-mortems {year}"
 CONFLICT_RETRIES = 3
@@ -67,6 +70,7 @@ class PageTarget:
     year_page_id: str  # "" when the year page would be created
     page_id: str  # "" when the page would be created
     version: int  # current version of the existing page, 0 when new
+    conflict: str = ""  # a same-title page that is not ours: the one-sentence refusal, "" when none
 
 
 @dataclass
@@ -88,14 +92,26 @@ def _status(exc: BaseException) -> int | None:
     return getattr(response, "status_code", None)
 
 
+def _port(parts: Any) -> int | None:
+    try:
+        return parts.port
+    except ValueError:  # a port that is not a number: leave it out
+        return None
+
+
+class Unreachable(PublishError):
+    """The service could not be asked (network, timeouts, 5xx): not a problem of the settings."""
+
+
 @contextlib.contextmanager
 def translate_errors(service: str, what: str, url: str, hint_401: str) -> Iterator[None]:
     """Turn client exceptions into one-sentence PublishErrors (no secrets, no traceback)."""
-    host = urlparse(url).netloc or url
+    parts = urlparse(url)
+    host = f"{parts.hostname}{':' + str(parts.port) if _port(parts) else ''}" if parts.hostname else strip_userinfo(url)
     try:
         yield
     except (requests.ConnectionError, requests.Timeout):
-        raise PublishError(f"Could not reach {service} at {host} while trying to {what}; check the URL and your network.") from None
+        raise Unreachable(f"Could not reach {service} at {host} while trying to {what}; check the URL and your network.") from None
     except (requests.HTTPError, ApiError) as exc:
         status = _status(exc)
         if status == 401:
@@ -104,9 +120,9 @@ def translate_errors(service: str, what: str, url: str, hint_401: str) -> Iterat
             raise PublishError(f"{service} denied permission (403) to {what}; ask an admin for the rights or use another account.") from None
         if status == 404 or status is None:
             raise PublishError(f"{service} could not find what was needed to {what} (404); check the ids in your config.") from None
-        raise PublishError(f"{service} failed with HTTP {status} while trying to {what}; try again later.") from None
+        raise Unreachable(f"{service} failed with HTTP {status} while trying to {what}; try again later.") from None
     except requests.RequestException:  # e.g. RetryError once transient failures outlast the retries
-        raise PublishError(f"{service} kept failing while trying to {what}, even after retries; try again later.") from None
+        raise Unreachable(f"{service} kept failing while trying to {what}, even after retries; try again later.") from None
 
 
 CONFLUENCE_URL_SETTING = "confluence.url (CONFLUENCE_URL)"
@@ -115,7 +131,7 @@ CONFLUENCE_URL_SETTING = "confluence.url (CONFLUENCE_URL)"
 def check_url(url: str, setting: str, example: str = "https://SITE.atlassian.net/wiki") -> None:
     """PublishError unless ``url`` is an http(s) URL with a host."""
     if not is_http_url(url):
-        raise PublishError(f"The {setting} value '{url[:80]}' is not an http(s) URL; set it to something like {example}.")
+        raise PublishError(f"The {setting} value '{strip_userinfo(url)[:80]}' is not an http(s) URL; set it to something like {example}.")
 
 
 def _shown(url: str) -> str:
@@ -232,8 +248,50 @@ def _first(result: Any) -> dict[str, Any] | None:
     return None
 
 
-def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, known_page_id: str = "") -> PageTarget:
-    """Find parent, year page and existing page without changing anything."""
+def page_owner(client: ConfluenceServer, settings: Settings, page_id: str) -> dict[str, Any] | None:
+    """The owner property of a page (None when it has none)."""
+    with translate_errors("Confluence", f"read the owner of page {page_id}", base_url(settings), _hint(settings)):
+        try:
+            found = client.get_page_property(page_id, PROPERTY_KEY)
+        except ApiError as exc:
+            if _status(exc) in (404, None):
+                return None
+            raise
+    value = found.get("value") if isinstance(found, dict) else None
+    return value if isinstance(value, dict) else None
+
+
+def set_owner(client: ConfluenceServer, settings: Settings, page_id: str, owner: dict[str, Any]) -> None:
+    """Record ``owner`` on the page (create the property, or update it when it differs)."""
+    with translate_errors("Confluence", f"record the owner of page {page_id}", base_url(settings), _hint(settings)):
+        try:
+            current = client.get_page_property(page_id, PROPERTY_KEY)
+        except ApiError as exc:
+            if _status(exc) not in (404, None):
+                raise
+            current = None
+        if not isinstance(current, dict):
+            client.set_page_property(page_id, {"key": PROPERTY_KEY, "value": owner})
+        elif current.get("value") != owner:
+            number = ((current.get("version") or {}).get("number") or 0) + 1
+            client.update_page_property(page_id, {"key": PROPERTY_KEY, "value": owner, "version": {"number": number}})
+
+
+def _conflict(title: str, page_id: str, space: str, found: dict[str, Any] | None) -> str:
+    return (
+        f"A page titled '{title[:120]}' already exists in space {space} (page {page_id}) and {describe(found)}; "
+        "nothing was changed: give this post-mortem a distinct title with --title \"...\", or, if that page really is "
+        f"this incident's, take it over with --adopt-page {page_id}."
+    )
+
+
+def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, known_page_id: str = "",
+           owner: dict[str, Any] | None = None) -> PageTarget:
+    """Find parent, year page and existing page without changing anything.
+
+    With ``owner``, a page found only by its title is checked: when it is not ours the target
+    carries a ``conflict`` sentence instead of being updated.
+    """
     c = settings.confluence
     url = base_url(settings)
     with translate_errors("Confluence", f"open the parent page {c.parent_page_id}", url, _hint(settings)):
@@ -246,7 +304,7 @@ def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, 
             if child.get("title") in (year_title, str(year)):
                 year_page_id, year_title = child["id"], child["title"]
                 break
-    page_id, version = "", 0
+    page_id, version, conflict = "", 0, ""
     if known_page_id:
         try:
             page = _page(client.get_page_by_id(known_page_id, expand="version"), settings)
@@ -263,15 +321,42 @@ def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, 
         if page:
             page = _page(page, settings)
             page_id, version = page["id"], _version(page, settings)
-    return PageTarget(title, c.space, c.parent_page_id, parent.get("title", ""), year_title, year_page_id, page_id, version)
+            if owner is not None:
+                theirs = page_owner(client, settings, page_id)
+                if not theirs or theirs.get("owner") != owner.get("owner"):
+                    conflict = _conflict(title, page_id, c.space, theirs)
+    return PageTarget(title, c.space, c.parent_page_id, parent.get("title", ""), year_title, year_page_id, page_id, version,
+                      conflict)
 
 
 def publish_page(settings: Settings, title: str, body: str, year: int, known_page_id: str = "",
-                 client: ConfluenceServer | None = None) -> PublishedPage:
-    """Create or update the post-mortem page under its year page; 409s are retried."""
+                 client: ConfluenceServer | None = None, owner: dict[str, Any] | None = None,
+                 adopt_page_id: str = "") -> PublishedPage:
+    """Create or update the post-mortem page under its year page; 409s are retried.
+
+    With ``owner`` (``publish.owner.owner_of``) the page is recorded as this session's, and a
+    same-title page that is not ours is refused (PublishError) unless ``adopt_page_id`` names it.
+    """
     client = client or make_client(settings)
     url = base_url(settings)
-    target = locate(client, settings, title, year, known_page_id)
+    if adopt_page_id:
+        if not adopt_page_id.isdigit():
+            raise PublishError(f"--adopt-page needs a Confluence page id (digits), not '{adopt_page_id[:40]}'.")
+        target = locate(client, settings, title, year, adopt_page_id)
+        if target.page_id != adopt_page_id:
+            raise PublishError(f"There is no Confluence page {adopt_page_id} to adopt; check the id in the page's URL.")
+    else:
+        target = locate(client, settings, title, year, known_page_id, owner)
+        if target.conflict:
+            raise PublishError(target.conflict)
+    published = _write_page(client, settings, url, target, title, body)
+    if owner is not None:
+        set_owner(client, settings, published.page_id, owner)
+    return published
+
+
+def _write_page(client: ConfluenceServer, settings: Settings, url: str, target: PageTarget, title: str,
+                body: str) -> PublishedPage:
     year_page_id = target.year_page_id
     if not year_page_id:
         with translate_errors("Confluence", f"create the year page '{target.year_title}'", url, _hint(settings)):

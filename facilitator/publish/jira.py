@@ -27,6 +27,7 @@ from facilitator.publish.confluence import (
     refuse_non_json,
     translate_errors,
 )
+from facilitator.publish.owner import fingerprint
 from facilitator.session import ActionItem, Session
 
 LABEL = "post-mortem"
@@ -69,9 +70,11 @@ def make_client(settings: Settings) -> Jira:
 
 
 def action_label(session: Session, action: ActionItem) -> str:
-    """The label that identifies this action's issue (JQL-safe)."""
+    """The label that identifies this action's issue (JQL-safe). It carries the session's owner
+    fingerprint: another session with the same name (the same channel on another laptop) has
+    its own issues and never takes ours for its own."""
     slug = re.sub(r"[^a-z0-9]+", "-", session.name.lower()).strip("-")[:40]
-    return f"pm-{slug}-{re.sub(r'[^a-z0-9]+', '-', action.id.lower())}"
+    return f"pm-{slug}-{fingerprint(session)}-{re.sub(r'[^a-z0-9]+', '-', action.id.lower())}"
 
 
 def _assignee(client: Jira, owner: str, cloud: bool) -> dict[str, str] | None:

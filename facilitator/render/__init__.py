@@ -25,6 +25,7 @@ from facilitator import resources
 from facilitator.config import Settings
 from facilitator.errors import SessionError, UserError
 from facilitator.redact import Redactor, ensure_clean, mask_secrets, unticked
+from facilitator.render.safe_markdown import safe_markdown
 from facilitator.render.model import MAJOR_KINDS, Document, build_document
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -120,7 +121,7 @@ def _render(template: jinja2.Template, doc: Document, version: str) -> str:
         raise TemplateError(f"Template {template.name} uses something the document does not have ({exc.message}).") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Template {template.name} failed to render: {exc}.") from None
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return safe_markdown(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")  # chat text never becomes HTML
 
 
 def _demote(markdown: str) -> str:

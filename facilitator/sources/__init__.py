@@ -24,6 +24,7 @@ from dateutil import parser as dateparser
 from facilitator.config import Settings, check_timezone
 from facilitator.errors import SourceError
 from facilitator.session import SourceSpec
+from facilitator.sources.bounded import Limits, read_bounded
 from facilitator.transcript import Transcript
 
 DEMO_CHANNEL = "inc-2041-checkout-errors"
@@ -73,6 +74,18 @@ def bound(transcript: Transcript, since: datetime | None, until: datetime | None
     return transcript
 
 
+def read_stdin(settings: Settings | None = None) -> str:
+    """Standard input as transcript text, read in chunks up to the configured limits."""
+    from facilitator.sources.paste import decode_transcript
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream (tests, embedding): bounded the same way through its encoding
+        import io
+
+        stream = io.BytesIO(sys.stdin.read(Limits.from_settings(settings).max_bytes + 1).encode("utf-8"))
+    return decode_transcript(read_bounded(stream, "stdin", Limits.from_settings(settings)), "stdin")
+
+
 def demo_path() -> Path:
     """Folder of the bundled demo export (a real directory once the wheel is installed)."""
     return Path(str(resources.files("prompts") / "demo"))
@@ -106,10 +119,9 @@ def load_source(
             if stdin_text is not None:
                 text = stdin_text
             else:  # bytes, so binary or non-UTF-8 input gets the same checks as a file
-                stream = getattr(sys.stdin, "buffer", None)
-                text = decode_transcript(stream.read(), name) if stream is not None else sys.stdin.read()
+                text = read_stdin(settings)
         else:
-            text = read_transcript_file(Path(spec.ref))
+            text = read_transcript_file(Path(spec.ref), Limits.from_settings(settings))
             name = Path(spec.ref).name
         transcript = parse_transcript(text, tz=tz, default_date=parse_date(spec.date), origin=name)
         transcript.source_ref = spec.ref
@@ -119,13 +131,13 @@ def load_source(
         if not spec.channel:
             from facilitator.sources.slack_export import export_channels
 
-            names = export_channels(Path(spec.ref))  # a missing or damaged export is reported first
+            names = export_channels(Path(spec.ref), Limits.from_settings(settings))  # a missing or damaged export is reported first
             shown = ", ".join(names[:8]) + (f" (and {len(names) - 8} more)" if len(names) > 8 else "")
             raise SourceError(
                 "--slack-export needs --channel NAME to say which channel of the export to read"
                 + (f"; this export holds {shown}." if names else ".")
             )
-        transcript = load_export(Path(spec.ref), spec.channel, tz=tz)
+        transcript = load_export(Path(spec.ref), spec.channel, tz=tz, limits=Limits.from_settings(settings))
     elif spec.kind == "slack":
         from facilitator.sources.slack_api import fetch_channel
 
@@ -140,6 +152,11 @@ def load_source(
         )
     else:  # pragma: no cover - SourceSpec validation prevents this
         raise SourceError(f"Unknown source kind '{spec.kind}'.")
+    from facilitator.redact import mask_transcript
+
+    # Secrets pasted in the channel are masked before anything (session copy, screen, documents,
+    # the model) sees the messages; what one message reveals masks its other forms everywhere.
+    mask_transcript(transcript)
     times = sorted(m.at for m in transcript.messages)
     transcript = bound(transcript, since, until)
     if times and not transcript.messages:

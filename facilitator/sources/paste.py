@@ -24,12 +24,14 @@ counts, IRC "Log opened" lines) is consumed.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from facilitator.config import check_timezone
 from facilitator.errors import SourceError
+from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_formats import (
     FENCE_RE,
     HD_RE,
@@ -77,8 +79,9 @@ class TranscriptText(str):
 # --- reading files ---------------------------------------------------------------------
 
 
-def read_transcript_file(path: Path) -> str:
-    """The text of a transcript file; SourceError naming the file when it is not readable text."""
+def read_transcript_file(path: Path, limits: Limits | None = None) -> str:
+    """The text of a transcript file; SourceError naming the file when it is not readable text
+    or larger than ``limits`` (read in chunks, so endless inputs like /dev/zero end too)."""
     name = path.name or str(path)
     if not path.exists():
         raise SourceError(f"The transcript file '{path}' does not exist; check the path.")
@@ -87,8 +90,16 @@ def read_transcript_file(path: Path) -> str:
             f"'{path}' is a folder, not a transcript file; pass the file itself "
             "(for an unpacked Slack export use --slack-export PATH --channel NAME)."
         )
+    limits = limits or Limits()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            try:
+                size = os.fstat(fh.fileno()).st_size
+            except OSError:
+                size = 0
+            if size > limits.max_bytes:  # a regular file says its size: refuse before reading
+                raise too_big(name, limits, "bytes")
+            data = read_bounded(fh, name, limits)
     except OSError as exc:
         raise SourceError(f"Cannot read the transcript file '{name}': {exc.strerror or exc}.") from None
     return decode_transcript(data, name)

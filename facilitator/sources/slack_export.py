@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from facilitator.errors import SourceError
+from facilitator.sources.bounded import Limits, check_members, read_member, too_big
 from facilitator.sources.slack_convert import Directory, convert
 from facilitator.transcript import Transcript
 
@@ -33,14 +34,19 @@ _MARKERS = ("users.json", "org_users.json", "channels.json", "groups.json", "mpi
 class _Archive:
     """Read-only view of an export, zip or folder, with member names relative to its root."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
         self.path = path
+        self.limits = limits or Limits()
         self._zip: zipfile.ZipFile | None = None
         if path.is_dir():
-            names = [p.relative_to(path).as_posix() for p in path.rglob("*.json") if p.is_file()]
+            inside = path.resolve()
+            # a symlink pointing out of the export folder is not part of the export
+            names = [p.relative_to(path).as_posix() for p in path.rglob("*.json")
+                     if p.is_file() and p.resolve().is_relative_to(inside)]
         else:
             try:
                 self._zip = zipfile.ZipFile(path)
+                check_members(self._zip, str(path), self.limits)
                 names = [n for n in self._zip.namelist() if not n.endswith("/")]
             except zipfile.BadZipFile:
                 if _looks_like_zip(path):
@@ -86,9 +92,12 @@ class _Archive:
         member = self._members[name]
         try:
             if self._zip is not None:
-                data = self._zip.read(member)
+                data = read_member(self._zip, member, str(self.path), self.limits)
             else:
-                data = (self.path / member).read_bytes()
+                file = self.path / member
+                if file.stat().st_size > self.limits.max_bytes:
+                    raise too_big(f"{self.path}: {name}", self.limits, "bytes")
+                data = file.read_bytes()
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise SourceError(f"{name} inside {self.path} is damaged (bad zip data); download the export again.") from None
         except OSError as exc:
@@ -164,21 +173,21 @@ def _pick(
     raise SourceError(f"No channel '{key}' in the export {archive.path}; {hint}")
 
 
-def export_channels(path: Path) -> list[str]:
+def export_channels(path: Path, limits: Limits | None = None) -> list[str]:
     """Names of the conversations an export holds (a SourceError if it is not a readable export)."""
     path = Path(path).expanduser()
     if not path.exists():
         raise SourceError(f"No Slack export at {path}; check the path (a .zip file or an unpacked export folder).")
-    with _Archive(path) as archive:
+    with _Archive(path, limits) as archive:
         return sorted({item.get("name") or folder for item, folder in _conversations(archive)} | set(archive.folders()))
 
 
-def load_export(path: Path, channel: str, tz: str) -> Transcript:
+def load_export(path: Path, channel: str, tz: str, limits: Limits | None = None) -> Transcript:
     """One channel of a Slack export (zip or folder) as a Transcript."""
     path = Path(path).expanduser()
     if not path.exists():
         raise SourceError(f"No Slack export at {path}; check the path (a .zip file or an unpacked export folder).")
-    with _Archive(path) as archive:
+    with _Archive(path, limits) as archive:
         # Enterprise Grid exports name the people file org_users.json.
         users_file = next((n for n in ("users.json", "org_users.json") if archive.has(n)), None)
         users = archive.read_json(users_file) if users_file else []

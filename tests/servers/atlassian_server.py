@@ -2,7 +2,8 @@
 
 It speaks the v1 Confluence endpoints the ``Confluence(url, cloud=False)`` client calls
 (content by space+title, content by id with ``expand``, history, child pages, create, update
-with optimistic versioning and 409 on a stale version, CQL ``/rest/api/search``) and the Jira
+with optimistic versioning and 409 on a stale version, content properties (get, create,
+versioned update), CQL ``/rest/api/search``) and the Jira
 v2 endpoints (create issue, JQL search, issue get, user search). It checks Basic (Cloud
 email + API token) or Bearer (Data Center PAT) auth with 401, can refuse writes with 403,
 answers 404 for unknown content, and can inject failures (5xx, a concurrent edit) once.
@@ -172,6 +173,9 @@ class _Handler(QuietHandler):
         st = self.state
         if path.startswith("/rest/api/2/"):
             return self._jira(method, path[len("/rest/api/2/"):], query, body)
+        prop = re.fullmatch(r"/rest/api/content/(\d+)/property(?:/([\w.-]+))?", path)
+        if prop:
+            return self._property(method, st.pages[prop.group(1)], prop.group(2), body)
         m = re.fullmatch(r"/rest/api/content(?:/(\d+))?(/history|/child/page)?", path)
         if m and method == "GET" and not m.group(1):
             pages = [p for p in st.pages.values() if p["space"] == query.get("spaceKey") and p["title"] == query.get("title")]
@@ -208,6 +212,30 @@ class _Handler(QuietHandler):
         if path == "/rest/api/search" and method == "GET":
             return 200, self._cql(query.get("cql", ""), int(query.get("limit", 25)), int(query.get("start", 0)))
         raise KeyError(path)
+
+    def _property(self, method: str, page: dict[str, Any], key: str | None, body: Any) -> tuple[int, Any]:
+        """Content properties: JSON values on a page, versioned like pages (create 409s when the key exists)."""
+        props = page.setdefault("properties", {})
+        if method == "GET" and key:
+            if key not in props:
+                return 404, {"message": f"No property with key {key}"}
+            return 200, {"key": key, **props[key]}
+        if method == "POST" and not key:
+            if not isinstance(body, dict) or "key" not in body or "value" not in body:
+                return 400, {"message": "A property needs a key and a value"}
+            if body["key"] in props:
+                return 409, {"message": f"Property {body['key']} already exists"}
+            props[body["key"]] = {"value": body["value"], "version": {"number": 1}}
+            return 200, {"key": body["key"], **props[body["key"]]}
+        if method == "PUT" and key:
+            if key not in props:
+                return 404, {"message": f"No property with key {key}"}
+            wanted = ((body or {}).get("version") or {}).get("number")
+            if wanted != props[key]["version"]["number"] + 1:
+                return 409, {"message": "Version must be incremented"}
+            props[key] = {"value": body["value"], "version": {"number": wanted}}
+            return 200, {"key": key, **props[key]}
+        raise KeyError(key)
 
     def _cql(self, cql: str, limit: int, start: int = 0) -> dict[str, Any]:
         st = self.state

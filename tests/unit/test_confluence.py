@@ -365,11 +365,12 @@ def test_dry_run_shows_the_plan_when_confluence_is_unreachable(monkeypatch):
 
 
 def test_dry_run_with_a_bad_url_or_a_login_page_still_shows_the_plan(server, monkeypatch):
+    # the plan is shown, and the exit code says a setting must be fixed before publishing
     code, text = _dry_run(make_settings(server, url="notaurl"), monkeypatch)
-    assert code == 0 and "not an http(s) URL" in text and "(unknown: Confluence could not be checked)" in text
+    assert code == 2 and "not an http(s) URL" in text and "(unknown: Confluence could not be checked)" in text
     server.state.login_page = True
     code, text = _dry_run(make_settings(server), monkeypatch)
-    assert code == 0 and "HTML page" in text and "Title:        [2024-12-03]" in text
+    assert code == 2 and "HTML page" in text and "Title:        [2024-12-03]" in text
     assert server.state.writes() == []
 
 

@@ -89,8 +89,9 @@ def test_demo_markup_is_resolved_and_a_secret_is_there_to_redact(demo):
     body = texts(demo)
     assert "<@U" not in body and "<#C" not in body and "&amp;" not in body and "&gt;" not in body
     assert "@Marcus Webb" in body and "Tomás Ruiz" in body
-    assert "AKIAIOSFODNN7EXAMPLE" in body  # a fake key pasted once, for redaction to mask
-    assert re.search(r"postgresql://\w+:[^@\s]+@", body)
+    raw = "\n".join(p.read_text(encoding="utf-8") for p in demo_path().rglob("*.json"))
+    assert "AKIAIOSFODNN7EXAMPLE" in raw and "AKIAIOSFODNN7EXAMPLE" not in body  # pasted once, masked as loaded
+    assert re.search(r"postgresql://\w+:\[secret\]@", body)
 
 
 def test_demo_export_files_are_consistent():

@@ -233,7 +233,7 @@ def test_atomic_save_leaves_no_temp_files(tmp_path):
     iv = Interview(session, None, store)
     for i in range(5):
         iv.answer("fears", f"fear {i}")
-    assert sorted(os.listdir(store.folder("s3"))) == ["findings.toml", "session.toml"]
+    assert sorted(os.listdir(store.folder("s3"))) == ["findings.toml", "session.lock", "session.toml"]  # the lock: one writer
 
 
 def test_findings_live_apart_and_are_rewritten_only_when_they_change(tmp_path):
