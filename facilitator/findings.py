@@ -162,6 +162,8 @@ class Findings(BaseModel):
     prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
     runbooks: list[Fact] = Field(default_factory=list)  # runbooks used, missing or out of date
     open_questions: list[OpenQuestion] = Field(default_factory=list)
+    # Per key time: the chosen candidate first, then up to two alternatives, each with its reason.
+    candidates: dict[str, list[KeyTime]] = Field(default_factory=dict)
 
     KEY_TIMES: ClassVar[tuple[str, ...]] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 

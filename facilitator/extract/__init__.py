@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 
 from facilitator.config import zone_or_utc
+from facilitator.extract.candidates import find_candidates
 from facilitator.extract.events import find_events
 from facilitator.extract.hints import (
     find_customer_effect,
@@ -155,6 +156,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         title=find_title(transcript, sigs),
         customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
         runbooks=find_runbooks(sigs, links),
+        candidates=find_candidates(sigs, key_times, tz),
         **facts,
     )
     findings.open_questions = _open_questions(findings, transcript, now)
