@@ -42,6 +42,7 @@ LinkKind = Literal[
     "docs",
     "status_page",
     "slack",
+    "chat",  # other chat and forum threads: Zulip, Matrix, Discourse, Gitter, Discord, Teams, Mattermost
     "image",
     "other",
 ]

@@ -14,18 +14,15 @@ from every candidate already offered: two choices a minute apart are one choice.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import MessageSignals
-from facilitator.extract.times import MAX_LOOKBACK, _start_mentions
+from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, _start_mentions, dismissal, revert_link
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
 SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
-# A link that is itself the mitigation: a revert PR or a rollback job ("…/pull/123 Revert "bump dns"").
-_REVERT_LINK_RE = re.compile(r"https?://\S*(?:revert|rollback|roll-back)\S*|\brevert\s+\"", re.IGNORECASE)
 
 
 def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSignals, float, str]]:
@@ -49,6 +46,8 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             first("asked", sig, 0.55, "first question about a symptom")
         if "investigate" in flags:
             first("investigate", sig, 0.5, "investigation began")
+        if DOUBT_RE.search(sig.prep.lower):
+            first("doubt", sig, 0.5, "doubts an earlier step worked: the problem is still there")
         if sig.is_human:
             first("human", sig, 0.3, "first message of the channel")
     return pool
@@ -60,6 +59,8 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
     for sig in sigs[start:]:
         flags = sig.flags
         question = sig.prep.lower.rstrip().endswith("?")
+        if dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
+            continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery
         if sig.state == "recover":
             recoveries += 1
             pool.append((sig, 0.65 if recoveries == 1 else 0.45, "a recovery reported"))
@@ -69,7 +70,7 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
             pool.append((sig, 0.55, "rollback or fix put in place"))
         elif "workaround" in flags:
             pool.append((sig, 0.5, "workaround put in place"))
-        elif _REVERT_LINK_RE.search(sig.message.text or ""):
+        elif revert_link(sig):
             pool.append((sig, 0.5, "revert or rollback linked"))
     return pool
 

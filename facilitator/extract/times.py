@@ -363,7 +363,9 @@ def find_mitigated_resolved(
     same_entry = since is None and start < len(sigs) and _recovers_later(sigs[start])
     after = _same_episode(sigs[start if same_entry else start + 1 :] or sigs[start:])
     recoveries = [
-        s for i, s in enumerate(after) if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i)
+        s
+        for i, s in enumerate(after)
+        if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i) and not dismissal(s)
     ]
     if not recoveries:
         return None, None
@@ -375,7 +377,9 @@ def find_mitigated_resolved(
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
     # follows within minutes (then it is the workaround's stated effect) and is not just
     # the closing message. A recovery hours later is the real fix, after the workaround.
-    workaround = next((s for s in after if s.index < first.index and "workaround" in s.flags), None)
+    workaround = next(
+        (s for s in after if s.index < first.index and ("workaround" in s.flags or revert_link(s))), None
+    )
     if workaround is not None and (
         ("declare_resolved" in first.flags and len(recoveries) == 1)
         or first.message.at - workaround.message.at > WORKAROUND_EFFECT
@@ -399,7 +403,59 @@ def find_mitigated_resolved(
     return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
 
 
+# A hypothesis dropped ("ruled out network: backbone looks healthy", "red herring") says
+# nothing about the service getting better, whatever words of health it uses.
+_DISMISSAL_RE = re.compile(
+    r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b"
+    r"|\bnot\s+(?:the\s+)?(?:cause|culprit|it)\b|n[\x27\u2019]?t\s+(?:it|the\s+cause|the\s+culprit)\b"
+)
+# Doubt about an earlier step ("not sure X had the desired effect... rolling back"): the
+# problem is still there, so the message is a notice, not the mitigation.
+DOUBT_RE = re.compile(
+    r"\bnot\s+sure\b[^.?!]{0,80}\b(?:effect|help|work|fix)|\bdesired\s+effect\b"
+    r"|\bdid\s*n[\x27\u2019]?t\s+(?:help|work|fix|change)\b|\bno\s+(?:visible\s+)?effect\b"
+)
+# A link that is itself the mitigation: a revert PR or a rollback job ("…/pull/123 Revert "bump dns"").
+_REVERT_LINK_RE = re.compile(r"https?://\S*(?:revert|rollback|roll-back)\S*|\brevert\s+[\"\u201c]", re.IGNORECASE)
+
+
+def dismissal(sig: MessageSignals) -> bool:
+    """True when the message rules a hypothesis out rather than reporting the service's state."""
+    return "ruled_out" in sig.flags and _DISMISSAL_RE.search(sig.prep.lower) is not None
+
+
+def revert_link(sig: MessageSignals) -> bool:
+    """True when the message links a revert or rollback (a PR titled 'Revert "…"', a rollback job)."""
+    text = sig.message.text or ""
+    return ("evert" in text or "ollback" in text or "oll-back" in text) and _REVERT_LINK_RE.search(text) is not None and (
+        "http" in text
+    ) and not DOUBT_RE.search(sig.prep.lower)
+
+
 _CLOSING_RE = re.compile(r"\b(?:resolved|closed|all[- ]clear)\b")
+
+
+_PHASE_LABEL_RE = re.compile(
+    r"^\W*(?P<a>detection|detected|mitigation|mitigated|resolution|resolved)\W*\s*[:\u2014\u2013|-]"
+    r"|[\u2014|]\s*(?P<b>detection|detected|mitigation|mitigated|resolution|resolved)\W*$",
+    re.IGNORECASE,
+)
+_PHASES = {"detect": "detect", "mitiga": "mitigate", "resolu": "resolve", "resolv": "resolve"}
+
+
+def _labelled_phases(sigs: list[MessageSignals]) -> dict[str, KeyTime]:
+    """Key times a timeline labels itself: the first row headed "Mitigation", "Detection", "Resolution"."""
+    found: dict[str, KeyTime] = {}
+    for sig in sigs:
+        text = sig.message.text or ""
+        if len(text) > 400 or not ("ion" in text or "ed" in text):
+            continue
+        match = _PHASE_LABEL_RE.search(text.strip())
+        if match is None:
+            continue
+        phase = _PHASES[(match.group("a") or match.group("b")).lower()[:6]]
+        found.setdefault(phase, _key(sig, 0.85, f"the timeline labels this entry {phase}"))
+    return found
 
 
 def _contradicted(after: list[MessageSignals], i: int) -> bool:
@@ -473,6 +529,7 @@ def find_key_times(
     """
     sigs = [s for s in sigs if s.timed]
     by_id = {s.message.id: s for s in sigs}
+    labelled = _labelled_phases(sigs)
     healed = None if chat else noticed_after_self_heal(sigs)
     if healed is not None:
         symptom, notice = healed
@@ -484,6 +541,11 @@ def find_key_times(
     mitigated, resolved = find_mitigated_resolved(sigs, detected, since)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
     resolved = _with_stated(resolved, by_id, "resolve", tz)
+    # A timeline that names each row's phase ("| 14:25 | Mitigation | ... |") has said which
+    # moment is which: its own label wins over any reading of the words.
+    detected = labelled.get("detect", detected)
+    mitigated = labelled.get("mitigate", mitigated)
+    resolved = labelled.get("resolve", resolved)
     if started and detected and started.at > detected.at:
         started = None
     if mitigated and detected and mitigated.at < detected.at and healed is None:
