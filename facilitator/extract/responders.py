@@ -278,9 +278,9 @@ def _merged(
 
     Same name up to case and punctuation, a handle that is a display name's usual short form
     ("yusufp" for "Yusuf Patel", when only one display name fits), or a one-letter typo of
-    another name (never between two people who both spoke: the chat app spells its authors
-    right, so "alexh" and "alexb" stay two). The display name (with a space) or the most
-    active spelling is kept.
+    another name (full names only when both spoke: two speakers "alexh" and "alexb" are
+    two people, "Sara Gomez" and "Sara Gomze" one). The display name (with a space) or the
+    most active spelling is kept.
     """
     names = sorted(counts, key=lambda n: (" " not in n.strip(), -counts[n], n))
     keep: dict[str, str] = {}  # name -> the name it merges into
@@ -289,7 +289,7 @@ def _merged(
         target = None
         for other in dict.fromkeys(keep.values()):
             okey = _key(other)
-            if key == okey or (_one_typo(key, okey) and not (name in spoken and other in spoken)):
+            if key == okey or (_one_typo(key, okey) and (" " in name.strip() or not (name in spoken and other in spoken))):
                 target = other
                 break
         if target is None and " " not in name.strip():
