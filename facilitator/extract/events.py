@@ -63,13 +63,20 @@ def find_events(
     by_id = {sig.message.id: sig for sig in sigs}
     events: list[tuple[int, Event]] = []
     keyed: set[str] = set()
+    stamped: dict[tuple[str, object], int] = {}  # (message, time) -> position in events
     for name, kind in _KEY_KINDS.items():
         key = key_times.get(name)
         if key is None or not key.message_ids or key.message_ids[0] not in by_id:
             continue
         sig = by_id[key.message_ids[0]]
         keyed.add(sig.message.id)
-        events.append((sig.index, _event(sig, kind, key.at)))  # a stated time ("since 14:05") wins
+        event = _event(sig, kind, key.at)  # a stated time ("since 14:05") wins
+        slot = stamped.get((sig.message.id, key.at))
+        if slot is not None:
+            events[slot] = (sig.index, event)  # one row per moment: the later phase names it ("resolved")
+            continue
+        stamped[(sig.message.id, key.at)] = len(events)
+        events.append((sig.index, event))
     comms = {
         mid: ("status_page" if item.channel == "status page" else "customer_comms")
         for item in messaging

@@ -319,13 +319,19 @@ def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     return rows
 
 
+def _when_question(label: str) -> str:
+    """"When was the fault detected?"; "Fault introduced" already names the fault."""
+    label = label.lower()
+    return f"When was the {label}?" if label.startswith("fault") else f"When was the fault {label}?"
+
+
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
     """The document model for ``session`` (answers win over findings; gaps become TODOs)."""
     b = _Builder(session, transcript, settings)
     f = session.findings
     times = {name: b.key_time(name) for name in KEY_TIME_LABELS}
     shown_times = {
-        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(f"When was the fault {KEY_TIME_LABELS[name].lower()}?")
+        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(_when_question(KEY_TIME_LABELS[name]))
         for name, at in times.items()
     }
 

@@ -61,6 +61,11 @@ _SLACK_NOISE = re.compile(
     re.IGNORECASE,
 )
 EMOJI_CODE = re.compile(r":[\w+'-]+:")
+# Interface text a copy glues to the end of a message line, with no space before it.
+_GLUED_NOISE = re.compile(
+    r"(?<=[^\s])\s*(?:View newer replies|View older replies|View thread|Show more|Show less|"
+    r"\d+\s+repl(?:y|ies)(?:\s*Last reply.*)?|Also sent to the channel)$"
+)
 _AVATAR = re.compile(r"^(?P<name>\S.{0,63}?) profile image$")  # Mattermost's avatar, copied as its alt text
 
 
@@ -142,6 +147,9 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if line.endswith("(edited)"):
             current.edited = True
             line = line[: -len("(edited)")].rstrip()
+        line = _GLUED_NOISE.sub("", line)  # "...not responding at all.View newer replies"
+        if not line:
+            continue
         current.lines.append(line)
         nos.append(no)
     return out
