@@ -148,3 +148,44 @@ def test_responders_include_people_shown_acting_and_merge_spellings():
 def test_two_people_whose_handles_differ_by_one_letter_stay_two():
     f = extract_findings(channel([("10:00", "alexh", "db is down"), ("10:01", "alexb", "on it")]))
     assert sorted(r.name for r in f.responders) == ["alexb", "alexh"]
+
+
+# --- drafts that read as written ---------------------------------------------------------
+
+from facilitator.extract.patterns import plain_sentence  # noqa: E402
+
+
+def test_plain_sentence_drops_chat_lead_ins_and_keeps_the_point():
+    assert plain_sentence("hey all, WER teacher just pinged me: lots of students can't get into the hub.") == (
+        "Lots of students can't get into the hub"
+    )
+    assert plain_sentence("Per @fejta the issue is that the cache filled the disk") == "The issue is that the cache filled the disk"
+    assert plain_sentence("I'm seeing 502s on checkout") == "502s on checkout"
+    assert plain_sentence("from the logs, the hub crashed") == "From the logs, the hub crashed"
+
+
+def test_title_of_a_chat_is_a_short_sentence_not_the_first_alarmed_message():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "ana", "hey all, ok so the checkout API is returning 502s for everyone, not sure since when, "
+                 "I only noticed because my own order failed twice and then the dashboard went red"),
+                ("10:30", "ben", "rolled back, fine now"),
+            ]
+        )
+    )
+    assert f.title.text.startswith("The checkout API is returning 502s for everyone")
+    assert len(f.title.text) <= 81 and not f.title.text.lower().startswith("hey")
+
+
+def test_slack_copy_drops_interface_text_glued_to_a_line():
+    text = "alice  4:10 PM\nthe hub is not responding at all.View newer replies\nbob  4:12 PM\nlooking3 replies\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2024, 3, 5), origin="p.txt")
+    assert [m.text for m in t.messages] == ["the hub is not responding at all.", "looking"]
+
+
+def test_one_timeline_row_when_mitigation_and_resolution_share_a_message():
+    f = extract_findings(channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal")]))
+    rows = [(e.at, e.message_ids[0]) for e in f.events]
+    assert len(rows) == len(set(rows))
+    assert [e.kind for e in f.events if e.message_ids == ["L2"]] == ["resolved"]
