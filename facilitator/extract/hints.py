@@ -228,7 +228,8 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     first = next((s for s in sigs if "symptom" in s.flags), None)
     if first is None:
         return None
-    return Fact(text=plain_sentence(first.message.text, limit=80), message_ids=[first.message.id], confidence=0.3)
+    title = plain_sentence(first.message.text, limit=80).rstrip(".!")
+    return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
 
 
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
@@ -243,5 +244,5 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
                 continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
             if pats.positive("symptom", sentence, sig.prep.gate):
                 fact = _fact(sentence, sig, 0.4)
-                return fact.model_copy(update={"text": plain_sentence(fact.text, limit=160)})
+                return fact.model_copy(update={"text": plain_sentence(fact.text, limit=160).rstrip(".")})
     return None

@@ -235,7 +235,7 @@ def plain_sentence(text: str, limit: int = 90) -> str:
     """A chat message as a short written sentence: first sentence, no lead-in, capitalised.
 
     "hey all, WER teacher just pinged me: lots of students can't get into the hub, page is
-    just frozen." -> "Lots of students can't get into the hub, page is just frozen". The
+    just frozen." -> "Lots of students can't get into the hub, page is just frozen." The
     citation keeps the original words; this is what a title or a summary line shows.
     """
     first = summary_of(text, limit=400)
@@ -243,7 +243,7 @@ def plain_sentence(text: str, limit: int = 90) -> str:
     while previous != first:  # lead-ins stack: "hey all, fyi: per @sam, ..."
         previous = first
         first = _LEAD_IN_RE.sub("", first, count=1).lstrip(" ,:;-")
-    first = first.rstrip(" .,:;!-…")
+    first = first.rstrip(" ,:;-")
     if len(first) > limit:
         cut = first[:limit]
         clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))

@@ -216,10 +216,26 @@ class Interview:
         return self._suggestions[qid]
 
     def alternatives(self, qid: str) -> list[Suggestion]:
-        """Every suggestion known for ``qid``, the one shown first (for 'show the other one')."""
+        """Every suggestion known for ``qid``, the one shown first (for 'show the other one').
+
+        Key times add the extractor's other candidates (``Suggestion.others``), so picking
+        another moment is one choice, not retyping a time.
+        """
         shown = self.suggestion(qid)
         others = [s for s in (self.offline_suggestion(qid), self._extra.get(qid)) if s is not None and s is not shown]
-        return ([shown] if shown is not None else []) + others
+        offline = self.offline_suggestion(qid)
+        candidates = [c for c in (offline.others if offline is not None else []) if all(c.value != o.value for o in [shown, *others] if o)]
+        return ([shown] if shown is not None else []) + others + candidates
+
+    def accept_alternative(self, qid: str, index: int) -> Answer:
+        """Store alternative ``index`` of ``alternatives(qid)`` (0 = the shown suggestion) as the answer."""
+        options = self.alternatives(qid)
+        if not 0 <= index < len(options):
+            raise AnswerError(f"There is no suggestion number {index + 1} for '{self.question(qid).text}'.")
+        if index == 0:
+            return self.accept_suggestion(qid)
+        chosen = options[index]
+        return self.answer(qid, self.display_value(qid, chosen.value), status="suggested", message_ids=list(chosen.message_ids))
 
     def add_suggestions(self, extra: Mapping[str, Any], source: str = "llm") -> list[str]:
         """Attach suggestions from another source (value, message_ids, note, confidence), keyed by question id.

@@ -157,7 +157,7 @@ from facilitator.extract.patterns import plain_sentence  # noqa: E402
 
 def test_plain_sentence_drops_chat_lead_ins_and_keeps_the_point():
     assert plain_sentence("hey all, WER teacher just pinged me: lots of students can't get into the hub.") == (
-        "Lots of students can't get into the hub"
+        "Lots of students can't get into the hub."
     )
     assert plain_sentence("Per @fejta the issue is that the cache filled the disk") == "The issue is that the cache filled the disk"
     assert plain_sentence("I'm seeing 502s on checkout") == "502s on checkout"
@@ -189,3 +189,30 @@ def test_one_timeline_row_when_mitigation_and_resolution_share_a_message():
     rows = [(e.at, e.message_ids[0]) for e in f.events]
     assert len(rows) == len(set(rows))
     assert [e.kind for e in f.events if e.message_ids == ["L2"]] == ["resolved"]
+
+
+# --- picking another candidate in the interview ---------------------------------------
+
+from facilitator.interview.engine import Interview  # noqa: E402
+from facilitator.session import Session, SourceSpec  # noqa: E402
+from facilitator.sessions import SessionStore  # noqa: E402
+
+
+def test_interview_offers_the_other_candidates_and_stores_the_one_picked(tmp_path):
+    t = channel(
+        [
+            ("10:00", "ana", "I'm seeing 502s on the api"),
+            ("10:20", "ben", "rolling back the deploy"),
+            ("10:40", "ana", "error rate back to normal"),
+            ("11:30", "ana", "incident resolved"),
+        ]
+    )
+    findings = extract_findings(t)
+    session = Session(name="t", source=SourceSpec(kind="transcript"), timezone="UTC", findings=findings)
+    interview = Interview(session, t, SessionStore(tmp_path))
+    options = interview.alternatives("mitigated_at")
+    shown = [interview.display_value("mitigated_at", o.value)[-5:] for o in options]
+    assert shown[0] == "10:40" and "10:20" in shown
+    picked = interview.accept_alternative("mitigated_at", shown.index("10:20"))
+    assert picked.status == "suggested" and picked.message_ids == ["L2"]
+    assert interview.display_value("mitigated_at", picked.value).endswith("10:20")
