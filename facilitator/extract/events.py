@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from facilitator.extract.patterns import summary_of
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
+from facilitator.extract.times import DOUBT_RE
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
 
 _KEY_KINDS: dict[str, EventKind] = {
@@ -37,8 +38,8 @@ def _kind(sig: MessageSignals) -> EventKind | None:
         return "closed" if "clos" in text else "resolved"
     if "incident_created" in flags:
         return "incident_created"
-    if "rollback" in flags and not question:
-        return "rollback"
+    if "rollback" in flags and not question and not DOUBT_RE.search(text):
+        return "rollback"  # "not sure X had the desired effect... rolling back" is still the problem
     if "fix_deployed" in flags:
         return "fix_deployed"
     if sig.state == "recover":

@@ -49,6 +49,7 @@ SLACK_HEADER_RE = re.compile(
     rf"{_STAMP}$"
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
+_APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 _DATED_TIME_RE = re.compile(
@@ -112,6 +113,13 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current = None
             continue
         m = SLACK_HEADER_RE.match(line)
+        if m and m.group("name").strip() in _APP_LABELS:
+            # "Prow Bot" then "APP  10:30 AM": the app's label sits on the time line; the name is above it
+            found = _pop_name_line(current, nos, out, known)
+            name_no, name = found if found is not None else (no, m.group("name").strip())
+            current, nos = _stamped(Entry(name_no, [], time(0), name, is_bot=True), m, ctx, None), []
+            out.items.append(current)
+            continue
         if m and name_like(EMOJI_CODE.sub("", m.group("name")), strict=False):
             name = EMOJI_CODE.sub("", m.group("name")).strip()
             known.add(name)

@@ -112,3 +112,9 @@ def test_slack_json_nested_replies_and_numeric_ts():
 def test_json_that_is_not_slack_is_still_refused_plainly():
     with pytest.raises(SourceError, match="no messages I can read"):
         parse(json.dumps([{"name": "x"}]))
+
+
+def test_slack_web_copy_with_app_label_on_the_time_line_is_a_bot_named_above():
+    text = "Ana Lima\n  10:06 AM\napi is down\nProw Bot\nAPP  10:30 AM\nJob e2e succeeded\nAna Lima\n  10:41 AM\nback to normal\n"
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Ana Lima", False), ("Prow Bot", True), ("Ana Lima", False)]
