@@ -150,7 +150,9 @@ _CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or la
 _STATED_WINDOW = timedelta(hours=12)
 _STATE_WORDS = {
     "detect": re.compile(r"\b(?:fired|firing|alerted|paged|noticed|reported|spotted|detected)\b", re.IGNORECASE),
-    "recover": re.compile(r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal)\b", re.IGNORECASE),
+    "recover": re.compile(
+        r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal|came back|back up|back online)\b", re.IGNORECASE
+    ),
     "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
 }
 _START_WORDS_RE = CUES["start_word"]
@@ -162,23 +164,23 @@ _STATE_SIGNALS = {
 }
 
 
-def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo) -> datetime | None:
+def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta = _STATED_WINDOW) -> datetime | None:
     """A time the message states for its own moment ("fired at 14:07", "resolved at 15:40 UTC")."""
     pats = patterns()
     at = sig.message.at
     for sentence in sig.prep.sentences:
-        if not (
-            _STATE_WORDS[kind].search(sentence)
-            or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])
-        ):
+        word = _STATE_WORDS[kind].search(sentence)
+        if not (word or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])):
             continue
         if kind == "detect" and _START_WORDS_RE.search(sentence):
             continue  # "errors started at 14:00" is the start, not the detection
-        for match in CLOCK_RE.finditer(sentence):
+        # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
+        clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())
+        for match in clocks:
             if not (match.group("pre").strip() or match.group("zone")):
                 continue  # a bare number is too weak to move a key time
             moment = resolve_clock(match, at, tz)
-            if timedelta(0) <= at - moment <= _STATED_WINDOW:
+            if timedelta(0) <= at - moment <= window:
                 return moment
     return None
 
@@ -514,6 +516,26 @@ def _flapping(after: list[MessageSignals], i: int) -> bool:
     return False
 
 
+def _self_healed(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
+    """True when the key's message says the system recovered by itself (so before anyone acted)."""
+    sig = by_id.get(key.message_ids[0]) if key.message_ids else None
+    return sig is not None and "self_heal" in sig.flags
+
+
+def _healed_before_notice(sigs: list[MessageSignals], tz: ZoneInfo) -> KeyTime | None:
+    """A chat that starts after the system healed itself: "hit 0% at 10:34 and came back at 10:55 by itself".
+
+    The recovery happened before anyone spoke, so no message marks it; the first message that
+    says it healed by itself and states when is the mitigation, at the stated time.
+    """
+    for sig in sigs:
+        if "self_heal" in sig.flags:
+            moment = stated_time(sig, "recover", tz, window=MAX_LOOKBACK)
+            if moment is not None:
+                return _key(sig, 0.55, "the system recovered by itself; time as stated in the message", at=moment)
+    return None
+
+
 def _recovers_later(sig: MessageSignals) -> bool:
     """True when a report's last health statement, in a later sentence, is a recovery."""
     return sig.state == "recover" and "detect" in sig.flags and len(sig.prep.sentences) > 1
@@ -539,8 +561,12 @@ def find_key_times(
     started = find_started(sigs, detected, chat, tz)
     since = _key(symptom, 0.5, "first symptom") if healed is not None else None
     mitigated, resolved = find_mitigated_resolved(sigs, detected, since)
+    if mitigated is None and chat:
+        mitigated = _healed_before_notice(sigs, tz)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
     resolved = _with_stated(resolved, by_id, "resolve", tz)
+    if resolved and mitigated and resolved.message_ids == mitigated.message_ids and resolved.at != mitigated.at:
+        resolved = resolved.model_copy(update={"at": mitigated.at})  # one message, one moment
     # A timeline that names each row's phase ("| 14:25 | Mitigation | ... |") has said which
     # moment is which: its own label wins over any reading of the words.
     detected = labelled.get("detect", detected)
@@ -548,7 +574,7 @@ def find_key_times(
     resolved = labelled.get("resolve", resolved)
     if started and detected and started.at > detected.at:
         started = None
-    if mitigated and detected and mitigated.at < detected.at and healed is None:
+    if mitigated and detected and mitigated.at < detected.at and healed is None and not _self_healed(mitigated, by_id):
         mitigated = None
     if resolved and mitigated and resolved.at < mitigated.at:
         resolved = mitigated

@@ -216,3 +216,23 @@ def test_interview_offers_the_other_candidates_and_stores_the_one_picked(tmp_pat
     picked = interview.accept_alternative("mitigated_at", shown.index("10:20"))
     assert picked.status == "suggested" and picked.message_ids == ["L2"]
     assert interview.display_value("mitigated_at", picked.value).endswith("10:20")
+
+
+def test_a_chat_that_starts_after_the_system_healed_itself_dates_the_recovery_as_stated():
+    f = extract_findings(
+        channel(
+            [
+                ("15:00", "lena", "the launch success panel has a big dip this morning"),
+                ("15:02", "lena", "launch success hit 0% at 10:34 and came back at 10:55 by itself"),
+                ("15:20", "omar", "cordoned the node anyway"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "15:00"
+    assert hm(f.mitigated_at) == "10:55"
+
+
+def test_a_monitor_clearing_and_work_flowing_again_are_recoveries():
+    for phrase in ("ActionMailer alert resolved, emails are going out again", "launch success back at 100%"):
+        f = extract_findings(channel([("12:00", "ana", "mails are failing"), ("12:30", "ben", phrase)]))
+        assert hm(f.mitigated_at) == "12:30", phrase
