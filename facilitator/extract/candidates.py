@@ -22,6 +22,7 @@ from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, _start_mentions, d
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
+_ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
 SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
 
 
@@ -46,7 +47,7 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             first("asked", sig, 0.55, "first question about a symptom")
         if "investigate" in flags:
             first("investigate", sig, 0.5, "investigation began")
-        if DOUBT_RE.search(sig.prep.lower):
+        if flags & _ACTED and DOUBT_RE.search(sig.prep.lower):
             first("doubt", sig, 0.5, "doubts an earlier step worked: the problem is still there")
         if sig.is_human:
             first("human", sig, 0.3, "first message of the channel")
@@ -58,6 +59,8 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
     recoveries = 0
     for sig in sigs[start:]:
         flags = sig.flags
+        if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
+            continue  # no recovery, no step taken, no link: chatter
         question = sig.prep.lower.rstrip().endswith("?")
         if dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
             continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery

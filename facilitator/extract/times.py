@@ -106,10 +106,10 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
-    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
-        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
     if not (sig.flags & _STATED_NEXT_TO or (sig.prep.cue("start_word") and _START_WORDS_RE.search(lower))):
         return found  # a start time is only stated next to a failure, a change or "since"
+    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
+        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
             continue  # the time is in another sentence
