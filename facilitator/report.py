@@ -89,6 +89,10 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
                 ]
                 for name in Findings.KEY_TIMES
             },
+            "phases": [
+                {"name": p.name, "at": _iso(p.at, tz), "message_ids": p.message_ids, "reason": p.reason}
+                for p in findings.phases
+            ],
             "responder_roles": [
                 {"name": r.name, "role": r.role, "message_ids": r.message_ids} for r in findings.responders if r.role
             ],

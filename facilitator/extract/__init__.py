@@ -36,6 +36,7 @@ from facilitator.extract.hints import (
 from facilitator.extract.impact import find_impact
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging
+from facilitator.extract.phases import find_phases
 from facilitator.extract.responders import find_responders
 from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
@@ -157,6 +158,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
         runbooks=find_runbooks(sigs, links),
         candidates=find_candidates(sigs, key_times, tz),
+        phases=find_phases(sigs, key_times),
         **facts,
     )
     findings.open_questions = _open_questions(findings, transcript, now)

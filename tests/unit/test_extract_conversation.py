@@ -236,3 +236,26 @@ def test_a_monitor_clearing_and_work_flowing_again_are_recoveries():
     for phrase in ("ActionMailer alert resolved, emails are going out again", "launch success back at 100%"):
         f = extract_findings(channel([("12:00", "ana", "mails are failing"), ("12:30", "ben", phrase)]))
         assert hm(f.mitigated_at) == "12:30", phrase
+
+
+def test_phases_follow_the_exchange_and_skip_doubts_and_dismissed_ideas():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "ana", "I'm seeing 502s on checkout"),
+                ("10:05", "ben", "maybe the cache? ruled out, cache is not the cause"),
+                ("10:10", "ana", "not sure the config push had the desired effect... rolling back"),
+                ("10:20", "ben", "the root cause is the connection pool size in v2.3"),
+                ("10:25", "ben", "rolling back to v2.2 now"),
+                ("10:40", "ana", "error rate back to normal"),
+                ("11:30", "ana", "incident resolved"),
+            ]
+        )
+    )
+    assert [(p.name, hm(p)) for p in f.phases] == [
+        ("investigating", "10:00"),
+        ("identified", "10:20"),
+        ("mitigating", "10:25"),
+        ("monitoring", "10:40"),
+        ("resolved", "11:30"),
+    ]
