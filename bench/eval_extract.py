@@ -17,6 +17,11 @@ way ``facilitator extract --transcript paste.txt --tz TZ --date DATE`` would, th
 * links: recall of the key's URLs, both sides normalised by stripping trailing sentence
   punctuation (keys quote URLs as they appear in the text, "…/healthz:").
 
+* candidates: a key time also counts "among the candidates" when any of the extractor's
+  (up to three) candidates for it is within 10 minutes: what the user can pick with one key.
+
+A key marked ``"reconstructed": true`` (a conversation written from a post-mortem rather than
+a real chat log) is scored in its own group, apart from the real cases, when both are present.
 The overall score is the mean of the key-time hit rate (all stated times pooled), the
 responders F1 and the links recall. Targets: each key time >= 80%, F1 >= 0.9, recall >= 0.95.
 It also prints extraction time per case. Nothing here is tuned to particular cases.
