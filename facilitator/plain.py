@@ -118,16 +118,23 @@ def _ask_question(interview: Interview, qid: str) -> None:
     if existing is not None and existing.status == "answered":
         default = interview.display_value(qid, existing.value)
 
+    def picked(text: str) -> int | None:
+        """The candidate number typed: "2" alone, or right after the pre-filled suggestion."""
+        text = text.strip()
+        if text[-1:].isdigit() and 2 <= int(text[-1]) <= len(picks) + 1 and text[:-1].strip() in ("", default.strip()):
+            return int(text[-1])
+        return None
+
     def check(text: str) -> bool | str:
-        if text.strip() in {str(n) for n in range(2, len(picks) + 2)}:
+        if picked(text) is not None:
             return True
         raw = text.replace(";", "\n") if q.type == "list" else text
         problem = interview.validate(qid, raw)
         return True if problem is None else problem
 
     text = ask(questionary.text("  >", default=default, validate=check, qmark=""))
-    if text.strip() in {str(n) for n in range(2, len(picks) + 2)}:
-        interview.accept_alternative(qid, int(text.strip()) - 1)
+    if picked(text) is not None:
+        interview.accept_alternative(qid, picked(text) - 1)
     elif s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
         interview.accept_suggestion(qid)
     else:
