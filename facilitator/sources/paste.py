@@ -363,6 +363,15 @@ def _messages(
         reordered = True
     if reordered:
         messages.sort(key=lambda m: m.at)  # stable: messages at the same minute keep their order
+        # A thread pasted after its channel (or two logs that overlap) repeats messages: keep one.
+        seen: set[tuple[datetime, str, str]] = set()
+        unique = []
+        for m in messages:
+            key = (m.at, m.author, m.text)
+            if key not in seen or not m.text.strip():
+                seen.add(key)
+                unique.append(m)
+        messages = unique
     return messages
 
 

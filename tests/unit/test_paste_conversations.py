@@ -118,3 +118,12 @@ def test_slack_web_copy_with_app_label_on_the_time_line_is_a_bot_named_above():
     text = "Ana Lima\n  10:06 AM\napi is down\nProw Bot\nAPP  10:30 AM\nJob e2e succeeded\nAna Lima\n  10:41 AM\nback to normal\n"
     t = parse(text, default_date=date(2024, 3, 5))
     assert [(m.author, m.is_bot) for m in t.messages] == [("Ana Lima", False), ("Prow Bot", True), ("Ana Lima", False)]
+
+
+def test_a_thread_pasted_after_its_channel_does_not_repeat_messages():
+    text = (
+        "#ops\nana  10:00 AM\napi is down\nben  10:20 AM\nrolled back\n"
+        "--- #ops-thread ---\nana  10:00 AM\napi is down\ncy  10:05 AM\nlooking too\n"
+    )
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [(m.author, hm(m)) for m in t.messages] == [("ana", "03-05 10:00"), ("cy", "03-05 10:05"), ("ben", "03-05 10:20")]
