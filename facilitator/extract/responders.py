@@ -222,7 +222,7 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
 # an action. Read on the raw text: inline code (where tools put handles) is not in the prose.
 _ACTING_HANDLE_RE = re.compile(
     r"(?<![\w.@/])`?@([A-Za-z][\w.-]*[A-Za-z0-9])`?[*_]*,?\s+(?:(?:also|then|now|just)\s+)?([a-z]+)"
-    r"|\bthanks?,?\s+(?:to\s+)?`?@([A-Za-z][\w.-]*[A-Za-z0-9])`?\s+for\s+([a-z]+)",
+    r"|\b[Tt]hanks?,?\s+(?:to\s+)?`?@?([A-Za-z][\w.-]*[A-Za-z0-9])`?\s+for\s+([a-z]+)",
 )
 
 
@@ -232,13 +232,15 @@ def _acting_handles(sigs: list[MessageSignals]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for sig in sigs:
         text = sig.message.text or ""
-        if "@" not in text:
+        if "@" not in text and "hank" not in text:
             continue
         for match in _ACTING_HANDLE_RE.finditer(text):
             handle = match.group(1) or match.group(3)
             verb = match.group(2) or match.group(4)
-            if handle.casefold() in _BROADCAST:
+            if handle.casefold() in _BROADCAST or handle.casefold() in pats.not_names:
                 continue
+            if match.group(3) and "@" not in match.group(0) and not handle[:1].isupper():
+                continue  # "thanks Ben for reverting" names a person; "thanks all for" does not
             if verb in verbs or (match.group(3) and verb.endswith("ing")):
                 mids = found.setdefault(handle, [])
                 if sig.message.id not in mids:

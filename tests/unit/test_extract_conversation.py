@@ -137,11 +137,12 @@ def test_responders_include_people_shown_acting_and_merge_spellings():
                 ("10:15", "Sara Gomze", "better now"),
                 ("10:16", "bot:PagerDuty", "resolved: hub 5xx"),
                 ("10:20", "Yusuf Patel", "@here please keep an eye on it"),
+                ("10:25", "Yusuf Patel", "thanks Omar for restarting it, thanks everyone for jumping in"),
             ]
         )
     )
     names = sorted(r.name for r in f.responders)
-    assert names == ["Sara Gomez", "Yusuf Patel", "kiran", "mira", "nova"]
+    assert names == ["Omar", "Sara Gomez", "Yusuf Patel", "kiran", "mira", "nova"]
     assert "PagerDuty" not in names
 
 
