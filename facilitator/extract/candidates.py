@@ -18,7 +18,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import MessageSignals
-from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, _start_mentions, dismissal, revert_link
+from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, start_mentions, dismissal, revert_link
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
@@ -100,7 +100,7 @@ def _pool_started(sigs: list[MessageSignals], limit_index: int, tz: ZoneInfo) ->
     pool: list[KeyTime] = []
     last_change: MessageSignals | None = None
     for sig in sigs:
-        for moment, reason in _start_mentions(sig, tz):
+        for moment, reason in start_mentions(sig, tz):
             if limit - MAX_LOOKBACK <= moment <= limit:
                 pool.append(_kt(sig, 0.7, reason, moment))
         if sig.index >= limit_index:

@@ -100,7 +100,7 @@ def resolve_relative(match, at: datetime) -> datetime | None:
     return at - delta if delta <= MAX_LOOKBACK else None
 
 
-def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
     """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
     pats = patterns()
     found: list[tuple[datetime, str]] = []
@@ -262,7 +262,7 @@ def find_started(
     symptoms: list[KeyTime] = []
     last_change: KeyTime | None = None
     for sig in sigs:
-        for moment, reason in _start_mentions(sig, tz):
+        for moment, reason in start_mentions(sig, tz):
             if limit - MAX_LOOKBACK <= moment <= limit:
                 candidates.append(_key(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:
