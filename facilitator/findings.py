@@ -42,6 +42,7 @@ LinkKind = Literal[
     "docs",
     "status_page",
     "slack",
+    "chat",  # other chat and forum threads: Zulip, Matrix, Discourse, Gitter, Discord, Teams, Mattermost
     "image",
     "other",
 ]
@@ -130,6 +131,18 @@ class Hypothesis(BaseModel):
     message_ids: list[str] = Field(default_factory=list)
 
 
+PhaseName = Literal["investigating", "identified", "mitigating", "monitoring", "resolved"]
+
+
+class Phase(BaseModel):
+    """Where the response stood from this moment on, read from the whole exchange."""
+
+    name: PhaseName
+    at: datetime
+    message_ids: list[str] = Field(default_factory=list)
+    reason: str = ""
+
+
 class OpenQuestion(BaseModel):
     """Something the extractor could not establish; the interview asks it explicitly."""
 
@@ -162,6 +175,9 @@ class Findings(BaseModel):
     prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
     runbooks: list[Fact] = Field(default_factory=list)  # runbooks used, missing or out of date
     open_questions: list[OpenQuestion] = Field(default_factory=list)
+    phases: list[Phase] = Field(default_factory=list)  # investigating -> identified -> mitigating -> monitoring -> resolved
+    # Per key time: the chosen candidate first, then up to two alternatives, each with its reason.
+    candidates: dict[str, list[KeyTime]] = Field(default_factory=dict)
 
     KEY_TIMES: ClassVar[tuple[str, ...]] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 

@@ -112,19 +112,32 @@ def _ask_question(interview: Interview, qid: str) -> None:
         _out(f"  {_suggested_label(s)}; press Enter to accept:")
         for line in interview.citation_lines(qid):
             _out(f"  {line}")
-    for line in interview.alternative_lines(qid):
-        _out(f"  Or: {line}")
+    picks = interview.alternatives(qid)[1:] if q.type == "datetime" else []
+    for number, other in enumerate(picks, start=2):  # another candidate is one keystroke away
+        cited = interview.cite(other.message_ids[0]) if other.message_ids else ""
+        _out(f"  or type {number}: {interview.display_value(qid, other.value)} ({other.note}) {cited}".rstrip())
     existing = interview.get_answer(qid)
     if existing is not None and existing.status == "answered":
         default = interview.display_value(qid, existing.value)
 
+    def picked(text: str) -> int | None:
+        """The candidate number typed: "2" alone, or right after the pre-filled suggestion."""
+        text = text.strip()
+        if text[-1:].isdigit() and 2 <= int(text[-1]) <= len(picks) + 1 and text[:-1].strip() in ("", default.strip()):
+            return int(text[-1])
+        return None
+
     def check(text: str) -> bool | str:
+        if picked(text) is not None:
+            return True
         raw = text.replace(";", "\n") if q.type == "list" else text
         problem = interview.validate(qid, raw)
         return True if problem is None else problem
 
     text = ask(questionary.text("  >", default=default, validate=check, qmark=""))
-    if s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
+    if picked(text) is not None:
+        interview.accept_alternative(qid, picked(text) - 1)
+    elif s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
         interview.accept_suggestion(qid)
     else:
         interview.answer(qid, text.replace(";", "\n") if q.type == "list" else text)

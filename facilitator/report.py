@@ -59,6 +59,10 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
                 "message_ids": key.message_ids,
                 "reason": key.reason,
                 "source": key.source,
+                "candidates": [
+                    {"at": _iso(c.at, tz), "confidence": round(c.confidence, 2), "message_ids": c.message_ids, "reason": c.reason}
+                    for c in findings.candidates.get(name, [])
+                ],
             }
         )
     report.update(
@@ -77,6 +81,18 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
             "impact_hints": [h.model_dump() for h in findings.impact_hints],
             "open_questions": [q.model_dump() for q in findings.open_questions],
             "key_times": key_times,
+            # Per key time, the chosen moment and up to two alternatives (each with citation and reason).
+            "candidates": {
+                name: [
+                    {"at": _iso(c.at, tz), "confidence": round(c.confidence, 2), "message_ids": c.message_ids, "reason": c.reason}
+                    for c in findings.candidates.get(name, [])
+                ]
+                for name in Findings.KEY_TIMES
+            },
+            "phases": [
+                {"name": p.name, "at": _iso(p.at, tz), "message_ids": p.message_ids, "reason": p.reason}
+                for p in findings.phases
+            ],
             "responder_roles": [
                 {"name": r.name, "role": r.role, "message_ids": r.message_ids} for r in findings.responders if r.role
             ],

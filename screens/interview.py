@@ -97,6 +97,7 @@ post-mortems found in Confluence (when configured) are listed as links.
         Binding("ctrl+l", "evidence", "Evidence", id="interview.evidence", tooltip="Show the suggestion's evidence in the transcript (then up/down, Enter)", show=False),
         Binding("ctrl+b", "back", "Back", id="interview.back", tooltip="Go to the previous question", show=False),
         Binding("ctrl+n", "forward", "Next", id="interview.next", tooltip="Go to the next question without answering", show=False),
+        Binding("ctrl+y", "other_candidate", "Other candidate", id="interview.other", tooltip="Show the next candidate time the transcript suggests (Ctrl+S saves it)", show=False),
     ]
 
     def __init__(self, interview: Interview, transcript=None, settings=None, **kwargs) -> None:
@@ -107,6 +108,7 @@ post-mortems found in Confluence (when configured) are listed as links.
         self._prefill = ""
         self._prefill_is_suggestion = False
         self._prefill_ids: list[str] = []
+        self._alt = 0  # which of interview.alternatives() the box shows (0 = the suggestion)
 
     @property
     def tz(self) -> str:
@@ -186,6 +188,7 @@ post-mortems found in Confluence (when configured) are listed as links.
             text, from_suggestion = "", False
         self._prefill, self._prefill_is_suggestion = text, from_suggestion
         self._prefill_ids = list(s.message_ids) if (from_suggestion and s is not None and ans is None) else []
+        self._alt = 0
         single = single_line(q)
         box = self.query_one("#iv-input", Input)
         area = self.query_one("#iv-text", TextArea)
@@ -371,7 +374,9 @@ post-mortems found in Confluence (when configured) are listed as links.
         s = self.interview.suggestion(q.id)
         old = self.interview.get_answer(q.id)
         unchanged = self._prefill_is_suggestion and raw.strip() == self._prefill.strip()
-        if unchanged and old is not None and old.status == "suggested":
+        if unchanged and self._alt:
+            ok = self._record(lambda: self.interview.accept_alternative(q.id, self._alt))
+        elif unchanged and old is not None and old.status == "suggested":
             ok = True  # already stored as the suggestion the user accepted; a newer one must not replace it
         elif unchanged and s is not None:
             ok = self._record(lambda: self.interview.accept_suggestion(q.id))
@@ -383,6 +388,22 @@ post-mortems found in Confluence (when configured) are listed as links.
             ok = self._record(lambda: self.interview.answer(q.id, raw, "answered", message_ids=ids))
         if ok:
             self._advance()
+
+    def action_other_candidate(self) -> None:
+        """Put the next candidate (another moment the transcript suggests) in the answer box."""
+        q = self.question
+        options = self.interview.alternatives(q.id) if q is not None else []
+        if q is None or len(options) < 2 or not single_line(q):
+            self._feedback("No other candidate for this question.", "")
+            return
+        self._alt = (self._alt + 1) % len(options)
+        chosen = options[self._alt]
+        text = self._editable(q, chosen.value)
+        box = self.query_one("#iv-input", Input)
+        box.value = text
+        self._prefill, self._prefill_is_suggestion, self._prefill_ids = text, True, list(chosen.message_ids)
+        note = f": {chosen.note}" if chosen.note else ""
+        self._feedback(f"Candidate {self._alt + 1} of {len(options)}{note}. Ctrl+S saves it, Ctrl+Y shows the next.", "")
 
     def action_accept(self) -> None:
         """Accept the suggestion as is."""

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 
 from facilitator.config import zone_or_utc
+from facilitator.extract.candidates import find_candidates
 from facilitator.extract.events import find_events
 from facilitator.extract.hints import (
     find_customer_effect,
@@ -35,6 +36,7 @@ from facilitator.extract.hints import (
 from facilitator.extract.impact import find_impact
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging
+from facilitator.extract.phases import find_phases
 from facilitator.extract.responders import find_responders
 from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
@@ -155,6 +157,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         title=find_title(transcript, sigs),
         customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
         runbooks=find_runbooks(sigs, links),
+        candidates=find_candidates(sigs, key_times, tz),
+        phases=find_phases(sigs, key_times),
         **facts,
     )
     findings.open_questions = _open_questions(findings, transcript, now)

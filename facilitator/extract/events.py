@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from facilitator.extract.patterns import summary_of
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
+from facilitator.extract.times import DOUBT_RE
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
 
 _KEY_KINDS: dict[str, EventKind] = {
@@ -37,8 +38,8 @@ def _kind(sig: MessageSignals) -> EventKind | None:
         return "closed" if "clos" in text else "resolved"
     if "incident_created" in flags:
         return "incident_created"
-    if "rollback" in flags and not question:
-        return "rollback"
+    if "rollback" in flags and not question and not DOUBT_RE.search(text):
+        return "rollback"  # "not sure X had the desired effect... rolling back" is still the problem
     if "fix_deployed" in flags:
         return "fix_deployed"
     if sig.state == "recover":
@@ -63,13 +64,20 @@ def find_events(
     by_id = {sig.message.id: sig for sig in sigs}
     events: list[tuple[int, Event]] = []
     keyed: set[str] = set()
+    stamped: dict[tuple[str, object], int] = {}  # (message, time) -> position in events
     for name, kind in _KEY_KINDS.items():
         key = key_times.get(name)
         if key is None or not key.message_ids or key.message_ids[0] not in by_id:
             continue
         sig = by_id[key.message_ids[0]]
         keyed.add(sig.message.id)
-        events.append((sig.index, _event(sig, kind, key.at)))  # a stated time ("since 14:05") wins
+        event = _event(sig, kind, key.at)  # a stated time ("since 14:05") wins
+        slot = stamped.get((sig.message.id, key.at))
+        if slot is not None:
+            events[slot] = (sig.index, event)  # one row per moment: the later phase names it ("resolved")
+            continue
+        stamped[(sig.message.id, key.at)] = len(events)
+        events.append((sig.index, event))
     comms = {
         mid: ("status_page" if item.channel == "status page" else "customer_comms")
         for item in messaging

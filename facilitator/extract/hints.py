@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from facilitator.extract.patterns import patterns, readable, strip_code, summary_of
+from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
 from facilitator.injection import looks_like_instructions
@@ -103,6 +103,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     for sig in sigs:
         if not ("hypothesis" in sig.flags or "ruled_out" in sig.flags or "root_cause" in sig.flags):
             continue
+        if sig.state == "recover" and "hypothesis" not in sig.flags:
+            continue  # "everything seems fine now" reports health; it rules no idea out
         thread = sig.message.thread_id
         for sentence in sig.prep.sentences:
             if looks_like_instructions(sentence):
@@ -147,7 +149,10 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
             question = sentence.rstrip().endswith("?")
             for signal, key in wanted.items():
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):
-                    out[key].append(_fact(_with_context(sentence, sig), sig))
+                    fact = _fact(_with_context(sentence, sig), sig)
+                    if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
+                        fact.text = plain_sentence(fact.text, limit=200)
+                    out[key].append(fact)
             fixing = fixing_flags and (
                 pats.has("rollback", sentence, sig.prep.gate)
                 or pats.has("fix_deployed", sentence, sig.prep.gate)
@@ -228,7 +233,8 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     first = next((s for s in sigs if "symptom" in s.flags), None)
     if first is None:
         return None
-    return Fact(text=summary_of(first.message.text, limit=80), message_ids=[first.message.id], confidence=0.3)
+    title = plain_sentence(first.message.text, limit=80).rstrip(".!")
+    return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
 
 
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
@@ -242,5 +248,6 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
             if _CHANNEL_META_RE.search(sentence):
                 continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
             if pats.positive("symptom", sentence, sig.prep.gate):
-                return _fact(sentence, sig, 0.4)
+                fact = _fact(sentence, sig, 0.4)
+                return fact.model_copy(update={"text": plain_sentence(fact.text, limit=160).rstrip(".")})
     return None

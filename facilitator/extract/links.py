@@ -57,7 +57,14 @@ _RULES: list[tuple[LinkKind, str, str, str]] = [
     ("docs", r"github\.com$|gitlab\.", r"/wiki|/blob/.*\.(?:md|rst|txt)$|/tree/", "repository docs"),
     ("docs", r"^docs\.|readthedocs\.|^wiki\.", r"", "docs"),
     ("slack", r"slack\.com$", r"/archives/|/messages/", "Slack"),
-    ("slack", r"gitter\.im$|discord(?:app)?\.com$|teams\.microsoft\.com$|zulipchat\.com$", r"", "chat"),
+    ("chat", r"zulipchat\.com$|^zulip\.", r"", "Zulip"),
+    ("chat", r"", r"/#narrow/", "Zulip"),
+    ("chat", r"^matrix\.to$|^(?:app\.)?element\.io$|^view\.matrix\.org$|^matrix\.", r"", "Matrix"),
+    ("chat", r"^discourse\.|^discuss\.|^forum\.|^community\.", r"/t/", "Discourse"),
+    ("chat", r"gitter\.im$", r"", "Gitter"),
+    ("chat", r"discord(?:app)?\.com$", r"", "Discord"),
+    ("chat", r"teams\.microsoft\.com$", r"", "Teams"),
+    ("chat", r"mattermost", r"", "Mattermost"),
     ("image", r"^(?:i\.)?imgur\.com$|files\.slack\.com$|gyazo\.com$", r"", "image"),
 ]
 _COMPILED = [

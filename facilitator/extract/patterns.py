@@ -217,6 +217,40 @@ def summary_of(text: str, limit: int = 140) -> str:
     return first
 
 
+# Chat lead-ins a written sentence does without: greetings and fillers ("hey all,", "ok so"),
+# who relayed it ("the WER teacher just pinged me:", "per @fejta", "according to Sam,"), and
+# the speaker's own viewpoint ("I'm seeing", "looks like").
+_LEAD_IN_RE = re.compile(
+    r"^(?:(?:hey|hi|hello|ok(?:ay)?|so|fyi|heads[- ]up|update|folks|all|team|everyone|y[\x27\u2019]?all|guys|"
+    r"morning|good (?:morning|evening)|quick q(?:uestion)?|hmm+|uh+|um+|well|right|alright)\b[\s,:!.-]*)+"
+    r"|^[^.:!?]{0,60}\b(?:pinged|told|messaged|emailed|asked|wrote to|reported to|called)\s+(?:me|us)\b[^:]{0,40}:\s*"
+    r"|^(?:per|according to)\s+@?[\w.-]+(?-i:\s+[A-Z][\w-]+)?\s*[,:]?\s+(?:(?:it\s+(?:looks|seems)\s+like|it[\x27\u2019]?s)\s+)?"
+    r"|^(?:i[\x27\u2019]?m|i am|we[\x27\u2019]?re|we are)\s+(?:also\s+|now\s+)?(?:seeing|getting|noticing)\s+(?:that\s+)?"
+    r"|^(?:looks|seems)\s+like\s+",
+    re.IGNORECASE,
+)
+
+
+def plain_sentence(text: str, limit: int = 90) -> str:
+    """A chat message as a short written sentence: first sentence, no lead-in, capitalised.
+
+    "hey all, WER teacher just pinged me: lots of students can't get into the hub, page is
+    just frozen." -> "Lots of students can't get into the hub, page is just frozen." The
+    citation keeps the original words; this is what a title or a summary line shows.
+    """
+    first = summary_of(text, limit=400)
+    previous = None
+    while previous != first:  # lead-ins stack: "hey all, fyi: per @sam, ..."
+        previous = first
+        first = _LEAD_IN_RE.sub("", first, count=1).lstrip(" ,:;-")
+    first = first.rstrip(" ,:;-")
+    if len(first) > limit:
+        cut = first[:limit]
+        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))
+        first = cut[:clause] if clause >= limit // 2 else cut.rsplit(" ", 1)[0] + "…"
+    return first[:1].upper() + first[1:] if first else summary_of(text, limit=limit)
+
+
 class Vocabulary:
     """A phrase list compiled branch by branch, with literal anchors to skip hopeless branches.
 

@@ -194,11 +194,20 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
         author = sig.message.author
         if sig.is_human and not is_placeholder_author(author):
             counts[author] += 1
+    spoken = set(counts)
     if not chat:
         for name, mids in names_from_text(sigs).items():
             if name not in counts:
                 counts[name] = len(mids)
                 ids[name] = mids
+    else:
+        # People the channel shows acting without speaking: "@nova rolled back", "`@mira` restarted it".
+        bots = {sig.message.author.casefold() for sig in sigs if not sig.is_human}
+        for name, mids in _acting_handles(sigs).items():
+            if name not in counts and name.casefold() not in bots:
+                counts[name] = len(mids)
+                ids[name] = mids
+    counts, ids = _merged(counts, ids, spoken)
     roles = _roles(sigs, set(counts))
     responders = []
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
@@ -207,3 +216,92 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
             Responder(name=name, messages=count, role=role, message_ids=[role_id] if role_id else ids.get(name, [])[:5])
         )
     return responders
+
+
+# "@nova rolled back", "`@nova` restarted the pods", "thanks @mira for reverting": a handle with
+# an action. Read on the raw text: inline code (where tools put handles) is not in the prose.
+_ACTING_HANDLE_RE = re.compile(
+    r"(?<![\w.@/])`?@([A-Za-z][\w.-]*[A-Za-z0-9])`?[*_]*,?\s+(?:(?:also|then|now|just)\s+)?([a-z]+)"
+    r"|\b[Tt]hanks?,?\s+(?:to\s+)?`?@?([A-Za-z][\w.-]*[A-Za-z0-9])`?\s+for\s+([a-z]+)",
+)
+
+
+def _acting_handles(sigs: list[MessageSignals]) -> dict[str, list[str]]:
+    pats = patterns()
+    verbs = pats.human_verbs | pats.action_verbs
+    found: dict[str, list[str]] = {}
+    for sig in sigs:
+        text = sig.message.text or ""
+        if "@" not in text and "hank" not in text:
+            continue
+        for match in _ACTING_HANDLE_RE.finditer(text):
+            handle = match.group(1) or match.group(3)
+            verb = match.group(2) or match.group(4)
+            if handle.casefold() in _BROADCAST or handle.casefold() in pats.not_names:
+                continue
+            if match.group(3) and "@" not in match.group(0) and not handle[:1].isupper():
+                continue  # "thanks Ben for reverting" names a person; "thanks all for" does not
+            if verb in verbs or (match.group(3) and verb.endswith("ing")):
+                mids = found.setdefault(handle, [])
+                if sig.message.id not in mids:
+                    mids.append(sig.message.id)
+    return found
+
+
+def _key(name: str) -> str:
+    """A name compared without case, spaces or punctuation ("Yusuf.Patel" ~ "yusuf patel")."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _handle_forms(name: str) -> set[str]:
+    """The handles a display name is commonly shortened to: "yusufp", "ypatel", "yusufpatel", "yusuf"."""
+    parts = [_key(p) for p in name.split() if _key(p)]
+    if len(parts) < 2:
+        return set()
+    first, last = parts[0], parts[-1]
+    return {first + last[0], first[0] + last, first + last, first, first + "." + last, first + "_" + last}
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """True when two keys of five letters or more differ by one edit (a mistyped handle)."""
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _merged(
+    counts: Counter[str], ids: dict[str, list[str]], spoken: set[str]
+) -> tuple[Counter[str], dict[str, list[str]]]:
+    """One entry per person: handles and display names that are the same person merged.
+
+    Same name up to case and punctuation, a handle that is a display name's usual short form
+    ("yusufp" for "Yusuf Patel", when only one display name fits), or a one-letter typo of
+    another name (full names only when both spoke: two speakers "alexh" and "alexb" are
+    two people, "Sara Gomez" and "Sara Gomze" one). The display name (with a space) or the
+    most active spelling is kept.
+    """
+    names = sorted(counts, key=lambda n: (" " not in n.strip(), -counts[n], n))
+    keep: dict[str, str] = {}  # name -> the name it merges into
+    for name in names:
+        key = _key(name)
+        target = None
+        for other in dict.fromkeys(keep.values()):
+            okey = _key(other)
+            if key == okey or (_one_typo(key, okey) and (" " in name.strip() or not (name in spoken and other in spoken))):
+                target = other
+                break
+        if target is None and " " not in name.strip():
+            fits = [o for o in dict.fromkeys(keep.values()) if key in {_key(f) for f in _handle_forms(o)}]
+            target = fits[0] if len(fits) == 1 else None
+        keep[name] = target or name
+    merged: Counter[str] = Counter()
+    merged_ids: dict[str, list[str]] = {}
+    for name, target in keep.items():
+        merged[target] += counts[name]
+        if name in ids:
+            merged_ids.setdefault(target, []).extend(i for i in ids[name] if i not in merged_ids.get(target, []))
+    return merged, merged_ids

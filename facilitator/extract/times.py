@@ -100,16 +100,16 @@ def resolve_relative(match, at: datetime) -> datetime | None:
     return at - delta if delta <= MAX_LOOKBACK else None
 
 
-def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
     """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
     pats = patterns()
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
-    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
-        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
     if not (sig.flags & _STATED_NEXT_TO or (sig.prep.cue("start_word") and _START_WORDS_RE.search(lower))):
         return found  # a start time is only stated next to a failure, a change or "since"
+    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
+        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
             continue  # the time is in another sentence
@@ -150,7 +150,9 @@ _CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or la
 _STATED_WINDOW = timedelta(hours=12)
 _STATE_WORDS = {
     "detect": re.compile(r"\b(?:fired|firing|alerted|paged|noticed|reported|spotted|detected)\b", re.IGNORECASE),
-    "recover": re.compile(r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal)\b", re.IGNORECASE),
+    "recover": re.compile(
+        r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal|came back|back up|back online)\b", re.IGNORECASE
+    ),
     "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
 }
 _START_WORDS_RE = CUES["start_word"]
@@ -162,23 +164,23 @@ _STATE_SIGNALS = {
 }
 
 
-def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo) -> datetime | None:
+def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta = _STATED_WINDOW) -> datetime | None:
     """A time the message states for its own moment ("fired at 14:07", "resolved at 15:40 UTC")."""
     pats = patterns()
     at = sig.message.at
     for sentence in sig.prep.sentences:
-        if not (
-            _STATE_WORDS[kind].search(sentence)
-            or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])
-        ):
+        word = _STATE_WORDS[kind].search(sentence)
+        if not (word or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])):
             continue
         if kind == "detect" and _START_WORDS_RE.search(sentence):
             continue  # "errors started at 14:00" is the start, not the detection
-        for match in CLOCK_RE.finditer(sentence):
+        # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
+        clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())
+        for match in clocks:
             if not (match.group("pre").strip() or match.group("zone")):
                 continue  # a bare number is too weak to move a key time
             moment = resolve_clock(match, at, tz)
-            if timedelta(0) <= at - moment <= _STATED_WINDOW:
+            if timedelta(0) <= at - moment <= window:
                 return moment
     return None
 
@@ -260,7 +262,7 @@ def find_started(
     symptoms: list[KeyTime] = []
     last_change: KeyTime | None = None
     for sig in sigs:
-        for moment, reason in _start_mentions(sig, tz):
+        for moment, reason in start_mentions(sig, tz):
             if limit - MAX_LOOKBACK <= moment <= limit:
                 candidates.append(_key(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:
@@ -363,7 +365,9 @@ def find_mitigated_resolved(
     same_entry = since is None and start < len(sigs) and _recovers_later(sigs[start])
     after = _same_episode(sigs[start if same_entry else start + 1 :] or sigs[start:])
     recoveries = [
-        s for i, s in enumerate(after) if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i)
+        s
+        for i, s in enumerate(after)
+        if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i) and not dismissal(s)
     ]
     if not recoveries:
         return None, None
@@ -375,7 +379,9 @@ def find_mitigated_resolved(
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
     # follows within minutes (then it is the workaround's stated effect) and is not just
     # the closing message. A recovery hours later is the real fix, after the workaround.
-    workaround = next((s for s in after if s.index < first.index and "workaround" in s.flags), None)
+    workaround = next(
+        (s for s in after if s.index < first.index and ("workaround" in s.flags or revert_link(s))), None
+    )
     if workaround is not None and (
         ("declare_resolved" in first.flags and len(recoveries) == 1)
         or first.message.at - workaround.message.at > WORKAROUND_EFFECT
@@ -399,7 +405,59 @@ def find_mitigated_resolved(
     return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
 
 
+# A hypothesis dropped ("ruled out network: backbone looks healthy", "red herring") says
+# nothing about the service getting better, whatever words of health it uses.
+_DISMISSAL_RE = re.compile(
+    r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b"
+    r"|\bnot\s+(?:the\s+)?(?:cause|culprit|it)\b|n[\x27\u2019]?t\s+(?:it|the\s+cause|the\s+culprit)\b"
+)
+# Doubt about an earlier step ("not sure X had the desired effect... rolling back"): the
+# problem is still there, so the message is a notice, not the mitigation.
+DOUBT_RE = re.compile(
+    r"\bnot\s+sure\b[^.?!]{0,80}\b(?:effect|help|work|fix)|\bdesired\s+effect\b"
+    r"|\bdid\s*n[\x27\u2019]?t\s+(?:help|work|fix|change)\b|\bno\s+(?:visible\s+)?effect\b"
+)
+# A link that is itself the mitigation: a revert PR or a rollback job ("…/pull/123 Revert "bump dns"").
+_REVERT_LINK_RE = re.compile(r"https?://\S*(?:revert|rollback|roll-back)\S*|\brevert\s+[\"\u201c]", re.IGNORECASE)
+
+
+def dismissal(sig: MessageSignals) -> bool:
+    """True when the message rules a hypothesis out rather than reporting the service's state."""
+    return "ruled_out" in sig.flags and _DISMISSAL_RE.search(sig.prep.lower) is not None
+
+
+def revert_link(sig: MessageSignals) -> bool:
+    """True when the message links a revert or rollback (a PR titled 'Revert "…"', a rollback job)."""
+    text = sig.message.text or ""
+    return ("evert" in text or "ollback" in text or "oll-back" in text) and _REVERT_LINK_RE.search(text) is not None and (
+        "http" in text
+    ) and not DOUBT_RE.search(sig.prep.lower)
+
+
 _CLOSING_RE = re.compile(r"\b(?:resolved|closed|all[- ]clear)\b")
+
+
+_PHASE_LABEL_RE = re.compile(
+    r"^\W*(?P<a>detection|detected|mitigation|mitigated|resolution|resolved)\W*\s*[:\u2014\u2013|-]"
+    r"|[\u2014|]\s*(?P<b>detection|detected|mitigation|mitigated|resolution|resolved)\W*$",
+    re.IGNORECASE,
+)
+_PHASES = {"detect": "detect", "mitiga": "mitigate", "resolu": "resolve", "resolv": "resolve"}
+
+
+def _labelled_phases(sigs: list[MessageSignals]) -> dict[str, KeyTime]:
+    """Key times a timeline labels itself: the first row headed "Mitigation", "Detection", "Resolution"."""
+    found: dict[str, KeyTime] = {}
+    for sig in sigs:
+        text = sig.message.text or ""
+        if len(text) > 400 or not ("ion" in text or "ed" in text):
+            continue
+        match = _PHASE_LABEL_RE.search(text.strip())
+        if match is None:
+            continue
+        phase = _PHASES[(match.group("a") or match.group("b")).lower()[:6]]
+        found.setdefault(phase, _key(sig, 0.85, f"the timeline labels this entry {phase}"))
+    return found
 
 
 def _contradicted(after: list[MessageSignals], i: int) -> bool:
@@ -458,6 +516,26 @@ def _flapping(after: list[MessageSignals], i: int) -> bool:
     return False
 
 
+def _self_healed(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
+    """True when the key's message says the system recovered by itself (so before anyone acted)."""
+    sig = by_id.get(key.message_ids[0]) if key.message_ids else None
+    return sig is not None and "self_heal" in sig.flags
+
+
+def _healed_before_notice(sigs: list[MessageSignals], tz: ZoneInfo) -> KeyTime | None:
+    """A chat that starts after the system healed itself: "hit 0% at 10:34 and came back at 10:55 by itself".
+
+    The recovery happened before anyone spoke, so no message marks it; the first message that
+    says it healed by itself and states when is the mitigation, at the stated time.
+    """
+    for sig in sigs:
+        if "self_heal" in sig.flags:
+            moment = stated_time(sig, "recover", tz, window=MAX_LOOKBACK)
+            if moment is not None:
+                return _key(sig, 0.55, "the system recovered by itself; time as stated in the message", at=moment)
+    return None
+
+
 def _recovers_later(sig: MessageSignals) -> bool:
     """True when a report's last health statement, in a later sentence, is a recovery."""
     return sig.state == "recover" and "detect" in sig.flags and len(sig.prep.sentences) > 1
@@ -473,6 +551,7 @@ def find_key_times(
     """
     sigs = [s for s in sigs if s.timed]
     by_id = {s.message.id: s for s in sigs}
+    labelled = _labelled_phases(sigs)
     healed = None if chat else noticed_after_self_heal(sigs)
     if healed is not None:
         symptom, notice = healed
@@ -482,11 +561,20 @@ def find_key_times(
     started = find_started(sigs, detected, chat, tz)
     since = _key(symptom, 0.5, "first symptom") if healed is not None else None
     mitigated, resolved = find_mitigated_resolved(sigs, detected, since)
+    if mitigated is None and chat:
+        mitigated = _healed_before_notice(sigs, tz)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
     resolved = _with_stated(resolved, by_id, "resolve", tz)
+    if resolved and mitigated and resolved.message_ids == mitigated.message_ids and resolved.at != mitigated.at:
+        resolved = resolved.model_copy(update={"at": mitigated.at})  # one message, one moment
+    # A timeline that names each row's phase ("| 14:25 | Mitigation | ... |") has said which
+    # moment is which: its own label wins over any reading of the words.
+    detected = labelled.get("detect", detected)
+    mitigated = labelled.get("mitigate", mitigated)
+    resolved = labelled.get("resolve", resolved)
     if started and detected and started.at > detected.at:
         started = None
-    if mitigated and detected and mitigated.at < detected.at and healed is None:
+    if mitigated and detected and mitigated.at < detected.at and healed is None and not _self_healed(mitigated, by_id):
         mitigated = None
     if resolved and mitigated and resolved.at < mitigated.at:
         resolved = mitigated

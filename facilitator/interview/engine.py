@@ -221,12 +221,29 @@ class Interview:
         return self._suggestions[qid]
 
     def alternatives(self, qid: str) -> list[Suggestion]:
-        """Every suggestion known for ``qid``, the one shown first (for 'show the other one');
-        key-time candidates from outside the channel come last, each citing its link and message."""
+        """Every suggestion known for ``qid``, the one shown first (for 'show the other one').
+
+        Key times add the extractor's other candidates (``Suggestion.others``), so picking
+        another moment is one choice, not retyping a time. Key-time candidates from outside the
+        channel (a PR merged or deployed, a ticket) come last, each citing its link and message.
+        """
         shown = self.suggestion(qid)
-        candidates = (self.offline_suggestion(qid), self._extra.get(qid), *self.evidence_suggestions(qid))
-        others = [s for s in candidates if s is not None and s is not shown and (shown is None or s.value != shown.value or s.note != shown.note)]
-        return ([shown] if shown is not None else []) + others
+        others = [s for s in (self.offline_suggestion(qid), self._extra.get(qid)) if s is not None and s is not shown]
+        offline = self.offline_suggestion(qid)
+        candidates = [c for c in (offline.others if offline is not None else []) if all(c.value != o.value for o in [shown, *others] if o)]
+        found = [s for s in self.evidence_suggestions(qid)
+                 if all(s.value != o.value or s.note != o.note for o in [shown, *others, *candidates] if o)]
+        return ([shown] if shown is not None else []) + others + candidates + found
+
+    def accept_alternative(self, qid: str, index: int) -> Answer:
+        """Store alternative ``index`` of ``alternatives(qid)`` (0 = the shown suggestion) as the answer."""
+        options = self.alternatives(qid)
+        if not 0 <= index < len(options):
+            raise AnswerError(f"There is no suggestion number {index + 1} for '{self.question(qid).text}'.")
+        if index == 0:
+            return self.accept_suggestion(qid)
+        chosen = options[index]
+        return self.answer(qid, self.display_value(qid, chosen.value), status="suggested", message_ids=list(chosen.message_ids))
 
     def evidence_suggestions(self, qid: str) -> list[Suggestion]:
         """Key-time candidates gathered outside the channel (a PR merged or deployed, a ticket, the first

@@ -41,6 +41,9 @@ class Suggestion:
     note: str = ""  # one line shown with the suggestion ("from the first alert at 14:02")
     confidence: float = 0.5
     source: str = "offline"  # "offline" (built from the findings) or "llm" (Interview.add_suggestions)
+    # Other plausible answers, best first (key times: the extractor's other candidates, each
+    # with its citation and reason), so the user can pick one instead of typing it.
+    others: list[Suggestion] = field(default_factory=list)
 
 
 def _ids(*groups: list[str]) -> list[str]:
@@ -52,10 +55,16 @@ def _ids(*groups: list[str]) -> list[str]:
     return seen
 
 
-def _key_time(kt: KeyTime | None, tz: str) -> Suggestion | None:
+def _key_time(kt: KeyTime | None, tz: str, candidates: list[KeyTime] | None = None) -> Suggestion | None:
     if kt is None:
         return None
-    return Suggestion(stored_datetime(kt.at, tz), list(kt.message_ids), kt.reason, kt.confidence)
+    shown = Suggestion(stored_datetime(kt.at, tz), list(kt.message_ids), kt.reason, kt.confidence)
+    shown.others = [
+        Suggestion(stored_datetime(c.at, tz), list(c.message_ids), c.reason, c.confidence)
+        for c in candidates or []
+        if c.at != kt.at
+    ][:2]
+    return shown
 
 
 def _fact(fact: Fact | None, clean: bool = False) -> Suggestion | None:
@@ -306,10 +315,10 @@ def _action_owners(findings: Findings) -> Suggestion | None:
 Builder = Callable[[Question, Findings, str], "Suggestion | None"]
 
 _BUILDERS: dict[str, Builder] = {
-    "started_at": lambda q, f, tz: _key_time(f.started_at, tz),
-    "detected_at": lambda q, f, tz: _key_time(f.detected_at, tz),
-    "mitigated_at": lambda q, f, tz: _key_time(f.mitigated_at, tz),
-    "resolved_at": lambda q, f, tz: _key_time(f.resolved_at, tz),
+    "started_at": lambda q, f, tz: _key_time(f.started_at, tz, f.candidates.get("started_at")),
+    "detected_at": lambda q, f, tz: _key_time(f.detected_at, tz, f.candidates.get("detected_at")),
+    "mitigated_at": lambda q, f, tz: _key_time(f.mitigated_at, tz, f.candidates.get("mitigated_at")),
+    "resolved_at": lambda q, f, tz: _key_time(f.resolved_at, tz, f.candidates.get("resolved_at")),
     "title": lambda q, f, tz: _fact(f.title),
     "customer_effect": lambda q, f, tz: _customer_effect(f, tz),
     "severity": lambda q, f, tz: _choice(q, f.severity),

@@ -351,6 +351,10 @@ def _chat_source(transcript: Transcript | None) -> str:
     if transcript is not None and transcript.source in ("slack", "slack-export"):
         return "Slack"
     return "channel"
+def _when_question(label: str) -> str:
+    """"When was the fault detected?"; "Fault introduced" already names the fault."""
+    label = label.lower()
+    return f"When was the {label}?" if label.startswith("fault") else f"When was the fault {label}?"
 
 
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
@@ -359,7 +363,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     f = session.findings
     times = {name: b.key_time(name) for name in KEY_TIME_LABELS}
     shown_times = {
-        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(f"When was the fault {KEY_TIME_LABELS[name].lower()}?")
+        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(_when_question(KEY_TIME_LABELS[name]))
         for name, at in times.items()
     }
 

@@ -39,6 +39,7 @@ from facilitator.sources.paste_formats import (
     IRC_RE,
     TL_RE,
     TS_RE,
+    BlockMark,
     Ctx,
     DayMark,
     Entry,
@@ -49,6 +50,7 @@ from facilitator.sources.paste_formats import (
     parse_lines,
 )
 from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
+from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table, table_header
 from facilitator.sources.paste_time import season_warning, stray_meridiem
@@ -246,6 +248,9 @@ def _best_format(lines: list[str]) -> str:
 
 def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: str) -> Transcript:
     """Parse a pasted transcript in whatever format it is; SourceError when nothing is readable."""
+    slack_json = slack_messages(text)
+    if slack_json is not None:  # a bare array of Slack messages or {"messages": [...]}
+        return parse_slack_json(slack_json, tz=tz, origin=origin)
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
@@ -284,7 +289,7 @@ def _messages(
 ) -> list[Message]:
     base_zone: tzinfo = parsed.zone[0] if parsed.zone else check_timezone(tz)
     base_token = parsed.zone[1] if parsed.zone else ""
-    first_day = next((i.day for i in parsed.items if i.day is not None), None)
+    first_day = next((i.day for i in parsed.items if not isinstance(i, BlockMark) and i.day is not None), None)
     current_day: date | None = None
     fresh = False  # a date was stated since the previous message: no rollover
     last_zone: tzinfo | None = None
@@ -294,11 +299,22 @@ def _messages(
     messages: list[Message] = []
     maybe_12h = carry_zone and _twelve_hour_notes(parsed)
     base_label = base_token or tz
+    counted_back: list[tuple[int, Entry]] = []  # "[3 hours ago]" messages, placed once the paste's clock is known
+    reordered = False  # another log's clock run began: messages are put back in time order at the end
     for item in parsed.items:
+        if isinstance(item, BlockMark):
+            # Another channel's log: its own run of times, on the paste's day unless it names one.
+            current_day, fresh, previous = default_date or first_day, True, None
+            reordered = True
+            continue
         if isinstance(item, DayMark):
             current_day, fresh = item.day, True
             continue
         entry: Entry = item
+        if entry.ago is not None:
+            counted_back.append((len(messages), entry))
+            messages.append(_message(entry, datetime.min.replace(tzinfo=base_zone), origin))
+            continue
         if entry.precision == "date-only" and not any(line.strip() for line in entry.lines):
             current_day, fresh = entry.day, True  # a bare dated heading: only says which day it is
             continue
@@ -339,9 +355,13 @@ def _messages(
             if afternoon >= previous:
                 at = afternoon
         if not fresh and previous is not None and at < previous:
-            if previous - at > ROLLOVER:
+            # Notes are written in order, so a step back is the next day; in chat it may be
+            # another channel's log pasted below (same day) unless it hops over midnight.
+            if previous - at > ROLLOVER and (carry_zone or _crosses_midnight(previous, at)):
                 day = day + timedelta(days=1)
                 at = datetime.combine(day, entry.clock, zone)
+            elif previous - at > ROLLOVER:
+                reordered = True  # a clock jump back: another log pasted below, same day
             else:
                 _note(warnings, noted, f"Some times in {origin} go backwards (first at line {entry.line}); order kept.")
         note = season_warning(last_token or base_token, at)
@@ -349,7 +369,58 @@ def _messages(
             _note(warnings, noted, note)
         current_day, fresh, previous = day, False, at
         messages.append(_message(entry, at, origin))
+    if counted_back:
+        _place_counted_back(messages, counted_back, default_date, base_zone)
+        reordered = True
+    if reordered:
+        messages.sort(key=lambda m: m.at)  # stable: messages at the same minute keep their order
+        # A thread pasted after its channel (or two logs that overlap) repeats messages: keep one.
+        seen: set[tuple[datetime, str, str]] = set()
+        unique = []
+        for m in messages:
+            key = (m.at, m.author, m.text)
+            if key not in seen or not m.text.strip():
+                seen.add(key)
+                unique.append(m)
+        messages = unique
     return messages
+
+
+MIDNIGHT_REACH = timedelta(hours=6)  # "23:50" then "00:20": the night went on; "18:00" then "16:00" did not
+
+
+def _crosses_midnight(previous: datetime, at: datetime) -> bool:
+    """True when a clock that went backwards is read best as the next day (a short hop over midnight).
+
+    A step back of hours within the day ("18:05" then "15:50") is another log pasted below the
+    first, or a thread copied after the channel: those stay on their day.
+    """
+    forward = at + timedelta(days=1) - previous
+    return forward <= MIDNIGHT_REACH and forward < previous - at
+
+
+def _place_counted_back(
+    messages: list[Message], counted_back: list[tuple[int, Entry]], default_date: date | None, zone: tzinfo
+) -> None:
+    """Give "[3 hours ago]" messages a time: counted back from the paste's newest clock time.
+
+    Apps show relative stamps for their newest messages, so they follow the written ones: "now"
+    is taken as the newest written time plus the largest count back (the oldest relative stamp
+    lands on it, the others after it, in order). With no written time at all, "now" is noon on
+    ``--date``, else the moment of parsing.
+    """
+    relative = {j for j, _ in counted_back}
+    placed = [m.at for i, m in enumerate(messages) if i not in relative]
+    largest = max(entry.ago for _, entry in counted_back)
+    if placed:
+        now = max(placed) + largest
+    elif default_date is not None:
+        now = datetime.combine(default_date, time(12), zone)
+    else:
+        now = datetime.now(zone)
+    for index, entry in counted_back:
+        at = (now - entry.ago).replace(second=0, microsecond=0)
+        messages[index].at = at
 
 
 _PLACEHOLDER_PRECISIONS = frozenset({"date-only", "unknown"})

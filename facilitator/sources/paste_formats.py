@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time, tzinfo
+from datetime import date, time, timedelta, tzinfo
 from functools import lru_cache
 
 from facilitator.sources.paste_time import (
@@ -74,6 +74,14 @@ class Entry:
     clock_text: str = ""  # as written, to tell "1:05" (maybe PM) from "01:05" or "1:05 PM"
     until: str = ""  # end of a written range ("8:20 - 8:24")
     precision: str = ""  # Message.time_precision: "", "approximate", "date-only", "unknown"
+    ago: timedelta | None = None  # "[3 hours ago]": counted back from when the paste was copied
+
+
+@dataclass(slots=True)
+class BlockMark:
+    """A line that starts another channel's log in the paste ("#infra-ops"): its own clock run."""
+
+    line: int
 
 
 @dataclass(slots=True)
@@ -88,7 +96,7 @@ class DayMark:
 class Parsed:
     """What a format found: entries and day marks in order, plus everything else."""
 
-    items: list[Entry | DayMark] = field(default_factory=list)
+    items: list[Entry | DayMark | BlockMark] = field(default_factory=list)
     unattributed: list[tuple[int, str]] = field(default_factory=list)
     title: str = ""
     zone: tuple[tzinfo, str] | None = None
@@ -148,6 +156,21 @@ HD_RE = re.compile(
     re.IGNORECASE,
 )
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A channel's name on a line of its own, as people label each log they paste: "#infra-ops",
+# "--- #sig-testing ---", "Channel: #ops", "# #incident-42" (a Markdown heading naming a channel).
+CHANNEL_HEADER_RE = re.compile(
+    r"^(?:#{1,6}\s+)?(?:[-=*_~>]+\s*)?(?:(?i:channel|room|stream)\s*:?\s*)?#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}(?:\s*[-=*_~]+)?$"
+)
+
+
+def bare_date(line: str, ctx: "Ctx") -> date | None:
+    """The day a line that holds only a date names ("2024-03-05", "Tuesday, March 5th, 2024")."""
+    core = line.strip().strip("-—–=*_[]()").strip()
+    if not core or len(core) > 40 or not any(c.isdigit() for c in core):
+        return None
+    if not (WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)):
+        return None
+    return find_date(core, ctx.default_year, ctx.today)
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
@@ -464,6 +487,14 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
                 ctx.default_year = entry.day.year  # "19. April" later on means that year
             continue
         stripped = line.strip()
+        if CHANNEL_HEADER_RE.match(stripped):
+            out.items.append(BlockMark(no))
+            current = None
+            continue
+        if (day_named := bare_date(stripped, ctx)) is not None:
+            out.items.append(DayMark(no, day_named))
+            current = None
+            continue
         if fmt == "irc" and (day := IRC_DAY_RE.match(stripped)):
             found = find_date(day.group("rest"), ctx.default_year, ctx.today)
             if found is not None:

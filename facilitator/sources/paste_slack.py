@@ -18,6 +18,8 @@ import re
 from datetime import date, time
 
 from facilitator.sources.paste_formats import (
+    CHANNEL_HEADER_RE,
+    BlockMark,
     Ctx,
     DayMark,
     Entry,
@@ -27,13 +29,27 @@ from facilitator.sources.paste_formats import (
     name_like,
     structural_line,
 )
-from facilitator.sources.paste_time import ISO_DATE, TIME, WORD_DATE, find_date, parse_clock, relative_day
+from facilitator.sources.paste_time import (
+    AGO,
+    ISO_DATE,
+    REL_DAY_AT,
+    TIME,
+    WORD_DATE,
+    ago_delta,
+    find_date,
+    parse_clock,
+    relative_day,
+)
 
+# A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
+_STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
 SLACK_HEADER_RE = re.compile(
     rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:\s+(?P<date>{ISO_DATE}))?"  # "Alice 3/12/2024 10:32 AM"
-    rf"(?:\s{{2,}}|\t|\s(?=\[?\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]))\[?(?P<time>{TIME})\]?$"
+    rf"(?:\s{{2,}}|\t|\s(?=\[|{REL_DAY_AT}|\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]|{AGO}))"
+    rf"{_STAMP}$"
 )
-SLACK_TIME_RE = re.compile(rf"^\[?(?P<time>{TIME})\]?$")
+SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
+_APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 _DATED_TIME_RE = re.compile(
@@ -46,6 +62,11 @@ _SLACK_NOISE = re.compile(
     re.IGNORECASE,
 )
 EMOJI_CODE = re.compile(r":[\w+'-]+:")
+# Interface text a copy glues to the end of a message line, with no space before it.
+_GLUED_NOISE = re.compile(
+    r"(?<=[^\s])\s*(?:View newer replies|View older replies|View thread|Show more|Show less|"
+    r"\d+\s+repl(?:y|ies)(?:\s*Last reply.*)?|Also sent to the channel)$"
+)
 _AVATAR = re.compile(r"^(?P<name>\S.{0,63}?) profile image$")  # Mattermost's avatar, copied as its alt text
 
 
@@ -78,6 +99,10 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if avatar is not None and name_like(avatar.group("name"), strict=False):
             known.add(avatar.group("name"))  # the name line below it is an author, whatever its case
             continue
+        if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
+            out.items.append(BlockMark(no))
+            current = None
+            continue
         if _SLACK_NOISE.match(line):
             if current is not None and "edited" in line.lower():
                 current.edited = True
@@ -88,12 +113,19 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current = None
             continue
         m = SLACK_HEADER_RE.match(line)
+        if m and m.group("name").strip() in _APP_LABELS:
+            # "Prow Bot" then "APP  10:30 AM": the app's label sits on the time line; the name is above it
+            found = _pop_name_line(current, nos, out, known)
+            name_no, name = found if found is not None else (no, m.group("name").strip())
+            current, nos = _stamped(Entry(name_no, [], time(0), name, is_bot=True), m, ctx, None), []
+            out.items.append(current)
+            continue
         if m and name_like(EMOJI_CODE.sub("", m.group("name")), strict=False):
             name = EMOJI_CODE.sub("", m.group("name")).strip()
             known.add(name)
             bot = bool(m.group("app")) or is_bot_name(name)
             day = match_day(m.group("date"), ctx.today, ctx.default_year)
-            current, nos = Entry(no, [], parse_clock(m.group("time")), name, day=day, is_bot=bot), []
+            current, nos = _stamped(Entry(no, [], time(0), name, day=day, is_bot=bot), m, ctx, None), []
             out.items.append(current)
             continue
         dated = _DATED_TIME_RE.match(line)
@@ -102,16 +134,17 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current = None  # a new day: the author line, if any, is not carried over
         m = dated or SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
         if m:
-            clock = _slack_clock(m.group("time"), current)
-            meridiem = bool(re.search(r"[AaPp]\.?[Mm]", m.group("time")))
+            previous = current
+            meridiem = bool(re.search(r"[AaPp]\.?[Mm]", m.group("time") or ""))
             found = _pop_name_line(current, nos, out, known, doubled=meridiem)
             if found is not None:
                 name_no, name = found
                 known.add(name)
-                current = Entry(name_no, [], clock, name, is_bot=is_bot_name(name))
+                current = Entry(name_no, [], time(0), name, is_bot=is_bot_name(name))
             else:
                 author = current.author if current else ""
-                current = Entry(no, [], clock, author, is_bot=current.is_bot if current else False)
+                current = Entry(no, [], time(0), author, is_bot=current.is_bot if current else False)
+            current = _stamped(current, m, ctx, previous)
             nos = []
             out.items.append(current)
             continue
@@ -122,9 +155,30 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if line.endswith("(edited)"):
             current.edited = True
             line = line[: -len("(edited)")].rstrip()
+        line = _GLUED_NOISE.sub("", line)  # "...not responding at all.View newer replies"
+        if not line:
+            continue
         current.lines.append(line)
         nos.append(no)
     return out
+
+
+def _stamped(entry: Entry, m: re.Match, ctx: Ctx, previous: Entry | None) -> Entry:
+    """The entry with its stamp read: a clock, "yesterday at 5:25 PM" or "[3 hours ago]".
+
+    ``previous`` is the message above a bare follow-up time (Slack's "2:12", no AM/PM); a
+    full header reads its clock as written.
+    """
+    groups = m.groupdict()
+    if groups.get("ago"):
+        entry.ago = ago_delta(groups["ago"])
+        entry.precision = "approximate"
+        return entry
+    text = groups["time"]
+    entry.clock = parse_clock(text) if m.re is SLACK_HEADER_RE else _slack_clock(text, previous)
+    if groups.get("relday"):
+        entry.day = relative_day(groups["relday"].split()[0], ctx.today)
+    return entry
 
 
 def _slack_clock(text: str, current: Entry | None) -> time:

@@ -341,3 +341,26 @@ def relative_day(text: str, today: date) -> date | None:
         wanted = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(word[:3])
         return today - timedelta(days=(today.weekday() - wanted) % 7)
     return None
+
+
+# Stamps that count back from when the page was copied: "[3 hours ago]", "an hour ago", "just now".
+AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+ago|just\s+now)"
+# "yesterday at 5:25 PM", "Today at 10:32": a day word before a header's clock time.
+REL_DAY_AT = r"(?i:today|yesterday)\s+at\s+"
+_AGO_PARTS = re.compile(r"(?P<n>\d+|an?|one)\s+(?P<unit>[a-z])", re.IGNORECASE)
+
+
+def ago_delta(text: str) -> timedelta:
+    """How far back "3 hours ago" / "a minute ago" / "just now" counts."""
+    m = _AGO_PARTS.search(text)
+    if m is None:
+        return timedelta(0)
+    amount = int(m.group("n")) if m.group("n").isdigit() else 1
+    unit = m.group("unit").lower()
+    if unit == "d":
+        return timedelta(days=amount)
+    if unit == "h":
+        return timedelta(hours=amount)
+    if unit == "m":
+        return timedelta(minutes=amount)
+    return timedelta(seconds=amount)

@@ -40,7 +40,7 @@ def test_candidate_is_an_alternative_beside_the_channel_s_own_time(capsys):
     with keyboard(""):
         _ask_question(interview, "started_at")
     out = capsys.readouterr().out
-    assert f"  Or: 2024-12-03 13:48 — PR acme/api#42 'Pool' deployed to production ({PR})" in out
+    assert f"  or type 2: 2024-12-03 13:48 (PR acme/api#42 'Pool' deployed to production ({PR}))" in out
 
 
 def test_candidate_is_the_suggestion_when_the_channel_has_none(capsys):

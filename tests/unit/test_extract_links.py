@@ -48,7 +48,7 @@ def channel(*texts: str) -> Transcript:
         ("https://status.cloud.google.com/incident/storage/17006", "status_page"),
         ("https://acme.statuspage.io/incidents/x7k2", "status_page"),
         ("https://acme.slack.com/archives/C123/p1701600000000100", "slack"),
-        ("https://gitter.im/jupyterhub/binder?at=5b5f56df12f1be7137683cbc", "slack"),
+        ("https://gitter.im/jupyterhub/binder?at=5b5f56df12f1be7137683cbc", "chat"),
         ("https://files.gitter.im/jupyterhub/binder/3cSB/thumb/image.png", "image"),
         ("http://10.12.5.36:10254/healthz", "other"),
     ],

@@ -1,0 +1,154 @@
+"""Alternatives for each key time: the chosen moment plus up to two others, each with its reason.
+
+Live chat is ambiguous: the rollback is announced, then someone says errors are dropping, then
+the all-clear comes an hour later; an alert fires but the first person to notice spoke ten
+minutes before. Rather than bet on one message, the extractor offers the commander the best
+candidate and the next two plausible ones, so picking the right one is a single choice.
+
+Each candidate comes from what the message says, read by the same signals the key-time finder
+uses (``signals.scan``): an alert or a report for detection; a recovery, a rollback, a fix or a
+workaround for mitigation; a declaration or the last recovery for resolution; a stated start,
+the last change or the first symptom for the start. Alternatives are at least ``SPREAD`` away
+from every candidate already offered: two choices a minute apart are one choice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from facilitator.extract.signals import MessageSignals
+from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, start_mentions, dismissal, revert_link
+from facilitator.findings import KeyTime
+
+MAX_CANDIDATES = 3
+_ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
+SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
+
+
+def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSignals, float, str]]:
+    pool: list[tuple[MessageSignals, float, str]] = []
+    seen: set[str] = set()
+
+    def first(kind: str, sig: MessageSignals, score: float, reason: str) -> None:
+        if kind not in seen:
+            seen.add(kind)
+            pool.append((sig, score, reason))
+
+    for sig in sigs[:end]:
+        flags = sig.flags
+        if "alert" in flags and not sig.is_human:
+            first("alert", sig, 0.8, "first alert")
+        if "detect" in flags:
+            first("detect", sig, 0.75, "first report of the problem")
+        if "symptom" in flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?"):
+            first("symptom", sig, 0.6, "first message describing a symptom")
+        if "symptom" in flags and sig.prep.lower.rstrip().endswith("?"):
+            first("asked", sig, 0.55, "first question about a symptom")
+        if "investigate" in flags:
+            first("investigate", sig, 0.5, "investigation began")
+        if flags & _ACTED and DOUBT_RE.search(sig.prep.lower):
+            first("doubt", sig, 0.5, "doubts an earlier step worked: the problem is still there")
+        if sig.is_human:
+            first("human", sig, 0.3, "first message of the channel")
+    return pool
+
+
+def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
+    pool: list[tuple[MessageSignals, float, str]] = []
+    recoveries = 0
+    for sig in sigs[start:]:
+        flags = sig.flags
+        if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
+            continue  # no recovery, no step taken, no link: chatter
+        question = sig.prep.lower.rstrip().endswith("?")
+        if dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
+            continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery
+        if sig.state == "recover":
+            recoveries += 1
+            pool.append((sig, 0.65 if recoveries == 1 else 0.45, "a recovery reported"))
+        elif question:
+            continue
+        elif "rollback" in flags or "fix_deployed" in flags:
+            pool.append((sig, 0.55, "rollback or fix put in place"))
+        elif "workaround" in flags:
+            pool.append((sig, 0.5, "workaround put in place"))
+        elif revert_link(sig):
+            pool.append((sig, 0.5, "revert or rollback linked"))
+    return pool
+
+
+def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
+    pool: list[tuple[MessageSignals, float, str]] = []
+    tail = sigs[start:]
+    for sig in tail:
+        if "declare_resolved" in sig.flags:
+            pool.append((sig, 0.75, "declared resolved"))
+    recoveries = [s for s in tail if s.state == "recover"]
+    if recoveries:
+        pool.append((recoveries[-1], 0.55, "last recovery reported"))
+    humans = [s for s in tail if s.is_human]
+    if humans:
+        pool.append((humans[-1], 0.3, "last message of the incident"))
+    return pool
+
+
+def _pool_started(sigs: list[MessageSignals], limit_index: int, tz: ZoneInfo) -> list[KeyTime]:
+    if limit_index < 0:
+        return []
+    limit = sigs[limit_index].message.at
+    pool: list[KeyTime] = []
+    last_change: MessageSignals | None = None
+    for sig in sigs:
+        for moment, reason in start_mentions(sig, tz):
+            if limit - MAX_LOOKBACK <= moment <= limit:
+                pool.append(_kt(sig, 0.7, reason, moment))
+        if sig.index >= limit_index:
+            continue
+        if "start_marker" in sig.flags:
+            pool.append(_kt(sig, 0.8, "marked as the start of the incident"))
+        if "change" in sig.flags:
+            last_change = sig
+        if "symptom" in sig.flags:
+            pool.append(_kt(sig, 0.45, "a symptom before the problem was noticed"))
+    if last_change is not None:
+        pool.append(_kt(last_change, 0.55, "last change made before the problem was noticed"))
+    return pool
+
+
+def _kt(sig: MessageSignals, score: float, reason: str, at=None) -> KeyTime:
+    return KeyTime(at=at or sig.message.at, confidence=score, message_ids=[sig.message.id], reason=reason)
+
+
+def _pick(best: KeyTime | None, pool: list[KeyTime]) -> list[KeyTime]:
+    chosen = [best] if best is not None else []
+    for cand in sorted(pool, key=lambda k: (-k.confidence, k.at)):
+        if len(chosen) >= MAX_CANDIDATES:
+            break
+        if all(abs(cand.at - c.at) >= SPREAD for c in chosen):
+            chosen.append(cand)
+    return chosen
+
+
+def find_candidates(
+    sigs: list[MessageSignals], key_times: dict[str, KeyTime | None], tz: ZoneInfo
+) -> dict[str, list[KeyTime]]:
+    """Up to three candidates per key time, the chosen one first; empty lists when nothing fits."""
+    sigs = [s for s in sigs if s.timed]
+    position = {s.message.id: i for i, s in enumerate(sigs)}
+
+    def index_of(key: KeyTime | None, default: int) -> int:
+        if key is None or not key.message_ids:
+            return default
+        return position.get(key.message_ids[0], default)
+
+    detected, mitigated = key_times.get("detected_at"), key_times.get("mitigated_at")
+    det_i = index_of(detected, 0)
+    mit_i = index_of(mitigated, len(sigs))
+    pools = {
+        "detected_at": [_kt(s, c, r) for s, c, r in _pool_detected(sigs, min(mit_i, len(sigs)))],
+        "mitigated_at": [_kt(s, c, r) for s, c, r in _pool_mitigated(sigs, det_i + 1 if detected else 0)],
+        "resolved_at": [_kt(s, c, r) for s, c, r in _pool_resolved(sigs, mit_i if mitigated else det_i + 1)],
+        "started_at": _pool_started(sigs, det_i if detected else -1, tz),
+    }
+    return {name: _pick(key_times.get(name), pool) for name, pool in pools.items()}

@@ -1,0 +1,262 @@
+"""Live incident chat: what happened at each moment, the alternatives offered, and who took part."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from facilitator.extract import extract_findings
+from facilitator.report import extract_report
+from facilitator.sources.paste import parse_transcript
+from facilitator.transcript import Message, Transcript
+
+
+def channel(rows, tz="UTC") -> Transcript:
+    """rows: (HH:MM, author, text); author "bot:Name" makes a bot."""
+    zone = ZoneInfo(tz)
+    messages = []
+    for i, (hm, author, text) in enumerate(rows, start=1):
+        hour, minute = map(int, hm.split(":"))
+        messages.append(
+            Message(
+                id=f"L{i}",
+                at=datetime(2024, 12, 3, hour, minute, tzinfo=zone),
+                author=author.removeprefix("bot:"),
+                is_bot=author.startswith("bot:"),
+                text=text,
+            )
+        )
+    return Transcript(messages=messages, source="transcript", timezone="UTC")
+
+
+def hm(key) -> str | None:
+    return None if key is None else key.at.strftime("%H:%M")
+
+
+def test_a_ruled_out_hypothesis_is_not_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("09:48", "maya", "503s everywhere, most of the fleet is down"),
+                ("10:04", "maya", "ruled out network: backbone looks healthy"),
+                ("10:36", "priya", "config disabled, services are starting to recover"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:36"
+
+
+def test_doubt_that_a_step_worked_is_not_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("14:00", "ana", "deployed the new cache settings"),
+                ("14:20", "ana", "not sure the cache change had the desired effect, p99 still high... rolling back"),
+                ("14:31", "ben", "manual rollback worked, latency back to baseline"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:31"
+    mitigation_ids = [c.message_ids[0] for c in f.candidates["mitigated_at"]]
+    assert "L2" not in mitigation_ids
+
+
+def test_a_revert_link_is_the_mitigation_step_before_a_late_all_clear():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "ana", "jobs are failing on network errors"),
+                ("10:20", "ben", "https://github.com/acme/infra/pull/812 Revert \"bump coredns\""),
+                ("12:30", "ana", "outage ends, all clear"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:20"
+    assert hm(f.resolved_at) == "12:30"
+
+
+def test_timeline_row_headed_mitigation_wins_over_an_earlier_partial_restore():
+    text = (
+        "| Time | Phase | Event |\n|---|---|---|\n"
+        "| 14:02 | Detection | Alert: checkout error rate above 5% |\n"
+        "| 14:10 | Investigation | Provider partially restored, checkout back to normal in eu-west only |\n"
+        "| 14:25 | Mitigation | Rolled back checkout v2.3 to v2.2 |\n"
+        "| 14:40 | Resolution | Error rate at baseline; incident closed |\n"
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2024, 3, 5), origin="t.md")
+    f = extract_findings(t)
+    assert (hm(f.detected_at), hm(f.mitigated_at), hm(f.resolved_at)) == ("14:02", "14:25", "14:40")
+
+
+def test_all_clear_phrasings_of_chat():
+    for phrase in ("resolution is confirmed complete", "things should be fine now", "we're good"):
+        f = extract_findings(
+            channel([("10:00", "ana", "api is down, 502s"), ("10:05", "ben", "restarted the pods"), ("10:50", "ana", phrase)])
+        )
+        assert hm(f.resolved_at) == "10:50", phrase
+
+
+def test_candidates_offer_alternatives_with_reasons_and_spread():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "bot:PagerDuty", "[Triggered] api 5xx above threshold"),
+                ("10:02", "ana", "I'm seeing 502s on the api"),
+                ("10:20", "ben", "rolling back the deploy"),
+                ("10:40", "ana", "error rate back to normal"),
+                ("11:30", "ana", "incident resolved"),
+            ]
+        )
+    )
+    for name in ("detected_at", "mitigated_at", "resolved_at"):
+        options = f.candidates[name]
+        assert options and options[0].at == f.key_time(name).at  # the chosen one comes first
+        assert len(options) <= 3
+        assert all(c.reason and c.message_ids for c in options)
+        times = [c.at for c in options]
+        assert all(abs(a - b).total_seconds() >= 600 for i, a in enumerate(times) for b in times[i + 1 :])
+    assert "10:20" in [hm(c) for c in f.candidates["mitigated_at"]]  # the rollback is offered beside the recovery
+
+
+def test_extract_json_keeps_its_keys_and_adds_candidates():
+    t = channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal"), ("11:00", "ben", "resolved")])
+    report = extract_report(t, extract_findings(t))
+    assert report["mitigated_at"].endswith("10:30:00+00:00")  # the old key, unchanged
+    assert report["key_times"]["mitigated_at"]["candidates"][0]["message_ids"] == ["L2"]
+    assert report["candidates"]["resolved_at"][0]["reason"]
+
+
+def test_responders_include_people_shown_acting_and_merge_spellings():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "Yusuf Patel", "hub is frozen for students"),
+                ("10:05", "yusufp", "looking, @nova restarted the proxy already"),
+                ("10:10", "Sara Gomez", "- `@mira` rolled back the config"),
+                ("10:12", "sara gomez", "thanks @kiran for reverting"),
+                ("10:15", "Sara Gomze", "better now"),
+                ("10:16", "bot:PagerDuty", "resolved: hub 5xx"),
+                ("10:20", "Yusuf Patel", "@here please keep an eye on it"),
+                ("10:25", "Yusuf Patel", "thanks Omar for restarting it, thanks everyone for jumping in"),
+            ]
+        )
+    )
+    names = sorted(r.name for r in f.responders)
+    assert names == ["Omar", "Sara Gomez", "Yusuf Patel", "kiran", "mira", "nova"]
+    assert "PagerDuty" not in names
+
+
+def test_two_people_whose_handles_differ_by_one_letter_stay_two():
+    f = extract_findings(channel([("10:00", "alexh", "db is down"), ("10:01", "alexb", "on it")]))
+    assert sorted(r.name for r in f.responders) == ["alexb", "alexh"]
+
+
+# --- drafts that read as written ---------------------------------------------------------
+
+from facilitator.extract.patterns import plain_sentence  # noqa: E402
+
+
+def test_plain_sentence_drops_chat_lead_ins_and_keeps_the_point():
+    assert plain_sentence("hey all, WER teacher just pinged me: lots of students can't get into the hub.") == (
+        "Lots of students can't get into the hub."
+    )
+    assert plain_sentence("Per @fejta the issue is that the cache filled the disk") == "The issue is that the cache filled the disk"
+    assert plain_sentence("I'm seeing 502s on checkout") == "502s on checkout"
+    assert plain_sentence("from the logs, the hub crashed") == "From the logs, the hub crashed"
+
+
+def test_title_of_a_chat_is_a_short_sentence_not_the_first_alarmed_message():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "ana", "hey all, ok so the checkout API is returning 502s for everyone, not sure since when, "
+                 "I only noticed because my own order failed twice and then the dashboard went red"),
+                ("10:30", "ben", "rolled back, fine now"),
+            ]
+        )
+    )
+    assert f.title.text.startswith("The checkout API is returning 502s for everyone")
+    assert len(f.title.text) <= 81 and not f.title.text.lower().startswith("hey")
+
+
+def test_slack_copy_drops_interface_text_glued_to_a_line():
+    text = "alice  4:10 PM\nthe hub is not responding at all.View newer replies\nbob  4:12 PM\nlooking3 replies\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2024, 3, 5), origin="p.txt")
+    assert [m.text for m in t.messages] == ["the hub is not responding at all.", "looking"]
+
+
+def test_one_timeline_row_when_mitigation_and_resolution_share_a_message():
+    f = extract_findings(channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal")]))
+    rows = [(e.at, e.message_ids[0]) for e in f.events]
+    assert len(rows) == len(set(rows))
+    assert [e.kind for e in f.events if e.message_ids == ["L2"]] == ["resolved"]
+
+
+# --- picking another candidate in the interview ---------------------------------------
+
+from facilitator.interview.engine import Interview  # noqa: E402
+from facilitator.session import Session, SourceSpec  # noqa: E402
+from facilitator.sessions import SessionStore  # noqa: E402
+
+
+def test_interview_offers_the_other_candidates_and_stores_the_one_picked(tmp_path):
+    t = channel(
+        [
+            ("10:00", "ana", "I'm seeing 502s on the api"),
+            ("10:20", "ben", "rolling back the deploy"),
+            ("10:40", "ana", "error rate back to normal"),
+            ("11:30", "ana", "incident resolved"),
+        ]
+    )
+    findings = extract_findings(t)
+    session = Session(name="t", source=SourceSpec(kind="transcript"), timezone="UTC", findings=findings)
+    interview = Interview(session, t, SessionStore(tmp_path))
+    options = interview.alternatives("mitigated_at")
+    shown = [interview.display_value("mitigated_at", o.value)[-5:] for o in options]
+    assert shown[0] == "10:40" and "10:20" in shown
+    picked = interview.accept_alternative("mitigated_at", shown.index("10:20"))
+    assert picked.status == "suggested" and picked.message_ids == ["L2"]
+    assert interview.display_value("mitigated_at", picked.value).endswith("10:20")
+
+
+def test_a_chat_that_starts_after_the_system_healed_itself_dates_the_recovery_as_stated():
+    f = extract_findings(
+        channel(
+            [
+                ("15:00", "lena", "the launch success panel has a big dip this morning"),
+                ("15:02", "lena", "launch success hit 0% at 10:34 and came back at 10:55 by itself"),
+                ("15:20", "omar", "cordoned the node anyway"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "15:00"
+    assert hm(f.mitigated_at) == "10:55"
+
+
+def test_a_monitor_clearing_and_work_flowing_again_are_recoveries():
+    for phrase in ("ActionMailer alert resolved, emails are going out again", "launch success back at 100%"):
+        f = extract_findings(channel([("12:00", "ana", "mails are failing"), ("12:30", "ben", phrase)]))
+        assert hm(f.mitigated_at) == "12:30", phrase
+
+
+def test_phases_follow_the_exchange_and_skip_doubts_and_dismissed_ideas():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "ana", "I'm seeing 502s on checkout"),
+                ("10:05", "ben", "maybe the cache? ruled out, cache is not the cause"),
+                ("10:10", "ana", "not sure the config push had the desired effect... rolling back"),
+                ("10:20", "ben", "the root cause is the connection pool size in v2.3"),
+                ("10:25", "ben", "rolling back to v2.2 now"),
+                ("10:40", "ana", "error rate back to normal"),
+                ("11:30", "ana", "incident resolved"),
+            ]
+        )
+    )
+    assert [(p.name, hm(p)) for p in f.phases] == [
+        ("investigating", "10:00"),
+        ("identified", "10:20"),
+        ("mitigating", "10:25"),
+        ("monitoring", "10:40"),
+        ("resolved", "11:30"),
+    ]

@@ -1,0 +1,129 @@
+"""Pastes as people make them from live incident chat: several logs, relative stamps, date lines, JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from facilitator.errors import SourceError
+from facilitator.sources.paste import parse_transcript
+
+UTC = timezone.utc
+
+
+def parse(text: str, default_date: date | None = None):
+    return parse_transcript(text, tz="UTC", default_date=default_date, origin="paste.txt")
+
+
+def hm(m) -> str:
+    return m.at.astimezone(UTC).strftime("%m-%d %H:%M")
+
+
+TWO_CHANNELS = """#sig-testing
+alice  4:10 PM
+I'm seeing jobs failing on network stuff
+alice  5:40 PM
+should be fine now
+
+#infra-ops
+carol  3:50 PM
+anyone else seeing DNS errors?
+dave  4:05 PM
+rolling back the coredns change
+"""
+
+
+def test_second_channel_keeps_its_day_and_is_merged_in_time_order():
+    t = parse(TWO_CHANNELS, default_date=date(2024, 3, 5))
+    assert [(m.author, hm(m)) for m in t.messages] == [
+        ("carol", "03-05 15:50"),
+        ("dave", "03-05 16:05"),
+        ("alice", "03-05 16:10"),
+        ("alice", "03-05 17:40"),
+    ]
+    assert all("#infra-ops" not in m.text for m in t.messages)  # the header is not glued to a message
+
+
+def test_clock_jump_back_in_chat_is_another_log_not_the_next_day():
+    text = "10:02 <alice> seeing 500s\n18:30 <bob> all clear\n09:50 <carol> deploy started\n"
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [hm(m) for m in t.messages] == ["03-05 09:50", "03-05 10:02", "03-05 18:30"]
+
+
+def test_chat_that_runs_past_midnight_still_rolls_over():
+    text = "23:50 <alice> seeing 500s\n00:20 <bob> rolled back\n"
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [hm(m) for m in t.messages] == ["03-05 23:50", "03-06 00:20"]
+
+
+@pytest.mark.parametrize("line", ["2024-03-05", "Tuesday, March 5, 2024", "--- March 5, 2024 ---"])
+def test_bare_date_line_is_the_date_context_without_date_flag(line):
+    t = parse(f"{line}\n10:02 <alice> seeing 500s\n10:30 <bob> fixed\n")
+    assert [hm(m) for m in t.messages] == ["03-05 10:02", "03-05 10:30"]
+
+
+def test_yesterday_at_and_hours_ago_stamps():
+    text = (
+        "alice  yesterday at 5:25 PM\nseeing 500s on the api\n"
+        "bob  yesterday at 9:40 PM\nrolled back\n"
+        "alice  [2 hours ago]\nstill fine?\n"
+        "bob  [1 hour ago]\nall clear\n"
+    )
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [m.author for m in t.messages] == ["alice", "bob", "alice", "bob"]
+    assert [hm(m) for m in t.messages[:2]] == ["03-04 17:25", "03-04 21:40"]
+    # counted back from the newest written time: an hour apart, after it, and marked approximate
+    assert t.messages[3].at - t.messages[2].at == timedelta(hours=1)
+    assert t.messages[2].at >= t.messages[1].at
+    assert t.messages[3].time_precision == "approximate"
+
+
+SLACK_MESSAGES = [
+    {"type": "message", "user": "U1", "ts": "1701600000.000100", "text": "seeing 500s, <@U2> can you look?",
+     "user_profile": {"real_name": "Alice Smith", "display_name": "alice"}},
+    {"type": "message", "user": "U2", "ts": "1701600300.000200", "text": "on it", "thread_ts": "1701600000.000100",
+     "user_profile": {"real_name": "Bob Jones"}},
+    {"type": "message", "subtype": "bot_message", "bot_id": "B1", "username": "PagerDuty", "ts": "1701600060.000300",
+     "text": "Triggered: api 5xx"},
+]
+
+
+@pytest.mark.parametrize("wrap", [lambda m: m, lambda m: {"ok": True, "messages": m}])
+def test_slack_json_array_or_messages_object(wrap):
+    t = parse(json.dumps(wrap(SLACK_MESSAGES)))
+    assert t.format == "slack-json"
+    assert [m.author for m in t.messages] == ["Alice Smith", "PagerDuty", "Bob Jones"]
+    assert t.messages[0].text == "seeing 500s, @Bob Jones can you look?"  # mention read through user_profile
+    assert t.messages[1].is_bot and not t.messages[0].is_bot
+    assert t.messages[2].thread_id == "1701600000.000100"
+    assert t.messages[0].at == datetime(2023, 12, 3, 10, 40, 0, 100, tzinfo=UTC)
+
+
+def test_slack_json_nested_replies_and_numeric_ts():
+    parent = {"user": "U1", "ts": 1701600000.5, "text": "api down", "user_profile": {"real_name": "Alice"},
+              "replies": [{"user": "U2", "ts": "1701600600.000000", "text": "rolled back", "thread_ts": "1701600000.500000",
+                           "user_profile": {"display_name": "bob"}}]}
+    t = parse(json.dumps([parent]))
+    assert [(m.author, m.text) for m in t.messages] == [("Alice", "api down"), ("bob", "rolled back")]
+
+
+def test_json_that_is_not_slack_is_still_refused_plainly():
+    with pytest.raises(SourceError, match="no messages I can read"):
+        parse(json.dumps([{"name": "x"}]))
+
+
+def test_slack_web_copy_with_app_label_on_the_time_line_is_a_bot_named_above():
+    text = "Ana Lima\n  10:06 AM\napi is down\nProw Bot\nAPP  10:30 AM\nJob e2e succeeded\nAna Lima\n  10:41 AM\nback to normal\n"
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Ana Lima", False), ("Prow Bot", True), ("Ana Lima", False)]
+
+
+def test_a_thread_pasted_after_its_channel_does_not_repeat_messages():
+    text = (
+        "#ops\nana  10:00 AM\napi is down\nben  10:20 AM\nrolled back\n"
+        "--- #ops-thread ---\nana  10:00 AM\napi is down\ncy  10:05 AM\nlooking too\n"
+    )
+    t = parse(text, default_date=date(2024, 3, 5))
+    assert [(m.author, hm(m)) for m in t.messages] == [("ana", "03-05 10:00"), ("cy", "03-05 10:05"), ("ben", "03-05 10:20")]
