@@ -35,3 +35,15 @@ def hermetic_env(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FACILITATOR_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("TZ", "UTC")
     yield base
+
+
+@pytest.fixture(autouse=True)
+def no_secret_reaches_an_llm():
+    """After every test: no request any local LLM server received holds a planted secret."""
+    from tests.servers import leaks
+
+    leaks.reset()
+    yield
+    hits = leaks.found()
+    leaks.reset()
+    assert not hits, f"secrets were sent to the LLM: {sorted(set(hits))}"

@@ -58,7 +58,7 @@ async def draft_sections(
     targets = _targets(session, sections, overwrite)
     if not targets:
         return {}
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render(
         "task_draft.md",
         sections=targets,
@@ -89,7 +89,7 @@ async def stream_section(
     """Stream one section as Markdown, store it in ``session.drafts`` and return it."""
     if section not in SECTIONS:
         raise ValueError(f"unknown draft section: {section}")
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     guide = GUIDES[section]
     if section == "external" and llm.settings.redaction.internal_names:
         guide += " Never mention: " + ", ".join(llm.settings.redaction.internal_names) + "."

@@ -194,7 +194,7 @@ class _Merger:
 
 async def refine_findings(llm: LLM, session: Session, transcript: Transcript, offline: Findings) -> Refined:
     """Refine ``offline`` findings with the model; LLMError when the call fails."""
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render("task_findings.md", offline=findings_text(offline, ctx.condensed))
     raw = await llm.tool("record_findings", task, transcript, session.llm_usage, with_images=True, max_tokens=8000)
     try:

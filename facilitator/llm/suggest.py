@@ -61,7 +61,7 @@ async def suggest_answers(
     qs = [_question_view(q) for q in questions]
     if not qs:
         return {}
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render("task_suggest.md", questions=qs, answered=answers_text(session, ctx.condensed))
     raw = await llm.tool("suggest_answers", task, transcript, session.llm_usage, max_tokens=6000)
     try:

@@ -101,7 +101,7 @@ async def stream_why(
     problem: str | None = None,
 ) -> WhyProposal:
     """Stream the next why-turn; ``on_text`` gets Markdown deltas as they arrive."""
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render(
         "task_why.md", problem=problem or problem_statement(session), chain=whys_text(session, ctx.condensed)
     )
