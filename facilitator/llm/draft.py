@@ -75,6 +75,8 @@ async def draft_sections(
         text = getattr(data, name)
         if isinstance(text, str) and text.strip():
             new[name] = clean(text)
+    if not new:
+        raise LLMError("The drafted sections could not be read (none of the requested sections came back as text); write them yourself.")
     session.drafts.update(new)
     return new
 
