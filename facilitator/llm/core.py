@@ -263,8 +263,13 @@ class LLM:
     async def _fit(self, params: dict[str, Any]) -> None:
         """ContextTooLong, before anything is sent, when the request cannot fit the model's context."""
         limit = self.settings.llm.context_window_tokens - int(params.get("max_tokens", 0))
-        if request_tokens(params) <= limit:
+        estimate = request_tokens(params)
+        if estimate <= limit:
             return
+        system = params.get("system")
+        transcript = system[-1].get("text", "") if isinstance(system, list) and system else ""
+        if estimate - math.ceil(len(transcript) / 3.5) > limit // 2:
+            raise _too_large()  # the task itself is too big: summarising the channel would not help
         exact = await self.count_request(params)
         if exact is None or exact > limit:
             raise ContextTooLong("The request is larger than the model's context window; it will be summarised in parts.")
