@@ -117,6 +117,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     BINDINGS = [
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
         Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
+        Binding("u", "use_question", "Use question", id="whys.use_question", tooltip="Ask the facilitator's suggested question", show=False),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
         Binding("b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
         Binding("s", "stop", "Stop", id="whys.stop", tooltip="Stop: further whys are unactionable (root cause found)"),
@@ -133,6 +134,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.chain = WhyChain(interview.session, interview.store)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
+        self.candidate_texts: list[str] = []
+        self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
         self._llm = None
 
@@ -258,12 +261,14 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             cands.append((text, ids))
         self._show_candidates(cands[:5], "From the channel")
 
-    def _show_candidates(self, cands: list[tuple[str, list[str]]], title: str) -> None:
+    def _show_candidates(self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None) -> None:
         box = self.query_one("#wy-candidates", OptionList)
         box.clear_options()
         self.candidate_ids = [list(ids) for _, ids in cands]
-        for text, _ in cands:
-            box.add_option(Option(short(text, 200)))
+        self.candidate_texts = [text for text, _ in cands]
+        for i, (text, _) in enumerate(cands):
+            label = labels[i] if labels and i < len(labels) else ""
+            box.add_option(Option(short(text, 200) + (f"  ({label})" if label else "")))
         box.border_title = title
         box.display = bool(cands) and not self.session.whys_done
 
@@ -313,7 +318,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     @on(OptionList.OptionSelected, "#wy-candidates")
     def _pick(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        text = str(event.option.prompt)
+        texts = getattr(self, "candidate_texts", [])
+        text = texts[event.option_index] if event.option_index < len(texts) else str(event.option.prompt)
         area = self.query_one("#wy-answer", TextArea)
         area.load_text(text)
         area.focus()
@@ -408,14 +414,27 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             turn = self.chain.start()  # the first why, as the facilitator phrased it
         if proposal.unactionable:
             self._feedback(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)", "hint")
+        # Nothing of the proposal enters the chain unaccepted: the question waits for u.
+        self.proposed_question = ""
+        if getattr(proposal, "notice", ""):
+            self.notify(proposal.notice, severity="warning", timeout=6, markup=False)
         if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
-            self.chain.edit(turn.id, question=proposal.question)
-            self._changed()
-        # The question is now on screen and the candidates in the list below: the stream,
-        # which showed them as they arrived, has done its job.
+            self.proposed_question = proposal.question
+            self._feedback(f"Suggested question: {proposal.question} (u asks it instead)", "hint")
         self.query_one("#wy-stream").display = False
         self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
-                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel")
+                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel",
+                              [getattr(c, "label", "") for c in proposal.candidates])
+
+    def action_use_question(self) -> None:
+        """Accept the facilitator's suggested question for the open why."""
+        turn = self._open_turn()
+        if turn is None or not self.proposed_question:
+            return
+        self.chain.edit(turn.id, question=self.proposed_question)
+        self.proposed_question = ""
+        self._feedback(f"Asking: {turn.question}", "ok")
+        self._changed()
 
     def action_cancel(self) -> None:
         """Cancel the proposal being streamed."""

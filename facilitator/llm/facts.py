@@ -105,13 +105,16 @@ def answers_text(session: Session, condensed: Condensed) -> str:
 
 
 def whys_text(session: Session, condensed: Condensed) -> str:
-    """The 5-whys chain, in order, with branches marked."""
+    """The 5-whys chain, in order, with branches and levels marked; every answer in it is the
+    commander's (proposals enter the chain only when accepted), so answers are labelled confirmed."""
     n = condensed.nonce
     lines = []
     for i, turn in enumerate(session.whys, 1):
-        branch = f" (contributing, under {turn.parent_id})" if turn.kind == "contributing" else ""
+        branch = f" (contributing factor, under {turn.parent_id})" if turn.kind == "contributing" else ""
+        level = f" [level: {turn.level}]" if turn.level else ""
         lines.append(f"{i}. [{turn.id}]{branch} Why? {defuse(turn.question, n)}")
-        lines.append(f"   Because: {defuse(turn.answer, n) or '(not answered)'}{cite(condensed, turn.message_ids)}")
+        answer = f"confirmed: {defuse(turn.answer, n)}" if turn.answer else "(not answered yet)"
+        lines.append(f"   Because ({answer}){level}{cite(condensed, turn.message_ids)}")
     return "\n".join(lines)
 
 

@@ -217,6 +217,14 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         candidates = pane.query_one("#wy-candidates", OptionList)
         assert candidates.option_count == 1 and pane.candidate_ids == [[msg.id]]
         assert screen.interview.session.llm_usage.calls >= 1
+        # The facilitator's question is a suggestion: the chain keeps its own until u accepts it.
+        turn = screen.interview.session.whys[0]
+        assert turn.question != WHY["question"] and pane.proposed_question == WHY["question"]
+        assert "u asks it instead" in text_of(pane.query_one("#wy-feedback"))
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.interview.session.whys[0].question == WHY["question"]
         candidates.focus()
         candidates.highlighted = 0
         await pilot.press("enter")
