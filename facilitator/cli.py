@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", metavar="ID", nargs="+", default=[], help="tick these items (ids or numbers from the list)")
     p.add_argument("--untick", metavar="ID", nargs="+", default=[], help="untick these items")
     p.add_argument("--json", action="store_true", help="print the items, ticks and evidence as JSON")
+
+    p = add("llm-preview", "show the masked prompt an LLM call would send, its size and cost, and the calls made so far")
+    p.add_argument("session", metavar="SESSION", nargs="?")
+    p.add_argument("--task", choices=["findings", "draft", "why"], default="findings", help="which call to preview")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
     return parser
 
 
@@ -252,6 +257,13 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json)
 
 
+def cmd_llm_preview(args: argparse.Namespace) -> int:
+    """facilitator llm-preview SESSION [--task findings|draft|why] [--json]: no call is made."""
+    from facilitator.llm.preview import preview_command
+
+    return preview_command(_settings(args), args.session, args.task, args.json)
+
+
 COMMANDS = {
     "extract": cmd_extract,
     "interview": cmd_interview,
@@ -261,6 +273,7 @@ COMMANDS = {
     "render": cmd_render,
     "publish": cmd_publish,
     "checklist": cmd_checklist,
+    "llm-preview": cmd_llm_preview,
 }
 
 
@@ -271,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "doc_version", None) == _SHOW_VERSION:
         print(f"facilitator {__version__}")
         return 0
-    if args.command in ("render", "publish", "checklist") and not args.session:
+    if args.command in ("render", "publish", "checklist", "llm-preview") and not args.session:
         sys.stderr.write(f"facilitator: {args.command} needs a SESSION name; `facilitator sessions list` shows them.\n")
         return 2
     try:
