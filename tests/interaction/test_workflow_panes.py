@@ -336,3 +336,30 @@ async def test_publish_failure_is_explained_and_changes_nothing(confluence):
         assert "401" in text_of(status) or "rejected" in text_of(status).lower() or "token" in text_of(status).lower()
         assert screen.interview.session.published.confluence_page_id == ""
         assert [r for r in confluence.state.requests if r.method in ("POST", "PUT")] == []
+
+
+async def test_preview_drafts_the_narrative_and_customer_version_with_the_llm_as_draft_does():
+    sections = {"summary": "LLM SUMMARY: checkout failed for 40 minutes until the pool was raised.",
+                "external": "LLM EXTERNAL: some customers could not complete purchases for a short time."}
+
+    def respond(body: dict) -> dict:
+        if (body.get("tool_choice") or {}).get("name") == "write_sections":
+            return {"tool": "write_sections", "input": sections}
+        return default_responder(body)
+
+    with AnthropicServer(responder=respond) as server:
+        app = demo_app(**llm_overrides(server))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await wait_for_screen(pilot, MainScreen)
+            await app.workers.wait_for_complete()
+            screen.interview.session.drafts["lessons"] = "My own lessons."
+            screen.action_tab("preview")
+            pane = screen.query_one(PreviewPane)
+            await until(pilot, lambda: "LLM SUMMARY" in pane.query_one("#pv-internal", Markdown).source)
+            await until(pilot, lambda: "LLM EXTERNAL" in pane.query_one("#pv-external", Markdown).source)
+            saved = SessionStore().load(screen.interview.session.name)
+            assert saved.drafts["summary"] == sections["summary"] and saved.drafts["lessons"] == "My own lessons."
+            calls = [r.body["tool_choice"]["name"] for r in server.message_requests if r.body.get("tool_choice", {}).get("name") == "write_sections"]
+            assert len(calls) == 1
+            asked = server.message_requests[-1].user_text
+            assert "lessons" not in asked.split("Fill only these sections:", 1)[1].split(".", 1)[0]  # the user's section is left alone
