@@ -118,6 +118,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
         Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
         Binding("u", "use_question", "Use question", id="whys.use_question", tooltip="Ask the facilitator's suggested question", show=False),
+        Binding("a", "add_action", "Add action", id="whys.add_action", tooltip="Add the facilitator's suggested action item", show=False),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
         Binding("b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
         Binding("s", "stop", "Stop", id="whys.stop", tooltip="Stop: further whys are unactionable (root cause found)"),
@@ -136,6 +137,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.candidate_ids: list[list[str]] = []
         self.candidate_texts: list[str] = []
         self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
+        self.proposed_action = None  # the facilitator's action for the last why, until the user adds it with a
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
         self._llm = None
 
@@ -412,15 +414,24 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         turn = self._open_turn()
         if turn is None and outcome.source == "llm" and proposal.question and not self.chain.turns:
             turn = self.chain.start()  # the first why, as the facilitator phrased it
+        # Nothing of the proposal enters the chain unaccepted: the question waits for u, the action for a.
+        hints: list[str] = []
         if proposal.unactionable:
-            self._feedback(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)", "hint")
-        # Nothing of the proposal enters the chain unaccepted: the question waits for u.
+            hints.append(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)")
         self.proposed_question = ""
         if getattr(proposal, "notice", ""):
             self.notify(proposal.notice, severity="warning", timeout=6, markup=False)
         if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
             self.proposed_question = proposal.question
-            self._feedback(f"Suggested question: {proposal.question} (u asks it instead)", "hint")
+            hints.append(f"Suggested question: {proposal.question} (u asks it instead)")
+        branches = getattr(proposal, "branches", [])
+        if branches:
+            hints.append("Possible contributing factors: " + "; ".join(f"{b.layer}: {b.factor}" for b in branches) + " (b branches)")
+        self.proposed_action = getattr(proposal, "action", None)
+        if self.proposed_action is not None:
+            hints.append(f"Suggested action ({self.proposed_action.category}): {self.proposed_action.action} (a adds it)")
+        if hints:
+            self._feedback(" · ".join(hints), "hint")
         self.query_one("#wy-stream").display = False
         self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
                               "Proposed by the facilitator" if outcome.source == "llm" else "From the channel",
@@ -435,6 +446,20 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.proposed_question = ""
         self._feedback(f"Asking: {turn.question}", "ok")
         self._changed()
+
+    def action_add_action(self) -> None:
+        """Accept the action item the facilitator proposed for the last why (it joins the Actions list)."""
+        from facilitator import assist
+
+        if self.proposed_action is None:
+            return
+        answered = [t for t in self.chain.main_chain() if t.answer]
+        if not answered:
+            return
+        item = assist.accept_why_action(self.interview, self.proposed_action, answered[-1])
+        self.proposed_action = None
+        self._feedback(f"Added action item {item.id}: {item.action}", "ok")
+        self.post_message(SessionChanged(origin="whys"))
 
     def action_cancel(self) -> None:
         """Cancel the proposal being streamed."""

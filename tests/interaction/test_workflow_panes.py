@@ -363,3 +363,35 @@ async def test_preview_drafts_the_narrative_and_customer_version_with_the_llm_as
             assert len(calls) == 1
             asked = server.message_requests[-1].user_text
             assert "lessons" not in asked.split("Fill only these sections:", 1)[1].split(".", 1)[0]  # the user's section is left alone
+
+
+async def test_whys_suggested_action_and_branches_wait_for_the_user(anthropic):
+    from facilitator.session import WhyTurn
+
+    app = demo_app(**llm_overrides(anthropic))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        await app.workers.wait_for_complete()
+        session = screen.interview.session
+        session.whys.append(WhyTurn(id="w1", question="Why did checkout fail?", answer="The DB pool was capped at 5 by a config change"))
+        anthropic.why_replies["why"] = {"tool": "propose_why", "input": {
+            "question": "", "unactionable": True, "reason": "the last answer is systemic", "candidates": [],
+            "branches": [{"layer": "process", "factor": "Config review does not show effective values", "message_ids": []}],
+            "action": {"action": "Add a CI check that compares effective pool sizes", "category": "detect", "done_when": ""},
+        }}
+        screen.action_tab("whys")
+        await pilot.pause()
+        pane = screen.query_one(WhysPane)
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("p")
+        await until(pilot, lambda: not pane.query_one("#wy-working").display and pane.proposed_action is not None)
+        feedback = text_of(pane.query_one("#wy-feedback"))
+        assert "process: Config review does not show effective values" in feedback and "(a adds it)" in feedback
+        before = len(session.actions)
+        assert before == len(SessionStore().load(session.name).actions)  # nothing added on its own
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("a")
+        await pilot.pause()
+        added = session.actions[-1]
+        assert len(session.actions) == before + 1
+        assert (added.action, added.category, added.addresses) == ("Add a CI check that compares effective pool sizes", "detect", "w1")
