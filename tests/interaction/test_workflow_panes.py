@@ -395,3 +395,20 @@ async def test_whys_suggested_action_and_branches_wait_for_the_user(anthropic):
         added = session.actions[-1]
         assert len(session.actions) == before + 1
         assert (added.action, added.category, added.addresses) == ("Add a CI check that compares effective pool sizes", "detect", "w1")
+
+
+async def test_llm_preview_in_the_app_shows_the_masked_prompt_and_sends_nothing(anthropic):
+    from screens.llm_preview import LLMPreviewScreen
+
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        screen._llm_preview()
+        await until(pilot, lambda: isinstance(app.screen, LLMPreviewScreen) and bool(app.screen.query("#lp-text")))
+        area = app.screen.query_one("#lp-text", TextArea)
+        await until(pilot, lambda: "prompt as it would be sent" in area.text)
+        assert "Wint3r-Sunset-42" not in area.text and "Responder A:" in area.text
+        assert "input tokens" in text_of(app.screen.query_one("#lp-status"))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    assert anthropic.requests == []
