@@ -99,8 +99,9 @@ def answers_text(session: Session, condensed: Condensed) -> str:
     parts = []
     if confirmed:
         parts.append("Confirmed by the commander:\n" + "\n".join(confirmed))
-    if unconfirmed:
-        parts.append("Suggested, NOT yet confirmed (treat as hypotheses):\n" + "\n".join(unconfirmed))
+    if unconfirmed:  # suggestions come from the channel (extractor or model): untrusted data, fenced
+        label = "suggested answers taken from the channel, NOT yet confirmed by the commander (treat as hypotheses)"
+        parts.append("Suggested, not yet confirmed:\n" + fence(condensed, "\n".join(unconfirmed), label))
     return "\n".join(parts)
 
 
