@@ -268,8 +268,8 @@ class LLM:
             return
         system = params.get("system")
         transcript = system[-1].get("text", "") if isinstance(system, list) and system else ""
-        if estimate - math.ceil(len(transcript) / 3.5) > limit // 2:
-            raise _too_large()  # the task itself is too big: summarising the channel would not help
+        if estimate - math.ceil(len(transcript) / 3.5) >= limit:
+            raise _too_large()  # the task alone does not fit: summarising the channel would not help
         exact = await self.count_request(params)
         if exact is None or exact > limit:
             raise ContextTooLong("The request is larger than the model's context window; it will be summarised in parts.")

@@ -70,3 +70,23 @@ async def test_a_20000_message_channel_drafts_to_the_end_on_a_200k_context():
         assert len(task_calls) == 4
         assert all(sum(r.usage.values()) - r.usage["output_tokens"] <= 200_000 for r in server.message_requests)
         assert "digest of the channel" in task_calls[0].body["system"][-1]["text"]
+
+
+async def test_near_the_limit_the_exact_count_decides():
+    """The conservative estimate says too big; the API's count_tokens says it fits: it is sent once counted."""
+    tr = chat(("alice", "checkout failing " * 200), ("bob", "pool exhausted " * 200))
+    session = Session(name="t", source=SourceSpec(kind="demo"), title="Checkout errors")
+    with AnthropicServer(responder=helpful) as server:
+        probe = get_llm(llm_settings(server))
+        await draft_sections(probe, session, tr, sections=["summary"])
+        sent = server.message_requests[0]
+        exact = sum(v for k, v in sent.usage.items() if k != "output_tokens")
+        estimate = request_tokens(sent.body)
+        assert estimate > exact
+        window = (exact + estimate) // 2 + sent.body["max_tokens"]
+        server.requests.clear()
+        session.drafts.clear()
+        llm = get_llm(llm_settings(server, context_window_tokens=window))
+        assert await draft_sections(llm, session, tr, sections=["summary"])
+        paths = [r.path for r in server.requests]
+        assert paths == ["/v1/messages/count_tokens", "/v1/messages"]
