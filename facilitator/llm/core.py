@@ -329,7 +329,11 @@ class LLM:
             if attempt:
                 break
             if params.get("tool_choice", {}).get("type") == "tool":
-                sent = {**sent, "max_tokens": min(2 * int(sent["max_tokens"]), MAX_OUTPUT_TOKENS)}
+                room = self.settings.llm.context_window_tokens - request_tokens(sent)
+                more = min(2 * int(sent["max_tokens"]), MAX_OUTPUT_TOKENS, room)
+                if more <= int(sent["max_tokens"]):
+                    break  # no more room to give it
+                sent = {**sent, "max_tokens": more}
             else:
                 partial = _text_of(message).rstrip()
                 before += partial
