@@ -22,6 +22,8 @@ _SCRUB = (
     "JIRA_TOKEN",
     "FACILITATOR_TZ",
     "FACILITATOR_MODEL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
 )
 
 
