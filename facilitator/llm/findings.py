@@ -201,6 +201,8 @@ async def refine_findings(llm: LLM, session: Session, transcript: Transcript, of
         data, dropped = validate_items(FindingsOut, raw)
     except ValueError:
         raise LLMError("The model's findings could not be read (malformed answer); the offline findings are kept.") from None
+    if dropped and not any(getattr(data, name) for name in FindingsOut.model_fields):
+        raise LLMError("The model's findings could not be read (wrongly shaped answer); the offline findings are kept.")
     merger = _Merger(offline, transcript, ctx.condensed)
     merger.merge(data)
     return Refined(merger.out, added=merger.added, dropped=merger.dropped + dropped)

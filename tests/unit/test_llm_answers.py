@@ -100,3 +100,26 @@ async def test_empty_rewrite_is_rejected(server):
     server.reply({"tool": "rewrite_text", "input": {"text": "   "}})
     with pytest.raises(LLMError, match="empty"):
         await rewrite_blameless(get_llm(llm_settings(server)), session, tr, "Bob broke it")
+
+
+@pytest.mark.parametrize(
+    ("reply", "call"),
+    [
+        ({"tool": "suggest_answers", "input": {"suggestions": "customers could not pay"}}, "suggest"),
+        ({"tool": "suggest_answers", "input": {"suggestions": [{"question_id": 3}]}}, "suggest"),
+        ({"tool": "record_findings", "input": {"events": "many", "causes": {"text": "x"}}}, "findings"),
+    ],
+)
+async def test_wrongly_shaped_batches_are_a_notice_not_silence(server, reply, call):
+    from facilitator.llm import refine_findings, suggest_answers
+
+    tr, session = setup()
+    server.reply(reply)
+    llm = get_llm(llm_settings(server))
+    before = session.findings.model_copy(deep=True)
+    with pytest.raises(LLMError, match="wrongly shaped"):
+        if call == "suggest":
+            await suggest_answers(llm, session, tr, [type("Q", (), {"id": "fix", "text": "What fixed it?"})()])
+        else:
+            await refine_findings(llm, session, tr, session.findings)
+    assert session.findings == before and session.answers == {}
