@@ -136,6 +136,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
         self.candidate_texts: list[str] = []
+        self.candidate_levels: list[str] = []
+        self.picked_level = ""  # the level of the candidate copied into the box
         self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
         self.proposed_action = None  # the facilitator's action for the last why, until the user adds it with a
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
@@ -263,14 +265,17 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             cands.append((text, ids))
         self._show_candidates(cands[:5], "From the channel")
 
-    def _show_candidates(self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None) -> None:
+    def _show_candidates(
+        self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None, levels: list[str] | None = None
+    ) -> None:
         box = self.query_one("#wy-candidates", OptionList)
         box.clear_options()
         self.candidate_ids = [list(ids) for _, ids in cands]
         self.candidate_texts = [text for text, _ in cands]
+        self.candidate_levels = [levels[i] if levels and i < len(levels) else "" for i in range(len(cands))]
         for i, (text, _) in enumerate(cands):
-            label = labels[i] if labels and i < len(labels) else ""
-            box.add_option(Option(short(text, 200) + (f"  ({label})" if label else "")))
+            notes = [n for n in (self.candidate_levels[i], labels[i] if labels and i < len(labels) else "") if n]
+            box.add_option(Option(short(text, 200) + (f"  ({'; '.join(notes)})" if notes else "")))
         box.border_title = title
         box.display = bool(cands) and not self.session.whys_done
 
@@ -301,11 +306,14 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         try:
             turn = self._open_turn() or self.chain.start()
             nxt = self.chain.answer(turn.id, text, message_ids=self.picked_ids)
+            if self.picked_ids is not None and self.picked_level and not turn.level:
+                self.chain.edit(turn.id, level=self.picked_level)  # the level the accepted candidate carried
         except UserError as exc:
             self._feedback(str(exc), "error")
             return
         area.load_text("")
         self.picked_ids = None
+        self.picked_level = ""
         self.target_id = nxt.id if nxt is not None and nxt.kind == "contributing" else None
         self._feedback(f"Saved {turn.id}.", "ok")
         self._changed()
@@ -320,13 +328,15 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     @on(OptionList.OptionSelected, "#wy-candidates")
     def _pick(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        texts = getattr(self, "candidate_texts", [])
+        texts = self.candidate_texts
         text = texts[event.option_index] if event.option_index < len(texts) else str(event.option.prompt)
         area = self.query_one("#wy-answer", TextArea)
         area.load_text(text)
         area.focus()
         ids = self.candidate_ids[event.option_index] if event.option_index < len(self.candidate_ids) else []
         self.picked_ids = ids
+        levels = self.candidate_levels
+        self.picked_level = levels[event.option_index] if event.option_index < len(levels) else ""
         if ids:
             self.post_message(CitationSelected(ids[0]))
         self._feedback("Candidate copied: edit it if needed, Ctrl+S saves it with its evidence.", "hint")
@@ -435,7 +445,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.query_one("#wy-stream").display = False
         self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
                               "Proposed by the facilitator" if outcome.source == "llm" else "From the channel",
-                              [getattr(c, "label", "") for c in proposal.candidates])
+                              [getattr(c, "label", "") for c in proposal.candidates],
+                              [getattr(c, "level", "") for c in proposal.candidates])
 
     def action_use_question(self) -> None:
         """Accept the facilitator's suggested question for the open why."""

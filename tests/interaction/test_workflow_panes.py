@@ -203,7 +203,8 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         screen = await wait_for_screen(pilot, MainScreen)
         await app.workers.wait_for_complete()
         msg = next(m for m in screen.transcript.messages if "pool" in m.text.lower())
-        proposal = dict(WHY, candidates=[{"message_ids": [msg.id], "text": "The pool size moved to a config file", "confidence": 0.8}])
+        proposal = dict(WHY, candidates=[{"message_ids": [msg.id], "text": "The pool size moved to a config file", "confidence": 0.8,
+                                          "level": "contributing"}])
         anthropic.why_replies["why"] = {"tool": "propose_why", "input": proposal, "delay": 0.5, "chunk_delay": 0.01}
         screen.action_tab("whys")
         await pilot.pause()
@@ -234,6 +235,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         await until(pilot, lambda: not any(w.is_running for w in pane.workers))
         first = SessionStore().load(screen.interview.session.name).whys[0]
         assert first.answer == "The pool size moved to a config file" and first.message_ids == [msg.id]
+        assert first.level == "contributing"  # the accepted candidate's level
 
 
 async def test_whys_proposal_can_be_cancelled(anthropic):
