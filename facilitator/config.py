@@ -85,6 +85,7 @@ class LLMSettings(BaseModel):
         200_000, description="The model's context window; no request estimated above it (with the answer) is sent."
     )
     pseudonymise: bool = Field(True, description="Send people's names as stable aliases (Responder A), mapped back in answers.")
+    send_screenshots: bool = Field(True, description="Send screenshots from the channel as images (they cannot be masked).")
     private_terms: list[str] = Field(
         default_factory=list, description="Extra terms never sent to the model (customer names, internal hosts)."
     )

@@ -355,7 +355,8 @@ class LLM:
         """Force the tool ``name`` after the cached prefix; the raw tool input, names mapped back (validate it!)."""
         for attempt in (False, True):
             ctx = await self.context(transcript, usage, digest=attempt)
-            images = ctx.images if with_images and self.settings.llm.provider != "openai-compatible" else []
+            llm_settings = self.settings.llm
+            images = ctx.images if with_images and llm_settings.send_screenshots and llm_settings.provider != "openai-compatible" else []
             content = [*images, {"type": "text", "text": task}]
             params = {
                 "model": self.model,

@@ -84,7 +84,7 @@ def build_preview(settings: Settings, session: Session, transcript: Transcript, 
         parts = len(split_lines(condensed.text, max(2_000, min(budget // 2, 100_000))))
     ctx = Context(condensed=condensed, transcript=transcript, privacy=privacy, images=image_blocks(transcript, condensed))
     name, text, max_tokens = _task(task, session, ctx, settings)
-    images = ctx.images if task != "why" and settings.llm.provider != "openai-compatible" else []
+    images = ctx.images if task != "why" and settings.llm.send_screenshots and settings.llm.provider != "openai-compatible" else []
     params = {
         "model": settings.llm.model,
         "max_tokens": max_tokens,

@@ -153,3 +153,18 @@ async def test_channel_derived_text_is_fenced_and_unconfirmed_answers_are_labell
     offline = findings_task.split("<channel-data-", 1)[1].split("</channel-data-", 1)[0]
     assert "pool exhausted" in offline  # the extractor's finding sits inside the fence
     assert "pool exhausted" not in findings_task.replace(offline, "")
+
+
+async def test_screenshots_stay_home_when_asked(server, tmp_path):
+    import base64
+
+    from facilitator.transcript import Attachment
+
+    shot = tmp_path / "graph.png"
+    shot.write_bytes(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="))
+    tr = chat(("alice", "see graph", {"attachments": [Attachment(name="graph.png", mimetype="image/png", local_path=str(shot))]}))
+    session = Session(name="t", source=SourceSpec(kind="demo"))
+    await refine_findings(get_llm(llm_settings(server, send_screenshots=False)), session, tr, session.findings)
+    await refine_findings(get_llm(llm_settings(server)), session, tr, session.findings)
+    kinds = [[b["type"] for b in r.body["messages"][0]["content"]] for r in server.message_requests]
+    assert kinds == [["text"], ["text", "image", "text"]]
