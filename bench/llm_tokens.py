@@ -6,7 +6,7 @@ two action sharpenings) with the real anthropic SDK against the local Anthropic 
 (``tests/servers/anthropic_server.py``), for:
 
 * the demo incident (``prompts/demo``), and
-* a synthetic 5,000-message channel (joins, repeated bot alerts, pasted logs, chatter).
+* synthetic 5,000- and 20,000-message channels (joins, repeated bot alerts, pasted logs, chatter).
 
 "Naive" is the same calls with the raw transcript (full timestamps and ids, nothing dropped)
 re-sent on every call, with no prompt caching and no chunking. Billable input tokens weigh
@@ -18,10 +18,9 @@ system and output_config, so the comparison does not flatter caching. Map-reduce
 calls on the bulk model are counted as tokens like the others (they are cheaper in dollars).
 
 Every run enforces a 200k-token context window on the server (``--context``), so a request the
-API would refuse fails the run; ``--messages 20000`` shows a 20,000-message channel drafting
-to the end.
+API would refuse fails the run; the 20,000-message channel drafts to the end.
 
-Usage:  python bench/llm_tokens.py [--messages 5000] [--context 200000]
+Usage:  python bench/llm_tokens.py [--messages 5000 20000] [--context 200000]
 """
 
 from __future__ import annotations
@@ -203,7 +202,7 @@ def report(name: str, transcript: Transcript, budget: int = 150_000, context: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--messages", type=int, nargs="+", default=[5000, 20000], help="sizes of the synthetic channels")
     parser.add_argument("--context", type=int, default=200_000, help="model context window the server enforces")
     args = parser.parse_args()
     print("weights: uncached input x1, cache write x1.25, cache read x0.1; tokens = chars/4 on both sides")
@@ -211,9 +210,10 @@ def main() -> None:
 
     demo = load_source(SourceSpec(kind="demo"), Settings())
     report("demo incident", demo, context=args.context)
-    channel = synthetic_channel(args.messages)
-    report("synthetic channel", channel, context=args.context)
-    report("synthetic channel, budget 20k tokens (forces map-reduce)", channel, budget=20_000, context=args.context)
+    for size in args.messages:
+        channel = synthetic_channel(size)
+        report("synthetic channel", channel, context=args.context)
+        report("synthetic channel, budget 20k tokens (forces map-reduce)", channel, budget=20_000, context=args.context)
 
 
 if __name__ == "__main__":
