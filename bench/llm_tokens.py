@@ -6,7 +6,7 @@ two action sharpenings) with the real anthropic SDK against the local Anthropic 
 (``tests/servers/anthropic_server.py``), for:
 
 * the demo incident (``prompts/demo``), and
-* a synthetic 5,000-message channel (joins, repeated bot alerts, pasted logs, chatter).
+* synthetic 5,000- and 20,000-message channels (joins, repeated bot alerts, pasted logs, chatter).
 
 "Naive" is the same calls with the raw transcript (full timestamps and ids, nothing dropped)
 re-sent on every call, with no prompt caching and no chunking. Billable input tokens weigh
@@ -17,7 +17,10 @@ at least 4,096 tokens (the minimum of the larger models), and it keys the cache 
 system and output_config, so the comparison does not flatter caching. Map-reduce summary
 calls on the bulk model are counted as tokens like the others (they are cheaper in dollars).
 
-Usage:  python bench/llm_tokens.py [--messages 5000]
+Every run enforces a 200k-token context window on the server (``--context``), so a request the
+API would refuse fails the run; the 20,000-message channel drafts to the end.
+
+Usage:  python bench/llm_tokens.py [--messages 5000 20000] [--context 200000]
 """
 
 from __future__ import annotations
@@ -160,9 +163,13 @@ async def full_draft(llm, transcript: Transcript) -> int:
     return 12
 
 
-def report(name: str, transcript: Transcript, budget: int = 150_000) -> float:
-    """Run the flow for one channel and print the comparison; returns the ratio."""
-    with AnthropicServer(responder=responder, min_cache_tokens=4096) as server:
+def report(name: str, transcript: Transcript, budget: int = 150_000, context: int = 200_000) -> float:
+    """Run the flow for one channel and print the comparison; returns the ratio.
+
+    The server refuses any request above ``context`` tokens, as the API does for a model with
+    that context window: a refused call would fail the flow, so finishing proves none was.
+    """
+    with AnthropicServer(responder=responder, min_cache_tokens=4096, context_limit=context) as server:
         llm_values = {"api_key": server.api_key, "base_url": server.base_url, "context_budget_tokens": budget}
         settings = Settings.model_validate({"llm": llm_values})
         llm = get_llm(settings)
@@ -170,6 +177,7 @@ def report(name: str, transcript: Transcript, budget: int = 150_000) -> float:
         asyncio.run(full_draft(llm, transcript))
         elapsed = time.perf_counter() - start
         reqs = list(server.message_requests)
+        largest = max((sum(r.usage.get(k, 0) for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")) for r in reqs), default=0)
     raw_tokens = estimate_tokens(naive_text(transcript))
     ours = 0.0
     naive = 0.0
@@ -188,21 +196,24 @@ def report(name: str, transcript: Transcript, budget: int = 150_000) -> float:
     print(f"{name}: {len(transcript):,} messages, raw transcript ~{raw_tokens:,} tokens, condensed ~{condensed:,}")
     print(f"  calls: {task_calls} task calls + {maps} map-reduce summary calls, {elapsed:.1f} s against the local server")
     print(f"  billable input tokens: ours {ours:,.0f}  naive {naive:,.0f}  ratio {ratio:.3f} (target <= 0.2)")
+    print(f"  largest request {largest:,} input tokens; context window {context:,}; no call refused")
     return ratio
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--messages", type=int, nargs="+", default=[5000, 20000], help="sizes of the synthetic channels")
+    parser.add_argument("--context", type=int, default=200_000, help="model context window the server enforces")
     args = parser.parse_args()
     print("weights: uncached input x1, cache write x1.25, cache read x0.1; tokens = chars/4 on both sides")
     from facilitator.sources import load_source
 
     demo = load_source(SourceSpec(kind="demo"), Settings())
-    report("demo incident", demo)
-    channel = synthetic_channel(args.messages)
-    report("synthetic channel", channel)
-    report("synthetic channel, budget 20k tokens (forces map-reduce)", channel, budget=20_000)
+    report("demo incident", demo, context=args.context)
+    for size in args.messages:
+        channel = synthetic_channel(size)
+        report("synthetic channel", channel, context=args.context)
+        report("synthetic channel, budget 20k tokens (forces map-reduce)", channel, budget=20_000, context=args.context)
 
 
 if __name__ == "__main__":

@@ -176,6 +176,18 @@ async def propose_why(
     return Outcome(proposal, "llm")
 
 
+def accept_why_action(target: Target, action: Any, turn: Any) -> Any:
+    """The user accepted the action item the last why leads to: it joins the Actions list."""
+    from facilitator.interview.actions import ActionBook
+
+    session, interview = _parts(target)
+    book = ActionBook(session, interview.store if interview is not None else None)
+    text = action.action.rstrip(". ")
+    if action.done_when:
+        text += f"; done when {action.done_when.rstrip('. ')}"
+    return book.add(text, category=action.category, addresses=turn.id)
+
+
 class LLMRun:
     """The LLM steps of a synchronous flow (``draft``, plain mode): offline after the first failure."""
 

@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     audience.add_argument("--external", dest="external", action="store_true", default=None,
                           help="read it as a customer-facing document (adds the leak checks)")
     audience.add_argument("--internal", dest="external", action="store_false", help="read it as an internal document")
+    p = add("llm-preview", "show the masked prompt an LLM call would send, its size and cost, and the calls made so far")
+    p.add_argument("session", metavar="SESSION", nargs="?")
+    p.add_argument("--task", choices=["findings", "draft", "why"], default="findings", help="which call to preview")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
     return parser
 
 
@@ -315,6 +319,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.source and args.confluence_tree:
         raise UserError("Give either a SOURCE or --confluence-tree PARENT_ID, not both.")
     return review_command(_settings(args), args.source, args.json, args.external, args.session, args.confluence_tree)
+def cmd_llm_preview(args: argparse.Namespace) -> int:
+    """facilitator llm-preview SESSION [--task findings|draft|why] [--json]: no call is made."""
+    from facilitator.llm.preview import preview_command
+
+    return preview_command(_settings(args), args.session, args.task, args.json)
 
 
 COMMANDS = {
@@ -327,6 +336,7 @@ COMMANDS = {
     "publish": cmd_publish,
     "checklist": cmd_checklist,
     "review": cmd_review,
+    "llm-preview": cmd_llm_preview,
 }
 
 
@@ -337,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "doc_version", None) == _SHOW_VERSION:
         print(f"facilitator {__version__}")
         return 0
-    if args.command in ("render", "publish", "checklist") and not args.session:
+    if args.command in ("render", "publish", "checklist", "llm-preview") and not args.session:
         sys.stderr.write(f"facilitator: {args.command} needs a SESSION name; `facilitator sessions list` shows them.\n")
         return 2
     try:

@@ -95,13 +95,23 @@ class LLMSettings(BaseModel):
     model: str = Field(DEFAULT_MODEL, description="Model for interview turns and drafting.")
     bulk_model: str = Field(DEFAULT_BULK_MODEL, description="Cheaper model for bulk passes (chunk summaries).")
     base_url: str = Field("", description="Gateway or test server; env ANTHROPIC_BASE_URL wins.")
-    provider: Literal["anthropic", "bedrock", "vertex"] = Field("anthropic", description="Which SDK client to use.")
+    provider: Literal["anthropic", "bedrock", "vertex", "openai-compatible"] = Field(
+        "anthropic", description="Which SDK client to use; openai-compatible = Ollama, vLLM, llama.cpp server (set base_url)."
+    )
     timeout_seconds: float = Field(60.0, description="Per-request timeout.")
     max_retries: int = Field(3, description="SDK retries for 429/529/5xx/connection errors.")
     max_retry_wait_seconds: float = Field(
         30.0, description="Longest retry-after the app waits for; a longer one ends the call (offline fallback)."
     )
     context_budget_tokens: int = Field(150_000, description="Above this the transcript is summarised in chunks.")
+    context_window_tokens: int = Field(
+        200_000, description="The model's context window; no request estimated above it (with the answer) is sent."
+    )
+    pseudonymise: bool = Field(True, description="Send people's names as stable aliases (Responder A), mapped back in answers.")
+    send_screenshots: bool = Field(True, description="Send screenshots from the channel as images (they cannot be masked).")
+    private_terms: list[str] = Field(
+        default_factory=list, description="Extra terms never sent to the model (customer names, internal hosts)."
+    )
 
 
 class RedactionSettings(BaseModel):

@@ -178,27 +178,32 @@ def _llm_step(run: assist.LLMRun | None, step: str, *args: Any) -> Any:
         return None
 
 
-def _propose(interview: Interview, chain: WhyChain, turn: Any, run: assist.LLMRun | None) -> list[Any]:
-    """Stream the LLM's why for ``turn`` (its question becomes the prompt); returns the candidates."""
+def _propose(interview: Interview, chain: WhyChain, turn: Any, run: assist.LLMRun | None) -> Any:
+    """Stream the LLM's proposal for ``turn``; nothing of it enters the chain until the user accepts it."""
     if run is None or not run.active:
-        return []
+        return None
     _out()
     outcome = _llm_step(run, "why", _stream)
     _out()
     if outcome is None or outcome.source != "llm":
-        return []
+        return None
     proposal = outcome.value
+    if proposal.notice:
+        _out(f"  Note: {proposal.notice}")
     if proposal.unactionable:
         _out(f"  The facilitator thinks further whys are unactionable: {proposal.reason} Type 'stop' to finish.")
-        return []
     if proposal.question and proposal.question != turn.question:
-        chain.edit(turn.id, question=proposal.question)
+        _out("  Type 'q' to ask the facilitator's question instead.")
     for i, cand in enumerate(proposal.candidates, 1):
-        cites = "; ".join(interview.cite(mid) for mid in cand.message_ids[:2])
-        _out(f"  {i}: {cites}")
+        where = cand.label or "; ".join(interview.cite(mid) for mid in cand.message_ids[:2])
+        _out(f"  {i}: {where}{' (' + cand.level + ')' if cand.level else ''}")
     if proposal.candidates:
-        _out("  Type a number to take that candidate answer, or write your own.")
-    return list(proposal.candidates)
+        _out("  Type a number to take that candidate answer (and the facilitator's question), or write your own.")
+    for branch in proposal.branches:
+        _out(f"  Possible contributing factor ({branch.layer}): {branch.factor}  (type 'branch: ...' to add it)")
+    if proposal.action is not None:
+        _out(f"  Suggested action ({proposal.action.category}): {proposal.action.action}  (type 'action' to add it)")
+    return proposal
 
 
 def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
@@ -209,16 +214,26 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
     _out("5 whys: answer each why; type 'stop' when further whys are unactionable,")
     _out("or 'branch: <factor>' to record a contributing factor.")
     turn = chain.start()
-    proposed_for, candidates = "", []
+    proposed_for, proposal = "", None
     while True:
         if turn.id != proposed_for:  # one proposal per turn, not again after a branch or a retry
-            candidates, proposed_for = _propose(interview, chain, turn, run), turn.id
+            proposal, proposed_for = _propose(interview, chain, turn, run), turn.id
             turn = chain.get(turn.id)
+        candidates = list(proposal.candidates) if proposal is not None else []
         hint = chain.stop_hint()
         if hint:
             _out(f"  ({hint})")
         text = ask(questionary.text(f"  {turn.question}", qmark=""))
         stripped = text.strip()
+        if stripped.casefold() == "q" and proposal is not None and proposal.question:
+            turn = chain.edit(turn.id, question=proposal.question)  # the user accepted the facilitator's question
+            continue
+        if stripped.casefold() == "action" and proposal is not None and proposal.action is not None:
+            answered = [t for t in chain.main_chain() if t.answer]  # the last why is what the action addresses
+            item = assist.accept_why_action(interview, proposal.action, answered[-1] if answered else turn)
+            _out(f"  Added action item {item.id}: {item.action}")
+            proposal.action = None
+            continue
         if stripped.casefold() in ("stop", "") and any(t.answer for t in chain.main_chain()):
             result = chain.stop()
             if result.root_cause is not None:
@@ -233,7 +248,11 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
             continue
         if stripped.isdigit() and 1 <= int(stripped) <= len(candidates):
             picked = candidates[int(stripped) - 1]
+            if proposal is not None and proposal.question and proposal.question != turn.question:
+                chain.edit(turn.id, question=proposal.question)  # the candidate answers the facilitator's question
             nxt = chain.answer(turn.id, picked.text, message_ids=picked.message_ids)
+            if picked.level:
+                chain.edit(turn.id, level=picked.level)
         else:
             nxt = chain.answer(turn.id, stripped)
         if nxt is None:

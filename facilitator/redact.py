@@ -446,6 +446,23 @@ class Redactor:
                 spans.append(Span(m.start(), m.end(), "internal host", "[internal host]"))
         return resolve(spans)
 
+    def learn_reported_people(self, names: list[str]) -> None:
+        """Add names the session reports (owners, responders), skipping bots, handles and roles."""
+        for name in names:
+            self._add_reported_person(name)
+
+    def people_spans(self, text: str) -> list[Span]:
+        """Only the spans of learnt people's names and parts (for pseudonymising LLM prompts)."""
+        spans: list[Span] = []
+        for pattern, table, ignore in self._name_patterns():
+            for m in pattern.finditer(text):
+                literal = m.group()
+                key = literal.casefold() if ignore else literal
+                kind, placeholder = table.get(key) or table.get(key.lstrip("@"), ("", ""))
+                if kind == "person":
+                    spans.append(Span(m.start(), m.end(), kind, placeholder))
+        return resolve(spans)
+
     def redact(self, text: str) -> RedactionResult:
         """Replace everything sensitive; spans are positions in ``text``."""
         spans = self._spans(text)

@@ -108,6 +108,21 @@ class TimelineEntry(BaseModel):
     known_then: str = ""  # what was known at the time
 
 
+class LLMCall(BaseModel):
+    """One LLM request, for the audit trail: what was sent (by hash), to which model, at what cost."""
+
+    at: datetime
+    provider: str = "anthropic"
+    model: str = ""
+    prompt_sha256: str = ""  # of the request body as sent (after masking)
+    input_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    output_tokens: int = 0
+    stop_reason: str = ""
+    estimated_cost_usd: float = 0.0
+
+
 class LLMUsage(BaseModel):
     """Token accounting for the session."""
 
@@ -117,6 +132,7 @@ class LLMUsage(BaseModel):
     output_tokens: int = 0
     calls: int = 0
     estimated_cost_usd: float = 0.0
+    audit: list[LLMCall] = Field(default_factory=list)  # one entry per request, newest last
 
 
 class PublishRecord(BaseModel):

@@ -311,8 +311,14 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         yield ("narrower transcript", "Make the transcript pane narrower", lambda: self.action_resize(-1))
         yield ("focus transcript", "Move the focus to the transcript", self._focus_transcript)
         yield ("llm status", "What the LLM did in this session: tokens and estimated cost", self.action_llm_status)
+        yield ("llm preview", "The masked prompt the next LLM call would send, its size and cost (nothing is sent)", self._llm_preview)
         if getattr(self.app, "llm", None) is not None:
             yield ("llm retry", "Ask the LLM again for refined findings and suggestions", self.action_llm_retry)
+
+    def _llm_preview(self) -> None:
+        from screens.llm_preview import LLMPreviewScreen
+
+        self.app.push_screen(LLMPreviewScreen(self.settings, self.interview.session.model_copy(deep=True), self.transcript))
 
     def _focus_transcript(self) -> None:
         pane = self.query_one(TranscriptPane)

@@ -146,6 +146,7 @@ Confluence. `Ctrl+R` renders again.
         self.dirty = True
         self.shown_doc = "internal"
         self.fixes: list[Fix] = []
+        self.drafted = False  # the LLM drafts once per app run (the user's own sections are never replaced)
 
     def compose(self) -> ComposeResult:
         # Tabs + ContentSwitcher rather than a nested TabbedContent: the main screen owns the
@@ -180,7 +181,28 @@ Confluence. `Ctrl+R` renders again.
         """Render when the tab is shown after a change; take the focus if it was left behind."""
         if self.dirty:
             self.action_rerender()
+        self._draft_once()
         self.call_after_refresh(lambda: claim_focus(self, self.query_one("#pv-tabs", Tabs)))
+
+    # -- LLM drafts (as `facilitator draft` does) ----------------------------------------------
+
+    def _draft_once(self) -> None:
+        """The first time the documents are shown with an LLM, draft the sections the user has not written."""
+        if self.drafted or getattr(self.app, "llm", None) is None or getattr(self.app, "llm_offline", ""):
+            return
+        self.drafted = True
+        self.query_one("#pv-status", Static).update("Drafting the narrative sections and the customer version with the LLM…")
+        self.draft_with_llm()
+
+    @work(exclusive=True, group="llm-draft", exit_on_error=False)
+    async def draft_with_llm(self) -> None:
+        """``assist.draft_sections``: the same call and notices as `draft`; sections the user has are kept."""
+        from facilitator import assist
+
+        notice = getattr(self.screen, "_llm_notice", None) or (lambda text: self.notify(text, severity="warning", markup=False))
+        out = await assist.draft_sections(self.interview, self.transcript, self.app.llm, notice)  # type: ignore[attr-defined]
+        if out.source == "llm" and out.value:
+            self.action_rerender()
 
     def on_resize(self) -> None:
         self._apply_layout()

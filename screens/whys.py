@@ -117,6 +117,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     BINDINGS = [
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
         Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
+        Binding("u", "use_question", "Use question", id="whys.use_question", tooltip="Ask the facilitator's suggested question", show=False),
+        Binding("a", "add_action", "Add action", id="whys.add_action", tooltip="Add the facilitator's suggested action item", show=False),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
         Binding("b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
         Binding("s", "stop", "Stop", id="whys.stop", tooltip="Stop: further whys are unactionable (root cause found)"),
@@ -133,6 +135,11 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.chain = WhyChain(interview.session, interview.store)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
+        self.candidate_texts: list[str] = []
+        self.candidate_levels: list[str] = []
+        self.picked_level = ""  # the level of the candidate copied into the box
+        self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
+        self.proposed_action = None  # the facilitator's action for the last why, until the user adds it with a
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
         self._llm = None
 
@@ -258,12 +265,17 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             cands.append((text, ids))
         self._show_candidates(cands[:5], "From the channel")
 
-    def _show_candidates(self, cands: list[tuple[str, list[str]]], title: str) -> None:
+    def _show_candidates(
+        self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None, levels: list[str] | None = None
+    ) -> None:
         box = self.query_one("#wy-candidates", OptionList)
         box.clear_options()
         self.candidate_ids = [list(ids) for _, ids in cands]
-        for text, _ in cands:
-            box.add_option(Option(short(text, 200)))
+        self.candidate_texts = [text for text, _ in cands]
+        self.candidate_levels = [levels[i] if levels and i < len(levels) else "" for i in range(len(cands))]
+        for i, (text, _) in enumerate(cands):
+            notes = [n for n in (self.candidate_levels[i], labels[i] if labels and i < len(labels) else "") if n]
+            box.add_option(Option(short(text, 200) + (f"  ({'; '.join(notes)})" if notes else "")))
         box.border_title = title
         box.display = bool(cands) and not self.session.whys_done
 
@@ -294,11 +306,14 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         try:
             turn = self._open_turn() or self.chain.start()
             nxt = self.chain.answer(turn.id, text, message_ids=self.picked_ids)
+            if self.picked_ids is not None and self.picked_level and not turn.level:
+                self.chain.edit(turn.id, level=self.picked_level)  # the level the accepted candidate carried
         except UserError as exc:
             self._feedback(str(exc), "error")
             return
         area.load_text("")
         self.picked_ids = None
+        self.picked_level = ""
         self.target_id = nxt.id if nxt is not None and nxt.kind == "contributing" else None
         self._feedback(f"Saved {turn.id}.", "ok")
         self._changed()
@@ -313,12 +328,15 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     @on(OptionList.OptionSelected, "#wy-candidates")
     def _pick(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        text = str(event.option.prompt)
+        texts = self.candidate_texts
+        text = texts[event.option_index] if event.option_index < len(texts) else str(event.option.prompt)
         area = self.query_one("#wy-answer", TextArea)
         area.load_text(text)
         area.focus()
         ids = self.candidate_ids[event.option_index] if event.option_index < len(self.candidate_ids) else []
         self.picked_ids = ids
+        levels = self.candidate_levels
+        self.picked_level = levels[event.option_index] if event.option_index < len(levels) else ""
         if ids:
             self.post_message(CitationSelected(ids[0]))
         self._feedback("Candidate copied: edit it if needed, Ctrl+S saves it with its evidence.", "hint")
@@ -406,16 +424,53 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         turn = self._open_turn()
         if turn is None and outcome.source == "llm" and proposal.question and not self.chain.turns:
             turn = self.chain.start()  # the first why, as the facilitator phrased it
+        # Nothing of the proposal enters the chain unaccepted: the question waits for u, the action for a.
+        hints: list[str] = []
         if proposal.unactionable:
-            self._feedback(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)", "hint")
+            hints.append(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)")
+        self.proposed_question = ""
+        if getattr(proposal, "notice", ""):
+            self.notify(proposal.notice, severity="warning", timeout=6, markup=False)
         if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
-            self.chain.edit(turn.id, question=proposal.question)
-            self._changed()
-        # The question is now on screen and the candidates in the list below: the stream,
-        # which showed them as they arrived, has done its job.
+            self.proposed_question = proposal.question
+            hints.append(f"Suggested question: {proposal.question} (u asks it instead)")
+        branches = getattr(proposal, "branches", [])
+        if branches:
+            hints.append("Possible contributing factors: " + "; ".join(f"{b.layer}: {b.factor}" for b in branches) + " (b branches)")
+        self.proposed_action = getattr(proposal, "action", None)
+        if self.proposed_action is not None:
+            hints.append(f"Suggested action ({self.proposed_action.category}): {self.proposed_action.action} (a adds it)")
+        if hints:
+            self._feedback(" · ".join(hints), "hint")
         self.query_one("#wy-stream").display = False
         self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
-                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel")
+                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel",
+                              [getattr(c, "label", "") for c in proposal.candidates],
+                              [getattr(c, "level", "") for c in proposal.candidates])
+
+    def action_use_question(self) -> None:
+        """Accept the facilitator's suggested question for the open why."""
+        turn = self._open_turn()
+        if turn is None or not self.proposed_question:
+            return
+        self.chain.edit(turn.id, question=self.proposed_question)
+        self.proposed_question = ""
+        self._feedback(f"Asking: {turn.question}", "ok")
+        self._changed()
+
+    def action_add_action(self) -> None:
+        """Accept the action item the facilitator proposed for the last why (it joins the Actions list)."""
+        from facilitator import assist
+
+        if self.proposed_action is None:
+            return
+        answered = [t for t in self.chain.main_chain() if t.answer]
+        if not answered:
+            return
+        item = assist.accept_why_action(self.interview, self.proposed_action, answered[-1])
+        self.proposed_action = None
+        self._feedback(f"Added action item {item.id}: {item.action}", "ok")
+        self.post_message(SessionChanged(origin="whys"))
 
     def action_cancel(self) -> None:
         """Cancel the proposal being streamed."""

@@ -29,6 +29,8 @@ _SCRUB = (
     "GITLAB_URL",
     "PAGERDUTY_TOKEN",
     "PAGERDUTY_API_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
 )
 
 
@@ -52,3 +54,15 @@ def forget_known_secrets():
     forget_secrets()
     yield
     forget_secrets()
+
+
+@pytest.fixture(autouse=True)
+def no_secret_reaches_an_llm():
+    """After every test: no request any local LLM server received holds a planted secret."""
+    from tests.servers import leaks
+
+    leaks.reset()
+    yield
+    hits = leaks.found()
+    leaks.reset()
+    assert not hits, f"secrets were sent to the LLM: {sorted(set(hits))}"

@@ -110,6 +110,31 @@ def blame_findings(text: str, where: str, names: Iterable[str] = (), session: Se
     return out
 
 
+_QUESTION_SUBJECT = re.compile(
+    r"\b(?:why|how|what|when)\s+(?:did|didn't|does|doesn't|do|don't|was|wasn't|were|weren't|had|hadn't|has|hasn't|"
+    r"would|wouldn't|could|couldn't|is|isn't|should|shouldn't)(?:\s+not)?\s+(?P<who>[\w.'-]+(?:\s+[A-Z][\w'-]*)?)",
+    re.I,
+)
+_PRONOUNS = {"he", "she", "him", "her", "they"}
+
+
+def question_findings(question: str, where: str, names: Iterable[str] = (), session: Session | None = None) -> list[LintFinding]:
+    """Blame findings for a why-question: the sentence checks, plus a question whose subject is a person."""
+    out = blame_findings(question, where, names, session)
+    if out:
+        return out
+    folded = {n.casefold() for n in names if n}
+    for m in _QUESTION_SUBJECT.finditer(question or ""):
+        who = m["who"]
+        first = who.split()[0]
+        if who.casefold() in folded or first.casefold() in folded or first.casefold() in _PRONOUNS or re.fullmatch(r"Responder [A-Z]{1,2}", who):
+            return [LintFinding(
+                kind="blame", where=where, text=question.strip(), problem=f"Asks why {who} acted, not why the system allowed it.",
+                suggestion="Ask about the system: e.g. 'Why could a production password be pasted into a shared channel without a warning?'",
+            )]
+    return out
+
+
 def _blame_in_sentence(sentence: str, known_re: str, session: Session | None) -> tuple[str, str] | None:
     who = rf"(?P<who>{known_re})" if known_re else None
     if who:
@@ -192,6 +217,7 @@ def session_texts(session: Session) -> list[tuple[str, str]]:
         out.extend((f"answer:{qid}", v) for v in values if v)
     for turn in session.whys:
         out.append((f"why:{turn.id}", turn.answer))
+        out.append((f"why:{turn.id}:question", turn.question))
     for item in session.actions:
         out.append((f"action:{item.id}", item.action))
     for i, rej in enumerate(session.rejected_actions):
@@ -208,7 +234,8 @@ def lint_blame(session: Session, transcript: Transcript | None = None) -> list[L
     names = _names(session, transcript)
     out: list[LintFinding] = []
     for where, text in session_texts(session):
-        out.extend(blame_findings(text, where, names, session))
+        check = question_findings if where.endswith(":question") else blame_findings
+        out.extend(check(text, where, names, session))
     return out
 
 

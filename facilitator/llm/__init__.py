@@ -1,4 +1,11 @@
-"""The optional LLM facilitator (Anthropic SDK): grounded suggestions, streamed whys, drafts.
+"""The optional LLM facilitator (Anthropic SDK, or any OpenAI-compatible server): grounded
+suggestions, streamed whys, drafts.
+
+Every request is masked (secrets, and people as "Responder A" aliases mapped back in answers:
+``privacy``), budgeted against the model's context before it is sent, and its answer is only
+accepted when it finished normally (``stop_reason``) and has the expected shape; each call is
+recorded in ``session.llm_usage.audit``. ``preview.build_preview`` shows a request without
+sending it.
 
 API summary (everything is async; ``run_sync(coro, llm)`` runs one from synchronous code):
 
@@ -10,6 +17,7 @@ API summary (everything is async; ``run_sync(coro, llm)`` runs one from synchron
     await suggest_answers(llm, session, transcript, questions) -> {question_id: LLMSuggestion}
     await suggest_or_offline(llm, session, transcript, questions, offline) -> Outcome[dict]
     await stream_why(llm, session, transcript, on_text=cb) -> WhyProposal   # cb(markdown_delta)
+        # question, candidates (level, in_channel/label), branches, action; nothing is written
     await why_or_offline(llm, session, transcript, offline=lambda: WhyProposal(...), on_text=cb)
     await draft_sections(llm, session, transcript, sections=None, overwrite=False) -> {section: text}
     await stream_section(llm, session, transcript, "summary", on_text=cb) -> str
@@ -50,7 +58,7 @@ from facilitator.llm.rewrite import (
 from facilitator.llm.suggest import LLMSuggestion, suggest_answers, suggest_or_offline
 from facilitator.llm.tools import SECTIONS
 from facilitator.llm.usage import describe as describe_usage
-from facilitator.llm.whys import WhyCandidate, WhyProposal, stream_why, why_or_offline
+from facilitator.llm.whys import WhyAction, WhyBranch, WhyCandidate, WhyProposal, stream_why, why_or_offline
 
 
 def get_llm(settings: Settings) -> LLM | None:
@@ -69,6 +77,8 @@ __all__ = [
     "Refined",
     "Rewrite",
     "SharpenedAction",
+    "WhyAction",
+    "WhyBranch",
     "WhyCandidate",
     "WhyProposal",
     "describe_usage",

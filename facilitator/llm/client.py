@@ -77,7 +77,7 @@ def llm_available(settings: Settings) -> bool:
     """True when the LLM is enabled and has credentials (Bedrock/Vertex bring their own)."""
     if not settings.llm.enabled:
         return False
-    return settings.llm.provider != "anthropic" or bool(api_key(settings))
+    return settings.llm.provider != "anthropic" or bool(api_key(settings))  # others bring their own auth
 
 
 def build_async_client(settings: Settings) -> Any:
@@ -91,6 +91,16 @@ def build_async_client(settings: Settings) -> Any:
     url = check_base_url(settings)
     if url:
         common["base_url"] = url
+    if llm.provider == "openai-compatible":
+        from facilitator.llm.openai_compat import OpenAICompatClient
+
+        return OpenAICompatClient(settings)
+    missing = _missing_extra(llm.provider)
+    if missing:
+        raise LLMError(
+            f"The {llm.provider} provider needs {missing}, which is not installed;"
+            f" install it with pip install 'facilitator[{llm.provider}]', or use --no-llm."
+        )
     try:
         if llm.provider == "bedrock":
             from anthropic import AsyncAnthropicBedrock
@@ -114,6 +124,22 @@ def build_async_client(settings: Settings) -> Any:
         ) from None
     except (ValueError, TypeError) as exc:
         raise LLMError(f"The {llm.provider} client could not be set up ({_scrub(str(exc), settings)}).") from None
+
+
+EXTRAS = {"bedrock": ("botocore", "boto3"), "vertex": ("google.auth",)}  # what anthropic[bedrock|vertex] brings
+
+
+def _missing_extra(provider: str) -> str:
+    """The first package the provider's extra brings that cannot be imported ('' when all can)."""
+    import importlib.util
+
+    for module in EXTRAS.get(provider, ()):
+        try:
+            if importlib.util.find_spec(module) is None:
+                return module
+        except (ImportError, ValueError):
+            return module
+    return ""
 
 
 def _retryable(response: Any) -> bool:

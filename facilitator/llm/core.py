@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import inspect
+import json
 import logging
+import math
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,8 +37,10 @@ from facilitator.errors import LLMError
 from facilitator.llm import usage as usage_mod
 from facilitator.llm.client import ContextTooLong, build_async_client, not_the_api, to_llm_error
 from facilitator.llm.condense import Condensed, condense, new_nonce
+from facilitator.llm.privacy import AliasStream, Privacy
 from facilitator.llm.tools import tool_definitions
-from facilitator.session import LLMUsage
+from facilitator.redact_detect import mask_secrets
+from facilitator.session import LLMCall, LLMUsage, Session
 from facilitator.transcript import Transcript
 
 log = logging.getLogger(__name__)
@@ -61,16 +67,28 @@ async def _maybe_await(result: Awaitable[None] | None) -> None:
 
 @dataclass
 class Context:
-    """What precedes every task: the condensed (or digested) transcript, fenced."""
+    """What precedes every task: the condensed (or digested) transcript, masked and fenced."""
 
     condensed: Condensed
     transcript: Transcript
+    privacy: Privacy
     images: list[dict[str, Any]] = field(default_factory=list)
+    _system: list[dict[str, Any]] = field(default_factory=list)
 
     def system(self) -> list[dict[str, Any]]:
-        """The system blocks; the transcript block carries the cache breakpoint."""
-        rules = render("system.md", nonce=self.condensed.nonce)
-        return [{"type": "text", "text": rules}, {"type": "text", "text": self.condensed.fenced(), "cache_control": CACHE}]
+        """The system blocks; the transcript block carries the cache breakpoint (built once)."""
+        if not self._system:
+            rules = render("system.md", nonce=self.condensed.nonce)
+            self._system = [
+                {"type": "text", "text": rules},
+                {"type": "text", "text": self.condensed.fenced(), "cache_control": CACHE},
+            ]
+        return self._system
+
+    @property
+    def masked_ids(self) -> frozenset[int]:
+        """Blocks already masked (our rules and the transcript masked at condensing time)."""
+        return frozenset(id(b) for b in self.system())
 
 
 def image_blocks(transcript: Transcript, condensed: Condensed) -> list[dict[str, Any]]:
@@ -99,8 +117,30 @@ def image_blocks(transcript: Transcript, condensed: Condensed) -> list[dict[str,
     return blocks
 
 
+def request_tokens(params: dict[str, Any]) -> int:
+    """A conservative input-token estimate of a request (3.5 characters per token, 1,600 per image)."""
+    chars = len(json.dumps(params.get("tools", []))) if params.get("tools") else 0
+    images = 0
+    system = params.get("system", "")
+    blocks = [{"type": "text", "text": system}] if isinstance(system, str) else list(system)
+    for msg in params.get("messages", []):
+        content = msg.get("content")
+        blocks += [{"type": "text", "text": content}] if isinstance(content, str) else content
+    for block in blocks:
+        if block.get("type") == "image":
+            images += 1
+        else:
+            chars += len(block.get("text", "")) + 8
+    return math.ceil(chars / 3.5) + images * 1600
+
+
+def prompt_hash(params: dict[str, Any]) -> str:
+    """SHA-256 of the request body as sent (the audit trail records it, never the text)."""
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+
+
 class LLM:
-    """The facilitator's access to Claude; build it with ``get_llm(settings)``."""
+    """The facilitator's access to the model; build it with ``get_llm(settings)``."""
 
     def __init__(self, settings: Settings, client_factory: Callable[[Settings], Any] | None = None) -> None:
         self.settings = settings
@@ -111,6 +151,7 @@ class LLM:
         self._client: Any = None
         self._client_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self._contexts: dict[tuple[int, int, str, bool], tuple[weakref.ref[Transcript], Context]] = {}
+        self._privacy: dict[tuple[int, int, str], tuple[weakref.ref[Transcript], Privacy]] = {}
         self._too_long: set[tuple[int, int, str]] = set()  # transcripts the API found too long
         self._nonce = new_nonce()
 
@@ -144,30 +185,63 @@ class LLM:
             raise not_the_api(self.settings, "a stream without a message") from None
         return self._checked(message)
 
-    def _record(self, model: str, sdk_usage: Any, usage: LLMUsage | None) -> None:
-        usage_mod.record(self.total, model, sdk_usage)
+    def _record(self, params: dict[str, Any], message: Any, usage: LLMUsage | None) -> None:
+        model = params["model"]
+        call = usage_mod.record(None, model, message.usage)
+        if self.settings.llm.provider == "openai-compatible":
+            call.estimated_cost_usd = 0.0  # a model the company runs itself: no per-token bill
+        usage_mod.add(self.total, call)
+        entry = LLMCall(
+            at=datetime.now(timezone.utc),
+            provider=self.settings.llm.provider,
+            model=model,
+            prompt_sha256=prompt_hash(params),
+            input_tokens=call.input_tokens,
+            cache_read_tokens=call.cache_read_tokens,
+            cache_write_tokens=call.cache_write_tokens,
+            output_tokens=call.output_tokens,
+            stop_reason=str(getattr(message, "stop_reason", "") or ""),
+            estimated_cost_usd=round(call.estimated_cost_usd, 6),
+        )
+        self.total.audit.append(entry)
         if usage is not None and usage is not self.total:
-            usage_mod.record(usage, model, sdk_usage)
+            usage_mod.add(usage, call)
+            usage.audit.append(entry)
 
-    async def context(self, transcript: Transcript, usage: LLMUsage | None = None, digest: bool = False) -> Context:
-        """The memoised context for a transcript; summarised in chunks when over budget."""
-        base = (id(transcript), len(transcript.messages), transcript.messages[-1].id if transcript.messages else "")
+    def privacy(self, transcript: Transcript) -> Privacy:
+        """The masker for a transcript (memoised: aliases stay stable across calls)."""
+        base = _key(transcript)
+        hit = self._privacy.get(base)
+        if hit is not None and hit[0]() is transcript:
+            return hit[1]
+        privacy = Privacy(self.settings, transcript)
+        self._privacy[base] = (weakref.ref(transcript), privacy)
+        return privacy
+
+    async def context(
+        self, transcript: Transcript, usage: LLMUsage | None = None, digest: bool = False, session: Session | None = None
+    ) -> Context:
+        """The memoised context for a transcript; masked, and summarised in chunks when over budget."""
+        base = _key(transcript)
+        privacy = self.privacy(transcript)
+        if session is not None:
+            privacy.learn_session(session)
         digest = digest or base in self._too_long
         key = (*base, digest)
         hit = self._contexts.get(key)
         if hit is not None and hit[0]() is transcript:
             return hit[1]
         condensed = condense(transcript, self._nonce)
+        condensed.text = privacy.outgoing(condensed.text)  # before chunking, caching or counting
         from facilitator.llm.chunking import digest_if_needed
 
         condensed = await digest_if_needed(self, condensed, usage, force=digest)
-        ctx = Context(condensed=condensed, transcript=transcript, images=image_blocks(transcript, condensed))
+        ctx = Context(condensed=condensed, transcript=transcript, privacy=privacy, images=image_blocks(transcript, condensed))
         self._contexts[key] = (weakref.ref(transcript), ctx)
         return ctx
 
     def _mark_too_long(self, transcript: Transcript) -> None:
-        last = transcript.messages[-1].id if transcript.messages else ""
-        self._too_long.add((id(transcript), len(transcript.messages), last))
+        self._too_long.add(_key(transcript))
 
     async def _guard(self, coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
         try:
@@ -185,6 +259,87 @@ class LLM:
                 raise to_llm_error(exc, self.settings) from None
             raise
 
+    # -- sending ----------------------------------------------------------------------------
+    async def _fit(self, params: dict[str, Any]) -> None:
+        """ContextTooLong, before anything is sent, when the request cannot fit the model's context."""
+        limit = self.settings.llm.context_window_tokens - int(params.get("max_tokens", 0))
+        estimate = request_tokens(params)
+        if estimate <= limit:
+            return
+        system = params.get("system")
+        transcript = system[-1].get("text", "") if isinstance(system, list) and system else ""
+        if estimate - math.ceil(len(transcript) / 3.5) >= limit:
+            raise _too_large()  # the task alone does not fit: summarising the channel would not help
+        exact = await self.count_request(params)
+        if exact is None or exact > limit:
+            raise ContextTooLong("The request is larger than the model's context window; it will be summarised in parts.")
+
+    async def _complete(self, params: dict[str, Any], on_text: OnText | None, on_partial: OnPartial | None) -> Any:
+        """One request through the configured client; the final message (content blocks, stop_reason, usage)."""
+        client = self.client()
+        if hasattr(client, "complete"):  # the OpenAI-compatible adapter
+            return await client.complete(params, on_text=on_text, on_partial=on_partial)
+        if on_text is None and on_partial is None:
+            return self._checked(await client.messages.create(**params))
+        buf = ""
+        async with client.messages.stream(**params) as stream:
+            async for event in stream:
+                if event.type != "content_block_delta":
+                    continue
+                if event.delta.type == "input_json_delta" and on_partial is not None:
+                    buf += event.delta.partial_json
+                    await _maybe_await(on_partial(buf))
+                elif event.delta.type == "text_delta":
+                    if on_text is not None:
+                        await _maybe_await(on_text(event.delta.text))
+                    elif on_partial is not None:
+                        buf += event.delta.text
+            return await self._final(stream)
+
+    async def _call(
+        self,
+        params: dict[str, Any],
+        usage: LLMUsage | None,
+        privacy: Privacy,
+        masked: frozenset[int] = frozenset(),
+        on_text: OnText | None = None,
+        on_partial: OnPartial | None = None,
+    ) -> tuple[Any, str]:
+        """Mask, budget, send, check the stop reason; (message, text already received before a continuation).
+
+        A ``max_tokens`` cut-off is continued (text) or retried with twice the room (tool) once;
+        a refusal or a second cut-off is an LLMError, so nothing truncated is ever accepted.
+        """
+        sent = privacy.outgoing_params(params, skip=masked)
+        await self._fit(sent)
+        before = ""
+        for attempt in (0, 1):
+            text_cb, partial_cb, stream = _unaliasing(privacy, on_text, on_partial)
+            message = await self._guard(lambda: self._complete(sent, text_cb, partial_cb))  # noqa: B023
+            if stream is not None:
+                rest = stream.flush()
+                if rest and on_text is not None:
+                    await _maybe_await(on_text(rest))
+            self._record(sent, message, usage)
+            stop = getattr(message, "stop_reason", None)
+            if stop == "refusal":
+                raise LLMError("The model declined this request (refusal); nothing was changed, write this part yourself.")
+            if stop != "max_tokens":
+                return message, before
+            if attempt:
+                break
+            if params.get("tool_choice", {}).get("type") == "tool":
+                room = self.settings.llm.context_window_tokens - request_tokens(sent)
+                more = min(2 * int(sent["max_tokens"]), MAX_OUTPUT_TOKENS, room)
+                if more <= int(sent["max_tokens"]):
+                    break  # no more room to give it
+                sent = {**sent, "max_tokens": more}
+            else:
+                partial = _text_of(message).rstrip()
+                before += partial
+                sent = {**sent, "messages": [*sent["messages"], {"role": "assistant", "content": [{"type": "text", "text": before}]}]}
+        raise LLMError("The model's answer was cut off at its length limit twice; nothing was changed, try again or write it yourself.")
+
     # -- request shapes ---------------------------------------------------------------------
     async def tool(
         self,
@@ -197,10 +352,12 @@ class LLM:
         max_tokens: int = 4096,
         on_partial: OnPartial | None = None,
     ) -> Any:
-        """Force the tool ``name`` after the cached prefix; the raw tool input (validate it!)."""
+        """Force the tool ``name`` after the cached prefix; the raw tool input, names mapped back (validate it!)."""
         for attempt in (False, True):
             ctx = await self.context(transcript, usage, digest=attempt)
-            content = [*(ctx.images if with_images else []), {"type": "text", "text": task}]
+            llm_settings = self.settings.llm
+            images = ctx.images if with_images and llm_settings.send_screenshots and llm_settings.provider != "openai-compatible" else []
+            content = [*images, {"type": "text", "text": task}]
             params = {
                 "model": self.model,
                 "max_tokens": max_tokens,
@@ -210,33 +367,14 @@ class LLM:
                 "messages": [{"role": "user", "content": content}],
             }
             try:
-                if on_partial is None:
-                    return await self._guard(lambda: self._create_tool(params, name, usage))
-                return await self._guard(lambda: self._stream_tool(params, name, usage, on_partial))
+                message, _ = await self._call(params, usage, ctx.privacy, ctx.masked_ids, on_partial=on_partial)
+                return ctx.privacy.incoming(_tool_input(message.content, name))
             except ContextTooLong:
                 if attempt or ctx.condensed.summarised:
-                    raise
+                    raise _too_large() from None
                 log.info("context too long; summarising the transcript in chunks")
                 self._mark_too_long(transcript)
         raise AssertionError("unreachable")
-
-    async def _create_tool(self, params: dict[str, Any], name: str, usage: LLMUsage | None) -> Any:
-        message = self._checked(await self.client().messages.create(**params))
-        self._record(params["model"], message.usage, usage)
-        return _tool_input(message.content, name)
-
-    async def _stream_tool(self, params: dict[str, Any], name: str, usage: LLMUsage | None, on_partial: OnPartial) -> Any:
-        buf = ""
-        async with self.client().messages.stream(**params) as stream:
-            async for event in stream:
-                if event.type == "content_block_delta" and event.delta.type == "input_json_delta":
-                    buf += event.delta.partial_json
-                    await _maybe_await(on_partial(buf))
-                elif event.type == "content_block_delta" and event.delta.type == "text_delta":
-                    buf += event.delta.text
-            message = await self._final(stream)
-        self._record(params["model"], message.usage, usage)
-        return _tool_input(message.content, name)
 
     async def text(
         self,
@@ -259,52 +397,99 @@ class LLM:
                 "messages": [{"role": "user", "content": [{"type": "text", "text": task}]}],
             }
             try:
-                return await self._guard(lambda: self._stream_text(params, usage, on_text))
+                message, before = await self._call(params, usage, ctx.privacy, ctx.masked_ids, on_text=on_text)
+                return ctx.privacy.incoming(before + _text_of(message)).strip()
             except ContextTooLong:
                 if attempt or ctx.condensed.summarised:
-                    raise
+                    raise _too_large() from None
                 self._mark_too_long(transcript)
         raise AssertionError("unreachable")
 
-    async def _stream_text(self, params: dict[str, Any], usage: LLMUsage | None, on_text: OnText | None) -> str:
-        if on_text is None:
-            message = self._checked(await self.client().messages.create(**params))
-        else:
-            async with self.client().messages.stream(**params) as stream:
-                async for event in stream:
-                    if event.type == "content_block_delta" and event.delta.type == "text_delta":
-                        await _maybe_await(on_text(event.delta.text))
-                message = await self._final(stream)
-        self._record(params["model"], message.usage, usage)
-        return "".join(b.text for b in message.content if b.type == "text").strip()
-
     async def summarise(self, system: str, text: str, usage: LLMUsage | None, max_tokens: int = 2048) -> str:
-        """One map or reduce step on the bulk model (no tools, no shared prefix)."""
+        """One map or reduce step on the bulk model (no tools, no shared prefix); ``text`` is already masked."""
         params = {
             "model": self.bulk_model,
             "max_tokens": max_tokens,
             "system": system,
             "messages": [{"role": "user", "content": [{"type": "text", "text": text}]}],
         }
-
-        async def call() -> str:
-            message = self._checked(await self.client().messages.create(**params))
-            self._record(self.bulk_model, message.usage, usage)
-            return "".join(b.text for b in message.content if b.type == "text").strip()
-
-        return await self._guard(call)
+        sent = {**params, "messages": [{"role": "user", "content": [{"type": "text", "text": mask_secrets(text)}]}]}
+        message, before = await self._call(sent, usage, _NO_ALIASES, frozenset(id(b) for b in sent["messages"][0]["content"]))
+        return (before + _text_of(message)).strip()
 
     async def count_tokens(self, system: str, text: str) -> int | None:
         """Exact input tokens from the API, or None when counting is unavailable."""
+        return await self.count_request({"system": system, "messages": [{"role": "user", "content": text}]})
+
+    async def count_request(self, params: dict[str, Any]) -> int | None:
+        """Exact input tokens of a request from the Anthropic API, None when unavailable (estimate stands)."""
+        client = self.client()
+        if hasattr(client, "complete"):
+            return None
+        fields = {k: params[k] for k in ("system", "messages", "tools", "tool_choice") if k in params}
         try:
-            result = await self.client().messages.count_tokens(
-                model=self.model, system=system, messages=[{"role": "user", "content": text}]
-            )
+            result = await client.messages.count_tokens(model=self.model, **fields)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - counting is an optimisation; the estimate stands in
             return None
         return int(result.input_tokens)
+
+
+MAX_OUTPUT_TOKENS = 16_000
+
+
+class _Plain:
+    """A Privacy stand-in for requests whose text is already masked (chunk summaries)."""
+
+    def outgoing_params(self, params: dict[str, Any], skip: frozenset[int] = frozenset()) -> dict[str, Any]:
+        return params
+
+    def incoming(self, value: Any) -> Any:
+        return value
+
+
+_NO_ALIASES: Any = _Plain()
+
+
+def _key(transcript: Transcript) -> tuple[int, int, str]:
+    return (id(transcript), len(transcript.messages), transcript.messages[-1].id if transcript.messages else "")
+
+
+def _too_large() -> LLMError:
+    return LLMError(
+        "The request is too large for the model's context even after summarising the channel;"
+        " raise llm.context_window_tokens only if the model allows it."
+    )
+
+
+def _text_of(message: Any) -> str:
+    return "".join(getattr(b, "text", "") for b in message.content if b.type == "text")
+
+
+def _unaliasing(
+    privacy: Any, on_text: OnText | None, on_partial: OnPartial | None
+) -> tuple[OnText | None, OnPartial | None, AliasStream | None]:
+    """Callbacks that see real names: text deltas through an ``AliasStream``, partial JSON cut before a half alias."""
+    if not isinstance(privacy, Privacy):
+        return on_text, on_partial, None
+    text_cb: OnText | None = None
+    partial_cb: OnPartial | None = None
+    stream: AliasStream | None = None
+    if on_text is not None:
+        stream = AliasStream(privacy)
+
+        async def text_cb(delta: str) -> None:  # type: ignore[no-redef]
+            out = stream.feed(delta)
+            if out:
+                await _maybe_await(on_text(out))
+
+    if on_partial is not None:
+
+        async def partial_cb(buf: str) -> None:  # type: ignore[no-redef]
+            await _maybe_await(on_partial(privacy.incoming(buf[: privacy.safe_length(buf)])))
+
+    return text_cb, partial_cb, stream
 
 
 def _tool_input(content: list[Any], name: str) -> Any:

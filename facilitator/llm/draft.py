@@ -58,7 +58,7 @@ async def draft_sections(
     targets = _targets(session, sections, overwrite)
     if not targets:
         return {}
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render(
         "task_draft.md",
         sections=targets,
@@ -75,6 +75,8 @@ async def draft_sections(
         text = getattr(data, name)
         if isinstance(text, str) and text.strip():
             new[name] = clean(text)
+    if not new:
+        raise LLMError("The drafted sections could not be read (none of the requested sections came back as text); write them yourself.")
     session.drafts.update(new)
     return new
 
@@ -89,7 +91,7 @@ async def stream_section(
     """Stream one section as Markdown, store it in ``session.drafts`` and return it."""
     if section not in SECTIONS:
         raise ValueError(f"unknown draft section: {section}")
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     guide = GUIDES[section]
     if section == "external" and llm.settings.redaction.internal_names:
         guide += " Never mention: " + ", ".join(llm.settings.redaction.internal_names) + "."

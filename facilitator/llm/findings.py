@@ -30,7 +30,7 @@ from facilitator.findings import (
 )
 from facilitator.llm.core import LLM, render
 from facilitator.llm.condense import Condensed
-from facilitator.llm.facts import findings_text
+from facilitator.llm.facts import fence, findings_text
 from facilitator.llm.fallback import Outcome, or_offline
 from facilitator.llm.tools import FactOut, FindingsOut, validate_items
 from facilitator.session import Session
@@ -194,13 +194,15 @@ class _Merger:
 
 async def refine_findings(llm: LLM, session: Session, transcript: Transcript, offline: Findings) -> Refined:
     """Refine ``offline`` findings with the model; LLMError when the call fails."""
-    ctx = await llm.context(transcript, session.llm_usage)
-    task = render("task_findings.md", offline=findings_text(offline, ctx.condensed))
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
+    task = render("task_findings.md", offline=fence(ctx.condensed, findings_text(offline, ctx.condensed)))
     raw = await llm.tool("record_findings", task, transcript, session.llm_usage, with_images=True, max_tokens=8000)
     try:
         data, dropped = validate_items(FindingsOut, raw)
     except ValueError:
         raise LLMError("The model's findings could not be read (malformed answer); the offline findings are kept.") from None
+    if dropped and not any(getattr(data, name) for name in FindingsOut.model_fields):
+        raise LLMError("The model's findings could not be read (wrongly shaped answer); the offline findings are kept.")
     merger = _Merger(offline, transcript, ctx.condensed)
     merger.merge(data)
     return Refined(merger.out, added=merger.added, dropped=merger.dropped + dropped)

@@ -44,7 +44,7 @@ async def rewrite_blameless(
     llm: LLM, session: Session, transcript: Transcript, sentence: str, problem: str = ""
 ) -> Rewrite:
     """A blameless rewording of ``sentence`` (``problem`` is the lint's explanation)."""
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     nonce = ctx.condensed.nonce
     task = render("task_rewrite.md", sentence=defuse(sentence, nonce), problem=defuse(problem, nonce))
     raw = await llm.tool("rewrite_text", task, transcript, session.llm_usage, max_tokens=800)
@@ -59,7 +59,7 @@ async def rewrite_blameless(
 
 async def sharpen_action(llm: LLM, session: Session, transcript: Transcript, item: ActionItem) -> SharpenedAction:
     """A sharper, verifiable version of a vague action item."""
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     nonce = ctx.condensed.nonce
     task = render("task_sharpen.md", action=defuse(item.action, nonce), addresses=defuse(item.addresses, nonce))
     raw = await llm.tool("sharpen_action", task, transcript, session.llm_usage, max_tokens=800)

@@ -61,13 +61,15 @@ async def suggest_answers(
     qs = [_question_view(q) for q in questions]
     if not qs:
         return {}
-    ctx = await llm.context(transcript, session.llm_usage)
+    ctx = await llm.context(transcript, session.llm_usage, session=session)
     task = render("task_suggest.md", questions=qs, answered=answers_text(session, ctx.condensed))
     raw = await llm.tool("suggest_answers", task, transcript, session.llm_usage, max_tokens=6000)
     try:
-        data, _ = validate_items(SuggestionsOut, raw)
+        data, dropped = validate_items(SuggestionsOut, raw)
     except ValueError:
         raise LLMError("The model's suggestions could not be read (malformed answer); offline suggestions are used.") from None
+    if dropped and not data.suggestions:  # type: ignore[attr-defined]
+        raise LLMError("The model's suggestions could not be read (wrongly shaped answer); offline suggestions are used.")
     wanted = {q["id"]: q for q in qs}
     out: dict[str, LLMSuggestion] = {}
     for s in data.suggestions:  # type: ignore[attr-defined]

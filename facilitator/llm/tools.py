@@ -116,11 +116,32 @@ class SuggestionsOut(BaseModel):
     suggestions: list[SuggestionOut] = Field(default_factory=list)
 
 
+Level = Literal["immediate", "contributing", "systemic"]
+ActionCategory = Literal["investigate", "mitigate", "repair", "detect", "mitigate future", "prevent"]
+
+
 class CandidateOut(Cited):
     """A candidate answer to a why-question."""
 
     text: str
     confidence: float = Field(0.5, ge=0, le=1)
+    in_channel: bool = Field(True, description="false for a likely cause nobody wrote in the channel (then no message ids)")
+    level: Level = Field("contributing", description="immediate trigger, contributing condition, or systemic cause")
+
+
+class BranchOut(Cited):
+    """A contributing factor beside the main chain, on one layer."""
+
+    layer: Literal["technical", "process", "organisational"]
+    factor: str
+
+
+class WhyActionOut(BaseModel):
+    """The action item the last why leads to."""
+
+    action: str
+    category: ActionCategory = "prevent"
+    done_when: str = ""
 
 
 class WhyOut(BaseModel):
@@ -128,8 +149,10 @@ class WhyOut(BaseModel):
 
     question: str = ""
     candidates: list[CandidateOut] = Field(default_factory=list)
+    branches: list[BranchOut] = Field(default_factory=list)
     unactionable: bool = False
     reason: str = ""
+    action: WhyActionOut | None = None
 
 
 SECTIONS: tuple[str, ...] = ("summary", "what_happened", "went_well", "went_badly", "luck", "lessons", "external")
@@ -159,7 +182,7 @@ class SharpenOut(Cited):
 
     action: str
     done_when: str = ""
-    category: Literal["investigate", "mitigate", "repair", "detect", "mitigate future", "prevent"] = "repair"
+    category: ActionCategory = "repair"
     prevents_recurrence: Literal["yes", "partially", "detects only", "no"] = "partially"
     explanation: str = ""
 

@@ -46,13 +46,18 @@ def record(total: LLMUsage | None, model: str, usage: Any) -> LLMUsage:
         model, call.input_tokens, call.cache_write_tokens, call.cache_read_tokens, call.output_tokens
     )
     if total is not None:
-        total.input_tokens += call.input_tokens
-        total.cache_read_tokens += call.cache_read_tokens
-        total.cache_write_tokens += call.cache_write_tokens
-        total.output_tokens += call.output_tokens
-        total.calls += 1
-        total.estimated_cost_usd = round(total.estimated_cost_usd + call.estimated_cost_usd, 6)
+        add(total, call)
     return call
+
+
+def add(total: LLMUsage, call: LLMUsage) -> None:
+    """Add one call's usage (from ``record``) to a running total."""
+    total.input_tokens += call.input_tokens
+    total.cache_read_tokens += call.cache_read_tokens
+    total.cache_write_tokens += call.cache_write_tokens
+    total.output_tokens += call.output_tokens
+    total.calls += call.calls
+    total.estimated_cost_usd = round(total.estimated_cost_usd + call.estimated_cost_usd, 6)
 
 
 def describe(usage: LLMUsage) -> str:

@@ -140,7 +140,9 @@ async def test_blame_in_the_form_offers_a_blameless_rewording_that_can_be_dismis
 
         reword.press()
         await _settled(pilot, pane)
-        assert _tools(server)[-1] == "rewrite_text" and "Priya forgot" in server.message_requests[-1].user_text
+        sent = server.message_requests[-1].user_text
+        assert _tools(server)[-1] == "rewrite_text" and "forgot to check the canary" in sent
+        assert "Priya" not in sent  # people are sent as aliases (llm.pseudonymise)
         assert "The canary check was skipped" in _text(pane.query_one("#ac-proposal-text"))
         await pilot.press("escape")  # dismissed: the form keeps the user's text
         await pilot.pause()

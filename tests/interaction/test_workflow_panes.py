@@ -203,7 +203,8 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         screen = await wait_for_screen(pilot, MainScreen)
         await app.workers.wait_for_complete()
         msg = next(m for m in screen.transcript.messages if "pool" in m.text.lower())
-        proposal = dict(WHY, candidates=[{"message_ids": [msg.id], "text": "The pool size moved to a config file", "confidence": 0.8}])
+        proposal = dict(WHY, candidates=[{"message_ids": [msg.id], "text": "The pool size moved to a config file", "confidence": 0.8,
+                                          "level": "contributing"}])
         anthropic.why_replies["why"] = {"tool": "propose_why", "input": proposal, "delay": 0.5, "chunk_delay": 0.01}
         screen.action_tab("whys")
         await pilot.pause()
@@ -217,6 +218,14 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         candidates = pane.query_one("#wy-candidates", OptionList)
         assert candidates.option_count == 1 and pane.candidate_ids == [[msg.id]]
         assert screen.interview.session.llm_usage.calls >= 1
+        # The facilitator's question is a suggestion: the chain keeps its own until u accepts it.
+        turn = screen.interview.session.whys[0]
+        assert turn.question != WHY["question"] and pane.proposed_question == WHY["question"]
+        assert "u asks it instead" in text_of(pane.query_one("#wy-feedback"))
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.interview.session.whys[0].question == WHY["question"]
         candidates.focus()
         candidates.highlighted = 0
         await pilot.press("enter")
@@ -226,6 +235,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         await until(pilot, lambda: not any(w.is_running for w in pane.workers))
         first = SessionStore().load(screen.interview.session.name).whys[0]
         assert first.answer == "The pool size moved to a config file" and first.message_ids == [msg.id]
+        assert first.level == "contributing"  # the accepted candidate's level
 
 
 async def test_whys_proposal_can_be_cancelled(anthropic):
@@ -328,3 +338,79 @@ async def test_publish_failure_is_explained_and_changes_nothing(confluence):
         assert "401" in text_of(status) or "rejected" in text_of(status).lower() or "token" in text_of(status).lower()
         assert screen.interview.session.published.confluence_page_id == ""
         assert [r for r in confluence.state.requests if r.method in ("POST", "PUT")] == []
+
+
+async def test_preview_drafts_the_narrative_and_customer_version_with_the_llm_as_draft_does():
+    sections = {"summary": "LLM SUMMARY: checkout failed for 40 minutes until the pool was raised.",
+                "external": "LLM EXTERNAL: some customers could not complete purchases for a short time."}
+
+    def respond(body: dict) -> dict:
+        if (body.get("tool_choice") or {}).get("name") == "write_sections":
+            return {"tool": "write_sections", "input": sections}
+        return default_responder(body)
+
+    with AnthropicServer(responder=respond) as server:
+        app = demo_app(**llm_overrides(server))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await wait_for_screen(pilot, MainScreen)
+            await app.workers.wait_for_complete()
+            screen.interview.session.drafts["lessons"] = "My own lessons."
+            screen.action_tab("preview")
+            pane = screen.query_one(PreviewPane)
+            await until(pilot, lambda: "LLM SUMMARY" in pane.query_one("#pv-internal", Markdown).source)
+            await until(pilot, lambda: "LLM EXTERNAL" in pane.query_one("#pv-external", Markdown).source)
+            saved = SessionStore().load(screen.interview.session.name)
+            assert saved.drafts["summary"] == sections["summary"] and saved.drafts["lessons"] == "My own lessons."
+            calls = [r.body["tool_choice"]["name"] for r in server.message_requests if r.body.get("tool_choice", {}).get("name") == "write_sections"]
+            assert len(calls) == 1
+            asked = server.message_requests[-1].user_text
+            assert "lessons" not in asked.split("Fill only these sections:", 1)[1].split(".", 1)[0]  # the user's section is left alone
+
+
+async def test_whys_suggested_action_and_branches_wait_for_the_user(anthropic):
+    from facilitator.session import WhyTurn
+
+    app = demo_app(**llm_overrides(anthropic))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        await app.workers.wait_for_complete()
+        session = screen.interview.session
+        session.whys.append(WhyTurn(id="w1", question="Why did checkout fail?", answer="The DB pool was capped at 5 by a config change"))
+        anthropic.why_replies["why"] = {"tool": "propose_why", "input": {
+            "question": "", "unactionable": True, "reason": "the last answer is systemic", "candidates": [],
+            "branches": [{"layer": "process", "factor": "Config review does not show effective values", "message_ids": []}],
+            "action": {"action": "Add a CI check that compares effective pool sizes", "category": "detect", "done_when": ""},
+        }}
+        screen.action_tab("whys")
+        await pilot.pause()
+        pane = screen.query_one(WhysPane)
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("p")
+        await until(pilot, lambda: not pane.query_one("#wy-working").display and pane.proposed_action is not None)
+        feedback = text_of(pane.query_one("#wy-feedback"))
+        assert "process: Config review does not show effective values" in feedback and "(a adds it)" in feedback
+        before = len(session.actions)
+        assert before == len(SessionStore().load(session.name).actions)  # nothing added on its own
+        pane.query_one("#wy-tree").focus()
+        await pilot.press("a")
+        await pilot.pause()
+        added = session.actions[-1]
+        assert len(session.actions) == before + 1
+        assert (added.action, added.category, added.addresses) == ("Add a CI check that compares effective pool sizes", "detect", "w1")
+
+
+async def test_llm_preview_in_the_app_shows_the_masked_prompt_and_sends_nothing(anthropic):
+    from screens.llm_preview import LLMPreviewScreen
+
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        screen._llm_preview()
+        await until(pilot, lambda: isinstance(app.screen, LLMPreviewScreen) and bool(app.screen.query("#lp-text")))
+        area = app.screen.query_one("#lp-text", TextArea)
+        await until(pilot, lambda: "prompt as it would be sent" in area.text)
+        assert "Wint3r-Sunset-42" not in area.text and "Responder A:" in area.text
+        assert "input tokens" in text_of(app.screen.query_one("#lp-status"))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    assert anthropic.requests == []

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.servers import leaks
 from tests.servers.loopback import LoopbackServer, QuietHandler
 
 IMAGE_TOKENS = 1600
@@ -155,6 +156,7 @@ class AnthropicServer(LoopbackServer):
         self.cache_ttl = 300.0
         self._lock = threading.Lock()
         super().__init__()
+        leaks.register(self)
 
     # -- lifecycle -------------------------------------------------------------------------
     poll_interval = 0.05
@@ -345,7 +347,7 @@ class _Handler(QuietHandler):
         out_tokens = reply.get("output_tokens") or max(1, estimate_tokens(json.dumps(content)))
         usage["output_tokens"] = out_tokens
         record.usage = usage
-        stop = "tool_use" if "tool" in reply else "end_turn"
+        stop = reply.get("stop_reason") or ("tool_use" if "tool" in reply else "end_turn")
         message = {
             "id": f"msg_{uuid.uuid4().hex[:24]}",
             "type": "message",

@@ -154,6 +154,12 @@ def test_provider_clients_come_from_the_sdk(monkeypatch):
     monkeypatch.setenv("ANTHROPIC_VERTEX_PROJECT_ID", "proj")
     vertex = Settings.model_validate({"llm": {"provider": "vertex"}})
     assert get_llm(vertex) is not None  # no Anthropic key needed
+    import facilitator.llm.client as client_mod
+
+    if client_mod._missing_extra("vertex"):  # google-auth is not a test dependency: one sentence names the extra
+        with pytest.raises(LLMError, match=r"pip install 'facilitator\[vertex\]'"):
+            build_async_client(vertex)
+    monkeypatch.setattr(client_mod, "_missing_extra", lambda provider: "")
     client = asyncio.run(_build(vertex))
     assert type(client).__name__ == "AsyncAnthropicVertex"
     monkeypatch.delenv("CLOUD_ML_REGION")

@@ -115,8 +115,11 @@ async def test_malformed_answers_fall_back_to_offline(server):
     with pytest.raises(LLMError, match="could not be read"):
         await refine_findings(llm, session, tr, offline)
     server.reply({"tool": "record_findings", "input": {"key_times": "garbage", "events": [{"kind": "nonsense"}]}})
+    with pytest.raises(LLMError, match="wrongly shaped"):  # nothing usable: a notice, not a silent no-op
+        await refine_findings(llm, session, tr, offline)
+    server.reply({"tool": "record_findings", "input": {"key_times": "garbage", "luck": [{"text": "lucky", "message_ids": ["m8"]}]}})
     refined = await refine_findings(llm, session, tr, offline)
-    assert refined.findings == offline and refined.dropped == 2
+    assert refined.dropped == 1 and [f.text for f in refined.findings.luck] == ["lucky"]
     server.reply({"text": "still not json"})
     outcome = await refine_or_offline(llm, session, tr, offline)
     assert outcome.source == "offline" and outcome.value.findings == offline and "offline" in outcome.notice

@@ -58,7 +58,7 @@ async def test_streams_markdown_deltas_and_returns_grounded_candidates(server):
     proposal = await stream_why(llm, session, tr, on_text=on_text)
     req = server.message_requests[0]
     assert req.body["stream"] is True and req.body["tool_choice"] == {"type": "tool", "name": "propose_why"}
-    assert "Why did checkout fail?" in req.user_text and "Because: Bad gateway URL [m3]" in req.user_text
+    assert "Why did checkout fail?" in req.user_text and "Because (confirmed: Bad gateway URL) [m3]" in req.user_text
     assert len(deltas) > 5  # many small pieces, not one block at the end
     assert deltas[0].startswith("**Why?** ")
     shown = "".join(deltas)
