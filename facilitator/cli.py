@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     audience.add_argument("--external", dest="external", action="store_true", default=None,
                           help="read it as a customer-facing document (adds the leak checks)")
     audience.add_argument("--internal", dest="external", action="store_false", help="read it as an internal document")
+
     p = add("llm-preview", "show the masked prompt an LLM call would send, its size and cost, and the calls made so far")
     p.add_argument("session", metavar="SESSION", nargs="?")
     p.add_argument("--task", choices=["findings", "draft", "why"], default="findings", help="which call to preview")
@@ -319,6 +320,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.source and args.confluence_tree:
         raise UserError("Give either a SOURCE or --confluence-tree PARENT_ID, not both.")
     return review_command(_settings(args), args.source, args.json, args.external, args.session, args.confluence_tree)
+
+
 def cmd_llm_preview(args: argparse.Namespace) -> int:
     """facilitator llm-preview SESSION [--task findings|draft|why] [--json]: no call is made."""
     from facilitator.llm.preview import preview_command
