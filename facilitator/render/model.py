@@ -541,3 +541,9 @@ def _summary(
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
     return _Builder(session, transcript, settings).cite(message_ids)
+
+
+def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
+    """The four key times as the documents use them (answers win over findings), by question id."""
+    b = _Builder(session, transcript, settings)
+    return {name: b.key_time(name) for name in KEY_TIME_LABELS}
