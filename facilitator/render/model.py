@@ -140,6 +140,9 @@ class Document:
     drafted: set[str] = field(default_factory=set)  # sections whose text is an assistant draft
     claims: dict[str, str] = field(default_factory=dict)  # evidence for key claims: root_cause, fix...
     time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
+    exec_summary: str = ""  # three sentences for leadership: customers, how long, what we are doing
+    pictures: dict[str, str] = field(default_factory=dict)  # "timeline"/"causes" -> SVG file beside the document
+    cause_table: list[tuple[str, str]] = field(default_factory=list)  # (category, its factors) for the cause diagram
 
     def draft_note(self, section: str) -> str:
         """A visible note under a section that an assistant drafted ('' for the user's own text)."""
@@ -502,6 +505,12 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     for name, label in KEY_TIME_LABELS.items():
         key = f.key_time(name)
         doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
+    from facilitator.render.executive import compose as compose_exec
+
+    prevention = [a.action for a in sorted(session.actions, key=lambda a: (
+        {"yes": 0, "partially": 1, "detects only": 2}.get(a.prevents_recurrence, 3), a.priority))]
+    doc.exec_summary = b.answer("exec_summary") or compose_exec(
+        customer_impact, times, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
     doc.todos = b.todos
     return doc
 
