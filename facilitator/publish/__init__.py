@@ -31,8 +31,11 @@ class Prepared:
 
     def __init__(self, session: Session, transcript: Transcript | None, settings: Settings, version: str,
                  headings: list[str]) -> None:
-        rendered = render_both(session, transcript, settings)  # one document model, one redactor
+        rendered = render_both(session, transcript, settings, pictures=True)  # one document model, one redactor
         self.doc = rendered.doc
+        # The pictures the page references, attached to it after the page is written.
+        self.pictures = {name: p.svg.encode("utf-8") for name, p in rendered.pictures.items()  # type: ignore[attr-defined]
+                         if version == "internal" or name.startswith("external-")}
         title = self.doc.title
         if version == "external":
             ensure_clean(rendered.external, rendered.redactor)
@@ -150,6 +153,8 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
             location = f"{target.space} > {target.parent_title} > {year}"
             action = f"would update (version {target.version} -> {target.version + 1})" if target.page_id else "would create"
         out.write(f"Dry run: {action}; nothing was changed.\n")
+        if prepared.pictures:
+            out.write(f"Pictures: would attach {', '.join(prepared.pictures)} (a new version of each when already attached).\n")
         if unchecked:
             out.write(f"Confluence could not be checked: {unchecked}\n")
         _summary(prepared, session, location, "", out)
@@ -164,6 +169,14 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
         make_client(settings)  # raises the "not configured" sentence
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client)
     updated = record_page(session, page, version)
+    if prepared.pictures:
+        from facilitator.publish.attachments import attach_pictures
+
+        try:
+            attach_pictures(client or make_client(settings), settings, page.page_id, prepared.pictures)
+        except PublishError:
+            _save(updated)  # the page exists: publishing again updates it and retries the pictures
+            raise
     jira_line = ""
     if jira_project:
         from facilitator.publish.jira import file_action_items

@@ -1,0 +1,135 @@
+"""Pictures on the published page: attached once, embedded, replaced in place on republish;
+and the year page named as its siblings are. Real atlassian-python-api, local server."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from atlassian.confluence import ConfluenceServer
+
+from facilitator.errors import PublishError
+from facilitator.publish import confluence, publish_command
+from facilitator.publish.attachments import attach_pictures
+from tests.servers.atlassian_server import AtlassianServer, AtlassianState
+from tests.unit.test_confluence import make_settings
+from tests.unit.test_render import load_incident
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch):
+    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+
+
+@pytest.fixture()
+def server():
+    state = AtlassianState()
+    with AtlassianServer(state) as srv:
+        srv.parent_id = state.add_page("Incidents")
+        yield srv
+
+
+def _publish(server, monkeypatch, saved, version="internal"):
+    session, transcript = load_incident()
+    monkeypatch.setattr("facilitator.publish.load_session_and_transcript",
+                        lambda s, n: (saved[-1] if saved else session, transcript))
+    monkeypatch.setattr("facilitator.publish._save", saved.append)
+    out = io.StringIO()
+    assert publish_command(make_settings(server), "inc-2041", version, False, None, out=out) == 0
+    return out.getvalue()
+
+
+def test_publish_attaches_pictures_once_embeds_them_and_republish_adds_versions(server, monkeypatch):
+    saved: list = []
+    _publish(server, monkeypatch, saved)
+    page_id = saved[-1].published.confluence_page_id
+    st = server.state
+    names = sorted(a["title"] for a in st.attachments[page_id])
+    assert names == ["causes.svg", "external-timeline.svg", "timeline.svg"]
+    timeline = st.attachment(page_id, "timeline.svg")
+    assert timeline["mediaType"] == "image/svg+xml" and timeline["versions"][0].startswith(b"<?xml")
+    body = st.pages[page_id]["body"]
+    for name in names:  # each attachment is embedded in the page by its file name
+        assert f'<ri:attachment ri:filename="{name}" />' in body
+    first_id = timeline["id"]
+
+    _publish(server, monkeypatch, saved)  # republish
+    assert sorted(a["title"] for a in st.attachments[page_id]) == names  # no second attachment
+    again = st.attachment(page_id, "timeline.svg")
+    assert again["id"] == first_id and len(again["versions"]) == 2
+    uploads = [r.path for r in st.requests if r.method == "POST" and "attachment" in r.path]
+    assert sum(p.endswith("/child/attachment") for p in uploads) == 3  # created once each
+    assert sum(p.endswith("/data") for p in uploads) == 3  # then one new version each
+    assert not [r for r in st.requests if r.method == "PUT" and "att" in r.path]
+
+
+def test_external_page_gets_only_the_customer_timeline(server, monkeypatch):
+    session, transcript = load_incident()
+    for item in session.redaction_checklist:
+        session.redaction_checklist[item] = True
+    saved = [session]
+    monkeypatch.setattr("facilitator.publish.unticked", lambda s: [])
+    _publish(server, monkeypatch, saved, version="external")
+    page = next(p for p in server.state.pages.values() if p["title"].endswith("(external)"))
+    assert [a["title"] for a in server.state.attachments[page["id"]]] == ["external-timeline.svg"]
+    assert "causes.svg" not in page["body"]
+
+
+def test_dry_run_names_the_pictures_and_uploads_nothing(server, monkeypatch):
+    session, transcript = load_incident()
+    monkeypatch.setattr("facilitator.publish.load_session_and_transcript", lambda s, n: (session, transcript))
+    out = io.StringIO()
+    publish_command(make_settings(server), "inc-2041", "internal", True, None, out=out)
+    assert "Pictures: would attach timeline.svg" in out.getvalue()
+    assert server.state.attachments == {} and server.state.writes() == []
+
+
+def _client(server) -> ConfluenceServer:
+    return confluence.make_client(make_settings(server))
+
+
+def test_server_refuses_what_confluence_refuses(server):
+    """The local server is faithful: no XSRF header -> 403, same name twice -> 400, file PUT -> 415."""
+    import requests
+
+    page_id = server.state.add_page("P", server.parent_id)
+    url = f"{server.url}/rest/api/content/{page_id}/child/attachment"
+    auth = ("pm@acme.test", "api-token-123")
+    files = {"file": ("a.svg", b"<svg/>", "image/svg+xml")}
+    assert requests.post(url, files=files, auth=auth, timeout=5).status_code == 403
+    headers = {"X-Atlassian-Token": "no-check"}
+    assert requests.post(url, files=files, auth=auth, headers=headers, timeout=5).status_code == 200
+    assert requests.post(url, files=files, auth=auth, headers=headers, timeout=5).status_code == 400
+    att_id = server.state.attachment(page_id, "a.svg")["id"]
+    put = requests.put(f"{server.url}/rest/api/content/{att_id}", files=files, auth=auth, headers=headers, timeout=5)
+    assert put.status_code == 415
+
+
+def test_library_attach_content_is_what_we_avoid(server):
+    """atlassian-python-api's attach_content re-uploads with a file PUT, which Confluence refuses;
+    attach_pictures uses the documented /data endpoint instead."""
+    page_id = server.state.add_page("P", server.parent_id)
+    client = _client(server)
+    client.attach_content(b"<svg/>", "x.svg", "image/svg+xml", page_id=page_id)
+    with pytest.raises(Exception):
+        client.attach_content(b"<svg>2</svg>", "x.svg", "image/svg+xml", page_id=page_id)
+    done = attach_pictures(client, make_settings(server), page_id, {"x.svg": b"<svg>2</svg>"})
+    assert done[0].version == 2 and server.state.attachment(page_id, "x.svg")["versions"][-1] == b"<svg>2</svg>"
+
+
+def test_attachment_listing_pages_and_filters(server):
+    page_id = server.state.add_page("P", server.parent_id)
+    client = _client(server)
+    settings = make_settings(server)
+    attach_pictures(client, settings, page_id, {f"f{i}.svg": b"<svg/>" for i in range(3)})
+    listed = client.get_attachments_from_content(page_id, limit=2)
+    assert [a["title"] for a in listed["results"]] == ["f0.svg", "f1.svg"] and "next" in listed["_links"]
+    assert [a["title"] for a in client.get_attachments_from_content(page_id, filename="f2.svg")["results"]] == ["f2.svg"]
+
+
+def test_attach_failure_is_one_sentence(server):
+    page_id = server.state.add_page("P", server.parent_id)
+    server.state.faults.append(("POST", r"/child/attachment$", 403))
+    with pytest.raises(PublishError, match=r"denied permission \(403\) to attach a.svg"):
+        attach_pictures(_client(server), make_settings(server), page_id, {"a.svg": b"<svg/>"})
