@@ -133,3 +133,45 @@ def test_attach_failure_is_one_sentence(server):
     server.state.faults.append(("POST", r"/child/attachment$", 403))
     with pytest.raises(PublishError, match=r"denied permission \(403\) to attach a.svg"):
         attach_pictures(_client(server), make_settings(server), page_id, {"a.svg": b"<svg/>"})
+
+
+# -- house style: year pages ---------------------------------------------------------------
+
+def test_new_year_page_is_named_like_its_bare_year_siblings(server):
+    st = server.state
+    st.add_page("2024", server.parent_id)
+    st.add_page("2025", server.parent_id)
+    page = confluence.publish_page(make_settings(server), "[2026-01-05] X", "<p>x</p>", 2026)
+    assert st.pages[page.year_page_id]["title"] == "2026"
+    assert st.pages[page.year_page_id]["ancestors"][-1]["id"] == server.parent_id
+
+
+def test_bare_year_taken_elsewhere_in_the_space_falls_back_to_the_default(server):
+    st = server.state
+    st.add_page("2025", server.parent_id)
+    other = st.add_page("Another team")
+    st.add_page("2026", other)  # Confluence titles are unique per space
+    page = confluence.publish_page(make_settings(server), "[2026-01-05] X", "<p>x</p>", 2026)
+    assert st.pages[page.year_page_id]["title"] == "Post-mortems 2026"
+
+
+def test_patterned_siblings_and_explicit_setting(server):
+    st = server.state
+    st.add_page("Incidents 2024 (Payments)", server.parent_id)
+    st.add_page("[2024-03-01] Old post-mortem filed at the top", server.parent_id)
+    page = confluence.publish_page(make_settings(server), "[2025-02-01] X", "<p>x</p>", 2025)
+    assert st.pages[page.year_page_id]["title"] == "Incidents 2025 (Payments)"
+    explicit = confluence.publish_page(make_settings(server, year_page_title="PM {year}"), "[2027-02-01] Y", "<p>y</p>", 2027)
+    assert st.pages[explicit.year_page_id]["title"] == "PM 2027"
+
+
+@pytest.mark.parametrize(("titles", "expected"), [
+    (["2023", "2024"], "{year}"),
+    (["Post-mortems 2023", "2024"], "{year}"),  # the latest year's style wins
+    (["[2024-12-03] Checkout errors", "Runbooks"], None),
+    ([], None),
+])
+def test_year_pattern(titles, expected):
+    from facilitator.publish.house_style import year_pattern
+
+    assert year_pattern(titles) == expected
