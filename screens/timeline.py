@@ -38,6 +38,7 @@ from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
 from screens.workflow import RefreshesWhenShown, StaysHidden
+from screens.widgets.incident_chart import IncidentChart
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -273,7 +274,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         return self.interview.session
 
     def compose(self) -> ComposeResult:
-        yield KeyTimesBar(self.interview, id="tl-bar")
+        yield IncidentChart(self.interview, self.transcript, self.settings, id="tl-chart")
         yield Static("", markup=False, id="tl-warnings")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="tl-table")
         yield table
@@ -358,7 +359,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
                 target = i
         if rows:
             table.move_cursor(row=target if target is not None else min(previous, len(rows) - 1))
-        self.query_one(KeyTimesBar).refresh()
+        self.query_one(IncidentChart).refresh(layout=True)
         warnings = self.interview.order_warnings()
         warn = self.query_one("#tl-warnings", Static)
         warn.update("\n".join(f"⚠ {w}" for w in warnings))
