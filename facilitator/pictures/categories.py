@@ -69,19 +69,19 @@ def find(category_id_or_name: str) -> Category | None:
 def suggest_category(text: str) -> Category:
     """The category whose keywords ``text`` mentions most (ties: the earlier category).
 
-    The first category is also the fallback, so its keywords count half: a factor that mentions
-    one of its words and one of another category's belongs to the other one."""
+    The first category is also the fallback, so its keywords count half and it loses ties: a
+    factor that mentions two of its words and one of another category's belongs to the other one."""
     lowered = text.lower()
     cats = load_categories()
     best, best_score = cats[0], 0.0
     for cat in cats:
         score = 0.0
         for keyword in cat.keywords:
-            # a keyword matches at the start of a word; 'escalat' matches 'escalated'
-            if re.search(r"(?<![a-z0-9])" + re.escape(keyword), lowered):
+            # whole words, with simple endings: 'alert' matches 'alerts', 'load' does not match 'loader'
+            if re.search(r"(?<![a-z0-9])" + re.escape(keyword) + r"(?:s|es|ed|d|ing)?(?![a-z0-9])", lowered):
                 score += 1
         if cat is cats[0]:
             score /= 2  # the fallback wins only when its words clearly dominate
-        if score > best_score:
+        if score > best_score or (score and score == best_score and best is cats[0]):
             best, best_score = cat, score
     return best

@@ -7,7 +7,8 @@ below it; time ticks (dated on a multi-day incident); the durations (time to det
 resolve) as brackets; and a legend that says what each numbered badge is. Numbered badges and a
 legend, rather than labels on the axis, keep a busy incident readable: labels never pile up.
 
-Every label is placed through ``layout.Lanes`` so no two text boxes intersect, and every box
+Every label is placed in lanes (``layout.Lanes``, ``_place_milestones``) so no two text boxes
+intersect and, where the geometry allows, no leader line crosses a label; every box
 drawn is returned with the SVG so tests can check that. ``drawsvg`` writes the SVG; it is
 imported here only, so commands that draw nothing never load it.
 """
@@ -96,6 +97,65 @@ def _ticks(data: TimelineData, lo: datetime, hi: datetime) -> list[tuple[datetim
     return out
 
 
+def _place_milestones(data: TimelineData, lo: datetime, hi: datetime) -> list[tuple[object, str, float, float, int]]:
+    """(milestone, text, x, left, lane) for each milestone label.
+
+    Each label tries the lanes nearest the axis first and, in each, centred, then ending at its
+    time, then starting at it. A label fits where it overlaps no label of its lane, its leader
+    line (down to the axis) crosses no label of a nearer lane, and it covers no leader of a
+    farther lane.
+    """
+    best: tuple[int, int, list[tuple[object, str, float, float, int]]] | None = None
+    for order in (data.milestones, list(reversed(data.milestones))):
+        placed, crossings = _place_in_order(order, data, lo, hi)
+        lanes = max((lane for *_, lane in placed), default=0)
+        if best is None or (crossings, lanes) < best[:2]:
+            best = (crossings, lanes, placed)
+    assert best is not None
+    return best[2]
+
+
+def _place_in_order(order: list, data: TimelineData, lo: datetime, hi: datetime
+                    ) -> tuple[list[tuple[object, str, float, float, int]], int]:
+    """Labels placed in ``order``, and how many of them had to let a leader cross a label."""
+    placed: list[tuple[object, str, float, float, int]] = []
+    crossings = 0
+    gap = 10
+    for m in order:
+        text = f"{m.label} {data.clock(m.at)}"
+        w = text_width(text, 12, bold=True)
+        x = _x(m.at, lo, hi)
+        spot = None
+        for strict in (True, False):  # leaders are kept clear when possible, labels always are
+            for lane in range(len(placed) + 1):
+                for left in (x - w / 2, x - w, x):
+                    left = min(max(left, MARGIN), WIDTH - MARGIN - w)
+                    if _fits(placed, x, left, w, lane, gap, strict):
+                        spot = (left, lane)
+                        break
+                if spot:
+                    break
+            if spot:
+                break
+        assert spot is not None  # a lane above every placed label always fits when not strict
+        crossings += 0 if _fits(placed, x, spot[0], w, spot[1], gap, True) else 1
+        placed.append((m, text, x, spot[0], spot[1]))
+    return placed, crossings
+
+
+def _fits(placed: list[tuple[object, str, float, float, int]], x: float, left: float, w: float, lane: int, gap: float,
+          strict: bool) -> bool:
+    for _, other_text, ox, oleft, olane in placed:
+        oright = oleft + text_width(other_text, 12, bold=True)
+        if olane == lane and not (left + w + gap <= oleft or oright + gap <= left):
+            return False
+        if strict and olane < lane and oleft - 2 <= x <= oright + 2:
+            return False  # our leader would cross a nearer label
+        if strict and olane > lane and left - 2 <= ox <= left + w + 2:
+            return False  # we would sit on a farther label's leader
+    return True
+
+
 def draw_timeline(data: TimelineData) -> Drawn:
     """The chart for ``data`` (which must be ``drawable``)."""
     points = data.points
@@ -112,21 +172,15 @@ def draw_timeline(data: TimelineData) -> Drawn:
     when = days[0].strftime("%d %b %Y") if len(days) == 1 else f"{days[0]:%d %b} to {days[-1]:%d %b %Y}"
     c.text(f"{when} · all times in {getattr(data.tz, 'key', 'UTC')}", MARGIN, 48, 11, fill="#4b5563")
 
-    # -- milestone labels above the axis, in lanes --
-    lanes = Lanes(gap=10)
-    placed = []
-    for m in data.milestones:
-        text = f"{m.label} {data.clock(m.at)}"
-        w = text_width(text, 12, bold=True)
-        x = _x(m.at, lo, hi)
-        left = min(max(x - w / 2, MARGIN), WIDTH - MARGIN - w)
-        placed.append((m, text, x, left, lanes.place(left, left + w)))
+    # -- milestone labels above the axis, in lanes; no label crosses another's leader line --
+    placed = _place_milestones(data, lo, hi)
+    lane_count = max((lane for *_, lane in placed), default=0) + 1
     lane_h = 18
     top = 68
-    axis_y = top + max(1, len(lanes)) * lane_h + 24
+    axis_y = top + lane_count * lane_h + 24
     band_top, band_bottom = axis_y - 14, axis_y + 14
     for m, text, x, left, lane in placed:
-        y = top + (len(lanes) - 1 - lane) * lane_h + 12  # lane 0 sits nearest the axis
+        y = top + (lane_count - 1 - lane) * lane_h + 12  # lane 0 sits nearest the axis
         colour = MILESTONE_COLOURS.get(m.key, "#374151")
         back.append(dw.Line(x, y + 4, x, band_bottom, stroke=colour, stroke_width=1.2, stroke_dasharray="3,3"))
         c.text(text, left, y, 12, bold=True, fill=colour, cls="milestone")
@@ -156,7 +210,9 @@ def draw_timeline(data: TimelineData) -> Drawn:
     for number, marker, x, w, lane in badges:
         cy = badge_top + lane * badge_h + BADGE_R
         colour = MARKER_COLOURS.get(marker.kind, "#374151")
-        back.append(dw.Line(x, axis_y, x, cy, stroke=colour, stroke_width=1))
+        back.append(dw.Line(x, axis_y, x, axis_y + 6, stroke=colour, stroke_width=2))  # where it happened
+        if lane == 0:  # deeper badges stack under this one; their leaders would only cross it
+            back.append(dw.Line(x, axis_y, x, cy, stroke=colour, stroke_width=1))
         c.add(dw.Rectangle(x - w / 2, cy - BADGE_R, w, 2 * BADGE_R, rx=BADGE_R, fill=colour, class_="marker"))
         c.text(str(number), x, cy + 3.5, 10, anchor="middle", bold=True, fill="white", cls="marker-number")
     ticks_y = badge_top + len(badge_lanes) * badge_h + 14
