@@ -33,6 +33,7 @@ from facilitator.interview.whys import WhyChain
 from facilitator.session import WhyTurn
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.factor_category import FactorCategoryScreen
 from screens.workflow import RefreshesWhenShown, StaysHidden
 
 LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
@@ -302,9 +303,17 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.target_id = nxt.id if nxt is not None and nxt.kind == "contributing" else None
         self._feedback(f"Saved {turn.id}.", "ok")
         self._changed()
+        if turn.kind == "contributing" and turn.answer and not turn.category:
+            self.app.push_screen(FactorCategoryScreen(turn.answer), lambda cid: self._categorised(turn.id, cid))
         self._offline_candidates()
         if self._llm_on():
             self.action_propose()
+
+    def _categorised(self, turn_id: str, category: str | None) -> None:
+        """Store the category picked for a contributing factor (the cause diagram's bone)."""
+        if category:
+            self.chain.edit(turn_id, category=category)
+            self._changed()
 
     def _changed(self) -> None:
         self.refresh_view()
