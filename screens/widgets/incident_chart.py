@@ -85,15 +85,23 @@ def _label_rows(data: TimelineData, lo: datetime, hi: datetime, width: int) -> l
         for m in data.milestones:
             name = m.label if variant == 0 else SHORT_NAMES.get(m.key, (m.label, m.label[:1]))[variant - 1]
             text = f"{name} {data.clock(m.at)}"
-            start = min(_column(m.at, lo, hi, width), max(0, width - len(text)))
-            end = start + len(text)
-            for row in rows:
-                if all(end + 1 <= other or other + len(taken) + 1 <= start for other, taken, _ in row):
-                    row.append((start, text, m.key))
+            wanted = min(_column(m.at, lo, hi, width), max(0, width - len(text)))
+            # at its column in the first row with room, else just right of a row's last label
+            spot = None
+            for shifted in (False, True):
+                for row in rows:
+                    last_end = max((other + len(taken) + 1 for other, taken, _ in row), default=0)
+                    start = wanted if wanted >= last_end else (last_end if shifted else -1)
+                    if start >= 0 and start - wanted <= 12 and start + len(text) <= width:
+                        spot = (row, start)
+                        break
+                if spot:
                     break
-            else:
-                ok = False
-                break
+            if spot:
+                spot[0].append((spot[1], text, m.key))
+                continue
+            ok = False
+            break
         if ok:
             return [row for row in rows if row] or [[]]
     return [[]]
