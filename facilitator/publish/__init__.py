@@ -177,6 +177,14 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
         except PublishError:
             _save(updated)  # the page exists: publishing again updates it and retries the pictures
             raise
+    if str(settings.confluence.parent_page_id).strip().isdigit():  # the labels the team's post-mortems carry
+        from facilitator.publish.house_style import apply_house_labels
+
+        try:
+            apply_house_labels(client or make_client(settings), settings, page.page_id)
+        except PublishError:
+            _save(updated)
+            raise
     jira_line = ""
     if jira_project:
         from facilitator.publish.jira import file_action_items

@@ -7,12 +7,18 @@ page that does not exist yet is taken from the existing siblings' pattern (the m
 year's, when they differ), unless the user set ``confluence.year_page_title`` explicitly.
 Confluence titles are unique per space: when the patterned title is already used elsewhere in
 the space (another team's bare ``2026``), the configured default is used instead.
+
+Labels work the same way: the labels most of the recent post-mortems under the parent carry
+(``postmortem``, ``sev2``-free team tags) are added to the new page, so it shows up in the same
+label searches and reports. Labels are only ever added, never removed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
@@ -52,3 +58,50 @@ def year_page_title(siblings: Iterable[str], year: int, configured: str, explici
     if candidate != default and taken(candidate):
         return default
     return candidate
+
+
+RECENT = 5  # how many recent post-mortems set the house labels
+
+
+def common_labels(label_sets: list[list[str]]) -> list[str]:
+    """Labels carried by at least half of the pages (and by two, when there are two or more)."""
+    if not label_sets:
+        return []
+    counts = Counter(label for labels in label_sets for label in dict.fromkeys(labels))
+    need = max(1 if len(label_sets) == 1 else 2, -(-len(label_sets) // 2))
+    return sorted(label for label, n in counts.items() if n >= need)
+
+
+def house_labels(client: Any, parent_id: str, exclude: str = "") -> list[str]:
+    """The labels most recent post-mortems under ``parent_id`` carry (year pages do not count)."""
+    cql = f"type = page AND ancestor = {int(parent_id)} ORDER BY lastmodified DESC"
+    found = client.cql(cql, limit=RECENT * 3) or {}
+    label_sets: list[list[str]] = []
+    for item in found.get("results", []) if isinstance(found, dict) else []:
+        content = item.get("content") or {}
+        page_id, title = str(content.get("id", "")), str(content.get("title") or item.get("title", ""))
+        if not page_id or page_id == exclude or year_pattern([title]) is not None:
+            continue
+        labels = client.get_page_labels(page_id) or {}
+        label_sets.append([str(r.get("name", "")) for r in labels.get("results", []) if isinstance(r, dict) and r.get("name")])
+        if len(label_sets) == RECENT:
+            break
+    return common_labels(label_sets)
+
+
+def apply_house_labels(client: Any, settings: Any, page_id: str) -> list[str]:
+    """Add the house labels to ``page_id`` (those it lacks); returns the labels added."""
+    from facilitator.publish.confluence import base_url, translate_errors
+
+    url = base_url(settings)
+    with translate_errors("Confluence", "read the labels of recent post-mortems", url, "check CONFLUENCE_TOKEN."):
+        wanted = house_labels(client, settings.confluence.parent_page_id, exclude=page_id)
+        if not wanted:
+            return []
+        current = client.get_page_labels(page_id) or {}
+    have = {str(r.get("name", "")) for r in current.get("results", []) if isinstance(r, dict)}
+    added = [label for label in wanted if label not in have]
+    with translate_errors("Confluence", "label the page", url, "check CONFLUENCE_TOKEN."):
+        for label in added:
+            client.set_page_label(page_id, label)
+    return added

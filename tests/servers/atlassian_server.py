@@ -5,7 +5,8 @@ It speaks the v1 Confluence endpoints the ``Confluence(url, cloud=False)`` clien
 with optimistic versioning and 409 on a stale version, CQL ``/rest/api/search``, attachments:
 list with ``filename`` and paging, multipart upload with the ``X-Atlassian-Token: no-check``
 XSRF header, 400 for a second attachment of the same name, a new version through
-``/child/attachment/{id}/data``, and 415 for a file PUT to ``/content/{id}``) and the Jira
+``/child/attachment/{id}/data``, and 415 for a file PUT to ``/content/{id}``; page labels,
+read and added, one object or a list) and the Jira
 v2 endpoints (create issue, JQL search, issue get, user search). It checks Basic (Cloud
 email + API token) or Bearer (Data Center PAT) auth with 401, can refuse writes with 403,
 answers 404 for unknown content, and can inject failures (5xx, a concurrent edit) once.
@@ -216,6 +217,21 @@ class _Handler(QuietHandler):
         st = self.state
         if path.startswith("/rest/api/2/"):
             return self._jira(method, path[len("/rest/api/2/"):], query, body)
+        lab = re.fullmatch(r"/rest/api/content/(\d+)/label", path)
+        if lab:
+            page = st.pages[lab.group(1)]
+            labels = page.setdefault("labels", [])
+            if method == "POST":  # one label object or a list of them, as Confluence accepts
+                for item in body if isinstance(body, list) else [body]:
+                    name = str(item.get("name", "")).strip().lower()
+                    if not name or " " in name:
+                        return 400, {"message": f"Invalid label name '{name}'"}
+                    if name not in labels:
+                        labels.append(name)
+            elif method != "GET":
+                raise KeyError(path)
+            results = [{"prefix": "global", "name": n, "id": str(abs(hash(n)) % 10**6), "label": n} for n in labels]
+            return 200, {"results": results, "start": 0, "limit": 200, "size": len(results)}
         att = re.fullmatch(r"/rest/api/content/(\d+)/child/attachment(?:/(\w+)/data)?", path)
         if att:
             return self._attachments(method, att.group(1), att.group(2), query, body)

@@ -175,3 +175,34 @@ def test_year_pattern(titles, expected):
     from facilitator.publish.house_style import year_pattern
 
     assert year_pattern(titles) == expected
+
+
+# -- house style: labels ------------------------------------------------------------------------
+
+def test_publish_adds_the_labels_recent_post_mortems_carry(server, monkeypatch):
+    st = server.state
+    year = st.add_page("2024", server.parent_id)
+    for i, labels in enumerate([["postmortem", "payments"], ["postmortem"], ["postmortem", "payments"], ["one-off"]]):
+        pid = st.add_page(f"[2024-0{i + 1}-01] Old incident {i}", year)
+        st.pages[pid]["labels"] = list(labels)
+    saved: list = []
+    _publish(server, monkeypatch, saved)
+    page_id = saved[-1].published.confluence_page_id
+    assert st.pages[page_id]["labels"] == ["payments", "postmortem"]  # carried by at least half; not 'one-off'
+    assert st.pages[page_id]["ancestors"][-1]["id"] == year  # and filed under the bare year page
+    _publish(server, monkeypatch, saved)  # republish: nothing added twice
+    assert st.pages[page_id]["labels"] == ["payments", "postmortem"]
+    label_posts = [r for r in st.requests if r.method == "POST" and r.path.endswith("/label")]
+    assert len(label_posts) == 2
+
+
+@pytest.mark.parametrize(("sets", "expected"), [
+    ([], []),
+    ([["a", "b"]], ["a", "b"]),
+    ([["a"], ["b"]], []),
+    ([["a", "b"], ["a"], ["c"]], ["a"]),
+])
+def test_common_labels(sets, expected):
+    from facilitator.publish.house_style import common_labels
+
+    assert common_labels(sets) == expected
