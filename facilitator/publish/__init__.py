@@ -9,7 +9,7 @@ so a failure half-way still saves the keys already filed (they must never be fil
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from facilitator.checklist import is_terminal, review_before_publish
 from facilitator.config import Settings
@@ -55,6 +55,19 @@ def prepare(session: Session, transcript: Transcript | None, settings: Settings,
             headings: list[str] | None = None) -> Prepared:
     """Render and convert the document (raises LeakError for an unclean external version)."""
     return Prepared(session, transcript, settings, version, headings or [])
+
+
+def finish_page(client: Any, settings: Settings, prepared: Prepared, page_id: str) -> None:
+    """After the page is written: attach the pictures it embeds (a new version of each on
+    republish) and add the labels the team's recent post-mortems carry (house style)."""
+    if prepared.pictures:
+        from facilitator.publish.attachments import attach_pictures
+
+        attach_pictures(client, settings, page_id, prepared.pictures)
+    if str(settings.confluence.parent_page_id).strip().isdigit():
+        from facilitator.publish.house_style import apply_house_labels
+
+        apply_house_labels(client, settings, page_id)
 
 
 def record_page(session: Session, page: PublishedPage, version: str) -> Session:
@@ -169,22 +182,11 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
         make_client(settings)  # raises the "not configured" sentence
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client)
     updated = record_page(session, page, version)
-    if prepared.pictures:
-        from facilitator.publish.attachments import attach_pictures
-
-        try:
-            attach_pictures(client or make_client(settings), settings, page.page_id, prepared.pictures)
-        except PublishError:
-            _save(updated)  # the page exists: publishing again updates it and retries the pictures
-            raise
-    if str(settings.confluence.parent_page_id).strip().isdigit():  # the labels the team's post-mortems carry
-        from facilitator.publish.house_style import apply_house_labels
-
-        try:
-            apply_house_labels(client or make_client(settings), settings, page.page_id)
-        except PublishError:
-            _save(updated)
-            raise
+    try:
+        finish_page(client or make_client(settings), settings, prepared, page.page_id)
+    except PublishError:
+        _save(updated)  # the page exists: publishing again updates it and retries the rest
+        raise
     jira_line = ""
     if jira_project:
         from facilitator.publish.jira import file_action_items
