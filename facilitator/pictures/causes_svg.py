@@ -1,8 +1,8 @@
 """The cause diagram as SVG: a fishbone (Ishikawa) with the 5-whys chain as its spine.
 
 The problem sits at the head on the right. The spine carries the answered whys as chips,
-from the root cause at the tail (left) to the immediate cause next to the head, joined by
-arrows that read "led to". The configured categories (``prompts/causes.toml``) are the bones,
+from the deepest (the root cause, once the chain is stopped) at the tail on the left to the
+immediate cause next to the head, joined by arrows that read "led to". The configured categories (``prompts/causes.toml``) are the bones,
 alternately above and below the spine, each listing its contributing factors; a category
 with none says so, which shows the team considered it. Text is wrapped to the space it has and
 every label's box is returned, as for the timeline chart, so tests can prove nothing overlaps.
@@ -59,7 +59,7 @@ def draw_causes(data: CauseData) -> Drawn:
     chip_w = min(240.0, (area_right - area_left - gap * (n - 1)) / n)
     chips = []
     for index, text in enumerate(whys):
-        heading = "Root cause" if index == 0 and data.spine else f"Why {n - index}"
+        heading = "Root cause" if index == 0 and data.spine and data.stopped else f"Why {n - index}"
         chips.append((heading, wrap(text, 10.5, chip_w - 12, max_lines=4)))
     chip_h = max(len(lines) for _, lines in chips) * 13 + 24
     spine_top = 60 + top_h
@@ -91,6 +91,7 @@ def draw_causes(data: CauseData) -> Drawn:
         x += chip_w + gap
 
     # -- bones --
+    bones: list[object] = []
     for row, cids, above in ((0, upper, True), (1, lower, False)):
         for col, cid in enumerate(cids):
             colour = BONE_COLOURS[order.index(cid) % len(BONE_COLOURS)]
@@ -98,9 +99,9 @@ def draw_causes(data: CauseData) -> Drawn:
             bone_end_x = left + col_w * 0.92
             if above:
                 label_y = 60 + 14
-                bone_top, bone_bottom = label_y + 6, spine_top
+                bone_top, bone_bottom = label_y + 6, spine_y  # bones meet the spine (behind the chips)
             else:
-                bone_top, bone_bottom = spine_top + chip_h, height - MARGIN - 20
+                bone_top, bone_bottom = spine_y, height - MARGIN - 20
                 label_y = bone_bottom + 16
             bone_start_x = left + col_w * 0.70
             # the bone runs from its label towards the spine, leaning towards the head
@@ -108,14 +109,14 @@ def draw_causes(data: CauseData) -> Drawn:
                 x1, y1, x2, y2 = bone_start_x, bone_top, bone_end_x, bone_bottom
             else:
                 x1, y1, x2, y2 = bone_end_x, bone_top, bone_start_x, bone_bottom
-            back.append(dw.Line(x1, y1, x2, y2, stroke=colour, stroke_width=2.2))
+            bones.append(dw.Line(x1, y1, x2, y2, stroke=colour, stroke_width=2.2))
             name = fit(names.get(cid, cid), 12, col_w - 8, bold=True)
             c.text(name, bone_start_x, label_y, 12, anchor="middle", bold=True, fill=colour, cls="category")
 
             def bone_x(y: float) -> float:
                 return x1 + (x2 - x1) * (y - y1) / ((y2 - y1) or 1)
 
-            y = bone_top + 18 if above else bone_top + 16
+            y = bone_top + 18 if above else spine_top + chip_h + 16
             for lines in factor_lines(cid):
                 for i, line in enumerate(lines):
                     tip = bone_x(y - 4) - 6
@@ -129,6 +130,6 @@ def draw_causes(data: CauseData) -> Drawn:
     drawing = dw.Drawing(WIDTH, height, role="img", aria_label=title)
     drawing.append(dw.Title(title))
     drawing.append(dw.Rectangle(0, 0, WIDTH, height, fill="white"))
-    for element in back + c.items:
+    for element in bones + back + c.items:
         drawing.append(element)
     return Drawn(drawing.as_svg(), c.boxes, WIDTH, height)

@@ -188,6 +188,7 @@ class CauseData:
     spine: list[str]
     categories: list[tuple[str, str]]  # (id, name), in the configured order
     factors: list[Factor] = field(default_factory=list)
+    stopped: bool = False  # the chain was stopped: its last answer is the root cause
 
     def by_category(self) -> dict[str, list[Factor]]:
         """Factors grouped by category id, every configured category present."""
@@ -215,4 +216,4 @@ def cause_data(session: Session, problem: str) -> CauseData:
             category = resolve(turn.category).id if chosen else suggest_category(turn.answer).id
             factors.append(Factor(mask_secrets(display(turn.answer)), category, chosen))
     cats = [(c.id, c.name) for c in load_categories()]
-    return CauseData(mask_secrets(display(problem)), spine, cats, factors)
+    return CauseData(mask_secrets(display(problem)), spine, cats, factors, stopped=session.whys_done)

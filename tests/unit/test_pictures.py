@@ -144,6 +144,8 @@ def test_fishbone_spine_is_the_whys_and_factors_sit_on_their_bones(demo):
     chain.branch(first.id, answer="Nobody knew the pool setting had moved to config.yaml")
     chosen = chain.branch(first.id, answer="The canary got 40 rps")
     chosen.category = "environment"  # the user's choice wins over the suggestion
+    assert "Root cause" not in _classes(draw_causes(cause_data(session, "x")).svg, "why-heading")  # not before stop
+    chain.stop()
     data = cause_data(session, "Checkout requests failed")
     assert data.spine[0].startswith("v2.31.0") and data.spine[-1].startswith("The loader change")
     groups = data.by_category()
