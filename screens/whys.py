@@ -30,9 +30,11 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.whys import WhyChain
+from facilitator.pictures.categories import category_name
 from facilitator.session import WhyTurn
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.cause_board import CauseBoard
 from screens.widgets.factor_category import FactorCategoryScreen
 from screens.workflow import RefreshesWhenShown, StaysHidden
 
@@ -148,6 +150,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             tree.show_root = True
             yield tree
             yield Static("", markup=False, id="wy-result")
+            yield CauseBoard(self.session, id="wy-causes")
             yield Static("", markup=False, id="wy-question", classes="question")
             with Horizontal(id="wy-working"):
                 yield LoadingIndicator(id="wy-spinner")
@@ -210,6 +213,10 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         result = self.query_one("#wy-result", Static)
         result.update(self._result_text())
         result.display = self.session.whys_done
+        board = self.query_one(CauseBoard)
+        board.session = self.session
+        board.display = board.has_factors()
+        board.refresh(layout=True)
         hint = self.chain.stop_hint()
         if hint and not self.session.whys_done:
             self._feedback(hint, "hint")
@@ -226,6 +233,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         label = Text(short(f"{prefix} because {answer}"))
         if level:
             label.append(f"  [{level}]", style="dim")
+        if turn.kind == "contributing" and turn.category:
+            label.append(f"  · {category_name(turn.category)}", style="dim")
         return label
 
     def _result_text(self) -> str:

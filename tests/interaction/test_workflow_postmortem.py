@@ -133,6 +133,8 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         await _until(pilot, lambda: app.screen is screen)
         factor = next(t for t in SessionStore().load(name).whys if t.kind == "contributing")
         assert factor.category == "knowledge"
+        board = whys.query_one("#wy-causes")  # the cause diagram's bones, in the app
+        assert board.display and "Knowledge & communication: The canary got too little traffic" in str(board.render())
         tree.focus()
         await pilot.press("s")
         await pilot.pause()
