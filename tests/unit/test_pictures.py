@@ -204,3 +204,23 @@ def test_commands_that_do_not_draw_never_import_drawsvg():
         "assert 'drawsvg' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_external_picture_carries_the_redacted_title_only(demo):
+    from facilitator.render import render_both
+
+    session, transcript, _ = demo
+    Interview(session, transcript, SessionStore()).answer("title", "payments-db connection storm")
+    settings = Settings(redaction={"internal_names": ["payments-db"]})
+    rendered = render_both(session, transcript, settings, pictures=True)
+    external_svg = rendered.pictures["external-timeline.svg"].svg
+    assert "payments-db" not in external_svg and "connection storm" in external_svg
+    assert "payments-db" in rendered.pictures["timeline.svg"].svg  # the internal one keeps it
+
+
+def test_storage_embeds_local_pictures_as_attachments_and_urls_as_urls():
+    from facilitator.render.storage import markdown_to_storage
+
+    storage = markdown_to_storage("![Incident timeline](timeline.svg)\n\n![shot](https://example.com/a.png)\n")
+    assert '<ac:image ac:alt="Incident timeline"><ri:attachment ri:filename="timeline.svg" /></ac:image>' in storage
+    assert '<ri:url ri:value="https://example.com/a.png" />' in storage
