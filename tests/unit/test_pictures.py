@@ -224,3 +224,15 @@ def test_storage_embeds_local_pictures_as_attachments_and_urls_as_urls():
     storage = markdown_to_storage("![Incident timeline](timeline.svg)\n\n![shot](https://example.com/a.png)\n")
     assert '<ac:image ac:alt="Incident timeline"><ri:attachment ri:filename="timeline.svg" /></ac:image>' in storage
     assert '<ri:url ri:value="https://example.com/a.png" />' in storage
+
+
+@pytest.mark.parametrize("name", ["timeline.svg", "external-timeline.svg", "causes.svg"])
+def test_svg_snapshots_of_the_hand_built_incident(name):
+    """Golden SVGs (tests/data/golden/pictures/); UPDATE_GOLDEN=1 rewrites them after a look."""
+    from facilitator.render import render_both
+    from tests.unit.test_render import check_golden, load_incident, settings
+
+    session, transcript = load_incident()
+    rendered = render_both(session, transcript, settings(), pictures=True)
+    svg = rendered.pictures[name].svg
+    check_golden(f"pictures/{name}", svg)
