@@ -7,9 +7,10 @@ nothing the extractor found is lost by editing one row. Each row keeps the messa
 rests on: ``g`` shows the cited message in the transcript pane, and ``t`` in the transcript
 pane (forwarded by the main screen as ``MessageTagged``) adds a message as a new row.
 
-The bar at the top is drawn from ``Interview.metrics()`` (answers win over findings), so it
-always agrees with the interview and the documents: fault introduced -> detected ->
-mitigated -> resolved, with time to detect, mitigate and resolve and the total time-in.
+The chart at the top (``screens.widgets.incident_chart``) is the documents' timeline picture
+drawn with terminal characters, from the same key times (answers win over findings): fault
+introduced -> detected -> mitigated -> resolved with the impact window, the key events, and time
+to detect, mitigate and resolve (``Interview.metrics()``, as ``KeyTimesBar`` words them).
 Edits go through a small modal form that validates the time in the session zone; a bad
 value is explained inline and nothing is saved until it is fixed.
 """
@@ -248,9 +249,10 @@ class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
 The major moments of the incident. It starts with what was extracted from the channel;
 edit it freely: `a` adds a row, `e` (or Enter) edits the selected row, `Delete` removes it
 (`u` brings it back), `g` shows the cited message in the transcript. In the transcript
-pane, `t` tags the selected message onto the timeline. The bar shows fault introduced →
-detected → mitigated → resolved with time to detect, mitigate and resolve (answer the key
-time questions in the Interview tab to change them; `~` marks times taken from the transcript).
+pane, `t` tags the selected message onto the timeline. The chart shows fault introduced →
+detected → mitigated → resolved, the customer-impact window (thick red), the key events under
+the axis, and time to detect, mitigate and resolve (answer the key time questions in the
+Interview tab to change them; `~` marks times taken from the transcript).
 """
     ORIGIN = "timeline"
     BINDINGS = [
