@@ -313,10 +313,19 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self._feedback(f"Saved {turn.id}.", "ok")
         self._changed()
         if turn.kind == "contributing" and turn.answer and not turn.category:
-            self.app.push_screen(FactorCategoryScreen(turn.answer), lambda cid: self._categorised(turn.id, cid))
+            self.app.push_screen(FactorCategoryScreen(turn.answer, self._category_asker(turn.answer)),
+                                 lambda cid: self._categorised(turn.id, cid))
         self._offline_candidates()
         if self._llm_on():
             self.action_propose()
+
+    def _category_asker(self, factor: str):
+        """The LLM's category suggestion for the modal to await, or None when the LLM is off."""
+        if not self._llm_on():
+            return None
+        from facilitator.pictures.llm_category import category_or_offline
+
+        return lambda: category_or_offline(self._get_llm(), self.session, self.transcript, factor)
 
     def _categorised(self, turn_id: str, category: str | None) -> None:
         """Store the category picked for a contributing factor (the cause diagram's bone)."""
