@@ -159,13 +159,16 @@ class Rendered:
     pictures: dict[str, object] = field(default_factory=dict)  # file name -> facilitator.pictures.Picture
 
 
-def _cause_table(session: Session, doc: Document) -> list[tuple[str, str]]:
+def _cause_table(session: Session, doc: Document) -> list[tuple[str, str, str]]:
+    """(category, factor, evidence) per contributing factor, grouped by category in the
+    configured order: the cause diagram as a compact Markdown table."""
     from facilitator.pictures.data import cause_data
 
     data = cause_data(session, doc.customer_impact)
     names = dict(data.categories)
-    return [(names.get(cid, cid), "; ".join(f.text.rstrip(".") for f in factors))
-            for cid, factors in data.by_category().items() if factors]
+    evidence = {" ".join(w.answer.split()): w.evidence for w in doc.contributing}
+    return [(names.get(cid, cid), f.text, evidence.get(f.text, ""))
+            for cid, factors in data.by_category().items() for f in factors]
 
 
 def render_both(

@@ -142,7 +142,7 @@ class Document:
     time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
     exec_summary: str = ""  # three sentences for leadership: customers, how long, what we are doing
     pictures: dict[str, str] = field(default_factory=dict)  # "timeline"/"causes" -> SVG file beside the document
-    cause_table: list[tuple[str, str]] = field(default_factory=list)  # (category, its factors) for the cause diagram
+    cause_table: list[tuple[str, str, str]] = field(default_factory=list)  # (category, factor, evidence), cause diagram order
 
     def draft_note(self, section: str) -> str:
         """A visible note under a section that an assistant drafted ('' for the user's own text)."""
