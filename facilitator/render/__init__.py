@@ -238,9 +238,9 @@ def write_markdown_files(
     if external is not None:
         paths.append(folder / "external.md")
         paths[1].write_text(external, encoding="utf-8")
-    for name, picture in rendered.pictures.items():  # the SVGs the documents reference, beside them
-        if external is None and name == "external-timeline.svg":
-            continue
+    # The SVGs the documents reference, beside them (internal.md embeds the external version,
+    # so its timeline is written even when external.md is refused; it holds no chat text).
+    for name, picture in rendered.pictures.items():
         (folder / name).write_text(picture.svg, encoding="utf-8")  # type: ignore[attr-defined]
         paths.append(folder / name)
     return paths, refused
