@@ -244,7 +244,8 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
             continue
         if stripped.casefold().startswith("branch:"):
             parent = chain.main_chain()[-2] if len(chain.main_chain()) > 1 else turn
-            chain.branch(parent.id, answer=stripped.split(":", 1)[1])
+            factor = chain.branch(parent.id, answer=stripped.split(":", 1)[1])
+            _ask_category(chain, factor.id, factor.answer, run)
             continue
         if stripped.isdigit() and 1 <= int(stripped) <= len(candidates):
             picked = candidates[int(stripped) - 1]
@@ -258,6 +259,30 @@ def _whys(interview: Interview, run: assist.LLMRun | None = None) -> None:
         if nxt is None:
             return
         turn = nxt
+
+
+def _ask_category(chain: WhyChain, turn_id: str, factor: str, run: assist.LLMRun | None = None) -> None:
+    """Which kind of factor this is (for the cause diagram); Enter takes the suggestion
+    (the LLM's when one is active, else the keywords')."""
+    from facilitator.pictures.categories import load_categories, suggest_category
+
+    suggested = suggest_category(factor)
+    if run is not None and run.active:
+        from facilitator.llm import run_sync
+        from facilitator.pictures.llm_category import category_or_offline
+
+        outcome = run_sync(category_or_offline(run.llm, chain.session, run.transcript, factor), run.llm)
+        suggested = outcome.value
+        if outcome.notice:
+            _out(f"    ({outcome.notice})")
+    names = ", ".join(c.name for c in load_categories())
+    while True:
+        raw = ask(questionary.text(f"    Category ({names}) [{suggested.name}]:", qmark=""))
+        try:
+            chain.edit(turn_id, category=raw.strip() or suggested.id)
+            return
+        except UserError as exc:
+            _out(f"    {exc}")
 
 
 def _ask_owner_due(book: ActionBook, action_id: str) -> None:

@@ -62,6 +62,7 @@ class WhyTurn(BaseModel):
     parent_id: str | None = None
     kind: Literal["chain", "contributing"] = "chain"
     level: Literal["immediate", "contributing", "systemic", ""] = ""
+    category: str = ""  # contributing factors: a category id of prompts/causes.toml ('' = not chosen yet)
 
 
 class ActionItem(BaseModel):

@@ -79,7 +79,7 @@ def publish_confluence(
     session: Session, transcript: Transcript | None, settings: Settings, version: str, progress
 ) -> tuple[ExportResult, Session]:
     """Publish one version; returns the result and the updated session (not saved here)."""
-    from facilitator.publish import prepare, record_page
+    from facilitator.publish import finish_page, prepare, record_page
     from facilitator.publish.confluence import make_client, publish_page, template_headings
 
     progress(1, "Connecting to Confluence")
@@ -93,6 +93,7 @@ def publish_confluence(
     from facilitator.publish.owner import owner_of
 
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known, client=client, owner=owner_of(session))
+    finish_page(client, settings, prepared, page.page_id)  # pictures attached, house labels added
     updated = record_page(session, page, version)
     target = page.target
     verb = "created" if page.created else f"updated to version {page.version}"

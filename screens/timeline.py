@@ -7,9 +7,10 @@ nothing the extractor found is lost by editing one row. Each row keeps the messa
 rests on: ``g`` shows the cited message in the transcript pane, and ``t`` in the transcript
 pane (forwarded by the main screen as ``MessageTagged``) adds a message as a new row.
 
-The bar at the top is drawn from ``Interview.metrics()`` (answers win over findings), so it
-always agrees with the interview and the documents: fault introduced -> detected ->
-mitigated -> resolved, with time to detect, mitigate and resolve and the total time-in.
+The chart at the top (``screens.widgets.incident_chart``) is the documents' timeline picture
+drawn with terminal characters, from the same key times (answers win over findings): fault
+introduced -> detected -> mitigated -> resolved with the impact window, the key events, and time
+to detect, mitigate and resolve (``Interview.metrics()``, as ``KeyTimesBar`` words them).
 Edits go through a small modal form that validates the time in the session zone; a bad
 value is explained inline and nothing is saved until it is fixed.
 """
@@ -38,6 +39,7 @@ from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
 from screens.workflow import RefreshesWhenShown, StaysHidden
+from screens.widgets.incident_chart import IncidentChart
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -247,9 +249,10 @@ class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
 The major moments of the incident. It starts with what was extracted from the channel;
 edit it freely: `a` adds a row, `e` (or Enter) edits the selected row, `Delete` removes it
 (`u` brings it back), `g` shows the cited message in the transcript. In the transcript
-pane, `t` tags the selected message onto the timeline. The bar shows fault introduced →
-detected → mitigated → resolved with time to detect, mitigate and resolve (answer the key
-time questions in the Interview tab to change them; `~` marks times taken from the transcript).
+pane, `t` tags the selected message onto the timeline. The chart shows fault introduced →
+detected → mitigated → resolved, the customer-impact window (thick red), the key events under
+the axis, and time to detect, mitigate and resolve (answer the key time questions in the
+Interview tab to change them; `~` marks times taken from the transcript).
 """
     ORIGIN = "timeline"
     BINDINGS = [
@@ -273,7 +276,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         return self.interview.session
 
     def compose(self) -> ComposeResult:
-        yield KeyTimesBar(self.interview, id="tl-bar")
+        yield IncidentChart(self.interview, self.transcript, self.settings, id="tl-chart")
         yield Static("", markup=False, id="tl-warnings")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="tl-table")
         yield table
@@ -358,7 +361,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
                 target = i
         if rows:
             table.move_cursor(row=target if target is not None else min(previous, len(rows) - 1))
-        self.query_one(KeyTimesBar).refresh()
+        self.query_one(IncidentChart).refresh(layout=True)
         warnings = self.interview.order_warnings()
         warn = self.query_one("#tl-warnings", Static)
         warn.update("\n".join(f"⚠ {w}" for w in warnings))

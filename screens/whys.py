@@ -30,9 +30,12 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.whys import WhyChain
+from facilitator.pictures.categories import category_name
 from facilitator.session import WhyTurn
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.cause_board import CauseBoard
+from screens.widgets.factor_category import FactorCategoryScreen
 from screens.workflow import RefreshesWhenShown, StaysHidden
 
 LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
@@ -154,6 +157,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             tree.show_root = True
             yield tree
             yield Static("", markup=False, id="wy-result")
+            yield CauseBoard(self.session, id="wy-causes")
             yield Static("", markup=False, id="wy-question", classes="question")
             with Horizontal(id="wy-working"):
                 yield LoadingIndicator(id="wy-spinner")
@@ -216,6 +220,10 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         result = self.query_one("#wy-result", Static)
         result.update(self._result_text())
         result.display = self.session.whys_done
+        board = self.query_one(CauseBoard)
+        board.session = self.session
+        board.display = board.has_factors()
+        board.refresh(layout=True)
         hint = self.chain.stop_hint()
         if hint and not self.session.whys_done:
             self._feedback(hint, "hint")
@@ -232,6 +240,8 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         label = Text(short(f"{prefix} because {answer}"))
         if level:
             label.append(f"  [{level}]", style="dim")
+        if turn.kind == "contributing" and turn.category:
+            label.append(f"  · {category_name(turn.category)}", style="dim")
         return label
 
     def _result_text(self) -> str:
@@ -317,9 +327,26 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.target_id = nxt.id if nxt is not None and nxt.kind == "contributing" else None
         self._feedback(f"Saved {turn.id}.", "ok")
         self._changed()
+        if turn.kind == "contributing" and turn.answer and not turn.category:
+            self.app.push_screen(FactorCategoryScreen(turn.answer, self._category_asker(turn.answer)),
+                                 lambda cid: self._categorised(turn.id, cid))
         self._offline_candidates()
         if self._llm_on():
             self.action_propose()
+
+    def _category_asker(self, factor: str):
+        """The LLM's category suggestion for the modal to await, or None when the LLM is off."""
+        if not self._llm_on():
+            return None
+        from facilitator.pictures.llm_category import category_or_offline
+
+        return lambda: category_or_offline(self._get_llm(), self.session, self.transcript, factor)
+
+    def _categorised(self, turn_id: str, category: str | None) -> None:
+        """Store the category picked for a contributing factor (the cause diagram's bone)."""
+        if category:
+            self.chain.edit(turn_id, category=category)
+            self._changed()
 
     def _changed(self) -> None:
         self.refresh_view()

@@ -278,9 +278,19 @@ class WhyChain:
         answer: str | None = None,
         message_ids: list[str] | None = None,
         level: str | None = None,
+        category: str | None = None,
     ) -> WhyTurn:
-        """Change any part of any turn (None leaves a part as it is)."""
+        """Change any part of any turn (None leaves a part as it is); ``category`` is an id or name
+        from ``prompts/causes.toml`` (contributing factors)."""
         turn = self.get(turn_id)
+        if category is not None:
+            from facilitator.pictures.categories import find, load_categories
+
+            found = find(category)
+            if category.strip() and found is None:
+                names = ", ".join(c.name for c in load_categories())
+                raise UserError(f"'{category}' is not a factor category; use one of: {names}.")
+            turn.category = found.id if found else ""
         if question is not None:
             turn.question = question.strip()
         if answer is not None:

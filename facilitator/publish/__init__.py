@@ -9,7 +9,7 @@ so a failure half-way still saves the keys already filed (they must never be fil
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from facilitator.checklist import is_terminal, review_before_publish
 from facilitator.config import Settings
@@ -34,8 +34,11 @@ class Prepared:
 
     def __init__(self, session: Session, transcript: Transcript | None, settings: Settings, version: str,
                  headings: list[str], title: str = "") -> None:
-        rendered = render_both(session, transcript, settings)  # one document model, one redactor
+        rendered = render_both(session, transcript, settings, pictures=True)  # one document model, one redactor
         self.doc = rendered.doc
+        # The pictures the page references, attached to it after the page is written.
+        self.pictures = {name: p.svg.encode("utf-8") for name, p in rendered.pictures.items()  # type: ignore[attr-defined]
+                         if version == "internal" or name.startswith("external-")}
         title = " ".join(title.split()) or self.doc.title  # --title: a distinct page title
         if version == "external":
             ensure_clean(rendered.external, rendered.redactor)
@@ -55,6 +58,19 @@ def prepare(session: Session, transcript: Transcript | None, settings: Settings,
             headings: list[str] | None = None, title: str = "") -> Prepared:
     """Render and convert the document (raises LeakError for an unclean external version)."""
     return Prepared(session, transcript, settings, version, headings or [], title)
+
+
+def finish_page(client: Any, settings: Settings, prepared: Prepared, page_id: str) -> None:
+    """After the page is written: attach the pictures it embeds (a new version of each on
+    republish) and add the labels the team's recent post-mortems carry (house style)."""
+    if prepared.pictures:
+        from facilitator.publish.attachments import attach_pictures
+
+        attach_pictures(client, settings, page_id, prepared.pictures)
+    if str(settings.confluence.parent_page_id).strip().isdigit():
+        from facilitator.publish.house_style import apply_house_labels
+
+        apply_house_labels(client, settings, page_id)
 
 
 def record_page(session: Session, page: PublishedPage, version: str) -> Session:
@@ -172,6 +188,8 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
             location = f"{target.space} > {target.parent_title} > {year}"
             action = f"would update (version {target.version} -> {target.version + 1})" if target.page_id else "would create"
         out.write(f"Dry run: {action}; nothing was changed.\n")
+        if prepared.pictures:
+            out.write(f"Pictures: would attach {', '.join(prepared.pictures)} (a new version of each when already attached).\n")
         if unchecked:
             out.write(f"Confluence could not be checked: {unchecked}\n")
         _summary(prepared, session, location, "", out)
@@ -190,6 +208,11 @@ def publish_command(settings: Settings, session_name: str, version: str, dry_run
     page = publish_page(settings, prepared.title, prepared.body, prepared.year, known_id, client=client, owner=owner,
                         adopt_page_id=adopt_page)
     updated = record_page(session, page, version)
+    try:
+        finish_page(client or make_client(settings), settings, prepared, page.page_id)
+    except PublishError:
+        _save(updated)  # the page exists: publishing again updates it and retries the rest
+        raise
     jira_line = ""
     if jira_project:
         from facilitator.publish.jira import file_action_items

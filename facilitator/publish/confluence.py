@@ -299,11 +299,23 @@ def locate(client: ConfluenceServer, settings: Settings, title: str, year: int, 
     year_title = (c.year_page_title or YEAR_TITLE).replace("{year}", str(year))
     year_page_id = ""
     with translate_errors("Confluence", "list the year pages", url, _hint(settings)):
-        for child in client.get_page_child_by_type(c.parent_page_id, type="page") or []:
-            child = _page(child, settings)
+        children = [_page(child, settings) for child in client.get_page_child_by_type(c.parent_page_id, type="page") or []]
+        for child in children:
             if child.get("title") in (year_title, str(year)):
                 year_page_id, year_title = child["id"], child["title"]
                 break
+    if not year_page_id:  # a new year page is named as its siblings are (house style)
+        from facilitator.publish.house_style import year_page_title
+
+        def taken(candidate: str) -> bool:
+            with translate_errors("Confluence", "check the year page title", url, _hint(settings)):
+                return _first(client.get_page_by_title(c.space, candidate)) is not None
+
+        year_title = year_page_title([str(ch.get("title", "")) for ch in children], year, c.year_page_title or YEAR_TITLE,
+                                     "year_page_title" in c.model_fields_set, taken)
+        existing = next((ch for ch in children if ch.get("title") == year_title), None)
+        if existing is not None:
+            year_page_id = existing["id"]
     page_id, version, conflict = "", 0, ""
     if known_page_id:
         try:

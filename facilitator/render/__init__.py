@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -157,18 +157,48 @@ class Rendered:
     redactor: Redactor
     internal: str
     external: str
+    pictures: dict[str, object] = field(default_factory=dict)  # file name -> facilitator.pictures.Picture
+
+
+def _cause_table(session: Session, doc: Document) -> list[tuple[str, str, str]]:
+    """(category, factor, evidence) per contributing factor, grouped by category in the
+    configured order: the cause diagram as a compact Markdown table."""
+    from facilitator.pictures.data import cause_data
+
+    data = cause_data(session, doc.customer_impact)
+    names = dict(data.categories)
+    evidence = {" ".join(w.answer.split()): w.evidence for w in doc.contributing}
+    return [(names.get(cid, cid), f.text, evidence.get(f.text, ""))
+            for cid, factors in data.by_category().items() for f in factors]
 
 
 def render_both(
-    session: Session, transcript: Transcript | None, settings: Settings, template: str | Path | None = None
+    session: Session, transcript: Transcript | None, settings: Settings, template: str | Path | None = None,
+    pictures: bool = False,
 ) -> Rendered:
-    """The internal version (``template``, with the external one embedded) and the external one."""
+    """The internal version (``template``, with the external one embedded) and the external one.
+
+    ``pictures``: also draw the timeline chart and cause diagram (``facilitator.pictures``) and
+    reference them from both documents by the file names they are to be saved or attached as.
+    """
     doc = build_document(session, transcript, settings)
     redactor = Redactor.from_context(settings, session, transcript)
+    doc.cause_table = _cause_table(session, doc)
+    drawn: dict[str, object] = {}
+    if pictures:
+        from facilitator import pictures as pics
+
+        drawn = dict(pics.pictures_for(session, transcript, settings, mask_secrets(doc.title), doc.customer_impact,
+                                       external_title=redactor.redact(doc.title).text))
+        if pics.EXTERNAL_TIMELINE_FILE in drawn:
+            doc.pictures = {"timeline": pics.EXTERNAL_TIMELINE_FILE}
     external = _external(doc, redactor)
     doc.external = _demote(external)
+    if pictures:
+        doc.pictures = {role: name for role, name in (("timeline", pics.TIMELINE_FILE), ("causes", pics.CAUSES_FILE))
+                        if name in drawn}
     internal = mask_secrets(_render(_load_template(template, "internal"), doc, "internal"))
-    return Rendered(doc, redactor, internal, external)
+    return Rendered(doc, redactor, internal, external, drawn)
 
 
 def render_markdown(
@@ -189,13 +219,14 @@ def render_markdown(
 def write_markdown_files(
     session: Session, transcript: Transcript | None, settings: Settings, folder: Path, template: str | Path | None = None
 ) -> tuple[list[Path], str]:
-    """Write internal.md, and external.md unless the external version refuses to render (a leak);
+    """Write internal.md, and external.md unless the external version refuses to render (a leak),
+    and the pictures they reference (timeline.svg, causes.svg, external-timeline.svg);
     returns the paths written and that refusal's sentence ("" when both were written).
 
     The internal document is rendered first and its errors propagate; OSError is left to the
     caller, which knows how to name the folder to the user.
     """
-    rendered = render_both(session, transcript, settings, template)
+    rendered = render_both(session, transcript, settings, template, pictures=True)
     internal, external = rendered.internal, rendered.external  # type: str, str | None
     try:
         ensure_clean(external, rendered.redactor)
@@ -208,6 +239,11 @@ def write_markdown_files(
     if external is not None:
         paths.append(folder / "external.md")
         paths[1].write_text(external, encoding="utf-8")
+    # The SVGs the documents reference, beside them (internal.md embeds the external version,
+    # so its timeline is written even when external.md is refused; it holds no chat text).
+    for name, picture in rendered.pictures.items():
+        (folder / name).write_text(picture.svg, encoding="utf-8")  # type: ignore[attr-defined]
+        paths.append(folder / name)
     return paths, refused
 
 

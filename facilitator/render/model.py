@@ -145,6 +145,9 @@ class Document:
     claims: dict[str, str] = field(default_factory=dict)  # evidence for key claims: root_cause, fix...
     time_evidence: dict[str, str] = field(default_factory=dict)  # evidence per key-time label
     backlog: list[str] = field(default_factory=list)  # open tickets about this that predate the incident (Markdown)
+    exec_summary: str = ""  # three sentences for leadership: customers, how long, what we are doing
+    pictures: dict[str, str] = field(default_factory=dict)  # "timeline"/"causes" -> SVG file beside the document
+    cause_table: list[tuple[str, str, str]] = field(default_factory=list)  # (category, factor, evidence), cause diagram order
 
     def draft_note(self, section: str) -> str:
         """A visible note under a section that an assistant drafted ('' for the user's own text)."""
@@ -542,6 +545,12 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         key = f.key_time(name)
         doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
     doc.backlog = _backlog(b, times["detected_at"] or times["started_at"])
+    from facilitator.render.executive import compose as compose_exec
+
+    prevention = [a.action for a in sorted(session.actions, key=lambda a: (
+        {"yes": 0, "partially": 1, "detects only": 2}.get(a.prevents_recurrence, 3), a.priority))]
+    doc.exec_summary = b.answer("exec_summary") or compose_exec(
+        customer_impact, times, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
     doc.todos = b.todos
     return doc
 
@@ -593,3 +602,9 @@ def _summary(
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
     return _Builder(session, transcript, settings).cite(message_ids)
+
+
+def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
+    """The four key times as the documents use them (answers win over findings), by question id."""
+    b = _Builder(session, transcript, settings)
+    return {name: b.key_time(name) for name in KEY_TIME_LABELS}

@@ -123,6 +123,8 @@ def _parser() -> MarkdownIt:
         tok = tokens[idx]
         alt = escapeHtml("".join(child.content for child in tok.children or []))
         src = escapeHtml(str(tok.attrGet("src") or ""))
+        if src and "/" not in src and ":" not in src:  # a file beside the document: the page's attachment
+            return f'<ac:image ac:alt="{alt}"><ri:attachment ri:filename="{src}" /></ac:image>'
         return f'<ac:image ac:alt="{alt}"><ri:url ri:value="{src}" /></ac:image>'
 
     for name, rule in {

@@ -323,6 +323,7 @@ async def test_publish_to_confluence_shows_the_result_and_records_the_page(confl
         page_id = screen.interview.session.published.confluence_page_id
         assert result.published and result.url.endswith(page_id) and result.year_page == "Post-mortems 2024"
         assert confluence.state.pages[page_id]["title"].startswith("[2024-12-03]")
+        assert confluence.state.attachment(page_id, "timeline.svg") is not None  # the pictures the page embeds
         assert SessionStore().load(screen.interview.session.name).published.confluence_url == result.url
         assert "Schedule the review meeting" in text_of(app.screen.query_one("#ex-steps"))
 

@@ -15,6 +15,7 @@ from screens.main import MainScreen
 from screens.preview import PreviewPane
 from screens.timeline import TimelineEntryScreen, TimelinePane
 from screens.whys import WhysPane
+from screens.widgets.factor_category import FactorCategoryScreen
 from textual.widgets import Checkbox, DataTable, Input, Markdown, TextArea
 from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
 
@@ -126,7 +127,14 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         await pilot.pause()
         answer.load_text("The canary got too little traffic to fail")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _until(pilot, lambda: isinstance(app.screen, FactorCategoryScreen))  # asked for its category
+        assert app.screen.suggested.id == "process"
+        await pilot.press("down", "enter")  # the user picks another one than suggested
+        await _until(pilot, lambda: app.screen is screen)
+        factor = next(t for t in SessionStore().load(name).whys if t.kind == "contributing")
+        assert factor.category == "knowledge"
+        board = whys.query_one("#wy-causes")  # the cause diagram's bones, in the app
+        assert board.display and "Knowledge & communication: The canary got too little traffic" in str(board.render())
         tree.focus()
         await pilot.press("s")
         await pilot.pause()

@@ -3,7 +3,11 @@
 It speaks the v1 Confluence endpoints the ``Confluence(url, cloud=False)`` client calls
 (content by space+title, content by id with ``expand``, history, child pages, create, update
 with optimistic versioning and 409 on a stale version, content properties (get, create,
-versioned update), CQL ``/rest/api/search``) and the Jira
+versioned update), CQL ``/rest/api/search``, attachments:
+list with ``filename`` and paging, multipart upload with the ``X-Atlassian-Token: no-check``
+XSRF header, 400 for a second attachment of the same name, a new version through
+``/child/attachment/{id}/data``, and 415 for a file PUT to ``/content/{id}``; page labels,
+read and added, one object or a list) and the Jira
 v2 endpoints (create issue, JQL search, issue get, user search). It checks Basic (Cloud
 email + API token) or Bearer (Data Center PAT) auth with 401, can refuse writes with 403,
 answers 404 for unknown content, and can inject failures (5xx, a concurrent edit) once.
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import base64
 import json
+from email.parser import BytesParser
+from email.policy import default as email_default
 import re
 import time
 from dataclasses import dataclass, field
@@ -60,6 +66,8 @@ class AtlassianState:
     odd_answers: list[tuple[Any, ...]] = field(default_factory=list)
     next_id: int = 1000
     base_url: str = ""
+    # page id -> attachments: {"id", "title", "mediaType", "comment", "versions": [bytes, ...]}
+    attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def add_page(self, title: str, parent_id: str | None = None, body: str = "") -> str:
         """Create a page directly (fixtures); returns its id."""
@@ -79,9 +87,42 @@ class AtlassianState:
         """Direct child pages of ``page_id``."""
         return [p for p in self.pages.values() if p["ancestors"] and p["ancestors"][-1]["id"] == page_id]
 
+    def attachment(self, page_id: str, title: str) -> dict[str, Any] | None:
+        """The attachment of ``page_id`` named ``title`` (None when there is none)."""
+        return next((a for a in self.attachments.get(page_id, []) if a["title"] == title), None)
+
     def writes(self) -> list[Recorded]:
         """Recorded POST/PUT requests."""
         return [r for r in self.requests if r.method in ("POST", "PUT")]
+
+
+def _attachment_json(state: AtlassianState, page_id: str, att: dict[str, Any]) -> dict[str, Any]:
+    version = len(att["versions"])
+    return {
+        "id": att["id"], "type": "attachment", "status": "current", "title": att["title"],
+        "version": {"number": version, "message": att["comment"]},
+        "metadata": {"mediaType": att["mediaType"], "comment": att["comment"]},
+        "extensions": {"mediaType": att["mediaType"], "fileSize": len(att["versions"][-1]), "comment": att["comment"]},
+        "container": {"id": page_id, "type": "page"},
+        "_links": {"download": f"/download/attachments/{page_id}/{att['title']}?version={version}&api=v2",
+                   "webui": f"/pages/viewpageattachments.action?pageId={page_id}", "self": f"{state.base_url}/rest/api/content/{att['id']}"},
+    }
+
+
+def parse_multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as {field: text} plus {"file": (filename, content type, bytes)}."""
+    message = BytesParser(policy=email_default).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            fields[name] = (filename, part.get_content_type(), payload)
+        else:
+            fields[name] = payload.decode("utf-8", "replace")
+    return fields
 
 
 def _page_json(state: AtlassianState, page: dict[str, Any], expand: str = "") -> dict[str, Any]:
@@ -139,7 +180,11 @@ class _Handler(QuietHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
+        ctype = self.headers.get("Content-Type", "")
+        if ctype.startswith("multipart/form-data"):
+            body = parse_multipart(ctype, raw)
+        else:
+            body = json.loads(raw) if raw else None
         st = self.state
         st.requests.append(Recorded(method, path, query, body))
         for pattern, seconds in st.delays:
@@ -176,6 +221,28 @@ class _Handler(QuietHandler):
         prop = re.fullmatch(r"/rest/api/content/(\d+)/property(?:/([\w.-]+))?", path)
         if prop:
             return self._property(method, st.pages[prop.group(1)], prop.group(2), body)
+        lab = re.fullmatch(r"/rest/api/content/(\d+)/label", path)
+        if lab:
+            page = st.pages[lab.group(1)]
+            labels = page.setdefault("labels", [])
+            if method == "POST":  # one label object or a list of them, as Confluence accepts
+                for item in body if isinstance(body, list) else [body]:
+                    name = str(item.get("name", "")).strip().lower()
+                    if not name or " " in name:
+                        return 400, {"message": f"Invalid label name '{name}'"}
+                    if name not in labels:
+                        labels.append(name)
+            elif method != "GET":
+                raise KeyError(path)
+            results = [{"prefix": "global", "name": n, "id": str(abs(hash(n)) % 10**6), "label": n} for n in labels]
+            return 200, {"results": results, "start": 0, "limit": 200, "size": len(results)}
+        att = re.fullmatch(r"/rest/api/content/(\d+)/child/attachment(?:/(\w+)/data)?", path)
+        if att:
+            return self._attachments(method, att.group(1), att.group(2), query, body)
+        if method == "PUT" and isinstance(body, dict) and "file" in body:
+            # Confluence updates attachment data only through POST .../child/attachment/{id}/data;
+            # PUT /rest/api/content/{id} takes JSON metadata and refuses a file upload.
+            return 415, {"message": "Unsupported Media Type: PUT content expects application/json"}
         m = re.fullmatch(r"/rest/api/content(?:/(\d+))?(/history|/child/page)?", path)
         if m and method == "GET" and not m.group(1):
             pages = [p for p in st.pages.values() if p["space"] == query.get("spaceKey") and p["title"] == query.get("title")]
@@ -236,6 +303,43 @@ class _Handler(QuietHandler):
             props[key] = {"value": body["value"], "version": {"number": wanted}}
             return 200, {"key": key, **props[key]}
         raise KeyError(key)
+
+    def _attachments(self, method: str, page_id: str, attachment_id: str | None, query: dict[str, str],
+                     body: Any) -> tuple[int, Any]:
+        """GET lists (``filename``, ``start``/``limit`` paging); POST creates, or with ``/{id}/data`` adds a version."""
+        st = self.state
+        st.pages[page_id]  # KeyError -> 404 for an unknown page
+        items = st.attachments.setdefault(page_id, [])
+        if method == "GET" and attachment_id is None:
+            found = [a for a in items if not query.get("filename") or a["title"] == query["filename"]]
+            start, limit = int(query.get("start", 0)), int(query.get("limit", 50))
+            page = found[start:start + limit]
+            links = {"base": st.base_url}
+            if start + limit < len(found):
+                links["next"] = f"/rest/api/content/{page_id}/child/attachment?start={start + limit}&limit={limit}"
+            return 200, {"results": [_attachment_json(st, page_id, a) for a in page], "start": start, "limit": limit,
+                         "size": len(page), "_links": links}
+        if method != "POST":
+            raise KeyError(method)
+        if self.headers.get("X-Atlassian-Token") != "no-check":
+            return 403, {"message": "XSRF check failed"}
+        if not isinstance(body, dict) or not isinstance(body.get("file"), tuple):
+            return 400, {"message": "No file in the multipart request"}
+        filename, media_type, content = body["file"]
+        comment = str(body.get("comment", ""))
+        if attachment_id is None:
+            if any(a["title"] == filename for a in items):
+                return 400, {"message": "Cannot add a new attachment with same file name as an existing attachment: " + filename}
+            st.next_id += 1
+            new = {"id": f"att{st.next_id}", "title": filename, "mediaType": media_type, "comment": comment, "versions": [content]}
+            items.append(new)
+            return 200, {"results": [_attachment_json(st, page_id, new)], "size": 1}
+        existing = next((a for a in items if a["id"] == attachment_id), None)
+        if existing is None:
+            raise KeyError(attachment_id)
+        existing["versions"].append(content)
+        existing.update(mediaType=media_type, comment=comment)
+        return 200, _attachment_json(st, page_id, existing)
 
     def _cql(self, cql: str, limit: int, start: int = 0) -> dict[str, Any]:
         st = self.state

@@ -76,6 +76,7 @@ ANSWERS = [
     "missing: a search rollback runbook",  # runbooks
     "sev2",  # severity
     "Empty search results in the EU",  # title
+    "skip",  # exec_summary: the document composes it
     "skip",  # action_owners
 ]
 WHYS = ["the queries timed out after 200 ms", "the deploy lowered the timeout", "stop"]
@@ -126,7 +127,7 @@ def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
     with keyboard("\x1509:45", "\x03"):  # clear the suggested time, type another
         run_plain_interview(load_settings(), None, name, store=store)
     printed = capsys.readouterr().out
-    assert "[3/21] When was it detected?" in printed  # resumed at the open question
+    assert "[3/22] When was it detected?" in printed  # resumed at the open question
     assert store.load(name).answers["detected_at"].value == "2025-03-11T09:45+00:00"
 
 
