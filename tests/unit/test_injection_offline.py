@@ -65,6 +65,8 @@ async def test_offline_findings_reach_the_model_only_inside_the_untrusted_fence(
         request = server.message_requests[0]
     user = request.user_text
     assert planted in user
-    fences = re.findall(r"<transcript-(\w+)>(.*?)</transcript-\1>", user, re.S)
-    assert fences and all(planted not in part for part in re.split(r"<transcript-\w+>.*?</transcript-\w+>", user, flags=re.S))
-    assert any(planted in body and "untrusted data" in body for _, body in fences)
+    # The transcript's fence or the channel-data fence beside it: both are the untrusted part.
+    fence = r"<(transcript|channel-data)-(\w+)>(.*?)</\1-\2>"
+    fences = re.findall(fence, user, re.S)
+    assert fences and all(planted not in part for part in re.split(r"<(?:transcript|channel-data)-\w+>.*?</(?:transcript|channel-data)-\w+>", user, flags=re.S))
+    assert any(planted in body and "untrusted data" in body for _, _, body in fences)
