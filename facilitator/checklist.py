@@ -201,8 +201,9 @@ def checklist_command(
     as_json: bool = False,
     interactive: bool | None = None,
     out: TextIO | None = None,
+    override: str | None = None,
 ) -> int:
-    """``facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json]``."""
+    """``facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json] [--external-override REASON]``."""
     from facilitator.plain import STOPPED, PromptStopped
     from facilitator.render import load_session_and_transcript
     from facilitator.sessions import SessionStore
@@ -212,6 +213,12 @@ def checklist_command(
     session, transcript = load_session_and_transcript(settings, session_name)
     items = load_checklist()
     to_tick, to_untick = resolve_refs(tick, items), resolve_refs(untick, items)
+    if override is not None:
+        session.external_override = override.strip()
+        store.save(session)
+        out.write(f"Saved: {'the external version may leave despite its gate because: ' + session.external_override if session.external_override else 'no override: the gate applies in full'}.\n")
+        if not (to_tick or to_untick):
+            return 0
     both = sorted(set(to_tick) & set(to_untick))
     if both:
         raise UserError(f"'{both[0]}' is both ticked and unticked in one command; give it only once.")

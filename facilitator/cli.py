@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", metavar="FILE.toml", help="answers that win over suggestions")
     p.add_argument("--session", metavar="NAME", help="start from (and save to) this session")
     p.add_argument("--template", metavar="PATH", help="a Jinja2 Markdown template of your own")
+    p.add_argument("--external-override", metavar="REASON",
+                   help="release the external version despite internal wording its gate refuses; the reason is recorded")
 
     p = add("sessions", "list, show or remove saved sessions")
     p.add_argument("action", nargs="?", choices=["list", "show", "rm"], default="list")
@@ -117,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", metavar="ID", nargs="+", default=[], help="tick these items (ids or numbers from the list)")
     p.add_argument("--untick", metavar="ID", nargs="+", default=[], help="untick these items")
     p.add_argument("--json", action="store_true", help="print the items, ticks and evidence as JSON")
+    p.add_argument("--external-override", metavar="REASON",
+                   help="record why the external version may leave despite internal wording its gate refuses ('' clears it)")
     return parser
 
 
@@ -214,7 +218,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     spec = source_spec(args, settings)
-    return run_draft(settings, spec, out=args.out, answers=args.answers, session_name=args.session, template=args.template)
+    return run_draft(settings, spec, out=args.out, answers=args.answers, session_name=args.session, template=args.template,
+                     external_override=args.external_override)
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -249,7 +254,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     """facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json]."""
     from facilitator.checklist import checklist_command
 
-    return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json)
+    return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json,
+                             override=args.external_override)
 
 
 COMMANDS = {

@@ -39,8 +39,8 @@ from facilitator import resources
 from facilitator.errors import UserError
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
-    TICKET, URL, Span, apply, default_public_hosts, is_common_word, is_ip, looks_like_host, mask_secrets, masked_texts,
-    resolve, secret_spans, service_hints,
+    TICKET, URL, Span, apply, default_public_hosts, identifier_spans, is_common_word, is_ip, looks_like_host, mask_secrets,
+    masked_texts, resolve, secret_spans, service_hints,
 )
 
 if TYPE_CHECKING:
@@ -172,6 +172,8 @@ class Redactor:
     handles: set[str] = field(default_factory=set)  # group/bot handles, replaced only as "@handle"
     known: set[str] = field(default_factory=set)  # every sensitive literal seen (for the leak scan)
     bots: set[str] = field(default_factory=set)  # bot author names (folded): never learnt as people
+    blockers: list[str] = field(default_factory=list)  # blameful or vague items: the gate refuses while any remains
+    override: str = ""  # the recorded reason to release the external version despite its gate
     _patterns: list[tuple[re.Pattern[str], dict[str, tuple[str, str]], bool]] = field(default_factory=list, repr=False)
     _folded_people: set[str] = field(default_factory=set, repr=False)
     _name_parts: set[str] = field(default_factory=set, repr=False)
@@ -212,6 +214,11 @@ class Redactor:
             names.extend(event.who for event in session.findings.events)
             for name in names:
                 redactor._add_reported_person(name)
+            for name in _blamed_names(session):  # "Bob forgot to check": a name only the blame lint knows
+                if name.casefold() not in redactor.bots:
+                    redactor.add_person(name)
+            redactor.blockers = external_blockers(session)
+            redactor.override = session.external_override.strip()
             human.extend(a.value if isinstance(a.value, str) else " ".join(a.value) for a in session.answers.values())
             machine.extend(link.url for link in session.findings.links)
         # Repeated texts (a bot re-posting the same alert) teach nothing new: learn from each once.
@@ -410,6 +417,9 @@ class Redactor:
     def leak_scan(self, text: str) -> list[Leak]:
         """Sensitive strings still in ``text``: every detector plus every literal the tool has seen."""
         leaks = {(s.start, s.end): Leak(s.kind, s.start, s.end) for s in self._spans(text)}
+        for s in identifier_spans(text):  # the same detectors as the gate and the checklist
+            if not any(a <= s.start < b or s.start <= a < s.end for a, b in leaks):
+                leaks[(s.start, s.end)] = Leak(s.kind, s.start, s.end)
         literals = sorted({k.casefold() for k in self.known if len(k) >= 3}, key=len, reverse=True)
         if literals:
             pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, literals)) + r")(?![\w-])")
@@ -430,17 +440,88 @@ def unticked(session: Session) -> list[ChecklistItem]:
     return [item for item in load_checklist() if not session.redaction_checklist.get(item.id)]
 
 
-def ensure_clean(text: str, redactor: Redactor) -> None:
-    """Raise LeakError (count and kinds, never the strings) when ``text`` still leaks."""
+# Kinds of leak an explicit override (a recorded reason) may release: internal wording a team
+# may decide is fine for its customers. Names, hosts, links, ids and secrets never are.
+OVERRIDABLE = frozenset({"version string", "environment variable", "config key", "file name", "command", "ticket id",
+                         "service name", "redaction placeholder"})
+_FIX_HINTS = {
+    "person": "remove the names",
+    "person placeholder": "say what the system did instead of naming a person",
+    "redaction placeholder": "write a plain noun ('a backend service') instead of the placeholders",
+    "version string": "say 'a new version' instead of the version numbers",
+    "environment variable": "say 'a configuration setting' instead of the variable names",
+    "config key": "say 'a configuration setting' instead of the config keys",
+    "file name": "say 'a configuration file' instead of the file names",
+    "command": "say what the commands did, in words",
+    "service name": "write a plain noun instead of the service names",
+    "ticket id": "drop the ticket numbers",
+    "ticket key": "drop the ticket keys",
+}
+
+
+def _blamed_names(session: Session) -> list[str]:
+    """Names the blame lint pins a lapse on in the session's text ("Bob forgot ..."), even if the channel never showed them."""
+    from facilitator.interview.lint import blamed_names, session_texts
+
+    return [name for _, text in session_texts(session) for name in blamed_names(text)]
+
+
+def external_blockers(session: Session) -> list[str]:
+    """Blameful or vague items that keep the external version from leaving: blame in the
+    customer-facing answers or any action item, and action items too vague to act on."""
+    from facilitator.interview.customer import vague
+    from facilitator.interview.lint import blame_findings
+
+    out: list[str] = []
+    for qid in ("customer_effect", "customer_explanation", "customer_changes", "title"):
+        answer = session.answers.get(qid)
+        if answer is None or answer.status not in ("answered", "suggested"):
+            continue
+        for text in answer.value if isinstance(answer.value, list) else [answer.value]:
+            if blame_findings(text, qid):
+                out.append(f"the {qid.replace('_', ' ')} answer blames a person")
+    for item in session.actions:
+        if blame_findings(item.action, item.id):
+            out.append(f"action item '{_short(item.action)}' blames a person")
+        elif vague(item):
+            out.append(f"action item '{_short(item.action)}' is too vague")
+    return list(dict.fromkeys(out))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def gate_problems(text: str, redactor: Redactor) -> tuple[list[Leak], list[str]]:
+    """What keeps ``text`` (the external version) from leaving: (leaks, blameful or vague items),
+    after the recorded override has released what it may."""
     leaks = redactor.leak_scan(text)
-    if not leaks:
+    blockers = list(redactor.blockers)
+    if redactor.override:  # internal wording and vague items may be released; blame and names never
+        leaks = [leak for leak in leaks if leak.kind not in OVERRIDABLE]
+        blockers = [b for b in blockers if "blames" in b]
+    return leaks, blockers
+
+
+def ensure_clean(text: str, redactor: Redactor) -> None:
+    """Raise LeakError, one sentence naming what to fix (never the strings), while ``text`` leaks
+    or a blameful or vague item remains; a recorded override releases internal wording only."""
+    leaks, blockers = gate_problems(text, redactor)
+    if not leaks and not blockers:
         return
     kinds: dict[str, int] = {}
     for leak in leaks:
         kinds[leak.kind] = kinds.get(leak.kind, 0) + 1
-    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    checklist = "; ".join(item.text.rstrip(".").lower() for item in load_checklist())
-    raise LeakError(
-        f"The external version still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} "
-        f"({summary}); edit it until the leak scan is clean, then check: {checklist}."
-    )
+    parts = []
+    if leaks:
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        parts.append(f"still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} ({summary})")
+    if blockers:
+        parts.append("; ".join(blockers))
+    fixes = list(dict.fromkeys(_FIX_HINTS.get(kind, "") for kind in sorted(kinds))) + ["reword or reject those items"] * bool(blockers)
+    fixes = [f for f in fixes if f]
+    how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
+    overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)
+    escape = " (or record a reason to release it anyway with --external-override)" if overridable else ""
+    raise LeakError(f"The external version is withheld: it {' and '.join(parts)}; {how}{escape}.")

@@ -17,7 +17,7 @@ from facilitator.findings import Findings
 
 AnswerStatus = Literal["answered", "suggested", "unknown", "skipped"]
 Category = Literal["investigate", "mitigate", "repair", "detect", "mitigate future", "prevent"]
-Prevents = Literal["yes", "partially", "detects only", "no"]
+Prevents = Literal["not assessed", "yes", "partially", "detects only", "no"]  # no silent guess: unset until someone says
 Priority = Literal["P1", "P2", "P3"]
 
 
@@ -69,7 +69,7 @@ class ActionItem(BaseModel):
     due: date | None = None
     priority: Priority = "P2"
     category: Category = "repair"
-    prevents_recurrence: Prevents = "partially"
+    prevents_recurrence: Prevents = "not assessed"
     status: Literal["open", "in progress", "done"] = "open"
     addresses: str = ""  # why-turn id or finding reference
     message_ids: list[str] = Field(default_factory=list)
@@ -147,3 +147,4 @@ class Session(BaseModel):
     drafts: dict[str, str] = Field(default_factory=dict)  # LLM-drafted sections, user-editable
     llm_usage: LLMUsage = Field(default_factory=LLMUsage)
     published: PublishRecord = Field(default_factory=PublishRecord)
+    external_override: str = ""  # why the external version was released despite its gate ("" = never)

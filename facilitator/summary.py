@@ -19,7 +19,7 @@ from facilitator.transcript import Transcript
 
 __all__ = ["TIME_IN", "UNKNOWN_DURATION", "PostmortemSummary", "summarize_postmortem", "summary_from_document"]
 
-TIME_IN = "Time in (fault introduced to resolution)"
+TIME_IN = "Time in"  # the label of facilitator.durations: fault introduced to resolution
 UNKNOWN_DURATION = "unknown (fault introduced or resolution time missing)"
 
 

@@ -95,7 +95,7 @@ def fix_target(where: str) -> str:
 
 def build_preview(session: Session, interview: Interview, transcript: Transcript | None, settings: Settings) -> PreviewData:
     """Render both documents and collect what is left to fix (runs in a thread on a copy)."""
-    fixes = [Fix(f"TODO · {t.text} ({t.reason})", f"question:{t.question_id}") for t in interview.todos()]
+    fixes = [Fix(f"TODO · {t.text} ({t.reason})", t.target or f"question:{t.question_id}") for t in interview.todos()]
     fixes += [Fix(f"Times · {w}", "question:started_at") for w in interview.order_warnings()]
     lints = lint_session(session, transcript)
     for f in lints:

@@ -55,10 +55,11 @@ class Metrics:
     detected_at: datetime | None = None
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
-    time_to_detect: timedelta | None = None  # fault introduced -> detected
-    time_to_mitigate: timedelta | None = None  # detected -> impact mitigated
-    time_to_resolve: timedelta | None = None  # detected -> resolved
-    time_in: timedelta | None = None  # fault introduced -> resolved
+    # The named durations of facilitator.durations (definitions there).
+    time_to_detect: timedelta | None = None
+    time_to_mitigate: timedelta | None = None
+    time_to_resolve: timedelta | None = None
+    time_in: timedelta | None = None
     estimated: list[str] = field(default_factory=list)  # key times taken from findings, not answers
 
     def human(self) -> dict[str, str]:
@@ -73,8 +74,9 @@ class Todo:
 
     question_id: str
     text: str  # the question
-    reason: str  # "unknown" | "skipped" | "not answered"
+    reason: str  # "unknown" | "skipped" | "not answered" | "suggested" | "answered" | "to do"
     section: str = ""
+    target: str = ""  # where it is fixed: "question:<id>", "tab:actions", "tab:whys"
 
 
 class Interview:
@@ -210,8 +212,10 @@ class Interview:
         if qid not in self._suggestions:
             q = self.question(qid)
             result = suggest(q, self.session.findings, self.transcript, self.tz)
-            if result is None and qid == "action_owners" and self.session.actions:
-                result = self._owners_from_actions()
+            if qid == "action_owners" and self.session.actions:
+                result = self._owners_from_actions()  # the one action list, as lines
+            elif qid in ("customer_explanation", "customer_changes"):
+                result = self._customer_wording(qid)
             self._suggestions[qid] = result
         return self._suggestions[qid]
 
@@ -253,6 +257,23 @@ class Interview:
         ]
         ids = [mid for a in self.session.actions for mid in a.message_ids]
         return Suggestion(lines, ids, "from the action items", 0.9)
+
+    def _customer_wording(self, qid: str) -> Suggestion | None:
+        """Plain customer wording for the external version (``interview.customer``), from the fix and the actions."""
+        from facilitator.interview.customer import customer_changes, customer_story
+
+        if qid == "customer_changes":
+            lines = customer_changes(self.session.actions)
+            ids = [mid for a in self.session.actions for mid in a.message_ids]
+            return Suggestion(lines, ids, "the action items that are safe to tell customers", 0.4) if lines else None
+        fix = self.value("fix")
+        if not isinstance(fix, str) or not fix:
+            fix = self.session.findings.fixes[0].text if self.session.findings.fixes else ""
+        cause = self.value("actual_cause")
+        if not fix and not cause:
+            return None
+        story = customer_story(fix, cause if isinstance(cause, str) else "")
+        return Suggestion(story, [], "a plain wording chosen by how it was fixed; say it your way", 0.3)
 
     def refresh_suggestions(self) -> None:
         """Forget cached suggestions (after the findings or action items changed)."""
@@ -340,8 +361,21 @@ class Interview:
         self.session.answers[qid] = ans
         if qid == "title" and isinstance(stored, str) and stored:
             self.session.title = stored
+        if qid == "action_owners" and isinstance(stored, list):
+            self._sync_actions(stored, ids)
         self._save()
         return ans
+
+    def _sync_actions(self, lines: list[str], message_ids: list[str]) -> None:
+        """The action-owners lines and the action items are one list: each line adds or updates an item."""
+        from facilitator.interview.actions import ActionBook
+
+        from facilitator.interview.actions import link_channel_tickets
+
+        ActionBook(self.session).merge_lines(lines, message_ids)
+        if self.transcript is not None:
+            link_channel_tickets(self.session.actions, self.transcript.messages)
+        self._suggestions.pop("customer_changes", None)
 
     def accept_suggestion(self, qid: str) -> Answer:
         """Store the suggestion as the answer (status "suggested")."""
@@ -356,7 +390,8 @@ class Interview:
     def fill_suggestions(self, overwrite: bool = False) -> list[str]:
         """Accept every available suggestion for unanswered questions (one save); returns the ids filled."""
         filled = []
-        for q in self.questions:
+        # The owners' lines first: they fill the action list the customer wording is drawn from.
+        for q in sorted(self.questions, key=lambda q: q.id != "action_owners"):
             if q.id in self.session.answers and not overwrite:
                 continue
             s = self.suggestion(q.id)
@@ -367,6 +402,8 @@ class Interview:
             )
             if q.id == "title" and isinstance(s.value, str):
                 self.session.title = s.value
+            if q.id == "action_owners" and isinstance(s.value, list):
+                self._sync_actions(s.value, list(s.message_ids))
             filled.append(q.id)
         if filled:
             self._save()
@@ -400,34 +437,41 @@ class Interview:
         return warnings
 
     def metrics(self) -> Metrics:
-        """Time to detect, mitigate and resolve, and time-in, from the key times."""
+        """Time to detect, mitigate and resolve, and time-in, from the key times (``facilitator.durations``)."""
+        from facilitator.durations import spans
+
         t = {qid: self.key_time(qid) for qid in KEY_TIME_IDS}
         estimated = [qid for qid in KEY_TIME_IDS if qid not in self.session.answers and t[qid] is not None]
-
-        def span(a: str, b: str) -> timedelta | None:
-            return t[b] - t[a] if t[a] is not None and t[b] is not None else None
-
         return Metrics(
             started_at=t["started_at"],
             detected_at=t["detected_at"],
             mitigated_at=t["mitigated_at"],
             resolved_at=t["resolved_at"],
-            time_to_detect=span("started_at", "detected_at"),
-            time_to_mitigate=span("detected_at", "mitigated_at"),
-            time_to_resolve=span("detected_at", "resolved_at"),
-            time_in=span("started_at", "resolved_at"),
             estimated=estimated,
+            **spans(t),
         )
 
     def todos(self) -> list[Todo]:
-        """Unknown, skipped and unanswered questions, in catalogue order (shown as TODOs in documents)."""
+        """What the document still lacks: the one TODO list (``render.model.document_todos``) that the
+        document shows at its top and the Preview, export dialog and CLI count; unknown and skipped
+        answers are always on it, and so is every question the document has nothing for."""
+        from facilitator.config import Settings
+        from facilitator.render.model import document_todos
+
+        reasons = {qid: ("not answered" if a is None else a.status) for qid in self._by_id
+                   for a in [self.session.answers.get(qid)]}
         out = []
+        for item in document_todos(self.session, self.transcript, Settings(timezone=self.tz)):
+            qid = item.question_id
+            q = self._by_id.get(qid)
+            text = item.text.removeprefix("[TODO] ")
+            out.append(Todo(qid, text, reasons.get(qid, "to do") if q else "to do", q.section if q else "", item.target))
+        # A question of a catalogue of one's own that the document model has no place for.
+        from facilitator.render.contract import ANSWER_HOMES
+
         for q in self.questions:
-            ans = self.session.answers.get(q.id)
-            if ans is None:
-                out.append(Todo(q.id, self.display_text(q.id), "not answered", q.section))
-            elif ans.status in ("unknown", "skipped"):
-                out.append(Todo(q.id, q.text, ans.status, q.section))
+            if q.id not in ANSWER_HOMES and reasons[q.id] in ("not answered", "unknown", "skipped"):
+                out.append(Todo(q.id, q.text, reasons[q.id], q.section, f"question:{q.id}"))
         return out
 
     def run_lints(self) -> list[LintFinding]:

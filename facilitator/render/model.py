@@ -26,11 +26,13 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 
 from facilitator.config import Settings, check_timezone
-from facilitator.findings import Fact, ImpactHint, KeyTime
+from facilitator.durations import DURATIONS, IMPACT_START_DEFINITION, IMPACT_START_LABEL
+from facilitator.durations import spans as duration_spans
+from facilitator.interview.catalogue import load_catalogue
+from facilitator.render.contract import TodoItem
+from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
 from facilitator.interview.whys import WhyChain
-from facilitator.render.text import (
-    dedupe, display, external_actions, format_duration, link_label, sentence, shorten, support_lines,
-)
+from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, shorten, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
@@ -133,7 +135,15 @@ class Document:
     messaging: list[str]
     runbooks: str
     external_summary: str = ""
-    todos: list[str] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)  # the TODO texts, in the order found
+    todo_items: list[TodoItem] = field(default_factory=list)  # the same, with where each is fixed
+    impact_start: str = ""  # the key time the durations count from (facilitator.durations)
+    durations: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value or "unknown", definition)
+    customer_explanation: str = ""  # what happened, in customer terms (external version)
+    customer_changes: list[str] = field(default_factory=list)  # what we are changing, in customer terms
+    scope_lines: list[str] = field(default_factory=list)  # impact figures, one sentence each
+    customer_window: str = ""  # "2024-12-03 13:52 to 15:00 UTC": impact start to mitigation
+    external_override: str = ""  # the recorded reason the external version was released despite its gate
     external: str = ""  # the redacted external body, embedded in the internal document
     external_actions: list[str] = field(default_factory=list)  # what we are changing, said to customers
     immediate_cause: str = ""  # the trigger (actual_cause answer) when the whys reached deeper
@@ -155,13 +165,27 @@ class _Builder:
         self.session = session
         self.transcript = transcript
         self.tz: ZoneInfo = check_timezone(settings.timezone or session.timezone)
-        self.todos: list[str] = []
+        self.todos: list[TodoItem] = []
+        self.questions = {q.id: q for q in load_catalogue()}
 
-    def todo(self, text: str) -> str:
+    def todo(self, text: str, target: str = "") -> str:
         item = f"{TODO} {text}"
-        if item not in self.todos:
-            self.todos.append(item)
+        if item not in (t.text for t in self.todos):
+            self.todos.append(TodoItem(item, target))
         return item
+
+    def ask(self, qid: str) -> str:
+        """A TODO for an open question, worded as the interview asks it and pointing at it."""
+        q = self.questions.get(qid)
+        return self.todo(q.text if q else qid, f"question:{qid}")
+
+    def status(self, qid: str) -> str:
+        answer = self.session.answers.get(qid)
+        return answer.status if answer is not None else ""
+
+    def open(self, qid: str) -> bool:
+        """True when the user said 'unknown' or 'skip': the answer is a TODO whatever was found."""
+        return self.status(qid) in ("unknown", "skipped")
 
     def answer(self, qid: str) -> str:
         """The answer text ('' when unknown, skipped or empty)."""
@@ -185,8 +209,21 @@ class _Builder:
             return [v.strip() for v in answer.value if v.strip()]
         return [line.strip(" -*\t") for line in answer.value.splitlines() if line.strip(" -*\t")]
 
-    def value(self, qid: str, fallback: str, todo: str) -> str:
-        return self.answer(qid) or fallback or self.todo(todo)
+    def pick(self, qid: str, fallback: str = "") -> str:
+        """The answer; for an unanswered question the fallback; otherwise (and always for an
+        unknown or skipped answer) a TODO asking the question."""
+        if self.open(qid):
+            return self.ask(qid)
+        return self.answer(qid) or fallback or self.ask(qid)
+
+    def pick_list(self, qid: str, fallback: list[str] | None = None) -> list[str]:
+        """``pick`` for list answers."""
+        if self.open(qid):
+            return [self.ask(qid)]
+        return self.answer_list(qid) or list(fallback or []) or [self.ask(qid)]
+
+    def value(self, qid: str, fallback: str, todo: str = "") -> str:
+        return self.pick(qid, fallback)
 
     # -- times ---------------------------------------------------------------------------
     def local(self, at: datetime) -> datetime:
@@ -319,79 +356,83 @@ def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     return rows
 
 
+def _customer_message_ids(f: Findings) -> set[str]:
+    """Messages that speak to customers (status page, macros, ticket replies): never a cause."""
+    ids = {mid for m in f.messaging for mid in m.message_ids}
+    ids.update(mid for t in f.support_tickets for mid in t.message_ids)
+    return ids
+
+
+def _not_customer_words(text: str, ids: list[str], customer_ids: set[str]) -> bool:
+    return not (ids and set(ids) <= customer_ids) and not text.lstrip().startswith((">", "&gt;"))
+
+
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
     """The document model for ``session`` (answers win over findings; gaps become TODOs)."""
     b = _Builder(session, transcript, settings)
     f = session.findings
-    times = {name: b.key_time(name) for name in KEY_TIME_LABELS}
-    shown_times = {
-        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(f"When was the fault {KEY_TIME_LABELS[name].lower()}?")
-        for name, at in times.items()
-    }
-
-    def span(a: str, z: str) -> str:
-        return format_duration(times[z] - times[a]) if times[a] and times[z] else ""
-
-    metrics = {
-        "Time to detect": span("started_at", "detected_at"),
-        "Time to mitigate": span("detected_at", "mitigated_at"),
-        "Time to resolve (from detection)": span("detected_at", "resolved_at"),
-        "Time in (fault introduced to resolution)": span("started_at", "resolved_at"),
-    }
+    customer_ids = _customer_message_ids(f)
+    times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
+    shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
+    spans = duration_spans(times)
+    durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
+    metrics = {label: value for label, value, _ in durations if value != "unknown"}
     title = b.answer("title") or session.title or (f.title.text if f.title else "") or session.name
-    severity = b.value("severity", f.severity.text if f.severity else "", "What severity was the incident?")
+    if b.open("title"):
+        b.ask("title")
+    severity = b.pick("severity", f.severity.text if f.severity else "")
     # Unanswered: the interview's own suggestion (composed from the impact figures), not the raw
     # first symptom line, which is often an alert. Imported here: suggest -> wording -> render.text.
+    from facilitator.interview.customer import customer_changes as safe_changes
+    from facilitator.interview.customer import customer_story
     from facilitator.interview.suggest import suggest_by_id
 
     effect = suggest_by_id("customer_effect", f, transcript, session.timezone or settings.timezone)
     effect_fact = Fact(text=str(effect.value), message_ids=effect.message_ids) if effect else f.customer_effect
-    customer_impact = b.value("customer_effect", effect_fact.text if effect_fact else "", "What did customers see?")
+    customer_impact = b.pick("customer_effect", effect_fact.text if effect_fact else "")
     whys = WhyChain(session)
     chain = whys.main_chain()
     chain_root = whys.result().root_cause
     cause_answer = b.answer("actual_cause")
     root_text = chain_root.answer.strip() if chain_root is not None else ""
+    causes = [c for c in f.causes if _not_customer_words(c.text, c.message_ids, customer_ids)]
     # The 5 whys end at the root cause once stopped; before that the user's cause answer wins.
     if root_text and (session.whys_done or not cause_answer):
         root_cause = root_text
         immediate_cause = cause_answer if cause_answer and cause_answer.casefold() != root_text.casefold() else ""
     else:
-        root_cause = cause_answer or (f.causes[0].text if f.causes else "")
+        root_cause = b.ask("actual_cause") if b.open("actual_cause") else cause_answer or (causes[0].text if causes else "")
         immediate_cause = ""
-    root_cause = root_cause or b.todo("What was the root cause, in one sentence?")
-    responders = [(r.name, r.role) for r in f.responders]
-    for entry in b.answer_list("responders"):
-        m = re.match(r"\s*(.*?)\s*(?:\((.*)\))?\s*$", entry)
-        name, role = (m.group(1), m.group(2) or "") if m else (entry, "")
-        index = next((i for i, (n, _) in enumerate(responders) if n.casefold() == name.casefold()), None)
-        if index is None:
-            responders.append((name, role))
-        elif role and not responders[index][1]:
-            responders[index] = (responders[index][0], role)
-    if not responders:
-        b.todo("Who responded?")
-    unknowns = [h.text for h in f.hypotheses if h.status == "ruled_out"]
-    first_hypothesis = b.answer("first_hypothesis")
-    if first_hypothesis and first_hypothesis not in unknowns:
-        unknowns.insert(0, f"First hypothesis: {first_hypothesis}")
+    root_cause = root_cause or b.ask("actual_cause")
+    responders = _responders(b)
+    hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
+    unknowns = dedupe([h.text for h in hypotheses if h.status == "ruled_out"])
+    first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
+    if not any(_same(first_hypothesis, u) for u in unknowns):
+        unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
     if not chain:
-        b.todo("Ask 'why?' until the systemic cause is reached (five whys).")
+        b.todo("Ask 'why?' until the systemic cause is reached (five whys).", "tab:whys")
     contributing = [
         WhyRow(w.question, w.answer, b.cite(w.message_ids), whys.level_of(w))
         for branch in whys.branches() for w in branch if w.answer.strip()
     ]
     no_owner = sum(1 for a in session.actions if not a.owner.strip())
     no_due = sum(1 for a in session.actions if a.due is None)
-    if no_owner or no_due:
-        b.todo(f"Action items without an owner: {no_owner}; without a due date: {no_due}.")
+    unassessed = sum(1 for a in session.actions if a.prevents_recurrence == "not assessed")
+    if b.open("action_owners"):
+        b.ask("action_owners")
+    if no_owner or no_due or unassessed:
+        missing = [f"without an owner: {no_owner}", f"without a due date: {no_due}"]
+        if unassessed:
+            missing.append(f"without 'prevents recurrence?': {unassessed}")
+        b.todo(f"Action items {'; '.join(missing)}.", "tab:actions")
     actions = [
         ActionRow(
             id=a.id,
             action=a.action,
             owner=a.owner.strip() or TODO,
             due=a.due.isoformat() if a.due else TODO,
-            prevents=a.prevents_recurrence,
+            prevents=TODO if a.prevents_recurrence == "not assessed" else a.prevents_recurrence,
             status=a.status,
             priority=a.priority,
             category=a.category,
@@ -400,21 +441,23 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         for a in session.actions
     ]
     if not actions:
-        b.todo("Agree action items with owners and due dates.")
+        b.todo("Agree action items with owners and due dates.", "tab:actions")
     open_due = sorted(a.due for a in session.actions if a.due and a.status != "done")
     drafted: set[str] = set()
 
     def draft(section: str) -> str:
         """An assistant draft for ``section``, noted as such; answers are looked up first by callers."""
+        if b.open(section) or b.answer(section):
+            return ""
         text = session.drafts.get(section, "").strip()
         if text:
             drafted.add(section)
         return text
 
     # The user's answers win; a draft only fills a section the user has not written.
-    went_well = b.answer_list("went_well") or _bullets(draft("went_well"))
-    went_badly = b.answer_list("went_badly") or _bullets(draft("went_badly"))
-    luck = b.answer_list("luck") or _bullets(draft("luck")) or [fact.text for fact in f.luck]
+    went_well = b.pick_list("went_well", _bullets(draft("went_well")))
+    went_badly = b.pick_list("went_badly", _bullets(draft("went_badly")))
+    luck = b.pick_list("luck", _bullets(draft("luck")) or [fact.text for fact in f.luck])
     evidence: list[tuple[str, str]] = []
     seen_urls: set[str] = set()
     for link in f.links:
@@ -427,11 +470,21 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # A user's own answer replaces what was found; a suggestion (made from the findings) does not
     # repeat them: the findings carry the links and citations.
     support = b.answer_list("support_requests") if b.confirmed("support_requests") else []
-    support = support or support_lines(f.support_tickets) or b.answer_list("support_requests")
+    support = support or support_lines(f.support_tickets)
+    support = b.pick_list("support_requests", support) if not support or b.open("support_requests") else support
     messaging = b.answer_list("messaging") if b.confirmed("messaging") else []
     messaging = messaging or [
         f"{b.fmt(m.at, with_date=b.local(m.at).date() != b._base_day())} {m.channel}: {display(m.summary)}{' ' + c if (c := b.cite(m.message_ids)) else ''}" for m in f.messaging
-    ] or b.answer_list("messaging")
+    ]
+    messaging = b.pick_list("messaging", messaging) if not messaging or b.open("messaging") else messaging
+    fix = b.pick("fix", f.fixes[0].text if f.fixes else "")
+    scope_lines = [sentence(line) for line in _scope(b, f.impact_hints)]
+    impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
+    window = ""
+    if impact_start and mitigated and mitigated >= impact_start:
+        same_day = b.local(impact_start).date() == b.local(mitigated).date()
+        window = f"{b.fmt(impact_start)} to {b.fmt(mitigated, with_date=not same_day)} {b.tz.key}"
+    explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
         incident_id=_incident_id(session),
@@ -440,49 +493,56 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         severity=severity,
         customer_impact=customer_impact,
         status="Published" if session.published.confluence_page_id else "Draft",
-        next_review=open_due[0].isoformat() if open_due else b.todo("Set a date to review the action items."),
+        next_review=open_due[0].isoformat() if open_due else "not set: no open action item has a due date yet",
         classification="Internal",
-        summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, times, metrics)
-        or b.todo("Write a two-sentence summary."),
-        what_happened=b.answer("what_happened") or draft("what_happened"),
-        lessons=b.answer("lessons") or draft("lessons") or b.todo("What can we learn from this?"),
-        detection_method=b.value(
-            "detection_method", f.detection_method.text if f.detection_method else "", "How was the incident detected?"
-        ),
+        summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, window, metrics)
+        or "The summary is written from the customer impact and the root cause once both are answered.",
+        what_happened=b.pick("what_happened", draft("what_happened") or _narrative(unknowns, root_cause, fix)),
+        lessons=b.pick("lessons", draft("lessons")),
+        detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),
-        affected="; ".join(a.rstrip(".") for a in dedupe(b.answer_list("affected"))) or b.todo("Which projects / customers / regions were affected?"),
-        job_failures=b.answer("job_failures") or "; ".join(h.text for h in f.impact_hints if h.kind == "failed_jobs"),
-        scope="; ".join(_scope(b, f.impact_hints)),
+        affected="; ".join(a.rstrip(".") for a in dedupe(b.pick_list("affected"))),
+        job_failures=b.pick("job_failures", "; ".join(h.text for h in f.impact_hints if h.kind == "failed_jobs")),
+        scope=" ".join(scope_lines),
         sla=b.answer("sla"),
-        data_impact=b.answer("data_impact") or b.todo("Was any data lost, corrupted or exposed?"),
+        data_impact=b.pick("data_impact"),
         times=shown_times,
-        metrics={k: v for k, v in metrics.items() if v},
+        metrics=metrics,
         timeline=_timeline(b, times["detected_at"]),
         unknowns_then=unknowns,
         root_cause=root_cause,
         whys=[
-            WhyRow(w.question, w.answer or b.todo(w.question), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
+            WhyRow(w.question, w.answer or b.todo(w.question, "tab:whys"), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
             for w in chain
         ],
         contributing=contributing,
-        fix=b.value("fix", f.fixes[0].text if f.fixes else "", "What moved the system from broken to working?"),
-        went_well=went_well or [b.todo("What went well?")],
-        went_badly=went_badly or [b.todo("What didn't go so well?")],
+        fix=fix,
+        went_well=went_well,
+        went_badly=went_badly,
         luck=luck,
-        fears=b.answer("fears"),
-        happened_before=b.answer("happened_before"),
+        fears=b.pick("fears"),
+        happened_before=b.pick("happened_before", "yes" if f.prior_incidents else ""),
         actions=actions,
         rejected=[(r.action, r.reason) for r in session.rejected_actions],
         evidence=evidence,
         support_requests=support,
         responders=responders,
         messaging=messaging,
-        runbooks=b.answer("runbooks"),
+        runbooks=b.pick("runbooks", "\n".join(f"used: {r.text}" for r in f.runbooks)),
         external_summary=b.answer("external") or draft("external"),
         immediate_cause=immediate_cause,
-        external_actions=external_actions(session),
+        external_actions=[],
         drafted=drafted,
+        impact_start=b.fmt(impact_start) or shown_times[KEY_TIME_LABELS["started_at"]],
+        durations=durations,
+        customer_explanation=b.pick("customer_explanation", explanation_fallback),
+        customer_changes=b.pick_list("customer_changes", safe_changes(session.actions)),
+        scope_lines=scope_lines,
+        customer_window=window,
     )
+    doc.external_actions = [c for c in doc.customer_changes if not c.startswith(TODO)]
+    doc.external_override = session.external_override.strip()
+
     def claim(qid: str, fact: Fact | None) -> str:
         answer = session.answers.get(qid)
         ids = answer.message_ids if answer is not None and b.answer(qid) else (fact.message_ids if fact else [])
@@ -491,7 +551,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     doc.claims = {
         "customer_impact": claim("customer_effect", effect_fact),
         "root_cause": b.cite(chain_root.message_ids, limit=2) if root_cause == root_text and chain_root
-        else claim("actual_cause", f.causes[0] if f.causes else None),
+        else claim("actual_cause", causes[0] if causes else None),
         "immediate_cause": claim("actual_cause", None) if immediate_cause else "",
         "fix": claim("fix", f.fixes[0] if f.fixes else None),
         "detection": claim("detection_method", f.detection_method),
@@ -502,8 +562,51 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     for name, label in KEY_TIME_LABELS.items():
         key = f.key_time(name)
         doc.time_evidence[label] = claim(name, None) or (b.cite(key.message_ids, limit=1) if key and not b.answer(name) else "")
-    doc.todos = b.todos
+    doc.todo_items = b.todos
+    doc.todos = [t.text for t in b.todos]
     return doc
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"^first hypothesis:\s*", "", text, flags=re.I).casefold().split()).strip(" .?!")
+
+    return norm(a) == norm(b)
+
+
+def _responders(b: _Builder) -> list[tuple[str, str]]:
+    """(name, role): the user's answer when there is one (roles the channel stated fill its gaps);
+    otherwise the people found in the channel; a TODO when unknown or nobody is known."""
+    found = [(r.name, r.role) for r in b.session.findings.responders]
+    if b.open("responders"):
+        return [(b.ask("responders"), "")]
+    given = b.answer_list("responders")
+    if not given:
+        return found or [(b.ask("responders"), "")]
+    roles = {name.casefold(): role for name, role in found if role}
+    out: list[tuple[str, str]] = []
+    for entry in given:
+        m = re.match(r"\s*(.*?)\s*(?:\((.*)\))?\s*$", entry)
+        name, role = (m.group(1), m.group(2) or "") if m else (entry, "")
+        if name and all(n.casefold() != name.casefold() for n, _ in out):
+            out.append((name, role or roles.get(name.casefold(), "")))
+    return out
+
+
+def _narrative(unknowns: list[str], root_cause: str, fix: str) -> str:
+    """The response as a few sentences from what was suspected, found and done ('' when too little is known)."""
+    parts = []
+    ruled_out = [u for u in unknowns if not u.startswith((TODO, "First hypothesis:"))]
+    first = next((u.removeprefix("First hypothesis: ") for u in unknowns if u.startswith("First hypothesis:")), "")
+    if first:
+        parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
+    if ruled_out:
+        parts.append(sentence(f"Ruled out along the way: {'; '.join(r.rstrip('?') for r in ruled_out[:3])}"))
+    if not root_cause.startswith(TODO):
+        parts.append(sentence(f"What turned out to be the cause: {root_cause}"))
+    if not fix.startswith(TODO):
+        parts.append(sentence(f"What worked: {fix}"))
+    return " ".join(parts) if len(parts) >= 2 else ""
 
 
 def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:
@@ -520,22 +623,32 @@ def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:
         current = best.get(h.kind)
         if current is None or (h.value or 0) > (current.value or 0):
             best[h.kind] = h
-    return dedupe([shorten(display(h.text), 120).rstrip(".") for h in best.values()], 4)
+    return dedupe([_clause(display(h.text)) for h in best.values()], 4)
 
 
-def _summary(
-    b: _Builder, customer_impact: str, root_cause: str, times: dict[str, datetime | None], metrics: dict[str, str]
-) -> str:
+def _clause(text: str) -> str:
+    """A chat fragment as a sentence: lead-ins ('so', 'fwiw') and trailing questions dropped, capitalised."""
+    text = re.sub(r"^(?:so|fwiw|ok|okay|and|also|btw|then)\b[,:]?\s+", "", text.strip(), flags=re.I).rstrip(" ?.;,")
+    text = shorten(text, 120).rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def _summary(b: _Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
     """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
     if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
         return ""
     parts = [sentence(customer_impact)]
-    start, end = times["detected_at"] or times["started_at"], times["resolved_at"] or times["mitigated_at"]
-    duration = metrics["Time to resolve (from detection)"] or metrics["Time in (fault introduced to resolution)"]
-    if start and end and duration:
-        parts.append(f"It lasted {duration}, from {b.fmt(start)} to {b.fmt(end, with_date=b.local(start).date() != b.local(end).date())} {b.tz.key}.")
+    if window:
+        parts.append(f"Customers were affected from {window}.")
+    if metrics.get("Time in"):
+        parts.append(f"Time in (fault introduced to resolution): {metrics['Time in']}.")
     parts.append(sentence(f"Root cause: {root_cause}"))
     return " ".join(parts)
+
+
+def document_todos(session: Session, transcript: Transcript | None, settings: Settings | None = None) -> list[TodoItem]:
+    """The one TODO list of ``session`` (what the document shows at its top)."""
+    return build_document(session, transcript, settings or Settings(timezone=session.timezone or "UTC")).todo_items
 
 
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
