@@ -30,7 +30,7 @@ from typing import TextIO
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.redact import ChecklistItem, Redactor, load_checklist, mask_secrets, unticked
+from facilitator.redact import ChecklistItem, Redactor, external_scan, load_checklist, mask_secrets, unticked
 from facilitator.redact_detect import SECRET, resolve, secret_spans
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -81,7 +81,7 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
         external, scan_problem = "", f"The external version could not be rendered ({exc}), so it was not scanned."
     else:
         redactor, doc, external, scan_problem = rendered.redactor, rendered.doc, rendered.external, ""
-    leaks = redactor.leak_scan(external)
+    leaks = external_scan(external, redactor)  # the gate's own detectors
     people_leaks = [leak for leak in leaks if leak.kind == "person"]
     other_leaks = [leak for leak in leaks if leak.kind != "person"]
     found: dict[str, str] = {}

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SECRET", "ChecklistItem", "Leak", "LeakError", "RedactionResult", "Redactor", "Span", "default_public_hosts",
-    "ensure_clean", "load_checklist", "mask_secrets", "scrub_findings", "scrub_session", "unticked",
+    "ensure_clean", "external_scan", "gate_problems", "load_checklist", "mask_secrets", "scrub_findings", "scrub_session", "unticked",
 ]
 
 
@@ -417,9 +417,6 @@ class Redactor:
     def leak_scan(self, text: str) -> list[Leak]:
         """Sensitive strings still in ``text``: every detector plus every literal the tool has seen."""
         leaks = {(s.start, s.end): Leak(s.kind, s.start, s.end) for s in self._spans(text)}
-        for s in identifier_spans(text):  # the same detectors as the gate and the checklist
-            if not any(a <= s.start < b or s.start <= a < s.end for a, b in leaks):
-                leaks[(s.start, s.end)] = Leak(s.kind, s.start, s.end)
         literals = sorted({k.casefold() for k in self.known if len(k) >= 3}, key=len, reverse=True)
         if literals:
             pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, literals)) + r")(?![\w-])")
@@ -427,6 +424,18 @@ class Redactor:
                 if not any(a <= m.start() < b for a, b in leaks):
                     leaks[(m.start(), m.end())] = Leak("known sensitive string", m.start(), m.end())
         return sorted(leaks.values(), key=lambda leak: leak.start)
+
+
+def external_scan(text: str, redactor: Redactor) -> list[Leak]:
+    """The external version's scan: the leak scan plus the internal identifiers and redaction
+    placeholders customers must not read (``redact_detect.identifier_spans``). The gate, the
+    Preview's leak list and the checklist evidence all call this, so they cannot disagree."""
+    leaks = redactor.leak_scan(text)
+    taken = [(leak.start, leak.end) for leak in leaks]
+    for s in identifier_spans(text):
+        if not any(a < s.end and s.start < b for a, b in taken):
+            leaks.append(Leak(s.kind, s.start, s.end))
+    return sorted(leaks, key=lambda leak: leak.start)
 
 
 def load_checklist() -> list[ChecklistItem]:
@@ -496,7 +505,7 @@ def _short(text: str, limit: int = 40) -> str:
 def gate_problems(text: str, redactor: Redactor) -> tuple[list[Leak], list[str]]:
     """What keeps ``text`` (the external version) from leaving: (leaks, blameful or vague items),
     after the recorded override has released what it may."""
-    leaks = redactor.leak_scan(text)
+    leaks = external_scan(text, redactor)
     blockers = list(redactor.blockers)
     if redactor.override:  # internal wording and vague items may be released; blame and names never
         leaks = [leak for leak in leaks if leak.kind not in OVERRIDABLE]

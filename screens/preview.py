@@ -31,7 +31,7 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.lint import lint_session
-from facilitator.redact import load_checklist
+from facilitator.redact import external_scan, load_checklist
 from facilitator.render import render_both
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -106,7 +106,7 @@ def build_preview(session: Session, interview: Interview, transcript: Transcript
     except UserError as exc:
         return PreviewData("", "", "", 0, fixes, lints, str(exc))
     internal, external, redactor = rendered.internal, rendered.external, rendered.redactor
-    for leak in redactor.leak_scan(external):
+    for leak in external_scan(external, redactor):
         found = external[leak.start : leak.end]
         fixes.append(Fix(f"Leak · {leak.kind}: “{found}” is still in the external version (export blocked)", "inner:pv-docs"))
     ticks = session.redaction_checklist

@@ -497,7 +497,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         classification="Internal",
         summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, window, metrics)
         or "The summary is written from the customer impact and the root cause once both are answered.",
-        what_happened=b.pick("what_happened", draft("what_happened") or _narrative(unknowns, root_cause, fix)),
+        what_happened=b.pick("what_happened", draft("what_happened") or _narrative(unknowns, fix)),
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),
@@ -593,8 +593,8 @@ def _responders(b: _Builder) -> list[tuple[str, str]]:
     return out
 
 
-def _narrative(unknowns: list[str], root_cause: str, fix: str) -> str:
-    """The response as a few sentences from what was suspected, found and done ('' when too little is known)."""
+def _narrative(unknowns: list[str], fix: str) -> str:
+    """The response as a few sentences: what was suspected, ruled out and what worked ('' when too little is known)."""
     parts = []
     ruled_out = [u for u in unknowns if not u.startswith((TODO, "First hypothesis:"))]
     first = next((u.removeprefix("First hypothesis: ") for u in unknowns if u.startswith("First hypothesis:")), "")
@@ -602,8 +602,6 @@ def _narrative(unknowns: list[str], root_cause: str, fix: str) -> str:
         parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
     if ruled_out:
         parts.append(sentence(f"Ruled out along the way: {'; '.join(r.rstrip('?') for r in ruled_out[:3])}"))
-    if not root_cause.startswith(TODO):
-        parts.append(sentence(f"What turned out to be the cause: {root_cause}"))
     if not fix.startswith(TODO):
         parts.append(sentence(f"What worked: {fix}"))
     return " ".join(parts) if len(parts) >= 2 else ""
