@@ -82,8 +82,8 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
     else:
         redactor, doc, external, scan_problem = rendered.redactor, rendered.doc, rendered.external, ""
     leaks = external_scan(external, redactor)  # the gate's own detectors
-    people_leaks = [leak for leak in leaks if leak.kind == "person"]
-    other_leaks = [leak for leak in leaks if leak.kind != "person"]
+    people_leaks = [leak for leak in leaks if leak.kind in ("person", "person placeholder")]
+    other_leaks = [leak for leak in leaks if leak not in people_leaks]
     found: dict[str, str] = {}
     if scan_problem:
         found["no_internal_names"] = found["no_personal_names"] = scan_problem
@@ -96,7 +96,7 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             "plus every internal host, URL, id and ticket key seen, are replaced by placeholders)."
         )
         found["no_personal_names"] = (
-            f"Leak scan of the external version: {len(people_leaks)} personal name(s) remain."
+            f"Leak scan of the external version: {len(people_leaks)} personal name(s) or placeholder(s) for one remain."
             if people_leaks
             else f"Leak scan of the external version: none of the {len(redactor.people)} people the tool knows "
             "(authors, responders, owners, mentions) is named; names the channel never showed cannot be checked."

@@ -478,7 +478,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     ]
     messaging = b.pick_list("messaging", messaging) if not messaging or b.open("messaging") else messaging
     fix = b.pick("fix", f.fixes[0].text if f.fixes else "")
-    scope_lines = [sentence(line) for line in _scope(b, f.impact_hints)]
+    # Extracted figures support an unconfirmed 'affected' suggestion; the commander's own answer replaces them.
+    scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in _scope(b, f.impact_hints)]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
     window = ""
     if impact_start and mitigated and mitigated >= impact_start:
@@ -502,7 +503,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),
         affected="; ".join(a.rstrip(".") for a in dedupe(b.pick_list("affected"))),
-        job_failures=b.pick("job_failures", "; ".join(h.text for h in f.impact_hints if h.kind == "failed_jobs")),
+        job_failures="; ".join(b.pick_list("job_failures", [h.text for h in f.impact_hints if h.kind == "failed_jobs"])),
         scope=" ".join(scope_lines),
         sla=b.answer("sla"),
         data_impact=b.pick("data_impact"),
