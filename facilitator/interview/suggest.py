@@ -93,17 +93,30 @@ def _responders(findings: Findings) -> Suggestion | None:
     return Suggestion(lines, ids, note, 0.6 if roles else 0.4)
 
 
+def _customer_words(findings: Findings) -> set[str]:
+    """Message ids of what was said to customers (status page, macros, ticket replies): never a cause."""
+    ids = {mid for m in findings.messaging for mid in m.message_ids}
+    ids.update(mid for t in findings.support_tickets for mid in t.message_ids)
+    return ids
+
+
+def _not_customer(facts: list, findings: Findings) -> list:
+    said = _customer_words(findings)
+    return [f for f in facts if not (f.message_ids and set(f.message_ids) <= said) and not f.text.lstrip().startswith((">", "&gt;"))]
+
+
 def _first_hypothesis(findings: Findings) -> Suggestion | None:
-    if not findings.hypotheses:
+    hypotheses = _not_customer(findings.hypotheses, findings)
+    if not hypotheses:
         return None
-    first = findings.hypotheses[0]
+    first = hypotheses[0]
     note = {"ruled_out": "later ruled out", "confirmed": "later confirmed", "raised": ""}[first.status]
     return Suggestion(clean_fact(first.text), list(first.message_ids), note, 0.6)
 
 
 def _actual_cause(findings: Findings) -> Suggestion | None:
-    confirmed = [h for h in findings.hypotheses if h.status == "confirmed"]
-    best = _best(findings.causes)
+    confirmed = [h for h in _not_customer(findings.hypotheses, findings) if h.status == "confirmed"]
+    best = _best(_not_customer(findings.causes, findings))
     if best is not None:
         return Suggestion(as_sentence(clean_fact(best.text)), list(best.message_ids), "", best.confidence)
     if confirmed:

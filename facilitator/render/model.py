@@ -480,6 +480,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     fix = b.pick("fix", f.fixes[0].text if f.fixes else "")
     # Extracted figures support an unconfirmed 'affected' suggestion; the commander's own answer replaces them.
     scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in _scope(b, f.impact_hints)]
+    said = customer_impact.casefold()
+    # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
+    scope_lines = [line for line in scope_lines if _HARM.search(line) and not _figures_in(line, said)]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
     window = ""
     if impact_start and mitigated and mitigated >= impact_start:
@@ -566,6 +569,16 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     doc.todo_items = b.todos
     doc.todos = [t.text for t in b.todos]
     return doc
+
+
+# A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
+_HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
+
+
+def _figures_in(line: str, text: str) -> bool:
+    """True when every figure of ``line`` ('342', '12%') also stands in ``text`` (and it has one)."""
+    figures = re.findall(r"\d+(?:[.,]\d+)?%?", line)
+    return bool(figures) and all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", text) for n in figures)
 
 
 def _same(a: str, b: str) -> bool:

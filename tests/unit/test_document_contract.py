@@ -177,3 +177,48 @@ def test_one_todo_list_and_one_count(tmp_path):
     assert len(interview.todos()) == count == summarize_postmortem(session, interview.transcript, load_settings()).todos
     assert {t.question_id for t in interview.todos()} >= {"responders", "fix"}
     assert all(t.target for t in interview.todos())  # each one says where it is fixed
+
+
+def test_one_set_of_durations_with_definitions(tmp_path):
+    from facilitator.durations import DURATIONS
+    from facilitator.interview.engine import Interview
+    from facilitator.render import build_document
+    from facilitator.render.text import format_duration
+    from facilitator.sessions import start_session
+
+    store = SessionStore(tmp_path / "store")
+    session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="dur")
+    metrics = Interview(session, transcript, None).metrics()
+    doc = build_document(session, transcript, load_settings())
+    assert [(label, value) for label, value, _ in doc.durations] == [
+        (d.label, format_duration(getattr(metrics, d.key)) or "unknown") for d in DURATIONS]
+    for template in ("facilitator", "classic"):
+        text = render_markdown(session, transcript, load_settings(), template=template)
+        for d in DURATIONS:
+            assert text.count(d.definition) == 1, (template, d.label)  # stated once, next to its number
+    assert f"Time in (fault introduced to resolution): {doc.metrics['Time in']}" in doc.summary
+
+
+def test_readable_facts(tmp_path):
+    """Scope lines are sentences, a hypothesis appears once, and what was said to customers is never a cause."""
+    from facilitator.findings import Fact, Hypothesis, MessagingItem
+    from facilitator.interview.suggest import suggest_by_id
+    from facilitator.render import build_document
+    from facilitator.sessions import start_session
+
+    store = SessionStore(tmp_path / "store")
+    session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="facts")
+    macro_id = transcript.messages[-1].id
+    f = session.findings
+    f.messaging.append(MessagingItem(at=transcript.messages[-1].at, summary="Sorry, a problem on our side.", message_ids=[macro_id]))
+    f.causes.insert(0, Fact(text="a problem on our side", message_ids=[macro_id], confidence=0.99))
+    f.hypotheses.insert(0, Hypothesis(text="a problem on our side", status="raised", message_ids=[macro_id]))
+    f.hypotheses += [Hypothesis(text="Could this be a failover?", status="ruled_out", message_ids=[])]
+    doc = build_document(session, transcript, load_settings())
+    assert "a problem on our side" not in doc.root_cause and not any("our side" in u for u in doc.unknowns_then)
+    assert "our side" not in str(suggest_by_id("actual_cause", f, transcript).value)
+    assert "our side" not in str(suggest_by_id("first_hypothesis", f, transcript).value)
+    folded = [u.casefold().strip(" ?.") for u in doc.unknowns_then]
+    assert len(folded) == len(set(folded))
+    for line in doc.scope_lines:
+        assert line[0].isupper() and line.endswith(".") and ";" not in line
