@@ -325,7 +325,23 @@ class Interview:
 
     def validate(self, qid: str, raw: str | list[str]) -> str | None:
         """None when ``raw`` would be accepted, else one sentence saying what fits (for live UIs)."""
-        return validate(self.question(qid), raw, self.tz, self.reference_date())
+        problem = validate(self.question(qid), raw, self.tz, self.reference_date())
+        if problem is None and qid == "action_owners" and classify(raw) is None:
+            problem = self._owner_lines_problem(raw)
+        return problem
+
+    def _owner_lines_problem(self, raw: str | list[str]) -> str | None:
+        """One sentence when an owner line's due date is not a date (the lines become action items)."""
+        from facilitator.interview.actions import ActionBook, parse_due, split_owner_line
+        from facilitator.interview.parse import split_lines
+
+        not_before = ActionBook(self.session).incident_date()
+        for n, line in enumerate(split_lines(raw), 1):
+            try:
+                parse_due(split_owner_line(line)[2], not_before)
+            except UserError as exc:
+                return f"Line {n} ('action - owner - due date'): {exc}"
+        return None
 
     def answer(
         self,
@@ -353,6 +369,8 @@ class Interview:
             stored, ids = s.value, list(message_ids if message_ids is not None else s.message_ids)
         else:
             stored = parse_value(q, value, self.tz, self.reference_date())
+            if qid == "action_owners" and (problem := self._owner_lines_problem(stored)):
+                raise AnswerError(problem)
             ids = list(message_ids or [])
             if message_ids is None and status == "suggested":
                 s = self.suggestion(qid)

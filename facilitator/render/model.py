@@ -144,6 +144,7 @@ class Document:
     scope_lines: list[str] = field(default_factory=list)  # impact figures, one sentence each
     customer_window: str = ""  # "2024-12-03 13:52 to 15:00 UTC": impact start to mitigation
     external_override: str = ""  # the recorded reason the external version was released despite its gate
+    external_title: str = ""  # the title when it is fit for customers, else a plain one
     external: str = ""  # the redacted external body, embedded in the internal document
     external_actions: list[str] = field(default_factory=list)  # what we are changing, said to customers
     immediate_cause: str = ""  # the trigger (actual_cause answer) when the whys reached deeper
@@ -546,6 +547,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     )
     doc.external_actions = [c for c in doc.customer_changes if not c.startswith(TODO)]
     doc.external_override = session.external_override.strip()
+    from facilitator.interview.customer import customer_safe
+
+    doc.external_title = title if customer_safe(title) else "Service disruption"
 
     def claim(qid: str, fact: Fact | None) -> str:
         answer = session.answers.get(qid)
