@@ -273,7 +273,10 @@ class Interview:
         if not fix and not cause:
             return None
         story = customer_story(fix, cause if isinstance(cause, str) else "")
-        return Suggestion(story, [], "a plain wording chosen by how it was fixed; say it your way", 0.3)
+        answer = self.session.answers.get("fix")
+        ids = list(answer.message_ids) if answer is not None and answer.message_ids else (
+            list(self.session.findings.fixes[0].message_ids) if self.session.findings.fixes else [])
+        return Suggestion(story, ids, "a plain wording chosen by how it was fixed; say it your way", 0.3)
 
     def refresh_suggestions(self) -> None:
         """Forget cached suggestions (after the findings or action items changed)."""
