@@ -431,6 +431,7 @@ def external_scan(text: str, redactor: Redactor) -> list[Leak]:
     placeholders customers must not read (``redact_detect.identifier_spans``). The gate, the
     Preview's leak list and the checklist evidence all call this, so they cannot disagree."""
     leaks = redactor.leak_scan(text)
+    leaks += [Leak("open question", m.start(), m.end()) for m in re.finditer(r"\[TODO\][^\n]*", text)]
     taken = [(leak.start, leak.end) for leak in leaks]
     for s in identifier_spans(text):
         if not any(a < s.end and s.start < b for a, b in taken):
@@ -455,6 +456,7 @@ OVERRIDABLE = frozenset({"version string", "environment variable", "config key",
                          "service name", "redaction placeholder"})
 _FIX_HINTS = {
     "person": "remove the names",
+    "open question": "answer the customer-facing questions it still asks",
     "person placeholder": "say what the system did instead of naming a person",
     "redaction placeholder": "write a plain noun ('a backend service') instead of the placeholders",
     "version string": "say 'a new version' instead of the version numbers",

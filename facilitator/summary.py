@@ -72,7 +72,7 @@ def summary_from_document(session: Session, doc: Document) -> PostmortemSummary:
         actions_incomplete=sum(1 for a in session.actions if not a.owner.strip() or a.due is None),
         actions_unfiled=sum(1 for a in session.actions if not (a.jira_key or session.published.jira_keys.get(a.id))),
         todos=len(doc.todos),
-        next_review="" if doc.next_review.startswith(TODO) else doc.next_review,
+        next_review="" if doc.next_review.startswith(TODO) or not doc.next_review[:1].isdigit() else doc.next_review,
         unticked=len(unticked(session)),
     )
 

@@ -31,7 +31,15 @@ def demo(tmp_path_factory):
 def _with_effect(session: Session, text: str) -> Session:
     copy = session.model_copy(deep=True)
     copy.answers["customer_effect"] = Answer(question_id="customer_effect", value=text, status="answered")
+    copy.answers["customer_changes"] = Answer(question_id="customer_changes", value=["We now test releases under load."], status="answered")
     return copy
+
+
+def test_an_unanswered_customer_question_withholds_the_external_version(demo):
+    session, transcript = demo
+    copy = session.model_copy(deep=True)  # no actions yet: nothing to tell customers we are changing
+    with pytest.raises(LeakError, match="open question"):
+        render_markdown(copy, transcript, SETTINGS, version="external")
 
 
 @pytest.mark.parametrize(("text", "kind"), [
