@@ -26,24 +26,25 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 
 from facilitator.config import Settings, check_timezone
-from facilitator.durations import DURATIONS, IMPACT_START_DEFINITION, IMPACT_START_LABEL
+from facilitator.durations import DURATIONS
 from facilitator.durations import spans as duration_spans
 from facilitator.interview.catalogue import load_catalogue
 from facilitator.render.contract import TodoItem
-from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
+from facilitator.render.prose import (
+    HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
+)
+from facilitator.findings import Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
-from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, shorten, support_lines
+from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
-TODO = "[TODO]"
 # Timeline kinds that are "major events" for the classic template.
 MAJOR_KINDS = frozenset(
     {"fault_introduced", "detected", "alert", "incident_created", "escalation", "root_cause", "rollback",
      "mitigated", "fix_deployed", "status_page", "customer_comms", "resolved", "closed"}
 )
 # Impact-hint kinds that describe who or how much was hit (pods and CPU figures are diagnosis, not scope).
-SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
 EVIDENCE_LINK_KINDS = ("ticket", "pull_request", "commit", "dashboard", "alert", "runbook", "status_page", "docs", "image")
 KEY_TIME_LABELS = {
     "started_at": "Fault introduced",
@@ -300,63 +301,6 @@ def _bullets(text: str) -> list[str]:
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
 
 
-def _known_then(b: _Builder) -> list[tuple[datetime, str]]:
-    """(time, what responders believed from then on), from the hypotheses and their messages."""
-    if b.transcript is None:
-        return []
-    beliefs: list[tuple[datetime, str]] = []
-    for h in b.session.findings.hypotheses:
-        times = sorted(m.at for mid in h.message_ids if (m := b.transcript.get(mid)) is not None)
-        if not times:
-            continue
-        beliefs.append((times[0], f"Suspected: {h.text}"))
-        if h.status == "ruled_out" and len(times) > 1:
-            beliefs.append((times[-1], f"Ruled out: {h.text}"))
-        elif h.status == "confirmed" and len(times) > 1:
-            beliefs.append((times[-1], f"Confirmed: {h.text}"))
-    causes = sorted((e.at, e.summary) for e in b.session.findings.events if e.kind == "root_cause")
-    if causes:  # the first identification; later musings do not make the team know less
-        found_at = causes[0][0]
-        beliefs = [item for item in beliefs if item[0] < found_at]
-        beliefs.append((found_at, f"Cause identified: {causes[0][1]}"))
-    return [(at, shorten(text)) for at, text in sorted(beliefs, key=lambda item: item[0])]
-
-
-def _belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: list[str]) -> str:
-    """The belief current at ``at`` when it differs from the last one shown, else ''."""
-    current = next((text for when, text in reversed(beliefs) if when <= at), "")
-    if not current or (shown and shown[-1] == current):
-        return ""
-    shown.append(current)
-    return current
-
-
-def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
-    rows: list[TimelineRow] = []
-    beliefs = _known_then(b)
-    shown: list[str] = []  # the last belief written, so each one appears where it starts
-    if b.session.timeline:
-        source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
-    else:
-        source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
-    multi_day = len({b.local(item[0]).date() for item in source}) > 1  # one day: the date is in the title block
-    for at, who, summary, known, ids, kind in sorted(source, key=lambda item: item[0]):
-        if not who and ids and b.transcript is not None and (first := b.transcript.get(ids[0])) is not None:
-            who = first.author  # bots and integrations: the alert source is the "what"
-        rows.append(
-            TimelineRow(
-                time=b.fmt(at, with_date=multi_day),
-                who=who,
-                event=display(summary),
-                known_then=known or _belief_change(beliefs, at, shown),
-                evidence=b.cite(ids),
-                kind=kind,
-                before_response=detected is not None and at < detected,
-            )
-        )
-    return rows
-
-
 def _customer_message_ids(f: Findings) -> set[str]:
     """Messages that speak to customers (status page, macros, ticket replies): never a cause."""
     ids = {mid for m in f.messaging for mid in m.message_ids}
@@ -409,7 +353,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
     unknowns = dedupe([h.text for h in hypotheses if h.status == "ruled_out"])
     first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
-    if not any(_same(first_hypothesis, u) for u in unknowns):
+    if not any(same_hypothesis(first_hypothesis, u) for u in unknowns):
         unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
     if not chain:
         b.todo("Ask 'why?' until the systemic cause is reached (five whys).", "tab:whys")
@@ -480,10 +424,10 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     messaging = b.pick_list("messaging", messaging) if not messaging or b.open("messaging") else messaging
     fix = b.pick("fix", f.fixes[0].text if f.fixes else "")
     # Extracted figures support an unconfirmed 'affected' suggestion; the commander's own answer replaces them.
-    scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in _scope(b, f.impact_hints)]
+    scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in scope_figures(b, f.impact_hints)]
     said = customer_impact.casefold()
     # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
-    scope_lines = [line for line in scope_lines if _HARM.search(line) and not _figures_in(line, said)]
+    scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
     window = ""
     if impact_start and mitigated and mitigated >= impact_start:
@@ -500,9 +444,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         status="Published" if session.published.confluence_page_id else "Draft",
         next_review=open_due[0].isoformat() if open_due else "not set: no open action item has a due date yet",
         classification="Internal",
-        summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, window, metrics)
+        summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
         or "The summary is written from the customer impact and the root cause once both are answered.",
-        what_happened=b.pick("what_happened", draft("what_happened") or _narrative(unknowns, fix)),
+        what_happened=b.pick("what_happened", draft("what_happened") or narrative(unknowns, fix)),
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),
@@ -513,7 +457,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         data_impact=b.pick("data_impact"),
         times=shown_times,
         metrics=metrics,
-        timeline=_timeline(b, times["detected_at"]),
+        timeline=timeline_rows(b, times["detected_at"]),
         unknowns_then=unknowns,
         root_cause=root_cause,
         whys=[
@@ -575,23 +519,6 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     return doc
 
 
-# A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
-_HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
-
-
-def _figures_in(line: str, text: str) -> bool:
-    """True when every figure of ``line`` ('342', '12%') also stands in ``text`` (and it has one)."""
-    figures = re.findall(r"\d+(?:[.,]\d+)?%?", line)
-    return bool(figures) and all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", text) for n in figures)
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(text: str) -> str:
-        return " ".join(re.sub(r"^first hypothesis:\s*", "", text, flags=re.I).casefold().split()).strip(" .?!")
-
-    return norm(a) == norm(b)
-
-
 def _responders(b: _Builder) -> list[tuple[str, str]]:
     """(name, role): the user's answer when there is one (roles the channel stated fill its gaps);
     otherwise the people found in the channel; a TODO when unknown or nobody is known."""
@@ -609,57 +536,6 @@ def _responders(b: _Builder) -> list[tuple[str, str]]:
         if name and all(n.casefold() != name.casefold() for n, _ in out):
             out.append((name, role or roles.get(name.casefold(), "")))
     return out
-
-
-def _narrative(unknowns: list[str], fix: str) -> str:
-    """The response as a few sentences: what was suspected, ruled out and what worked ('' when too little is known)."""
-    parts = []
-    ruled_out = [u for u in unknowns if not u.startswith((TODO, "First hypothesis:"))]
-    first = next((u.removeprefix("First hypothesis: ") for u in unknowns if u.startswith("First hypothesis:")), "")
-    if first:
-        parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
-    if ruled_out:
-        parts.append(sentence(f"Ruled out along the way: {'; '.join(r.rstrip('?') for r in ruled_out[:3])}"))
-    if not fix.startswith(TODO):
-        parts.append(sentence(f"What worked: {fix}"))
-    return " ".join(parts) if len(parts) >= 2 else ""
-
-
-def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:
-    """The impact in a few lines: per kind the strongest figure people gave (bots' alerts are in the
-    timeline already), skipping what the 'affected' answer says anyway."""
-    affected = {" ".join(a.casefold().split()) for a in b.answer_list("affected")}
-    best: dict[str, ImpactHint] = {}
-    for h in hints:
-        if h.kind not in SCOPE_KINDS or " ".join(h.text.casefold().split()) in affected:
-            continue
-        first = b.transcript.get(h.message_ids[0]) if b.transcript is not None and h.message_ids else None
-        if first is not None and first.is_bot:
-            continue
-        current = best.get(h.kind)
-        if current is None or (h.value or 0) > (current.value or 0):
-            best[h.kind] = h
-    return dedupe([_clause(display(h.text)) for h in best.values()], 4)
-
-
-def _clause(text: str) -> str:
-    """A chat fragment as a sentence: lead-ins ('so', 'fwiw') and trailing questions dropped, capitalised."""
-    text = re.sub(r"^(?:so|fwiw|ok|okay|and|also|btw|then)\b[,:]?\s+", "", text.strip(), flags=re.I).rstrip(" ?.;,")
-    text = shorten(text, 120).rstrip(".")
-    return text[:1].upper() + text[1:]
-
-
-def _summary(b: _Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
-    """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
-    if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
-        return ""
-    parts = [sentence(customer_impact)]
-    if window:
-        parts.append(f"Customers were affected from {window}.")
-    if metrics.get("Time in"):
-        parts.append(f"Time in (fault introduced to resolution): {metrics['Time in']}.")
-    parts.append(sentence(f"Root cause: {root_cause}"))
-    return " ".join(parts)
 
 
 def document_todos(session: Session, transcript: Transcript | None, settings: Settings | None = None) -> list[TodoItem]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from pathlib import Path
 
 import pytest
 

@@ -16,7 +16,7 @@ from facilitator.redact import LeakError, Redactor, ensure_clean, external_scan
 from facilitator.redact_detect import identifier_spans
 from facilitator.render import render_both, render_markdown
 from facilitator.session import ActionItem, Answer, Session, SourceSpec
-from facilitator.sessions import SessionStore, open_session, start_session
+from facilitator.sessions import SessionStore, start_session
 
 SETTINGS = Settings()
 
