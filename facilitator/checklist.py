@@ -105,8 +105,9 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
     # A saved transcript is already scrubbed: its masks count as credentials found too.
     secrets = sum(text.count(SECRET) + sum(1 for s in resolve(secret_spans(text)) if text[s.start : s.end] != SECRET) for text in texts)
     found["no_vulnerability_detail"] = (
-        f"Credentials are masked automatically ({secrets} found in the channel); versions, paths and bypasses "
-        "are not detected: read the cause, fix and timeline."
+        f"Credentials are masked automatically ({secrets} found in the channel); versions, config keys, file names "
+        "and commands in the external version are refused by its gate; paths and bypasses in prose are not detected: "
+        "read what happened and what we are changing."
     )
     vendors = len(_VENDOR_WORDS.findall(external))
     found["no_vendor_blame"] = (
