@@ -217,12 +217,19 @@ def write_documents(
     interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
 ) -> list[Path]:
     """internal.md and external.md through facilitator.render; returns the paths written."""
+    return _write(interview, out_dir, settings, template, err)[0]
+
+
+def _write(
+    interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
+) -> tuple[list[Path], str]:
+    """``write_documents``, also returning why external.md was not written (a ``render.Refusal``)."""
     written, refused = write_markdown_files(interview.session, interview.transcript, settings, out_dir, template)
     if refused:
-        # The external version refuses to render while something sensitive would leak:
-        # keep the internal document and say why the external one is missing.
+        # The external version refuses to render while something sensitive would leak or a
+        # customer question is open: keep the internal document and say why the external one is missing.
         (err or sys.stderr).write(f"facilitator: external.md not written: {refused}\n")
-    return written
+    return written, refused
 
 
 def open_or_start(
@@ -278,7 +285,7 @@ def run_draft(
     interview.run_lints()
     out_dir = Path(out).expanduser()
     try:
-        written = write_documents(interview, out_dir, settings, template, err=stderr)
+        written, refused = _write(interview, out_dir, settings, template, err=stderr)
         copy = out_dir / SESSION_FILE
         shutil.copyfile(store.path(session.name), copy)
         findings_copy = out_dir / FINDINGS_FILE
@@ -294,7 +301,9 @@ def run_draft(
         stdout.write(f"{path}\n")
     if helper.spent().calls:
         stdout.write(assist.usage_line(helper.spent()) + "\n")
+    # Exit 1 when the external version is withheld for what it would leak (or its blameful or
+    # vague items); a draft whose customer questions are merely unanswered is unfinished, not failed.
     names = {p.name for p in written}
     external_blocked = "internal.md" in names and "external.md" not in names
-    return 1 if external_blocked else 0
+    return 1 if external_blocked and not getattr(refused, "unfinished_only", False) else 0
 

@@ -84,6 +84,7 @@ class LeakError(UserError):
     """The external text still contains sensitive strings; export and publish are blocked."""
 
     title = "External version not clean"
+    unfinished_only = False  # True when all it lacks is answers to its customer questions (no leak)
 
 
 # --- session scrub ---------------------------------------------------------------------------
@@ -535,4 +536,6 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
     how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
     overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)
     escape = " (or record a reason to release it anyway with --external-override)" if overridable else ""
-    raise LeakError(f"The external version is withheld: it {' and '.join(parts)}; {how}{escape}.")
+    error = LeakError(f"The external version is withheld: it {' and '.join(parts)}; {how}{escape}.")
+    error.unfinished_only = set(kinds) == {"open question"} and not blockers  # only questions still to answer
+    raise error

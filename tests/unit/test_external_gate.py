@@ -166,3 +166,13 @@ def test_due_dates_are_real_dates_not_before_the_incident(demo):
     book = ActionBook(session.model_copy(deep=True))
     with pytest.raises(UserError, match="before the incident"):
         book.add("Add an alert on pool saturation above 80%", due="2024-11-01")
+
+
+def test_a_draft_with_open_customer_questions_is_unfinished_not_failed(tmp_path):
+    chat = tmp_path / "chat.txt"
+    chat.write_text("[2024-12-03 10:32] Alice: checkout is failing\n[2024-12-03 10:40] Bob: rolled back, errors gone\n")
+    err = io.StringIO()
+    code = run_draft(load_settings(), SourceSpec(kind="transcript", ref=str(chat)), out=tmp_path / "out",
+                     store=SessionStore(tmp_path / "store"), stdout=io.StringIO(), stderr=err)
+    assert code == 0 and not (tmp_path / "out" / "external.md").exists()
+    assert "open question" in err.getvalue() and "answer the customer-facing questions" in err.getvalue()
