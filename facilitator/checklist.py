@@ -92,14 +92,17 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             f"Leak scan of the external version: {len(other_leaks)} sensitive string(s) remain ({_kinds(other_leaks)}); "
             "publishing stays blocked until it is clean."
             if other_leaks
-            else f"Leak scan of the external version: clean ({len(redactor.systems)} internal system name(s) learnt, "
-            "plus every internal host, URL, id and ticket key seen, are replaced by placeholders)."
+            else f"Leak scan of the external version: clean (no internal system name of the {len(redactor.systems)} learnt, "
+            "host, URL, id, ticket, version, config key, command or placeholder)."
         )
+        if redactor.blockers:
+            found["no_internal_names"] += f" Also withheld until fixed: {'; '.join(redactor.blockers)}."
         found["no_personal_names"] = (
             f"Leak scan of the external version: {len(people_leaks)} personal name(s) or placeholder(s) for one remain."
             if people_leaks
             else f"Leak scan of the external version: none of the {len(redactor.people)} people the tool knows "
-            "(authors, responders, owners, mentions) is named; names the channel never showed cannot be checked."
+            "(authors, responders, owners, mentions, names the blame lint found) is named, nor a placeholder for one; "
+            "other names cannot be checked."
         )
     texts = [m.text for m in transcript.messages] if transcript is not None else []
     # A saved transcript is already scrubbed: its masks count as credentials found too.

@@ -176,3 +176,11 @@ def test_a_draft_with_open_customer_questions_is_unfinished_not_failed(tmp_path)
                      store=SessionStore(tmp_path / "store"), stdout=io.StringIO(), stderr=err)
     assert code == 0 and not (tmp_path / "out" / "external.md").exists()
     assert "open question" in err.getvalue() and "answer the customer-facing questions" in err.getvalue()
+
+
+def test_checklist_evidence_names_what_the_gate_withholds(demo):
+    session, transcript = demo
+    copy = _with_effect(session, "Some customers could not pay.")
+    copy.actions = [ActionItem(id="a1", action="Improve monitoring.", owner="Dana Okafor", due=date(2024, 12, 20))]
+    said = evidence(copy, transcript, SETTINGS)["no_internal_names"]
+    assert "withheld" in said and "too vague" in said
