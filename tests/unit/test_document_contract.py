@@ -221,3 +221,22 @@ def test_readable_facts(tmp_path):
     assert len(folded) == len(set(folded))
     for line in doc.scope_lines:
         assert line[0].isupper() and line.endswith(".") and ";" not in line
+
+
+def test_every_todo_has_a_place_to_answer_it():
+    """A blank session's TODOs each point at an interview question, the Actions tab or the 5 Whys tab."""
+    from facilitator.render import build_document
+    from facilitator.session import Answer, Session
+
+    session = Session(name="blank", source=SourceSpec(kind="demo"))
+    ids = {q.id for q in load_catalogue()}
+    todos = build_document(session, None, load_settings()).todo_items
+    assert todos
+    for item in todos:
+        assert item.question_id in ids or item.target in ("tab:actions", "tab:whys"), item
+    # and every question the document asks for is one the interview asks
+    asked = {t.question_id for t in todos if t.question_id}
+    assert asked <= ids and {"went_well", "went_badly", "lessons", "data_impact"} <= asked
+    # an answer removes its TODO
+    session.answers["data_impact"] = Answer(question_id="data_impact", value="None.", status="answered")
+    assert "data_impact" not in {t.question_id for t in build_document(session, None, load_settings()).todo_items}
