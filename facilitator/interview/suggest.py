@@ -211,8 +211,8 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
     if not parts:
         effect = findings.customer_effect
-        if effect is None or is_channel_meta(effect.text):
-            return None
+        if effect is None or is_channel_meta(effect.text) or _ALERT_TEXT_RE.search(effect.text):
+            return None  # an alert's threshold is what the monitor saw, not what customers saw
         parts.append(clean_fact(effect.text, keep=1).rstrip(" ."))
         ids.extend(effect.message_ids)
     head = parts[0]

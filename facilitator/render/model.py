@@ -478,13 +478,15 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         responders=responders,
         messaging=messaging,
         runbooks=b.pick("runbooks", "\n".join(f"used: {r.text}" for r in f.runbooks)),
-        external_summary=b.answer("external") or draft("external"),
+        external_summary=b.answer("external"),
         immediate_cause=immediate_cause,
         external_actions=[],
         drafted=drafted,
         impact_start=b.fmt(impact_start) or shown_times[KEY_TIME_LABELS["started_at"]],
         durations=durations,
-        customer_explanation=b.pick("customer_explanation", explanation_fallback),
+        # An assistant's external draft stands in for the explanation only, never for the other answers.
+        customer_explanation=(b.answer("customer_explanation") if b.confirmed("customer_explanation") else "")
+        or draft("external") or b.pick("customer_explanation", explanation_fallback),
         customer_changes=b.pick_list("customer_changes", safe_changes(session.actions)),
         scope_lines=scope_lines,
         customer_window=window,
