@@ -12,7 +12,11 @@ Three jobs, one set of detectors:
   what is sensitive from the transcript and session (authors, @mentions, responders, owners,
   names in backticks, hostnames) and returns the spans it replaced so the UI can highlight them.
 * ``Redactor.leak_scan`` checks a final text against every sensitive string the tool knows and
-  every detector; ``ensure_clean`` turns leaks into a ``LeakError`` that blocks export/publish.
+  every detector. ``external_scan`` adds what customers must not read even when nothing is
+  secret (versions, config keys, commands, placeholders, open TODOs: ``identifier_spans``), and
+  ``ensure_clean`` (the external version's gate) turns those, and blameful or vague items, into
+  a ``LeakError`` that blocks export/publish, naming what to fix; a recorded override releases
+  internal wording only. The Preview and the checklist evidence call the same functions.
 
 All detection is a single pass that collects candidate spans from every detector and keeps
 the earliest, longest one where they overlap, so a URL wins over the hostname inside it and

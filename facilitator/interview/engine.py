@@ -5,8 +5,9 @@ question catalogue and a ``SessionStore``. Every change (an answer, a move to an
 question) is saved before the call returns, so a process killed at any moment loses at most
 the answer being typed. UIs ask the engine what to show (``display_text``, ``suggestion``,
 ``progress``) and hand it raw text; the engine parses by question type (``parse``), keeps
-"unknown" and "skip" as first-class answers, and derives the order check, the metrics and
-the TODO list from what was answered.
+"unknown" and "skip" as first-class answers, and derives the order check and the metrics
+(``facilitator.durations``) from what was answered; ``todos`` is the document's own TODO list.
+The action-owners answer and the action items are one list: its lines add or update items.
 
 Suggestions come from two places: the offline builders over the findings (``suggest``) and,
 when an LLM is available, ``add_suggestions`` (see ``facilitator.assist``). The engine keeps

@@ -4,12 +4,16 @@ Templates (data in ``prompts/templates``) should only arrange and word things; e
 is made here: which answer wins over which finding, how times are shown (always in the
 configured zone, zone named), how a claim cites its evidence (Slack permalink when the
 message has one, otherwise ``(msg L12, 14:02)``), and what is still unknown. Anything unknown
-renders as ``[TODO] ...`` in place and is also collected in ``Document.todos`` for the top of
-the document, so a reader sees at once what the post-mortem still lacks.
+renders as ``[TODO] <the interview's question>`` in place and is also collected in
+``Document.todo_items`` for the top of the document (with where it is answered), so a reader
+sees at once what the post-mortem still lacks; that list is the only TODO list (the interview,
+Preview, export dialog and CLI count it). Where each answer lands is declared in ``contract.py``.
 
-Precedence, everywhere: what the user answered wins; an assistant draft (``session.drafts``,
-written by the LLM layer) only fills a section the user left empty and is listed in
-``Document.drafted`` so templates mark it; findings come last. The root cause is the last
+Precedence, everywhere: what the user answered wins; an answer marked unknown or skipped is a
+TODO even where the channel had something; an assistant draft (``session.drafts``, written by
+the LLM layer) only fills a section the user left empty and is listed in ``Document.drafted``
+so templates mark it; findings come last. The external version's pieces come only from the
+customer-facing answers (``customer_*``) and the key times. The root cause is the last
 answer of the 5 whys once the chain is stopped (the ``actual_cause`` answer then shows as the
 trigger); before that the user's cause answer wins. Chat noise (Slack emoji codes, machine
 message ids, repeated links) is kept out of the reader's way.
