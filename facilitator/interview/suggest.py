@@ -173,10 +173,9 @@ def _stated_impact(findings: Findings) -> Suggestion | None:
     for h in reversed(findings.impact_hints):
         match = _STATED_IMPACT_RE.match(clean_fact(h.text))
         if match and not _INTERIM_RE.search(match.group("when")):
-            when = match.group("when").strip(" ,(").rstrip(")")
+            # The window it names ("14:00-15:01") is left out: the key times and their named
+            # durations say when, once, so the document never shows two windows for one incident.
             text = as_sentence(match.group("what").rstrip(" ."))
-            if when:
-                text = f"{text[:-1]} ({when})."
             ids = _ids(*(x.message_ids for x in findings.impact_hints if x.text == h.text))
             return Suggestion(text, ids, "the impact statement written in the channel", 0.6)
     return None
