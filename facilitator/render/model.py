@@ -349,6 +349,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     if root_text and (session.whys_done or not cause_answer):
         root_cause = root_text
         immediate_cause = cause_answer if cause_answer and cause_answer.casefold() != root_text.casefold() else ""
+        if b.open("actual_cause"):
+            immediate_cause = b.ask("actual_cause")  # the whys reached a root cause; the trigger is still unknown
     else:
         root_cause = b.ask("actual_cause") if b.open("actual_cause") else cause_answer or (causes[0].text if causes else "")
         immediate_cause = ""

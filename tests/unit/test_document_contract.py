@@ -240,3 +240,19 @@ def test_every_todo_has_a_place_to_answer_it():
     # an answer removes its TODO
     session.answers["data_impact"] = Answer(question_id="data_impact", value="None.", status="answered")
     assert "data_impact" not in {t.question_id for t in build_document(session, None, load_settings()).todo_items}
+
+
+def test_every_unknown_answer_is_a_todo(tmp_path):
+    """Whatever the channel had: 'unknown' on any question puts that question on the TODO list."""
+    from facilitator.interview.engine import Interview
+    from facilitator.render import build_document
+    from facilitator.sessions import start_session
+
+    store = SessionStore(tmp_path / "store")
+    session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="unk")
+    interview = Interview(session, transcript, None)
+    interview.fill_suggestions()
+    for q in load_catalogue():
+        interview.answer(q.id, "unknown")
+    listed = {t.question_id for t in build_document(session, transcript, load_settings()).todo_items}
+    assert listed - {""} == {q.id for q in load_catalogue()}
