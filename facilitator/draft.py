@@ -200,7 +200,7 @@ def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
 
 def fill_rest(interview: Interview) -> None:
     """Suggestions for unanswered questions and, when none were given, the suggested action items."""
-    book = ActionBook(interview.session, interview.store)
+    book = ActionBook(interview.session, interview.store, interview.transcript.messages if interview.transcript else None)
     if not interview.session.actions:
         for suggestion in book.suggestions():
             if suggestion.strong:  # chatter like "follow-up for me" stays a suggestion in the app

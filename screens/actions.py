@@ -145,7 +145,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self.book = ActionBook(interview.session, interview.store)
+        self.book = ActionBook(interview.session, interview.store, transcript.messages if transcript is not None else None)
         self.editing: str | None = None  # id of the item in the form, None for a new one
         self.from_suggestion: ActionSuggestion | None = None
         self._names = person_names(interview.session, transcript)

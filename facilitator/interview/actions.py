@@ -231,7 +231,8 @@ def link_channel_tickets(actions: list[ActionItem], messages: list) -> int:
                 overlap = len(words & _content_words(item.action)) / max(1, len(words))
                 if overlap > score:
                     best, score = item, overlap
-            if best is not None and score >= 0.5:
+            taken = any(a.jira_key == key for a in actions if a is not best)
+            if best is not None and score >= 0.5 and not taken:
                 if not best.jira_key:
                     best.jira_key = key
                     changed += 1
@@ -249,9 +250,10 @@ def link_channel_tickets(actions: list[ActionItem], messages: list) -> int:
 class ActionBook:
     """Action items of a session; every mutating call saves through the store."""
 
-    def __init__(self, session: Session, store: SessionStore | None = None) -> None:
+    def __init__(self, session: Session, store: SessionStore | None = None, messages: list | None = None) -> None:
         self.session = session
         self.store = store
+        self.messages = messages or []  # the channel: Jira keys and "I'll take OPS-12" it gave for follow-ups
 
     @property
     def items(self) -> list[ActionItem]:
@@ -292,6 +294,9 @@ class ActionBook:
             fields["due"] = parse_due(fields["due"], self.incident_date())
         item = self._validated({"id": self._new_id(), "action": action.strip(), **fields})
         self.session.actions.append(item)
+        if self.messages:
+            link_channel_tickets(self.session.actions, self.messages)
+            item = self.session.actions[-1]
         self._save()
         return item
 

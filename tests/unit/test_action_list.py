@@ -109,3 +109,12 @@ def test_owner_lines_and_sameness():
     assert same_action("Rotate the checkout_app password once we're stable",
                        "Rotate the checkout_app DB password + the AWS key from that env dump")
     assert not same_action("Add an alert for DB pool saturation", "Add a load test for the canary")
+
+
+def test_an_item_added_from_the_actions_tab_gets_the_key_the_channel_gave(demo):
+    interview, store = demo
+    book = ActionBook(interview.session, store, interview.transcript.messages)
+    item = book.add("Add an alert on DB pool saturation above 80% for 5 minutes")
+    assert item.jira_key == "OPS-1240" and item.owner  # "I'll take OPS-1240" in the channel
+    other = book.add("Add an alert for pool saturation on the replica too")
+    assert other.jira_key == ""  # a key goes to one item only
