@@ -42,7 +42,7 @@ DURATIONS: tuple[Duration, ...] = (
     Duration("time_to_resolve", "Time to resolve", "detected_at", "resolved_at",
              "from detection to resolution (back to normal, incident closed)", "resolve"),
     Duration("time_in", "Time in", "started_at", "resolved_at",
-             "from fault introduced to resolution: the whole life of the incident", "time-in"),
+             "from fault introduced to resolution", "time-in"),
 )
 BY_KEY: dict[str, Duration] = {d.key: d for d in DURATIONS}
 
