@@ -30,7 +30,7 @@ from typing import TextIO
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.redact import ChecklistItem, Redactor, load_checklist, mask_secrets, unticked
+from facilitator.redact import ChecklistItem, Redactor, external_scan, load_checklist, mask_secrets, unticked
 from facilitator.redact_detect import SECRET, resolve, secret_spans
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -81,9 +81,9 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
         external, scan_problem = "", f"The external version could not be rendered ({exc}), so it was not scanned."
     else:
         redactor, doc, external, scan_problem = rendered.redactor, rendered.doc, rendered.external, ""
-    leaks = redactor.leak_scan(external)
-    people_leaks = [leak for leak in leaks if leak.kind == "person"]
-    other_leaks = [leak for leak in leaks if leak.kind != "person"]
+    leaks = external_scan(external, redactor)  # the gate's own detectors
+    people_leaks = [leak for leak in leaks if leak.kind in ("person", "person placeholder")]
+    other_leaks = [leak for leak in leaks if leak not in people_leaks]
     found: dict[str, str] = {}
     if scan_problem:
         found["no_internal_names"] = found["no_personal_names"] = scan_problem
@@ -92,21 +92,25 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             f"Leak scan of the external version: {len(other_leaks)} sensitive string(s) remain ({_kinds(other_leaks)}); "
             "publishing stays blocked until it is clean."
             if other_leaks
-            else f"Leak scan of the external version: clean ({len(redactor.systems)} internal system name(s) learnt, "
-            "plus every internal host, URL, id and ticket key seen, are replaced by placeholders)."
+            else f"Leak scan of the external version: clean (no internal system name of the {len(redactor.systems)} learnt, "
+            "host, URL, id, ticket, version, config key, command or placeholder)."
         )
+        if redactor.blockers:
+            found["no_internal_names"] += f" Also withheld until fixed: {'; '.join(redactor.blockers)}."
         found["no_personal_names"] = (
-            f"Leak scan of the external version: {len(people_leaks)} personal name(s) remain."
+            f"Leak scan of the external version: {len(people_leaks)} personal name(s) or placeholder(s) for one remain."
             if people_leaks
             else f"Leak scan of the external version: none of the {len(redactor.people)} people the tool knows "
-            "(authors, responders, owners, mentions) is named; names the channel never showed cannot be checked."
+            "(authors, responders, owners, mentions, names the blame lint found) is named, nor a placeholder for one; "
+            "other names cannot be checked."
         )
     texts = [m.text for m in transcript.messages] if transcript is not None else []
     # A saved transcript is already scrubbed: its masks count as credentials found too.
     secrets = sum(text.count(SECRET) + sum(1 for s in resolve(secret_spans(text)) if text[s.start : s.end] != SECRET) for text in texts)
     found["no_vulnerability_detail"] = (
-        f"Credentials are masked automatically ({secrets} found in the channel); versions, paths and bypasses "
-        "are not detected: read the cause, fix and timeline."
+        f"Credentials are masked automatically ({secrets} found in the channel); versions, config keys, file names "
+        "and commands in the external version are refused by its gate; paths and bypasses in prose are not detected: "
+        "read what happened and what we are changing."
     )
     vendors = len(_VENDOR_WORDS.findall(external))
     found["no_vendor_blame"] = (
@@ -201,8 +205,9 @@ def checklist_command(
     as_json: bool = False,
     interactive: bool | None = None,
     out: TextIO | None = None,
+    override: str | None = None,
 ) -> int:
-    """``facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json]``."""
+    """``facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json] [--external-override REASON]``."""
     from facilitator.plain import STOPPED, PromptStopped
     from facilitator.render import load_session_and_transcript
     from facilitator.sessions import SessionStore
@@ -212,6 +217,12 @@ def checklist_command(
     session, transcript = load_session_and_transcript(settings, session_name)
     items = load_checklist()
     to_tick, to_untick = resolve_refs(tick, items), resolve_refs(untick, items)
+    if override is not None:
+        session.external_override = override.strip()
+        store.save(session)
+        out.write(f"Saved: {'the external version may leave despite its gate because: ' + session.external_override if session.external_override else 'no override: the gate applies in full'}.\n")
+        if not (to_tick or to_untick):
+            return 0
     both = sorted(set(to_tick) & set(to_untick))
     if both:
         raise UserError(f"'{both[0]}' is both ticked and unticked in one command; give it only once.")

@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", metavar="FILE.toml", help="answers that win over suggestions")
     p.add_argument("--session", metavar="NAME", help="start from (and save to) this session")
     p.add_argument("--template", metavar="PATH", help="a Jinja2 Markdown template of your own")
+    p.add_argument("--external-override", metavar="REASON",
+                   help="release the external version despite internal wording its gate refuses; the reason is recorded")
 
     p = add("sessions", "list, show or remove saved sessions")
     p.add_argument("action", nargs="?", choices=["list", "show", "rm"], default="list")
@@ -125,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", metavar="ID", nargs="+", default=[], help="tick these items (ids or numbers from the list)")
     p.add_argument("--untick", metavar="ID", nargs="+", default=[], help="untick these items")
     p.add_argument("--json", action="store_true", help="print the items, ticks and evidence as JSON")
+    p.add_argument("--external-override", metavar="REASON",
+                   help="record why the external version may leave despite internal wording its gate refuses ('' clears it)")
 
     p = add("review", "review an existing post-mortem (Markdown file, '-', Confluence page) or a whole tree of them")
     p.add_argument("source", metavar="SOURCE", nargs="?", help="a Markdown file, '-' for stdin, a folder, or a Confluence page id or URL")
@@ -265,7 +269,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     spec = source_spec(args, settings)
-    return run_draft(settings, spec, out=args.out, answers=args.answers, session_name=args.session, template=args.template)
+    return run_draft(settings, spec, out=args.out, answers=args.answers, session_name=args.session, template=args.template,
+                     external_override=args.external_override)
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -310,7 +315,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     """facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json]."""
     from facilitator.checklist import checklist_command
 
-    return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json)
+    return checklist_command(_settings(args), args.session, args.tick, args.untick, args.json,
+                             override=args.external_override)
 
 
 def cmd_review(args: argparse.Namespace) -> int:

@@ -56,9 +56,8 @@ from typing import Any, TextIO
 from facilitator import assist
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.interview.actions import ActionBook
+from facilitator.interview.actions import ActionBook, link_channel_tickets
 from facilitator.interview.engine import Interview
-from facilitator.interview.parse import AnswerError
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
 from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore, open_session, start_session
@@ -93,23 +92,11 @@ def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "ans
     data = {**data, **{k: answers.pop(k) for k in list(answers) if k in _RESERVED}}
     data = _checked_shape(data, origin)  # before anything is applied, so a bad file changes nothing
     known = {q.id for q in interview.questions}
-    done = []
-    for qid, value in answers.items():
-        if qid not in known:
-            raise UserError(f"The {origin} names an unknown question '{qid}'; the ids are listed in prompts/questions.toml.")
-        if not isinstance(value, (str, list)):
-            value = str(value)  # TOML dates and numbers: let the type's parser read them
-        try:
-            interview.answer(qid, [str(v) for v in value] if isinstance(value, list) else value)
-        except AnswerError as exc:
-            raise UserError(f"The {origin} answer to '{qid}' does not fit: {exc}") from None
-        done.append(qid)
+    unknown = [qid for qid in answers if qid not in known]
+    if unknown:
+        raise UserError(f"The {origin} names an unknown question '{unknown[0]}'; the ids are listed in prompts/questions.toml.")
+    # Actions first: owner lines among the answers then merge into them (one list, no duplicates).
     session = interview.session
-    chain = WhyChain(session, interview.store)
-    whys = [w if isinstance(w, dict) else {"answer": str(w)} for w in data.get("whys", [])]
-    whys = [w for w in whys if str(w.get("answer", "")).strip() or str(w.get("question", "")).strip()]
-    if whys:
-        _apply_whys(chain, whys, [str(t) for t in data.get("contributing", [])])
     book = ActionBook(session, interview.store)
     given_actions = data.get("actions", [])
     if given_actions:
@@ -123,6 +110,20 @@ def apply_answers(interview: Interview, data: dict[str, Any], origin: str = "ans
             book.add(action, **fields)
         except UserError as exc:
             raise UserError(f"In the {origin}, action {n}: {exc}") from None
+    done = []
+    for qid, value in answers.items():
+        if not isinstance(value, (str, list)):
+            value = str(value)  # TOML dates and numbers: let the type's parser read them
+        try:
+            interview.answer(qid, [str(v) for v in value] if isinstance(value, list) else value)
+        except UserError as exc:  # AnswerError, or an owner line's due date that is not a date
+            raise UserError(f"The {origin} answer to '{qid}' does not fit: {exc}") from None
+        done.append(qid)
+    chain = WhyChain(session, interview.store)
+    whys = [w if isinstance(w, dict) else {"answer": str(w)} for w in data.get("whys", [])]
+    whys = [w for w in whys if str(w.get("answer", "")).strip() or str(w.get("question", "")).strip()]
+    if whys:
+        _apply_whys(chain, whys, [str(t) for t in data.get("contributing", [])])
     for n, item in enumerate(data.get("rejected", []), 1):
         try:
             book.reject(str(item.get("action", "")), str(item.get("reason", "")))
@@ -199,13 +200,16 @@ def _checked_shape(data: dict[str, Any], origin: str) -> dict[str, Any]:
 
 def fill_rest(interview: Interview) -> None:
     """Suggestions for unanswered questions and, when none were given, the suggested action items."""
-    interview.fill_suggestions()
-    seed_whys(interview)
-    book = ActionBook(interview.session, interview.store)
+    book = ActionBook(interview.session, interview.store, interview.transcript.messages if interview.transcript else None)
     if not interview.session.actions:
         for suggestion in book.suggestions():
             if suggestion.strong:  # chatter like "follow-up for me" stays a suggestion in the app
                 book.accept(suggestion)
+    if interview.transcript is not None:
+        link_channel_tickets(interview.session.actions, interview.transcript.messages)
+    interview.refresh_suggestions()
+    interview.fill_suggestions()  # the owners' lines now come from that one action list
+    seed_whys(interview)
     interview.refresh_suggestions()
 
 
@@ -213,12 +217,19 @@ def write_documents(
     interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
 ) -> list[Path]:
     """internal.md and external.md through facilitator.render; returns the paths written."""
+    return _write(interview, out_dir, settings, template, err)[0]
+
+
+def _write(
+    interview: Interview, out_dir: Path, settings: Settings, template: str | None = None, err: TextIO | None = None
+) -> tuple[list[Path], str]:
+    """``write_documents``, also returning why external.md was not written (a ``render.Refusal``)."""
     written, refused = write_markdown_files(interview.session, interview.transcript, settings, out_dir, template)
     if refused:
-        # The external version refuses to render while something sensitive would leak:
-        # keep the internal document and say why the external one is missing.
+        # The external version refuses to render while something sensitive would leak or a
+        # customer question is open: keep the internal document and say why the external one is missing.
         (err or sys.stderr).write(f"facilitator: external.md not written: {refused}\n")
-    return written
+    return written, refused
 
 
 def open_or_start(
@@ -245,6 +256,7 @@ def run_draft(
     store: SessionStore | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    external_override: str | None = None,
 ) -> int:
     """Run the interview non-interactively and write the session and documents into ``out``."""
     stdout = stdout or sys.stdout
@@ -268,10 +280,12 @@ def run_draft(
     fill_rest(interview)
     if helper.active:
         helper.draft()
+    if external_override is not None:
+        session.external_override = external_override.strip()  # recorded: publish honours it too
     interview.run_lints()
     out_dir = Path(out).expanduser()
     try:
-        written = write_documents(interview, out_dir, settings, template, err=stderr)
+        written, refused = _write(interview, out_dir, settings, template, err=stderr)
         copy = out_dir / SESSION_FILE
         shutil.copyfile(store.path(session.name), copy)
         findings_copy = out_dir / FINDINGS_FILE
@@ -293,7 +307,9 @@ def run_draft(
         stdout.write(f"{path}\n")
     if helper.spent().calls:
         stdout.write(assist.usage_line(helper.spent()) + "\n")
+    # Exit 1 when the external version is withheld for what it would leak (or its blameful or
+    # vague items); a draft whose customer questions are merely unanswered is unfinished, not failed.
     names = {p.name for p in written}
     external_blocked = "internal.md" in names and "external.md" not in names
-    return 1 if external_blocked else 0
+    return 1 if external_blocked and not getattr(refused, "unfinished_only", False) else 0
 

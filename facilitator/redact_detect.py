@@ -406,3 +406,63 @@ def mask_secrets(text: str) -> str:
     if not spans:
         return text
     return apply(text, resolve(to_original(spans, index) if index is not None else spans))
+
+
+# --- internal identifiers: what the external version must not contain ------------------------
+#
+# The redactor replaces what it can name consistently (people, hosts, URLs, ids); these shapes
+# have no sensible placeholder ("a version"?), so the external version's gate, its leak scan and
+# the checklist evidence all refuse them through ``identifier_spans``: one set of detectors,
+# so the three can never disagree. Customer prose ("~12% of checkout requests failed in 3
+# regions", "14:00–15:01 UTC", "3-5 days", "follow-up") matches none of them.
+
+_VERSION = re.compile(r"(?<![\w.])v\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b|(?<![\w.])\d+\.\d+\.\d+(?:[-+][\w.]+)?\b")
+_ENV_VAR = re.compile(r"(?<![\w$])\$?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+_CONFIG_KEY = re.compile(r"(?<![\w./-])[a-z][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}\b|(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_FILE_NAME = re.compile(r"(?<![\w/-])[\w-]+\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|py|go|js|ts|rb|java|sh|sql|tf|tfvars|xml)\b")
+_COMMAND = re.compile(
+    r"`[^`\n]+`|(?:^|(?<=\s))\$ \S.*$|(?<![\w-])--[a-z][\w-]*(?:=\S+)?"
+    r"|\b(?:kubectl|helm|terraform|git|docker|aws|gcloud|az|psql|curl|ssh|systemctl|sudo|[a-z]+ctl)\s+[a-z][\w-]*\b",
+    re.M,
+)
+_HASH_TICKET = re.compile(r"(?<![\w&])#\d{3,}\b")
+# Hyphenated compounds read as English ("follow-up", "3-5") unless a part is infrastructure.
+_SERVICE_NAME = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])")
+_SERVICE_PARTS = frozenset(
+    "service svc api worker workers db database server proxy gateway queue cache cluster pod node job jobs cron app "
+    "backend frontend prod staging dev internal lb k8s daemon consumer producer scheduler loader replica primary "
+    "shard broker ingest pipeline sync rpc grpc web".split()
+)
+PLACEHOLDER = re.compile(
+    r"\bService \d+\b|\[(?:internal URL|internal host|secret|user|channel|ticket|email|phone number|handle|name|IP address)\]"
+)
+PERSON_PLACEHOLDER = re.compile(r"\bEngineer [A-Z]{1,2}\b")
+
+
+def _service_name(word: str) -> bool:
+    parts = word.split("-")
+    return any(p in _SERVICE_PARTS or any(c.isdigit() for c in p) and not p.isdigit() for p in parts) or len(parts) >= 4
+
+
+def identifier_spans(text: str) -> list[Span]:
+    """Internal identifiers a customer text must not carry: versions, environment variables,
+    config keys, file names, commands, ticket numbers, service names and redaction placeholders.
+    Each span's ``replacement`` says what to write instead (for the refusal sentence)."""
+    spans: list[Span] = []
+    for kind, pattern, instead in (
+        ("version string", _VERSION, "'a new version' or 'the previous version'"),
+        ("environment variable", _ENV_VAR, "'a configuration setting'"),
+        ("file name", _FILE_NAME, "'a configuration file'"),
+        ("command", _COMMAND, "what the command did, in words"),
+        ("ticket id", _HASH_TICKET, "nothing: customers cannot open it"),
+        ("redaction placeholder", PLACEHOLDER, "a plain noun like 'a backend service'"),
+        ("person placeholder", PERSON_PLACEHOLDER, "no person at all: say what the system did"),
+    ):
+        spans.extend(Span(m.start(), m.end(), kind, instead) for m in pattern.finditer(text))
+    for m in _CONFIG_KEY.finditer(text):
+        if not looks_like_host(m.group()):
+            spans.append(Span(m.start(), m.end(), "config key", "'a configuration setting'"))
+    for m in _SERVICE_NAME.finditer(text):
+        if _service_name(m.group()):
+            spans.append(Span(m.start(), m.end(), "service name", "a plain noun like 'a backend service'"))
+    return resolve(spans)

@@ -18,7 +18,7 @@ from facilitator.findings import Findings
 
 AnswerStatus = Literal["answered", "suggested", "unknown", "skipped"]
 Category = Literal["investigate", "mitigate", "repair", "detect", "mitigate future", "prevent"]
-Prevents = Literal["yes", "partially", "detects only", "no"]
+Prevents = Literal["not assessed", "yes", "partially", "detects only", "no"]  # no silent guess: unset until someone says
 Priority = Literal["P1", "P2", "P3"]
 
 
@@ -74,7 +74,7 @@ class ActionItem(BaseModel):
     due: date | None = None
     priority: Priority = "P2"
     category: Category = "repair"
-    prevents_recurrence: Prevents = "partially"
+    prevents_recurrence: Prevents = "not assessed"
     status: Literal["open", "in progress", "done"] = "open"
     addresses: str = ""  # why-turn id or finding reference
     message_ids: list[str] = Field(default_factory=list)
@@ -170,3 +170,4 @@ class Session(BaseModel):
     llm_usage: LLMUsage = Field(default_factory=LLMUsage)
     published: PublishRecord = Field(default_factory=PublishRecord)
     evidence: EvidenceRecord = Field(default_factory=EvidenceRecord)  # alerts, pages, logs, PRs
+    external_override: str = ""  # why the external version was released despite its gate ("" = never)

@@ -19,7 +19,7 @@ from facilitator.transcript import Transcript
 
 __all__ = ["TIME_IN", "UNKNOWN_DURATION", "PostmortemSummary", "summarize_postmortem", "summary_from_document"]
 
-TIME_IN = "Time in (fault introduced to resolution)"
+TIME_IN = "Time in"  # the label of facilitator.durations: fault introduced to resolution
 UNKNOWN_DURATION = "unknown (fault introduced or resolution time missing)"
 
 
@@ -72,7 +72,7 @@ def summary_from_document(session: Session, doc: Document) -> PostmortemSummary:
         actions_incomplete=sum(1 for a in session.actions if not a.owner.strip() or a.due is None),
         actions_unfiled=sum(1 for a in session.actions if not (a.jira_key or session.published.jira_keys.get(a.id))),
         todos=len(doc.todos),
-        next_review="" if doc.next_review.startswith(TODO) else doc.next_review,
+        next_review="" if doc.next_review.startswith(TODO) or not doc.next_review[:1].isdigit() else doc.next_review,
         unticked=len(unticked(session)),
     )
 

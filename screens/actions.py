@@ -145,7 +145,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self.book = ActionBook(interview.session, interview.store)
+        self.book = ActionBook(interview.session, interview.store, transcript.messages if transcript is not None else None)
         self.editing: str | None = None  # id of the item in the form, None for a new one
         self.from_suggestion: ActionSuggestion | None = None
         self._names = person_names(interview.session, transcript)
@@ -169,7 +169,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
             yield Label("Category", classes="field-label")
             yield Select([(c, c) for c in CATEGORIES], value="repair", allow_blank=False, id="ac-category")
             yield Label("Prevents recurrence?", classes="field-label")
-            yield Select([(p, p) for p in PREVENTS], value="partially", allow_blank=False, id="ac-prevents")
+            yield Select([(p, p) for p in PREVENTS], value="not assessed", allow_blank=False, id="ac-prevents")
             yield Label("Addresses (why or finding)", classes="field-label")
             yield Select([], id="ac-addresses", prompt="nothing in particular")
             yield Static("", markup=False, id="ac-error", classes="error")
@@ -296,7 +296,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
             "priority": sel("#ac-priority", "P2"),
             "status": sel("#ac-status", "open"),
             "category": sel("#ac-category", "repair"),
-            "prevents_recurrence": sel("#ac-prevents", "partially"),
+            "prevents_recurrence": sel("#ac-prevents", "not assessed"),
             "addresses": sel("#ac-addresses", ""),
         }
 

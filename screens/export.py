@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from facilitator.config import Settings
+from facilitator.durations import BY_KEY
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.render import write_markdown_files
@@ -49,6 +50,9 @@ class ExportResult:
     next_steps: list[str] = field(default_factory=list)
     warning: str = ""
     published: bool = False
+
+
+TIME_IN = BY_KEY["time_in"]  # the result screen's one duration, named and defined as everywhere
 
 
 def summarize(session: Session, transcript: Transcript | None, settings: Settings, location: str, **extra) -> ExportResult:
@@ -127,7 +131,7 @@ class ExportResultScreen(ModalScreen[None]):
                 rows.append(("URL", r.url))
             if r.year_page:
                 rows.append(("Year page", r.year_page))
-            rows += [("Duration", f"{r.duration} (fault introduced to resolution)"), ("Responders", str(r.responders)),
+            rows += [(TIME_IN.label, f"{r.duration} ({TIME_IN.definition})"), ("Responders", str(r.responders)),
                      ("Action items", str(r.actions))]
             rows += [("File", str(p)) for p in r.paths]
             for label, value in rows:

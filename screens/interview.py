@@ -34,6 +34,7 @@ from textual.widgets import Button, Input, OptionList, ProgressBar, Static, Text
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
+from facilitator.durations import DURATIONS
 from facilitator.errors import UserError
 from facilitator.interview.catalogue import KEY_TIME_IDS, Question
 from facilitator.interview.engine import Interview
@@ -281,8 +282,7 @@ post-mortems found in Confluence (when configured) are listed as links.
 
             metrics.update(
                 " · ".join(shown)
-                + f"\nTime to detect {span('started_at', 'detected_at')} · to mitigate"
-                + f" {span('detected_at', 'mitigated_at')} · to resolve {span('detected_at', 'resolved_at')}"
+                + "\n" + " · ".join(f"{d.label} {span(d.start, d.end)}" for d in DURATIONS)
                 + ("\n~ estimated from the transcript, not yet confirmed" if m.estimated else "")
             )
             metrics.display = True
@@ -355,7 +355,9 @@ post-mortems found in Confluence (when configured) are listed as links.
             self.show_question()
             done, total = self.interview.progress()
             if done == total:
-                self._feedback("All questions have an answer. Continue with the 5 Whys tab (F4).", "ok")
+                unknown = sum(1 for a in self.interview.session.answers.values() if a.status in ("unknown", "skipped"))
+                note = f" {unknown} marked unknown or skipped stay TODOs in the document." if unknown else ""
+                self._feedback(f"All questions have an answer.{note} Continue with the 5 Whys tab (F4).", "ok")
             else:
                 self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N.", "")
             return

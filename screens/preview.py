@@ -31,7 +31,7 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.lint import lint_session
-from facilitator.redact import load_checklist
+from facilitator.redact import external_scan, load_checklist
 from facilitator.render import render_both
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -95,7 +95,7 @@ def fix_target(where: str) -> str:
 
 def build_preview(session: Session, interview: Interview, transcript: Transcript | None, settings: Settings) -> PreviewData:
     """Render both documents and collect what is left to fix (runs in a thread on a copy)."""
-    fixes = [Fix(f"TODO · {t.text} ({t.reason})", f"question:{t.question_id}") for t in interview.todos()]
+    fixes = [Fix(f"TODO · {t.text} ({t.reason})", t.target or f"question:{t.question_id}") for t in interview.todos()]
     fixes += [Fix(f"Times · {w}", "question:started_at") for w in interview.order_warnings()]
     lints = lint_session(session, transcript)
     for f in lints:
@@ -106,7 +106,7 @@ def build_preview(session: Session, interview: Interview, transcript: Transcript
     except UserError as exc:
         return PreviewData("", "", "", 0, fixes, lints, str(exc))
     internal, external, redactor = rendered.internal, rendered.external, rendered.redactor
-    for leak in redactor.leak_scan(external):
+    for leak in external_scan(external, redactor):
         found = external[leak.start : leak.end]
         fixes.append(Fix(f"Leak · {leak.kind}: “{found}” is still in the external version (export blocked)", "inner:pv-docs"))
     ticks = session.redaction_checklist

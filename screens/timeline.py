@@ -31,6 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from facilitator.config import Settings
+from facilitator.durations import DURATIONS
 from facilitator.errors import UserError
 from facilitator.findings import EventKind
 from facilitator.interview.engine import Interview, Metrics
@@ -73,6 +74,7 @@ class KeyTimesBar(Widget):
     def __init__(self, interview: Interview, **kwargs) -> None:
         super().__init__(**kwargs)
         self.interview = interview
+        self.tooltip = "\n".join(f"{d.label} ({d.short}): {d.definition}" for d in DURATIONS)
 
     def render(self) -> Text:
         """Three lines: the bar, the key times, the durations."""
@@ -130,12 +132,7 @@ class KeyTimesBar(Widget):
     @staticmethod
     def _durations(metrics: Metrics) -> Text:
         out = Text()
-        for label, value in (
-            ("detect", metrics.time_to_detect),
-            ("mitigate", metrics.time_to_mitigate),
-            ("resolve", metrics.time_to_resolve),
-            ("time-in", metrics.time_in),
-        ):
+        for label, value in ((d.short, getattr(metrics, d.key)) for d in DURATIONS):
             if out:
                 out.append(" · ")
             out.append(f"{label} ")

@@ -50,7 +50,7 @@ class ActionSuggestion:
 
     action: str
     category: str = "repair"
-    prevents_recurrence: str = "partially"
+    prevents_recurrence: str = "not assessed"
     message_ids: list[str] = field(default_factory=list)
     source_text: str = ""  # what was said in the channel
 
@@ -111,7 +111,7 @@ def guess_category(text: str) -> str:
 
 
 def _prevents(category: str) -> str:
-    return {"prevent": "yes", "detect": "detects only", "investigate": "no"}.get(category, "partially")
+    return {"prevent": "yes", "detect": "detects only", "investigate": "no"}.get(category, "not assessed")
 
 
 def suggest_actions(findings: Findings, existing: list[ActionItem] | None = None, rejected: list[RejectedAction] | None = None) -> list[ActionSuggestion]:
@@ -123,7 +123,7 @@ def suggest_actions(findings: Findings, existing: list[ActionItem] | None = None
     for fact in hints:
         action = imperative(fact.text)
         key = action.casefold()
-        if key in taken or key in seen:
+        if key in taken or key in seen or any(same_action(action, other) for other in taken | seen):
             continue
         seen.add(key)
         category = guess_category(action)
@@ -142,25 +142,118 @@ def count_advice(n: int) -> str | None:
     return None
 
 
-def parse_due(value: str | date | None) -> date | None:
-    """A due date from a date or text ('2025-01-15', 'Jan 15 2025'); UserError when unreadable."""
+_MONTHS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+def parse_due(value: str | date | None, not_before: date | None = None) -> date | None:
+    """A due date from a date or text ('2025-01-15', '15 Jan 2025'); UserError with one sentence
+    when it is not a real calendar date with a year, or falls before ``not_before`` (the incident)."""
     if value is None or isinstance(value, date):
-        return value
-    text = value.strip()
-    if not text or text.casefold() in {"none", "-", "?", "tbd"}:
-        return None
-    try:
-        return dateparser.parse(text, default=utcnow().replace(tzinfo=None)).date()
-    except (ValueError, OverflowError):
-        raise UserError(f"'{value}' is not a date; write the due date like 2025-01-15.") from None
+        day = value
+    else:
+        text = value.strip()
+        if not text or text.casefold() in {"none", "-", "?", "tbd", "due?"}:
+            return None
+        if not re.search(r"\b\d{4}\b", text) or not (re.search(r"\d{4}-\d{1,2}-\d{1,2}", text) or _MONTHS.search(text) or re.search(r"\d{1,2}[/.]\d{1,2}[/.]\d{4}", text)):
+            raise UserError(f"'{value}' is not a date with day, month and year; write the due date like 2025-01-15.")
+        try:
+            day = dateparser.parse(text, default=utcnow().replace(tzinfo=None, day=1)).date()
+        except (ValueError, OverflowError):
+            raise UserError(f"'{value}' is not a real calendar date; write the due date like 2025-01-15.") from None
+        if day.year < 2000:
+            raise UserError(f"'{value}' is not a plausible year for a due date; write it like 2025-01-15.")
+    if day is not None and not_before is not None and day < not_before:
+        raise UserError(f"The due date {day.isoformat()} is before the incident ({not_before.isoformat()}); give a date after it.")
+    return day
+
+
+_STOP = frozenset(
+    "a an the to of for and or in on at by with from when once we our is are be it its this that like so as "
+    "add make do set".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    # Five letters stand for the word: "rotate" and "rotation", "alert" and "alerting" meet.
+    return {w[:5] for w in re.findall(r"[a-z0-9_]+", text.casefold()) if w not in _STOP and len(w) > 2}
+
+
+def same_action(a: str, b: str) -> bool:
+    """True when two action texts are the same item worded twice (most content words shared)."""
+    if " ".join(a.casefold().split()).strip(" .") == " ".join(b.casefold().split()).strip(" ."):
+        return True
+    wa, wb = _content_words(a), _content_words(b)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+def split_owner_line(line: str) -> tuple[str, str, str]:
+    """'action - owner - due' -> (action, owner, due); 'owner?' and 'due?' mean not given."""
+    parts = [p.strip() for p in re.split(r"\s+[-\u2013\u2014]\s+", line.strip())]
+    action, owner, due = parts[0], "", ""
+    if len(parts) >= 3:
+        action, owner, due = " - ".join(parts[:-2]), parts[-2], parts[-1]
+    elif len(parts) == 2:
+        action, owner = parts
+    owner = "" if owner.casefold().rstrip("?") in {"owner", "", "tbd", "unknown"} else owner
+    due = "" if due.casefold().rstrip("?") in {"due", "", "tbd", "unknown", "due date"} else due
+    return action.strip(), owner, due
+
+
+# A team is not an owner: a name with one of these words is a group someone must still drive.
+TEAM_WORDS = re.compile(r"(?i)\b(?:team|squad|guild|crew|group|sre|oncall|on-call|ops|devops|platform|infra|eng|engineering|support|payments|backend|frontend)\b")
+
+
+def looks_like_team(owner: str) -> bool:
+    """True when the owner names a team or group rather than one person."""
+    owner = owner.strip().lstrip("@")
+    return bool(owner) and (bool(TEAM_WORDS.search(owner)) or ("-" in owner and " " not in owner and owner.islower()))
+
+
+# "OPS-1240 (pool saturation alert)": a ticket key with the follow-up it was filed for.
+_KEY_FOR = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\s*\(([^)]{3,80})\)")
+_TAKES = re.compile(r"(?i)\bI(?:'ll| will)\s+(?:own|take|drive|do)\s+([A-Z][A-Z0-9]{1,9}-\d{1,7})\b")
+
+
+def link_channel_tickets(actions: list[ActionItem], messages: list) -> int:
+    """Jira keys the channel gave for follow-ups ('OPS-1240 (pool saturation alert)') attached to
+    the matching action items, and 'I'll take OPS-1240' making its author the owner; returns how many changed."""
+    changed = 0
+    keyed: dict[str, ActionItem] = {}
+    for m in messages:
+        for key, what in _KEY_FOR.findall(getattr(m, "text", "")):
+            words = _content_words(what)
+            best, score = None, 0.0
+            for item in actions:
+                if item.jira_key and item.jira_key != key:
+                    continue
+                overlap = len(words & _content_words(item.action)) / max(1, len(words))
+                if overlap > score:
+                    best, score = item, overlap
+            taken = any(a.jira_key == key for a in actions if a is not best)
+            if best is not None and score >= 0.5 and not taken:
+                if not best.jira_key:
+                    best.jira_key = key
+                    changed += 1
+                keyed[key] = best
+    for m in messages:
+        for key in _TAKES.findall(getattr(m, "text", "")):
+            item = keyed.get(key) or next((a for a in actions if a.jira_key == key), None)
+            author = getattr(m, "author", "")
+            if item is not None and not item.owner and author and not getattr(m, "is_bot", False):
+                item.owner = author
+                changed += 1
+    return changed
 
 
 class ActionBook:
     """Action items of a session; every mutating call saves through the store."""
 
-    def __init__(self, session: Session, store: SessionStore | None = None) -> None:
+    def __init__(self, session: Session, store: SessionStore | None = None, messages: list | None = None) -> None:
         self.session = session
         self.store = store
+        self.messages = messages or []  # the channel: Jira keys and "I'll take OPS-12" it gave for follow-ups
 
     @property
     def items(self) -> list[ActionItem]:
@@ -198,9 +291,12 @@ class ActionBook:
         if unknown:
             raise UserError(f"Action items have no field '{sorted(unknown)[0]}'.")
         if "due" in fields:
-            fields["due"] = parse_due(fields["due"])
+            fields["due"] = parse_due(fields["due"], self.incident_date())
         item = self._validated({"id": self._new_id(), "action": action.strip(), **fields})
         self.session.actions.append(item)
+        if self.messages:
+            link_channel_tickets(self.session.actions, self.messages)
+            item = self.session.actions[-1]
         self._save()
         return item
 
@@ -211,12 +307,45 @@ class ActionBook:
         if unknown:
             raise UserError(f"Action items have no field '{sorted(unknown)[0]}'.")
         if "due" in fields:
-            fields["due"] = parse_due(fields["due"])
+            fields["due"] = parse_due(fields["due"], self.incident_date())
         updated = self._validated({**item.model_dump(), **fields})
         index = self.session.actions.index(item)
         self.session.actions[index] = updated
         self._save()
         return updated
+
+    def incident_date(self) -> date | None:
+        """The day the incident started (a due date before it is a typo), from the events or key times."""
+        f = self.session.findings
+        times = [e.at for e in f.events] + [kt.at for kt in (f.started_at, f.detected_at) if kt is not None]
+        return min(times).date() if times else None
+
+    def merge_lines(self, lines: list[str], message_ids: list[str] | None = None) -> list[ActionItem]:
+        """Owner lines ('action - owner - due') into the list: a line for an existing item (the same
+        action, however worded) updates its owner and due date; a new one is added. Never duplicates."""
+        touched: list[ActionItem] = []
+        for line in lines:
+            action, owner, due = split_owner_line(line)
+            if not action:
+                continue
+            item = next((a for a in self.session.actions if same_action(a.action, action)), None)
+            if item is None:
+                hint = next((s for s in self.suggestions() if same_action(s.action, action)), None)
+                category = hint.category if hint else guess_category(action)
+                item = self.add(
+                    action, owner=owner, due=due, category=category, prevents_recurrence=_prevents(category),
+                    message_ids=list(hint.message_ids) if hint else list(message_ids or []),
+                )
+            else:
+                changes: dict[str, Any] = {}
+                if owner and owner != item.owner:
+                    changes["owner"] = owner
+                if due and parse_due(due, self.incident_date()) != item.due:
+                    changes["due"] = due
+                if changes:
+                    item = self.edit(item.id, **changes)
+            touched.append(item)
+        return touched
 
     def remove(self, action_id: str) -> ActionItem:
         """Remove an item; returns it."""

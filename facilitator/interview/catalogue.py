@@ -43,6 +43,13 @@ CORE_IDS: tuple[str, ...] = (
     "messaging",
     "runbooks",
     "action_owners",
+    "what_happened",
+    "data_impact",
+    "went_well",
+    "went_badly",
+    "customer_explanation",
+    "customer_changes",
+    "lessons",
 )
 KEY_TIME_IDS: tuple[str, ...] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
@@ -59,6 +66,7 @@ class Question(BaseModel):
     section: str = ""  # template section the answer feeds
     missing: str = ""  # asked instead of ``text`` when the findings hold no evidence
     multiple: bool = False  # several answers expected (one per line)
+    external: bool = False  # written for customers: feeds the external version (else internal-only)
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> Question:

@@ -5,8 +5,9 @@ question catalogue and a ``SessionStore``. Every change (an answer, a move to an
 question) is saved before the call returns, so a process killed at any moment loses at most
 the answer being typed. UIs ask the engine what to show (``display_text``, ``suggestion``,
 ``progress``) and hand it raw text; the engine parses by question type (``parse``), keeps
-"unknown" and "skip" as first-class answers, and derives the order check, the metrics and
-the TODO list from what was answered.
+"unknown" and "skip" as first-class answers, and derives the order check and the metrics
+(``facilitator.durations``) from what was answered; ``todos`` is the document's own TODO list.
+The action-owners answer and the action items are one list: its lines add or update items.
 
 Suggestions come from two places: the offline builders over the findings (``suggest``) and,
 when an LLM is available, ``add_suggestions`` (see ``facilitator.assist``). The engine keeps
@@ -56,10 +57,11 @@ class Metrics:
     detected_at: datetime | None = None
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
-    time_to_detect: timedelta | None = None  # fault introduced -> detected
-    time_to_mitigate: timedelta | None = None  # detected -> impact mitigated
-    time_to_resolve: timedelta | None = None  # detected -> resolved
-    time_in: timedelta | None = None  # fault introduced -> resolved
+    # The named durations of facilitator.durations (definitions there).
+    time_to_detect: timedelta | None = None
+    time_to_mitigate: timedelta | None = None
+    time_to_resolve: timedelta | None = None
+    time_in: timedelta | None = None
     estimated: list[str] = field(default_factory=list)  # key times taken from findings, not answers
 
     def human(self) -> dict[str, str]:
@@ -74,8 +76,9 @@ class Todo:
 
     question_id: str
     text: str  # the question
-    reason: str  # "unknown" | "skipped" | "not answered"
+    reason: str  # "unknown" | "skipped" | "not answered" | "suggested" | "answered" | "to do"
     section: str = ""
+    target: str = ""  # where it is fixed: "question:<id>", "tab:actions", "tab:whys"
 
 
 class Interview:
@@ -215,8 +218,10 @@ class Interview:
         if qid not in self._suggestions:
             q = self.question(qid)
             result = suggest(q, self.session.findings, self.transcript, self.tz)
-            if result is None and qid == "action_owners" and self.session.actions:
-                result = self._owners_from_actions()
+            if qid == "action_owners" and self.session.actions:
+                result = self._owners_from_actions()  # the one action list, as lines
+            elif qid in ("customer_explanation", "customer_changes"):
+                result = self._customer_wording(qid)
             self._suggestions[qid] = result
         return self._suggestions[qid]
 
@@ -296,6 +301,26 @@ class Interview:
         ids = [mid for a in self.session.actions for mid in a.message_ids]
         return Suggestion(lines, ids, "from the action items", 0.9)
 
+    def _customer_wording(self, qid: str) -> Suggestion | None:
+        """Plain customer wording for the external version (``interview.customer``), from the fix and the actions."""
+        from facilitator.interview.customer import customer_changes, customer_story
+
+        if qid == "customer_changes":
+            lines = customer_changes(self.session.actions)
+            ids = [mid for a in self.session.actions for mid in a.message_ids]
+            return Suggestion(lines, ids, "the action items that are safe to tell customers", 0.4) if lines else None
+        fix = self.value("fix")
+        if not isinstance(fix, str) or not fix:
+            fix = self.session.findings.fixes[0].text if self.session.findings.fixes else ""
+        cause = self.value("actual_cause")
+        if not fix and not cause:
+            return None
+        story = customer_story(fix, cause if isinstance(cause, str) else "")
+        answer = self.session.answers.get("fix")
+        ids = list(answer.message_ids) if answer is not None and answer.message_ids else (
+            list(self.session.findings.fixes[0].message_ids) if self.session.findings.fixes else [])
+        return Suggestion(story, ids, "a plain wording chosen by how it was fixed; say it your way", 0.3)
+
     def refresh_suggestions(self) -> None:
         """Forget cached suggestions (after the findings or action items changed)."""
         self._suggestions.clear()
@@ -346,7 +371,23 @@ class Interview:
 
     def validate(self, qid: str, raw: str | list[str]) -> str | None:
         """None when ``raw`` would be accepted, else one sentence saying what fits (for live UIs)."""
-        return validate(self.question(qid), raw, self.tz, self.reference_date())
+        problem = validate(self.question(qid), raw, self.tz, self.reference_date())
+        if problem is None and qid == "action_owners" and classify(raw) is None:
+            problem = self._owner_lines_problem(raw)
+        return problem
+
+    def _owner_lines_problem(self, raw: str | list[str]) -> str | None:
+        """One sentence when an owner line's due date is not a date (the lines become action items)."""
+        from facilitator.interview.actions import ActionBook, parse_due, split_owner_line
+        from facilitator.interview.parse import split_lines
+
+        not_before = ActionBook(self.session).incident_date()
+        for n, line in enumerate(split_lines(raw), 1):
+            try:
+                parse_due(split_owner_line(line)[2], not_before)
+            except UserError as exc:
+                return f"Line {n} ('action - owner - due date'): {exc}"
+        return None
 
     def answer(
         self,
@@ -374,6 +415,8 @@ class Interview:
             stored, ids = s.value, list(message_ids if message_ids is not None else s.message_ids)
         else:
             stored = parse_value(q, value, self.tz, self.reference_date())
+            if qid == "action_owners" and (problem := self._owner_lines_problem(stored)):
+                raise AnswerError(problem)
             ids = list(message_ids or [])
             if message_ids is None and status == "suggested":
                 s = self.suggestion(qid)
@@ -382,8 +425,21 @@ class Interview:
         self.session.answers[qid] = ans
         if qid == "title" and isinstance(stored, str) and stored:
             self.session.title = stored
+        if qid == "action_owners" and isinstance(stored, list):
+            self._sync_actions(stored, ids)
         self._save()
         return ans
+
+    def _sync_actions(self, lines: list[str], message_ids: list[str]) -> None:
+        """The action-owners lines and the action items are one list: each line adds or updates an item."""
+        from facilitator.interview.actions import ActionBook
+
+        from facilitator.interview.actions import link_channel_tickets
+
+        ActionBook(self.session).merge_lines(lines, message_ids)
+        if self.transcript is not None:
+            link_channel_tickets(self.session.actions, self.transcript.messages)
+        self._suggestions.pop("customer_changes", None)
 
     def accept_suggestion(self, qid: str) -> Answer:
         """Store the suggestion as the answer (status "suggested")."""
@@ -398,7 +454,8 @@ class Interview:
     def fill_suggestions(self, overwrite: bool = False) -> list[str]:
         """Accept every available suggestion for unanswered questions (one save); returns the ids filled."""
         filled = []
-        for q in self.questions:
+        # The owners' lines first: they fill the action list the customer wording is drawn from.
+        for q in sorted(self.questions, key=lambda q: q.id != "action_owners"):
             if q.id in self.session.answers and not overwrite:
                 continue
             s = self.suggestion(q.id)
@@ -409,6 +466,8 @@ class Interview:
             )
             if q.id == "title" and isinstance(s.value, str):
                 self.session.title = s.value
+            if q.id == "action_owners" and isinstance(s.value, list):
+                self._sync_actions(s.value, list(s.message_ids))
             filled.append(q.id)
         if filled:
             self._save()
@@ -442,34 +501,41 @@ class Interview:
         return warnings
 
     def metrics(self) -> Metrics:
-        """Time to detect, mitigate and resolve, and time-in, from the key times."""
+        """Time to detect, mitigate and resolve, and time-in, from the key times (``facilitator.durations``)."""
+        from facilitator.durations import spans
+
         t = {qid: self.key_time(qid) for qid in KEY_TIME_IDS}
         estimated = [qid for qid in KEY_TIME_IDS if qid not in self.session.answers and t[qid] is not None]
-
-        def span(a: str, b: str) -> timedelta | None:
-            return t[b] - t[a] if t[a] is not None and t[b] is not None else None
-
         return Metrics(
             started_at=t["started_at"],
             detected_at=t["detected_at"],
             mitigated_at=t["mitigated_at"],
             resolved_at=t["resolved_at"],
-            time_to_detect=span("started_at", "detected_at"),
-            time_to_mitigate=span("detected_at", "mitigated_at"),
-            time_to_resolve=span("detected_at", "resolved_at"),
-            time_in=span("started_at", "resolved_at"),
             estimated=estimated,
+            **spans(t),
         )
 
     def todos(self) -> list[Todo]:
-        """Unknown, skipped and unanswered questions, in catalogue order (shown as TODOs in documents)."""
+        """What the document still lacks: the one TODO list (``render.model.document_todos``) that the
+        document shows at its top and the Preview, export dialog and CLI count; unknown and skipped
+        answers are always on it, and so is every question the document has nothing for."""
+        from facilitator.config import Settings
+        from facilitator.render.model import document_todos
+
+        reasons = {qid: ("not answered" if a is None else a.status) for qid in self._by_id
+                   for a in [self.session.answers.get(qid)]}
         out = []
+        for item in document_todos(self.session, self.transcript, Settings(timezone=self.tz)):
+            qid = item.question_id
+            q = self._by_id.get(qid)
+            text = item.text.removeprefix("[TODO] ")
+            out.append(Todo(qid, text, reasons.get(qid, "to do") if q else "to do", q.section if q else "", item.target))
+        # A question of a catalogue of one's own that the document model has no place for.
+        from facilitator.render.contract import ANSWER_HOMES
+
         for q in self.questions:
-            ans = self.session.answers.get(q.id)
-            if ans is None:
-                out.append(Todo(q.id, self.display_text(q.id), "not answered", q.section))
-            elif ans.status in ("unknown", "skipped"):
-                out.append(Todo(q.id, q.text, ans.status, q.section))
+            if q.id not in ANSWER_HOMES and reasons[q.id] in ("not answered", "unknown", "skipped"):
+                out.append(Todo(q.id, q.text, reasons[q.id], q.section, f"question:{q.id}"))
         return out
 
     def run_lints(self) -> list[LintFinding]:

@@ -199,6 +199,23 @@ def _blame_in_sentence(sentence: str, known_re: str, session: Session | None) ->
     return None
 
 
+def blamed_names(text: str) -> list[str]:
+    """Capitalised names the lint pins a lapse or a faulty change on ("Bob forgot ...", "Joe's
+    typo ..."), so redaction knows them even when the channel never showed that person."""
+    out: list[str] = []
+    for match in _SENTENCE.finditer(text or ""):
+        sentence = match.group()
+        for pattern in (
+            rf"\b(?P<who>[A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{_LAPSE})\b",
+            rf"\b(?P<who>[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:\w+\s+)?{_POSSESSIVE_BLAME}\b",
+        ):
+            out.extend(m["who"] for m in re.finditer(pattern, sentence) if m["who"] not in _NOT_NAMES)
+        if _BAD.search(sentence):
+            out.extend(m["who"] for m in re.finditer(rf"\b(?P<who>[A-Z][a-z]+)\s+(?:\w+ly\s+)?(?:{_HUMAN_CHANGE})\b", sentence)
+                       if m["who"] not in _NOT_NAMES)
+    return list(dict.fromkeys(out))
+
+
 def _lapse_advice(who: str, verb: str, sentence: str, session: Session | None) -> tuple[str, str]:
     return (
         f"Blames {who} ('{who} {verb}').",
@@ -297,6 +314,8 @@ def rewrite_hint(action: str) -> str:
 
 def action_findings(item: ActionItem) -> list[LintFinding]:
     """Quality findings for one action item (verb, specific, bounded, owner, due date)."""
+    from facilitator.interview.actions import looks_like_team
+
     where = f"action:{item.id}"
     text = item.action.strip()
     out: list[LintFinding] = []
@@ -320,9 +339,14 @@ def action_findings(item: ActionItem) -> list[LintFinding]:
             "Say what finishes it, e.g. '... and write up the findings in the incident ticket' or '... and decide between A and B'.",
         )
     if not item.owner.strip():
-        flag("Has no owner.", "Name one person or team who will drive it (a team is fine; 'everyone' is not).")
+        flag("Has no owner.", "Name the one person who will drive it; a team does not drive anything.")
     elif item.owner.strip().casefold() in {"everyone", "all", "team", "tbd", "?", "someone", "us", "we"}:
-        flag(f"'{item.owner}' is not an owner.", "Name one person or team who will drive it.")
+        flag(f"'{item.owner}' is not an owner.", "Name the one person who will drive it.")
+    elif looks_like_team(item.owner):
+        flag(
+            f"'{item.owner}' is a team, not a person.",
+            f"Name the person in {item.owner.strip()} who will drive it (owners are named individuals, not teams).",
+        )
     if item.due is None:
         flag("Has no due date.", "Give it a date, even a rough one; undated items rarely get done.")
     return out

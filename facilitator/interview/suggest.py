@@ -102,17 +102,30 @@ def _responders(findings: Findings) -> Suggestion | None:
     return Suggestion(lines, ids, note, 0.6 if roles else 0.4)
 
 
+def _customer_words(findings: Findings) -> set[str]:
+    """Message ids of what was said to customers (status page, macros, ticket replies): never a cause."""
+    ids = {mid for m in findings.messaging for mid in m.message_ids}
+    ids.update(mid for t in findings.support_tickets for mid in t.message_ids)
+    return ids
+
+
+def _not_customer(facts: list, findings: Findings) -> list:
+    said = _customer_words(findings)
+    return [f for f in facts if not (f.message_ids and set(f.message_ids) <= said) and not f.text.lstrip().startswith((">", "&gt;"))]
+
+
 def _first_hypothesis(findings: Findings) -> Suggestion | None:
-    if not findings.hypotheses:
+    hypotheses = _not_customer(findings.hypotheses, findings)
+    if not hypotheses:
         return None
-    first = findings.hypotheses[0]
+    first = hypotheses[0]
     note = {"ruled_out": "later ruled out", "confirmed": "later confirmed", "raised": ""}[first.status]
     return Suggestion(clean_fact(first.text), list(first.message_ids), note, 0.6)
 
 
 def _actual_cause(findings: Findings) -> Suggestion | None:
-    confirmed = [h for h in findings.hypotheses if h.status == "confirmed"]
-    best = _best(findings.causes)
+    confirmed = [h for h in _not_customer(findings.hypotheses, findings) if h.status == "confirmed"]
+    best = _best(_not_customer(findings.causes, findings))
     if best is not None:
         return Suggestion(as_sentence(clean_fact(best.text)), list(best.message_ids), "", best.confidence)
     if confirmed:
@@ -180,10 +193,9 @@ def _stated_impact(findings: Findings) -> Suggestion | None:
     for h in reversed(findings.impact_hints):
         match = _STATED_IMPACT_RE.match(clean_fact(h.text))
         if match and not _INTERIM_RE.search(match.group("when")):
-            when = match.group("when").strip(" ,(").rstrip(")")
+            # The window it names ("14:00-15:01") is left out: the key times and their named
+            # durations say when, once, so the document never shows two windows for one incident.
             text = as_sentence(match.group("what").rstrip(" ."))
-            if when:
-                text = f"{text[:-1]} ({when})."
             ids = _ids(*(x.message_ids for x in findings.impact_hints if x.text == h.text))
             return Suggestion(text, ids, "the impact statement written in the channel", 0.6)
     return None
@@ -218,8 +230,8 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
     if not parts:
         effect = findings.customer_effect
-        if effect is None or is_channel_meta(effect.text):
-            return None
+        if effect is None or is_channel_meta(effect.text) or _ALERT_TEXT_RE.search(effect.text):
+            return None  # an alert's threshold is what the monitor saw, not what customers saw
         parts.append(clean_fact(effect.text, keep=1).rstrip(" ."))
         ids.extend(effect.message_ids)
     head = parts[0]

@@ -216,9 +216,16 @@ def render_markdown(
     return render_both(session, transcript, settings, template).internal
 
 
+class Refusal(str):
+    """Why external.md was not written ("" when it was); ``unfinished_only`` when all the external
+    version lacks is answers to its customer questions, not a leak."""
+
+    unfinished_only = False
+
+
 def write_markdown_files(
     session: Session, transcript: Transcript | None, settings: Settings, folder: Path, template: str | Path | None = None
-) -> tuple[list[Path], str]:
+) -> tuple[list[Path], Refusal]:
     """Write internal.md, and external.md unless the external version refuses to render (a leak),
     and the pictures they reference (timeline.svg, causes.svg, external-timeline.svg);
     returns the paths written and that refusal's sentence ("" when both were written).
@@ -230,9 +237,10 @@ def write_markdown_files(
     internal, external = rendered.internal, rendered.external  # type: str, str | None
     try:
         ensure_clean(external, rendered.redactor)
-        refused = ""
+        refused = Refusal("")
     except UserError as exc:
-        external, refused = None, str(exc)
+        external, refused = None, Refusal(str(exc))
+        refused.unfinished_only = bool(getattr(exc, "unfinished_only", False))
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "internal.md"]
     paths[0].write_text(internal, encoding="utf-8")

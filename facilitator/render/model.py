@@ -4,12 +4,16 @@ Templates (data in ``prompts/templates``) should only arrange and word things; e
 is made here: which answer wins over which finding, how times are shown (always in the
 configured zone, zone named), how a claim cites its evidence (Slack permalink when the
 message has one, otherwise ``(msg L12, 14:02)``), and what is still unknown. Anything unknown
-renders as ``[TODO] ...`` in place and is also collected in ``Document.todos`` for the top of
-the document, so a reader sees at once what the post-mortem still lacks.
+renders as ``[TODO] <the interview's question>`` in place and is also collected in
+``Document.todo_items`` for the top of the document (with where it is answered), so a reader
+sees at once what the post-mortem still lacks; that list is the only TODO list (the interview,
+Preview, export dialog and CLI count it). Where each answer lands is declared in ``contract.py``.
 
-Precedence, everywhere: what the user answered wins; an assistant draft (``session.drafts``,
-written by the LLM layer) only fills a section the user left empty and is listed in
-``Document.drafted`` so templates mark it; findings come last. The root cause is the last
+Precedence, everywhere: what the user answered wins; an answer marked unknown or skipped is a
+TODO even where the channel had something; an assistant draft (``session.drafts``, written by
+the LLM layer) only fills a section the user left empty and is listed in ``Document.drafted``
+so templates mark it; findings come last. The external version's pieces come only from the
+customer-facing answers (``customer_*``) and the key times. The root cause is the last
 answer of the 5 whys once the chain is stopped (the ``actual_cause`` answer then shows as the
 trigger); before that the user's cause answer wins. Chat noise (Slack emoji codes, machine
 message ids, repeated links) is kept out of the reader's way.
@@ -26,22 +30,25 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 
 from facilitator.config import Settings, check_timezone
-from facilitator.findings import Fact, ImpactHint, KeyTime
-from facilitator.interview.whys import WhyChain
-from facilitator.render.text import (
-    dedupe, display, external_actions, format_duration, link_label, sentence, shorten, support_lines,
+from facilitator.durations import DURATIONS
+from facilitator.durations import spans as duration_spans
+from facilitator.interview.catalogue import load_catalogue
+from facilitator.render.contract import TodoItem
+from facilitator.render.prose import (
+    HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
 )
+from facilitator.findings import Fact, Findings, KeyTime
+from facilitator.interview.whys import WhyChain
+from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
-TODO = "[TODO]"
 # Timeline kinds that are "major events" for the classic template.
 MAJOR_KINDS = frozenset(
     {"fault_introduced", "detected", "alert", "incident_created", "escalation", "root_cause", "rollback",
      "mitigated", "fix_deployed", "status_page", "customer_comms", "resolved", "closed"}
 )
 # Impact-hint kinds that describe who or how much was hit (pods and CPU figures are diagnosis, not scope).
-SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
 EVIDENCE_LINK_KINDS = ("ticket", "pull_request", "commit", "dashboard", "alert", "runbook", "status_page", "docs", "image")
 KEY_TIME_LABELS = {
     "started_at": "Fault introduced",
@@ -137,7 +144,16 @@ class Document:
     messaging: list[str]
     runbooks: str
     external_summary: str = ""
-    todos: list[str] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)  # the TODO texts, in the order found
+    todo_items: list[TodoItem] = field(default_factory=list)  # the same, with where each is fixed
+    impact_start: str = ""  # the key time the durations count from (facilitator.durations)
+    durations: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value or "unknown", definition)
+    customer_explanation: str = ""  # what happened, in customer terms (external version)
+    customer_changes: list[str] = field(default_factory=list)  # what we are changing, in customer terms
+    scope_lines: list[str] = field(default_factory=list)  # impact figures, one sentence each
+    customer_window: str = ""  # "2024-12-03 13:52 to 15:00 UTC": impact start to mitigation
+    external_override: str = ""  # the recorded reason the external version was released despite its gate
+    external_title: str = ""  # the title when it is fit for customers, else a plain one
     external: str = ""  # the redacted external body, embedded in the internal document
     external_actions: list[str] = field(default_factory=list)  # what we are changing, said to customers
     immediate_cause: str = ""  # the trigger (actual_cause answer) when the whys reached deeper
@@ -163,13 +179,27 @@ class _Builder:
         self.session = session
         self.transcript = transcript
         self.tz: ZoneInfo = check_timezone(settings.timezone or session.timezone)
-        self.todos: list[str] = []
+        self.todos: list[TodoItem] = []
+        self.questions = {q.id: q for q in load_catalogue()}
 
-    def todo(self, text: str) -> str:
+    def todo(self, text: str, target: str = "") -> str:
         item = f"{TODO} {text}"
-        if item not in self.todos:
-            self.todos.append(item)
+        if item not in (t.text for t in self.todos):
+            self.todos.append(TodoItem(item, target))
         return item
+
+    def ask(self, qid: str) -> str:
+        """A TODO for an open question, worded as the interview asks it and pointing at it."""
+        q = self.questions.get(qid)
+        return self.todo(q.text if q else qid, f"question:{qid}")
+
+    def status(self, qid: str) -> str:
+        answer = self.session.answers.get(qid)
+        return answer.status if answer is not None else ""
+
+    def open(self, qid: str) -> bool:
+        """True when the user said 'unknown' or 'skip': the answer is a TODO whatever was found."""
+        return self.status(qid) in ("unknown", "skipped")
 
     def answer(self, qid: str) -> str:
         """The answer text ('' when unknown, skipped or empty)."""
@@ -193,8 +223,21 @@ class _Builder:
             return [v.strip() for v in answer.value if v.strip()]
         return [line.strip(" -*\t") for line in answer.value.splitlines() if line.strip(" -*\t")]
 
-    def value(self, qid: str, fallback: str, todo: str) -> str:
-        return self.answer(qid) or fallback or self.todo(todo)
+    def pick(self, qid: str, fallback: str = "") -> str:
+        """The answer; for an unanswered question the fallback; otherwise (and always for an
+        unknown or skipped answer) a TODO asking the question."""
+        if self.open(qid):
+            return self.ask(qid)
+        return self.answer(qid) or fallback or self.ask(qid)
+
+    def pick_list(self, qid: str, fallback: list[str] | None = None) -> list[str]:
+        """``pick`` for list answers."""
+        if self.open(qid):
+            return [self.ask(qid)]
+        return self.answer_list(qid) or list(fallback or []) or [self.ask(qid)]
+
+    def value(self, qid: str, fallback: str, todo: str = "") -> str:
+        return self.pick(qid, fallback)
 
     # -- times ---------------------------------------------------------------------------
     def local(self, at: datetime) -> datetime:
@@ -270,169 +313,84 @@ def _bullets(text: str) -> list[str]:
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
 
 
-def _known_then(b: _Builder) -> list[tuple[datetime, str]]:
-    """(time, what responders believed from then on), from the hypotheses and their messages."""
-    if b.transcript is None:
-        return []
-    beliefs: list[tuple[datetime, str]] = []
-    for h in b.session.findings.hypotheses:
-        times = sorted(m.at for mid in h.message_ids if (m := b.transcript.get(mid)) is not None)
-        if not times:
-            continue
-        beliefs.append((times[0], f"Suspected: {h.text}"))
-        if h.status == "ruled_out" and len(times) > 1:
-            beliefs.append((times[-1], f"Ruled out: {h.text}"))
-        elif h.status == "confirmed" and len(times) > 1:
-            beliefs.append((times[-1], f"Confirmed: {h.text}"))
-    causes = sorted((e.at, e.summary) for e in b.session.findings.events if e.kind == "root_cause")
-    if causes:  # the first identification; later musings do not make the team know less
-        found_at = causes[0][0]
-        beliefs = [item for item in beliefs if item[0] < found_at]
-        beliefs.append((found_at, f"Cause identified: {causes[0][1]}"))
-    return [(at, shorten(text)) for at, text in sorted(beliefs, key=lambda item: item[0])]
+def _customer_message_ids(f: Findings) -> set[str]:
+    """Messages that speak to customers (status page, macros, ticket replies): never a cause."""
+    ids = {mid for m in f.messaging for mid in m.message_ids}
+    ids.update(mid for t in f.support_tickets for mid in t.message_ids)
+    return ids
 
 
-def _belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: list[str]) -> str:
-    """The belief current at ``at`` when it differs from the last one shown, else ''."""
-    current = next((text for when, text in reversed(beliefs) if when <= at), "")
-    if not current or (shown and shown[-1] == current):
-        return ""
-    shown.append(current)
-    return current
-
-
-def _timeline(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
-    rows: list[TimelineRow] = []
-    beliefs = _known_then(b)
-    shown: list[str] = []  # the last belief written, so each one appears where it starts
-    if b.session.timeline:
-        source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
-    else:
-        source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
-    extra = b.session.evidence.rows
-    multi_day = len({b.local(item[0]).date() for item in source} | {b.local(r.at).date() for r in extra}) > 1
-    chat = _chat_source(b.transcript)
-    timed: list[tuple[datetime, int, TimelineRow]] = []  # channel and outside rows in one order
-    for at, who, summary, known, ids, kind in sorted(source, key=lambda item: item[0]):
-        first = b.transcript.get(ids[0]) if ids and b.transcript is not None else None
-        if not who and first is not None:
-            who = first.author  # bots and integrations: the alert source is the "what"
-        bot = first is not None and (first.is_bot or first.subtype == "bot_message")
-        timed.append((at, len(timed), TimelineRow(
-            time=b.fmt(at, with_date=multi_day),
-            who=who,
-            event=display(summary),
-            known_then=known or _belief_change(beliefs, at, shown),
-            evidence=b.cite(ids),
-            kind=kind,
-            before_response=detected is not None and at < detected,
-            source=f"{chat} (bot)" if bot else chat,
-            actor=who,
-            automated=bot,
-        )))
-    for r in extra:
-        link = f"[{r.source}]({r.url})" if r.url else f"({r.origin})" if r.origin else ""
-        cited = b.cite(r.message_ids, limit=1)
-        timed.append((r.at, len(timed), TimelineRow(
-            time=b.fmt(r.at, with_date=multi_day),
-            who=r.actor,
-            event=display(r.summary),
-            known_then="",
-            evidence=" ".join(p for p in (link, f"linked {cited}" if cited else "") if p),
-            kind=r.kind,
-            before_response=detected is not None and r.at < detected,
-            source=f"{r.source} (automated)" if r.automated else r.source,
-            actor=r.actor,
-            automated=r.automated,
-        )))
-    rows.extend(row for _, _, row in sorted(timed, key=lambda item: (item[0], item[1])))
-    return rows
-
-
-def _chat_source(transcript: Transcript | None) -> str:
-    """What the channel's rows say their source is: 'Slack' for Slack channels, else 'channel'."""
-    if transcript is not None and transcript.source in ("slack", "slack-export"):
-        return "Slack"
-    return "channel"
-def _when_question(label: str) -> str:
-    """"When was the fault detected?"; "Fault introduced" already names the fault."""
-    label = label.lower()
-    return f"When was the {label}?" if label.startswith("fault") else f"When was the fault {label}?"
-
+def _not_customer_words(text: str, ids: list[str], customer_ids: set[str]) -> bool:
+    return not (ids and set(ids) <= customer_ids) and not text.lstrip().startswith((">", "&gt;"))
 
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
     """The document model for ``session`` (answers win over findings; gaps become TODOs)."""
     b = _Builder(session, transcript, settings)
     f = session.findings
-    times = {name: b.key_time(name) for name in KEY_TIME_LABELS}
-    shown_times = {
-        KEY_TIME_LABELS[name]: b.fmt(at) or b.todo(_when_question(KEY_TIME_LABELS[name]))
-        for name, at in times.items()
-    }
-
-    def span(a: str, z: str) -> str:
-        return format_duration(times[z] - times[a]) if times[a] and times[z] else ""
-
-    metrics = {
-        "Time to detect": span("started_at", "detected_at"),
-        "Time to mitigate": span("detected_at", "mitigated_at"),
-        "Time to resolve (from detection)": span("detected_at", "resolved_at"),
-        "Time in (fault introduced to resolution)": span("started_at", "resolved_at"),
-    }
+    customer_ids = _customer_message_ids(f)
+    times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
+    shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
+    spans = duration_spans(times)
+    durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
+    metrics = {label: value for label, value, _ in durations if value != "unknown"}
     title = b.answer("title") or session.title or (f.title.text if f.title else "") or session.name
-    severity = b.value("severity", f.severity.text if f.severity else "", "What severity was the incident?")
+    if b.open("title"):
+        b.ask("title")
+    severity = b.pick("severity", f.severity.text if f.severity else "")
     # Unanswered: the interview's own suggestion (composed from the impact figures), not the raw
     # first symptom line, which is often an alert. Imported here: suggest -> wording -> render.text.
+    from facilitator.interview.customer import customer_changes as safe_changes
+    from facilitator.interview.customer import customer_story
     from facilitator.interview.suggest import suggest_by_id
 
     effect = suggest_by_id("customer_effect", f, transcript, session.timezone or settings.timezone)
     effect_fact = Fact(text=str(effect.value), message_ids=effect.message_ids) if effect else f.customer_effect
-    customer_impact = b.value("customer_effect", effect_fact.text if effect_fact else "", "What did customers see?")
+    customer_impact = b.pick("customer_effect", effect_fact.text if effect_fact else "")
     whys = WhyChain(session)
     chain = whys.main_chain()
     chain_root = whys.result().root_cause
     cause_answer = b.answer("actual_cause")
     root_text = chain_root.answer.strip() if chain_root is not None else ""
+    causes = [c for c in f.causes if _not_customer_words(c.text, c.message_ids, customer_ids)]
     # The 5 whys end at the root cause once stopped; before that the user's cause answer wins.
     if root_text and (session.whys_done or not cause_answer):
         root_cause = root_text
         immediate_cause = cause_answer if cause_answer and cause_answer.casefold() != root_text.casefold() else ""
+        if b.open("actual_cause"):
+            immediate_cause = b.ask("actual_cause")  # the whys reached a root cause; the trigger is still unknown
     else:
-        root_cause = cause_answer or (f.causes[0].text if f.causes else "")
+        root_cause = b.ask("actual_cause") if b.open("actual_cause") else cause_answer or (causes[0].text if causes else "")
         immediate_cause = ""
-    root_cause = root_cause or b.todo("What was the root cause, in one sentence?")
-    responders = [(r.name, r.role) for r in f.responders]
-    for entry in b.answer_list("responders"):
-        m = re.match(r"\s*(.*?)\s*(?:\((.*)\))?\s*$", entry)
-        name, role = (m.group(1), m.group(2) or "") if m else (entry, "")
-        index = next((i for i, (n, _) in enumerate(responders) if n.casefold() == name.casefold()), None)
-        if index is None:
-            responders.append((name, role))
-        elif role and not responders[index][1]:
-            responders[index] = (responders[index][0], role)
-    if not responders:
-        b.todo("Who responded?")
-    unknowns = [h.text for h in f.hypotheses if h.status == "ruled_out"]
-    first_hypothesis = b.answer("first_hypothesis")
-    if first_hypothesis and first_hypothesis not in unknowns:
-        unknowns.insert(0, f"First hypothesis: {first_hypothesis}")
+    root_cause = root_cause or b.ask("actual_cause")
+    responders = _responders(b)
+    hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
+    unknowns = dedupe([h.text for h in hypotheses if h.status == "ruled_out"])
+    first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
+    if not any(same_hypothesis(first_hypothesis, u) for u in unknowns):
+        unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
     if not chain:
-        b.todo("Ask 'why?' until the systemic cause is reached (five whys).")
+        b.todo("Ask 'why?' until the systemic cause is reached (five whys).", "tab:whys")
     contributing = [
         WhyRow(w.question, w.answer, b.cite(w.message_ids), whys.level_of(w))
         for branch in whys.branches() for w in branch if w.answer.strip()
     ]
     no_owner = sum(1 for a in session.actions if not a.owner.strip())
     no_due = sum(1 for a in session.actions if a.due is None)
-    if no_owner or no_due:
-        b.todo(f"Action items without an owner: {no_owner}; without a due date: {no_due}.")
+    unassessed = sum(1 for a in session.actions if a.prevents_recurrence == "not assessed")
+    if b.open("action_owners"):
+        b.ask("action_owners")
+    if no_owner or no_due or unassessed:
+        missing = [f"without an owner: {no_owner}", f"without a due date: {no_due}"]
+        if unassessed:
+            missing.append(f"without 'prevents recurrence?': {unassessed}")
+        b.todo(f"Action items {'; '.join(missing)}.", "tab:actions")
     actions = [
         ActionRow(
             id=a.id,
             action=a.action,
             owner=a.owner.strip() or TODO,
             due=a.due.isoformat() if a.due else TODO,
-            prevents=a.prevents_recurrence,
+            prevents=TODO if a.prevents_recurrence == "not assessed" else a.prevents_recurrence,
             status=a.status,
             priority=a.priority,
             category=a.category,
@@ -442,21 +400,23 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         for a in session.actions
     ]
     if not actions:
-        b.todo("Agree action items with owners and due dates.")
+        b.todo("Agree action items with owners and due dates.", "tab:actions")
     open_due = sorted(a.due for a in session.actions if a.due and a.status != "done")
     drafted: set[str] = set()
 
     def draft(section: str) -> str:
         """An assistant draft for ``section``, noted as such; answers are looked up first by callers."""
+        if b.open(section) or b.answer(section):
+            return ""
         text = session.drafts.get(section, "").strip()
         if text:
             drafted.add(section)
         return text
 
     # The user's answers win; a draft only fills a section the user has not written.
-    went_well = b.answer_list("went_well") or _bullets(draft("went_well"))
-    went_badly = b.answer_list("went_badly") or _bullets(draft("went_badly"))
-    luck = b.answer_list("luck") or _bullets(draft("luck")) or [fact.text for fact in f.luck]
+    went_well = b.pick_list("went_well", _bullets(draft("went_well")))
+    went_badly = b.pick_list("went_badly", _bullets(draft("went_badly")))
+    luck = b.pick_list("luck", _bullets(draft("luck")) or [fact.text for fact in f.luck])
     evidence: list[tuple[str, str]] = []
     seen_urls: set[str] = set()
     for link in f.links:
@@ -469,11 +429,25 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # A user's own answer replaces what was found; a suggestion (made from the findings) does not
     # repeat them: the findings carry the links and citations.
     support = b.answer_list("support_requests") if b.confirmed("support_requests") else []
-    support = support or support_lines(f.support_tickets) or b.answer_list("support_requests")
+    support = support or support_lines(f.support_tickets)
+    support = b.pick_list("support_requests", support) if not support or b.open("support_requests") else support
     messaging = b.answer_list("messaging") if b.confirmed("messaging") else []
     messaging = messaging or [
         f"{b.fmt(m.at, with_date=b.local(m.at).date() != b._base_day())} {m.channel}: {display(m.summary)}{' ' + c if (c := b.cite(m.message_ids)) else ''}" for m in f.messaging
-    ] or b.answer_list("messaging")
+    ]
+    messaging = b.pick_list("messaging", messaging) if not messaging or b.open("messaging") else messaging
+    fix = b.pick("fix", f.fixes[0].text if f.fixes else "")
+    # Extracted figures support an unconfirmed 'affected' suggestion; the commander's own answer replaces them.
+    scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in scope_figures(b, f.impact_hints)]
+    said = customer_impact.casefold()
+    # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
+    scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
+    impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
+    window = ""
+    if impact_start and mitigated and mitigated >= impact_start:
+        same_day = b.local(impact_start).date() == b.local(mitigated).date()
+        window = f"{b.fmt(impact_start)} to {b.fmt(mitigated, with_date=not same_day)} {b.tz.key}"
+    explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
         incident_id=_incident_id(session),
@@ -482,49 +456,61 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         severity=severity,
         customer_impact=customer_impact,
         status="Published" if session.published.confluence_page_id else "Draft",
-        next_review=open_due[0].isoformat() if open_due else b.todo("Set a date to review the action items."),
+        next_review=open_due[0].isoformat() if open_due else "not set: no open action item has a due date yet",
         classification="Internal",
-        summary=b.answer("summary") or draft("summary") or _summary(b, customer_impact, root_cause, times, metrics)
-        or b.todo("Write a two-sentence summary."),
-        what_happened=b.answer("what_happened") or draft("what_happened"),
-        lessons=b.answer("lessons") or draft("lessons") or b.todo("What can we learn from this?"),
-        detection_method=b.value(
-            "detection_method", f.detection_method.text if f.detection_method else "", "How was the incident detected?"
-        ),
+        summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
+        or "The summary is written from the customer impact and the root cause once both are answered.",
+        what_happened=b.pick("what_happened", draft("what_happened") or narrative(unknowns, fix)),
+        lessons=b.pick("lessons", draft("lessons")),
+        detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),
-        affected="; ".join(a.rstrip(".") for a in dedupe(b.answer_list("affected"))) or b.todo("Which projects / customers / regions were affected?"),
-        job_failures=b.answer("job_failures") or "; ".join(h.text for h in f.impact_hints if h.kind == "failed_jobs"),
-        scope="; ".join(_scope(b, f.impact_hints)),
+        affected="; ".join(a.rstrip(".") for a in dedupe(b.pick_list("affected"))),
+        job_failures="; ".join(b.pick_list("job_failures", [h.text for h in f.impact_hints if h.kind == "failed_jobs"])),
+        scope=" ".join(scope_lines),
         sla=b.answer("sla"),
-        data_impact=b.answer("data_impact") or b.todo("Was any data lost, corrupted or exposed?"),
+        data_impact=b.pick("data_impact"),
         times=shown_times,
-        metrics={k: v for k, v in metrics.items() if v},
-        timeline=_timeline(b, times["detected_at"]),
+        metrics=metrics,
+        timeline=timeline_rows(b, times["detected_at"]),
         unknowns_then=unknowns,
         root_cause=root_cause,
         whys=[
-            WhyRow(w.question, w.answer or b.todo(w.question), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
+            WhyRow(w.question, w.answer or b.todo(w.question, "tab:whys"), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
             for w in chain
         ],
         contributing=contributing,
-        fix=b.value("fix", f.fixes[0].text if f.fixes else "", "What moved the system from broken to working?"),
-        went_well=went_well or [b.todo("What went well?")],
-        went_badly=went_badly or [b.todo("What didn't go so well?")],
+        fix=fix,
+        went_well=went_well,
+        went_badly=went_badly,
         luck=luck,
-        fears=b.answer("fears"),
-        happened_before=b.answer("happened_before"),
+        fears=b.pick("fears"),
+        happened_before=b.pick("happened_before", "yes" if f.prior_incidents else ""),
         actions=actions,
         rejected=[(r.action, r.reason) for r in session.rejected_actions],
         evidence=evidence,
         support_requests=support,
         responders=responders,
         messaging=messaging,
-        runbooks=b.answer("runbooks"),
-        external_summary=b.answer("external") or draft("external"),
+        runbooks=b.pick("runbooks", "\n".join(f"used: {r.text}" for r in f.runbooks)),
+        external_summary=b.answer("external"),
         immediate_cause=immediate_cause,
-        external_actions=external_actions(session),
+        external_actions=[],
         drafted=drafted,
+        impact_start=b.fmt(impact_start) or shown_times[KEY_TIME_LABELS["started_at"]],
+        durations=durations,
+        # An assistant's external draft stands in for the explanation only, never for the other answers.
+        customer_explanation=(b.answer("customer_explanation") if b.confirmed("customer_explanation") else "")
+        or draft("external") or b.pick("customer_explanation", explanation_fallback),
+        customer_changes=b.pick_list("customer_changes", safe_changes(session.actions)),
+        scope_lines=scope_lines,
+        customer_window=window,
     )
+    doc.external_actions = [c for c in doc.customer_changes if not c.startswith(TODO)]
+    doc.external_override = session.external_override.strip()
+    from facilitator.interview.customer import customer_safe
+
+    doc.external_title = title if customer_safe(title) else "Service disruption"
+
     def claim(qid: str, fact: Fact | None) -> str:
         answer = session.answers.get(qid)
         ids = answer.message_ids if answer is not None and b.answer(qid) else (fact.message_ids if fact else [])
@@ -533,7 +519,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     doc.claims = {
         "customer_impact": claim("customer_effect", effect_fact),
         "root_cause": b.cite(chain_root.message_ids, limit=2) if root_cause == root_text and chain_root
-        else claim("actual_cause", f.causes[0] if f.causes else None),
+        else claim("actual_cause", causes[0] if causes else None),
         "immediate_cause": claim("actual_cause", None) if immediate_cause else "",
         "fix": claim("fix", f.fixes[0] if f.fixes else None),
         "detection": claim("detection_method", f.detection_method),
@@ -551,9 +537,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         {"yes": 0, "partially": 1, "detects only": 2}.get(a.prevents_recurrence, 3), a.priority))]
     doc.exec_summary = b.answer("exec_summary") or compose_exec(
         customer_impact, times, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
-    doc.todos = b.todos
+    doc.todo_items = b.todos
+    doc.todos = [t.text for t in b.todos]
     return doc
-
 
 def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
     """Linked tickets opened well before the incident and still open: it was known, and waiting."""
@@ -566,43 +552,31 @@ def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
         lines.append(f"{name}{what}: open since {b.fmt(t.created)[:10]}{f' ({t.status})' if t.status else ''} {b.cite(t.message_ids, limit=1)}".rstrip())
     return lines
 
+def _responders(b: _Builder) -> list[tuple[str, str]]:
+    """(name, role): the user's answer when there is one (roles the channel stated fill its gaps);
+    otherwise the people found in the channel; a TODO when unknown or nobody is known."""
+    found = [(r.name, r.role) for r in b.session.findings.responders]
+    if b.open("responders"):
+        return [(b.ask("responders"), "")]
+    given = b.answer_list("responders")
+    if not given:
+        return found or [(b.ask("responders"), "")]
+    roles = {name.casefold(): role for name, role in found if role}
+    out: list[tuple[str, str]] = []
+    for entry in given:
+        m = re.match(r"\s*(.*?)\s*(?:\((.*)\))?\s*$", entry)
+        name, role = (m.group(1), m.group(2) or "") if m else (entry, "")
+        if name and all(n.casefold() != name.casefold() for n, _ in out):
+            out.append((name, role or roles.get(name.casefold(), "")))
+    return out
 
-def _scope(b: _Builder, hints: list[ImpactHint]) -> list[str]:
-    """The impact in a few lines: per kind the strongest figure people gave (bots' alerts are in the
-    timeline already), skipping what the 'affected' answer says anyway."""
-    affected = {" ".join(a.casefold().split()) for a in b.answer_list("affected")}
-    best: dict[str, ImpactHint] = {}
-    for h in hints:
-        if h.kind not in SCOPE_KINDS or " ".join(h.text.casefold().split()) in affected:
-            continue
-        first = b.transcript.get(h.message_ids[0]) if b.transcript is not None and h.message_ids else None
-        if first is not None and first.is_bot:
-            continue
-        current = best.get(h.kind)
-        if current is None or (h.value or 0) > (current.value or 0):
-            best[h.kind] = h
-    return dedupe([shorten(display(h.text), 120).rstrip(".") for h in best.values()], 4)
-
-
-def _summary(
-    b: _Builder, customer_impact: str, root_cause: str, times: dict[str, datetime | None], metrics: dict[str, str]
-) -> str:
-    """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
-    if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
-        return ""
-    parts = [sentence(customer_impact)]
-    start, end = times["detected_at"] or times["started_at"], times["resolved_at"] or times["mitigated_at"]
-    duration = metrics["Time to resolve (from detection)"] or metrics["Time in (fault introduced to resolution)"]
-    if start and end and duration:
-        parts.append(f"It lasted {duration}, from {b.fmt(start)} to {b.fmt(end, with_date=b.local(start).date() != b.local(end).date())} {b.tz.key}.")
-    parts.append(sentence(f"Root cause: {root_cause}"))
-    return " ".join(parts)
-
+def document_todos(session: Session, transcript: Transcript | None, settings: Settings | None = None) -> list[TodoItem]:
+    """The one TODO list of ``session`` (what the document shows at its top)."""
+    return build_document(session, transcript, settings or Settings(timezone=session.timezone or "UTC")).todo_items
 
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
     return _Builder(session, transcript, settings).cite(message_ids)
-
 
 def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
     """The four key times as the documents use them (answers win over findings), by question id."""

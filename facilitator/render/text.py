@@ -14,7 +14,6 @@ from facilitator.extract.patterns import EMOJI_CODE_RE as EMOJI_CODE
 
 if TYPE_CHECKING:
     from facilitator.findings import SupportTicket
-    from facilitator.session import Session
 
 
 def format_duration(delta: timedelta | None) -> str:
@@ -54,26 +53,6 @@ def support_lines(tickets: list[SupportTicket]) -> list[str]:
             text += f": {summary}"
         out.append(text)
     return out
-
-
-# Actions about credentials or weaknesses stay internal: telling customers "we are rotating the
-# key that leaked" is exactly the weaponisable detail the redaction checklist warns about.
-SENSITIVE_ACTION = re.compile(
-    r"(?i)\b(?:passwords?|credentials?|secrets?|tokens?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?"
-    r"|rotat\w*|revok\w*|vulnerab\w*|exploit\w*|CVE-\d+|pen(?:etration)?[ -]?test\w*)\b"
-)
-
-
-def external_actions(session: Session) -> list[str]:
-    """The changes worth telling customers: first sentence of each action that helps, nothing sensitive."""
-    picked = [
-        sentence(re.split(r"(?<=[.!?])\s+", " ".join(a.action.split()), maxsplit=1)[0])
-        for a in session.actions
-        if a.prevents_recurrence != "no" and not SENSITIVE_ACTION.search(a.action)
-    ]
-    return dedupe([p for p in picked if p])
-
-
 
 
 def display(text: str) -> str:

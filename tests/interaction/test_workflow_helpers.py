@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from facilitator.config import Settings
 from facilitator.interview.engine import Metrics
-from facilitator.session import ActionItem, Session, SourceSpec
+from facilitator.session import ActionItem, Answer, Session, SourceSpec
 from screens.export import summarize, write_markdown
 from screens.preview import fix_target, highlight_placeholders
 from screens.timeline import KeyTimesBar
@@ -55,6 +55,13 @@ def test_next_steps_follow_what_is_missing(tmp_path):
 
 def test_markdown_export_writes_both_versions(tmp_path):
     session = Session(name="s", source=SourceSpec(kind="demo"), title="Checkout errors")
+    # an empty session: the external version still asks its customer questions, so it is withheld
+    result = write_markdown(session, None, Settings(), tmp_path / "empty")
+    assert [p.name for p in result.paths] == ["internal.md"] and "open question" in result.warning
+    for qid, value in (("customer_effect", "Some customers could not pay at checkout."),
+                       ("customer_explanation", "A change to our systems caused errors; we reversed it."),
+                       ("customer_changes", ["We now test changes under load before release."])):
+        session.answers[qid] = Answer(question_id=qid, value=value, status="answered")
     result = write_markdown(session, None, Settings(), tmp_path / "out")
     assert [p.name for p in result.paths] == ["internal.md", "external.md"]
     assert "Checkout errors" in (tmp_path / "out" / "internal.md").read_text(encoding="utf-8")

@@ -98,7 +98,7 @@ async def test_action_form_lints_inline_and_rejects_bad_due_date():
         assert "Blame" in text_of(pane.query_one("#ac-lint"))
 
         action.value = "Add an alert on checkout 5xx above 2% for 5 minutes"
-        pane.query_one("#ac-owner", Input).value = "Payments on-call"
+        pane.query_one("#ac-owner", Input).value = "Dana Okafor"
         pane.query_one("#ac-due", Input).value = "next blursday"
         await pilot.pause()
         assert "not a date" in text_of(pane.query_one("#ac-due-error"))
@@ -121,7 +121,7 @@ async def test_action_form_lints_inline_and_rejects_bad_due_date():
         action.value = "Document the pool size setting in the checkout runbook"
         await pilot.press("enter")
         assert app.focused is pane.query_one("#ac-owner", Input)
-        app.focused.value = "Release engineering"
+        app.focused.value = "Léon Brandt"
         await pilot.press("enter")
         assert app.focused is pane.query_one("#ac-due", Input)
         app.focused.value = "2025-02-15"

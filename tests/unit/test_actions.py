@@ -55,7 +55,7 @@ def test_suggestions_from_channel_hints_are_cleaned_and_categorised(tmp_path):
     got = [(s.action, s.category, s.prevents_recurrence) for s in book.suggestions()]
     assert got == [
         ("Add an alert for DB pool saturation", "detect", "detects only"),
-        ("Write a runbook for gateway timeouts", "mitigate future", "partially"),
+        ("Write a runbook for gateway timeouts", "mitigate future", "not assessed"),  # no silent guess
         ("Figure out why the canary passed", "investigate", "no"),
         ("Require a second review for config/payments changes", "prevent", "yes"),
     ]

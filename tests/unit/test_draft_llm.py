@@ -182,7 +182,9 @@ def test_an_injection_laden_channel_does_not_change_the_flow(server, env, capsys
     paste = tmp_path / "attack.txt"
     paste.write_text("\n".join(lines) + "\n")
     code, out, err = _run(capsys, "--transcript", str(paste), "--out", str(tmp_path / "out"))
-    assert code == 0, err
+    # 1 only because the suggested customer effect quotes the alert's service name, which the
+    # external version's gate refuses (one line on stderr); the flow itself is unchanged
+    assert code == 0 or (code == 1 and err.count("\n") == 1 and "external.md not written" in err), err
     reqs = server.message_requests
     assert [r.body["tool_choice"]["name"] for r in reqs] == ["record_findings", "suggest_answers", "write_sections"]
     for r in reqs:

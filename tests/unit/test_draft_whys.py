@@ -54,7 +54,7 @@ def test_the_documented_answers_file_drafts_its_whys_actions_and_rejections(tmp_
     assert not session.whys_done  # an open last why keeps the chain going
     assert [w.answer for w in session.whys if w.kind == "contributing"] == ["No alert on the empty-result rate."]
     assert [r.action for r in session.rejected_actions] == ["Freeze search deploys"]
-    assert [a.owner for a in session.actions] == ["search team"]
+    assert [a.owner for a in session.actions] == ["Mei Chen"]
 
 
 def test_whys_tables_carry_citations_and_close_the_chain(tmp_path):

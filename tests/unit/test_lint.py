@@ -71,7 +71,7 @@ def test_lint_reads_names_from_transcript_and_covers_all_free_text():
     assert any(f.where == "action:a1" and f.kind == "action_quality" for f in found)
 
 
-def _problems(action: str, owner: str = "payments team", due: date | None = date(2025, 1, 15)) -> list[str]:
+def _problems(action: str, owner: str = "Dana Okafor", due: date | None = date(2025, 1, 15)) -> list[str]:
     return [f.problem for f in action_findings(ActionItem(id="a1", action=action, owner=owner, due=due))]
 
 

@@ -66,18 +66,25 @@ ANSWERS = [
     "the elasticsearch cluster was overloaded",  # first_hypothesis
     "a deploy lowered the query timeout to 200 ms",  # actual_cause
     "rolled back search-api to v5.2.1",  # fix
+    "we suspected elasticsearch first; the rollback worked",  # what_happened
     "",  # luck: accept
     "the Monday import fails silently",  # fears
     "no",  # happened_before
     "none",  # job_failures
     "customers: EU; environment: production",  # affected
     "skip",  # support_requests
+    "none",  # data_impact
     "skip",  # messaging
     "missing: a search rollback runbook",  # runbooks
     "sev2",  # severity
     "Empty search results in the EU",  # title
     "skip",  # exec_summary: the document composes it
-    "skip",  # action_owners
+    "the rollback was quick",  # went_well
+    "the timeout change was not load-tested",  # went_badly
+    "A change made search return no results; we reversed it.",  # customer_explanation
+    "skip",  # customer_changes
+    "\x15skip",  # action_owners: clear the suggested lines, then skip
+    "validate timeouts before release",  # lessons
 ]
 WHYS = ["the queries timed out after 200 ms", "the deploy lowered the timeout", "stop"]
 ACTIONS = ["", "search team", "2025-04-01", "Add a config validation test for timeouts below 1 s", "search team", "", ""]
@@ -127,7 +134,7 @@ def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
     with keyboard("\x1509:45", "\x03"):  # clear the suggested time, type another
         run_plain_interview(load_settings(), None, name, store=store)
     printed = capsys.readouterr().out
-    assert "[3/22] When was it detected?" in printed  # resumed at the open question
+    assert "[3/29] When was it detected?" in printed  # resumed at the open question
     assert store.load(name).answers["detected_at"].value == "2025-03-11T09:45+00:00"
 
 

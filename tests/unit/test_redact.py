@@ -11,7 +11,7 @@ from facilitator.config import Settings
 from facilitator.redact import (
     LeakError, Redactor, ensure_clean, load_checklist, mask_secrets, scrub_findings, scrub_session, unticked,
 )
-from facilitator.render import render_markdown
+from facilitator.render import render_both, render_markdown
 from facilitator.session import Answer
 from facilitator.transcript import Message, Transcript
 from tests.unit.test_render import load_incident
@@ -110,10 +110,13 @@ def test_secrets_masked_in_internal_document_and_session():
 def test_external_document_is_redacted_and_clean():
     session, transcript = load_incident()
     session.drafts["external"] = "Between 14:52 and 15:38 Alice Chen's team saw checkout errors on payments-db-1.int.acme-corp.io."
-    external = render_markdown(session, transcript, SETTINGS, version="external")
+    external = render_both(session, transcript, SETTINGS).external  # redacted, before the gate
     for sensitive in ("Alice", "Chen", "payments-db-1", "acme-corp.io", "Dana", "PR 881"):
         assert sensitive not in external, sensitive
     assert "Engineer" in external and "[internal host]" in external
+    # ...and the gate withholds it: placeholders are for the internal reader, not for customers.
+    with pytest.raises(LeakError, match="placeholder"):
+        render_markdown(session, transcript, SETTINGS, version="external")
 
 
 def test_leak_scan_blocks_with_count_but_not_the_strings():
@@ -122,8 +125,11 @@ def test_leak_scan_blocks_with_count_but_not_the_strings():
         ensure_clean("Marta Kowalski restarted orders-db-2.prod.acme.internal", redactor)
     message = str(err.value)
     assert "2 sensitive strings" in message and "Marta" not in message and "orders-db" not in message
-    assert "legal / pr" in message.lower()
-    ensure_clean(redactor.redact("Marta Kowalski restarted orders-db-2.prod.acme.internal").text, redactor)
+    assert message.startswith("The external version is withheld") and "remove the names" in message
+    redacted = redactor.redact("Marta Kowalski restarted orders-db-2.prod.acme.internal").text
+    assert redactor.leak_scan(redacted) == []  # the redaction leaves nothing it knows...
+    with pytest.raises(LeakError, match="placeholder"):  # ...but the external gate refuses its placeholders
+        ensure_clean(redacted, redactor)
 
 
 def test_checklist_is_data_and_ticks_come_from_the_session():

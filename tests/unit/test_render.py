@@ -87,8 +87,9 @@ def test_unknowns_render_as_todo_in_place_and_at_the_top():
     session.whys = []
     text = render_markdown(session, transcript, settings())
     top = text.split("## Summary")[0]
-    assert "[TODO] What was the root cause, in one sentence?" in top
-    assert "## Root cause\n\n[TODO] What was the root cause, in one sentence?" in text
+    # worded as the interview asks it, in place and at the top
+    assert "[TODO] What turned out to be the cause?" in top
+    assert "## Root cause\n\n[TODO] What turned out to be the cause?" in text
 
 
 def test_table_cells_escape_pipes_and_newlines():

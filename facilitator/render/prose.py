@@ -1,0 +1,180 @@
+"""How chat findings read in a post-mortem: the timeline with what was known then, the response
+narrative, impact lines as sentences, and the summary.
+
+Split from ``model.py`` (which decides which answer wins over which finding) so the rules that
+turn chat fragments into readable facts live together: a scope line says who or what was hurt
+and adds a figure the impact sentence does not give; a hypothesis appears once; a belief is
+written in the timeline where it starts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from facilitator.findings import ImpactHint
+from facilitator.render.text import dedupe, display, sentence, shorten
+
+if TYPE_CHECKING:
+    from facilitator.render.model import TimelineRow, _Builder
+
+TODO = "[TODO]"
+SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
+
+
+# A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
+HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
+
+def known_then(b: _Builder) -> list[tuple[datetime, str]]:
+    """(time, what responders believed from then on), from the hypotheses and their messages."""
+    if b.transcript is None:
+        return []
+    beliefs: list[tuple[datetime, str]] = []
+    for h in b.session.findings.hypotheses:
+        times = sorted(m.at for mid in h.message_ids if (m := b.transcript.get(mid)) is not None)
+        if not times:
+            continue
+        beliefs.append((times[0], f"Suspected: {h.text}"))
+        if h.status == "ruled_out" and len(times) > 1:
+            beliefs.append((times[-1], f"Ruled out: {h.text}"))
+        elif h.status == "confirmed" and len(times) > 1:
+            beliefs.append((times[-1], f"Confirmed: {h.text}"))
+    causes = sorted((e.at, e.summary) for e in b.session.findings.events if e.kind == "root_cause")
+    if causes:  # the first identification; later musings do not make the team know less
+        found_at = causes[0][0]
+        beliefs = [item for item in beliefs if item[0] < found_at]
+        beliefs.append((found_at, f"Cause identified: {causes[0][1]}"))
+    return [(at, shorten(text)) for at, text in sorted(beliefs, key=lambda item: item[0])]
+
+
+def belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: list[str]) -> str:
+    """The belief current at ``at`` when it differs from the last one shown, else ''."""
+    current = next((text for when, text in reversed(beliefs) if when <= at), "")
+    if not current or (shown and shown[-1] == current):
+        return ""
+    shown.append(current)
+    return current
+
+
+def chat_source(b: _Builder) -> str:
+    """What the channel's rows say their source is: 'Slack' for Slack channels, else 'channel'."""
+    if b.transcript is not None and b.transcript.source in ("slack", "slack-export"):
+        return "Slack"
+    return "channel"
+
+
+def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
+    """The channel's events and the outside evidence (alerts, pages, logs, PRs) in one time order,
+    each row with its Source and Actor; a belief is written where it starts."""
+    beliefs = known_then(b)
+    shown: list[str] = []  # the last belief written, so each one appears where it starts
+    if b.session.timeline:
+        source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
+    else:
+        source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
+    from facilitator.render.model import TimelineRow
+
+    extra = b.session.evidence.rows
+    # One day: the date is in the title block.
+    multi_day = len({b.local(item[0]).date() for item in source} | {b.local(r.at).date() for r in extra}) > 1
+    chat = chat_source(b)
+    timed: list[tuple[datetime, int, TimelineRow]] = []  # channel and outside rows in one order
+    for at, who, summary, known, ids, kind in sorted(source, key=lambda item: item[0]):
+        first = b.transcript.get(ids[0]) if ids and b.transcript is not None else None
+        if not who and first is not None:
+            who = first.author  # bots and integrations: the alert source is the "what"
+        bot = first is not None and (first.is_bot or first.subtype == "bot_message")
+        timed.append((at, len(timed), TimelineRow(
+            time=b.fmt(at, with_date=multi_day),
+            who=who,
+            event=display(summary),
+            known_then=known or belief_change(beliefs, at, shown),
+            evidence=b.cite(ids),
+            kind=kind,
+            before_response=detected is not None and at < detected,
+            source=f"{chat} (bot)" if bot else chat,
+            actor=who,
+            automated=bot,
+        )))
+    for r in extra:
+        link = f"[{r.source}]({r.url})" if r.url else f"({r.origin})" if r.origin else ""
+        cited = b.cite(r.message_ids, limit=1)
+        timed.append((r.at, len(timed), TimelineRow(
+            time=b.fmt(r.at, with_date=multi_day),
+            who=r.actor,
+            event=display(r.summary),
+            known_then="",
+            evidence=" ".join(p for p in (link, f"linked {cited}" if cited else "") if p),
+            kind=r.kind,
+            before_response=detected is not None and r.at < detected,
+            source=f"{r.source} (automated)" if r.automated else r.source,
+            actor=r.actor,
+            automated=r.automated,
+        )))
+    return [row for _, _, row in sorted(timed, key=lambda item: (item[0], item[1]))]
+
+
+def narrative(unknowns: list[str], fix: str) -> str:
+    """The response as a few sentences: what was suspected, ruled out and what worked ('' when too little is known)."""
+    parts = []
+    ruled_out = [u for u in unknowns if not u.startswith((TODO, "First hypothesis:"))]
+    first = next((u.removeprefix("First hypothesis: ") for u in unknowns if u.startswith("First hypothesis:")), "")
+    if first:
+        parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
+    if ruled_out:
+        parts.append(sentence(f"Ruled out along the way: {'; '.join(r.rstrip('?') for r in ruled_out[:3])}"))
+    if not fix.startswith(TODO):
+        parts.append(sentence(f"What worked: {fix}"))
+    return " ".join(parts) if len(parts) >= 2 else ""
+
+
+def scope_figures(b: _Builder, hints: list[ImpactHint]) -> list[str]:
+    """The impact in a few lines: per kind the strongest figure people gave (bots' alerts are in the
+    timeline already), skipping what the 'affected' answer says anyway."""
+    affected = {" ".join(a.casefold().split()) for a in b.answer_list("affected")}
+    best: dict[str, ImpactHint] = {}
+    for h in hints:
+        if h.kind not in SCOPE_KINDS or " ".join(h.text.casefold().split()) in affected:
+            continue
+        first = b.transcript.get(h.message_ids[0]) if b.transcript is not None and h.message_ids else None
+        if first is not None and first.is_bot:
+            continue
+        current = best.get(h.kind)
+        if current is None or (h.value or 0) > (current.value or 0):
+            best[h.kind] = h
+    return dedupe([clause(display(h.text)) for h in best.values()], 4)
+
+
+def clause(text: str) -> str:
+    """A chat fragment as a sentence: lead-ins ('so', 'fwiw') and trailing questions dropped, capitalised."""
+    text = re.sub(r"^(?:so|fwiw|ok|okay|and|also|btw|then)\b[,:]?\s+", "", text.strip(), flags=re.I).rstrip(" ?.;,")
+    text = shorten(text, 120).rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def summary_text(b: _Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
+    """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
+    if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
+        return ""
+    parts = [sentence(customer_impact)]
+    if window:
+        parts.append(f"Customers were affected from {window}.")
+    if metrics.get("Time in"):
+        parts.append(f"Time in (fault introduced to resolution): {metrics['Time in']}.")
+    parts.append(sentence(f"Root cause: {root_cause}"))
+    return " ".join(parts)
+
+
+def figures_in(line: str, text: str) -> bool:
+    """True when every figure of ``line`` ('342', '12%') also stands in ``text`` (and it has one)."""
+    figures = re.findall(r"\d+(?:[.,]\d+)?%?", line)
+    return bool(figures) and all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", text) for n in figures)
+
+
+def same_hypothesis(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"^first hypothesis:\s*", "", text, flags=re.I).casefold().split()).strip(" .?!")
+
+    return norm(a) == norm(b)
+
