@@ -40,6 +40,7 @@ ANSWER_HOMES: dict[str, str] = {
     "runbooks": "runbooks",
     "severity": "severity",
     "title": "title",
+    "exec_summary": "exec_summary",  # composed from impact, times and actions when not answered
     "went_well": "went_well",
     "went_badly": "went_badly",
     "customer_explanation": "customer_explanation",
@@ -87,6 +88,8 @@ FINDING_HOMES: dict[str, str] = {
     "prior_incidents": "happened_before",
     "runbooks": "",  # suggests the runbooks answer
     "open_questions": "",  # reworded interview questions, not document text
+    "candidates": "",  # the other moments each key time could be: offered in the interview, one key to pick
+    "phases": "",  # the conversation's phases: what the key times are chosen from
 }
 
 

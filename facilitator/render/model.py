@@ -535,7 +535,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
 
     prevention = [a.action for a in sorted(session.actions, key=lambda a: (
         {"yes": 0, "partially": 1, "detects only": 2}.get(a.prevents_recurrence, 3), a.priority))]
-    doc.exec_summary = b.answer("exec_summary") or compose_exec(
+    # 'unknown' is a TODO like any answer; skipped or unanswered, the document composes it.
+    doc.exec_summary = b.ask("exec_summary") if b.status("exec_summary") == "unknown" else b.answer("exec_summary") or compose_exec(
         customer_impact, times, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
     doc.todo_items = b.todos
     doc.todos = [t.text for t in b.todos]

@@ -32,7 +32,8 @@ PART_ANSWERS = {
     "responders": "responders",
     "messaging": "messaging",
     "went_well": "went_well",
-    "went_poorly": "went_poorly",
+    "went_poorly": "went_badly",
+    "what_happened": "what_happened",
     "lessons": "lessons",
     "detection": "detection_method",
 }
