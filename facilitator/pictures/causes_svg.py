@@ -10,6 +10,8 @@ every label's box is returned, as for the timeline chart, so tests can prove not
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 import drawsvg as dw
 
 from facilitator.pictures.data import CauseData
@@ -127,7 +129,8 @@ def draw_causes(data: CauseData) -> Drawn:
                         back.append(dw.Line(tip + 2, y - 4, bone_x(y - 4), y - 4, stroke=colour, stroke_width=1))
                     y += LINE
                 y += 6
-    drawing = dw.Drawing(WIDTH, height, role="img", aria_label=title)
+    # drawsvg writes attribute values as given: escape the title, which comes from the chat.
+    drawing = dw.Drawing(WIDTH, height, role="img", aria_label=escape(title, {'"': "&quot;"}))
     drawing.append(dw.Title(title))
     drawing.append(dw.Rectangle(0, 0, WIDTH, height, fill="white"))
     for element in bones + back + c.items:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from xml.sax.saxutils import escape
 
 import drawsvg as dw
 
@@ -260,7 +261,8 @@ def draw_timeline(data: TimelineData) -> Drawn:
             c.text(text, x + w + 6, ly, 11, cls="legend")
         y = legend_top + rows * 18 + 6
     height = y + MARGIN / 2
-    drawing = dw.Drawing(WIDTH, height, role="img", aria_label=title)
+    # drawsvg writes attribute values as given: escape the title, which comes from the chat.
+    drawing = dw.Drawing(WIDTH, height, role="img", aria_label=escape(title, {'"': "&quot;"}))
     drawing.append(dw.Title(title))
     drawing.append(dw.Rectangle(0, 0, WIDTH, height, fill="white"))
     for element in back:

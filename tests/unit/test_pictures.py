@@ -236,3 +236,22 @@ def test_svg_snapshots_of_the_hand_built_incident(name):
     rendered = render_both(session, transcript, settings(), pictures=True)
     svg = rendered.pictures[name].svg
     check_golden(f"pictures/{name}", svg)
+
+
+def test_chat_text_in_the_pictures_cannot_break_out_of_the_svg():
+    """The title reaches an attribute (aria-label): quotes and angle brackets are escaped, so the
+    file stays well-formed XML with no attribute or element the chat wrote."""
+    import xml.etree.ElementTree as ET
+
+    from facilitator.render import render_both
+    from tests.unit.test_render import load_incident, settings
+
+    session, transcript = load_incident()
+    session.title = 'Checkout " onload="alert(1)" <img src=x onerror=alert(2)> failing'
+    for name, picture in render_both(session, transcript, settings(), pictures=True).pictures.items():
+        root = ET.fromstring(picture.svg.encode("utf-8"))
+        for element in root.iter():
+            assert not any(key.lower().startswith("on") for key in element.attrib), name
+            assert not element.tag.endswith(("script", "img")), name
+        if name == "timeline.svg":
+            assert "onload" in root.attrib["aria-label"]  # the words stay, as text

@@ -112,6 +112,14 @@ def test_look_alikes_and_split_secrets_never_reach_the_external_version_or_any_f
         if name.endswith(".json"):
             body = json.loads(text)
             assert PASSWORD not in normalise(json.dumps(body, ensure_ascii=False))
+    # external.md is withheld while its customer questions are open; the text the gate judged is checked then.
+    if "external.md" not in files:
+        from facilitator.config import load_settings
+        from facilitator.render import render_both
+        from facilitator.sessions import open_session
+
+        session, transcript = open_session("lookalike", SessionStore())
+        files["external.md"] = render_both(session, transcript, load_settings()).external
     external = normalise(files["external.md"]).casefold()
     assert SYSTEM not in external and HOST not in external
 

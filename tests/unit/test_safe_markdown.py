@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from html.parser import HTMLParser
 
 import pytest
@@ -95,7 +96,15 @@ def test_every_export_of_a_hostile_session_passes_the_html_check(tmp_path):
     paths, _ = write_markdown_files(session, transcript, settings(), tmp_path)
     assert paths
     for path in paths:
-        assert html_problems(path.read_text(encoding="utf-8")) == [], path.name
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".svg":  # the pictures beside the documents: drawn text only, never active content
+            import xml.etree.ElementTree as ET
+
+            for element in ET.fromstring(text.encode("utf-8")).iter():
+                assert not element.tag.endswith(("script", "img", "foreignObject")), path.name
+                assert not any(k.lower().startswith("on") or "javascript:" in v.lower() for k, v in element.attrib.items()), path.name
+        else:
+            assert html_problems(text) == [], path.name
     checker = Checker()
     checker.feed(markdown_to_storage(rendered.internal))  # the Confluence body: escaped by its own converter
     assert not [p for p in checker.problems if not p.startswith("tag <ac:") and not p.startswith("tag <ri:")]
