@@ -61,6 +61,12 @@ class UndoHistory:
         del steps[: max(0, len(steps) - self.limit)]
         self._write()
 
+    def discard(self, area: str) -> None:
+        """Forget the last step of ``area`` (its change did not happen after all)."""
+        if self.steps.get(area):
+            self.steps[area].pop()
+            self._write()
+
     def can_undo(self, area: str) -> bool:
         """True when ``area`` has a step to take back."""
         return bool(self.steps.get(area))

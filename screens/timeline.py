@@ -37,7 +37,8 @@ from facilitator.interview.parse import format_duration, parse_datetime
 from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
-from screens.workflow import RefreshesWhenShown, StaysHidden
+from facilitator.undo import history_for
+from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -245,19 +246,21 @@ class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
     HELP = """\
 ## Timeline
 The major moments of the incident. It starts with what was extracted from the channel;
-edit it freely: `a` adds a row, `e` (or Enter) edits the selected row, `Delete` removes it
-(`u` brings it back), `g` shows the cited message in the transcript. In the transcript
-pane, `t` tags the selected message onto the timeline. The bar shows fault introduced →
+edit it freely: `Ctrl+N` adds a row, `Enter` edits the selected row, `Delete` removes it,
+`Ctrl+Z` undoes the last change (the last 50, kept when you quit), `Ctrl+L` shows the cited
+message in the transcript. In the transcript pane, `t` tags the selected message onto the
+timeline. In the row form, Tab moves to the next field and Enter or `Ctrl+S` saves; a time
+out of order with the key times is refused with the reason until you confirm it. The bar shows fault introduced →
 detected → mitigated → resolved with time to detect, mitigate and resolve (answer the key
 time questions in the Interview tab to change them; `~` marks times taken from the transcript).
 """
     ORIGIN = "timeline"
     BINDINGS = [
-        Binding("a", "add", "Add", id="timeline.add", tooltip="Add a timeline row"),
-        Binding("e", "edit", "Edit", id="timeline.edit", tooltip="Edit the selected row"),
-        Binding("delete,d", "delete", "Delete", id="timeline.delete", tooltip="Delete the selected row"),
-        Binding("u", "undo", "Undo delete", id="timeline.undo", tooltip="Bring back the last deleted row", show=False),
-        Binding("g", "goto", "Show message", id="timeline.goto", tooltip="Show the cited message in the transcript"),
+        Binding("ctrl+n", "add", "Add", id="timeline.add", tooltip="Add a timeline row"),
+        Binding("enter", "edit", "Edit", id="timeline.edit", tooltip="Edit the selected row", show=False),
+        Binding("delete", "delete", "Delete", id="timeline.delete", tooltip="Delete the selected row (Ctrl+Z brings it back)"),
+        Binding("ctrl+z", "undo", "Undo", id="timeline.undo", tooltip="Undo the last change to the timeline"),
+        Binding("ctrl+l", "goto", "Show message", id="timeline.goto", tooltip="Show the cited message in the transcript"),
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
@@ -265,7 +268,6 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self._deleted: list[tuple[int, TimelineEntry]] = []
 
     @property
     def session(self):
@@ -317,6 +319,11 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         """True once the user's own timeline exists in the session."""
         return bool(self.session.timeline)
 
+    @property
+    def history(self):
+        """The session's undo history (kept in the core)."""
+        return history_for(self.session, self.interview.store)
+
     def _materialize(self) -> list[TimelineEntry]:
         """Copy the extracted events into the session before the first edit."""
         if not self.session.timeline:
@@ -365,7 +372,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         warn.display = bool(warnings)
         status = "" if self.is_curated else "Extracted events; your first edit makes this timeline yours."
         if not rows:
-            status = "No events yet: press a to add one, or t on a message in the transcript."
+            status = "No events yet: press Ctrl+N to add one, or t on a message in the transcript."
         self.query_one("#tl-status", Static).update(status)
 
     def _selected(self) -> tuple[int, TimelineEntry] | None:
@@ -387,6 +394,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
     def _added(self, entry: TimelineEntry | None) -> None:
         if entry is None:
             return
+        self.history.record("timeline", f"add {entry.summary}")
         self._materialize().append(entry)
         self._save(f"Added: {entry.summary}", select=entry)
 
@@ -394,7 +402,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         """Open the form on the selected row."""
         selected = self._selected()
         if selected is None:
-            self.notify("There is no row to edit; press a to add one.", severity="warning", markup=False)
+            self.notify("There is no row to edit; press Ctrl+N to add one.", severity="warning", markup=False)
             return
         index, entry = selected
         self.app.push_screen(
@@ -405,31 +413,35 @@ time questions in the Interview tab to change them; `~` marks times taken from t
     def _edited(self, index: int, entry: TimelineEntry | None) -> None:
         if entry is None:
             return
+        self.history.record("timeline", f"edit {entry.summary}")
         rows = self._materialize()
         rows.sort(key=lambda e: e.at)
         rows[index] = entry
         self._save(f"Saved: {entry.summary}", select=entry)
 
     def action_delete(self) -> None:
-        """Delete the selected row (u undoes)."""
+        """Delete the selected row (Ctrl+Z undoes)."""
         selected = self._selected()
         if selected is None:
             return
-        index, _ = selected
+        index, entry = selected
+        self.history.record("timeline", f"delete {entry.summary}")
         rows = self._materialize()
         rows.sort(key=lambda e: e.at)
         entry = rows.pop(index)
-        self._deleted.append((index, entry))
-        self._save(f"Deleted: {entry.summary} (u to undo)")
+        self._save(f"Deleted: {entry.summary} (Ctrl+Z brings it back)")
 
     def action_undo(self) -> None:
-        """Bring back the last deleted row."""
-        if not self._deleted:
-            self.notify("Nothing to undo.", severity="information", markup=False)
+        """Undo the last change to the timeline (add, edit, delete, tag, reset)."""
+        label = self.history.undo("timeline")
+        if label is None:
+            self.notify("Nothing to undo in the timeline.", severity="information", markup=False)
             return
-        _, entry = self._deleted.pop()
-        self._materialize().append(entry)
-        self._save(f"Restored: {entry.summary}", select=entry)
+        self._save(f"Undone: {label}.")
+
+    def on_key(self, event) -> None:
+        """Letters typed on the table do nothing here (no text goes in the table), never a command."""
+        redirect_typing(self, event, (DataTable,), None)
 
     def action_goto(self) -> None:
         """Show the selected row's first cited message in the transcript."""
@@ -451,6 +463,7 @@ time questions in the Interview tab to change them; `~` marks times taken from t
                 self.notify(f"Already on the timeline: {e.summary}", severity="information", markup=False)
                 return None
         entry = entry_from_message(message, self.interview.tz)
+        self.history.record("timeline", f"tag {message_id}")
         self._materialize().append(entry)
         self._save(f"Tagged: {entry.summary} (e to edit it)", select=entry)
         self.notify(f"Added to the timeline: {entry.summary}", timeout=3, markup=False)
@@ -482,5 +495,6 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         if not self.session.timeline:
             self.notify("The timeline already shows the extracted events.", markup=False)
             return
+        self.history.record("timeline", "reset to the extracted events")
         self.session.timeline = []
         self._save("Back to the extracted events.")

@@ -46,7 +46,7 @@ async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
         extracted = len(pane.entries())
         assert extracted and not screen.interview.session.timeline  # shows the extracted events until edited
 
-        await pilot.press("e")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
         form = app.screen
         form.query_one("#tl-at", Input).value = "not a time"
@@ -68,7 +68,7 @@ async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
         await pilot.press("delete")
         await pilot.pause()
         assert len(SessionStore().load(screen.interview.session.name).timeline) == extracted - 1
-        await pilot.press("u")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         restored = SessionStore().load(screen.interview.session.name).timeline
         assert len(restored) == extracted and restored[0].summary == first
@@ -151,7 +151,7 @@ async def test_rejecting_a_suggestion_records_the_reason():
         idea = pane._suggestions[0].action
         suggestions.focus()
         suggestions.highlighted = 0
-        await pilot.press("x")
+        await pilot.press("ctrl+x")
         await until(pilot, lambda: isinstance(app.screen, ReasonScreen))
         reason_box = app.screen.query_one("#reason-input", Input)
         await until(pilot, lambda: app.focused is reason_box)
@@ -209,7 +209,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
-        await pilot.press("p")
+        await pilot.press("ctrl+r")
         assert pane.query_one("#wy-working").display  # the spinner shows while it streams
         await until(pilot, lambda: not pane.query_one("#wy-working").display)
         md = pane.query_one("#wy-stream", Markdown)
@@ -238,7 +238,7 @@ async def test_whys_proposal_can_be_cancelled(anthropic):
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
-        await pilot.press("p")
+        await pilot.press("ctrl+r")
 
         def asked() -> bool:
             return any((r.body.get("tool_choice") or {}).get("name") == "propose_why" for r in anthropic.message_requests)

@@ -86,7 +86,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         assert len(saved.timeline) >= extracted  # the extracted events were kept when it became curated
 
         timeline.query_one(DataTable).focus()
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         await _until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
         form = app.screen
         form.query_one("#tl-at", Input).value = "2024-12-03 13:40"
@@ -122,13 +122,13 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         tree = whys.query_one("#wy-tree")
         tree.focus()
         tree.move_cursor(tree.root.children[0])
-        await pilot.press("b")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         answer.load_text("The canary got too little traffic to fail")
         await pilot.press("ctrl+s")
         await pilot.pause()
         tree.focus()
-        await pilot.press("s")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         saved = SessionStore().load(name)
         assert saved.whys_done
