@@ -16,7 +16,9 @@ client is closed when the app unmounts, while its event loop still runs.
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -31,6 +33,13 @@ from screens.commands import FacilitatorCommands
 from screens.help import HelpScreen, help_markdown
 from screens.home import HomeScreen
 from screens.loading import LoadJob, LoadingScreen
+
+
+# Keys that move the focus or save a form. Textual runs such a key's binding only once the key
+# has bubbled back to the app, behind the keys typed after it, which then land in the field
+# being left ("2024-12-03 14:05on-call"). These run as soon as the keys typed before them
+# are in their field, and before any key typed after them is handed out.
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "ctrl+s"})
 
 
 class FacilitatorApp(App[int]):
@@ -75,6 +84,25 @@ class FacilitatorApp(App[int]):
         """Close the LLM client while the event loop still runs."""
         if self.llm is not None:
             await self.llm.aclose()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Run Tab, Shift+Tab and Ctrl+S in the order they were typed (see ``FOCUS_KEYS``)."""
+        if isinstance(event, events.Key) and event.key in FOCUS_KEYS and self.focused is not None:
+            await self._drain(self.focused)
+            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                event.stop()
+                return
+        await super().on_event(event)
+
+    @staticmethod
+    async def _drain(widget) -> None:
+        """Wait until ``widget`` has handled the events already sent to it (a short cap)."""
+        handled = asyncio.Event()
+        widget.call_later(handled.set)
+        try:
+            await asyncio.wait_for(handled.wait(), 0.5)
+        except TimeoutError:
+            pass
 
     def get_default_screen(self) -> Screen:
         """The home screen; a blank one when starting straight into a source (faster first paint)."""

@@ -139,6 +139,12 @@ def type_into(target: Widget, text: str) -> None:
     elif isinstance(target, Input):
         target.cursor_position = len(target.value)
         target.insert_text_at_cursor(text)
+        if target.select_on_focus and not target.has_focus:
+            # the Focus event would select what was just typed (and the next key replace it)
+            target.select_on_focus = False
+            target.screen.set_focus(target, scroll_visible=False)
+            target.call_later(setattr, target, "select_on_focus", True)
+            return
     target.screen.set_focus(target, scroll_visible=False)
 
 
