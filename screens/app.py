@@ -89,8 +89,10 @@ class FacilitatorApp(App[int]):
         """Run Tab, Shift+Tab and Ctrl+S in the order they were typed (see ``FOCUS_KEYS``)."""
         if isinstance(event, events.Key) and event.key in FOCUS_KEYS and self.focused is not None:
             await self._drain(self.focused)
-            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+            active = self.screen.active_bindings.get(event.key)  # the focus chain's binding, after check_action
+            if active is not None and active.enabled:
                 event.stop()
+                await self.run_action(active.binding.action, active.node)
                 return
         await super().on_event(event)
 
