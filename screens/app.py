@@ -70,6 +70,7 @@ class FacilitatorApp(App[int]):
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
         self.llm: LLM | None = get_llm(settings)
         self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
+        self.originals: dict[str, str] = {}  # clear text of messages masked on screen (this run only)
 
     @property
     def llm_off_reason(self) -> str:

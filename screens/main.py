@@ -106,7 +106,9 @@ right, in order: Interview, Timeline, 5 Whys, Actions, Preview (then export).
 **Transcript:** `/` search (Enter goes to the match, `n` / `N` next / previous), arrows
 move between messages, `Enter` collapses or expands a thread, `t` tags the selected message
 onto the timeline. Citations anywhere in the app jump here and highlight the message.
-`Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider.
+`Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider. Secrets pasted
+in the channel show as `[secret]`; `Ctrl+R` on a message shows it in clear, on purpose
+(only in the run that loaded the channel: saved copies keep the masked text).
 
 **LLM:** with a key, the line above the footer says what the LLM is doing, the tokens used
 and the estimated cost. If the API fails you get one notice and everything continues

@@ -25,7 +25,7 @@ from textual.widgets import Button, Footer, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from facilitator.config import check_timezone
-from facilitator.errors import UserError
+from facilitator.errors import UserError, redact_secrets
 from facilitator.session import SourceSpec
 from facilitator.transcript import Transcript
 from screens.loading import LoadJob
@@ -75,12 +75,12 @@ def preview_text(t: Transcript, tz: str) -> str:
         lines.append(f"⚠ {w}")
     if t.unattributed:
         lines.append(f"⚠ {len(t.unattributed)} line(s) not attributed to anyone (kept, not lost):")
-        lines.extend(f"    {u.origin}: {u.text[:70]}" for u in t.unattributed[:3])
+        lines.extend(f"    {u.origin}: {redact_secrets(u.text)[:70]}" for u in t.unattributed[:3])
     if t.messages:
         lines.append("")
         lines.append("First messages:")
         for m in t.messages[:PREVIEW_MESSAGES]:
-            text = " ".join(m.text.split())
+            text = " ".join(redact_secrets(m.text).split())  # masked as the session will show it
             lines.append(f"  {m.at.astimezone(zone):%H:%M} {m.author}: {text[:60]}")
     return "\n".join(lines)
 
