@@ -70,6 +70,7 @@ class FacilitatorApp(App[int]):
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
         self.llm: LLM | None = get_llm(settings)
         self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
+        self.current_session = ""  # the session on screen (printed as a resume command on quit)
         self.originals: dict[str, str] = {}  # clear text of messages masked on screen (this run only)
 
     @property
@@ -129,8 +130,41 @@ class FacilitatorApp(App[int]):
             self.load(LoadJob(spec=self.spec, session_name=self.session_name))
 
     def load(self, job: LoadJob) -> None:
-        """Load a source or a saved session, then open the main screen."""
+        """Load a source or a saved session, then open the main screen.
+
+        A source that already has a saved session asks first: resume it, or start a new one.
+        """
+        if job.spec is not None and not job.session_name and job.transcript is None and job.source_file is None:
+            from facilitator.resume import sessions_for
+            from screens.resume import ResumeOrNewScreen
+
+            found = sessions_for(job.spec, self.store)
+            if found:
+                def chosen(name: str | None) -> None:
+                    if name is None:
+                        self.call_later(self._home_if_blank)
+                    elif name:
+                        self.push_screen(LoadingScreen(LoadJob(session_name=name)))
+                    else:
+                        self.push_screen(LoadingScreen(job))
+
+                self.push_screen(ResumeOrNewScreen(found[0], len(found) - 1, self.settings.timezone), chosen)
+                return
         self.push_screen(LoadingScreen(job))
+
+    def _home_if_blank(self) -> None:
+        """Show the home screen when the app started straight into a source (a blank screen)."""
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            self.push_screen(HomeScreen())
+
+    @property
+    def resume_hint(self) -> str:
+        """What to print when the app ends: the exact command that resumes the open session."""
+        if not self.current_session:
+            return ""
+        from facilitator.resume import resume_command
+
+        return f"Your answers are saved. Resume with: {resume_command(self.current_session)}"
 
     def action_help(self) -> None:
         """F1: help for the screen on top."""

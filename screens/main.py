@@ -155,6 +155,7 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
     def on_mount(self) -> None:
         title = self.interview.session.title or self.transcript.channel or "post-mortem"
         self.sub_title = title
+        self.app.current_session = self.interview.session.name  # type: ignore[attr-defined]  # the resume hint on quit
         self._apply_width()
         self.query_one(InterviewPane).focus_answer()
         app = self.app
