@@ -40,6 +40,9 @@ from screens.loading import LoadJob, LoadingScreen
 # being left ("2024-12-03 14:05on-call"). These run as soon as the keys typed before them
 # are in their field, and before any key typed after them is handed out.
 FOCUS_KEYS = frozenset({"tab", "shift+tab", "ctrl+s"})
+# Keys that save or break a line in the focused field: ordered the same way, but only where
+# the focused widget itself binds them (elsewhere Enter keeps its usual meaning).
+FIELD_KEYS = frozenset({"enter", "ctrl+j", "shift+enter"})
 
 
 class FacilitatorApp(App[int]):
@@ -88,11 +91,11 @@ class FacilitatorApp(App[int]):
             await self.llm.aclose()
 
     async def on_event(self, event: events.Event) -> None:
-        """Run Tab, Shift+Tab and Ctrl+S in the order they were typed (see ``FOCUS_KEYS``)."""
-        if isinstance(event, events.Key) and event.key in FOCUS_KEYS and self.focused is not None:
+        """Run Tab, Shift+Tab, Ctrl+S and a field's Enter in the order they were typed (see ``FOCUS_KEYS``)."""
+        if isinstance(event, events.Key) and event.key in FOCUS_KEYS | FIELD_KEYS and self.focused is not None:
             await self._drain(self.focused)
             active = self.screen.active_bindings.get(event.key)  # the focus chain's binding, after check_action
-            if active is not None and active.enabled:
+            if active is not None and active.enabled and (event.key in FOCUS_KEYS or active.node is self.focused):
                 event.stop()
                 await self.run_action(active.binding.action, active.node)
                 return

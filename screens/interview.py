@@ -6,8 +6,9 @@ validates answers, saves after every call and derives the metrics and the order 
 pane only edits text and says what happened. Answers are never rewritten: what the user
 typed is what the engine receives.
 
-Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input`` (Enter
-saves); free text and lists use a ``TextArea`` (one item per line; Ctrl+S saves). A
+Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input``; free text
+and lists use an ``AnswerArea`` (one item per line). Enter saves in both, however long the
+answer (Ctrl+S too); Ctrl+J adds a line in the multi-line box; Ctrl+Delete clears the box. A
 suggestion is pre-filled; saving it unchanged records it as an accepted suggestion, with its
 citations. Selecting a citation posts ``CitationSelected`` so the transcript pane shows it.
 A one-line suggestion starts selected (typing replaces it, arrows edit it).
@@ -38,6 +39,7 @@ from facilitator.interview.catalogue import KEY_TIME_IDS, Question
 from facilitator.interview.engine import Interview
 from facilitator.interview.parse import format_duration, read_datetime
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.answer_area import AnswerArea
 from screens.widgets.similar import SimilarIncidents
 from screens.workflow import StaysHidden
 
@@ -77,8 +79,10 @@ class InterviewPane(ReportsWorkerErrors, StaysHidden, VerticalScroll):
 ## Interview
 One question at a time. The suggested answer (from the transcript) is pre-filled; its
 evidence is listed under it: select a citation (or press Ctrl+L) to see the message in
-the transcript. A pre-filled one-line answer starts selected: type to replace it, or press
-an arrow key to edit it; Enter saves. In the answer box Ctrl+U clears the line.
+the transcript. A pre-filled answer starts selected: type to replace it, or press an arrow
+key to edit it. `Enter` saves the answer, however long it is (`Ctrl+S` too); `Ctrl+J` adds a
+line in a multi-line answer; `Ctrl+Delete` clears the box (Backspace too while the
+suggestion is still selected).
 Save what you typed, use the suggestion as is, or mark the question unknown or skipped
 (both become TODOs in the document). Every answer is saved immediately; quit at any time
 and you resume on the same question. Times are read in the session's timezone; for the
@@ -96,6 +100,7 @@ post-mortems found in Confluence (when configured) are listed as links.
         Binding("ctrl+l", "evidence", "Evidence", id="interview.evidence", tooltip="Show the suggestion's evidence in the transcript (then up/down, Enter)", show=False),
         Binding("ctrl+b", "back", "Back", id="interview.back", tooltip="Go to the previous question", show=False),
         Binding("ctrl+n", "forward", "Next", id="interview.next", tooltip="Go to the next question without answering", show=False),
+        Binding("ctrl+delete", "clear", "Clear", id="interview.clear", tooltip="Clear the answer box (to type your own instead of the suggestion)", show=False),
     ]
 
     def __init__(self, interview: Interview, transcript=None, settings=None, **kwargs) -> None:
@@ -120,7 +125,7 @@ post-mortems found in Confluence (when configured) are listed as links.
         yield Static("", id="iv-help", classes="help-text")
         yield Static("", id="iv-suggestion", classes="suggestion")
         yield Input(id="iv-input", select_on_focus=False)  # show_question selects a suggestion itself
-        yield TextArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
+        yield AnswerArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="iv-feedback")
         yield SimilarIncidents(self.settings, id="iv-similar")  # "has this happened before?"
         yield OptionList(id="iv-citations")
@@ -325,9 +330,24 @@ post-mortems found in Confluence (when configured) are listed as links.
             self._feedback("", "")
 
     @on(Input.Submitted, "#iv-input")
-    def _submit(self, event: Input.Submitted) -> None:
+    @on(AnswerArea.Submitted, "#iv-text")
+    def _submit(self, event: Input.Submitted | AnswerArea.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def action_clear(self) -> None:
+        """Empty the answer box (the suggestion stays listed above it)."""
+        q = self.question
+        if q is None:
+            return
+        if single_line(q):
+            box = self.query_one("#iv-input", Input)
+            box.value = ""
+            box.focus()
+        else:
+            area = self.query_one("#iv-text", AnswerArea)
+            area.clear_answer()
+            area.focus()
 
     # -- actions ------------------------------------------------------------------------
     def _changed(self) -> None:

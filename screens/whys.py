@@ -35,6 +35,7 @@ from facilitator.transcript import Transcript
 from facilitator.undo import history_for
 from screens.home import ConfirmScreen
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.answer_area import AnswerArea
 from screens.workflow import RefreshesWhenShown, StaysHidden, is_shown, redirect_typing
 
 LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
@@ -108,7 +109,8 @@ class WhysPane(RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
     HELP = """\
 ## 5 whys
 Start from the customer-visible symptom and ask why until further whys are unactionable.
-Type the answer and press `Ctrl+S`: the next why is asked from it (Enter adds a line).
+Type the answer and press `Enter` (or `Ctrl+S`): the next why is asked from it; `Ctrl+J`
+adds a line.
 `Ctrl+R` proposes the next why and candidate answers again (streamed from the LLM when it
 is on; `Esc` cancels); `Enter` on a candidate copies it, with its evidence, into the answer
 box. In the chain: `Enter` edits a turn (or answers it, if open), `Ctrl+B` branches a
@@ -157,7 +159,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
                 yield LoadingIndicator(id="wy-spinner")
                 yield Static("Proposing… Esc cancels", id="wy-working-label")
             yield Markdown("", id="wy-stream")
-            yield TextArea(id="wy-answer", soft_wrap=True, show_line_numbers=False)
+            yield AnswerArea(id="wy-answer", soft_wrap=True, show_line_numbers=False)
             yield Static("", markup=False, id="wy-feedback")
             yield OptionList(markup=False, id="wy-candidates")
             with Horizontal(id="wy-buttons"):
@@ -329,6 +331,11 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         if ids:
             self.post_message(CitationSelected(ids[0]))
         self._feedback("Candidate copied: edit it if needed, Ctrl+S saves it with its evidence.", "hint")
+
+    @on(AnswerArea.Submitted, "#wy-answer")
+    def _submitted(self, event: AnswerArea.Submitted) -> None:
+        event.stop()
+        self.action_answer()
 
     @on(TextArea.Changed, "#wy-answer")
     def _typed(self, event: TextArea.Changed) -> None:

@@ -1,0 +1,51 @@
+"""``AnswerArea``: a multi-line answer box where Enter saves, however long the answer.
+
+A one-line ``Input`` saves on Enter, and a ``TextArea`` inserts a line break on Enter: the
+same key did two things depending on how the question was shown, so a long answer that
+wrapped got a stray line break where the user meant to save. In an ``AnswerArea`` Enter
+saves too (it posts ``Submitted``), and a line break is ``Ctrl+J`` (or ``Shift+Enter`` in
+terminals that report it). Pasted text keeps its line breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+
+
+class AnswerArea(TextArea):
+    """A ``TextArea`` whose Enter submits; Ctrl+J adds a line."""
+
+    BINDINGS = [
+        # priority: TextArea handles Enter itself before ordinary bindings are looked at
+        Binding("enter", "submit", "Save", id="answer.submit", tooltip="Save the answer", priority=True, show=False),
+        Binding("ctrl+j,shift+enter", "newline", "New line", id="answer.newline", tooltip="Add a line to the answer"),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        """Enter was pressed in the box."""
+
+        area: "AnswerArea"
+
+        @property
+        def control(self) -> "AnswerArea":
+            """The box (for ``@on`` selectors)."""
+            return self.area
+
+    def action_submit(self) -> None:
+        """Ask the pane to save the answer."""
+        self.post_message(self.Submitted(self))
+
+    def action_newline(self) -> None:
+        """Insert a line break at the cursor."""
+        self.insert("\n")
+
+    def clear_answer(self) -> None:
+        """Empty the box as one undoable edit (a pre-filled suggestion goes in one key)."""
+        self.select_all()
+        start, end = self.selection
+        self.delete(start, end, maintain_selection_offset=False)

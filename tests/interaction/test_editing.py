@@ -1,0 +1,42 @@
+"""Editing answers: Enter saves however long the answer, Ctrl+J adds a line, Ctrl+Delete
+clears a pre-filled suggestion (Pilot, the demo incident, no LLM)."""
+
+from __future__ import annotations
+
+from facilitator.sessions import SessionStore
+from screens.interview import InterviewPane
+from screens.main import MainScreen
+from screens.widgets.answer_area import AnswerArea
+from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
+from tests.interaction.test_safe_keys import burst, keys
+
+
+async def test_enter_saves_a_long_wrapped_answer_and_ctrl_j_adds_a_line():
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        pane = screen.query_one(InterviewPane)
+        pane.goto("fears")  # free text: the multi-line box
+        await pilot.pause()
+        area = screen.query_one("#iv-text", AnswerArea)
+        assert app.focused is area
+        await pilot.press("ctrl+delete")  # clear whatever was pre-filled, in one key
+        assert area.text == ""
+        long = "the same config path could break again during the next sale because nothing checks it " * 2
+        await burst(pilot, *keys("first line"), "ctrl+j", *keys(long.strip()), "enter")
+        saved = SessionStore().load(screen.interview.session.name).answers["fears"]
+        assert saved.value == "first line\n" + long.strip()  # no stray line break from Enter
+        assert pane.question.id != "fears"  # Enter moved on to the next question
+
+
+async def test_ctrl_delete_clears_a_one_line_suggestion():
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        pane = screen.query_one(InterviewPane)
+        pane.goto("detected_at")
+        await pilot.pause()
+        box = screen.query_one("#iv-input")
+        assert box.value  # the suggested time is pre-filled
+        await pilot.press("ctrl+delete")
+        assert box.value == "" and app.focused is box
