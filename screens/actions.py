@@ -188,12 +188,32 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         yield OptionList(markup=False, id="ac-rejected")
 
     def on_mount(self) -> None:
-        table = self.query_one("#ac-table", DataTable)
-        for label, key in (("#", "id"), ("Action", "action"), ("Owner", "owner"), ("Due", "due"), ("Pri", "priority"),
-                           ("Category", "category"), ("Prevents", "prevents"), ("Status", "status"), ("Lint", "lint")):
-            table.add_column(label, key=key)
         self.refresh_view()
         self._clear_form()
+
+    def on_resize(self) -> None:
+        if self._table_width != self._columns_width():
+            self.refresh_view()
+
+    _table_width = 0
+
+    def _columns_width(self) -> int:
+        return max(40, (self.size.width or 80) - 6)
+
+    def _columns(self, table: DataTable) -> list[str]:
+        """(Re)build the columns for the pane's width: the action text wraps in what is left,
+        so the owner and the due date always stay in view. Returns the column keys."""
+        avail = self._table_width = self._columns_width()
+        cols = [("#", "id", 3), ("Owner", "owner", 12 if avail >= 70 else 9), ("Due", "due", 10)]
+        if avail >= 100:
+            cols += [("Pri", "priority", 3), ("Category", "category", 15), ("Prevents", "prevents", 12), ("Status", "status", 11)]
+        cols.append(("Lint", "lint", 4))
+        fixed = sum(w for _, _, w in cols) + 2 * (len(cols) + 1)
+        cols.insert(1, ("Action", "action", max(12, avail - fixed)))
+        table.clear(columns=True)
+        for label, key, width in cols:
+            table.add_column(label, key=key, width=width)
+        return [key for _, key, _ in cols]
 
     # -- view ------------------------------------------------------------------------------
 
@@ -202,13 +222,15 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         session = self.interview.session
         table = self.query_one("#ac-table", DataTable)
         row = table.cursor_row
-        table.clear()
+        keys = self._columns(table)
         for item in session.actions:
             problems = lint_text(item, self._names, session)
-            table.add_row(
-                item.id, Text(item.action), Text(item.owner or "—"), item.due.isoformat() if item.due else "—", item.priority,
-                item.category, item.prevents_recurrence, item.status, f"⚠ {len(problems)}" if problems else "✓", key=item.id,
-            )
+            cells = {
+                "id": item.id, "action": Text(item.action), "owner": Text(item.owner or "—"),
+                "due": item.due.isoformat() if item.due else "—", "priority": item.priority, "category": item.category,
+                "prevents": item.prevents_recurrence, "status": item.status, "lint": f"⚠ {len(problems)}" if problems else "✓",
+            }
+            table.add_row(*(cells[k] for k in keys), key=item.id, height=None)
         if session.actions:
             table.move_cursor(row=min(max(row, 0), len(session.actions) - 1))
         table.display = bool(session.actions)

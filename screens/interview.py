@@ -36,7 +36,7 @@ from textual.widgets.option_list import Option
 
 from facilitator.errors import UserError
 from facilitator.interview.catalogue import KEY_TIME_IDS, Question
-from facilitator.interview.engine import Interview
+from facilitator.interview.engine import KEY_TIME_LABELS, Interview
 from facilitator.interview.parse import format_duration, read_datetime
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
 from screens.widgets.answer_area import AnswerArea
@@ -175,7 +175,9 @@ post-mortems found in Confluence (when configured) are listed as links.
             bare = f"; a bare time like 14:02 means {day:%a %d %b}" if day else ""
             hint = (hint + "\n" if hint else "") + f"Times are in {self.tz}{bare}."
         elif q.is_list:
-            hint = (hint + "\n" if hint else "") + "One item per line."
+            hint = (hint + "\n" if hint else "") + "One item per line: Ctrl+J adds a line, Enter saves."
+        elif not single_line(q):
+            hint = (hint + "\n" if hint else "") + "Enter saves; Ctrl+J adds a line."
         self.query_one("#iv-help", Static).update(hint)
         self.query_one("#iv-help").display = bool(hint)
 
@@ -368,9 +370,10 @@ post-mortems found in Confluence (when configured) are listed as links.
             self.show_question()
             done, total = self.interview.progress()
             if done == total:
-                self._feedback("All questions have an answer. Continue with the 5 Whys tab (F4).", "ok")
+                self._feedback("All questions have an answer. Next: check the Timeline tab (F3), then 5 Whys (F4).", "ok")
             else:
-                self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N.", "")
+                self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N;"
+                               " or go on to the Timeline tab (F3).", "")
             return
         self.show_question()
         self.focus_answer()
@@ -384,6 +387,12 @@ post-mortems found in Confluence (when configured) are listed as links.
         if not raw.strip():
             self._feedback("The answer is empty: type one, or use Unknown (Ctrl+O) or Skip (Ctrl+G).", "error")
             return
+        problem = self._order_problem(q, raw)
+        if problem and self._confirmed_order != (q.id, raw.strip()):
+            self._confirmed_order = (q.id, raw.strip())
+            self._feedback(f"Not saved: {problem}. Fix the time, or press Enter again to save it anyway.", "error")
+            return
+        self._confirmed_order = None
         s = self.interview.suggestion(q.id)
         old = self.interview.get_answer(q.id)
         unchanged = self._prefill_is_suggestion and raw.strip() == self._prefill.strip()
@@ -399,6 +408,31 @@ post-mortems found in Confluence (when configured) are listed as links.
             ok = self._record(lambda: self.interview.answer(q.id, raw, "answered", message_ids=ids))
         if ok:
             self._advance()
+
+    _confirmed_order: tuple[str, str] | None = None  # a key time out of order the user confirmed
+
+    def _order_problem(self, q: Question, raw: str) -> str | None:
+        """Why the key time being saved is out of order with the others (start <= detect <= mitigate <= resolve)."""
+        if q.id not in KEY_TIME_IDS:
+            return None
+        from facilitator.interview.parse import parse_datetime
+
+        try:
+            at = parse_datetime(raw, self.tz, self.interview.reference_date())
+        except UserError:
+            return None  # not a time at all: the engine says so when it is saved
+        metrics = self.interview.metrics()
+        zone = ZoneInfo(self.tz)
+        mine = KEY_TIME_IDS.index(q.id)
+        for n, other in enumerate(KEY_TIME_IDS):
+            when = getattr(metrics, other)
+            if other == q.id or when is None:
+                continue
+            if (n < mine and at < when) or (n > mine and at > when):
+                side = "before" if n < mine else "after"
+                return (f"{KEY_TIME_LABELS[q.id]} ({at.astimezone(zone):%H:%M}) would be {side} "
+                        f"{KEY_TIME_LABELS[other]} ({when.astimezone(zone):%H:%M})")
+        return None
 
     def action_accept(self) -> None:
         """Accept the suggestion as is."""

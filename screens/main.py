@@ -118,7 +118,8 @@ offline; `Ctrl+P` then "llm retry" asks again, "llm status" shows the details.
 the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even while typing.
 """
     BINDINGS = [
-        Binding("ctrl+t", "toggle_transcript", "Transcript", id="view.toggle_transcript", tooltip="Show or hide the transcript pane"),
+        # not in the footer: at 80 columns the focused widget's own keys need the room (F1 lists it)
+        Binding("ctrl+t", "toggle_transcript", "Transcript", id="view.toggle_transcript", tooltip="Show or hide the transcript pane", show=False),
         Binding("slash,ctrl+f", "search", "Search", id="view.search", tooltip="Search the transcript (Ctrl+F works while typing too)"),
         Binding("left_square_bracket", "resize(-1)", "Narrower", id="view.narrower", tooltip="Make the transcript pane narrower", show=False),
         Binding("right_square_bracket", "resize(1)", "Wider", id="view.wider", tooltip="Make the transcript pane wider", show=False),

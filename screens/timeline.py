@@ -9,7 +9,7 @@ pane (forwarded by the main screen as ``MessageTagged``) adds a message as a new
 
 The bar at the top is drawn from ``Interview.metrics()`` (answers win over findings), so it
 always agrees with the interview and the documents: fault introduced -> detected ->
-mitigated -> resolved, with time to detect, mitigate and resolve and the total time-in.
+mitigated -> resolved, with time to detect, mitigate and resolve and the time in total, each with what it measures.
 Edits go through a small modal form that validates the time in the session zone; a bad
 value is explained inline and nothing is saved until it is fixed.
 """
@@ -52,6 +52,15 @@ STAGES = (
 )
 
 
+# (label, Metrics attribute, what it measures): the engine's definitions, in words
+DURATIONS = (
+    ("to detect", "time_to_detect", "fault → detected"),
+    ("to mitigate", "time_to_mitigate", "detected → mitigated"),
+    ("to resolve", "time_to_resolve", "detected → resolved"),
+    ("in total", "time_in", "fault → resolved"),
+)
+
+
 def entry_from_message(message, tz: str) -> TimelineEntry:
     """A timeline row for a transcript message (its time, author, first line, cited)."""
     first = " ".join(message.text.split())
@@ -66,15 +75,19 @@ class KeyTimesBar(Widget):
     """fault introduced -> detected -> mitigated -> resolved, proportional, with the durations."""
 
     DEFAULT_CSS = """
-    KeyTimesBar { height: 3; }
+    KeyTimesBar { height: auto; }
     """
 
     def __init__(self, interview: Interview, **kwargs) -> None:
         super().__init__(**kwargs)
         self.interview = interview
 
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """The bar, the key times, then the durations and their definitions wrapped to the width."""
+        return 2 + len(self._duration_lines(self.interview.metrics(), max(20, width)))
+
     def render(self) -> Text:
-        """Three lines: the bar, the key times, the durations."""
+        """The bar, the key times, the durations with what each one measures."""
         metrics = self.interview.metrics()
         width = max(20, self.size.width or 40)
         zone = ZoneInfo(self.interview.tz)
@@ -83,9 +96,31 @@ class KeyTimesBar(Widget):
         text.append_text(self._bar(times, width))
         text.append("\n")
         text.append(self._labels(metrics, times, zone, width), style="bold")
-        text.append("\n")
-        text.append_text(self._durations(metrics))
+        for line in self._duration_lines(metrics, width):
+            text.append("\n")
+            text.append_text(line)
         return text
+
+    @classmethod
+    def _duration_lines(cls, metrics: Metrics, width: int) -> list[Text]:
+        """'to detect 15m (fault → detected)' pieces, packed into lines of the width, never cut."""
+        pieces = []
+        for label, value, definition in DURATIONS:
+            t = getattr(metrics, value)
+            piece = Text(f"{label} ")
+            piece.append(format_duration(t) or "?", style="bold" if t is not None else "dim")
+            piece.append(f" ({definition})", style="dim")
+            pieces.append(piece)
+        if metrics.estimated:
+            pieces.append(Text("~ from the transcript", style="dim"))
+        lines: list[Text] = []
+        for piece in pieces:
+            if lines and lines[-1].cell_len + 3 + piece.cell_len <= width:
+                lines[-1].append(" · ")
+                lines[-1].append_text(piece)
+            else:
+                lines.append(piece)
+        return lines
 
     @staticmethod
     def _labels(metrics: Metrics, times: list[datetime | None], zone: ZoneInfo, width: int) -> str:
@@ -126,22 +161,6 @@ class KeyTimesBar(Widget):
             bar.append("●", style="bold")
         return bar
 
-    @staticmethod
-    def _durations(metrics: Metrics) -> Text:
-        out = Text()
-        for label, value in (
-            ("detect", metrics.time_to_detect),
-            ("mitigate", metrics.time_to_mitigate),
-            ("resolve", metrics.time_to_resolve),
-            ("time-in", metrics.time_in),
-        ):
-            if out:
-                out.append(" · ")
-            out.append(f"{label} ")
-            out.append(format_duration(value) or "?", style="bold" if value is not None else "dim")
-        if metrics.estimated:
-            out.append("  (~ from the transcript)", style="dim")
-        return out
 
 
 class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):

@@ -125,7 +125,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         Binding("ctrl+r", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
         Binding("ctrl+b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
-        Binding("ctrl+o", "stop_or_reopen", "Stop/reopen", id="whys.stop", tooltip="Stop the chain (root cause found), or reopen a stopped chain"),
+        Binding("ctrl+o", "stop_or_reopen", "Stop", id="whys.stop", tooltip="Stop the chain (root cause found), or reopen a stopped chain"),
         Binding("delete", "remove", "Remove", id="whys.remove", tooltip="Remove the selected turn and everything below (asks first)"),
         Binding("ctrl+l", "goto", "Evidence", id="whys.goto", tooltip="Show the selected turn's cited message", show=False),
         # priority: in the answer box Ctrl+Z first undoes typing, then the chain (see action_undo)

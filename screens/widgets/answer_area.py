@@ -22,7 +22,7 @@ class AnswerArea(TextArea):
     BINDINGS = [
         # priority: TextArea handles Enter itself before ordinary bindings are looked at
         Binding("enter", "submit", "Save", id="answer.submit", tooltip="Save the answer", priority=True, show=False),
-        Binding("ctrl+j,shift+enter", "newline", "New line", id="answer.newline", tooltip="Add a line to the answer"),
+        Binding("ctrl+j,shift+enter", "newline", "New line", id="answer.newline", tooltip="Add a line to the answer", show=False),
     ]
 
     @dataclass

@@ -498,7 +498,7 @@ class TranscriptPane(Vertical):
     ]
     DEFAULT_CSS = """
     TranscriptPane { height: 1fr; }
-    TranscriptPane > #transcript-header { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    TranscriptPane > #transcript-header { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
     TranscriptPane > TranscriptView { height: 1fr; }
     TranscriptPane > #transcript-search { dock: bottom; display: none; }
     TranscriptPane.searching > #transcript-search { display: block; }

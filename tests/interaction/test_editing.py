@@ -40,3 +40,24 @@ async def test_ctrl_delete_clears_a_one_line_suggestion():
         assert box.value  # the suggested time is pre-filled
         await pilot.press("ctrl+delete")
         assert box.value == "" and app.focused is box
+
+
+async def test_a_mitigation_time_before_detection_is_refused_with_the_reason_until_confirmed():
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        pane = screen.query_one(InterviewPane)
+        pane.goto("mitigated_at")
+        await pilot.pause()
+        box = screen.query_one("#iv-input")
+        box.value = "2024-12-03 14:00"  # detection was at 14:07
+        await pilot.press("enter")
+        await pilot.pause()
+        feedback = str(screen.query_one("#iv-feedback").render())
+        assert "Not saved" in feedback and "before detected (14:07)" in feedback
+        assert "mitigated_at" not in SessionStore().load(screen.interview.session.name).answers
+        assert pane.question.id == "mitigated_at"
+        await pilot.press("enter")  # said twice: the user means it
+        await pilot.pause()
+        saved = SessionStore().load(screen.interview.session.name).answers["mitigated_at"]
+        assert saved.value.startswith("2024-12-03T14:00")
