@@ -204,12 +204,14 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         """(Re)build the columns for the pane's width: the action text wraps in what is left,
         so the owner and the due date always stay in view. Returns the column keys."""
         avail = self._table_width = self._columns_width()
-        cols = [("#", "id", 3), ("Owner", "owner", 12 if avail >= 70 else 9), ("Due", "due", 10)]
+        narrow = avail < 60  # 80 columns with the transcript shown: the lint count moves under the table
+        cols = [("#", "id", 3), ("Owner", "owner", 12 if avail >= 70 else 8), ("Due", "due", 6 if narrow else 10)]
         if avail >= 100:
             cols += [("Pri", "priority", 3), ("Category", "category", 15), ("Prevents", "prevents", 12), ("Status", "status", 11)]
-        cols.append(("Lint", "lint", 4))
-        fixed = sum(w for _, _, w in cols) + 2 * (len(cols) + 1)
-        cols.insert(1, ("Action", "action", max(12, avail - fixed)))
+        if not narrow:
+            cols.append(("Lint", "lint", 4))
+        fixed = sum(w for _, _, w in cols) + 2 * (len(cols) + 1)  # each cell has one column of padding per side
+        cols.insert(1, ("Action", "action", max(10, avail - fixed)))
         table.clear(columns=True)
         for label, key, width in cols:
             table.add_column(label, key=key, width=width)
@@ -223,11 +225,13 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         table = self.query_one("#ac-table", DataTable)
         row = table.cursor_row
         keys = self._columns(table)
+        narrow = "lint" not in keys
         for item in session.actions:
             problems = lint_text(item, self._names, session)
             cells = {
                 "id": item.id, "action": Text(item.action), "owner": Text(item.owner or "—"),
-                "due": item.due.isoformat() if item.due else "—", "priority": item.priority, "category": item.category,
+                "due": (f"{item.due:%d %b}" if narrow else item.due.isoformat()) if item.due else "—",
+                "priority": item.priority, "category": item.category,
                 "prevents": item.prevents_recurrence, "status": item.status, "lint": f"⚠ {len(problems)}" if problems else "✓",
             }
             table.add_row(*(cells[k] for k in keys), key=item.id, height=None)

@@ -113,7 +113,7 @@ attributed to anyone are listed and kept. Continue when the preview looks right.
                 yield Static("Paste the transcript here (Ctrl+V or your terminal's paste)", classes="section-title")
                 yield TextArea(id="paste-text", soft_wrap=True, show_line_numbers=False)
                 with Horizontal(id="paste-inputs"):
-                    yield Input(placeholder="date YYYY-MM-DD", id="paste-date", tooltip="The incident's date, for times without one")
+                    yield Input(placeholder="YYYY-MM-DD", id="paste-date", tooltip="The incident's date, for times without one")
                     yield Input(value=self.app.settings.timezone, placeholder="timezone", id="paste-tz", tooltip="IANA zone of times without one")
             with Vertical(id="paste-right"):
                 yield Static("Preview", classes="section-title")
