@@ -178,14 +178,15 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
             yield Label("Addresses (why or finding)", classes="field-label")
             yield Select([], id="ac-addresses", prompt="nothing in particular")
             yield Static("", markup=False, id="ac-error", classes="error")
-            with Horizontal(id="ac-buttons"):
-                yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
-                yield Button("New", id="ac-new", compact=True, tooltip="Ctrl+N")
-                yield from self.compose_rewrite_buttons()
         yield Static("Suggested from the channel", classes="section-title")
         yield OptionList(markup=False, id="ac-suggestions")
         yield Static("Rejected ideas", classes="section-title")
         yield OptionList(markup=False, id="ac-rejected")
+        # docked at the bottom of the tab: Save stays in view at 80x24 however long the form
+        with Horizontal(id="ac-buttons"):
+            yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
+            yield Button("New", id="ac-new", compact=True, tooltip="Ctrl+N")
+            yield from self.compose_rewrite_buttons()
 
     def on_mount(self) -> None:
         self.refresh_view()
