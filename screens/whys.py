@@ -562,9 +562,10 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     def action_undo(self) -> None:
         """Undo typing in the answer box if there is some, else the last change to the chain."""
         focused = self.app.focused
-        if isinstance(focused, (TextArea, Input)) and focused.screen is self.screen:
-            if isinstance(focused, TextArea) and focused.history._undo_stack:
-                focused.action_undo()
+        if isinstance(focused, TextArea) and self in focused.ancestors:
+            before = focused.text
+            focused.action_undo()
+            if focused.text != before:  # there was typing to undo
                 return
         label = self.history.undo("whys")
         if label is None:
