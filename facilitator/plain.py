@@ -291,7 +291,10 @@ def run_plain_interview(
 
     store = store or SessionStore()
     if spec is not None and not session_name:
-        session_name = _resume_or_new(spec, store)
+        try:
+            session_name = _resume_or_new(spec, store)
+        except PromptStopped:
+            return STOPPED
     session, transcript = open_or_start(settings, spec, session_name, store)
     interview = Interview(session, transcript, store)
     folder = store.folder(session.name)
@@ -332,6 +335,10 @@ def _resume_or_new(spec: SourceSpec, store: SessionStore) -> str | None:
     s = found[0]
     done, total = s.progress
     _out(f"This source already has a session: {s.title or s.name} ({done}/{total} answered, {s.name}).")
+    if not sys.stdin.isatty():
+        # answers piped in by a script: the first line is an answer, not this choice
+        _out(f"Starting a new session; to resume that one: facilitator interview --plain --session {s.name}")
+        return None
     reply = ask_suggested("Resume it? Enter resumes; type 'new' to start a new session:", "resume")
     return None if reply.strip().casefold() in ("new", "n", "no") else s.name
 

@@ -224,12 +224,21 @@ def test_typing_replaces_the_suggestion_and_an_empty_enter_accepts_it():
     assert refused == ["bad"]
 
 
-def test_plain_interview_on_a_source_with_a_session_offers_to_resume(tmp_path, capsys):
+def test_plain_interview_on_a_source_with_a_session_offers_to_resume(tmp_path, capsys, monkeypatch):
+    import io
+
+    import facilitator.plain as plain
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
     store = SessionStore(tmp_path)
     spec = SourceSpec(kind="demo", timezone="UTC")
     with keyboard("", "\x03"):  # no session yet: the first question is asked; accept, then stop
         run_plain_interview(load_settings(), spec, None, store=store)
     assert len(store.list()) == 1
+    monkeypatch.setattr(plain.sys, "stdin", Terminal())
     with keyboard("", "\x03"):  # Enter resumes the same session
         run_plain_interview(load_settings(), spec, None, store=store)
     assert len(store.list()) == 1
@@ -237,3 +246,8 @@ def test_plain_interview_on_a_source_with_a_session_offers_to_resume(tmp_path, c
     with keyboard("new", "\x03"):
         run_plain_interview(load_settings(), spec, None, store=store)
     assert len(store.list()) == 2
+    monkeypatch.setattr(plain.sys, "stdin", io.StringIO())  # answers piped by a script: not asked
+    with keyboard("\x03"):
+        run_plain_interview(load_settings(), spec, None, store=store)
+    assert len(store.list()) == 3
+    assert "to resume that one: facilitator interview --plain --session" in capsys.readouterr().out
