@@ -178,3 +178,24 @@ async def test_add_a_timeline_row_typed_at_full_speed_right_after_opening_and_ta
         await pilot.pause()
         assert not any(e.summary == "Pool size restored" for e in pane.entries())
         assert not isinstance(app.screen, TimelineEntryScreen)
+
+
+async def test_tab_order_follows_the_visual_order_of_the_forms():
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=(120, 90)) as pilot:  # tall: every field on screen at once
+        screen = await wait_for_screen(pilot, MainScreen)
+        for tab, first in (("actions", "#ac-action"), ("whys", "#wy-answer")):
+            screen.action_tab(tab)
+            await pilot.pause()
+            pane = screen.query_one(ActionsPane if tab == "actions" else WhysPane)
+            pane.query_one(first).focus()
+            await pilot.pause()
+            seen = []
+            for _ in range(30):
+                focused = app.focused
+                if focused is None or pane not in focused.ancestors or focused in seen:
+                    break
+                seen.append(focused)
+                await pilot.press("tab")
+            places = [(w.region.y, w.region.x) for w in seen]
+            assert len(seen) >= 3 and places == sorted(places), [(w.id, p) for w, p in zip(seen, places)]
