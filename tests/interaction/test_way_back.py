@@ -63,5 +63,9 @@ async def test_the_same_source_again_offers_to_resume_or_start_new_explicitly():
         await _until(pilot, lambda: isinstance(back.screen, ResumeOrNewScreen))
         await pilot.press("escape")
         await _until(pilot, lambda: isinstance(back.screen, HomeScreen))
-        assert len(back.screen.query_one("#home-sessions").options) == 2  # both listed, with progress
+        options = back.screen.query_one("#home-sessions").options
+        assert len(options) == 2  # both listed, with their progress
+        prompts = sorted(str(o.prompt) for o in options)
+        assert any(f"{answered}/" in p and "answered" in p and "█" in p for p in prompts), prompts
+        assert any("0/" in p and "░░░░░░░░░░" in p for p in prompts), prompts
     assert back.resume_hint == ""  # nothing was opened
