@@ -122,7 +122,8 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     ORIGIN = "whys"
     BINDINGS = [
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
-        Binding("ctrl+r", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
+        # not in the footer (the Propose button shows it): at 80 columns the chain's keys need the room
+        Binding("ctrl+r", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers", show=False),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
         Binding("ctrl+b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
         Binding("ctrl+o", "stop_or_reopen", "Stop", id="whys.stop", tooltip="Stop the chain (root cause found), or reopen a stopped chain"),

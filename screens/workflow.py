@@ -155,7 +155,12 @@ def redirect_typing(pane: Widget, event, lists: tuple[type, ...], target: Widget
     text goes. Returns True when the key was taken care of.
     """
     focused = pane.app.focused
-    if not is_typing(event) or not isinstance(focused, lists) or pane not in focused.ancestors:
+    if not is_typing(event) or focused is None or pane not in focused.ancestors:
+        return False
+    # A printable key that reached the pane was not taken by a text box. With the focus on a
+    # list it is redirected; with the focus already moved to ``target`` by an earlier letter of
+    # the same burst, it is a later letter that was on its way to the list: it follows them.
+    if not isinstance(focused, lists) and focused is not target:
         return False
     event.stop()
     event.prevent_default()

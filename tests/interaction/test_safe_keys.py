@@ -59,8 +59,7 @@ async def test_a_sentence_typed_on_the_chain_goes_to_the_answer_box_not_to_comma
         await pilot.pause()
         # every letter that used to be a command (s stop, b branch, r reopen, g evidence, p propose)
         sentence = "because staging never runs a big sale"
-        await pilot.press(*keys(sentence))
-        await pilot.pause()
+        await burst(pilot, *keys(sentence))  # as a terminal delivers it: every letter queued at once
         session = screen.interview.session
         assert not session.whys_done
         assert [t.model_dump() for t in session.whys] == before  # no branch, no stop
