@@ -39,7 +39,7 @@ from facilitator.interview.catalogue import KEY_TIME_IDS, Question
 from facilitator.interview.engine import KEY_TIME_LABELS, Interview
 from facilitator.interview.parse import format_duration, read_datetime
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
-from screens.widgets.answer_area import AnswerArea
+from screens.widgets.answer_area import AnswerArea, AnswerInput
 from screens.widgets.similar import SimilarIncidents
 from screens.workflow import StaysHidden
 
@@ -124,8 +124,9 @@ post-mortems found in Confluence (when configured) are listed as links.
         yield Static("", id="iv-question", classes="question")
         yield Static("", id="iv-help", classes="help-text")
         yield Static("", id="iv-suggestion", classes="suggestion")
-        yield Input(id="iv-input", select_on_focus=False)  # show_question selects a suggestion itself
-        yield AnswerArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
+        # show_question selects a suggestion itself; Enter saves in typing order (on_submit)
+        yield AnswerInput(id="iv-input", select_on_focus=False, on_submit=self.action_save)
+        yield AnswerArea(id="iv-text", soft_wrap=True, show_line_numbers=False, on_submit=self.action_save)
         yield Static("", id="iv-feedback")
         yield SimilarIncidents(self.settings, id="iv-similar")  # "has this happened before?"
         yield OptionList(id="iv-citations")
@@ -301,8 +302,11 @@ post-mortems found in Confluence (when configured) are listed as links.
     def focus_answer(self) -> None:
         """Put the cursor in the answer box."""
         q = self.question
-        if q is not None:  # without scrolling: the question must stay in view on small screens
-            (self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")).focus(scroll_visible=False)
+        if q is not None and self.screen.is_current:
+            # now, not after the queue (Widget.focus): keys typed right after Enter belong to the
+            # next question's box; without scrolling: the question must stay in view on small screens
+            box = self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")
+            self.screen.set_focus(box, scroll_visible=False)
 
     def _raw(self) -> str:
         q = self.question

@@ -160,7 +160,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
                 yield LoadingIndicator(id="wy-spinner")
                 yield Static("Proposing… Esc cancels", id="wy-working-label")
             yield Markdown("", id="wy-stream")
-            yield AnswerArea(id="wy-answer", soft_wrap=True, show_line_numbers=False)
+            yield AnswerArea(id="wy-answer", soft_wrap=True, show_line_numbers=False, on_submit=self.action_answer)
             yield Static("", markup=False, id="wy-feedback")
             yield OptionList(markup=False, id="wy-candidates")
             with Horizontal(id="wy-buttons"):

@@ -5,15 +5,20 @@ same key did two things depending on how the question was shown, so a long answe
 wrapped got a stray line break where the user meant to save. In an ``AnswerArea`` Enter
 saves too (it posts ``Submitted``), and a line break is ``Ctrl+J`` (or ``Shift+Enter`` in
 terminals that report it). Pasted text keeps its line breaks.
+
+Both boxes (``AnswerArea`` and the one-line ``AnswerInput``) take an ``on_submit`` callback:
+Enter then saves at once, in typing order, instead of through a message that would be
+handled after the keys typed behind it (which would land in the answer just saved).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 
 class AnswerArea(TextArea):
@@ -36,9 +41,16 @@ class AnswerArea(TextArea):
             """The box (for ``@on`` selectors)."""
             return self.area
 
+    def __init__(self, *args, on_submit: Callable[[], object] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submit_callback = on_submit
+
     def action_submit(self) -> None:
-        """Ask the pane to save the answer."""
-        self.post_message(self.Submitted(self))
+        """Save the answer now (``on_submit``), or ask the pane to (``Submitted``)."""
+        if self.submit_callback is not None:
+            self.submit_callback()
+        else:
+            self.post_message(self.Submitted(self))
 
     def action_newline(self) -> None:
         """Insert a line break at the cursor."""
@@ -49,3 +61,18 @@ class AnswerArea(TextArea):
         self.select_all()
         start, end = self.selection
         self.delete(start, end, maintain_selection_offset=False)
+
+
+class AnswerInput(Input):
+    """A one-line answer box whose Enter calls ``on_submit`` at once (see the module docstring)."""
+
+    def __init__(self, *args, on_submit: Callable[[], object] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submit_callback = on_submit
+
+    async def action_submit(self) -> None:
+        """Save the answer now, or post ``Input.Submitted`` without a callback."""
+        if self.submit_callback is not None:
+            self.submit_callback()
+        else:
+            await super().action_submit()

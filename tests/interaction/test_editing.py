@@ -61,3 +61,18 @@ async def test_a_mitigation_time_before_detection_is_refused_with_the_reason_unt
         await pilot.pause()
         saved = SessionStore().load(screen.interview.session.name).answers["mitigated_at"]
         assert saved.value.startswith("2024-12-03T14:00")
+
+
+async def test_keys_typed_right_after_enter_go_to_the_next_question():
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_screen(pilot, MainScreen)
+        pane = screen.query_one(InterviewPane)
+        pane.goto("happened_before")  # yes/no, one line; the next one is a list in the multi-line box
+        await pilot.pause()
+        await pilot.press("ctrl+delete")
+        await burst(pilot, *keys("no"), "enter", *keys("none that we know of"))
+        answers = SessionStore().load(screen.interview.session.name).answers
+        assert answers["happened_before"].value == "no"
+        assert pane.question.id == "job_failures"
+        assert screen.query_one("#iv-text", AnswerArea).text == "none that we know of"
