@@ -38,6 +38,7 @@ from screens.actions_llm import LLMRewrites
 from facilitator.undo import history_for
 from screens.home import ConfirmScreen
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.answer_area import AnswerInput
 from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -161,12 +162,14 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         yield Static("", markup=False, id="ac-row-lint")
         with Vertical(id="ac-form"):
             yield Static("New action item", id="ac-form-title", classes="section-title")
-            yield Input(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action")
+            # Enter moves on at once (not through a message): fast typing follows the focus
+            yield AnswerInput(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action",
+                              on_submit=lambda: self._enter_from("ac-action"))
             yield Static("", markup=False, id="ac-lint")
             yield from self.compose_proposal()
             with Horizontal(classes="ac-row"):
-                yield Input(placeholder="Owner (person or team)", id="ac-owner")
-                yield Input(placeholder="Due: 2025-01-15", id="ac-due")
+                yield AnswerInput(placeholder="Owner (person or team)", id="ac-owner", on_submit=lambda: self._enter_from("ac-owner"))
+                yield AnswerInput(placeholder="Due: 2025-01-15", id="ac-due", on_submit=lambda: self._enter_from("ac-due"))
             yield Static("", markup=False, id="ac-due-error", classes="error")
             with Horizontal(classes="ac-row"):
                 yield Select([(p, p) for p in PRIORITIES], value="P2", allow_blank=False, id="ac-priority", prompt="Priority")
@@ -503,13 +506,11 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
     def _new_pressed(self) -> None:
         self.action_new()
 
-    @on(Input.Submitted, "#ac-action, #ac-owner, #ac-due")
-    def _submitted(self, event: Input.Submitted) -> None:
+    def _enter_from(self, field_id: str) -> None:
         """Enter moves action -> owner -> due date; Enter on the due date (or Ctrl+S) saves."""
-        event.stop()
-        following = {"ac-action": "#ac-owner", "ac-owner": "#ac-due"}.get(event.input.id or "")
+        following = {"ac-action": "#ac-owner", "ac-owner": "#ac-due"}.get(field_id)
         if following:
-            self.query_one(following, Input).focus()
+            self.screen.set_focus(self.query_one(following, Input), scroll_visible=False)
         else:
             self.action_save()
 

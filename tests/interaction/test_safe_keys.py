@@ -131,7 +131,7 @@ async def test_actions_typed_at_full_speed_across_tab_and_two_saves_land_in_thei
         second = "Write a runbook for pool exhaustion"
         # no pause between keys: the next item starts right after Ctrl+S
         await burst(pilot, *keys(first), "tab", *keys("sre"), "tab", *keys("2025-01-15"), "ctrl+s",
-                    *keys(second), "tab", *keys("db team"), "ctrl+s")
+                    *keys(second), "enter", *keys("db team"), "enter", "enter")  # Enter walks action -> owner -> due -> save
         saved = SessionStore().load(screen.interview.session.name).actions
         assert [(a.action, a.owner) for a in saved] == [(first, "sre"), (second, "db team")]
         assert saved[0].due.isoformat() == "2025-01-15" and saved[1].due is None
