@@ -10,8 +10,6 @@ from tests.interaction.apphelp import demo_app, wait_for_screen
 
 
 async def test_the_footer_fits_80_columns_for_every_focused_widget():
-    from textual.widgets._footer import FooterKey  # the footer's own key widgets, measured as drawn
-
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
@@ -24,7 +22,7 @@ async def test_the_footer_fits_80_columns_for_every_focused_widget():
                 widget.focus()
                 await pilot.pause()
                 footer = screen.query_one(Footer)
-                keys = list(footer.query(FooterKey))
+                keys = list(footer.query("FooterKey"))  # the footer's key widgets, measured as drawn
                 used = sum(k.outer_size.width for k in keys)
                 checked += 1
                 if used > footer.size.width:
