@@ -385,9 +385,9 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         self.post_message(SessionChanged(origin="actions"))
 
     def action_new(self) -> None:
-        """Clear the form and put the cursor in it."""
+        """Clear the form and put the cursor in it (at once: what is typed next goes there)."""
         self._clear_form()
-        self.query_one("#ac-action", Input).focus()
+        self.screen.set_focus(self.query_one("#ac-action", Input), scroll_visible=False)
 
     def action_edit(self) -> None:
         """Load the selected item into the form."""

@@ -39,7 +39,7 @@ from screens.loading import LoadJob, LoadingScreen
 # has bubbled back to the app, behind the keys typed after it, which then land in the field
 # being left ("2024-12-03 14:05on-call"). These run as soon as the keys typed before them
 # are in their field, and before any key typed after them is handed out.
-FOCUS_KEYS = frozenset({"tab", "shift+tab", "ctrl+s"})
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "ctrl+s", "ctrl+n"})  # Ctrl+N: a new item or row, typed into next
 # Keys that save or break a line in the focused field: ordered the same way, but only where
 # the focused widget itself binds them (elsewhere Enter keeps its usual meaning).
 FIELD_KEYS = frozenset({"enter", "ctrl+j", "shift+enter"})

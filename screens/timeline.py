@@ -38,7 +38,7 @@ from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
 from facilitator.undo import history_for
-from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing
+from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing, type_into
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -207,7 +207,13 @@ class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):
                 yield Button("Cancel", id="tl-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#tl-at", Input).focus()
+        self.screen.set_focus(self.query_one("#tl-at", Input))
+
+    def on_key(self, event) -> None:
+        """Letters typed before the form had the focus (right after Ctrl+N) go into its first field."""
+        if self.focused is None and event.is_printable and event.character:
+            event.stop()
+            type_into(self.query_one("#tl-at", Input), event.character)
 
     def _build(self) -> TimelineEntry:
         """The entry the form describes; UserError naming the first bad field."""

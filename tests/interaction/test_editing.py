@@ -8,7 +8,7 @@ from screens.interview import InterviewPane
 from screens.main import MainScreen
 from screens.widgets.answer_area import AnswerArea
 from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
-from tests.interaction.test_safe_keys import burst, keys
+from tests.interaction.test_safe_keys import burst, keys, until
 
 
 async def test_enter_saves_a_long_wrapped_answer_and_ctrl_j_adds_a_line():
@@ -24,6 +24,7 @@ async def test_enter_saves_a_long_wrapped_answer_and_ctrl_j_adds_a_line():
         assert area.text == ""
         long = "the same config path could break again during the next sale because nothing checks it " * 2
         await burst(pilot, *keys("first line"), "ctrl+j", *keys(long.strip()), "enter")
+        await until(pilot, lambda: pane.question.id != "fears")
         saved = SessionStore().load(screen.interview.session.name).answers["fears"]
         assert saved.value == "first line\n" + long.strip()  # no stray line break from Enter
         assert pane.question.id != "fears"  # Enter moved on to the next question
@@ -72,6 +73,7 @@ async def test_keys_typed_right_after_enter_go_to_the_next_question():
         await pilot.pause()
         await pilot.press("ctrl+delete")
         await burst(pilot, *keys("no"), "enter", *keys("none that we know of"))
+        await until(pilot, lambda: screen.query_one("#iv-text", AnswerArea).text == "none that we know of")
         answers = SessionStore().load(screen.interview.session.name).answers
         assert answers["happened_before"].value == "no"
         assert pane.question.id == "job_failures"

@@ -29,11 +29,20 @@ def keys(text: str) -> list[str]:
 
 
 async def burst(pilot, *names: str) -> None:
-    """Keys as a terminal delivers fast typing: all queued at once, none waiting for the last."""
+    """Keys as a terminal delivers fast typing: all queued at once, none waiting for the last.
+
+    Returns once the app has handed out every key (a marker queued behind them has run) and
+    the widgets have had time to take them."""
+    import asyncio
+
     for name in names:
         char = " " if name == "space" else (name if len(name) == 1 else None)
         pilot.app.post_message(events.Key(name, char))
-    await pilot.pause(0.3)
+    handed_out = asyncio.Event()
+    pilot.app.call_later(handed_out.set)
+    await asyncio.wait_for(handed_out.wait(), 30)
+    for _ in range(3):
+        await pilot.pause(0.1)
 
 
 async def _whys(pilot) -> tuple[MainScreen, WhysPane]:
@@ -132,6 +141,7 @@ async def test_actions_typed_at_full_speed_across_tab_and_two_saves_land_in_thei
         # no pause between keys: the next item starts right after Ctrl+S
         await burst(pilot, *keys(first), "tab", *keys("sre"), "tab", *keys("2025-01-15"), "ctrl+s",
                     *keys(second), "enter", *keys("db team"), "enter", "enter")  # Enter walks action -> owner -> due -> save
+        await until(pilot, lambda: len(screen.interview.session.actions) == 2)
         saved = SessionStore().load(screen.interview.session.name).actions
         assert [(a.action, a.owner) for a in saved] == [(first, "sre"), (second, "db team")]
         assert saved[0].due.isoformat() == "2025-01-15" and saved[1].due is None
@@ -166,8 +176,8 @@ async def test_add_a_timeline_row_typed_at_full_speed_right_after_opening_and_ta
         pane.query_one(DataTable).focus()
         await pilot.pause()
         count = len(pane.entries())
-        await pilot.press("ctrl+n")
-        await burst(pilot, *keys("2024-12-03 14:05"), "tab", *keys("on-call"), "tab", *keys("Pool size restored"), "enter")
+        # Ctrl+N and the row typed straight after it, before the dialog is even drawn
+        await burst(pilot, "ctrl+n", *keys("2024-12-03 14:05"), "tab", *keys("on-call"), "tab", *keys("Pool size restored"), "enter")
         await until(pilot, lambda: app.screen is screen)
         saved = SessionStore().load(screen.interview.session.name).timeline
         row = next(e for e in saved if e.summary == "Pool size restored")
