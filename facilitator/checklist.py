@@ -70,12 +70,15 @@ def _kinds(leaks: Sequence[object]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
 
-def evidence(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, str]:
-    """What the tool knows about each checklist item, by item id (one line each, never a secret)."""
+def evidence(session: Session, transcript: Transcript | None, settings: Settings, rendered: object = None) -> dict[str, str]:
+    """What the tool knows about each checklist item, by item id (one line each, never a secret).
+
+    ``rendered`` is a ``render_both`` result the caller already has (the app's preview), so
+    the documents are not rendered twice."""
     from facilitator.render import build_document, render_both
 
     try:
-        rendered = render_both(session, transcript, settings)
+        rendered = rendered if rendered is not None else render_both(session, transcript, settings)
     except UserError as exc:  # a broken template: say so rather than claim a clean scan
         redactor, doc = Redactor.from_context(settings, session, transcript), build_document(session, transcript, settings)
         external, scan_problem = "", f"The external version could not be rendered ({exc}), so it was not scanned."

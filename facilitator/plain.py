@@ -2,9 +2,10 @@
 
 Both use questionary, one prompt per line, for SSH sessions, screen readers and people who
 prefer a prompt to a full-screen app. The interview drives the same engine as the Textual
-app: suggestions are the prompt's default (accepting one unchanged records it as
-"suggested" with its citations), "unknown" and "skip" are accepted everywhere, every answer
-is saved the moment Enter is pressed, and Ctrl-C stops with everything so far kept.
+app: a suggestion shows greyed out in the prompt, typing replaces it and an empty Enter
+accepts it (recorded as "suggested" with its citations), "unknown" and "skip" are accepted
+everywhere, every answer is saved the moment Enter is pressed, and Ctrl-C stops with
+everything so far kept. A source that already has a saved session offers to resume it.
 
 Every prompt is a free-text line (choices are listed in the question) rather than an arrow
 menu: it reads well in a screen reader and accepts "unknown" like any other question.
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import questionary
+from prompt_toolkit.formatted_text import FormattedText
 import tomlkit
 from pydantic import ValidationError
 
@@ -80,6 +82,22 @@ def ask(question: Any) -> Any:
     return answer
 
 
+def ask_suggested(message: str, suggestion: str = "", validate: Any = None) -> str:
+    """A text prompt that shows ``suggestion`` greyed out instead of typing it in.
+
+    Typing replaces the suggestion (a pre-filled default would be appended to:
+    "14:0714:08"), and an empty Enter accepts it.
+    """
+    def check(text: str) -> bool | str:
+        return validate(text if text.strip() else suggestion) if validate is not None else True
+
+    extra: dict[str, Any] = {}
+    if suggestion:
+        extra["placeholder"] = FormattedText([("fg:ansibrightblack", suggestion.replace("\n", " ⏎ "))])
+    answer = ask(questionary.text(message, validate=check, qmark="", **extra))
+    return answer if answer.strip() else suggestion
+
+
 def _out(text: str = "") -> None:
     print(text, flush=True)
 
@@ -109,7 +127,7 @@ def _ask_question(interview: Interview, qid: str) -> None:
     default = ""
     if s is not None:
         default = interview.display_value(qid, s.value)
-        _out(f"  {_suggested_label(s)}; press Enter to accept:")
+        _out(f"  {_suggested_label(s)}; press Enter to accept it, or type your own:")
         for line in interview.citation_lines(qid):
             _out(f"  {line}")
     picks = interview.alternatives(qid)[1:] if q.type == "datetime" else []
@@ -134,7 +152,7 @@ def _ask_question(interview: Interview, qid: str) -> None:
         problem = interview.validate(qid, raw)
         return True if problem is None else problem
 
-    text = ask(questionary.text("  >", default=default, validate=check, qmark=""))
+    text = ask_suggested("  >", default, check)
     if picked(text) is not None:
         interview.accept_alternative(qid, picked(text) - 1)
     elif s is not None and text.strip() == interview.display_value(qid, s.value).strip() and (existing is None or existing.status != "answered"):
@@ -305,7 +323,7 @@ def _actions(interview: Interview) -> None:
         _out(f"  Suggested from the channel: {s.action}")
         for mid in s.message_ids[:1]:
             _out(f"  {interview.cite(mid)}")
-        reply = ask(questionary.text("  Keep it? yes / no / 'reject: reason' / your rewrite:", default="yes", qmark=""))
+        reply = ask_suggested("  Keep it? yes / no / 'reject: reason' / your rewrite:", "yes")
         low = reply.strip().casefold()
         if low in ("no", "n", ""):
             continue
@@ -333,6 +351,11 @@ def run_plain_interview(
     from facilitator.draft import open_or_start, write_documents
 
     store = store or SessionStore()
+    if spec is not None and not session_name:
+        try:
+            session_name = _resume_or_new(spec, store)
+        except PromptStopped:
+            return STOPPED
     session, transcript = open_or_start(settings, spec, session_name, store)
     interview = Interview(session, transcript, store)
     folder = store.folder(session.name)
@@ -361,6 +384,24 @@ def run_plain_interview(
         _out(f"Wrote {path}")
     _usage(run)
     return 0
+
+
+def _resume_or_new(spec: SourceSpec, store: SessionStore) -> str | None:
+    """The saved session of this source to resume, or None to start a new one (asked)."""
+    from facilitator.resume import sessions_for
+
+    found = sessions_for(spec, store)
+    if not found:
+        return None
+    s = found[0]
+    done, total = s.progress
+    _out(f"This source already has a session: {s.title or s.name} ({done}/{total} answered, {s.name}).")
+    if not sys.stdin.isatty():
+        # answers piped in by a script: the first line is an answer, not this choice
+        _out(f"Starting a new session; to resume that one: facilitator interview --plain --session {s.name}")
+        return None
+    reply = ask_suggested("Resume it? Enter resumes; type 'new' to start a new session:", "resume")
+    return None if reply.strip().casefold() in ("new", "n", "no") else s.name
 
 
 def _llm_run(settings: Settings, interview: Interview, transcript: Any) -> assist.LLMRun | None:

@@ -35,8 +35,11 @@ from facilitator.interview.lint import action_findings, blame_findings
 from facilitator.session import ActionItem, Category, LintFinding, Prevents, Priority
 from facilitator.transcript import Transcript
 from screens.actions_llm import LLMRewrites
+from facilitator.undo import history_for
+from screens.home import ConfirmScreen
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
-from screens.workflow import RefreshesWhenShown, StaysHidden
+from screens.widgets.answer_area import AnswerInput
+from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 PREVENTS: tuple[str, ...] = get_args(Prevents)
@@ -114,29 +117,32 @@ class ActionsPane(ReportsWorkerErrors, LLMRewrites, RefreshesWhenShown, StaysHid
     HELP = """\
 ## Action items
 Aim for 3 to 5 strong items: each starts with a verb, is specific, has a done condition,
-an owner and a due date. In the table, `Enter` or `e` loads the selected item into the form,
-`n` starts a new one, `Delete` removes it, `x` rejects it (with a reason, kept in the
-document), `Shift+↑/↓` reorders. In the form, Enter goes action → owner → due date and
-saves from the due date; `Ctrl+S` saves from anywhere. The lints under the form update as you type and
+an owner and a due date. In the table, `Enter` loads the selected item into the form,
+`Ctrl+N` starts a new one, `Delete` removes it (after you confirm), `Ctrl+X` rejects it (with a
+reason, kept in the document), `Shift+↑/↓` reorders. In the form, Enter goes action → owner →
+due date and saves from the due date; `Ctrl+S` saves from anywhere, and the cursor goes back
+to the action field for the next item. The lints under the form update as you type and
 suggest a rewrite; nothing is changed for you. In the suggestions list, `Enter` copies a
-suggestion into the form and `x` rejects it; in the rejected list, `Delete` brings an idea back.
-With an LLM (an Anthropic key), `w` proposes a sharper version of the item in the form (or the
+suggestion into the form and `Ctrl+X` rejects it; in the rejected list, `Delete` brings an idea
+back. `Ctrl+Z` undoes the last change to the items (the last 50, kept when you quit).
+Letters typed while the table or a list has the focus go to the action field, never to a command.
+With an LLM (an Anthropic key), `Ctrl+R` proposes a sharper version of the item in the form (or the
 selected one) and "Reword blamelessly" appears when the lint flags blame; `Enter` on "Use it"
 copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
 """
     ORIGIN = "actions"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save item", id="actions.save", tooltip="Save the item in the form"),
-        Binding("n", "new", "New", id="actions.new", tooltip="Clear the form for a new item"),
-        Binding("e", "edit", "Edit", id="actions.edit", tooltip="Load the selected item into the form"),
-        Binding("delete", "remove", "Delete", id="actions.remove", tooltip="Delete the selected item (or bring back a rejected idea)"),
-        Binding("x", "reject", "Reject", id="actions.reject", tooltip="Reject the selected item or suggestion, with a reason"),
-        Binding("g", "goto", "Show message", id="actions.goto", tooltip="Show the message the selected item cites", show=False),
+        Binding("ctrl+n", "new", "New", id="actions.new", tooltip="Clear the form for a new item"),
+        Binding("delete", "remove", "Delete", id="actions.remove", tooltip="Delete the selected item, asking first (or bring back a rejected idea)"),
+        Binding("ctrl+x", "reject", "Reject", id="actions.reject", tooltip="Reject the selected item or suggestion, with a reason"),
+        Binding("ctrl+z", "undo", "Undo", id="actions.undo", tooltip="Undo the last change to the action items"),
+        Binding("ctrl+l", "goto", "Show message", id="actions.goto", tooltip="Show the message the selected item cites", show=False),
         Binding("shift+up", "move(-1)", "Move up", id="actions.move_up", tooltip="Move the selected item up", show=False),
         Binding("shift+down", "move(1)", "Move down", id="actions.move_down", tooltip="Move the selected item down", show=False),
-        Binding("w", "sharpen", "Sharpen", id="actions.sharpen", tooltip="Sharpen with the LLM: propose a sharper version of the item"),
-        # without an LLM "w" only explains how to enable it (and the footer stays as it was)
-        Binding("w", "sharpen_unavailable", "Sharpen", id="actions.sharpen_info", tooltip="Sharpening needs an Anthropic key", show=False),
+        Binding("ctrl+r", "sharpen", "Sharpen", id="actions.sharpen", tooltip="Sharpen with the LLM: propose a sharper version of the item"),
+        # without an LLM Ctrl+R only explains how to enable it (and the footer stays as it was)
+        Binding("ctrl+r", "sharpen_unavailable", "Sharpen", id="actions.sharpen_info", tooltip="Sharpening needs an Anthropic key", show=False),
         Binding("escape", "dismiss_proposal", "Dismiss", id="actions.dismiss", tooltip="Dismiss the LLM proposal", show=False),
     ]
 
@@ -156,12 +162,14 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         yield Static("", markup=False, id="ac-row-lint")
         with Vertical(id="ac-form"):
             yield Static("New action item", id="ac-form-title", classes="section-title")
-            yield Input(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action")
+            # Enter moves on at once (not through a message): fast typing follows the focus
+            yield AnswerInput(placeholder="Action, starting with a verb: Add an alert on ...", id="ac-action",
+                              on_submit=lambda: self._enter_from("ac-action"))
             yield Static("", markup=False, id="ac-lint")
             yield from self.compose_proposal()
             with Horizontal(classes="ac-row"):
-                yield Input(placeholder="Owner (person or team)", id="ac-owner")
-                yield Input(placeholder="Due: 2025-01-15", id="ac-due")
+                yield AnswerInput(placeholder="Owner (person or team)", id="ac-owner", on_submit=lambda: self._enter_from("ac-owner"))
+                yield AnswerInput(placeholder="Due: 2025-01-15", id="ac-due", on_submit=lambda: self._enter_from("ac-due"))
             yield Static("", markup=False, id="ac-due-error", classes="error")
             with Horizontal(classes="ac-row"):
                 yield Select([(p, p) for p in PRIORITIES], value="P2", allow_blank=False, id="ac-priority", prompt="Priority")
@@ -173,22 +181,45 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
             yield Label("Addresses (why or finding)", classes="field-label")
             yield Select([], id="ac-addresses", prompt="nothing in particular")
             yield Static("", markup=False, id="ac-error", classes="error")
-            with Horizontal(id="ac-buttons"):
-                yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
-                yield Button("New", id="ac-new", compact=True, tooltip="n (in the table)")
-                yield from self.compose_rewrite_buttons()
         yield Static("Suggested from the channel", classes="section-title")
         yield OptionList(markup=False, id="ac-suggestions")
         yield Static("Rejected ideas", classes="section-title")
         yield OptionList(markup=False, id="ac-rejected")
+        # docked at the bottom of the tab: Save stays in view at 80x24 however long the form
+        with Horizontal(id="ac-buttons"):
+            yield Button("Save", variant="primary", id="ac-save", compact=True, tooltip="Ctrl+S")
+            yield Button("New", id="ac-new", compact=True, tooltip="Ctrl+N")
+            yield from self.compose_rewrite_buttons()
 
     def on_mount(self) -> None:
-        table = self.query_one("#ac-table", DataTable)
-        for label, key in (("#", "id"), ("Action", "action"), ("Owner", "owner"), ("Due", "due"), ("Pri", "priority"),
-                           ("Category", "category"), ("Prevents", "prevents"), ("Status", "status"), ("Lint", "lint")):
-            table.add_column(label, key=key)
         self.refresh_view()
         self._clear_form()
+
+    def on_resize(self) -> None:
+        if self._table_width != self._columns_width():
+            self.refresh_view()
+
+    _table_width = 0
+
+    def _columns_width(self) -> int:
+        return max(40, (self.size.width or 80) - 6)
+
+    def _columns(self, table: DataTable) -> list[str]:
+        """(Re)build the columns for the pane's width: the action text wraps in what is left,
+        so the owner and the due date always stay in view. Returns the column keys."""
+        avail = self._table_width = self._columns_width()
+        narrow = avail < 60  # 80 columns with the transcript shown: the lint count moves under the table
+        cols = [("#", "id", 3), ("Owner", "owner", 12 if avail >= 70 else 8), ("Due", "due", 6 if narrow else 10)]
+        if avail >= 100:
+            cols += [("Pri", "priority", 3), ("Category", "category", 15), ("Prevents", "prevents", 12), ("Status", "status", 11)]
+        if not narrow:
+            cols.append(("Lint", "lint", 4))
+        fixed = sum(w for _, _, w in cols) + 2 * (len(cols) + 1)  # each cell has one column of padding per side
+        cols.insert(1, ("Action", "action", max(10, avail - fixed)))
+        table.clear(columns=True)
+        for label, key, width in cols:
+            table.add_column(label, key=key, width=width)
+        return [key for _, key, _ in cols]
 
     # -- view ------------------------------------------------------------------------------
 
@@ -197,13 +228,17 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         session = self.interview.session
         table = self.query_one("#ac-table", DataTable)
         row = table.cursor_row
-        table.clear()
+        keys = self._columns(table)
+        narrow = "lint" not in keys
         for item in session.actions:
             problems = lint_text(item, self._names, session)
-            table.add_row(
-                item.id, Text(item.action), Text(item.owner or "—"), item.due.isoformat() if item.due else "—", item.priority,
-                item.category, item.prevents_recurrence, item.status, f"⚠ {len(problems)}" if problems else "✓", key=item.id,
-            )
+            cells = {
+                "id": item.id, "action": Text(item.action), "owner": Text(item.owner or "—"),
+                "due": (f"{item.due:%d %b}" if narrow else item.due.isoformat()) if item.due else "—",
+                "priority": item.priority, "category": item.category,
+                "prevents": item.prevents_recurrence, "status": item.status, "lint": f"⚠ {len(problems)}" if problems else "✓",
+            }
+            table.add_row(*(cells[k] for k in keys), key=item.id, height=None)
         if session.actions:
             table.move_cursor(row=min(max(row, 0), len(session.actions) - 1))
         table.display = bool(session.actions)
@@ -324,6 +359,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         """Add the form as a new item, or update the item being edited; errors keep the form."""
         fields = self.form_fields()
         action = fields.pop("action")
+        self._record("save the item" if self.editing is None else f"edit {self.editing}")
         try:
             if self.editing is not None:
                 item = self.book.edit(self.editing, action=action, **fields)
@@ -335,6 +371,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
                 item = self.book.add(action, **fields)
                 note = f"Added {item.id}."
         except UserError as exc:
+            self.history.discard("actions")
             self.query_one("#ac-error", Static).update(str(exc))
             return
         self.interview.refresh_suggestions()
@@ -342,13 +379,15 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         table = self.query_one("#ac-table", DataTable)
         table.move_cursor(row=self.interview.session.actions.index(item))
         self._clear_form()
+        # the next item starts where the last one did (synchronously: fast typing follows)
+        self.screen.set_focus(self.query_one("#ac-action", Input), scroll_visible=False)
         self.notify(note, timeout=3, markup=False)
         self.post_message(SessionChanged(origin="actions"))
 
     def action_new(self) -> None:
-        """Clear the form and put the cursor in it."""
+        """Clear the form and put the cursor in it (at once: what is typed next goes there)."""
         self._clear_form()
-        self.query_one("#ac-action", Input).focus()
+        self.screen.set_focus(self.query_one("#ac-action", Input), scroll_visible=False)
 
     def action_edit(self) -> None:
         """Load the selected item into the form."""
@@ -368,6 +407,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         if rejected.has_focus:
             index = rejected.highlighted
             if index is not None and self.interview.session.rejected_actions:
+                self._record("bring back a rejected idea")
                 idea = self.book.unreject(index)
                 self._changed(f"Brought back: {idea.action} (it is listed as a suggestion again if it came from the channel).")
             return
@@ -376,10 +416,18 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         item = self._selected_item()
         if item is None:
             return
-        self.book.remove(item.id)
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {item.id}: {item.action}? Ctrl+Z brings it back."),
+            lambda yes: self._remove(item.id) if yes else None,
+        )
+
+    def _remove(self, action_id: str) -> None:
+        self._record(f"delete {action_id}")
+        item = self.book.remove(action_id)
         if self.editing == item.id:
             self._clear_form()
-        self._changed(f"Deleted {item.id}: {item.action}")
+        self._changed(f"Deleted {item.id}: {item.action} (Ctrl+Z brings it back)")
+        self.query_one("#ac-table", DataTable).focus()
 
     def action_reject(self) -> None:
         """Reject the highlighted suggestion or the selected item, asking for the reason."""
@@ -400,9 +448,11 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
     def _rejected(self, idea: str, reason: str | None, action_id: str | None) -> None:
         if reason is None:
             return
+        self._record(f"reject {action_id or 'a suggestion'}")
         try:
             self.book.reject(idea, reason, action_id=action_id)
         except UserError as exc:
+            self.history.discard("actions")
             self.notify(str(exc), severity="error", markup=False)
             return
         self._changed(f"Rejected: {idea}")
@@ -419,6 +469,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         item = self._selected_item()
         if item is None or not table.has_focus:
             return
+        self._record(f"move {item.id}")
         self.book.move(item.id, offset)
         self.refresh_view()
         table.move_cursor(row=self.interview.session.actions.index(item))
@@ -455,20 +506,48 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
     def _new_pressed(self) -> None:
         self.action_new()
 
-    @on(Input.Submitted, "#ac-action, #ac-owner, #ac-due")
-    def _submitted(self, event: Input.Submitted) -> None:
+    def _enter_from(self, field_id: str) -> None:
         """Enter moves action -> owner -> due date; Enter on the due date (or Ctrl+S) saves."""
-        event.stop()
-        following = {"ac-action": "#ac-owner", "ac-owner": "#ac-due"}.get(event.input.id or "")
+        following = {"ac-action": "#ac-owner", "ac-owner": "#ac-due"}.get(field_id)
         if following:
-            self.query_one(following, Input).focus()
+            self.screen.set_focus(self.query_one(following, Input), scroll_visible=False)
         else:
             self.action_save()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The LLM keys apply only with an LLM (or a proposal); every other key always."""
+        """The LLM keys apply only with an LLM (or a proposal); the keys for a selected item
+        show in the footer only while the table (or a list) has the focus; every other key always."""
+        focused = self.app.focused
+        on_list = isinstance(focused, (DataTable, OptionList)) and self in focused.ancestors
+        if action in ("remove", "reject", "goto", "move"):
+            return on_list
         allowed = self.check_rewrite_action(action)
         return True if allowed is None else allowed
+
+    # -- undo and typing -------------------------------------------------------------------
+
+    @property
+    def history(self):
+        """The session's undo history (kept in the core)."""
+        return history_for(self.interview.session, self.interview.store)
+
+    def _record(self, label: str) -> None:
+        self.history.record("actions", label)
+
+    def action_undo(self) -> None:
+        """Undo the last change to the action items (and rejected ideas)."""
+        label = self.history.undo("actions")
+        if label is None:
+            self.notify("Nothing to undo in the action items.", markup=False)
+            return
+        self.book = ActionBook(self.interview.session, self.interview.store)
+        if self.editing is not None and self.editing not in {a.id for a in self.interview.session.actions}:
+            self._clear_form()
+        self._changed(f"Undone: {label}.")
+
+    def on_key(self, event) -> None:
+        """Letters typed on the table or a list go to the action field, never to a command."""
+        redirect_typing(self, event, (DataTable, OptionList), self.query_one("#ac-action", Input))
 
     def _reload(self) -> None:
         """Re-read everything from the session."""

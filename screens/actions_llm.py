@@ -1,6 +1,6 @@
 """LLM rewrites in the action items tab: sharpen a vague item, reword a blaming one.
 
-A mixin for ``screens.actions.ActionsPane`` (kept apart so the pane stays readable): ``w``
+A mixin for ``screens.actions.ActionsPane`` (kept apart so the pane stays readable): ``Ctrl+R``
 (or the "Sharpen" button) asks ``facilitator.llm.sharpen_or_offline`` for a sharper version
 of the item in the form (or the item selected in the table, which is loaded into the form
 first); "Reword blamelessly" appears under the lint when it flags blame and asks
@@ -12,7 +12,7 @@ The calls run in an async worker of group "llm" owned by the pane (the pane inhe
 ``ReportsWorkerErrors``). The core records token usage on ``session.llm_usage``; the pane
 saves the session after each call. On ``LLMError`` the core falls back offline with a
 notice: the pane shows it once, keeps the lint's own hint, and shows no proposal. Without an
-LLM (no key, ``--no-llm``) the buttons stay hidden, the footer is unchanged, and ``w`` only
+LLM (no key, ``--no-llm``) the buttons stay hidden, the footer is unchanged, and ``Ctrl+R`` only
 explains that an Anthropic key enables it.
 """
 
@@ -48,7 +48,7 @@ class LLMRewrites:
 
     def compose_rewrite_buttons(self) -> ComposeResult:
         """The form's LLM buttons (hidden without an LLM)."""
-        yield Button("Sharpen", id="ac-sharpen", compact=True, tooltip="w (in the table): a sharper item from the LLM")
+        yield Button("Sharpen", id="ac-sharpen", compact=True, tooltip="Ctrl+R: a sharper item from the LLM")
         yield Button("Reword blamelessly", id="ac-reword", compact=True, tooltip="A blameless rewording from the LLM")
 
     def compose_proposal(self) -> ComposeResult:
@@ -100,7 +100,7 @@ class LLMRewrites:
             self.sharpen(item)
 
     def action_sharpen_unavailable(self) -> None:
-        """Without an LLM, ``w`` explains how to get one (and changes nothing)."""
+        """Without an LLM, ``Ctrl+R`` explains how to get one (and changes nothing)."""
         self.notify(NO_LLM, markup=False)  # type: ignore[attr-defined]
 
     def action_reword(self) -> None:

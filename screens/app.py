@@ -16,7 +16,9 @@ client is closed when the app unmounts, while its event loop still runs.
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -31,6 +33,16 @@ from screens.commands import FacilitatorCommands
 from screens.help import HelpScreen, help_markdown
 from screens.home import HomeScreen
 from screens.loading import LoadJob, LoadingScreen
+
+
+# Keys that move the focus or save a form. Textual runs such a key's binding only once the key
+# has bubbled back to the app, behind the keys typed after it, which then land in the field
+# being left ("2024-12-03 14:05on-call"). These run as soon as the keys typed before them
+# are in their field, and before any key typed after them is handed out.
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "ctrl+s", "ctrl+n"})  # Ctrl+N: a new item or row, typed into next
+# Keys that save or break a line in the focused field: ordered the same way, but only where
+# the focused widget itself binds them (elsewhere Enter keeps its usual meaning).
+FIELD_KEYS = frozenset({"enter", "ctrl+j", "shift+enter"})
 
 
 class FacilitatorApp(App[int]):
@@ -61,6 +73,8 @@ class FacilitatorApp(App[int]):
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
         self.llm: LLM | None = get_llm(settings)
         self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
+        self.current_session = ""  # the session on screen (printed as a resume command on quit)
+        self.originals: dict[str, str] = {}  # clear text of messages masked on screen (this run only)
 
     @property
     def llm_off_reason(self) -> str:
@@ -75,6 +89,27 @@ class FacilitatorApp(App[int]):
         """Close the LLM client while the event loop still runs."""
         if self.llm is not None:
             await self.llm.aclose()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Run Tab, Shift+Tab, Ctrl+S and a field's Enter in the order they were typed (see ``FOCUS_KEYS``)."""
+        if isinstance(event, events.Key) and event.key in FOCUS_KEYS | FIELD_KEYS and self.focused is not None:
+            await self._drain(self.focused)
+            active = self.screen.active_bindings.get(event.key)  # the focus chain's binding, after check_action
+            if active is not None and active.enabled and (event.key in FOCUS_KEYS or active.node is self.focused):
+                event.stop()
+                await self.run_action(active.binding.action, active.node)
+                return
+        await super().on_event(event)
+
+    @staticmethod
+    async def _drain(widget) -> None:
+        """Wait until ``widget`` has handled the events already sent to it (a short cap)."""
+        handled = asyncio.Event()
+        widget.call_later(handled.set)
+        try:
+            await asyncio.wait_for(handled.wait(), 0.5)
+        except TimeoutError:
+            pass
 
     def get_default_screen(self) -> Screen:
         """The home screen; a blank one when starting straight into a source (faster first paint)."""
@@ -98,8 +133,41 @@ class FacilitatorApp(App[int]):
             self.load(LoadJob(spec=self.spec, session_name=self.session_name))
 
     def load(self, job: LoadJob) -> None:
-        """Load a source or a saved session, then open the main screen."""
+        """Load a source or a saved session, then open the main screen.
+
+        A source that already has a saved session asks first: resume it, or start a new one.
+        """
+        if job.spec is not None and not job.session_name and job.transcript is None and job.source_file is None:
+            from facilitator.resume import sessions_for
+            from screens.resume import ResumeOrNewScreen
+
+            found = sessions_for(job.spec, self.store)
+            if found:
+                def chosen(name: str | None) -> None:
+                    if name is None:
+                        self.call_later(self._home_if_blank)
+                    elif name:
+                        self.push_screen(LoadingScreen(LoadJob(session_name=name)))
+                    else:
+                        self.push_screen(LoadingScreen(job))
+
+                self.push_screen(ResumeOrNewScreen(found[0], len(found) - 1, self.settings.timezone), chosen)
+                return
         self.push_screen(LoadingScreen(job))
+
+    def _home_if_blank(self) -> None:
+        """Show the home screen when the app started straight into a source (a blank screen)."""
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            self.push_screen(HomeScreen())
+
+    @property
+    def resume_hint(self) -> str:
+        """What to print when the app ends: the exact command that resumes the open session."""
+        if not self.current_session:
+            return ""
+        from facilitator.resume import resume_command
+
+        return f"Your answers are saved. Resume with: {resume_command(self.current_session)}"
 
     def action_help(self) -> None:
         """F1: help for the screen on top."""

@@ -52,10 +52,12 @@ def _nodes(screen: Screen) -> Iterator[DOMNode]:
 
 
 def key_for(binding: Binding, keymap: dict[str, str]) -> str:
-    """The key a user presses for a binding, after their keymap."""
+    """The key a user presses for a binding, after their keymap, as people write it
+    (``[`` not ``left_square_bracket``, ``Ctrl+S`` not ``ctrl+s``)."""
+    from screens.workflow import human_key
+
     key = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
-    first = key.split(",")[0]
-    return {"slash": "/", "question_mark": "?"}.get(first, first)
+    return human_key(key.split(",")[0])
 
 
 def collect(screen: Screen) -> list[Command]:

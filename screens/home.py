@@ -98,7 +98,9 @@ every answer is saved as you give it.
             done, total = s.progress
             when = f"{s.updated_at.astimezone(zone):%Y-%m-%d %H:%M}" if s.updated_at else "?"
             title = s.title or s.name
-            listing.add_option(Option(f"{title}\n  {done}/{total} answered · {when} · {s.source}", id=s.name))
+            filled = max(1, round(10 * done / total)) if total and done else 0  # any answer shows
+            bar = "█" * filled + "░" * (10 - filled)  # progress at a glance, then in words
+            listing.add_option(Option(f"{title}\n  {bar} {done}/{total} answered · {when} · {s.source}", id=s.name))
         self.query_one("#home-resume").display = listing.option_count > 0
         if listing.option_count:
             listing.highlighted = 0  # Enter resumes the most recent at once

@@ -6,8 +6,9 @@ validates answers, saves after every call and derives the metrics and the order 
 pane only edits text and says what happened. Answers are never rewritten: what the user
 typed is what the engine receives.
 
-Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input`` (Enter
-saves); free text and lists use a ``TextArea`` (one item per line; Ctrl+S saves). A
+Editing: single-value types (datetime, duration, choice, yes/no) use an ``Input``; free text
+and lists use an ``AnswerArea`` (one item per line). Enter saves in both, however long the
+answer (Ctrl+S too); Ctrl+J adds a line in the multi-line box; Ctrl+Delete clears the box. A
 suggestion is pre-filled; saving it unchanged records it as an accepted suggestion, with its
 citations. Selecting a citation posts ``CitationSelected`` so the transcript pane shows it.
 A one-line suggestion starts selected (typing replaces it, arrows edit it).
@@ -37,9 +38,10 @@ from textual.widgets.option_list import Option
 from facilitator.durations import DURATIONS
 from facilitator.errors import UserError
 from facilitator.interview.catalogue import KEY_TIME_IDS, Question
-from facilitator.interview.engine import Interview
+from facilitator.interview.engine import KEY_TIME_LABELS, Interview
 from facilitator.interview.parse import format_duration, read_datetime
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.answer_area import AnswerArea, AnswerInput
 from screens.widgets.similar import SimilarIncidents
 from screens.workflow import StaysHidden
 
@@ -79,8 +81,10 @@ class InterviewPane(ReportsWorkerErrors, StaysHidden, VerticalScroll):
 ## Interview
 One question at a time. The suggested answer (from the transcript) is pre-filled; its
 evidence is listed under it: select a citation (or press Ctrl+L) to see the message in
-the transcript. A pre-filled one-line answer starts selected: type to replace it, or press
-an arrow key to edit it; Enter saves. In the answer box Ctrl+U clears the line.
+the transcript. A pre-filled answer starts selected: type to replace it, or press an arrow
+key to edit it. `Enter` saves the answer, however long it is (`Ctrl+S` too); `Ctrl+J` adds a
+line in a multi-line answer; `Ctrl+Delete` clears the box (Backspace too while the
+suggestion is still selected).
 Save what you typed, use the suggestion as is, or mark the question unknown or skipped
 (both become TODOs in the document). Every answer is saved immediately; quit at any time
 and you resume on the same question. Times are read in the session's timezone; for the
@@ -99,6 +103,7 @@ post-mortems found in Confluence (when configured) are listed as links.
         Binding("ctrl+b", "back", "Back", id="interview.back", tooltip="Go to the previous question", show=False),
         Binding("ctrl+n", "forward", "Next", id="interview.next", tooltip="Go to the next question without answering", show=False),
         Binding("ctrl+y", "other_candidate", "Other candidate", id="interview.other", tooltip="Show the next candidate time the transcript suggests (Ctrl+S saves it)", show=False),
+        Binding("ctrl+delete", "clear", "Clear", id="interview.clear", tooltip="Clear the answer box (to type your own instead of the suggestion)", show=False),
     ]
 
     def __init__(self, interview: Interview, transcript=None, settings=None, **kwargs) -> None:
@@ -123,8 +128,9 @@ post-mortems found in Confluence (when configured) are listed as links.
         yield Static("", id="iv-question", classes="question")
         yield Static("", id="iv-help", classes="help-text")
         yield Static("", id="iv-suggestion", classes="suggestion")
-        yield Input(id="iv-input", select_on_focus=False)  # show_question selects a suggestion itself
-        yield TextArea(id="iv-text", soft_wrap=True, show_line_numbers=False)
+        # show_question selects a suggestion itself; Enter saves in typing order (on_submit)
+        yield AnswerInput(id="iv-input", select_on_focus=False, on_submit=self.action_save)
+        yield AnswerArea(id="iv-text", soft_wrap=True, show_line_numbers=False, on_submit=self.action_save)
         yield Static("", id="iv-feedback")
         yield SimilarIncidents(self.settings, id="iv-similar")  # "has this happened before?"
         yield OptionList(id="iv-citations")
@@ -174,7 +180,9 @@ post-mortems found in Confluence (when configured) are listed as links.
             bare = f"; a bare time like 14:02 means {day:%a %d %b}" if day else ""
             hint = (hint + "\n" if hint else "") + f"Times are in {self.tz}{bare}."
         elif q.is_list:
-            hint = (hint + "\n" if hint else "") + "One item per line."
+            hint = (hint + "\n" if hint else "") + "One item per line: Ctrl+J adds a line, Enter saves."
+        elif not single_line(q):
+            hint = (hint + "\n" if hint else "") + "Enter saves; Ctrl+J adds a line."
         self.query_one("#iv-help", Static).update(hint)
         self.query_one("#iv-help").display = bool(hint)
 
@@ -301,8 +309,11 @@ post-mortems found in Confluence (when configured) are listed as links.
     def focus_answer(self) -> None:
         """Put the cursor in the answer box."""
         q = self.question
-        if q is not None:  # without scrolling: the question must stay in view on small screens
-            (self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")).focus(scroll_visible=False)
+        if q is not None and self.screen.is_current:
+            # now, not after the queue (Widget.focus): keys typed right after Enter belong to the
+            # next question's box; without scrolling: the question must stay in view on small screens
+            box = self.query_one("#iv-input") if single_line(q) else self.query_one("#iv-text")
+            self.screen.set_focus(box, scroll_visible=False)
 
     def _raw(self) -> str:
         q = self.question
@@ -332,9 +343,24 @@ post-mortems found in Confluence (when configured) are listed as links.
             self._feedback("", "")
 
     @on(Input.Submitted, "#iv-input")
-    def _submit(self, event: Input.Submitted) -> None:
+    @on(AnswerArea.Submitted, "#iv-text")
+    def _submit(self, event: Input.Submitted | AnswerArea.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def action_clear(self) -> None:
+        """Empty the answer box (the suggestion stays listed above it)."""
+        q = self.question
+        if q is None:
+            return
+        if single_line(q):
+            box = self.query_one("#iv-input", Input)
+            box.value = ""
+            box.focus()
+        else:
+            area = self.query_one("#iv-text", AnswerArea)
+            area.clear_answer()
+            area.focus()
 
     # -- actions ------------------------------------------------------------------------
     def _changed(self) -> None:
@@ -357,9 +383,10 @@ post-mortems found in Confluence (when configured) are listed as links.
             if done == total:
                 unknown = sum(1 for a in self.interview.session.answers.values() if a.status in ("unknown", "skipped"))
                 note = f" {unknown} marked unknown or skipped stay TODOs in the document." if unknown else ""
-                self._feedback(f"All questions have an answer.{note} Continue with the 5 Whys tab (F4).", "ok")
+                self._feedback(f"All questions have an answer.{note} Next: check the Timeline tab (F3), then 5 Whys (F4).", "ok")
             else:
-                self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N.", "")
+                self._feedback(f"Last question. {total - done} still open: Next wraps to them with Ctrl+N;"
+                               " or go on to the Timeline tab (F3).", "")
             return
         self.show_question()
         self.focus_answer()
@@ -373,6 +400,12 @@ post-mortems found in Confluence (when configured) are listed as links.
         if not raw.strip():
             self._feedback("The answer is empty: type one, or use Unknown (Ctrl+O) or Skip (Ctrl+G).", "error")
             return
+        problem = self._order_problem(q, raw)
+        if problem and self._confirmed_order != (q.id, raw.strip()):
+            self._confirmed_order = (q.id, raw.strip())
+            self._feedback(f"Not saved: {problem}. Fix the time, or press Enter again to save it anyway.", "error")
+            return
+        self._confirmed_order = None
         s = self.interview.suggestion(q.id)
         old = self.interview.get_answer(q.id)
         unchanged = self._prefill_is_suggestion and raw.strip() == self._prefill.strip()
@@ -406,6 +439,31 @@ post-mortems found in Confluence (when configured) are listed as links.
         self._prefill, self._prefill_is_suggestion, self._prefill_ids = text, True, list(chosen.message_ids)
         note = f": {chosen.note}" if chosen.note else ""
         self._feedback(f"Candidate {self._alt + 1} of {len(options)}{note}. Ctrl+S saves it, Ctrl+Y shows the next.", "")
+
+    _confirmed_order: tuple[str, str] | None = None  # a key time out of order the user confirmed
+
+    def _order_problem(self, q: Question, raw: str) -> str | None:
+        """Why the key time being saved is out of order with the others (start <= detect <= mitigate <= resolve)."""
+        if q.id not in KEY_TIME_IDS:
+            return None
+        from facilitator.interview.parse import parse_datetime
+
+        try:
+            at = parse_datetime(raw, self.tz, self.interview.reference_date())
+        except UserError:
+            return None  # not a time at all: the engine says so when it is saved
+        metrics = self.interview.metrics()
+        zone = ZoneInfo(self.tz)
+        mine = KEY_TIME_IDS.index(q.id)
+        for n, other in enumerate(KEY_TIME_IDS):
+            when = getattr(metrics, other)
+            if other == q.id or when is None:
+                continue
+            if (n < mine and at < when) or (n > mine and at > when):
+                side = "before" if n < mine else "after"
+                return (f"{KEY_TIME_LABELS[q.id]} ({at.astimezone(zone):%H:%M}) would be {side} "
+                        f"{KEY_TIME_LABELS[other]} ({when.astimezone(zone):%H:%M})")
+        return None
 
     def action_accept(self) -> None:
         """Accept the suggestion as is."""

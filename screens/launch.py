@@ -28,4 +28,6 @@ def run(settings: Settings, spec: SourceSpec | None = None, session_name: str | 
     """Run the app until the user quits; returns the process exit code."""
     app = make_app(settings, spec, session_name)
     result = app.run()
+    if app.resume_hint:  # after the terminal is restored, so it stays on screen
+        print(app.resume_hint)
     return int(app.return_code or result or 0)

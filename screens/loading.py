@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
+from facilitator.onscreen import mask_loaded
 from facilitator.session import SourceSpec
 from facilitator.sessions import open_session, start_session
 from facilitator.transcript import Transcript
@@ -127,6 +128,8 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 )
             app.call_from_thread(self._progress, 0, 0, "reading the saved session")
             session, transcript = open_session(job.session_name, store, settings)
+        originals = mask_loaded(transcript, session) if created else {}
+        app.call_from_thread(setattr, app, "originals", originals)  # Ctrl+R in the transcript reveals one
         if worker.is_cancelled:
             if created and store.exists(session.name):
                 store.delete(session.name)  # cancelled after all: leave nothing behind

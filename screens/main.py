@@ -106,7 +106,9 @@ right, in order: Interview, Timeline, 5 Whys, Actions, Preview (then export).
 **Transcript:** `/` search (Enter goes to the match, `n` / `N` next / previous), arrows
 move between messages, `Enter` collapses or expands a thread, `t` tags the selected message
 onto the timeline. Citations anywhere in the app jump here and highlight the message.
-`Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider.
+`Ctrl+T` hides or shows the pane, `[` and `]` make it narrower or wider. Secrets pasted
+in the channel show as `[secret]`; `Ctrl+R` on a message shows it in clear, on purpose
+(only in the run that loaded the channel: saved copies keep the masked text).
 
 **LLM:** with a key, the line above the footer says what the LLM is doing, the tokens used
 and the estimated cost. If the API fails you get one notice and everything continues
@@ -116,7 +118,8 @@ offline; `Ctrl+P` then "llm retry" asks again, "llm status" shows the details.
 the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even while typing.
 """
     BINDINGS = [
-        Binding("ctrl+t", "toggle_transcript", "Transcript", id="view.toggle_transcript", tooltip="Show or hide the transcript pane"),
+        # not in the footer: at 80 columns the focused widget's own keys need the room (F1 lists it)
+        Binding("ctrl+t", "toggle_transcript", "Transcript", id="view.toggle_transcript", tooltip="Show or hide the transcript pane", show=False),
         Binding("slash,ctrl+f", "search", "Search", id="view.search", tooltip="Search the transcript (Ctrl+F works while typing too)"),
         Binding("left_square_bracket", "resize(-1)", "Narrower", id="view.narrower", tooltip="Make the transcript pane narrower", show=False),
         Binding("right_square_bracket", "resize(1)", "Wider", id="view.wider", tooltip="Make the transcript pane wider", show=False),
@@ -153,6 +156,7 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
     def on_mount(self) -> None:
         title = self.interview.session.title or self.transcript.channel or "post-mortem"
         self.sub_title = title
+        self.app.current_session = self.interview.session.name  # type: ignore[attr-defined]  # the resume hint on quit
         self._apply_width()
         self.query_one(InterviewPane).focus_answer()
         app = self.app

@@ -25,7 +25,7 @@ from textual.widgets import Button, Footer, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from facilitator.config import check_timezone
-from facilitator.errors import UserError
+from facilitator.errors import UserError, redact_secrets
 from facilitator.session import SourceSpec
 from facilitator.transcript import Transcript
 from screens.loading import LoadJob
@@ -75,12 +75,12 @@ def preview_text(t: Transcript, tz: str) -> str:
         lines.append(f"⚠ {w}")
     if t.unattributed:
         lines.append(f"⚠ {len(t.unattributed)} line(s) not attributed to anyone (kept, not lost):")
-        lines.extend(f"    {u.origin}: {u.text[:70]}" for u in t.unattributed[:3])
+        lines.extend(f"    {u.origin}: {redact_secrets(u.text)[:70]}" for u in t.unattributed[:3])
     if t.messages:
         lines.append("")
         lines.append("First messages:")
         for m in t.messages[:PREVIEW_MESSAGES]:
-            text = " ".join(m.text.split())
+            text = " ".join(redact_secrets(m.text).split())  # masked as the session will show it
             lines.append(f"  {m.at.astimezone(zone):%H:%M} {m.author}: {text[:60]}")
     return "\n".join(lines)
 
@@ -113,7 +113,7 @@ attributed to anyone are listed and kept. Continue when the preview looks right.
                 yield Static("Paste the transcript here (Ctrl+V or your terminal's paste)", classes="section-title")
                 yield TextArea(id="paste-text", soft_wrap=True, show_line_numbers=False)
                 with Horizontal(id="paste-inputs"):
-                    yield Input(placeholder="date YYYY-MM-DD", id="paste-date", tooltip="The incident's date, for times without one")
+                    yield Input(placeholder="YYYY-MM-DD", id="paste-date", tooltip="The incident's date, for times without one")
                     yield Input(value=self.app.settings.timezone, placeholder="timezone", id="paste-tz", tooltip="IANA zone of times without one")
             with Vertical(id="paste-right"):
                 yield Static("Preview", classes="section-title")

@@ -27,6 +27,7 @@ from textual.widgets import Checkbox, ContentSwitcher, Markdown, OptionList, Sta
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from facilitator.checklist import evidence
 from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
@@ -62,6 +63,7 @@ class PreviewData:
     fixes: list[Fix] = field(default_factory=list)
     lints: list = field(default_factory=list)
     error: str = ""
+    evidence: dict[str, str] = field(default_factory=dict)  # checklist item id -> what the tool found
 
 
 def highlight_placeholders(text: str, placeholders: list[str]) -> tuple[str, int]:
@@ -112,7 +114,29 @@ def build_preview(session: Session, interview: Interview, transcript: Transcript
     ticks = session.redaction_checklist
     fixes += [Fix(f"Checklist · {item.text}", "inner:pv-checklist") for item in load_checklist() if not ticks.get(item.id)]
     highlighted, count = highlight_placeholders(external, list(redactor.people.values()) + list(redactor.systems.values()))
-    return PreviewData(internal, external, highlighted, count, fixes, lints)
+    found = evidence(session, transcript, settings, rendered=rendered)
+    return PreviewData(internal, external, highlighted, count, fixes, lints, evidence=found)
+
+
+class ChecklistBox(Checkbox):
+    """A checklist tick whose state reads as a word and a sign (☐ to do / ☑ done), not a colour."""
+
+    BUTTON_LEFT = ""
+    BUTTON_RIGHT = ""
+
+    def __init__(self, value: bool, **kwargs) -> None:
+        super().__init__(self._word(value), value=value, **kwargs)
+        self.BUTTON_INNER = "☑" if value else "☐"
+
+    @staticmethod
+    def _word(value: bool) -> str:
+        return "done " if value else "to do"
+
+    def watch_value(self) -> None:
+        """Show the new state in words."""
+        self.BUTTON_INNER = "☑" if self.value else "☐"
+        self.label = self._word(self.value)
+        super().watch_value()
 
 
 class PreviewPane(StaysHidden, ReportsWorkerErrors, Vertical):
@@ -169,7 +193,11 @@ Confluence. `Ctrl+R` renders again.
                 yield Static("Tick each check once you have read the external version for it.", classes="hint")
                 for item in load_checklist():
                     ticked = bool(self.interview.session.redaction_checklist.get(item.id))
-                    yield Checkbox(Text(item.text), value=ticked, id=f"pv-check-{item.id}", name=item.id)
+                    with Horizontal(classes="pv-check-row"):
+                        yield ChecklistBox(ticked, id=f"pv-check-{item.id}", name=item.id)
+                        with Vertical(classes="pv-check-text"):
+                            yield Static(item.text, markup=False)
+                            yield Static("Evidence: (rendering…)", markup=False, id=f"pv-evidence-{item.id}", classes="pv-evidence")
             with Vertical(id="pv-export"):
                 yield ExportPane(self.interview, self.transcript, self.settings)
 
@@ -248,6 +276,9 @@ Confluence. `Ctrl+R` renders again.
                 f"{todo} TODOs · {len(data.fixes)} things to fix (f) · {data.replaced} replacement{plural} in the external version"
             )
         self._show_fixes(data.fixes)
+        for item in load_checklist():
+            self.query_one(f"#pv-evidence-{item.id}", Static).update(
+                f"Evidence: {data.evidence.get(item.id, 'No automatic check: a judgement call.')}")
         await self.query_one("#pv-internal", Markdown).update(data.internal)
         await self.query_one("#pv-external", Markdown).update(data.highlighted)
         self._apply_layout()

@@ -39,8 +39,9 @@ from facilitator.interview.parse import format_duration, parse_datetime
 from facilitator.session import TimelineEntry
 from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
-from screens.workflow import RefreshesWhenShown, StaysHidden
+from facilitator.undo import history_for
 from screens.widgets.incident_chart import IncidentChart
+from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing, type_into
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -68,7 +69,7 @@ class KeyTimesBar(Widget):
     """fault introduced -> detected -> mitigated -> resolved, proportional, with the durations."""
 
     DEFAULT_CSS = """
-    KeyTimesBar { height: 3; }
+    KeyTimesBar { height: auto; }
     """
 
     def __init__(self, interview: Interview, **kwargs) -> None:
@@ -76,8 +77,12 @@ class KeyTimesBar(Widget):
         self.interview = interview
         self.tooltip = "\n".join(f"{d.label} ({d.short}): {d.definition}" for d in DURATIONS)
 
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """The bar, the key times, then the durations and their definitions wrapped to the width."""
+        return 2 + len(self._duration_lines(self.interview.metrics(), max(20, width)))
+
     def render(self) -> Text:
-        """Three lines: the bar, the key times, the durations."""
+        """The bar, the key times, the durations with what each one measures."""
         metrics = self.interview.metrics()
         width = max(20, self.size.width or 40)
         zone = ZoneInfo(self.interview.tz)
@@ -86,9 +91,45 @@ class KeyTimesBar(Widget):
         text.append_text(self._bar(times, width))
         text.append("\n")
         text.append(self._labels(metrics, times, zone, width), style="bold")
-        text.append("\n")
-        text.append_text(self._durations(metrics))
+        for line in self._duration_lines(metrics, width):
+            text.append("\n")
+            text.append_text(line)
         return text
+
+    @classmethod
+    def _duration_lines(cls, metrics: Metrics, width: int) -> list[Text]:
+        """'to detect 15m (fault → detected)' pieces, packed into lines of the width, never cut."""
+        pieces = []
+        for d in DURATIONS:  # one set of named durations, defined in facilitator.durations
+            t = getattr(metrics, d.key)
+            piece = Text(f"{d.label} ")
+            piece.append(format_duration(t) or "?", style="bold" if t is not None else "dim")
+            piece.append(f" ({d.definition})", style="dim")
+            pieces.append(piece)
+        if metrics.estimated:
+            pieces.append(Text("~ from the transcript", style="dim"))
+        lines: list[Text] = []
+        for piece in pieces:
+            if lines and lines[-1].cell_len + 3 + piece.cell_len <= width:
+                lines[-1].append(" · ")
+                lines[-1].append_text(piece)
+            else:
+                lines.append(piece)
+        return lines
+
+    @staticmethod
+    def _durations(metrics: Metrics) -> Text:
+        """The durations on one line ('detect 15m · mitigate 53m ...'), for the chart's narrow strip."""
+        out = Text()
+        for d in DURATIONS:
+            value = getattr(metrics, d.key)
+            if out:
+                out.append(" · ")
+            out.append(f"{d.short} ")
+            out.append(format_duration(value) or "?", style="bold" if value is not None else "dim")
+        if metrics.estimated:
+            out.append("  (~ from the transcript)", style="dim")
+        return out
 
     @staticmethod
     def _labels(metrics: Metrics, times: list[datetime | None], zone: ZoneInfo, width: int) -> str:
@@ -129,17 +170,6 @@ class KeyTimesBar(Widget):
             bar.append("●", style="bold")
         return bar
 
-    @staticmethod
-    def _durations(metrics: Metrics) -> Text:
-        out = Text()
-        for label, value in ((d.short, getattr(metrics, d.key)) for d in DURATIONS):
-            if out:
-                out.append(" · ")
-            out.append(f"{label} ")
-            out.append(format_duration(value) or "?", style="bold" if value is not None else "dim")
-        if metrics.estimated:
-            out.append("  (~ from the transcript)", style="dim")
-        return out
 
 
 class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):
@@ -186,7 +216,13 @@ class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):
                 yield Button("Cancel", id="tl-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#tl-at", Input).focus()
+        self.screen.set_focus(self.query_one("#tl-at", Input))
+
+    def on_key(self, event) -> None:
+        """Letters typed before the form had the focus (right after Ctrl+N) go into its first field."""
+        if self.focused is None and event.is_printable and event.character:
+            event.stop()
+            type_into(self.query_one("#tl-at", Input), event.character)
 
     def _build(self) -> TimelineEntry:
         """The entry the form describes; UserError naming the first bad field."""
@@ -244,20 +280,22 @@ class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
     HELP = """\
 ## Timeline
 The major moments of the incident. It starts with what was extracted from the channel;
-edit it freely: `a` adds a row, `e` (or Enter) edits the selected row, `Delete` removes it
-(`u` brings it back), `g` shows the cited message in the transcript. In the transcript
-pane, `t` tags the selected message onto the timeline. The chart shows fault introduced →
-detected → mitigated → resolved, the customer-impact window (thick red), the key events under
-the axis, and time to detect, mitigate and resolve (answer the key time questions in the
-Interview tab to change them; `~` marks times taken from the transcript).
+edit it freely: `Ctrl+N` adds a row, `Enter` edits the selected row, `Delete` removes it,
+`Ctrl+Z` undoes the last change (the last 50, kept when you quit), `Ctrl+L` shows the cited
+message in the transcript. In the transcript pane, `t` tags the selected message onto the
+timeline. In the row form, Tab moves to the next field and Enter or `Ctrl+S` saves; a time
+out of order with the key times is refused with the reason until you confirm it. The chart
+shows fault introduced → detected → mitigated → resolved, the customer-impact window (thick
+red), the key events under the axis, and time to detect, mitigate and resolve (answer the key
+time questions in the Interview tab to change them; `~` marks times taken from the transcript).
 """
     ORIGIN = "timeline"
     BINDINGS = [
-        Binding("a", "add", "Add", id="timeline.add", tooltip="Add a timeline row"),
-        Binding("e", "edit", "Edit", id="timeline.edit", tooltip="Edit the selected row"),
-        Binding("delete,d", "delete", "Delete", id="timeline.delete", tooltip="Delete the selected row"),
-        Binding("u", "undo", "Undo delete", id="timeline.undo", tooltip="Bring back the last deleted row", show=False),
-        Binding("g", "goto", "Show message", id="timeline.goto", tooltip="Show the cited message in the transcript"),
+        Binding("ctrl+n", "add", "Add", id="timeline.add", tooltip="Add a timeline row"),
+        Binding("enter", "edit", "Edit", id="timeline.edit", tooltip="Edit the selected row", show=False),
+        Binding("delete", "delete", "Delete", id="timeline.delete", tooltip="Delete the selected row (Ctrl+Z brings it back)"),
+        Binding("ctrl+z", "undo", "Undo", id="timeline.undo", tooltip="Undo the last change to the timeline"),
+        Binding("ctrl+l", "goto", "Show message", id="timeline.goto", tooltip="Show the cited message in the transcript"),
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
@@ -265,7 +303,6 @@ Interview tab to change them; `~` marks times taken from the transcript).
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
-        self._deleted: list[tuple[int, TimelineEntry]] = []
 
     @property
     def session(self):
@@ -317,6 +354,11 @@ Interview tab to change them; `~` marks times taken from the transcript).
         """True once the user's own timeline exists in the session."""
         return bool(self.session.timeline)
 
+    @property
+    def history(self):
+        """The session's undo history (kept in the core)."""
+        return history_for(self.session, self.interview.store)
+
     def _materialize(self) -> list[TimelineEntry]:
         """Copy the extracted events into the session before the first edit."""
         if not self.session.timeline:
@@ -365,7 +407,7 @@ Interview tab to change them; `~` marks times taken from the transcript).
         warn.display = bool(warnings)
         status = "" if self.is_curated else "Extracted events; your first edit makes this timeline yours."
         if not rows:
-            status = "No events yet: press a to add one, or t on a message in the transcript."
+            status = "No events yet: press Ctrl+N to add one, or t on a message in the transcript."
         self.query_one("#tl-status", Static).update(status)
 
     def _selected(self) -> tuple[int, TimelineEntry] | None:
@@ -387,6 +429,7 @@ Interview tab to change them; `~` marks times taken from the transcript).
     def _added(self, entry: TimelineEntry | None) -> None:
         if entry is None:
             return
+        self.history.record("timeline", f"add {entry.summary}")
         self._materialize().append(entry)
         self._save(f"Added: {entry.summary}", select=entry)
 
@@ -394,7 +437,7 @@ Interview tab to change them; `~` marks times taken from the transcript).
         """Open the form on the selected row."""
         selected = self._selected()
         if selected is None:
-            self.notify("There is no row to edit; press a to add one.", severity="warning", markup=False)
+            self.notify("There is no row to edit; press Ctrl+N to add one.", severity="warning", markup=False)
             return
         index, entry = selected
         self.app.push_screen(
@@ -405,31 +448,35 @@ Interview tab to change them; `~` marks times taken from the transcript).
     def _edited(self, index: int, entry: TimelineEntry | None) -> None:
         if entry is None:
             return
+        self.history.record("timeline", f"edit {entry.summary}")
         rows = self._materialize()
         rows.sort(key=lambda e: e.at)
         rows[index] = entry
         self._save(f"Saved: {entry.summary}", select=entry)
 
     def action_delete(self) -> None:
-        """Delete the selected row (u undoes)."""
+        """Delete the selected row (Ctrl+Z undoes)."""
         selected = self._selected()
         if selected is None:
             return
-        index, _ = selected
+        index, entry = selected
+        self.history.record("timeline", f"delete {entry.summary}")
         rows = self._materialize()
         rows.sort(key=lambda e: e.at)
         entry = rows.pop(index)
-        self._deleted.append((index, entry))
-        self._save(f"Deleted: {entry.summary} (u to undo)")
+        self._save(f"Deleted: {entry.summary} (Ctrl+Z brings it back)")
 
     def action_undo(self) -> None:
-        """Bring back the last deleted row."""
-        if not self._deleted:
-            self.notify("Nothing to undo.", severity="information", markup=False)
+        """Undo the last change to the timeline (add, edit, delete, tag, reset)."""
+        label = self.history.undo("timeline")
+        if label is None:
+            self.notify("Nothing to undo in the timeline.", severity="information", markup=False)
             return
-        _, entry = self._deleted.pop()
-        self._materialize().append(entry)
-        self._save(f"Restored: {entry.summary}", select=entry)
+        self._save(f"Undone: {label}.")
+
+    def on_key(self, event) -> None:
+        """Letters typed on the table do nothing here (no text goes in the table), never a command."""
+        redirect_typing(self, event, (DataTable,), None)
 
     def action_goto(self) -> None:
         """Show the selected row's first cited message in the transcript."""
@@ -451,6 +498,7 @@ Interview tab to change them; `~` marks times taken from the transcript).
                 self.notify(f"Already on the timeline: {e.summary}", severity="information", markup=False)
                 return None
         entry = entry_from_message(message, self.interview.tz)
+        self.history.record("timeline", f"tag {message_id}")
         self._materialize().append(entry)
         self._save(f"Tagged: {entry.summary} (e to edit it)", select=entry)
         self.notify(f"Added to the timeline: {entry.summary}", timeout=3, markup=False)
@@ -482,5 +530,6 @@ Interview tab to change them; `~` marks times taken from the transcript).
         if not self.session.timeline:
             self.notify("The timeline already shows the extracted events.", markup=False)
             return
+        self.history.record("timeline", "reset to the extracted events")
         self.session.timeline = []
         self._save("Back to the extracted events.")

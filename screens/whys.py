@@ -33,10 +33,13 @@ from facilitator.interview.whys import WhyChain
 from facilitator.pictures.categories import category_name
 from facilitator.session import WhyTurn
 from facilitator.transcript import Transcript
+from facilitator.undo import history_for
+from screens.home import ConfirmScreen
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
+from screens.widgets.answer_area import AnswerArea
 from screens.widgets.cause_board import CauseBoard
 from screens.widgets.factor_category import FactorCategoryScreen
-from screens.workflow import RefreshesWhenShown, StaysHidden
+from screens.workflow import RefreshesWhenShown, StaysHidden, is_shown, redirect_typing
 
 LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
 LABEL_WIDTH = 90
@@ -109,25 +112,32 @@ class WhysPane(RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
     HELP = """\
 ## 5 whys
 Start from the customer-visible symptom and ask why until further whys are unactionable.
-Type the answer and press `Ctrl+S`: the next why is asked from it. `p` proposes the next why
-and candidate answers again (streamed from the LLM when it is on; `Esc` cancels);
-`Enter` on a candidate copies it, with its evidence, into the answer box. In the chain:
-`Enter` edits a turn (or answers it, if open), `b` branches a contributing factor from it,
-`Delete` removes it and everything below, `g` shows its evidence. `s` stops the chain
-(the last answer becomes the root cause); `r` reopens it.
+Type the answer and press `Enter` (or `Ctrl+S`): the next why is asked from it; `Ctrl+J`
+adds a line.
+`Ctrl+R` proposes the next why and candidate answers again (streamed from the LLM when it
+is on; `Esc` cancels); `Enter` on a candidate copies it, with its evidence, into the answer
+box. Nothing the facilitator proposes enters the chain on its own: `Ctrl+G` asks its
+suggested question instead of the current one, `Ctrl+N` adds its suggested action item. In
+the chain: `Enter` edits a turn (or answers it, if open), `Ctrl+B` branches a
+contributing factor from it, `Delete` removes it and everything below (after you confirm),
+`Ctrl+L` shows its evidence. `Ctrl+O` stops the chain (the last answer becomes the root
+cause) or reopens it. `Ctrl+Z` undoes the last change to the chain (the last 50, kept when
+you quit). Letters typed while the chain has the focus go to the answer box, never to a command.
 """
     ORIGIN = "whys"
     BINDINGS = [
         Binding("ctrl+s", "answer", "Answer", id="whys.answer", tooltip="Save the answer; the next why is asked"),
-        Binding("p", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers"),
-        Binding("u", "use_question", "Use question", id="whys.use_question", tooltip="Ask the facilitator's suggested question", show=False),
-        Binding("a", "add_action", "Add action", id="whys.add_action", tooltip="Add the facilitator's suggested action item", show=False),
+        # not in the footer (the Propose button shows it): at 80 columns the chain's keys need the room
+        Binding("ctrl+r", "propose", "Propose", id="whys.propose", tooltip="Propose the next why and candidate answers", show=False),
+        Binding("ctrl+g", "use_question", "Use question", id="whys.use_question", tooltip="Ask the facilitator's suggested question", show=False),
+        Binding("ctrl+n", "add_action", "Add action", id="whys.add_action", tooltip="Add the facilitator's suggested action item", show=False),
         Binding("escape", "cancel", "Cancel", id="whys.cancel", tooltip="Stop the proposal being streamed"),
-        Binding("b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
-        Binding("s", "stop", "Stop", id="whys.stop", tooltip="Stop: further whys are unactionable (root cause found)"),
-        Binding("r", "reopen", "Reopen", id="whys.reopen", tooltip="Continue a stopped chain", show=False),
-        Binding("delete", "remove", "Remove", id="whys.remove", tooltip="Remove the selected turn and everything below", show=False),
-        Binding("g", "goto", "Show evidence", id="whys.goto", tooltip="Show the selected turn's cited message", show=False),
+        Binding("ctrl+b", "branch", "Branch", id="whys.branch", tooltip="Branch a contributing factor from the selected turn"),
+        Binding("ctrl+o", "stop_or_reopen", "Stop", id="whys.stop", tooltip="Stop the chain (root cause found), or reopen a stopped chain"),
+        Binding("delete", "remove", "Remove", id="whys.remove", tooltip="Remove the selected turn and everything below (asks first)"),
+        Binding("ctrl+l", "goto", "Evidence", id="whys.goto", tooltip="Show the selected turn's cited message", show=False),
+        # priority: in the answer box Ctrl+Z first undoes typing, then the chain (see action_undo)
+        Binding("ctrl+z", "undo", "Undo", id="whys.undo", tooltip="Undo the last change to the chain", priority=True),
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
@@ -163,13 +173,13 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
                 yield LoadingIndicator(id="wy-spinner")
                 yield Static("Proposing… Esc cancels", id="wy-working-label")
             yield Markdown("", id="wy-stream")
-            yield TextArea(id="wy-answer", soft_wrap=True, show_line_numbers=False)
+            yield AnswerArea(id="wy-answer", soft_wrap=True, show_line_numbers=False, on_submit=self.action_answer)
             yield Static("", markup=False, id="wy-feedback")
             yield OptionList(markup=False, id="wy-candidates")
             with Horizontal(id="wy-buttons"):
                 yield Button("Answer", variant="primary", id="wy-answer-btn", compact=True, tooltip="Ctrl+S")
-                yield Button("Propose", id="wy-propose-btn", compact=True, tooltip="p")
-                yield Button("Stop here", id="wy-stop-btn", compact=True, tooltip="s")
+                yield Button("Propose", id="wy-propose-btn", compact=True, tooltip="Ctrl+R")
+                yield Button("Stop here", id="wy-stop-btn", compact=True, tooltip="Ctrl+O")
 
     def on_mount(self) -> None:
         self.query_one("#wy-working").display = False
@@ -212,7 +222,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         open_turn = self._open_turn()
         question = self.query_one("#wy-question", Static)
         if self.session.whys_done:
-            question.update("The chain is stopped. r reopens it; b on a turn adds a contributing factor.")
+            question.update("The chain is stopped. Ctrl+O reopens it; Ctrl+B on a turn adds a contributing factor.")
         elif open_turn is not None:
             question.update(f"{open_turn.id} · {open_turn.question}")
         else:
@@ -309,16 +319,18 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     def action_answer(self) -> None:
         """Save the typed answer for the open turn; the next why is asked from it."""
         if self.session.whys_done:
-            self.notify("The chain is stopped; press r to reopen it.", severity="warning", markup=False)
+            self.notify("The chain is stopped; press Ctrl+O to reopen it.", severity="warning", markup=False)
             return
         area = self.query_one("#wy-answer", TextArea)
         text = area.text.strip()
+        self._record("answer")
         try:
             turn = self._open_turn() or self.chain.start()
             nxt = self.chain.answer(turn.id, text, message_ids=self.picked_ids)
             if self.picked_ids is not None and self.picked_level and not turn.level:
                 self.chain.edit(turn.id, level=self.picked_level)  # the level the accepted candidate carried
         except UserError as exc:
+            self.history.discard("whys")
             self._feedback(str(exc), "error")
             return
         area.load_text("")
@@ -368,6 +380,11 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
             self.post_message(CitationSelected(ids[0]))
         self._feedback("Candidate copied: edit it if needed, Ctrl+S saves it with its evidence.", "hint")
 
+    @on(AnswerArea.Submitted, "#wy-answer")
+    def _submitted(self, event: AnswerArea.Submitted) -> None:
+        event.stop()
+        self.action_answer()
+
     @on(TextArea.Changed, "#wy-answer")
     def _typed(self, event: TextArea.Changed) -> None:
         if not event.text_area.text.strip():
@@ -393,7 +410,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     def action_propose(self) -> None:
         """Ask for the next why and candidate answers (streamed with the LLM on)."""
         if self.session.whys_done:
-            self.notify("The chain is stopped; press r to reopen it.", severity="warning", markup=False)
+            self.notify("The chain is stopped; press Ctrl+O to reopen it.", severity="warning", markup=False)
             return
         self.query_one("#wy-working").display = True
         stream_box = self.query_one("#wy-stream", Markdown)
@@ -433,7 +450,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         self.query_one("#wy-working").display = False
         self.refresh_bindings()
         if event.state == WorkerState.CANCELLED:
-            self._feedback("Proposal cancelled; answer the why yourself or press p to try again.", "hint")
+            self._feedback("Proposal cancelled; answer the why yourself or press Ctrl+R to try again.", "hint")
             return
         if event.state == WorkerState.ERROR:
             event.prevent_default()  # shown here, under the answer box
@@ -454,19 +471,19 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         # Nothing of the proposal enters the chain unaccepted: the question waits for u, the action for a.
         hints: list[str] = []
         if proposal.unactionable:
-            hints.append(f"The facilitator suggests stopping here: {proposal.reason} (s stops the chain)")
+            hints.append(f"The facilitator suggests stopping here: {proposal.reason} (Ctrl+O stops the chain)")
         self.proposed_question = ""
         if getattr(proposal, "notice", ""):
             self.notify(proposal.notice, severity="warning", timeout=6, markup=False)
         if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
             self.proposed_question = proposal.question
-            hints.append(f"Suggested question: {proposal.question} (u asks it instead)")
+            hints.append(f"Suggested question: {proposal.question} (Ctrl+G asks it instead)")
         branches = getattr(proposal, "branches", [])
         if branches:
-            hints.append("Possible contributing factors: " + "; ".join(f"{b.layer}: {b.factor}" for b in branches) + " (b branches)")
+            hints.append("Possible contributing factors: " + "; ".join(f"{b.layer}: {b.factor}" for b in branches) + " (Ctrl+B branches)")
         self.proposed_action = getattr(proposal, "action", None)
         if self.proposed_action is not None:
-            hints.append(f"Suggested action ({self.proposed_action.category}): {self.proposed_action.action} (a adds it)")
+            hints.append(f"Suggested action ({self.proposed_action.category}): {self.proposed_action.action} (Ctrl+N adds it)")
         if hints:
             self._feedback(" · ".join(hints), "hint")
         self.query_one("#wy-stream").display = False
@@ -506,9 +523,14 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
                 worker.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Esc cancels only while a proposal runs (otherwise it goes to the tab bar)."""
+        """Esc cancels only while a proposal runs (otherwise it goes to the tab bar); the
+        keys for one turn show in the footer only while the chain has the focus."""
         if action == "cancel":
             return any(w.group == "llm" and w.is_running for w in self.workers)
+        if action in ("remove", "goto"):
+            return self.query_one("#wy-tree", Tree).has_focus
+        if action == "undo":
+            return is_shown(self)
         return True
 
     # -- chain editing ---------------------------------------------------------------------
@@ -529,9 +551,11 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
     def _edited(self, turn_id: str, parts: dict | None) -> None:
         if parts is None:
             return
+        self._record(f"edit {turn_id}")
         try:
             self.chain.edit(turn_id, question=parts["question"], answer=parts["answer"], level=parts["level"])
         except UserError as exc:
+            self.history.discard("whys")
             self.notify(str(exc), severity="error", markup=False)
             return
         self._feedback(f"Saved {turn_id}.", "ok")
@@ -543,6 +567,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         if turn is None:
             self.notify("Answer the first why before branching.", severity="warning", markup=False)
             return
+        self._record(f"branch from {turn.id}")
         new = self.chain.branch(turn.id)
         self.target_id = new.id
         self._feedback(f"Branch {new.id} from {turn.id}: answer it below.", "hint")
@@ -555,6 +580,7 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         if not any(t.answer for t in self.chain.main_chain()):
             self.notify("Answer at least one why before stopping.", severity="warning", markup=False)
             return
+        self._record("stop")
         result = self.chain.stop()
         self.target_id = None
         self.query_one("#wy-candidates").display = False
@@ -566,21 +592,79 @@ and candidate answers again (streamed from the LLM when it is on; `Esc` cancels)
         if not self.session.whys_done:
             self.notify("The chain is not stopped.", markup=False)
             return
+        self._record("reopen")
         self.chain.reopen()
         self._feedback("Reopened: answer the next why.", "hint")
         self._changed()
         self._offline_candidates()
 
     def action_remove(self) -> None:
-        """Remove the selected turn and everything below it."""
+        """Remove the selected turn and everything below it, once the user confirms."""
         if not self.query_one("#wy-tree", Tree).has_focus:
             return
         turn = self._selected_turn()
         if turn is None:
             return
-        removed = self.chain.remove(turn.id)
-        self._feedback(f"Removed {', '.join(removed)}.", "ok")
+        below = len(self._subtree(turn.id)) - 1
+        what = f"{turn.id} and the {below} turn{'s' if below != 1 else ''} below it" if below else turn.id
+        self.app.push_screen(
+            ConfirmScreen(f"Remove {what}? Ctrl+Z brings {'them' if below else 'it'} back."),
+            lambda yes: self._remove(turn.id) if yes else None,
+        )
+
+    def _subtree(self, turn_id: str) -> list[str]:
+        ids, todo = [], [turn_id]
+        while todo:
+            tid = todo.pop()
+            ids.append(tid)
+            todo.extend(t.id for t in self.chain.children(tid))
+        return ids
+
+    def _remove(self, turn_id: str) -> None:
+        self._record(f"remove {turn_id}")
+        removed = self.chain.remove(turn_id)
+        self._feedback(f"Removed {', '.join(removed)} (Ctrl+Z brings it back).", "ok")
         self._changed()
+        self.query_one("#wy-tree", Tree).focus()
+
+    def action_stop_or_reopen(self) -> None:
+        """Stop an open chain, or reopen a stopped one (one key, the state says which)."""
+        if self.session.whys_done:
+            self.action_reopen()
+        else:
+            self.action_stop()
+
+    # -- undo -------------------------------------------------------------------------------
+
+    @property
+    def history(self):
+        """The session's undo history (kept in the core, shared with the other panes)."""
+        return history_for(self.session, self.interview.store)
+
+    def _record(self, label: str) -> None:
+        self.history.record("whys", label)
+
+    def action_undo(self) -> None:
+        """Undo typing in the answer box if there is some, else the last change to the chain."""
+        focused = self.app.focused
+        if isinstance(focused, TextArea) and self in focused.ancestors:
+            before = focused.text
+            focused.action_undo()
+            if focused.text != before:  # there was typing to undo
+                return
+        label = self.history.undo("whys")
+        if label is None:
+            self.notify("Nothing to undo in the chain.", markup=False)
+            return
+        self.target_id = None
+        self.chain = WhyChain(self.session, self.interview.store)
+        self._feedback(f"Undone: {label}. ({self.history.depth('whys')} more step(s) can be undone.)", "ok")
+        self._changed()
+        self._offline_candidates()
+
+    def on_key(self, event) -> None:
+        """Letters typed on the chain or the candidates go to the answer box, never to a command."""
+        redirect_typing(self, event, (Tree, OptionList), self.query_one("#wy-answer", TextArea))
 
     def action_goto(self) -> None:
         """Show the selected turn's first cited message."""

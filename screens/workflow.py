@@ -92,3 +92,78 @@ class RefreshesWhenShown:
             self._reload()
         else:
             self._stale = True
+
+
+# -- keys that cannot destroy work ---------------------------------------------------------
+
+NAMED_KEYS = {
+    "escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab", "delete": "Delete",
+    "backspace": "Backspace", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "slash": "/",
+}
+
+
+def human_key(key: str) -> str:
+    """A key as people write it: ``ctrl+s`` -> ``Ctrl+S``, ``left_square_bracket`` -> ``[``."""
+    from textual.keys import key_to_character
+
+    *mods, name = key.split("+")
+    if name in NAMED_KEYS:
+        shown = NAMED_KEYS[name]
+    elif len(name) == 1:
+        shown = name.upper() if mods else name
+    elif name[:1] == "f" and name[1:].isdigit():
+        shown = name.upper()
+    else:
+        char = key_to_character(name)
+        shown = char if char and char.isprintable() else name.replace("_", " ").title()
+    return "+".join([m.capitalize() for m in mods] + [shown])
+
+
+def is_typing(event) -> bool:
+    """True for a key that types text (a letter, a digit, punctuation, a space)."""
+    return bool(event.is_printable and event.character and event.character.isprintable())
+
+
+def type_into(target: Widget, text: str) -> None:
+    """Move the focus to ``target`` now and append ``text`` to what it holds.
+
+    The focus moves synchronously (``Screen.set_focus``, not ``Widget.focus``, which waits
+    for the message queue): keys already queued behind this one then reach the same field.
+    """
+    from textual.widgets import Input, TextArea
+
+    if isinstance(target, TextArea):
+        target.move_cursor(target.document.end)
+        target.insert(text)
+    elif isinstance(target, Input):
+        target.cursor_position = len(target.value)
+        target.insert_text_at_cursor(text)
+        if target.select_on_focus and not target.has_focus:
+            # the Focus event would select what was just typed (and the next key replace it)
+            target.select_on_focus = False
+            target.screen.set_focus(target, scroll_visible=False)
+            target.call_later(setattr, target, "select_on_focus", True)
+            return
+    target.screen.set_focus(target, scroll_visible=False)
+
+
+def redirect_typing(pane: Widget, event, lists: tuple[type, ...], target: Widget | None) -> bool:
+    """Printable keys on one of the pane's lists, tables or trees go to ``target`` (or nowhere).
+
+    Never a command: a sentence typed with the focus on the wrong widget lands as text where
+    text goes. Returns True when the key was taken care of.
+    """
+    focused = pane.app.focused
+    if not is_typing(event) or focused is None or pane not in focused.ancestors:
+        return False
+    # A printable key that reached the pane was not taken by a text box. With the focus on a
+    # list it is redirected; with the focus already moved to ``target`` by an earlier letter of
+    # the same burst, it is a later letter that was on its way to the list: it follows them.
+    if not isinstance(focused, lists) and focused is not target:
+        return False
+    event.stop()
+    event.prevent_default()
+    if target is not None and not target.disabled and target.display:
+        type_into(target, event.character)
+    return True

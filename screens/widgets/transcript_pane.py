@@ -68,6 +68,7 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("n", "find(1)", "Next match", id="transcript.next_match", tooltip="Go to the next search match", show=False),
         Binding("N", "find(-1)", "Previous match", id="transcript.prev_match", tooltip="Go to the previous search match", show=False),
         Binding("t", "tag", "Tag", id="transcript.tag", tooltip="Add the selected message to the timeline"),
+        Binding("ctrl+r", "reveal", "Reveal", id="transcript.reveal", tooltip="Show or mask again the secret in the selected message", show=False),
     ]
     COMPONENT_CLASSES = {
         "transcript--time",
@@ -115,6 +116,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._starts: dict[int, int] = {}  # message index -> first row
         self._order: list[int] = []  # message indices in display order (rows are built from it)
         self._parent_of: list[int] = []
+        self.revealed: set[int] = set()  # messages the user chose to see unmasked
         self._build_order()
 
     # -- model -------------------------------------------------------------------------
@@ -146,6 +148,8 @@ class TranscriptView(ScrollView, can_focus=True):
         reply = self._parent_of[i] >= 0
         avail = max(20, width - (len(REPLY_PREFIX) if reply else 0) - 1)
         body = m.text
+        if i in self.revealed:
+            body = self._originals().get(m.id, body)
         if m.attachments:
             body += "".join(f"\n[file: {a.name}]" for a in m.attachments)
         if m.edited:
@@ -378,6 +382,27 @@ class TranscriptView(ScrollView, can_focus=True):
         self.relayout()
         self._scroll_to_message(self.cursor, center=False)
 
+    def _originals(self) -> dict[str, str]:
+        """Clear texts of the masked messages of this run (empty for a resumed session)."""
+        return getattr(self.app, "originals", {}) or {}
+
+    def action_reveal(self) -> None:
+        """Show the selected message unmasked, on purpose (again masks it)."""
+        m = self.selected
+        if m is None:
+            return
+        if self.cursor in self.revealed:
+            self.revealed.discard(self.cursor)
+        elif m.id in self._originals():
+            self.revealed.add(self.cursor)
+        else:
+            note = "has no secret masked" if "[secret]" not in m.text and "[redacted]" not in m.text else \
+                "was saved masked; the clear text is not kept"
+            self.notify(f"This message {note}.", markup=False)
+            return
+        self._lines.pop(self.cursor, None)
+        self.relayout()
+
     def action_tag(self) -> None:
         """Ask the timeline to add the selected message."""
         if self.cursor >= 0:
@@ -473,7 +498,7 @@ class TranscriptPane(Vertical):
     ]
     DEFAULT_CSS = """
     TranscriptPane { height: 1fr; }
-    TranscriptPane > #transcript-header { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    TranscriptPane > #transcript-header { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
     TranscriptPane > TranscriptView { height: 1fr; }
     TranscriptPane > #transcript-search { dock: bottom; display: none; }
     TranscriptPane.searching > #transcript-search { display: block; }

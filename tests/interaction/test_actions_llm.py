@@ -97,7 +97,7 @@ async def test_w_proposes_a_sharper_item_that_is_saved_only_when_accepted(server
         await _add_and_select(pilot, pane, "improve monitoring")
         assert "Too vague" in _text(pane.query_one("#ac-row-lint"))
 
-        await pilot.press("w")
+        await pilot.press("ctrl+r")
         await _settled(pilot, pane)
         assert _tools(server)[-1] == "sharpen_action"
         assert "improve monitoring" in server.message_requests[-1].user_text  # the item is what was sent
@@ -162,7 +162,7 @@ async def test_blame_in_the_form_offers_a_blameless_rewording_that_can_be_dismis
         await _settled(pilot, pane)
         assert _tools(server)[-1] == "sharpen_action" and "improve monitoring" in server.message_requests[-1].user_text
         assert pane.query_one("#ac-proposal").display
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         assert not pane.query_one("#ac-proposal").display and action.value == ""
 
@@ -173,7 +173,7 @@ async def test_an_api_failure_gives_one_notice_and_keeps_the_lint_hint(server):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen, pane = await _actions(pilot, app)
         await _add_and_select(pilot, pane, "improve monitoring")
-        await pilot.press("w")
+        await pilot.press("ctrl+r")
         await _settled(pilot, pane)
         assert _tools(server)[-1] == "sharpen_action"
         assert len([t for t in _toasts(app) if "offline" in t.lower()]) == 1
@@ -189,7 +189,7 @@ async def test_without_an_llm_w_explains_and_changes_nothing(server):
         screen, pane = await _actions(pilot, app)
         assert app.llm is None and not pane.query_one("#ac-sharpen", Button).display
         await _add_and_select(pilot, pane, "improve monitoring")
-        await pilot.press("w")
+        await pilot.press("ctrl+r")
         await pilot.pause()
         assert any("ANTHROPIC_API_KEY" in t for t in _toasts(app)) and NO_LLM.startswith("Sharpening")
         assert not pane.query_one("#ac-proposal").display

@@ -96,7 +96,8 @@ async def test_keymap_palette_and_help():
         names = {c.name: c for c in collect(screen)}
         for name in ("interview: save", "interview: accept", "view: transcript", "app: help", "view: go to timeline"):
             assert name in names, name
-        assert names["view: transcript"].key == "f9"
+        assert names["view: transcript"].key == "F9"
+        assert names["view: narrower"].key == "[" and names["view: wider"].key == "]"  # not left_square_bracket
         await names["view: transcript"].callback()
         assert pane.display
 
@@ -104,7 +105,8 @@ async def test_keymap_palette_and_help():
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        assert "interview: save" in app.screen.markdown and "ctrl+s" in app.screen.markdown
-        assert "`f9` **view: transcript**" in app.screen.markdown
+        assert "interview: save" in app.screen.markdown and "`Ctrl+S`" in app.screen.markdown
+        assert "`F9` **view: transcript**" in app.screen.markdown
+        assert "square_bracket" not in app.screen.markdown and "`[` **view: narrower**" in app.screen.markdown
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -39,8 +39,11 @@ def test_key_time_bar_is_proportional_and_marks_unknown_spans():
     assert abs(segments[2] / segments[0] - 6) < 0.5
     unknown = KeyTimesBar._bar([t0, None, times[2], times[3]], 60).plain
     assert "·" in unknown and unknown.count("●") == 4
-    text = KeyTimesBar._durations(Metrics(time_to_detect=timedelta(minutes=10), time_in=None)).plain
-    assert "detect 10m" in text and "time-in ?" in text
+    lines = KeyTimesBar._duration_lines(Metrics(time_to_detect=timedelta(minutes=10), time_in=None), 200)
+    text = "\n".join(line.plain for line in lines)
+    assert "to detect 10m (fault → detected)" in text and "in total ? (fault → resolved)" in text
+    narrow = [line.plain for line in KeyTimesBar._duration_lines(Metrics(time_to_detect=timedelta(minutes=10)), 40)]
+    assert all(len(line) <= 40 for line in narrow) and "".join(narrow).count("(") == 4  # wrapped, nothing cut
 
 
 def test_next_steps_follow_what_is_missing(tmp_path):

@@ -46,7 +46,7 @@ async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
         extracted = len(pane.entries())
         assert extracted and not screen.interview.session.timeline  # shows the extracted events until edited
 
-        await pilot.press("e")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
         form = app.screen
         form.query_one("#tl-at", Input).value = "not a time"
@@ -68,7 +68,7 @@ async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
         await pilot.press("delete")
         await pilot.pause()
         assert len(SessionStore().load(screen.interview.session.name).timeline) == extracted - 1
-        await pilot.press("u")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         restored = SessionStore().load(screen.interview.session.name).timeline
         assert len(restored) == extracted and restored[0].summary == first
@@ -151,7 +151,7 @@ async def test_rejecting_a_suggestion_records_the_reason():
         idea = pane._suggestions[0].action
         suggestions.focus()
         suggestions.highlighted = 0
-        await pilot.press("x")
+        await pilot.press("ctrl+x")
         await until(pilot, lambda: isinstance(app.screen, ReasonScreen))
         reason_box = app.screen.query_one("#reason-input", Input)
         await until(pilot, lambda: app.focused is reason_box)
@@ -210,7 +210,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
-        await pilot.press("p")
+        await pilot.press("ctrl+r")
         assert pane.query_one("#wy-working").display  # the spinner shows while it streams
         await until(pilot, lambda: not pane.query_one("#wy-working").display)
         md = pane.query_one("#wy-stream", Markdown)
@@ -218,12 +218,12 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         candidates = pane.query_one("#wy-candidates", OptionList)
         assert candidates.option_count == 1 and pane.candidate_ids == [[msg.id]]
         assert screen.interview.session.llm_usage.calls >= 1
-        # The facilitator's question is a suggestion: the chain keeps its own until u accepts it.
+        # The facilitator's question is a suggestion: the chain keeps its own until Ctrl+G accepts it.
         turn = screen.interview.session.whys[0]
         assert turn.question != WHY["question"] and pane.proposed_question == WHY["question"]
-        assert "u asks it instead" in text_of(pane.query_one("#wy-feedback"))
+        assert "Ctrl+G asks it instead" in text_of(pane.query_one("#wy-feedback"))
         pane.query_one("#wy-tree").focus()
-        await pilot.press("u")
+        await pilot.press("ctrl+g")
         await pilot.pause()
         assert screen.interview.session.whys[0].question == WHY["question"]
         candidates.focus()
@@ -248,7 +248,7 @@ async def test_whys_proposal_can_be_cancelled(anthropic):
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
-        await pilot.press("p")
+        await pilot.press("ctrl+r")
 
         def asked() -> bool:
             return any((r.body.get("tool_choice") or {}).get("name") == "propose_why" for r in anthropic.message_requests)
@@ -386,14 +386,14 @@ async def test_whys_suggested_action_and_branches_wait_for_the_user(anthropic):
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
-        await pilot.press("p")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: not pane.query_one("#wy-working").display and pane.proposed_action is not None)
         feedback = text_of(pane.query_one("#wy-feedback"))
-        assert "process: Config review does not show effective values" in feedback and "(a adds it)" in feedback
+        assert "process: Config review does not show effective values" in feedback and "(Ctrl+N adds it)" in feedback
         before = len(session.actions)
         assert before == len(SessionStore().load(session.name).actions)  # nothing added on its own
         pane.query_one("#wy-tree").focus()
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         added = session.actions[-1]
         assert len(session.actions) == before + 1

@@ -87,7 +87,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         assert len(saved.timeline) >= extracted  # the extracted events were kept when it became curated
 
         timeline.query_one(DataTable).focus()
-        await pilot.press("a")
+        await pilot.press("ctrl+n")
         await _until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
         form = app.screen
         form.query_one("#tl-at", Input).value = "2024-12-03 13:40"
@@ -123,7 +123,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         tree = whys.query_one("#wy-tree")
         tree.focus()
         tree.move_cursor(tree.root.children[0])
-        await pilot.press("b")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         answer.load_text("The canary got too little traffic to fail")
         await pilot.press("ctrl+s")
@@ -136,7 +136,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         board = whys.query_one("#wy-causes")  # the cause diagram's bones, in the app
         assert board.display and "Knowledge & communication: The canary got too little traffic" in str(board.render())
         tree.focus()
-        await pilot.press("s")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         saved = SessionStore().load(name)
         assert saved.whys_done

@@ -118,6 +118,34 @@ async def _export_result(pilot) -> None:
     await _settle(pilot)
 
 
+async def _actions_items(pilot) -> None:
+    """Two items in the table: the action text wraps, Owner and Due stay in view."""
+    from screens.actions import ActionsPane
+
+    screen = await _main(pilot)
+    screen.action_tab("actions")
+    await _settle(pilot)
+    pane = screen.query_one(ActionsPane)
+    pane.book.add("Add an alert on checkout-service database connection pool saturation above 80% for 5 minutes",
+                  owner="Payments on-call", due="2025-01-15", category="detect")
+    pane.book.add("Write a runbook for gateway timeouts", owner="SRE", due="2025-01-31")
+    pane.refresh_view()
+    pane.query_one("#ac-table").focus()
+    await _settle(pilot)
+
+
+async def _checklist(pilot) -> None:
+    """The redaction checklist: each item's state in words and its evidence."""
+    from screens.preview import PreviewPane
+
+    screen = await _main(pilot)
+    screen.action_tab("preview")
+    await _settle(pilot)
+    await _preview_rendered(pilot, screen)
+    screen.query_one(PreviewPane).action_inner("pv-checklist")
+    await _settle(pilot)
+
+
 CASES = {
     "home": (False, _home),
     "paste": (False, _paste),
@@ -127,6 +155,8 @@ CASES = {
     "actions": (True, _tab("actions")),
     "preview": (True, _tab("preview")),
     "export_result": (True, _export_result),
+    "actions_items": (True, _actions_items),
+    "checklist": (True, _checklist),
 }
 
 

@@ -217,3 +217,45 @@ def test_a_stray_event_loop_error_does_not_eat_the_next_answer(caplog):
         answers = (ask(questionary.text(">", validate=check)), ask(questionary.text(">")))
     assert answers == ("first", "second")
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
+
+
+def test_typing_replaces_the_suggestion_and_an_empty_enter_accepts_it():
+    from facilitator.plain import ask_suggested
+
+    with keyboard("14:08"):
+        assert ask_suggested("  >", "2024-12-03 14:07") == "14:08"  # not "2024-12-03 14:0714:08"
+    with keyboard(""):
+        assert ask_suggested("  >", "2024-12-03 14:07") == "2024-12-03 14:07"
+    refused = []
+    with keyboard("bad", "\x15fine"):  # a refused answer stays to be corrected (Ctrl-U clears it)
+        assert ask_suggested("  >", "ok", lambda t: True if t != "bad" else refused.append(t) or "no") == "fine"
+    assert refused == ["bad"]
+
+
+def test_plain_interview_on_a_source_with_a_session_offers_to_resume(tmp_path, capsys, monkeypatch):
+    import io
+
+    import facilitator.plain as plain
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    store = SessionStore(tmp_path)
+    spec = SourceSpec(kind="demo", timezone="UTC")
+    with keyboard("", "\x03"):  # no session yet: the first question is asked; accept, then stop
+        run_plain_interview(load_settings(), spec, None, store=store)
+    assert len(store.list()) == 1
+    monkeypatch.setattr(plain.sys, "stdin", Terminal())
+    with keyboard("", "\x03"):  # Enter resumes the same session
+        run_plain_interview(load_settings(), spec, None, store=store)
+    assert len(store.list()) == 1
+    assert "already has a session" in capsys.readouterr().out
+    with keyboard("new", "\x03"):
+        run_plain_interview(load_settings(), spec, None, store=store)
+    assert len(store.list()) == 2
+    monkeypatch.setattr(plain.sys, "stdin", io.StringIO())  # answers piped by a script: not asked
+    with keyboard("\x03"):
+        run_plain_interview(load_settings(), spec, None, store=store)
+    assert len(store.list()) == 3
+    assert "to resume that one: facilitator interview --plain --session" in capsys.readouterr().out
