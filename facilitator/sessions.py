@@ -2,15 +2,19 @@
 
 Layout of ``<data dir>/sessions/<name>/``:
 
-* ``session.toml``     the ``Session`` (tomlkit): readable, hand-editable; comments survive
-  because saving re-reads the existing document and updates values in place.
+* ``session.toml``     the ``Session`` (tomlkit) without its findings: readable, hand-editable;
+  comments survive because saving re-reads the existing document and updates values in place.
+* ``findings.json``    what the extractor (and the LLM) found: large and machine-made, so JSON
+  (``facilitator.session_files``), rewritten only when the findings object is replaced.
 * ``transcript.json``  the transcript as loaded (``facilitator.transcript_io``), so a resume
   neither refetches Slack nor re-reads a pasted file that may have moved.
 * ``source.txt``       for pasted transcripts, a copy of the text as given.
 * ``attachments/``     files downloaded from Slack.
 
 Writes are atomic (temp file, fsync, ``os.replace``, fsync of the folder): a process killed
-at any moment leaves either the previous or the new file, never a torn one. TOML has no
+at any moment leaves either the previous or the new file, never a torn one. With a
+``BulkWriter`` (the app sets one) the two JSON files are written on a background thread so
+a new session's first screen does not wait for them; session.toml is always written at once. TOML has no
 null, so ``None`` values are omitted and the model restores its defaults on load. Nothing
 that looks like a token is ever written (``redact_secrets`` runs over every file body).
 """
@@ -36,11 +40,13 @@ from facilitator.config import Settings, data_dir
 from facilitator.errors import SessionError, UserError, redact_secrets
 from facilitator.findings import Findings
 from facilitator.session import Session, SourceSpec, utcnow
+from facilitator.session_files import FINDINGS_JSON, BulkWriter, read_findings, write_findings
+from facilitator.session_files import atomic_write as _atomic_write
 from facilitator.transcript import Transcript
-from facilitator.transcript_io import dump_transcript, load_transcript
+from facilitator.transcript_io import load_transcript, transcript_json
 
 SESSION_FILE = "session.toml"
-FINDINGS_FILE = "findings.toml"  # machine-made and large: rewritten only when it changes
+FINDINGS_FILE = FINDINGS_JSON  # machine-made and large: rewritten only when the findings change
 TRANSCRIPT_FILE = "transcript.json"
 SOURCE_COPY = "source.txt"
 ATTACHMENTS = "attachments"
@@ -50,11 +56,6 @@ HEADER = (
     "facilitator session {name}: saved after every answer.\n"
     "Safe to edit by hand while facilitator is not running it; comments you add are kept.\n"
     "Times are ISO 8601 with their UTC offset. Delete a key to restore its default."
-)
-FINDINGS_HEADER = (
-    "# What facilitator found in the transcript for session {name}, each fact with the ids of the\n"
-    "# messages it rests on. Kept apart from session.toml so that saving an answer stays cheap on\n"
-    "# long channels; rewritten whenever the findings change (hand edits are kept until then).\n\n"
 )
 
 
@@ -155,12 +156,16 @@ def _is_table_like(value: Any) -> bool:
 class SessionStore:
     """Session folders under ``root`` (default: the user data dir's ``sessions``), created lazily."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, writer: BulkWriter | None = None) -> None:
         self._root = Path(root) if root is not None else None
+        self.writer = writer  # writes findings.json and transcript.json in the background when set
         # name -> (file stat, parsed document, the data it holds): reused while the file is unchanged.
         self._docs: dict[str, tuple[tuple[int, int], tomlkit.TOMLDocument, dict[str, Any] | None]] = {}
-        # name -> the findings last written to (or read from) findings.toml.
-        self._findings: dict[str, dict[str, Any]] = {}
+        # name -> fingerprint of the findings last written to (or read from) findings.json:
+        # which object, and which items each of its lists holds. Findings are replaced or
+        # added to, not edited item by item, so a save rewrites them only when that changed.
+        self._findings: dict[str, tuple] = {}
+        self._pending: set[str] = set()  # sessions whose findings are still being extracted
 
     @property
     def root(self) -> Path:
@@ -207,8 +212,8 @@ class SessionStore:
         path = self.path(session.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         doc, previous = self._document(session.name, path)
-        data = session.model_dump(mode="json", exclude_none=True)
-        self._save_findings(session.name, data.pop("findings", {}))
+        data = session.model_dump(mode="json", exclude_none=True, exclude={"findings"})
+        self._save_findings(session.name, session.findings)
         _merge(doc, data, previous)
         text = tomlkit.dumps(doc)
         safe = redact_secrets(text)
@@ -220,35 +225,53 @@ class SessionStore:
             self._docs.pop(session.name, None)
         return path
 
-    def _save_findings(self, name: str, findings: dict[str, Any]) -> None:
-        """Write findings.toml when the findings differ from what is on disk."""
-        if self._findings.get(name) == findings and (self.folder(name) / FINDINGS_FILE).exists():
+    def _save_findings(self, name: str, findings: Findings) -> None:
+        """Write findings.json when the session holds another findings object than last time."""
+        mark = _fingerprint(findings)
+        if self._findings.get(name) == mark:
             return
-        text = FINDINGS_HEADER.format(name=name) + tomlkit.dumps(findings)
-        _atomic_write(self.folder(name) / FINDINGS_FILE, redact_secrets(text))
-        self._findings[name] = findings
+        self._findings[name] = mark
+        self._pending.discard(name)
+        folder = self.folder(name)
+        if self.writer is not None:
+            self.writer.submit(folder / FINDINGS_FILE, lambda: write_findings(folder, findings))
+        else:
+            write_findings(folder, findings)
 
     def _load_findings(self, name: str, data: dict[str, Any]) -> None:
-        """Put findings.toml's content into ``data`` (a session saved before the split keeps its own)."""
-        path = self.folder(name) / FINDINGS_FILE
-        if not path.exists():
-            return
-        try:
-            findings = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise SessionError(f"The findings file {path} cannot be read ({exc}); delete it and facilitator will extract again.") from None
-        data["findings"] = findings
-        self._findings[name] = findings
+        """Put the saved findings into ``data`` (a session saved before the split keeps its own)."""
+        found = read_findings(self.folder(name))
+        if found is not None:
+            data["findings"] = found
+        elif "findings" not in data:
+            self._pending.add(name)  # created, but its extraction never finished
+
+    def findings_pending(self, name: str) -> bool:
+        """True when the session was saved before its findings were extracted."""
+        return name in self._pending
+
+    def hold_findings(self, session: Session) -> None:
+        """Mark the session's (empty) findings as not yet extracted: saves leave them unwritten."""
+        self._findings[session.name] = _fingerprint(session.findings)
+        self._pending.add(session.name)
 
     def save_transcript(self, name: str, transcript: Transcript) -> Path:
-        """Write the session's transcript copy (transcript.json)."""
+        """Write the session's transcript copy (transcript.json), masked for secrets."""
         path = self.folder(name) / TRANSCRIPT_FILE
-        dump_transcript(transcript, path)
-        text = path.read_text(encoding="utf-8")
-        safe = redact_secrets(text)
-        if safe != text:
-            _atomic_write(path, safe)
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, redact_secrets(transcript_json(transcript).decode("utf-8")))
+
+        if self.writer is not None:
+            self.writer.submit(path, write)
+        else:
+            write()
         return path
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait for background writes (True at once without a writer)."""
+        return self.writer.flush(timeout) if self.writer is not None else True
 
     # -- reading ------------------------------------------------------------------------
 
@@ -268,6 +291,7 @@ class SessionStore:
         except tomlkit.exceptions.TOMLKitError as exc:
             raise SessionError(f"The session file {path} is not valid TOML ({exc}); fix the line it names.") from None
         data = doc.unwrap()
+        self._pending.discard(name)
         self._load_findings(name, data)
         try:
             session = Session.model_validate(data)
@@ -280,6 +304,11 @@ class SessionStore:
             ) from None
         if session.name != name:
             session.name = name  # the folder name wins (a folder copied or renamed by hand)
+        if isinstance(data.get("findings"), Findings) or name in self._pending:
+            # as on disk (or still to extract): not written until the findings are replaced
+            self._findings[name] = _fingerprint(session.findings)
+        else:
+            self._findings.pop(name, None)  # from findings.toml or session.toml: the next save writes the JSON
         st = path.stat()
         self._docs[name] = ((st.st_mtime_ns, st.st_size), doc, None)
         return session
@@ -343,22 +372,11 @@ class SessionStore:
         return name
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a crash leaves either the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open folders
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def _fingerprint(findings: Findings) -> tuple:
+    """Which findings object this is and which items it holds (cheap, unlike dumping it)."""
+    return (id(findings),) + tuple(
+        (id(v), tuple(map(id, v))) if isinstance(v, list) else id(v) for v in findings.__dict__.values()
+    )
 
 
 def _extract(transcript: Transcript) -> Findings:
@@ -370,6 +388,13 @@ def _extract(transcript: Transcript) -> Findings:
     return extract_findings(transcript)
 
 
+def apply_findings(session: Session, findings: Findings) -> None:
+    """Give the session freshly extracted findings (and their title when it has none yet)."""
+    session.findings = findings
+    if not session.title and findings.title:
+        session.title = findings.title.text
+
+
 def start_session(
     spec: SourceSpec,
     settings: Settings,
@@ -377,8 +402,14 @@ def start_session(
     transcript: Transcript | None = None,
     name: str | None = None,
     progress: Any = None,
+    extract: bool = True,
 ) -> tuple[Session, Transcript]:
-    """Load the source (unless given), extract findings, create and save a new session."""
+    """Load the source (unless given), extract findings, create and save a new session.
+
+    With ``extract=False`` the session is saved without findings (``store.findings_pending``
+    says so, and a resume extracts them): the app extracts in a worker after its first frame,
+    then calls ``apply_findings`` and saves.
+    """
     from facilitator.sources import load_source
 
     spec = spec.model_copy()
@@ -411,28 +442,36 @@ def start_session(
             for a in m.attachments:
                 if a.local_path.startswith(str(download_dir)):
                     a.local_path = str(target) + a.local_path[len(str(download_dir)) :]
-    findings = _extract(transcript)
-    session = Session(
-        name=name,
-        title=findings.title.text if findings.title else "",
-        source=spec,
-        timezone=spec.timezone,
-        findings=findings,
-    )
-    store.save_transcript(name, transcript)
+    session = Session(name=name, source=spec, timezone=spec.timezone)
+    if extract:
+        apply_findings(session, _extract(transcript))
+    else:
+        store.hold_findings(session)
     store.save(session)
+    store.save_transcript(name, transcript)
     return session, transcript
 
 
-def open_session(name: str, store: SessionStore, settings: Settings | None = None) -> tuple[Session, Transcript]:
-    """A saved session and its transcript copy (reloaded from the source only when the copy is gone)."""
+def open_session(
+    name: str, store: SessionStore, settings: Settings | None = None, extract: bool = True
+) -> tuple[Session, Transcript]:
+    """A saved session and its transcript copy (reloaded from the source only when the copy is gone).
+
+    A session saved before its findings were extracted gets them now, unless ``extract`` is
+    False (the app extracts in a worker; ``store.findings_pending(name)`` stays True until then).
+    """
     session = store.load(name)
     if (store.folder(name) / TRANSCRIPT_FILE).exists() or settings is None:
-        return session, store.transcript(name)
-    from facilitator.sources import load_source
+        transcript = store.transcript(name)
+    else:
+        from facilitator.sources import load_source
 
-    transcript = load_source(session.source, settings)
-    store.save_transcript(name, transcript)
+        transcript = load_source(session.source, settings)
+        store.save_transcript(name, transcript)
+    if store.findings_pending(name):
+        if extract:
+            apply_findings(session, _extract(transcript))
+            store.save(session)
     return session, transcript
 
 

@@ -1,0 +1,153 @@
+"""The bulky, machine-made files of a session folder: findings and the transcript copy.
+
+``session.toml`` is the small record of answers a person may edit; what the extractor found
+and the transcript as loaded are large (megabytes for a long channel) and only ever written by
+facilitator, so they are JSON: ``findings.json`` and ``transcript.json``. Both are serialised
+by pydantic-core (already a dependency; its Rust encoder writes a 20,000-message transcript in
+tens of milliseconds where tomlkit took seconds for the findings alone), masked for secrets
+like every session file, and written atomically.
+
+``BulkWriter`` writes them on one background thread so a new session's first screen never
+waits for them: each job is keyed by its path and only the newest job of a path runs (the
+findings of the last save win); the thread is not a daemon, so the interpreter finishes the
+queue before exiting and an answer given just before quitting is never lost with them.
+``flush()`` waits for the queue (tests, ``draft``, the app before it exits).
+
+Sessions written by earlier versions keep working: ``findings.toml`` (or findings inside
+``session.toml``) is read when there is no ``findings.json``; the next save writes the JSON
+file and removes the TOML one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from facilitator.errors import SessionError, redact_secrets
+from facilitator.findings import Findings
+
+FINDINGS_JSON = "findings.json"
+FINDINGS_TOML = "findings.toml"  # written by earlier versions; read, then replaced by the JSON file
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so a crash leaves either the old or the new file."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(raw)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def findings_json(findings: Findings) -> str:
+    """The findings as the masked JSON text of findings.json."""
+    return redact_secrets(findings.model_dump_json(exclude_none=True))
+
+
+def write_findings(folder: Path, findings: Findings) -> Path:
+    """Write findings.json (and drop an old findings.toml it replaces)."""
+    path = folder / FINDINGS_JSON
+    atomic_write(path, findings_json(findings))
+    (folder / FINDINGS_TOML).unlink(missing_ok=True)
+    return path
+
+
+def read_findings(folder: Path) -> Findings | dict | None:
+    """The saved findings: a ``Findings`` from findings.json, the raw table of an older
+    findings.toml, or None when the folder holds neither. SessionError when unreadable."""
+    path = folder / FINDINGS_JSON
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _read_old_findings(folder / FINDINGS_TOML)
+    except OSError as exc:
+        raise SessionError(f"The findings file {path} cannot be read ({exc.strerror}); check its permissions.") from None
+    try:
+        return Findings.model_validate_json(raw)
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise SessionError(f"The findings file {path} cannot be read ({first}); delete it and facilitator will extract again.") from None
+
+
+def _read_old_findings(path: Path) -> dict | None:
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SessionError(f"The findings file {path} cannot be read ({exc}); delete it and facilitator will extract again.") from None
+
+
+def has_findings(folder: Path) -> bool:
+    """True when the folder holds a findings file (new or old format)."""
+    return (folder / FINDINGS_JSON).is_file() or (folder / FINDINGS_TOML).is_file()
+
+
+class BulkWriter:
+    """One background thread writing bulky session files; the newest job of a path wins."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._jobs: dict[Path, Callable[[], object]] = {}
+        self._running: Path | None = None
+        self._thread: threading.Thread | None = None
+        self.errors: list[str] = []  # one sentence per failed write, for the UI to show
+
+    def submit(self, path: Path, job: Callable[[], object]) -> None:
+        """Run ``job`` (which writes ``path``) soon, replacing a queued job for the same path."""
+        with self._lock:
+            self._jobs.pop(path, None)
+            self._jobs[path] = job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="facilitator-bulk-writer", daemon=False)
+                self._thread.start()
+            self._lock.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        """True while a write is queued or running."""
+        with self._lock:
+            return bool(self._jobs) or self._running is not None
+
+    def pending(self, path: Path) -> bool:
+        """True while a write of ``path`` is queued or running."""
+        with self._lock:
+            return path in self._jobs or self._running == path
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued write is done; False when ``timeout`` ran out first."""
+        with self._lock:
+            return self._lock.wait_for(lambda: not self._jobs and self._running is None, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._thread = None
+                    self._lock.notify_all()
+                    return
+                path = next(iter(self._jobs))
+                job = self._jobs.pop(path)
+                self._running = path
+            try:
+                job()
+            except Exception as exc:  # noqa: BLE001 - reported to the UI; the thread must go on
+                self.errors.append(f"Could not write {path} ({type(exc).__name__}: {exc}).")
+            finally:
+                with self._lock:
+                    self._running = None
+                    self._lock.notify_all()
