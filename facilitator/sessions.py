@@ -40,7 +40,7 @@ from facilitator.config import Settings, data_dir
 from facilitator.errors import SessionError, UserError, redact_secrets
 from facilitator.findings import Findings
 from facilitator.session import Session, SourceSpec, utcnow
-from facilitator.session_files import FINDINGS_JSON, BulkWriter, read_findings, write_findings
+from facilitator.session_files import FINDINGS_JSON, BulkWriter, has_findings, read_findings, write_findings
 from facilitator.session_files import atomic_write as _atomic_write
 from facilitator.transcript import Transcript
 from facilitator.transcript_io import load_transcript, transcript_json
@@ -166,6 +166,7 @@ class SessionStore:
         # added to, not edited item by item, so a save rewrites them only when that changed.
         self._findings: dict[str, tuple] = {}
         self._pending: set[str] = set()  # sessions whose findings are still being extracted
+        self._deferred: set[str] = set()  # sessions loaded without reading their findings file
 
     @property
     def root(self) -> Path:
@@ -246,6 +247,25 @@ class SessionStore:
         elif "findings" not in data:
             self._pending.add(name)  # created, but its extraction never finished
 
+    def findings_deferred(self, name: str) -> bool:
+        """True when the session was loaded with ``findings=False`` and its findings file is unread."""
+        return name in self._deferred
+
+    def read_saved_findings(self, name: str) -> Findings:
+        """The findings file of a session loaded with ``findings=False`` (safe in a thread)."""
+        found = read_findings(self.folder(name))
+        return found if isinstance(found, Findings) else Findings.model_validate(found or {})
+
+    def adopt_findings(self, session: Session, findings: Findings) -> None:
+        """Give a session loaded with ``findings=False`` the findings ``read_saved_findings`` read."""
+        session.findings = findings
+        deferred = session.name in self._deferred
+        self._deferred.discard(session.name)
+        if deferred and (self.folder(session.name) / FINDINGS_FILE).is_file():
+            self._findings[session.name] = _fingerprint(findings)  # as on disk: not rewritten
+        else:
+            self._findings.pop(session.name, None)  # an older findings.toml: the next save writes the JSON
+
     def findings_pending(self, name: str) -> bool:
         """True when the session was saved before its findings were extracted."""
         return name in self._pending
@@ -275,8 +295,13 @@ class SessionStore:
 
     # -- reading ------------------------------------------------------------------------
 
-    def load(self, name: str) -> Session:
-        """The saved session; SessionError with one sentence when missing or unreadable."""
+    def load(self, name: str, findings: bool = True) -> Session:
+        """The saved session; SessionError with one sentence when missing or unreadable.
+
+        With ``findings=False`` a findings file is left unread (the app reads it after its first
+        frame with ``read_saved_findings``): the session holds empty findings meanwhile, which
+        saves do not write, and ``findings_deferred`` says so.
+        """
         path = self.path(name)
         try:
             text = path.read_text(encoding="utf-8")
@@ -292,7 +317,13 @@ class SessionStore:
             raise SessionError(f"The session file {path} is not valid TOML ({exc}); fix the line it names.") from None
         data = doc.unwrap()
         self._pending.discard(name)
-        self._load_findings(name, data)
+        self._deferred.discard(name)
+        if findings or "findings" in data:
+            self._load_findings(name, data)
+        elif has_findings(self.folder(name)):
+            self._deferred.add(name)
+        else:
+            self._pending.add(name)
         try:
             session = Session.model_validate(data)
         except ValidationError as exc:
@@ -304,7 +335,7 @@ class SessionStore:
             ) from None
         if session.name != name:
             session.name = name  # the folder name wins (a folder copied or renamed by hand)
-        if isinstance(data.get("findings"), Findings) or name in self._pending:
+        if isinstance(data.get("findings"), Findings) or name in self._pending or name in self._deferred:
             # as on disk (or still to extract): not written until the findings are replaced
             self._findings[name] = _fingerprint(session.findings)
         else:
@@ -379,7 +410,7 @@ def _fingerprint(findings: Findings) -> tuple:
     )
 
 
-def _extract(transcript: Transcript) -> Findings:
+def extract_offline(transcript: Transcript) -> Findings:
     """Findings from the offline extractor (another module; empty when it is not installed yet)."""
     try:
         from facilitator.extract import extract_findings
@@ -444,7 +475,7 @@ def start_session(
                     a.local_path = str(target) + a.local_path[len(str(download_dir)) :]
     session = Session(name=name, source=spec, timezone=spec.timezone)
     if extract:
-        apply_findings(session, _extract(transcript))
+        apply_findings(session, extract_offline(transcript))
     else:
         store.hold_findings(session)
     store.save(session)
@@ -453,14 +484,15 @@ def start_session(
 
 
 def open_session(
-    name: str, store: SessionStore, settings: Settings | None = None, extract: bool = True
+    name: str, store: SessionStore, settings: Settings | None = None, extract: bool = True, findings: bool = True
 ) -> tuple[Session, Transcript]:
     """A saved session and its transcript copy (reloaded from the source only when the copy is gone).
 
     A session saved before its findings were extracted gets them now, unless ``extract`` is
     False (the app extracts in a worker; ``store.findings_pending(name)`` stays True until then).
+    ``findings=False`` leaves the findings file unread (``SessionStore.load``).
     """
-    session = store.load(name)
+    session = store.load(name, findings=findings)
     if (store.folder(name) / TRANSCRIPT_FILE).exists() or settings is None:
         transcript = store.transcript(name)
     else:
@@ -470,7 +502,7 @@ def open_session(
         store.save_transcript(name, transcript)
     if store.findings_pending(name):
         if extract:
-            apply_findings(session, _extract(transcript))
+            apply_findings(session, extract_offline(transcript))
             store.save(session)
     return session, transcript
 

@@ -11,10 +11,14 @@ The app also owns the one ``facilitator.llm.LLM`` every screen shares (``self.ll
 without a key or with ``--no-llm``): one client, one memoised condensed transcript, so every
 call after the first reads the transcript from the prompt cache. ``llm_offline`` holds the
 sentence of the last LLM failure (the status line shows it; "llm: retry" clears it). The
-client is closed when the app unmounts, while its event loop still runs.
+client is closed when the app unmounts, while its event loop still runs. The LLM layer is
+imported the first time ``self.llm`` is asked for (never with ``--no-llm``), and F1 help's
+Markdown widgets when F1 is pressed, so neither delays the first frame.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
@@ -24,13 +28,17 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.llm import LLM, get_llm
 from facilitator.session import SourceSpec
+from facilitator.session_files import BulkWriter
 from facilitator.sessions import SessionStore
 from screens.commands import FacilitatorCommands
-from screens.help import HelpScreen, help_markdown
 from screens.home import HomeScreen
 from screens.loading import LoadJob, LoadingScreen
+
+if TYPE_CHECKING:
+    from facilitator.llm import LLM
+
+_UNSET = object()
 
 
 class FacilitatorApp(App[int]):
@@ -57,10 +65,27 @@ class FacilitatorApp(App[int]):
         self.settings = settings
         self.spec = spec
         self.session_name = session_name
-        self.store = store if store is not None else SessionStore()
+        # bulky files (findings, transcript copy) are written in the background: see session_files
+        self.store = store if store is not None else SessionStore(writer=BulkWriter())
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
-        self.llm: LLM | None = get_llm(settings)
+        self._llm: object = _UNSET  # built on first use: see the ``llm`` property
         self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
+
+    @property
+    def llm(self) -> LLM | None:
+        """The shared LLM (None when off or without credentials), built the first time it is asked for."""
+        if self._llm is _UNSET:
+            if self.settings.llm.enabled:
+                from facilitator.llm import get_llm
+
+                self._llm = get_llm(self.settings)
+            else:
+                self._llm = None
+        return self._llm  # type: ignore[return-value]
+
+    @llm.setter
+    def llm(self, value: LLM | None) -> None:
+        self._llm = value
 
     @property
     def llm_off_reason(self) -> str:
@@ -72,9 +97,10 @@ class FacilitatorApp(App[int]):
         return "no ANTHROPIC_API_KEY; suggestions come from the transcript alone"
 
     async def on_unmount(self) -> None:
-        """Close the LLM client while the event loop still runs."""
-        if self.llm is not None:
-            await self.llm.aclose()
+        """Close the LLM client while the event loop still runs; finish the session's writes."""
+        self.store.flush()
+        if self._llm is not _UNSET and self._llm is not None:
+            await self._llm.aclose()  # type: ignore[attr-defined]
 
     def get_default_screen(self) -> Screen:
         """The home screen; a blank one when starting straight into a source (faster first paint)."""
@@ -103,6 +129,8 @@ class FacilitatorApp(App[int]):
 
     def action_help(self) -> None:
         """F1: help for the screen on top."""
+        from screens.help import HelpScreen, help_markdown
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

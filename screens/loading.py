@@ -1,7 +1,10 @@
 """Loading a source (or a saved session) off the UI thread, with progress and cancel.
 
-Everything slow happens in one thread worker: fetching from Slack, reading an export,
-extracting findings, creating or opening the session. The worker reports progress with
+Everything slow before the first frame happens in one thread worker: fetching from Slack,
+reading an export, creating or opening the session. Extracting the findings and writing the
+session's bulky files are not waited for here: the main screen does them in the background
+after its first frame, and so is reading a resumed session's findings (``background`` in the
+worker's result: "extract", "load" or ""). The worker reports progress with
 ``call_from_thread`` and never touches widgets directly. Cancel (Esc) sets the worker's
 cancelled flag; the next progress callback raises inside the loader, which stops the fetch.
 A failure is shown here in plain words (the ``UserError`` sentence says what to do), with
@@ -90,7 +93,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
         self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self) -> tuple[Interview, Transcript]:
+    def load(self) -> tuple[Interview, Transcript, str]:
         """Load and create/open the session (runs in a thread)."""
         worker = get_current_worker()
         app = self.app
@@ -110,7 +113,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 spec = spec.model_copy(update={"ref": str(job.source_file)})
             try:
                 session, transcript = start_session(
-                    spec, settings, store, transcript=job.transcript, name=job.session_name, progress=progress
+                    spec, settings, store, transcript=job.transcript, name=job.session_name, progress=progress, extract=False
                 )
             finally:
                 if job.source_file is not None:  # the session keeps its own (redacted) copy
@@ -125,13 +128,14 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                     f"There is no session named '{job.session_name}'; pick one on the home screen or start a new one."
                 )
             app.call_from_thread(self._progress, 0, 0, "reading the saved session")
-            session, transcript = open_session(job.session_name, store, settings)
+            session, transcript = open_session(job.session_name, store, settings, extract=False, findings=False)
         if worker.is_cancelled:
             if created and store.exists(session.name):
                 store.delete(session.name)  # cancelled after all: leave nothing behind
             raise LoadCancelled()
         app.call_from_thread(self._progress, len(transcript), transcript.thread_count, "preparing the interview")
-        return Interview(session, transcript, store), transcript
+        background = "extract" if store.findings_pending(session.name) else "load" if store.findings_deferred(session.name) else ""
+        return Interview(session, transcript, store), transcript, background
 
     def _progress(self, messages: int, threads: int, note: str) -> None:
         text = f"{messages:,} messages, {threads:,} threads"
@@ -144,8 +148,8 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
         if event.state == WorkerState.SUCCESS:
             from screens.main import MainScreen
 
-            interview, transcript = event.worker.result
-            self.app.switch_screen(MainScreen(interview, transcript, self.app.settings))
+            interview, transcript, background = event.worker.result
+            self.app.switch_screen(MainScreen(interview, transcript, self.app.settings, background_findings=background))
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             event.prevent_default()  # shown here, in full, rather than as a notice

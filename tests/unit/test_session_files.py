@@ -152,3 +152,25 @@ def test_a_store_with_a_writer_saves_in_the_background(tmp_path):
     assert store.flush(timeout=10)
     folder = store.folder(session.name)
     assert (folder / "findings.json").exists() and len(load_transcript(folder).messages) == 30
+
+
+def test_a_session_loaded_without_its_findings_reads_them_later_and_never_overwrites_them(tmp_path):
+    """What the app does on resume: first frame without the findings, then read them in a worker."""
+    store = SessionStore(tmp_path)
+    session, transcript = start_session(SourceSpec(kind="slack", ref="C1"), load_settings(), store, transcript=_transcript())
+    path = store.folder(session.name) / "findings.json"
+    saved = path.read_text()
+
+    fresh = SessionStore(tmp_path)
+    resumed, _ = open_session(session.name, fresh, extract=False, findings=False)
+    assert fresh.findings_deferred(session.name) and not fresh.findings_pending(session.name)
+    assert resumed.findings == Findings()
+    Interview(resumed, transcript, fresh).answer("fears", "answered before the findings arrived")
+    assert path.read_text() == saved  # the empty placeholder is never written over them
+
+    fresh.adopt_findings(resumed, fresh.read_saved_findings(session.name))
+    assert resumed.findings == session.findings and not fresh.findings_deferred(session.name)
+    before = path.stat().st_mtime_ns
+    Interview(resumed, transcript, fresh).answer("fears", "again")
+    assert path.stat().st_mtime_ns == before  # adopted as on disk: not rewritten by an answer
+    assert SessionStore(tmp_path).load(session.name).answers["fears"].value == "again"
