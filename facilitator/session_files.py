@@ -11,7 +11,9 @@ like every session file, and written atomically.
 waits for them: each job is keyed by its path and only the newest job of a path runs (the
 findings of the last save win); the thread is not a daemon, so the interpreter finishes the
 queue before exiting and an answer given just before quitting is never lost with them.
-``flush()`` waits for the queue (tests, ``draft``, the app before it exits).
+``flush()`` waits for the queue (tests, ``draft``, the app before it exits). ``hold()`` keeps
+queued jobs from starting until ``release()`` (the app holds them while it opens a session,
+so the writer's thread does not compete with the first frame for the interpreter).
 
 Sessions written by earlier versions keep working: ``findings.toml`` (or findings inside
 ``session.toml``) is read when there is no ``findings.json``; the next save writes the JSON
@@ -105,16 +107,31 @@ class BulkWriter:
         self._jobs: dict[Path, Callable[[], object]] = {}
         self._running: Path | None = None
         self._thread: threading.Thread | None = None
+        self._held = False
         self.errors: list[str] = []  # one sentence per failed write, for the UI to show
+
+    def hold(self) -> None:
+        """Queue jobs without starting them until ``release``."""
+        with self._lock:
+            self._held = True
+
+    def release(self) -> None:
+        """Start the jobs queued while held."""
+        with self._lock:
+            self._held = False
+            self._start()
+
+    def _start(self) -> None:
+        if self._jobs and not self._held and (self._thread is None or not self._thread.is_alive()):
+            self._thread = threading.Thread(target=self._run, name="facilitator-bulk-writer", daemon=False)
+            self._thread.start()
 
     def submit(self, path: Path, job: Callable[[], object]) -> None:
         """Run ``job`` (which writes ``path``) soon, replacing a queued job for the same path."""
         with self._lock:
             self._jobs.pop(path, None)
             self._jobs[path] = job
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="facilitator-bulk-writer", daemon=False)
-                self._thread.start()
+            self._start()
             self._lock.notify_all()
 
     @property
@@ -129,7 +146,8 @@ class BulkWriter:
             return path in self._jobs or self._running == path
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every queued write is done; False when ``timeout`` ran out first."""
+        """Wait until every queued write is done (releasing a hold); False when ``timeout`` ran out first."""
+        self.release()
         with self._lock:
             return self._lock.wait_for(lambda: not self._jobs and self._running is None, timeout)
 

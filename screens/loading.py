@@ -106,6 +106,8 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
 
         store = app.store
         settings = app.settings
+        if store.writer is not None:
+            store.writer.hold()  # the main screen releases it after its first paint
         created = job.spec is not None and not (job.session_name and store.exists(job.session_name))
         if created:
             spec = job.spec
@@ -151,6 +153,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
             interview, transcript, background = event.worker.result
             self.app.switch_screen(MainScreen(interview, transcript, self.app.settings, background_findings=background))
         elif event.state == WorkerState.ERROR:
+            self._release_writer()
             error = event.worker.error
             event.prevent_default()  # shown here, in full, rather than as a notice
             if isinstance(error, LoadCancelled):
@@ -161,7 +164,13 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 self.log.error(f"loading failed: {error!r}")
                 self._show_error("Unexpected error", f"{type(error).__name__}: {error}. Please report this.")
         elif event.state == WorkerState.CANCELLED:
+            self._release_writer()
             self.app.go_home()
+
+    def _release_writer(self) -> None:
+        writer = getattr(self.app.store, "writer", None)
+        if writer is not None:
+            writer.release()
 
     def _show_error(self, title: str, text: str) -> None:
         self.query_one("#loading-title", Static).update(title)

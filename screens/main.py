@@ -193,6 +193,9 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         self._apply_width()
         self.query_one(InterviewPane).focus_answer()
         self.call_after_refresh(self._start_llm)  # the LLM layer is imported after the first paint
+        writer = getattr(self.interview.store, "writer", None)
+        if writer is not None:
+            self.call_after_refresh(writer.release)  # held by the loading screen until the first paint
         self.set_interval(2.0, self._llm_usage_tick)
         if self.background_findings:
             self.query_one(BackgroundStatus).show(

@@ -2,8 +2,13 @@
 
 The documents come from ``facilitator.render.render_both`` (internal, and external redacted,
 from one document model and one redactor); the pane only arranges them. Rendering runs in a
-thread worker on a deep copy of the session, so typing elsewhere never races it, and only
-when the tab is shown after a change. In the external version every placeholder the
+thread worker on a copy of the session (its JSON, taken on the UI thread in milliseconds and
+read back in the worker), so typing elsewhere never races it, and only when the tab is shown
+after a change: when the session's content is the same as at the last render, the documents
+on screen are kept (Ctrl+R renders anyway). "Rendering…" shows at once while the worker runs.
+Each document is one ``Static`` holding a rich ``Markdown``: drawn in one pass when the tab
+is shown, where Textual's ``Markdown`` widget mounted a widget per block and took seconds to
+lay out on every switch to the tab. In the external version every placeholder the
 redactor put in ("Engineer A", "Service 1", "[internal URL]"...) is shown as inline code so
 the reader sees at a glance what was replaced; the exported file is not marked up.
 
@@ -18,12 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Markdown, OptionList, Static, Tab, Tabs
+from textual.widgets import Checkbox, ContentSwitcher, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -144,6 +150,8 @@ Confluence. `Ctrl+R` renders again.
         self.settings = settings
         self.data: PreviewData | None = None
         self.dirty = True
+        self.shown: tuple[str, str] = ("", "")  # the Markdown of the internal and external documents on screen
+        self._rendered_key = ""  # the session content the documents on screen were rendered from
         self.shown_doc = "internal"
         self.fixes: list[Fix] = []
 
@@ -159,9 +167,9 @@ Confluence. `Ctrl+R` renders again.
                 yield Static("Rendering…", markup=False, id="pv-status")
                 with Horizontal(id="pv-docs-row"):
                     with VerticalScroll(id="pv-internal-box", classes="pv-doc"):
-                        yield Markdown("", id="pv-internal")
+                        yield Static("", id="pv-internal", classes="pv-md")
                     with VerticalScroll(id="pv-external-box", classes="pv-doc"):
-                        yield Markdown("", id="pv-external")
+                        yield Static("", id="pv-external", classes="pv-md")
             with Vertical(id="pv-fixes"):
                 yield OptionList(markup=False, id="pv-fix-list")
             with VerticalScroll(id="pv-checklist"):
@@ -179,7 +187,7 @@ Confluence. `Ctrl+R` renders again.
     def on_show(self) -> None:
         """Render when the tab is shown after a change; take the focus if it was left behind."""
         if self.dirty:
-            self.action_rerender()
+            self.action_rerender(force=False)
         self.call_after_refresh(lambda: claim_focus(self, self.query_one("#pv-tabs", Tabs)))
 
     def on_resize(self) -> None:
@@ -192,20 +200,25 @@ Confluence. `Ctrl+R` renders again.
 
     # -- rendering -------------------------------------------------------------------------
 
-    def action_rerender(self) -> None:
-        """Render both documents again (in a thread, on a copy of the session)."""
+    def action_rerender(self, force: bool = True) -> None:
+        """Render both documents again (in a thread, on a copy of the session); unless ``force``,
+        keep the documents on screen when the session's content has not changed since."""
         self.dirty = False
+        dump = self.interview.session.model_dump_json(exclude={"updated_at", "lints"})
+        if not force and self.data is not None and dump == self._rendered_key:
+            return
         self.query_one("#pv-status", Static).update("Rendering…")
-        self.render_documents(self.interview.session.model_copy(deep=True))
+        self.render_documents(dump)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def render_documents(self, session: Session) -> PreviewData:
-        """The documents and the fix list for ``session`` (a copy)."""
+    def render_documents(self, dump: str) -> tuple[str, PreviewData]:
+        """The documents and the fix list for the session ``dump`` holds (a copy)."""
+        session = Session.model_validate_json(dump)
         interview = Interview(session, self.transcript, None, self.interview.questions)
-        return build_preview(session, interview, self.transcript, self.settings)
+        return dump, build_preview(session, interview, self.transcript, self.settings)
 
     @on(Worker.StateChanged)
-    async def _rendered(self, event: Worker.StateChanged) -> None:
+    def _rendered(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "preview":
             return
         if event.state == WorkerState.ERROR:
@@ -214,7 +227,7 @@ Confluence. `Ctrl+R` renders again.
             return
         if event.state != WorkerState.SUCCESS:
             return
-        data: PreviewData = event.worker.result
+        self._rendered_key, data = event.worker.result
         self.data = data
         status = self.query_one("#pv-status", Static)
         if data.error:
@@ -226,8 +239,9 @@ Confluence. `Ctrl+R` renders again.
                 f"{todo} TODOs · {len(data.fixes)} things to fix (f) · {data.replaced} replacement{plural} in the external version"
             )
         self._show_fixes(data.fixes)
-        await self.query_one("#pv-internal", Markdown).update(data.internal)
-        await self.query_one("#pv-external", Markdown).update(data.highlighted)
+        self.shown = (data.internal, data.highlighted)
+        self.query_one("#pv-internal", Static).update(RichMarkdown(data.internal))
+        self.query_one("#pv-external", Static).update(RichMarkdown(data.highlighted))
         self._apply_layout()
         if [f.model_dump() for f in data.lints] != [f.model_dump() for f in self.interview.session.lints]:
             self.interview.session.lints = data.lints
@@ -320,4 +334,4 @@ Confluence. `Ctrl+R` renders again.
             return  # our own message on its way to the screen; the forwarded copy follows
         self.dirty = True
         if self.parent is not None and self.parent.display:
-            self.action_rerender()
+            self.action_rerender(force=False)

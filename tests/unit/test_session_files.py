@@ -174,3 +174,16 @@ def test_a_session_loaded_without_its_findings_reads_them_later_and_never_overwr
     Interview(resumed, transcript, fresh).answer("fears", "again")
     assert path.stat().st_mtime_ns == before  # adopted as on disk: not rewritten by an answer
     assert SessionStore(tmp_path).load(session.name).answers["fears"].value == "again"
+
+
+def test_a_held_writer_starts_on_release_and_flush_releases_it(tmp_path):
+    writer = BulkWriter()
+    writer.hold()
+    writer.submit(tmp_path / "a", lambda: (tmp_path / "a").write_text("a"))
+    time.sleep(0.05)
+    assert not (tmp_path / "a").exists() and writer.busy
+    writer.release()
+    assert writer.flush(timeout=5) and (tmp_path / "a").read_text() == "a"
+    writer.hold()
+    writer.submit(tmp_path / "b", lambda: (tmp_path / "b").write_text("b"))
+    assert writer.flush(timeout=5) and (tmp_path / "b").read_text() == "b"  # nothing is left behind at exit
