@@ -24,22 +24,27 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+import pydantic_core
 
 from facilitator.errors import SessionError, redact_secrets
 from facilitator.findings import Findings
+from facilitator.transcript import Transcript
+from facilitator.transcript_io import CHUNK, transcript_json_parts
 
 FINDINGS_JSON = "findings.json"
 FINDINGS_TOML = "findings.toml"  # written by earlier versions; read, then replaced by the JSON file
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so a crash leaves either the old or the new file."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def atomic_write(path: Path, data: str | bytes | Iterable[str | bytes]) -> None:
+    """Write ``data`` (or its pieces, in order) to ``path`` so a crash leaves either the old
+    or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "wb") as fh:
-        fh.write(raw)
+        for piece in [data] if isinstance(data, (str, bytes)) else data:
+            fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -53,15 +58,44 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         os.close(dir_fd)
 
 
+def masked(pieces: Iterable[bytes]) -> Iterator[str]:
+    """Each piece of UTF-8 JSON as text with secrets masked (pieces end between values, so a
+    credential inside a string is always whole in one piece)."""
+    for piece in pieces:
+        yield redact_secrets(piece.decode("utf-8"))
+
+
+def findings_json_parts(findings: Findings) -> Iterator[bytes]:
+    """The JSON of ``findings.model_dump_json(exclude_none=True)`` in pieces: one per field,
+    and long lists (the links of a 100,000-message channel) in pieces of ``CHUNK`` items."""
+    yield b"{"
+    first = True
+    for name, value in findings:
+        if value is None:
+            continue
+        key = pydantic_core.to_json(name) + b":"
+        yield key if first else b"," + key
+        first = False
+        if isinstance(value, list) and len(value) > CHUNK:
+            yield b"["
+            for start in range(0, len(value), CHUNK):
+                piece = pydantic_core.to_json(value[start : start + CHUNK], exclude_none=True)[1:-1]
+                yield piece if start == 0 else b"," + piece
+            yield b"]"
+        else:
+            yield pydantic_core.to_json(value, exclude_none=True)
+    yield b"}"
+
+
 def findings_json(findings: Findings) -> str:
     """The findings as the masked JSON text of findings.json."""
-    return redact_secrets(findings.model_dump_json(exclude_none=True))
+    return "".join(masked(findings_json_parts(findings)))
 
 
 def write_findings(folder: Path, findings: Findings) -> Path:
-    """Write findings.json (and drop an old findings.toml it replaces)."""
+    """Write findings.json (and drop an old findings.toml it replaces), piece by piece."""
     path = folder / FINDINGS_JSON
-    atomic_write(path, findings_json(findings))
+    atomic_write(path, masked(findings_json_parts(findings)))
     (folder / FINDINGS_TOML).unlink(missing_ok=True)
     return path
 
@@ -92,6 +126,13 @@ def _read_old_findings(path: Path) -> dict | None:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SessionError(f"The findings file {path} cannot be read ({exc}); delete it and facilitator will extract again.") from None
+
+
+def write_transcript(path: Path, transcript: Transcript) -> Path:
+    """Write transcript.json, masked for secrets, piece by piece."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, masked(transcript_json_parts(transcript)))
+    return path
 
 
 def has_findings(folder: Path) -> bool:

@@ -40,10 +40,10 @@ from facilitator.config import Settings, data_dir
 from facilitator.errors import SessionError, UserError, redact_secrets
 from facilitator.findings import Findings
 from facilitator.session import Session, SourceSpec, utcnow
-from facilitator.session_files import FINDINGS_JSON, BulkWriter, has_findings, read_findings, write_findings
+from facilitator.session_files import FINDINGS_JSON, BulkWriter, has_findings, read_findings, write_findings, write_transcript
 from facilitator.session_files import atomic_write as _atomic_write
 from facilitator.transcript import Transcript
-from facilitator.transcript_io import load_transcript, transcript_json
+from facilitator.transcript_io import load_transcript
 
 SESSION_FILE = "session.toml"
 FINDINGS_FILE = FINDINGS_JSON  # machine-made and large: rewritten only when the findings change
@@ -279,14 +279,10 @@ class SessionStore:
         """Write the session's transcript copy (transcript.json), masked for secrets."""
         path = self.folder(name) / TRANSCRIPT_FILE
 
-        def write() -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, redact_secrets(transcript_json(transcript).decode("utf-8")))
-
         if self.writer is not None:
-            self.writer.submit(path, write)
+            self.writer.submit(path, lambda: write_transcript(path, transcript))
         else:
-            write()
+            write_transcript(path, transcript)
         return path
 
     def flush(self, timeout: float | None = None) -> bool:

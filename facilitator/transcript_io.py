@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import asdict
 from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,16 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
 
 def transcript_json(transcript: Transcript) -> bytes:
     """The transcript as the UTF-8 JSON text ``transcript_to_dict`` describes (same shape)."""
-    return pydantic_core.to_json(
+    return b"".join(transcript_json_parts(transcript))
+
+
+CHUNK = 2_000  # messages per piece of ``transcript_json_parts``
+
+
+def transcript_json_parts(transcript: Transcript) -> Iterator[bytes]:
+    """``transcript_json`` in pieces of ``CHUNK`` messages, so a long channel is written (and
+    masked) without holding its whole JSON text, and copies of it, in memory at once."""
+    head = pydantic_core.to_json(
         {
             "format_version": FORMAT_VERSION,
             "source": transcript.source,
@@ -62,9 +72,14 @@ def transcript_json(transcript: Transcript) -> bytes:
             "format": transcript.format,
             "warnings": list(transcript.warnings),
             "unattributed": transcript.unattributed,
-            "messages": transcript.messages,
         }
     )
+    yield head[:-1] + b',"messages":['
+    messages = transcript.messages
+    for start in range(0, len(messages), CHUNK):
+        piece = pydantic_core.to_json(messages[start : start + CHUNK])[1:-1]
+        yield piece if start == 0 else b"," + piece
+    yield b"]}"
 
 
 def transcript_from_dict(data: dict[str, Any]) -> Transcript:

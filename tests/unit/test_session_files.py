@@ -187,3 +187,18 @@ def test_a_held_writer_starts_on_release_and_flush_releases_it(tmp_path):
     writer.hold()
     writer.submit(tmp_path / "b", lambda: (tmp_path / "b").write_text("b"))
     assert writer.flush(timeout=5) and (tmp_path / "b").read_text() == "b"  # nothing is left behind at exit
+
+
+def test_json_written_in_pieces_equals_the_whole(monkeypatch):
+    """Long transcripts and findings lists are written in pieces; the text is the same JSON."""
+    import facilitator.session_files as sf
+    import facilitator.transcript_io as tio
+
+    monkeypatch.setattr(tio, "CHUNK", 7)
+    monkeypatch.setattr(sf, "CHUNK", 3)
+    t = _transcript(30)
+    whole = json.loads(tio.transcript_json(t))
+    assert len(whole["messages"]) == 30 and transcript_from_dict(whole).messages == t.messages
+    findings = Findings(luck=[Fact(text=f"luck {i}", message_ids=[str(i)]) for i in range(10)], title=Fact(text="T"))
+    assert json.loads(sf.findings_json(findings)) == json.loads(findings.model_dump_json(exclude_none=True))
+    assert Findings.model_validate_json(sf.findings_json(findings)) == findings
