@@ -6,6 +6,9 @@ thread worker on a copy of the session (its JSON, taken on the UI thread in mill
 read back in the worker), so typing elsewhere never races it, and only when the tab is shown
 after a change: when the session's content is the same as at the last render, the documents
 on screen are kept (Ctrl+R renders anyway). "Rendering…" shows at once while the worker runs.
+The pane also renders once while hidden, when the app is idle after opening (and again when
+the findings arrive from the background), so the first F6 usually finds the documents ready;
+edits the user makes only mark it for rendering when shown.
 Each document is one ``Static`` holding a rich ``Markdown``: drawn in one pass when the tab
 is shown, where Textual's ``Markdown`` widget mounted a widget per block and took seconds to
 lay out on every switch to the tab. In the external version every placeholder the
@@ -46,6 +49,7 @@ from screens.messages import ReportsWorkerErrors, SessionChanged
 from screens.workflow import StaysHidden, claim_focus
 
 NARROW = 80  # below this pane width the documents are shown one at a time
+PRERENDER_AFTER = 0.5  # seconds of a mounted, hidden pane before it renders ahead of F6
 BRACKETS = re.compile(r"\[(?:internal URL|internal host|secret|user|channel|ticket|email|phone number)\]")
 
 
@@ -183,11 +187,26 @@ Confluence. `Ctrl+R` renders again.
     def on_mount(self) -> None:
         self.query_one("#pv-internal-box").border_title = "Internal"
         self.query_one("#pv-external-box").border_title = "External (replaced text highlighted)"
+        self.set_timer(PRERENDER_AFTER, self._prerender)
+
+    def _prerender(self) -> None:
+        """Render while hidden once the main screen has its findings (see the module docstring)."""
+        if not self.dirty or self._is_shown():
+            return
+        if getattr(self.screen, "background_findings", ""):
+            self.set_timer(PRERENDER_AFTER, self._prerender)  # the findings are still on their way
+            return
+        self.action_rerender(force=False)
+
+    def _is_shown(self) -> bool:
+        return self.parent is not None and self.parent.display
 
     def on_show(self) -> None:
         """Render when the tab is shown after a change; take the focus if it was left behind."""
         if self.dirty:
             self.action_rerender(force=False)
+        elif self.data is not None and self.shown != (self.data.internal, self.data.highlighted):
+            self.call_after_refresh(self._show_documents)  # rendered while hidden: the tab's frame first
         self.call_after_refresh(lambda: claim_focus(self, self.query_one("#pv-tabs", Tabs)))
 
     def on_resize(self) -> None:
@@ -239,13 +258,21 @@ Confluence. `Ctrl+R` renders again.
                 f"{todo} TODOs · {len(data.fixes)} things to fix (f) · {data.replaced} replacement{plural} in the external version"
             )
         self._show_fixes(data.fixes)
+        if self._is_shown():
+            self._show_documents()
+        if [f.model_dump() for f in data.lints] != [f.model_dump() for f in self.interview.session.lints]:
+            self.interview.session.lints = data.lints
+            self.interview.save()
+
+    def _show_documents(self) -> None:
+        """Put the rendered documents on screen (drawing them is the costly part of the tab)."""
+        data = self.data
+        if data is None:
+            return
         self.shown = (data.internal, data.highlighted)
         self.query_one("#pv-internal", Static).update(RichMarkdown(data.internal))
         self.query_one("#pv-external", Static).update(RichMarkdown(data.highlighted))
         self._apply_layout()
-        if [f.model_dump() for f in data.lints] != [f.model_dump() for f in self.interview.session.lints]:
-            self.interview.session.lints = data.lints
-            self.interview.save()
 
     def _show_fixes(self, fixes: list[Fix]) -> None:
         self.fixes = fixes
@@ -333,5 +360,7 @@ Confluence. `Ctrl+R` renders again.
         if event.bubble:
             return  # our own message on its way to the screen; the forwarded copy follows
         self.dirty = True
-        if self.parent is not None and self.parent.display:
+        if self._is_shown():
             self.action_rerender(force=False)
+        elif event.origin in ("findings", "llm"):
+            self.set_timer(PRERENDER_AFTER, self._prerender)
