@@ -7,7 +7,8 @@ read back in the worker), so typing elsewhere never races it, and only when the 
 after a change: when the session's content is the same as at the last render, the documents
 on screen are kept (Ctrl+R renders anyway). "Rendering…" shows at once while the worker runs.
 The pane also renders once while hidden, when the app is idle after opening (and again when
-the findings arrive from the background), so the first F6 usually finds the documents ready;
+the findings arrive from the background), so the first F6 usually finds the documents ready
+(channels up to ``PRERENDER_MAX_MESSAGES``);
 edits the user makes only mark it for rendering when shown.
 Each document is one ``Static`` holding a rich ``Markdown``: drawn in one pass when the tab
 is shown, where Textual's ``Markdown`` widget mounted a widget per block and took seconds to
@@ -50,6 +51,9 @@ from screens.workflow import StaysHidden, claim_focus
 
 NARROW = 80  # below this pane width the documents are shown one at a time
 PRERENDER_AFTER = 0.5  # seconds of a mounted, hidden pane before it renders ahead of F6
+# Above this many messages rendering ahead is not worth it: the documents of a 100,000-message
+# channel take seconds and hundreds of MB to build, better spent only when the tab is asked for.
+PRERENDER_MAX_MESSAGES = 5_000
 BRACKETS = re.compile(r"\[(?:internal URL|internal host|secret|user|channel|ticket|email|phone number)\]")
 
 
@@ -191,7 +195,7 @@ Confluence. `Ctrl+R` renders again.
 
     def _prerender(self) -> None:
         """Render while hidden once the main screen has its findings (see the module docstring)."""
-        if not self.dirty or self._is_shown():
+        if not self.dirty or self._is_shown() or len(self.transcript) > PRERENDER_MAX_MESSAGES:
             return
         if getattr(self.screen, "background_findings", ""):
             self.set_timer(PRERENDER_AFTER, self._prerender)  # the findings are still on their way
