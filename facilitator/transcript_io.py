@@ -4,8 +4,9 @@ A session folder keeps ``transcript.json``: the loaded ``Transcript`` exactly as
 interview cited it. Resuming reads it back instead of calling Slack again or re-reading a
 pasted file that may have moved. The format is plain JSON of the dataclasses with ISO 8601
 datetimes and a ``format_version`` so later versions can migrate old files. It is encoded
-by pydantic-core straight from the dataclasses (``transcript_json``): building the dicts with
-``dataclasses.asdict`` and the standard encoder took ten times longer on a long channel.
+by pydantic-core (``transcript_json``): building the dicts with ``dataclasses.asdict`` and the
+standard encoder took ten times longer on a long channel; fields at their default are left out
+of each message (older files that hold them read the same).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from dataclasses import asdict
+from dataclasses import MISSING, asdict, fields
 from datetime import datetime
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,9 +78,30 @@ def transcript_json_parts(transcript: Transcript) -> Iterator[bytes]:
     yield head[:-1] + b',"messages":['
     messages = transcript.messages
     for start in range(0, len(messages), CHUNK):
-        piece = pydantic_core.to_json(messages[start : start + CHUNK])[1:-1]
+        piece = pydantic_core.to_json([_compact(m) for m in messages[start : start + CHUNK]])[1:-1]
         yield piece if start == 0 else b"," + piece
     yield b"]}"
+
+
+_MESSAGE_DEFAULTS = {
+    f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+    for f in fields(Message)
+    if f.default is not MISSING or f.default_factory is not MISSING
+}
+
+
+def _compact(m: Message) -> dict[str, Any]:
+    """A message's fields without those at their default (a third of the file, and of the
+    time to read it back, on a long channel); ``transcript_from_dict`` restores them."""
+    out: dict[str, Any] = {}
+    for name in _MESSAGE_FIELDS:
+        value = getattr(m, name)
+        if name not in _MESSAGE_DEFAULTS or value != _MESSAGE_DEFAULTS[name]:
+            out[name] = value
+    return out
+
+
+_MESSAGE_FIELDS = tuple(f.name for f in fields(Message))
 
 
 def transcript_from_dict(data: dict[str, Any]) -> Transcript:
