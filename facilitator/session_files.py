@@ -186,6 +186,13 @@ class BulkWriter:
         with self._lock:
             return path in self._jobs or self._running == path
 
+    def forget(self, folder: Path) -> None:
+        """Drop the queued writes into ``folder`` and wait for a running one (the folder is being removed)."""
+        with self._lock:
+            for path in [p for p in self._jobs if folder in p.parents]:
+                del self._jobs[path]
+            self._lock.wait_for(lambda: self._running is None or folder not in self._running.parents)
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued write is done (releasing a hold); False when ``timeout`` ran out first."""
         self.release()

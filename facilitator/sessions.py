@@ -380,9 +380,13 @@ class SessionStore:
         folder = self.folder(name)
         if not folder.is_dir():
             raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.")
+        if self.writer is not None:
+            self.writer.forget(folder)
         shutil.rmtree(folder)
         self._docs.pop(name, None)
         self._findings.pop(name, None)
+        self._pending.discard(name)
+        self._deferred.discard(name)
 
     def new_name(self, transcript: Transcript, title: str = "") -> str:
         """A fresh unique name like '2024-12-03-inc-2041-checkout-errors'."""

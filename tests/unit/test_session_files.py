@@ -203,3 +203,15 @@ def test_json_written_in_pieces_equals_the_whole(monkeypatch):
     findings = Findings(luck=[Fact(text=f"luck {i}", message_ids=[str(i)]) for i in range(10)], title=Fact(text="T"))
     assert json.loads(sf.findings_json(findings)) == json.loads(findings.model_dump_json(exclude_none=True))
     assert Findings.model_validate_json(sf.findings_json(findings)) == findings
+
+
+def test_removing_a_session_drops_its_queued_writes(tmp_path):
+    """A load cancelled after the session was created leaves no folder behind."""
+    writer = BulkWriter()
+    store = SessionStore(tmp_path, writer=writer)
+    writer.hold()  # as while the app opens a session
+    session, _ = start_session(SourceSpec(kind="slack", ref="C1"), load_settings(), store, transcript=_transcript(), extract=False)
+    assert writer.pending(store.folder(session.name) / "transcript.json")
+    store.delete(session.name)
+    assert writer.flush(timeout=5)
+    assert not store.folder(session.name).exists() and not writer.errors
