@@ -29,10 +29,10 @@ def per_answer_ms(interview: Interview, n: int = 30) -> float:
 
 
 def _size(store: SessionStore, name: str) -> str:
-    """Sizes of session.toml (rewritten per answer) and findings.toml (only when findings change)."""
+    """Sizes of session.toml (rewritten per answer) and findings.json (only when findings change)."""
     session_kib = store.path(name).stat().st_size / 1024
-    findings_kib = (store.folder(name) / "findings.toml").stat().st_size / 1024
-    return f"session.toml {session_kib:.0f} KiB, findings.toml {findings_kib:.0f} KiB"
+    findings_kib = (store.folder(name) / "findings.json").stat().st_size / 1024
+    return f"session.toml {session_kib:.0f} KiB, findings.json {findings_kib:.0f} KiB"
 
 
 def main() -> int:

@@ -211,7 +211,6 @@ def checklist_command(
     override: str | None = None,
 ) -> int:
     """``facilitator checklist SESSION [--tick ID ...] [--untick ID ...] [--json] [--external-override REASON]``."""
-    from facilitator.plain import STOPPED, PromptStopped
     from facilitator.render import load_session_and_transcript
     from facilitator.sessions import SessionStore
 
@@ -253,6 +252,8 @@ def checklist_command(
     out.write(_wrap(
         f"Redaction checklist for {session.name}: {done} of {len(rows)} ticked. Answer y or n for each item "
         "(Enter keeps its current state); every answer is saved, Ctrl-C stops.", 0, 0) + "\n")
+    from facilitator.plain import STOPPED, PromptStopped  # the prompts' module, only when prompting
+
     try:
         changed = _review(session, rows, store.save, out)
     except PromptStopped:

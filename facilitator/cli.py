@@ -4,22 +4,32 @@ Parses arguments, builds the settings (defaults < file < environment < flags) an
 to the core. The Textual app is found through the ``facilitator.ui`` entry point so that
 this package never imports the UI. Every ``UserError`` ends as one sentence on stderr and
 exit code 2, never a traceback.
+
+Imports are made where they are used, so that short commands stay short: ``--version`` and
+``--help`` load argparse and nothing else of weight, and each subcommand loads only its own
+modules (tests/unit/test_lazy_imports.py holds this).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from facilitator import __version__
+<<<<<<< HEAD
 from facilitator.config import Settings, load_settings
 from facilitator.errors import FacilitatorError, UserError, redact_secrets, strip_userinfo
 from facilitator.session import SourceSpec
+=======
+from facilitator.errors import FacilitatorError, UserError, redact_secrets
+
+if TYPE_CHECKING:
+    from facilitator.config import Settings
+    from facilitator.session import SourceSpec
+>>>>>>> i16
 
 
 def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
@@ -149,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def source_spec(args: argparse.Namespace, settings: Settings) -> SourceSpec | None:
     """The SourceSpec the flags name, or None when no source flag was given."""
+    from facilitator.session import SourceSpec
+
     common = {
         "timezone": settings.timezone,
         "date": args.date or "",
@@ -184,6 +196,8 @@ def _refuse_options_that_cannot_apply(args: argparse.Namespace) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from facilitator.config import load_settings
+
     overrides: dict[str, Any] = {"timezone": getattr(args, "tz", None)}
     if getattr(args, "no_llm", False):
         overrides["llm.enabled"] = False
@@ -195,6 +209,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """facilitator extract SOURCE [--json]."""
+    import json
+
     from facilitator.sources import load_source
 
     settings = _settings(args)
@@ -256,6 +272,8 @@ def launch_ui(settings: Settings, spec: SourceSpec | None, session_name: str | N
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Without a terminal the app would paint escape codes into a pipe and wait forever.
         raise UserError("The full-screen app needs a terminal; run it in one, or use --plain (or `facilitator draft`) in scripts.")
+    from importlib.metadata import entry_points
+
     found = entry_points(group="facilitator.ui", name="tui")
     if not found:
         raise UserError("The full-screen app is not installed; reinstall facilitator, or use --plain.")

@@ -3,7 +3,7 @@
 Given answers (``--answers FILE.toml``) win, suggestions from the findings fill the rest,
 and everything else stays a visible TODO. The session is saved like an interactive one (so
 ``facilitator interview --session NAME`` can pick it up later), copies of ``session.toml``
-and ``findings.toml`` are written next to the documents, which come from ``facilitator.render``.
+and ``findings.json`` are written next to the documents, which come from ``facilitator.render``.
 
 The answers file::
 

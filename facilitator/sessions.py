@@ -2,15 +2,19 @@
 
 Layout of ``<data dir>/sessions/<name>/``:
 
-* ``session.toml``     the ``Session`` (tomlkit): readable, hand-editable; comments survive
-  because saving re-reads the existing document and updates values in place.
+* ``session.toml``     the ``Session`` (tomlkit) without its findings: readable, hand-editable;
+  comments survive because saving re-reads the existing document and updates values in place.
+* ``findings.json``    what the extractor (and the LLM) found: large and machine-made, so JSON
+  (``facilitator.session_files``), rewritten only when the findings object is replaced.
 * ``transcript.json``  the transcript as loaded (``facilitator.transcript_io``), so a resume
   neither refetches Slack nor re-reads a pasted file that may have moved.
 * ``source.txt``       for pasted transcripts, a copy of the text as given.
 * ``attachments/``     files downloaded from Slack.
 
 Writes are atomic (temp file, fsync, ``os.replace``, fsync of the folder): a process killed
-at any moment leaves either the previous or the new file, never a torn one. TOML has no
+at any moment leaves either the previous or the new file, never a torn one. With a
+``BulkWriter`` (the app sets one) the two JSON files are written on a background thread so
+a new session's first screen does not wait for them; session.toml is always written at once. TOML has no
 null, so ``None`` values are omitted and the model restores its defaults on load. Nothing
 that looks like a token is ever written (``redact_secrets`` runs over every file body).
 """
@@ -37,11 +41,13 @@ from facilitator.errors import SessionError, UserError, redact_secrets
 from facilitator.findings import Findings
 from facilitator.session import Session, SourceSpec, utcnow
 from facilitator.session_guard import hold, merge_saved, release
+from facilitator.session_files import FINDINGS_JSON, BulkWriter, has_findings, read_findings, write_findings, write_transcript
+from facilitator.session_files import atomic_write as _atomic_write
 from facilitator.transcript import Transcript
-from facilitator.transcript_io import dump_transcript, load_transcript
+from facilitator.transcript_io import load_transcript
 
 SESSION_FILE = "session.toml"
-FINDINGS_FILE = "findings.toml"  # machine-made and large: rewritten only when it changes
+FINDINGS_FILE = FINDINGS_JSON  # machine-made and large: rewritten only when the findings change
 TRANSCRIPT_FILE = "transcript.json"
 SOURCE_COPY = "source.txt"
 ATTACHMENTS = "attachments"
@@ -51,11 +57,6 @@ HEADER = (
     "facilitator session {name}: saved after every answer.\n"
     "Safe to edit by hand while facilitator is not running it; comments you add are kept.\n"
     "Times are ISO 8601 with their UTC offset. Delete a key to restore its default."
-)
-FINDINGS_HEADER = (
-    "# What facilitator found in the transcript for session {name}, each fact with the ids of the\n"
-    "# messages it rests on. Kept apart from session.toml so that saving an answer stays cheap on\n"
-    "# long channels; rewritten whenever the findings change (hand edits are kept until then).\n\n"
 )
 
 
@@ -156,15 +157,20 @@ def _is_table_like(value: Any) -> bool:
 class SessionStore:
     """Session folders under ``root`` (default: the user data dir's ``sessions``), created lazily."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, writer: BulkWriter | None = None) -> None:
         self._root = Path(root) if root is not None else None
+        self.writer = writer  # writes findings.json and transcript.json in the background when set
         # name -> (file stat, parsed document, the data it holds): reused while the file is unchanged.
         self._docs: dict[str, tuple[tuple[int, int], tomlkit.TOMLDocument, dict[str, Any] | None]] = {}
-        # name -> the findings last written to (or read from) findings.toml.
-        self._findings: dict[str, dict[str, Any]] = {}
         # name -> (file stat, the mergeable parts) as this store last read or wrote them: the base
         # of the merge when another writer changed the file in between.
         self._seen: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        # name -> fingerprint of the findings last written to (or read from) findings.json:
+        # which object, and which items each of its lists holds. Findings are replaced or
+        # added to, not edited item by item, so a save rewrites them only when that changed.
+        self._findings: dict[str, tuple] = {}
+        self._pending: set[str] = set()  # sessions whose findings are still being extracted
+        self._deferred: set[str] = set()  # sessions loaded without reading their findings file
 
     @property
     def root(self) -> Path:
@@ -211,9 +217,10 @@ class SessionStore:
         path = self.path(session.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         hold(path.parent, session.name)  # one writer per session: another live process gets a sentence
-        data = self._merge_other_writer(session, path, session.model_dump(mode="json", exclude_none=True))
+        data = session.model_dump(mode="json", exclude_none=True, exclude={"findings"})
+        data = self._merge_other_writer(session, path, data)
         doc, previous = self._document(session.name, path)
-        self._save_findings(session.name, data.pop("findings", {}))
+        self._save_findings(session.name, session.findings)
         _merge(doc, data, previous)
         text = tomlkit.dumps(doc)
         safe = redact_secrets(text)
@@ -248,40 +255,78 @@ class SessionStore:
             setattr(session, key, getattr(fresh, key))
         return merged
 
-    def _save_findings(self, name: str, findings: dict[str, Any]) -> None:
-        """Write findings.toml when the findings differ from what is on disk."""
-        if self._findings.get(name) == findings and (self.folder(name) / FINDINGS_FILE).exists():
+    def _save_findings(self, name: str, findings: Findings) -> None:
+        """Write findings.json when the session holds another findings object than last time."""
+        mark = _fingerprint(findings)
+        if self._findings.get(name) == mark:
             return
-        text = FINDINGS_HEADER.format(name=name) + tomlkit.dumps(findings)
-        _atomic_write(self.folder(name) / FINDINGS_FILE, redact_secrets(text))
-        self._findings[name] = findings
+        self._findings[name] = mark
+        self._pending.discard(name)
+        folder = self.folder(name)
+        if self.writer is not None:
+            self.writer.submit(folder / FINDINGS_FILE, lambda: write_findings(folder, findings))
+        else:
+            write_findings(folder, findings)
 
     def _load_findings(self, name: str, data: dict[str, Any]) -> None:
-        """Put findings.toml's content into ``data`` (a session saved before the split keeps its own)."""
-        path = self.folder(name) / FINDINGS_FILE
-        if not path.exists():
-            return
-        try:
-            findings = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise SessionError(f"The findings file {path} cannot be read ({exc}); delete it and facilitator will extract again.") from None
-        data["findings"] = findings
-        self._findings[name] = findings
+        """Put the saved findings into ``data`` (a session saved before the split keeps its own)."""
+        found = read_findings(self.folder(name))
+        if found is not None:
+            data["findings"] = found
+        elif "findings" not in data:
+            self._pending.add(name)  # created, but its extraction never finished
+
+    def findings_deferred(self, name: str) -> bool:
+        """True when the session was loaded with ``findings=False`` and its findings file is unread."""
+        return name in self._deferred
+
+    def read_saved_findings(self, name: str) -> Findings:
+        """The findings file of a session loaded with ``findings=False`` (safe in a thread)."""
+        found = read_findings(self.folder(name))
+        return found if isinstance(found, Findings) else Findings.model_validate(found or {})
+
+    def adopt_findings(self, session: Session, findings: Findings) -> None:
+        """Give a session loaded with ``findings=False`` the findings ``read_saved_findings`` read."""
+        session.findings = findings
+        deferred = session.name in self._deferred
+        self._deferred.discard(session.name)
+        if deferred and (self.folder(session.name) / FINDINGS_FILE).is_file():
+            self._findings[session.name] = _fingerprint(findings)  # as on disk: not rewritten
+        else:
+            self._findings.pop(session.name, None)  # an older findings.toml: the next save writes the JSON
+
+    def findings_pending(self, name: str) -> bool:
+        """True when the session was saved before its findings were extracted."""
+        return name in self._pending
+
+    def hold_findings(self, session: Session) -> None:
+        """Mark the session's (empty) findings as not yet extracted: saves leave them unwritten."""
+        self._findings[session.name] = _fingerprint(session.findings)
+        self._pending.add(session.name)
 
     def save_transcript(self, name: str, transcript: Transcript) -> Path:
-        """Write the session's transcript copy (transcript.json)."""
+        """Write the session's transcript copy (transcript.json), masked for secrets."""
         path = self.folder(name) / TRANSCRIPT_FILE
-        dump_transcript(transcript, path)
-        text = path.read_text(encoding="utf-8")
-        safe = redact_secrets(text)
-        if safe != text:
-            _atomic_write(path, safe)
+
+        if self.writer is not None:
+            self.writer.submit(path, lambda: write_transcript(path, transcript))
+        else:
+            write_transcript(path, transcript)
         return path
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait for background writes (True at once without a writer)."""
+        return self.writer.flush(timeout) if self.writer is not None else True
 
     # -- reading ------------------------------------------------------------------------
 
-    def load(self, name: str) -> Session:
-        """The saved session; SessionError with one sentence when missing or unreadable."""
+    def load(self, name: str, findings: bool = True) -> Session:
+        """The saved session; SessionError with one sentence when missing or unreadable.
+
+        With ``findings=False`` a findings file is left unread (the app reads it after its first
+        frame with ``read_saved_findings``): the session holds empty findings meanwhile, which
+        saves do not write, and ``findings_deferred`` says so.
+        """
         path = self.path(name)
         try:
             text = path.read_text(encoding="utf-8")
@@ -296,7 +341,14 @@ class SessionStore:
         except tomlkit.exceptions.TOMLKitError as exc:
             raise SessionError(f"The session file {path} is not valid TOML ({exc}); fix the line it names.") from None
         data = doc.unwrap()
-        self._load_findings(name, data)
+        self._pending.discard(name)
+        self._deferred.discard(name)
+        if findings or "findings" in data:
+            self._load_findings(name, data)
+        elif has_findings(self.folder(name)):
+            self._deferred.add(name)
+        else:
+            self._pending.add(name)
         try:
             session = Session.model_validate(data)
         except ValidationError as exc:
@@ -308,9 +360,14 @@ class SessionStore:
             ) from None
         if session.name != name:
             session.name = name  # the folder name wins (a folder copied or renamed by hand)
+        if isinstance(data.get("findings"), Findings) or name in self._pending or name in self._deferred:
+            # as on disk (or still to extract): not written until the findings are replaced
+            self._findings[name] = _fingerprint(session.findings)
+        else:
+            self._findings.pop(name, None)  # from findings.toml or session.toml: the next save writes the JSON
         st = path.stat()
         self._docs[name] = ((st.st_mtime_ns, st.st_size), doc, None)
-        self._seen[name] = ((st.st_mtime_ns, st.st_size), _merge_view(session.model_dump(mode="json", exclude_none=True)))
+        self._seen[name] = ((st.st_mtime_ns, st.st_size), _merge_view(session.model_dump(mode="json", exclude_none=True, include=set(MERGED_FIELDS))))
         return session
 
     def transcript(self, name: str) -> Transcript:
@@ -354,10 +411,14 @@ class SessionStore:
         if not folder.is_dir():
             raise SessionError(f"There is no session named '{name}'; `facilitator sessions list` shows the saved ones.")
         hold(folder, name)  # never delete a session another process is writing
+        if self.writer is not None:
+            self.writer.forget(folder)
         shutil.rmtree(folder)
         release(folder)
         self._docs.pop(name, None)
         self._findings.pop(name, None)
+        self._pending.discard(name)
+        self._deferred.discard(name)
 
     def new_name(self, transcript: Transcript, title: str = "") -> str:
         """A fresh unique name like '2024-12-03-inc-2041-checkout-errors'."""
@@ -382,31 +443,38 @@ def _merge_view(data: dict[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in MERGED_FIELDS if key in data}
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a crash leaves either the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open folders
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def _fingerprint(findings: Findings) -> tuple:
+    """Which findings object this is and which items it holds (cheap, unlike dumping it)."""
+    return (id(findings),) + tuple(
+        (id(v), tuple(map(id, v))) if isinstance(v, list) else id(v) for v in findings.__dict__.values()
+    )
 
 
-def _extract(transcript: Transcript) -> Findings:
+def extract_offline(transcript: Transcript) -> Findings:
     """Findings from the offline extractor (another module; empty when it is not installed yet)."""
     try:
         from facilitator.extract import extract_findings
     except ImportError:
         return Findings()
     return extract_findings(transcript)
+
+
+def apply_findings(session: Session, findings: Findings) -> None:
+    """Give the session freshly extracted findings (and their title when it has none yet)."""
+    session.findings = findings
+    if not session.title and findings.title:
+        session.title = findings.title.text
+
+
+def gather_session_evidence(session: Session, transcript: Transcript, settings: Settings) -> None:
+    """Alerts, pages, logs and linked PRs/tickets for the session: nothing is read or fetched
+    without an --evidence file or a token."""
+    from facilitator.evidence.gather import evidence_wanted
+
+    if evidence_wanted(settings, session.source.evidence):
+        from facilitator.evidence.gather import gather_evidence
+
+        session.evidence = gather_evidence(transcript, session.findings, settings, session.source.evidence, session.timezone)
 
 
 def start_session(
@@ -416,8 +484,14 @@ def start_session(
     transcript: Transcript | None = None,
     name: str | None = None,
     progress: Any = None,
+    extract: bool = True,
 ) -> tuple[Session, Transcript]:
-    """Load the source (unless given), extract findings, create and save a new session."""
+    """Load the source (unless given), extract findings, create and save a new session.
+
+    With ``extract=False`` the session is saved without findings (``store.findings_pending``
+    says so, and a resume extracts them): the app extracts in a worker after its first frame,
+    then calls ``apply_findings`` and saves.
+    """
     from facilitator.sources import load_source
 
     spec = spec.model_copy()
@@ -463,38 +537,40 @@ def start_session(
             for a in m.attachments:
                 if a.local_path.startswith(str(download_dir)):
                     a.local_path = str(target) + a.local_path[len(str(download_dir)) :]
-    findings = _extract(transcript)
-    session = Session(
-        name=name,
-        title=findings.title.text if findings.title else "",
-        source=spec,
-        timezone=spec.timezone,
-        findings=findings,
-    )
-    from facilitator.evidence.gather import evidence_wanted
-
-    if evidence_wanted(settings, spec.evidence):  # nothing is read or fetched without a file or a token
-        from facilitator.evidence.gather import gather_evidence
-
-        session.evidence = gather_evidence(transcript, findings, settings, spec.evidence, spec.timezone)
-    store.save_transcript(name, transcript)
+    session = Session(name=name, source=spec, timezone=spec.timezone)
+    if extract:
+        apply_findings(session, extract_offline(transcript))
+        gather_session_evidence(session, transcript, settings)
+    else:
+        store.hold_findings(session)  # the app extracts (and gathers evidence) in a worker after its first frame
     store.save(session)
+    store.save_transcript(name, transcript)
     return session, transcript
 
 
-def open_session(name: str, store: SessionStore, settings: Settings | None = None) -> tuple[Session, Transcript]:
+def open_session(
+    name: str, store: SessionStore, settings: Settings | None = None, extract: bool = True, findings: bool = True
+) -> tuple[Session, Transcript]:
     """A saved session and its transcript copy (reloaded from the source only when the copy is gone).
 
-    Opening is for writing: the session's lock is taken, so a second process gets a sentence."""
+    A session saved before its findings were extracted gets them now, unless ``extract`` is
+    False (the app extracts in a worker; ``store.findings_pending(name)`` stays True until then).
+    ``findings=False`` leaves the findings file unread (``SessionStore.load``).
+    """
     if store.exists(name):
-        hold(store.folder(name), name)
-    session = store.load(name)
+        hold(store.folder(name), name)  # opening is for writing: a second process gets a sentence
+    session = store.load(name, findings=findings)
     if (store.folder(name) / TRANSCRIPT_FILE).exists() or settings is None:
-        return session, store.transcript(name)
-    from facilitator.sources import load_source
+        transcript = store.transcript(name)
+    else:
+        from facilitator.sources import load_source
 
-    transcript = load_source(session.source, settings)
-    store.save_transcript(name, transcript)
+        transcript = load_source(session.source, settings)
+        store.save_transcript(name, transcript)
+    if store.findings_pending(name):
+        if extract:
+            apply_findings(session, extract_offline(transcript))
+            store.save(session)
     return session, transcript
 
 

@@ -11,12 +11,15 @@ The app also owns the one ``facilitator.llm.LLM`` every screen shares (``self.ll
 without a key or with ``--no-llm``): one client, one memoised condensed transcript, so every
 call after the first reads the transcript from the prompt cache. ``llm_offline`` holds the
 sentence of the last LLM failure (the status line shows it; "llm: retry" clears it). The
-client is closed when the app unmounts, while its event loop still runs.
+client is closed when the app unmounts, while its event loop still runs. The LLM layer is
+imported the first time ``self.llm`` is asked for (never with ``--no-llm``), and F1 help's
+Markdown widgets when F1 is pressed, so neither delays the first frame.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App
@@ -26,13 +29,17 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
-from facilitator.llm import LLM, get_llm
 from facilitator.session import SourceSpec
+from facilitator.session_files import BulkWriter
 from facilitator.sessions import SessionStore
 from screens.commands import FacilitatorCommands
-from screens.help import HelpScreen, help_markdown
 from screens.home import HomeScreen
 from screens.loading import LoadJob, LoadingScreen
+
+if TYPE_CHECKING:
+    from facilitator.llm import LLM
+
+_UNSET = object()
 
 
 # Keys that move the focus or save a form. Textual runs such a key's binding only once the key
@@ -69,12 +76,29 @@ class FacilitatorApp(App[int]):
         self.settings = settings
         self.spec = spec
         self.session_name = session_name
-        self.store = store if store is not None else SessionStore()
+        # bulky files (findings, transcript copy) are written in the background: see session_files
+        self.store = store if store is not None else SessionStore(writer=BulkWriter())
         self.user_keymap: dict[str, str] = dict(settings.ui.keymap)
-        self.llm: LLM | None = get_llm(settings)
+        self._llm: object = _UNSET  # built on first use: see the ``llm`` property
         self.llm_offline = ""  # why the LLM stopped helping in this run ("" while it works)
         self.current_session = ""  # the session on screen (printed as a resume command on quit)
         self.originals: dict[str, str] = {}  # clear text of messages masked on screen (this run only)
+
+    @property
+    def llm(self) -> LLM | None:
+        """The shared LLM (None when off or without credentials), built the first time it is asked for."""
+        if self._llm is _UNSET:
+            if self.settings.llm.enabled:
+                from facilitator.llm import get_llm
+
+                self._llm = get_llm(self.settings)
+            else:
+                self._llm = None
+        return self._llm  # type: ignore[return-value]
+
+    @llm.setter
+    def llm(self, value: LLM | None) -> None:
+        self._llm = value
 
     @property
     def llm_off_reason(self) -> str:
@@ -86,9 +110,10 @@ class FacilitatorApp(App[int]):
         return "no ANTHROPIC_API_KEY; suggestions come from the transcript alone"
 
     async def on_unmount(self) -> None:
-        """Close the LLM client while the event loop still runs."""
-        if self.llm is not None:
-            await self.llm.aclose()
+        """Close the LLM client while the event loop still runs; finish the session's writes."""
+        self.store.flush()
+        if self._llm is not _UNSET and self._llm is not None:
+            await self._llm.aclose()  # type: ignore[attr-defined]
 
     async def on_event(self, event: events.Event) -> None:
         """Run Tab, Shift+Tab, Ctrl+S and a field's Enter in the order they were typed (see ``FOCUS_KEYS``)."""
@@ -171,6 +196,8 @@ class FacilitatorApp(App[int]):
 
     def action_help(self) -> None:
         """F1: help for the screen on top."""
+        from screens.help import HelpScreen, help_markdown
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

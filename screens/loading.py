@@ -1,7 +1,10 @@
 """Loading a source (or a saved session) off the UI thread, with progress and cancel.
 
-Everything slow happens in one thread worker: fetching from Slack, reading an export,
-extracting findings, creating or opening the session. The worker reports progress with
+Everything slow before the first frame happens in one thread worker: fetching from Slack,
+reading an export, creating or opening the session. Extracting the findings and writing the
+session's bulky files are not waited for here: the main screen does them in the background
+after its first frame, and so is reading a resumed session's findings (``background`` in the
+worker's result: "extract", "load" or ""). The worker reports progress with
 ``call_from_thread`` and never touches widgets directly. Cancel (Esc) sets the worker's
 cancelled flag; the next progress callback raises inside the loader, which stops the fetch.
 A failure is shown here in plain words (the ``UserError`` sentence says what to do), with
@@ -11,6 +14,7 @@ a way back to the home screen; nothing is half-created on screen.
 from __future__ import annotations
 
 import contextlib
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,8 +95,19 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
         self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self) -> tuple[Interview, Transcript]:
+    def load(self) -> tuple[Interview, Transcript, str]:
         """Load and create/open the session (runs in a thread)."""
+        # A long channel makes tens of thousands of objects that all stay: automatic full
+        # collections during the load only walk them (a fifth of the wait); collect after.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _load(self) -> tuple[Interview, Transcript, str]:
         worker = get_current_worker()
         app = self.app
         job = self.job
@@ -104,6 +119,8 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
 
         store = app.store
         settings = app.settings
+        if store.writer is not None:
+            store.writer.hold()  # the main screen releases it after its first paint
         created = job.spec is not None and not (job.session_name and store.exists(job.session_name))
         self._created = created  # a plain flag read by _done once the worker has finished
         if created:
@@ -112,7 +129,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 spec = spec.model_copy(update={"ref": str(job.source_file)})
             try:
                 session, transcript = start_session(
-                    spec, settings, store, transcript=job.transcript, name=job.session_name, progress=progress
+                    spec, settings, store, transcript=job.transcript, name=job.session_name, progress=progress, extract=False
                 )
             finally:
                 if job.source_file is not None:  # the session keeps its own (redacted) copy
@@ -127,7 +144,7 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                     f"There is no session named '{job.session_name}'; pick one on the home screen or start a new one."
                 )
             app.call_from_thread(self._progress, 0, 0, "reading the saved session")
-            session, transcript = open_session(job.session_name, store, settings)
+            session, transcript = open_session(job.session_name, store, settings, extract=False, findings=False)
         originals = mask_loaded(transcript, session) if created else {}
         app.call_from_thread(setattr, app, "originals", originals)  # Ctrl+R in the transcript reveals one
         if worker.is_cancelled:
@@ -135,7 +152,8 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 store.delete(session.name)  # cancelled after all: leave nothing behind
             raise LoadCancelled()
         app.call_from_thread(self._progress, len(transcript), transcript.thread_count, "preparing the interview")
-        return Interview(session, transcript, store), transcript
+        background = "extract" if store.findings_pending(session.name) else "load" if store.findings_deferred(session.name) else ""
+        return Interview(session, transcript, store), transcript, background
 
     def _progress(self, messages: int, threads: int, note: str) -> None:
         text = f"{messages:,} messages, {threads:,} threads"
@@ -148,12 +166,13 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
         if event.state == WorkerState.SUCCESS:
             from screens.main import MainScreen
 
-            interview, transcript = event.worker.result
-            self.app.switch_screen(MainScreen(interview, transcript, self.app.settings))
+            interview, transcript, background = event.worker.result
+            self.app.switch_screen(MainScreen(interview, transcript, self.app.settings, background_findings=background))
             notes = interview.session.evidence.notes if getattr(self, "_created", False) else []
             for note in notes:  # a link or page that could not be read: said when the session starts, not on resume
                 self.app.notify(note, title="Evidence", severity="warning", timeout=10)
         elif event.state == WorkerState.ERROR:
+            self._release_writer()
             error = event.worker.error
             event.prevent_default()  # shown here, in full, rather than as a notice
             if isinstance(error, LoadCancelled):
@@ -164,7 +183,13 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 self.log.error(f"loading failed: {error!r}")
                 self._show_error("Unexpected error", f"{type(error).__name__}: {error}. Please report this.")
         elif event.state == WorkerState.CANCELLED:
+            self._release_writer()
             self.app.go_home()
+
+    def _release_writer(self) -> None:
+        writer = getattr(self.app.store, "writer", None)
+        if writer is not None:
+            writer.release()
 
     def _show_error(self, title: str, text: str) -> None:
         self.query_one("#loading-title", Static).update(title)

@@ -22,10 +22,20 @@ The workflow panes live in ``screens/timeline.py`` (``TimelinePane``), ``screens
 (``WhysPane``), ``screens/actions.py`` (``ActionsPane``) and ``screens/preview.py``
 (``PreviewPane``). A module that does not exist yet (during development) gets a
 placeholder so the app always runs; any other error is a real bug and is not hidden.
-The four workflow panes are wrapped in ``Lazy``: they mount just after the first paint, so
-the transcript and the interview show at once even with a 20,000-message channel.
+The four workflow panes are wrapped in ``LazyPane`` (a ``Lazy`` that also imports the pane's
+module then): they are imported and mounted just after the first paint, so the transcript and
+the interview show at once even with a 20,000-message channel.
 
-LLM help (when ``app.llm`` exists) starts here, after the first paint, in one async worker
+A session opened before its findings were extracted (``background_findings="extract"``:
+every new one, and one whose extraction was interrupted) is extracted here, after the first
+paint, in a thread worker of group "findings"; a resumed session's findings file is read the
+same way (``"load"``). ``BackgroundStatus`` says so while it runs and while the session's
+bulky files are still being written. The findings then reach the panes as
+``SessionChanged(origin="findings")``, like the LLM's: answers given meanwhile are kept (they
+were saved as they were given) and the interview keeps what the user is typing.
+
+LLM help (when ``app.llm`` exists) starts here, after the first paint (after the extraction
+when there is one), in one async worker
 of group "llm": refine the findings (skipped when a resumed session already has LLM
 findings), then ask for suggestions to the open questions. Each step goes through
 ``facilitator.assist`` which falls back to the offline result; the first failure gives one
@@ -37,6 +47,8 @@ typing. ``LLMStatus`` (one line above the footer) says what is happening and wha
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -47,14 +59,17 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
-from facilitator import assist
 from facilitator.config import Settings
+from facilitator.evidence.model import EvidenceRecord
 from facilitator.findings import Findings
 from facilitator.interview.engine import Interview
+from facilitator.sessions import apply_findings, extract_offline, gather_session_evidence
 from facilitator.transcript import Transcript
 from screens.interview import InterviewPane
 from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged
+from screens.widgets.background_status import BackgroundStatus
 from screens.widgets.llm_status import LLMStatus
 from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
 
@@ -79,6 +94,25 @@ def has_llm_findings(findings: Findings) -> bool:
         if any(getattr(item, "source", "") == "llm" for item in items):
             return True
     return False
+
+
+class LazyPane(Lazy):
+    """A workflow pane built (its module imported) and mounted after the first paint."""
+
+    def __init__(self, build: Callable[[], Widget]) -> None:
+        Widget.__init__(self)
+        self._build = build
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent = self.parent
+        if parent is None:
+            return
+
+        async def mount() -> None:
+            await parent.mount(self._build(), after=self)
+            await self.remove()
+
+        self.call_after_refresh(mount)
 
 
 def build_pane(module: str, name: str, interview: Interview, transcript: Transcript, settings: Settings) -> Widget:
@@ -132,8 +166,11 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         Binding("escape", "focus_tabs", "Tabs", id="view.focus_tabs", tooltip="Move focus to the tab bar", show=False),
     ]
 
-    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings) -> None:
+    def __init__(
+        self, interview: Interview, transcript: Transcript, settings: Settings, *, background_findings: str = ""
+    ) -> None:
         super().__init__()
+        self.background_findings = background_findings  # "extract", "load" or "" (see the module docstring)
         self.interview = interview
         self.transcript = transcript
         self.settings = settings
@@ -149,7 +186,8 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
                 for tab_id, title, module, cls in WORKFLOW_PANES:
                     with TabPane(title, id=tab_id):
                         # hidden tabs mount after the first paint, so the layout shows at once
-                        yield Lazy(build_pane(module, cls, self.interview, self.transcript, self.settings))
+                        yield LazyPane(partial(build_pane, module, cls, self.interview, self.transcript, self.settings))
+        yield BackgroundStatus(id="background-status")
         yield LLMStatus(id="llm-status")
         yield Footer(compact=True)
 
@@ -159,6 +197,21 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
         self.app.current_session = self.interview.session.name  # type: ignore[attr-defined]  # the resume hint on quit
         self._apply_width()
         self.query_one(InterviewPane).focus_answer()
+        self.call_after_refresh(self._start_llm)  # the LLM layer is imported after the first paint
+        writer = getattr(self.interview.store, "writer", None)
+        if writer is not None:
+            self.call_after_refresh(writer.release)  # held by the loading screen until the first paint
+        self.set_interval(2.0, self._llm_usage_tick)
+        if self.background_findings:
+            self.query_one(BackgroundStatus).show(
+                f"Reading {len(self.transcript):,} messages for facts (answers given now are kept)"
+                if self.background_findings == "extract"
+                else "Reading the saved findings"
+            )
+            self.call_after_refresh(self.find_findings, self.background_findings)  # after the first paint
+        self._background_timer = self.set_interval(0.2, self._background_tick, pause=not self._background_busy())
+
+    def _start_llm(self) -> None:
         app = self.app
         llm = getattr(app, "llm", None)
         if llm is None:
@@ -167,8 +220,68 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
             self._llm_state("offline", app.llm_offline)
         else:
             self._llm_state("idle", f"{self.settings.llm.model} ready")
-            self.call_after_refresh(self.llm_assist)  # after the first paint
-        self.set_interval(2.0, self._llm_usage_tick)
+            if not self.background_findings:
+                self.llm_assist()
+
+    # -- background work: extraction, bulky writes ------------------------------------------
+    def _writer_busy(self) -> bool:
+        writer = getattr(getattr(self.app, "store", None), "writer", None)
+        return bool(writer is not None and writer.busy)
+
+    def _background_busy(self) -> bool:
+        return bool(self.background_findings) or self._writer_busy()
+
+    def _background_tick(self) -> None:
+        status = self.query_one(BackgroundStatus)
+        if self.background_findings:
+            status.redraw()
+        elif self._writer_busy():
+            if not status.doing.startswith("Saving"):
+                status.show("Saving the session")
+            status.redraw()
+        else:
+            status.show("")
+            self._background_timer.pause()
+            writer = getattr(getattr(self.app, "store", None), "writer", None)
+            if writer is not None and writer.errors:
+                self.notify(writer.errors.pop(), title="Could not save", severity="error", timeout=15, markup=False)
+
+    @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
+    def find_findings(self, how: str) -> tuple[Findings, EvidenceRecord | None]:
+        """Extract the channel's findings and gather the outside evidence ("extract"), or read the
+        saved findings ("load"), in a thread."""
+        store = self.interview.store
+        if how == "load" and store is not None:
+            return store.read_saved_findings(self.interview.session.name), None
+        findings = extract_offline(self.transcript)
+        session = self.interview.session.model_copy(update={"findings": findings})
+        gather_session_evidence(session, self.transcript, self.settings)  # nothing fetched without a file or token
+        return findings, session.evidence if session.evidence is not self.interview.session.evidence else None
+
+    @on(Worker.StateChanged)
+    def _found(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "findings" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        how, self.background_findings = self.background_findings, ""
+        if event.state == WorkerState.SUCCESS:
+            store = self.interview.store
+            findings, evidence = event.worker.result
+            if how == "load" and store is not None:
+                store.adopt_findings(self.interview.session, findings)
+            else:
+                apply_findings(self.interview.session, findings)
+                if evidence is not None:
+                    self.interview.session.evidence = evidence
+                    for note in evidence.notes:  # a link or page that could not be read: said once, at the start
+                        self.notify(note, title="Evidence", severity="warning", timeout=10, markup=False)
+                self.interview.save()  # findings.json goes to the background writer
+            self.interview.refresh_suggestions()
+            self.sub_title = self.interview.session.title or self.sub_title
+            self._forward(SessionChanged, "findings")
+        self._background_timer.resume()
+        self._background_tick()
+        if getattr(self.app, "llm", None) is not None and not getattr(self.app, "llm_offline", ""):
+            self.llm_assist()
 
     # -- LLM help ------------------------------------------------------------------------
     def _llm_state(self, state: str, detail: str = "") -> None:
@@ -186,6 +299,8 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
     @work(exclusive=True, group="llm", exit_on_error=False)
     async def llm_assist(self) -> None:
         """Refine the findings, then suggest answers to the open questions (offline on failure)."""
+        from facilitator import assist
+
         llm = getattr(self.app, "llm", None)
         if llm is None:
             return

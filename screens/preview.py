@@ -2,8 +2,17 @@
 
 The documents come from ``facilitator.render.render_both`` (internal, and external redacted,
 from one document model and one redactor); the pane only arranges them. Rendering runs in a
-thread worker on a deep copy of the session, so typing elsewhere never races it, and only
-when the tab is shown after a change. In the external version every placeholder the
+thread worker on a copy of the session (its JSON, taken on the UI thread in milliseconds and
+read back in the worker), so typing elsewhere never races it, and only when the tab is shown
+after a change: when the session's content is the same as at the last render, the documents
+on screen are kept (Ctrl+R renders anyway). "Rendering…" shows at once while the worker runs.
+The pane also renders once while hidden, when the app is idle after opening (and again when
+the findings arrive from the background), so the first F6 usually finds the documents ready
+(channels up to ``PRERENDER_MAX_MESSAGES``);
+edits the user makes only mark it for rendering when shown.
+Each document is one ``Static`` holding a rich ``Markdown``: drawn in one pass when the tab
+is shown, where Textual's ``Markdown`` widget mounted a widget per block and took seconds to
+lay out on every switch to the tab. In the external version every placeholder the
 redactor put in ("Engineer A", "Service 1", "[internal URL]"...) is shown as inline code so
 the reader sees at a glance what was replaced; the exported file is not marked up.
 
@@ -18,12 +27,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Markdown, OptionList, Static, Tab, Tabs
+from textual.widgets import Checkbox, ContentSwitcher, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +51,10 @@ from screens.messages import ReportsWorkerErrors, SessionChanged
 from screens.workflow import StaysHidden, claim_focus
 
 NARROW = 80  # below this pane width the documents are shown one at a time
+PRERENDER_AFTER = 0.5  # seconds of a mounted, hidden pane before it renders ahead of F6
+# Above this many messages rendering ahead is not worth it: the documents of a 100,000-message
+# channel take seconds and hundreds of MB to build, better spent only when the tab is asked for.
+PRERENDER_MAX_MESSAGES = 5_000
 BRACKETS = re.compile(r"\[(?:internal URL|internal host|secret|user|channel|ticket|email|phone number)\]")
 
 
@@ -168,6 +182,8 @@ Confluence. `Ctrl+R` renders again.
         self.settings = settings
         self.data: PreviewData | None = None
         self.dirty = True
+        self.shown: tuple[str, str] = ("", "")  # the Markdown of the internal and external documents on screen
+        self._rendered_key = ""  # the session content the documents on screen were rendered from
         self.shown_doc = "internal"
         self.fixes: list[Fix] = []
         self.drafted = False  # the LLM drafts once per app run (the user's own sections are never replaced)
@@ -184,9 +200,9 @@ Confluence. `Ctrl+R` renders again.
                 yield Static("Rendering…", markup=False, id="pv-status")
                 with Horizontal(id="pv-docs-row"):
                     with VerticalScroll(id="pv-internal-box", classes="pv-doc"):
-                        yield Markdown("", id="pv-internal")
+                        yield Static("", id="pv-internal", classes="pv-md")
                     with VerticalScroll(id="pv-external-box", classes="pv-doc"):
-                        yield Markdown("", id="pv-external")
+                        yield Static("", id="pv-external", classes="pv-md")
             with Vertical(id="pv-fixes"):
                 yield OptionList(markup=False, id="pv-fix-list")
             with VerticalScroll(id="pv-checklist"):
@@ -204,11 +220,26 @@ Confluence. `Ctrl+R` renders again.
     def on_mount(self) -> None:
         self.query_one("#pv-internal-box").border_title = "Internal"
         self.query_one("#pv-external-box").border_title = "External (replaced text highlighted)"
+        self.set_timer(PRERENDER_AFTER, self._prerender)
+
+    def _prerender(self) -> None:
+        """Render while hidden once the main screen has its findings (see the module docstring)."""
+        if not self.dirty or self._is_shown() or len(self.transcript) > PRERENDER_MAX_MESSAGES:
+            return
+        if getattr(self.screen, "background_findings", ""):
+            self.set_timer(PRERENDER_AFTER, self._prerender)  # the findings are still on their way
+            return
+        self.action_rerender(force=False)
+
+    def _is_shown(self) -> bool:
+        return self.parent is not None and self.parent.display
 
     def on_show(self) -> None:
         """Render when the tab is shown after a change; take the focus if it was left behind."""
         if self.dirty:
-            self.action_rerender()
+            self.action_rerender(force=False)
+        elif self.data is not None and self.shown != (self.data.internal, self.data.highlighted):
+            self.call_after_refresh(self._show_documents)  # rendered while hidden: the tab's frame first
         self._draft_once()
         self.call_after_refresh(lambda: claim_focus(self, self.query_one("#pv-tabs", Tabs)))
 
@@ -242,20 +273,25 @@ Confluence. `Ctrl+R` renders again.
 
     # -- rendering -------------------------------------------------------------------------
 
-    def action_rerender(self) -> None:
-        """Render both documents again (in a thread, on a copy of the session)."""
+    def action_rerender(self, force: bool = True) -> None:
+        """Render both documents again (in a thread, on a copy of the session); unless ``force``,
+        keep the documents on screen when the session's content has not changed since."""
         self.dirty = False
+        dump = self.interview.session.model_dump_json(exclude={"updated_at", "lints"})
+        if not force and self.data is not None and dump == self._rendered_key:
+            return
         self.query_one("#pv-status", Static).update("Rendering…")
-        self.render_documents(self.interview.session.model_copy(deep=True))
+        self.render_documents(dump)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def render_documents(self, session: Session) -> PreviewData:
-        """The documents and the fix list for ``session`` (a copy)."""
+    def render_documents(self, dump: str) -> tuple[str, PreviewData]:
+        """The documents and the fix list for the session ``dump`` holds (a copy)."""
+        session = Session.model_validate_json(dump)
         interview = Interview(session, self.transcript, None, self.interview.questions)
-        return build_preview(session, interview, self.transcript, self.settings)
+        return dump, build_preview(session, interview, self.transcript, self.settings)
 
     @on(Worker.StateChanged)
-    async def _rendered(self, event: Worker.StateChanged) -> None:
+    def _rendered(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "preview":
             return
         if event.state == WorkerState.ERROR:
@@ -264,7 +300,7 @@ Confluence. `Ctrl+R` renders again.
             return
         if event.state != WorkerState.SUCCESS:
             return
-        data: PreviewData = event.worker.result
+        self._rendered_key, data = event.worker.result
         self.data = data
         status = self.query_one("#pv-status", Static)
         if data.error:
@@ -279,12 +315,21 @@ Confluence. `Ctrl+R` renders again.
         for item in load_checklist():
             self.query_one(f"#pv-evidence-{item.id}", Static).update(
                 f"Evidence: {data.evidence.get(item.id, 'No automatic check: a judgement call.')}")
-        await self.query_one("#pv-internal", Markdown).update(data.internal)
-        await self.query_one("#pv-external", Markdown).update(data.highlighted)
-        self._apply_layout()
+        if self._is_shown():
+            self._show_documents()
         if [f.model_dump() for f in data.lints] != [f.model_dump() for f in self.interview.session.lints]:
             self.interview.session.lints = data.lints
             self.interview.save()
+
+    def _show_documents(self) -> None:
+        """Put the rendered documents on screen (drawing them is the costly part of the tab)."""
+        data = self.data
+        if data is None:
+            return
+        self.shown = (data.internal, data.highlighted)
+        self.query_one("#pv-internal", Static).update(RichMarkdown(data.internal))
+        self.query_one("#pv-external", Static).update(RichMarkdown(data.highlighted))
+        self._apply_layout()
 
     def _show_fixes(self, fixes: list[Fix]) -> None:
         self.fixes = fixes
@@ -372,5 +417,7 @@ Confluence. `Ctrl+R` renders again.
         if event.bubble:
             return  # our own message on its way to the screen; the forwarded copy follows
         self.dirty = True
-        if self.parent is not None and self.parent.display:
-            self.action_rerender()
+        if self._is_shown():
+            self.action_rerender(force=False)
+        elif event.origin in ("findings", "llm"):
+            self.set_timer(PRERENDER_AFTER, self._prerender)

@@ -689,3 +689,6 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     def _reload(self) -> None:
         """Re-read everything from the session."""
         self.refresh_view()
+        box = self.query_one("#wy-candidates", OptionList)
+        if not box.display or box.border_title == "From the channel":  # not while the LLM's are shown
+            self._offline_candidates()  # the findings may have arrived since (they are read after the first frame)

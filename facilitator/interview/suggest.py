@@ -21,13 +21,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.impact import clause_of, count_phrase
 from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
 from facilitator.interview.catalogue import Question
 from facilitator.interview.parse import stored_datetime
 from facilitator.interview.wording import as_sentence, clean_fact, is_channel_meta
-from facilitator.render.text import format_duration
 from facilitator.transcript import Transcript
+
+
+def clause_of(hint: ImpactHint) -> str:
+    """``facilitator.extract.impact.clause_of``, imported on first use: resuming a session
+    suggests answers without loading (and compiling) the whole extractor."""
+    from facilitator.extract.impact import clause_of as impl
+
+    return impl(hint)
+
+
+def count_phrase(hint: ImpactHint) -> str:
+    """``facilitator.extract.impact.count_phrase``, imported on first use (see ``clause_of``)."""
+    from facilitator.extract.impact import count_phrase as impl
+
+    return impl(hint)
+
+
+def format_duration(delta) -> str:
+    """``facilitator.render.text.format_duration``, imported on first use (the renderer loads jinja2)."""
+    from facilitator.render.text import format_duration as impl
+
+    return impl(delta)
 
 SCOPE_KINDS = ("customers", "projects", "regions", "environments", "environment", "region", "project", "customer")
 

@@ -18,8 +18,6 @@ import re
 import tomllib
 from functools import lru_cache
 
-from facilitator.extract.patterns import readable
-from facilitator.render.text import display
 from facilitator.resources import read_text
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -39,8 +37,19 @@ def _phrases() -> dict[str, re.Pattern[str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _markup_helpers():
+    """(readable, display), imported on first use: the interview opens without loading the
+    extractor's patterns or the renderer (jinja2) until a suggestion is worded."""
+    from facilitator.extract.patterns import readable
+    from facilitator.render.text import display
+
+    return readable, display
+
+
 def plain(text: str) -> str:
     """Chat markup gone, words kept: inline code unquoted, *bold*/_italic_ unwrapped, emoji codes dropped."""
+    readable, display = _markup_helpers()
     text = display(readable(text or ""))
     text = _FORMAT_RE.sub(lambda m: m.group(1) or m.group(2), text)
     return " ".join(text.replace(" .", ".").replace(" ,", ",").split())

@@ -19,6 +19,11 @@ while a big channel is shown its long-lived heap is frozen out of the cyclic col
 (``hold_heap``), whose full passes over 20,000 messages were the slowest jumps; the
 collector also waits while a jump is painted.
 
+The first frame must not wait for the whole channel either: ``_layout`` wraps only the first
+``FIRST_MESSAGES`` before the paint and the rest in steps of ``LAYOUT_STEP`` messages after the paint, on a
+timer so input and frames come in between (the scrollbar is estimated meanwhile). Anything that needs a row not yet
+laid out (a jump, End, a scroll past the laid-out rows) finishes the layout first.
+
 The view never changes the transcript; it posts ``MessageTagged`` when the user tags a
 message for the timeline (``t``), and the main screen routes it.
 """
@@ -48,6 +53,8 @@ from screens.widgets.transcript_lines import HANGING, HOLD_HEAP_FROM, Span, clea
 REPLY_PREFIX = "  │ "
 THREAD_LINE = -2  # row line number of the "▾ 3 replies" toggle row
 DAY_ROW = -1  # message index of a day separator row
+FIRST_MESSAGES = 300  # laid out before the first paint (a tall terminal shows ~60 rows)
+LAYOUT_STEP = 2_000  # then this many per step, between input events
 # Readable author colours for dark and for light backgrounds (picked by the theme).
 AUTHOR_COLOURS = ("#5fafff", "#87d787", "#d7af5f", "#d787d7", "#5fd7d7", "#ff875f", "#afafff", "#d7d75f")
 AUTHOR_COLOURS_LIGHT = ("#005fd7", "#008700", "#875f00", "#870087", "#00727a", "#af3a00", "#4b4bc8", "#5f5f00")
@@ -117,6 +124,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._order: list[int] = []  # message indices in display order (rows are built from it)
         self._parent_of: list[int] = []
         self.revealed: set[int] = set()  # messages the user chose to see unmasked
+        self._laid = 0  # how many of ``_order`` are laid out for ``_width``
+        self._last_day = None  # the day of the last top-level message laid out
+        self._layout_gen = 0  # bumped by every new layout, so stale queued steps stop
         self._build_order()
 
     # -- model -------------------------------------------------------------------------
@@ -139,12 +149,18 @@ class TranscriptView(ScrollView, can_focus=True):
                 order.append(i)
                 order.extend(children.get(i, ()))
         self._order = order
-        local = [m.at.astimezone(self.zone) for m in msgs]
-        self._hhmm = [f"{at:%H:%M}" for at in local]
-        self._days_of = [at.date() for at in local]
+        self._hhmm: list[str | None] = [None] * len(msgs)  # local times, filled as messages are laid out
+        self._days_of: list = [None] * len(msgs)
+
+    def _local(self, i: int) -> None:
+        at = self.transcript.messages[i].at.astimezone(self.zone)
+        self._hhmm[i] = f"{at:%H:%M}"
+        self._days_of[i] = at.date()
 
     def _message_lines(self, i: int, width: int) -> tuple[str, ...]:
         m = self.transcript.messages[i]
+        if self._hhmm[i] is None:
+            self._local(i)
         reply = self._parent_of[i] >= 0
         avail = max(20, width - (len(REPLY_PREFIX) if reply else 0) - 1)
         body = m.text
@@ -158,25 +174,58 @@ class TranscriptView(ScrollView, can_focus=True):
         # a tuple of strings: the collector stops tracking it, a list it would walk forever
         return tuple(wrap(head, avail))
 
-    def _layout(self, width: int) -> None:
-        """Flatten the display order into rows for this width."""
+    def _layout(self, width: int, complete: bool = False) -> None:
+        """Flatten the display order into rows for this width: the first messages now, the
+        rest in queued steps (all of it now with ``complete``)."""
         self._width = width
-        rows_msg: list[int] = []
-        rows_line: list[int] = []
-        days: dict[int, str] = {}
-        starts: dict[int, int] = {}
+        self._rows_msg, self._rows_line, self._days, self._starts = [], [], {}, {}
+        self._laid, self._last_day = 0, None
+        self._layout_gen += 1
         if width != self._lines_width:
             self._lines, self._lines_width = {}, width
+        self._layout_more(len(self._order) if complete else FIRST_MESSAGES)
+        if not self.layout_complete:
+            gen = self._layout_gen
+            self.call_after_refresh(lambda: self._layout_step(gen))
+
+    @property
+    def layout_complete(self) -> bool:
+        """True once every message has its rows for the current width."""
+        return self._laid >= len(self._order)
+
+    def _layout_step(self, gen: int) -> None:
+        if gen != self._layout_gen or self.layout_complete:
+            return
+        self._layout_more(LAYOUT_STEP)
+        if not self.layout_complete:
+            self.set_timer(0.01, lambda: self._layout_step(gen))  # a timer lets input and paints in between
+
+    def _complete_layout(self) -> None:
+        """Lay out the rest now (for a jump, End, or a row not laid out yet)."""
+        self._ensure_layout()
+        if not self.layout_complete:
+            self._layout_more(len(self._order))
+
+    def _layout_more(self, count: int) -> None:
+        """Append the rows of the next ``count`` messages of the display order."""
+        rows_msg, rows_line = self._rows_msg, self._rows_line
+        days, starts = self._days, self._starts
+        width = self._width
         lines = self._lines
-        last_day = None
+        last_day = self._last_day
         collapsed = self.collapsed
         parent_of = self._parent_of
-        for i in self._order:
+        start = self._laid
+        batch = self._order[start : start + count]
+        for i in batch:
             p = parent_of[i]
             if p >= 0 and p in collapsed:
                 continue
             if p < 0:
                 day = self._days_of[i]
+                if day is None:
+                    self._local(i)
+                    day = self._days_of[i]
                 if day != last_day:
                     days[len(rows_msg)] = f"── {day:%a %d %b %Y} ──"
                     rows_msg.append(DAY_ROW)
@@ -192,10 +241,13 @@ class TranscriptView(ScrollView, can_focus=True):
             if p < 0 and i in self._children:
                 rows_msg.append(i)
                 rows_line.append(THREAD_LINE)
-        self._rows_msg, self._rows_line = rows_msg, rows_line
-        self._days, self._starts = days, starts
-        self.virtual_size = Size(width, len(rows_msg))
-        if not self._holding_heap and len(self.transcript.messages) >= HOLD_HEAP_FROM:
+        self._last_day = last_day
+        self._laid = start + len(batch)
+        rows = len(rows_msg)
+        if not self.layout_complete:  # the rest estimated from the rows per message so far
+            rows += (len(self._order) - self._laid) * rows // max(1, self._laid)
+        self.virtual_size = Size(width, rows)
+        if self.layout_complete and not self._holding_heap and len(self.transcript.messages) >= HOLD_HEAP_FROM:
             self._holding_heap = True
             hold_heap()
 
@@ -207,7 +259,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def relayout(self) -> None:
         """Rebuild rows (after a collapse or a resize) keeping the cursor in view."""
-        self._layout(self._content_width())
+        self._layout(self._content_width(), complete=True)
         self.refresh()
 
     def _content_width(self) -> int:
@@ -219,7 +271,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         width = self._content_width()
         if width != self._width:
-            self._layout(width)
+            self._layout(width, complete=self.cursor >= 0)
             if self.cursor >= 0:
                 self._scroll_to_message(self.cursor, center=False)
 
@@ -257,6 +309,8 @@ class TranscriptView(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         width = self.size.width
         base = self._base()
+        if row >= len(self._rows_msg) and not self.layout_complete:
+            self._complete_layout()
         if row >= len(self._rows_msg):
             return Strip.blank(width, base)
         return self._render_row(row, width, base)
@@ -300,6 +354,8 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- navigation --------------------------------------------------------------------
     def message_at_row(self, row: int) -> int:
         """Message index drawn at a content row (the nearest message for separators)."""
+        if row >= len(self._rows_msg):
+            self._complete_layout()
         if not self._rows_msg:
             return -1
         row = min(max(row, 0), len(self._rows_msg) - 1)
@@ -313,10 +369,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _visible_order(self) -> list[int]:
         """Message indices currently laid out, in display order."""
+        self._complete_layout()
         return [i for i in self._order if i in self._starts]
 
     def action_cursor(self, delta: int) -> None:
         """Move the selection to the previous/next message."""
+        self._complete_layout()
         rows = self._rows_msg
         if not rows:
             return
@@ -350,6 +408,8 @@ class TranscriptView(ScrollView, can_focus=True):
             self._scroll_to_message(self.cursor, center=False)
 
     def _scroll_to_message(self, i: int, center: bool) -> None:
+        if i not in self._starts:
+            self._complete_layout()
         start = self._starts.get(i)
         if start is None:
             return
@@ -410,6 +470,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         row = event.y + int(self.scroll_offset.y)
+        if row >= len(self._rows_msg):
+            self._complete_layout()
         if 0 <= row < len(self._rows_msg):
             i = self.message_at_row(row)
             self.cursor = i
@@ -421,7 +483,7 @@ class TranscriptView(ScrollView, can_focus=True):
         i = self.transcript.index.get(message_id)
         if i is None:
             return False
-        self._ensure_layout()
+        self._complete_layout()
         # no collection between here and the frame that shows the message (the timer is a
         # backstop should that frame never come, e.g. the screen is in the background)
         pause_collector()

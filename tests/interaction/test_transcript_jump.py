@@ -1,6 +1,6 @@
 """Jumping around a 20,000-message channel: the target is on screen, selected and highlighted.
 
-Functional, not timed (``bench/tui_start.py`` prints the timings). Also checks the pieces
+Functional, not timed (``bench/tui_jump.py`` prints the timings). Also checks the pieces
 the fast path rests on: rows built straight into strips look exactly like rich ``Text``
 rendering, and the collector tricks (frozen heap, paused collector) are undone.
 """

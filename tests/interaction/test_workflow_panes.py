@@ -267,7 +267,7 @@ async def test_preview_fix_jumps_to_the_question():
         screen = await wait_for_screen(pilot, MainScreen)
         screen.action_tab("preview")
         pane = screen.query_one(PreviewPane)
-        await until(pilot, lambda: pane.data is not None)
+        await until(pilot, lambda: pane.data is not None and pane.has_focus_within)  # may render while hidden
         todo_index, todo = next((i, f) for i, f in enumerate(pane.fixes) if f.target.startswith("question:"))
         await pilot.press("f")
         await pilot.pause()
@@ -305,7 +305,8 @@ def confluence_overrides(server, token: str = "api-token-123") -> dict:
 async def _publish(pilot, screen) -> ExportPane:
     screen.action_tab("preview")
     pane = screen.query_one(PreviewPane)
-    await until(pilot, lambda: pane.data is not None)
+    # the documents may be ready before the shown tab has taken the focus (rendered while hidden)
+    await until(pilot, lambda: pane.data is not None and pane.has_focus_within)
     await pilot.press("x")
     await pilot.pause()
     export = pane.query_one(ExportPane)

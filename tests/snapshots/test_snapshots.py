@@ -60,7 +60,6 @@ async def _main(pilot):
 
 async def _preview_rendered(pilot, screen) -> None:
     from screens.preview import PreviewPane
-    from textual.widgets import Markdown
 
     pane = screen.query_one(PreviewPane)
 
@@ -70,8 +69,7 @@ async def _preview_rendered(pilot, screen) -> None:
             data is not None
             and not pane.dirty
             and not any(w.is_running for w in pane.workers)
-            and pane.query_one("#pv-internal", Markdown).source == data.internal
-            and pane.query_one("#pv-external", Markdown).source == data.highlighted
+            and pane.shown == (data.internal, data.highlighted)
         )
 
     await _until(pilot, rendered, "the preview rendering")

@@ -7,6 +7,7 @@ as a user would set them.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 def _session(out_dir: Path) -> dict:
     session = tomllib.loads((out_dir / "session.toml").read_text())
-    session["findings"] = tomllib.loads((out_dir / "findings.toml").read_text())
+    session["findings"] = json.loads((out_dir / "findings.json").read_text())
     return session
 
 

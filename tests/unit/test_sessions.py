@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -233,7 +234,7 @@ def test_atomic_save_leaves_no_temp_files(tmp_path):
     iv = Interview(session, None, store)
     for i in range(5):
         iv.answer("fears", f"fear {i}")
-    assert sorted(os.listdir(store.folder("s3"))) == ["findings.toml", "session.lock", "session.toml"]  # the lock: one writer
+    assert sorted(os.listdir(store.folder("s3"))) == ["findings.json", "session.lock", "session.toml"]  # the lock: one writer
 
 
 def test_findings_live_apart_and_are_rewritten_only_when_they_change(tmp_path):
@@ -245,9 +246,10 @@ def test_findings_live_apart_and_are_rewritten_only_when_they_change(tmp_path):
     session.findings.luck = [Fact(text="it was a Tuesday", message_ids=["m1"])]
     iv = Interview(session, None, store)
     iv.answer("fears", "first")
-    findings_file = store.folder("s4") / "findings.toml"
+    findings_file = store.folder("s4") / "findings.json"
     before = findings_file.stat().st_mtime_ns
-    assert "[[luck]]" in findings_file.read_text() and "[findings" not in store.path("s4").read_text()
+    assert json.loads(findings_file.read_text())["luck"][0]["text"] == "it was a Tuesday"
+    assert "findings" not in store.path("s4").read_text()
     os.utime(findings_file, ns=(before - 10**9, before - 10**9))
     iv.answer("fears", "second")
     assert findings_file.stat().st_mtime_ns == before - 10**9  # untouched by an answer
@@ -268,5 +270,6 @@ def test_a_session_saved_before_the_split_still_loads_its_findings(tmp_path):
     loaded = store.load("old")
     assert loaded.findings.luck[0].text == "lucky"
     store.save(loaded)
-    assert "lucky" in (folder / "findings.toml").read_text()
+    assert "lucky" in (folder / "findings.json").read_text()
+    assert "findings" not in (folder / "session.toml").read_text()
     assert store.load("old").findings.luck[0].message_ids == ["m9"]
