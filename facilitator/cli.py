@@ -19,17 +19,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from facilitator import __version__
-<<<<<<< HEAD
-from facilitator.config import Settings, load_settings
 from facilitator.errors import FacilitatorError, UserError, redact_secrets, strip_userinfo
-from facilitator.session import SourceSpec
-=======
-from facilitator.errors import FacilitatorError, UserError, redact_secrets
 
 if TYPE_CHECKING:
     from facilitator.config import Settings
     from facilitator.session import SourceSpec
->>>>>>> i16
 
 
 def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
