@@ -49,7 +49,7 @@ def test_findings_and_transcript_are_json_masked_and_reload(tmp_path):
     store = SessionStore(tmp_path)
     session, transcript = start_session(SourceSpec(kind="slack", ref="C1"), load_settings(), store, transcript=_transcript())
     folder = store.folder(session.name)
-    assert sorted(p.name for p in folder.iterdir()) == ["findings.json", "session.toml", "transcript.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["findings.json", "session.lock", "session.toml", "transcript.json"]
     assert TOKEN not in (folder / "transcript.json").read_text()
     assert TOKEN not in (folder / "findings.json").read_text()
     assert "findings" not in tomlkit.parse(store.path(session.name).read_text())

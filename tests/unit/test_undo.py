@@ -67,8 +67,9 @@ def test_history_survives_a_save_and_a_resume(tmp_path):
     history_for(session, store).record("whys", "start")
     chain.start("Checkout failed")
     store.save(session)
-    resumed = SessionStore(tmp_path).load("u")  # a new process: a new session object
-    again = history_for(resumed, SessionStore(tmp_path))
+    fresh = SessionStore(tmp_path)  # a new process: a new store and session object
+    resumed = fresh.load("u")
+    again = history_for(resumed, fresh)
     assert again.depth("whys") == 1
     assert again.undo("whys") == "start"
     assert resumed.whys == []
