@@ -5,7 +5,7 @@ Layout of ``<data dir>/sessions/<name>/``:
 * ``session.toml``     the ``Session`` (tomlkit) without its findings: readable, hand-editable;
   comments survive because saving re-reads the existing document and updates values in place.
 * ``findings.json``    what the extractor (and the LLM) found: large and machine-made, so JSON
-  (``facilitator.session_files``), rewritten only when the findings object is replaced.
+  (``facilitator.session_files``), rewritten only when the findings are replaced or added to.
 * ``transcript.json``  the transcript as loaded (``facilitator.transcript_io``), so a resume
   neither refetches Slack nor re-reads a pasted file that may have moved.
 * ``source.txt``       for pasted transcripts, a copy of the text as given.
@@ -14,9 +14,10 @@ Layout of ``<data dir>/sessions/<name>/``:
 Writes are atomic (temp file, fsync, ``os.replace``, fsync of the folder): a process killed
 at any moment leaves either the previous or the new file, never a torn one. With a
 ``BulkWriter`` (the app sets one) the two JSON files are written on a background thread so
-a new session's first screen does not wait for them; session.toml is always written at once. TOML has no
-null, so ``None`` values are omitted and the model restores its defaults on load. Nothing
-that looks like a token is ever written (``redact_secrets`` runs over every file body).
+a new session's first screen does not wait for them; session.toml is always written at
+once. TOML has no null, so ``None`` values are omitted and the model restores its defaults
+on load. Nothing that looks like a token is ever written (``redact_secrets`` runs over every
+file body).
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ the interview show at once even with a 20,000-message channel.
 
 A session opened before its findings were extracted (``background_findings="extract"``:
 every new one, and one whose extraction was interrupted) is extracted here, after the first
-paint, in a thread worker of group "findings"; a resumed session's findings file is read the
-same way (``"load"``). ``BackgroundStatus`` says so while it runs and while the session's
+paint, in a daemon thread (``find_findings`` says why); a resumed session's findings file is
+read the same way (``"load"``). ``BackgroundStatus`` says so while it runs and while the session's
 bulky files are still being written. The findings then reach the panes as
 ``SessionChanged(origin="findings")``, like the LLM's: answers given meanwhile are kept (they
 were saved as they were given) and the interview keeps what the user is typing.
@@ -46,7 +46,9 @@ typing. ``LLMStatus`` (one line above the footer) says what is happening and wha
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -59,7 +61,6 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
 
 from facilitator.config import Settings
 from facilitator.evidence.model import EvidenceRecord
@@ -246,26 +247,57 @@ the focus on the tab bar (then arrows). `Ctrl+F` searches the transcript even wh
             if writer is not None and writer.errors:
                 self.notify(writer.errors.pop(), title="Could not save", severity="error", timeout=15, markup=False)
 
-    @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
-    def find_findings(self, how: str) -> tuple[Findings, EvidenceRecord | None]:
+    def find_findings(self, how: str) -> None:
         """Extract the channel's findings and gather the outside evidence ("extract"), or read the
-        saved findings ("load"), in a thread."""
-        store = self.interview.store
-        if how == "load" and store is not None:
-            return store.read_saved_findings(self.interview.session.name), None
-        findings = extract_offline(self.transcript)
-        session = self.interview.session.model_copy(update={"findings": findings})
-        gather_session_evidence(session, self.transcript, self.settings)  # nothing fetched without a file or token
-        return findings, session.evidence if session.evidence is not self.interview.session.evidence else None
+        saved ones ("load"), in a thread.
 
-    @on(Worker.StateChanged)
-    def _found(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "findings" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        how, self.background_findings = self.background_findings, ""
-        if event.state == WorkerState.SUCCESS:
+        A daemon thread rather than a thread worker: Textual's workers run in the event loop's
+        executor, which the interpreter waits for at exit, so quitting during the extraction of
+        a long channel took as long as the extraction. Nothing is written from this thread (the
+        findings are applied and saved on the UI thread), so stopping it at exit loses nothing:
+        the session stays "findings pending" and the next resume extracts again.
+        """
+        store = self.interview.store
+        name = self.interview.session.name
+        app = self.app
+
+        def run() -> None:
+            try:
+                evidence: EvidenceRecord | None = None
+                if how == "load" and store is not None:
+                    found: Findings = store.read_saved_findings(name)
+                else:
+                    found = extract_offline(self.transcript)
+                    # links and files as `draft` reads them; nothing is fetched without a file or a token
+                    session = self.interview.session.model_copy(update={"findings": found})
+                    gather_session_evidence(session, self.transcript, self.settings)
+                    if session.evidence is not self.interview.session.evidence:
+                        evidence = session.evidence
+                result: tuple[Findings, EvidenceRecord | None] | None = (found, evidence)
+                error: BaseException | None = None
+            except Exception as exc:  # noqa: BLE001 - reported on the UI thread
+                result, error = None, exc
+            with contextlib.suppress(RuntimeError):  # the app has already exited
+                app.call_from_thread(self._found, how, result, error)
+
+        threading.Thread(target=run, name="facilitator-findings", daemon=True).start()
+
+    def _found(self, how: str, result: tuple[Findings, EvidenceRecord | None] | None, error: BaseException | None) -> None:
+        if not self.is_attached:
+            return  # the screen was closed meanwhile: the session stays as saved
+        self.background_findings = ""
+        if error is not None:
+            what = "read the saved findings" if how == "load" else "extract the findings"
+            self.notify(
+                f"Could not {what} ({type(error).__name__}: {error}); they are extracted again when the session is next opened.",
+                title="Findings",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+        elif result is not None:
             store = self.interview.store
-            findings, evidence = event.worker.result
+            findings, evidence = result
             if how == "load" and store is not None:
                 store.adopt_findings(self.interview.session, findings)
             else:
