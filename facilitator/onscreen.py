@@ -50,7 +50,8 @@ def mask_transcript(transcript: Transcript) -> dict[str, str]:
 
 def mask_loaded(transcript: Transcript, session) -> dict[str, str]:
     """Mask a freshly loaded transcript and the session's findings in memory (see the module)."""
-    originals = mask_transcript(transcript)
+    # Masked as it was loaded (``redact.mask_transcript``), which kept the originals in memory.
+    originals = {**getattr(transcript, "originals", {}), **mask_transcript(transcript)}
     # Findings extracted after the first frame come from the masked transcript; replacing the
     # still-empty ones would make the store write them as if extraction had finished.
     if any(getattr(session.findings, name) for name in type(session.findings).model_fields):

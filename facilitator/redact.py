@@ -154,12 +154,18 @@ def mask_transcript(transcript: Transcript) -> Transcript:
             lone = _LONE_VALUE.fullmatch(normalise(following.text).strip())
             if following.author == m.author and lone:
                 remember_secrets([lone.group(1)])
-        m.text = mask_secrets(m.text)  # masks, and remembers what it found
+        masked = mask_secrets(m.text)  # masks, and remembers what it found
+        if masked != m.text:
+            transcript.originals.setdefault(m.id, m.text)  # in memory only: the app may reveal one line
+            m.text = masked
         known_when.append(known_secret_count())
     final = known_secret_count()
     for m, count in zip(messages, known_when):
         if count < final and has_known_secret(m.text):  # learnt from a later message: mask it here too
-            m.text = mask_secrets(m.text)
+            masked = mask_secrets(m.text)
+            if masked != m.text:
+                transcript.originals.setdefault(m.id, m.text)
+                m.text = masked
     return transcript
 
 

@@ -114,6 +114,9 @@ class Transcript:
     unattributed: list[UnattributedLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     format: str = ""  # detected paste format, or "slack-export" / "slack-api"
+    # Message id -> its text before secrets were masked on load: in memory only, so the app can
+    # reveal one line on purpose; never written (transcript_io lists the fields it saves).
+    originals: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def index(self) -> dict[str, int]:

@@ -113,8 +113,14 @@ class KeyTimesBar(Widget):
             if lines and lines[-1].cell_len + 3 + piece.cell_len <= width:
                 lines[-1].append(" · ")
                 lines[-1].append_text(piece)
-            else:
-                lines.append(piece)
+                continue
+            lines.append(Text())
+            for word in piece.split(" "):  # a piece longer than the width wraps at its spaces
+                if lines[-1].cell_len and lines[-1].cell_len + 1 + word.cell_len > width:
+                    lines.append(Text())
+                if lines[-1].cell_len:
+                    lines[-1].append(" ")
+                lines[-1].append_text(word)
         return lines
 
     @staticmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from facilitator.config import Settings
+from facilitator.durations import DURATIONS
 from facilitator.interview.engine import Metrics
 from facilitator.session import ActionItem, Answer, Session, SourceSpec
 from screens.export import summarize, write_markdown
@@ -41,9 +42,12 @@ def test_key_time_bar_is_proportional_and_marks_unknown_spans():
     assert "·" in unknown and unknown.count("●") == 4
     lines = KeyTimesBar._duration_lines(Metrics(time_to_detect=timedelta(minutes=10), time_in=None), 200)
     text = "\n".join(line.plain for line in lines)
-    assert "to detect 10m (fault → detected)" in text and "in total ? (fault → resolved)" in text
+    assert "Time to detect 10m (from impact start (fault introduced) to detection)" in text
+    assert "Time in ? (from fault introduced to resolution)" in text
     narrow = [line.plain for line in KeyTimesBar._duration_lines(Metrics(time_to_detect=timedelta(minutes=10)), 40)]
-    assert all(len(line) <= 40 for line in narrow) and "".join(narrow).count("(") == 4  # wrapped, nothing cut
+    joined = " ".join(narrow)
+    assert all(len(line) <= 40 for line in narrow)  # wrapped to the width...
+    assert all(d.label in joined and d.definition.split()[-1] in joined for d in DURATIONS)  # ...nothing cut
 
 
 def test_next_steps_follow_what_is_missing(tmp_path):
