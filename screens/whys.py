@@ -272,18 +272,10 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
 
     def _offline_candidates(self) -> None:
         """Candidate answers from the findings (causes, confirmed hypotheses), not yet used."""
-        used = {t.answer.casefold() for t in self.chain.turns if t.answer}
-        facts = [(c.text, c.message_ids) for c in self.session.findings.causes]
-        facts += [(h.text, h.message_ids) for h in self.session.findings.hypotheses if h.status == "confirmed"]
-        seen: set[str] = set()
-        cands = []
-        for text, ids in facts:
-            key = text.casefold()
-            if key in used or key in seen:
-                continue
-            seen.add(key)
-            cands.append((text, ids))
-        self._show_candidates(cands[:5], "From the channel")
+        from facilitator.interview.suggest import why_candidates
+
+        used = {t.answer for t in self.chain.turns if t.answer}
+        self._show_candidates(why_candidates(self.session.findings, used), "From the channel")
 
     def _show_candidates(
         self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None, levels: list[str] | None = None

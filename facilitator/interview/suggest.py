@@ -154,6 +154,22 @@ def _actual_cause(findings: Findings) -> Suggestion | None:
     return None
 
 
+def why_candidates(findings: Findings, used: set[str] = frozenset(), limit: int = 5) -> list[tuple[str, list[str]]]:
+    """Candidate answers for the next why from the channel: its causes and confirmed hypotheses,
+    written as facts, never what was said to customers, none already in the chain (``used``, folded)."""
+    facts = [(c.text, c.message_ids) for c in _not_customer(findings.causes, findings)]
+    facts += [(h.text, h.message_ids) for h in _not_customer(findings.hypotheses, findings) if h.status == "confirmed"]
+    out: list[tuple[str, list[str]]] = []
+    seen = {u.casefold() for u in used}
+    for text, ids in facts:
+        fact = as_sentence(clean_fact(text))
+        if not fact or fact.casefold() in seen or text.casefold() in seen:
+            continue
+        seen.add(fact.casefold())
+        out.append((fact, list(ids)))
+    return out[:limit]
+
+
 def _list_of_facts(facts: list[Fact], note: str) -> Suggestion | None:
     if not facts:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from facilitator.redact_detect import identifier_spans
 from facilitator.render.text import format_duration, sentence
 
 TODO = "[TODO]"
@@ -44,6 +45,9 @@ def compose(customer_impact: str, times: dict[str, datetime | None], zone: str, 
         more = actions_total - 1
         tail = f" ({more} more action item{'s are' if more != 1 else ' is'} tracked below)" if more > 0 else ""
         parts.append(f"To keep it from happening again we will {_lower_first(prevention[0].rstrip('.'))}{tail}.")
-    elif fix and not fix.startswith(TODO):
+    elif fix and not fix.startswith(TODO) and not identifier_spans(fix):
         parts.append(sentence(f"Service was restored by: {fix}"))
+    elif fix and not fix.startswith(TODO):
+        # a fix written as a command or with versions and hosts is for engineers, not leadership
+        parts.append("Service has been restored; the follow-up actions are still to be agreed.")
     return " ".join(parts)

@@ -52,3 +52,23 @@ def test_no_evidence_means_no_suggestion():
     for q in load_catalogue():
         assert suggest(q, empty) is None, q.id
     assert not has_builder(Q["fears"])  # nothing in a channel answers what people fear
+
+
+def test_why_candidates_are_facts_from_the_channel_never_what_customers_were_told():
+    from datetime import datetime, timezone
+
+    from facilitator.findings import Fact, Findings, MessagingItem
+    from facilitator.interview.suggest import why_candidates
+
+    findings = Findings(
+        causes=[
+            Fact(text="Found it. v2.31.0 reads the pool size from config.yaml", message_ids=["m1"]),
+            Fact(text="Between 14:00 and 15:01 some payments failed because of a problem on our side.", message_ids=["m9"]),
+        ],
+        messaging=[MessagingItem(at=datetime(2024, 12, 3, 15, 7, tzinfo=timezone.utc), channel="support macro",
+                                 summary="Between 14:00 and 15:01 some payments failed", message_ids=["m9"])],
+    )
+    got = why_candidates(findings)
+    assert [ids for _, ids in got] == [["m1"]]
+    assert not got[0][0].startswith("Found it")
+    assert why_candidates(findings, used={got[0][0]}) == []  # an answer already in the chain is not offered again
