@@ -124,17 +124,24 @@ class KeyTimesBar(Widget):
         return lines
 
     @staticmethod
-    def _durations(metrics: Metrics) -> Text:
-        """The durations on one line ('detect 15m · mitigate 53m ...'), for the chart's narrow strip."""
+    def _durations(metrics: Metrics, width: int | None = None) -> Text:
+        """The durations on one line ('detect 15m · mitigate 53m ...'), for the chart's narrow strip;
+        with ``width``, only the durations that fit whole (never one cut in the middle)."""
         out = Text()
+        pieces = []
         for d in DURATIONS:
             value = getattr(metrics, d.key)
+            piece = Text(f"{d.short} ")
+            piece.append(format_duration(value) or "?", style="bold" if value is not None else "dim")
+            pieces.append(piece)
+        if metrics.estimated:
+            pieces.append(Text("(~ from the transcript)", style="dim"))
+        for piece in pieces:
+            if width is not None and out.cell_len + (3 if out else 0) + piece.cell_len > width:
+                break
             if out:
                 out.append(" · ")
-            out.append(f"{d.short} ")
-            out.append(format_duration(value) or "?", style="bold" if value is not None else "dim")
-        if metrics.estimated:
-            out.append("  (~ from the transcript)", style="dim")
+            out.append_text(piece)
         return out
 
     @staticmethod

@@ -64,12 +64,12 @@ class IncidentChart(Widget):
         """The chart, or one line saying what it needs."""
         width = max(24, (self.size.width or 80) - 1)
         roomy = self.screen.size.height >= 36  # a legend line of its own only on a tall terminal
-        return draw(self.data(), width, self._durations(), legend_line=roomy)
+        return draw(self.data(), width, self._durations(width), legend_line=roomy)
 
-    def _durations(self) -> Text:
+    def _durations(self, width: int) -> Text:
         from screens.timeline import KeyTimesBar  # the same wording as the key-times bar
 
-        return KeyTimesBar._durations(self.interview.metrics())
+        return KeyTimesBar._durations(self.interview.metrics(), width)
 
 
 def _column(at: datetime, lo: datetime, hi: datetime, width: int) -> int:
