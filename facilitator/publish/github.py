@@ -43,9 +43,12 @@ class IssuePlan:
 
 
 def marker(session: Session, action: ActionItem) -> str:
-    """The hidden line that identifies this action's issue."""
+    """The hidden line that identifies this action's issue: the session's owner fingerprint is
+    part of it, so another post-mortem with the same session name never takes over its issues."""
+    from facilitator.publish.owner import fingerprint
+
     slug = re.sub(r"[^a-z0-9]+", "-", session.name.lower()).strip("-")[:60]
-    return f"<!-- facilitator:pm-{slug}-{re.sub(r'[^a-z0-9]+', '-', action.id.lower())} -->"
+    return f"<!-- facilitator:pm-{slug}-{fingerprint(session)}-{re.sub(r'[^a-z0-9]+', '-', action.id.lower())} -->"
 
 
 def _why(session: Session, action: ActionItem) -> str:

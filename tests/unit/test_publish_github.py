@@ -135,3 +135,16 @@ def test_a_credential_in_an_action_is_masked_in_the_issue(server):
     file_issues(make_settings(server), session, REPO, "Checkout", client=make_github(make_settings(server), write_pause=0))
     issue = server.state.issues[REPO][0]
     assert "xoxb-123456789012" not in issue["title"] + issue["body"] and "[redacted]" in issue["title"]
+
+
+def test_two_sessions_with_one_name_never_share_an_issue_marker():
+    from datetime import timedelta
+
+    from facilitator.publish.github import marker
+    from facilitator.session import ActionItem, Session, SourceSpec
+
+    first = Session(name="checkout", source=SourceSpec(kind="demo"))
+    second = Session(name="checkout", source=SourceSpec(kind="demo"), created_at=first.created_at + timedelta(days=3))
+    action = ActionItem(id="a1", action="Add an alert on pool saturation")
+    assert marker(first, action) != marker(second, action)
+    assert marker(first, action) == marker(first.model_copy(), action)  # stable across saves
