@@ -28,13 +28,8 @@ from facilitator.transcript import Attachment, Message, Transcript, Unattributed
 FORMAT_VERSION = 1
 
 
-def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
-    """The transcript as JSON-ready data."""
-    messages = []
-    for m in transcript.messages:
-        data = asdict(m)
-        data["at"] = m.at.isoformat()
-        messages.append(data)
+def _header(transcript: Transcript) -> dict[str, Any]:
+    """The fields saved besides the messages and unattributed lines (``originals`` never is)."""
     return {
         "format_version": FORMAT_VERSION,
         "source": transcript.source,
@@ -45,9 +40,17 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
         "workspace_url": transcript.workspace_url,
         "format": transcript.format,
         "warnings": list(transcript.warnings),
-        "unattributed": [asdict(u) for u in transcript.unattributed],
-        "messages": messages,
     }
+
+
+def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
+    """The transcript as JSON-ready data."""
+    messages = []
+    for m in transcript.messages:
+        data = asdict(m)
+        data["at"] = m.at.isoformat()
+        messages.append(data)
+    return {**_header(transcript), "unattributed": [asdict(u) for u in transcript.unattributed], "messages": messages}
 
 
 def transcript_json(transcript: Transcript) -> bytes:
@@ -61,20 +64,7 @@ CHUNK = 2_000  # messages per piece of ``transcript_json_parts``
 def transcript_json_parts(transcript: Transcript) -> Iterator[bytes]:
     """``transcript_json`` in pieces of ``CHUNK`` messages, so a long channel is written (and
     masked) without holding its whole JSON text, and copies of it, in memory at once."""
-    head = pydantic_core.to_json(
-        {
-            "format_version": FORMAT_VERSION,
-            "source": transcript.source,
-            "source_ref": transcript.source_ref,
-            "channel": transcript.channel,
-            "timezone": transcript.timezone,
-            "channel_id": transcript.channel_id,
-            "workspace_url": transcript.workspace_url,
-            "format": transcript.format,
-            "warnings": list(transcript.warnings),
-            "unattributed": transcript.unattributed,
-        }
-    )
+    head = pydantic_core.to_json({**_header(transcript), "unattributed": transcript.unattributed})
     yield head[:-1] + b',"messages":['
     messages = transcript.messages
     for start in range(0, len(messages), CHUNK):
