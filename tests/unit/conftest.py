@@ -1,10 +1,12 @@
-"""Unit-test fixtures shared by the LLM tests."""
+"""Unit-test fixtures shared across files: LLM client clean-up and the local Confluence server."""
 
 from __future__ import annotations
 
 import pytest
 
 from facilitator.llm.core import LLM
+from facilitator.publish import confluence
+from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 
 
 @pytest.fixture
@@ -29,3 +31,18 @@ async def close_llm_clients(monkeypatch):
     for made in opened:
         if not made.is_closed():
             await made.close()
+
+
+@pytest.fixture
+def fast_confluence_retries(monkeypatch):
+    """Keep the real Confluence/Jira retry policy but without seconds of sleeping."""
+    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+
+
+@pytest.fixture
+def confluence_server(fast_confluence_retries):
+    """A local Confluence + Jira server with one parent page ("Incidents", ``srv.parent_id``)."""
+    state = AtlassianState()
+    with AtlassianServer(state) as srv:
+        srv.parent_id = state.add_page("Incidents")
+        yield srv

@@ -11,22 +11,15 @@ from facilitator.config import Settings
 from facilitator.errors import PublishError
 from facilitator.publish import confluence, publish_command
 from facilitator.render.storage import markdown_to_storage
-from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 from tests.unit.test_render import load_incident
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    """Keep the real retry policy but without seconds of sleeping."""
-    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+pytestmark = pytest.mark.usefixtures("fast_confluence_retries")
 
 
 @pytest.fixture()
-def server():
-    state = AtlassianState()
-    with AtlassianServer(state) as srv:
-        srv.parent_id = state.add_page("Incidents")
-        yield srv
+def server(confluence_server):
+    return confluence_server
 
 
 def make_settings(srv, **confluence_overrides) -> Settings:

@@ -4,7 +4,6 @@ and the year page named as its siblings are. Real atlassian-python-api, local se
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from atlassian.confluence import ConfluenceServer
@@ -12,22 +11,16 @@ from atlassian.confluence import ConfluenceServer
 from facilitator.errors import PublishError
 from facilitator.publish import confluence, publish_command
 from facilitator.publish.attachments import attach_pictures
-from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 from tests.unit.test_confluence import make_settings
 from tests.unit.test_render import load_incident
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+pytestmark = pytest.mark.usefixtures("fast_confluence_retries")
 
 
 @pytest.fixture()
-def server():
-    state = AtlassianState()
-    with AtlassianServer(state) as srv:
-        srv.parent_id = state.add_page("Incidents")
-        yield srv
+def server(confluence_server):
+    return confluence_server
 
 
 def _publish(server, monkeypatch, saved, version="internal"):

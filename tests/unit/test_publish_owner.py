@@ -9,27 +9,21 @@ import pytest
 
 from facilitator.cli import main
 from facilitator.errors import PublishError
-from facilitator.publish import confluence, publish_command
+from facilitator.publish import publish_command
 from facilitator.publish.jira import action_label, file_action_items
 from facilitator.publish.owner import PROPERTY_KEY, fingerprint, owner_of
-from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 from tests.unit.test_confluence import make_settings
 from tests.unit.test_render import load_incident
 
 TITLE = "[2024-12-03] Checkout payments failing after connection pool change"
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+pytestmark = pytest.mark.usefixtures("fast_confluence_retries")
 
 
 @pytest.fixture()
-def server():
-    state = AtlassianState()
-    with AtlassianServer(state) as srv:
-        srv.parent_id = state.add_page("Incidents")
-        yield srv
+def server(confluence_server):
+    return confluence_server
 
 
 class Sessions:

@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 
 from facilitator.cli import main
-from facilitator.publish import confluence
 from facilitator.render.storage import markdown_to_storage
 from facilitator.review.checks import review_document
 from facilitator.review.document import is_empty, match_part, parse_document
 from facilitator.review.facts import category_of, read_facts
-from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 
 PLANTED = """\
 # Payments API outage
@@ -209,17 +207,12 @@ def test_the_documents_this_tool_writes_pass_the_structure_checks(tmp_path, caps
         assert line_of(planted, "| Improve monitoring") in [f.line for f in findings if f.kind == "vague_action"]
 
 
+pytestmark = pytest.mark.usefixtures("fast_confluence_retries")
+
+
 @pytest.fixture()
-def wiki():
-    state = AtlassianState()
-    with AtlassianServer(state) as srv:
-        srv.parent_id = state.add_page("Incidents")
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+def wiki(confluence_server):
+    return confluence_server
 
 
 def wiki_settings(srv, monkeypatch):

@@ -11,12 +11,11 @@ from facilitator.cli import main
 from facilitator.findings import Fact, Findings
 from facilitator.interview.catalogue import load_catalogue
 from facilitator.interview.suggest import suggest
-from facilitator.publish import confluence
 from facilitator.render.storage import markdown_to_storage
 from facilitator.review.command import review_tree
 from facilitator.review.history import History, similar_postmortems
 from facilitator.review.sources import list_tree
-from tests.servers.atlassian_server import AtlassianServer, AtlassianState
+from tests.servers.atlassian_server import AtlassianState
 
 
 def postmortem(title: str, day: str, cause: str, detect: str, resolve: str, actions: str, blame: str = "") -> str:
@@ -63,22 +62,19 @@ DOCS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
+pytestmark = pytest.mark.usefixtures("fast_confluence_retries")
 
 
 @pytest.fixture()
-def wiki(monkeypatch):
-    state = AtlassianState()
-    with AtlassianServer(state) as srv:
-        srv.parent_id = state.add_page("Incidents")
-        year = state.add_page("2024", srv.parent_id)
-        srv.ids = {title: state.add_page(title, year, markdown_to_storage(text.split("\n", 2)[2])) for title, text in DOCS.items()}
-        monkeypatch.setenv("CONFLUENCE_URL", srv.url)
-        monkeypatch.setenv("CONFLUENCE_EMAIL", "pm@acme.test")
-        monkeypatch.setenv("CONFLUENCE_TOKEN", "api-token-123")
-        yield srv
+def wiki(confluence_server, monkeypatch):
+    """The local Confluence with a year page holding the three post-mortems, configured by env."""
+    srv, state = confluence_server, confluence_server.state
+    year = state.add_page("2024", srv.parent_id)
+    srv.ids = {title: state.add_page(title, year, markdown_to_storage(text.split("\n", 2)[2])) for title, text in DOCS.items()}
+    monkeypatch.setenv("CONFLUENCE_URL", srv.url)
+    monkeypatch.setenv("CONFLUENCE_EMAIL", "pm@acme.test")
+    monkeypatch.setenv("CONFLUENCE_TOKEN", "api-token-123")
+    return srv
 
 
 def body_reads(state: AtlassianState) -> list[str]:
