@@ -37,7 +37,9 @@ from facilitator.transcript import Message
 FLAGS = re.IGNORECASE | re.MULTILINE
 
 
-URL_RE = re.compile(r"""https?://[^\s<>"'`|\]\[{}]+""", re.IGNORECASE)
+# A masked credential (``[secret]``, ``[redacted]``: transcripts are masked as they load) stays
+# part of its URL, so "https://admin:[secret]@grafana…" is still the grafana link.
+URL_RE = re.compile(r"""https?://(?:[^\s<>"'`|\]\[{}]|\[(?:secret|redacted)\])+""", re.IGNORECASE)
 FENCED_RE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 MD_LINK_RE = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?https?://[^)\s]*>?\s*\)")

@@ -126,3 +126,18 @@ def test_links_in_lines_before_the_first_message_are_kept_citing_no_message():
     assert links["https://grafana.example.com/d/xyz/db"].message_ids == []
     assert links["https://acme.atlassian.net/browse/OPS-7"].kind == "ticket"
     assert links["https://grafana.example.com/d/abc/checkout"].message_ids == ["m0"]
+
+
+def test_a_link_whose_password_was_masked_on_load_is_still_the_whole_link():
+    """Transcripts are masked as they load: 'https://admin:[secret]@host/...' must stay one link."""
+    from facilitator.extract import extract_findings
+    from facilitator.redact import mask_transcript
+    from facilitator.sources.paste import parse_transcript
+
+    text = (
+        "[2024-12-03 14:00] Alice: dashboard https://admin:Hunter2Pass@grafana.example.com/d/x/y is red\n"
+        "[2024-12-03 14:30] Alice: back to normal\n"
+    )
+    transcript = mask_transcript(parse_transcript(text, tz="UTC", default_date=None, origin="paste"))
+    urls = [link.url for link in extract_findings(transcript).links]
+    assert urls == ["https://admin:[secret]@grafana.example.com/d/x/y"]
