@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from facilitator import resources
-from facilitator.errors import UserError
+from facilitator.errors import UserError, redact_secrets
 from facilitator.redact_normal import normalise, normalised, to_original
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
@@ -143,8 +143,10 @@ def mask_transcript(transcript: Transcript) -> Transcript:
     including a value posted as its own message right after a label ("db password:" then
     "hunter2-Prod" from the same person); then each message is masked, so a password seen once
     inside a URL is also masked where it appears as ``user:password`` or alone. Done as the
-    transcript is loaded, so the copy saved in the session, the screen, the documents and the
-    model all see the masked text.
+    transcript is loaded, with the same masker as the session files (``redact_secrets``), so the
+    copy saved in the session, the screen from its first frame, the documents and the model all
+    see the masked text; the texts before masking stay in memory (``Transcript.originals``) for
+    a deliberate reveal.
     """
     messages = transcript.messages
     known_when: list[int] = []
@@ -154,7 +156,7 @@ def mask_transcript(transcript: Transcript) -> Transcript:
             lone = _LONE_VALUE.fullmatch(normalise(following.text).strip())
             if following.author == m.author and lone:
                 remember_secrets([lone.group(1)])
-        masked = mask_secrets(m.text)  # masks, and remembers what it found
+        masked = redact_secrets(m.text)  # the files' masker (service tokens, then mask_secrets, which remembers)
         if masked != m.text:
             transcript.originals.setdefault(m.id, m.text)  # in memory only: the app may reveal one line
             m.text = masked
@@ -166,6 +168,8 @@ def mask_transcript(transcript: Transcript) -> Transcript:
             if masked != m.text:
                 transcript.originals.setdefault(m.id, m.text)
                 m.text = masked
+    for line in transcript.unattributed:
+        line.text = redact_secrets(line.text)
     return transcript
 
 

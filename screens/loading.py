@@ -28,7 +28,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
-from facilitator.onscreen import mask_loaded
 from facilitator.session import SourceSpec
 from facilitator.sessions import open_session, start_session
 from facilitator.transcript import Transcript
@@ -145,8 +144,10 @@ class LoadingScreen(ReportsWorkerErrors, Screen):
                 )
             app.call_from_thread(self._progress, 0, 0, "reading the saved session")
             session, transcript = open_session(job.session_name, store, settings, extract=False, findings=False)
-        originals = mask_loaded(transcript, session) if created else {}
-        app.call_from_thread(setattr, app, "originals", originals)  # Ctrl+R in the transcript reveals one
+        # Loading masked the secrets (``redact.mask_transcript``) and kept each original in memory:
+        # Ctrl+R in the transcript reveals one. A resumed session has none (its copy is masked for good).
+        originals = dict(transcript.originals) if created else {}
+        app.call_from_thread(setattr, app, "originals", originals)
         if worker.is_cancelled:
             if created and store.exists(session.name):
                 store.delete(session.name)  # cancelled after all: leave nothing behind

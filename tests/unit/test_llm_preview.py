@@ -67,7 +67,6 @@ def test_the_audit_trail_records_every_call_and_the_preview_matches_what_is_sent
     sent_lines = first_sent["system"][-1]["text"].splitlines()[2:-1]
     import difflib
     got = data["prompt"].split("[untrusted data: incident channel", 1)[1].splitlines()[1 : len(sent_lines) + 1]
-    got = [line.replace("[redacted]", "[secret]") for line in got]  # the session's saved copy is masked already
     diff = list(difflib.unified_diff(sent_lines, got, lineterm="", n=0))
     assert not diff, "\n".join(diff[:20])
 
