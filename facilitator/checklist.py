@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import TextIO
 
 from facilitator.config import Settings
-from facilitator.errors import UserError
+from facilitator.errors import REDACTED, UserError
 from facilitator.redact import ChecklistItem, Redactor, external_scan, load_checklist, mask_secrets, unticked
 from facilitator.redact_detect import SECRET, resolve, secret_spans
 from facilitator.session import Session
@@ -108,8 +108,11 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             "other names cannot be checked."
         )
     texts = [m.text for m in transcript.messages] if transcript is not None else []
-    # A saved transcript is already scrubbed: its masks count as credentials found too.
-    secrets = sum(text.count(SECRET) + sum(1 for s in resolve(secret_spans(text)) if text[s.start : s.end] != SECRET) for text in texts)
+    # A loaded transcript is already masked: its masks (either marker) count as credentials found too.
+    secrets = sum(
+        text.count(SECRET) + text.count(REDACTED) + sum(1 for s in resolve(secret_spans(text)) if text[s.start : s.end] != SECRET)
+        for text in texts
+    )
     found["no_vulnerability_detail"] = (
         f"Credentials are masked automatically ({secrets} found in the channel); versions, config keys, file names "
         "and commands in the external version are refused by its gate; paths and bypasses in prose are not detected: "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 # Tokens that must never be echoed back: Slack, Anthropic, Atlassian, GitHub, GitLab, AWS.
+REDACTED = "[redacted]"  # what a service token becomes (other credentials become redact_detect.SECRET)
 _SECRET_RE = re.compile(
     r"(xox[abposr]-[A-Za-z0-9-]{6,}|xapp-[A-Za-z0-9-]{6,}|sk-ant-[A-Za-z0-9_-]{8,}"
     r"|ATATT[A-Za-z0-9_=-]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
@@ -42,7 +43,7 @@ def redact_secrets(text: str) -> str:
     """
     from facilitator.redact import mask_secrets  # lazy: redact imports this module
 
-    return mask_secrets(_SECRET_RE.sub("[redacted]", text))
+    return mask_secrets(_SECRET_RE.sub(REDACTED, text))
 
 
 class FacilitatorError(Exception):
