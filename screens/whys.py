@@ -275,7 +275,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         from facilitator.interview.suggest import why_candidates
 
         used = {t.answer for t in self.chain.turns if t.answer}
-        self._show_candidates(why_candidates(self.session.findings, used), "From the channel")
+        self._show_candidates([(text, ids) for text, ids, _ in why_candidates(self.session.findings, used)], "From the channel")
 
     def _show_candidates(
         self, cands: list[tuple[str, list[str]]], title: str, labels: list[str] | None = None, levels: list[str] | None = None
@@ -421,11 +421,12 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         stream = Markdown.get_stream(markdown)
 
         def offline() -> WhyProposal:
+            from facilitator.interview.suggest import why_candidates  # the channel's candidates, as the list shows them
+
             question = turn.question if turn is not None else self.chain.next_question(None)
-            used = {t.answer.casefold() for t in self.chain.turns if t.answer}
-            cands = [WhyCandidate(c.text, list(c.message_ids), c.confidence) for c in self.session.findings.causes
-                     if c.text.casefold() not in used]
-            return WhyProposal(question=question, candidates=cands[:3])
+            used = {t.answer for t in self.chain.turns if t.answer}
+            cands = [WhyCandidate(text, ids, confidence) for text, ids, confidence in why_candidates(self.session.findings, used, 3)]
+            return WhyProposal(question=question, candidates=cands)
 
         try:
             outcome = await why_or_offline(self._get_llm(), self.session, self.transcript, offline, on_text=stream.write)

@@ -154,19 +154,20 @@ def _actual_cause(findings: Findings) -> Suggestion | None:
     return None
 
 
-def why_candidates(findings: Findings, used: set[str] = frozenset(), limit: int = 5) -> list[tuple[str, list[str]]]:
-    """Candidate answers for the next why from the channel: its causes and confirmed hypotheses,
-    written as facts, never what was said to customers, none already in the chain (``used``, folded)."""
-    facts = [(c.text, c.message_ids) for c in _not_customer(findings.causes, findings)]
-    facts += [(h.text, h.message_ids) for h in _not_customer(findings.hypotheses, findings) if h.status == "confirmed"]
-    out: list[tuple[str, list[str]]] = []
+def why_candidates(findings: Findings, used: set[str] = frozenset(), limit: int = 5) -> list[tuple[str, list[str], float]]:
+    """Candidate answers for the next why from the channel, as (text, message ids, confidence): its
+    causes and confirmed hypotheses, written as facts, never what was said to customers, none
+    already in the chain (``used``, compared folded)."""
+    facts = [(c.text, c.message_ids, c.confidence) for c in _not_customer(findings.causes, findings)]
+    facts += [(h.text, h.message_ids, 0.6) for h in _not_customer(findings.hypotheses, findings) if h.status == "confirmed"]
+    out: list[tuple[str, list[str], float]] = []
     seen = {u.casefold() for u in used}
-    for text, ids in facts:
+    for text, ids, confidence in facts:
         fact = as_sentence(clean_fact(text))
         if not fact or fact.casefold() in seen or text.casefold() in seen:
             continue
         seen.add(fact.casefold())
-        out.append((fact, list(ids)))
+        out.append((fact, list(ids), confidence))
     return out[:limit]
 
 

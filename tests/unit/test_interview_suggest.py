@@ -69,6 +69,6 @@ def test_why_candidates_are_facts_from_the_channel_never_what_customers_were_tol
                                  summary="Between 14:00 and 15:01 some payments failed", message_ids=["m9"])],
     )
     got = why_candidates(findings)
-    assert [ids for _, ids in got] == [["m1"]]
+    assert [ids for _, ids, _ in got] == [["m1"]]
     assert not got[0][0].startswith("Found it")
     assert why_candidates(findings, used={got[0][0]}) == []  # an answer already in the chain is not offered again
