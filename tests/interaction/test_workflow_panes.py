@@ -210,6 +210,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
         await pilot.pause()
         pane = screen.query_one(WhysPane)
         pane.query_one("#wy-tree").focus()
+        await until(pilot, lambda: pane.query_one("#wy-tree").has_focus)  # the keys go to the 5 Whys, not the tab left
         await pilot.press("ctrl+r")
         assert pane.query_one("#wy-working").display  # the spinner shows while it streams
         await until(pilot, lambda: not pane.query_one("#wy-working").display)
