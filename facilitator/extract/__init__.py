@@ -37,7 +37,7 @@ from facilitator.extract.impact import find_impact
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging
 from facilitator.extract.phases import find_phases
-from facilitator.extract.responders import find_responders
+from facilitator.extract.responders import find_people
 from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
 from facilitator.findings import Findings, OpenQuestion
@@ -143,15 +143,16 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     links, tickets = find_links(sigs, transcript.unattributed)
     messaging = find_messaging(sigs)
     facts = find_facts(sigs)
+    responders, aliases = find_people(sigs, chat)
     findings = Findings(
         **key_times,
-        responders=find_responders(sigs, chat),
+        responders=responders,
         links=links,
         support_tickets=tickets,
         messaging=messaging,
         impact_hints=find_impact(sigs),
         hypotheses=find_hypotheses(sigs),
-        events=find_events(sigs, key_times, messaging),
+        events=find_events(sigs, key_times, messaging, aliases),
         severity=find_severity(sigs),
         detection_method=find_detection_method(key_times["detected_at"], transcript),
         title=find_title(transcript, sigs),

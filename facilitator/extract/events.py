@@ -58,9 +58,16 @@ def _kind(sig: MessageSignals) -> EventKind | None:
 
 
 def find_events(
-    sigs: list[MessageSignals], key_times: dict[str, KeyTime | None], messaging: list[MessagingItem]
+    sigs: list[MessageSignals],
+    key_times: dict[str, KeyTime | None],
+    messaging: list[MessagingItem],
+    aliases: dict[str, str] | None = None,
 ) -> list[Event]:
-    """Events in time order, one per notable message, plus one per key time."""
+    """Events in time order, one per notable message, plus one per key time.
+
+    ``aliases`` names each person as the responder list does ("yusufp" -> "Yusuf Patel").
+    """
+    names = aliases or {}
     by_id = {sig.message.id: sig for sig in sigs}
     events: list[tuple[int, Event]] = []
     keyed: set[str] = set()
@@ -71,7 +78,7 @@ def find_events(
             continue
         sig = by_id[key.message_ids[0]]
         keyed.add(sig.message.id)
-        event = _event(sig, kind, key.at)  # a stated time ("since 14:05") wins
+        event = _event(sig, kind, key.at, names)  # a stated time ("since 14:05") wins
         slot = stamped.get((sig.message.id, key.at))
         if slot is not None:
             events[slot] = (sig.index, event)  # one row per moment: the later phase names it ("resolved")
@@ -90,13 +97,13 @@ def find_events(
         if kind is None and (sig.flags & _EVENT_FLAGS or sig.state == "recover"):  # else chatter: no event
             kind = _kind(sig)
         if kind is not None:
-            events.append((sig.index, _event(sig, kind, sig.message.at)))
+            events.append((sig.index, _event(sig, kind, sig.message.at, names)))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))
     return [event for _, event in events]
 
 
-def _event(sig: MessageSignals, kind: EventKind, at) -> Event:
+def _event(sig: MessageSignals, kind: EventKind, at, names: dict[str, str]) -> Event:
     message = sig.message
     # Bots keep their name too ("PagerDuty", "Datadog"): the timeline's who/what column.
-    who = "" if is_placeholder_author(message.author) else message.author
+    who = "" if is_placeholder_author(message.author) else names.get(message.author, message.author)
     return Event(at=at, kind=kind, summary=summary_of(message.text), message_ids=[message.id], who=who)

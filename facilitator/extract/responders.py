@@ -188,6 +188,15 @@ def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, 
 
 def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
     """Humans who took part, most active first, with roles where the channel states them."""
+    return find_people(sigs, chat)[0]
+
+
+def find_people(sigs: list[MessageSignals], chat: bool) -> tuple[list[Responder], dict[str, str]]:
+    """The responders, and the name each spelling of a person is shown as.
+
+    The second part maps every author or acting handle that was merged into another name
+    ("yusufp" -> "Yusuf Patel"), so the timeline names a person the way the responder list does.
+    """
     counts: Counter[str] = Counter()
     ids: dict[str, list[str]] = {}
     for sig in sigs:
@@ -207,7 +216,7 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
             if name not in counts and name.casefold() not in bots:
                 counts[name] = len(mids)
                 ids[name] = mids
-    counts, ids = _merged(counts, ids, spoken)
+    counts, ids, aliases = _merged(counts, ids, spoken)
     roles = _roles(sigs, set(counts))
     responders = []
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
@@ -215,7 +224,7 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
         responders.append(
             Responder(name=name, messages=count, role=role, message_ids=[role_id] if role_id else ids.get(name, [])[:5])
         )
-    return responders
+    return responders, aliases
 
 
 # "@nova rolled back", "`@nova` restarted the pods", "thanks @mira for reverting": a handle with
@@ -275,7 +284,7 @@ def _one_typo(a: str, b: str) -> bool:
 
 def _merged(
     counts: Counter[str], ids: dict[str, list[str]], spoken: set[str]
-) -> tuple[Counter[str], dict[str, list[str]]]:
+) -> tuple[Counter[str], dict[str, list[str]], dict[str, str]]:
     """One entry per person: handles and display names that are the same person merged.
 
     Same name up to case and punctuation, a handle that is a display name's usual short form
@@ -304,4 +313,4 @@ def _merged(
         merged[target] += counts[name]
         if name in ids:
             merged_ids.setdefault(target, []).extend(i for i in ids[name] if i not in merged_ids.get(target, []))
-    return merged, merged_ids
+    return merged, merged_ids, {name: target for name, target in keep.items() if name != target}

@@ -152,3 +152,20 @@ def test_nicknames_with_digits_and_stating_are_people_but_camel_case_systems_are
         ]
     )
     assert set(by_name(extract_findings(t))) == {"Zed42", "Dana"}
+
+
+def test_the_timeline_names_a_person_as_the_responder_list_does():
+    findings = extract_findings(
+        channel(
+            [
+                ("bot:PagerDuty", "Triggered: checkout 5xx rate above 5%"),
+                ("Yusuf Patel", "looking. errors on every checkout request since the deploy"),
+                ("yusufp", "rolled back the checkout deploy"),
+                ("Ana Lima", "error rate back to normal, checkout recovered"),
+            ]
+        )
+    )
+    assert [r.name for r in findings.responders if r.name.startswith("Yusuf")] == ["Yusuf Patel"]
+    rollback = next(e for e in findings.events if "rolled back" in e.summary)
+    assert rollback.who == "Yusuf Patel"  # the handle's message, shown under the merged name
+    assert {e.who for e in findings.events} <= {"PagerDuty", "Yusuf Patel", "Ana Lima"}
