@@ -11,6 +11,7 @@ in its thread) updates its status.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
 from facilitator.extract.signals import MessageSignals
@@ -230,18 +231,39 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     if name and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
         words = re.sub(r"[-_]+", " ", name).strip()
         return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
-    first = next((s for s in sigs if "symptom" in s.flags), None)
+    first = _first_report(sigs, None)
     if first is None:
         return None
-    title = plain_sentence(first.message.text, limit=80).rstrip(".!")
+    title = plain_sentence(first.message.text, limit=80).rstrip(".!?")
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
+
+
+# A person's words describe the effect better than an alert's name: a human report this soon
+# after the first symptom is preferred to it.
+_REPORT_WINDOW = timedelta(minutes=30)
+
+
+def _first_report(sigs: list[MessageSignals], start: datetime | None) -> MessageSignals | None:
+    """The first symptom message (from ``start`` on), a person's report preferred to a bot's."""
+    first = None
+    for sig in sigs:
+        if "symptom" not in sig.flags or (start is not None and sig.message.at < start):
+            continue
+        if first is None:
+            first = sig
+        if sig.is_human:
+            return sig if sig.message.at - first.message.at <= _REPORT_WINDOW else first
+        if sig.message.at - first.message.at > _REPORT_WINDOW:
+            break
+    return first
 
 
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
     """What users experienced: the first symptom sentence at or after detection."""
     pats = patterns()
     start = detected.at if detected else None
-    for sig in sigs:
+    report = _first_report(sigs, start)
+    for sig in ([report] if report is not None else []) + sigs:
         if start is not None and sig.message.at < start and "symptom" not in sig.flags:
             continue
         for sentence in sig.prep.sentences:

@@ -228,7 +228,14 @@ _LEAD_IN_RE = re.compile(
     r"|^[^.:!?]{0,60}\b(?:pinged|told|messaged|emailed|asked|wrote to|reported to|called)\s+(?:me|us)\b[^:]{0,40}:\s*"
     r"|^(?:per|according to)\s+@?[\w.-]+(?-i:\s+[A-Z][\w-]+)?\s*[,:]?\s+(?:(?:it\s+(?:looks|seems)\s+like|it[\x27\u2019]?s)\s+)?"
     r"|^(?:i[\x27\u2019]?m|i am|we[\x27\u2019]?re|we are)\s+(?:also\s+|now\s+)?(?:seeing|getting|noticing)\s+(?:that\s+)?"
-    r"|^(?:looks|seems)\s+like\s+",
+    r"|^(?:looks|seems)\s+like\s+"
+    # a bridge relaying another chat ("<user42> ..."), a pager's or monitor's prefix, an ack
+    r"|^<[^>\s]{1,32}>\s*"
+    r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+"
+    r"|^(?:paged|ack(?:ed|nowledged)?|on it|looking(?: into it)?)\s*[.!,:;-]+\s*"
+    # who relayed it ("a user in the channel says ..."), and asking whether it is known
+    r"|^[^.:!?,]{0,40}\b(?:says|said|reports|reported)\s+(?:that\s+)?"
+    r"|^(?:is it known|does anyone know|did anyone notice|anyone else (?:seeing|getting|notice|noticing))\s+(?:that\s+|if\s+)?",
     re.IGNORECASE,
 )
 

@@ -162,6 +162,11 @@ def test_plain_sentence_drops_chat_lead_ins_and_keeps_the_point():
     )
     assert plain_sentence("Per @fejta the issue is that the cache filled the disk") == "The issue is that the cache filled the disk"
     assert plain_sentence("I'm seeing 502s on checkout") == "502s on checkout"
+    assert plain_sentence("<user42> I haven't received any emails since Friday") == "I haven't received any emails since Friday"
+    assert plain_sentence("A user in the channel says Binder is down") == "Binder is down"
+    assert plain_sentence("is it known that the RC feeds have stopped?") == "The RC feeds have stopped?"
+    assert plain_sentence("Paged. lots of mysql alerts at once") == "Lots of mysql alerts at once"
+    assert plain_sentence("looking at the mail queue now") == "Looking at the mail queue now"  # an action, not a lead-in
     assert plain_sentence("from the logs, the hub crashed") == "From the logs, the hub crashed"
 
 

@@ -148,3 +148,21 @@ def test_runbooks_from_links_and_mentions():
     )
     assert [r.message_ids for r in f.runbooks] == [["m0"], ["m1"]]
     assert "out of date" in f.runbooks[1].text
+
+
+def test_title_and_customer_effect_come_from_a_person_not_an_alert_name():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered: Global 5xx rate above threshold (edge-availability)"),
+            ("Maya", "ack. 503s everywhere, it's most of the fleet"),
+            ("Tom", "config disabled, errors dropping fast. recovered"),
+        )
+    )
+    assert f.title is not None and f.title.text == "503s everywhere, it's most of the fleet"
+    assert f.title.message_ids == ["m1"]
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m1"]
+
+
+def test_an_alert_alone_still_titles_the_incident_without_its_pager_prefix():
+    f = extract_findings(channel(("bot:Datadog", "[Triggered] WAF synthetic test failing in multiple colos")))
+    assert f.title is not None and f.title.text == "WAF synthetic test failing in multiple colos"
