@@ -29,6 +29,7 @@ EventKind = Literal[
     "customer_comms",
     "resolved",
     "closed",
+    "action",  # a step the responders took (restart, scale, failover, wipe)
     "other",
 ]
 

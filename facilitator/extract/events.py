@@ -9,11 +9,15 @@ reader needs, the transcript pane has the rest.
 
 from __future__ import annotations
 
-from facilitator.extract.patterns import summary_of
+import re
+from datetime import datetime, timedelta
+
+from facilitator.extract.patterns import plain_sentence, summary_of
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.extract.times import DOUBT_RE
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
 
+_STEP_FLAGS = frozenset({"step", "workaround"})
 _KEY_KINDS: dict[str, EventKind] = {
     "started_at": "fault_introduced",
     "detected_at": "detected",
@@ -24,8 +28,13 @@ _KEY_KINDS: dict[str, EventKind] = {
 
 # Every flag _kind looks at: a message with none of them (and no recovery) makes no event.
 _EVENT_FLAGS = frozenset(
-    {"alert", "declare_resolved", "incident_created", "rollback", "fix_deployed", "escalation", "root_cause", "ruled_out", "hypothesis"}
+    {"alert", "declare_resolved", "incident_created", "rollback", "fix_deployed", "escalation", "root_cause", "ruled_out",
+     "hypothesis", "step", "workaround"}
 )
+# Steps people took are told often ("restarting", "restarted", "restarting again"): one row per
+# person per few minutes, and a bounded number in all, keeps the timeline readable on a long channel.
+_STEP_GAP = timedelta(minutes=10)
+MAX_STEPS = 30
 
 
 def _kind(sig: MessageSignals) -> EventKind | None:
@@ -48,6 +57,8 @@ def _kind(sig: MessageSignals) -> EventKind | None:
         return "escalation"
     if "root_cause" in flags and not question:
         return "root_cause"
+    if flags & _STEP_FLAGS and sig.is_human and not question:
+        return "action"  # "wiping the data directory on db2", "taking the site down"
     if "ruled_out" in flags and ("hypothesis" in flags or "ruled out" in text or "red herring" in text):
         return "hypothesis_ruled_out"
     if "hypothesis" in flags:
@@ -90,20 +101,44 @@ def find_events(
         for item in messaging
         for mid in item.message_ids
     }
+    last_step: dict[str, datetime] = {}
+    steps = 0
+    opened, closed = _response_window(sigs, key_times)
     for sig in sigs:
         if sig.message.id in keyed:
             continue
         kind = comms.get(sig.message.id)
         if kind is None and (sig.flags & _EVENT_FLAGS or sig.state == "recover"):  # else chatter: no event
             kind = _kind(sig)
+        if kind == "action":
+            last = last_step.get(sig.message.author)
+            if steps >= MAX_STEPS or (last is not None and sig.message.at - last < _STEP_GAP):
+                continue
+            if not (opened <= sig.message.at <= closed) or _LATER_RE.search(sig.prep.lower):
+                continue  # a step before the response or after the end, or one planned for later, is a follow-up
+            last_step[sig.message.author] = sig.message.at
+            steps += 1
         if kind is not None:
             events.append((sig.index, _event(sig, kind, sig.message.at, names)))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))
     return [event for _, event in events]
 
 
+_LATER_RE = re.compile(r"\bfollow[- ]?ups?\b|\baction items?\b|\bpost-?mortem\b|\bonce (?:we|it|things)\b|\b(?:later|tomorrow)\b")
+
+
+def _response_window(sigs: list[MessageSignals], key_times: dict[str, KeyTime | None]) -> tuple[datetime, datetime]:
+    """From detection (or the first message) to resolution (or the last message)."""
+    detected, resolved = key_times.get("detected_at"), key_times.get("resolved_at")
+    first = sigs[0].message.at if sigs else datetime.min.replace(tzinfo=None)
+    last = sigs[-1].message.at if sigs else first
+    return (detected.at if detected else first), (resolved.at if resolved else last)
+
+
 def _event(sig: MessageSignals, kind: EventKind, at, names: dict[str, str]) -> Event:
     message = sig.message
     # Bots keep their name too ("PagerDuty", "Datadog"): the timeline's who/what column.
     who = "" if is_placeholder_author(message.author) else names.get(message.author, message.author)
-    return Event(at=at, kind=kind, summary=summary_of(message.text), message_ids=[message.id], who=who)
+    # A row is a short written sentence (no "hey all,", no "I'm seeing"); the citation keeps the words.
+    summary = plain_sentence(message.text, limit=140) if sig.is_human else summary_of(message.text)
+    return Event(at=at, kind=kind, summary=summary, message_ids=[message.id], who=who)

@@ -16,7 +16,7 @@ from facilitator.extract.patterns import NEGATION_BEFORE_RE, Gate, Patterns, Pre
 from facilitator.transcript import Message, Transcript
 
 # Signals checked on every sentence, negation- and question-aware.
-_POSITIVE = ("detect", "symptom", "change", "recover", "declare_resolved", "relapse", "start_marker")
+_POSITIVE = ("detect", "symptom", "change", "recover", "declare_resolved", "relapse", "start_marker", "step")
 # Signals where a plain search is enough (they describe talk, not state).
 _PLAIN = (
     "alert",

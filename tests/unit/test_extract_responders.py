@@ -166,6 +166,6 @@ def test_the_timeline_names_a_person_as_the_responder_list_does():
         )
     )
     assert [r.name for r in findings.responders if r.name.startswith("Yusuf")] == ["Yusuf Patel"]
-    rollback = next(e for e in findings.events if "rolled back" in e.summary)
+    rollback = next(e for e in findings.events if "rolled back" in e.summary.casefold())
     assert rollback.who == "Yusuf Patel"  # the handle's message, shown under the merged name
     assert {e.who for e in findings.events} <= {"PagerDuty", "Yusuf Patel", "Ana Lima"}
