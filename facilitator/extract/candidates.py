@@ -18,7 +18,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import MessageSignals
-from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, start_mentions, dismissal, revert_link
+from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, dismissal, partial, revert_link, start_mentions
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
@@ -56,7 +56,7 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
 
 def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
     pool: list[tuple[MessageSignals, float, str]] = []
-    recoveries = 0
+    recoveries = partials = fulls = 0
     for sig in sigs[start:]:
         flags = sig.flags
         if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
@@ -66,7 +66,13 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
             continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery
         if sig.state == "recover":
             recoveries += 1
-            pool.append((sig, 0.65 if recoveries == 1 else 0.45, "a recovery reported"))
+            if partial(sig):
+                score, reason = (0.6 if not partials else 0.4), "a partial recovery reported (errors dropping, some back)"
+                partials += 1
+            else:
+                score, reason = (0.65 if not fulls else 0.45), "a recovery reported"
+                fulls += 1
+            pool.append((sig, score, reason))
         elif question:
             continue
         elif "rollback" in flags or "fix_deployed" in flags:
@@ -81,10 +87,19 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
 def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
     pool: list[tuple[MessageSignals, float, str]] = []
     tail = sigs[start:]
-    for sig in tail:
-        if "declare_resolved" in sig.flags:
-            pool.append((sig, 0.75, "declared resolved"))
+    declared = [s for s in tail if "declare_resolved" in s.flags]
+    human = [s for s in declared if s.is_human]
+    for i, sig in enumerate(human):
+        pool.append((sig, 0.75 if i == 0 else 0.45, "declared resolved"))
+    bots = [s for s in declared if not s.is_human]
+    if bots:
+        pool.append((bots[0], 0.6, "status page or monitor declared it resolved"))
     recoveries = [s for s in tail if s.state == "recover"]
+    # when the impact ended: the first full recovery after the last time it broke again
+    relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
+    settled = next((s for s in recoveries if s.index > relapse and not partial(s)), None)
+    if settled is not None:
+        pool.append((settled, 0.62, "the service was back for good (the impact ended)"))
     if recoveries:
         pool.append((recoveries[-1], 0.55, "last recovery reported"))
     humans = [s for s in tail if s.is_human]

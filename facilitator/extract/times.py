@@ -214,7 +214,7 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     """
     if not sigs:
         return None
-    first_recovery = next((s for s in sigs if s.state == "recover"), None)
+    first_recovery = _first_recovery_from_a_problem(sigs)
     # an entry that reports the problem and then its fix is still the report
     last = -1 if first_recovery is None else first_recovery.index - (not _recovers_later(first_recovery))
     window = [s for s in sigs if first_recovery is None or s.index <= last] or sigs
@@ -249,6 +249,23 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
 
 
 _FIRST_SYMPTOM = "first message describing a symptom"
+_PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})
+
+
+def _first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals | None:
+    """The first recovery that follows a problem stated in the channel.
+
+    A channel may open with something else that went wrong and was put right ("rolling the
+    pool config... rolled back, web looks normal") before the incident's first alert: a
+    recovery with no problem before it is that lead-up, not the end of this incident.
+    """
+    seen_problem = False
+    for sig in sigs:
+        if sig.state == "recover" and (seen_problem or sig.flags & _PROBLEM):
+            return sig  # "hit 0% at 10:34 and came back at 10:55": its own problem, then the recovery
+        if sig.flags & _PROBLEM and sig.state != "recover":
+            seen_problem = True
+    return None
 
 
 def find_started(
@@ -258,6 +275,7 @@ def find_started(
     if detected is None:
         return None
     limit = detected.at
+    by_id = {s.message.id: s for s in sigs}
     candidates: list[KeyTime] = []
     symptoms: list[KeyTime] = []
     last_change: KeyTime | None = None
@@ -286,10 +304,14 @@ def find_started(
             candidates.append(_key(first, 0.45, "the detecting entry also reports the change that broke it"))
     # Timeline notes that show a symptom before detection date the start by it (a change
     # that "deployed fine" is context); otherwise the last change before detection.
+    stated = [k for k in candidates if not _asked(k, by_id)]
     if symptoms:
         candidates.append(symptoms[0])
-    elif last_change is not None:
-        candidates.append(last_change)
+    elif last_change is not None and not (stated and min(k.at for k in stated) - last_change.at > _CHANGE_REACH):
+        candidates.append(last_change)  # a change hours before a stated start is earlier history
+    confident = [k for k in candidates if not _asked(k, by_id)]
+    if confident:
+        candidates = confident  # "we deployed at 09:40, could that be it?" only when nothing is stated
     if not candidates and not chat and detected.reason == _FIRST_SYMPTOM:
         # Notes that open with the fault ("11:21 upgrade makes DNS pods crash loop") and never
         # say who noticed: the entry dates the start; detection is only inferred from it.
@@ -297,6 +319,15 @@ def find_started(
     if not candidates:
         return None
     return min(candidates, key=lambda k: (k.at, -k.confidence))
+
+
+_CHANGE_REACH = timedelta(hours=2)
+
+
+def _asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
+    """True when the key's message only asks or guesses ("could that be it?")."""
+    sig = by_id.get(key.message_ids[0]) if key.message_ids else None
+    return sig is not None and ("hypothesis" in sig.flags or sig.prep.lower.rstrip().endswith("?"))
 
 
 def _told_first(sig: MessageSignals, name: str, other: str) -> bool:
@@ -374,6 +405,12 @@ def find_mitigated_resolved(
     first = recoveries[0]
     strong = "declare_resolved" in first.flags or "rolled back" in first.prep.lower
     mitigated = _key(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
+    full = _full_recovery_after(after, recoveries) if partial(first) else None
+    if full is not None:
+        # "half the hosts replaced, errors dropping" then "error rate back to baseline": the
+        # impact stopped at the second; the first is when it started to ease (a candidate).
+        first = full
+        mitigated = _key(full, 0.65, "the service fully recovered (after a partial recovery)")
     # A workaround put in place before the first stated recovery ("banned the repo to let
     # other builds through", "pointed DNS at the backup to restore basic functionality",
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
@@ -393,7 +430,11 @@ def find_mitigated_resolved(
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
     # word is the declaration; a restoration only stands in when nothing closes the incident.
     declarations = [s for s in settled if "declare_resolved" in s.flags]
-    declared = next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
+    # The responders' own all-clear first ("I think we're good"); a status page's "Resolved"
+    # post follows it, sometimes hours later, and stands in only when nobody said it.
+    human = [s for s in declarations if s.is_human]
+    declared = next((s for s in human if _CLOSING_RE.search(s.prep.lower)), None) or next(iter(human), None)
+    declared = declared or next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
     if declared is not None:
         return mitigated, _key(declared, 0.8, "declared resolved")
@@ -403,6 +444,31 @@ def find_mitigated_resolved(
     if last.index == first.index:
         return mitigated, _key(last, 0.4, "only recovery seen; mitigation and resolution coincide")
     return mitigated, _key(last, 0.6, "last recovery, with no relapse after it")
+
+
+# A recovery that is only under way: part of the fleet, a trend, "starting to".
+_PARTIAL_RE = re.compile(
+    r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
+    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down)\b"
+)
+
+
+def partial(sig: MessageSignals) -> bool:
+    """True when the message tells a recovery under way rather than done ("errors dropping")."""
+    return _PARTIAL_RE.search(sig.prep.lower) is not None and "declare_resolved" not in sig.flags
+
+
+def _full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSignals]) -> MessageSignals | None:
+    """The first complete recovery after a partial one, if nothing broke again in between."""
+    first = recoveries[0]
+    for sig in after:
+        if sig.index <= first.index:
+            continue
+        if sig.state == "relapse":
+            return None
+        if sig in recoveries and not partial(sig):
+            return sig
+    return None
 
 
 # A hypothesis dropped ("ruled out network: backbone looks healthy", "red herring") says
@@ -450,8 +516,8 @@ def _labelled_phases(sigs: list[MessageSignals]) -> dict[str, KeyTime]:
     found: dict[str, KeyTime] = {}
     for sig in sigs:
         text = sig.message.text or ""
-        if len(text) > 400 or not ("ion" in text or "ed" in text):
-            continue
+        if len(text) > 400 or not ("ion" in text or "ed" in text) or not sig.is_human:
+            continue  # a status page's "Resolved - This incident has been resolved." is its post, not a label
         match = _PHASE_LABEL_RE.search(text.strip())
         if match is None:
             continue

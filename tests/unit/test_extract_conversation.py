@@ -265,3 +265,94 @@ def test_phases_follow_the_exchange_and_skip_doubts_and_dismissed_ideas():
         ("monitoring", "10:40"),
         ("resolved", "11:30"),
     ]
+
+
+def cands(f, name) -> list[str]:
+    return [hm(c) for c in f.candidates[name]]
+
+
+def test_a_step_that_did_not_help_is_not_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("13:02", "bot:Opsgenie", "P2 alert: job start latency p95 > 120s"),
+                ("13:20", "kofi", "rollback done. no change in db reads :( so not the deploy"),
+                ("14:05", "ingrid", "@wes can you try to bring the output processors back up?"),
+                ("14:15", "wes", "restarted builds-service pods. connection pool freed up, latency back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:15"  # not the rollback that changed nothing, not the request
+
+
+def test_a_partial_recovery_gives_way_to_the_full_one_and_stays_a_candidate():
+    f = extract_findings(
+        channel(
+            [
+                ("01:53", "bot:PagerDuty", "Triggered: ingest latency SLO burn"),
+                ("01:58", "ravi", "error rate on ingest is up, some 500s back to clients"),
+                ("02:52", "ravi", "half the 1a hosts replaced. errors dropping"),
+                ("03:15", "ravi", "migration done. ingest error rate back to baseline"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "03:15"
+    assert "02:52" in cands(f, "mitigated_at")
+
+
+def test_a_fix_for_something_else_before_the_incident_does_not_hide_its_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("09:58", "hana", "heads up, rolling the shared pool config to the web fleet now"),
+                ("10:21", "hana", "rolled back, web looks normal. will retry tomorrow"),
+                ("16:00", "bot:PagerDuty", "Triggered: [web] p95 response time > 3s for 5m"),
+                ("16:04", "priya", "looking at the web alert. p95 started climbing at ~15:56"),
+                ("17:04", "priya", "new hosts passing health checks, p95 back under 1s"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "16:00"
+    assert hm(f.started_at) == "15:56"  # the stated start, not the config change six hours before
+    assert hm(f.mitigated_at) == "17:04"
+
+
+def test_the_responders_all_clear_comes_before_the_status_pages_resolved_post():
+    f = extract_findings(
+        channel(
+            [
+                ("18:00", "jules", "customers say builds on .com are not starting"),
+                ("18:46", "rkaiser", "maintenance mode OFF. site is back"),
+                ("20:24", "rkaiser", "queue depth back to normal levels across all pools. I think we're good"),
+                ("20:41", "bot:statusbot", "Resolved - All infrastructures are processing builds normally."),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "20:24"
+    assert "20:41" in cands(f, "resolved_at")
+
+
+def test_healthy_the_whole_time_is_a_finding_not_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("15:44", "kd", "anyone else seeing zero new certs? the issuance graph just flatlined"),
+                ("16:05", "pt", "db looks healthy from dc1 the whole time, it's the dc2 side"),
+                ("16:22", "pt", "self-tests pass on all three sites, issuance back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:22"
+
+
+def test_a_time_asked_about_is_not_the_start_when_one_is_stated():
+    f = extract_findings(
+        channel(
+            [
+                ("09:58", "bot:Alertmanager", "[FIRING] rejected inbound payments ratio > 5%"),
+                ("09:59", "nadia", "inbound rejections jumped at 09:54, nothing gradual about it"),
+                ("10:03", "priyanka", "we deployed fps-inbound at 09:40, could that be it?"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "09:54"
