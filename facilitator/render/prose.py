@@ -112,7 +112,15 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
             actor=r.actor,
             automated=r.automated,
         )))
-    return [row for _, _, row in sorted(timed, key=lambda item: (item[0], item[1]))]
+    rows: list[TimelineRow] = []
+    seen: set[tuple[str, str]] = set()
+    for _, _, row in sorted(timed, key=lambda item: (item[0], item[1])):
+        same = (row.time, " ".join(re.sub(r"[^\w\s]", " ", row.event.casefold()).split()))
+        if same in seen:
+            continue  # the same moment told twice (a message and its alert, two copies of a paste): one row
+        seen.add(same)
+        rows.append(row)
+    return rows
 
 
 def narrative(unknowns: list[str], fix: str) -> str:

@@ -163,3 +163,14 @@ def test_what_was_known_follows_the_hypotheses():
     assert rows["Status page posted"] == "Ruled out: Redis failover from the morning"
     assert rows["Pool exhausted at 10 connections"] == "Cause identified: Pool exhausted at 10 connections"
     assert rows["All clear"] == ""  # shown where it changed, not repeated on every row
+
+
+def test_the_same_moment_told_twice_is_one_timeline_row():
+    session, transcript = load_incident()
+    first = session.findings.events[0]
+    twin = first.model_copy(update={"summary": first.summary.upper() + "!", "message_ids": list(first.message_ids)})
+    session.findings.events.insert(1, twin)
+    rows = build_document(session, transcript, settings()).timeline
+    times_and_text = [(r.time, r.event.casefold().rstrip("!")) for r in rows]
+    assert len(times_and_text) == len(set(times_and_text))
+    assert len(rows) == len(session.findings.events) - 1
