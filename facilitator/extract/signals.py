@@ -210,7 +210,34 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
             shared = Prepared(message, prep.prose, None, prep.lower, prep.gate, like=prep)
             sig = MessageSignals(index=i, prep=shared, flags=first.flags, state=first.state, is_human=first.is_human)
         out.append(sig)
+    _mark_integrations(out)
     return out
+
+
+# What monitors and status pages post: "Trigger fired: ...", "[FIRING:1] ...", "Resolved - This
+# incident has been resolved.", "PROBLEM - host is DOWN". A speaker who only ever posts such lines
+# is an integration, even when the paste did not label it a bot.
+_MACHINE_RE = re.compile(
+    r"^\W*(?:\[?(?:firing|resolved|triggered|alerting|alert|warning|critical|recovery|recovered|problem|ok)\b(?::\d+)?\]?\s*[:\-\u2013\u2014]"
+    r"|\[(?:firing|resolved|triggered|alerting)\b"
+    r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
+    r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s)",
+    re.IGNORECASE,
+)
+
+
+def _mark_integrations(sigs: list[MessageSignals]) -> None:
+    """Speakers whose every message is a monitor's or status page's post are not people."""
+    machine: dict[str, bool] = {}
+    for sig in sigs:
+        if sig.is_human:
+            author = sig.message.author
+            machine[author] = machine.get(author, True) and _MACHINE_RE.match(sig.message.text or "") is not None
+    integrations = {author for author, only_machine in machine.items() if only_machine}
+    if integrations:
+        for sig in sigs:
+            if sig.message.author in integrations:
+                sig.is_human = False
 
 
 def has_speakers(transcript: Transcript) -> bool:

@@ -169,3 +169,19 @@ def test_the_timeline_names_a_person_as_the_responder_list_does():
     rollback = next(e for e in findings.events if "rolled back" in e.summary.casefold())
     assert rollback.who == "Yusuf Patel"  # the handle's message, shown under the merged name
     assert {e.who for e in findings.events} <= {"PagerDuty", "Yusuf Patel", "Ana Lima"}
+
+
+def test_a_speaker_who_only_posts_monitor_lines_is_an_integration_not_a_person():
+    findings = extract_findings(
+        channel(
+            [
+                ("Honeycomb Triggers", "Trigger fired: retriever p99 query duration > 10s (dogfood)"),
+                ("Ravi", "looking, p99 is way up on the retrievers"),
+                ("Status Updates", "Investigating - We are looking into elevated query latency."),
+                ("Ravi", "rolled back the retriever deploy, latency back to normal"),
+                ("Honeycomb Triggers", "Trigger resolved: retriever p99 query duration > 10s (dogfood)"),
+            ]
+        )
+    )
+    assert [r.name for r in findings.responders] == ["Ravi"]
+    assert findings.detected_at is not None and findings.detected_at.message_ids == ["m0"]  # the monitor's alert
