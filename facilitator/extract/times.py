@@ -72,7 +72,7 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
         hour += 12
     elif ampm.startswith("a") and hour == 12:
         hour = 0
-    zone = _zone(match.group("zone"), tz)
+    zone = _zone(match.group("zone") or _range_zone(match), tz)
     local_day = at.astimezone(zone).date()
     candidate = datetime.combine(local_day, time(hour, minute), tzinfo=zone)
     slack = timedelta(minutes=10)
@@ -81,6 +81,20 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     if not ampm and hour < 12 and candidate + timedelta(hours=12) <= at + slack:
         candidate += timedelta(hours=12)  # "since 2:05" said at 14:30 means 14:05
     return candidate.astimezone(tz)
+
+
+# "between 02:26 and 03:40 UTC": the zone written after a range's end is the start's too.
+_RANGE_END_RE = re.compile(
+    r"\s*(?:and|to|until|till|-|\u2013|\u2014)\s*\d{1,2}[:h.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?P<zone>[A-Za-z]{1,4})\b"
+)
+
+
+def _range_zone(match) -> str | None:
+    """The zone named after the end of a time range that starts at ``match``, if it names one."""
+    end = _RANGE_END_RE.match(match.string, match.end())
+    if end is None or end.group("zone").upper().replace(".", "") not in _ZONES:
+        return None
+    return end.group("zone")
 
 
 def resolve_relative(match, at: datetime) -> datetime | None:
@@ -349,7 +363,7 @@ def _told_first(sig: MessageSignals, name: str, other: str) -> bool:
 EPISODE_GAP = timedelta(days=3)  # a week of silence, then "another node is lost": a new incident
 
 
-WORKAROUND_EFFECT = timedelta(minutes=30)  # a recovery this soon after a workaround is its effect
+WORKAROUND_EFFECT = timedelta(minutes=30)
 
 
 def _same_episode(sigs: list[MessageSignals]) -> list[MessageSignals]:
@@ -381,7 +395,7 @@ def noticed_after_self_heal(sigs: list[MessageSignals]) -> tuple[MessageSignals,
 
 
 def find_mitigated_resolved(
-    sigs: list[MessageSignals], detected: KeyTime | None, since: KeyTime | None = None
+    sigs: list[MessageSignals], detected: KeyTime | None, since: KeyTime | None = None, chat: bool = False
 ) -> tuple[KeyTime | None, KeyTime | None]:
     """First recovery after detection (or after ``since``); resolution after the last relapse.
 
@@ -427,6 +441,12 @@ def find_mitigated_resolved(
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
+    if chat and last_relapse >= 0:
+        # It broke again: the impact stopped only at the first recovery after the last relapse.
+        # (Timeline notes written afterwards name a relapse in passing; there the first stands.)
+        again = next((s for s in settled if s in recoveries), None)
+        if again is not None and mitigated.message_ids[0] != again.message.id:
+            mitigated = _key(again, 0.6, "first recovery after the problem came back")
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
     # word is the declaration; a restoration only stands in when nothing closes the incident.
     declarations = [s for s in settled if "declare_resolved" in s.flags]
@@ -449,7 +469,7 @@ def find_mitigated_resolved(
 # A recovery that is only under way: part of the fleet, a trend, "starting to".
 _PARTIAL_RE = re.compile(
     r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
-    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down)\b"
+    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering)\b"
 )
 
 
@@ -626,7 +646,7 @@ def find_key_times(
         detected = _with_stated(find_detected(sigs, chat), by_id, "detect", tz)
     started = find_started(sigs, detected, chat, tz)
     since = _key(symptom, 0.5, "first symptom") if healed is not None else None
-    mitigated, resolved = find_mitigated_resolved(sigs, detected, since)
+    mitigated, resolved = find_mitigated_resolved(sigs, detected, since, chat)
     if mitigated is None and chat:
         mitigated = _healed_before_notice(sigs, tz)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)

@@ -356,3 +356,47 @@ def test_a_time_asked_about_is_not_the_start_when_one_is_stated():
         )
     )
     assert hm(f.started_at) == "09:54"
+
+
+def test_when_it_breaks_again_the_impact_stops_at_the_recovery_after():
+    f = extract_findings(
+        channel(
+            [
+                ("14:01", "bot:Grafana", "[Alerting] api: redis-hot-1 primary unreachable"),
+                ("14:15", "yusuf", "restart done. redis errors gone"),
+                ("15:58", "yusuf", "errors are back again, it's cascading across the guild nodes"),
+                ("16:30", "nell", "full restart finished, everything back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:30"
+    assert "14:15" in cands(f, "mitigated_at")  # the first recovery stays on offer
+
+
+def test_a_range_with_one_zone_puts_both_ends_in_it():
+    pacific = channel(
+            [
+                ("19:29", "bot:IcM", "Sev 2 incident created: elevated connectivity errors"),
+                ("19:31", "grace", "customers getting unable to connect errors on repos and boards"),
+                ("20:40", "grace", "all scale units back above 99.9%, connectivity errors gone"),
+                ("21:06", "priya", "status: between 02:26 and 03:40 UTC customers may have observed connectivity errors"),
+            ],
+            tz="America/Los_Angeles",
+        )
+    pacific.timezone = "America/Los_Angeles"  # a bare clock in this channel is Pacific time
+    f = extract_findings(pacific)
+    assert f.started_at is not None
+    assert f.started_at.at == datetime(2024, 12, 4, 2, 26, tzinfo=ZoneInfo("UTC"))  # not 02:26 in the channel's zone
+
+
+def test_health_checks_still_passing_on_a_stalled_node_is_not_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("09:35", "bot:PagerDuty", "[Triggered] api-prod write error rate > 20%"),
+                ("09:50", "dmitri", "found it. two secondaries stalled for days but still pass health checks"),
+                ("10:00", "dmitri", "cluster restarted, primary elected, error rate back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:00"
