@@ -235,7 +235,10 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     first_symptom: MessageSignals | None = None
     after_marker: MessageSignals | None = None
     marked = False
+    answered = _answered_not_seen(sigs)
     for sig in window:
+        if sig.message.id in answered:
+            continue  # "anyone else seeing slow responses?" - "fine for me": a worry put to rest
         if "start_marker" in sig.flags and "detect" not in sig.flags:
             marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
@@ -266,6 +269,29 @@ _FIRST_SYMPTOM = "first message describing a symptom"
 _PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})
 
 
+# "works for me", "fine on my end", "not seeing it": someone else does not see the problem.
+_NOT_SEEN_RE = re.compile(
+    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b"
+    r"|\bnot\s+seeing\s+(?:it|that|anything|any)\b|\bjust\s+you\b"
+)
+_ANSWER_WINDOW = timedelta(minutes=5)
+
+
+def _answered_not_seen(sigs: list[MessageSignals]) -> set[str]:
+    """Questions about a symptom that someone else answered by not seeing it, within minutes."""
+    out: set[str] = set()
+    for i, sig in enumerate(sigs):
+        if not (sig.is_human and sig.flags & {"symptom", "detect"} and "?" in (sig.message.text or "")):
+            continue
+        for later in sigs[i + 1 : i + 4]:
+            if later.message.at - sig.message.at > _ANSWER_WINDOW:
+                break
+            if later.message.author != sig.message.author and _NOT_SEEN_RE.search(later.prep.lower):
+                out.add(sig.message.id)
+                break
+    return out
+
+
 def _first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals | None:
     """The first recovery that follows a problem stated in the channel.
 
@@ -275,6 +301,8 @@ def _first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals
     """
     seen_problem = False
     for sig in sigs:
+        if sig.state == "recover" and _NOT_SEEN_RE.search(sig.prep.lower):
+            continue  # "staging is fine for me": an answer, not a recovery
         if sig.state == "recover" and (seen_problem or sig.flags & _PROBLEM):
             return sig  # "hit 0% at 10:34 and came back at 10:55": its own problem, then the recovery
         if sig.flags & _PROBLEM and sig.state != "recover":
@@ -413,6 +441,7 @@ def find_mitigated_resolved(
         s
         for i, s in enumerate(after)
         if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i) and not dismissal(s)
+        and not (_NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].prep.lower.rstrip().endswith("?"))
     ]
     if not recoveries:
         return None, None

@@ -400,3 +400,19 @@ def test_health_checks_still_passing_on_a_stalled_node_is_not_a_recovery():
         )
     )
     assert hm(f.mitigated_at) == "10:00"
+
+
+def test_a_worry_someone_does_not_share_is_neither_the_detection_nor_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("14:58", "tavi", "anyone else getting slow responses from the admin? or is it just my wifi"),
+                ("14:59", "jbo", "staging is fine for me"),
+                ("15:04", "rennick", "twine upload just gave me a 503 from upload.pypi.org"),
+                ("15:19", "bot:alertbot", "[FIRING:3] BackendUnhealthy warehouse-web"),
+                ("15:43", "kestrel", "vault back up, error rate back to normal"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "15:04"
+    assert hm(f.mitigated_at) == "15:43"
