@@ -346,6 +346,10 @@ def find_started(
             candidates.append(_key(first, 0.45, "the detecting entry also reports the change that broke it"))
     # Timeline notes that show a symptom before detection date the start by it (a change
     # that "deployed fine" is context); otherwise the last change before detection.
+    cleared = _cleared_changes(sigs)
+    candidates = [k for k in candidates if not (k.message_ids and k.message_ids[0] in cleared)]
+    if last_change is not None and last_change.message_ids[0] in cleared:
+        last_change = None
     stated = [k for k in candidates if not _asked(k, by_id)]
     if symptoms:
         candidates.append(symptoms[0])
@@ -364,6 +368,25 @@ def find_started(
 
 
 _CHANGE_REACH = timedelta(hours=2)
+# "rollback done, no change... so not the deploy", "not the config push": the change was cleared.
+_NOT_THE_CHANGE_RE = re.compile(
+    r"\bnot\s+(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
+)
+_CHANGE_WORDS_RE = re.compile(r"\b(?:deploy\w*|releas\w*|rollout|rolled out|merged?|upgrad\w*|config\w*|chang\w*|push\w*)\b")
+
+
+def _cleared_changes(sigs: list[MessageSignals]) -> set[str]:
+    """Messages telling of a change that a later message cleared ("so not the deploy")."""
+    cleared: set[str] = set()
+    changes: list[str] = []
+    for sig in sigs:
+        lower = sig.prep.lower
+        if changes and (_NOT_THE_CHANGE_RE.search(lower) or ("rollback" in sig.flags and sig.state == "relapse")):
+            cleared.update(changes)
+            changes = []
+        if "change" in sig.flags or _CHANGE_WORDS_RE.search(lower):
+            changes.append(sig.message.id)
+    return cleared
 
 
 def _asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
@@ -483,6 +506,12 @@ def find_mitigated_resolved(
     # post follows it, sometimes hours later, and stands in only when nobody said it.
     human = [s for s in declarations if s.is_human]
     declared = next((s for s in human if _CLOSING_RE.search(s.prep.lower)), None) or next(iter(human), None)
+    if declared is None and chat:
+        # Only a pager or status page closed it: the responders' last word on the service's
+        # health is when it was over; the bot's post follows whenever someone clicked "resolve".
+        done = next((s for s in reversed(settled) if s.state == "recover" and s.is_human and not partial(s)), None)
+        if done is not None and any(s.index > done.index for s in declarations):
+            return mitigated, _key(done, 0.6, "last recovery the responders reported before the status page closed it")
     declared = declared or next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
     if declared is not None:

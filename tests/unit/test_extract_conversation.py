@@ -416,3 +416,32 @@ def test_a_worry_someone_does_not_share_is_neither_the_detection_nor_a_recovery(
     )
     assert hm(f.detected_at) == "15:04"
     assert hm(f.mitigated_at) == "15:43"
+
+
+def test_a_deploy_cleared_by_its_rollback_is_not_the_start():
+    f = extract_findings(
+        channel(
+            [
+                ("09:35", "bot:PagerDuty", "[Triggered] api-prod write error rate > 20%"),
+                ("09:36", "priya", "error rate went vertical like a minute ago"),
+                ("09:38", "marcus", "anything deployed in the last hour? I see a bindings deploy went out 9:20"),
+                ("09:44", "tom", "rollback done, no change. error rate identical. so not the deploy"),
+                ("10:02", "priya", "error rate back to baseline. POSTs succeeding"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "09:35"
+
+
+def test_when_only_the_pager_closes_it_the_end_is_the_responders_last_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("09:35", "bot:PagerDuty", "[Triggered] api-prod write error rate > 20%"),
+                ("10:02", "priya", "error rate back to baseline. POSTs succeeding"),
+                ("10:26", "bot:PagerDuty", "Resolved #48211 api-prod write error rate > 20%"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "10:02"
+    assert "10:26" in cands(f, "resolved_at")
