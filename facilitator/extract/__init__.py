@@ -28,6 +28,7 @@ from facilitator.extract.hints import (
     find_customer_effect,
     find_detection_method,
     find_facts,
+    fix_from_mitigation,
     find_hypotheses,
     find_runbooks,
     find_severity,
@@ -143,6 +144,9 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     links, tickets = find_links(sigs, transcript.unattributed)
     messaging = find_messaging(sigs)
     facts = find_facts(sigs)
+    fix = fix_from_mitigation(sigs, key_times["mitigated_at"])
+    if fix is not None and not any(f.message_ids == fix.message_ids for f in facts["fixes"]):
+        facts["fixes"].insert(0, fix)  # the step that stopped the impact comes first
     responders, aliases = find_people(sigs, chat)
     findings = Findings(
         **key_times,

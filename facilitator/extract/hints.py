@@ -164,6 +164,40 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     return out
 
 
+_FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
+_STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
+
+
+def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:
+    """What fixed it, read from the mitigation: the step in its own message, else the last step before it.
+
+    "config disabled. services are starting to recover": the first sentence is the fix. When the
+    recovery is only observed ("error rate back to baseline"), the step someone announced in the
+    half hour before ("restarting nodes now") is what brought it.
+    """
+    if mitigated is None or not mitigated.message_ids:
+        return None
+    by_id = {s.message.id: i for i, s in enumerate(sigs)}
+    at = by_id.get(mitigated.message_ids[0])
+    if at is None:
+        return None
+    mine = sigs[at]
+    for sentence in mine.prep.sentences:
+        if _FIX_ACTION_RE.search(sentence) and not sentence.rstrip().endswith("?"):
+            return _fact(sentence, mine, 0.55)
+    for sig in reversed(sigs[:at]):
+        if mine.message.at - sig.message.at > _FIX_REACH:
+            break
+        if not sig.is_human or sig.state == "relapse" or sig.prep.lower.rstrip().endswith("?"):
+            continue
+        acted = next((x for x in sig.prep.sentences if _FIX_ACTION_RE.search(x) and not x.rstrip().endswith("?")), "")
+        if not acted and sig.flags & _STEP_FLAGS and sig.prep.sentences:
+            acted = sig.prep.sentences[0]
+        if acted:
+            return _fact(acted, sig, 0.5)
+    return None
+
+
 _RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)
 
 

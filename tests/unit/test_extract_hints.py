@@ -166,3 +166,26 @@ def test_title_and_customer_effect_come_from_a_person_not_an_alert_name():
 def test_an_alert_alone_still_titles_the_incident_without_its_pager_prefix():
     f = extract_findings(channel(("bot:Datadog", "[Triggered] WAF synthetic test failing in multiple colos")))
     assert f.title is not None and f.title.text == "WAF synthetic test failing in multiple colos"
+
+
+def test_the_fix_is_the_step_that_brought_the_recovery():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered: api-prod write error rate > 20%"),
+            ("Dmitri", "restarting every node in the cluster to force a clean election"),
+            ("Priya", "error rate back to baseline, POSTs succeeding"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
+    assert f.fixes and f.fixes[0].message_ids == ["m1"]  # the step before the observed recovery
+    assert "restarting every node" in f.fixes[0].text.casefold()
+
+
+def test_a_fix_told_with_its_effect_is_read_from_that_message():
+    f = extract_findings(
+        channel(
+            ("Maya", "503s everywhere, most of the fleet is down"),
+            ("Priya", "config disabled. impacted services recovered, errors gone"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m1"] and f.fixes[0].text.casefold().startswith("config disabled")
