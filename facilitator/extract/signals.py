@@ -238,6 +238,8 @@ def _mark_integrations(sigs: list[MessageSignals]) -> None:
         for sig in sigs:
             if sig.message.author in integrations:
                 sig.is_human = False
+                if "symptom" in sig.flags and sig.state != "recover" and "alert" not in sig.flags:
+                    sig.flags = sig.flags | {"alert"}  # as a bot's symptom is an alert
 
 
 def has_speakers(transcript: Transcript) -> bool:

@@ -609,7 +609,21 @@ def _contradicted(after: list[MessageSignals], i: int) -> bool:
     if i + 1 >= len(after):
         return False
     following = after[i + 1]
-    return "still_broken" in following.flags and following.state != "recover"
+    if "still_broken" in following.flags and following.state != "recover":
+        return True
+    # "fra-lan-b back up" and in the same minutes a monitor fires for the whole pool: the step
+    # finished, the service did not come back.
+    moment = after[i].message.at
+    near = after[max(0, i - 2) : i] + after[i + 1 : i + 4]  # same-minute posts may sort either way
+    return any(
+        abs(other.message.at - moment) <= _CONTRADICT_WINDOW
+        and (other.index > after[i].index or other.message.at.replace(second=0) == moment.replace(second=0))
+        and other.state != "recover" and "alert" in other.flags and not other.is_human
+        for other in near
+    )
+
+
+_CONTRADICT_WINDOW = timedelta(minutes=3)
 
 
 # An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",

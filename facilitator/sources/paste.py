@@ -51,6 +51,7 @@ from facilitator.sources.paste_formats import (
 )
 from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
+from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table, table_header
 from facilitator.sources.paste_time import season_warning, stray_meridiem
@@ -251,6 +252,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     slack_json = slack_messages(text)
     if slack_json is not None:  # a bare array of Slack messages or {"messages": [...]}
         return parse_slack_json(slack_json, tz=tz, origin=origin)
+    export = mattermost_lines(text)
+    if export is not None:  # Mattermost's bulk export: one JSON object per line
+        return parse_mattermost(export, tz=tz, origin=origin)
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")

@@ -445,3 +445,18 @@ def test_when_only_the_pager_closes_it_the_end_is_the_responders_last_recovery()
     )
     assert hm(f.resolved_at) == "10:02"
     assert "10:26" in cands(f, "resolved_at")
+
+
+def test_a_step_finished_as_the_monitor_fires_for_everything_is_not_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("19:45", "otieno", "config staged on both. rebooting fra-lan-a"),
+                ("21:01", "otieno", "fra-lan-b back up"),
+                ("21:01", "bot:nagios", "PROBLEM: fra-hv-pool PING CRITICAL - 100% packet loss (212 hosts)"),
+                ("21:02", "kbarros", "uh oh. everything behind the LAN pair just went dark"),
+                ("21:48", "bot:nagios", "RECOVERY: fra-hv-pool PING OK (212 hosts)"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "21:48"
