@@ -49,7 +49,11 @@ _LOOKBACK = 30  # a verdict refers to one of the last few hypotheses, not one fr
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+    """The sentence's content words, each cut to its stem ("deploys", "deployed" -> "deploy")."""
+    return {_STEM_RE.sub("", w) or w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+
+
+_STEM_RE = re.compile(r"(?<=\w{4})(?:ments?|ing|ed|es|s)$")
 
 
 _LIST_MARKER_RE = re.compile(r"(?m)^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -97,6 +101,10 @@ def _with_context(sentence: str, sig: MessageSignals) -> str:
     return text
 
 
+# Said outright, a hypothesis is dropped whatever health words follow ("ruled out network: backbone looks healthy").
+_RULED_OUT_WORDS_RE = re.compile(r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b|\bnot\s+the\s+cause\b")
+
+
 def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     """Suspected causes and what became of them (raised, ruled out, confirmed)."""
     pats = patterns()
@@ -104,7 +112,7 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     for sig in sigs:
         if not ("hypothesis" in sig.flags or "ruled_out" in sig.flags or "root_cause" in sig.flags):
             continue
-        if sig.state == "recover" and "hypothesis" not in sig.flags:
+        if sig.state == "recover" and "hypothesis" not in sig.flags and not _RULED_OUT_WORDS_RE.search(sig.prep.lower):
             continue  # "everything seems fine now" reports health; it rules no idea out
         thread = sig.message.thread_id
         for sentence in sig.prep.sentences:

@@ -123,6 +123,9 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     return rows
 
 
+_RULED_LEAD_RE = re.compile(r"^(?:ruled\s+out|ruling\s+out|not)\s*:?\s*", re.IGNORECASE)
+
+
 def narrative(unknowns: list[str], fix: str) -> str:
     """The response as a few sentences: what was suspected, ruled out and what worked ('' when too little is known)."""
     parts = []
@@ -131,7 +134,8 @@ def narrative(unknowns: list[str], fix: str) -> str:
     if first:
         parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
     if ruled_out:
-        parts.append(sentence(f"Ruled out along the way: {'; '.join(r.rstrip('?') for r in ruled_out[:3])}"))
+        items = [_RULED_LEAD_RE.sub("", r).rstrip("?.! ") for r in ruled_out[:3]]
+        parts.append(sentence(f"Ruled out along the way: {'; '.join(i for i in items if i)}"))
     if not fix.startswith(TODO):
         parts.append(sentence(f"What worked: {fix}"))
     return " ".join(parts) if len(parts) >= 2 else ""

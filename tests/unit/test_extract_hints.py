@@ -189,3 +189,17 @@ def test_a_fix_told_with_its_effect_is_read_from_that_message():
         )
     )
     assert f.fixes and f.fixes[0].message_ids == ["m1"] and f.fixes[0].text.casefold().startswith("config disabled")
+
+
+def test_the_deploy_question_and_its_answer_are_one_hypothesis_ruled_out():
+    f = extract_findings(
+        channel(
+            ("Maya", "503s everywhere, most of the fleet"),
+            ("Maya", "anything deployed in the last hour? checking the deploy log"),
+            ("Tom", "no platform deploys today. last rollout was the May 12 one"),
+            ("Maya", "ruled out network: backbone looks healthy, it's the cache nodes crashing"),
+        )
+    )
+    statuses = [(h.status, h.message_ids) for h in f.hypotheses]
+    assert ("ruled_out", ["m1", "m2"]) in statuses  # the question, closed by its answer
+    assert any(h.status == "ruled_out" and h.message_ids == ["m3"] for h in f.hypotheses)
