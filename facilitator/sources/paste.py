@@ -33,6 +33,7 @@ from facilitator.config import check_timezone
 from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_formats import (
+    CHANNEL_HEADER_RE,
     FENCE_RE,
     HD_RE,
     IRC_DAY_RE,
@@ -51,9 +52,9 @@ from facilitator.sources.paste_formats import (
 )
 from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
-from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
+from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, inline_header, parse_slack
 from facilitator.sources.paste_table import parse_table, table_header
-from facilitator.sources.paste_time import season_warning, stray_meridiem
+from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
 
 FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "headings", "table", "timeline")
@@ -221,6 +222,8 @@ def format_scores(lines: list[str]) -> dict[str, float]:
             counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
         elif (m := SLACK_HEADER_RE.match(stripped)) and name_like(m.group("name"), strict=False):
             counts["slack"] += 1
+        elif inline_header(stripped) is not None:  # "jdoe 10:42 AM text" (Slack's archive pages)
+            counts["slack"] += 1
         elif starts_message(lines, i, stripped, "teams"):
             counts["teams"] += 1
         elif starts_message(lines, i, stripped, "discord"):
@@ -258,15 +261,8 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     if fmt == "unknown":
         raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
     today = default_date or datetime.now(check_timezone(tz)).date()
-    ctx = Ctx(default_year=today.year, today=today)
-    if fmt == "slack":
-        parsed = parse_slack(lines, ctx)
-    elif fmt == "table":
-        parsed = parse_table(lines, ctx)
-    elif fmt in _CHAT_APPS:
-        parsed = parse_chat_app(lines, fmt, ctx)
-    else:
-        parsed = parse_lines(lines, fmt, ctx)
+    ctx = Ctx(default_year=today.year, today=today, day_first=slash_date_order(text, hint=default_date is None))
+    parsed = _parse_blocks(lines, fmt, ctx)
     if not parsed.has_entries:
         raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
     warnings = list(getattr(text, "warnings", ())) + parsed.warnings
@@ -282,6 +278,52 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
+    if fmt == "slack":
+        return parse_slack(lines, ctx)
+    if fmt == "table":
+        return parse_table(lines, ctx)
+    if fmt in _CHAT_APPS:
+        return parse_chat_app(lines, fmt, ctx)
+    return parse_lines(lines, fmt, ctx)
+
+
+def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
+    """Parse the paste; logs of several channels in different shapes ("#inc-123" over a Slack
+    copy, "#ops" over an IRC log) are each read in their own format, in their own clock run."""
+    blocks = _channel_blocks(lines)
+    if len(blocks) < 2:
+        return _parse_as(lines, fmt, ctx)
+    shapes = [_best_format(lines[a:b]) for a, b in blocks]
+    if len({shape for shape in shapes if shape != "unknown"}) < 2:
+        return _parse_as(lines, fmt, ctx)
+    out = Parsed()
+    for (a, b), shape in zip(blocks, shapes):
+        if a:
+            out.items.append(BlockMark(a + 1))
+        if shape == "unknown":
+            out.unattributed.extend((a + i, line) for i, line in enumerate(lines[a:b], 1) if line.strip())
+            continue
+        part = _parse_as(lines[a:b], shape, ctx)
+        for item in part.items:
+            item.line += a
+        out.items.extend(part.items)
+        out.unattributed.extend((no + a, line) for no, line in part.unattributed)
+        out.title = out.title or part.title
+        out.zone = out.zone or part.zone
+        out.warnings.extend(w for w in part.warnings if w not in out.warnings)
+    return out
+
+
+def _channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each run of lines that begins at a channel's name on its own line ("#ops")."""
+    starts = [0]
+    for i, line in enumerate(lines):
+        if i and "#" in line and CHANNEL_HEADER_RE.match(line.strip()):
+            starts.append(i)
+    return [(a, b) for a, b in zip(starts, [*starts[1:], len(lines)]) if a < b]
 
 
 def _messages(

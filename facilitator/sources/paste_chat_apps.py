@@ -46,6 +46,9 @@ _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", r
 _DISCORD_NOISE = re.compile(
     r"^(?:\d+(?:[.,]\d+)?\s?(?:bytes|KB|MB|GB)|expand|collapse|add reaction|reply|forward|more)$", re.IGNORECASE
 )
+# Discord's hidden stamp of a follow-up message in a group, copied with it: "[10:43 AM]" alone
+# on its line or glued to the text.
+_FOLLOW_UP = re.compile(rf"^\[(?P<time>{TIME})\]\s*(?P<text>.*)$")
 _EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Cf"})  # pictographs, skin tones, variation selectors, joiners
 _EDITED = re.compile(r"^\(?edited\)?$", re.IGNORECASE)
 _EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
@@ -101,6 +104,13 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             if current.day is not None:
                 ctx.default_year = current.day.year
             continue
+        follow = _FOLLOW_UP.match(line) if fmt == "discord" and current is not None else None
+        if follow is not None:
+            clock_text = follow.group("time")
+            current = Entry(no, [follow.group("text")] if follow.group("text") else [], parse_clock(clock_text),
+                            current.author, is_bot=current.is_bot, clock_text=clock_text)
+            out.items.append(current)
+            continue
         if current is None:
             day = date_divider(line, ctx)
             if day is not None:
@@ -125,7 +135,7 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     name = m.group("name").strip()
-    day = match_day(m.group("date"), ctx.today, ctx.default_year)
+    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
     rel = m.group("rel").lower() if "rel" in m.re.groupindex and m.group("rel") else ""
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)

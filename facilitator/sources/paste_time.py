@@ -203,11 +203,12 @@ def offset_or_range(offset: str, start: str, *, dated: bool, iso: bool) -> tuple
     return None, "", end
 
 
-def parse_iso_date(text: str, near: date | None = None) -> date:
+def parse_iso_date(text: str, near: date | None = None, day_first: bool | None = None) -> date:
     """'2024-12-03', '2024/12/03', '12/3/24', '03.12.2024' -> date (ValueError when not a real day).
 
-    '03/12/2024' is ambiguous (US month first, or day first): the reading nearest to ``near``
-    (the --date, or today) wins, month-first when there is no hint; dotted dates are day first.
+    '03/12/2024' is ambiguous (US month first, or day first): ``day_first`` (what the whole
+    paste shows, ``slash_date_order``) decides; without it the reading nearest to ``near`` (the
+    --date, or today) wins, month-first when there is no hint; dotted dates are day first.
     """
     text = text.strip()
     a, b, c = re.split(r"[-/.]", text)
@@ -224,6 +225,8 @@ def parse_iso_date(text: str, near: date | None = None) -> date:
             continue
     if not readings:
         raise ValueError(text)
+    if day_first is not None and len(readings) == 2:
+        return readings[1] if day_first else readings[0]
     if near is None:
         return readings[0]
     return min(readings, key=lambda d: abs((d - near).days))
@@ -307,12 +310,12 @@ def preamble_zone(line: str) -> tuple[tzinfo, str] | None:
     return None
 
 
-def find_date(text: str, default_year: int, near: date | None = None) -> date | None:
+def find_date(text: str, default_year: int, near: date | None = None, day_first: bool | None = None) -> date | None:
     """The first date written in ``text`` (numeric or in words); None when there is none."""
     m = _ISO_DATE_RE.search(text)
     if m:
         try:
-            return parse_iso_date(m.group(0), near)
+            return parse_iso_date(m.group(0), near, day_first)
         except ValueError:
             return None
     m = WORD_DATE.search(text)
@@ -328,6 +331,30 @@ def find_date(text: str, default_year: int, near: date | None = None) -> date | 
     except (ValueError, OverflowError):
         return None
     return parsed.date() if parsed else None
+
+
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])")
+_MERIDIEM = re.compile(r"\d:[0-5]\d\s?[AaPp]\.?[Mm]\b")
+
+
+def slash_date_order(text: str, *, hint: bool) -> bool | None:
+    """True when the paste's '08/06/2021' dates are day first, False when month first, None when unknown.
+
+    A day past 12 settles it ('13/06/2021' is day first, '06/13/2021' month first). Otherwise,
+    when ``hint`` allows a guess (no --date to compare against), the clock decides: apps that
+    write '10:42 AM' are set to a US locale (month first), those writing '22:42' mostly are not.
+    """
+    first = second = False
+    found = False
+    for m in _SLASH_DATE.finditer(text):
+        found = True
+        first = first or int(m.group(1)) > 12
+        second = second or int(m.group(2)) > 12
+    if first != second:
+        return first
+    if not found or not hint:
+        return None
+    return _MERIDIEM.search(text) is None
 
 
 def relative_day(text: str, today: date) -> date | None:
