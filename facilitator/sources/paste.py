@@ -52,7 +52,14 @@ from facilitator.sources.paste_formats import (
 )
 from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
-from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, inline_header, parse_slack
+from facilitator.sources.paste_slack import (
+    DATED_TIME_RE,
+    EMOJI_CODE,
+    SLACK_TIME_RE,
+    inline_header,
+    parse_slack,
+    slack_header,
+)
 from facilitator.sources.paste_table import parse_table, table_header
 from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
@@ -214,13 +221,13 @@ def format_scores(lines: list[str]) -> dict[str, float]:
         if stripped[0] == "#":
             if HD_RE.match(stripped):
                 counts["headings"] += 1
-        elif TS_RE.match(stripped):
+        elif (ts := TS_RE.match(stripped)) and ts.group("rest").strip():
             counts["timestamped"] += 1
         elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
             counts["irc"] += 1
-        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()):
+        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()) or (ts and DATED_TIME_RE.match(stripped)):
             counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
-        elif (m := SLACK_HEADER_RE.match(stripped)) and name_like(m.group("name"), strict=False):
+        elif (m := slack_header(stripped)) and name_like(m.group("name"), strict=False):
             counts["slack"] += 1
         elif inline_header(stripped) is not None:  # "jdoe 10:42 AM text" (Slack's archive pages)
             counts["slack"] += 1

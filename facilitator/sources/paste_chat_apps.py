@@ -49,6 +49,7 @@ _DISCORD_NOISE = re.compile(
 # Discord's hidden stamp of a follow-up message in a group, copied with it: "[10:43 AM]" alone
 # on its line or glued to the text.
 _FOLLOW_UP = re.compile(rf"^\[(?P<time>{TIME})\]\s*(?P<text>.*)$")
+_APP_TAG = re.compile(r"\s+(?:BOT|APP)$")
 _EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Cf"})  # pictographs, skin tones, variation selectors, joiners
 _EDITED = re.compile(r"^\(?edited\)?$", re.IGNORECASE)
 _EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
@@ -135,12 +136,16 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     name = m.group("name").strip()
+    tagged = _APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
+    if tagged is not None:
+        name = name[: tagged.start()]
     day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
     rel = m.group("rel").lower() if "rel" in m.re.groupindex and m.group("rel") else ""
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")
-    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=is_bot_name(name), clock_text=clock_text)
+    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=bool(tagged) or is_bot_name(name),
+                 clock_text=clock_text)
 
 
 def _reactions(line: str) -> bool:

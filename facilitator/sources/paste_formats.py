@@ -42,6 +42,7 @@ from facilitator.sources.paste_time import (
     DAY_MONTH_YEAR,
     ISO_DATE,
     OFFSET,
+    SHORT_DATE,
     TIME,
     UNKNOWN_TIME,
     WORD_DATE,
@@ -270,6 +271,7 @@ def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: obj
 
 
 _ISO_DAY = re.compile(ISO_DATE)
+_SHORT_DAY = re.compile(SHORT_DATE)
 
 
 @lru_cache(maxsize=1024)
@@ -280,6 +282,8 @@ def match_day(token: str | None, today: date, year: int | None = None, day_first
     """
     if not token:
         return None
+    if _SHORT_DAY.fullmatch(token):  # "6/8": this year's day, as Teams writes it
+        token = f"{token}/{year or today.year}"
     if _ISO_DAY.fullmatch(token):
         try:
             return parse_iso_date(token, today, day_first)
@@ -314,7 +318,7 @@ def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
     head = TS_RE.match(parts[0]) if len(parts) == 3 else None
     if head is not None and not head.group("rest").strip():  # WeeChat's log: "<date time>\tnick\ttext"
         return _prefixed(parts[1].strip(), parts[2], Entry(no, [], clock, "", day, zone, token, clock_text=m.group("time")))
-    bar = _WEECHAT_BAR.match(line, _clock_end(m))  # WeeChat's screen: "<date time> @nick | text"
+    bar = _WEECHAT_BAR.match(line, _clock_end(m)) if "|" in rest or "│" in rest else None  # "<date time> @nick | text"
     if bar is not None:
         return _prefixed(bar.group("nick"), bar.group("text"), Entry(no, [], clock, "", day, zone, token,
                                                                      clock_text=m.group("time")))

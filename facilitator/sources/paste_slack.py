@@ -34,6 +34,7 @@ from facilitator.sources.paste_time import (
     AGO,
     ISO_DATE,
     REL_DAY_AT,
+    SHORT_DATE,
     TIME,
     WORD_DATE,
     ago_delta,
@@ -45,26 +46,40 @@ from facilitator.sources.paste_system import slack_notice
 
 # A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
 _STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
+_MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2})"
 _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
-# "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM", Google Chat's "Alice, 10:32 AM".
+# "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
+# Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
-    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:,?\s+(?P<date>{ISO_DATE}))?"
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY}))?"
     rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}))"
     rf"{_STAMP}$"
 )
+# Every header ends with its stamp: a cheap test of the line's last characters spares the full
+# pattern on the other lines of long pastes.
+_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)\]?$", re.IGNORECASE)
+
+
+def slack_header(line: str) -> re.Match[str] | None:
+    """The match of a one-line header ('Alice Smith  10:32 AM'), or None."""
+    if _STAMP_END.search(line, max(0, len(line) - 16)) is None:
+        return None
+    return SLACK_HEADER_RE.match(line)
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
-_INLINE_RE = re.compile(rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) (?P<time>{_MERIDIEM_TIME}) (?P<text>\S.*)$")
+_INLINE_RE = re.compile(
+    rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) (?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
+)
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 _APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
-_DATED_TIME_RE = re.compile(
+DATED_TIME_RE = re.compile(
     rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
 )
 _SLACK_NOISE = re.compile(
     r"^(?:\d+\s+repl(?:y|ies)|view thread|view (?:newer|older) replies|show (?:more|less)|last reply\b.*|"
     r"\(edited\)|edited|new(?: messages?)?|"
-    r"also sent to the channel|replied to a thread:?.*|thread|reply…?|reply\.\.\.|"
+    r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|thread|reply…?|reply\.\.\.|"
     r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
     re.IGNORECASE,
 )
@@ -139,7 +154,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             out.title = out.title or line
             current = None
             continue
-        m = SLACK_HEADER_RE.match(line)
+        m = slack_header(line)
         if m and m.group("name").strip() in _APP_LABELS:
             # "Prow Bot" then "APP  10:30 AM": the app's label sits on the time line; the name is above it
             found = _pop_name_line(current, nos, out, known)
@@ -157,15 +172,16 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             if m.group("relday"):  # "yesterday at 5:25 PM": the plain times after it are today's
                 out.items.append(DayMark(no, ctx.today))
             continue
-        dated = _DATED_TIME_RE.match(line)
-        if dated and (day := find_date(dated.group("date"), ctx.default_year, ctx.today, ctx.day_first)) is not None:
-            out.items.append(DayMark(no, day))
-            current = None  # a new day: the author line, if any, is not carried over
+        dated = DATED_TIME_RE.match(line)
+        dated_day = find_date(dated.group("date"), ctx.default_year, ctx.today, ctx.day_first) if dated else None
         m = dated or SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
         if m:
             previous = current
             meridiem = bool(re.search(r"[AaPp]\.?[Mm]", m.group("time") or ""))
             found = _pop_name_line(current, nos, out, known, doubled=meridiem)
+            if dated_day is not None:  # "Jun 8, 10:44 AM": a new day; a message above is not continued
+                out.items.append(DayMark(no, dated_day))
+                previous = current = None
             if found is not None:
                 name_no, name = found
                 known.add(name)
@@ -179,9 +195,9 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             continue
         one_line = inline_header(line) if inline else None
         if one_line is not None:
-            name = one_line.group("name")
-            current = Entry(no, [one_line.group("text")], parse_clock(one_line.group("time")), name,
-                            is_bot=is_bot_name(name), clock_text=one_line.group("time"))
+            name, clock_text = one_line.group("name"), one_line.group("time") or one_line.group("btime")
+            current = Entry(no, [one_line.group("text")], parse_clock(clock_text), name,
+                            is_bot=is_bot_name(name), clock_text=clock_text)
             nos = [no]
             out.items.append(current)
             continue
@@ -195,6 +211,10 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         line = _GLUED_NOISE.sub("", line)  # "...not responding at all.View newer replies"
         if not line or (_FILE_KIND.match(line) and current.lines and _FILE_NAME.match(current.lines[-1])):
             continue  # a file's type or size under its name ("error.log" / "Plain Text")
+        if line.isdigit() and len(line) <= 3 and current.lines and _emoji_only(current.lines[-1]):
+            current.lines.pop()  # a reaction copied as its emoji, then its count on the next line
+            nos.pop()
+            continue
         current.lines.append(line)
         nos.append(no)
     _mark_notices(out)
@@ -206,6 +226,11 @@ def clean_name(name: str) -> str:
     name = EMOJI_CODE.sub("", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in _EMOJI_CATEGORIES)
     return _HANDLE_AFTER.sub("", name).strip()
+
+
+def _emoji_only(line: str) -> bool:
+    rest = EMOJI_CODE.sub("", line).strip()
+    return bool(line.strip()) and all(unicodedata.category(ch) in _EMOJI_CATEGORIES or ch.isspace() for ch in rest)
 
 
 def inline_header(line: str) -> re.Match[str] | None:
@@ -225,7 +250,7 @@ def _inline_shape(lines: list[str]) -> bool:
         line = line.strip()
         if not line or not _DIGIT_COLON.search(line):
             continue
-        if SLACK_HEADER_RE.match(line) or SLACK_TIME_RE.match(line):
+        if slack_header(line) or SLACK_TIME_RE.match(line):
             headers += 1
         elif inline_header(line) is not None:
             inline += 1
@@ -239,7 +264,7 @@ def _topic_header(line: str, lines: list[str], no: int) -> bool:
     below = [text.strip() for text in lines[no : no + 4] if text.strip()]
     if not below:
         return False
-    if SLACK_HEADER_RE.match(below[0]):
+    if slack_header(below[0]):
         return True
     return len(below) > 1 and name_like(below[0], strict=False) and SLACK_TIME_RE.match(below[1]) is not None
 

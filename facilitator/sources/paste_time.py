@@ -79,6 +79,8 @@ OFFSET = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d(?![\d:])"
 TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
 # 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024.
 ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}"
+# "6/8" as Teams shows a date this year (month first or day first, as the paste's other dates).
+SHORT_DATE = r"\d{1,2}/\d{1,2}(?![\d/])"
 APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"
 # A time someone could not remember: "2X:XX", "??:??", "1?:30" (at least one placeholder).
 UNKNOWN_TIME = r"(?=[\d:]*[Xx?])[\dXx?]{1,2}:[\dXx?]{2}(?![\w?:])"
@@ -344,8 +346,9 @@ def slash_date_order(text: str, *, hint: bool) -> bool | None:
     when ``hint`` allows a guess (no --date to compare against), the clock decides: apps that
     write '10:42 AM' are set to a US locale (month first), those writing '22:42' mostly are not.
     """
-    first = second = False
-    found = False
+    if "/" not in text:
+        return None
+    first = second = found = False
     for m in _SLASH_DATE.finditer(text):
         found = True
         first = first or int(m.group(1)) > 12
@@ -373,7 +376,7 @@ def relative_day(text: str, today: date) -> date | None:
 # Stamps that count back from when the page was copied: "[3 hours ago]", "an hour ago", "just now".
 AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+ago|just\s+now)"
 # "yesterday at 5:25 PM", "Today at 10:32": a day word before a header's clock time.
-REL_DAY_AT = r"(?i:today|yesterday)\s+at\s+"
+REL_DAY_AT = r"(?i:today|yesterday)\s+(?:at\s+)?"  # Teams writes "Yesterday 10:42 PM"
 _AGO_PARTS = re.compile(r"(?P<n>\d+|an?|one)\s+(?P<unit>[a-z])", re.IGNORECASE)
 
 

@@ -317,6 +317,84 @@ IRC_DATE_LINES = """\
 00:10 <cng> rolled back
 """
 
+SLACK_24H_EMOJI = """\
+:coffee: Jane Doe  12:58
+checkout is throwing 502s
+:eyes:
+2
+13:02
+and the payment callback too
+Carl Ng  13:05
+1 reply
+Last reply today at 13:20
+View thread
+:rotating_light: on it
+"""
+
+SLACK_NOON = """\
+Jane Doe  11:58 AM
+checkout is throwing 502s
+12:01
+still failing
+Carl Ng  12:58 PM
+rolled back
+1:02
+errors back to baseline
+"""
+
+SLACK_AGO = """\
+Jane Doe  10:42 AM
+checkout is throwing 502s
+Carl Ng  [3 hours ago]
+looking
+"""
+
+SLACK_OLD_ONE_LINE = """\
+jdoe [10:42 AM] checkout is throwing 502s
+cng [10:44 AM] looking
+jdoe [10:45 AM] thanks
+"""
+
+DISCORD_SHORT_YEAR = """\
+Jane — 6/8/21, 10:42 AM
+checkout is throwing 502s
+PagerDuty BOT — 6/8/21, 10:43 AM
+Triggered #4411
+"""
+
+TEAMS_SHORT_DATES = """\
+Jane Doe Yesterday 10:42 PM
+checkout is throwing 502s
+Carl Ng 6/9 12:05 AM
+rolled back
+"""
+
+GOOGLE_CHAT_DATED = """\
+Jane Doe, Jun 8, 10:42 AM
+checkout is throwing 502s
+Carl Ng
+Jun 8, 10:44 AM
+looking
+"""
+
+MATTERMOST_REPLIES = """\
+Jane Doe
+10:42
+checkout is throwing 502s
+Carl Ng
+10:44
+Commented on Jane Doe's message: checkout is throwing 502s
+rolled back 4812
+(message deleted)
+"""
+
+IRSSI_QUIT = """\
+10:42 <@jdoe> checkout is throwing 502s
+10:43 -!- cng [~cng@host.example] has quit [Quit: leaving]
+10:44 -!- ana is now known as ana_oncall
+10:45 <ana_oncall> rolled back
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -462,6 +540,48 @@ CASES = [
         ("jdoe", "2021-06-08 23:50", "checkout is throwing 502s"),
         ("cng", "2021-06-09 00:10", "rolled back"),
     ], default_date=None, fmt="irc"),
+    Case("slack 24h with status emoji and split reactions", SLACK_24H_EMOJI, [
+        ("Jane Doe", "2021-06-08 12:58", "checkout is throwing 502s"),
+        ("Jane Doe", "2021-06-08 13:02", "and the payment callback too"),
+        ("Carl Ng", "2021-06-08 13:05", ":rotating_light: on it"),
+    ], noise=[":coffee:", ":eyes:", "reply", "View thread", "\n2"], fmt="slack"),
+    Case("slack 12h over noon", SLACK_NOON, [
+        ("Jane Doe", "2021-06-08 11:58", "checkout is throwing 502s"),
+        ("Jane Doe", "2021-06-08 12:01", "still failing"),
+        ("Carl Ng", "2021-06-08 12:58", "rolled back"),
+        ("Carl Ng", "2021-06-08 13:02", "errors back to baseline"),
+    ]),
+    Case("slack hours ago", SLACK_AGO, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:42", "looking"),
+    ], noise=["ago"]),
+    Case("old slack one line", SLACK_OLD_ONE_LINE, [
+        ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("cng", "2021-06-08 10:44", "looking"),
+        ("jdoe", "2021-06-08 10:45", "thanks"),
+    ]),
+    Case("discord short year and bot tag", DISCORD_SHORT_YEAR, [
+        ("Jane", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("PagerDuty", "2021-06-08 10:43", "Triggered #4411"),
+    ], default_date=None, fmt="discord"),
+    Case("teams short dates", TEAMS_SHORT_DATES, [
+        ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-09 00:05", "rolled back"),
+    ], default_date=date(2021, 6, 9)),
+    Case("google chat dated", GOOGLE_CHAT_DATED, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:44", "looking"),
+    ], default_date=date(2021, 6, 20)),  # "Jun 8" takes the year of --date
+    Case("mattermost replies", MATTERMOST_REPLIES, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:44", "rolled back 4812"),
+    ], noise=["Commented on", "message deleted"]),
+    Case("irssi quits and nick changes", IRSSI_QUIT, [
+        ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("cng", "2021-06-08 10:43", "cng [~cng@host.example] has quit [Quit: leaving]", "system"),
+        ("", "2021-06-08 10:44", "ana is now known as ana_oncall"),  # a notice, but neither a join nor a leave
+        ("ana_oncall", "2021-06-08 10:45", "rolled back"),
+    ], fmt="irc"),
 ]
 
 
