@@ -25,7 +25,17 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from facilitator.sources.paste_formats import Ctx, DayMark, Entry, Parsed, is_bot_name, match_day, structural_line
+from facilitator.sources.paste_formats import (
+    CHANNEL_HEADER_RE,
+    BlockMark,
+    Ctx,
+    DayMark,
+    Entry,
+    Parsed,
+    is_bot_name,
+    match_day,
+    structural_line,
+)
 from facilitator.sources.paste_slack import EMOJI_CODE, date_divider
 from facilitator.sources.paste_time import ISO_DATE, TIME, parse_clock
 
@@ -111,6 +121,10 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             current = Entry(no, [follow.group("text")] if follow.group("text") else [], parse_clock(clock_text),
                             current.author, is_bot=current.is_bot, clock_text=clock_text)
             out.items.append(current)
+            continue
+        if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
+            out.items.append(BlockMark(no))
+            current = None
             continue
         if current is None:
             day = date_divider(line, ctx)

@@ -335,6 +335,14 @@ _WEECHAT_BAR = re.compile(r"\]?\s+(?P<nick>[@+%&~!]?[^\s|│]{1,40})\s+[|│](?:
 _IRC_NOTICE_PREFIXES = frozenset({"-->", "<--", "--", "-!-", "***", "=!="})
 
 
+def timestamped_speaker(line: str, m: re.Match[str]) -> bool:
+    """True when a ``TS_RE`` line names who wrote it ('Alice: text', '<alice>', WeeChat's columns)."""
+    rest = m.group("rest")
+    if "\t" in line or split_speaker(rest, strict=False)[0]:
+        return True
+    return ("|" in rest or "│" in rest) and _WEECHAT_BAR.match(line, _clock_end(m)) is not None
+
+
 def _clock_end(m: re.Match[str]) -> int:
     """Where the clock of a timestamped line ends (after its offset and zone, if written)."""
     return max(m.end(g) for g in ("time", "offset", "zone") if m.group(g))

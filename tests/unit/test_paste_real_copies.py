@@ -395,6 +395,46 @@ IRSSI_QUIT = """\
 10:45 <ana_oncall> rolled back
 """
 
+SLACK_THEN_DISCORD = """\
+Jane Doe  4:05 PM
+checkout is throwing 502s
+Carl Ng  4:20 PM
+rolled back 4812
+
+Ana — Today at 3:50 PM
+deploying 4812 now
+Ana — Today at 4:10 PM
+hmm errors on checkout?
+"""
+
+IRC_THEN_SLACK = """\
+10:43 <ana> saw the alert, joining
+10:50 <ana> 4812 reverted
+Jane Doe  10:42 AM
+checkout is throwing 502s
+Carl Ng
+  10:44 AM
+looking
+"""
+
+SLACK_QUOTING_LOG_LINES = """\
+Jane Doe  10:42 AM
+from the pod log:
+2021-06-08 10:30:01 ERROR pool exhausted
+2021-06-08 10:30:02 ERROR pool exhausted
+Carl Ng  10:44 AM
+same on checkout-7f9c
+"""
+
+TWO_DISCORD_CHANNELS = """\
+#incident
+Jane — Today at 4:05 PM
+checkout is throwing 502s
+#payments
+Ana — Today at 3:50 PM
+deploying 4812 now
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -582,6 +622,27 @@ CASES = [
         ("", "2021-06-08 10:44", "ana is now known as ana_oncall"),  # a notice, but neither a join nor a leave
         ("ana_oncall", "2021-06-08 10:45", "rolled back"),
     ], fmt="irc"),
+    Case("slack then discord, no header", SLACK_THEN_DISCORD, [
+        ("Ana", "2021-06-08 15:50", "deploying 4812 now"),
+        ("Jane Doe", "2021-06-08 16:05", "checkout is throwing 502s"),
+        ("Ana", "2021-06-08 16:10", "hmm errors on checkout?"),
+        ("Carl Ng", "2021-06-08 16:20", "rolled back 4812"),
+    ]),
+    Case("irc then slack, no header", IRC_THEN_SLACK, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("ana", "2021-06-08 10:43", "saw the alert, joining"),
+        ("Carl Ng", "2021-06-08 10:44", "looking"),
+        ("ana", "2021-06-08 10:50", "4812 reverted"),
+    ]),
+    Case("slack message quoting log lines", SLACK_QUOTING_LOG_LINES, [
+        ("Jane Doe", "2021-06-08 10:42", "from the pod log:\n2021-06-08 10:30:01 ERROR pool exhausted\n"
+                                         "2021-06-08 10:30:02 ERROR pool exhausted"),
+        ("Carl Ng", "2021-06-08 10:44", "same on checkout-7f9c"),
+    ], fmt="slack"),
+    Case("two discord channels", TWO_DISCORD_CHANNELS, [
+        ("Ana", "2021-06-08 15:50", "deploying 4812 now"),
+        ("Jane", "2021-06-08 16:05", "checkout is throwing 502s"),
+    ], noise=["#payments"], fmt="discord"),
 ]
 
 
