@@ -89,9 +89,38 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
 
 
 def best_format(lines: list[str], starts: list[tuple[int, str]] | None = None) -> str:
+    """The format that fits best ('unknown' when none fits); ``starts`` as in ``format_scores``."""
+    starts = [] if starts is None else starts
     scores = format_scores(lines, starts)
     best = max(FORMATS, key=lambda f: scores[f])  # ties: earlier (more specific) formats win
-    return best if scores[best] > 0 else "unknown"
+    if scores[best] <= 0:
+        return "unknown"
+    return _enclosing(best, starts, scores)
+
+
+_ENCLOSING_SHARE = 0.25  # the enclosing format needs at least this share of the quoted one's score
+
+
+def _enclosing(best: str, starts: list[tuple[int, str]], scores: dict[str, float]) -> str:
+    """The chat format whose messages surround every message start of ``best``, else ``best``.
+
+    Messages quote lines of other shapes: a Slack message with two IRC lines or log lines in
+    it. Such lines outnumber the headers around them in a short paste, yet every one of them
+    sits between two headers of the paste's real format, none before the first or after the last.
+    """
+    inner = [i for i, shape in starts if shape == best]
+    if not inner:  # notes (timeline, headings, tables) are not chat: nothing quotes them
+        return best
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, shape in starts:
+        first.setdefault(shape, i)
+        last[shape] = i
+    for shape in first:
+        if (shape != best and first[shape] < inner[0] and last[shape] > inner[-1]
+                and scores[shape] >= _ENCLOSING_SHARE * scores[best]):
+            return shape
+    return best
 
 
 _MAX_RUNS = 6

@@ -435,6 +435,16 @@ Ana — Today at 3:50 PM
 deploying 4812 now
 """
 
+SLACK_QUOTING_IRC = """\
+Jane Doe  10:42 AM
+from #ops earlier:
+10:30 <ana> deploying 4812
+10:31 <ana> done
+10:32 <ana> watching graphs
+Carl Ng  10:44 AM
+ok that lines up
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -643,6 +653,11 @@ CASES = [
         ("Ana", "2021-06-08 15:50", "deploying 4812 now"),
         ("Jane", "2021-06-08 16:05", "checkout is throwing 502s"),
     ], noise=["#payments"], fmt="discord"),
+    Case("slack message quoting irc lines", SLACK_QUOTING_IRC, [
+        ("Jane Doe", "2021-06-08 10:42", "from #ops earlier:\n10:30 <ana> deploying 4812\n10:31 <ana> done\n"
+                                         "10:32 <ana> watching graphs"),
+        ("Carl Ng", "2021-06-08 10:44", "ok that lines up"),
+    ], fmt="slack"),
 ]
 
 
