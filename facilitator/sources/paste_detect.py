@@ -23,7 +23,14 @@ from facilitator.sources.paste_formats import (
     name_like,
     timestamped_speaker,
 )
-from facilitator.sources.paste_slack import DATED_TIME_RE, EMOJI_CODE, SLACK_TIME_RE, inline_header, slack_header
+from facilitator.sources.paste_slack import (
+    DATED_TIME_RE,
+    EMOJI_CODE,
+    SLACK_TIME_RE,
+    header_name,
+    inline_header,
+    slack_header,
+)
 from facilitator.sources.paste_table import table_header
 
 FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "headings", "table", "timeline")
@@ -68,7 +75,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()) or (ts and DATED_TIME_RE.match(stripped)):
             counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
             label = "slack"
-        elif ((m := slack_header(stripped)) and name_like(m.group("name"), strict=False)) or (
+        elif ((m := slack_header(stripped)) and header_name(m)) or (
             inline_header(stripped) is not None  # "jdoe 10:42 AM text" (Slack's archive pages)
         ):
             counts["slack"] += 1

@@ -129,11 +129,14 @@ _DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
 _LOCALE_AT = r",?\s+(?:um|à|às|om)\s+"  # the "at" between date and time in German, French, Portuguese, Dutch
 _WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Element's export: "Tue, Jun 8 2021 10:42:03"
 TS_RE = re.compile(
-    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
+    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})"
+    rf"(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
 IRC_RE = re.compile(
-    rf"^\[?(?P<time>{TIME})(?:\]\s*|\s+)(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    rf"^\[?(?P<time>{TIME})(?:\]\s*|\s+)"
+    rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
+    rf"|<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
     r"|(?P<cnick>[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text" (brackets required)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
@@ -317,8 +320,9 @@ def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
     parts = line.split("\t", 2)
     head = TS_RE.match(parts[0]) if len(parts) == 3 else None
     if head is not None and not head.group("rest").strip():  # WeeChat's log: "<date time>\tnick\ttext"
-        return _prefixed(parts[1].strip(), parts[2], Entry(no, [], clock, "", day, zone, token, clock_text=m.group("time")))
-    bar = _WEECHAT_BAR.match(line, _clock_end(m)) if "|" in rest or "│" in rest else None  # "<date time> @nick | text"
+        entry = Entry(no, [], clock, "", day, zone, token, clock_text=m.group("time"))
+        return _prefixed(parts[1].strip(), parts[2], entry)
+    bar = _WEECHAT_BAR.match(line, _clock_end(m)) if "|" in rest or "│" in rest else None  # "<date> @dana | text"
     if bar is not None:
         return _prefixed(bar.group("nick"), bar.group("text"), Entry(no, [], clock, "", day, zone, token,
                                                                      clock_text=m.group("time")))
@@ -372,6 +376,8 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
     if m is None:
         return None
     clock = parse_clock(m.group("time"))
+    if m.group("bnick"):  # WeeChat's screen: "10:42:03 @dana | text", "10:40:00 --> | dana has joined"
+        return _prefixed(m.group("bnick"), m.group("btext"), Entry(no, [], clock, ""))
     if m.group("nick"):
         nick = m.group("nick")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))

@@ -67,7 +67,8 @@ def slack_header(line: str) -> re.Match[str] | None:
     return SLACK_HEADER_RE.match(line)
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
 _INLINE_RE = re.compile(
-    rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) (?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
+    rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
+    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 _APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
@@ -79,7 +80,8 @@ DATED_TIME_RE = re.compile(
 _SLACK_NOISE = re.compile(
     r"^(?:\d+\s+repl(?:y|ies)|view thread|view (?:newer|older) replies|show (?:more|less)|last reply\b.*|"
     r"\(edited\)|edited|new(?: messages?)?|"
-    r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|thread|reply…?|reply\.\.\.|"
+    r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|"
+    r"this message was deleted\.?|only visible to you|thread|reply…?|reply\.\.\.|"
     r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
     re.IGNORECASE,
 )
@@ -97,6 +99,8 @@ _FILE_KIND = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incidents > checkout 502s"
+# Enterprise directories' "Doe, Jane (Ext)", as Teams shows them.
+_LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
 _HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
@@ -162,8 +166,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current, nos = _stamped(Entry(name_no, [], time(0), name, is_bot=True), m, ctx, None), []
             out.items.append(current)
             continue
-        if m and name_like(clean_name(m.group("name")), strict=False):
-            name = clean_name(m.group("name"))
+        if m and (name := header_name(m)):
             known.add(name)
             bot = bool(m.group("app")) or is_bot_name(name)
             day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
@@ -219,6 +222,12 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         nos.append(no)
     _mark_notices(out)
     return out
+
+
+def header_name(m: re.Match[str]) -> str:
+    """The author a header match names, cleaned ('Jane Doe', 'Doe, Jane'), or '' when it names nobody."""
+    name = clean_name(m.group("name"))
+    return name if name_like(name, strict=False) or _LAST_FIRST.match(name) else ""
 
 
 def clean_name(name: str) -> str:

@@ -445,6 +445,31 @@ Carl Ng  10:44 AM
 ok that lines up
 """
 
+WEECHAT_SCREEN = """\
+10:40:00     --> | jdoe (~jdoe@host.example) has joined #ops
+10:42:03   @jdoe | checkout is throwing 502s
+10:43:11     cng | looking
+10:45:00       * | cng rolls back 4812
+"""
+
+TEAMS_LAST_FIRST = """\
+Doe, Jane 10:42 AM
+checkout is throwing 502s
+Ng, Carl (Ext) 10:44 AM
+looking
+"""
+
+SLACK_UNICODE_STATUS = """\
+Jane Doe 🌴  10:42 AM
+checkout is throwing 502s
+Carl Ng 🤒  10:44 AM
+looking
+This message was deleted.
+Ana Lima  10:45 AM
+Only visible to you
+rolled back
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -658,6 +683,21 @@ CASES = [
                                          "10:32 <ana> watching graphs"),
         ("Carl Ng", "2021-06-08 10:44", "ok that lines up"),
     ], fmt="slack"),
+    Case("weechat screen copy", WEECHAT_SCREEN, [
+        ("jdoe", "2021-06-08 10:40", "jdoe (~jdoe@host.example) has joined #ops", "system"),
+        ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("cng", "2021-06-08 10:43", "looking"),
+        ("cng", "2021-06-08 10:45", "* cng rolls back 4812"),
+    ], noise=["|", "-->"], fmt="irc"),
+    Case("teams last, first names", TEAMS_LAST_FIRST, [
+        ("Doe, Jane", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Ng, Carl (Ext)", "2021-06-08 10:44", "looking"),
+    ]),
+    Case("slack unicode status and placeholders", SLACK_UNICODE_STATUS, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:44", "looking"),
+        ("Ana Lima", "2021-06-08 10:45", "rolled back"),
+    ], noise=["🌴", "🤒", "deleted", "Only visible"], fmt="slack"),
 ]
 
 
