@@ -40,7 +40,8 @@ _WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discor
 def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None) -> dict[str, float]:
     """How many lines look like a message start in each format, weighted by how specific it is.
 
-    ``starts``, when given, receives (line index, format) of every chat message start seen.
+    ``starts``, when given, receives (line index, format) of every chat message start seen
+    ("log" for a timestamped line that names nobody, as log lines quoted in a message do).
     """
     counts = dict.fromkeys(FORMATS, 0.0)
     in_fence = False
@@ -67,8 +68,9 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
                 counts["headings"] += 1
         elif (ts := TS_RE.match(stripped)) and ts.group("rest").strip():
             # A log line quoted in a message ("2024-12-03 10:30:01 ERROR ...") names nobody: weaker.
-            counts["timestamped"] += 1 if timestamped_speaker(stripped, ts) else 0.5
-            label = "timestamped"
+            named = timestamped_speaker(stripped, ts)
+            counts["timestamped"] += 1 if named else 0.5
+            label = "timestamped" if named else "log"
         elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
             counts["irc"] += 1
             label = "irc"
@@ -114,15 +116,27 @@ def _enclosing(best: str, starts: list[tuple[int, str]], scores: dict[str, float
     Messages quote lines of other shapes: a Slack message with two IRC lines or log lines in
     it. Such lines outnumber the headers around them in a short paste, yet every one of them
     sits between two headers of the paste's real format, none before the first or after the last.
+    Log lines that name nobody (read as timestamped lines or as timeline notes) only need a
+    conversation before them: they are what one of its messages quoted.
     """
-    inner = [i for i, shape in starts if shape == best]
-    if not inner:  # notes (timeline, headings, tables) are not chat: nothing quotes them
-        return best
     first: dict[str, int] = {}
     last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    logs: list[int] = []
     for i, shape in starts:
+        if shape == "log":
+            logs.append(i)
+            continue
         first.setdefault(shape, i)
         last[shape] = i
+        count[shape] = count.get(shape, 0) + 1
+    if logs and best in ("timestamped", "timeline") and "timestamped" not in first:
+        for shape in first:
+            if count[shape] >= 2 and first[shape] < logs[0]:
+                return shape
+    inner = logs if best == "timestamped" and "timestamped" not in first else [i for i, s in starts if s == best]
+    if not inner:  # notes (timeline, headings, tables) are not chat: nothing quotes them
+        return best
     for shape in first:
         if (shape != best and first[shape] < inner[0] and last[shape] > inner[-1]
                 and scores[shape] >= _ENCLOSING_SHARE * scores[best]):
@@ -143,6 +157,8 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
     """
     runs: list[list] = []  # [format, first index, last index, count]
     for i, shape in starts:
+        if shape == "log":  # log lines quoted in messages never start a block of their own
+            continue
         if runs and runs[-1][0] == shape:
             runs[-1][2], runs[-1][3] = i, runs[-1][3] + 1
         else:

@@ -470,6 +470,17 @@ Only visible to you
 rolled back
 """
 
+SLACK_ENDING_WITH_LOGS = """\
+Carl Ng  10:40 AM
+anyone on checkout?
+Jane Doe  10:42 AM
+from the pod:
+2021-06-08 10:30:01 ERROR pool exhausted
+2021-06-08 10:30:02 ERROR pool exhausted
+2021-06-08 10:30:03 ERROR pool exhausted
+2021-06-08 10:30:04 WARN retrying
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -698,6 +709,12 @@ CASES = [
         ("Carl Ng", "2021-06-08 10:44", "looking"),
         ("Ana Lima", "2021-06-08 10:45", "rolled back"),
     ], noise=["🌴", "🤒", "deleted", "Only visible"], fmt="slack"),
+    Case("slack copy ending with quoted log lines", SLACK_ENDING_WITH_LOGS, [
+        ("Carl Ng", "2021-06-08 10:40", "anyone on checkout?"),
+        ("Jane Doe", "2021-06-08 10:42", "from the pod:\n2021-06-08 10:30:01 ERROR pool exhausted\n"
+         "2021-06-08 10:30:02 ERROR pool exhausted\n2021-06-08 10:30:03 ERROR pool exhausted\n"
+         "2021-06-08 10:30:04 WARN retrying"),
+    ], fmt="slack"),
 ]
 
 
