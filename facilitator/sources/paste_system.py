@@ -26,8 +26,9 @@ _SLACK_NOTICES = (
 _LABELLED = re.compile(r"^(?P<label>Joins|Parts|Quits|Nick change):\s+(?P<who>[^\s(]+)", re.IGNORECASE)
 _NAMED = re.compile(
     r"^(?P<who>\S(?:.{0,60}?\S)?)\s+(?:\[[^\]]*\]\s+|\([^)]*\)\s+)?"
-    r"(?P<verb>has joined|joined the (?:room|channel)|joined #|has left|left the (?:room|channel)|has quit|"
-    r"was kicked|is now known as|changed the topic|set the topic|changed their (?:display name|profile picture))",
+    r"(?P<verb>(?:has )?joined (?:#|the (?:room|channel)\b)|(?:has )?left (?:#|the (?:room|channel)\b)|has quit\b|"
+    r"was kicked from #|is now known as |(?:has )?changed the topic|set the topic|"
+    r"changed their (?:display name|profile picture))",
     re.IGNORECASE,
 )
 _SUBTYPES = {"join": "channel_join", "part": "channel_leave", "quit": "channel_leave", "left": "channel_leave",

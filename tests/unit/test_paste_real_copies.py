@@ -749,3 +749,57 @@ def test_bots_are_flagged_in_app_copies():
 def test_edited_markers_set_the_flag_instead_of_staying_in_the_text():
     slack = parse(CASES[0])
     assert [m.edited for m in slack.messages][:3] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "day_first"),
+    [
+        ("Jane — 13/06/2021 10:42\nCarl — 06/08/2021 10:44", False, True),  # a day past 12 settles it
+        ("[06/13/2021 10:42 AM] Jane: hi", False, False),
+        ("Jane — 08/06/2021 22:42", True, True),  # 24-hour clock, no --date: a day-first locale
+        ("Jane — 08/06/2021 10:42 AM", True, False),  # AM/PM: a US locale
+        ("Jane — 08/06/2021 22:42", False, None),  # with --date, the reading nearest to it wins
+        ("Jane Doe  10:42 AM\nno dates here", True, None),
+    ],
+)
+def test_slash_date_order_is_read_from_the_whole_paste(text, hint, day_first):
+    from facilitator.sources.paste_time import slash_date_order
+
+    assert slash_date_order(text, hint=hint) is day_first
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("dana [~d@host] has joined #ops", ("dana", "channel_join")),
+        ("Joins: dana (~d@host)", ("dana", "channel_join")),
+        ("Quits: dana (~d@host) (Ping timeout)", ("dana", "channel_leave")),
+        ("Dana Okafor joined the room", ("Dana Okafor", "channel_join")),
+        ("Dana Okafor left the room", ("Dana Okafor", "channel_leave")),
+        ("dana has changed the topic to: checkout down", ("dana", "channel_topic")),
+        ("dana has left #ops [Leaving]", ("dana", "channel_leave")),
+        ("the pool has joined the queue of things to fix", None),
+        ("dana is now known as dana_oncall", ("dana", "")),
+    ],
+)
+def test_named_channel_notices(text, found):
+    from facilitator.sources.paste_system import named_notice
+
+    assert named_notice(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("joined #inc-123.", "channel_join"),
+        ("was added to #inc-123 by Jane Doe.", "channel_join"),
+        ("left #inc-123.", "channel_leave"),
+        ("set the channel topic: checkout 502s", "channel_topic"),
+        ("joined #inc-123. I'll take comms", ""),  # said something too: a message
+        ("I joined #inc-123 late, sorry", ""),
+    ],
+)
+def test_slack_notices_are_whole_messages(text, subtype):
+    from facilitator.sources.paste_system import slack_notice
+
+    assert slack_notice(text) == subtype
