@@ -37,13 +37,16 @@ from facilitator.sources.paste_formats import (
     structural_line,
 )
 from facilitator.sources.paste_slack import EMOJI_CODE, date_divider
-from facilitator.sources.paste_time import ISO_DATE, TIME, parse_clock
+from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, parse_clock
 
 # A name in a chat app's header: display names may hold commas, dots and brackets
 # ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
 _NAME = r"[^\s:\[\]][^:\[\]]{0,63}?"
 TEAMS_HEADER_RE = re.compile(
-    rf"^\[(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$"
+    # "[10:42 AM] Dana", "[Yesterday 10:42 PM] Dana", "[6/8 10:42 AM] Dana", "[10:42 • 13/08/2024] Dana:"
+    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}),?\s+)?"
+    rf"(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$",
+    re.IGNORECASE,
 )
 DISCORD_HEADER_RE = re.compile(
     rf"^(?P<name>{_NAME})\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
@@ -153,8 +156,9 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     tagged = _APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]
-    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
-    rel = m.group("rel").lower() if "rel" in m.re.groupindex and m.group("rel") else ""
+    written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
+    day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
+    rel = m.group("rel").lower() if m.group("rel") else ""
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")

@@ -46,12 +46,13 @@ from facilitator.sources.paste_system import slack_notice
 
 # A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
 _STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
-_MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2})"
+_MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?)"
 _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
 # Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
-    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY}))?"
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?"
+    rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
     rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}))"
     rf"{_STAMP}$"
 )
@@ -227,6 +228,9 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
 def header_name(m: re.Match[str]) -> str:
     """The author a header match names, cleaned ('Jane Doe', 'Doe, Jane'), or '' when it names nobody."""
     name = clean_name(m.group("name"))
+    display, _, handle = name.rpartition(" ")
+    if display and _name_twice(display, handle, False):  # Rocket.Chat: "Dana Okafor dana.okafor"
+        name = display
     return name if name_like(name, strict=False) or _LAST_FIRST.match(name) else ""
 
 

@@ -481,6 +481,46 @@ from the pod:
 2021-06-08 10:30:04 WARN retrying
 """
 
+ROCKET_CHAT_ONE_LINE = """\
+Jane Doe jane.doe 10:42 AM
+checkout is throwing 502s
+Carl Ng carl_ng 10:44 AM
+looking
+"""
+
+SLACK_THREAD_OLD_STAMPS = """\
+Jane Doe  Jun 7th at 11:50 PM
+checkout is throwing 502s
+Carl Ng  Jun 8th at 12:10 AM
+rolled back
+Jane Doe  Today at 9:00 AM
+postmortem draft is up
+"""
+
+TEAMS_DATED_HEADERS = """\
+[Yesterday 10:42 PM] Jane Doe
+
+checkout is throwing 502s
+
+[6/9 12:05 AM] Carl Ng
+
+rolled back
+
+[6/9/2021 12:30 AM] Ana Lima
+
+all clear
+"""
+
+TEAMS_ALL_DATED_HEADERS = """\
+[6/8/2021 10:42 PM] Jane Doe
+
+checkout is throwing 502s
+
+[6/9/2021 12:05 AM] Carl Ng
+
+rolled back
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -715,6 +755,24 @@ CASES = [
          "2021-06-08 10:30:02 ERROR pool exhausted\n2021-06-08 10:30:03 ERROR pool exhausted\n"
          "2021-06-08 10:30:04 WARN retrying"),
     ], fmt="slack"),
+    Case("rocket.chat one line with username", ROCKET_CHAT_ONE_LINE, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:44", "looking"),
+    ]),
+    Case("slack thread with dated stamps", SLACK_THREAD_OLD_STAMPS, [
+        ("Jane Doe", "2021-06-07 23:50", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 00:10", "rolled back"),
+        ("Jane Doe", "2021-06-10 09:00", "postmortem draft is up"),
+    ], default_date=date(2021, 6, 10), fmt="slack"),
+    Case("teams dated headers", TEAMS_DATED_HEADERS, [
+        ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-09 00:05", "rolled back"),
+        ("Ana Lima", "2021-06-09 00:30", "all clear"),
+    ], default_date=date(2021, 6, 9), fmt="teams"),
+    Case("teams headers all dated", TEAMS_ALL_DATED_HEADERS, [
+        ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-09 00:05", "rolled back"),
+    ], default_date=None, fmt="teams"),
 ]
 
 
