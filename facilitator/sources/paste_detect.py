@@ -154,7 +154,8 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
     then an IRC log), with no channel name between them; None for a paste in one shape.
 
     Each shape must hold at least two message starts in one unbroken run and appear in one run
-    only, so a message quoting a line of another shape never splits a paste. A block starts
+    only (lines of one shape between two runs of another are quoted in a message there), so a
+    message quoting lines of another shape never splits a paste. A block starts
     after the last blank line before its first message start (Slack's name line goes with it).
     """
     runs: list[list] = []  # [format, first index, last index, count]
@@ -167,6 +168,13 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
             runs.append([shape, i, i, 1])
             if len(runs) > _MAX_RUNS:
                 return None
+    k = 1
+    while k < len(runs) - 1:  # lines of another shape between two runs of one shape are quoted in it
+        if runs[k - 1][0] == runs[k + 1][0]:
+            runs[k - 1][2], runs[k - 1][3] = runs[k + 1][2], runs[k - 1][3] + runs[k + 1][3]
+            del runs[k : k + 2]
+        else:
+            k += 1
     shapes = [run[0] for run in runs]
     if not 2 <= len(runs) <= _MAX_RUNS or len(set(shapes)) < len(shapes) or any(run[3] < 2 for run in runs):
         return None

@@ -197,7 +197,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             nos, labelled_bot = [], False
             out.items.append(current)
             continue
-        one_line = inline_header(line) if inline else None
+        one_line = inline_header(line) if inline[no - 1] else None
         if one_line is not None:
             name, clock_text = one_line.group("name"), one_line.group("time") or one_line.group("btime")
             current = Entry(no, [one_line.group("text")], parse_clock(clock_text), name,
@@ -256,18 +256,25 @@ def inline_header(line: str) -> re.Match[str] | None:
     return m if ok and not name.endswith(":") else None
 
 
-def _inline_shape(lines: list[str]) -> bool:
-    """True when one-line headers ('jdoe 10:42 AM text') outnumber Slack's usual header lines."""
-    inline = headers = 0
-    for line in lines:
+def _inline_shape(lines: list[str]) -> list[bool]:
+    """Per line: True in a channel's log ("#ops" starts another) whose one-line headers
+    ('jdoe 10:42 AM text') outnumber Slack's usual header lines."""
+    shape = [False] * len(lines)
+    start = inline = headers = 0
+    for i, line in enumerate([*lines, "#end"]):
         line = line.strip()
+        if line.startswith("#") and (i == len(lines) or CHANNEL_HEADER_RE.match(line)):
+            if inline > headers:
+                shape[start:i] = [True] * (i - start)
+            start, inline, headers = i, 0, 0
+            continue
         if not line or not _DIGIT_COLON.search(line):
             continue
         if slack_header(line) or SLACK_TIME_RE.match(line):
             headers += 1
         elif inline_header(line) is not None:
             inline += 1
-    return inline > headers
+    return shape
 
 
 def _topic_header(line: str, lines: list[str], no: int) -> bool:
