@@ -66,11 +66,11 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         if stripped[0] == "#":
             if HD_RE.match(stripped):
                 counts["headings"] += 1
-        elif (ts := TS_RE.match(stripped)) and ts.group("rest").strip() and not (
-            stripped[0] == "[" and starts_message(lines, i, stripped, "teams")  # "[6/8/2021 10:42 AM] Dana" over text
+        elif (ts := TS_RE.match(stripped)) and ts.group("rest").strip() and (
+            (named := timestamped_speaker(stripped, ts))
+            or not (stripped[0] == "[" and starts_message(lines, i, stripped, "teams"))  # "[6/8/2021 10:42 AM] Dana"
         ):
             # A log line quoted in a message ("2024-12-03 10:30:01 ERROR ...") names nobody: weaker.
-            named = timestamped_speaker(stripped, ts)
             counts["timestamped"] += 1 if named else 0.5
             label = "timestamped" if named else "log"
         elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
