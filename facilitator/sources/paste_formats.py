@@ -52,6 +52,7 @@ from facilitator.sources.paste_time import (
     parse_clock,
     parse_iso_date,
     preamble_zone,
+    weekday_year,
     zone_from_token,
 )
 from facilitator.sources.paste_system import named_notice
@@ -176,7 +177,8 @@ def bare_date(line: str, ctx: "Ctx") -> date | None:
         return None
     if not (WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)):
         return None
-    return find_date(core, ctx.default_year, ctx.today, ctx.day_first)
+    day = find_date(core, ctx.default_year, ctx.today, ctx.day_first)
+    return weekday_year(core, day) if day is not None else None
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")

@@ -41,6 +41,7 @@ from facilitator.sources.paste_time import (
     find_date,
     parse_clock,
     relative_day,
+    weekday_year,
 )
 from facilitator.sources.paste_system import slack_notice
 
@@ -117,7 +118,8 @@ def date_divider(text: str, ctx: Ctx) -> date | None:
     if rel is not None:
         return rel
     m = WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)
-    return find_date(core, ctx.default_year, ctx.today, ctx.day_first) if m else None
+    day = find_date(core, ctx.default_year, ctx.today, ctx.day_first) if m else None
+    return weekday_year(core, day) if day is not None else None
 
 
 def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:

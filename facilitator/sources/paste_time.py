@@ -360,6 +360,35 @@ def slash_date_order(text: str, *, hint: bool) -> bool | None:
     return _MERIDIEM.search(text) is None
 
 
+_ENGLISH_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_YEAR = re.compile(r"\d{4}")
+
+
+def weekday_year(text: str, day: date) -> date:
+    """``day`` moved to the nearest year whose calendar gives it the weekday ``text`` names.
+
+    Slack's dividers leave the year out ("Thursday, December 30th"); the weekday beside the date
+    says which year it was, so a paste crossing New Year's Day keeps the old year's days.
+    """
+    m = _LEADING_WEEKDAY.match(text)
+    if m is None or _YEAR.search(text):
+        return day
+    word = m.group(0).strip(" ,.").lower()
+    wanted = next((i for i, prefix in enumerate(_ENGLISH_WEEKDAYS) if word.startswith(prefix)), None)
+    if wanted is None:
+        wanted = next((i for i, names in enumerate(FOREIGN_WEEKDAYS) if word in names), None)
+    if wanted is None or day.weekday() == wanted:
+        return day
+    for year in (day.year - 1, day.year + 1):
+        try:
+            moved = day.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if moved.weekday() == wanted:
+            return moved
+    return day
+
+
 def relative_day(text: str, today: date) -> date | None:
     """Slack's dividers 'Today', 'Yesterday' and a bare weekday, relative to ``today``."""
     word = text.strip().lower()

@@ -521,6 +521,15 @@ checkout is throwing 502s
 rolled back
 """
 
+SLACK_OVER_NEW_YEAR = """\
+Thursday, December 30th
+Jane Doe  11:50 PM
+checkout is throwing 502s
+Monday, January 3rd
+Carl Ng  9:00 AM
+postmortem draft is up
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -773,6 +782,10 @@ CASES = [
         ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
         ("Carl Ng", "2021-06-09 00:05", "rolled back"),
     ], default_date=None, fmt="teams"),
+    Case("slack dividers over new year", SLACK_OVER_NEW_YEAR, [
+        ("Jane Doe", "2021-12-30 23:50", "checkout is throwing 502s"),
+        ("Carl Ng", "2022-01-03 09:00", "postmortem draft is up"),
+    ], default_date=date(2022, 1, 3), fmt="slack"),
 ]
 
 
