@@ -5,13 +5,15 @@ What these apps put on the clipboard when you select a stretch of a conversation
 
 * ``teams``   ``[10:37 AM] Dana Okafor`` alone on its line, then the message (usually after a
   blank line), and reaction lines such as ``like 1`` or ``👍 2``. Some builds write the date
-  in the header: ``[10:42 • 13/08/2024] Dana Okafor:``. The one-line variant
+  in the header: ``[10:42 • 13/08/2024] Dana Okafor:``, ``[6/8/2021 10:42 AM] Dana Okafor``,
+  ``[Yesterday 10:42 PM] Dana Okafor``. The one-line variant
   ``[10:37] Dana Okafor: text`` is an IRC-style line and is read by the ``irc`` format.
 * ``discord`` ``Dana — Today at 10:32 AM``, ``Dana — Yesterday at 21:05``,
   ``Dana — 03/12/2024 10:32 AM``, then the messages of that group, one or more lines each.
   Interface text is copied too: ``(edited)``, ``Expand`` / ``Collapse`` around long code,
-  an attachment's size (``32 KB``), reaction counts. A header with an en dash and a bare time
-  (``Dana Okafor – 8:55 AM``) is read the same way.
+  an attachment's size (``32 KB``), reaction counts, a bot's ``BOT`` tag, and the hidden stamp
+  of each follow-up message in a group (``[10:33 AM]``, which starts a message of its own). A
+  header with an en dash and a bare time (``Dana Okafor – 8:55 AM``) is read the same way.
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised

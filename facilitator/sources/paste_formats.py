@@ -10,10 +10,14 @@ for all formats, in ``paste.py``; keeping it out of here means each format only 
 Formats and their names (``Transcript.format``):
 
 * ``timestamped`` ``[2024-12-03 10:32:05] Alice Smith: text``, ``2024-12-03T10:32Z Alice: text``
-                  (also ``3 déc. 2024 10:32 Alice: text``: month names in French, German, Spanish...)
-* ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``
+                  (also ``3 déc. 2024 10:32 Alice: text``: month names in French, German, Spanish...;
+                  Element's export ``Tue, Jun 8 2021 10:32:05 - Alice: text``; WeeChat's
+                  ``2024-12-03 10:32:05 @alice | text``)
+* ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``, ZNC's
+                  ``*** Joins: alice``, WeeChat's ``10:32:05 @alice | text``, Matrix and Discord's
+                  compact ``[10:32 AM]alice: text``
 * ``slack``       Slack desktop copy-paste: ``Alice Smith  10:32 AM`` headers (``paste_slack.py``;
-                  also Mattermost and Rocket.Chat)
+                  also Mattermost, Rocket.Chat, Zulip, Google Chat and Teams' one-line headers)
 * ``teams``       Microsoft Teams copy-paste: ``[10:32 AM] Alice Smith`` + text below (``paste_chat_apps.py``)
 * ``discord``     Discord copy-paste: ``Alice — Today at 10:32 AM`` + text below (``paste_chat_apps.py``)
 * ``timeline``    notes: ``- 14:02 UTC: text``, ``14:02 - text``, ``* **14:02** text``

@@ -8,8 +8,14 @@ as in ``Alice Smith 3/12/2024 10:32 AM``, or the name and
 counts, "(edited)"). The interface text is recognised and dropped; everything else is kept.
 
 Mattermost and Rocket.Chat copy the same shape (a name line, then a time line, then the text)
-with their own extras: Mattermost an avatar line ("dana.o profile image"), Rocket.Chat the
-name twice (display name and username). Both are read here too.
+with their own extras: Mattermost an avatar line ("dana.o profile image") and a "BOT" line,
+Rocket.Chat the name twice (display name and username). Both are read here too, and so are the
+other apps that copy a name and a time over the text: Zulip (with its "stream > topic" bars),
+Google Chat ("Dana Okafor, 10:32 AM", "Jun 8, 10:32 AM"), Teams' newer one-line headers
+("Dana Okafor 10:32 AM", "Okafor, Dana 6/8 10:32 AM", "Dana Okafor Yesterday 10:32 PM"), old
+Slack ("dana [10:32 AM]") and Slack's archive pages, which keep the text on the header line
+("dana 10:32 AM text"). Messages that are only a channel notice ("joined #inc-123.") become
+system messages.
 """
 
 from __future__ import annotations
