@@ -90,7 +90,7 @@ _SLACK_NOISE = re.compile(
     r"\(edited\)|edited|new(?: messages?)?|"
     r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|"
     r"this message was deleted\.?|only visible to you|thread|reply…?|reply\.\.\.|"
-    r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
+    r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s\x00-\x7f]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
     re.IGNORECASE,
 )
 EMOJI_CODE = re.compile(r":[\w+'-]+:")

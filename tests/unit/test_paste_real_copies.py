@@ -530,6 +530,16 @@ Carl Ng  9:00 AM
 postmortem draft is up
 """
 
+SLACK_SHORT_ANSWERS = """\
+Jane Doe  10:42 AM
+which PR?
+Carl Ng  10:43 AM
+#4411
++1
+:white_check_mark: 2
+✅ 1
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -786,6 +796,10 @@ CASES = [
         ("Jane Doe", "2021-12-30 23:50", "checkout is throwing 502s"),
         ("Carl Ng", "2022-01-03 09:00", "postmortem draft is up"),
     ], default_date=date(2022, 1, 3), fmt="slack"),
+    Case("slack short answers that look like reactions", SLACK_SHORT_ANSWERS, [
+        ("Jane Doe", "2021-06-08 10:42", "which PR?"),
+        ("Carl Ng", "2021-06-08 10:43", "#4411\n+1"),
+    ], noise=[":white_check_mark:", "✅"], fmt="slack"),
 ]
 
 
