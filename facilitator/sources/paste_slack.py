@@ -86,7 +86,7 @@ DATED_TIME_RE = re.compile(
     rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
 )
 _SLACK_NOISE = re.compile(
-    r"^(?:\d+\s+repl(?:y|ies)|view thread|view (?:newer|older) replies|show (?:more|less)|last reply\b.*|"
+    r"^(?:\d+\s+repl(?:y|ies)(?: from .{1,80})?|view thread|see (?:more|less)|collapse all|view (?:newer|older) replies|show (?:more|less)|last reply\b.*|"
     r"\(edited\)|edited|new(?: messages?)?|"
     r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|"
     r"this message was deleted\.?|only visible to you|thread|reply…?|reply\.\.\.|"
@@ -109,6 +109,7 @@ _FILE_KIND = re.compile(
 _TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incidents > checkout 502s"
 # Enterprise directories' "Doe, Jane (Ext)", as Teams shows them.
 _LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
+_TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
 _HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
@@ -164,7 +165,11 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current = None
             continue
         if _topic_header(line, lines, no):  # Zulip's "stream > topic" bar over a run of messages
-            out.title = out.title or line
+            dated = _TOPIC_DATE.search(line)  # the bar shows the day at its end: "Jun 8"
+            day = find_date(dated.group(1), ctx.default_year, ctx.today, ctx.day_first) if dated else None
+            if day is not None:
+                out.items.append(DayMark(no, day))
+            out.title = out.title or (line[: dated.start()].rstrip() if dated else line)
             current = None
             continue
         m = slack_header(line)

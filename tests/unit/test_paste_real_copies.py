@@ -540,6 +540,18 @@ Carl Ng  10:43 AM
 ✅ 1
 """
 
+ZULIP_DATED_BARS = """\
+incidents > checkout 502s   Jun 7
+Jane Doe
+11:50 PM
+checkout is throwing 502s
+incidents > checkout 502s   Jun 8
+Carl Ng
+12:10 AM
+rolled back
+2 replies from Ana Lima and Jane Doe
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -800,6 +812,10 @@ CASES = [
         ("Jane Doe", "2021-06-08 10:42", "which PR?"),
         ("Carl Ng", "2021-06-08 10:43", "#4411\n+1"),
     ], noise=[":white_check_mark:", "✅"], fmt="slack"),
+    Case("zulip bars with dates", ZULIP_DATED_BARS, [
+        ("Jane Doe", "2021-06-07 23:50", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 00:10", "rolled back"),
+    ], noise=["incidents >", "replies"], fmt="slack"),
 ]
 
 
