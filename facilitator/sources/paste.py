@@ -241,10 +241,7 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
     for (a, b), shape in zip(blocks, shapes):
         if a:
             out.items.append(BlockMark(a + 1))
-        if shape == "unknown":
-            out.unattributed.extend((a + i, line) for i, line in enumerate(lines[a:b], 1) if line.strip())
-            continue
-        part = _parse_as(lines[a:b], shape, ctx)
+        part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
         for item in part.items:
             item.line += a
         out.items.extend(part.items)
