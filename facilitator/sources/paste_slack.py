@@ -49,7 +49,7 @@ from facilitator.sources.paste_time import (
     relative_day,
     weekday_year,
 )
-from facilitator.sources.paste_system import slack_notice
+from facilitator.sources.paste_system import named_notice, slack_notice
 
 # A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
 _STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
@@ -303,13 +303,16 @@ def _topic_header(line: str, lines: list[str], no: int) -> bool:
 
 
 def _mark_notices(out: Parsed) -> None:
-    """Messages that are only Slack's 'joined #inc-123.' / 'was added to #x by y.' become system messages."""
+    """Messages that are only a channel notice become system messages: Slack's 'joined #inc-123.'
+    under the person's name, Mattermost's '@dana joined the channel.' under 'System'."""
     for item in out.items:
         if isinstance(item, Entry) and not item.subtype:
             text = "\n".join(line for line in item.lines if line.strip())
             subtype = slack_notice(text) if text else ""
             if subtype:
                 item.subtype = subtype
+            elif item.author.casefold() == "system" and (notice := named_notice(text)) is not None and notice[1]:
+                item.author, item.subtype, item.is_bot = notice[0].lstrip("@"), notice[1], False
 
 
 def _stamped(entry: Entry, m: re.Match, ctx: Ctx, previous: Entry | None) -> Entry:

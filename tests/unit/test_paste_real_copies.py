@@ -552,6 +552,18 @@ rolled back
 2 replies from Ana Lima and Jane Doe
 """
 
+MATTERMOST_SYSTEM = """\
+System
+10:40 AM
+@jane.doe joined the channel.
+System
+10:41 AM
+@carl.ng added to the channel by @jane.doe.
+Jane Doe
+10:42 AM
+checkout is throwing 502s
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -816,6 +828,11 @@ CASES = [
         ("Jane Doe", "2021-06-07 23:50", "checkout is throwing 502s"),
         ("Carl Ng", "2021-06-08 00:10", "rolled back"),
     ], noise=["incidents >", "replies"], fmt="slack"),
+    Case("mattermost system messages", MATTERMOST_SYSTEM, [
+        ("jane.doe", "2021-06-08 10:40", "@jane.doe joined the channel.", "system"),
+        ("carl.ng", "2021-06-08 10:41", "@carl.ng added to the channel by @jane.doe.", "system"),
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+    ], fmt="slack"),
 ]
 
 
