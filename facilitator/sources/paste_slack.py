@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, time
+from functools import lru_cache
 
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
@@ -240,7 +241,12 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
 
 def header_name(m: re.Match[str]) -> str:
     """The author a header match names, cleaned ('Jane Doe', 'Doe, Jane'), or '' when it names nobody."""
-    name = clean_name(m.group("name"))
+    return _header_name(m.group("name"))
+
+
+@lru_cache(maxsize=4096)  # names repeat on every header of a copy
+def _header_name(raw: str) -> str:
+    name = clean_name(raw)
     display, _, handle = name.rpartition(" ")
     if display and _name_twice(display, handle, False):  # Rocket.Chat: "Dana Okafor dana.okafor"
         name = display
@@ -250,7 +256,8 @@ def header_name(m: re.Match[str]) -> str:
 def clean_name(name: str) -> str:
     """A header's name without the status emoji beside it or the @handle after it ('Dana @dana.o')."""
     name = EMOJI_CODE.sub("", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in _EMOJI_CATEGORIES)
+    if not name.isascii():
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in _EMOJI_CATEGORIES)
     return _HANDLE_AFTER.sub("", name).strip()
 
 
@@ -273,6 +280,8 @@ def _inline_shape(lines: list[str]) -> list[bool]:
     """Per line: True in a channel's log ("#ops" starts another) whose one-line headers
     ('jdoe 10:42 AM text') outnumber Slack's usual header lines."""
     shape = [False] * len(lines)
+    if not any(_INLINE_RE.match(line.strip()) for line in lines if _DIGIT_COLON.search(line)):
+        return shape
     start = inline = headers = 0
     for i, line in enumerate([*lines, "#end"]):
         line = line.strip()
@@ -392,12 +401,12 @@ def _pop_name_line(
 def _name_twice(display: str, candidate: str, doubled: bool) -> bool:
     """True when two lines name one person: the same name twice (with ``doubled``), or a display
     name and its username ('Dana Okafor' / 'dana.okafor', as Rocket.Chat copies them)."""
-    if not display or not name_like(candidate, strict=False):
+    if not display:
         return False
     if display == candidate:
-        return doubled
+        return doubled and name_like(candidate, strict=False)
     handle = candidate.lstrip("@")
-    if " " in handle or not name_like(display, strict=True):
+    if " " in handle or len(handle) > 40 or not name_like(display, strict=True) or not name_like(handle, strict=False):
         return False
     flat = re.sub(r"[\W_]", "", handle).casefold()
     words = [re.sub(r"\W", "", w).casefold() for w in display.split()]
