@@ -74,6 +74,8 @@ def slack_header(line: str) -> re.Match[str] | None:
     if _STAMP_END.search(line, max(0, len(line) - 16)) is None:
         return None
     return SLACK_HEADER_RE.match(line)
+
+
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
 _INLINE_RE = re.compile(
     rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
@@ -87,7 +89,8 @@ DATED_TIME_RE = re.compile(
     rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
 )
 _SLACK_NOISE = re.compile(
-    r"^(?:\d+\s+repl(?:y|ies)(?: from .{1,80})?|view thread|see (?:more|less)|collapse all|view (?:newer|older) replies|show (?:more|less)|last reply\b.*|"
+    r"^(?:\d+\s+repl(?:y|ies)(?: from .{1,80})?|view thread|view (?:newer|older) replies|last reply\b.*|"
+    r"(?:show|see) (?:more|less)|collapse all|"
     r"\(edited\)|edited|new(?: messages?)?|"
     r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|"
     r"this message was deleted\.?|only visible to you|thread|reply…?|reply\.\.\.|"
@@ -262,6 +265,7 @@ def clean_name(name: str) -> str:
 
 
 def _emoji_only(line: str) -> bool:
+    """True for a line of emoji only (':eyes:', '👀'), as a reaction is copied above its count."""
     rest = EMOJI_CODE.sub("", line).strip()
     return bool(line.strip()) and all(unicodedata.category(ch) in _EMOJI_CATEGORIES or ch.isspace() for ch in rest)
 
