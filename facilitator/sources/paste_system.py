@@ -26,8 +26,10 @@ _SLACK_NOTICES = (
 _LABELLED = re.compile(r"^(?P<label>Joins|Parts|Quits|Nick change):\s+(?P<who>[^\s(]+)", re.IGNORECASE)
 _NAMED = re.compile(
     r"^(?P<who>\S(?:.{0,60}?\S)?)\s+(?:\[[^\]]*\]\s+|\([^)]*\)\s+)?"
-    r"(?P<verb>(?:has )?joined (?:#|the (?:room|channel)\b)|(?:was )?added to (?:#|the (?:room|channel)\b)|"
-    r"(?:has )?left (?:#|the (?:room|channel)\b)|has quit\b|was kicked from #|is now known as |(?:has )?changed the topic|set the topic|"
+    r"(?P<verb>(?:has )?joined (?:#|the (?:room|channel)\b)|"
+    r"(?:was )?added to (?:#|the (?:room|channel)\b)|"
+    r"(?:has )?left (?:#|the (?:room|channel)\b)|has quit\b|was kicked from #|is now known as |"
+    r"(?:has )?changed the topic|set the topic|"
     r"changed their (?:display name|profile picture))",
     re.IGNORECASE,
 )
