@@ -564,6 +564,16 @@ Jane Doe
 checkout is throwing 502s
 """
 
+WHATSAPP_US = """\
+6/8/21, 10:42 AM - Jane Doe: checkout is throwing 502s
+6/8/21, 10:44 AM - Carl Ng: looking
+"""
+
+WHATSAPP_DAY_FIRST = """\
+[08/06/2021, 22:42:03] Jane Doe: checkout is throwing 502s
+[09/06/2021, 00:04:10] Carl Ng: rolled back
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -833,6 +843,14 @@ CASES = [
         ("carl.ng", "2021-06-08 10:41", "@carl.ng added to the channel by @jane.doe.", "system"),
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
     ], fmt="slack"),
+    Case("whatsapp export, US locale", WHATSAPP_US, [
+        ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-08 10:44", "looking"),
+    ], default_date=None, fmt="timestamped"),
+    Case("whatsapp export, day-first locale", WHATSAPP_DAY_FIRST, [
+        ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
+        ("Carl Ng", "2021-06-09 00:04", "rolled back"),
+    ], default_date=None, fmt="timestamped"),
 ]
 
 
