@@ -3,7 +3,8 @@
 People paste whatever they have: a chat log with full timestamps, an IRC log, a copy of a
 Slack, Microsoft Teams or Discord conversation from the app, or the timeline notes of someone
 who was there (bullet lists, Markdown headings, tables). ``detect_format`` scores every known
-format on the lines and the best one parses the paste (``paste_formats.py``); this module then
+format on the lines and the best one parses the paste (``paste_detect.py``, ``paste_formats.py``;
+logs of several channels pasted together are each read in their own format); this module then
 turns clock times into aware datetimes in one place, so every format follows the same rules:
 
 * a date stated in the paste (line, heading, divider) carries forward; ``--date`` covers
@@ -32,34 +33,18 @@ from pathlib import Path
 from facilitator.config import check_timezone
 from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
-from facilitator.sources.paste_formats import (
-    FENCE_RE,
-    HD_RE,
-    IRC_DAY_RE,
-    IRC_RE,
-    TL_RE,
-    TS_RE,
-    BlockMark,
-    Ctx,
-    DayMark,
-    Entry,
-    Parsed,
-    bare_time_label,
-    has_early_digit,
-    name_like,
-    parse_lines,
-)
-from facilitator.sources.paste_chat_apps import parse_chat_app, starts_message
+from facilitator.sources.paste_chat_apps import parse_chat_app
+from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
+from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
-from facilitator.sources.paste_slack import EMOJI_CODE, SLACK_HEADER_RE, SLACK_TIME_RE, parse_slack
-from facilitator.sources.paste_table import parse_table, table_header
-from facilitator.sources.paste_time import season_warning, stray_meridiem
+from facilitator.sources.paste_slack import parse_slack
+from facilitator.sources.paste_table import parse_table
+from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
 
-FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "headings", "table", "timeline")
-_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "headings": 2.0, "table": 1.5,
-            "timeline": 1.0}
+__all__ = ["FORMATS", "detect_format", "format_scores", "parse_transcript", "read_transcript_file"]
+
 _CHAT_APPS = ("teams", "discord")  # header line + text below (``paste_chat_apps.py``)
 _EXAMPLES = (
     "expected lines like '[2024-12-03 10:32] Alice: text', '10:32 <alice> text', "
@@ -190,58 +175,9 @@ def split_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.split("\n")]
 
 
-def format_scores(lines: list[str]) -> dict[str, float]:
-    """How many lines look like a message start in each format, weighted by how specific it is."""
-    counts = dict.fromkeys(FORMATS, 0.0)
-    in_fence = False
-    previous = ""
-    in_table = False
-    for i, line in enumerate(lines):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        stripped = line.strip()
-        if in_fence or not stripped:
-            continue
-        if stripped[0] == "|":
-            if in_table:
-                counts["table"] += 1
-            elif i + 1 < len(lines) and table_header(stripped, lines[i + 1]) is not None:
-                in_table = True
-            previous = stripped
-            continue
-        in_table = False
-        if stripped[0] == "#":
-            if HD_RE.match(stripped):
-                counts["headings"] += 1
-        elif TS_RE.match(stripped):
-            counts["timestamped"] += 1
-        elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
-            counts["irc"] += 1
-        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()):
-            counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
-        elif (m := SLACK_HEADER_RE.match(stripped)) and name_like(m.group("name"), strict=False):
-            counts["slack"] += 1
-        elif starts_message(lines, i, stripped, "teams"):
-            counts["teams"] += 1
-        elif starts_message(lines, i, stripped, "discord"):
-            counts["discord"] += 1
-        if has_early_digit(line) and (TL_RE.match(line) or bare_time_label(line)):
-            counts["timeline"] += 1
-        if EMOJI_CODE.sub("", stripped).strip():  # a status emoji line sits between name and time
-            previous = stripped
-    return {fmt: n * _WEIGHTS[fmt] for fmt, n in counts.items()}
-
-
 def detect_format(text: str) -> str:
     """The name of the paste format that fits best ('unknown' when none fits)."""
-    return _best_format(split_lines(text))
-
-
-def _best_format(lines: list[str]) -> str:
-    scores = format_scores(lines)
-    best = max(FORMATS, key=lambda f: scores[f])  # ties: earlier (more specific) formats win
-    return best if scores[best] > 0 else "unknown"
+    return best_format(split_lines(text))
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -258,19 +194,13 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
-    fmt = _best_format(lines)
+    starts: list[tuple[int, str]] = []
+    fmt = best_format(lines, starts)
     if fmt == "unknown":
         raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
     today = default_date or datetime.now(check_timezone(tz)).date()
-    ctx = Ctx(default_year=today.year, today=today)
-    if fmt == "slack":
-        parsed = parse_slack(lines, ctx)
-    elif fmt == "table":
-        parsed = parse_table(lines, ctx)
-    elif fmt in _CHAT_APPS:
-        parsed = parse_chat_app(lines, fmt, ctx)
-    else:
-        parsed = parse_lines(lines, fmt, ctx)
+    ctx = Ctx(default_year=today.year, today=today, day_first=slash_date_order(text, hint=default_date is None))
+    parsed = _parse_blocks(lines, fmt, ctx, starts)
     if not parsed.has_entries:
         raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
     warnings = list(getattr(text, "warnings", ())) + parsed.warnings
@@ -286,6 +216,44 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
+    if fmt == "slack":
+        return parse_slack(lines, ctx)
+    if fmt == "table":
+        return parse_table(lines, ctx)
+    if fmt in _CHAT_APPS:
+        return parse_chat_app(lines, fmt, ctx)
+    return parse_lines(lines, fmt, ctx)
+
+
+def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, str]]) -> Parsed:
+    """Parse the paste; logs of several channels in different shapes ("#inc-123" over a Slack
+    copy, "#ops" over an IRC log) are each read in their own format, in their own clock run."""
+    blocks = channel_blocks(lines)
+    if len(blocks) >= 2:
+        shapes = [best_format(lines[a:b]) for a, b in blocks]
+        if len({shape for shape in shapes if shape != "unknown"}) < 2:
+            return _parse_as(lines, fmt, ctx)
+    else:
+        runs = format_runs(lines, starts)
+        if runs is None:
+            return _parse_as(lines, fmt, ctx)
+        blocks, shapes = runs
+    out = Parsed()
+    for (a, b), shape in zip(blocks, shapes):
+        if a:
+            out.items.append(BlockMark(a + 1))
+        part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
+        for item in part.items:
+            item.line += a
+        out.items.extend(part.items)
+        out.unattributed.extend((no + a, line) for no, line in part.unattributed)
+        out.title = out.title or part.title
+        out.zone = out.zone or part.zone
+        out.warnings.extend(w for w in part.warnings if w not in out.warnings)
+    return out
 
 
 def _messages(

@@ -5,13 +5,15 @@ What these apps put on the clipboard when you select a stretch of a conversation
 
 * ``teams``   ``[10:37 AM] Dana Okafor`` alone on its line, then the message (usually after a
   blank line), and reaction lines such as ``like 1`` or ``👍 2``. Some builds write the date
-  in the header: ``[10:42 • 13/08/2024] Dana Okafor:``. The one-line variant
+  in the header: ``[10:42 • 13/08/2024] Dana Okafor:``, ``[6/8/2021 10:42 AM] Dana Okafor``,
+  ``[Yesterday 10:42 PM] Dana Okafor``. The one-line variant
   ``[10:37] Dana Okafor: text`` is an IRC-style line and is read by the ``irc`` format.
 * ``discord`` ``Dana — Today at 10:32 AM``, ``Dana — Yesterday at 21:05``,
   ``Dana — 03/12/2024 10:32 AM``, then the messages of that group, one or more lines each.
   Interface text is copied too: ``(edited)``, ``Expand`` / ``Collapse`` around long code,
-  an attachment's size (``32 KB``), reaction counts. A header with an en dash and a bare time
-  (``Dana Okafor – 8:55 AM``) is read the same way.
+  an attachment's size (``32 KB``), reaction counts, a bot's ``BOT`` tag, and the hidden stamp
+  of each follow-up message in a group (``[10:33 AM]``, which starts a message of its own). A
+  header with an en dash and a bare time (``Dana Okafor – 8:55 AM``) is read the same way.
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -25,15 +27,28 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from facilitator.sources.paste_formats import Ctx, DayMark, Entry, Parsed, is_bot_name, match_day, structural_line
+from facilitator.sources.paste_formats import (
+    CHANNEL_HEADER_RE,
+    BlockMark,
+    Ctx,
+    DayMark,
+    Entry,
+    Parsed,
+    is_bot_name,
+    match_day,
+    structural_line,
+)
 from facilitator.sources.paste_slack import EMOJI_CODE, date_divider
-from facilitator.sources.paste_time import ISO_DATE, TIME, parse_clock
+from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, parse_clock
 
 # A name in a chat app's header: display names may hold commas, dots and brackets
 # ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
 _NAME = r"[^\s:\[\]][^:\[\]]{0,63}?"
 TEAMS_HEADER_RE = re.compile(
-    rf"^\[(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$"
+    # "[10:42 AM] Dana", "[Yesterday 10:42 PM] Dana", "[6/8 10:42 AM] Dana", "[10:42 • 13/08/2024] Dana:"
+    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}),?\s+)?"
+    rf"(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$",
+    re.IGNORECASE,
 )
 DISCORD_HEADER_RE = re.compile(
     rf"^(?P<name>{_NAME})\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
@@ -46,6 +61,10 @@ _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", r
 _DISCORD_NOISE = re.compile(
     r"^(?:\d+(?:[.,]\d+)?\s?(?:bytes|KB|MB|GB)|expand|collapse|add reaction|reply|forward|more)$", re.IGNORECASE
 )
+# Discord's hidden stamp of a follow-up message in a group, copied with it: "[10:43 AM]" alone
+# on its line or glued to the text.
+_FOLLOW_UP = re.compile(rf"^\[(?P<time>{TIME})\]\s*(?P<text>.*)$")
+_APP_TAG = re.compile(r"\s+(?:BOT|APP)$")
 _EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Cf"})  # pictographs, skin tones, variation selectors, joiners
 _EDITED = re.compile(r"^\(?edited\)?$", re.IGNORECASE)
 _EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
@@ -101,6 +120,17 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             if current.day is not None:
                 ctx.default_year = current.day.year
             continue
+        follow = _FOLLOW_UP.match(line) if fmt == "discord" and current is not None else None
+        if follow is not None:
+            clock_text = follow.group("time")
+            current = Entry(no, [follow.group("text")] if follow.group("text") else [], parse_clock(clock_text),
+                            current.author, is_bot=current.is_bot, clock_text=clock_text)
+            out.items.append(current)
+            continue
+        if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
+            out.items.append(BlockMark(no))
+            current = None
+            continue
         if current is None:
             day = date_divider(line, ctx)
             if day is not None:
@@ -125,12 +155,17 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     name = m.group("name").strip()
-    day = match_day(m.group("date"), ctx.today, ctx.default_year)
-    rel = m.group("rel").lower() if "rel" in m.re.groupindex and m.group("rel") else ""
+    tagged = _APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
+    if tagged is not None:
+        name = name[: tagged.start()]
+    written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
+    day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
+    rel = m.group("rel").lower() if m.group("rel") else ""
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")
-    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=is_bot_name(name), clock_text=clock_text)
+    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=bool(tagged) or is_bot_name(name),
+                 clock_text=clock_text)
 
 
 def _reactions(line: str) -> bool:

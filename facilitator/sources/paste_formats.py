@@ -10,10 +10,14 @@ for all formats, in ``paste.py``; keeping it out of here means each format only 
 Formats and their names (``Transcript.format``):
 
 * ``timestamped`` ``[2024-12-03 10:32:05] Alice Smith: text``, ``2024-12-03T10:32Z Alice: text``
-                  (also ``3 déc. 2024 10:32 Alice: text``: month names in French, German, Spanish...)
-* ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``
+                  (also ``3 déc. 2024 10:32 Alice: text``: month names in French, German, Spanish...;
+                  Element's export ``Tue, Jun 8 2021 10:32:05 - Alice: text``; WeeChat's
+                  ``2024-12-03 10:32:05 @alice | text``)
+* ``irc``         ``[10:32:05] <alice> text``, ``10:32 <alice> text``, ``--- Day changed ...``, ZNC's
+                  ``*** Joins: alice``, WeeChat's ``10:32:05 @alice | text``, Matrix and Discord's
+                  compact ``[10:32 AM]alice: text``
 * ``slack``       Slack desktop copy-paste: ``Alice Smith  10:32 AM`` headers (``paste_slack.py``;
-                  also Mattermost and Rocket.Chat)
+                  also Mattermost, Rocket.Chat, Zulip, Google Chat and Teams' one-line headers)
 * ``teams``       Microsoft Teams copy-paste: ``[10:32 AM] Alice Smith`` + text below (``paste_chat_apps.py``)
 * ``discord``     Discord copy-paste: ``Alice — Today at 10:32 AM`` + text below (``paste_chat_apps.py``)
 * ``timeline``    notes: ``- 14:02 UTC: text``, ``14:02 - text``, ``* **14:02** text``
@@ -42,6 +46,7 @@ from facilitator.sources.paste_time import (
     DAY_MONTH_YEAR,
     ISO_DATE,
     OFFSET,
+    SHORT_DATE,
     TIME,
     UNKNOWN_TIME,
     WORD_DATE,
@@ -51,8 +56,10 @@ from facilitator.sources.paste_time import (
     parse_clock,
     parse_iso_date,
     preamble_zone,
+    weekday_year,
     zone_from_token,
 )
+from facilitator.sources.paste_system import named_notice
 
 
 @dataclass(slots=True)
@@ -125,12 +132,16 @@ _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\
 # "3 déc. 2024 10:32", "3. Dez. 2024 um 10:32": day-first dates in words, as European locales print them.
 _DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
 _LOCALE_AT = r",?\s+(?:um|à|às|om)\s+"  # the "at" between date and time in German, French, Portuguese, Dutch
+_WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Element's export: "Tue, Jun 8 2021 10:42:03"
 TS_RE = re.compile(
-    rf"^\[?\s*(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
+    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})"
+    rf"(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
 IRC_RE = re.compile(
-    rf"^\[?(?P<time>{TIME})\]?\s+(?:<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    rf"^\[?(?P<time>{TIME})(?:\]\s*|\s+)"
+    rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
+    rf"|<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
     r"|(?P<cnick>[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text" (brackets required)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
@@ -170,7 +181,8 @@ def bare_date(line: str, ctx: "Ctx") -> date | None:
         return None
     if not (WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)):
         return None
-    return find_date(core, ctx.default_year, ctx.today)
+    day = find_date(core, ctx.default_year, ctx.today, ctx.day_first)
+    return weekday_year(core, day) if day is not None else None
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
@@ -256,7 +268,7 @@ def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:
 def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: object) -> Entry:
     """An Entry from a match with the ``_CLOCK`` groups: time, zone, range end, precision."""
     zone, token, until = match_zone(m)
-    day = match_day(m.group("date"), ctx.today, ctx.default_year)
+    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
     unknown = m.group("unknown") if "unknown" in m.re.groupindex else None
     if unknown:
         first = f"(time unknown: {unknown}) {lines[0] if lines else ''}".rstrip()
@@ -268,19 +280,22 @@ def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: obj
 
 
 _ISO_DAY = re.compile(ISO_DATE)
+_SHORT_DAY = re.compile(SHORT_DATE)
 
 
 @lru_cache(maxsize=1024)
-def match_day(token: str | None, today: date, year: int | None = None) -> date | None:
+def match_day(token: str | None, today: date, year: int | None = None, day_first: bool | None = None) -> date | None:
     """The date a regex captured (numeric or in words), read near ``today``; None when invalid.
 
     A date in words without a year ("19. April") takes ``year`` (the last year the paste stated).
     """
     if not token:
         return None
+    if _SHORT_DAY.fullmatch(token):  # "6/8": this year's day, as Teams writes it
+        token = f"{token}/{year or today.year}"
     if _ISO_DAY.fullmatch(token):
         try:
-            return parse_iso_date(token, today)
+            return parse_iso_date(token, today, day_first)
         except ValueError:
             return None
     return find_date(token, year or today.year)
@@ -297,6 +312,7 @@ class Ctx:
 
     default_year: int
     today: date
+    day_first: bool | None = None  # how the paste writes '08/06/2021' (``slash_date_order``)
 
 
 def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
@@ -305,20 +321,60 @@ def _start_timestamped(line: str, no: int, ctx: Ctx) -> Entry | None:
         return None
     zone, token, until = match_zone(m)
     rest = m.group("rest").strip()
-    clock, day = parse_clock(m.group("time")), match_day(m.group("date"), ctx.today, ctx.default_year)
+    clock = parse_clock(m.group("time"))
+    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
     parts = line.split("\t", 2)
     head = TS_RE.match(parts[0]) if len(parts) == 3 else None
-    if head is not None and not head.group("rest").strip():  # WeeChat: "<date time>\tnick\ttext", joins as "-->"
-        nick, text = parts[1].strip().lstrip("@+%&~") or parts[1].strip(), parts[2]
-        if nick in ("-->", "<--", "--", "*", "-!-"):
-            who = text.split(" ", 1)[0]
-            low = text.lower()
-            subtype = "channel_join" if "joined" in low else "channel_leave" if nick == "<--" else "system"
-            return Entry(no, [text.strip()], clock, who, day, zone, token, subtype=subtype, clock_text=m.group("time"))
-        return Entry(no, [text.strip()], clock, nick, day, zone, token, is_bot_name(nick), clock_text=m.group("time"))
+    if head is not None and not head.group("rest").strip():  # WeeChat's log: "<date time>\tnick\ttext"
+        entry = Entry(no, [], clock, "", day, zone, token, clock_text=m.group("time"))
+        return _prefixed(parts[1].strip(), parts[2], entry)
+    bar = _WEECHAT_BAR.match(line, _clock_end(m)) if "|" in rest or "│" in rest else None  # "<date> @dana | text"
+    if bar is not None:
+        return _prefixed(bar.group("nick"), bar.group("text"), Entry(no, [], clock, "", day, zone, token,
+                                                                     clock_text=m.group("time")))
     author, text = split_speaker(rest, strict=False)
+    notice = named_notice(text) if not author else None
+    if notice is not None:  # Element's export: "<date time> - Dana joined the room"
+        return Entry(no, [text], clock, notice[0], day, zone, token, subtype=notice[1] or "system",
+                     clock_text=m.group("time"))
     return Entry(no, [text], clock, author, day, zone, token, is_bot_name(author), clock_text=m.group("time"),
                  until=until)  # "2024-12-03 13:30-13:45": a range, not an offset
+
+
+_WEECHAT_BAR = re.compile(r"\]?\s+(?P<nick>[@+%&~!]?[^\s|│]{1,40})\s+[|│](?:\s(?P<text>.*))?$")
+_IRC_NOTICE_PREFIXES = frozenset({"-->", "<--", "--", "-!-", "***", "=!="})
+
+
+def timestamped_speaker(line: str, m: re.Match[str]) -> bool:
+    """True when a ``TS_RE`` line names who wrote it ('Alice: text', '<alice>', WeeChat's columns)."""
+    rest = m.group("rest")
+    if "\t" in line or rest.startswith("<") or ": " in rest[:50] or rest.endswith(":"):  # as ``split_speaker`` reads
+        return True
+    return ("|" in rest or "│" in rest) and _WEECHAT_BAR.match(line, _clock_end(m)) is not None
+
+
+def _clock_end(m: re.Match[str]) -> int:
+    """Where the clock of a timestamped line ends (after its offset and zone, if written)."""
+    return max(m.end(g) for g in ("time", "offset", "zone") if m.group(g))
+
+
+def _prefixed(nick: str, text: str, entry: Entry) -> Entry:
+    """A WeeChat line split into its prefix column and text: a nick, an action ('*') or a notice ('-->')."""
+    text = (text or "").strip()
+    if nick in _IRC_NOTICE_PREFIXES:
+        found = named_notice(text)
+        who, subtype = found if found is not None else (text.split(" ", 1)[0], "")
+        entry.author, entry.subtype = who, subtype or ("channel_leave" if nick == "<--" else "system")
+        entry.lines = [text]
+        return entry
+    if nick == "*" and text:  # an action: "* | dana restarts the pod"
+        entry.author = text.split(" ", 1)[0]
+        entry.lines = [f"* {text}"]
+    else:
+        entry.author = nick.lstrip("@+%&~!") or nick
+        entry.lines = [text]
+    entry.is_bot = is_bot_name(entry.author)
+    return entry
 
 
 def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
@@ -326,6 +382,8 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
     if m is None:
         return None
     clock = parse_clock(m.group("time"))
+    if m.group("bnick"):  # WeeChat's screen: "10:42:03 @dana | text", "10:40:00 --> | dana has joined"
+        return _prefixed(m.group("bnick"), m.group("btext"), Entry(no, [], clock, ""))
     if m.group("nick"):
         nick = m.group("nick")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
@@ -339,6 +397,9 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         nick = m.group("anick")
         return Entry(no, [f"* {nick} {m.group('atext')}"], clock, nick, is_bot=is_bot_name(nick))
     sys_text = m.group("sys").strip()
+    notice = named_notice(sys_text)
+    if notice is not None and notice[1]:
+        return Entry(no, [sys_text], clock, notice[0], subtype=notice[1])
     who = sys_text.split(" ", 1)[0] if sys_text else ""
     low = sys_text.lower()
     subtype = "channel_join" if "joined" in low else "channel_leave" if re.search(r"\b(quit|left|part)", low) else ""
@@ -414,7 +475,7 @@ def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: 
             out.zone = out.zone or zone
             consumed = True
     if heading:
-        day = find_date(text, ctx.default_year, ctx.today)
+        day = find_date(text, ctx.default_year, ctx.today, ctx.day_first)
         if day is not None:
             out.items.append(DayMark(no, day))
             ctx.default_year = day.year
@@ -442,7 +503,7 @@ def date_heading(line: str, no: int, out: Parsed, ctx: Ctx) -> Entry | None:
     m = _DATE_FIRST.match(heading.group(2).strip("*_ "))
     if m is None:
         return None
-    day = match_day(m.group("iso") or m.group("words"), ctx.today, ctx.default_year)
+    day = match_day(m.group("iso") or m.group("words"), ctx.today, ctx.default_year, ctx.day_first)
     rest = m.group("rest").strip("*_ ")
     if day is None or (rest and preamble_zone(rest) is not None):
         return None
@@ -496,7 +557,7 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             current = None
             continue
         if fmt == "irc" and (day := IRC_DAY_RE.match(stripped)):
-            found = find_date(day.group("rest"), ctx.default_year, ctx.today)
+            found = find_date(day.group("rest"), ctx.default_year, ctx.today, ctx.day_first)
             if found is not None:
                 out.items.append(DayMark(no, found))
             continue

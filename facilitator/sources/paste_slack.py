@@ -8,14 +8,22 @@ as in ``Alice Smith 3/12/2024 10:32 AM``, or the name and
 counts, "(edited)"). The interface text is recognised and dropped; everything else is kept.
 
 Mattermost and Rocket.Chat copy the same shape (a name line, then a time line, then the text)
-with their own extras: Mattermost an avatar line ("dana.o profile image"), Rocket.Chat the
-name twice (display name and username). Both are read here too.
+with their own extras: Mattermost an avatar line ("dana.o profile image") and a "BOT" line,
+Rocket.Chat the name twice (display name and username). Both are read here too, and so are the
+other apps that copy a name and a time over the text: Zulip (with its "stream > topic" bars),
+Google Chat ("Dana Okafor, 10:32 AM", "Jun 8, 10:32 AM"), Teams' newer one-line headers
+("Dana Okafor 10:32 AM", "Okafor, Dana 6/8 10:32 AM", "Dana Okafor Yesterday 10:32 PM"), old
+Slack ("dana [10:32 AM]") and Slack's archive pages, which keep the text on the header line
+("dana 10:32 AM text"). Messages that are only a channel notice ("joined #inc-123.") become
+system messages.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, time
+from functools import lru_cache
 
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
@@ -33,32 +41,60 @@ from facilitator.sources.paste_time import (
     AGO,
     ISO_DATE,
     REL_DAY_AT,
+    SHORT_DATE,
     TIME,
     WORD_DATE,
     ago_delta,
     find_date,
     parse_clock,
     relative_day,
+    weekday_year,
 )
+from facilitator.sources.paste_system import named_notice, slack_notice
 
 # A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
 _STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
+_MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?)"
+_MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
+# "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
+# Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
-    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?(?:\s+(?P<date>{ISO_DATE}))?"  # "Alice 3/12/2024 10:32 AM"
-    rf"(?:\s{{2,}}|\t|\s(?=\[|{REL_DAY_AT}|\d{{1,2}}:\d{{2}}\s?[AaPp][Mm]|{AGO}))"
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?"
+    rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
+    rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}))"
     rf"{_STAMP}$"
+)
+# Every header ends with its stamp: a cheap test of the line's last characters spares the full
+# pattern on the other lines of long pastes.
+_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)\]?$", re.IGNORECASE)
+
+
+def slack_header(line: str) -> re.Match[str] | None:
+    """The match of a one-line header ('Alice Smith  10:32 AM'), or None."""
+    if _STAMP_END.search(line, max(0, len(line) - 16)) is None:
+        return None
+    return SLACK_HEADER_RE.match(line)
+
+
+# Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
+_INLINE_RE = re.compile(
+    rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
+    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 _APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
-_DATED_TIME_RE = re.compile(
+DATED_TIME_RE = re.compile(
     rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
 )
 _SLACK_NOISE = re.compile(
-    r"^(?:\d+\s+repl(?:y|ies)|view thread|last reply\b.*|\(edited\)|edited|new(?: messages?)?|"
-    r"also sent to the channel|replied to a thread:?.*|thread|reply…?|reply\.\.\.|"
-    r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
+    r"^(?:\d+\s+repl(?:y|ies)(?: from .{1,80})?|view thread|view (?:newer|older) replies|last reply\b.*|"
+    r"(?:show|see) (?:more|less)|collapse all|"
+    r"\(edited\)|edited|new(?: messages?)?|"
+    r"also sent to the channel|replied to a thread:?.*|commented on .{1,80}'s message:.*|\(message deleted\)|"
+    r"this message was deleted\.?|only visible to you|thread|reply…?|reply\.\.\.|"
+    r"(?::[\w+'-]+:\s*\d+\s*)+|(?:[^\w\s\x00-\x7f]{1,4}\s*\d+\s*)+|added an integration to this channel:.*)$",
     re.IGNORECASE,
 )
 EMOJI_CODE = re.compile(r":[\w+'-]+:")
@@ -67,6 +103,20 @@ _GLUED_NOISE = re.compile(
     r"(?<=[^\s])\s*(?:View newer replies|View older replies|View thread|Show more|Show less|"
     r"\d+\s+repl(?:y|ies)(?:\s*Last reply.*)?|Also sent to the channel)$"
 )
+# A file shared in the channel is copied as its name, then its kind or size ("error.log" / "Plain Text").
+_FILE_NAME = re.compile(r"^\S.{0,120}\.[A-Za-z0-9]{1,6}$")
+_FILE_KIND = re.compile(
+    r"^(?:plain text|text|binary|pdf|png|jpe?g|gif|zip|csv|json|yaml|markdown(?: \(raw\))?|python|shell|"
+    r"javascript|html|xml|sql|log|google (?:docs?|sheets?|slides?)|\d+(?:[.,]\d+)?\s?(?:bytes|[kKMG]B)(?: \w+)?)$",
+    re.IGNORECASE,
+)
+_TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incidents > checkout 502s"
+# Enterprise directories' "Doe, Jane (Ext)", as Teams shows them.
+_LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
+_TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
+_HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
+_EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
+_DIGIT_COLON = re.compile(r"\d:\d")
 _AVATAR = re.compile(r"^(?P<name>\S.{0,63}?) profile image$")  # Mattermost's avatar, copied as its alt text
 
 
@@ -79,7 +129,8 @@ def date_divider(text: str, ctx: Ctx) -> date | None:
     if rel is not None:
         return rel
     m = WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)
-    return find_date(core, ctx.default_year, ctx.today) if m else None
+    day = find_date(core, ctx.default_year, ctx.today, ctx.day_first) if m else None
+    return weekday_year(core, day) if day is not None else None
 
 
 def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
@@ -88,6 +139,8 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
     current: Entry | None = None
     nos: list[int] = []  # line number of each line in ``current.lines``
     known: set[str] = set()
+    labelled_bot = False  # an "APP" / "BOT" label line sat between a name and its time
+    inline = _inline_shape(lines)
     for no, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line:
@@ -107,12 +160,23 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             if current is not None and "edited" in line.lower():
                 current.edited = True
             continue
+        if line in _APP_LABELS:  # Mattermost's "BOT" tag on its own line, under the name
+            labelled_bot = True
+            continue
         day = date_divider(line, ctx)
         if day is not None:
             out.items.append(DayMark(no, day))
             current = None
             continue
-        m = SLACK_HEADER_RE.match(line)
+        if _topic_header(line, lines, no):  # Zulip's "stream > topic" bar over a run of messages
+            dated = _TOPIC_DATE.search(line)  # the bar shows the day at its end: "Jun 8"
+            day = find_date(dated.group(1), ctx.default_year, ctx.today, ctx.day_first) if dated else None
+            if day is not None:
+                out.items.append(DayMark(no, day))
+            out.title = out.title or (line[: dated.start()].rstrip() if dated else line)
+            current = None
+            continue
+        m = slack_header(line)
         if m and m.group("name").strip() in _APP_LABELS:
             # "Prow Bot" then "APP  10:30 AM": the app's label sits on the time line; the name is above it
             found = _pop_name_line(current, nos, out, known)
@@ -120,32 +184,42 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current, nos = _stamped(Entry(name_no, [], time(0), name, is_bot=True), m, ctx, None), []
             out.items.append(current)
             continue
-        if m and name_like(EMOJI_CODE.sub("", m.group("name")), strict=False):
-            name = EMOJI_CODE.sub("", m.group("name")).strip()
+        if m and (name := header_name(m)):
             known.add(name)
             bot = bool(m.group("app")) or is_bot_name(name)
-            day = match_day(m.group("date"), ctx.today, ctx.default_year)
+            day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
             current, nos = _stamped(Entry(no, [], time(0), name, day=day, is_bot=bot), m, ctx, None), []
             out.items.append(current)
+            if m.group("relday"):  # "yesterday at 5:25 PM": the plain times after it are today's
+                out.items.append(DayMark(no, ctx.today))
             continue
-        dated = _DATED_TIME_RE.match(line)
-        if dated and (day := find_date(dated.group("date"), ctx.default_year, ctx.today)) is not None:
-            out.items.append(DayMark(no, day))
-            current = None  # a new day: the author line, if any, is not carried over
+        dated = DATED_TIME_RE.match(line)
+        dated_day = find_date(dated.group("date"), ctx.default_year, ctx.today, ctx.day_first) if dated else None
         m = dated or SLACK_TIME_RE.match(EMOJI_CODE.sub("", line).strip())  # a status emoji may sit before the time
         if m:
             previous = current
             meridiem = bool(re.search(r"[AaPp]\.?[Mm]", m.group("time") or ""))
             found = _pop_name_line(current, nos, out, known, doubled=meridiem)
+            if dated_day is not None:  # "Jun 8, 10:44 AM": a new day; a message above is not continued
+                out.items.append(DayMark(no, dated_day))
+                previous = current = None
             if found is not None:
                 name_no, name = found
                 known.add(name)
-                current = Entry(name_no, [], time(0), name, is_bot=is_bot_name(name))
+                current = Entry(name_no, [], time(0), name, is_bot=labelled_bot or is_bot_name(name))
             else:
                 author = current.author if current else ""
                 current = Entry(no, [], time(0), author, is_bot=current.is_bot if current else False)
             current = _stamped(current, m, ctx, previous)
-            nos = []
+            nos, labelled_bot = [], False
+            out.items.append(current)
+            continue
+        one_line = inline_header(line) if inline[no - 1] else None
+        if one_line is not None:
+            name, clock_text = one_line.group("name"), one_line.group("time") or one_line.group("btime")
+            current = Entry(no, [one_line.group("text")], parse_clock(clock_text), name,
+                            is_bot=is_bot_name(name), clock_text=clock_text)
+            nos = [no]
             out.items.append(current)
             continue
         if current is None:
@@ -156,11 +230,102 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current.edited = True
             line = line[: -len("(edited)")].rstrip()
         line = _GLUED_NOISE.sub("", line)  # "...not responding at all.View newer replies"
-        if not line:
+        if not line or (_FILE_KIND.match(line) and current.lines and _FILE_NAME.match(current.lines[-1])):
+            continue  # a file's type or size under its name ("error.log" / "Plain Text")
+        if line.isdigit() and len(line) <= 3 and current.lines and _emoji_only(current.lines[-1]):
+            current.lines.pop()  # a reaction copied as its emoji, then its count on the next line
+            nos.pop()
             continue
         current.lines.append(line)
         nos.append(no)
+    _mark_notices(out)
     return out
+
+
+def header_name(m: re.Match[str]) -> str:
+    """The author a header match names, cleaned ('Jane Doe', 'Doe, Jane'), or '' when it names nobody."""
+    return _header_name(m.group("name"))
+
+
+@lru_cache(maxsize=4096)  # names repeat on every header of a copy
+def _header_name(raw: str) -> str:
+    name = clean_name(raw)
+    display, _, handle = name.rpartition(" ")
+    if display and _name_twice(display, handle, False):  # Rocket.Chat: "Dana Okafor dana.okafor"
+        name = display
+    return name if name_like(name, strict=False) or _LAST_FIRST.match(name) else ""
+
+
+def clean_name(name: str) -> str:
+    """A header's name without the status emoji beside it or the @handle after it ('Dana @dana.o')."""
+    name = EMOJI_CODE.sub("", name)
+    if not name.isascii():
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in _EMOJI_CATEGORIES)
+    return _HANDLE_AFTER.sub("", name).strip()
+
+
+def _emoji_only(line: str) -> bool:
+    """True for a line of emoji only (':eyes:', '👀'), as a reaction is copied above its count."""
+    rest = EMOJI_CODE.sub("", line).strip()
+    return bool(line.strip()) and all(unicodedata.category(ch) in _EMOJI_CATEGORIES or ch.isspace() for ch in rest)
+
+
+def inline_header(line: str) -> re.Match[str] | None:
+    """'jdoe 10:42 AM text': a header and its text on one line, when the name reads as a person's."""
+    m = _INLINE_RE.match(line)
+    if m is None:
+        return None
+    name = m.group("name")
+    ok = name_like(name, strict=" " in name) and not is_bot_name(name.rstrip(":"))
+    return m if ok and not name.endswith(":") else None
+
+
+def _inline_shape(lines: list[str]) -> list[bool]:
+    """Per line: True in a channel's log ("#ops" starts another) whose one-line headers
+    ('jdoe 10:42 AM text') outnumber Slack's usual header lines."""
+    shape = [False] * len(lines)
+    if not any(_INLINE_RE.match(line.strip()) for line in lines if _DIGIT_COLON.search(line)):
+        return shape
+    start = inline = headers = 0
+    for i, line in enumerate([*lines, "#end"]):
+        line = line.strip()
+        if line.startswith("#") and (i == len(lines) or CHANNEL_HEADER_RE.match(line)):
+            if inline > headers:
+                shape[start:i] = [True] * (i - start)
+            start, inline, headers = i, 0, 0
+            continue
+        if not line or not _DIGIT_COLON.search(line):
+            continue
+        if slack_header(line) or SLACK_TIME_RE.match(line):
+            headers += 1
+        elif inline_header(line) is not None:
+            inline += 1
+    return shape
+
+
+def _topic_header(line: str, lines: list[str], no: int) -> bool:
+    """True for Zulip's 'stream > topic' line when a message header follows it."""
+    if " > " not in line or _TOPIC_RE.match(line) is None:
+        return False
+    below = [text.strip() for text in lines[no : no + 4] if text.strip()]
+    if not below:
+        return False
+    if slack_header(below[0]):
+        return True
+    return len(below) > 1 and name_like(below[0], strict=False) and SLACK_TIME_RE.match(below[1]) is not None
+
+
+def _mark_notices(out: Parsed) -> None:
+    """Messages that are only a channel notice become system messages: Slack's 'joined #inc-123.'
+    under the person's name, Mattermost's '@dana joined the channel.' under 'System'."""
+    for item in out.items:
+        if isinstance(item, Entry) and not item.subtype:
+            text = "\n".join(line for line in item.lines if line.strip())
+            subtype = slack_notice(text) if text else ""
+            if subtype:
+                item.subtype = subtype
+            elif item.author.casefold() == "system" and (notice := named_notice(text)) is not None and notice[1]:
+                item.author, item.subtype, item.is_bot = notice[0].lstrip("@"), notice[1], False
 
 
 def _stamped(entry: Entry, m: re.Match, ctx: Ctx, previous: Entry | None) -> Entry:
@@ -212,13 +377,14 @@ def _pop_name_line(
         if not end:
             return None
         candidate = EMOJI_CODE.sub("", lines[end - 1]).strip()
-        twice = doubled and end >= 2 and lines[end - 2].strip() == candidate and name_like(candidate, strict=False)
+        above = lines[end - 2].strip() if end >= 2 else ""
+        twice = _name_twice(above, candidate, doubled)
         if candidate in known or twice or (name_like(candidate, strict=True) and end > 1):
             start = end - 2 if twice else end - 1  # Rocket.Chat: display name, then username
             name_no = nos[start]
             del lines[start:]
             del nos[start:]
-            return name_no, candidate
+            return name_no, above if twice else candidate
         return None
     rows = out.unattributed
     if rows and not EMOJI_CODE.sub("", rows[-1][1]).strip() and len(rows) >= 2:
@@ -227,9 +393,30 @@ def _pop_name_line(
         no, text = rows[-1]
         candidate = EMOJI_CODE.sub("", text).strip()
         if name_like(candidate, strict=False):
-            twice = doubled and len(rows) >= 2 and rows[-2][1].strip() == text.strip()
+            above = rows[-2][1].strip() if len(rows) >= 2 else ""
+            twice = _name_twice(above, candidate, doubled)
             start = len(rows) - 2 if twice else len(rows) - 1
             no = rows[start][0]
             del out.unattributed[start:]
-            return no, candidate
+            return no, above if twice else candidate
     return None
+
+
+def _name_twice(display: str, candidate: str, doubled: bool) -> bool:
+    """True when two lines name one person: the same name twice (with ``doubled``), or a display
+    name and its username ('Dana Okafor' / 'dana.okafor', as Rocket.Chat copies them)."""
+    if not display:
+        return False
+    if display == candidate:
+        return doubled and name_like(candidate, strict=False)
+    handle = candidate.lstrip("@")
+    if " " in handle or len(handle) > 40 or not name_like(display, strict=True) or not name_like(handle, strict=False):
+        return False
+    flat = re.sub(r"[\W_]", "", handle).casefold()
+    words = [re.sub(r"\W", "", w).casefold() for w in display.split()]
+    words = [w for w in words if w]
+    if not flat or not words:
+        return False
+    joined = "".join(words)
+    short = {words[0], words[0][0] + words[-1], words[0] + words[-1][0]} if len(words) > 1 else {words[0]}
+    return flat == joined or flat in short or (len(flat) >= 4 and joined.startswith(flat))

@@ -103,10 +103,10 @@ def _table_row(line: str, no: int, spec: tuple, ctx: Ctx) -> Entry | None:
     m = _TIME_IN.search(cells[time_col])
     if m is None:
         return None
-    day = match_day(m.group("date"), ctx.today, ctx.default_year)
-    day = day or find_date(cells[time_col], ctx.default_year, ctx.today)
+    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
+    day = day or find_date(cells[time_col], ctx.default_year, ctx.today, ctx.day_first)
     if day is None and date_col is not None and date_col < len(cells):
-        day = find_date(cells[date_col], ctx.default_year, ctx.today)
+        day = find_date(cells[date_col], ctx.default_year, ctx.today, ctx.day_first)
     zone, token, until = match_zone(m)
     if zone is None and header_token:
         zone, token = zone_from_token(header_token), header_token

@@ -79,6 +79,8 @@ OFFSET = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d(?![\d:])"
 TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
 # 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024.
 ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}"
+# "6/8" as Teams shows a date this year (month first or day first, as the paste's other dates).
+SHORT_DATE = r"\d{1,2}/\d{1,2}(?![\d/])"
 APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"
 # A time someone could not remember: "2X:XX", "??:??", "1?:30" (at least one placeholder).
 UNKNOWN_TIME = r"(?=[\d:]*[Xx?])[\dXx?]{1,2}:[\dXx?]{2}(?![\w?:])"
@@ -203,11 +205,12 @@ def offset_or_range(offset: str, start: str, *, dated: bool, iso: bool) -> tuple
     return None, "", end
 
 
-def parse_iso_date(text: str, near: date | None = None) -> date:
+def parse_iso_date(text: str, near: date | None = None, day_first: bool | None = None) -> date:
     """'2024-12-03', '2024/12/03', '12/3/24', '03.12.2024' -> date (ValueError when not a real day).
 
-    '03/12/2024' is ambiguous (US month first, or day first): the reading nearest to ``near``
-    (the --date, or today) wins, month-first when there is no hint; dotted dates are day first.
+    '03/12/2024' is ambiguous (US month first, or day first): ``day_first`` (what the whole
+    paste shows, ``slash_date_order``) decides; without it the reading nearest to ``near`` (the
+    --date, or today) wins, month-first when there is no hint; dotted dates are day first.
     """
     text = text.strip()
     a, b, c = re.split(r"[-/.]", text)
@@ -224,6 +227,8 @@ def parse_iso_date(text: str, near: date | None = None) -> date:
             continue
     if not readings:
         raise ValueError(text)
+    if day_first is not None and len(readings) == 2:
+        return readings[1] if day_first else readings[0]
     if near is None:
         return readings[0]
     return min(readings, key=lambda d: abs((d - near).days))
@@ -307,12 +312,12 @@ def preamble_zone(line: str) -> tuple[tzinfo, str] | None:
     return None
 
 
-def find_date(text: str, default_year: int, near: date | None = None) -> date | None:
+def find_date(text: str, default_year: int, near: date | None = None, day_first: bool | None = None) -> date | None:
     """The first date written in ``text`` (numeric or in words); None when there is none."""
     m = _ISO_DATE_RE.search(text)
     if m:
         try:
-            return parse_iso_date(m.group(0), near)
+            return parse_iso_date(m.group(0), near, day_first)
         except ValueError:
             return None
     m = WORD_DATE.search(text)
@@ -328,6 +333,60 @@ def find_date(text: str, default_year: int, near: date | None = None) -> date | 
     except (ValueError, OverflowError):
         return None
     return parsed.date() if parsed else None
+
+
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])")
+_MERIDIEM = re.compile(r"\d:[0-5]\d\s?[AaPp]\.?[Mm]\b")
+
+
+def slash_date_order(text: str, *, hint: bool) -> bool | None:
+    """True when the paste's '08/06/2021' dates are day first, False when month first, None when unknown.
+
+    A day past 12 settles it ('13/06/2021' is day first, '06/13/2021' month first). Otherwise,
+    when ``hint`` allows a guess (no --date to compare against), the clock decides: apps that
+    write '10:42 AM' are set to a US locale (month first), those writing '22:42' mostly are not.
+    """
+    if "/" not in text:
+        return None
+    first = second = found = False
+    for m in _SLASH_DATE.finditer(text):
+        found = True
+        first = first or int(m.group(1)) > 12
+        second = second or int(m.group(2)) > 12
+    if first != second:
+        return first
+    if not found or not hint:
+        return None
+    return _MERIDIEM.search(text) is None
+
+
+_ENGLISH_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_YEAR = re.compile(r"\d{4}")
+
+
+def weekday_year(text: str, day: date) -> date:
+    """``day`` moved to the nearest year whose calendar gives it the weekday ``text`` names.
+
+    Slack's dividers leave the year out ("Thursday, December 30th"); the weekday beside the date
+    says which year it was, so a paste crossing New Year's Day keeps the old year's days.
+    """
+    m = _LEADING_WEEKDAY.match(text)
+    if m is None or _YEAR.search(text):
+        return day
+    word = m.group(0).strip(" ,.").lower()
+    wanted = next((i for i, prefix in enumerate(_ENGLISH_WEEKDAYS) if word.startswith(prefix)), None)
+    if wanted is None:
+        wanted = next((i for i, names in enumerate(FOREIGN_WEEKDAYS) if word in names), None)
+    if wanted is None or day.weekday() == wanted:
+        return day
+    for year in (day.year - 1, day.year + 1):
+        try:
+            moved = day.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if moved.weekday() == wanted:
+            return moved
+    return day
 
 
 def relative_day(text: str, today: date) -> date | None:
@@ -346,7 +405,7 @@ def relative_day(text: str, today: date) -> date | None:
 # Stamps that count back from when the page was copied: "[3 hours ago]", "an hour ago", "just now".
 AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+ago|just\s+now)"
 # "yesterday at 5:25 PM", "Today at 10:32": a day word before a header's clock time.
-REL_DAY_AT = r"(?i:today|yesterday)\s+at\s+"
+REL_DAY_AT = r"(?i:today|yesterday)\s+(?:at\s+)?"  # Teams writes "Yesterday 10:42 PM"
 _AGO_PARTS = re.compile(r"(?P<n>\d+|an?|one)\s+(?P<unit>[a-z])", re.IGNORECASE)
 
 
