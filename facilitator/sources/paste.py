@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
@@ -52,6 +53,14 @@ _EXAMPLES = (
 )
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\ufeff": ""})
 ROLLOVER = timedelta(hours=1)  # a step back larger than this in a date-less run is the next day
+
+
+# A copy's own "Yesterday" stamps and dividers: "Name — Yesterday at 7:12 AM", "[Yesterday 10:42 PM] Name",
+# "Name  yesterday at 5:25 PM", a line that is only "Yesterday" (not "yesterday at 5pm" in a message).
+_YESTERDAY_STAMP_RE = re.compile(
+    r"(?im)(?:^|[\u2014\u2013]\s*|\[|\s{2})yesterday\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\]?"
+    r"(?:\s*$|\s+\S)|^\s*yesterday\s*$"
+)
 
 
 class MissingDateError(SourceError):
@@ -198,14 +207,25 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     fmt = best_format(lines, starts)
     if fmt == "unknown":
         raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
-    today = default_date or datetime.now(check_timezone(tz)).date()
-    ctx = Ctx(default_year=today.year, today=today, day_first=slash_date_order(text, hint=default_date is None))
-    parsed = _parse_blocks(lines, fmt, ctx, starts)
-    if not parsed.has_entries:
-        raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
-    warnings = list(getattr(text, "warnings", ())) + parsed.warnings
+    day_first = slash_date_order(text, hint=default_date is None)
     carry_zone = fmt in ("timeline", "headings", "table")  # notes state a zone once; chat lines each have theirs
-    messages = _messages(parsed, tz, default_date, origin, warnings, carry_zone)
+    todays = [datetime.now(check_timezone(tz)).date()] if default_date is None else [default_date]
+    if default_date is not None and _YESTERDAY_STAMP_RE.search(text):
+        # "Yesterday at 7:12 AM" with --date: the messages' day is --date when that keeps the copy
+        # in order with the dates it writes out; else --date was the day of the copy.
+        todays.insert(0, default_date + timedelta(days=1))
+    best: tuple[int, Parsed, list[str], list[Message]] | None = None
+    for today in todays:
+        ctx = Ctx(default_year=today.year, today=today, day_first=day_first)
+        parsed = _parse_blocks(lines, fmt, ctx, list(starts))
+        if not parsed.has_entries:
+            raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
+        warnings = list(getattr(text, "warnings", ())) + parsed.warnings
+        messages = _messages(parsed, tz, default_date, origin, warnings, carry_zone)
+        backwards = _out_of_order(messages)
+        if best is None or backwards < best[0]:
+            best = (backwards, parsed, warnings, messages)
+    _, parsed, warnings, messages = best
     unattributed = [UnattributedLine(f"{origin}:{no}", t) for no, t in parsed.unattributed if t.strip()]
     return Transcript(
         messages=messages,
@@ -216,6 +236,14 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _out_of_order(messages: list[Message]) -> int:
+    """How far a reading is from the paste's own order: messages moved, or left going back in time."""
+    lines = [int(m.id[1:]) for m in messages if m.id[1:].isdigit()]
+    moved = sum(1 for a, b in zip(lines, lines[1:]) if b < a)  # put back in time order
+    kept = sum(1 for a, b in zip(messages, messages[1:]) if b.at < a.at)  # left going backwards
+    return moved + kept
 
 
 def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:

@@ -71,7 +71,7 @@ def test_yesterday_at_and_hours_ago_stamps():
         "alice  [2 hours ago]\nstill fine?\n"
         "bob  [1 hour ago]\nall clear\n"
     )
-    t = parse(text, default_date=date(2024, 3, 5))
+    t = parse(text, default_date=date(2024, 3, 4))  # --date: the day the messages were written
     assert [m.author for m in t.messages] == ["alice", "bob", "alice", "bob"]
     assert [hm(m) for m in t.messages[:2]] == ["03-04 17:25", "03-04 21:40"]
     # counted back from the newest written time: an hour apart, after it, and marked approximate
@@ -127,3 +127,17 @@ def test_a_thread_pasted_after_its_channel_does_not_repeat_messages():
     )
     t = parse(text, default_date=date(2024, 3, 5))
     assert [(m.author, hm(m)) for m in t.messages] == [("ana", "03-05 10:00"), ("cy", "03-05 10:05"), ("ben", "03-05 10:20")]
+
+
+def test_date_names_the_day_yesterdays_messages_were_written_unless_the_copy_says_otherwise():
+    discord = (
+        "Theo — 06/06/2021 4:51 PM\nreminder: rack build-out tomorrow morning\n"
+        "Marisol — Yesterday at 7:12 AM\nzeroize sent to the pair for r43\n"
+        "Marisol — Yesterday at 7:14 AM\nSTOP. that was production\n"
+    )
+    t = parse(discord, default_date=date(2021, 6, 7))  # the incident's day, as a reader of the report gives it
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["06-06 16:51", "06-07 07:12", "06-07 07:14"]
+    # A copy whose written-out date comes after its "Today": --date was the day of the copy.
+    copy = "Dana — Yesterday at 11:52 PM\n500s\nKofi — Today at 12:05 AM\nlooking\nLyn — 12/03/2024 00:20\nrolled back\n"
+    t = parse(copy, default_date=date(2024, 12, 3))
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["12-02 23:52", "12-03 00:05", "12-03 00:20"]

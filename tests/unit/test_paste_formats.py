@@ -111,7 +111,7 @@ def test_irc_times_use_the_given_timezone():
 
 
 def test_slack_copy_paste_headers_continuations_dividers_and_noise():
-    t = load("slack_copy.txt", default_date=date(2024, 12, 5))
+    t = load("slack_copy.txt", default_date=date(2024, 12, 4))  # the day its "Yesterday" messages were written
     assert t.format == "slack"
     got = [(m.id, m.author, m.text) for m in t.messages]
     assert got[:5] == [
@@ -127,7 +127,7 @@ def test_slack_copy_paste_headers_continuations_dividers_and_noise():
     assert not any("View thread" in m.text or "replies" in m.text for m in t.messages)
     hannah = t.get("L21")
     assert hannah.text == "Status page updated:\nhttps://status.example.com/incidents/x7k2\ncustomers notified"
-    # Dividers: "Tuesday, December 3rd" (year from --date), "Yesterday" and "Today" relative to --date.
+    # Dividers: "Tuesday, December 3rd" (year from --date); "Yesterday" is --date and "Today" the day after.
     assert utc(t.get("L2")) == datetime(2024, 12, 3, 14, 9, tzinfo=UTC)
     assert utc(t.get("L12")) == datetime(2024, 12, 3, 14, 12, tzinfo=UTC)  # "2:12" read as PM after 2:11 PM
     assert utc(hannah) == datetime(2024, 12, 4, 9, 5, tzinfo=UTC)

@@ -593,12 +593,12 @@ CASES = [
         ("Grafana", "2021-06-08 12:04", "[Alerting] checkout 5xx rate"),
         ("Ana Lima", "2021-06-09 09:15", "postmortem draft is up"),
         ("Ana Lima", "2021-06-10 09:20", "closing the channel"),
-    ], default_date=date(2021, 6, 10), noise=[":palm_tree:", "APP", ":rotating_light:", "Yesterday", "Today"]),
+    ], default_date=date(2021, 6, 9), noise=[":palm_tree:", "APP", ":rotating_light:", "Yesterday", "Today"]),
     Case("slack attachments and relative day", SLACK_ATTACHMENTS, [
         ("Ana Lima", "2021-06-08 17:25", "deploy 4812 is out"),
         ("Jane Doe", "2021-06-09 10:42", "here is the error log\nerror.log"),
         ("Carl Ng", "2021-06-09 10:44", "screenshot of the spike\nimage.png"),
-    ], default_date=date(2021, 6, 9), noise=["Plain Text", ":eyes:"]),
+    ], default_date=date(2021, 6, 8), noise=["Plain Text", ":eyes:"]),
     Case("old slack 12h", SLACK_OLD, [
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
         ("jdoe", "2021-06-08 10:43", "pager went off too"),
@@ -620,7 +620,7 @@ CASES = [
         ("Jane", "2021-06-08 22:42", "checkout is throwing 502s\nanyone around?"),
         ("Carl", "2021-06-09 00:05", "looking now"),
         ("Carl", "2021-06-09 00:06", "rolling back"),
-    ], default_date=date(2021, 6, 9), noise=["(edited)", "👍", "[12:06"], fmt="discord"),
+    ], default_date=date(2021, 6, 8), noise=["(edited)", "👍", "[12:06"], fmt="discord"),
     Case("discord US dates", DISCORD_US_DATES, [
         ("Jane", "2021-06-08 10:42", "checkout is throwing 502s"),
         ("Carl", "2021-06-08 10:44", "looking\nstacktrace.txt"),
@@ -821,7 +821,7 @@ CASES = [
         ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
         ("Carl Ng", "2021-06-09 00:05", "rolled back"),
         ("Ana Lima", "2021-06-09 00:30", "all clear"),
-    ], default_date=date(2021, 6, 9), fmt="teams"),
+    ], default_date=date(2021, 6, 8), fmt="teams"),
     Case("teams headers all dated", TEAMS_ALL_DATED_HEADERS, [
         ("Jane Doe", "2021-06-08 22:42", "checkout is throwing 502s"),
         ("Carl Ng", "2021-06-09 00:05", "rolled back"),
