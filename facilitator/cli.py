@@ -36,7 +36,10 @@ def _add_source_options(p: argparse.ArgumentParser, required: bool) -> None:
     group.add_argument("--channel", metavar="NAME", help="channel to read from a Slack export")
     common = p.add_argument_group("common options")
     common.add_argument("--tz", metavar="IANA_NAME", help="timezone for display and for times without a zone")
-    common.add_argument("--date", metavar="YYYY-MM-DD", help="date for transcripts whose times have no date")
+    common.add_argument(
+        "--date", metavar="YYYY-MM-DD",
+        help="the day the messages were written, for transcripts whose times have no date (a copy's 'Yesterday at' messages are that day)",
+    )
     common.add_argument("--since", metavar="ISO", help="ignore messages before this time")
     common.add_argument("--until", metavar="ISO", help="ignore messages after this time")
     common.add_argument("--no-llm", action="store_true", help="never call the LLM, even with a key")

@@ -50,8 +50,8 @@ SENTENCE_SPLIT_RE = quick_compile(r"(?<=[.!?])\s+(?=\S)|\n\s*\n|\n\s*(?:[-*+]|\d
 # Clock times inside prose: "14:05", "2:05pm", "14h05", "ca 18:30 CEST", "~15:10".
 CLOCK_RE = quick_compile(
     r"(?<![\d:.\w])(?P<pre>(?:(?:since|at|around|about|approx\.?|approximately|ca\.?|circa|from|by|before|after|until)\s+)?~?\s*)"
-    r"(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::[0-5]\d)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<zone>UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|AES?T)\b)?(?![\d:])",
+    r"(?P<h>[01]?\d|2[0-3])(?:[:h](?P<m>[0-5]\d)(?::[0-5]\d)?\s*(?P<ampm>[ap]\.?m\.?)?|\s?(?P<ampm2>[ap]\.?m\.?)(?![a-z]))"
+    r"(?:\s*(?P<zone>UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|AES?T|UK(?:\s+time)?)\b)?(?![\d:])",
     re.IGNORECASE,
 )
 RELATIVE_RE = quick_compile(
@@ -81,8 +81,13 @@ COUNT_NOUNS = {
 # responders.py, impact.py). Their literals join the gate's automaton, so each message's
 # answer comes out of the same pass (``Gate.cue``) instead of a regex search per message.
 CUES: dict[str, re.Pattern[str]] = {
-    "clock": re.compile(r"\d[:h][0-5]\d"),  # a clock time, on lower-cased text: "14:05", "2h05"
-    "start_word": quick_compile(r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b", re.IGNORECASE),
+    "clock": re.compile(r"\d[:h][0-5]\d|\b\d{1,2}\s?[ap]\.?m\b"),  # on lower-cased text: "14:05", "2h05", "10 am"
+    "start_word": quick_compile(
+        r"\b(?:since|started|starting|start|began|begun|beginning|onset)\b"
+        # "the first ZONE_RESOURCE_POOL_EXHAUSTED was at 10 am": when the first sign appeared
+        r"|\bfirst\b(?=[^.]{0,60}\b(?:was|were|came|appeared|happened|fired|showed\s+up)\s+(?:at|around|about)\b)",
+        re.IGNORECASE,
+    ),
     # any count's noun, starting a word ("3 regions", "1.2k failed jobs")
     "count_noun": re.compile(r"\b(?:" + "|".join(COUNT_NOUNS.values()) + ")", re.IGNORECASE),
     "role_word": re.compile(

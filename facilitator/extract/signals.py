@@ -88,10 +88,12 @@ def _unhedged(sentence: str, gate: Gate) -> str:
 
 
 _HEDGED_CLAUSE_RE = re.compile(r"\x00[^,;]*")
-# "I think we're good", "I think we're done here": how people close an incident, not a guess.
+# "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
+# incident or greet the step that fixed it, not a guess.
 _CLOSING_GUESS_RE = re.compile(
     r"^\W*(?:ok(?:ay)?\W+)?i\s+think\s+(?:we[\x27\u2019]?re|we\s+are|it[\x27\u2019]?s|this\s+is)\s+(?:all\s+)?"
-    r"(?:good|done|clear|fine|through\s+it|over|resolved)\b",
+    r"(?:good|done|clear|fine|through\s+it|over|resolved)\b"
+    r"|^\W*(?:\w+\W+)?i\s+think\s+(?:that|this|it)\s+(?:worked|did\s+it|did\s+the\s+trick|fixed\s+it)\b",
     re.IGNORECASE,
 )
 

@@ -60,14 +60,16 @@ _WORD_NUMBERS = {
 def _zone(name: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
     if not name:
         return default
+    if name.upper().startswith("UK"):
+        return ZoneInfo("Europe/London")  # "10 am UK time": GMT or BST, as the day has it
     offset = _ZONES.get(name.upper().replace(".", ""))
     return default if offset is None else timezone(timedelta(hours=offset))
 
 
 def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     """The moment a clock time in a message means: the latest such time not after the message."""
-    hour, minute = int(match.group("h")), int(match.group("m"))
-    ampm = (match.group("ampm") or "").lower().replace(".", "")
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)  # "10 am": on the hour
+    ampm = (match.group("ampm") or match.group("ampm2") or "").lower().replace(".", "")
     if ampm.startswith("p") and hour < 12:
         hour += 12
     elif ampm.startswith("a") and hour == 12:
@@ -154,7 +156,7 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
 
 # What any CLOCK_RE or RELATIVE_RE match must contain ("14:05", "2h05", "ago", "for the last"):
 # a message or sentence without it is passed over before the costlier checks.
-_TIME_HINT_RE = quick_compile(r"\d[:h][0-5]\d|ago\b|\bfor\s+the\s", re.IGNORECASE)
+_TIME_HINT_RE = quick_compile(r"\d[:h][0-5]\d|\b\d{1,2}\s?[ap]\.?m\b|ago\b|\bfor\s+the\s", re.IGNORECASE)
 _CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 _END_WORDS = frozenset({"until", "by", "before"})
 # The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
@@ -482,8 +484,16 @@ def find_mitigated_resolved(
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
     # follows within minutes (then it is the workaround's stated effect) and is not just
     # the closing message. A recovery hours later is the real fix, after the workaround.
+    failed_after = [s.index for s in after if s.index < first.index and s.state == "relapse"]
     workaround = next(
-        (s for s in after if s.index < first.index and ("workaround" in s.flags or revert_link(s))), None
+        (
+            s
+            for s in after
+            if s.index < first.index
+            and ("workaround" in s.flags or revert_link(s))
+            and not any(i > s.index for i in failed_after)  # "doubled the quota" ... "didn't work either"
+        ),
+        None,
     )
     if workaround is not None and (
         ("declare_resolved" in first.flags and len(recoveries) == 1)

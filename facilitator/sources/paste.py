@@ -181,7 +181,29 @@ def _check_text(text: str, name: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
-    return [line.rstrip() for line in text.split("\n")]
+    return _channel_headers([line.rstrip() for line in text.split("\n")])
+
+
+# Incident tools that export the channel into their post-mortem (PagerDuty's, for one) write each
+# message's header time first, with the channel after the name: "5:45 AM Sarah Gibson #inc-36",
+# sometimes wrapped as "6:38 AM" / "Sarah Gibson #inc-36". Read as the Slack header it copies.
+_TIME_FIRST_HEADER_RE = re.compile(r"^(?P<time>\d{1,2}:\d{2}\s?[AaPp][Mm])\s+(?P<name>[^#\s][^#]{0,60}?)\s+#[\w.-]+$")
+_TIME_ONLY_RE = re.compile(r"^\d{1,2}:\d{2}\s?[AaPp][Mm]$")
+_NAME_CHANNEL_RE = re.compile(r"^(?P<name>[^#\s\d][^#]{0,60}?)\s+#[\w.-]+$")
+
+
+def _channel_headers(lines: list[str]) -> list[str]:
+    """Time-first "HH:MM AM Name #channel" headers rewritten as "Name  HH:MM AM" (line count kept)."""
+    if sum(1 for line in lines if _TIME_FIRST_HEADER_RE.match(line)) < 2:
+        return lines
+    out = list(lines)
+    for i, line in enumerate(lines):
+        m = _TIME_FIRST_HEADER_RE.match(line)
+        if m:
+            out[i] = f"{m.group('name')}  {m.group('time')}"
+        elif _TIME_ONLY_RE.match(line) and i + 1 < len(lines) and (n := _NAME_CHANNEL_RE.match(lines[i + 1])):
+            out[i], out[i + 1] = f"{n.group('name')}  {line}", ""  # the wrapped header, on its first line
+    return out
 
 
 def detect_format(text: str) -> str:

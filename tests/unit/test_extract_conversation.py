@@ -460,3 +460,20 @@ def test_a_step_finished_as_the_monitor_fires_for_everything_is_not_a_recovery()
         )
     )
     assert hm(f.mitigated_at) == "21:48"
+
+
+def test_a_first_sign_stated_in_another_zone_and_i_think_that_worked():
+    pacific = channel(
+        [
+            ("05:45", "sarah", "there's an incident on the hub, pods fail to schedule"),
+            ("06:38", "sarah", "Tried doubling the CPU quota to 48"),
+            ("06:48", "sarah", "Didn't work either"),
+            ("08:01", "georgiana", "The first ZONE_RESOURCE_POOL_EXHAUSTED was at 10 am uk time"),
+            ("08:29", "sarah", "Ooooh, I think that worked!!!!"),
+        ],
+        tz="America/Los_Angeles",
+    )
+    pacific.timezone = "America/Los_Angeles"
+    f = extract_findings(pacific)
+    assert f.started_at is not None and f.started_at.at == datetime(2024, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert hm(f.mitigated_at) == "08:29"  # not the quota bump that "didn't work either"

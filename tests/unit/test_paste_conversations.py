@@ -141,3 +141,16 @@ def test_date_names_the_day_yesterdays_messages_were_written_unless_the_copy_say
     copy = "Dana — Yesterday at 11:52 PM\n500s\nKofi — Today at 12:05 AM\nlooking\nLyn — 12/03/2024 00:20\nrolled back\n"
     t = parse(copy, default_date=date(2024, 12, 3))
     assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["12-02 23:52", "12-03 00:05", "12-03 00:20"]
+
+
+def test_an_incident_tools_export_with_time_first_headers_reads_as_the_slack_it_copies():
+    text = (
+        "5:45 AM Sarah Gibson #inc_36\nthere's an incident on the hub I don't know how to fix\n"
+        "6:38 AM\nSarah Gibson #inc_36\nTried doubling the CPU quota\n"
+        "8:51 AM yuvipanda #inc_36\nI see the new nodes are up\n"
+    )
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=date(2022, 11, 14), origin="export.txt")
+    assert [(m.author, m.at.strftime("%H:%M")) for m in t.messages] == [
+        ("Sarah Gibson", "05:45"), ("Sarah Gibson", "06:38"), ("yuvipanda", "08:51")
+    ]
+    assert t.messages[1].text == "Tried doubling the CPU quota"  # the wrapped header is not text
