@@ -129,6 +129,8 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
             continue  # the time is in another sentence
+        if PLAN_RE.search(sentence.lower()):
+            continue  # "starting ~7am so I'm done before the peak": tomorrow's plan, not a start
         failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
         if not failing and pats.healthy_context.search(sentence):
             continue  # "running fine since 15:10" is about health
@@ -241,6 +243,8 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     for sig in window:
         if sig.message.id in answered:
             continue  # "anyone else seeing slow responses?" - "fine for me": a worry put to rest
+        if sig.is_human and "detect" not in sig.flags and PLAN_RE.search(sig.prep.lower):
+            continue  # "reminder: the build-out continues tomorrow" tells a plan, not a problem seen
         if "start_marker" in sig.flags and "detect" not in sig.flags:
             marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
@@ -275,6 +279,14 @@ _PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})
 _NOT_SEEN_RE = re.compile(
     r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b"
     r"|\bnot\s+seeing\s+(?:it|that|anything|any)\b|\bjust\s+you\b"
+    # the worry waved off: "it does that most tuesdays, I wouldn't worry"
+    r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
+    r"|\bthat[\x27\u2019]?s\s+(?:normal|expected|known)\b"
+)
+# A plan, not an observation: "starting ~7am tomorrow", "reminder: the build-out continues tomorrow".
+PLAN_RE = re.compile(
+    r"\b(?:tomorrow|tonight|later\s+today|next\s+(?:week|month)|reminder|going\s+to|gonna|"
+    r"plan(?:ning|ned)?\s+(?:to|for)|scheduled\s+(?:for|to)|so\s+i[\x27\u2019]?m\s+done\s+before)\b"
 )
 _ANSWER_WINDOW = timedelta(minutes=5)
 

@@ -477,3 +477,22 @@ def test_a_first_sign_stated_in_another_zone_and_i_think_that_worked():
     f = extract_findings(pacific)
     assert f.started_at is not None and f.started_at.at == datetime(2024, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     assert hm(f.mitigated_at) == "08:29"  # not the quota bump that "didn't work either"
+
+
+def test_a_plan_for_tomorrow_and_a_worry_waved_off_are_not_the_incident():
+    f = extract_findings(
+        channel(
+            [
+                ("10:51", "theo", "reminder: rack build-out continues tomorrow, automation can't provision these yet"),
+                ("10:53", "marisol", "yep, starting ~7am so I'm done before the EU afternoon peak"),
+                ("11:58", "wes", "anyone else think the db read IOPS graph looks a bit spiky?"),
+                ("11:59", "ingrid", "yeah it does that most tuesdays, I wouldn't worry"),
+                ("13:02", "bot:Opsgenie", "P2 alert: job start latency p95 > 120s for 10m"),
+                ("13:29", "tomasz", "the lookup is fine per call, it's the volume"),
+                ("14:15", "wes", "restarted builds-service pods, latency back to normal"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "13:02"
+    assert f.started_at is None or hm(f.started_at) != "07:00"  # tomorrow's plan is no start
+    assert hm(f.mitigated_at) == "14:15"
