@@ -360,6 +360,9 @@ def find_started(
             candidates.append(_key(first, 0.45, "the detecting entry also reports the change that broke it"))
     # Timeline notes that show a symptom before detection date the start by it (a change
     # that "deployed fine" is context); otherwise the last change before detection.
+    slip = _step_owned_up_to(sigs, limit)
+    if slip is not None:
+        candidates.append(slip)
     cleared = _cleared_changes(sigs)
     candidates = [k for k in candidates if not (k.message_ids and k.message_ids[0] in cleared)]
     if last_change is not None and last_change.message_ids[0] in cleared:
@@ -387,6 +390,33 @@ _NOT_THE_CHANGE_RE = re.compile(
     r"\bnot\s+(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
 )
 _CHANGE_WORDS_RE = re.compile(r"\b(?:deploy\w*|releas\w*|rollout|rolled out|merged?|upgrad\w*|config\w*|chang\w*|push\w*)\b")
+
+
+# Someone saying their own last step went wrong: "STOP. that was not r43, I targeted the wrong zone",
+# "oh no. that was db1. I ran it on the primary".
+_OWNED_UP_RE = re.compile(
+    r"\b(?:oh\s+no|oops|whoops|uh[\s-]?oh|my\s+bad|targeted\s+the\s+wrong|"
+    r"i\s+(?:ran|did|deleted|wiped|pushed|applied)\s+(?:it\s+|that\s+|this\s+)?(?:on|to|against)\s+(?:the\s+)?(?:wrong|primary|prod\w*|live)|"
+    r"wrong\s+(?:host|server|zone|cluster|db|database|region|box|machine|node|pair|target|env\w*|switch\w*|rack))\b"
+)
+_SLIP_REACH = timedelta(minutes=30)
+
+
+def _step_owned_up_to(sigs: list[MessageSignals], limit: datetime) -> KeyTime | None:
+    """The step its author then said went wrong: the fault was introduced there."""
+    for i, sig in enumerate(sigs):
+        if sig.message.at > limit + _SLIP_REACH:
+            break
+        if not (sig.is_human and _OWNED_UP_RE.search(sig.prep.lower)):
+            continue
+        for before in reversed(sigs[:i]):
+            if sig.message.at - before.message.at > _SLIP_REACH:
+                break
+            if before.message.author == sig.message.author and not before.prep.lower.rstrip().endswith("?"):
+                if before.message.at <= limit:
+                    return _key(before, 0.75, "the step its author then said went wrong")
+                break
+    return None
 
 
 def _cleared_changes(sigs: list[MessageSignals]) -> set[str]:

@@ -496,3 +496,19 @@ def test_a_plan_for_tomorrow_and_a_worry_waved_off_are_not_the_incident():
     assert hm(f.detected_at) == "13:02"
     assert f.started_at is None or hm(f.started_at) != "07:00"  # tomorrow's plan is no start
     assert hm(f.mitigated_at) == "14:15"
+
+
+def test_the_step_its_author_then_owns_up_to_is_where_the_fault_came_in():
+    f = extract_findings(
+        channel(
+            [
+                ("07:02", "marisol", "starting on r41-r44 ToRs now"),
+                ("07:12", "marisol", "zeroize sent to the pair for r43"),
+                ("07:14", "marisol", "STOP. that was not r43. I targeted the wrong zone, that pair is production"),
+                ("07:14", "bot:Alertmanager", "[FIRING:58] HypervisorUnreachable nyc1 (r27, r28)"),
+                ("07:40", "marisol", "r27 is back. hypervisors reachable again"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "07:12"
+    assert hm(f.detected_at) == "07:14"
