@@ -57,8 +57,16 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
 def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
     pool: list[tuple[MessageSignals, float, str]] = []
     recoveries = partials = fulls = 0
+    last_step: MessageSignals | None = None  # the step someone announced before a recovery came
     for sig in sigs[start:]:
         flags = sig.flags
+        if sig.state == "relapse":
+            last_step = None
+        elif "step" in flags and sig.is_human and sig.state != "recover" and not sig.prep.lower.rstrip().endswith("?"):
+            last_step = sig
+        if sig.state == "recover" and last_step is not None:
+            pool.append((last_step, 0.52, "the step taken just before the service recovered"))
+            last_step = None
         if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
             continue  # no recovery, no step taken, no link: chatter
         question = sig.prep.lower.rstrip().endswith("?")
@@ -166,4 +174,12 @@ def find_candidates(
         "resolved_at": [_kt(s, c, r) for s, c, r in _pool_resolved(sigs, mit_i if mitigated else det_i + 1)],
         "started_at": _pool_started(sigs, det_i if detected else -1, tz),
     }
+    if mitigated is not None and mitigated.message_ids:
+        # The action that brought the chosen recovery: reports often date the mitigation by it.
+        for sig in reversed(sigs[det_i + 1 if detected else 0 : mit_i]):
+            if sig.state == "relapse":
+                break
+            if "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?"):
+                pools["mitigated_at"].append(_kt(sig, 0.63, "the step that brought the recovery"))
+                break
     return {name: _pick(key_times.get(name), pool) for name, pool in pools.items()}

@@ -512,3 +512,18 @@ def test_the_step_its_author_then_owns_up_to_is_where_the_fault_came_in():
     )
     assert hm(f.started_at) == "07:12"
     assert hm(f.detected_at) == "07:14"
+
+
+def test_the_step_that_brought_the_recovery_is_offered_beside_it():
+    f = extract_findings(
+        channel(
+            [
+                ("15:51", "reuben", "guild nodes are falling over one after another, errors everywhere"),
+                ("16:07", "yusuf", "full restart kicked off. reconnect setting fixed in the same deploy"),
+                ("16:31", "yusuf", "connected users at ~70% of what we'd expect"),
+                ("16:58", "tomas", "volume back to normal here"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:58"
+    assert "16:07" in cands(f, "mitigated_at")
