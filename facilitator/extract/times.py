@@ -566,6 +566,12 @@ def find_mitigated_resolved(
             return mitigated, _key(done, 0.6, "last recovery the responders reported before the status page closed it")
     declared = declared or next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
+    if declared is not None and chat and _WATCHED_RE.search(declared.prep.lower):
+        # "quiet for 30 min, I think we're done", "still flat and healthy, should be fine now": the
+        # all-clear after a watch; the incident was over when the service came back for good.
+        back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < declared.index), None)
+        if back is not None:
+            return mitigated, _key(back, 0.6, "back for good; the all-clear came after watching it")
     if declared is not None:
         return mitigated, _key(declared, 0.8, "declared resolved")
     last = next((s for s in reversed(settled) if s.state == "recover"), None)
@@ -630,6 +636,11 @@ def revert_link(sig: MessageSignals) -> bool:
     ) and not DOUBT_RE.search(sig.prep.lower)
 
 
+# An all-clear given after watching the service: it ended earlier, when the watch began.
+_WATCHED_RE = re.compile(
+    r"\bstill\s+(?:flat|clean|quiet|healthy|green|good|fine|stable|normal)\b|\bquiet\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+)?\d+\s*(?:min|minutes|h|hours)\b"
+    r"|\bhealthy\s+for\b|\bheld\s+(?:up|steady)\b|\bwatched\s+it\b"
+)
 _CLOSING_RE = re.compile(r"\b(?:resolved|closed|all[- ]clear)\b")
 
 

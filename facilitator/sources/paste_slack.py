@@ -73,7 +73,13 @@ def slack_header(line: str) -> re.Match[str] | None:
     """The match of a one-line header ('Alice Smith  10:32 AM'), or None."""
     if _STAMP_END.search(line, max(0, len(line) - 16)) is None:
         return None
-    return SLACK_HEADER_RE.match(line)
+    m = SLACK_HEADER_RE.match(line)
+    if m is not None and _REL_DAY_NAME.match(m.group("name")):
+        return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
+    return m
+
+
+_REL_DAY_NAME = re.compile(r"^(?i:today|yesterday)(?:\s+at)?$")
 
 
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").

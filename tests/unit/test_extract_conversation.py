@@ -527,3 +527,17 @@ def test_the_step_that_brought_the_recovery_is_offered_beside_it():
     )
     assert hm(f.mitigated_at) == "16:58"
     assert "16:07" in cands(f, "mitigated_at")
+
+
+def test_an_all_clear_after_a_watch_dates_the_end_by_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("13:17", "bot:Opsgenie", "[P2] API p95 latency > 5s"),
+                ("13:35", "marisol", "resizing the cache node, aws says ~8-10 min"),
+                ("13:45", "kyle", "p95 back to 300ms, error rate back to normal"),
+                ("14:05", "kyle", "still flat and healthy. should be fine now"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "13:45"

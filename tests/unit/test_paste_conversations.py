@@ -154,3 +154,15 @@ def test_an_incident_tools_export_with_time_first_headers_reads_as_the_slack_it_
         ("Sarah Gibson", "05:45"), ("Sarah Gibson", "06:38"), ("yuvipanda", "08:51")
     ]
     assert t.messages[1].text == "Tried doubling the CPU quota"  # the wrapped header is not text
+
+
+def test_a_follow_up_stamped_yesterday_keeps_its_author():
+    text = (
+        "Ravi Kumar  Yesterday at 2:16 PM\ngithub API rate limit?\n"
+        "Yesterday at 2:17 PM\nnvm, remaining quota is fine\n"
+        "Lena Ortiz  Yesterday at 2:21 PM\napplied: 30 -> 40 tasks\n"
+    )
+    t = parse(text, default_date=date(2025, 2, 10))
+    assert [(m.author, m.at.strftime("%m-%d %H:%M")) for m in t.messages] == [
+        ("Ravi Kumar", "02-10 14:16"), ("Ravi Kumar", "02-10 14:17"), ("Lena Ortiz", "02-10 14:21")
+    ]
