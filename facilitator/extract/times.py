@@ -566,15 +566,13 @@ def find_mitigated_resolved(
             return mitigated, _key(done, 0.6, "last recovery the responders reported before the status page closed it")
     declared = declared or next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
-    if declared is not None and chat and _WATCHED_RE.search(declared.prep.lower):
-        # "quiet for 30 min, I think we're done", "still flat and healthy, should be fine now": the
-        # all-clear after a watch; the incident was over when the service came back for good.
-        back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < declared.index), None)
-        if back is not None:
-            return mitigated, _key(back, 0.6, "back for good; the all-clear came after watching it")
+    if declared is not None and chat and (back := _watched_since(settled, declared)) is not None:
+        return mitigated, back
     if declared is not None:
         return mitigated, _key(declared, 0.8, "declared resolved")
     last = next((s for s in reversed(settled) if s.state == "recover"), None)
+    if last is not None and chat and (back := _watched_since(settled, last)) is not None:
+        return mitigated, back
     if last is None:
         return mitigated, None
     if last.index == first.index:
@@ -634,6 +632,18 @@ def revert_link(sig: MessageSignals) -> bool:
     return ("evert" in text or "ollback" in text or "oll-back" in text) and _REVERT_LINK_RE.search(text) is not None and (
         "http" in text
     ) and not DOUBT_RE.search(sig.prep.lower)
+
+
+def _watched_since(settled: list[MessageSignals], closing: MessageSignals) -> KeyTime | None:
+    """The recovery an all-clear after a watch looks back to ("still flat and healthy, should be fine now").
+
+    The incident was over when the service came back for good; the all-clear only says the
+    watch that followed found nothing.
+    """
+    if not _WATCHED_RE.search(closing.prep.lower):
+        return None
+    back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < closing.index), None)
+    return None if back is None else _key(back, 0.6, "back for good; the all-clear came after watching it")
 
 
 # An all-clear given after watching the service: it ended earlier, when the watch began.
