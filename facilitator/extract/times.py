@@ -69,7 +69,7 @@ def _zone(name: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
 def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     """The moment a clock time in a message means: the latest such time not after the message."""
     hour, minute = int(match.group("h")), int(match.group("m") or 0)  # "10 am": on the hour
-    ampm = (match.group("ampm") or match.group("ampm2") or "").lower().replace(".", "")
+    ampm = (match.group("ampm") or match.group("ampm2") or _range_meridiem(match) or "").lower().replace(".", "")
     if ampm.startswith("p") and hour < 12:
         hour += 12
     elif ampm.startswith("a") and hour == 12:
@@ -87,16 +87,23 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
 
 # "between 02:26 and 03:40 UTC": the zone written after a range's end is the start's too.
 _RANGE_END_RE = re.compile(
-    r"\s*(?:and|to|until|till|-|\u2013|\u2014)\s*\d{1,2}[:h.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?P<zone>[A-Za-z]{1,4})\b"
+    r"\s*(?:and|to|until|till|-|\u2013|\u2014)\s*\d{1,2}[:h.]\d{2}\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<zone>[A-Za-z]{1,4})?\b",
+    re.IGNORECASE,
 )
 
 
 def _range_zone(match) -> str | None:
     """The zone named after the end of a time range that starts at ``match``, if it names one."""
     end = _RANGE_END_RE.match(match.string, match.end())
-    if end is None or end.group("zone").upper().replace(".", "") not in _ZONES:
+    if end is None or not end.group("zone") or end.group("zone").upper().replace(".", "") not in _ZONES:
         return None
     return end.group("zone")
+
+
+def _range_meridiem(match) -> str | None:
+    """"between 5:20 and 5:38 AM": the end's AM/PM is the start's too."""
+    end = _RANGE_END_RE.match(match.string, match.end())
+    return end.group("ampm") if end is not None else None
 
 
 def resolve_relative(match, at: datetime) -> datetime | None:
@@ -563,7 +570,8 @@ def find_mitigated_resolved(
         # health is when it was over; the bot's post follows whenever someone clicked "resolve".
         done = next((s for s in reversed(settled) if s.state == "recover" and s.is_human and not partial(s)), None)
         if done is not None and any(s.index > done.index for s in declarations):
-            return mitigated, _key(done, 0.6, "last recovery the responders reported before the status page closed it")
+            watched = _watched_since(settled, done)
+            return mitigated, watched or _key(done, 0.6, "last recovery the responders reported before the status page closed it")
     declared = declared or next((s for s in declarations if _CLOSING_RE.search(s.prep.lower)), None)
     declared = declared or next(iter(declarations), None)
     if declared is not None and chat and (back := _watched_since(settled, declared)) is not None:
@@ -588,8 +596,16 @@ _PARTIAL_RE = re.compile(
 
 
 def partial(sig: MessageSignals) -> bool:
-    """True when the message tells a recovery under way rather than done ("errors dropping")."""
-    return _PARTIAL_RE.search(sig.prep.lower) is not None and "declare_resolved" not in sig.flags
+    """True when the message tells a recovery under way rather than done ("errors dropping").
+
+    Judged sentence by sentence: "p95 back under 400ms. timeouts gone. db cpu dropping" has a
+    complete recovery in it, whatever else is still settling.
+    """
+    if "declare_resolved" in sig.flags or _PARTIAL_RE.search(sig.prep.lower) is None:
+        return False
+    pats = patterns()
+    healthy = [x for x in sig.prep.sentences if pats.has("recover", x, sig.prep.gate)]
+    return not healthy or all(_PARTIAL_RE.search(x.lower()) for x in healthy)
 
 
 def _full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSignals]) -> MessageSignals | None:

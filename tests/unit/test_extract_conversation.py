@@ -541,3 +541,31 @@ def test_an_all_clear_after_a_watch_dates_the_end_by_the_recovery():
         )
     )
     assert hm(f.resolved_at) == "13:45"
+
+
+def test_a_range_gives_its_meridiem_to_its_start_and_still_502_is_no_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("05:21", "bot:Uptime Robot", "Monitor is DOWN: clientsite-4471 - HTTP 502 - Bad Gateway"),
+                ("05:27", "pim", "rollback done on all sites. still 502"),
+                ("05:38", "nattapong", "memcached restarted, sites loading again, 502s gone"),
+                ("05:58", "carla", "statuspage note: between 5:20 and 5:38 AM some client websites returned 502 errors"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "05:38"
+    assert hm(f.started_at) == "05:20"
+
+
+def test_a_complete_recovery_beside_a_metric_still_settling_is_complete():
+    f = extract_findings(
+        channel(
+            [
+                ("13:17", "bot:Opsgenie", "[P2] API p95 latency > 5s / timeouts"),
+                ("13:45", "kyle", "p95 back under 400ms. timeouts gone. db cpu dropping to 30s"),
+                ("14:10", "kyle", "db cpu back to normal as well"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "13:45"
