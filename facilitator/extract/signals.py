@@ -88,6 +88,11 @@ def _unhedged(sentence: str, gate: Gate) -> str:
 
 
 _HEDGED_CLAUSE_RE = re.compile(r"\x00[^,;]*")
+# Words that say the service itself came back, not just that some part is "fine".
+_STRONG_HEALTH_RE = re.compile(
+    r"recover|restor|resolv|\bback\b|normal|again|fixed|mitigat|rolled|clear|gone|drained|green|stable|baseline|working|\bnow\b",
+    re.IGNORECASE,
+)
 # "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
 # incident or greet the step that fixed it, not a guess.
 _CLOSING_GUESS_RE = re.compile(
@@ -180,6 +185,10 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                 break  # the first hit decides (the last sentence, for health signals)
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
+    if state == "recover" and "symptom" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+        # "api down since ~2:47. the AWS regions are fine": a status of the parts, the problem still on
+        if any(i != last_recover and _positive("symptom", gate.branches("symptom"), x, gate) for i, x in enumerate(sentences)):
+            state = ""
     text = prep.prose
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):

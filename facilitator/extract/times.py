@@ -136,8 +136,8 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
     for sentence in sig.prep.sentences:
         if not _TIME_HINT_RE.search(sentence):
             continue  # the time is in another sentence
-        if PLAN_RE.search(sentence.lower()):
-            continue  # "starting ~7am so I'm done before the peak": tomorrow's plan, not a start
+        if PLAN_RE.search(sentence.lower()) or _BEFORE_IT_RE.search(sentence.lower()):
+            continue  # tomorrow's plan, or a time told as "before the outage": not a start
         failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
         if not failing and pats.healthy_context.search(sentence):
             continue  # "running fine since 15:10" is about health
@@ -290,6 +290,9 @@ _NOT_SEEN_RE = re.compile(
     r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
     r"|\bthat[\x27\u2019]?s\s+(?:normal|expected|known)\b"
 )
+# A status page's "Investigating" or "Identified" post tells the plan, whatever it says of fixes.
+_STATUS_UNDER_WAY_RE = re.compile(r"(?:^|[\u2014\u2013\-:*]\s*)(?:investigating|identified)\s*[:\-\u2013\u2014]")
+_BEFORE_IT_RE = re.compile(r"\bbefore\s+(?:the|this|our)\s+(?:outage|incident|problem|issue|errors?|impact)\b")
 # A plan, not an observation: "starting ~7am tomorrow", "reminder: the build-out continues tomorrow".
 PLAN_RE = re.compile(
     r"\b(?:tomorrow|tonight|later\s+today|next\s+(?:week|month)|reminder|going\s+to|gonna|"
@@ -395,6 +398,7 @@ _CHANGE_REACH = timedelta(hours=2)
 # "rollback done, no change... so not the deploy", "not the config push": the change was cleared.
 _NOT_THE_CHANGE_RE = re.compile(
     r"\bnot\s+(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
+    r"|\bshould\s*n[\x27\u2019]?t\s+(?:touch|affect|matter|be\s+related)\b|\bunrelated\b|\bnot\s+related\b"
 )
 _CHANGE_WORDS_RE = re.compile(r"\b(?:deploy\w*|releas\w*|rollout|rolled out|merged?|upgrad\w*|config\w*|chang\w*|push\w*)\b")
 
@@ -432,10 +436,14 @@ def _cleared_changes(sigs: list[MessageSignals]) -> set[str]:
     changes: list[str] = []
     for sig in sigs:
         lower = sig.prep.lower
-        if changes and (_NOT_THE_CHANGE_RE.search(lower) or ("rollback" in sig.flags and sig.state == "relapse")):
+        named = "change" in sig.flags or _CHANGE_WORDS_RE.search(lower) is not None
+        if _NOT_THE_CHANGE_RE.search(lower) or ("rollback" in sig.flags and sig.state == "relapse"):
             cleared.update(changes)
             changes = []
-        if "change" in sig.flags or _CHANGE_WORDS_RE.search(lower):
+            if named:
+                cleared.add(sig.message.id)  # "deploy at 20:10 was only the editor bundle, shouldn't touch hosting"
+            continue
+        if named:
             changes.append(sig.message.id)
     return cleared
 
@@ -516,6 +524,7 @@ def find_mitigated_resolved(
         for i, s in enumerate(after)
         if s.state == "recover" and not _contradicted(after, i) and not _flapping(after, i) and not dismissal(s)
         and not (_NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].prep.lower.rstrip().endswith("?"))
+        and not (not s.is_human and _STATUS_UNDER_WAY_RE.search(s.prep.lower[:120]))
     ]
     if not recoveries:
         return None, None

@@ -569,3 +569,20 @@ def test_a_complete_recovery_beside_a_metric_still_settling_is_complete():
         )
     )
     assert hm(f.mitigated_at) == "13:45"
+
+
+def test_a_status_of_the_parts_a_status_page_plan_and_an_unrelated_deploy_are_not_key_times():
+    f = extract_findings(
+        channel(
+            [
+                ("20:10", "felix", "deploy at 20:10 was only the editor bundle, shouldn't touch hosting"),
+                ("21:36", "bot:Sentry", "Regression alert: hosting-router error rate 18.2%"),
+                ("21:50", "kenji", "what we know: api down since ~21:34 per checkly. the AWS regions are fine"),
+                ("22:01", "bot:Statuspage", "Increased 503s — Identified: the redis cluster ran out of memory; a fix has been applied to half the nodes"),
+                ("22:14", "aroha", "redis resized, 503s gone, uncached sites loading again"),
+                ("22:20", "deepak", "nightly pg_dump to S3 from 1:00 AM, before the outage, is safe"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:14"
+    assert hm(f.started_at) == "21:34"
