@@ -18,7 +18,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import MessageSignals
-from facilitator.extract.times import DOUBT_RE, MAX_LOOKBACK, dismissal, partial, revert_link, start_mentions
+from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
+from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3

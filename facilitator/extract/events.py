@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import plain_sentence, summary_of
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
-from facilitator.extract.times import DOUBT_RE
+from facilitator.extract.conversation import DOUBT_RE
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
 
 _STEP_FLAGS = frozenset({"step", "workaround"})

@@ -14,7 +14,7 @@ middle ones come from the messages between detection and recovery.
 from __future__ import annotations
 
 from facilitator.extract.signals import MessageSignals
-from facilitator.extract.times import DOUBT_RE, dismissal, revert_link
+from facilitator.extract.conversation import DOUBT_RE, dismissal, revert_link
 from facilitator.findings import KeyTime, Phase
 
 _STEPS = frozenset({"rollback", "fix_deployed", "workaround"})

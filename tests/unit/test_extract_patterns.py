@@ -243,13 +243,13 @@ def test_quick_compile_leaves_patterns_it_cannot_read_alone():
 
 
 def _module_regexes():
-    from facilitator.extract import impact, responders, times
+    from facilitator.extract import clock, impact, responders
     from facilitator.extract import patterns as p
 
     named = {
         "impact._RATE_RE": impact._RATE_RE, "impact._COUNT_RE": impact._COUNT_RE,
         "impact._DIGIT_COUNT_RE": impact._DIGIT_COUNT_RE, "impact._AFFECTED_RE": impact._AFFECTED_RE,
-        "impact._ERROR_RATE_RE": impact._ERROR_RATE_RE, "times._TIME_HINT_RE": times._TIME_HINT_RE,
+        "impact._ERROR_RATE_RE": impact._ERROR_RATE_RE, "clock._TIME_HINT_RE": clock._TIME_HINT_RE,
         "responders._THIRD_PERSON_HINT_RE": responders._THIRD_PERSON_HINT_RE, "CLOCK_RE": p.CLOCK_RE,
         "RELATIVE_RE": p.RELATIVE_RE, "SENTENCE_SPLIT_RE": p.SENTENCE_SPLIT_RE, "EMOJI_CODE_RE": p.EMOJI_CODE_RE,
         "start_word": p.CUES["start_word"],

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from facilitator.extract import hints, impact, links, responders, signals, times
+from facilitator.extract import clock, hints, impact, links, responders, signals, times
 from facilitator.extract.patterns import Gate, patterns, prepare, strip_code
 from facilitator.transcript import Message, Transcript
 
@@ -74,10 +74,10 @@ def test_digit_count_pattern_finds_what_the_full_pattern_finds():
 
 def test_time_hints_are_present_wherever_a_time_is():
     for sentence in _sentences():
-        if times.CLOCK_RE.search(sentence) or times.RELATIVE_RE.search(sentence):
-            assert times._TIME_HINT_RE.search(sentence), sentence
+        if clock.CLOCK_RE.search(sentence) or clock.RELATIVE_RE.search(sentence):
+            assert clock._TIME_HINT_RE.search(sentence), sentence
             lower = sentence.lower()
-            assert times._CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower, sentence
+            assert clock._CLOCK_HINT_RE.search(lower) or "ago" in lower or "for" in lower, sentence
 
 
 def test_cheap_checks_never_skip_a_match():
@@ -158,13 +158,13 @@ def test_clock_times_are_found_from_their_reach_before_the_first_clock():
     clocks = ["14:05", "2:05pm", "14h07 UTC", "ca 18:30 CEST", "9:59 a.m.", "23:59:59", "1:2", "24:00", "12:00 GMT"]
     found = 0
     for i, lead in enumerate(leads):
-        for j, clock in enumerate(clocks):
-            sentence = " ".join(f"{'word ' * i}{lead}{clock} and then {clocks[(i + j) % len(clocks)]} later".split())
+        for j, written in enumerate(clocks):
+            sentence = " ".join(f"{'word ' * i}{lead}{written} and then {clocks[(i + j) % len(clocks)]} later".split())
             low = sentence.lower()
-            core = times._CLOCK_HINT_RE.search(low)
+            core = clock._CLOCK_HINT_RE.search(low)
             if core is None:
                 continue
-            start = max(0, core.start() - times._CLOCK_REACH)
+            start = max(0, core.start() - clock._CLOCK_REACH)
             everything = [m.span() for m in CLOCK_RE.finditer(sentence)]
             found += bool(everything)
             assert [m.span() for m in CLOCK_RE.finditer(sentence, start)] == everything, sentence

@@ -1,0 +1,214 @@
+"""Times written inside messages: "since 14:05", "about 2 hours ago", "between 02:26 and 03:40 UTC".
+
+A message is posted at one moment and often tells of another: when errors started, when an
+alert fired, when the service came back. These helpers read such times against the message's
+own timestamp, in the zone the text names or the channel's, and never reach into the future or
+more than a week back. They also tell a plan ("starting ~7am tomorrow") from an observation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from facilitator.extract.patterns import CLOCK_RE, CUES, RELATIVE_RE, patterns
+from facilitator.extract.regex_literals import quick_compile
+from facilitator.extract.signals import MessageSignals
+
+
+MAX_LOOKBACK = timedelta(days=7)  # "since 14:05" never means last month
+
+
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5,
+    "EST": -5, "EDT": -4, "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5, "JST": 9, "AEST": 10, "AET": 10,
+}  # fmt: skip
+
+
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "half an": 0.5, "half a": 0.5, "a couple": 2,
+    "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
+}  # fmt: skip
+
+
+def _zone(name: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
+    if not name:
+        return default
+    if name.upper().startswith("UK"):
+        return ZoneInfo("Europe/London")  # "10 am UK time": GMT or BST, as the day has it
+    offset = _ZONES.get(name.upper().replace(".", ""))
+    return default if offset is None else timezone(timedelta(hours=offset))
+
+
+def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
+    """The moment a clock time in a message means: the latest such time not after the message."""
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)  # "10 am": on the hour
+    ampm = (match.group("ampm") or match.group("ampm2") or _range_meridiem(match) or "").lower().replace(".", "")
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    elif ampm.startswith("a") and hour == 12:
+        hour = 0
+    zone = _zone(match.group("zone") or _range_zone(match), tz)
+    local_day = at.astimezone(zone).date()
+    candidate = datetime.combine(local_day, time(hour, minute), tzinfo=zone)
+    slack = timedelta(minutes=10)
+    if candidate > at + slack:
+        candidate -= timedelta(days=1)
+    if not ampm and hour < 12 and candidate + timedelta(hours=12) <= at + slack:
+        candidate += timedelta(hours=12)  # "since 2:05" said at 14:30 means 14:05
+    return candidate.astimezone(tz)
+
+
+# "between 02:26 and 03:40 UTC": the zone written after a range's end is the start's too.
+_RANGE_END_RE = re.compile(
+    r"\s*(?:and|to|until|till|-|\u2013|\u2014)\s*\d{1,2}[:h.]\d{2}\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<zone>[A-Za-z]{1,4})?\b",
+    re.IGNORECASE,
+)
+
+
+def _range_zone(match) -> str | None:
+    """The zone named after the end of a time range that starts at ``match``, if it names one."""
+    end = _RANGE_END_RE.match(match.string, match.end())
+    if end is None or not end.group("zone") or end.group("zone").upper().replace(".", "") not in _ZONES:
+        return None
+    return end.group("zone")
+
+
+def _range_meridiem(match) -> str | None:
+    """"between 5:20 and 5:38 AM": the end's AM/PM is the start's too."""
+    end = _RANGE_END_RE.match(match.string, match.end())
+    return end.group("ampm") if end is not None else None
+
+
+def resolve_relative(match, at: datetime) -> datetime | None:
+    """"2 hours ago" / "for the last 30 minutes" against the message time."""
+    raw = (match.group("n") or match.group("n2") or "1").lower()
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    try:
+        amount = float(raw)
+    except ValueError:
+        amount = _WORD_NUMBERS.get(raw, 1)
+    if unit.startswith("d"):
+        delta = timedelta(days=amount)
+    elif unit.startswith("h"):
+        delta = timedelta(hours=amount)
+    else:
+        delta = timedelta(minutes=amount)
+    return at - delta if delta <= MAX_LOOKBACK else None
+
+
+def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
+    pats = patterns()
+    found: list[tuple[datetime, str]] = []
+    at = sig.message.at
+    lower = sig.prep.lower
+    if not (sig.flags & _STATED_NEXT_TO or (sig.prep.cue("start_word") and _START_WORDS_RE.search(lower))):
+        return found  # a start time is only stated next to a failure, a change or "since"
+    if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
+        return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
+    for sentence in sig.prep.sentences:
+        if not _TIME_HINT_RE.search(sentence):
+            continue  # the time is in another sentence
+        if PLAN_RE.search(sentence.lower()) or _BEFORE_IT_RE.search(sentence.lower()):
+            continue  # tomorrow's plan, or a time told as "before the outage": not a start
+        failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
+        if not failing and pats.healthy_context.search(sentence):
+            continue  # "running fine since 15:10" is about health
+        if not (failing or pats.start_context.search(sentence)):
+            continue
+        low = sentence.lower()
+        core = _CLOCK_HINT_RE.search(low)
+        # A clock match holds its "14:05" at most _CLOCK_REACH characters after its start (the
+        # sentence's spaces are single): start there. Lower-casing may move positions ("İ").
+        start = max(0, core.start() - _CLOCK_REACH) if core is not None and len(low) == len(sentence) else 0
+        for match in CLOCK_RE.finditer(sentence, start) if core is not None else ():
+            if match.group("pre").strip().lower() in _END_WORDS:
+                continue  # "(until 13:45)", "by 14:00": the end of something, not its start
+            moment = resolve_clock(match, at, tz)
+            if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
+                found.append((moment, f"states a start time: {match.group(0).strip()}"))
+                break
+        for match in RELATIVE_RE.finditer(sentence) if "ago" in low or "for" in low else ():
+            moment = resolve_relative(match, at)
+            if moment is not None:
+                found.append((moment, f"says it began {match.group(0).strip()}"))
+                break
+    return found
+
+
+# What any CLOCK_RE or RELATIVE_RE match must contain ("14:05", "2h05", "ago", "for the last"):
+# a message or sentence without it is passed over before the costlier checks.
+_TIME_HINT_RE = quick_compile(r"\d[:h][0-5]\d|\b\d{1,2}\s?[ap]\.?m\b|ago\b|\bfor\s+the\s", re.IGNORECASE)
+
+
+_CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
+
+
+_END_WORDS = frozenset({"until", "by", "before"})
+
+
+# The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
+# longest lead-in word, a space, "~", a space, a digit), with a margin.
+_CLOCK_REACH = 24
+
+
+_CLOCK_LOOKBACK = timedelta(hours=18)  # a bare "since 14:05" means today, or last night at most
+
+
+_STATED_WINDOW = timedelta(hours=12)
+
+
+_STATE_WORDS = {
+    "detect": re.compile(r"\b(?:fired|firing|alerted|paged|noticed|reported|spotted|detected)\b", re.IGNORECASE),
+    "recover": re.compile(
+        r"\b(?:mitigated|recovered|restored|rolled back|stable|back to normal|came back|back up|back online)\b", re.IGNORECASE
+    ),
+    "resolve": re.compile(r"\b(?:resolved|closed|all clear|fixed|restored)\b", re.IGNORECASE),
+}
+
+
+_START_WORDS_RE = CUES["start_word"]
+
+
+_STATED_NEXT_TO = frozenset({"symptom", "change", "start_marker"})
+
+
+_STATE_SIGNALS = {
+    "detect": ("detect", "alert", "symptom"),
+    "recover": ("recover", "declare_resolved"),
+    "resolve": ("declare_resolved", "recover"),
+}
+
+
+def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta = _STATED_WINDOW) -> datetime | None:
+    """A time the message states for its own moment ("fired at 14:07", "resolved at 15:40 UTC")."""
+    pats = patterns()
+    at = sig.message.at
+    for sentence in sig.prep.sentences:
+        word = _STATE_WORDS[kind].search(sentence)
+        if not (word or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])):
+            continue
+        if kind == "detect" and _START_WORDS_RE.search(sentence):
+            continue  # "errors started at 14:00" is the start, not the detection
+        # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
+        clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())
+        for match in clocks:
+            if not (match.group("pre").strip() or match.group("zone")):
+                continue  # a bare number is too weak to move a key time
+            moment = resolve_clock(match, at, tz)
+            if timedelta(0) <= at - moment <= window:
+                return moment
+    return None
+
+
+_BEFORE_IT_RE = re.compile(r"\bbefore\s+(?:the|this|our)\s+(?:outage|incident|problem|issue|errors?|impact)\b")
+
+
+# A plan, not an observation: "starting ~7am tomorrow", "reminder: the build-out continues tomorrow".
+PLAN_RE = re.compile(
+    r"\b(?:tomorrow|tonight|later\s+today|next\s+(?:week|month)|reminder|going\s+to|gonna|"
+    r"plan(?:ning|ned)?\s+(?:to|for)|scheduled\s+(?:for|to)|so\s+i[\x27\u2019]?m\s+done\s+before)\b"
+)

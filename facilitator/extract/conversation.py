@@ -1,0 +1,256 @@
+"""What a message means in its conversation: the rules a careful reader of incident chat applies.
+
+Words alone mislead in live chat. "Rollback done" followed by "no change" is a step that failed;
+"staging is fine for me" answers a worry rather than ending an outage; "errors dropping" is a
+recovery under way, "back to baseline" a recovery done; "the lookup is fine, it's the volume" is
+a diagnosis; "still flat and healthy, should be fine now" closes a watch that began earlier;
+"STOP, I targeted the wrong zone" dates the fault at its author's previous step; a deploy someone
+cleared ("so not the deploy") is no start. Each rule here looks at a message together with its
+neighbours, and the key-time finder (``times``) asks them before it trusts a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from facilitator.extract.patterns import patterns
+from facilitator.extract.signals import MessageSignals
+from facilitator.findings import KeyTime
+
+
+def key_at(sig: MessageSignals, confidence: float, reason: str, at: datetime | None = None) -> KeyTime:
+    if at is None and getattr(sig.message, "time_precision", "") == "approximate":
+        confidence, reason = confidence - 0.1, f"{reason} (time approximate)"
+    return KeyTime(
+        at=at or sig.message.at, confidence=round(confidence, 2), message_ids=[sig.message.id], reason=reason
+    )
+
+
+PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})
+
+
+# "works for me", "fine on my end", "not seeing it": someone else does not see the problem.
+NOT_SEEN_RE = re.compile(
+    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b"
+    r"|\bnot\s+seeing\s+(?:it|that|anything|any)\b|\bjust\s+you\b"
+    # the worry waved off: "it does that most tuesdays, I wouldn't worry"
+    r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
+    r"|\bthat[\x27\u2019]?s\s+(?:normal|expected|known)\b"
+)
+
+
+# A status page's "Investigating" or "Identified" post tells the plan, whatever it says of fixes.
+STATUS_UNDER_WAY_RE = re.compile(r"(?:^|[\u2014\u2013\-:*]\s*)(?:investigating|identified)\s*[:\-\u2013\u2014]")
+
+
+_ANSWER_WINDOW = timedelta(minutes=5)
+
+
+def answered_not_seen(sigs: list[MessageSignals]) -> set[str]:
+    """Questions about a symptom that someone else answered by not seeing it, within minutes."""
+    out: set[str] = set()
+    for i, sig in enumerate(sigs):
+        if not (sig.is_human and sig.flags & {"symptom", "detect"} and "?" in (sig.message.text or "")):
+            continue
+        for later in sigs[i + 1 : i + 4]:
+            if later.message.at - sig.message.at > _ANSWER_WINDOW:
+                break
+            if later.message.author != sig.message.author and NOT_SEEN_RE.search(later.prep.lower):
+                out.add(sig.message.id)
+                break
+    return out
+
+
+def first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals | None:
+    """The first recovery that follows a problem stated in the channel.
+
+    A channel may open with something else that went wrong and was put right ("rolling the
+    pool config... rolled back, web looks normal") before the incident's first alert: a
+    recovery with no problem before it is that lead-up, not the end of this incident.
+    """
+    seen_problem = False
+    for sig in sigs:
+        if sig.state == "recover" and NOT_SEEN_RE.search(sig.prep.lower):
+            continue  # "staging is fine for me": an answer, not a recovery
+        if sig.state == "recover" and (seen_problem or sig.flags & PROBLEM):
+            return sig  # "hit 0% at 10:34 and came back at 10:55": its own problem, then the recovery
+        if sig.flags & PROBLEM and sig.state != "recover":
+            seen_problem = True
+    return None
+
+
+CHANGE_REACH = timedelta(hours=2)
+
+
+# "rollback done, no change... so not the deploy", "not the config push": the change was cleared.
+_NOT_THE_CHANGE_RE = re.compile(
+    r"\bnot\s+(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
+    r"|\bshould\s*n[\x27\u2019]?t\s+(?:touch|affect|matter|be\s+related)\b|\bunrelated\b|\bnot\s+related\b"
+)
+
+
+_CHANGE_WORDS_RE = re.compile(r"\b(?:deploy\w*|releas\w*|rollout|rolled out|merged?|upgrad\w*|config\w*|chang\w*|push\w*)\b")
+
+
+# Someone saying their own last step went wrong: "STOP. that was not r43, I targeted the wrong zone",
+# "oh no. that was db1. I ran it on the primary".
+_OWNED_UP_RE = re.compile(
+    r"\b(?:oh\s+no|oops|whoops|uh[\s-]?oh|my\s+bad|targeted\s+the\s+wrong|"
+    r"i\s+(?:ran|did|deleted|wiped|pushed|applied)\s+(?:it\s+|that\s+|this\s+)?(?:on|to|against)\s+(?:the\s+)?(?:wrong|primary|prod\w*|live)|"
+    r"wrong\s+(?:host|server|zone|cluster|db|database|region|box|machine|node|pair|target|env\w*|switch\w*|rack))\b"
+)
+
+
+_SLIP_REACH = timedelta(minutes=30)
+
+
+def step_owned_up_to(sigs: list[MessageSignals], limit: datetime) -> KeyTime | None:
+    """The step its author then said went wrong: the fault was introduced there."""
+    for i, sig in enumerate(sigs):
+        if sig.message.at > limit + _SLIP_REACH:
+            break
+        if not (sig.is_human and _OWNED_UP_RE.search(sig.prep.lower)):
+            continue
+        for before in reversed(sigs[:i]):
+            if sig.message.at - before.message.at > _SLIP_REACH:
+                break
+            if before.message.author == sig.message.author and not before.prep.lower.rstrip().endswith("?"):
+                if before.message.at <= limit:
+                    return key_at(before, 0.75, "the step its author then said went wrong")
+                break
+    return None
+
+
+def cleared_changes(sigs: list[MessageSignals]) -> set[str]:
+    """Messages telling of a change that a later message cleared ("so not the deploy")."""
+    cleared: set[str] = set()
+    changes: list[str] = []
+    for sig in sigs:
+        lower = sig.prep.lower
+        named = "change" in sig.flags or _CHANGE_WORDS_RE.search(lower) is not None
+        if _NOT_THE_CHANGE_RE.search(lower) or ("rollback" in sig.flags and sig.state == "relapse"):
+            cleared.update(changes)
+            changes = []
+            if named:
+                cleared.add(sig.message.id)  # "deploy at 20:10 was only the editor bundle, shouldn't touch hosting"
+            continue
+        if named:
+            changes.append(sig.message.id)
+    return cleared
+
+
+def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
+    """True when the key's message only asks or guesses ("could that be it?")."""
+    sig = by_id.get(key.message_ids[0]) if key.message_ids else None
+    return sig is not None and ("hypothesis" in sig.flags or sig.prep.lower.rstrip().endswith("?"))
+
+
+# A recovery that is only under way: part of the fleet, a trend, "starting to".
+_PARTIAL_RE = re.compile(
+    r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
+    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering)\b"
+)
+
+
+def partial(sig: MessageSignals) -> bool:
+    """True when the message tells a recovery under way rather than done ("errors dropping").
+
+    Judged sentence by sentence: "p95 back under 400ms. timeouts gone. db cpu dropping" has a
+    complete recovery in it, whatever else is still settling.
+    """
+    if "declare_resolved" in sig.flags or _PARTIAL_RE.search(sig.prep.lower) is None:
+        return False
+    pats = patterns()
+    healthy = [x for x in sig.prep.sentences if pats.has("recover", x, sig.prep.gate)]
+    return not healthy or all(_PARTIAL_RE.search(x.lower()) for x in healthy)
+
+
+def full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSignals]) -> MessageSignals | None:
+    """The first complete recovery after a partial one, if nothing broke again in between."""
+    first = recoveries[0]
+    for sig in after:
+        if sig.index <= first.index:
+            continue
+        if sig.state == "relapse":
+            return None
+        if sig in recoveries and not partial(sig):
+            return sig
+    return None
+
+
+# A hypothesis dropped ("ruled out network: backbone looks healthy", "red herring") says
+# nothing about the service getting better, whatever words of health it uses.
+_DISMISSAL_RE = re.compile(
+    r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b"
+    r"|\bnot\s+(?:the\s+)?(?:cause|culprit|it)\b|n[\x27\u2019]?t\s+(?:it|the\s+cause|the\s+culprit)\b"
+)
+
+
+# Doubt about an earlier step ("not sure X had the desired effect... rolling back"): the
+# problem is still there, so the message is a notice, not the mitigation.
+DOUBT_RE = re.compile(
+    r"\bnot\s+sure\b[^.?!]{0,80}\b(?:effect|help|work|fix)|\bdesired\s+effect\b"
+    r"|\bdid\s*n[\x27\u2019]?t\s+(?:help|work|fix|change)\b|\bno\s+(?:visible\s+)?effect\b"
+)
+
+
+# A link that is itself the mitigation: a revert PR or a rollback job ("…/pull/123 Revert "bump dns"").
+_REVERT_LINK_RE = re.compile(r"https?://\S*(?:revert|rollback|roll-back)\S*|\brevert\s+[\"\u201c]", re.IGNORECASE)
+
+
+def dismissal(sig: MessageSignals) -> bool:
+    """True when the message rules a hypothesis out rather than reporting the service's state."""
+    return "ruled_out" in sig.flags and _DISMISSAL_RE.search(sig.prep.lower) is not None
+
+
+def revert_link(sig: MessageSignals) -> bool:
+    """True when the message links a revert or rollback (a PR titled 'Revert "…"', a rollback job)."""
+    text = sig.message.text or ""
+    return ("evert" in text or "ollback" in text or "oll-back" in text) and _REVERT_LINK_RE.search(text) is not None and (
+        "http" in text
+    ) and not DOUBT_RE.search(sig.prep.lower)
+
+
+def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> KeyTime | None:
+    """The recovery an all-clear after a watch looks back to ("still flat and healthy, should be fine now").
+
+    The incident was over when the service came back for good; the all-clear only says the
+    watch that followed found nothing.
+    """
+    if not _WATCHED_RE.search(closing.prep.lower):
+        return None
+    back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < closing.index), None)
+    return None if back is None else key_at(back, 0.6, "back for good; the all-clear came after watching it")
+
+
+# An all-clear given after watching the service: it ended earlier, when the watch began.
+_WATCHED_RE = re.compile(
+    r"\bstill\s+(?:flat|clean|quiet|healthy|green|good|fine|stable|normal)\b|\bquiet\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+)?\d+\s*(?:min|minutes|h|hours)\b"
+    r"|\bhealthy\s+for\b|\bheld\s+(?:up|steady)\b|\bwatched\s+it\b"
+)
+
+
+CLOSING_RE = re.compile(r"\b(?:resolved|closed|all[- ]clear)\b")
+
+
+def contradicted(after: list[MessageSignals], i: int) -> bool:
+    """True when the entry after a recovery says the problem is still there ("still full")."""
+    if i + 1 >= len(after):
+        return False
+    following = after[i + 1]
+    if "still_broken" in following.flags and following.state != "recover":
+        return True
+    # "fra-lan-b back up" and in the same minutes a monitor fires for the whole pool: the step
+    # finished, the service did not come back.
+    moment = after[i].message.at
+    near = after[max(0, i - 2) : i] + after[i + 1 : i + 4]  # same-minute posts may sort either way
+    return any(
+        abs(other.message.at - moment) <= _CONTRADICT_WINDOW
+        and (other.index > after[i].index or other.message.at.replace(second=0) == moment.replace(second=0))
+        and other.state != "recover" and "alert" in other.flags and not other.is_human
+        for other in near
+    )
+
+
+_CONTRADICT_WINDOW = timedelta(minutes=3)
