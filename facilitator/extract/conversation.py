@@ -37,6 +37,7 @@ NOT_SEEN_RE = re.compile(
     # the worry waved off: "it does that most tuesdays, I wouldn't worry"
     r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
     r"|\bthat[\x27\u2019]?s\s+(?:normal|expected|known)\b"
+    r"|\bprobably\s+(?:just\s+)?(?:my|the)\s+(?:wifi|connection|network|vpn|laptop|browser)\b|\bjust\s+me\b"
 )
 
 
@@ -123,21 +124,46 @@ def step_owned_up_to(sigs: list[MessageSignals], limit: datetime) -> KeyTime | N
 
 
 def cleared_changes(sigs: list[MessageSignals]) -> set[str]:
-    """Messages telling of a change that a later message cleared ("so not the deploy")."""
+    """Messages telling of a change that a later message cleared ("so not the deploy").
+
+    A cleared change is the one the clearing words (or the step just before them, by the same
+    person) name ("rolling back mgmt-api" ... "no change, so that wasn't it"); when they name
+    none, the latest change before them.
+    """
     cleared: set[str] = set()
-    changes: list[str] = []
-    for sig in sigs:
+    changes: list[tuple[str, set[str]]] = []  # (message id, its names)
+    for i, sig in enumerate(sigs):
         lower = sig.prep.lower
         named = "change" in sig.flags or _CHANGE_WORDS_RE.search(lower) is not None
         if _NOT_THE_CHANGE_RE.search(lower) or ("rollback" in sig.flags and sig.state == "relapse"):
-            cleared.update(changes)
-            changes = []
+            words = _names(lower)
+            for before in reversed(sigs[max(0, i - 4) : i]):
+                if before.message.author == sig.message.author and sig.message.at - before.message.at <= _CLEAR_REACH:
+                    words |= _names(before.prep.lower)  # "rolling back mgmt-api" then "no change"
+            hit = [mid for mid, names in changes if names & words]
+            cleared.update(hit or [mid for mid, _ in changes[-1:]])
+            changes = [(mid, names) for mid, names in changes if mid not in cleared]
             if named:
                 cleared.add(sig.message.id)  # "deploy at 20:10 was only the editor bundle, shouldn't touch hosting"
             continue
         if named:
-            changes.append(sig.message.id)
+            changes.append((sig.message.id, _names(lower)))
     return cleared
+
+
+_CLEAR_REACH = timedelta(minutes=20)
+# Words that name a thing changed ("mgmt-api", "v2.31", "pgbouncer"), not the talk about changing it.
+_NAME_RE = re.compile(r"[a-z][a-z0-9]*(?:[._/-][a-z0-9]+)+|[a-z]+[0-9][a-z0-9]*|[a-z]{4,}")
+_GENERIC = frozenset(
+    "deploy deployed deploys deploying rollback rolled rolling back change changes changed release released "
+    "rollout config done that this wasn still with from have been just what where there they their then "
+    "will would could should about after before into over your ours went going think like looks seems same "
+    "error errors rate nothing anything something prod production today afternoon morning evening hour hours".split()
+)
+
+
+def _names(text: str) -> set[str]:
+    return {w for w in _NAME_RE.findall(text) if w not in _GENERIC}
 
 
 def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
@@ -218,10 +244,11 @@ def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> Key
     The incident was over when the service came back for good; the all-clear only says the
     watch that followed found nothing.
     """
-    if not _WATCHED_RE.search(closing.prep.lower):
-        return None
     back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < closing.index), None)
-    return None if back is None else key_at(back, 0.6, "back for good; the all-clear came after watching it")
+    if back is None:
+        return None
+    watched = _WATCHED_RE.search(closing.prep.lower)
+    return key_at(back, 0.6, "back for good; the all-clear came after watching it") if watched else None
 
 
 # An all-clear given after watching the service: it ended earlier, when the watch began.

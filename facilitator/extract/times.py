@@ -96,8 +96,8 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     marked = False
     answered = answered_not_seen(sigs)
     for sig in window:
-        if sig.message.id in answered:
-            continue  # "anyone else seeing slow responses?" - "fine for me": a worry put to rest
+        if sig.message.id in answered or (sig.is_human and NOT_SEEN_RE.search(sig.prep.lower)):
+            continue  # "anyone else seeing slow responses?" - "fine for me" / "probably my wifi": a worry put to rest
         if sig.is_human and "detect" not in sig.flags and PLAN_RE.search(sig.prep.lower):
             continue  # "reminder: the build-out continues tomorrow" tells a plan, not a problem seen
         if "start_marker" in sig.flags and "detect" not in sig.flags:

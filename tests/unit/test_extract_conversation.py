@@ -586,3 +586,37 @@ def test_a_status_of_the_parts_a_status_page_plan_and_an_unrelated_deploy_are_no
     )
     assert hm(f.mitigated_at) == "22:14"
     assert hm(f.started_at) == "21:34"
+
+
+def test_only_the_change_a_failed_rollback_names_is_cleared():
+    f = extract_findings(
+        channel(
+            [
+                ("17:21", "bot:Deploy Bot", "api-gateway v2025.11.24-3 rolling out to prod, triggered by Marcus"),
+                ("17:26", "bot:Deploy Bot", "api-gateway v2025.11.24-3 rollout complete (42/42 pods)"),
+                ("17:29", "bot:Datadog", "[Triggered] Management API 5xx rate > 5% (current 38.2%)"),
+                ("17:35", "jonas", "the mgmt-api deploy from this afternoon, 16:50, touched the auth middleware. could that be it?"),
+                ("17:40", "wei", "rolling back mgmt-api to be safe"),
+                ("17:46", "wei", "no change. data api still 500ing, so that wasn't it"),
+                ("17:55", "wei", "gateway rollback done, 5xx back to baseline on every route"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "17:29"  # "triggered by Marcus" is a deploy, not an alert
+    assert hm(f.started_at) == "17:26"  # the gateway rollout, not the mgmt-api deploy the rollback cleared
+
+
+def test_part_fine_but_latency_high_and_a_worry_put_down_to_wifi():
+    f = extract_findings(
+        channel(
+            [
+                ("15:52", "sophie", "anyone else finding the US dashboard sluggish?"),
+                ("15:53", "ellie", "bit slow for me too, probably my wifi tbh"),
+                ("16:05", "bot:Opsgenie", "[P2] US API p99 response time > 2s (current 4.8s)"),
+                ("16:08", "tom", "primary db CPU is fine, but read/write latency on the primary is high"),
+                ("17:11", "bot:Statuspage", "Monitoring — A fix has been implemented and we are monitoring the results."),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "16:05"
+    assert hm(f.mitigated_at) == "17:11"
