@@ -235,7 +235,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     if default_date is not None and _YESTERDAY_STAMP_RE.search(text):
         # "Yesterday at 7:12 AM" with --date: the messages' day is --date when that keeps the copy
         # in order with the dates it writes out; else --date was the day of the copy.
-        todays.insert(0, default_date + timedelta(days=1))
+        todays[:0] = [default_date + timedelta(days=1), default_date + timedelta(days=2)]  # 2: copied two days on
     best: tuple[int, Parsed, list[str], list[Message]] | None = None
     for today in todays:
         ctx = Ctx(default_year=today.year, today=today, day_first=day_first)

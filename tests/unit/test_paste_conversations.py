@@ -166,3 +166,14 @@ def test_a_follow_up_stamped_yesterday_keeps_its_author():
     assert [(m.author, m.at.strftime("%m-%d %H:%M")) for m in t.messages] == [
         ("Ravi Kumar", "02-10 14:16"), ("Ravi Kumar", "02-10 14:17"), ("Lena Ortiz", "02-10 14:21")
     ]
+
+
+def test_a_copy_made_two_days_on_puts_its_yesterday_after_the_written_day():
+    text = (
+        "Thursday, January 1st\n"
+        "Mikko  11:40 PM\nbacklog still growing\n"
+        "Yesterday\n"
+        "Noora  4:30 PM\nbacklog fully cleared, dispatch lag under 1 min\n"
+    )
+    t = parse(text, default_date=date(2026, 1, 1))
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["01-01 23:40", "01-02 16:30"]
