@@ -198,9 +198,10 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
             break
         if not sig.is_human or sig.state == "relapse" or sig.prep.lower.rstrip().endswith("?"):
             continue
+        if not sig.flags & _STEP_FLAGS:
+            continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
         acted = next((x for x in sig.prep.sentences if _FIX_ACTION_RE.search(x) and not x.rstrip().endswith("?")), "")
-        if not acted and sig.flags & _STEP_FLAGS and sig.prep.sentences:
-            acted = sig.prep.sentences[0]
+        acted = acted or (sig.prep.sentences[0] if sig.prep.sentences else "")
         if acted:
             return _fact(acted, sig, 0.5)
     return None
@@ -276,8 +277,15 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     first = _first_report(sigs, None)
     if first is None:
         return None
-    title = plain_sentence(first.message.text, limit=80).rstrip(".!?")
+    title = _WHEN_SAID_RE.sub("", plain_sentence(first.message.text, limit=80)).rstrip(".!?, ")
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
+
+
+# When it was said, which a title does without: "error rate went vertical like a minute ago".
+_WHEN_SAID_RE = re.compile(
+    r"\s+(?:like\s+|about\s+|maybe\s+)?(?:a|an|one|\d+)\s+(?:seconds?|minutes?|mins?|hours?)\s+ago\b|\s+(?:just\s+now|right\s+now)\b",
+    re.IGNORECASE,
+)
 
 
 # A person's words describe the effect better than an alert's name: a human report this soon

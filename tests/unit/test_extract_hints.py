@@ -203,3 +203,21 @@ def test_the_deploy_question_and_its_answer_are_one_hypothesis_ruled_out():
     statuses = [(h.status, h.message_ids) for h in f.hypotheses]
     assert ("ruled_out", ["m1", "m2"]) in statuses  # the question, closed by its answer
     assert any(h.status == "ruled_out" and h.message_ids == ["m3"] for h in f.hypotheses)
+
+
+def test_a_title_drops_when_it_was_said_and_an_effect_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "[Triggered] api-prod write error rate > 20%"),
+            ("Priya", "error rate went vertical like a minute ago"),
+            ("Marcus", "anything deployed in the last hour?"),
+            ("Tom", "rolling back, cheap to rule out"),
+            ("Tom", "rollback done, no change. so not the deploy"),
+            ("Dmitri", "restarting nodes now, one at a time"),
+            ("Priya", "worker queues draining fast"),
+            ("Priya", "error rate back to baseline"),
+        )
+    )
+    assert f.title is not None and f.title.text == "Error rate went vertical"
+    assert f.fixes and f.fixes[0].message_ids == ["m5"]  # the restart, not "queues draining"
+    assert [h.status for h in f.hypotheses] == ["ruled_out"]  # the deploy; "cheap to rule out" is no hypothesis
