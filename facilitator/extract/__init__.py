@@ -145,8 +145,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     messaging = find_messaging(sigs)
     facts = find_facts(sigs)
     fix = fix_from_mitigation(sigs, key_times["mitigated_at"])
-    if fix is not None and not any(f.message_ids == fix.message_ids for f in facts["fixes"]):
-        facts["fixes"].insert(0, fix)  # the step that stopped the impact comes first
+    if fix is not None:  # the step that stopped the impact comes first
+        facts["fixes"] = [fix] + [f for f in facts["fixes"] if f.message_ids != fix.message_ids]
     responders, aliases = find_people(sigs, chat)
     findings = Findings(
         **key_times,

@@ -192,7 +192,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
     mine = sigs[at]
     for sentence in mine.prep.sentences:
         if _FIX_ACTION_RE.search(sentence) and not sentence.rstrip().endswith("?"):
-            return _fact(sentence, mine, 0.55)
+            return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
     for sig in reversed(sigs[:at]):
         if mine.message.at - sig.message.at > _FIX_REACH:
             break
@@ -203,7 +203,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
         acted = next((x for x in sig.prep.sentences if _FIX_ACTION_RE.search(x) and not x.rstrip().endswith("?")), "")
         acted = acted or (sig.prep.sentences[0] if sig.prep.sentences else "")
         if acted:
-            return _fact(acted, sig, 0.5)
+            return _fact(acted, sig, 0.65)
     return None
 
 
