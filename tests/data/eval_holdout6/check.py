@@ -5,7 +5,7 @@ ok = True
 for case in sorted(p for p in root.iterdir() if p.is_dir()):
     paste = (case / "paste.txt").read_text()
     key = json.loads((case / "answer_key.json").read_text())
-    urls = sorted(set(u.rstrip(".,)>") for u in re.findall(r"https?://[^\s<>|]+", paste)))
+    urls = sorted(set(u.rstrip(".,)>") for u in re.findall(r'https?://[^\s<>|"]+', paste)))
     if sorted(set(key["links"])) != urls:
         ok = False; print(case.name, "LINKS", set(urls) ^ set(key["links"]))
     for r in key["responders"]:

@@ -4,7 +4,7 @@ def write(case, entry_count, **kw):
     d = pathlib.Path(__file__).parent / case
     paste = (d / "paste.txt").read_text()
     urls = []
-    for u in re.findall(r"https?://[^\s<>|]+", paste):
+    for u in re.findall(r'https?://[^\s<>|"]+', paste):
         u = u.rstrip(".,)>")
         if u not in urls:
             urls.append(u)
