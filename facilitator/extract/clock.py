@@ -204,6 +204,33 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
     return None
 
 
+# How an all-clear dates the end it reports: "zero errors since 7:27", "stable since ~15:12",
+# "down from 18:51 to 19:33": the moment after "since", or the end of the range.
+_SINCE_RE = re.compile(r"\b(?:since|as\s+of)\s+(?=~?\s*\d)", re.IGNORECASE)
+_RANGE_RE = re.compile(r"\b(?:from|between)\s+~?\s*\d{1,2}[:h.]\d{2}\S*\s*(?:[ap]\.?m\.?\s*)?(?:to|until|till|and|-|\u2013)\s*(?=~?\s*\d)", re.IGNORECASE)
+_HEALTHY_SINCE_RE = re.compile(
+    r"\b(?:zero|no|none|clean|stable|healthy|normal|fine|ok|okay|good|back|green|quiet|working|recovered|steady)\b", re.IGNORECASE
+)
+
+
+def ended_at(sig: MessageSignals, tz: ZoneInfo, window: timedelta = _STATED_WINDOW) -> datetime | None:
+    """When an all-clear says the impact ended: "zero errors since 7:27", "down from 18:51 to 19:33"."""
+    at = sig.message.at
+    for sentence in sig.prep.sentences:
+        mark = _RANGE_RE.search(sentence)
+        if mark is None:
+            mark = _SINCE_RE.search(sentence)
+            if mark is None or not _HEALTHY_SINCE_RE.search(sentence[: mark.start()]):
+                continue  # "errors since 14:05" is the start; "no errors since 14:05" the end
+        match = CLOCK_RE.search(sentence, mark.end())
+        if match is None or match.start() - mark.end() > 3:
+            continue
+        moment = resolve_clock(match, at, tz)
+        if timedelta(0) <= at - moment <= window:
+            return moment
+    return None
+
+
 _BEFORE_IT_RE = re.compile(r"\bbefore\s+(?:the|this|our)\s+(?:outage|incident|problem|issue|errors?|impact)\b")
 
 

@@ -43,8 +43,9 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.clock import MAX_LOOKBACK, PLAN_RE, start_mentions, stated_time
+from facilitator.extract.clock import MAX_LOOKBACK, PLAN_RE, ended_at, start_mentions, stated_time
 from facilitator.extract.conversation import (
+    BOOKKEEPING_RE,
     CHANGE_REACH,
     CLOSING_RE,
     NOT_SEEN_RE,
@@ -74,6 +75,16 @@ def _with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind
     if moment is None or moment == key.at:
         return key
     return key.model_copy(update={"at": moment, "reason": f"{key.reason}; time as stated in the message"})
+
+
+def _with_end(key: KeyTime | None, by_id: dict[str, MessageSignals], tz: ZoneInfo) -> KeyTime | None:
+    """The end an all-clear states for the impact ("zero errors since 7:27"), when it states one."""
+    if key is None or not key.message_ids or key.message_ids[0] not in by_id:
+        return key
+    moment = ended_at(by_id[key.message_ids[0]], tz)
+    if moment is None or moment == key.at:
+        return key
+    return key.model_copy(update={"at": moment, "reason": f"{key.reason}; the end as the message states it"})
 
 
 def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
@@ -308,6 +319,17 @@ def find_mitigated_resolved(
     # The responders' own all-clear first ("I think we're good"); a status page's "Resolved"
     # post follows it, sometimes hours later, and stands in only when nobody said it.
     human = [s for s in declarations if s.is_human]
+    if chat:
+        # "resolved on the status page", "marked resolved on statuspage": bookkeeping after the
+        # all-clear; the all-clear itself (or the recovery it followed) is the end.
+        told = [s for s in human if not BOOKKEEPING_RE.search(s.prep.lower)]
+        if len(told) < len(human) and not told:
+            done = next((s for s in reversed(settled) if s.state == "recover" and s.is_human and not partial(s)
+                         and s.index < human[0].index and s not in human), None)
+            if done is not None:
+                human = [done]
+        else:
+            human = told
     declared = next((s for s in human if CLOSING_RE.search(s.prep.lower)), None) or next(iter(human), None)
     if declared is None and chat:
         # Only a pager or status page closed it: the responders' last word on the service's
@@ -452,6 +474,7 @@ def find_key_times(
         mitigated = _healed_before_notice(sigs, tz)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
     resolved = _with_stated(resolved, by_id, "resolve", tz)
+    resolved = _with_end(resolved, by_id, tz)
     if resolved and mitigated and resolved.message_ids == mitigated.message_ids and resolved.at != mitigated.at:
         resolved = resolved.model_copy(update={"at": mitigated.at})  # one message, one moment
     # A timeline that names each row's phase ("| 14:25 | Mitigation | ... |") has said which

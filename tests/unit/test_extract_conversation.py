@@ -620,3 +620,26 @@ def test_part_fine_but_latency_high_and_a_worry_put_down_to_wifi():
     )
     assert hm(f.detected_at) == "16:05"
     assert hm(f.mitigated_at) == "17:11"
+
+
+def test_the_end_an_all_clear_states_and_status_page_bookkeeping():
+    f = extract_findings(
+        channel(
+            [
+                ("18:51", "bot:npmbot", "ALERT registry origin health: 4/6 backends failing"),
+                ("19:20", "tjk", "restarted the load balancers, installs working again"),
+                ("19:52", "tjk", "all clear. registry mostly down from 18:51 to 19:33 by the graphs"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "19:33"
+    g = extract_findings(
+        channel(
+            [
+                ("05:01", "bot:Opsgenie", "[P1] SMTP error rate > 20%"),
+                ("05:40", "priya", "we're good. SMTP fully back as of now, error rate back to normal"),
+                ("05:52", "tomas", "resolved on the status page. I'll send the follow-up to the ticket owners"),
+            ]
+        )
+    )
+    assert hm(g.resolved_at) == "05:40"  # the all-clear, not the status-page bookkeeping after it
