@@ -200,8 +200,8 @@ def full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSig
             continue
         if sig.state == "relapse":
             return None
-        if sig in recoveries and not partial(sig):
-            return sig
+        if sig in recoveries and not partial(sig) and "declare_resolved" not in sig.flags and not BOOKKEEPING_RE.search(sig.prep.lower):
+            return sig  # the service back in full; an all-clear or a status-page note is the resolution's
     return None
 
 

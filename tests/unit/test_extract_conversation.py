@@ -643,3 +643,17 @@ def test_the_end_an_all_clear_states_and_status_page_bookkeeping():
         )
     )
     assert hm(g.resolved_at) == "05:40"  # the all-clear, not the status-page bookkeeping after it
+
+
+def test_a_declaration_is_not_the_full_recovery_after_a_partial_one_and_a_tweet_is_not_health():
+    f = extract_findings(
+        channel(
+            [
+                ("14:10", "bot:Opsgenie", "[P1] search index empty for all studios"),
+                ("16:49", "patrick", "search is starting to recover, most emails indexed"),
+                ("18:20", "amara", 'tweet is out: "We are working to restore the remaining pages"'),
+                ("21:46", "sam", "status page resolved. thanks everyone"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:49"
