@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
-from facilitator.extract.signals import MessageSignals
+from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
 from facilitator.injection import looks_like_instructions
 from facilitator.transcript import Transcript
@@ -120,7 +120,7 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 continue  # a prompt injection is not a hypothesis
             ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig.flags or "ruled_out" in sig.flags)
             confirmed = pats.has("root_cause", sentence, sig.prep.gate) and not sentence.rstrip().endswith("?")
-            raised = pats.has("hypothesis", sentence, sig.prep.gate)
+            raised = pats.has("hypothesis", sentence, sig.prep.gate) and not CLOSING_GUESS_RE.match(sentence)
             if not (ruled or confirmed or raised):
                 continue
             words = _words(sentence)
@@ -277,8 +277,21 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
     first = _first_report(sigs, None)
     if first is None:
         return None
-    title = _WHEN_SAID_RE.sub("", plain_sentence(first.message.text, limit=80)).rstrip(".!?, ")
+    title = _WHEN_SAID_RE.sub("", plain_sentence(_own_words(first.message.text), limit=80)).rstrip(".!?, ")
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
+
+
+_WONDER_RE = re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+if\b|\bcould\s+(?:it|this|that)\b", re.IGNORECASE)
+
+
+def _own_words(text: str) -> str:
+    """The message without what it quotes or pastes: "> Warning FailedScheduling ...", code blocks."""
+    kept = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith((">", "```")) and kept:
+            break  # the writer's words come first; the quoted log follows
+        kept.append(line)
+    return "\n".join(kept) or text
 
 
 # When it was said, which a title does without: "error rate went vertical like a minute ago".
@@ -316,10 +329,17 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
     for sig in ([report] if report is not None else []) + sigs:
         if start is not None and sig.message.at < start and "symptom" not in sig.flags:
             continue
+        own = _own_words(sig.message.text or "")
         for sentence in sig.prep.sentences:
             if _CHANNEL_META_RE.search(sentence):
                 continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
+            if own is not sig.message.text and sentence[:30] not in own:
+                continue  # a line of the log the message quotes, not what users saw
+            if "?" in sentence and _WONDER_RE.search(sentence.split("?")[0]):
+                continue  # "why would that cause a failure to scale?" wonders; it reports nothing
             if pats.positive("symptom", sentence, sig.prep.gate):
                 fact = _fact(sentence, sig, 0.4)
-                return fact.model_copy(update={"text": plain_sentence(fact.text, limit=160).rstrip(".")})
+                # the sentence that says it, not the message's first one ("why would that...? I feel ...")
+                said = sentence if fact.text.startswith(sentence[:20]) is False else fact.text
+                return fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")})
     return None

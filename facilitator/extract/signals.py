@@ -95,7 +95,7 @@ _STRONG_HEALTH_RE = re.compile(
 )
 # "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
 # incident or greet the step that fixed it, not a guess.
-_CLOSING_GUESS_RE = re.compile(
+CLOSING_GUESS_RE = re.compile(
     r"^\W*(?:ok(?:ay)?\W+)?i\s+think\s+(?:we[\x27\u2019]?re|we\s+are|it[\x27\u2019]?s|this\s+is)\s+(?:all\s+)?"
     r"(?:good|done|clear|fine|through\s+it|over|resolved)\b"
     r"|^\W*(?:\w+\W+)?i\s+think\s+(?:that|this|it)\s+(?:worked|did\s+it|did\s+the\s+trick|fixed\s+it)\b",
@@ -172,7 +172,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                     sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
                 if stuck and _matches(stuck, sentence):
                     continue  # "able to log in again but kernels still hang": not recovered yet
-                if guessing and _matches(guessing, sentence) and not _CLOSING_GUESS_RE.match(sentence):
+                if guessing and _matches(guessing, sentence) and not CLOSING_GUESS_RE.match(sentence):
                     continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
             if intended and name == "symptom" and _matches(intended, sentence):
                 continue  # "the limit rejects launches, as intended": working as designed

@@ -221,3 +221,15 @@ def test_a_title_drops_when_it_was_said_and_an_effect_is_not_the_fix():
     assert f.title is not None and f.title.text == "Error rate went vertical"
     assert f.fixes and f.fixes[0].message_ids == ["m5"]  # the restart, not "queues draining"
     assert [h.status for h in f.hypotheses] == ["ruled_out"]  # the deploy; "cheap to rule out" is no hypothesis
+
+
+def test_customer_effect_is_what_was_seen_not_a_quoted_log_or_a_wondering_question():
+    f = extract_findings(
+        channel(
+            ("Sarah", "there's an incident on the hub I don't know how to fix\n> Warning FailedScheduling 0/2 nodes are available"),
+            ("Sarah", "But I don't know why that would cause a failure to scale? I feel like I'm down the wrong rabbit hole"),
+            ("Sarah", "users can't start their servers, launches time out after 10 minutes"),
+        )
+    )
+    assert f.title is not None and f.title.text == "There's an incident on the hub I don't know how to fix"
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
