@@ -312,6 +312,9 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
     for sig in sigs:
         if "symptom" not in sig.flags or (start is not None and sig.message.at < start):
             continue
+        opening = sig.prep.sentences[0] if sig.prep.sentences else ""
+        if "?" in opening and _WONDER_RE.search(opening.split("?")[0]):
+            continue  # "why would that cause a failure to scale?" wonders about it; it names nothing
         if first is None:
             first = sig
         if sig.is_human:
