@@ -254,10 +254,12 @@ def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> Key
 # An all-clear given after watching the service: it ended earlier, when the watch began.
 # "resolved on the status page", "marked resolved on statuspage": bookkeeping after the all-clear.
 BOOKKEEPING_RE = re.compile(
-    r"\b(?:status\s*-?page|statuspage|status\s+incident|on\s+status)\b[^.]{0,40}\b(?:resolved|closed|marked)\b"
+    r"^\W*(?:posted|statuspage|status\s*-?page|status\s+update)\s*[:\u2192>-]"  # 'posted: "Resolved - ..."'
+    r"|\b(?:status\s*-?page|statuspage|status\s+incident|on\s+status)\b[^.]{0,40}\b(?:resolved|closed|marked)\b"
     r"|\b(?:resolved|closed|marked\s+\w+)\s+(?:it\s+)?(?:on|in)\s+(?:the\s+)?(?:status\s*-?page|statuspage)\b"
 )
 _WATCHED_RE = re.compile(
+    r"\b\d+\s*(?:min|mins|minutes|h|hours?)\s+(?:flat|clean|quiet|stable|green|solid)\b|"
     r"\bstill\s+(?:flat|clean|quiet|healthy|green|good|fine|stable|normal)\b|\bquiet\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+)?\d+\s*(?:min|minutes|h|hours)\b"
     r"|\bhealthy\s+for\b|\bheld\s+(?:up|steady)\b|\bwatched\s+it\b"
 )

@@ -657,3 +657,26 @@ def test_a_declaration_is_not_the_full_recovery_after_a_partial_one_and_a_tweet_
         )
     )
     assert hm(f.mitigated_at) == "16:49"
+
+
+def test_a_relayed_status_post_and_minutes_of_quiet_look_back_to_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("08:20", "bot:PagerDuty", "[Triggered] bitbucket git p95 > 5s"),
+                ("09:05", "devika", "tier-3 IOPS back to baseline. latency normal in all regions. looks healthy now"),
+                ("09:40", "quinn", 'Posted: "Resolved - This incident has been resolved."'),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "09:05"
+    g = extract_findings(
+        channel(
+            [
+                ("21:20", "bot:Checkly", "ALERT middleware auth check failed"),
+                ("21:42", "karl", "block lifted at the edge, auth working again, error rate back to normal"),
+                ("22:17", "jonas", "35 min flat. we're good"),
+            ]
+        )
+    )
+    assert hm(g.resolved_at) == "21:42"
