@@ -20,6 +20,7 @@ from facilitator.findings import KeyTime
 
 
 def key_at(sig: MessageSignals, confidence: float, reason: str, at: datetime | None = None) -> KeyTime:
+    """A key time citing ``sig`` (at its own time unless ``at`` is given); less sure when approximate."""
     if at is None and getattr(sig.message, "time_precision", "") == "approximate":
         confidence, reason = confidence - 0.1, f"{reason} (time approximate)"
     return KeyTime(
@@ -27,7 +28,7 @@ def key_at(sig: MessageSignals, confidence: float, reason: str, at: datetime | N
     )
 
 
-PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})
+PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
 
 
 # "works for me", "fine on my end", "not seeing it": someone else does not see the problem.
