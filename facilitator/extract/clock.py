@@ -58,6 +58,8 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
         candidate -= timedelta(days=1)
     if not ampm and hour < 12 and candidate + timedelta(hours=12) <= at + slack:
         candidate += timedelta(hours=12)  # "since 2:05" said at 14:30 means 14:05
+    elif not ampm and hour == 12 and match.group("m") and candidate + timedelta(hours=12) <= at + slack:
+        candidate += timedelta(hours=12)  # "started climbing at 12:29" said at 01:10 means 00:29
     return candidate.astimezone(tz)
 
 
@@ -191,8 +193,8 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
         word = _STATE_WORDS[kind].search(sentence)
         if not (word or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])):
             continue
-        if kind == "detect" and _START_WORDS_RE.search(sentence):
-            continue  # "errors started at 14:00" is the start, not the detection
+        if kind == "detect" and (_START_WORDS_RE.search(sentence) or pats.has("change", sentence, sig.prep.gate)):
+            continue  # "errors started at 14:00" is the start; "the rollout finished around 10:05" a change
         # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
         clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())
         for match in clocks:

@@ -680,3 +680,26 @@ def test_a_relayed_status_post_and_minutes_of_quiet_look_back_to_the_recovery():
         )
     )
     assert hm(g.resolved_at) == "21:42"
+
+
+def test_twelve_oclock_on_a_twelve_hour_clock_after_midnight_and_a_rollout_time_is_no_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("01:41", "bot:PagerDuty", "Triggered: [CRITICAL] shard-c ingest lag > 10 min"),
+                ("01:45", "ben", "ingest lag on shard c started climbing at 12:29. consumers stuck"),
+                ("05:08", "hanne", "checks pass. consumers unpaused, data is processing again, lag back to normal"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "00:29"
+    g = extract_findings(
+        channel(
+            [
+                ("10:58", "ebourne", "anyone else notice the auth-svc rollout finished around 10:05?"),
+                ("11:00", "bot:nagbot", "PROBLEM: api-http-5xx-rate on lb-api-iad is CRITICAL (14.2% > 5%)"),
+                ("12:44", "rkowal", "all services fully functional, 5xx back to normal"),
+            ]
+        )
+    )
+    assert hm(g.detected_at) != "10:05"
