@@ -195,6 +195,10 @@ def find_started(
         # Notes that open with the fault ("11:21 upgrade makes DNS pods crash loop") and never
         # say who noticed: the entry dates the start; detection is only inferred from it.
         return detected.model_copy(update={"confidence": 0.45, "reason": "first symptom in the notes"})
+    if not candidates and chat and detected.reason == "first alert":
+        # A monitor fires within minutes of the impact and nothing earlier is told: the alert is
+        # the best estimate of the start, offered at low confidence for the commander to confirm.
+        return detected.model_copy(update={"confidence": 0.2, "reason": "no earlier sign in the channel: the first alert"})
     if not candidates:
         return None
     return min(candidates, key=lambda k: (k.at, -k.confidence))

@@ -81,6 +81,9 @@ class Todo:
     target: str = ""  # where it is fixed: "question:<id>", "tab:actions", "tab:whys"
 
 
+_GUESS = 0.25  # an offline suggestion below this is the extractor's estimate, not something the channel said
+
+
 class Interview:
     """The interview over one session; every mutating call saves through the store."""
 
@@ -204,10 +207,11 @@ class Interview:
         (a key time from outside the channel, e.g. a PR's deployment, when neither has one)."""
         offline = self.offline_suggestion(qid)
         extra = self._extra.get(qid)
-        if extra is None and offline is None:
-            outside = self.evidence_suggestions(qid)
-            return max(outside, key=lambda s: s.confidence) if outside else None
         if extra is None:
+            outside = self.evidence_suggestions(qid)
+            best = max(outside, key=lambda s: s.confidence) if outside else None
+            if offline is None or (best is not None and offline.confidence < _GUESS and best.confidence > offline.confidence):
+                return best  # a PR's deployment beats the channel's guess (the first alert as the start)
             return offline
         if offline is None or extra.confidence >= offline.confidence:
             return extra

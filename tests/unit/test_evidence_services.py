@@ -112,9 +112,12 @@ def test_channel_with_pr_and_ticket_offers_deploy_time_and_fills_the_timeline(se
     assert f"{WEB}/acme/checkout/pull/42" in pr.note and "deployed to production" in pr.note
     assert pr.message_ids == ["L3"]
     assert any("first error logged in api.log" in s.note and s.value.startswith("2024-12-03T13:49") for s in offered)
-    # The channel itself says nothing about the start, so the deployment is the suggestion shown, the log the alternative.
+    # The channel itself says nothing about the start, so the deployment is the suggestion shown, the log an alternative.
     assert interview.suggestion("started_at") == pr and interview.citation_lines("started_at")[0].startswith("[from 14:20 Léon: Suspect https://github.test/acme/checkout/pull/42")
-    assert interview.alternative_lines("started_at") == ["2024-12-03 13:49 — first error logged in api.log"]
+    alternatives = interview.alternative_lines("started_at")
+    assert "2024-12-03 13:49 — first error logged in api.log" in alternatives
+    # the channel's own estimate (its first alert) stays on offer, below the deployment
+    assert any(line.startswith("2024-12-03 14:05 — no earlier sign in the channel") for line in alternatives)
     # The revert landed after the incident was noticed: a "fix deployed" candidate, from its release.
     fix = session.evidence.candidates_for("resolved_at")
     assert [(c.at, c.message_ids) for c in fix] == [(at(14, 45), ["L5"])] and "release v2.31.1" in fix[0].label

@@ -703,3 +703,16 @@ def test_twelve_oclock_on_a_twelve_hour_clock_after_midnight_and_a_rollout_time_
         )
     )
     assert hm(g.detected_at) != "10:05"
+
+
+def test_with_nothing_earlier_told_the_first_alert_is_offered_as_the_start_at_low_confidence():
+    f = extract_findings(
+        channel(
+            [
+                ("20:36", "bot:Datadog", "Triggered: [P1] TCP retransmits high on dc-west (retransmit rate 4.8%)"),
+                ("20:40", "nadia", "looking, egress packet loss on dc-west"),
+                ("22:26", "nadia", "all clear then. all systems operational, packet loss back to normal"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "20:36" and f.started_at.confidence < 0.25
