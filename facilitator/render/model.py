@@ -330,6 +330,13 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     customer_ids = _customer_message_ids(f)
     times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
     shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
+    estimate = f.started_at
+    answer = session.answers.get("started_at")
+    if estimate is not None and estimate.confidence < 0.25 and times["started_at"] == estimate.at and (
+        answer is None or answer.status == "suggested"
+    ):
+        # the extractor's estimate (the first alert, nothing earlier told), not a time anyone stated
+        shown_times[KEY_TIME_LABELS["started_at"]] += " (estimate: the first alert; nothing earlier in the channel)"
     spans = duration_spans(times)
     durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
     metrics = {label: value for label, value, _ in durations if value != "unknown"}

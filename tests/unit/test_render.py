@@ -174,3 +174,15 @@ def test_the_same_moment_told_twice_is_one_timeline_row():
     times_and_text = [(r.time, r.event.casefold().rstrip("!")) for r in rows]
     assert len(times_and_text) == len(set(times_and_text))
     assert len(rows) == len(session.findings.events) - 1
+
+
+def test_an_estimated_start_says_it_is_one():
+    from facilitator.findings import KeyTime
+
+    session, transcript = load_incident()
+    first = min(m.at for m in transcript.messages)
+    session.findings.started_at = KeyTime(at=first, confidence=0.2, message_ids=[transcript.messages[0].id],
+                                          reason="no earlier sign in the channel: the first alert")
+    session.answers.pop("started_at", None)
+    doc = build_document(session, transcript, settings())
+    assert "(estimate: the first alert; nothing earlier in the channel)" in doc.times["Fault introduced"]
