@@ -176,7 +176,8 @@ def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
 # A recovery that is only under way: part of the fleet, a trend, "starting to".
 _PARTIAL_RE = re.compile(
     r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
-    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering)\b"
+    r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
+    r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up)\b"
 )
 
 

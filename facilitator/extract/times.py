@@ -314,7 +314,8 @@ def find_mitigated_resolved(
     if chat and last_relapse >= 0:
         # It broke again: the impact stopped only at the first recovery after the last relapse.
         # (Timeline notes written afterwards name a relapse in passing; there the first stands.)
-        again = next((s for s in settled if s in recoveries), None)
+        back = [s for s in settled if s in recoveries]
+        again = next((s for s in back if not partial(s)), None) or next(iter(back), None)
         if again is not None and mitigated.message_ids[0] != again.message.id:
             mitigated = key_at(again, 0.6, "first recovery after the problem came back")
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing

@@ -716,3 +716,29 @@ def test_with_nothing_earlier_told_the_first_alert_is_offered_as_the_start_at_lo
         )
     )
     assert hm(f.started_at) == "20:36" and f.started_at.confidence < 0.25
+
+
+def test_the_rest_fine_cpu_back_at_100_percent_and_a_server_still_booting_are_not_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("08:19", "bot:Datadog", "[P1] message pipeline lag > 60s"),
+                ("09:20", "olivia", "one node in the cluster is at 100% cpu, the rest are fine. hot shard"),
+                ("09:42", "olivia", "restarted the hot node"),
+                ("09:52", "olivia", "and it's back at 100%. lag climbing again. restart bought us 10 min"),
+                ("11:50", "ops", "server restored by the provider, it's booting"),
+                ("12:28", "olivia", "pipeline throughput back at normal levels. lag under 5s both directions"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "12:28"
+    g = extract_findings(
+        channel(
+            [
+                ("01:00", "bot:Uptime Monitor", "DOWN: app.spike.sh is down"),
+                ("02:22", "karan", "fix PR: put uploads back under tmp + add uploads to ignore_watch"),
+                ("03:40", "bot:Uptime Monitor", "UP: app.spike.sh is back up (was down for 3 hrs 15 mins)"),
+            ]
+        )
+    )
+    assert hm(g.mitigated_at) == "03:40"  # "put uploads back under tmp" is no metric back under its limit
