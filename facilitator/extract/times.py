@@ -223,7 +223,7 @@ def _told_first(sig: MessageSignals, name: str, other: str) -> bool:
 EPISODE_GAP = timedelta(days=3)  # a week of silence, then "another node is lost": a new incident
 
 
-WORKAROUND_EFFECT = timedelta(minutes=30)
+WORKAROUND_EFFECT = timedelta(minutes=30)  # a recovery this soon after a workaround is its effect
 
 
 def _same_episode(sigs: list[MessageSignals]) -> list[MessageSignals]:
@@ -329,8 +329,7 @@ def find_mitigated_resolved(
         # all-clear; the all-clear itself (or the recovery it followed) is the end.
         told = [s for s in human if not BOOKKEEPING_RE.search(s.prep.lower)]
         if len(told) < len(human) and not told:
-            done = next((s for s in reversed(settled) if s.state == "recover" and s.is_human and not partial(s)
-                         and s.index < human[0].index and s not in human), None)
+            done = _last_human_recovery(settled, before=human[0].index)
             if done is not None:
                 human = [done]
         else:
@@ -339,7 +338,7 @@ def find_mitigated_resolved(
     if declared is None and chat:
         # Only a pager or status page closed it: the responders' last word on the service's
         # health is when it was over; the bot's post follows whenever someone clicked "resolve".
-        done = next((s for s in reversed(settled) if s.state == "recover" and s.is_human and not partial(s)), None)
+        done = _last_human_recovery(settled)
         if done is not None and any(s.index > done.index for s in declarations):
             watched = watched_since(settled, done)
             return mitigated, watched or key_at(done, 0.6, "last recovery the responders reported before the status page closed it")
@@ -357,6 +356,18 @@ def find_mitigated_resolved(
     if last.index == first.index:
         return mitigated, key_at(last, 0.4, "only recovery seen; mitigation and resolution coincide")
     return mitigated, key_at(last, 0.6, "last recovery, with no relapse after it")
+
+
+def _last_human_recovery(settled: list[MessageSignals], before: int | None = None) -> MessageSignals | None:
+    """The last complete recovery a person reported (before message ``before``, when given)."""
+    return next(
+        (
+            s
+            for s in reversed(settled)
+            if s.state == "recover" and s.is_human and not partial(s) and (before is None or s.index < before)
+        ),
+        None,
+    )
 
 
 _PHASE_LABEL_RE = re.compile(
