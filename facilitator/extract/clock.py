@@ -45,12 +45,13 @@ def _zone(name: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
 def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     """The moment a clock time in a message means: the latest such time not after the message."""
     hour, minute = int(match.group("h")), int(match.group("m") or 0)  # "10 am": on the hour
-    ampm = (match.group("ampm") or match.group("ampm2") or _range_meridiem(match) or "").lower().replace(".", "")
+    end = _RANGE_END_RE.match(match.string, match.end())  # "between 5:20 and 5:38 AM EDT"
+    ampm = (match.group("ampm") or match.group("ampm2") or (end and end.group("ampm")) or "").lower().replace(".", "")
     if ampm.startswith("p") and hour < 12:
         hour += 12
     elif ampm.startswith("a") and hour == 12:
         hour = 0
-    zone = _zone(match.group("zone") or _range_zone(match), tz)
+    zone = _zone(match.group("zone") or _range_zone(end), tz)
     local_day = at.astimezone(zone).date()
     candidate = datetime.combine(local_day, time(hour, minute), tzinfo=zone)
     slack = timedelta(minutes=10)
@@ -63,25 +64,19 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     return candidate.astimezone(tz)
 
 
-# "between 02:26 and 03:40 UTC": the zone written after a range's end is the start's too.
+# "between 02:26 and 03:40 UTC", "between 5:20 and 5:38 AM": the zone and the AM/PM written
+# after a range's end are the start's too.
 _RANGE_END_RE = re.compile(
     r"\s*(?:and|to|until|till|-|\u2013|\u2014)\s*\d{1,2}[:h.]\d{2}\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<zone>[A-Za-z]{1,4})?\b",
     re.IGNORECASE,
 )
 
 
-def _range_zone(match) -> str | None:
-    """The zone named after the end of a time range that starts at ``match``, if it names one."""
-    end = _RANGE_END_RE.match(match.string, match.end())
+def _range_zone(end: re.Match[str] | None) -> str | None:
+    """The zone named after the end of a time range (``_RANGE_END_RE``'s match), if it names one."""
     if end is None or not end.group("zone") or end.group("zone").upper().replace(".", "") not in _ZONES:
         return None
     return end.group("zone")
-
-
-def _range_meridiem(match) -> str | None:
-    """"between 5:20 and 5:38 AM": the end's AM/PM is the start's too."""
-    end = _RANGE_END_RE.match(match.string, match.end())
-    return end.group("ampm") if end is not None else None
 
 
 def resolve_relative(match, at: datetime) -> datetime | None:
