@@ -284,6 +284,11 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | Non
 _WONDER_RE = re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+if\b|\bcould\s+(?:it|this|that)\b", re.IGNORECASE)
 
 
+def _wonders(sentence: str) -> bool:
+    """True when the sentence wonders about the cause ("why would that cause a failure?"): it names nothing."""
+    return "?" in sentence and _WONDER_RE.search(sentence.split("?")[0]) is not None
+
+
 def _own_words(text: str) -> str:
     """The message without what it quotes or pastes: "> Warning FailedScheduling ...", code blocks."""
     kept = []
@@ -312,8 +317,7 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
     for sig in sigs:
         if "symptom" not in sig.flags or (start is not None and sig.message.at < start):
             continue
-        opening = sig.prep.sentences[0] if sig.prep.sentences else ""
-        if "?" in opening and _WONDER_RE.search(opening.split("?")[0]):
+        if sig.prep.sentences and _wonders(sig.prep.sentences[0]):
             continue  # "why would that cause a failure to scale?" wonders about it; it names nothing
         if first is None:
             first = sig
@@ -338,7 +342,7 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
                 continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
             if own is not sig.message.text and sentence[:30] not in own:
                 continue  # a line of the log the message quotes, not what users saw
-            if "?" in sentence and _WONDER_RE.search(sentence.split("?")[0]):
+            if _wonders(sentence):
                 continue  # "why would that cause a failure to scale?" wonders; it reports nothing
             if pats.positive("symptom", sentence, sig.prep.gate):
                 fact = _fact(sentence, sig, 0.4)
