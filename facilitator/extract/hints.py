@@ -290,13 +290,15 @@ def _wonders(sentence: str) -> bool:
 
 
 def _own_words(text: str) -> str:
-    """The message without what it quotes or pastes: "> Warning FailedScheduling ...", code blocks."""
-    kept = []
-    for line in text.split("\n"):
-        if line.lstrip().startswith((">", "```")) and kept:
-            break  # the writer's words come first; the quoted log follows
-        kept.append(line)
-    return "\n".join(kept) or text
+    """The message without what it quotes or pastes: "> Warning FailedScheduling ...", code blocks.
+
+    ``text`` itself when it quotes nothing, so a caller can tell by identity that nothing was cut.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i and line.lstrip().startswith((">", "```")):
+            return "\n".join(lines[:i]) or text  # the writer's words come first; the quoted log follows
+    return text
 
 
 # When it was said, which a title does without: "error rate went vertical like a minute ago".

@@ -234,3 +234,12 @@ def test_customer_effect_is_what_was_seen_not_a_quoted_log_or_a_wondering_questi
     assert f.title is not None and f.title.message_ids == ["m2"]  # not the question, not the quoted log
     assert "Warning" not in f.title.text and "?" not in f.title.text
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
+
+
+def test_customer_effect_is_read_from_a_message_whose_words_differ_from_its_markup():
+    f = extract_findings(
+        channel(
+            ("Maya", "heads up\nsee https://grafana.example.io/d/abc?from=1 — every customer gets 500s on checkout"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m0"]
