@@ -58,6 +58,11 @@ class Fact(BaseModel):
     source: Literal["offline", "llm", "user"] = "offline"
 
 
+# A key time below this confidence is the extractor's estimate (the first alert standing in for a
+# start nobody stated), not a time the channel said: the interview and the document say so.
+ESTIMATE_CONFIDENCE = 0.25
+
+
 class KeyTime(BaseModel):
     """One of the four key times (fault introduced, detected, mitigated, resolved)."""
 

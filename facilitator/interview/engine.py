@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from facilitator.errors import UserError
+from facilitator.findings import ESTIMATE_CONFIDENCE
 from facilitator.interview.catalogue import KEY_TIME_IDS, Question, load_catalogue
 from facilitator.interview.parse import (
     AnswerError,
@@ -79,9 +80,6 @@ class Todo:
     reason: str  # "unknown" | "skipped" | "not answered" | "suggested" | "answered" | "to do"
     section: str = ""
     target: str = ""  # where it is fixed: "question:<id>", "tab:actions", "tab:whys"
-
-
-_GUESS = 0.25  # an offline suggestion below this is the extractor's estimate, not something the channel said
 
 
 class Interview:
@@ -210,7 +208,7 @@ class Interview:
         if extra is None:
             outside = self.evidence_suggestions(qid)
             best = max(outside, key=lambda s: s.confidence) if outside else None
-            if offline is None or (best is not None and offline.confidence < _GUESS and best.confidence > offline.confidence):
+            if offline is None or (best is not None and offline.confidence < ESTIMATE_CONFIDENCE and best.confidence > offline.confidence):
                 return best  # a PR's deployment beats the channel's guess (the first alert as the start)
             return offline
         if offline is None or extra.confidence >= offline.confidence:

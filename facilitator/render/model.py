@@ -37,7 +37,7 @@ from facilitator.render.contract import TodoItem
 from facilitator.render.prose import (
     HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
 )
-from facilitator.findings import Fact, Findings, KeyTime
+from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
 from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
@@ -332,7 +332,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
     estimate = f.started_at
     answer = session.answers.get("started_at")
-    if estimate is not None and estimate.confidence < 0.25 and times["started_at"] == estimate.at and (
+    if estimate is not None and estimate.confidence < ESTIMATE_CONFIDENCE and times["started_at"] == estimate.at and (
         answer is None or answer.status == "suggested"
     ):
         # the extractor's estimate (the first alert, nothing earlier told), not a time anyone stated
