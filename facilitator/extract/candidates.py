@@ -63,7 +63,7 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
         flags = sig.flags
         if sig.state == "relapse":
             last_step = None
-        elif "step" in flags and sig.is_human and sig.state != "recover" and not sig.prep.lower.rstrip().endswith("?"):
+        elif _told_step(sig) and sig.state != "recover":
             last_step = sig
         if sig.state == "recover" and last_step is not None:
             pool.append((last_step, 0.52, "the step taken just before the service recovered"))
@@ -91,6 +91,11 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
         elif revert_link(sig):
             pool.append((sig, 0.5, "revert or rollback linked"))
     return pool
+
+
+def _told_step(sig: MessageSignals) -> bool:
+    """A person telling of a step taken ("restarting the cluster"), not asking about one."""
+    return "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?")
 
 
 def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
@@ -180,7 +185,7 @@ def find_candidates(
         for sig in reversed(sigs[det_i + 1 if detected else 0 : mit_i]):
             if sig.state == "relapse":
                 break
-            if "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?"):
+            if _told_step(sig):
                 pools["mitigated_at"].append(_kt(sig, 0.63, "the step that brought the recovery"))
                 break
     return {name: _pick(key_times.get(name), pool) for name, pool in pools.items()}
