@@ -33,7 +33,7 @@ PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that
 
 # "works for me", "fine on my end", "not seeing it": someone else does not see the problem.
 NOT_SEEN_RE = re.compile(
-    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b"
+    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b(?!\s+again)"
     r"|\bnot\s+seeing\s+(?:it|that|anything|any)\b|\bjust\s+you\b"
     # the worry waved off: "it does that most tuesdays, I wouldn't worry"
     r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
@@ -177,7 +177,9 @@ def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
 _PARTIAL_RE = re.compile(
     r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
     r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
-    r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up)\b"
+    r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|"
+    r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
+    r"being\s+(?:worked\s+through|processed|drained|replayed))\b"
 )
 
 
@@ -187,7 +189,11 @@ def partial(sig: MessageSignals) -> bool:
     Judged sentence by sentence: "p95 back under 400ms. timeouts gone. db cpu dropping" has a
     complete recovery in it, whatever else is still settling.
     """
-    if "declare_resolved" in sig.flags or _PARTIAL_RE.search(sig.prep.lower) is None:
+    if "declare_resolved" in sig.flags:
+        return False
+    if "still_broken" in sig.flags and sig.state == "recover":
+        return True  # one part back, another not: "eu back to baseline. us-east still has some 500s"
+    if _PARTIAL_RE.search(sig.prep.lower) is None:
         return False
     pats = patterns()
     healthy = [x for x in sig.prep.sentences if pats.has("recover", x, sig.prep.gate)]
@@ -246,7 +252,14 @@ def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> Key
     The incident was over when the service came back for good; the all-clear only says the
     watch that followed found nothing.
     """
-    back = next((s for s in settled if s.state == "recover" and not partial(s) and s.index < closing.index), None)
+    back = None
+    for sig in settled:
+        if sig.index >= closing.index:
+            break
+        if sig.state == "relapse" or (sig.state == "recover" and partial(sig)):
+            back = None  # not back for good yet: "us-east still has some 500s"
+        elif back is None and sig.state == "recover":
+            back = sig
     if back is None:
         return None
     watched = _WATCHED_RE.search(closing.prep.lower)

@@ -187,7 +187,14 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
     if state == "recover" and "symptom" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
         # "api down since ~2:47. the AWS regions are fine": a status of the parts, the problem still on
-        if any(i != last_recover and _positive("symptom", gate.branches("symptom"), x, gate) for i, x in enumerate(sentences)):
+        # ("gateway 5xx back to baseline. we're good" names the symptom in a recovery: no such case)
+        healthy = gate.branches("recover") if "recover" in candidates else None
+        if any(
+            i != last_recover
+            and _positive("symptom", gate.branches("symptom"), x, gate)
+            and not (healthy and _positive("recover", healthy, x, gate))
+            for i, x in enumerate(sentences)
+        ):
             state = ""
     text = prep.prose
     for name in _PLAIN_SET & candidates.keys():

@@ -489,10 +489,14 @@ def find_key_times(
     if mitigated is None and chat:
         mitigated = _healed_before_notice(sigs, tz)
     mitigated = _with_stated(mitigated, by_id, "recover", tz)
-    resolved = _with_stated(resolved, by_id, "resolve", tz)
-    resolved = _with_end(resolved, by_id, tz)
+    stated = _with_stated(resolved, by_id, "resolve", tz)
+    resolved = _with_end(stated, by_id, tz)
     if resolved and mitigated and resolved.message_ids == mitigated.message_ids and resolved.at != mitigated.at:
-        resolved = resolved.model_copy(update={"at": mitigated.at})  # one message, one moment
+        # one message, one moment; the end it states ("zero errors since 7:27") dates both
+        if resolved is not stated:
+            mitigated = mitigated.model_copy(update={"at": resolved.at})
+        else:
+            resolved = resolved.model_copy(update={"at": mitigated.at})
     # A timeline that names each row's phase ("| 14:25 | Mitigation | ... |") has said which
     # moment is which: its own label wins over any reading of the words.
     detected = labelled.get("detect", detected)

@@ -73,7 +73,8 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             # A log line quoted in a message ("2024-12-03 10:30:01 ERROR ...") names nobody: weaker.
             counts["timestamped"] += 1 if named else 0.5
             label = "timestamped" if named else "log"
-        elif IRC_RE.match(stripped) or IRC_DAY_RE.match(stripped):
+        elif ((irc := IRC_RE.match(stripped)) and (stripped[0] == "[" or not irc.group("cnick"))) or IRC_DAY_RE.match(stripped):
+            # "14:02 Mateo: text" without brackets is a timeline note with a speaker, read there
             counts["irc"] += 1
             label = "irc"
         elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()) or (ts and DATED_TIME_RE.match(stripped)):

@@ -489,3 +489,76 @@ def test_the_rest_fine_cpu_back_at_100_percent_and_a_server_still_booting_are_no
         )
     )
     assert hm(g.mitigated_at) == "03:40"  # "put uploads back under tmp" is no metric back under its limit
+
+
+def test_an_all_clear_that_states_the_end_dates_the_mitigation_it_also_is():
+    f = extract_findings(
+        channel(
+            [
+                ("16:34", "kit", "every stream 500s, posters broken"),
+                ("17:10", "kit", "rotated the storage credentials, waiting on the cdn"),
+                ("19:53", "bree", "yep, zero errors since 7:27. all clear"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "19:27"
+    assert hm(f.mitigated_at) == "19:27"  # one message, one moment: the end it states
+
+
+def test_one_region_back_while_another_still_fails_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("15:05", "bot:Datadog", "Triggered: api 5xx rate > 5% (eu, us-east)"),
+                ("15:53", "priya", "errors back to baseline in eu. us-east still has some 500s, pods still starting"),
+                ("16:15", "priya", "both regions clean, dashboard + all APIs fine. full recovery"),
+                ("16:16", "jonas", "calling it. resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:15"
+    assert "15:53" in cands(f, "mitigated_at")
+
+
+def test_errors_going_back_up_is_a_relapse_and_a_recovery_naming_the_symptom_still_counts():
+    f = extract_findings(
+        channel(
+            [
+                ("16:02", "bot:PagerDuty", "TRIGGERED api-gateway 5xx ratio > 50%"),
+                ("16:55", "lena", "batch 1 applied, error rate back to normal"),
+                ("17:14", "lena", "hmm error rate went back UP to 70% for a couple min"),
+                ("17:36", "lena", "gateway 5xx back to baseline. we're good"),
+                ("18:12", "dmitri", "all clear. closing this out"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "17:36"  # the first recovery after it broke again
+
+
+def test_work_flowing_again_is_a_recovery_and_a_backlog_being_worked_through_is_partial():
+    f = extract_findings(
+        channel(
+            [
+                ("10:40", "bot:PagerDuty", "Triggered: webhook delivery lag > 10m"),
+                ("11:20", "samir", "processing has resumed, backlog being worked through"),
+                ("11:50", "samir", "requeue done. delivery resumed for everything, new and archived"),
+                ("12:40", "julie", "all looks healthy now, closing this out"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:50"
+    assert "11:20" in cands(f, "mitigated_at")
+
+
+def test_search_loading_for_me_again_is_a_recovery_not_a_worry_waved_off():
+    f = extract_findings(
+        channel(
+            [
+                ("11:13", "bot:updown", "Works API Search is DOWN - 500"),
+                ("11:18", "jasper", "search and work pages are down for users. restart did nothing"),
+                ("11:26", "jasper", "works search loading for me again"),
+                ("11:40", "alicia", "ok we're good, resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:26"
