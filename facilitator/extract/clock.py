@@ -96,6 +96,15 @@ def resolve_relative(match, at: datetime) -> datetime | None:
     return at - delta if delta <= MAX_LOOKBACK else None
 
 
+# "nothing since 10:40", "no deploys since 1:10": the time of the last thing that did happen
+_NOTHING_SINCE_RE = re.compile(
+    r"\b(?:nothing|none|not)\s+(?:\w+\s+)?since\b"
+    r"|\bno\s+(?:new\s+)?(?:deploy\w*|changes?|releases?|push\w*|merges?|commits?|rollouts?|config\s+changes?)\s+since\b"
+)
+_STARTISH_RE = re.compile(r"\b(?:since|started|starting|began|begun|beginning|start|onset|first)\b")
+CHANGE_TIME = "states when a change was made"  # "last deploy was 6pm": a start only if close to the symptoms
+
+
 def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
     """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
     pats = patterns()
@@ -111,7 +120,10 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
             continue  # the time is in another sentence
         if PLAN_RE.search(sentence.lower()) or _BEFORE_IT_RE.search(sentence.lower()):
             continue  # tomorrow's plan, or a time told as "before the outage": not a start
-        failing = pats.has("symptom", sentence, sig.prep.gate) or pats.has("change", sentence, sig.prep.gate)
+        symptom = pats.has("symptom", sentence, sig.prep.gate)
+        if not symptom and _NOTHING_SINCE_RE.search(sentence.lower()):
+            continue  # "nothing since 10:40", "no deploys since 1:10": the last change, cleared
+        failing = symptom or pats.has("change", sentence, sig.prep.gate)
         if not failing and pats.healthy_context.search(sentence):
             continue  # "running fine since 15:10" is about health
         if not (failing or pats.start_context.search(sentence)):
@@ -126,7 +138,8 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
                 continue  # "(until 13:45)", "by 14:00": the end of something, not its start
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
-                found.append((moment, f"states a start time: {match.group(0).strip()}"))
+                told = "states a start time" if symptom or _STARTISH_RE.search(low) else CHANGE_TIME
+                found.append((moment, f"{told}: {match.group(0).strip()}"))
                 break
         for match in RELATIVE_RE.finditer(sentence) if "ago" in low or "for" in low else ():
             moment = resolve_relative(match, at)

@@ -44,7 +44,7 @@ _HEALTH = frozenset({"recover", "declare_resolved", "relapse"})
 _NO_FLAGS: frozenset[str] = frozenset()
 _RECOVERY = frozenset({"recover", "declare_resolved"})
 # Every vocabulary read_message asks about.
-_READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended"}
+_READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended", "conditional"}
 
 
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
@@ -151,6 +151,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     sentences = prep.sentences
     hedged = gate.branches("hedged") if "hedged" in candidates else None
     intended = gate.branches("as_intended") if "as_intended" in candidates else None
+    iffy = gate.branches("conditional") if "conditional" in candidates else None
     guessing = gate.branches("hypothesis") if "hypothesis" in candidates else None
     stuck = gate.branches("still_broken") if "still_broken" in candidates else None
     third_party: list[bool] | None = None
@@ -176,6 +177,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                     continue  # "I think the hub pod is fine, it could be the proxy": a guess, not a recovery
             if intended and name == "symptom" and _matches(intended, sentence):
                 continue  # "the limit rejects launches, as intended": working as designed
+            if iffy and name in ("symptom", "detect") and _matches(iffy, sentence):
+                continue  # "shout if anything looks odd": a symptom imagined, not seen
             if _positive(name, branches, sentence, gate):
                 flags.add(name)
                 if name == "relapse":

@@ -43,7 +43,7 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.clock import MAX_LOOKBACK, PLAN_RE, ended_at, start_mentions, stated_time
+from facilitator.extract.clock import CHANGE_TIME, MAX_LOOKBACK, PLAN_RE, ended_at, start_mentions, stated_time
 from facilitator.extract.conversation import (
     BOOKKEEPING_RE,
     CHANGE_REACH,
@@ -153,6 +153,8 @@ def find_started(
     last_change: KeyTime | None = None
     for sig in sigs:
         for moment, reason in start_mentions(sig, tz):
+            if reason.startswith(CHANGE_TIME) and limit - moment > CHANGE_REACH:
+                continue  # "last deploy was 6pm", said at 4am: earlier history, not the start
             if limit - MAX_LOOKBACK <= moment <= limit:
                 candidates.append(key_at(sig, 0.7, reason, at=moment))
         if sig.message.at > limit or sig.message.id in detected.message_ids:
@@ -195,10 +197,12 @@ def find_started(
         # Notes that open with the fault ("11:21 upgrade makes DNS pods crash loop") and never
         # say who noticed: the entry dates the start; detection is only inferred from it.
         return detected.model_copy(update={"confidence": 0.45, "reason": "first symptom in the notes"})
-    if not candidates and chat and detected.reason == "first alert":
-        # A monitor fires within minutes of the impact and nothing earlier is told: the alert is
-        # the best estimate of the start, offered at low confidence for the commander to confirm.
-        return detected.model_copy(update={"confidence": 0.2, "reason": "no earlier sign in the channel: the first alert"})
+    if not candidates and chat:
+        # A monitor fires or someone reports it within minutes of the impact and nothing earlier
+        # is told: the notice is the best estimate of the start, offered at low confidence for
+        # the commander to confirm.
+        what = "the first alert" if detected.reason == "first alert" else "when it was first reported"
+        return detected.model_copy(update={"confidence": 0.2, "reason": f"no earlier sign in the channel: {what}"})
     if not candidates:
         return None
     return min(candidates, key=lambda k: (k.at, -k.confidence))

@@ -562,3 +562,46 @@ def test_search_loading_for_me_again_is_a_recovery_not_a_worry_waved_off():
         )
     )
     assert hm(f.mitigated_at) == "11:26"
+
+
+def test_a_symptom_only_imagined_is_no_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("12:17", "harriet", "kicking off the one-off balances task, should take ~30 min, shout if anything looks odd"),
+                ("12:43", "bot:Pingdom", "DOWN: api.example.com/health is not responding (HTTP 503)"),
+                ("12:43", "ben", "api is 500ing. dashboard too"),
+                ("13:21", "ben", "api back to normal"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "12:43"
+
+
+def test_a_cleared_deploy_time_is_not_the_start_and_the_first_notice_is_the_estimate():
+    f = extract_findings(
+        channel(
+            [
+                ("12:02", "dana", "dashboard is timing out for me and i'm getting 502s"),
+                ("12:08", "sam", "anything deployed in the last hour?"),
+                ("12:09", "raj", "nothing since 10:40"),
+                ("12:50", "dana", "errors back to baseline"),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "12:02"
+    assert f.started_at.confidence < 0.25  # an estimate, for the commander to confirm
+
+
+def test_a_deploy_named_hours_before_the_symptoms_is_history_not_the_start():
+    f = extract_findings(
+        channel(
+            [
+                ("03:55", "bot:New Relic", "Alert opened: Apdex < 0.7 on web (production)"),
+                ("03:59", "liam", "I'm on. everything is red"),
+                ("04:03", "liam", "did anyone push anything? last deploy was 6pm"),
+                ("04:41", "josh", "private network is back! app reconnected, back to normal"),
+            ]
+        )
+    )
+    assert hm(f.started_at) in ("03:55", "03:59")  # the first notice, not yesterday's 18:00

@@ -459,3 +459,17 @@ def test_unbracketed_clock_label_stays_a_timeline_note():
     text = "- 14:02 Deploy: v2.31.0 rolled out\n- 14:07 Alert fired for checkout\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2024, 12, 3), origin="notes.md")
     assert "Deploy" not in [m.author for m in t.messages]
+
+
+def test_typed_up_notes_with_a_clock_and_a_speaker_but_no_brackets_are_read():
+    text = (
+        "Notes - monitoring false negatives - Mon 30 Nov (call + #ops chat)\n\n"
+        "13:52 Priscilla: support ticket from a customer, their shop was down\n"
+        "13:54 Priscilla: second one, similar\n"
+        "14:08 (call) Mateo, Ewan, Priscilla on https://meet.example.com/ops\n"
+        "14:15 Ewan: roll back to 4.18.1 on all probes\n"
+    )
+    t = parse_transcript(text, tz="Europe/London", default_date=date(2020, 11, 30), origin="notes.txt")
+    people = [(m.at.strftime("%H:%M"), m.author) for m in t.messages if m.author]
+    assert ("13:52", "Priscilla") in people and ("14:15", "Ewan") in people
+    assert any(m.text.startswith("roll back to 4.18.1") for m in t.messages)
