@@ -335,8 +335,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     if estimate is not None and estimate.confidence < ESTIMATE_CONFIDENCE and times["started_at"] == estimate.at and (
         answer is None or answer.status == "suggested"
     ):
-        # the extractor's estimate (the first alert, nothing earlier told), not a time anyone stated
-        shown_times[KEY_TIME_LABELS["started_at"]] += " (estimate: the first alert; nothing earlier in the channel)"
+        # the extractor's estimate (the first notice, nothing earlier told), not a time anyone stated
+        notice = "the first alert" if "first alert" in estimate.reason else "the first report"
+        shown_times[KEY_TIME_LABELS["started_at"]] += f" (estimate: {notice}; nothing earlier in the channel)"
     spans = duration_spans(times)
     durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
     metrics = {label: value for label, value, _ in durations if value != "unknown"}
