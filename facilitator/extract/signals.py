@@ -50,7 +50,11 @@ _READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended", "condition
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
     """True when the sentence's subject is an outside service ("GitHub is back")."""
     first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
-    return first in pats.third_parties
+    return first in pats.third_parties or _THEIR_STATUS_RE.match(sentence.lower()) is not None
+
+
+# "their status page is green lol": what a provider's page says, not our service recovering
+_THEIR_STATUS_RE = re.compile(r"\W*(?:their|the\s+(?:provider|vendor|host|cloud)[\x27\u2019]?s?|\w+[\x27\u2019]s)\s+status\s*-?\s*page\b")
 
 
 class MessageSignals:

@@ -605,3 +605,17 @@ def test_a_deploy_named_hours_before_the_symptoms_is_history_not_the_start():
         )
     )
     assert hm(f.started_at) in ("03:55", "03:59")  # the first notice, not yesterday's 18:00
+
+
+def test_a_providers_green_status_page_is_not_our_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("03:19", "bot:Datadog", "[P1] Triggered: us-prod 5xx rate > 25%"),
+                ("03:21", "nadav", "on it. US is hard down, boards don't load at all"),
+                ("03:25", "omer", "@nadav is it the provider? their status page is green lol"),
+                ("03:38", "nadav", "platform loads again for most accounts"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "03:38"
