@@ -186,10 +186,14 @@ def bare_date(line: str, ctx: "Ctx") -> date | None:
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
+_INITIAL_END = re.compile(r"\S\s+[A-Z]\.$")  # "Kwame O.", "Deepa S."
 _NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
 _BOT_NAMES = re.compile(
     r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
-    r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly)$)",
+    r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
+    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|updown(?:\.io)?|statuscake|"
+    r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
+    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$)",
     re.IGNORECASE,
 )
 # Words that start timeline notes but are not people ("14:02 Update: ...").
@@ -220,8 +224,8 @@ def is_bot_name(name: str) -> bool:
 def name_like(text: str, *, strict: bool) -> bool:
     """True for 'Alice', 'Tomás Ruiz', 'dana.o'; strict also wants capitalised words and no note words."""
     text = text.strip()
-    if not text or len(text) > 48 or "://" in text or text[-1] in ".,!?;:":
-        return False
+    if not text or len(text) > 48 or "://" in text or (text[-1] in ".,!?;:" and not _INITIAL_END.search(text)):
+        return False  # a sentence's end, but "Jonas B." is a name with an initial
     words = text.split()
     if len(words) > (3 if strict else 4) or not all(_NAME_WORD.match(w) for w in words):
         return False

@@ -144,7 +144,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
     out = Parsed()
     current: Entry | None = None
     nos: list[int] = []  # line number of each line in ``current.lines``
-    known: set[str] = set()
+    known: set[str] = _recurring_names(lines)
     labelled_bot = False  # an "APP" / "BOT" label line sat between a name and its time
     inline = _inline_shape(lines)
     for no, raw in enumerate(lines, 1):
@@ -406,6 +406,27 @@ def _pop_name_line(
             del out.unattributed[start:]
             return no, above if twice else candidate
     return None
+
+
+# Short replies that may end a message right above a follow-up's time line: never a name.
+_REPLY_WORDS = frozenset(
+    "ok okay k done yes yep yeah no nope thanks thx ty lol ack same nice cool sure agreed +1 here on it wow ugh hmm oops great".split()
+)
+
+
+def _recurring_names(lines: list[str]) -> set[str]:
+    """Lowercase handles ("maksim") that head two or more messages: the line right above a time line.
+
+    A capitalised name is recognised wherever it stands; a bare lowercase word could be the
+    last line of a message above a follow-up's time, so it counts only when it recurs.
+    """
+    seen: dict[str, int] = {}
+    for above, line in zip(lines, lines[1:]):
+        name = above.strip()
+        if name and " " not in name and SLACK_TIME_RE.match(line.strip()) and name.casefold() not in _REPLY_WORDS:
+            if name_like(name, strict=False):
+                seen[name] = seen.get(name, 0) + 1
+    return {name for name, count in seen.items() if count >= 2}
 
 
 def _name_twice(display: str, candidate: str, doubled: bool) -> bool:

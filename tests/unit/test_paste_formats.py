@@ -473,3 +473,21 @@ def test_typed_up_notes_with_a_clock_and_a_speaker_but_no_brackets_are_read():
     people = [(m.at.strftime("%H:%M"), m.author) for m in t.messages if m.author]
     assert ("13:52", "Priscilla") in people and ("14:15", "Ewan") in people
     assert any(m.text.startswith("roll back to 4.18.1") for m in t.messages)
+
+
+def test_a_zulip_copy_keeps_lowercase_handles_and_names_with_an_initial():
+    text = (
+        "ops > db crash again\nFeb 1\nJonas B.\n20:24\nmongo primary just died\n20:24\nsame as the 16th ??\n"
+        "maksim\n20:33\njoined. i can take db3\nRafaela\n20:33\nok\nmaksim\n20:44\ncluster up again\n"
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2021, 2, 1), origin="zulip.txt")
+    authors = [(m.at.strftime("%H:%M"), m.author) for m in t.messages]
+    assert ("20:24", "Jonas B.") in authors
+    assert ("20:33", "maksim") in authors and ("20:44", "maksim") in authors
+    assert all("maksim" not in m.text for m in t.messages)
+
+
+def test_uptime_monitors_posting_in_slack_are_bots():
+    text = "Pingdom  5:31 PM\nDOWN alert: www.example.com is DOWN\nNadia Kowalczyk  5:32 PM\nuh oh\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2018, 8, 1), origin="slack.txt")
+    assert [m.is_bot for m in t.messages] == [True, False]
