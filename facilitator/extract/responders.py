@@ -231,7 +231,10 @@ def find_people(sigs: list[MessageSignals], chat: bool) -> tuple[list[Responder]
 # an action. Read on the raw text: inline code (where tools put handles) is not in the prose.
 _ACTING_HANDLE_RE = re.compile(
     r"(?<![\w.@/])`?@([A-Za-z][\w.-]*[A-Za-z0-9])`?[*_]*,?\s+(?:(?:also|then|now|just)\s+)?([a-z]+)"
-    r"|\b[Tt]hanks?,?\s+(?:to\s+)?`?@?([A-Za-z][\w.-]*[A-Za-z0-9])`?\s+for\s+([a-z]+)",
+    r"|\b[Tt]hanks?,?\s+(?:to\s+)?`?@?([A-Za-z][\w.-]*[A-Za-z0-9])`?\s+for\s+([a-z]+)"
+    # the passive: "notified by @daniel-beck", "fixed by @mira", "rolled back by @nova"
+    r"|\b(?i:reported|notified|noticed|spotted|flagged|found|raised|escalated|fixed|restarted|reverted|mitigated|"
+    r"resolved|investigated|diagnosed|handled|deployed|merged|rolled\s+back)\s+(?:first\s+)?by\s+`?@([A-Za-z][\w.-]*[A-Za-z0-9])`?",
 )
 
 
@@ -244,13 +247,13 @@ def _acting_handles(sigs: list[MessageSignals]) -> dict[str, list[str]]:
         if "@" not in text and "hank" not in text:
             continue
         for match in _ACTING_HANDLE_RE.finditer(text):
-            handle = match.group(1) or match.group(3)
-            verb = match.group(2) or match.group(4)
+            handle = match.group(1) or match.group(3) or match.group(5)
+            verb = match.group(2) or match.group(4) or ""
             if handle.casefold() in _BROADCAST or handle.casefold() in pats.not_names:
                 continue
             if match.group(3) and "@" not in match.group(0) and not handle[:1].isupper():
                 continue  # "thanks Ben for reverting" names a person; "thanks all for" does not
-            if verb in verbs or (match.group(3) and verb.endswith("ing")):
+            if verb in verbs or (match.group(3) and verb.endswith("ing")) or match.group(5):
                 mids = found.setdefault(handle, [])
                 if sig.message.id not in mids:
                     mids.append(sig.message.id)

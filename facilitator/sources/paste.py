@@ -35,6 +35,7 @@ from facilitator.config import check_timezone
 from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_chat_apps import parse_chat_app
+from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
@@ -275,6 +276,8 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
         return parse_table(lines, ctx)
     if fmt in _CHAT_APPS:
         return parse_chat_app(lines, fmt, ctx)
+    if fmt == "github":
+        return parse_github(lines, ctx)
     return parse_lines(lines, fmt, ctx)
 
 

@@ -10,6 +10,7 @@ nothing between them (``format_runs``), so each block is read in its own format.
 from __future__ import annotations
 
 from facilitator.sources.paste_chat_apps import starts_message
+from facilitator.sources.paste_github import starts_comment
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
     FENCE_RE,
@@ -33,8 +34,8 @@ from facilitator.sources.paste_slack import (
 )
 from facilitator.sources.paste_table import table_header
 
-FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "headings", "table", "timeline")
-_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "headings": 2.0, "table": 1.5,
+FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "headings", "table", "timeline")
+_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "github": 2.0, "headings": 2.0, "table": 1.5,
             "timeline": 1.0}
 
 def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None) -> dict[str, float]:
@@ -73,6 +74,9 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             # A log line quoted in a message ("2024-12-03 10:30:01 ERROR ...") names nobody: weaker.
             counts["timestamped"] += 1 if named else 0.5
             label = "timestamped" if named else "log"
+        elif starts_comment(stripped):  # "dana commented on Apr 22, 2026": specific, before Slack's shapes
+            counts["github"] += 1
+            label = "github"
         elif ((irc := IRC_RE.match(stripped)) and (stripped[0] == "[" or not irc.group("cnick"))) or IRC_DAY_RE.match(stripped):
             # "14:02 Mateo: text" without brackets is a timeline note with a speaker, read there
             counts["irc"] += 1

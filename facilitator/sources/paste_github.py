@@ -1,0 +1,157 @@
+"""A GitHub issue or pull-request thread copied from the web page.
+
+Selecting a thread on github.com and copying it gives, for each comment, a header naming the
+author and the day, the interface text around it, then the body::
+
+    dduportal commented on Apr 22, 2026          (or "commented 2 hours ago", "opened on ...")
+    @dduportal                                   (the avatar's alt text)
+    Member                                       (role badges: Member, Author, Contributor ...)
+    Author
+    It's back to normal since 14:25 ...
+
+and between comments the thread's events ("dduportal added the jira label on Apr 22, 2026",
+"dduportal closed this as completed on Apr 22, 2026"). A header starts a comment; the avatar
+line, the badges and a repeat of the author's name with "opened on ..." under it are dropped;
+every other line belongs to the comment above. Events become system messages.
+
+GitHub shows only the day. A comment that tells the time something happened ("down since
+13:20 (UTC)", "back to normal since 14:25") takes the first clock it states, marked
+approximate; the others are placed by day only, as notes without a clock are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day
+from facilitator.sources.paste_time import WORD_DATE
+
+_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?"
+_WHEN = (
+    rf"(?:on\s+)?(?P<date>{WORD_DATE.pattern})"
+    r"|(?P<ago>(?:\d+|an?)\s+(?P<unit>minute|hour|day|week)s?\s+ago|yesterday|just\s+now)"
+)
+HEADER_RE = re.compile(
+    rf"^(?P<name>{_LOGIN})\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
+    r"(?:\s*[·•]\s*(?:edited|\d+\s+comments?).*|\s*\(edited\)|\s+edited(?:\s+by\s+\S+)?)?\s*[·•]?$",
+    re.IGNORECASE,
+)
+EVENT_RE = re.compile(
+    rf"^(?:@{_LOGIN}\s+)?(?P<name>{_LOGIN})\s+(?P<what>(?:added|removed|closed|reopened|self-assigned|assigned|unassigned|mentioned|"
+    r"referenced|linked|changed|pinned|unpinned|locked|unlocked|marked|transferred|converted|merged|requested|"
+    rf"deleted|renamed)\b.*?)\s+(?:{_WHEN})$",
+    re.IGNORECASE,
+)
+# The interface text around a comment: avatar alt text, role badges, a repeated "opened on ...".
+_BADGE_RE = re.compile(
+    r"^(?:@" + _LOGIN + r"|member|author|owner|contributor|collaborator|first-time contributor|maintainer|bot"
+    r"|(?:opened|commented)(?:\s+on)?\s+.*|image|edited|(?:open|closed|merged|draft)|copy link|quote reply|"
+    r"\d+\s+(?:participants?|comments?)|(?:\u2026|\.\.\.))$",
+    re.IGNORECASE,
+)
+_CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::\d{2})?\s*(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I)
+_AGO_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
+
+
+def header(line: str) -> re.Match[str] | None:
+    """The comment header on a stripped line, when it is one."""
+    return HEADER_RE.match(line) if (" commented " in line or " opened " in line) else None
+
+
+def starts_comment(line: str) -> bool:
+    """True for a comment header or a thread event (detection only)."""
+    return header(line) is not None or EVENT_RE.match(line) is not None
+
+
+def parse_github(lines: list[str], ctx: Ctx) -> Parsed:
+    """Read a GitHub thread copied from the web page: headers start comments, events are system lines."""
+    out = Parsed()
+    current: Entry | None = None
+    interface = False  # right after a header: the avatar line and badges come before the body
+    for no, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line:
+            if current is not None and not interface:
+                current.lines.append("")
+            continue
+        m = header(line)
+        if m is not None:
+            if current is not None and current.author.casefold() == m.group("name").casefold() and not _has_text(current):
+                interface = True  # "dduportal" / "opened on Apr 22": the header repeated under the avatar
+                continue
+            _drop_trailing_interface(current)
+            current = _entry(m, no, ctx)
+            out.items.append(current)
+            interface = True
+            continue
+        event = EVENT_RE.match(line)
+        if event is not None:
+            _drop_trailing_interface(current)
+            entry = _entry(event, no, ctx)
+            entry.author, entry.subtype = "", "system"
+            entry.lines = [f"{event.group('name')} {event.group('what')}"]
+            out.items.append(entry)
+            current, interface = None, False
+            continue
+        if current is None:
+            if not out.items and not out.title:
+                out.title = re.sub(r"\s+#\d+$", "", line)  # "[issues.jenkins.io] JIRA outage on 2026-04-22 #5076"
+            else:
+                out.unattributed.append((no, raw))
+            continue
+        if interface and (_BADGE_RE.match(line) or line.casefold() == current.author.casefold()):
+            continue
+        interface = False
+        current.lines.append(raw.rstrip())
+    for item in out.items:
+        if isinstance(item, Entry) and item.subtype != "system":
+            _clock_from_text(item)
+    return out
+
+
+def _drop_trailing_interface(entry: Entry | None) -> None:
+    """The next comment's avatar line and badges, copied above its header, leave this comment."""
+    if entry is None:
+        return
+    while entry.lines and (not entry.lines[-1].strip() or _BADGE_RE.match(entry.lines[-1].strip())):
+        entry.lines.pop()
+
+
+def _has_text(entry: Entry) -> bool:
+    return any(text.strip() for text in entry.lines)
+
+
+def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
+    name = m.group("name")
+    day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) if m.group("date") else None
+    ago = None
+    if m.group("ago"):
+        text = m.group("ago").lower()
+        if text == "yesterday":
+            day = ctx.today - timedelta(days=1)
+        elif text.startswith("just"):
+            ago = timedelta(0)
+        else:
+            count = text.split()[0]
+            ago = _AGO_UNITS[m.group("unit").lower()] * (1 if count in ("a", "an") else int(count))
+    if day is not None:
+        ctx.default_year = day.year
+    bot = name.lower().endswith("[bot]") or is_bot_name(name)
+    entry = Entry(no, [], time(0), name, day=day or (None if ago is not None else ctx.today), is_bot=bot, precision="date-only")
+    if ago is not None:
+        entry.ago, entry.precision = ago, "approximate"
+    return entry
+
+
+def _clock_from_text(entry: Entry) -> None:
+    """A dated comment that states a clock ("down since 13:20 (UTC)") is placed at that clock."""
+    if entry.precision != "date-only":
+        return
+    match = _CLOCK_RE.search("\n".join(entry.lines))
+    if match is None:
+        return
+    hour = int(match.group("h")) % 12 + (12 if (match.group("ap") or "").lower().startswith("p") else 0) if match.group("ap") else int(match.group("h"))
+    entry.clock = time(hour, int(match.group("m")))
+    entry.clock_text = match.group(0).strip()
+    entry.precision = "approximate"

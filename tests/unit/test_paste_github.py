@@ -1,0 +1,77 @@
+"""A GitHub issue thread copied from the web page: comments, interface text, events, day-only stamps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from facilitator.extract import extract_findings
+from facilitator.sources.paste import detect_format, parse_transcript
+
+THREAD = """\
+[status] API returns 502 for every request #812
+Closed
+mira-k opened on Mar 3, 2025
+@mira-k
+Member
+mira-k
+opened on Mar 3, 2025
+The API has been returning 502 on most requests since 09:40 (UTC).
+
+We are looking at the load balancer.
+mira-k added the outage label on Mar 3, 2025
+@tobias-l
+Contributor
+tobias-l commented on Mar 3, 2025
+Rolled back the proxy config, see https://github.com/example/infra/pull/4411
+
+👍 2
+@mira-k
+Member
+Author
+mira-k commented on Mar 3, 2025 · edited
+It's back to normal since 10:25, thanks @tobias-l. Restarted by @ana-p on the second node too.
+@github-actions
+github-actions[bot] commented on Mar 3, 2025
+This issue is stale and will be closed.
+@mira-k mira-k closed this as completed on Mar 3, 2025
+"""
+
+
+def parsed():
+    return parse_transcript(THREAD, tz="UTC", default_date=None, origin="issue.txt")
+
+
+def test_a_copied_issue_thread_is_read_as_comments_with_their_authors():
+    assert detect_format(THREAD) == "github"
+    t = parsed()
+    people = [m.author for m in t.messages if m.author]
+    assert people == ["mira-k", "tobias-l", "mira-k", "github-actions[bot]"]
+    assert t.channel.startswith("[status] API returns 502")
+    bodies = [m.text for m in t.messages]
+    assert not any(line in ("@mira-k", "Member", "Author", "Contributor") for b in bodies for line in b.splitlines())
+    assert any(b == "mira-k closed this as completed" for b in bodies)  # the event, not a comment
+
+
+def test_a_comment_with_only_a_day_takes_the_clock_its_text_states():
+    t = parsed()
+    first, back = t.messages[0], next(m for m in t.messages if m.text.startswith("It's back"))
+    assert (first.at.date(), first.at.strftime("%H:%M"), first.time_precision) == (date(2025, 3, 3), "09:40", "approximate")
+    assert back.at.strftime("%H:%M") == "10:25"
+    rollback = next(m for m in t.messages if m.text.startswith("Rolled back"))
+    assert rollback.time_precision == "date-only"  # no clock stated: placed by day, never a key time
+
+
+def test_findings_from_a_thread_keep_bots_out_and_count_people_shown_acting():
+    f = extract_findings(parsed())
+    names = [r.name for r in f.responders]
+    assert "mira-k" in names and "tobias-l" in names and "ana-p" in names
+    assert not any("github-actions" in n for n in names)
+    assert f.resolved_at is not None and f.resolved_at.at.strftime("%H:%M") == "10:25"
+    assert f.started_at is not None and f.started_at.at.strftime("%H:%M") == "09:40"
+
+
+def test_relative_stamps_count_back_from_the_day_of_the_copy():
+    text = "ops-bot commented 2 hours ago\nnoise\nkai commented 1 hour ago\nthe database is down\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2025, 3, 3), origin="issue.txt")
+    assert [m.author for m in t.messages] == ["ops-bot", "kai"]
+    assert t.messages[1].at - t.messages[0].at == timedelta(hours=1)
