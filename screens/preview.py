@@ -42,7 +42,7 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.lint import lint_session
-from facilitator.redact import external_scan, load_checklist
+from facilitator.redact_gate import external_scan, load_checklist
 from facilitator.render import render_both
 from facilitator.session import Session
 from facilitator.transcript import Transcript

@@ -243,7 +243,7 @@ def test_external_version_is_published_redacted_under_its_own_title(server, monk
     with pytest.raises(PublishError, match="unticked redaction checklist"):
         publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
     assert not any(r.method == "POST" for r in server.state.requests)  # blocked before any write
-    from facilitator.redact import load_checklist
+    from facilitator.redact_gate import load_checklist
 
     session.redaction_checklist = {item.id: True for item in load_checklist()}
     publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
