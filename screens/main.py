@@ -66,7 +66,7 @@ from facilitator.config import Settings
 from facilitator.evidence.model import EvidenceRecord
 from facilitator.findings import Findings
 from facilitator.interview.engine import Interview
-from facilitator.sessions import apply_findings, extract_offline, gather_session_evidence
+from facilitator.session_start import apply_findings, extract_offline, gather_session_evidence
 from facilitator.transcript import Transcript
 from screens.interview import InterviewPane
 from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged

@@ -17,7 +17,8 @@ from facilitator.redact_detect import identifier_spans
 from facilitator.redact_gate import LeakError, ensure_clean, external_scan
 from facilitator.render import render_both, render_markdown
 from facilitator.session import ActionItem, Answer, Session, SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 
 SETTINGS = Settings()
 
