@@ -72,7 +72,8 @@ from screens.interview import InterviewPane
 from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged
 from screens.widgets.background_status import BackgroundStatus
 from screens.widgets.llm_status import LLMStatus
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+from screens.widgets.transcript_pane import TranscriptPane
+from screens.widgets.transcript_view import TranscriptView
 
 # (tab id, tab title, module, class)
 WORKFLOW_PANES: tuple[tuple[str, str, str, str], ...] = (
