@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass, field
 
 from rich.markdown import Markdown as RichMarkdown
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
