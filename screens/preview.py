@@ -47,7 +47,7 @@ from facilitator.session import Session
 from facilitator.transcript import Transcript
 from screens.export import ExportPane
 from screens.messages import ReportsWorkerErrors, SessionChanged
-from screens.workflow import StaysHidden, claim_focus
+from screens.workflow import StaysHidden, WorkflowPane, claim_focus
 
 NARROW = 80  # below this pane width the documents are shown one at a time
 PRERENDER_AFTER = 0.5  # seconds of a mounted, hidden pane before it renders ahead of F6
@@ -152,7 +152,7 @@ class ChecklistBox(Checkbox):
         super().watch_value()
 
 
-class PreviewPane(StaysHidden, ReportsWorkerErrors, Vertical):
+class PreviewPane(WorkflowPane, StaysHidden, ReportsWorkerErrors, Vertical):
     """Documents, fixes, checklist and export in inner tabs; see the module docstring."""
 
     PALETTE_GROUP = "preview"
@@ -175,10 +175,7 @@ Confluence. `Ctrl+R` renders again.
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
+        super().__init__(interview, transcript, settings, **kwargs)
         self.data: PreviewData | None = None
         self.dirty = True
         self.shown: tuple[str, str] = ("", "")  # the Markdown of the internal and external documents on screen

@@ -40,7 +40,7 @@ from screens.widgets.cause_board import CauseBoard
 from screens.widgets.factor_category import FactorCategoryScreen
 from screens.whys_edit import WhyEditScreen
 from screens.whys_llm import WhyProposals
-from screens.workflow import RefreshesWhenShown, StaysHidden, is_shown, redirect_typing
+from screens.workflow import RefreshesWhenShown, StaysHidden, WorkflowPane, is_shown, redirect_typing
 
 LABEL_WIDTH = 90
 
@@ -51,7 +51,7 @@ def short(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-class WhysPane(WhyProposals, RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
+class WhysPane(WorkflowPane, WhyProposals, RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
     """The 5-whys chain and the turn being answered; see the module docstring."""
 
     PALETTE_GROUP = "whys"
@@ -88,10 +88,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
+        super().__init__(interview, transcript, settings, **kwargs)
         self.chain = WhyChain(interview.session, interview.store)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
@@ -101,11 +98,6 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
         self.proposed_action = None  # the facilitator's action for the last why, until the user adds it with a
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
-
-    @property
-    def session(self):
-        """The session being edited."""
-        return self.interview.session
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="wy-scroll"):
