@@ -18,7 +18,8 @@ from facilitator.config import load_settings
 from facilitator.findings import Event, Fact
 from facilitator.interview.engine import Interview
 from facilitator.session import SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 
 
 def per_answer_ms(interview: Interview, n: int = 30) -> float:

@@ -69,7 +69,7 @@ async def main(n: int, jumps: int) -> None:
     from screens.launch import make_app
     from screens.main import MainScreen
     from screens.messages import CitationSelected
-    from screens.widgets.transcript_pane import TranscriptView
+    from screens.widgets.transcript_view import TranscriptView
 
     settings = load_settings()
     store = SessionStore()

@@ -30,8 +30,9 @@ from typing import TextIO
 
 from facilitator.config import Settings
 from facilitator.errors import REDACTED, UserError
-from facilitator.redact import ChecklistItem, Redactor, external_scan, load_checklist, mask_secrets, unticked
+from facilitator.redact import Redactor, mask_secrets
 from facilitator.redact_detect import SECRET, resolve, secret_spans
+from facilitator.redact_gate import ChecklistItem, external_scan, load_checklist, unticked
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 

@@ -290,7 +290,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     """facilitator sessions [list | show NAME | rm NAME]."""
-    from facilitator.sessions import sessions_command
+    from facilitator.sessions_cli import sessions_command
 
     return sessions_command(args.action, args.name)
 

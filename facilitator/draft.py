@@ -60,7 +60,8 @@ from facilitator.interview.actions import ActionBook, link_channel_tickets
 from facilitator.interview.engine import Interview
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
-from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore, open_session, start_session
+from facilitator.session_start import open_session, start_session
+from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore
 from facilitator.render import write_markdown_files
 from facilitator.transcript import Transcript
 

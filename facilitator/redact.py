@@ -12,11 +12,8 @@ Three jobs, one set of detectors:
   what is sensitive from the transcript and session (authors, @mentions, responders, owners,
   names in backticks, hostnames) and returns the spans it replaced so the UI can highlight them.
 * ``Redactor.leak_scan`` checks a final text against every sensitive string the tool knows and
-  every detector. ``external_scan`` adds what customers must not read even when nothing is
-  secret (versions, config keys, commands, placeholders, open TODOs: ``identifier_spans``), and
-  ``ensure_clean`` (the external version's gate) turns those, and blameful or vague items, into
-  a ``LeakError`` that blocks export/publish, naming what to fix; a recorded override releases
-  internal wording only. The Preview and the checklist evidence call the same functions.
+  every detector. The external version's gate built on it (``external_scan``, ``ensure_clean``,
+  the redaction checklist) lives in ``redact_gate``.
 
 All detection is a single pass that collects candidate spans from every detector and keeps
 the earliest, longest one where they overlap, so a URL wins over the hostname inside it and
@@ -33,18 +30,16 @@ and dotted words are hosts only when they end in a real or private domain.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from facilitator import resources
-from facilitator.errors import UserError, redact_secrets
+from facilitator.errors import redact_secrets
 from facilitator.redact_normal import normalise, normalised, to_original
 from facilitator.redact_detect import (
     BACKTICK, EMAIL, GENERIC_NAMES, HOST, IPV4, IPV6, MENTION, NOT_TICKETS, PHONE, SECRET, SLACK_ID,
-    TICKET, URL, Span, apply, default_public_hosts, has_known_secret, identifier_spans, is_common_word, is_ip,
+    TICKET, URL, Span, apply, default_public_hosts, has_known_secret, is_common_word, is_ip,
     known_secret_count, looks_like_host, mask_secrets, masked_texts, remember_secrets, resolve, secret_spans, service_hints,
 )
 
@@ -55,9 +50,8 @@ if TYPE_CHECKING:
     from facilitator.transcript import Transcript
 
 __all__ = [
-    "SECRET", "ChecklistItem", "Leak", "LeakError", "RedactionResult", "Redactor", "Span", "default_public_hosts",
-    "ensure_clean", "external_scan", "gate_problems", "load_checklist", "mask_secrets", "mask_transcript", "scrub_findings",
-    "scrub_session", "unticked",
+    "SECRET", "Leak", "RedactionResult", "Redactor", "Span", "default_public_hosts", "mask_secrets", "mask_transcript",
+    "scrub_findings", "scrub_session",
 ]
 
 
@@ -76,21 +70,6 @@ class Leak:
     kind: str
     start: int
     end: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistItem:
-    """One human judgement call before the external version leaves the tool."""
-
-    id: str
-    text: str
-
-
-class LeakError(UserError):
-    """The external text still contains sensitive strings; export and publish are blocked."""
-
-    title = "External version not clean"
-    unfinished_only = False  # True when all it lacks is answers to its customer questions (no leak)
 
 
 # --- session scrub ---------------------------------------------------------------------------
@@ -209,6 +188,12 @@ def _name_parts(name: str) -> list[str]:
 def _is_plain_word_name(name: str) -> bool:
     """A "name" made only of common words or acronyms ("SRE team", "payments"): a role, not a person."""
     return all(is_common_word(p) or _is_acronym(p) or len(p) < 3 for p in _NAME_SPLIT.split(name) if p)
+def _blamed_names(session: Session) -> list[str]:
+    """Names the blame lint pins a lapse on in the session's text ("Bob forgot ..."), even if the channel never showed them."""
+    from facilitator.interview.lint import blamed_names, session_texts
+
+    return [name for _, text in session_texts(session) for name in blamed_names(text)]
+
 
 
 @dataclass
@@ -267,6 +252,8 @@ class Redactor:
             for name in _blamed_names(session):  # "Bob forgot to check": a name only the blame lint knows
                 if name.casefold() not in redactor.bots:
                     redactor.add_person(name)
+            from facilitator.redact_gate import external_blockers  # lazy: the gate imports this module
+
             redactor.blockers = external_blockers(session)
             redactor.override = session.external_override.strip()
             human.extend(a.value if isinstance(a.value, str) else " ".join(a.value) for a in session.answers.values())
@@ -502,118 +489,3 @@ class Redactor:
                 if not any(a <= m.start() < b for a, b in leaks):
                     leaks[(m.start(), m.end())] = Leak("known sensitive string", m.start(), m.end())
         return sorted(to_original(leaks.values(), index), key=lambda leak: leak.start)
-
-
-def external_scan(text: str, redactor: Redactor) -> list[Leak]:
-    """The external version's scan: the leak scan plus the internal identifiers and redaction
-    placeholders customers must not read (``redact_detect.identifier_spans``). The gate, the
-    Preview's leak list and the checklist evidence all call this, so they cannot disagree."""
-    leaks = redactor.leak_scan(text)
-    leaks += [Leak("open question", m.start(), m.end()) for m in re.finditer(r"\[TODO\][^\n]*", text)]
-    taken = [(leak.start, leak.end) for leak in leaks]
-    norm, index = normalised(text)  # look-alike letters and hidden characters hide no identifier
-    for s in to_original(identifier_spans(norm), index):
-        if not any(a < s.end and s.start < b for a, b in taken):
-            leaks.append(Leak(s.kind, s.start, s.end))
-    return sorted(leaks, key=lambda leak: leak.start)
-
-
-def load_checklist() -> list[ChecklistItem]:
-    """The redaction checklist (data in prompts/templates/redaction_checklist.toml)."""
-    data = tomllib.loads(resources.read_text("templates", "redaction_checklist.toml"))
-    return [ChecklistItem(id=item["id"], text=item["text"]) for item in data.get("item", [])]
-
-
-def unticked(session: Session) -> list[ChecklistItem]:
-    """Checklist items the user has not ticked yet in this session."""
-    return [item for item in load_checklist() if not session.redaction_checklist.get(item.id)]
-
-
-# Kinds of leak an explicit override (a recorded reason) may release: internal wording a team
-# may decide is fine for its customers. Names, hosts, links, ids and secrets never are.
-OVERRIDABLE = frozenset({"version string", "environment variable", "config key", "file name", "command", "ticket id",
-                         "service name", "redaction placeholder"})
-_FIX_HINTS = {
-    "person": "remove the names",
-    "open question": "answer the customer-facing questions it still asks",
-    "person placeholder": "say what the system did instead of naming a person",
-    "redaction placeholder": "write a plain noun ('a backend service') instead of the placeholders",
-    "version string": "say 'a new version' instead of the version numbers",
-    "environment variable": "say 'a configuration setting' instead of the variable names",
-    "config key": "say 'a configuration setting' instead of the config keys",
-    "file name": "say 'a configuration file' instead of the file names",
-    "command": "say what the commands did, in words",
-    "service name": "write a plain noun instead of the service names",
-    "ticket id": "drop the ticket numbers",
-    "ticket key": "drop the ticket keys",
-}
-
-
-def _blamed_names(session: Session) -> list[str]:
-    """Names the blame lint pins a lapse on in the session's text ("Bob forgot ..."), even if the channel never showed them."""
-    from facilitator.interview.lint import blamed_names, session_texts
-
-    return [name for _, text in session_texts(session) for name in blamed_names(text)]
-
-
-def external_blockers(session: Session) -> list[str]:
-    """Blameful or vague items that keep the external version from leaving: blame in the
-    customer-facing answers or any action item, and action items too vague to act on."""
-    from facilitator.interview.customer import vague
-    from facilitator.interview.lint import blame_findings
-
-    out: list[str] = []
-    for qid in ("customer_effect", "customer_explanation", "customer_changes", "title"):
-        answer = session.answers.get(qid)
-        if answer is None or answer.status not in ("answered", "suggested"):
-            continue
-        for text in answer.value if isinstance(answer.value, list) else [answer.value]:
-            if blame_findings(text, qid):
-                out.append(f"the {qid.replace('_', ' ')} answer blames a person")
-    for item in session.actions:
-        if blame_findings(item.action, item.id):
-            out.append(f"action item '{_short(item.action)}' blames a person")
-        elif vague(item):
-            out.append(f"action item '{_short(item.action)}' is too vague")
-    return list(dict.fromkeys(out))
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def gate_problems(text: str, redactor: Redactor) -> tuple[list[Leak], list[str]]:
-    """What keeps ``text`` (the external version) from leaving: (leaks, blameful or vague items),
-    after the recorded override has released what it may."""
-    leaks = external_scan(text, redactor)
-    blockers = list(redactor.blockers)
-    if redactor.override:  # internal wording and vague items may be released; blame and names never
-        leaks = [leak for leak in leaks if leak.kind not in OVERRIDABLE]
-        blockers = [b for b in blockers if "blames" in b]
-    return leaks, blockers
-
-
-def ensure_clean(text: str, redactor: Redactor) -> None:
-    """Raise LeakError, one sentence naming what to fix (never the strings), while ``text`` leaks
-    or a blameful or vague item remains; a recorded override releases internal wording only."""
-    leaks, blockers = gate_problems(text, redactor)
-    if not leaks and not blockers:
-        return
-    kinds: dict[str, int] = {}
-    for leak in leaks:
-        kinds[leak.kind] = kinds.get(leak.kind, 0) + 1
-    parts = []
-    if leaks:
-        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        parts.append(f"still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} ({summary})")
-    if blockers:
-        parts.append("; ".join(blockers))
-    fixes = list(dict.fromkeys(_FIX_HINTS.get(kind, "") for kind in sorted(kinds))) + ["reword or reject those items"] * bool(blockers)
-    fixes = [f for f in fixes if f]
-    how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
-    overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)
-    escape = " (or record a reason to release it anyway with --external-override)" if overridable else ""
-    error = LeakError(f"The external version is withheld: it {' and '.join(parts)}; {how}{escape}.")
-    error.unfinished_only = set(kinds) == {"open question"} and not blockers  # only questions still to answer
-    raise error

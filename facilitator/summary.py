@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facilitator.config import Settings
-from facilitator.redact import unticked
+from facilitator.redact_gate import unticked
 from facilitator.render.model import TODO, Document, build_document
 from facilitator.session import Session
 from facilitator.transcript import Transcript

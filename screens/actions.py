@@ -39,7 +39,7 @@ from facilitator.undo import history_for
 from screens.home import ConfirmScreen
 from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChanged
 from screens.widgets.answer_area import AnswerInput
-from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing
+from screens.workflow import RefreshesWhenShown, StaysHidden, WorkflowPane, redirect_typing
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 PREVENTS: tuple[str, ...] = get_args(Prevents)
@@ -109,7 +109,7 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ActionsPane(ReportsWorkerErrors, LLMRewrites, RefreshesWhenShown, StaysHidden, VerticalScroll):
+class ActionsPane(WorkflowPane, ReportsWorkerErrors, LLMRewrites, RefreshesWhenShown, StaysHidden, VerticalScroll):
     """Action items: table, form with inline lints, suggestions and rejected ideas."""
 
     PALETTE_GROUP = "actions"
@@ -147,10 +147,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
+        super().__init__(interview, transcript, settings, **kwargs)
         self.book = ActionBook(interview.session, interview.store, transcript.messages if transcript is not None else None)
         self.editing: str | None = None  # id of the item in the form, None for a new one
         self.from_suggestion: ActionSuggestion | None = None

@@ -28,12 +28,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from facilitator.config import Settings
 from facilitator.durations import BY_KEY
 from facilitator.errors import UserError
-from facilitator.interview.engine import Interview
 from facilitator.render import write_markdown_files
 from facilitator.session import Session
 from facilitator.summary import summarize_postmortem
 from facilitator.transcript import Transcript
 from screens.messages import ReportsWorkerErrors, SessionChanged
+from screens.workflow import WorkflowPane
 
 @dataclass
 class ExportResult:
@@ -156,7 +156,7 @@ class ExportResultScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ExportPane(ReportsWorkerErrors, Vertical):
+class ExportPane(WorkflowPane, ReportsWorkerErrors, Vertical):
     """Markdown files and Confluence publishing, with progress; lives in the Preview tab."""
 
     PALETTE_GROUP = "export"
@@ -164,12 +164,6 @@ class ExportPane(ReportsWorkerErrors, Vertical):
         Binding("ctrl+s", "write", "Write Markdown", id="export.write", tooltip="Write internal.md and external.md"),
         Binding("ctrl+l", "publish", "Publish", id="export.publish", tooltip="Publish to Confluence"),
     ]
-
-    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
 
     def default_folder(self) -> Path:
         """The session folder's export/ subfolder (or ./<session> without a store)."""

@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.session import SourceSpec
-from facilitator.sessions import open_session, start_session
+from facilitator.session_start import open_session, start_session
 from facilitator.transcript import Transcript
 from screens.messages import ReportsWorkerErrors
 

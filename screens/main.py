@@ -66,13 +66,14 @@ from facilitator.config import Settings
 from facilitator.evidence.model import EvidenceRecord
 from facilitator.findings import Findings
 from facilitator.interview.engine import Interview
-from facilitator.sessions import apply_findings, extract_offline, gather_session_evidence
+from facilitator.session_start import apply_findings, extract_offline, gather_session_evidence
 from facilitator.transcript import Transcript
 from screens.interview import InterviewPane
 from screens.messages import CitationSelected, MessageTagged, ReportsWorkerErrors, SessionChanged
 from screens.widgets.background_status import BackgroundStatus
 from screens.widgets.llm_status import LLMStatus
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+from screens.widgets.transcript_pane import TranscriptPane
+from screens.widgets.transcript_view import TranscriptView
 
 # (tab id, tab title, module, class)
 WORKFLOW_PANES: tuple[tuple[str, str, str, str], ...] = (

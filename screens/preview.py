@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass, field
 
 from rich.markdown import Markdown as RichMarkdown
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,13 +41,13 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.engine import Interview
 from facilitator.interview.lint import lint_session
-from facilitator.redact import external_scan, load_checklist
+from facilitator.redact_gate import external_scan, load_checklist
 from facilitator.render import render_both
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 from screens.export import ExportPane
 from screens.messages import ReportsWorkerErrors, SessionChanged
-from screens.workflow import StaysHidden, claim_focus
+from screens.workflow import StaysHidden, WorkflowPane, claim_focus
 
 NARROW = 80  # below this pane width the documents are shown one at a time
 PRERENDER_AFTER = 0.5  # seconds of a mounted, hidden pane before it renders ahead of F6
@@ -153,7 +152,7 @@ class ChecklistBox(Checkbox):
         super().watch_value()
 
 
-class PreviewPane(StaysHidden, ReportsWorkerErrors, Vertical):
+class PreviewPane(WorkflowPane, StaysHidden, ReportsWorkerErrors, Vertical):
     """Documents, fixes, checklist and export in inner tabs; see the module docstring."""
 
     PALETTE_GROUP = "preview"
@@ -176,10 +175,7 @@ Confluence. `Ctrl+R` renders again.
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
+        super().__init__(interview, transcript, settings, **kwargs)
         self.data: PreviewData | None = None
         self.dirty = True
         self.shown: tuple[str, str] = ("", "")  # the Markdown of the internal and external documents on screen

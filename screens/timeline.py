@@ -30,7 +30,6 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from facilitator.config import Settings
 from facilitator.durations import DURATIONS
 from facilitator.errors import UserError
 from facilitator.findings import EventKind
@@ -41,7 +40,7 @@ from facilitator.transcript import Transcript
 from screens.messages import CitationSelected, MessageTagged, SessionChanged
 from facilitator.undo import history_for
 from screens.widgets.incident_chart import IncidentChart
-from screens.workflow import RefreshesWhenShown, StaysHidden, redirect_typing, type_into
+from screens.workflow import RefreshesWhenShown, StaysHidden, WorkflowPane, redirect_typing, type_into
 
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 SUMMARY_WIDTH = 120  # a tagged message becomes a one-line event of at most this many characters
@@ -285,7 +284,7 @@ class TimelineEntryScreen(ModalScreen[TimelineEntry | None]):
         self.action_cancel()
 
 
-class TimelinePane(RefreshesWhenShown, StaysHidden, Vertical):
+class TimelinePane(WorkflowPane, RefreshesWhenShown, StaysHidden, Vertical):
     """Key-time bar + editable timeline table; see the module docstring."""
 
     PALETTE_GROUP = "timeline"
@@ -310,17 +309,6 @@ time questions in the Interview tab to change them; `~` marks times taken from t
         Binding("ctrl+z", "undo", "Undo", id="timeline.undo", tooltip="Undo the last change to the timeline"),
         Binding("ctrl+l", "goto", "Show message", id="timeline.goto", tooltip="Show the cited message in the transcript"),
     ]
-
-    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
-
-    @property
-    def session(self):
-        """The session being edited."""
-        return self.interview.session
 
     def compose(self) -> ComposeResult:
         yield IncidentChart(self.interview, self.transcript, self.settings, id="tl-chart")

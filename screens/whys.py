@@ -11,20 +11,19 @@ in a worker: with the LLM on, the proposal streams into a ``Markdown`` widget th
 cancels it (the SDK closes the HTTP stream). Offline, or when the call fails, the offline
 proposal is used and the notice says why. Either way the proposal is only shown: the user
 picks a candidate (it fills the answer box with its citations), edits it, or types their own.
+The proposal side lives in ``screens.whys_llm`` (a mixin), the turn editor in ``screens.whys_edit``.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, LoadingIndicator, Markdown, OptionList, Select, Static, TextArea, Tree
+from textual.widgets import Button, LoadingIndicator, Markdown, OptionList, Static, TextArea, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
-from textual.worker import Worker, WorkerState
 
 from facilitator.config import Settings
 from facilitator.errors import UserError
@@ -39,9 +38,10 @@ from screens.messages import CitationSelected, ReportsWorkerErrors, SessionChang
 from screens.widgets.answer_area import AnswerArea
 from screens.widgets.cause_board import CauseBoard
 from screens.widgets.factor_category import FactorCategoryScreen
-from screens.workflow import RefreshesWhenShown, StaysHidden, is_shown, redirect_typing
+from screens.whys_edit import WhyEditScreen
+from screens.whys_llm import WhyProposals
+from screens.workflow import RefreshesWhenShown, StaysHidden, WorkflowPane, is_shown, redirect_typing
 
-LEVELS = (("derived from the position", ""), ("immediate", "immediate"), ("contributing", "contributing"), ("systemic", "systemic"))
 LABEL_WIDTH = 90
 
 
@@ -51,60 +51,7 @@ def short(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-class WhyEditScreen(ModalScreen[dict | None]):
-    """Edit one turn: question, answer, level."""
-
-    CSS_PATH = "whys.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="why_form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="why_form.save", tooltip="Save the turn"),
-    ]
-
-    def __init__(self, turn: WhyTurn) -> None:
-        super().__init__()
-        self.turn = turn
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="wy-form"):
-            yield Static(f"Edit {self.turn.id} ({self.turn.kind})", markup=False, id="wy-form-title")
-            yield Label("Why?")
-            yield Input(self.turn.question, id="wy-edit-question")
-            yield Label("Because…")
-            yield TextArea(self.turn.answer, id="wy-edit-answer", soft_wrap=True)
-            yield Label("Level")
-            yield Select(LEVELS, value=self.turn.level, allow_blank=False, id="wy-edit-level")
-            with Horizontal(id="wy-form-buttons"):
-                yield Button("Save", variant="primary", id="wy-edit-save", compact=True, tooltip="Ctrl+S")
-                yield Button("Cancel", id="wy-edit-cancel", compact=True, tooltip="Esc")
-
-    def on_mount(self) -> None:
-        self.query_one("#wy-edit-answer", TextArea).focus()
-
-    def action_save(self) -> None:
-        """Close with the edited parts."""
-        level = self.query_one("#wy-edit-level", Select).value
-        self.dismiss(
-            {
-                "question": self.query_one("#wy-edit-question", Input).value,
-                "answer": self.query_one("#wy-edit-answer", TextArea).text,
-                "level": level if isinstance(level, str) else "",
-            }
-        )
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#wy-edit-save")
-    def _save(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#wy-edit-cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-
-class WhysPane(RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
+class WhysPane(WorkflowPane, WhyProposals, RefreshesWhenShown, StaysHidden, ReportsWorkerErrors, Vertical):
     """The 5-whys chain and the turn being answered; see the module docstring."""
 
     PALETTE_GROUP = "whys"
@@ -141,10 +88,7 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     ]
 
     def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.interview = interview
-        self.transcript = transcript
-        self.settings = settings
+        super().__init__(interview, transcript, settings, **kwargs)
         self.chain = WhyChain(interview.session, interview.store)
         self.target_id: str | None = None  # the open turn the answer box answers
         self.candidate_ids: list[list[str]] = []
@@ -154,12 +98,6 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         self.proposed_question = ""  # the facilitator's question, until the user accepts it with u
         self.proposed_action = None  # the facilitator's action for the last why, until the user adds it with a
         self.picked_ids: list[str] | None = None  # citations of the candidate copied into the box
-        self._llm = None
-
-    @property
-    def session(self):
-        """The session being edited."""
-        return self.interview.session
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="wy-scroll"):
@@ -338,14 +276,6 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
         if self._llm_on():
             self.action_propose()
 
-    def _category_asker(self, factor: str):
-        """The LLM's category suggestion for the modal to await, or None when the LLM is off."""
-        if not self._llm_on():
-            return None
-        from facilitator.pictures.llm_category import category_or_offline
-
-        return lambda: category_or_offline(self._get_llm(), self.session, self.transcript, factor)
-
     def _categorised(self, turn_id: str, category: str | None) -> None:
         """Store the category picked for a contributing factor (the cause diagram's bone)."""
         if category:
@@ -381,139 +311,6 @@ you quit). Letters typed while the chain has the focus go to the answer box, nev
     def _typed(self, event: TextArea.Changed) -> None:
         if not event.text_area.text.strip():
             self.picked_ids = None
-
-    # -- proposals (LLM or offline) --------------------------------------------------------
-
-    def _llm_on(self) -> bool:
-        from facilitator.llm.client import llm_available
-
-        return llm_available(self.settings)
-
-    def _get_llm(self):
-        shared = getattr(self.app, "llm", None)
-        if shared is not None:
-            return shared
-        if self._llm is None:
-            from facilitator.llm import get_llm
-
-            self._llm = get_llm(self.settings)
-        return self._llm
-
-    def action_propose(self) -> None:
-        """Ask for the next why and candidate answers (streamed with the LLM on)."""
-        if self.session.whys_done:
-            self.notify("The chain is stopped; press Ctrl+O to reopen it.", severity="warning", markup=False)
-            return
-        self.query_one("#wy-working").display = True
-        stream_box = self.query_one("#wy-stream", Markdown)
-        stream_box.display = True
-        self.propose()
-        self.refresh_bindings()
-
-    @work(exclusive=True, group="llm", exit_on_error=False)
-    async def propose(self):
-        """Stream a proposal into the Markdown widget; returns the Outcome."""
-        from facilitator.llm import WhyCandidate, WhyProposal, why_or_offline
-
-        turn = self._open_turn()
-        markdown = self.query_one("#wy-stream", Markdown)
-        await markdown.update("")
-        stream = Markdown.get_stream(markdown)
-
-        def offline() -> WhyProposal:
-            from facilitator.interview.suggest import why_candidates  # the channel's candidates, as the list shows them
-
-            question = turn.question if turn is not None else self.chain.next_question(None)
-            used = {t.answer for t in self.chain.turns if t.answer}
-            cands = [WhyCandidate(text, ids, confidence) for text, ids, confidence in why_candidates(self.session.findings, used, 3)]
-            return WhyProposal(question=question, candidates=cands)
-
-        try:
-            outcome = await why_or_offline(self._get_llm(), self.session, self.transcript, offline, on_text=stream.write)
-        finally:
-            await stream.stop()
-        return outcome
-
-    @on(Worker.StateChanged)
-    def _proposal_done(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "llm" or event.worker.node is not self:
-            return
-        if event.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            return
-        self.query_one("#wy-working").display = False
-        self.refresh_bindings()
-        if event.state == WorkerState.CANCELLED:
-            self._feedback("Proposal cancelled; answer the why yourself or press Ctrl+R to try again.", "hint")
-            return
-        if event.state == WorkerState.ERROR:
-            event.prevent_default()  # shown here, under the answer box
-            error = event.worker.error
-            if isinstance(error, UserError):
-                self._feedback(str(error), "error")
-            else:
-                self._feedback(f"The proposal failed ({type(error).__name__}); answer the why yourself.", "error")
-            return
-        outcome = event.worker.result
-        self.interview.save()  # LLM usage was recorded on the session
-        proposal = outcome.value
-        if outcome.notice:
-            self.notify(outcome.notice, severity="warning", timeout=6, markup=False)
-        turn = self._open_turn()
-        if turn is None and outcome.source == "llm" and proposal.question and not self.chain.turns:
-            turn = self.chain.start()  # the first why, as the facilitator phrased it
-        # Nothing of the proposal enters the chain unaccepted: the question waits for u, the action for a.
-        hints: list[str] = []
-        if proposal.unactionable:
-            hints.append(f"The facilitator suggests stopping here: {proposal.reason} (Ctrl+O stops the chain)")
-        self.proposed_question = ""
-        if getattr(proposal, "notice", ""):
-            self.notify(proposal.notice, severity="warning", timeout=6, markup=False)
-        if turn is not None and proposal.question and outcome.source == "llm" and proposal.question != turn.question:
-            self.proposed_question = proposal.question
-            hints.append(f"Suggested question: {proposal.question} (Ctrl+G asks it instead)")
-        branches = getattr(proposal, "branches", [])
-        if branches:
-            hints.append("Possible contributing factors: " + "; ".join(f"{b.layer}: {b.factor}" for b in branches) + " (Ctrl+B branches)")
-        self.proposed_action = getattr(proposal, "action", None)
-        if self.proposed_action is not None:
-            hints.append(f"Suggested action ({self.proposed_action.category}): {self.proposed_action.action} (Ctrl+N adds it)")
-        if hints:
-            self._feedback(" · ".join(hints), "hint")
-        self.query_one("#wy-stream").display = False
-        self._show_candidates([(c.text, c.message_ids) for c in proposal.candidates],
-                              "Proposed by the facilitator" if outcome.source == "llm" else "From the channel",
-                              [getattr(c, "label", "") for c in proposal.candidates],
-                              [getattr(c, "level", "") for c in proposal.candidates])
-
-    def action_use_question(self) -> None:
-        """Accept the facilitator's suggested question for the open why."""
-        turn = self._open_turn()
-        if turn is None or not self.proposed_question:
-            return
-        self.chain.edit(turn.id, question=self.proposed_question)
-        self.proposed_question = ""
-        self._feedback(f"Asking: {turn.question}", "ok")
-        self._changed()
-
-    def action_add_action(self) -> None:
-        """Accept the action item the facilitator proposed for the last why (it joins the Actions list)."""
-        from facilitator import assist
-
-        if self.proposed_action is None:
-            return
-        answered = [t for t in self.chain.main_chain() if t.answer]
-        if not answered:
-            return
-        item = assist.accept_why_action(self.interview, self.proposed_action, answered[-1])
-        self.proposed_action = None
-        self._feedback(f"Added action item {item.id}: {item.action}", "ok")
-        self.post_message(SessionChanged(origin="whys"))
-
-    def action_cancel(self) -> None:
-        """Cancel the proposal being streamed."""
-        for worker in self.workers:
-            if worker.group == "llm" and worker.is_running:
-                worker.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc cancels only while a proposal runs (otherwise it goes to the tab bar); the

@@ -6,10 +6,34 @@ tab that only talks to the rest of the app through ``screens.messages``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widget import Widget
 from textual.widgets import TabPane
 
 from screens.messages import SessionChanged
+
+if TYPE_CHECKING:
+    from facilitator.config import Settings
+    from facilitator.interview.engine import Interview
+    from facilitator.session import Session
+    from facilitator.transcript import Transcript
+
+
+class WorkflowPane:
+    """Mixin for the workflow tabs, listed before the widget class: what every tab is built
+    from (the interview and its session, the transcript, the settings)."""
+
+    def __init__(self, interview: Interview, transcript: Transcript, settings: Settings, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.interview = interview
+        self.transcript = transcript
+        self.settings = settings
+
+    @property
+    def session(self) -> Session:
+        """The session being edited."""
+        return self.interview.session
 
 
 def focus_is_elsewhere(pane: Widget) -> bool:

@@ -19,7 +19,7 @@ from facilitator.publish.confluence import (
 )
 from facilitator.publish.owner import owner_of
 from facilitator.publish.template_map import apply_template_headings
-from facilitator.redact import ensure_clean, unticked
+from facilitator.redact_gate import ensure_clean, unticked
 from facilitator.render import load_session_and_transcript, render_both
 from facilitator.render.storage import markdown_to_storage
 from facilitator.session import Session

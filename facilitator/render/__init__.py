@@ -24,7 +24,8 @@ import jinja2
 from facilitator import resources
 from facilitator.config import Settings
 from facilitator.errors import SessionError, UserError
-from facilitator.redact import Redactor, ensure_clean, mask_secrets, unticked
+from facilitator.redact import Redactor, mask_secrets
+from facilitator.redact_gate import ensure_clean, unticked
 from facilitator.render.safe_markdown import safe_markdown
 from facilitator.render.model import MAJOR_KINDS, Document, build_document
 from facilitator.session import Session

@@ -286,7 +286,8 @@ def _actions(doc: ReviewedDocument, facts: DocFacts, add: Any) -> None:
 
 
 def _leaks(doc: ReviewedDocument, facts: DocFacts, add: Any) -> None:
-    from facilitator.redact import Redactor, external_scan
+    from facilitator.redact import Redactor
+    from facilitator.redact_gate import external_scan
 
     redactor = Redactor()
     for name in facts.people:

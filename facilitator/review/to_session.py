@@ -20,7 +20,8 @@ from facilitator.interview.parse import AnswerError
 from facilitator.review.checks import Review, root_cause_text
 from facilitator.review.facts import KEY_TIMES, rows_transcript
 from facilitator.session import ActionItem, Session, SourceSpec, WhyTurn
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 from facilitator.transcript import Message, Transcript
 
 # Document part -> the question whose answer it holds (list questions take its lines).

@@ -1,6 +1,6 @@
 """Row building blocks for the transcript view: wrapping, one row to a ``Strip``, heap holding.
 
-Split from ``transcript_pane`` because these three decide how fast a jump is on a 20,000
+Split from ``transcript_view`` because these three decide how fast a jump is on a 20,000
 message channel, and each is easier to check on its own:
 
 * ``wrap`` lays a message out for a width (run once per message per width);

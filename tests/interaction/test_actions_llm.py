@@ -14,7 +14,7 @@ from facilitator.sessions import SessionStore
 from screens.actions import ActionsPane
 from screens.actions_llm import NO_LLM
 from screens.main import MainScreen
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, text_of, wait_for_screen
 from tests.servers.anthropic_server import AnthropicServer
 from tests.unit.llm_replies import helpful
 
@@ -47,10 +47,6 @@ def server():
 
 def llm_app(server):
     return demo_app(**{"llm.api_key": server.api_key, "llm.base_url": server.base_url, "llm.max_retries": 0})
-
-
-def _text(widget) -> str:
-    return str(widget.render())
 
 
 def _toasts(app) -> list[str]:
@@ -95,13 +91,13 @@ async def test_w_proposes_a_sharper_item_that_is_saved_only_when_accepted(server
         assert pane.query_one("#ac-sharpen", Button).display  # offered with an LLM
         before = screen.interview.session.llm_usage.calls
         await _add_and_select(pilot, pane, "improve monitoring")
-        assert "Too vague" in _text(pane.query_one("#ac-row-lint"))
+        assert "Too vague" in text_of(pane.query_one("#ac-row-lint"))
 
         await pilot.press("ctrl+r")
         await _settled(pilot, pane)
         assert _tools(server)[-1] == "sharpen_action"
         assert "improve monitoring" in server.message_requests[-1].user_text  # the item is what was sent
-        proposal = _text(pane.query_one("#ac-proposal-text"))
+        proposal = text_of(pane.query_one("#ac-proposal-text"))
         assert pane.query_one("#ac-proposal").display and "Alert when the checkout 5xx rate exceeds 2%" in proposal
         # only a proposal: the form (the item loaded for editing) and the saved item are unchanged
         assert pane.query_one("#ac-action", Input).value == "improve monitoring"
@@ -136,14 +132,14 @@ async def test_blame_in_the_form_offers_a_blameless_rewording_that_can_be_dismis
         blaming = "Priya forgot to check the canary so add a check"
         action.value = blaming
         await pilot.pause()
-        assert "Blame" in _text(pane.query_one("#ac-lint")) and reword.display
+        assert "Blame" in text_of(pane.query_one("#ac-lint")) and reword.display
 
         reword.press()
         await _settled(pilot, pane)
         sent = server.message_requests[-1].user_text
         assert _tools(server)[-1] == "rewrite_text" and "forgot to check the canary" in sent
         assert "Priya" not in sent  # people are sent as aliases (llm.pseudonymise)
-        assert "The canary check was skipped" in _text(pane.query_one("#ac-proposal-text"))
+        assert "The canary check was skipped" in text_of(pane.query_one("#ac-proposal-text"))
         await pilot.press("escape")  # dismissed: the form keeps the user's text
         await pilot.pause()
         assert not pane.query_one("#ac-proposal").display and action.value == blaming
@@ -153,7 +149,7 @@ async def test_blame_in_the_form_offers_a_blameless_rewording_that_can_be_dismis
         await _settled(pilot, pane)
         await pilot.press("enter")
         await pilot.pause()
-        assert action.value == REWORD["text"] and "Blame" not in _text(pane.query_one("#ac-lint"))
+        assert action.value == REWORD["text"] and "Blame" not in text_of(pane.query_one("#ac-lint"))
         assert pane.interview.session.actions == []  # copied into the form, not saved for the user
 
         # the form's Sharpen button asks about the unsaved draft; a new form drops the proposal
@@ -178,7 +174,7 @@ async def test_an_api_failure_gives_one_notice_and_keeps_the_lint_hint(server):
         assert _tools(server)[-1] == "sharpen_action"
         assert len([t for t in _toasts(app) if "offline" in t.lower()]) == 1
         assert not pane.query_one("#ac-proposal").display
-        assert "Make it concrete" in _text(pane.query_one("#ac-lint"))  # the offline hint stays
+        assert "Make it concrete" in text_of(pane.query_one("#ac-lint"))  # the offline hint stays
         assert pane.query_one("#ac-action", Input).value == "improve monitoring"
         assert SessionStore().load(screen.interview.session.name).actions[0].action == "improve monitoring"
 

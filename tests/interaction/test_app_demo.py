@@ -5,7 +5,8 @@ from __future__ import annotations
 from screens.commands import collect
 from screens.main import MainScreen
 from screens.messages import CitationSelected
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+from screens.widgets.transcript_pane import TranscriptPane
+from screens.widgets.transcript_view import TranscriptView
 from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
 
 

@@ -9,7 +9,8 @@ from textual.app import App, ComposeResult
 from facilitator.transcript import Message, Transcript
 from screens.messages import MessageTagged
 from screens.widgets.transcript_lines import wrap
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+from screens.widgets.transcript_pane import TranscriptPane
+from screens.widgets.transcript_view import TranscriptView
 
 T0 = datetime(2024, 12, 3, 22, 50, tzinfo=timezone.utc)  # 23:50 in Berlin: the next message crosses midnight
 
@@ -88,6 +89,8 @@ async def test_search_box_opens_and_closes_with_keys():
         assert view.cursor == 0
         await pilot.press("n")
         assert view.cursor == 1
+        header = str(pane.query_one("#transcript-header").render())
+        assert header.startswith("“checkout” 2/3 · ")  # the view reports the match position in the pane's header
         await pilot.press("n", "n")  # wraps around
         assert view.cursor == 0
         await pilot.press("slash", "escape")

@@ -6,12 +6,7 @@ from __future__ import annotations
 from facilitator.sessions import SessionStore
 from screens.main import MainScreen
 from screens.preview import ChecklistBox, PreviewPane
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
-from tests.interaction.test_safe_keys import until
-
-
-def _text(widget) -> str:
-    return str(widget.render())
+from tests.interaction.apphelp import SIZE, demo_app, text_of, until, wait_for_screen
 
 
 async def test_checklist_items_state_in_words_with_their_evidence():
@@ -25,12 +20,12 @@ async def test_checklist_items_state_in_words_with_their_evidence():
         pane.action_inner("pv-checklist")
         await pilot.pause()
         boxes = list(pane.query(ChecklistBox))
-        assert boxes and all("to do" in _text(b) and "☐" in _text(b) for b in boxes)
-        evidence = _text(pane.query_one("#pv-evidence-no_internal_names"))
+        assert boxes and all("to do" in text_of(b) and "☐" in text_of(b) for b in boxes)
+        evidence = text_of(pane.query_one("#pv-evidence-no_internal_names"))
         assert evidence.startswith("Evidence: Leak scan of the external version")
         box = boxes[0]
         box.focus()
         await pilot.press("space")
         await pilot.pause()
-        assert "done" in _text(box) and "☑" in _text(box)
+        assert "done" in text_of(box) and "☑" in text_of(box)
         assert SessionStore().load(screen.interview.session.name).redaction_checklist[box.name] is True

@@ -7,8 +7,7 @@ from facilitator.sessions import SessionStore
 from screens.interview import InterviewPane
 from screens.main import MainScreen
 from screens.widgets.answer_area import AnswerArea
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
-from tests.interaction.test_safe_keys import burst, keys, until
+from tests.interaction.apphelp import SIZE, burst, demo_app, keys, until, wait_for_screen
 
 
 async def test_enter_saves_a_long_wrapped_answer_and_ctrl_j_adds_a_line():

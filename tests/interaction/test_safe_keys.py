@@ -3,7 +3,6 @@ Tab, deleting by mistake, taking it back with Ctrl+Z (Pilot, the demo incident, 
 
 from __future__ import annotations
 
-from textual import events
 from textual.widgets import DataTable, Input, TextArea, Tree
 
 from facilitator.sessions import SessionStore
@@ -12,44 +11,11 @@ from screens.home import ConfirmScreen
 from screens.main import MainScreen
 from screens.timeline import TimelineEntryScreen, TimelinePane
 from screens.whys import WhysPane
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
-
-
-async def until(pilot, predicate, tries: int = 400) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
-
-
-def keys(text: str) -> list[str]:
-    """The key names Pilot presses to type ``text``."""
-    return ["space" if c == " " else c for c in text]
-
-
-async def burst(pilot, *names: str) -> None:
-    """Keys as a terminal delivers fast typing: all queued at once, none waiting for the last.
-
-    Returns once the app has handed out every key (a marker queued behind them has run) and
-    the widgets have had time to take them."""
-    import asyncio
-
-    for name in names:
-        char = " " if name == "space" else (name if len(name) == 1 else None)
-        pilot.app.post_message(events.Key(name, char))
-    handed_out = asyncio.Event()
-    pilot.app.call_later(handed_out.set)
-    await asyncio.wait_for(handed_out.wait(), 30)
-    for _ in range(3):
-        await pilot.pause(0.1)
+from tests.interaction.apphelp import SIZE, burst, demo_app, keys, open_tab, until, wait_for_screen
 
 
 async def _whys(pilot) -> tuple[MainScreen, WhysPane]:
-    screen = await wait_for_screen(pilot, MainScreen)
-    screen.action_tab("whys")
-    await pilot.pause()
-    pane = screen.query_one(WhysPane)
+    screen, pane = await open_tab(pilot, "whys", WhysPane)
     answer = pane.query_one("#wy-answer", TextArea)
     for text in ("The checkout pool was exhausted", "A release halved the pool size"):
         answer.load_text(text)
@@ -129,10 +95,7 @@ async def test_delete_on_the_chain_asks_first_and_ctrl_z_brings_it_back():
 async def test_actions_typed_at_full_speed_across_tab_and_two_saves_land_in_their_fields():
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_for_screen(pilot, MainScreen)
-        screen.action_tab("actions")
-        await pilot.pause()
-        pane = screen.query_one(ActionsPane)
+        screen, pane = await open_tab(pilot, "actions", ActionsPane)
         action = pane.query_one("#ac-action", Input)
         action.focus()
         await pilot.pause()
@@ -169,10 +132,7 @@ async def test_actions_typed_at_full_speed_across_tab_and_two_saves_land_in_thei
 async def test_add_a_timeline_row_typed_at_full_speed_right_after_opening_and_tab():
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_for_screen(pilot, MainScreen)
-        screen.action_tab("timeline")
-        await pilot.pause()
-        pane = screen.query_one(TimelinePane)
+        screen, pane = await open_tab(pilot, "timeline", TimelinePane)
         pane.query_one(DataTable).focus()
         await pilot.pause()
         count = len(pane.entries())

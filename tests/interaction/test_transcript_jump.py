@@ -20,7 +20,8 @@ from textual.strip import Strip
 from facilitator.transcript import Message, Transcript
 from screens.messages import MessageTagged
 from screens.widgets.transcript_lines import row_strip
-from screens.widgets.transcript_pane import TranscriptPane, TranscriptView
+from screens.widgets.transcript_pane import TranscriptPane
+from screens.widgets.transcript_view import TranscriptView
 
 T0 = datetime(2024, 12, 3, 9, 0, tzinfo=timezone.utc)
 WORDS = "checkout error rate gateway rollback deploy latency pod restart alert grafana".split()

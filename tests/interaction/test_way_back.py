@@ -9,15 +9,7 @@ from facilitator.sessions import SessionStore
 from screens.home import HomeScreen
 from screens.main import MainScreen
 from screens.resume import ResumeOrNewScreen
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
-
-
-async def _until(pilot, predicate, tries: int = 400) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
+from tests.interaction.apphelp import SIZE, demo_app, until, wait_for_screen
 
 
 async def test_quit_gives_the_exact_resume_command():
@@ -41,7 +33,7 @@ async def test_the_same_source_again_offers_to_resume_or_start_new_explicitly():
 
     again = demo_app(**{"llm.enabled": False})
     async with again.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(again.screen, ResumeOrNewScreen))
+        await until(pilot, lambda: isinstance(again.screen, ResumeOrNewScreen))
         dialog = again.screen
         assert name in str(dialog.query_one("Static:last-of-type").render())
         assert "answered" in str(dialog.query_one("Static:last-of-type").render())
@@ -52,7 +44,7 @@ async def test_the_same_source_again_offers_to_resume_or_start_new_explicitly():
 
     fresh = demo_app(**{"llm.enabled": False})
     async with fresh.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(fresh.screen, ResumeOrNewScreen))
+        await until(pilot, lambda: isinstance(fresh.screen, ResumeOrNewScreen))
         fresh.screen.query_one("#resume-new", Button).press()
         screen = await wait_for_screen(pilot, MainScreen)
         assert screen.interview.session.name != name and not screen.interview.session.answers
@@ -60,9 +52,9 @@ async def test_the_same_source_again_offers_to_resume_or_start_new_explicitly():
 
     back = demo_app(**{"llm.enabled": False})
     async with back.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(back.screen, ResumeOrNewScreen))
+        await until(pilot, lambda: isinstance(back.screen, ResumeOrNewScreen))
         await pilot.press("escape")
-        await _until(pilot, lambda: isinstance(back.screen, HomeScreen))
+        await until(pilot, lambda: isinstance(back.screen, HomeScreen))
         options = back.screen.query_one("#home-sessions").options
         assert len(options) == 2  # both listed, with their progress
         prompts = sorted(str(o.prompt) for o in options)

@@ -16,31 +16,15 @@ from screens.preview import PreviewPane
 from screens.timeline import TimelinePane, TimelineEntryScreen
 from screens.whys import WhysPane
 from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, open_tab, text_of, until, wait_for_screen
 from tests.servers.anthropic_server import AnthropicServer, default_responder
 from tests.servers.atlassian_server import AtlassianServer, AtlassianState
-
-
-async def until(pilot, predicate, tries: int = 400) -> None:
-    """Pause until ``predicate()`` holds."""
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
-
-
-def text_of(widget) -> str:
-    return str(widget.render())
 
 
 async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_for_screen(pilot, MainScreen)
-        screen.action_tab("timeline")
-        await pilot.pause()
-        pane = screen.query_one(TimelinePane)
+        screen, pane = await open_tab(pilot, "timeline", TimelinePane)
         table = pane.query_one(DataTable)
         table.focus()
         extracted = len(pane.entries())
@@ -82,10 +66,7 @@ async def test_timeline_form_keeps_bad_input_then_edit_delete_undo():
 async def test_action_form_lints_inline_and_rejects_bad_due_date():
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_for_screen(pilot, MainScreen)
-        screen.action_tab("actions")
-        await pilot.pause()
-        pane = screen.query_one(ActionsPane)
+        screen, pane = await open_tab(pilot, "actions", ActionsPane)
         action = pane.query_one("#ac-action", Input)
         action.focus()
         action.value = "Improve monitoring"
@@ -141,10 +122,7 @@ async def test_action_form_lints_inline_and_rejects_bad_due_date():
 async def test_rejecting_a_suggestion_records_the_reason():
     app = demo_app(**{"llm.enabled": False})
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_for_screen(pilot, MainScreen)
-        screen.action_tab("actions")
-        await pilot.pause()
-        pane = screen.query_one(ActionsPane)
+        screen, pane = await open_tab(pilot, "actions", ActionsPane)
         suggestions = pane.query_one("#ac-suggestions", OptionList)
         before = suggestions.option_count
         assert before >= 1

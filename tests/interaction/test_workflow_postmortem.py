@@ -16,22 +16,13 @@ from screens.preview import PreviewPane
 from screens.timeline import TimelineEntryScreen, TimelinePane
 from screens.whys import WhysPane
 from screens.widgets.factor_category import FactorCategoryScreen
-from textual.widgets import Checkbox, DataTable, Input, Markdown, TextArea
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
+from textual.widgets import Checkbox, DataTable, Input, TextArea
+from tests.interaction.apphelp import SIZE, demo_app, until, wait_for_screen
 
 
 async def _settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-
-
-async def _until(pilot, predicate, tries: int = 200) -> None:
-    """Pause until ``predicate()`` holds (thread workers report back through messages)."""
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def _answer_every_question(pilot, screen: MainScreen) -> None:
@@ -88,14 +79,14 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
 
         timeline.query_one(DataTable).focus()
         await pilot.press("ctrl+n")
-        await _until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
+        await until(pilot, lambda: isinstance(app.screen, TimelineEntryScreen))
         form = app.screen
         form.query_one("#tl-at", Input).value = "2024-12-03 13:40"
         form.query_one("#tl-who", Input).value = "deploy pipeline"
         form.query_one("#tl-summary", Input).value = "Config change merged without a canary check"
         form.query_one("#tl-kind").value = "fault_introduced"
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen)
         saved = SessionStore().load(name)
         row = next(e for e in saved.timeline if e.summary.startswith("Config change merged"))
         assert row.kind == "fault_introduced" and row.at.hour == 13 and row.at.minute == 40
@@ -127,10 +118,10 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         await pilot.pause()
         answer.load_text("The canary got too little traffic to fail")
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, FactorCategoryScreen))  # asked for its category
+        await until(pilot, lambda: isinstance(app.screen, FactorCategoryScreen))  # asked for its category
         assert app.screen.suggested.id == "process"
         await pilot.press("down", "enter")  # the user picks another one than suggested
-        await _until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen)
         factor = next(t for t in SessionStore().load(name).whys if t.kind == "contributing")
         assert factor.category == "knowledge"
         board = whys.query_one("#wy-causes")  # the cause diagram's bones, in the app
@@ -181,7 +172,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         screen.action_tab("preview")
         await _settle(pilot)
         preview = screen.query_one(PreviewPane)
-        await _until(pilot, lambda: preview.data is not None)
+        await until(pilot, lambda: preview.data is not None)
         assert not preview.data.error
         assert "Add an alert on checkout 5xx rate" in preview.data.internal
         assert "Priya Natarajan" in preview.data.internal and "Priya Natarajan" not in preview.data.external
@@ -203,7 +194,7 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         assert app.focused is folder
         folder.value = str(tmp_path / "out")
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, ExportResultScreen))
+        await until(pilot, lambda: isinstance(app.screen, ExportResultScreen))
         assert isinstance(app.screen, ExportResultScreen), str(preview.query_one("#ex-status").render())
         result = app.screen.result
         assert result.actions == taken + 2 and result.responders > 0 and len(result.next_steps) >= 4
@@ -218,4 +209,4 @@ async def test_complete_postmortem_on_the_demo(tmp_path):
         else:
             assert "external.md was not written" in result.warning
         await pilot.press("escape")
-        await _until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen)

@@ -14,6 +14,7 @@ import pytest
 from facilitator.config import load_settings
 from facilitator.session import SourceSpec
 from screens.launch import make_app
+from tests.interaction.apphelp import until
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -23,13 +24,9 @@ def _app(demo: bool = True):
     return make_app(settings, SourceSpec(kind="demo", timezone=settings.timezone) if demo else None)
 
 
-async def _until(pilot, predicate, what: str, timeout: float = 60.0) -> None:
-    """Pause until ``predicate()`` holds; a picture of the wrong state must fail, not pass."""
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"snapshot setup: {what} never happened")
+async def _until(pilot, predicate, what: str) -> None:
+    """Pause until ``predicate()`` holds, for a minute at most; a picture of the wrong state must fail, not pass."""
+    await until(pilot, predicate, tries=1200, what=f"{what} (snapshot setup)")
 
 
 async def _settle(pilot) -> None:

@@ -14,7 +14,8 @@ from facilitator.interview.engine import Interview
 from facilitator.interview.lint import action_findings
 from facilitator.render import render_markdown
 from facilitator.session import ActionItem, SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 
 
 @pytest.fixture

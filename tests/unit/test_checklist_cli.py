@@ -22,7 +22,7 @@ from facilitator.checklist import checklist_command, evidence
 from facilitator.cli import main
 from facilitator.errors import PublishError, UserError
 from facilitator.publish import publish_command
-from facilitator.redact import load_checklist
+from facilitator.redact_gate import load_checklist
 from facilitator.session import Answer
 from facilitator.sessions import SessionStore
 from facilitator.summary import summarize_postmortem

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 
 import pytest
 
@@ -11,6 +10,7 @@ from facilitator.config import Settings
 from facilitator.errors import PublishError
 from facilitator.publish import confluence, publish_command
 from facilitator.render.storage import markdown_to_storage
+from tests.servers.loopback import closed_port
 from tests.unit.test_render import load_incident
 
 
@@ -95,10 +95,7 @@ def test_unknown_parent_and_template_are_404_sentences(server):
 
 
 def test_unreachable_server_is_one_sentence():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    port = closed_port()
     settings = Settings(confluence={"url": f"http://127.0.0.1:{port}/wiki", "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "1"})
     with pytest.raises(PublishError, match=r"Could not reach Confluence at 127\.0\.0\.1:\d+"):
         confluence.publish_page(settings, "[2024-12-03] X", "<p>x</p>", 2024)
@@ -154,9 +151,7 @@ def test_find_similar_gives_up_quickly_on_a_slow_or_absent_server(server):
     started = time.monotonic()
     assert confluence.find_similar(make_settings(server), "Checkout payments failing", timeout=0.3) == []
     assert time.monotonic() - started < 1.2
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed once the block ends: connection refused
+    port = closed_port()  # connection refused
     settings = make_settings(server, url=f"http://127.0.0.1:{port}/wiki")
     started = time.monotonic()
     assert confluence.find_similar(settings, "Checkout payments failing") == []
@@ -243,7 +238,7 @@ def test_external_version_is_published_redacted_under_its_own_title(server, monk
     with pytest.raises(PublishError, match="unticked redaction checklist"):
         publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
     assert not any(r.method == "POST" for r in server.state.requests)  # blocked before any write
-    from facilitator.redact import load_checklist
+    from facilitator.redact_gate import load_checklist
 
     session.redaction_checklist = {item.id: True for item in load_checklist()}
     publish_command(make_settings(server), "inc-2041", "external", False, None, out=io.StringIO())
@@ -283,14 +278,6 @@ def test_transient_errors_are_retried(server):
 # -- a server that is not the REST API (SSO login page), bad URLs, dry run while unreachable ---
 
 URL_SETTING = "confluence.url (CONFLUENCE_URL)"
-
-
-def _free_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def test_sso_login_page_with_status_200_is_one_sentence_naming_the_url_setting(server):
@@ -344,7 +331,7 @@ def _dry_run(settings, monkeypatch) -> tuple[int, str]:
 
 
 def test_dry_run_shows_the_plan_when_confluence_is_unreachable(monkeypatch):
-    c = {"url": f"http://127.0.0.1:{_free_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS",
+    c = {"url": f"http://127.0.0.1:{closed_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS",
          "parent_page_id": "77", "template_page_id": "78"}
     code, text = _dry_run(Settings(timezone="Europe/Berlin", confluence=c), monkeypatch)
     assert code == 0
@@ -371,7 +358,7 @@ def test_publish_for_real_still_fails_when_unreachable(monkeypatch):
     session, transcript = load_incident()
     monkeypatch.setattr("facilitator.publish.load_session_and_transcript", lambda s, n: (session, transcript))
     monkeypatch.setattr("facilitator.publish._save", lambda s: pytest.fail("failed publish saved the session"))
-    c = {"url": f"http://127.0.0.1:{_free_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "7"}
+    c = {"url": f"http://127.0.0.1:{closed_port()}/wiki", "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "7"}
     with pytest.raises(PublishError, match="Could not reach Confluence"):
         publish_command(Settings(confluence=c), "inc-2041", "internal", False, None, out=io.StringIO())
 

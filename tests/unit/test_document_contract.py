@@ -183,7 +183,7 @@ def test_one_set_of_durations_with_definitions(tmp_path):
     from facilitator.interview.engine import Interview
     from facilitator.render import build_document
     from facilitator.render.text import format_duration
-    from facilitator.sessions import start_session
+    from facilitator.session_start import start_session
 
     store = SessionStore(tmp_path / "store")
     session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="dur")
@@ -203,7 +203,7 @@ def test_readable_facts(tmp_path):
     from facilitator.findings import Fact, Hypothesis, MessagingItem
     from facilitator.interview.suggest import suggest_by_id
     from facilitator.render import build_document
-    from facilitator.sessions import start_session
+    from facilitator.session_start import start_session
 
     store = SessionStore(tmp_path / "store")
     session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="facts")
@@ -246,7 +246,7 @@ def test_every_unknown_answer_is_a_todo(tmp_path):
     """Whatever the channel had: 'unknown' on any question puts that question on the TODO list."""
     from facilitator.interview.engine import Interview
     from facilitator.render import build_document
-    from facilitator.sessions import start_session
+    from facilitator.session_start import start_session
 
     store = SessionStore(tmp_path / "store")
     session, transcript = start_session(SourceSpec(kind="demo"), load_settings(), store, name="unk")

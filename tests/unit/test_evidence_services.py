@@ -24,7 +24,8 @@ from facilitator.findings import Findings
 from facilitator.interview.engine import Interview
 from facilitator.render import build_document, render_markdown
 from facilitator.session import SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 from facilitator.transcript import Message, Transcript
 from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 from tests.servers.github_server import GitHubServer, GitHubState

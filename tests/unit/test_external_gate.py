@@ -12,11 +12,13 @@ from facilitator.checklist import evidence
 from facilitator.config import Settings, load_settings
 from facilitator.draft import run_draft
 from facilitator.interview.customer import customer_changes, customer_story
-from facilitator.redact import LeakError, Redactor, ensure_clean, external_scan
+from facilitator.redact import Redactor
 from facilitator.redact_detect import identifier_spans
+from facilitator.redact_gate import LeakError, ensure_clean, external_scan
 from facilitator.render import render_both, render_markdown
 from facilitator.session import ActionItem, Answer, Session, SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 
 SETTINGS = Settings()
 

@@ -6,10 +6,7 @@ from datetime import datetime, timezone
 
 from facilitator.findings import Fact, Findings, Hypothesis, ImpactHint, Link, MessagingItem, SupportTicket
 from facilitator.interview.catalogue import load_catalogue
-from facilitator.interview.engine import Interview
 from facilitator.interview.suggest import has_builder, suggest
-from facilitator.interview.whys import WhyChain
-from facilitator.session import Session, SourceSpec
 
 AT = datetime(2024, 12, 3, 14, 20, tzinfo=timezone.utc)
 Q = {q.id: q for q in load_catalogue()}

@@ -58,7 +58,8 @@ def test_render_and_checklist_load_no_ui_or_llm(tmp_path):
     code = """
     from facilitator.config import load_settings
     from facilitator.session import SourceSpec
-    from facilitator.sessions import SessionStore, start_session
+    from facilitator.session_start import start_session
+    from facilitator.sessions import SessionStore
     start_session(SourceSpec(kind="demo"), load_settings(), SessionStore(), name="demo")
     """
     _loaded(code, tmp_path)  # creates the session (and loads the extractor) in its own process
@@ -73,14 +74,16 @@ def test_the_app_opens_a_saved_session_without_loading_the_extractor_or_the_llm(
     code = """
     from facilitator.config import load_settings
     from facilitator.session import SourceSpec
-    from facilitator.sessions import SessionStore, start_session
+    from facilitator.session_start import start_session
+    from facilitator.sessions import SessionStore
     start_session(SourceSpec(kind="demo"), load_settings(), SessionStore(), name="demo")
     """
     _loaded(code, tmp_path)
     code = """
     from facilitator.config import load_settings
     from facilitator.interview.engine import Interview
-    from facilitator.sessions import SessionStore, open_session
+    from facilitator.session_start import open_session
+    from facilitator.sessions import SessionStore
     import screens.app, screens.main, screens.loading
     store = SessionStore()
     session, transcript = open_session("demo", store, load_settings(), extract=False, findings=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx2 as httpx
 import pytest
 
@@ -11,6 +9,7 @@ from facilitator.cli import main
 from facilitator.config import Settings
 from facilitator.errors import PublishError, UserError, strip_userinfo
 from facilitator.publish import confluence
+from tests.servers.loopback import closed_port
 
 SECRET = "CONFURLSECRET9"
 
@@ -37,17 +36,9 @@ def test_every_error_message_drops_userinfo():
     assert SECRET not in str(UserError(f"The proxy http://me:{SECRET}@proxy.example:3128 refused"))
 
 
-def _free_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 def test_unreachable_confluence_with_credentials_in_its_url_shows_only_the_host(monkeypatch):
     monkeypatch.setattr(confluence, "RETRY_BACKOFF", 0.01)
-    url = f"http://u:{SECRET}@127.0.0.1:{_free_port()}/wiki"
+    url = f"http://u:{SECRET}@127.0.0.1:{closed_port()}/wiki"
     settings = Settings(confluence={"url": url, "email": "a@b.c", "token": "t", "space": "OPS", "parent_page_id": "1"})
     with pytest.raises(PublishError) as err:
         confluence.publish_page(settings, "[2024-12-03] X", "<p>x</p>", 2024)

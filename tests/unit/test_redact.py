@@ -8,9 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from facilitator.config import Settings
-from facilitator.redact import (
-    LeakError, Redactor, ensure_clean, load_checklist, mask_secrets, scrub_findings, scrub_session, unticked,
-)
+from facilitator.redact import Redactor, mask_secrets, scrub_findings, scrub_session
+from facilitator.redact_gate import LeakError, ensure_clean, load_checklist, unticked
 from facilitator.render import render_both, render_markdown
 from facilitator.session import Answer
 from facilitator.transcript import Message, Transcript

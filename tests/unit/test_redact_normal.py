@@ -116,7 +116,7 @@ def test_look_alikes_and_split_secrets_never_reach_the_external_version_or_any_f
     if "external.md" not in files:
         from facilitator.config import load_settings
         from facilitator.render import render_both
-        from facilitator.sessions import open_session
+        from facilitator.session_start import open_session
 
         session, transcript = open_session("lookalike", SessionStore())
         files["external.md"] = render_both(session, transcript, load_settings()).external

@@ -5,7 +5,8 @@ from __future__ import annotations
 from facilitator.config import load_settings
 from facilitator.resume import resume_command, sessions_for
 from facilitator.session import SourceSpec
-from facilitator.sessions import SessionStore, start_session
+from facilitator.session_start import start_session
+from facilitator.sessions import SessionStore
 
 
 def test_the_demo_started_twice_finds_the_first_session(tmp_path):

@@ -241,7 +241,8 @@ def test_a_confluence_page_is_read_by_id_or_url_through_the_real_client(wiki, mo
 def test_review_session_continues_in_the_interview_and_publishes_over_the_same_page(wiki, monkeypatch, capsys):
     from facilitator.interview.engine import Interview
     from facilitator.publish import publish_command
-    from facilitator.sessions import SessionStore, open_session
+    from facilitator.session_start import open_session
+    from facilitator.sessions import SessionStore
 
     settings = wiki_settings(wiki, monkeypatch)
     year = wiki.state.add_page("2025", wiki.parent_id)

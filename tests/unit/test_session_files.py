@@ -14,7 +14,8 @@ from facilitator.findings import Fact, Findings
 from facilitator.interview.engine import Interview
 from facilitator.session import Session, SourceSpec
 from facilitator.session_files import BulkWriter
-from facilitator.sessions import SessionStore, apply_findings, open_session, start_session
+from facilitator.session_start import apply_findings, open_session, start_session
+from facilitator.sessions import SessionStore
 from facilitator.transcript import Message, Transcript
 from facilitator.transcript_io import load_transcript, transcript_from_dict, transcript_json, transcript_to_dict
 

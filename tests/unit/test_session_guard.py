@@ -16,14 +16,16 @@ from facilitator.errors import SessionError
 from facilitator.interview.engine import Interview
 from facilitator.session import Session, SourceSpec
 from facilitator.session_guard import LOCK_FILE, hold, merge_saved, release
-from facilitator.sessions import SessionStore, open_session
+from facilitator.session_start import open_session
+from facilitator.sessions import SessionStore
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
     from facilitator.interview.engine import Interview
-    from facilitator.sessions import SessionStore, open_session
+    from facilitator.session_start import open_session
+    from facilitator.sessions import SessionStore
 
     store = SessionStore(Path(sys.argv[1]))
     session, transcript = open_session("shared", store)

@@ -17,7 +17,9 @@ from facilitator.interview.actions import ActionBook
 from facilitator.interview.engine import Interview
 from facilitator.interview.whys import WhyChain
 from facilitator.session import Session, SourceSpec
-from facilitator.sessions import SessionStore, open_session, sessions_command, start_session
+from facilitator.session_start import open_session, start_session
+from facilitator.sessions import SessionStore
+from facilitator.sessions_cli import sessions_command
 from facilitator.transcript import Attachment, Message, Transcript, UnattributedLine
 from facilitator.transcript_io import dump_transcript, load_transcript
 
