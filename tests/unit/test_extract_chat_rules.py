@@ -619,3 +619,17 @@ def test_a_providers_green_status_page_is_not_our_recovery():
         )
     )
     assert hm(f.mitigated_at) == "03:38"
+
+
+def test_an_alert_groups_resolved_line_after_a_recovery_confirms_it():
+    f = extract_findings(
+        channel(
+            [
+                ("17:04", "bot:Grafana OnCall", "Alert group #5521 Firing: social-sources 5xx ratio > 20%"),
+                ("18:21", "jonas", "social-sources pods all returning 500"),
+                ("20:44", "jonas", "dropbox ✅ gdrive ✅ — 3rd party uploads work again"),
+                ("20:46", "bot:Grafana OnCall", "Alert group #5521 resolved: social-sources 5xx ratio back under threshold"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "20:44"
