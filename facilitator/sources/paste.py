@@ -34,7 +34,7 @@ from pathlib import Path
 from facilitator.config import check_timezone
 from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
-from facilitator.sources.paste_chat_apps import parse_chat_app
+from facilitator.sources.paste_chat_apps import join_split_headers, parse_chat_app
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
@@ -182,7 +182,7 @@ def _check_text(text: str, name: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
-    return _channel_headers([line.rstrip() for line in text.split("\n")])
+    return join_split_headers(_channel_headers([line.rstrip() for line in text.split("\n")]))
 
 
 # Incident tools that export the channel into their post-mortem (PagerDuty's, for one) write each

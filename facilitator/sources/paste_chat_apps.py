@@ -71,6 +71,34 @@ _EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]")
 
 
+# Discord sometimes copies a header over three lines: the name, its "APP"/"BOT" tag, then
+# " — 01/05/2025 04:18" (or " — Today at 4:18 AM") on a line of its own.
+_SPLIT_STAMP = re.compile(
+    rf"^\s*[—–]\s+(?:(?:today|yesterday)\s+at\s+|(?:{ISO_DATE}),?\s+(?:at\s+)?)?{TIME}$", re.IGNORECASE
+)
+_TAG_LINE = re.compile(r"^(?:BOT|APP)$")
+
+
+def join_split_headers(lines: list[str]) -> list[str]:
+    """Discord headers copied over several lines, joined on the name's line (line count kept)."""
+    if not any("—" in line or "–" in line for line in lines):
+        return lines
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if i == 0 or not _SPLIT_STAMP.match(line):
+            continue
+        j = i - 1
+        tag = ""
+        if _TAG_LINE.match(lines[j].strip()) and j > 0:
+            tag, j = " " + lines[j].strip(), j - 1
+        name = lines[j].strip()
+        if app_name(name) and not _SPLIT_STAMP.match(name) and "—" not in name:
+            out[j] = f"{name}{tag} {line.strip()}"
+            for k in range(j + 1, i + 1):
+                out[k] = ""
+    return out
+
+
 def app_name(name: str) -> bool:
     """True for a display name as chat apps show it: short, a letter in it, no URL, at most six words."""
     name = name.strip()

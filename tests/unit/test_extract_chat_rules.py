@@ -633,3 +633,19 @@ def test_an_alert_groups_resolved_line_after_a_recovery_confirms_it():
         )
     )
     assert hm(f.mitigated_at) == "20:44"
+
+
+def test_an_uptime_monitors_up_line_ends_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("00:22", "bot:Uptime Kuma", "🔴 [Tickets Bot] is DOWN — connect ETIMEDOUT"),
+                ("00:31", "juniper", "users saying the bot isn't responding"),
+                ("03:50", "rowan", "server restored by the provider, it's booting"),
+                ("04:18", "bot:Uptime Kuma", "🟢 [Tickets Bot] is UP — down for 3h 56m"),
+                ("04:50", "rowan", "stable for 30 min, I think that's it"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "04:18"
+    assert "03:50" in cands(f, "mitigated_at")

@@ -227,3 +227,15 @@ def test_name_date_time_header_keeps_the_date_out_of_the_name():
     assert texts(t) == [("Alice Smith", "checkout down"), ("Bob Jones", "looking")]
     assert [m.at for m in t.messages] == [datetime(2024, 12, 3, 10, 32, tzinfo=UTC),
                                           datetime(2024, 12, 4, 9, 5, tzinfo=UTC)]
+
+
+def test_a_discord_bot_header_copied_over_three_lines_starts_its_own_message():
+    text = (
+        "Uptime Kuma\nAPP\n — 01/05/2025 00:22\n🔴 [Tickets Bot] is DOWN — connect ETIMEDOUT\n"
+        "Rowan — 01/05/2025 00:40\nlooking\n[04:08]\nit's logging in to the gateway\n"
+        "Uptime Kuma\nAPP\n — 01/05/2025 04:18\n🟢 [Tickets Bot] is UP — down for 3h 56m\n"
+    )
+    t = parse_transcript(text, tz="Europe/London", default_date=date(2025, 5, 1), origin="discord.txt")
+    rows = [(m.at.strftime("%H:%M"), m.author, m.is_bot) for m in t.messages]
+    assert rows == [("00:22", "Uptime Kuma", True), ("00:40", "Rowan", False), ("04:08", "Rowan", False), ("04:18", "Uptime Kuma", True)]
+    assert "Uptime Kuma" not in t.messages[2].text
