@@ -649,3 +649,33 @@ def test_an_uptime_monitors_up_line_ends_a_partial_recovery():
     )
     assert hm(f.mitigated_at) == "04:18"
     assert "03:50" in cands(f, "mitigated_at")
+
+
+def test_recoveries_as_monitors_and_responders_word_them():
+    f = extract_findings(
+        channel(
+            [
+                ("18:46", "bot:hcmon", "[PROBLEM] db1 ping DOWN"),
+                ("18:56", "mara", "db1 died ~10 min ago, pings aren't getting recorded"),
+                ("19:05", "karlis", "hw reset sent via hetzner robot"),
+                ("19:08", "bot:hcmon", "[RECOVERY] db1 ping UP"),
+                ("19:40", "ilze", "status page resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "19:08"
+
+
+def test_a_step_bringing_something_back_is_not_the_recovery_and_a_part_still_affected_is_not_either():
+    f = extract_findings(
+        channel(
+            [
+                ("15:02", "bot:Datadog", "Triggered: api 5xx > 20%"),
+                ("15:40", "tom", "reverted + analyzed. bringing the api back"),
+                ("15:45", "tom", "updating status: other services back, the api itself still affected"),
+                ("16:01", "tom", "website + admin back, I can place a test order"),
+                ("16:30", "jonas", "all clear, resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:01"
