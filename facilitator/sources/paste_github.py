@@ -50,7 +50,10 @@ _BADGE_RE = re.compile(
     r"\d+\s+(?:participants?|comments?)|(?:\u2026|\.\.\.))$",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::\d{2})?\s*(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I)
+_CLOCK_RE = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::\d{2})?\s*\(?(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I
+)
+_YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
 _AGO_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
 
 
@@ -148,10 +151,19 @@ def _clock_from_text(entry: Entry) -> None:
     """A dated comment that states a clock ("down since 13:20 (UTC)") is placed at that clock."""
     if entry.precision != "date-only":
         return
-    match = _CLOCK_RE.search("\n".join(entry.lines))
-    if match is None:
+    for line in entry.lines:
+        if not line[:1].isalnum() and not line.startswith("("):
+            continue  # quoted command output or logs (";; WHEN: Sun Aug 03 09:24:04 CEST"), not a statement
+        match = _CLOCK_RE.search(line)
+        if match is None:
+            continue
+        ap = (match.group("ap") or "").lower()
+        hour = int(match.group("h"))
+        if ap:
+            hour = hour % 12 + (12 if ap.startswith("p") else 0)
+        entry.clock = time(hour, int(match.group("m")))
+        entry.clock_text = match.group(0).strip()
+        entry.precision = "approximate"
+        if entry.day is not None and _YESTERDAY_RE.search(line[: match.start()] + line[match.end() : match.end() + 40]):
+            entry.day -= timedelta(days=1)  # "it was fixed yesterday ~15:30 UTC"
         return
-    hour = int(match.group("h")) % 12 + (12 if (match.group("ap") or "").lower().startswith("p") else 0) if match.group("ap") else int(match.group("h"))
-    entry.clock = time(hour, int(match.group("m")))
-    entry.clock_text = match.group(0).strip()
-    entry.precision = "approximate"
