@@ -38,7 +38,7 @@ NOT_SEEN_RE = re.compile(
     # the worry waved off: "it does that most tuesdays, I wouldn't worry"
     r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"
     r"|\bthat[\x27\u2019]?s\s+(?:normal|expected|known)\b"
-    r"|\bprobably\s+(?:just\s+)?(?:my|the)\s+(?:wifi|connection|network|vpn|laptop|browser)\b|\bjust\s+me\b"
+    r"|\b(?:probably|might|may|could)\s+(?:just\s+)?(?:be\s+)?(?:just\s+)?(?:my|the)\s+(?:wifi|wi-fi|connection|network|vpn|laptop|browser|isp|hotel\s+wifi)\b|\bjust\s+me\b"
 )
 
 

@@ -679,3 +679,17 @@ def test_a_step_bringing_something_back_is_not_the_recovery_and_a_part_still_aff
         )
     )
     assert hm(f.mitigated_at) == "16:01"
+
+
+def test_a_worry_its_author_puts_down_to_their_wifi_is_not_the_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("18:12", "rihards", "anyone else getting slow dashboard loads? might just be my wifi"),
+                ("18:46", "bot:hcmon", "[PROBLEM] db1 ping DOWN"),
+                ("18:56", "mara", "db1 died ~10 min ago"),
+                ("19:08", "bot:hcmon", "[RECOVERY] db1 ping UP"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "18:46"
