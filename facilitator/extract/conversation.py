@@ -266,6 +266,24 @@ def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> Key
     return key_at(back, 0.6, "back for good; the all-clear came after watching it") if watched else None
 
 
+def bookkeeping_only(sig: MessageSignals) -> bool:
+    """True when the message only records the end on the status page ("resolved on statuspage").
+
+    "all checks green. closing the incident, status page resolved" says the end in its own words
+    too: it is the all-clear, not bookkeeping after one.
+    """
+    if not BOOKKEEPING_RE.search(sig.prep.lower):
+        return False
+    pats = patterns()
+    return not any(
+        not BOOKKEEPING_RE.search(x.lower()) and (pats.has("recover", x, sig.prep.gate) or _OWN_CLOSE_RE.search(x.lower()))
+        for x in sig.prep.sentences
+    )
+
+
+_OWN_CLOSE_RE = re.compile(r"\bclos(?:e|ing)\s+(?:the\s+|this\s+)?(?:incident|it|this\s+out|out)\b|\ball\s+clear\b|\bwe[\x27\u2019]?re\s+(?:good|done)\b")
+
+
 # An all-clear given after watching the service: it ended earlier, when the watch began.
 # "resolved on the status page", "marked resolved on statuspage": bookkeeping after the all-clear.
 BOOKKEEPING_RE = re.compile(

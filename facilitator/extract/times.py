@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 from facilitator.extract.clock import CHANGE_TIME, MAX_LOOKBACK, PLAN_RE, ended_at, start_mentions, stated_time
 from facilitator.extract.conversation import (
     BOOKKEEPING_RE,
+    bookkeeping_only,
     CHANGE_REACH,
     CLOSING_RE,
     NOT_SEEN_RE,
@@ -331,7 +332,7 @@ def find_mitigated_resolved(
     if chat:
         # "resolved on the status page", "marked resolved on statuspage": bookkeeping after the
         # all-clear; the all-clear itself (or the recovery it followed) is the end.
-        told = [s for s in human if not BOOKKEEPING_RE.search(s.prep.lower)]
+        told = [s for s in human if not bookkeeping_only(s)]
         if len(told) < len(human) and not told:
             done = _last_human_recovery(settled, before=human[0].index)
             if done is not None:

@@ -693,3 +693,18 @@ def test_a_worry_its_author_puts_down_to_their_wifi_is_not_the_detection():
         )
     )
     assert hm(f.detected_at) == "18:46"
+
+
+def test_an_all_clear_that_also_marks_the_status_page_is_the_all_clear_not_bookkeeping():
+    f = extract_findings(
+        channel(
+            [
+                ("12:13", "bot:Pingdom", "DOWN: www.example.com"),
+                ("18:40", "yann", "website + admin back, I can place a test order"),
+                ("19:31", "bastien", "mail is back, IMAP logins ok, queue delivering"),
+                ("20:16", "helene", "all checks green. closing the incident, status page resolved. PM this week"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "20:16"
+    assert hm(f.mitigated_at) == "18:40"
