@@ -708,3 +708,17 @@ def test_an_all_clear_that_also_marks_the_status_page_is_the_all_clear_not_bookk
     )
     assert hm(f.resolved_at) == "20:16"
     assert hm(f.mitigated_at) == "18:40"
+
+
+def test_a_shipped_hotfix_is_the_mitigation_but_a_fix_promised_is_not():
+    f = extract_findings(
+        channel(
+            [
+                ("17:52", "amara", "weird, my uBlock just got disabled, 'could not be verified'"),
+                ("18:20", "jonah", "I'll give support an update when we have the fix out"),
+                ("22:44", "amara", "hotfix is shipped via Studies :rocket: recipe live for release 57+"),
+                ("23:45", "jonah", "that's the mitigation out. it'll take a while to reach people"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:44"
