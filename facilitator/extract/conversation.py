@@ -177,7 +177,7 @@ def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
 _PARTIAL_RE = re.compile(
     r"\b(?:some|partial(?:ly)?|half|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
     r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
-    r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|"
+    r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|restarting|rebooting|"
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
     r"being\s+(?:worked\s+through|processed|drained|replayed))\b"
 )
@@ -250,20 +250,42 @@ def watched_since(settled: list[MessageSignals], closing: MessageSignals) -> Key
     """The recovery an all-clear after a watch looks back to ("still flat and healthy, should be fine now").
 
     The incident was over when the service came back for good; the all-clear only says the
-    watch that followed found nothing.
+    watch that followed found nothing. When the all-clear says how long it watched ("quiet for
+    an hour, all good"), the watch began that long before it: the end is the last recovery by then.
     """
+    lower = closing.prep.lower
+    if not _WATCHED_RE.search(lower):
+        return None
+    span = watch_span(lower)
+    cutoff = closing.message.at - span + _WATCH_SLACK if span is not None else None
     back = None
     for sig in settled:
-        if sig.index >= closing.index:
+        if sig.index >= closing.index or (cutoff is not None and sig.message.at > cutoff):
             break
         if sig.state == "relapse" or (sig.state == "recover" and partial(sig)):
             back = None  # not back for good yet: "us-east still has some 500s"
-        elif back is None and sig.state == "recover":
-            back = sig
+        elif sig.state == "recover" and (back is None or cutoff is not None):
+            back = sig  # with a stated watch, the latest recovery before it began
     if back is None:
         return None
-    watched = _WATCHED_RE.search(closing.prep.lower)
-    return key_at(back, 0.6, "back for good; the all-clear came after watching it") if watched else None
+    return key_at(back, 0.6, "back for good; the all-clear came after watching it")
+
+
+_WATCH_SLACK = timedelta(minutes=10)  # "an hour" is rounded: the recovery may sit a little after
+_SPAN_RE = re.compile(
+    r"\b(?:for\s+(?:the\s+)?(?:last\s+|almost\s+|about\s+|over\s+|nearly\s+)?)?(?P<n>\d+|an?|half\s+an)\s*(?P<unit>min|mins|minutes|h|hrs?|hours?)\b"
+)
+
+
+def watch_span(lower: str) -> timedelta | None:
+    """How long an all-clear says it watched: "quiet for an hour" -> 1 h, "30 min clean" -> 30 min."""
+    match = _SPAN_RE.search(lower)
+    if match is None:
+        return None
+    n = match.group("n")
+    count = 0.5 if n.startswith("half") else 1.0 if n in ("a", "an") else float(n)
+    unit = timedelta(hours=1) if match.group("unit").startswith("h") else timedelta(minutes=1)
+    return count * unit if count * unit <= timedelta(hours=24) else None
 
 
 def bookkeeping_only(sig: MessageSignals) -> bool:
@@ -293,7 +315,7 @@ BOOKKEEPING_RE = re.compile(
 )
 _WATCHED_RE = re.compile(
     r"\b\d+\s*(?:min|mins|minutes|h|hours?)\s+(?:flat|clean|quiet|stable|green|solid)\b|"
-    r"\bstill\s+(?:flat|clean|quiet|healthy|green|good|fine|stable|normal)\b|\bquiet\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+)?\d+\s*(?:min|minutes|h|hours)\b"
+    r"\bstill\s+(?:all\s+)?(?:flat|clean|quiet|healthy|green|good|fine|stable|normal)\b|\bquiet\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+)?\d+\s*(?:min|minutes|h|hours)\b"
     r"|\bhealthy\s+for\b|\bheld\s+(?:up|steady)\b|\bwatched\s+it\b"
 )
 

@@ -50,7 +50,10 @@ _READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended", "condition
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
     """True when the sentence's subject is an outside service ("GitHub is back")."""
     first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
-    return first in pats.third_parties or _THEIR_STATUS_RE.match(sentence.lower()) is not None
+    if first in pats.third_parties or _THEIR_STATUS_RE.match(sentence.lower()) is not None:
+        return True
+    # "discordstatus is all green", "githubstatus.com shows green": a provider's own status page
+    return len(first) > 6 and first.endswith(("status", "status.com", "status.io")) and first not in ("status", "statuspage")
 
 
 # "their status page is green lol": what a provider's page says, not our service recovering

@@ -722,3 +722,49 @@ def test_a_shipped_hotfix_is_the_mitigation_but_a_fix_promised_is_not():
         )
     )
     assert hm(f.mitigated_at) == "22:44"
+
+
+def test_an_all_clear_that_says_how_long_it_watched_looks_back_that_far():
+    f = extract_findings(
+        channel(
+            [
+                ("05:58", "elin", "yum can't find a valid baseurl, mirrorlist is down"),
+                ("07:14", "tvanek", "that worked, thanks qjarvi"),
+                ("07:41", "kbs", "not yet. the geoip file is fine, something else"),
+                ("08:11", "kbs", "rolled back the impacted components on all nodes, services restarted"),
+                ("08:23", "kbs", "multiple confirmations from around the world, calling it restored"),
+                ("09:30", "fdelmas", "quiet for an hour, all good"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "08:23"  # the watch began an hour before 09:30, not at the 07:14 false dawn
+
+
+def test_chat_phrasings_of_a_service_working_again():
+    for text in ("200s again, login works ✅", "checked from 4 regions, all good", "she can see her module dashboard again 🎉",
+                 "capture 0 errors", "🟢 **api.example.com is up**\nwas down for 15 minutes"):
+        f = extract_findings(
+            channel(
+                [
+                    ("10:04", "bot:Better Stack", "api.example.com is down, HTTP 502 from 3 regions"),
+                    ("10:06", "mtse", "dashboard login also dead"),
+                    ("10:14", "yoss", text),
+                ]
+            )
+        )
+        assert hm(f.mitigated_at) == "10:14", text
+
+
+def test_a_part_fine_on_our_side_or_a_providers_status_page_is_no_recovery():
+    for text in ("hardware is all fine on our side", "discordstatus is all green", "customer confirms checkout works for them?"):
+        f = extract_findings(
+            channel(
+                [
+                    ("03:55", "bot:New Relic", "Alert opened: Apdex < 0.7 on web"),
+                    ("04:05", "liam", "everything is red"),
+                    ("04:28", "josh", text),
+                    ("04:41", "josh", "private network is back! web01 -> db01 0.3ms"),
+                ]
+            )
+        )
+        assert hm(f.mitigated_at) == "04:41", text
