@@ -768,3 +768,18 @@ def test_a_part_fine_on_our_side_or_a_providers_status_page_is_no_recovery():
             )
         )
         assert hm(f.mitigated_at) == "04:41", text
+
+
+def test_dead_again_is_a_relapse():
+    f = extract_findings(
+        channel(
+            [
+                ("13:08", "bot:Pingdom", "DOWN alert: realtime-gw is DOWN"),
+                ("13:15", "kyle", "process is up but not answering. restarting it"),
+                ("13:27", "mel", "ohio dept says buttons work again 👍"),
+                ("13:42", "kyle", "nope. dead again"),
+                ("15:12", "mel", "ohio + two other depts confirm buttons, positions and chat all working 🙌"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "15:12"
