@@ -43,16 +43,22 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.clock import CHANGE_TIME, MAX_LOOKBACK, PLAN_RE, ended_at, start_mentions, stated_time
+from facilitator.extract.clock import (
+    CHANGE_TIME,
+    MAX_LOOKBACK,
+    PLAN_RE,
+    ended_at,
+    start_mentions,
+    stated_time,
+)
 from facilitator.extract.conversation import (
-    BOOKKEEPING_RE,
-    bookkeeping_only,
     CHANGE_REACH,
     CLOSING_RE,
     NOT_SEEN_RE,
     STATUS_UNDER_WAY_RE,
     answered_not_seen,
     asked,
+    bookkeeping_only,
     cleared_changes,
     contradicted,
     dismissal,

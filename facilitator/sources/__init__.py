@@ -112,7 +112,7 @@ def load_source(
         transcript = load_export(demo_path(), spec.channel or DEMO_CHANNEL, tz=tz)
         transcript.source = "demo"
     elif spec.kind == "transcript":
-        from facilitator.sources.paste import decode_transcript, parse_transcript, read_transcript_file
+        from facilitator.sources.paste import parse_transcript, read_transcript_file
 
         if spec.ref == "-":
             name = "stdin"
