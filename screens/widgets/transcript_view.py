@@ -151,8 +151,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self._days_of: list = [None] * len(msgs)
 
     def _local(self, i: int) -> None:
-        at = self.transcript.messages[i].at.astimezone(self.zone)
-        self._hhmm[i] = f"{at:%H:%M}"
+        message = self.transcript.messages[i]
+        at = message.at.astimezone(self.zone)
+        # a message the paste dated without a clock (a GitHub comment, a dated note) shows no time
+        self._hhmm[i] = "--:--" if message.time_precision in ("date-only", "unknown") else f"{at:%H:%M}"
         self._days_of[i] = at.date()
 
     def _message_lines(self, i: int, width: int) -> tuple[str, ...]:

@@ -105,3 +105,19 @@ def test_wrap_keeps_every_word_and_the_width():
     assert all(line.startswith("      ") for line in lines[1:])
     assert " ".join(" ".join(lines).split()).replace("x ", "x").count("w") == 80
     assert "".join(lines).count("x") == 50
+
+
+async def test_a_message_dated_without_a_clock_shows_no_time():
+    dated = Message("1", datetime(2025, 10, 16, tzinfo=timezone.utc), "dduportal", "incrementals is down", time_precision="date-only")
+    timed = Message("2", datetime(2025, 10, 16, 9, 5, tzinfo=timezone.utc), "timja", "back since 09:05", time_precision="approximate")
+
+    class Dated(App):
+        def compose(self) -> ComposeResult:
+            yield TranscriptPane(Transcript(messages=[dated, timed], source="transcript", timezone="UTC"), "UTC")
+
+    app = Dated()
+    async with app.run_test(size=(70, 12)) as pilot:
+        await pilot.pause()
+        lines = rows(app.query_one(TranscriptView))
+        assert any(line.startswith("--:-- dduportal") for line in lines)  # not a made-up 00:00
+        assert any(line.startswith("09:05 timja") for line in lines)
