@@ -85,8 +85,9 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
         if not who and first is not None:
             who = first.author  # bots and integrations: the alert source is the "what"
         bot = first is not None and (first.is_bot or first.subtype == "bot_message")
+        dated_only = first is not None and first.time_precision in ("date-only", "unknown") and b.local(at) == b.local(first.at)
         timed.append((at, len(timed), TimelineRow(
-            time=b.fmt(at, with_date=multi_day),
+            time=b.local(at).strftime("%Y-%m-%d") if dated_only else b.fmt(at, with_date=multi_day),  # no made-up 00:00
             who=who,
             event=display(summary),
             known_then=known or belief_change(beliefs, at, shown),

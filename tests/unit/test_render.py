@@ -186,3 +186,18 @@ def test_an_estimated_start_says_it_is_one():
     session.answers.pop("started_at", None)
     doc = build_document(session, transcript, settings())
     assert "(estimate: the first alert; nothing earlier in the channel)" in doc.times["Fault introduced"]
+
+
+def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():
+    from zoneinfo import ZoneInfo
+
+    from facilitator.render.prose import display
+
+    session, transcript = load_incident()
+    first = session.findings.events[0]
+    message = transcript.get(first.message_ids[0])
+    message.time_precision = "date-only"
+    rows = build_document(session, transcript, settings()).timeline
+    row = next(r for r in rows if r.event == display(first.summary))
+    assert row.time == message.at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")  # no made-up 00:00
+    assert any(":" in r.time for r in rows if r is not row)  # the others keep their clock
