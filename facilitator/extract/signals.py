@@ -239,7 +239,22 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
             sig = MessageSignals(index=i, prep=shared, flags=first.flags, state=first.state, is_human=first.is_human)
         out.append(sig)
     _mark_integrations(out)
+    _read_it_back(out)
     return out
+
+
+# "aaand it's back", "yeah it's back": the thing that is back is whatever was last talked about.
+_IT_BACK_RE = re.compile(r"^\W*(?:(?:yeah|yep|yup|aa+nd|and|ugh|welp|ok|so|nope|annnd|uh\s*oh)\W+)*it[\x27\u2019]?s\s+back\W*$")
+
+
+def _read_it_back(sigs: list[MessageSignals]) -> None:
+    """"it's back" right after the service recovered means the problem is back: a relapse."""
+    last = ""
+    for sig in sigs:
+        if sig.state == "recover" and last == "recover" and any(_IT_BACK_RE.match(x.lower()) for x in sig.prep.sentences):
+            sig.state = "relapse"
+        if sig.state:
+            last = sig.state
 
 
 # What monitors and status pages post: "Trigger fired: ...", "[FIRING:1] ...", "Resolved - This

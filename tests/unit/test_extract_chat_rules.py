@@ -783,3 +783,48 @@ def test_dead_again_is_a_relapse():
         )
     )
     assert hm(f.mitigated_at) == "15:12"
+
+
+def test_its_back_after_a_recovery_is_the_problem_back():
+    f = extract_findings(
+        channel(
+            [
+                ("19:05", "bot:Statuspage", "Investigating - Some customers received HTTP 5XX errors"),
+                ("19:24", "elena", "new routers are in, 5xx dropping"),
+                ("19:31", "marcus", "looks better. under 0.1% now"),
+                ("20:03", "bot:Alertmanager", "[FIRING:1] ELB5xxRate production (5xx > 5% for 5m)"),
+                ("20:04", "marcus", "aaand it's back"),
+                ("22:01", "marcus", "5xx on the shared LBs back to baseline ✅"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:01"
+    assert "19:24" in cands(f, "mitigated_at") or "19:31" in cands(f, "mitigated_at")
+
+
+def test_how_chat_says_a_service_answers_again():
+    for text in ("git clone works from here!! read only but that's plenty", "500 rate back at zero",
+                 "authdns answering!! dig from home returns A records again"):
+        f = extract_findings(
+            channel(
+                [
+                    ("15:40", "bot:UptimeRobot", "Monitor is DOWN: git.example.org"),
+                    ("15:45", "kestrel", "can't clone anything, connection refused"),
+                    ("16:15", "hollis", text),
+                ]
+            )
+        )
+        assert hm(f.mitigated_at) == "16:15", text
+
+
+def test_cpu_back_at_100_percent_is_the_problem_back():
+    f = extract_findings(
+        channel(
+            [
+                ("22:10", "bot:Pingdom", "DOWN: node bh006"),
+                ("22:28", "sam", "tried `systemctl restart wings` already, same thing, cpu back at 100% within a minute"),
+                ("22:54", "sam", "wings pinned to the old version, cpu at 4%, servers starting. all good"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:54"
