@@ -77,7 +77,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         elif starts_comment(stripped):  # "dana commented on Apr 22, 2026": specific, before Slack's shapes
             counts["github"] += 1
             label = "github"
-        elif ((irc := IRC_RE.match(stripped)) and (stripped[0] == "[" or not irc.group("cnick"))) or IRC_DAY_RE.match(stripped):
+        elif ((irc := IRC_RE.match(stripped)) and (stripped[0] in "[(" or not irc.group("cnick"))) or IRC_DAY_RE.match(stripped):
             # "14:02 Mateo: text" without brackets is a timeline note with a speaker, read there
             counts["irc"] += 1
             label = "irc"

@@ -139,10 +139,10 @@ TS_RE = re.compile(
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
 IRC_RE = re.compile(
-    rf"^\[?(?P<time>{TIME})(?:\]\s*|\s+)"
+    rf"^[\[(]?(?P<time>{TIME})(?:[\])]\s*|\s+)"
     rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
     rf"|<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
-    r"|(?P<cnick>[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text" (brackets required)
+    r"|(?P<cnick>[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
 )
@@ -393,7 +393,7 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
-        if not line.startswith("[") or not name_like(m.group("cnick"), strict=False):
+        if not line.startswith(("[", "(")) or not name_like(m.group("cnick"), strict=False):
             return None
         nick = m.group("cnick").strip()
         return Entry(no, [m.group("ctext")], clock, nick, is_bot=is_bot_name(nick))

@@ -61,7 +61,7 @@ _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 SLACK_HEADER_RE = re.compile(
     rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
-    rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}))"
+    rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"
     rf"{_STAMP}$"
 )
 # Every header ends with its stamp: a cheap test of the line's last characters spares the full
@@ -76,7 +76,12 @@ def slack_header(line: str) -> re.Match[str] | None:
     m = SLACK_HEADER_RE.match(line)
     if m is not None and _REL_DAY_NAME.match(m.group("name")):
         return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
+    if m is not None and _ONE_SPACE_24H.fullmatch(line) and not name_like(m.group("name"), strict=True):
+        return None  # "Reto Gasser 08:01" (Zulip) is a header; "deploy done 08:01" is not
     return m
+
+
+_ONE_SPACE_24H = re.compile(r"\S(?:.*\S)? \d{1,2}:[0-5]\d")
 
 
 _REL_DAY_NAME = re.compile(r"^(?i:today|yesterday)(?:\s+at)?$")
@@ -89,6 +94,7 @@ _INLINE_RE = re.compile(
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 _APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
+_APP_SUFFIX = re.compile(r"\s+(?:APP|BOT)$")
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 DATED_TIME_RE = re.compile(
@@ -123,7 +129,8 @@ _TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
 _HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
-_AVATAR = re.compile(r"^(?P<name>\S.{0,63}?) profile image$")  # Mattermost's avatar, copied as its alt text
+# An avatar copied as its alt text: Mattermost's "Dana profile image", Slack web's "Dana Okafor's avatar"
+_AVATAR = re.compile(r"^(?P<name>\S.{0,63}?)(?: profile image|[\x27\u2019]s? avatar)$")
 
 
 def date_divider(text: str, ctx: Ctx) -> date | None:
@@ -211,8 +218,11 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
                 previous = current = None
             if found is not None:
                 name_no, name = found
+                tagged = _APP_SUFFIX.search(name)  # "Statuspage APP": the app label on the name's line
+                if tagged is not None:
+                    name = name[: tagged.start()]
                 known.add(name)
-                current = Entry(name_no, [], time(0), name, is_bot=labelled_bot or is_bot_name(name))
+                current = Entry(name_no, [], time(0), name, is_bot=labelled_bot or bool(tagged) or is_bot_name(name))
             else:
                 author = current.author if current else ""
                 current = Entry(no, [], time(0), author, is_bot=current.is_bot if current else False)

@@ -491,3 +491,26 @@ def test_uptime_monitors_posting_in_slack_are_bots():
     text = "Pingdom  5:31 PM\nDOWN alert: www.example.com is DOWN\nNadia Kowalczyk  5:32 PM\nuh oh\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2018, 8, 1), origin="slack.txt")
     assert [m.is_bot for m in t.messages] == [True, False]
+
+
+def test_pidgin_conference_logs_with_clocks_in_parentheses_are_read():
+    text = "(14:47:03) nagios: ** PROBLEM alert - imap1/PING is CRITICAL **\n(14:47:31) nadia: uh oh. again??\n(14:47:50) wbx: everything is down\n"
+    t = parse_transcript(text, tz="America/New_York", default_date=date(2005, 9, 22), origin="jabber.txt")
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [("14:47", "nagios"), ("14:47", "nadia"), ("14:47", "wbx")]
+    assert t.messages[0].is_bot
+
+
+def test_a_zulip_copy_with_name_and_24h_time_on_one_line_is_read():
+    text = (
+        "#ops > no connectivity (dc1)\nWed, May 26\n\nReto Gasser 08:01\nmy imap just died, is it only me?\n\n"
+        "Annika Vogt 08:01\nnot only you. webmail, smtp, everything times out\n\ndeploy done 08:02\n"
+    )
+    t = parse_transcript(text, tz="Europe/Zurich", default_date=date(2021, 5, 26), origin="zulip.txt")
+    assert [m.author for m in t.messages] == ["Reto Gasser", "Annika Vogt"]
+    assert "deploy done 08:02" in t.messages[1].text  # a lowercase note with a time is text, not a header
+
+
+def test_a_slack_app_label_on_the_name_line_marks_a_bot_and_leaves_the_name():
+    text = "Hannah Cole\n12:50\nstatus note going up\nStatuspage APP\n12:53\nIdentified - We're not sending alerts\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2016, 4, 19), origin="slack.txt")
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Hannah Cole", False), ("Statuspage", True)]
