@@ -828,3 +828,17 @@ def test_cpu_back_at_100_percent_is_the_problem_back():
         )
     )
     assert hm(f.mitigated_at) == "22:54"
+
+
+def test_a_step_whose_problem_goes_on_is_no_recovery():
+    for text in ("rollback is done but lag still climbs. so it was not the deploy", "restart done but it fills up again immediately"):
+        f = extract_findings(
+            channel(
+                [
+                    ("09:24", "bot:PagerDuty", "Triggered: processor lag > 10 min on trace-ingest"),
+                    ("09:38", "yuki", text),
+                    ("11:06", "marcus", "lag back under a minute, impact over from our side"),
+                ]
+            )
+        )
+        assert hm(f.mitigated_at) == "11:06", text
