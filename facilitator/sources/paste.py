@@ -182,7 +182,7 @@ def _check_text(text: str, name: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
-    return join_split_headers(_channel_headers([line.rstrip() for line in text.split("\n")]))
+    return join_split_headers(_channel_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")])))
 
 
 # Incident tools that export the channel into their post-mortem (PagerDuty's, for one) write each
@@ -191,6 +191,29 @@ def split_lines(text: str) -> list[str]:
 _TIME_FIRST_HEADER_RE = re.compile(r"^(?P<time>\d{1,2}:\d{2}\s?[AaPp][Mm])\s+(?P<name>[^#\s][^#]{0,60}?)\s+#[\w.-]+$")
 _TIME_ONLY_RE = re.compile(r"^\d{1,2}:\d{2}\s?[AaPp][Mm]$")
 _NAME_CHANNEL_RE = re.compile(r"^(?P<name>[^#\s\d][^#]{0,60}?)\s+#[\w.-]+$")
+
+
+# slackdump's text export: "> Anika Ferreira [U01AF2211] @ 28/05/2020 11:06:10 Z:" over the message.
+_SLACKDUMP_RE = re.compile(
+    r"^> (?P<name>\S.{0,80}?) \[[UBW][A-Z0-9]{2,}\] @ (?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}) "
+    r"(?P<t>\d{1,2}:\d{2}(?::\d{2})?)\s*(?P<z>Z|[+-]\d{2}:?\d{2})?:\s*(?P<rest>.*)$"
+)
+
+
+def _slackdump_headers(lines: list[str]) -> list[str]:
+    """slackdump headers rewritten as timestamped lines ("[2020-05-28 11:06:10 +00:00] Anika Ferreira: ...")."""
+    if not any(line.startswith("> ") and _SLACKDUMP_RE.match(line) for line in lines[:50]):
+        return lines
+    out = []
+    for line in lines:
+        m = _SLACKDUMP_RE.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        zone = "+00:00" if m.group("z") in (None, "Z") else m.group("z")
+        day = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        out.append(f"[{day} {m.group('t')} {zone}] {m.group('name')}: {m.group('rest')}".rstrip())
+    return out
 
 
 def _channel_headers(lines: list[str]) -> list[str]:

@@ -514,3 +514,18 @@ def test_a_slack_app_label_on_the_name_line_marks_a_bot_and_leaves_the_name():
     text = "Hannah Cole\n12:50\nstatus note going up\nStatuspage APP\n12:53\nIdentified - We're not sending alerts\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2016, 4, 19), origin="slack.txt")
     assert [(m.author, m.is_bot) for m in t.messages] == [("Hannah Cole", False), ("Statuspage", True)]
+
+
+def test_a_slackdump_text_export_is_read():
+    text = (
+        "> Quay Alerts [B014QAL3R] @ 28/05/2020 11:04:37 Z:\n[FIRING:1] QuayAPIErrorBudgetBurn critical\n"
+        "> Anika Ferreira [U01AF2211] @ 28/05/2020 11:06:10 Z:\nugh, not again. pulls timing out for me too\n"
+        "> Devin Otieno [U01DO4419] @ 28/05/2020 11:09:45 Z:\nwas there a cluster upgrade again?\n"
+    )
+    t = parse_transcript(text, tz="Europe/London", default_date=None, origin="slackdump.txt")
+    assert [(m.at.strftime("%Y-%m-%d %H:%M:%S %z"), m.author) for m in t.messages] == [
+        ("2020-05-28 11:04:37 +0000", "Quay Alerts"),
+        ("2020-05-28 11:06:10 +0000", "Anika Ferreira"),
+        ("2020-05-28 11:09:45 +0000", "Devin Otieno"),
+    ]
+    assert t.messages[1].text == "ugh, not again. pulls timing out for me too"
