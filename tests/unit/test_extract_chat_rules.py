@@ -842,3 +842,20 @@ def test_a_step_whose_problem_goes_on_is_no_recovery():
             )
         )
         assert hm(f.mitigated_at) == "11:06", text
+
+
+def test_recoveries_in_ops_words_and_a_test_rollback_that_crashed_the_same_way():
+    f = extract_findings(
+        channel(
+            [
+                ("13:02", "bot:Datadog", "Triggered: directory pods crash looping"),
+                ("13:16", "ben", "rolled back to tuesday's build on one pod as a test... it crashed the same way. not the deploy"),
+                ("13:38", "ben", "rule live. no restarts since"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "13:38"
+    for text in ("queue empty, new captures going through in seconds", "bgp up. traffic coming in.",
+                 "** RECOVERY Host Alert: border-rtr-2 is UP **"):
+        f = extract_findings(channel([("01:00", "bot:Nagios", "PROBLEM: capture queue > 1000"), ("01:31", "ama", "confirmed, queue growing"), ("07:00", "felix", text)]))
+        assert hm(f.mitigated_at) == "07:00", text
