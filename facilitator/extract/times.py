@@ -331,7 +331,7 @@ def find_mitigated_resolved(
             mitigated = key_at(again, 0.6, "first recovery after the problem came back")
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
     # word is the declaration; a restoration only stands in when nothing closes the incident.
-    declarations = [s for s in settled if "declare_resolved" in s.flags]
+    declarations = [s for s in settled if "declare_resolved" in s.flags and not _CLOSE_LATER_RE.search(s.prep.lower)]
     # The responders' own all-clear first ("I think we're good"); a status page's "Resolved"
     # post follows it, sometimes hours later, and stands in only when nobody said it.
     human = [s for s in declarations if s.is_human]
@@ -359,7 +359,7 @@ def find_mitigated_resolved(
         return mitigated, back
     if declared is not None:
         return mitigated, key_at(declared, 0.8, "declared resolved")
-    last = next((s for s in reversed(settled) if s.state == "recover"), None)
+    last = next((s for s in reversed(settled) if s.state == "recover" and not _CLOSE_LATER_RE.search(s.prep.lower)), None)
     if last is not None and chat and (back := watched_since(settled, last)) is not None:
         return mitigated, back
     if last is None:
@@ -376,6 +376,7 @@ def _last_human_recovery(settled: list[MessageSignals], before: int | None = Non
             s
             for s in reversed(settled)
             if s.state == "recover" and s.is_human and not partial(s) and (before is None or s.index < before)
+            and not _CLOSE_LATER_RE.search(s.prep.lower)
         ),
         None,
     )
@@ -414,6 +415,13 @@ _ALERT_STATE_RE = re.compile(
 _ALERT_NAME_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*|\b(?:alert|alarm|monitor|check|error|outage|incident)s?\b", re.IGNORECASE)
 _CAMEL_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*")
 FLAP_WINDOW = timedelta(hours=2)  # an alert that fires again within this long never really recovered
+
+
+# "leaving our incident open until they post their RCA, then I'll mark resolved": a plan to close
+_CLOSE_LATER_RE = re.compile(
+    r"\b(?:i[\x27\u2019]?ll|i\s+will|we[\x27\u2019]?ll|we\s+will|then)\s+(?:\w+\s+)?(?:mark|close|resolve|call)\w*\b"
+    r"|\b(?:leav|keep)\w*\s+(?:our\s+|the\s+|this\s+)?(?:incident|ticket|inc)\s+(?:\w+\s+)?open\b"
+)
 
 
 def _alert_state(sig: MessageSignals) -> tuple[str, str, str] | None:

@@ -859,3 +859,19 @@ def test_recoveries_in_ops_words_and_a_test_rollback_that_crashed_the_same_way()
                  "** RECOVERY Host Alert: border-rtr-2 is UP **"):
         f = extract_findings(channel([("01:00", "bot:Nagios", "PROBLEM: capture queue > 1000"), ("01:31", "ama", "confirmed, queue growing"), ("07:00", "felix", text)]))
         assert hm(f.mitigated_at) == "07:00", text
+
+
+def test_a_second_step_that_also_changed_nothing_and_a_plan_to_close_later():
+    f = extract_findings(
+        channel(
+            [
+                ("11:02", "bot:Nagios", "PROBLEM: core-switch-2 unreachable"),
+                ("11:30", "ana", "reverted the vlan change. no change"),
+                ("11:42", "ana", "rolled back last week's acl change too just in case. also nothing"),
+                ("16:00", "ana", "replacement supervisor card in, everything is working again"),
+                ("16:20", "lee", "leaving our incident open until the vendor posts their rca, then i'll mark resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:00"
+    assert hm(f.resolved_at) != "16:20"  # a plan to close is not the close
