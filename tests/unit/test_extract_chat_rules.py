@@ -875,3 +875,12 @@ def test_a_second_step_that_also_changed_nothing_and_a_plan_to_close_later():
     )
     assert hm(f.mitigated_at) == "16:00"
     assert hm(f.resolved_at) != "16:20"  # a plan to close is not the close
+
+
+def test_ops_confirmations_of_a_service_back():
+    for text in ("last one cleared. calls setting up normally on all voice servers", "up, pinging clean, 0% loss",
+                 "idig loads!! excavators getting in"):
+        f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: sip trunk down"), ("10:40", "kofi", "outbound calls failing"), ("11:10", "lewis", text)]))
+        assert hm(f.mitigated_at) == "11:10", text
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: sip trunk down"), ("10:40", "kofi", "nothing works!!"), ("11:10", "lewis", "calls setting up normally")]))
+    assert hm(f.mitigated_at) == "11:10"
