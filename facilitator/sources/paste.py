@@ -37,10 +37,10 @@ from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_chat_apps import join_split_headers, parse_chat_app
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
-from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
+from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, name_like, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
-from facilitator.sources.paste_slack import parse_slack
+from facilitator.sources.paste_slack import SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
@@ -182,7 +182,7 @@ def _check_text(text: str, name: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
-    return join_split_headers(_channel_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")])))
+    return _time_over_name(join_split_headers(_channel_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))))
 
 
 # Incident tools that export the channel into their post-mortem (PagerDuty's, for one) write each
@@ -213,6 +213,26 @@ def _slackdump_headers(lines: list[str]) -> list[str]:
         zone = "+00:00" if m.group("z") in (None, "Z") else m.group("z")
         day = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
         out.append(f"[{day} {m.group('t')} {zone}] {m.group('name')}: {m.group('rest')}".rstrip())
+    return out
+
+
+def _time_over_name(lines: list[str]) -> list[str]:
+    """Copies that put each message's time above its sender ("11:29" / "Grant Oyelaran" / text, as
+    Element's web copy does) are turned name-first, the shape the Slack reader knows."""
+    stamps = [i for i, line in enumerate(lines) if SLACK_TIME_RE.match(line.strip())]
+    if len(stamps) < 3:
+        return lines
+    below = [
+        i for i in stamps
+        if i + 2 < len(lines) and lines[i + 2].strip() and name_like(lines[i + 1], strict=True)
+        and not SLACK_TIME_RE.match(lines[i + 1].strip())
+    ]
+    above = sum(1 for i in stamps if i and name_like(lines[i - 1], strict=True))
+    if len(below) < 3 or len(below) <= 2 * above:
+        return lines
+    out = list(lines)
+    for i in below:
+        out[i], out[i + 1] = lines[i + 1], lines[i]
     return out
 
 

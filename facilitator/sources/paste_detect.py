@@ -81,7 +81,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             # "14:02 Mateo: text" without brackets is a timeline note with a speaker, read there
             counts["irc"] += 1
             label = "irc"
-        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()) or (ts and DATED_TIME_RE.match(stripped)):
+        elif SLACK_TIME_RE.match(EMOJI_CODE.sub("", stripped).strip()) or DATED_TIME_RE.match(stripped):
             counts["slack"] += 1 if name_like(previous, strict=False) else 0.3
             label = "slack"
         elif ((m := slack_header(stripped)) and header_name(m)) or (

@@ -74,6 +74,8 @@ def slack_header(line: str) -> re.Match[str] | None:
     if _STAMP_END.search(line, max(0, len(line) - 16)) is None:
         return None
     m = SLACK_HEADER_RE.match(line)
+    if m is not None and DATED_TIME_RE.match(line):
+        return None  # "Jun 24th at 7:53 PM" alone: a dated stamp under the name (search results), not a person
     if m is not None and _REL_DAY_NAME.match(m.group("name")):
         return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
     if m is not None and _ONE_SPACE_24H.fullmatch(line) and not name_like(m.group("name"), strict=True):

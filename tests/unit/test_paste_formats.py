@@ -529,3 +529,23 @@ def test_a_slackdump_text_export_is_read():
         ("2020-05-28 11:09:45 +0000", "Devin Otieno"),
     ]
     assert t.messages[1].text == "ugh, not again. pulls timing out for me too"
+
+
+def test_a_slack_search_results_copy_is_read():
+    text = (
+        "#war-room\nSaga Virtanen\nJun 24th at 7:53 PM\ndiscord #help is filling up with kicks\n\n"
+        "#war-room\nOlli Rasmussen\nJun 24th at 7:55 PM\nccu dipped a little since ~19:45\n"
+    )
+    t = parse_transcript(text, tz="Europe/Helsinki", default_date=date(2024, 6, 24), origin="search.txt")
+    assert [(m.at.strftime("%m-%d %H:%M"), m.author) for m in t.messages] == [("06-24 19:53", "Saga Virtanen"), ("06-24 19:55", "Olli Rasmussen")]
+
+
+def test_a_copy_with_each_time_above_its_sender_is_read():
+    text = (
+        "Wed, Sep 7, 2022\n\n11:29\nUptime Kuma\n[Down] api-us-central: timeout\n11:30\nGrant Oyelaran\n"
+        "kuma's flapping on api since ~11:25\n11:31\nNell Sørensen\nsame from dallas\n11:33\nGrant Oyelaran\nour origin looks bored\n"
+    )
+    t = parse_transcript(text, tz="America/Chicago", default_date=date(2022, 9, 7), origin="element.txt")
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("11:29", "Uptime Kuma"), ("11:30", "Grant Oyelaran"), ("11:31", "Nell Sørensen"), ("11:33", "Grant Oyelaran")]
+    assert t.messages[1].text == "kuma's flapping on api since ~11:25"
