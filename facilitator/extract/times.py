@@ -419,7 +419,7 @@ FLAP_WINDOW = timedelta(hours=2)  # an alert that fires again within this long n
 
 # "leaving our incident open until they post their RCA, then I'll mark resolved": a plan to close
 _CLOSE_LATER_RE = re.compile(
-    r"\b(?:i[\x27\u2019]?ll|i\s+will|we[\x27\u2019]?ll|we\s+will|then)\s+(?:\w+\s+)?(?:mark|close|resolve|call)\w*\b"
+    r"\buntil\b[^.]{0,80}\bthen\s+(?:i[\x27\u2019]?ll\s+|we[\x27\u2019]?ll\s+|we\s+)?(?:mark|close|resolve)\w*\b"
     r"|\b(?:leav|keep)\w*\s+(?:our\s+|the\s+|this\s+)?(?:incident|ticket|inc)\s+(?:\w+\s+)?open\b"
 )
 
