@@ -884,3 +884,11 @@ def test_ops_confirmations_of_a_service_back():
         assert hm(f.mitigated_at) == "11:10", text
     f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: sip trunk down"), ("10:40", "kofi", "nothing works!!"), ("11:10", "lewis", "calls setting up normally")]))
     assert hm(f.mitigated_at) == "11:10"
+
+
+def test_more_ways_chat_says_the_service_is_back():
+    for text in ("mail flow is back to regular. queues empty", "api clean from every probe now ✅",
+                 "flipped. we're live on the new db with limited archives", "people on those can get into their inbox again",
+                 "all nodes on pgbouncer. api responsive, realtime sync working"):
+        f = extract_findings(channel([("10:00", "bot:Grafana", "[Alerting] inbound delivery delay p90 > 10m"), ("10:05", "warren", "mail is stuck"), ("11:30", "luis", text)]))
+        assert hm(f.mitigated_at) == "11:30", text
