@@ -25,12 +25,12 @@ import re
 from datetime import time, timedelta
 
 from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day
-from facilitator.sources.paste_time import WORD_DATE
+from facilitator.sources.paste_time import AGO, WORD_DATE, ago_delta, parse_clock
 
 _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?"
 _WHEN = (
     rf"(?:on\s+)?(?P<date>{WORD_DATE.pattern})"
-    r"|(?P<ago>(?:\d+|an?)\s+(?P<unit>minute|hour|day|week)s?\s+ago|yesterday|just\s+now)"
+    rf"|(?P<ago>{AGO}|yesterday)"
 )
 HEADER_RE = re.compile(
     rf"^(?P<name>{_LOGIN})\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
@@ -54,7 +54,6 @@ _CLOCK_RE = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::\d{2})?\s*\(?(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I
 )
 _YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
-_AGO_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
 
 
 def header(line: str) -> re.Match[str] | None:
@@ -130,14 +129,10 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) if m.group("date") else None
     ago = None
     if m.group("ago"):
-        text = m.group("ago").lower()
-        if text == "yesterday":
+        if m.group("ago").lower() == "yesterday":
             day = ctx.today - timedelta(days=1)
-        elif text.startswith("just"):
-            ago = timedelta(0)
         else:
-            count = text.split()[0]
-            ago = _AGO_UNITS[m.group("unit").lower()] * (1 if count in ("a", "an") else int(count))
+            ago = ago_delta(m.group("ago"))  # "2 hours ago", "just now"
     if day is not None:
         ctx.default_year = day.year
     bot = name.lower().endswith("[bot]") or is_bot_name(name)
@@ -157,11 +152,9 @@ def _clock_from_text(entry: Entry) -> None:
         match = _CLOCK_RE.search(line)
         if match is None:
             continue
-        ap = (match.group("ap") or "").lower()
-        hour = int(match.group("h"))
-        if ap:
-            hour = hour % 12 + (12 if ap.startswith("p") else 0)
-        entry.clock = time(hour, int(match.group("m")))
+        # "07h30(am)" read as "07:30am"
+        clock = parse_clock(f"{match.group('h')}:{match.group('m')}{match.group('ap') or ''}")
+        entry.clock = clock.replace(second=0, microsecond=0)
         entry.clock_text = match.group(0).strip()
         entry.precision = "approximate"
         if entry.day is not None and _YESTERDAY_RE.search(line[: match.start()] + line[match.end() : match.end() + 40]):

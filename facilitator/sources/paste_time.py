@@ -403,7 +403,7 @@ def relative_day(text: str, today: date) -> date | None:
 
 
 # Stamps that count back from when the page was copied: "[3 hours ago]", "an hour ago", "just now".
-AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\s+ago|just\s+now)"
+AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)\s+ago|just\s+now)"
 # "yesterday at 5:25 PM", "Today at 10:32": a day word before a header's clock time.
 REL_DAY_AT = r"(?i:today|yesterday)\s+(?:at\s+)?"  # Teams writes "Yesterday 10:42 PM"
 _AGO_PARTS = re.compile(r"(?P<n>\d+|an?|one)\s+(?P<unit>[a-z])", re.IGNORECASE)
@@ -416,6 +416,8 @@ def ago_delta(text: str) -> timedelta:
         return timedelta(0)
     amount = int(m.group("n")) if m.group("n").isdigit() else 1
     unit = m.group("unit").lower()
+    if unit == "w":
+        return timedelta(weeks=amount)
     if unit == "d":
         return timedelta(days=amount)
     if unit == "h":

@@ -75,3 +75,16 @@ def test_relative_stamps_count_back_from_the_day_of_the_copy():
     t = parse_transcript(text, tz="UTC", default_date=date(2025, 3, 3), origin="issue.txt")
     assert [m.author for m in t.messages] == ["ops-bot", "kai"]
     assert t.messages[1].at - t.messages[0].at == timedelta(hours=1)
+
+
+def test_clock_forms_a_comment_may_state_and_weeks_ago():
+    text = (
+        "octo commented 2 weeks ago\nThe certificate has been finally renewed at 07h30(am) UTC\n"
+        "mona commented 1 week ago\nstill failing, 12:15 am it broke again\n"
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2025, 8, 17), origin="issue.txt")
+    assert [m.author for m in t.messages] == ["octo", "mona"]
+    assert t.messages[1].at - t.messages[0].at == timedelta(weeks=1)
+    t = parse_transcript(text.replace("2 weeks ago", "on Aug 3, 2025").replace("1 week ago", "on Aug 4, 2025"),
+                         tz="UTC", default_date=None, origin="issue.txt")
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["08-03 07:30", "08-04 00:15"]
