@@ -63,6 +63,11 @@ class Message:
     time_precision: str = ""
 
     @property
+    def clocked(self) -> bool:
+        """True when ``at`` holds a time someone wrote down, not a placeholder on its day."""
+        return self.time_precision not in UNTIMED
+
+    @property
     def is_reply(self) -> bool:
         """True when the message lives inside a thread (not the parent)."""
         return self.thread_id is not None and self.thread_id != self.id
@@ -72,6 +77,9 @@ class Message:
         """Joins, leaves, topic changes: kept, but not conversation."""
         return self.subtype in SYSTEM_SUBTYPES
 
+
+# Message.time_precision values whose ``at`` is a placeholder: a dated note with no clock, "??:??"
+UNTIMED = frozenset({"date-only", "unknown"})
 
 SYSTEM_SUBTYPES = frozenset(
     {

@@ -73,14 +73,13 @@ class MessageSignals:
         self.is_human = is_human
         self.message: Message = prep.message  # a plain slot: read often
         # False when the source gave no real time (date-only / unknown clock)
-        self.timed = self.message.time_precision not in UNTIMED
+        self.timed = self.message.clocked
 
     def __repr__(self) -> str:
         return f"MessageSignals({self.index}, {self.message.id!r}, {sorted(self.flags)}, state={self.state!r})"
 
 
 # Message.time_precision values whose ``at`` is a placeholder: never a key time.
-UNTIMED = frozenset({"date-only", "unknown"})
 
 
 def _unhedged(sentence: str, gate: Gate) -> str:

@@ -85,7 +85,7 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
         if not who and first is not None:
             who = first.author  # bots and integrations: the alert source is the "what"
         bot = first is not None and (first.is_bot or first.subtype == "bot_message")
-        dated_only = first is not None and first.time_precision in ("date-only", "unknown") and b.local(at) == b.local(first.at)
+        dated_only = first is not None and not first.clocked and b.local(at) == b.local(first.at)
         timed.append((at, len(timed), TimelineRow(
             time=b.local(at).strftime("%Y-%m-%d") if dated_only else b.fmt(at, with_date=multi_day),  # no made-up 00:00
             who=who,

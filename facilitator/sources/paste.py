@@ -43,7 +43,7 @@ from facilitator.sources.paste_mattermost import mattermost_lines, parse_matterm
 from facilitator.sources.paste_slack import SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
-from facilitator.transcript import SYSTEM_SUBTYPES, Message, Transcript, UnattributedLine
+from facilitator.transcript import SYSTEM_SUBTYPES, UNTIMED, Message, Transcript, UnattributedLine
 
 __all__ = ["FORMATS", "detect_format", "format_scores", "parse_transcript", "read_transcript_file"]
 
@@ -404,7 +404,7 @@ def _messages(
         elif not carry_zone:
             last_zone, last_token = None, ""
         zone = last_zone or base_zone
-        if entry.precision in _PLACEHOLDER_PRECISIONS:
+        if entry.precision in UNTIMED:
             at = _placeholder_at(day, zone, previous)
             current_day, previous = day, at
             fresh = fresh and entry.precision == "date-only"
@@ -491,7 +491,6 @@ def _place_counted_back(
         messages[index].at = at
 
 
-_PLACEHOLDER_PRECISIONS = frozenset({"date-only", "unknown"})
 
 
 def _placeholder_at(day: date, zone: tzinfo, previous: datetime | None) -> datetime:
@@ -504,7 +503,7 @@ def _placeholder_at(day: date, zone: tzinfo, previous: datetime | None) -> datet
 
 def _twelve_hour_notes(parsed: Parsed) -> bool:
     """True when notes look written on a 12-hour clock without AM/PM: no hour past 12, no '09:00'."""
-    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry) and i.precision not in _PLACEHOLDER_PRECISIONS]
+    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry) and i.precision not in UNTIMED]
     if not texts or not all(texts):
         return False
     for text in texts:

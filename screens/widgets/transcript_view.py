@@ -154,7 +154,7 @@ class TranscriptView(ScrollView, can_focus=True):
         message = self.transcript.messages[i]
         at = message.at.astimezone(self.zone)
         # a message the paste dated without a clock (a GitHub comment, a dated note) shows no time
-        self._hhmm[i] = "--:--" if message.time_precision in ("date-only", "unknown") else f"{at:%H:%M}"
+        self._hhmm[i] = f"{at:%H:%M}" if message.clocked else "--:--"
         self._days_of[i] = at.date()
 
     def _message_lines(self, i: int, width: int) -> tuple[str, ...]:
