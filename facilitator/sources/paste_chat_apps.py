@@ -38,7 +38,7 @@ from facilitator.sources.paste_formats import (
     match_day,
     structural_line,
 )
-from facilitator.sources.paste_slack import EMOJI_CODE, date_divider
+from facilitator.sources.paste_slack import APP_TAG, EMOJI_CODE, date_divider
 from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, parse_clock
 
 # A name in a chat app's header: display names may hold commas, dots and brackets
@@ -64,7 +64,6 @@ _DISCORD_NOISE = re.compile(
 # Discord's hidden stamp of a follow-up message in a group, copied with it: "[10:43 AM]" alone
 # on its line or glued to the text.
 _FOLLOW_UP = re.compile(rf"^\[(?P<time>{TIME})\]\s*(?P<text>.*)$")
-_APP_TAG = re.compile(r"\s+(?:BOT|APP)$")
 _EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Cf"})  # pictographs, skin tones, variation selectors, joiners
 _EDITED = re.compile(r"^\(?edited\)?$", re.IGNORECASE)
 _EDITED_SUFFIX = re.compile(r"\s*\(edited\)$", re.IGNORECASE)
@@ -183,7 +182,7 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     name = m.group("name").strip()
-    tagged = _APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
+    tagged = APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]
     written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)

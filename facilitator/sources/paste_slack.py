@@ -96,7 +96,7 @@ _INLINE_RE = re.compile(
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 _APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
-_APP_SUFFIX = re.compile(r"\s+(?:APP|BOT)$")
+APP_TAG = re.compile(r"\s+(?:APP|BOT)$")  # the app label beside a name: "Statuspage APP", Discord's "Bot BOT"
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 DATED_TIME_RE = re.compile(
@@ -220,7 +220,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
                 previous = current = None
             if found is not None:
                 name_no, name = found
-                tagged = _APP_SUFFIX.search(name)  # "Statuspage APP": the app label on the name's line
+                tagged = APP_TAG.search(name)  # "Statuspage APP": the app label on the name's line
                 if tagged is not None:
                     name = name[: tagged.start()]
                 known.add(name)
