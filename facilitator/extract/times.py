@@ -331,7 +331,7 @@ def find_mitigated_resolved(
             mitigated = key_at(again, 0.6, "first recovery after the problem came back")
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing
     # word is the declaration; a restoration only stands in when nothing closes the incident.
-    declarations = [s for s in settled if "declare_resolved" in s.flags and not _CLOSE_LATER_RE.search(s.prep.lower)]
+    declarations = [s for s in settled if "declare_resolved" in s.flags and not _plans_to_close(s)]
     # The responders' own all-clear first ("I think we're good"); a status page's "Resolved"
     # post follows it, sometimes hours later, and stands in only when nobody said it.
     human = [s for s in declarations if s.is_human]
@@ -359,7 +359,7 @@ def find_mitigated_resolved(
         return mitigated, back
     if declared is not None:
         return mitigated, key_at(declared, 0.8, "declared resolved")
-    last = next((s for s in reversed(settled) if s.state == "recover" and not _CLOSE_LATER_RE.search(s.prep.lower)), None)
+    last = next((s for s in reversed(settled) if s.state == "recover" and not _plans_to_close(s)), None)
     if last is not None and chat and (back := watched_since(settled, last)) is not None:
         return mitigated, back
     if last is None:
@@ -376,7 +376,7 @@ def _last_human_recovery(settled: list[MessageSignals], before: int | None = Non
             s
             for s in reversed(settled)
             if s.state == "recover" and s.is_human and not partial(s) and (before is None or s.index < before)
-            and not _CLOSE_LATER_RE.search(s.prep.lower)
+            and not _plans_to_close(s)
         ),
         None,
     )
@@ -422,6 +422,11 @@ _CLOSE_LATER_RE = re.compile(
     r"\buntil\b[^.]{0,80}\bthen\s+(?:i[\x27\u2019]?ll\s+|we[\x27\u2019]?ll\s+|we\s+)?(?:mark|close|resolve)\w*\b"
     r"|\b(?:leav|keep)\w*\s+(?:our\s+|the\s+|this\s+)?(?:incident|ticket|inc)\s+(?:\w+\s+)?open\b"
 )
+
+
+def _plans_to_close(sig: MessageSignals) -> bool:
+    """True when the message says the incident will be closed later, not that it is closed now."""
+    return _CLOSE_LATER_RE.search(sig.prep.lower) is not None
 
 
 def _alert_state(sig: MessageSignals) -> tuple[str, str, str] | None:
