@@ -1,0 +1,355 @@
+"""How chat says the service is back, that it broke again, or that only part of it is back.
+
+Recoveries come in many words ("login works ✅", "200s again", "no restarts since"), a relapse too
+("aaand it's back" right after a recovery, "cpu back at 100%"), and an all-clear may look back to
+when the service came back ("quiet for an hour"). Each test is a small channel read the way a
+commander would; the phrasing tests put one message after an outage and ask where the mitigation lands.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.extract import extract_findings
+from tests.unit.test_extract_conversation import channel, hm
+
+
+def cands(f, name) -> list[str]:
+    return [hm(c) for c in f.candidates[name]]
+
+
+def mitigation_after_outage(text: str, before: str = "outbound calls failing") -> str | None:
+    """Where the mitigation lands when ``text`` follows an alert and a person seeing the outage."""
+    f = extract_findings(
+        channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", before), ("11:10", "lewis", text)])
+    )
+    return hm(f.mitigated_at)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "200s again, login works ✅",
+        "checked from 4 regions, all good",
+        "she can see her module dashboard again 🎉",
+        "capture 0 errors",
+        "🟢 **api.example.com is up**\nwas down for 15 minutes",
+        "git clone works from here!! read only but that's plenty",
+        "500 rate back at zero",
+        "authdns answering!! dig from home returns A records again",
+        "queue empty, new captures going through in seconds",
+        "bgp up. traffic coming in.",
+        "** RECOVERY Host Alert: border-rtr-2 is UP **",
+        "last one cleared. calls setting up normally on all voice servers",
+        "up, pinging clean, 0% loss",
+        "idig loads!! excavators getting in",
+        "mail flow is back to regular. queues empty",
+        "api clean from every probe now ✅",
+        "flipped. we're live on the new db with limited archives",
+        "people on those can get into their inbox again",
+        "all nodes on pgbouncer. api responsive, realtime sync working",
+    ],
+)
+def test_how_chat_says_the_service_is_back(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+def test_nothing_works_is_the_outage_not_its_end():
+    assert mitigation_after_outage("calls setting up normally", before="nothing works!!") == "11:10"
+
+
+@pytest.mark.parametrize(
+    "text", ["hardware is all fine on our side", "discordstatus is all green", "customer confirms checkout works for them?"]
+)
+def test_a_part_fine_on_our_side_or_a_providers_status_page_is_no_recovery(text):
+    f = extract_findings(
+        channel(
+            [
+                ("03:55", "bot:New Relic", "Alert opened: Apdex < 0.7 on web"),
+                ("04:05", "liam", "everything is red"),
+                ("04:28", "josh", text),
+                ("04:41", "josh", "private network is back! web01 -> db01 0.3ms"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "04:41"
+
+
+def test_an_all_clear_that_states_the_end_dates_the_mitigation_it_also_is():
+    f = extract_findings(
+        channel(
+            [
+                ("16:34", "kit", "every stream 500s, posters broken"),
+                ("17:10", "kit", "rotated the storage credentials, waiting on the cdn"),
+                ("19:53", "bree", "yep, zero errors since 7:27. all clear"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "19:27"
+    assert hm(f.mitigated_at) == "19:27"  # one message, one moment: the end it states
+
+
+def test_one_region_back_while_another_still_fails_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("15:05", "bot:Datadog", "Triggered: api 5xx rate > 5% (eu, us-east)"),
+                ("15:53", "priya", "errors back to baseline in eu. us-east still has some 500s, pods still starting"),
+                ("16:15", "priya", "both regions clean, dashboard + all APIs fine. full recovery"),
+                ("16:16", "jonas", "calling it. resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:15"
+    assert "15:53" in cands(f, "mitigated_at")
+
+
+def test_errors_going_back_up_is_a_relapse_and_a_recovery_naming_the_symptom_still_counts():
+    f = extract_findings(
+        channel(
+            [
+                ("16:02", "bot:PagerDuty", "TRIGGERED api-gateway 5xx ratio > 50%"),
+                ("16:55", "lena", "batch 1 applied, error rate back to normal"),
+                ("17:14", "lena", "hmm error rate went back UP to 70% for a couple min"),
+                ("17:36", "lena", "gateway 5xx back to baseline. we're good"),
+                ("18:12", "dmitri", "all clear. closing this out"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "17:36"  # the first recovery after it broke again
+
+
+def test_work_flowing_again_is_a_recovery_and_a_backlog_being_worked_through_is_partial():
+    f = extract_findings(
+        channel(
+            [
+                ("10:40", "bot:PagerDuty", "Triggered: webhook delivery lag > 10m"),
+                ("11:20", "samir", "processing has resumed, backlog being worked through"),
+                ("11:50", "samir", "requeue done. delivery resumed for everything, new and archived"),
+                ("12:40", "julie", "all looks healthy now, closing this out"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:50"
+    assert "11:20" in cands(f, "mitigated_at")
+
+
+def test_search_loading_for_me_again_is_a_recovery_not_a_worry_waved_off():
+    f = extract_findings(
+        channel(
+            [
+                ("11:13", "bot:updown", "Works API Search is DOWN - 500"),
+                ("11:18", "jasper", "search and work pages are down for users. restart did nothing"),
+                ("11:26", "jasper", "works search loading for me again"),
+                ("11:40", "alicia", "ok we're good, resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:26"
+
+
+def test_a_providers_green_status_page_is_not_our_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("03:19", "bot:Datadog", "[P1] Triggered: us-prod 5xx rate > 25%"),
+                ("03:21", "nadav", "on it. US is hard down, boards don't load at all"),
+                ("03:25", "omer", "@nadav is it the provider? their status page is green lol"),
+                ("03:38", "nadav", "platform loads again for most accounts"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "03:38"
+
+
+def test_an_alert_groups_resolved_line_after_a_recovery_confirms_it():
+    f = extract_findings(
+        channel(
+            [
+                ("17:04", "bot:Grafana OnCall", "Alert group #5521 Firing: social-sources 5xx ratio > 20%"),
+                ("18:21", "jonas", "social-sources pods all returning 500"),
+                ("20:44", "jonas", "dropbox ✅ gdrive ✅ — 3rd party uploads work again"),
+                ("20:46", "bot:Grafana OnCall", "Alert group #5521 resolved: social-sources 5xx ratio back under threshold"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "20:44"
+
+
+def test_an_uptime_monitors_up_line_ends_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("00:22", "bot:Uptime Kuma", "🔴 [Tickets Bot] is DOWN — connect ETIMEDOUT"),
+                ("00:31", "juniper", "users saying the bot isn't responding"),
+                ("03:50", "rowan", "server restored by the provider, it's booting"),
+                ("04:18", "bot:Uptime Kuma", "🟢 [Tickets Bot] is UP — down for 3h 56m"),
+                ("04:50", "rowan", "stable for 30 min, I think that's it"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "04:18"
+    assert "03:50" in cands(f, "mitigated_at")
+
+
+def test_recoveries_as_monitors_and_responders_word_them():
+    f = extract_findings(
+        channel(
+            [
+                ("18:46", "bot:hcmon", "[PROBLEM] db1 ping DOWN"),
+                ("18:56", "mara", "db1 died ~10 min ago, pings aren't getting recorded"),
+                ("19:05", "karlis", "hw reset sent via hetzner robot"),
+                ("19:08", "bot:hcmon", "[RECOVERY] db1 ping UP"),
+                ("19:40", "ilze", "status page resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "19:08"
+
+
+def test_a_step_bringing_something_back_is_not_the_recovery_and_a_part_still_affected_is_not_either():
+    f = extract_findings(
+        channel(
+            [
+                ("15:02", "bot:Datadog", "Triggered: api 5xx > 20%"),
+                ("15:40", "tom", "reverted + analyzed. bringing the api back"),
+                ("15:45", "tom", "updating status: other services back, the api itself still affected"),
+                ("16:01", "tom", "website + admin back, I can place a test order"),
+                ("16:30", "jonas", "all clear, resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:01"
+
+
+def test_an_all_clear_that_also_marks_the_status_page_is_the_all_clear_not_bookkeeping():
+    f = extract_findings(
+        channel(
+            [
+                ("12:13", "bot:Pingdom", "DOWN: www.example.com"),
+                ("18:40", "yann", "website + admin back, I can place a test order"),
+                ("19:31", "bastien", "mail is back, IMAP logins ok, queue delivering"),
+                ("20:16", "helene", "all checks green. closing the incident, status page resolved. PM this week"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "20:16"
+    assert hm(f.mitigated_at) == "18:40"
+
+
+def test_a_shipped_hotfix_is_the_mitigation_but_a_fix_promised_is_not():
+    f = extract_findings(
+        channel(
+            [
+                ("17:52", "amara", "weird, my uBlock just got disabled, 'could not be verified'"),
+                ("18:20", "jonah", "I'll give support an update when we have the fix out"),
+                ("22:44", "amara", "hotfix is shipped via Studies :rocket: recipe live for release 57+"),
+                ("23:45", "jonah", "that's the mitigation out. it'll take a while to reach people"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:44"
+
+
+def test_an_all_clear_that_says_how_long_it_watched_looks_back_that_far():
+    f = extract_findings(
+        channel(
+            [
+                ("05:58", "elin", "yum can't find a valid baseurl, mirrorlist is down"),
+                ("07:14", "tvanek", "that worked, thanks qjarvi"),
+                ("07:41", "kbs", "not yet. the geoip file is fine, something else"),
+                ("08:11", "kbs", "rolled back the impacted components on all nodes, services restarted"),
+                ("08:23", "kbs", "multiple confirmations from around the world, calling it restored"),
+                ("09:30", "fdelmas", "quiet for an hour, all good"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "08:23"  # the watch began an hour before 09:30, not at the 07:14 false dawn
+
+
+def test_dead_again_is_a_relapse():
+    f = extract_findings(
+        channel(
+            [
+                ("13:08", "bot:Pingdom", "DOWN alert: realtime-gw is DOWN"),
+                ("13:15", "kyle", "process is up but not answering. restarting it"),
+                ("13:27", "mel", "ohio dept says buttons work again 👍"),
+                ("13:42", "kyle", "nope. dead again"),
+                ("15:12", "mel", "ohio + two other depts confirm buttons, positions and chat all working 🙌"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "15:12"
+
+
+def test_its_back_after_a_recovery_is_the_problem_back():
+    f = extract_findings(
+        channel(
+            [
+                ("19:05", "bot:Statuspage", "Investigating - Some customers received HTTP 5XX errors"),
+                ("19:24", "elena", "new routers are in, 5xx dropping"),
+                ("19:31", "marcus", "looks better. under 0.1% now"),
+                ("20:03", "bot:Alertmanager", "[FIRING:1] ELB5xxRate production (5xx > 5% for 5m)"),
+                ("20:04", "marcus", "aaand it's back"),
+                ("22:01", "marcus", "5xx on the shared LBs back to baseline ✅"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:01"
+    assert "19:24" in cands(f, "mitigated_at") or "19:31" in cands(f, "mitigated_at")
+
+
+def test_cpu_back_at_100_percent_is_the_problem_back():
+    f = extract_findings(
+        channel(
+            [
+                ("22:10", "bot:Pingdom", "DOWN: node bh006"),
+                ("22:28", "sam", "tried `systemctl restart wings` already, same thing, cpu back at 100% within a minute"),
+                ("22:54", "sam", "wings pinned to the old version, cpu at 4%, servers starting. all good"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:54"
+
+
+def test_a_step_whose_problem_goes_on_is_no_recovery():
+    for text in ("rollback is done but lag still climbs. so it was not the deploy", "restart done but it fills up again immediately"):
+        f = extract_findings(
+            channel(
+                [
+                    ("09:24", "bot:PagerDuty", "Triggered: processor lag > 10 min on trace-ingest"),
+                    ("09:38", "yuki", text),
+                    ("11:06", "marcus", "lag back under a minute, impact over from our side"),
+                ]
+            )
+        )
+        assert hm(f.mitigated_at) == "11:06", text
+
+
+def test_recoveries_in_ops_words_and_a_test_rollback_that_crashed_the_same_way():
+    f = extract_findings(
+        channel(
+            [
+                ("13:02", "bot:Datadog", "Triggered: directory pods crash looping"),
+                ("13:16", "ben", "rolled back to tuesday's build on one pod as a test... it crashed the same way. not the deploy"),
+                ("13:38", "ben", "rule live. no restarts since"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "13:38"
+
+
+def test_a_second_step_that_also_changed_nothing_and_a_plan_to_close_later():
+    f = extract_findings(
+        channel(
+            [
+                ("11:02", "bot:Nagios", "PROBLEM: core-switch-2 unreachable"),
+                ("11:30", "ana", "reverted the vlan change. no change"),
+                ("11:42", "ana", "rolled back last week's acl change too just in case. also nothing"),
+                ("16:00", "ana", "replacement supervisor card in, everything is working again"),
+                ("16:20", "lee", "leaving our incident open until the vendor posts their rca, then i'll mark resolved"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:00"
+    assert hm(f.resolved_at) != "16:20"  # a plan to close is not the close
