@@ -549,3 +549,11 @@ def test_a_copy_with_each_time_above_its_sender_is_read():
     assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
         ("11:29", "Uptime Kuma"), ("11:30", "Grant Oyelaran"), ("11:31", "Nell Sørensen"), ("11:33", "Grant Oyelaran")]
     assert t.messages[1].text == "kuma's flapping on api since ~11:25"
+
+
+def test_a_ruled_yesterday_divider_is_the_day_given_by_date():
+    # A copy made the next morning; the divider is decorated as some copies write it.
+    text = "----- Yesterday -----\ndlee [3:33 PM]\ntracker is timing out for me\ncnorris [4:17 PM]\ngraphs look normal\n"
+    t = parse(text, tz="UTC", default_date=date(2014, 5, 15))
+    assert [utc(m).date() for m in t.messages] == [date(2014, 5, 15)] * 2
+    assert utc(t.messages[1]) == datetime(2014, 5, 15, 16, 17, tzinfo=UTC)
