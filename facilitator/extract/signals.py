@@ -239,6 +239,7 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
         out.append(sig)
     _mark_integrations(out)
     _read_it_back(out)
+    _read_celebrations(out)
     return out
 
 
@@ -254,6 +255,50 @@ def _read_it_back(sigs: list[MessageSignals]) -> None:
             sig.state = "relapse"
         if sig.state:
             last = sig.state
+
+
+# How chat greets an outcome: ":tada:", "🎉", "✅". Cheered news after a problem is a recovery
+# ("teacher confirms students are back in :tada:", "queue at 0 🎉"), whatever words it uses.
+_CHEER_RE = re.compile(
+    "[\U0001F389\U0001F64C\U0001F973\u2705\u2714]|:(?:tada|raised_hands|partying_face|white_check_mark|heavy_check_mark|confetti_ball):"
+)
+# What a bare cheer says of the people, not of the service: "🙌 thanks both", ":tada: nice work".
+_REACTION_WORDS = frozenset(
+    "thanks thank thx ty you nice one work job great good awesome yay woo woohoo phew finally ok okay cool "
+    "all both everyone team folks lol haha well done amazing sweet perfect and so".split()
+)
+_WORD_RE = re.compile(r"[a-z][a-z0-9'\u2019-]*")
+_SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")  # ":tada:", ":white_check_mark:": emoji, not words
+# A cheer with a doubt or a plan in it: "loads 🎉 (slow)", "went green 🎉 before we flip traffic".
+_CHEER_DOUBT_RE = re.compile(
+    r"\b(?:except|but|still|slow\w*|test\w*|staging|before|once|then|will|going\s+to|let[\x27\u2019]?s|bed|told|telling)\b"
+)
+
+
+def _read_celebrations(sigs: list[MessageSignals]) -> None:
+    """A person cheering news after a problem was stated: the news is a recovery.
+
+    A cheer that only thanks people, or says what is still wrong, still to test or still
+    to do, says nothing of the service.
+    """
+    problem = False
+    for sig in sigs:
+        if sig.flags & _PROBLEM_FLAGS and sig.state != "recover":
+            problem = True
+        if not (problem and sig.is_human and not sig.state) or sig.flags & _NOT_NEWS:
+            continue
+        text = sig.message.text or ""
+        if not _CHEER_RE.search(text):
+            continue
+        lower = sig.prep.lower
+        words = [w for w in _WORD_RE.findall(_SHORTCODE_RE.sub(" ", lower)) if w not in _REACTION_WORDS]
+        if words and "?" not in lower and not _CHEER_DOUBT_RE.search(lower):
+            sig.state = "recover"
+            sig.flags = sig.flags | {"recover"}
+
+
+_PROBLEM_FLAGS = frozenset({"alert", "detect", "symptom", "relapse"})
+_NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 
 
 # What monitors and status pages post: "Trigger fired: ...", "[FIRING:1] ...", "Resolved - This

@@ -353,3 +353,44 @@ def test_a_second_step_that_also_changed_nothing_and_a_plan_to_close_later():
     )
     assert hm(f.mitigated_at) == "16:00"
     assert hm(f.resolved_at) != "16:20"  # a plan to close is not the close
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "teacher confirms students are back in :tada:",
+        "pending ops queue at 0 🎉",
+        "first customer just said their build started :tada:",
+        "all services online ✅",
+    ],
+)
+def test_cheered_news_after_the_outage_is_a_recovery(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🙌 thanks both",  # a cheer for the people, not news of the service
+        ":tada: nice work",
+        "loads for me 🎉 (slow)",  # still wrong
+        "first test build in the new account went green 🎉 doing a few more before we flip traffic",  # a test
+        "all v74XX nodes started :tada: except v7430 panics on boot",
+        "is it back? 🎉",
+    ],
+)
+def test_a_cheer_without_news_of_the_service_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
+
+
+def test_a_cheer_before_any_problem_is_not_a_recovery():
+    f = extract_findings(channel([("10:00", "kofi", "new dashboard shipped 🎉"), ("10:30", "bot:Nagios", "PROBLEM: service down")]))
+    assert f.mitigated_at is None
+
+
+@pytest.mark.parametrize("text", ["backlog zero, no new stuck jobs. good to resolve", "great, resolve it", "ok to close"])
+def test_the_go_ahead_to_close_is_the_all_clear(text):
+    f = extract_findings(
+        channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
+    )
+    assert hm(f.resolved_at) == "11:30"
