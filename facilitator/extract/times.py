@@ -54,6 +54,7 @@ from facilitator.extract.clock import (
 from facilitator.extract.conversation import (
     CHANGE_REACH,
     CLOSING_RE,
+    DOUBT_RE,
     NOT_SEEN_RE,
     STATUS_UNDER_WAY_RE,
     answered_not_seen,
@@ -319,6 +320,12 @@ def find_mitigated_resolved(
         or first.message.at - workaround.message.at > WORKAROUND_EFFECT
     ):
         mitigated = key_at(workaround, 0.5, "workaround put in place before the first stated recovery")
+    if not first.is_human and mitigated.message_ids[0] == first.message.id:
+        # A status page's "Monitoring"/"Resolved" post follows the step it reports by however long
+        # someone took to write it: the responder saying the step was done is the moment.
+        step = _step_before(after, first)
+        if step is not None:
+            mitigated = key_at(step, 0.55, "the step a status page's recovery post then reported")
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
@@ -367,6 +374,29 @@ def find_mitigated_resolved(
     if last.index == first.index:
         return mitigated, key_at(last, 0.4, "only recovery seen; mitigation and resolution coincide")
     return mitigated, key_at(last, 0.6, "last recovery, with no relapse after it")
+
+
+STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail the step it reports
+_DONE_RE = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+)?(?:done|deployed|applied|merged(?:\s*\+\s*applied)?|shipped|reverted|rolled\s+back|flipped)\b"
+)
+
+
+_STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]")
+
+
+def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSignals | None:
+    """The step a person reported done in the minutes before a status page's recovery post."""
+    if "alert" in post.flags or not ("status_page" in post.flags or _STATUS_POST_RE.search(post.prep.lower[:80])):
+        return None  # a monitor's own recovery is the service's state, not a note about a step
+    for sig in reversed([s for s in after if s.index < post.index]):
+        if post.message.at - sig.message.at > STATUS_LAG or sig.state == "relapse":
+            return None
+        if sig.is_human and not sig.prep.lower.rstrip().endswith("?") and (
+            _DONE_RE.match(sig.prep.lower) or "fix_deployed" in sig.flags
+        ) and not DOUBT_RE.search(sig.prep.lower):
+            return sig
+    return None
 
 
 def _last_human_recovery(settled: list[MessageSignals], before: int | None = None) -> MessageSignals | None:
@@ -450,7 +480,9 @@ def _flapping(after: list[MessageSignals], i: int) -> bool:
     problem is still there, so the recovery is a relapse in waiting, not a mitigation.
     """
     state = _alert_state(after[i])
-    if state is None or not state[1].startswith(("recover", "resolve")):
+    if state is None:
+        return _monitor_fires_again(after, i)
+    if not state[1].startswith(("recover", "resolve")):
         return False
     subject, _, then = state
     if then and not then.startswith("recover"):
@@ -463,6 +495,43 @@ def _flapping(after: list[MessageSignals], i: int) -> bool:
         if other is not None and other[0] == subject:
             return not other[1].startswith(("recover", "resolve"))
     return False
+
+
+def _monitor_fires_again(after: list[MessageSignals], i: int) -> bool:
+    """True when a monitor's "UP" / "[RECOVERY]" line is followed soon by the same monitor failing.
+
+    "[RECOVERY] rubygems.org HTTP is OK" and six minutes later "[PROBLEM] rubygems.org HTTP is
+    CRITICAL": the check flapped; the service never came back at the recovery.
+    """
+    sig = after[i]
+    if sig.is_human:
+        return False
+    subject = _subject_words(sig)
+    limit = sig.message.at + FLAP_WINDOW
+    for later in after[i + 1 :]:
+        if later.message.at > limit:
+            break
+        if later.is_human or later.message.author != sig.message.author:
+            continue
+        if later.state == "recover":
+            return False
+        if "alert" in later.flags and subject & _subject_words(later):
+            return True
+    return False
+
+
+_SUBJECT_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}|[a-z][a-z0-9_-]{2,}")
+# Words every monitor line uses, whatever it watches.
+_MONITOR_WORDS = frozenset(
+    "problem recovery recovered critical warning firing resolved alert alarm monitor page pagerduty opsgenie "
+    "the and for with http https ping status down reason connection timeout after seconds second response time "
+    "was been minutes minute hours escalation unacked host service check".split()
+)
+
+
+def _subject_words(sig: MessageSignals) -> set[str]:
+    """What a monitor line is about: its host names and words, less the words every monitor line uses."""
+    return {w for w in _SUBJECT_RE.findall(sig.prep.lower) if w not in _MONITOR_WORDS}
 
 
 def _self_healed(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:

@@ -394,3 +394,89 @@ def test_the_go_ahead_to_close_is_the_all_clear(text):
         channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
     )
     assert hm(f.resolved_at) == "11:30"
+
+
+def test_a_monitor_that_fails_again_minutes_after_its_recovery_never_recovered():
+    f = extract_findings(
+        channel(
+            [
+                ("08:43", "bot:opsbot", "[PROBLEM] rubygems.org HTTP is CRITICAL: Socket timeout after 10 seconds"),
+                ("08:52", "bot:opsbot", "[RECOVERY] rubygems.org HTTP is OK: HTTP/1.1 200 OK"),
+                ("08:58", "bot:opsbot", "[PROBLEM] rubygems.org HTTP is CRITICAL: Socket timeout after 10 seconds"),
+                ("10:13", "lena", "gem install is hanging for me too"),
+                ("14:07", "kalina", "workers idle, db load back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:07"
+
+
+def test_a_different_monitor_failing_does_not_undo_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("08:43", "bot:opsbot", "[PROBLEM] api.example.com HTTP is CRITICAL"),
+                ("08:52", "bot:opsbot", "[RECOVERY] api.example.com HTTP is OK"),
+                ("09:10", "bot:opsbot", "[PROBLEM] backup-07 disk is CRITICAL"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:52"
+
+
+@pytest.mark.parametrize("text", ["nope, died again at 07:20", "nope, pegged again in 3 min"])
+def test_a_service_dying_again_is_a_relapse(text):
+    f = extract_findings(
+        channel(
+            [
+                ("06:00", "kofi", "api is down, OOM crash loop"),
+                ("06:40", "kofi", "bumped the heap, api is back up"),
+                ("07:25", "kofi", text),
+                ("08:33", "lewis", "api back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:33"
+
+
+def test_a_status_page_recovery_post_dates_the_mitigation_by_the_step_it_reports():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "kofi", "sign-in is failing for every customer"),
+                ("14:25", "kofi", "fix is up, deploying"),
+                ("14:30", "marco", "deployed"),
+                ("14:50", "bot:Statuspage", "Monitoring - A fix has been deployed and we are monitoring sign-in."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:30"
+    assert "14:50" in cands(f, "mitigated_at")
+
+
+def test_a_step_long_before_the_status_post_does_not_date_it():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "kofi", "sign-in is failing for every customer"),
+                ("13:30", "marco", "deployed"),
+                ("14:50", "bot:Statuspage", "Monitoring - A fix has been deployed and we are monitoring sign-in."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:50"
+
+
+def test_a_bare_done_before_the_recovery_is_offered_as_the_step_that_brought_it():
+    f = extract_findings(
+        channel(
+            [
+                ("14:33", "bot:Opsgenie", "[P1] pis-gateway: success rate < 80% (5m)"),
+                ("14:42", "victor", "fastest is bouncing the app processes so they build fresh pools @dumitru"),
+                ("14:45", "dumitru", "done"),
+                ("14:58", "victor", "queue empty, both services back at normal rps"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:58"
+    assert "14:45" in cands(f, "mitigated_at")
