@@ -10,7 +10,8 @@ way ``facilitator extract --transcript paste.txt --tz TZ --date DATE`` would, th
 * key times: a time counts as found when it is within 10 minutes of the key; keys that are
   null are skipped (nothing to find), so the hit rate is over the cases that state it;
 * responders: names compared case-insensitively, a name also matching a longer form of
-  itself ("Tim" ~ "Tim Head"); precision, recall and F1 are micro-averaged over cases
+  itself ("Tim" ~ "Tim Head"), and a person matching by any name the source gives them
+  (Slack's display name "olly" beside the full name "Oliver Grant"); precision, recall and F1 are micro-averaged over cases
   (true/false positives and false negatives summed). A case whose key and prediction are
   both empty adds nothing to any sum, so it neither helps nor hurts; if every case is
   empty-vs-empty the F1 is 1.0 (nothing to find, nothing wrongly found);
@@ -93,9 +94,10 @@ def score_case(folder: Path) -> dict:
         options = findings.candidates.get(name) or ([found] if found else [])
         result["among"][name] = any(abs(c.at - want) <= TOLERANCE for c in options)
     predicted = [r.name for r in findings.responders]
+    known = [[r.name, *r.aliases] for r in findings.responders]  # a person also matches by a name the source gave them
     expected_people = list(key.get("responders") or [])
-    tp = sum(1 for p in predicted if any(same_person(p, e) for e in expected_people))
-    fn = sum(1 for e in expected_people if not any(same_person(p, e) for p in predicted))
+    tp = sum(1 for names in known if any(same_person(n, e) for n in names for e in expected_people))
+    fn = sum(1 for e in expected_people if not any(same_person(n, e) for names in known for n in names))
     result.update(tp=tp, fp=len(predicted) - tp, fn=fn, responders=predicted, expected_responders=expected_people)
     found_urls = {norm_url(link.url) for link in findings.links}
     key_urls = [norm_url(u) for u in key.get("links") or []]

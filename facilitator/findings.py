@@ -90,6 +90,7 @@ class Responder(BaseModel):
     name: str
     messages: int = 0
     role: str = ""  # "incident commander", "comms", "subject expert (database)"...
+    aliases: list[str] = Field(default_factory=list)  # other names the channel knows them by: "olly", "tomw"
     message_ids: list[str] = Field(default_factory=list)  # where the role was stated
 
 

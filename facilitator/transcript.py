@@ -122,6 +122,8 @@ class Transcript:
     unattributed: list[UnattributedLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     format: str = ""  # detected paste format, or "slack-export" / "slack-api"
+    # Author as shown -> the other names the source gives them ("Oliver Grant" -> ["olly"]).
+    aliases: dict[str, list[str]] = field(default_factory=dict)
     # Message id -> its text before secrets were masked on load: in memory only, so the app can
     # reveal one line on purpose; never written (transcript_io lists the fields it saves).
     originals: dict[str, str] = field(default_factory=dict, repr=False, compare=False)

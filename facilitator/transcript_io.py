@@ -40,6 +40,7 @@ def _header(transcript: Transcript) -> dict[str, Any]:
         "workspace_url": transcript.workspace_url,
         "format": transcript.format,
         "warnings": list(transcript.warnings),
+        "aliases": {name: list(other) for name, other in transcript.aliases.items()},
     }
 
 
@@ -113,6 +114,7 @@ def transcript_from_dict(data: dict[str, Any]) -> Transcript:
         unattributed=[UnattributedLine(**u) for u in data.get("unattributed", [])],
         warnings=list(data.get("warnings", [])),
         format=data.get("format", ""),
+        aliases={str(k): [str(x) for x in v] for k, v in (data.get("aliases") or {}).items()},
     )
 
 

@@ -147,7 +147,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     fix = fix_from_mitigation(sigs, key_times["mitigated_at"])
     if fix is not None:  # the step that stopped the impact comes first
         facts["fixes"] = [fix] + [f for f in facts["fixes"] if f.message_ids != fix.message_ids]
-    responders, aliases = find_people(sigs, chat)
+    responders, aliases = find_people(sigs, chat, transcript.aliases)
     findings = Findings(
         **key_times,
         responders=responders,

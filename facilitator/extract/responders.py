@@ -191,11 +191,15 @@ def find_responders(sigs: list[MessageSignals], chat: bool) -> list[Responder]:
     return find_people(sigs, chat)[0]
 
 
-def find_people(sigs: list[MessageSignals], chat: bool) -> tuple[list[Responder], dict[str, str]]:
+def find_people(
+    sigs: list[MessageSignals], chat: bool, known: dict[str, list[str]] | None = None
+) -> tuple[list[Responder], dict[str, str]]:
     """The responders, and the name each spelling of a person is shown as.
 
     The second part maps every author or acting handle that was merged into another name
     ("yusufp" -> "Yusuf Patel"), so the timeline names a person the way the responder list does.
+    ``known`` gives the other names the source itself says an author goes by (Slack's display
+    name beside the full name): "@olly restarted it" is Oliver Grant, not a second person.
     """
     counts: Counter[str] = Counter()
     ids: dict[str, list[str]] = {}
@@ -216,13 +220,23 @@ def find_people(sigs: list[MessageSignals], chat: bool) -> tuple[list[Responder]
             if name not in counts and name.casefold() not in bots:
                 counts[name] = len(mids)
                 ids[name] = mids
+    given = {other.casefold(): name for name, others in (known or {}).items() if name in spoken for other in others}
+    for name in [n for n in counts if n not in spoken and n.casefold() in given]:
+        counts[given[name.casefold()]] += counts.pop(name)
+        ids.pop(name, None)
     counts, ids, aliases = _merged(counts, ids, spoken)
+    for other, name in given.items():
+        aliases.setdefault(other, name)
     roles = _roles(sigs, set(counts))
     responders = []
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
         role, role_id = roles.get(name, ("", ""))
+        also = list((known or {}).get(name, []))
+        also += [a for a, shown in aliases.items() if shown == name and a != name and a.casefold() not in {x.casefold() for x in also}]
         responders.append(
-            Responder(name=name, messages=count, role=role, message_ids=[role_id] if role_id else ids.get(name, [])[:5])
+            Responder(
+                name=name, messages=count, role=role, message_ids=[role_id] if role_id else ids.get(name, [])[:5], aliases=also
+            )
         )
     return responders, aliases
 

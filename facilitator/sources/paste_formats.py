@@ -36,6 +36,7 @@ model and the line-based formats.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
@@ -191,7 +192,7 @@ _NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
 _BOT_NAMES = re.compile(
     r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
-    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|updown(?:\.io)?|statuscake|"
+    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$)",
     re.IGNORECASE,
@@ -587,4 +588,42 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             current = None  # a dated heading between chat lines: a new day
             continue
         current.lines.append(line)
+    if fmt == "timeline":
+        name_headers(out)
     return out
+
+
+# An incident tool's export names the source after the author: "9:19 AM · Tomás Ruiz · Slack".
+_SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0,20}$")
+
+
+def _header_name(first: str) -> str:
+    """The author when a stamp line holds only a name ("11:46 AM  Better Stack"), else ''."""
+    text = _SOURCE_TAIL_RE.sub("", first.strip().lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
+    return text if name_like(text, strict=True) else ""
+
+
+def name_headers(out: Parsed) -> None:
+    """Incident-tool exports: a stamp line with only a name, the message on the lines below.
+
+    Rootly, FireHydrant and incident.io write "11:47 AM  Oliver Grant" then the text. A timeline
+    note may also be a short capitalised phrase alone ("14:05 Failover Complete"), so the shape is
+    taken as names only when most timed entries have it and some name comes back.
+    """
+    entries = [e for e in out.items if isinstance(e, Entry) and e.precision not in ("date-only", "unknown")]
+    named = [
+        (e, name)
+        for e in entries
+        if not e.author and e.lines and any(x.strip() for x in e.lines[1:]) and (name := _header_name(e.lines[0]))
+    ]
+    if len(named) < 3 or 2 * len(named) < len(entries):
+        return
+    seen = Counter(name for _, name in named)
+    if max(seen.values()) < 2:
+        return
+    for entry, name in named:
+        entry.author, entry.is_bot = name, is_bot_name(name)
+        body = entry.lines[1:]
+        while body and not body[0].strip():
+            body.pop(0)
+        entry.lines = body

@@ -55,10 +55,12 @@ def _directory(messages: list[Mapping[str, Any]]) -> Directory:
     directory = Directory()
     for raw in messages:
         uid, profile = raw.get("user"), raw.get("user_profile")
-        if isinstance(uid, str) and uid and isinstance(profile, Mapping) and uid not in directory.names:
+        if isinstance(uid, str) and uid and isinstance(profile, Mapping):
             name = (profile.get("real_name") or profile.get("display_name") or profile.get("name") or "").strip()
-            if name:
+            if name and uid not in directory.names:
                 directory.names[uid] = name
+            if uid in directory.names:
+                directory.add_handles(uid, profile)  # a later message may carry a name the first did not
         if raw.get("bot_id") and isinstance(uid, str) and uid:
             directory.bots.add(uid)
     return directory
@@ -72,6 +74,7 @@ def parse_slack_json(messages: list[Mapping[str, Any]], *, tz: str, origin: str)
         source="transcript",
         timezone=tz,
         unattributed=converted.unattributed,
+        aliases=converted.aliases,
         warnings=converted.warnings,
         format="slack-json",
     )

@@ -412,6 +412,7 @@ def fetch_channel(
         channel_id=channel_id,
         workspace_url=workspace_url,
         unattributed=converted.unattributed,
+        aliases=converted.aliases,
         warnings=converted.warnings + fetch.warnings,
         format="slack-api",
     )

@@ -41,9 +41,13 @@ UNAVAILABLE_FILE = "(file no longer available)"
 
 @dataclass(slots=True)
 class Directory:
-    """Who is who: user id -> display name, which ids are bots, channel id -> name."""
+    """Who is who: user id -> display name, which ids are bots, channel id -> name.
+
+    ``handles`` keeps the other names a person goes by (display name, handle) beside the one shown.
+    """
 
     names: dict[str, str] = field(default_factory=lambda: {"USLACKBOT": "Slackbot"})
+    handles: dict[str, list[str]] = field(default_factory=dict)
     bots: set[str] = field(default_factory=lambda: {"USLACKBOT"})
     channels: dict[str, str] = field(default_factory=dict)
 
@@ -53,8 +57,28 @@ class Directory:
         if not uid:
             return
         self.names[uid] = user_name(user)
+        self.add_handles(uid, user.get("profile") or {}, user)
         if user.get("is_bot") or uid == "USLACKBOT":
             self.bots.add(uid)
+
+    def add_handles(self, uid: str, *sources: Mapping[str, Any]) -> None:
+        """Record the display names and handles ``uid`` goes by, other than the name shown."""
+        shown = self.names.get(uid, "").casefold()
+        found = self.handles.setdefault(uid, [])
+        for source in sources:
+            for key in ("display_name", "name", "real_name"):
+                value = source.get(key)
+                if isinstance(value, str) and value.strip() and value.strip().casefold() != shown and value.strip() not in found:
+                    found.append(value.strip())
+
+    def aliases(self, messages: Iterable[Message]) -> dict[str, list[str]]:
+        """Each author's other names, for the authors of ``messages`` that have any."""
+        out: dict[str, list[str]] = {}
+        for message in messages:
+            other = self.handles.get(message.author_id)
+            if other and message.author not in out:
+                out[message.author] = list(other)
+        return out
 
     @classmethod
     def build(cls, users: Iterable[Mapping[str, Any]], channels: Iterable[Mapping[str, Any]] = ()) -> Directory:
@@ -89,6 +113,7 @@ class Converted:
     messages: list[Message]
     unattributed: list[UnattributedLine]
     warnings: list[str]
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # author -> other names they go by
 
 
 def parse_ts(ts: str, zone: ZoneInfo) -> datetime:
@@ -355,7 +380,7 @@ def convert(
             f"(first in {damaged[0]}) set aside.")
     if orphans:
         warnings.append(f"{orphans} thread replies whose parent message is missing were kept as channel messages.")
-    return Converted(messages=messages, unattributed=unattributed, warnings=warnings)
+    return Converted(messages=messages, unattributed=unattributed, warnings=warnings, aliases=directory.aliases(messages))
 
 
 def _dump(raw: Any) -> str:

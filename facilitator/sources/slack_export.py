@@ -217,6 +217,7 @@ def load_export(path: Path, channel: str, tz: str, limits: Limits | None = None)
         timezone=tz,
         channel_id=channel_id,
         unattributed=converted.unattributed,
+        aliases=converted.aliases,
         warnings=warnings,
         format="slack-export",
     )

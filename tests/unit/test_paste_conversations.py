@@ -177,3 +177,18 @@ def test_a_copy_made_two_days_on_puts_its_yesterday_after_the_written_day():
     )
     t = parse(text, default_date=date(2026, 1, 1))
     assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["01-01 23:40", "01-02 16:30"]
+
+
+def test_slack_json_keeps_the_display_name_beside_the_full_name_and_merges_a_handle_acting():
+    from facilitator.extract import extract_findings
+    from facilitator.transcript_io import transcript_from_dict, transcript_to_dict
+
+    messages = SLACK_MESSAGES + [
+        {"type": "message", "user": "U2", "ts": "1701600900.000400", "text": "@alice rolled back the deploy",
+         "user_profile": {"real_name": "Bob Jones", "display_name": "bobby"}},
+    ]
+    t = parse(json.dumps(messages))
+    assert t.aliases == {"Alice Smith": ["alice"], "Bob Jones": ["bobby"]}
+    assert transcript_from_dict(transcript_to_dict(t)).aliases == t.aliases  # kept in the session file
+    people = {r.name: r.aliases for r in extract_findings(t).responders}
+    assert people == {"Alice Smith": ["alice"], "Bob Jones": ["bobby"]}  # "@alice" is Alice Smith, not a third person

@@ -557,3 +557,31 @@ def test_a_ruled_yesterday_divider_is_the_day_given_by_date():
     t = parse(text, tz="UTC", default_date=date(2014, 5, 15))
     assert [utc(m).date() for m in t.messages] == [date(2014, 5, 15)] * 2
     assert utc(t.messages[1]) == datetime(2014, 5, 15, 16, 17, tzinfo=UTC)
+
+
+def test_incident_tool_exports_with_the_name_alone_on_the_stamp_line():
+    rootly = (
+        "Thursday, March 19, 2026\n\n11:46 AM  Better Stack\nMonitor \"app\" is DOWN. HTTP 503\n\n"
+        "11:47 AM  Oliver Grant\nack, looking. everything is 503\n\n11:51 AM  Hannah Brooks\nIncident declared. I'm IC\n\n"
+        "11:55 AM  Oliver Grant\nprimary is healthy, zero connections\n"
+    )
+    t = parse(rootly, tz="UTC")
+    assert [(m.author, m.is_bot, m.text) for m in t.messages][:2] == [
+        ("Better Stack", True, 'Monitor "app" is DOWN. HTTP 503'),
+        ("Oliver Grant", False, "ack, looking. everything is 503"),
+    ]
+    firehydrant = (
+        "Jun 2, 2026 9:17 AM · Datadog\nMonitor triggered: p95 > 8s\n\n"
+        "Jun 2, 2026 9:19 AM · Tomás Ruiz · Slack\nresume is slow for me too\n\n"
+        "Jun 2, 2026 9:21 AM · Tomás Ruiz · Slack\nnode pool is at max\n"
+    )
+    t = parse(firehydrant, tz="UTC")
+    assert [m.author for m in t.messages] == ["Datadog", "Tomás Ruiz", "Tomás Ruiz"]
+    assert t.messages[1].text == "resume is slow for me too"
+
+
+def test_timeline_notes_with_short_capitalised_rows_keep_them_as_text():
+    notes = "14:02 Failover Started\nprimary db demoted\n14:05 Traffic Drained\n14:09 Failover Complete\nall green\n"
+    t = parse(notes, tz="UTC", default_date=date(2024, 3, 5))
+    assert all(m.author == "" for m in t.messages)
+    assert t.messages[0].text.startswith("Failover Started")

@@ -238,3 +238,10 @@ def test_cli_unknown_channel_exits_2(capsys) -> None:
     code = main(["extract", "--slack-export", str(SMALL_EXPORT), "--channel", "nope", "--json"])
     _, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and "No channel 'nope'" in err
+
+
+def test_the_names_people_go_by_are_kept_beside_the_name_shown() -> None:
+    t = load_export(SMALL_EXPORT, CHANNEL, tz="UTC")
+    assert t.aliases["Alice Smith"] == ["alice"]
+    assert t.aliases["Bob Jones"] == ["bobby", "bob"]  # display name, then handle
+    assert "chen" in t.aliases.get("Chen Wei", [])  # shown by display name; the handle is the other
