@@ -48,6 +48,10 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "flipped. we're live on the new db with limited archives",
         "people on those can get into their inbox again",
         "all nodes on pgbouncer. api responsive, realtime sync working",
+        "up now https://slipmat.io/",
+        "ok it's back up now",
+        "status page -> monitoring",
+        "setting status to monitoring, let's give it 20 min",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -480,3 +484,8 @@ def test_a_bare_done_before_the_recovery_is_offered_as_the_step_that_brought_it(
     )
     assert hm(f.mitigated_at) == "14:58"
     assert "14:45" in cands(f, "mitigated_at")
+
+
+@pytest.mark.parametrize("text", ["should I move the status page to monitoring?", "speed up now, we have 10 min", "wake up now pls"])
+def test_asking_to_monitor_or_hurrying_up_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
