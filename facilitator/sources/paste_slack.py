@@ -155,6 +155,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
     nos: list[int] = []  # line number of each line in ``current.lines``
     known: set[str] = _recurring_names(lines)
     labelled_bot = False  # an "APP" / "BOT" label line sat between a name and its time
+    after_relative = False  # a "yesterday at 5:25 PM" header came: the next plain header is today's
     inline = _inline_shape(lines)
     for no, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -203,10 +204,11 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             known.add(name)
             bot = bool(m.group("app")) or is_bot_name(name)
             day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
+            if after_relative and not m.group("relday") and day is None:
+                out.items.append(DayMark(no, ctx.today))  # Slack writes today's messages with a plain time
+            after_relative = bool(m.group("relday")) or (after_relative and day is None)
             current, nos = _stamped(Entry(no, [], time(0), name, day=day, is_bot=bot), m, ctx, None), []
             out.items.append(current)
-            if m.group("relday"):  # "yesterday at 5:25 PM": the plain times after it are today's
-                out.items.append(DayMark(no, ctx.today))
             continue
         dated = DATED_TIME_RE.match(line)
         dated_day = find_date(dated.group("date"), ctx.default_year, ctx.today, ctx.day_first) if dated else None
@@ -227,7 +229,9 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
                 current = Entry(name_no, [], time(0), name, is_bot=labelled_bot or bool(tagged) or is_bot_name(name))
             else:
                 author = current.author if current else ""
-                current = Entry(no, [], time(0), author, is_bot=current.is_bot if current else False)
+                # a follow-up's bare time is on its header's day: "yesterday at 3:44 PM" then "3:46"
+                day = previous.day if previous is not None and dated_day is None else None
+                current = Entry(no, [], time(0), author, day=day, is_bot=current.is_bot if current else False)
             current = _stamped(current, m, ctx, previous)
             nos, labelled_bot = [], False
             out.items.append(current)

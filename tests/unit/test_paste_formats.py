@@ -585,3 +585,16 @@ def test_timeline_notes_with_short_capitalised_rows_keep_them_as_text():
     t = parse(notes, tz="UTC", default_date=date(2024, 3, 5))
     assert all(m.author == "" for m in t.messages)
     assert t.messages[0].text.startswith("Failover Started")
+
+
+def test_a_follow_up_time_is_on_its_headers_relative_day():
+    text = (
+        "Ben Okonkwo  yesterday at 3:44 PM\nrollback deployed\n3:46\nstill broken after the rollback\n"
+        "Aaron Sidhu  9:02 AM\nmorning, writing it up\n"
+    )
+    t = parse(text, tz="UTC", default_date=date(2019, 10, 1))
+    assert [utc(m) for m in t.messages] == [
+        datetime(2019, 10, 1, 15, 44, tzinfo=UTC),
+        datetime(2019, 10, 1, 15, 46, tzinfo=UTC),  # the follow-up stays on yesterday
+        datetime(2019, 10, 2, 9, 2, tzinfo=UTC),  # the next plain header is the copy's day
+    ]
