@@ -489,3 +489,27 @@ def test_a_bare_done_before_the_recovery_is_offered_as_the_step_that_brought_it(
 @pytest.mark.parametrize("text", ["should I move the status page to monitoring?", "speed up now, we have 10 min", "wake up now pls"])
 def test_asking_to_monitor_or_hurrying_up_is_not_a_recovery(text):
     assert mitigation_after_outage(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks all. don't want to sit on that lock again", "let's not do that again lol", "we can't let this happen again"]
+)
+def test_a_wish_that_it_never_happens_again_is_not_a_relapse(text):
+    f = extract_findings(
+        channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:00", "lewis", text)])
+    )
+    assert hm(f.resolved_at) == "10:40"
+
+
+def test_not_working_again_is_still_a_relapse():
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: service down"),
+                ("10:40", "kofi", "back to normal"),
+                ("11:00", "lewis", "login not working again"),
+                ("11:30", "kofi", "login back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:30"
