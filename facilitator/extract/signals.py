@@ -305,7 +305,7 @@ _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 # incident has been resolved.", "PROBLEM - host is DOWN". A speaker who only ever posts such lines
 # is an integration, even when the paste did not label it a bot.
 _MACHINE_RE = re.compile(
-    r"^\W*(?:\[?(?:firing|resolved|triggered|alerting|alert|warning|critical|recovery|recovered|problem|ok)\b(?::\d+)?\]?\s*[:\-\u2013\u2014]"
+    r"^\W*(?:\[[\w .-]{1,20}\]\s*)?(?:\[?(?:firing|resolved|triggered|alerting|alert|warning|critical|recovery|recovered|problem|ok)\b(?::\d+)?\]?\s*[:\-\u2013\u2014]"
     r"|\[(?:firing|resolved|triggered|alerting)\b"
     r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
     r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s)",

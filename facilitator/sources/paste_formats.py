@@ -194,7 +194,10 @@ _BOT_NAMES = re.compile(
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
     r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
-    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$)",
+    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$"
+    # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
+    r"|^(?:status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
+    r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
     re.IGNORECASE,
 )
 # Words that start timeline notes but are not people ("14:02 Update: ...").
@@ -248,9 +251,14 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     m = SPEAKER_RE.match(rest)
     if m:
         name = m.group("name") or m.group("bare")
+        if _COLUMN_GAP.search(name.strip()):
+            name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
         if name_like(name, strict=strict):
             return name.strip(), (m.group("text") or "").strip()
     return "", rest
+
+
+_COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
 
 
 def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:
@@ -391,6 +399,8 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         return _prefixed(m.group("bnick"), m.group("btext"), Entry(no, [], clock, ""))
     if m.group("nick"):
         nick = m.group("nick")
+        if not any(ch.isalnum() for ch in nick):  # ZNC's "<***> Buffer Playback...": the bouncer, nobody
+            return Entry(no, [m.group("text")], clock, nick, subtype="system")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.

@@ -185,3 +185,16 @@ def test_a_speaker_who_only_posts_monitor_lines_is_an_integration_not_a_person()
     )
     assert [r.name for r in findings.responders] == ["Ravi"]
     assert findings.detected_at is not None and findings.detected_at.message_ids == ["m0"]  # the monitor's alert
+
+
+def test_a_status_account_posting_tagged_status_updates_is_not_a_person():
+    f = extract_findings(
+        channel(
+            [
+                ("Trust Status", "[NA14] Investigating — We are investigating a service disruption."),
+                ("Priya Raman", "on it, NA14 is down"),
+                ("Trust Status", "[NA14] Resolved — The issue affecting NA14 has been resolved."),
+            ]
+        )
+    )
+    assert [r.name for r in f.responders] == ["Priya Raman"]

@@ -598,3 +598,22 @@ def test_a_follow_up_time_is_on_its_headers_relative_day():
         datetime(2019, 10, 1, 15, 46, tzinfo=UTC),  # the follow-up stays on yesterday
         datetime(2019, 10, 2, 9, 2, tzinfo=UTC),  # the next plain header is the copy's day
     ]
+
+
+def test_incident_tool_exports_with_a_source_column_and_tool_events():
+    text = (
+        "Nov 26, 2024 9:10 AM   ALERT  Datadog — gateway 5xx ratio > 10%\n"
+        "Nov 26, 2024 9:12 AM   Slack  Ravi Subramanian: paged by the 5xx monitor\n"
+        "Nov 26, 2024 9:16 AM   Role assigned: Holly Brennan → Communications\n"
+        "Nov 26, 2024 9:19 AM   Status page update (Investigating): We are investigating increased error rates.\n"
+        "Nov 26, 2024 9:27 AM   Slack  Noor Haddad: first wave is over\n"
+    )
+    t = parse(text, tz="UTC")
+    people = [(m.author, m.is_bot) for m in t.messages]
+    assert ("Ravi Subramanian", False) in people and ("Noor Haddad", False) in people  # not "Slack  Ravi Subramanian"
+    assert ("Role assigned", True) in people and ("Status page update (Investigating)", True) in people
+
+
+def test_a_bouncers_own_lines_are_nobodys():
+    t = parse("[12:06:58] <***> Buffer Playback...\n[12:07:10] <aroha> cert expired on the api\n", default_date=date(2024, 9, 10))
+    assert [m.author for m in t.messages] == ["", "aroha"]  # a system line, like "-!- netsplit", has no speaker
