@@ -205,6 +205,10 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
             for i, x in enumerate(sentences)
         ):
             state = ""
+    if state == "recover" and "?" in prep.prose and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+        # "origin looks healthy from inside the cluster. is it fastly?": a part checked while the
+        # cause is still being asked about, not the service coming back
+        state = ""
     text = prep.prose
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):

@@ -131,8 +131,12 @@ _TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
 _HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
-# An avatar copied as its alt text: Mattermost's "Dana profile image", Slack web's "Dana Okafor's avatar"
-_AVATAR = re.compile(r"^(?P<name>\S.{0,63}?)(?: profile image|[\x27\u2019]s? avatar)$")
+# An avatar copied as its alt text: Mattermost's "Dana profile image", Slack web's "Dana Okafor's avatar",
+# "Dana Okafor's profile picture", "Avatar of Dana Okafor"
+_AVATAR = re.compile(
+    r"^(?:(?P<name>\S.{0,63}?)(?: profile image|[\x27\u2019]s? (?:avatar|profile (?:picture|photo|image)))|avatar of (?P<of>\S.{0,63}))$",
+    re.IGNORECASE,
+)
 
 
 def date_divider(text: str, ctx: Ctx) -> date | None:
@@ -165,8 +169,8 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
                 nos.append(no)
             continue
         avatar = _AVATAR.match(line)
-        if avatar is not None and name_like(avatar.group("name"), strict=False):
-            known.add(avatar.group("name"))  # the name line below it is an author, whatever its case
+        if avatar is not None and name_like(avatar.group("name") or avatar.group("of"), strict=False):
+            known.add(avatar.group("name") or avatar.group("of"))  # the name line below it is an author, whatever its case
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
             out.items.append(BlockMark(no))

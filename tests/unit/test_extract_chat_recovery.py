@@ -513,3 +513,14 @@ def test_not_working_again_is_still_a_relapse():
         )
     )
     assert hm(f.mitigated_at) == "11:30"
+
+
+@pytest.mark.parametrize(
+    "text", ["origin looks healthy from inside the cluster. is it fastly?", "edge? cdn probes look healthy"]
+)
+def test_a_part_found_healthy_while_asking_about_the_cause_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
+
+
+def test_back_to_normal_with_a_check_question_is_still_a_recovery():
+    assert mitigation_after_outage("error rate back to normal. anyone still seeing 500s?") == "11:10"

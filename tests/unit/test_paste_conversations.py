@@ -192,3 +192,10 @@ def test_slack_json_keeps_the_display_name_beside_the_full_name_and_merges_a_han
     assert transcript_from_dict(transcript_to_dict(t)).aliases == t.aliases  # kept in the session file
     people = {r.name: r.aliases for r in extract_findings(t).responders}
     assert people == {"Alice Smith": ["alice"], "Bob Jones": ["bobby"]}  # "@alice" is Alice Smith, not a third person
+
+
+@pytest.mark.parametrize("avatar", ["Avatar of Derek Osei", "Derek Osei's profile picture", "derek osei's avatar"])
+def test_avatar_alt_text_above_a_slack_header_is_not_a_message(avatar):
+    text = f"{avatar}\nDerek Osei\n  9:21 PM\nedge? cdn probes look healthy\n"
+    t = parse(text, default_date=date(2020, 7, 20))
+    assert [(m.author, m.text) for m in t.messages] == [("Derek Osei", "edge? cdn probes look healthy")]
