@@ -52,6 +52,9 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "ok it's back up now",
         "status page -> monitoring",
         "setting status to monitoring, let's give it 20 min",
+        "it's up!! homepage loading",
+        "Monitor is UP: weatherwatchep.co.uk ( https://weatherwatchep.co.uk/ )",
+        "radar updating, warnings back. all green from here",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -492,7 +495,13 @@ def test_asking_to_monitor_or_hurrying_up_is_not_a_recovery(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["thanks all. don't want to sit on that lock again", "let's not do that again lol", "we can't let this happen again"]
+    "text",
+    [
+        "thanks all. don't want to sit on that lock again",
+        "let's not do that again lol",
+        "we can't let this happen again",
+        "we need a second box, can't sit through 4h of this again",
+    ],
 )
 def test_a_wish_that_it_never_happens_again_is_not_a_relapse(text):
     f = extract_findings(
@@ -524,3 +533,8 @@ def test_a_part_found_healthy_while_asking_about_the_cause_is_not_a_recovery(tex
 
 def test_back_to_normal_with_a_check_question_is_still_a_recovery():
     assert mitigation_after_outage("error rate back to normal. anyone still seeing 500s?") == "11:10"
+
+
+@pytest.mark.parametrize("text", ["it's up to you whether we page them", "is it up?", "all good from the db side, it's the app"])
+def test_up_to_someone_or_a_question_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
