@@ -55,6 +55,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "it's up!! homepage loading",
         "Monitor is UP: weatherwatchep.co.uk ( https://weatherwatchep.co.uk/ )",
         "radar updating, warnings back. all green from here",
+        "done. everything's back on core service",
+        "queues at normal levels",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -395,7 +397,9 @@ def test_a_cheer_before_any_problem_is_not_a_recovery():
     assert f.mitigated_at is None
 
 
-@pytest.mark.parametrize("text", ["backlog zero, no new stuck jobs. good to resolve", "great, resolve it", "ok to close"])
+@pytest.mark.parametrize(
+    "text", ["backlog zero, no new stuck jobs. good to resolve", "great, resolve it", "ok to close", "last of it is out. we're done 🙌"]
+)
 def test_the_go_ahead_to_close_is_the_all_clear(text):
     f = extract_findings(
         channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
