@@ -57,6 +57,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "radar updating, warnings back. all green from here",
         "done. everything's back on core service",
         "queues at normal levels",
+        "all areas of college back as of 7am. spare is in",
+        "provider says resolved. all our test lines are up :tada:",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
