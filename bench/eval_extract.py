@@ -46,7 +46,7 @@ from facilitator.sources.paste import parse_transcript  # noqa: E402
 
 KEY_TIMES = ("detected_at", "mitigated_at", "resolved_at", "started_at")
 TOLERANCE = timedelta(minutes=10)
-TRAILING = ".,:;!?)]>'\"*_"
+TRAILING = ".,:;!?)]>'\"*_`"
 
 
 def norm_url(url: str) -> str:

@@ -35,6 +35,7 @@ from facilitator.config import check_timezone
 from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_chat_apps import join_split_headers, parse_chat_app
+from facilitator.sources.paste_email import email_blocks, parse_email_thread
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, name_like, parse_lines
@@ -270,6 +271,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
+    mails = email_blocks(lines)
+    if mails is not None:  # a mail thread: every message carries its own From/Date headers
+        return parse_email_thread(mails, tz=tz, origin=origin)
     starts: list[tuple[int, str]] = []
     fmt = best_format(lines, starts)
     if fmt == "unknown":

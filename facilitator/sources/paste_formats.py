@@ -196,7 +196,7 @@ _BOT_NAMES = re.compile(
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
-    r"|^(?:status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
+    r"|^(?:alerts?|status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
     re.IGNORECASE,
 )
@@ -253,12 +253,15 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         name = m.group("name") or m.group("bare")
         if _COLUMN_GAP.search(name.strip()):
             name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
+        if (by := _NOTE_BY_RE.match(name.strip())) is not None:
+            name = by.group("who")  # Opsgenie's 'Note added by Carla Nguyen: "joined..."' is Carla's
         if name_like(name, strict=strict):
             return name.strip(), (m.group("text") or "").strip()
     return "", rest
 
 
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
+_NOTE_BY_RE = re.compile(r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$", re.I)
 
 
 def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:
@@ -613,27 +616,42 @@ def _header_name(first: str) -> str:
     return text if name_like(text, strict=True) else ""
 
 
-def name_headers(out: Parsed) -> None:
-    """Incident-tool exports: a stamp line with only a name, the message on the lines below.
+# "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
+_NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
 
-    Rootly, FireHydrant and incident.io write "11:47 AM  Oliver Grant" then the text. A timeline
-    note may also be a short capitalised phrase alone ("14:05 Failover Complete"), so the shape is
-    taken as names only when most timed entries have it and some name comes back.
+
+def _column_name(first: str) -> tuple[str, str] | None:
+    """(name, text) when a stamp line's text starts with a name column, else None."""
+    m = _NAME_COLUMN_RE.match(first.strip())
+    if m is None or not name_like(m.group("name"), strict=True):
+        return None
+    return m.group("name").strip(), m.group("text").strip()
+
+
+def name_headers(out: Parsed) -> None:
+    """Incident-tool exports: the author in a column of its own, not "Name: text".
+
+    Rootly, FireHydrant and incident.io write "11:47 AM  Oliver Grant" with the message on the
+    lines below, or "22:17  Jonas Brühwiler  rollout merged" with the name column and the text on
+    one line. A timeline note may also be a short capitalised phrase ("14:05 Failover Complete"),
+    so the shape is taken as names only when most timed entries have it and some name comes back.
     """
     entries = [e for e in out.items if isinstance(e, Entry) and e.precision not in ("date-only", "unknown")]
-    named = [
-        (e, name)
+    alone = [
+        (e, name, None)
         for e in entries
         if not e.author and e.lines and any(x.strip() for x in e.lines[1:]) and (name := _header_name(e.lines[0]))
     ]
-    if len(named) < 3 or 2 * len(named) < len(entries):
+    columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
+    for named in (alone, columns):
+        if len(named) < 3 or 2 * len(named) < len(entries):
+            continue
+        if max(Counter(name for _, name, _ in named).values()) < 2:
+            continue
+        for entry, name, text in named:
+            entry.author, entry.is_bot = name, is_bot_name(name)
+            body = [text] + entry.lines[1:] if text is not None else entry.lines[1:]
+            while body and not body[0].strip():
+                body.pop(0)
+            entry.lines = body
         return
-    seen = Counter(name for _, name in named)
-    if max(seen.values()) < 2:
-        return
-    for entry, name in named:
-        entry.author, entry.is_bot = name, is_bot_name(name)
-        body = entry.lines[1:]
-        while body and not body[0].strip():
-            body.pop(0)
-        entry.lines = body

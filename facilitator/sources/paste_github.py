@@ -31,9 +31,11 @@ _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?"
 _WHEN = (
     rf"(?:on\s+)?(?P<date>{WORD_DATE.pattern})"
     rf"|(?P<ago>{AGO}|yesterday)"
+    # "6 years ago": no day to be had from it; the thread is placed on --date
+    r"|(?P<vague>(?:\d{1,3}|an?|one)\s+(?:months?|years?)\s+ago)"
 )
 HEADER_RE = re.compile(
-    rf"^(?P<name>{_LOGIN})\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
+    rf"^(?:(?:open|closed|merged|draft)\s*[\u00b7\u2022]?\s+)?(?P<name>{_LOGIN})\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
     r"(?:\s*[·•]\s*(?:edited|\d+\s+comments?).*|\s*\(edited\)|\s+edited(?:\s+by\s+\S+)?)?\s*[·•]?$",
     re.IGNORECASE,
 )
@@ -56,9 +58,35 @@ _CLOCK_RE = re.compile(
 _YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
 
 
+# The newer issue page and GitLab: "yuvipanda (Member) \u2022 Jan 20, 2022",
+# "Rob Castellanos @rcastellanos \u00b7 6 years ago", "Issue created 6 years ago by Rob Castellanos".
+_ROLE = r"(?:member|owner|author|contributor|collaborator|maintainer|developer|reporter|guest)"
+DOTTED_HEADER_RE = re.compile(
+    rf"^(?:(?P<name>{_LOGIN})(?:\s+\({_ROLE}\))?|(?P<display>[^@\u00b7\u2022\n]{{1,60}}?)\s+@(?P<handle>[\w.-]+))"
+    rf"(?:\s+\({_ROLE}\))?\s+[\u00b7\u2022]\s+(?:{_WHEN})(?:\s*[\u00b7\u2022].*)?$",
+    re.IGNORECASE,
+)
+CREATED_RE = re.compile(
+    rf"^(?:(?:open|closed)\s+)?(?:issue|incident|merge\s+request)\s+created\s+(?:{_WHEN})\s+by\s+(?P<display>\S.{{0,60}}?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def header(line: str) -> re.Match[str] | None:
     """The comment header on a stripped line, when it is one."""
-    return HEADER_RE.match(line) if (" commented " in line or " opened " in line) else None
+    if " commented " in line or " opened " in line:
+        return HEADER_RE.match(line)
+    if "\u2022" in line or "\u00b7" in line:
+        return DOTTED_HEADER_RE.match(line)
+    if " created " in line:
+        return CREATED_RE.match(line)
+    return None
+
+
+def author_of(m: re.Match[str]) -> str:
+    """The header's author: the login, or GitLab's display name beside the handle."""
+    groups = m.groupdict()
+    return (groups.get("name") or groups.get("display") or "").strip()
 
 
 def starts_comment(line: str) -> bool:
@@ -79,7 +107,7 @@ def parse_github(lines: list[str], ctx: Ctx) -> Parsed:
             continue
         m = header(line)
         if m is not None:
-            if current is not None and current.author.casefold() == m.group("name").casefold() and not _has_text(current):
+            if current is not None and current.author.casefold() == author_of(m).casefold() and not _has_text(current):
                 interface = True  # "dduportal" / "opened on Apr 22": the header repeated under the avatar
                 continue
             _drop_trailing_interface(current)
@@ -125,7 +153,7 @@ def _has_text(entry: Entry) -> bool:
 
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
-    name = m.group("name")
+    name = author_of(m)
     day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) if m.group("date") else None
     ago = None
     if m.group("ago"):

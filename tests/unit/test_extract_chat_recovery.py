@@ -57,7 +57,6 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "radar updating, warnings back. all green from here",
         "done. everything's back on core service",
         "queues at normal levels",
-        "all areas of college back as of 7am. spare is in",
         "provider says resolved. all our test lines are up :tada:",
     ],
 )
@@ -544,3 +543,7 @@ def test_back_to_normal_with_a_check_question_is_still_a_recovery():
 @pytest.mark.parametrize("text", ["it's up to you whether we page them", "is it up?", "all good from the db side, it's the app"])
 def test_up_to_someone_or_a_question_is_not_a_recovery(text):
     assert mitigation_after_outage(text) is None
+
+
+def test_back_as_of_a_time_is_a_recovery_at_that_time():
+    assert mitigation_after_outage("all areas of college back as of 11:05. spare is in, everything routing") == "11:05"

@@ -617,3 +617,22 @@ def test_incident_tool_exports_with_a_source_column_and_tool_events():
 def test_a_bouncers_own_lines_are_nobodys():
     t = parse("[12:06:58] <***> Buffer Playback...\n[12:07:10] <aroha> cert expired on the api\n", default_date=date(2024, 9, 10))
     assert [m.author for m in t.messages] == ["", "aroha"]  # a system line, like "-!- netsplit", has no speaker
+
+
+def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
+    rootly = (
+        "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
+        "22:17  Jonas Brühwiler  rollout of platform release merged to production\n"
+        "22:30  Jonas Brühwiler  first sites returning 404. stopping the rollout NOW\n"
+        "22:32  Maya Keller      I'm IC\n"
+    )
+    t = parse(rootly, tz="UTC")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Rootly", True), ("Jonas Brühwiler", False), ("Jonas Brühwiler", False), ("Maya Keller", False)
+    ]
+    assert t.messages[1].text == "rollout of platform release merged to production"
+    opsgenie = (
+        "Mar 31, 2020 09:05:40 AM   Note added by Lauren Pike: \"2 more tickets\"\n"
+        "Mar 31, 2020 09:21:09 AM   Note added by Carla Nguyen: \"joined. what do we tell customers?\"\n"
+    )
+    assert [m.author for m in parse(opsgenie, tz="UTC").messages] == ["Lauren Pike", "Carla Nguyen"]

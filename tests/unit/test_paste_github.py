@@ -88,3 +88,28 @@ def test_clock_forms_a_comment_may_state_and_weeks_ago():
     t = parse_transcript(text.replace("2 weeks ago", "on Aug 3, 2025").replace("1 week ago", "on Aug 4, 2025"),
                          tz="UTC", default_date=None, origin="issue.txt")
     assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["08-03 07:30", "08-04 00:15"]
+
+
+def test_the_newer_issue_page_and_gitlab_headers_start_comments():
+    github = (
+        "R Datahub 505 Internal Service Error org/datahub#3166\n"
+        "Closed \u2022 andrewpbray opened on Jan 20, 2022 \u2022 8 comments\n\n"
+        "  When logging into R DataHub this morning, I encountered a 505.\n\n"
+        "yuvipanda (Member) \u2022 Jan 20, 2022\n  @andrewpbray looking at it now.\n\n"
+        "andrewpbray \u2022 Jan 20, 2022\n  Thanks.\n"
+    )
+    t = parse_transcript(github, tz="UTC", default_date=None, origin="p")
+    assert [(m.author, m.text.strip()) for m in t.messages] == [
+        ("andrewpbray", "When logging into R DataHub this morning, I encountered a 505."),
+        ("yuvipanda", "@andrewpbray looking at it now."),
+        ("andrewpbray", "Thanks."),
+    ]
+    assert {m.at.date() for m in t.messages} == {date(2022, 1, 20)}
+    gitlab = (
+        "Some users can't log in\nClosed  Issue created 6 years ago by Rob Castellanos\n\n  Monitoring alert just fired.\n\n"
+        "Rob Castellanos @rcastellanos \u00b7 6 years ago\n  can repro from home\n\n"
+        "Priya Natarajan @pnatarajan \u00b7 6 years ago\n  not the cert\n"
+    )
+    t = parse_transcript(gitlab, tz="UTC", default_date=date(2019, 5, 10), origin="p")
+    assert [m.author for m in t.messages] == ["Rob Castellanos", "Rob Castellanos", "Priya Natarajan"]
+    assert {m.at.date() for m in t.messages} == {date(2019, 5, 10)}  # "6 years ago" gives no day: --date does

@@ -1,0 +1,58 @@
+"""An email thread pasted as text: each mail's From/Date headers make a message."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from facilitator.extract import extract_findings
+from facilitator.sources.paste import parse_transcript
+
+THREAD = """From: Nagios <nagios@mon1.example.internal>
+To: ops@example.internal
+Date: Tue, 9 Mar 2021 13:19:42 -0800
+Subject: ** PROBLEM Service Alert: border1/BGP HE.net is CRITICAL **
+
+Notification Type: PROBLEM
+State: CRITICAL
+
+----------------------------------------------------------------------
+From: Sarah Okafor <sarah@example.com>
+To: ops@example.internal
+Date: Tue, 9 Mar 2021 13:24:10 -0800
+Subject: Re: ** PROBLEM Service Alert: border1/BGP HE.net is CRITICAL **
+
+on it. v4 looks dead from outside, customers can't reach their vps
+
+----------------------------------------------------------------------
+From: "Dmitri Vasquez" <dmitri@example.com>
+Date: Tue, 9 Mar 2021 14:40:55 -0800
+Subject: Re: ** PROBLEM Service Alert: border1/BGP HE.net is CRITICAL **
+
+On Tue, Mar 9, 2021 at 1:24 PM Sarah Okafor wrote:
+> on it. v4 looks dead from outside
+
+filter fixed, sessions back up, v4 traffic back to normal.
+"""
+
+
+def test_each_mail_is_a_message_dated_by_its_header():
+    t = parse_transcript(THREAD, tz="America/Los_Angeles", default_date=None, origin="p")
+    assert t.format == "email"
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Nagios", True), ("Sarah Okafor", False), ("Dmitri Vasquez", False)]
+    assert t.messages[0].at.astimezone(timezone.utc) == datetime(2021, 3, 9, 21, 19, 42, tzinfo=timezone.utc)
+    assert t.messages[0].text.startswith("** PROBLEM Service Alert")  # an alert mail's subject says what fired
+    assert "Re:" not in t.messages[1].text  # a reply's subject repeats the thread
+    assert "looks dead from outside" not in t.messages[2].text  # quoted lines left out
+    assert t.channel == "** PROBLEM Service Alert: border1/BGP HE.net is CRITICAL **"
+
+
+def test_a_mail_thread_gives_key_times_and_people():
+    f = extract_findings(parse_transcript(THREAD, tz="America/Los_Angeles", default_date=None, origin="p"))
+    assert f.mitigated_at is not None and f.mitigated_at.at.strftime("%H:%M") == "14:40"
+    assert {r.name for r in f.responders} == {"Dmitri Vasquez", "Sarah Okafor"}  # the alert mail is no person
+
+
+def test_one_mail_is_not_a_thread():
+    text = "From: Sarah <sarah@example.com>\nDate: Tue, 9 Mar 2021 13:24:10 -0800\n\n10:02 <sarah> api down\n10:05 <ben> looking\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2021, 3, 9), origin="p")
+    assert t.format == "irc" and [m.author for m in t.messages][-2:] == ["sarah", "ben"]
