@@ -399,7 +399,14 @@ def test_a_cheer_before_any_problem_is_not_a_recovery():
 
 
 @pytest.mark.parametrize(
-    "text", ["backlog zero, no new stuck jobs. good to resolve", "great, resolve it", "ok to close", "last of it is out. we're done 🙌"]
+    "text",
+    [
+        "backlog zero, no new stuck jobs. good to resolve",
+        "great, resolve it",
+        "ok to close",
+        "last of it is out. we're done 🙌",
+        "yes, resolve 👍",
+    ],
 )
 def test_the_go_ahead_to_close_is_the_all_clear(text):
     f = extract_findings(
@@ -547,3 +554,27 @@ def test_up_to_someone_or_a_question_is_not_a_recovery(text):
 
 def test_back_as_of_a_time_is_a_recovery_at_that_time():
     assert mitigation_after_outage("all areas of college back as of 11:05. spare is in, everything routing") == "11:05"
+
+
+def test_blaming_the_provider_after_the_recovery_is_not_a_relapse():
+    f = extract_findings(
+        channel(
+            [
+                ("20:21", "marten", "everyone just got kicked, site doesnt load"),
+                ("20:45", "marten", "and we're back. weird"),
+                ("21:24", "marten", "transip answered: incident with the VPS firewall. so not us 🙃"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "20:45" and hm(f.resolved_at) == "20:45"
+
+
+@pytest.mark.parametrize("text", ["synthetics green in EU, US has one flappy check left", "calling it a night, still broken", "calling it?"])
+def test_one_region_green_or_calling_it_a_night_is_not_the_end(text):
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:00", "lewis", text)]))
+    assert f.resolved_at is None
+
+
+def test_calling_it_is_the_all_clear():
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:30", "lewis", "probes are all green now. calling it")]))
+    assert hm(f.resolved_at) == "11:30"
