@@ -244,6 +244,7 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     _mark_integrations(out)
     _read_it_back(out)
     _read_celebrations(out)
+    _read_agreed_closings(out, pats)
     return out
 
 
@@ -303,6 +304,33 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
 
 _PROBLEM_FLAGS = frozenset({"alert", "detect", "symptom", "relapse"})
 _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
+
+
+# "y", "yes", "yep do it", "👍", "+1", "go ahead": agreeing to what was just asked.
+_AGREED_RE = re.compile(
+    r"^\W*(?:y|ya|yes|yep|yup|yeah|sure|ok|okay|do\s+it|go\s+(?:ahead|for\s+it)|ship\s+it|\+1|agreed|sgtm|lgtm)\W*(?:pls|please|do\s+it)?\W*$"
+    "|^\\s*(?:\U0001F44D|:\\+1:|:thumbsup:|\u2705|:white_check_mark:)\\s*$",
+    re.IGNORECASE,
+)
+_AGREE_WINDOW = 10 * 60  # seconds: the answer to "marking resolved?" comes within minutes
+
+
+def _read_agreed_closings(sigs: list[MessageSignals], pats: Patterns) -> None:
+    """"marking resolved?" answered "y" by someone else: the question was the all-clear."""
+    for i, sig in enumerate(sigs):
+        text = sig.prep.lower.rstrip()
+        if not (sig.is_human and text.endswith("?") and "declare_resolved" not in sig.flags) or len(text) > 160:
+            continue
+        last = sig.prep.sentences[-1].rstrip().rstrip("?") if sig.prep.sentences else ""
+        if not last or not pats.has("declare_resolved", last.lower()):
+            continue
+        for later in sigs[i + 1 : i + 4]:
+            if (later.message.at - sig.message.at).total_seconds() > _AGREE_WINDOW:
+                break
+            if later.is_human and later.message.author != sig.message.author and _AGREED_RE.match(later.message.text or ""):
+                sig.state = "recover"
+                sig.flags = sig.flags | {"declare_resolved", "recover"}
+                break
 
 
 # What monitors and status pages post: "Trigger fired: ...", "[FIRING:1] ...", "Resolved - This

@@ -578,3 +578,31 @@ def test_one_region_green_or_calling_it_a_night_is_not_the_end(text):
 def test_calling_it_is_the_all_clear():
     f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:30", "lewis", "probes are all green now. calling it")]))
     assert hm(f.resolved_at) == "11:30"
+
+
+@pytest.mark.parametrize("answer", ["y", "yep do it", "👍", "+1"])
+def test_a_closing_question_someone_agrees_to_is_the_all_clear(answer):
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "bot:Nagios", "PROBLEM: updates failing"),
+                ("14:25", "nadia", "marking resolved?"),
+                ("14:26", "luis", answer),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "14:25"
+
+
+def test_a_closing_question_nobody_agrees_to_is_not_the_all_clear():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "bot:Nagios", "PROBLEM: updates failing"),
+                ("14:25", "nadia", "marking resolved?"),
+                ("14:26", "luis", "no, android still failing"),
+                ("14:27", "nadia", "y"),  # the asker's own "y" agrees to nothing
+            ]
+        )
+    )
+    assert f.resolved_at is None
