@@ -24,6 +24,7 @@ EventKind = Literal[
     "root_cause",
     "rollback",
     "mitigated",
+    "recovery",  # the service said to be better, at a moment that is not the key mitigation
     "fix_deployed",
     "status_page",
     "customer_comms",

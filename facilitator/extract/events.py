@@ -52,7 +52,7 @@ def _kind(sig: MessageSignals) -> EventKind | None:
     if "fix_deployed" in flags:
         return "fix_deployed"
     if sig.state == "recover":
-        return "mitigated"
+        return "recovery"  # only the key time is "mitigated": one row says when the impact stopped
     if "escalation" in flags and not question:
         return "escalation"
     if "root_cause" in flags and not question:

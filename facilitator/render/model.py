@@ -46,7 +46,7 @@ from facilitator.transcript import Transcript
 # Timeline kinds that are "major events" for the classic template.
 MAJOR_KINDS = frozenset(
     {"fault_introduced", "detected", "alert", "incident_created", "escalation", "root_cause", "rollback",
-     "mitigated", "fix_deployed", "status_page", "customer_comms", "resolved", "closed"}
+     "mitigated", "recovery", "fix_deployed", "status_page", "customer_comms", "resolved", "closed"}
 )
 # Impact-hint kinds that describe who or how much was hit (pods and CPU figures are diagnosis, not scope).
 EVIDENCE_LINK_KINDS = ("ticket", "pull_request", "commit", "dashboard", "alert", "runbook", "status_page", "docs", "image")

@@ -243,3 +243,16 @@ def test_customer_effect_is_read_from_a_message_whose_words_differ_from_its_mark
         )
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m0"]
+
+
+def test_only_the_key_mitigation_is_labelled_mitigated_on_the_timeline():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[P1] checkout 5xx > 5%"),
+            ("Bo", "rolled back, error rate back to normal"),
+            ("Cy", "eu back to normal too"),
+            ("Ann", "All clear, incident resolved."),
+        )
+    )
+    labels = dict((mid, kind) for kind, mid in kinds(f))
+    assert labels["m1"] == "mitigated" and labels["m2"] == "recovery"  # one row says when the impact stopped
