@@ -14,13 +14,12 @@ from every candidate already offered: two choices a minute apart are one choice.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import MessageSignals
 from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
-from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link
+from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link, told_done
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
@@ -97,15 +96,6 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
 def _told_step(sig: MessageSignals) -> bool:
     """A person telling of a step taken ("restarting the cluster"), not asking about one."""
     return "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?")
-
-
-# "done", "deployed ✅", "merged + applied": a person reporting the step they were asked for is finished.
-_DONE_RE = re.compile(r"^\W*(?:ok(?:ay)?\W+)?(?:done|deployed|applied|merged(?:\s*\+\s*applied)?|shipped|reverted|rolled\s+back|flipped)\b")
-
-
-def _done(sig: MessageSignals) -> bool:
-    """A person saying the step in hand is finished: "done", "deployed", "merged + applied"."""
-    return sig.is_human and _DONE_RE.match(sig.prep.lower) is not None and "?" not in sig.prep.lower
 
 
 def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
@@ -195,7 +185,7 @@ def find_candidates(
         for sig in reversed(sigs[det_i + 1 if detected else 0 : mit_i]):
             if sig.state == "relapse":
                 break
-            if _told_step(sig) or _done(sig):
+            if _told_step(sig) or told_done(sig):
                 pools["mitigated_at"].append(_kt(sig, 0.63, "the step that brought the recovery"))
                 break
     # When the service broke again after a recovery, the recovery that held is the other reading.

@@ -345,3 +345,14 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
 
 
 _CONTRADICT_WINDOW = timedelta(minutes=3)
+
+
+# "done", "deployed ✅", "merged + applied": a person reporting that the step in hand is finished.
+_DONE_RE = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+)?(?:done|deployed|applied|merged(?:\s*\+\s*applied)?|shipped|reverted|rolled\s+back|flipped)\b"
+)
+
+
+def told_done(sig: MessageSignals) -> bool:
+    """True when a person says the step in hand is finished: "done", "deployed", "merged + applied"."""
+    return sig.is_human and _DONE_RE.match(sig.prep.lower) is not None and "?" not in sig.prep.lower

@@ -69,8 +69,10 @@ from facilitator.extract.conversation import (
     partial,
     revert_link,
     step_owned_up_to,
+    told_done,
     watched_since,
 )
+from facilitator.extract.monitors import alert_state, flapping
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
 
@@ -178,7 +180,7 @@ def find_started(
         # Notes whose detecting entry is an alert starting ("DiskWritesBlocked starts"):
         # that entry is also when the fault began.
         first = next((s for s in sigs if s.message.id == detected.message_ids[0]), None)
-        state = _alert_state(first) if first is not None else None
+        state = alert_state(first) if first is not None else None
         if state is not None and state[1].startswith("start") and not state[2]:  # "fires" is a notice
             candidates.append(key_at(first, 0.5, "the alert that detected it says the fault started then"))
         elif first is not None and "change" in first.flags and "symptom" in first.flags and _told_first(first, "change", "symptom"):
@@ -284,7 +286,7 @@ def find_mitigated_resolved(
     recoveries = [
         s
         for i, s in enumerate(after)
-        if s.state == "recover" and not contradicted(after, i) and not _flapping(after, i) and not dismissal(s)
+        if s.state == "recover" and not contradicted(after, i) and not flapping(after, i) and not dismissal(s)
         and not (NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].prep.lower.rstrip().endswith("?"))
         and not (not s.is_human and STATUS_UNDER_WAY_RE.search(s.prep.lower[:120]))
     ]
@@ -377,9 +379,6 @@ def find_mitigated_resolved(
 
 
 STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail the step it reports
-_DONE_RE = re.compile(
-    r"^\W*(?:ok(?:ay)?\W+)?(?:done|deployed|applied|merged(?:\s*\+\s*applied)?|shipped|reverted|rolled\s+back|flipped)\b"
-)
 
 
 _STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]")
@@ -392,9 +391,9 @@ def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSi
     for sig in reversed([s for s in after if s.index < post.index]):
         if post.message.at - sig.message.at > STATUS_LAG or sig.state == "relapse":
             return None
-        if sig.is_human and not sig.prep.lower.rstrip().endswith("?") and (
-            _DONE_RE.match(sig.prep.lower) or "fix_deployed" in sig.flags
-        ) and not DOUBT_RE.search(sig.prep.lower):
+        if (told_done(sig) or (sig.is_human and "fix_deployed" in sig.flags and not sig.prep.lower.rstrip().endswith("?"))) and (
+            not DOUBT_RE.search(sig.prep.lower)
+        ):
             return sig
     return None
 
@@ -435,18 +434,6 @@ def _labelled_phases(sigs: list[MessageSignals]) -> dict[str, KeyTime]:
     return found
 
 
-# An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",
-# "HighErrorRate starts", "... recovers and starts". The subject is what the alert is about.
-_ALERT_STATE_RE = re.compile(
-    r"^\W*(?P<subject>[^\n]{3,80}?)\s+(?P<verb>recover(?:s|ed)|resolve[sd]|start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed))"
-    r"(?:\s+and\s+(?P<then>start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed)|recover(?:s|ed)))?\W*$",
-    re.IGNORECASE,
-)
-_ALERT_NAME_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*|\b(?:alert|alarm|monitor|check|error|outage|incident)s?\b", re.IGNORECASE)
-_CAMEL_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*")
-FLAP_WINDOW = timedelta(hours=2)  # an alert that fires again within this long never really recovered
-
-
 # "leaving our incident open until they post their RCA, then I'll mark resolved": a plan to close
 _CLOSE_LATER_RE = re.compile(
     r"\buntil\b[^.]{0,80}\bthen\s+(?:i[\x27\u2019]?ll\s+|we[\x27\u2019]?ll\s+|we\s+)?(?:mark|close|resolve)\w*\b"
@@ -457,81 +444,6 @@ _CLOSE_LATER_RE = re.compile(
 def _plans_to_close(sig: MessageSignals) -> bool:
     """True when the message says the incident will be closed later, not that it is closed now."""
     return _CLOSE_LATER_RE.search(sig.prep.lower) is not None
-
-
-def _alert_state(sig: MessageSignals) -> tuple[str, str, str] | None:
-    """(subject, verb, then) when the message is an alert's state line, else None."""
-    text = (sig.message.text or "").strip()
-    if "\n" in text:
-        return None
-    match = _ALERT_STATE_RE.match(text)
-    if match is None:
-        return None
-    subject = match.group("subject").strip(" -:*_`").casefold()
-    if not (_CAMEL_RE.search(match.group("subject")) or _ALERT_NAME_RE.search(subject)):
-        return None  # "the engineer starts": a person, not an alert
-    return subject, match.group("verb").lower(), (match.group("then") or "").lower()
-
-
-def _flapping(after: list[MessageSignals], i: int) -> bool:
-    """True when an alert's recovery is followed by the same alert starting again soon.
-
-    "X recovers" then "X starts" (or "X recovers and starts") is a flapping alert: the
-    problem is still there, so the recovery is a relapse in waiting, not a mitigation.
-    """
-    state = _alert_state(after[i])
-    if state is None:
-        return _monitor_fires_again(after, i)
-    if not state[1].startswith(("recover", "resolve")):
-        return False
-    subject, _, then = state
-    if then and not then.startswith("recover"):
-        return True
-    limit = after[i].message.at + FLAP_WINDOW
-    for later in after[i + 1 :]:
-        if later.message.at > limit:
-            break
-        other = _alert_state(later)
-        if other is not None and other[0] == subject:
-            return not other[1].startswith(("recover", "resolve"))
-    return False
-
-
-def _monitor_fires_again(after: list[MessageSignals], i: int) -> bool:
-    """True when a monitor's "UP" / "[RECOVERY]" line is followed soon by the same monitor failing.
-
-    "[RECOVERY] rubygems.org HTTP is OK" and six minutes later "[PROBLEM] rubygems.org HTTP is
-    CRITICAL": the check flapped; the service never came back at the recovery.
-    """
-    sig = after[i]
-    if sig.is_human:
-        return False
-    subject = _subject_words(sig)
-    limit = sig.message.at + FLAP_WINDOW
-    for later in after[i + 1 :]:
-        if later.message.at > limit:
-            break
-        if later.is_human or later.message.author != sig.message.author:
-            continue
-        if later.state == "recover":
-            return False
-        if "alert" in later.flags and subject & _subject_words(later):
-            return True
-    return False
-
-
-_SUBJECT_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}|[a-z][a-z0-9_-]{2,}")
-# Words every monitor line uses, whatever it watches.
-_MONITOR_WORDS = frozenset(
-    "problem recovery recovered critical warning firing resolved alert alarm monitor page pagerduty opsgenie "
-    "the and for with http https ping status down reason connection timeout after seconds second response time "
-    "was been minutes minute hours escalation unacked host service check".split()
-)
-
-
-def _subject_words(sig: MessageSignals) -> set[str]:
-    """What a monitor line is about: its host names and words, less the words every monitor line uses."""
-    return {w for w in _SUBJECT_RE.findall(sig.prep.lower) if w not in _MONITOR_WORDS}
 
 
 def _self_healed(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:

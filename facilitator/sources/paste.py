@@ -41,6 +41,7 @@ from facilitator.sources.paste_detect import FORMATS, best_format, channel_block
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, name_like, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
+from facilitator.sources.paste_tools import name_headers
 from facilitator.sources.paste_slack import SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
@@ -326,7 +327,10 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
         return parse_chat_app(lines, fmt, ctx)
     if fmt == "github":
         return parse_github(lines, ctx)
-    return parse_lines(lines, fmt, ctx)
+    parsed = parse_lines(lines, fmt, ctx)
+    if fmt == "timeline":
+        name_headers(parsed)  # an incident tool's export: the author in a column of its own
+    return parsed
 
 
 def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, str]]) -> Parsed:

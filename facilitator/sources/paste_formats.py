@@ -36,7 +36,6 @@ model and the line-based formats.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
@@ -601,57 +600,4 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             current = None  # a dated heading between chat lines: a new day
             continue
         current.lines.append(line)
-    if fmt == "timeline":
-        name_headers(out)
     return out
-
-
-# An incident tool's export names the source after the author: "9:19 AM · Tomás Ruiz · Slack".
-_SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0,20}$")
-
-
-def _header_name(first: str) -> str:
-    """The author when a stamp line holds only a name ("11:46 AM  Better Stack"), else ''."""
-    text = _SOURCE_TAIL_RE.sub("", first.strip().lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
-    return text if name_like(text, strict=True) else ""
-
-
-# "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
-_NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
-
-
-def _column_name(first: str) -> tuple[str, str] | None:
-    """(name, text) when a stamp line's text starts with a name column, else None."""
-    m = _NAME_COLUMN_RE.match(first.strip())
-    if m is None or not name_like(m.group("name"), strict=True):
-        return None
-    return m.group("name").strip(), m.group("text").strip()
-
-
-def name_headers(out: Parsed) -> None:
-    """Incident-tool exports: the author in a column of its own, not "Name: text".
-
-    Rootly, FireHydrant and incident.io write "11:47 AM  Oliver Grant" with the message on the
-    lines below, or "22:17  Jonas Brühwiler  rollout merged" with the name column and the text on
-    one line. A timeline note may also be a short capitalised phrase ("14:05 Failover Complete"),
-    so the shape is taken as names only when most timed entries have it and some name comes back.
-    """
-    entries = [e for e in out.items if isinstance(e, Entry) and e.precision not in ("date-only", "unknown")]
-    alone = [
-        (e, name, None)
-        for e in entries
-        if not e.author and e.lines and any(x.strip() for x in e.lines[1:]) and (name := _header_name(e.lines[0]))
-    ]
-    columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
-    for named in (alone, columns):
-        if len(named) < 3 or 2 * len(named) < len(entries):
-            continue
-        if max(Counter(name for _, name, _ in named).values()) < 2:
-            continue
-        for entry, name, text in named:
-            entry.author, entry.is_bot = name, is_bot_name(name)
-            body = [text] + entry.lines[1:] if text is not None else entry.lines[1:]
-            while body and not body[0].strip():
-                body.pop(0)
-            entry.lines = body
-        return

@@ -1,0 +1,99 @@
+"""Monitor lines in a channel: an alert's state line, and a recovery that did not hold.
+
+Monitoring tools post their own lines ("cp-live-logs - DiskWritesBlocked recovers", "[RECOVERY]
+rubygems.org HTTP is OK", "Monitor is UP: api (down for 3 minutes)"). A recovery line followed soon
+by the same monitor failing again is a flapping check: the service never came back at it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from facilitator.extract.signals import MessageSignals
+
+# An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",
+# "HighErrorRate starts", "... recovers and starts". The subject is what the alert is about.
+_ALERT_STATE_RE = re.compile(
+    r"^\W*(?P<subject>[^\n]{3,80}?)\s+(?P<verb>recover(?:s|ed)|resolve[sd]|start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed))"
+    r"(?:\s+and\s+(?P<then>start(?:s|ed)|fir(?:es|ed|ing)|trigger(?:s|ed)|recover(?:s|ed)))?\W*$",
+    re.IGNORECASE,
+)
+_ALERT_NAME_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*|\b(?:alert|alarm|monitor|check|error|outage|incident)s?\b", re.IGNORECASE)
+_CAMEL_RE = re.compile(r"[A-Z][a-z0-9]+[A-Z]\w*")
+FLAP_WINDOW = timedelta(hours=2)  # an alert that fires again within this long never really recovered
+
+
+def alert_state(sig: MessageSignals) -> tuple[str, str, str] | None:
+    """(subject, verb, then) when the message is an alert's state line, else None."""
+    text = (sig.message.text or "").strip()
+    if "\n" in text:
+        return None
+    match = _ALERT_STATE_RE.match(text)
+    if match is None:
+        return None
+    subject = match.group("subject").strip(" -:*_`").casefold()
+    if not (_CAMEL_RE.search(match.group("subject")) or _ALERT_NAME_RE.search(subject)):
+        return None  # "the engineer starts": a person, not an alert
+    return subject, match.group("verb").lower(), (match.group("then") or "").lower()
+
+
+def flapping(after: list[MessageSignals], i: int) -> bool:
+    """True when an alert's recovery is followed by the same alert starting again soon.
+
+    "X recovers" then "X starts" (or "X recovers and starts") is a flapping alert: the
+    problem is still there, so the recovery is a relapse in waiting, not a mitigation.
+    """
+    state = alert_state(after[i])
+    if state is None:
+        return _monitor_fires_again(after, i)
+    if not state[1].startswith(("recover", "resolve")):
+        return False
+    subject, _, then = state
+    if then and not then.startswith("recover"):
+        return True
+    limit = after[i].message.at + FLAP_WINDOW
+    for later in after[i + 1 :]:
+        if later.message.at > limit:
+            break
+        other = alert_state(later)
+        if other is not None and other[0] == subject:
+            return not other[1].startswith(("recover", "resolve"))
+    return False
+
+
+def _monitor_fires_again(after: list[MessageSignals], i: int) -> bool:
+    """True when a monitor's "UP" / "[RECOVERY]" line is followed soon by the same monitor failing.
+
+    "[RECOVERY] rubygems.org HTTP is OK" and six minutes later "[PROBLEM] rubygems.org HTTP is
+    CRITICAL": the check flapped; the service never came back at the recovery.
+    """
+    sig = after[i]
+    if sig.is_human:
+        return False
+    subject = _subject_words(sig)
+    limit = sig.message.at + FLAP_WINDOW
+    for later in after[i + 1 :]:
+        if later.message.at > limit:
+            break
+        if later.is_human or later.message.author != sig.message.author:
+            continue
+        if later.state == "recover":
+            return False
+        if "alert" in later.flags and subject & _subject_words(later):
+            return True
+    return False
+
+
+_SUBJECT_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}|[a-z][a-z0-9_-]{2,}")
+# Words every monitor line uses, whatever it watches.
+_MONITOR_WORDS = frozenset(
+    "problem recovery recovered critical warning firing resolved alert alarm monitor page pagerduty opsgenie "
+    "the and for with http https ping status down reason connection timeout after seconds second response time "
+    "was been minutes minute hours escalation unacked host service check".split()
+)
+
+
+def _subject_words(sig: MessageSignals) -> set[str]:
+    """What a monitor line is about: its host names and words, less the words every monitor line uses."""
+    return {w for w in _SUBJECT_RE.findall(sig.prep.lower) if w not in _MONITOR_WORDS}
