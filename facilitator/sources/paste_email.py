@@ -10,7 +10,8 @@ Nagios or a provider), and a copy of the thread keeps every message's headers::
     on it. v4 looks dead from outside ...
 
 Each "From:" block with a "Date:" starts a message dated exactly (the standard library reads
-RFC 2822 dates, offset included). The body is the text down to the next header block; quoted
+RFC 2822 dates, offset included). A mailing-list archive's thread (a subject, "Name addr at host",
+a ctime-style date) is read too, its dates in the transcript's zone. The body is the text down to the next header block; quoted
 lines ("> ...", "On Tue, Sarah wrote:") repeat earlier mails and are left out. A mail's own
 subject opens its text unless it is a reply ("Re: ..."), because alert mails say what fired there.
 """
@@ -18,7 +19,8 @@ subject opens its text unless it is a reply ("Re: ..."), because alert mails say
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from email.utils import parseaddr, parsedate_to_datetime
 
 from facilitator.config import zone_or_utc
@@ -42,63 +44,115 @@ def _date(value: str) -> datetime | None:
     return moment if moment is not None and moment.tzinfo is not None else None
 
 
-def email_blocks(lines: list[str]) -> list[tuple[int, dict[str, str], list[str]]] | None:
-    """(line number, headers, body lines) per mail, or None when the text is not a mail thread.
+@dataclass(slots=True)
+class Mail:
+    """One mail of the thread: where it starts, who sent it, when, and its text."""
 
-    A thread needs at least two header blocks: a "From:" line with a readable "Date:" among
-    the header lines right after it.
-    """
-    starts: list[tuple[int, dict[str, str], int]] = []  # (first line index, headers, body start)
+    line: int  # 1-based
+    sender: str  # as the "From:" line or the archive writes it
+    moment: datetime | None  # aware when the date carries its offset; naive (local) from an archive
+    subject: str
+    body: list[str]
+
+
+# A mailing-list archive (Mailman's pipermail) writes each mail as a subject, the sender with the
+# address spelt out, and a ctime-style date: "Glenn Harper glenn.harper at bigpond.net.au" /
+# "Sun Aug 9 16:41:12 EST 2009".
+_ARCHIVE_SENDER_RE = re.compile(r"^\s*(?P<name>\S.{0,60}?)\s+(?P<addr>[\w.+-]+\s+at\s+[\w-]+(?:\.[\w-]+)+)\s*$")
+_CTIME_RE = re.compile(
+    r"^\s*(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+(?P<d>\d{1,2})"
+    r"\s+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s+(?:(?P<tz>[A-Z]{2,5})\s+)?(?P<y>\d{4})\s*$",
+    re.IGNORECASE,
+)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_SUBJECT_LINE_RE = re.compile(r"^\s*\[[^\]]{1,40}\]\s+\S")  # "[techinfo-users] can't get to any websites?"
+
+
+def _ctime(m: re.Match[str]) -> datetime:
+    return datetime(
+        int(m.group("y")), _MONTHS.index(m.group("mon").lower()[:3]) + 1, int(m.group("d")),
+        int(m.group("h")), int(m.group("m")), int(m.group("s") or 0),
+        tzinfo=timezone.utc if (m.group("tz") or "").upper() in ("UTC", "GMT") else None,
+    )
+
+
+def _header_mails(lines: list[str]) -> list[Mail]:
+    mails: list[Mail] = []
     for i, line in enumerate(lines):
         m = _FROM_RE.match(line)
         if m is None:
             continue
-        headers = {"from": m.group("who").strip()}
+        headers = {}
         j = i + 1
         while j < len(lines) and (h := _HEADER_RE.match(lines[j])) is not None:
             headers[h.group("key").lower()] = h.group("value").strip()
             j += 1
-        when = headers.get("date") or headers.get("sent")
-        if when and _date(when) is not None:
-            starts.append((i, headers, j))
-    if len(starts) < 2:
+        moment = _date(headers.get("date") or headers.get("sent") or "")
+        if moment is not None:
+            mails.append(Mail(i + 1, m.group("who").strip(), moment, headers.get("subject", ""), [str(j)]))
+    return mails
+
+
+def _archive_mails(lines: list[str]) -> list[Mail]:
+    mails: list[Mail] = []
+    for i in range(len(lines) - 1):
+        sender = _ARCHIVE_SENDER_RE.match(lines[i])
+        when = _CTIME_RE.match(lines[i + 1]) if sender else None
+        if sender is None or when is None:
+            continue
+        subject = lines[i - 1].strip() if i > 0 and _SUBJECT_LINE_RE.match(lines[i - 1]) else ""
+        address = re.sub(r"\s+at\s+", "@", sender.group("addr"))
+        mails.append(Mail(i + 1, f"{sender.group('name').strip()} <{address}>", _ctime(when), subject, [str(i + 2)]))
+    return mails
+
+
+def email_blocks(lines: list[str]) -> list[Mail] | None:
+    """The mails of a pasted thread, or None when the text is not a mail thread.
+
+    A thread needs at least two mails: "From:" headers with a readable "Date:", or an archive's
+    sender line and date line.
+    """
+    mails = _header_mails(lines)
+    if len(mails) < 2:
+        mails = _archive_mails(lines)
+    if len(mails) < 2:
         return None
-    out = []
-    for k, (i, headers, body_start) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        out.append((i + 1, headers, lines[body_start:end]))
-    return out
+    for k, mail in enumerate(mails):
+        start = int(mail.body[0])
+        end = mails[k + 1].line - 1 if k + 1 < len(mails) else len(lines)
+        if k + 1 < len(mails) and mails[k + 1].subject and end - 1 >= start and _SUBJECT_LINE_RE.match(lines[end - 1]):
+            end -= 1  # the next mail's subject line, above its sender
+        mail.body = lines[start:end]
+    return mails
 
 
-def parse_email_thread(blocks: list[tuple[int, dict[str, str], list[str]]], *, tz: str, origin: str) -> Transcript:
-    """The mails as messages in time order, their authors from the "From:" names."""
+def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript:
+    """The mails as messages in time order, their authors from the senders' names."""
     zone = zone_or_utc(tz)
     messages: list[Message] = []
-    for number, headers, body in blocks:
-        name, address = parseaddr(headers["from"])
-        author = (name or address.split("@")[0] or headers["from"]).strip().strip('"')
-        moment = _date(headers.get("date") or headers.get("sent") or "")
-        if moment is None:
+    for mail in mails:
+        if mail.moment is None:
             continue
-        text_lines = [line.rstrip() for line in body if not _QUOTE_RE.match(line) and not _RULE_RE.match(line)]
-        subject = headers.get("subject", "")
-        if subject and not _REPLY_RE.match(subject):
-            text_lines.insert(0, subject)
-        text = "\n".join(text_lines).strip()
-        text = re.sub(r"\n{3,}", "\n\n", text)
+        name, address = parseaddr(mail.sender)
+        author = (name or address.split("@")[0] or mail.sender).strip().strip('"')
+        moment = mail.moment.replace(tzinfo=zone) if mail.moment.tzinfo is None else mail.moment
+        text_lines = [line.rstrip() for line in mail.body if not _QUOTE_RE.match(line) and not _RULE_RE.match(line)]
+        if mail.subject and not _REPLY_RE.match(mail.subject) and not _SUBJECT_LINE_RE.match(mail.subject):
+            text_lines.insert(0, mail.subject)
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(text_lines).strip())
         messages.append(
             Message(
-                id=f"L{number}",
+                id=f"L{mail.line}",
                 at=moment.astimezone(zone),
                 author=author,
                 text=text,
                 author_id=address,
                 is_bot=is_bot_name(author) or _MACHINE_ADDRESS_RE.match(address or "") is not None,
-                origin=f"{origin}:{number}",
+                origin=f"{origin}:{mail.line}",
             )
         )
     messages.sort(key=lambda m: m.at)
-    subjects = [_REPLY_RE.sub("", h.get("subject", "")).strip() for _, h, _ in blocks if h.get("subject")]
+    subjects = [_LIST_TAG_RE.sub("", _REPLY_RE.sub("", mail.subject)).strip() for mail in mails if mail.subject]
     return Transcript(
         messages=messages,
         source="transcript",
@@ -106,3 +160,6 @@ def parse_email_thread(blocks: list[tuple[int, dict[str, str], list[str]]], *, t
         timezone=tz,
         format="email",
     )
+
+
+_LIST_TAG_RE = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")

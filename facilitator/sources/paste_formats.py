@@ -193,7 +193,7 @@ _BOT_NAMES = re.compile(
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
     r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
-    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat)$"
+    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|^(?:alerts?|status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
@@ -252,15 +252,19 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         name = m.group("name") or m.group("bare")
         if _COLUMN_GAP.search(name.strip()):
             name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
-        if (by := _NOTE_BY_RE.match(name.strip())) is not None:
-            name = by.group("who")  # Opsgenie's 'Note added by Carla Nguyen: "joined..."' is Carla's
+        if (by := NOTE_BY_RE.match(name.strip())) is not None:
+            name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
         if name_like(name, strict=strict):
             return name.strip(), (m.group("text") or "").strip()
     return "", rest
 
 
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
-_NOTE_BY_RE = re.compile(r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$", re.I)
+NOTE_BY_RE = re.compile(
+    r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$"
+    r"|^(?P<actor>\S.{0,40}?)\s+(?:added|posted|left|wrote)\s+(?:a\s+)?(?:note|comment|update|message|reply)$",
+    re.I,
+)
 
 
 def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:

@@ -63,7 +63,8 @@ _YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
 _ROLE = r"(?:member|owner|author|contributor|collaborator|maintainer|developer|reporter|guest)"
 DOTTED_HEADER_RE = re.compile(
     rf"^(?:(?P<name>{_LOGIN})(?:\s+\({_ROLE}\))?|(?P<display>[^@\u00b7\u2022\n]{{1,60}}?)\s+@(?P<handle>[\w.-]+))"
-    rf"(?:\s+\({_ROLE}\))?\s+[\u00b7\u2022]\s+(?:{_WHEN})(?:\s*[\u00b7\u2022].*)?$",
+    rf"(?:\s+\({_ROLE}\))?\s+[\u00b7\u2022]\s+(?:{_WHEN})"
+    r"(?:,?\s+(?:at\s+)?(?P<clock>(?:[01]?\d|2[0-3]):[0-5]\d\s*(?:[ap]\.?m\.?)?))?(?:\s*[\u00b7\u2022].*)?$",
     re.IGNORECASE,
 )
 CREATED_RE = re.compile(
@@ -167,6 +168,8 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     entry = Entry(no, [], time(0), name, day=day or (None if ago is not None else ctx.today), is_bot=bot, precision="date-only")
     if ago is not None:
         entry.ago, entry.precision = ago, "approximate"
+    elif m.groupdict().get("clock"):
+        entry.clock, entry.precision = parse_clock(m.group("clock")), ""  # GitLab: "Jul 15, 2025 10:58am"
     return entry
 
 

@@ -100,7 +100,7 @@ APP_TAG = re.compile(r"\s+(?:APP|BOT)$")  # the app label beside a name: "Status
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 DATED_TIME_RE = re.compile(
-    rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
+    rf"^\[?(?P<date>{WORD_DATE.pattern}|{ISO_DATE}|{SHORT_DATE}(?:/\d{{2,4}})?),?\s+(?:at\s+)?\[?(?P<time>{TIME})\]?$", re.IGNORECASE
 )
 _SLACK_NOISE = re.compile(
     r"^(?:\d+\s+repl(?:y|ies)(?: from .{1,80})?|view thread|view (?:newer|older) replies|last reply\b.*|"

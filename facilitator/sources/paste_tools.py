@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from facilitator.sources.paste_formats import Entry, Parsed, is_bot_name, name_like
+from facilitator.sources.paste_formats import NOTE_BY_RE, Entry, Parsed, is_bot_name, name_like
 
 # The source after the author: "9:19 AM · Tomás Ruiz · Slack".
 _SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0,20}$")
@@ -21,6 +21,13 @@ def _header_name(first: str) -> str:
     """The author when a stamp line holds only a name ("11:46 AM  Better Stack"), else ''."""
     text = _SOURCE_TAIL_RE.sub("", first.strip().lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
     return text if name_like(text, strict=True) else ""
+
+
+def _note_by(first: str) -> str:
+    """The author of a tool's note: "Note added by Ryan Kowalski" (PagerDuty), "Karin added note"."""
+    m = NOTE_BY_RE.match(first.strip())
+    name = (m.group("who") or m.group("actor")).strip() if m else ""
+    return name if name and name_like(name, strict=False) else ""
 
 
 # "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
@@ -50,6 +57,11 @@ def name_headers(out: Parsed) -> None:
         if not e.author and e.lines and any(x.strip() for x in e.lines[1:]) and (name := _header_name(e.lines[0]))
     ]
     columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
+    for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
+        if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0])):
+            entry.author, entry.lines = who, [x for x in entry.lines[1:]]
+            while entry.lines and not entry.lines[0].strip():
+                entry.lines.pop(0)
     for named in (alone, columns):
         if len(named) < 3 or 2 * len(named) < len(entries):
             continue

@@ -56,3 +56,27 @@ def test_one_mail_is_not_a_thread():
     text = "From: Sarah <sarah@example.com>\nDate: Tue, 9 Mar 2021 13:24:10 -0800\n\n10:02 <sarah> api down\n10:05 <ben> looking\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2021, 3, 9), origin="p")
     assert t.format == "irc" and [m.author for m in t.messages][-2:] == ["sarah", "ben"]
+
+
+ARCHIVE = """[techinfo-users] can't get to any websites?
+Glenn Harper glenn.harper at bigpond.net.au
+Sun Aug 9 16:41:12 EST 2009
+
+Hi all, is anyone else having trouble? No web pages load.
+
+---------------------------------------------------------------------------
+
+[techinfo-users] can't get to any websites?
+Rob Castellano rob at techinfo.com.au
+Sun Aug 9 16:52:30 EST 2009
+
+Yes we're aware, looks like DNS is failing for everyone.
+"""
+
+
+def test_a_mailing_list_archive_thread_is_read_in_the_transcripts_zone():
+    t = parse_transcript(ARCHIVE, tz="Australia/Sydney", default_date=None, origin="p")
+    assert t.format == "email" and t.channel == "can't get to any websites?"
+    assert [m.author for m in t.messages] == ["Glenn Harper", "Rob Castellano"]
+    assert t.messages[0].at.isoformat() == "2009-08-09T16:41:12+10:00"
+    assert t.messages[0].text == "Hi all, is anyone else having trouble? No web pages load."  # not the next subject

@@ -636,3 +636,29 @@ def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
         "Mar 31, 2020 09:21:09 AM   Note added by Carla Nguyen: \"joined. what do we tell customers?\"\n"
     )
     assert [m.author for m in parse(opsgenie, tz="UTC").messages] == ["Lauren Pike", "Carla Nguyen"]
+
+
+def test_incident_tool_notes_name_their_authors_wherever_the_tool_puts_them():
+    pagerduty = (
+        "Jul 30, 2024\n\n5:10 PM   Triggered through the Datadog integration\n          \"p95 4.8s\"\n"
+        "5:16 PM   Note added by Ryan Kowalski\n          \"latency climbing on claims-api\"\n"
+        "5:24 PM   Note added by Alicia Grant\n          \"support: 3 tickets so far\"\n"
+    )
+    t = parse(pagerduty, tz="UTC")
+    assert [(m.author, m.text.strip()) for m in t.messages][1:] == [
+        ("Ryan Kowalski", '"latency climbing on claims-api"'), ("Alicia Grant", '"support: 3 tickets so far"')
+    ]
+    opsgenie = (
+        "Jul 1, 2025 3:43:51 PM   Karin Visser added note: \"everything in ams-1 gone at once\"\n"
+        "Jul 1, 2025 3:45:40 PM   Daniel Okafor added note: \"starting replacement infra\"\n"
+    )
+    assert [m.author for m in parse(opsgenie, tz="UTC").messages] == ["Karin Visser", "Daniel Okafor"]
+
+
+def test_slack_two_line_headers_with_a_numeric_date():
+    text = "Opsgenie\n8/22 9:28 AM\n[P2] raw-db-1 primary unreachable\n\nCory Nguyen\n8/22 9:29 AM\nraw db primary just crashed?\n"
+    t = parse(text, tz="UTC", default_date=date(2017, 8, 22))
+    assert [(m.author, utc(m)) for m in t.messages] == [
+        ("Opsgenie", datetime(2017, 8, 22, 9, 28, tzinfo=UTC)), ("Cory Nguyen", datetime(2017, 8, 22, 9, 29, tzinfo=UTC))
+    ]
+    assert t.messages[0].is_bot

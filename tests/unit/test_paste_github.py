@@ -113,3 +113,14 @@ def test_the_newer_issue_page_and_gitlab_headers_start_comments():
     t = parse_transcript(gitlab, tz="UTC", default_date=date(2019, 5, 10), origin="p")
     assert [m.author for m in t.messages] == ["Rob Castellanos", "Rob Castellanos", "Priya Natarajan"]
     assert {m.at.date() for m in t.messages} == {date(2019, 5, 10)}  # "6 years ago" gives no day: --date does
+
+
+def test_gitlab_comments_with_a_clock_are_placed_at_it():
+    gitlab = (
+        "Loadbalancer down\nTobias Werner @twerner \u00b7 Jul 15, 2025 10:58am\n  lb01 not answering\n\n"
+        "Markus Böhm @mboehm \u00b7 Jul 15, 2025 11:20am\n  failover done\n"
+    )
+    t = parse_transcript(gitlab, tz="Europe/Berlin", default_date=None, origin="p")
+    assert [(m.author, m.at.strftime("%Y-%m-%d %H:%M"), m.time_precision) for m in t.messages] == [
+        ("Tobias Werner", "2025-07-15 10:58", ""), ("Markus Böhm", "2025-07-15 11:20", "")
+    ]
