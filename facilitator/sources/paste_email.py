@@ -19,7 +19,7 @@ subject opens its text unless it is a reply ("Re: ..."), because alert mails say
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parseaddr, parsedate_to_datetime
 
@@ -52,7 +52,8 @@ class Mail:
     sender: str  # as the "From:" line or the archive writes it
     moment: datetime | None  # aware when the date carries its offset; naive (local) from an archive
     subject: str
-    body: list[str]
+    body_start: int  # index of the first line after the headers
+    body: list[str] = field(default_factory=list)
 
 
 # A mailing-list archive (Mailman's pipermail) writes each mail as a subject, the sender with the
@@ -89,7 +90,7 @@ def _header_mails(lines: list[str]) -> list[Mail]:
             j += 1
         moment = _date(headers.get("date") or headers.get("sent") or "")
         if moment is not None:
-            mails.append(Mail(i + 1, m.group("who").strip(), moment, headers.get("subject", ""), [str(j)]))
+            mails.append(Mail(i + 1, m.group("who").strip(), moment, headers.get("subject", ""), j))
     return mails
 
 
@@ -102,8 +103,11 @@ def _archive_mails(lines: list[str]) -> list[Mail]:
             continue
         subject = lines[i - 1].strip() if i > 0 and _SUBJECT_LINE_RE.match(lines[i - 1]) else ""
         address = re.sub(r"\s+at\s+", "@", sender.group("addr"))
-        mails.append(Mail(i + 1, f"{sender.group('name').strip()} <{address}>", _ctime(when), subject, [str(i + 2)]))
+        mails.append(Mail(i + 1, f"{sender.group('name').strip()} <{address}>", _ctime(when), subject, i + 2))
     return mails
+
+
+_LEAD_LINES = 2  # a thread opens with its first mail (a title or subject line above it at most)
 
 
 def email_blocks(lines: list[str]) -> list[Mail] | None:
@@ -115,10 +119,10 @@ def email_blocks(lines: list[str]) -> list[Mail] | None:
     mails = _header_mails(lines)
     if len(mails) < 2:
         mails = _archive_mails(lines)
-    if len(mails) < 2:
-        return None
+    if len(mails) < 2 or sum(1 for line in lines[: mails[0].line - 1] if line.strip()) > _LEAD_LINES:
+        return None  # mails quoted inside a chat log are messages of that chat, not the thread
     for k, mail in enumerate(mails):
-        start = int(mail.body[0])
+        start = mail.body_start
         end = mails[k + 1].line - 1 if k + 1 < len(mails) else len(lines)
         if k + 1 < len(mails) and mails[k + 1].subject and end - 1 >= start and _SUBJECT_LINE_RE.match(lines[end - 1]):
             end -= 1  # the next mail's subject line, above its sender

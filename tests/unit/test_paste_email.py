@@ -80,3 +80,13 @@ def test_a_mailing_list_archive_thread_is_read_in_the_transcripts_zone():
     assert [m.author for m in t.messages] == ["Glenn Harper", "Rob Castellano"]
     assert t.messages[0].at.isoformat() == "2009-08-09T16:41:12+10:00"
     assert t.messages[0].text == "Hi all, is anyone else having trouble? No web pages load."  # not the next subject
+
+
+def test_mails_quoted_inside_a_chat_log_leave_it_a_chat_log():
+    chat = (
+        "10:02 <sarah> api down, customers mailing us\n10:03 <ben> looking\n10:04 <sarah> pasting two:\n"
+        + THREAD.split("------")[0]
+        + "\nFrom: Kim <kim@example.com>\nDate: Tue, 9 Mar 2021 13:30:00 -0800\n\nsame here\n10:20 <ben> fixed\n"
+    )
+    t = parse_transcript(chat, tz="UTC", default_date=date(2021, 3, 9), origin="p")
+    assert t.format == "irc"
