@@ -143,7 +143,7 @@ def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript
         text_lines = [line.rstrip() for line in mail.body if not _QUOTE_RE.match(line) and not _RULE_RE.match(line)]
         if mail.subject and not _REPLY_RE.match(mail.subject) and not _SUBJECT_LINE_RE.match(mail.subject):
             text_lines.insert(0, mail.subject)
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(text_lines).strip())
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(_unwrapped(text_lines)).strip())
         messages.append(
             Message(
                 id=f"L{mail.line}",
@@ -167,3 +167,19 @@ def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript
 
 
 _LIST_TAG_RE = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")
+_WRAP_AT = 60  # a line this long that runs on into the next was wrapped by the mailer, not by the writer
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Mail bodies come hard-wrapped at ~72 columns: a wrapped line is joined to the one after it.
+
+    Short lines ("State: CRITICAL", a sign-off) and list items keep their own line.
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].strip() and line.strip() and len(out[-1]) >= _WRAP_AT and not _LIST_ITEM_RE.match(line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out

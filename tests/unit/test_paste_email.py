@@ -90,3 +90,17 @@ def test_mails_quoted_inside_a_chat_log_leave_it_a_chat_log():
     )
     t = parse_transcript(chat, tz="UTC", default_date=date(2021, 3, 9), origin="p")
     assert t.format == "irc"
+
+
+def test_a_mailers_hard_wrap_is_undone_but_short_lines_stay():
+    thread = (
+        "From: Sarah <sarah@example.com>\nDate: Tue, 9 Mar 2021 13:24:10 -0800\nSubject: outage\n\n"
+        "on it. v4 looks dead from outside, v6 seems fine?? checked from my home\n"
+        "connection, can't ping any customer v4 addrs.\n\nState: CRITICAL\nHost: border1\n\n"
+        "From: Ben <ben@example.com>\nDate: Tue, 9 Mar 2021 13:30:10 -0800\nSubject: Re: outage\n\nlooking\n"
+    )
+    t = parse_transcript(thread, tz="UTC", default_date=None, origin="p")
+    assert t.messages[0].text == (
+        "outage\n\non it. v4 looks dead from outside, v6 seems fine?? checked from my home connection, "
+        "can't ping any customer v4 addrs.\n\nState: CRITICAL\nHost: border1"
+    )
