@@ -178,7 +178,9 @@ def _unwrapped(lines: list[str]) -> list[str]:
     """
     out: list[str] = []
     for line in lines:
-        if out and out[-1].strip() and line.strip() and len(out[-1]) >= _WRAP_AT and not _LIST_ITEM_RE.match(line):
+        previous = out[-1].rstrip() if out else ""
+        wrapped = len(previous) >= _WRAP_AT and "://" not in previous.rsplit(" ", 1)[-1]  # a link alone ends its line
+        if previous and line.strip() and wrapped and not _LIST_ITEM_RE.match(line):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
