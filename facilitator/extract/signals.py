@@ -292,6 +292,8 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
             problem = True
         if not (problem and sig.is_human and not sig.state) or sig.flags & _NOT_NEWS:
             continue
+        if is_placeholder_author(sig.message.author):
+            continue  # a tool's timeline row ("✅ Acknowledged ..."): its icon is no cheer
         text = sig.message.text or ""
         if not _CHEER_RE.search(text):
             continue

@@ -195,7 +195,8 @@ _BOT_NAMES = re.compile(
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
-    r"|^(?:alerts?|status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
+    r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
+    r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
     re.IGNORECASE,
 )
@@ -237,8 +238,12 @@ def name_like(text: str, *, strict: bool) -> bool:
     if text.casefold() in _NOT_AUTHORS or (strict and words[0].casefold() in _NOT_AUTHORS):
         return False
     if strict:
-        return all(w[0].isupper() or not w[0].isalpha() for w in words)
+        return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
     return True
+
+
+# "Pieter de Graaf", "Ana da Silva", "Ludwig van Beethoven": lowercase words inside a name.
+_PARTICLES = frozenset({"de", "da", "das", "do", "dos", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "al", "el", "ter", "ten"})
 
 
 def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:

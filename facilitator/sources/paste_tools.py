@@ -30,13 +30,17 @@ def _note_by(first: str) -> str:
     return name if name and name_like(name, strict=False) else ""
 
 
+_ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
 # "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
 _NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
 
 
 def _column_name(first: str) -> tuple[str, str] | None:
-    """(name, text) when a stamp line's text starts with a name column, else None."""
-    m = _NAME_COLUMN_RE.match(first.strip())
+    """(name, text) when a stamp line's text starts with a name column, else None.
+
+    incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"".
+    """
+    m = _NAME_COLUMN_RE.match(_ICON_RE.sub("", first.strip()))
     if m is None or not name_like(m.group("name"), strict=True):
         return None
     return m.group("name").strip(), m.group("text").strip()

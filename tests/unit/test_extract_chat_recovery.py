@@ -606,3 +606,15 @@ def test_a_closing_question_nobody_agrees_to_is_not_the_all_clear():
         )
     )
     assert f.resolved_at is None
+
+
+def test_a_tools_check_mark_icon_on_a_note_is_no_cheer():
+    f = extract_findings(
+        channel(
+            [
+                ("13:20", "bot:Datadog", "[P2] tts latency > 1.8s"),
+                ("13:22", "", "✅ Acknowledged   Tomasz acknowledged the escalation"),
+            ]
+        )
+    )
+    assert f.mitigated_at is None

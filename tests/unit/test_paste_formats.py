@@ -662,3 +662,22 @@ def test_slack_two_line_headers_with_a_numeric_date():
         ("Opsgenie", datetime(2017, 8, 22, 9, 28, tzinfo=UTC)), ("Cory Nguyen", datetime(2017, 8, 22, 9, 29, tzinfo=UTC))
     ]
     assert t.messages[0].is_bot
+
+
+def test_incident_io_rows_with_an_icon_before_the_name_column():
+    text = (
+        "Thu 24 Jul 2025\n\n13:20  🚨 Alert fired   [P2] tts-turbo p95 latency > 1.8s\n"
+        "13:22  ✅ Acknowledged   Tomasz Wiśniewski acknowledged the escalation\n"
+        '13:25  💬 Tomasz Wiśniewski   "latency has been creeping since before lunch"\n'
+        '13:27  💬 Aisha Okafor        "the 12:30 release is the only thing that went out today"\n'
+        '13:28  💬 Tomasz Wiśniewski   "yes pls, cheapest thing to try"\n'
+    )
+    t = parse(text, tz="UTC")
+    people = [(m.author, m.is_bot) for m in t.messages]
+    assert people[2:] == [("Tomasz Wiśniewski", False), ("Aisha Okafor", False), ("Tomasz Wiśniewski", False)]
+    assert all(is_bot or not author for author, is_bot in people[:2])  # the tool's own rows are nobody's
+
+
+def test_a_name_with_a_particle_is_a_name_in_notes():
+    t = parse('8:07 AM   Note added by Pieter de Graaf: "the client update went to EU1"\n', tz="UTC", default_date=date(2026, 1, 15))
+    assert t.messages[0].author == "Pieter de Graaf"
