@@ -14,10 +14,10 @@ from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, m
 from facilitator.sources.paste_time import APPROX, ISO_DATE, OFFSET, TIME, ZONE, find_date, parse_clock, zone_from_token
 
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")
-_TIME_COLS = ("time", "when", "timestamp", "at", "datetime", "date/time", "date & time", "hour", "clock")
+TIME_COLS = ("time", "when", "timestamp", "at", "datetime", "date/time", "date & time", "hour", "clock")
 _DATE_COLS = ("date", "day")
-_AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder")
-_TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "message", "action",
+AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder")
+TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "message", "action",
               "activity", "summary", "notes", "note", "update", "entry", "happened", "what happened")
 _TIME_IN = re.compile(
     rf"(?P<date>{ISO_DATE})?(?P<sep>[T ,]*)(?P<approx>{APPROX}\s*)?(?P<time>{TIME})(?P<offset>{OFFSET})?"
@@ -35,7 +35,7 @@ def table_cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
 
 
-def _column(header: list[str], names: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> int | None:
+def column(header: list[str], names: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> int | None:
     for i, cell in enumerate(header):
         key = re.sub(r"\s*\(.*\)$", "", cell.strip("*_ ").lower())
         if key in names or (prefixes and key.startswith(prefixes)):
@@ -48,15 +48,15 @@ def table_header(line: str, next_line: str) -> tuple[int, int | None, int | None
     if "|" not in line or not _TABLE_SEP.match(next_line.strip()):
         return None
     header = table_cells(line)
-    time_col = _column(header, _TIME_COLS, ("time",))  # "Time (UTC)", "Timestamp"
+    time_col = column(header, TIME_COLS, ("time",))  # "Time (UTC)", "Timestamp"
     if time_col is None:
         return None
     token = ""
     paren = re.search(r"\(([^)]+)\)", header[time_col])
     if paren and zone_from_token(paren.group(1).strip()) is not None:
         token = paren.group(1).strip()
-    return (time_col, _column(header, _DATE_COLS), _column(header, _AUTHOR_COLS),
-            _column(header, _TEXT_COLS, _TEXT_COLS), token)
+    return (time_col, column(header, _DATE_COLS), column(header, AUTHOR_COLS),
+            column(header, TEXT_COLS, TEXT_COLS), token)
 
 
 def parse_table(lines: list[str], ctx: Ctx) -> Parsed:

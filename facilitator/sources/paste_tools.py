@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from facilitator.sources.paste_formats import NOTE_BY_RE, Entry, Parsed, is_bot_name, name_like
+from facilitator.sources.paste_table import AUTHOR_COLS, TEXT_COLS, TIME_COLS, column, table_cells
 
 # The source after the author: "9:19 AM · Tomás Ruiz · Slack".
 _SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0,20}$")
@@ -23,10 +24,23 @@ def _header_name(first: str) -> str:
     return text if name_like(text, strict=True) else ""
 
 
+# incident.io: "Pinned message · Ben Ashworth", "Incident reported by Priya Raman", "Status page updated by Grace".
+_EVENT_BY_RE = re.compile(
+    r"^(?:pinned\s+message|message|comment|note|update)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
+    r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged)\s+by\s+(?P<by>\S.{0,40})$",
+    re.IGNORECASE,
+)
+_ROLE_TAIL_RE = re.compile(r"\s*\([^)]{1,30}\)$")  # "Grace Oyelaran (Support)"
+
+
 def _note_by(first: str) -> str:
-    """The author of a tool's note: "Note added by Ryan Kowalski" (PagerDuty), "Karin added note"."""
-    m = NOTE_BY_RE.match(first.strip())
+    """The author of a tool's note: "Note added by Ryan Kowalski" (PagerDuty), "Karin added note",
+    "Pinned message · Ben Ashworth" (incident.io)."""
+    line = first.strip()
+    m = NOTE_BY_RE.match(line)
     name = (m.group("who") or m.group("actor")).strip() if m else ""
+    if not name and (e := _EVENT_BY_RE.match(line)) is not None:
+        name = _ROLE_TAIL_RE.sub("", (e.group("who") or e.group("by")).strip())
     return name if name and name_like(name, strict=False) else ""
 
 
@@ -46,6 +60,36 @@ def _column_name(first: str) -> tuple[str, str] | None:
     return m.group("name").strip(), m.group("text").strip()
 
 
+def pipe_columns(out: Parsed) -> bool:
+    """A plain pipe table without Markdown's rule line: "TIME | TYPE | AUTHOR | EVENT" (FireHydrant).
+
+    The timeline reader takes each row's time; the header line, left unread, says which of the
+    remaining cells is the author and which the text.
+    """
+    header = next(
+        (cells for _, text in out.unattributed if text.count("|") >= 2 and column(cells := table_cells(text), TIME_COLS, ("time",)) == 0
+         and column(cells, AUTHOR_COLS) is not None),
+        None,
+    )
+    if header is None:
+        return False
+    author_col = column(header, AUTHOR_COLS)
+    text_col = column(header, TEXT_COLS, TEXT_COLS)
+    text_col = len(header) - 1 if text_col is None else text_col
+    named = False
+    for entry in out.items:
+        if not isinstance(entry, Entry) or entry.author or not entry.lines:
+            continue
+        cells = table_cells(entry.lines[0])
+        if len(cells) != len(header) - 1:  # the time cell went to the stamp
+            continue
+        entry.author = cells[author_col - 1].strip("*_ ")
+        entry.is_bot = is_bot_name(entry.author)
+        entry.lines = [cells[text_col - 1]] + entry.lines[1:]
+        named = True
+    return named
+
+
 def name_headers(out: Parsed) -> None:
     """Incident-tool exports: the author in a column of its own, not "Name: text".
 
@@ -54,6 +98,8 @@ def name_headers(out: Parsed) -> None:
     one line. A timeline note may also be a short capitalised phrase ("14:05 Failover Complete"),
     so the shape is taken as names only when most timed entries have it and some name comes back.
     """
+    if pipe_columns(out):
+        return
     entries = [e for e in out.items if isinstance(e, Entry) and e.precision not in ("date-only", "unknown")]
     alone = [
         (e, name, None)

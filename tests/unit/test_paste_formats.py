@@ -681,3 +681,28 @@ def test_incident_io_rows_with_an_icon_before_the_name_column():
 def test_a_name_with_a_particle_is_a_name_in_notes():
     t = parse('8:07 AM   Note added by Pieter de Graaf: "the client update went to EU1"\n', tz="UTC", default_date=date(2026, 1, 15))
     assert t.messages[0].author == "Pieter de Graaf"
+
+
+def test_a_plain_pipe_table_export_names_its_authors():
+    text = (
+        "TIME                     | TYPE            | AUTHOR            | EVENT\n"
+        "Mar 3, 2023 17:15:38 GMT | Alert           | Datadog           | [Triggered] api-gateway 5xx rate > 8%\n"
+        "Mar 3, 2023 17:17:02 GMT | Note            | Tomasz Wiśniewski | seeing it. 503s from the key check\n"
+        "Mar 3, 2023 17:31:07 GMT | Note            | Ines Carvalho     | redis is healthy, latency flat. not that\n"
+        "Mar 3, 2023 17:46:10 GMT | Deploy          | Spinnaker         | authz-svc scaled to 12 replicas\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Datadog", True), ("Tomasz Wiśniewski", False), ("Ines Carvalho", False), ("Spinnaker", True)
+    ]
+    assert t.messages[1].text == "seeing it. 503s from the key check"
+
+
+def test_incident_io_events_by_a_person_name_them():
+    text = (
+        "Wed, 1 Oct 2025\n\n11:10  Incident reported by Priya Raman\n       \"coordinator cluster isn't re-electing a leader\"\n\n"
+        "11:13  Pinned message · Ben Ashworth\n       \"is this the deploy from earlier?\"\n\n"
+        "11:15  Pinned message · Grace Oyelaran (Support)\n       \"first customer tickets in\"\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [m.author for m in t.messages] == ["Priya Raman", "Ben Ashworth", "Grace Oyelaran"]
