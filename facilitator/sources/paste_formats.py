@@ -59,6 +59,7 @@ from facilitator.sources.paste_time import (
     weekday_year,
     zone_from_token,
 )
+from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_system import named_notice
 
 
@@ -188,19 +189,6 @@ FENCE_RE = re.compile(r"^\s*(```|~~~)")
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
 _INITIAL_END = re.compile(r"\S\s+[A-Z]\.$")  # "Kwame O.", "Deepa S."
 _NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
-_BOT_NAMES = re.compile(
-    r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
-    r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
-    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
-    r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
-    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
-    r"spinnaker|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku)$"
-    # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
-    r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
-    r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
-    r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
-    re.IGNORECASE,
-)
 # Words that start timeline notes but are not people ("14:02 Update: ...").
 _NOT_AUTHORS = frozenset(
     "note notes update updates action actions alert alerts status impact decision resolved resolution mitigation "
@@ -220,11 +208,6 @@ def has_early_digit(line: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def is_bot_name(name: str) -> bool:
-    """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'."""
-    return bool(name) and bool(_BOT_NAMES.search(name.strip()))
-
-
 @lru_cache(maxsize=4096)  # names repeat on every line of a chat log
 def name_like(text: str, *, strict: bool) -> bool:
     """True for 'Alice', 'Tomás Ruiz', 'dana.o'; strict also wants capitalised words and no note words."""

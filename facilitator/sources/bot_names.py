@@ -1,0 +1,25 @@
+"""Who is a bot by name alone: monitors, pagers, status pages, CI and deploy tools, and an
+incident tool's own events written where a speaker would be ("Status page update (Resolved)")."""
+
+from __future__ import annotations
+
+import re
+
+_BOT_NAMES = re.compile(
+    r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
+    r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
+    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
+    r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
+    r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
+    r"spinnaker|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku)$"
+    # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
+    r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
+    r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
+    r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",
+    re.IGNORECASE,
+)
+
+
+def is_bot_name(name: str) -> bool:
+    """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'."""
+    return bool(name) and bool(_BOT_NAMES.search(name.strip()))
