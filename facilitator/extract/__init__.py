@@ -43,7 +43,7 @@ from facilitator.extract.signals import has_speakers, scan
 from facilitator.extract.times import find_key_times
 from facilitator.findings import Findings, OpenQuestion
 from facilitator.redact_detect import masked_texts
-from facilitator.transcript import Transcript
+from facilitator.transcript import Transcript, UnattributedLine
 
 __all__ = ["extract_findings"]
 
@@ -141,7 +141,15 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     chat = has_speakers(transcript)
     tz = zone_or_utc(transcript.timezone)
     key_times = find_key_times(sigs, chat, tz)
-    links, tickets = find_links(sigs, transcript.unattributed)
+    # A channel's topic or purpose ("oncall: dmitri | runbooks https://wiki/...") holds evidence
+    # too, though it is no message of the conversation.
+    topics = [
+        UnattributedLine(m.origin or m.id, m.text)
+        for m in transcript.messages
+        if m.is_system and "://" in (m.text or "")
+        and (m.subtype in ("channel_topic", "channel_purpose") or "topic" in m.text.lower())
+    ]
+    links, tickets = find_links(sigs, [*transcript.unattributed, *topics])
     messaging = find_messaging(sigs)
     facts = find_facts(sigs)
     fix = fix_from_mitigation(sigs, key_times["mitigated_at"])

@@ -706,3 +706,16 @@ def test_incident_io_events_by_a_person_name_them():
     )
     t = parse(text, tz="Europe/London")
     assert [m.author for m in t.messages] == ["Priya Raman", "Ben Ashworth", "Grace Oyelaran"]
+
+
+def test_an_irc_topic_line_is_a_topic_and_its_links_are_evidence():
+    from facilitator.extract import extract_findings
+
+    text = (
+        "06:58 -!- dmitri [~dmitri@noc-vpn.example.net] has joined #noc\n"
+        "06:58 -!- Topic for #noc: NOC | oncall: dmitri | runbooks https://wiki.noc.example/runbooks\n"
+        "07:31 <nagios> PROBLEM: lhr-edge-04 HTTP CRITICAL\n07:33 <dmitri> looking\n"
+    )
+    t = parse(text, default_date=date(2014, 11, 3))
+    assert [m.subtype for m in t.messages][:2] == ["channel_join", "channel_topic"]
+    assert "https://wiki.noc.example/runbooks" in [link.url for link in extract_findings(t).links]
