@@ -291,7 +291,10 @@ def find_mitigated_resolved(
         and not (not s.is_human and STATUS_UNDER_WAY_RE.search(s.prep.lower[:120]))
     ]
     if not recoveries:
-        return None, None
+        # Nobody said it came back: the last step someone reported done, when nothing broke after
+        # it, is the best estimate of the mitigation ("admin down the L3 interface" ... "done").
+        step = _last_step_done(after) if chat else None
+        return (key_at(step, 0.35, "the last step reported done; nobody said the service recovered"), None) if step else (None, None)
     first = recoveries[0]
     strong = "declare_resolved" in first.flags or "rolled back" in first.prep.lower
     mitigated = key_at(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
@@ -395,6 +398,16 @@ def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSi
             not DOUBT_RE.search(sig.prep.lower)
         ):
             return sig
+    return None
+
+
+def _last_step_done(after: list[MessageSignals]) -> MessageSignals | None:
+    """The last step a person reported finished, if no relapse or symptom report came after it."""
+    for sig in reversed(after):
+        if sig.state == "relapse" or (sig.is_human and sig.flags & {"symptom", "still_broken"} and "?" not in sig.prep.lower):
+            return None
+        if (told_done(sig) or (sig.is_human and sig.flags & {"fix_deployed", "rollback"})) and not DOUBT_RE.search(sig.prep.lower):
+            return None if sig.prep.lower.rstrip().endswith("?") else sig
     return None
 
 

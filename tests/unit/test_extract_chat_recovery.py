@@ -618,3 +618,31 @@ def test_a_tools_check_mark_icon_on_a_note_is_no_cheer():
         )
     )
     assert f.mitigated_at is None
+
+
+def test_with_no_recovery_said_the_last_step_reported_done_is_the_estimate():
+    f = extract_findings(
+        channel(
+            [
+                ("07:10", "bot:Nagios", "PROBLEM: transit to level3 blackholed"),
+                ("07:22", "pk", "admin down the L3 interface? everything will shift to sprint"),
+                ("07:26", "pk", "committing. deactivate protocols bgp group level3"),
+                ("07:28", "pk", "done"),
+                ("07:40", "jen", "thanks, I'll tell the colo folks"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "07:28" and f.mitigated_at.confidence < 0.5
+
+
+def test_a_step_done_and_then_still_broken_is_no_estimate():
+    f = extract_findings(
+        channel(
+            [
+                ("07:10", "bot:Nagios", "PROBLEM: transit to level3 blackholed"),
+                ("07:28", "pk", "done"),
+                ("07:35", "jen", "site still down for the colo customers"),
+            ]
+        )
+    )
+    assert f.mitigated_at is None
