@@ -107,6 +107,7 @@ def _archive_mails(lines: list[str]) -> list[Mail]:
     return mails
 
 
+_ARCHIVE_NAV_RE = re.compile(r"^\s*(?:messages\s+sorted\s+by|previous\s+message|next\s+message)\b", re.IGNORECASE)
 _LEAD_LINES = 2  # a thread opens with its first mail (a title or subject line above it at most)
 
 
@@ -119,7 +120,10 @@ def email_blocks(lines: list[str]) -> list[Mail] | None:
     mails = _header_mails(lines)
     if len(mails) < 2:
         mails = _archive_mails(lines)
-    if len(mails) < 2 or sum(1 for line in lines[: mails[0].line - 1] if line.strip()) > _LEAD_LINES:
+    if len(mails) < 2:
+        return None
+    lead = [line for line in lines[: mails[0].line - 1] if line.strip() and not _RULE_RE.match(line) and not _ARCHIVE_NAV_RE.match(line)]
+    if len(lead) > _LEAD_LINES:
         return None  # mails quoted inside a chat log are messages of that chat, not the thread
     for k, mail in enumerate(mails):
         start = mail.body_start

@@ -104,3 +104,9 @@ def test_a_mailers_hard_wrap_is_undone_but_short_lines_stay():
         "outage\n\non it. v4 looks dead from outside, v6 seems fine?? checked from my home connection, "
         "can't ping any customer v4 addrs.\n\nState: CRITICAL\nHost: border1"
     )
+
+
+def test_a_pipermail_page_with_its_navigation_lines_is_still_a_thread():
+    page = "[list] ns14 not responding?\nMessages sorted by: [ date ] [ thread ] [ subject ] [ author ]\n\n" + "-" * 80 + "\n\n" + ARCHIVE.split("\n", 1)[1]
+    t = parse_transcript(page, tz="Australia/Sydney", default_date=None, origin="p")
+    assert t.format == "email" and [m.author for m in t.messages] == ["Glenn Harper", "Rob Castellano"]
