@@ -179,7 +179,9 @@ _PARTIAL_RE = re.compile(
     r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
     r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|restarting|rebooting|"
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
-    r"being\s+(?:worked\s+through|processed|drained|replayed))\b"
+    r"being\s+(?:worked\s+through|processed|drained|replayed)|"
+    # brought back piece by piece: "a controlled power-up, one rack at a time"
+    r"one\s+(?:\w+\s+)?at\s+a\s+time|power(?:ing)?[- ]up|bringing\s+(?:\w+\s+){0,3}(?:back|up))\b"
 )
 
 

@@ -646,3 +646,21 @@ def test_a_step_done_and_then_still_broken_is_no_estimate():
         )
     )
     assert f.mitigated_at is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["power restored, doing a controlled power-up one rack at a time", "site back, bringing the workers back one at a time"],
+)
+def test_a_service_brought_back_piece_by_piece_is_a_recovery_under_way(text):
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: service down"),
+                ("10:40", "kofi", "outbound calls failing"),
+                ("11:10", "lewis", text),
+                ("12:00", "kofi", "all services back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "12:00"
