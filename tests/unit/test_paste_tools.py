@@ -1,0 +1,131 @@
+"""Incident-tool exports pasted as text: Rootly, FireHydrant, incident.io, PagerDuty and Opsgenie
+timelines, where the author sits in a column of its own and the tool's own events are nobody's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.unit.test_paste_formats import parse
+
+
+
+def test_incident_tool_exports_with_the_name_alone_on_the_stamp_line():
+    rootly = (
+        "Thursday, March 19, 2026\n\n11:46 AM  Better Stack\nMonitor \"app\" is DOWN. HTTP 503\n\n"
+        "11:47 AM  Oliver Grant\nack, looking. everything is 503\n\n11:51 AM  Hannah Brooks\nIncident declared. I'm IC\n\n"
+        "11:55 AM  Oliver Grant\nprimary is healthy, zero connections\n"
+    )
+    t = parse(rootly, tz="UTC")
+    assert [(m.author, m.is_bot, m.text) for m in t.messages][:2] == [
+        ("Better Stack", True, 'Monitor "app" is DOWN. HTTP 503'),
+        ("Oliver Grant", False, "ack, looking. everything is 503"),
+    ]
+    firehydrant = (
+        "Jun 2, 2026 9:17 AM · Datadog\nMonitor triggered: p95 > 8s\n\n"
+        "Jun 2, 2026 9:19 AM · Tomás Ruiz · Slack\nresume is slow for me too\n\n"
+        "Jun 2, 2026 9:21 AM · Tomás Ruiz · Slack\nnode pool is at max\n"
+    )
+    t = parse(firehydrant, tz="UTC")
+    assert [m.author for m in t.messages] == ["Datadog", "Tomás Ruiz", "Tomás Ruiz"]
+    assert t.messages[1].text == "resume is slow for me too"
+
+
+def test_timeline_notes_with_short_capitalised_rows_keep_them_as_text():
+    notes = "14:02 Failover Started\nprimary db demoted\n14:05 Traffic Drained\n14:09 Failover Complete\nall green\n"
+    t = parse(notes, tz="UTC", default_date=date(2024, 3, 5))
+    assert all(m.author == "" for m in t.messages)
+    assert t.messages[0].text.startswith("Failover Started")
+
+
+def test_incident_tool_exports_with_a_source_column_and_tool_events():
+    text = (
+        "Nov 26, 2024 9:10 AM   ALERT  Datadog — gateway 5xx ratio > 10%\n"
+        "Nov 26, 2024 9:12 AM   Slack  Ravi Subramanian: paged by the 5xx monitor\n"
+        "Nov 26, 2024 9:16 AM   Role assigned: Holly Brennan → Communications\n"
+        "Nov 26, 2024 9:19 AM   Status page update (Investigating): We are investigating increased error rates.\n"
+        "Nov 26, 2024 9:27 AM   Slack  Noor Haddad: first wave is over\n"
+    )
+    t = parse(text, tz="UTC")
+    people = [(m.author, m.is_bot) for m in t.messages]
+    assert ("Ravi Subramanian", False) in people and ("Noor Haddad", False) in people  # not "Slack  Ravi Subramanian"
+    assert ("Role assigned", True) in people and ("Status page update (Investigating)", True) in people
+
+
+def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
+    rootly = (
+        "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
+        "22:17  Jonas Brühwiler  rollout of platform release merged to production\n"
+        "22:30  Jonas Brühwiler  first sites returning 404. stopping the rollout NOW\n"
+        "22:32  Maya Keller      I'm IC\n"
+    )
+    t = parse(rootly, tz="UTC")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Rootly", True), ("Jonas Brühwiler", False), ("Jonas Brühwiler", False), ("Maya Keller", False)
+    ]
+    assert t.messages[1].text == "rollout of platform release merged to production"
+    opsgenie = (
+        "Mar 31, 2020 09:05:40 AM   Note added by Lauren Pike: \"2 more tickets\"\n"
+        "Mar 31, 2020 09:21:09 AM   Note added by Carla Nguyen: \"joined. what do we tell customers?\"\n"
+    )
+    assert [m.author for m in parse(opsgenie, tz="UTC").messages] == ["Lauren Pike", "Carla Nguyen"]
+
+
+def test_incident_tool_notes_name_their_authors_wherever_the_tool_puts_them():
+    pagerduty = (
+        "Jul 30, 2024\n\n5:10 PM   Triggered through the Datadog integration\n          \"p95 4.8s\"\n"
+        "5:16 PM   Note added by Ryan Kowalski\n          \"latency climbing on claims-api\"\n"
+        "5:24 PM   Note added by Alicia Grant\n          \"support: 3 tickets so far\"\n"
+    )
+    t = parse(pagerduty, tz="UTC")
+    assert [(m.author, m.text.strip()) for m in t.messages][1:] == [
+        ("Ryan Kowalski", '"latency climbing on claims-api"'), ("Alicia Grant", '"support: 3 tickets so far"')
+    ]
+    opsgenie = (
+        "Jul 1, 2025 3:43:51 PM   Karin Visser added note: \"everything in ams-1 gone at once\"\n"
+        "Jul 1, 2025 3:45:40 PM   Daniel Okafor added note: \"starting replacement infra\"\n"
+    )
+    assert [m.author for m in parse(opsgenie, tz="UTC").messages] == ["Karin Visser", "Daniel Okafor"]
+
+
+def test_incident_io_rows_with_an_icon_before_the_name_column():
+    text = (
+        "Thu 24 Jul 2025\n\n13:20  🚨 Alert fired   [P2] tts-turbo p95 latency > 1.8s\n"
+        "13:22  ✅ Acknowledged   Tomasz Wiśniewski acknowledged the escalation\n"
+        '13:25  💬 Tomasz Wiśniewski   "latency has been creeping since before lunch"\n'
+        '13:27  💬 Aisha Okafor        "the 12:30 release is the only thing that went out today"\n'
+        '13:28  💬 Tomasz Wiśniewski   "yes pls, cheapest thing to try"\n'
+    )
+    t = parse(text, tz="UTC")
+    people = [(m.author, m.is_bot) for m in t.messages]
+    assert people[2:] == [("Tomasz Wiśniewski", False), ("Aisha Okafor", False), ("Tomasz Wiśniewski", False)]
+    assert all(is_bot or not author for author, is_bot in people[:2])  # the tool's own rows are nobody's
+
+
+def test_a_name_with_a_particle_is_a_name_in_notes():
+    t = parse('8:07 AM   Note added by Pieter de Graaf: "the client update went to EU1"\n', tz="UTC", default_date=date(2026, 1, 15))
+    assert t.messages[0].author == "Pieter de Graaf"
+
+
+def test_a_plain_pipe_table_export_names_its_authors():
+    text = (
+        "TIME                     | TYPE            | AUTHOR            | EVENT\n"
+        "Mar 3, 2023 17:15:38 GMT | Alert           | Datadog           | [Triggered] api-gateway 5xx rate > 8%\n"
+        "Mar 3, 2023 17:17:02 GMT | Note            | Tomasz Wiśniewski | seeing it. 503s from the key check\n"
+        "Mar 3, 2023 17:31:07 GMT | Note            | Ines Carvalho     | redis is healthy, latency flat. not that\n"
+        "Mar 3, 2023 17:46:10 GMT | Deploy          | Spinnaker         | authz-svc scaled to 12 replicas\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Datadog", True), ("Tomasz Wiśniewski", False), ("Ines Carvalho", False), ("Spinnaker", True)
+    ]
+    assert t.messages[1].text == "seeing it. 503s from the key check"
+
+
+def test_incident_io_events_by_a_person_name_them():
+    text = (
+        "Wed, 1 Oct 2025\n\n11:10  Incident reported by Priya Raman\n       \"coordinator cluster isn't re-electing a leader\"\n\n"
+        "11:13  Pinned message · Ben Ashworth\n       \"is this the deploy from earlier?\"\n\n"
+        "11:15  Pinned message · Grace Oyelaran (Support)\n       \"first customer tickets in\"\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [m.author for m in t.messages] == ["Priya Raman", "Ben Ashworth", "Grace Oyelaran"]
