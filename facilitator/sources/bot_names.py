@@ -8,11 +8,12 @@ import re
 _BOT_NAMES = re.compile(
     r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
-    r"pingdom|uptimerobot|uptime robot|uptime kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
+    r"pingdom|uptimerobot|uptime robot|uptime[\s-]kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
     r"spinnaker|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
+    r"|,\s*app$"  # Google Chat marks an app after its name: "PagerDuty, App"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added)\b)",

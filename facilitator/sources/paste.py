@@ -185,7 +185,27 @@ def _check_text(text: str, name: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
-    return _time_over_name(join_split_headers(_channel_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))))
+    lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
+    return _time_over_name(join_split_headers(_channel_headers(lines)))
+
+
+# Discord's newer copy glues the name to the stamp: "SahilToday at 12:22 AM", "GrafanaBOTToday at 12:21 AM".
+_GLUED_DISCORD_RE = re.compile(
+    r"^(?P<name>\S(?:.{0,40}?\S)?)(?P<tag>BOT|APP)?(?P<rel>Today|Yesterday) at (?P<time>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)$"
+)
+
+
+def _glued_discord_headers(lines: list[str]) -> list[str]:
+    """Glued Discord headers rewritten as "Sahil — Today at 12:22 AM" (line count kept)."""
+    if sum(1 for line in lines if "ay at " in line and _GLUED_DISCORD_RE.match(line)) < 2:
+        return lines
+    out = list(lines)
+    for i, line in enumerate(lines):
+        m = _GLUED_DISCORD_RE.match(line) if "ay at " in line else None
+        if m:
+            tag = " BOT" if m.group("tag") else ""
+            out[i] = f"{m.group('name').strip()}{tag} \u2014 {m.group('rel')} at {m.group('time')}"
+    return out
 
 
 # Incident tools that export the channel into their post-mortem (PagerDuty's, for one) write each

@@ -25,23 +25,51 @@ from email.utils import parseaddr, parsedate_to_datetime
 
 from facilitator.config import zone_or_utc
 from facilitator.sources.paste_formats import is_bot_name
+from facilitator.sources.paste_time import find_date
 from facilitator.transcript import Message, Transcript
 
-_FROM_RE = re.compile(r"^\s*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
-_HEADER_RE = re.compile(r"^\s*(?P<key>date|sent|subject|to|cc|reply-to|message-id|in-reply-to|references|list-id)\s*:\s*(?P<value>.*)$", re.I)
+# Header names as mail clients write them, in English, German, French, Spanish, Portuguese, Dutch, Swedish.
+_FROM_RE = re.compile(r"^\s*(?:from|von|de|van|fr\u00e5n|fra)\s*:\s*(?P<who>\S.*)$", re.IGNORECASE)
+_HEADER_RE = re.compile(
+    r"^\s*(?P<key>date|datum|sent|gesendet|envoy\u00e9|enviado|verzonden|skickat|subject|betreff|objet|asunto|assunto|onderwerp|\u00e4mne|"
+    r"to|an|\u00e0|para|aan|till|cc|reply-to|message-id|in-reply-to|references|list-id)\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_KEYS = {
+    "datum": "date", "sent": "date", "gesendet": "date", "envoy\u00e9": "date", "enviado": "date", "verzonden": "date",
+    "skickat": "date", "betreff": "subject", "objet": "subject", "asunto": "subject", "assunto": "subject",
+    "onderwerp": "subject", "\u00e4mne": "subject",
+}
+# Gmail's printed thread: the sender and the date on one line, "iCUK NOC <noc@ic.co.uk>    Wed, 10 Jan 2018 at 13:38".
+_PRINTED_SENDER_RE = re.compile(r"^\s*(?P<who>[^<>\s][^<>]{0,60}?\s*<[^<>@\s]+@[^<>\s]+>)\s{2,}(?P<date>\S.*\d{1,2}:\d{2}.*)$")
+_CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I)
 _QUOTE_RE = re.compile(r"^\s*>|^\s*on\s.{4,120}\swrote:\s*$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^\s*(?:[-=_*]\s*){8,}$")
 _REPLY_RE = re.compile(r"^\s*(?:re|fwd?|aw|sv)\s*:", re.IGNORECASE)
 # Mail from a machine: "nagios@", "alerts@", "noreply@"...
-_MACHINE_ADDRESS_RE = re.compile(r"^(?:nagios|icinga|zabbix|alerts?|alerting|monitor\w*|no-?reply|do-?not-?reply|notifications?|status|pagerduty|opsgenie)@", re.I)
+_MACHINE_ADDRESS_RE = re.compile(
+    r"^(?:nagios|icinga|zabbix|alerts?|alerting|monitor\w*|no-?reply|do-?not-?reply|notifications?|notify|status|pagerduty|opsgenie"
+    # a team's shared mailbox announces, no one person writes: "noc@", "leitstand@", "servicedesk@"
+    r"|noc|leitstand|service-?desk|help-?desk|announce\w*)@",
+    re.I,
+)
 
 
 def _date(value: str) -> datetime | None:
+    """An RFC 2822 date with its offset; else a client's own wording ("Montag, 29. Juli 2013 14:41"),
+    read as local time (naive)."""
     try:
         moment = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return moment
+    day = find_date(value, default_year=datetime.now().year)
+    clock = _CLOCK_RE.search(value)
+    if day is None or clock is None:
         return None
-    return moment if moment is not None and moment.tzinfo is not None else None
+    hour = int(clock.group("h")) % 12 + (12 if (clock.group("ap") or "").lower().startswith("p") else 0) if clock.group("ap") else int(clock.group("h"))
+    return datetime(day.year, day.month, day.day, hour, int(clock.group("m")), int(clock.group("s") or 0))
 
 
 @dataclass(slots=True)
@@ -86,11 +114,27 @@ def _header_mails(lines: list[str]) -> list[Mail]:
         headers = {}
         j = i + 1
         while j < len(lines) and (h := _HEADER_RE.match(lines[j])) is not None:
-            headers[h.group("key").lower()] = h.group("value").strip()
+            key = h.group("key").lower()
+            headers.setdefault(_KEYS.get(key, key), h.group("value").strip())
             j += 1
-        moment = _date(headers.get("date") or headers.get("sent") or "")
+        moment = _date(headers.get("date") or "")
         if moment is not None:
             mails.append(Mail(i + 1, m.group("who").strip(), moment, headers.get("subject", ""), j))
+    return mails
+
+
+def _printed_mails(lines: list[str]) -> list[Mail]:
+    mails: list[Mail] = []
+    for i, line in enumerate(lines):
+        m = _PRINTED_SENDER_RE.match(line)
+        moment = _date(m.group("date")) if m else None
+        if m is None or moment is None:
+            continue
+        j = i + 1
+        while j < len(lines) and _HEADER_RE.match(lines[j]) is not None:
+            j += 1  # "To: ..." under the sender
+        subject = next((x.strip() for x in reversed(lines[max(0, i - 3) : i]) if _SUBJECT_LINE_RE.match(x)), "")
+        mails.append(Mail(i + 1, m.group("who").strip(), moment, subject, j))
     return mails
 
 
@@ -121,6 +165,8 @@ def email_blocks(lines: list[str]) -> list[Mail] | None:
     if len(mails) < 2:
         mails = _archive_mails(lines)
     if len(mails) < 2:
+        mails = _printed_mails(lines)
+    if len(mails) < 2:
         return None
     lead = [line for line in lines[: mails[0].line - 1] if line.strip() and not _RULE_RE.match(line) and not _ARCHIVE_NAV_RE.match(line)]
     if len(lead) > _LEAD_LINES:
@@ -138,10 +184,12 @@ def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript
     """The mails as messages in time order, their authors from the senders' names."""
     zone = zone_or_utc(tz)
     messages: list[Message] = []
+    # a shared mailbox seen once with its address ("Leitstand ITDZ Berlin <leitstand@...>") is one everywhere
+    mailboxes = {name for name, address in map(_sender, (m.sender for m in mails)) if _MACHINE_ADDRESS_RE.match(address or "")}
     for mail in mails:
         if mail.moment is None:
             continue
-        name, address = parseaddr(mail.sender)
+        name, address = _sender(mail.sender)
         author = (name or address.split("@")[0] or mail.sender).strip().strip('"')
         moment = mail.moment.replace(tzinfo=zone) if mail.moment.tzinfo is None else mail.moment
         text_lines = [line.rstrip() for line in mail.body if not _QUOTE_RE.match(line) and not _RULE_RE.match(line)]
@@ -155,7 +203,7 @@ def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript
                 author=author,
                 text=text,
                 author_id=address,
-                is_bot=is_bot_name(author) or _MACHINE_ADDRESS_RE.match(address or "") is not None,
+                is_bot=is_bot_name(author) or _MACHINE_ADDRESS_RE.match(address or "") is not None or author in mailboxes,
                 origin=f"{origin}:{mail.line}",
             )
         )
@@ -168,6 +216,19 @@ def parse_email_thread(mails: list[Mail], *, tz: str, origin: str) -> Transcript
         timezone=tz,
         format="email",
     )
+
+
+_ORG_TAIL_RE = re.compile(r"\s*\([^()]{1,40}\)$")  # "Kowalski, Heike (SenFin)": the sender's unit
+
+
+def _sender(sender: str) -> tuple[str, str]:
+    """(name, address) of a From line: "Sarah <s@x>", "Kowalski, Heike <h@x>", "Kowalski, Heike (SenFin)"."""
+    if "<" in sender:  # the comma in "Kowalski, Heike <...>" is the name's, not an address list's
+        name, _, rest = sender.partition("<")
+        return name.strip().strip('"'), rest.rstrip("> ").strip()
+    if "@" not in sender:
+        return _ORG_TAIL_RE.sub("", sender.strip()).strip('"'), ""
+    return parseaddr(sender)
 
 
 _LIST_TAG_RE = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")

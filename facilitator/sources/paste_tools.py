@@ -27,6 +27,7 @@ def _header_name(first: str) -> str:
 # incident.io: "Pinned message · Ben Ashworth", "Incident reported by Priya Raman", "Status page updated by Grace".
 _EVENT_BY_RE = re.compile(
     r"^(?:pinned\s+message|message|comment|note|update)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
+    r"|^(?:slack\s+|teams\s+)?(?:message|comment|reply)\s+from\s+(?P<sender>\S.{0,40}?)(?:\s+\(pinned\))?$"
     r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged)\s+by\s+(?P<by>\S.{0,40})$",
     re.IGNORECASE,
 )
@@ -40,7 +41,7 @@ def _note_by(first: str) -> str:
     m = NOTE_BY_RE.match(line)
     name = (m.group("who") or m.group("actor")).strip() if m else ""
     if not name and (e := _EVENT_BY_RE.match(line)) is not None:
-        name = _ROLE_TAIL_RE.sub("", (e.group("who") or e.group("by")).strip())
+        name = _ROLE_TAIL_RE.sub("", (e.group("who") or e.group("by") or e.group("sender")).strip())
     return name if name and name_like(name, strict=False) else ""
 
 

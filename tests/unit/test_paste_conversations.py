@@ -199,3 +199,17 @@ def test_avatar_alt_text_above_a_slack_header_is_not_a_message(avatar):
     text = f"{avatar}\nDerek Osei\n  9:21 PM\nedge? cdn probes look healthy\n"
     t = parse(text, default_date=date(2020, 7, 20))
     assert [(m.author, m.text) for m in t.messages] == [("Derek Osei", "edge? cdn probes look healthy")]
+
+
+def test_discords_glued_headers_and_app_tags_in_names():
+    text = "GrafanaBOTToday at 12:21 AM\n[Alerting] disk full on img-01\nSahilToday at 12:22 AM\nlooking\nRitikaToday at 12:24 AM\nsame here\n"
+    t = parse(text, default_date=date(2018, 12, 11))
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Grafana", True), ("Sahil", False), ("Ritika", False)]
+    assert t.messages[1].text == "looking"
+
+
+@pytest.mark.parametrize("name", ["PagerDuty, App", "uptime-kuma"])
+def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
+    from facilitator.sources.bot_names import is_bot_name
+
+    assert is_bot_name(name) and not is_bot_name("Avi Mizrahi")

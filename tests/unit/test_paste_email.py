@@ -110,3 +110,24 @@ def test_a_pipermail_page_with_its_navigation_lines_is_still_a_thread():
     page = "[list] ns14 not responding?\nMessages sorted by: [ date ] [ thread ] [ subject ] [ author ]\n\n" + "-" * 80 + "\n\n" + ARCHIVE.split("\n", 1)[1]
     t = parse_transcript(page, tz="Australia/Sydney", default_date=None, origin="p")
     assert t.format == "email" and [m.author for m in t.messages] == ["Glenn Harper", "Rob Castellano"]
+
+
+def test_a_german_outlook_thread_and_a_gmail_print_are_threads():
+    outlook = (
+        "Von: Leitstand ITDZ <leitstand@itdz.example>\nGesendet: Montag, 29. Juli 2013 14:41\nBetreff: Ausfall\n\nseit ca. 14:15 Uhr Ausfall\n\n"
+        "Von: Kowalski, Heike (SenFin)\nGesendet: Montag, 29. Juli 2013 14:58\nBetreff: AW: Ausfall\n\nbei uns auch\n\n"
+        "Von: Leitstand ITDZ\nGesendet: Dienstag, 30. Juli 2013 07:55\nBetreff: AW: Ausfall\n\nwieder verfügbar\n"
+    )
+    t = parse_transcript(outlook, tz="Europe/Berlin", default_date=None, origin="p")
+    assert [(m.author, m.is_bot, m.at.strftime("%m-%d %H:%M")) for m in t.messages] == [
+        ("Leitstand ITDZ", True, "07-29 14:41"), ("Kowalski, Heike", False, "07-29 14:58"), ("Leitstand ITDZ", True, "07-30 07:55")
+    ]
+    printed = (
+        "[noc-notify] Network outage\n2 messages\n\n"
+        "iCUK NOC <noc@ic.example>                                   Wed, 10 Jan 2018 at 13:38\nTo: noc-notify@lists.example\n\n"
+        "We are aware of a network outage.\n\n"
+        "Gareth Pryce <gareth@customer.example>                      Wed, 10 Jan 2018 at 13:44\nTo: noc-notify@lists.example\n\n"
+        "All our leased lines dropped.\n"
+    )
+    t = parse_transcript(printed, tz="Europe/London", default_date=None, origin="p")
+    assert [(m.author, m.is_bot, m.at.strftime("%H:%M")) for m in t.messages] == [("iCUK NOC", True, "13:38"), ("Gareth Pryce", False, "13:44")]

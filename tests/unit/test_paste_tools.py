@@ -129,3 +129,11 @@ def test_incident_io_events_by_a_person_name_them():
     )
     t = parse(text, tz="Europe/London")
     assert [m.author for m in t.messages] == ["Priya Raman", "Ben Ashworth", "Grace Oyelaran"]
+
+
+def test_incident_io_slack_messages_name_their_senders():
+    text = (
+        "10:04 AM  Slack message from Corey Bass (pinned)\n          support here: 4 tickets in 20 min\n"
+        "10:21 AM  Slack message from Dana Whitaker (pinned)\n          can't repro on my laptop\n"
+    )
+    assert [m.author for m in parse(text, tz="UTC", default_date=date(2021, 4, 7)).messages] == ["Corey Bass", "Dana Whitaker"]
