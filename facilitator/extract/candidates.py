@@ -98,6 +98,12 @@ def _told_step(sig: MessageSignals) -> bool:
     return "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?")
 
 
+def _held(tail: list[MessageSignals]) -> tuple[MessageSignals | None, bool]:
+    """The first full recovery after the last relapse in ``tail``, and whether there was a relapse."""
+    relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
+    return next((s for s in tail if s.index > relapse and s.state == "recover" and not partial(s)), None), relapse >= 0
+
+
 def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, float, str]]:
     pool: list[tuple[MessageSignals, float, str]] = []
     tail = sigs[start:]
@@ -109,9 +115,7 @@ def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[Message
     if bots:
         pool.append((bots[0], 0.6, "status page or monitor declared it resolved"))
     recoveries = [s for s in tail if s.state == "recover"]
-    # when the impact ended: the first full recovery after the last time it broke again
-    relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
-    settled = next((s for s in recoveries if s.index > relapse and not partial(s)), None)
+    settled, _ = _held(tail)  # when the impact ended: back for good after the last time it broke again
     if settled is not None:
         pool.append((settled, 0.62, "the service was back for good (the impact ended)"))
     if recoveries:
@@ -189,9 +193,7 @@ def find_candidates(
                 pools["mitigated_at"].append(_kt(sig, 0.63, "the step that brought the recovery"))
                 break
     # When the service broke again after a recovery, the recovery that held is the other reading.
-    tail = sigs[det_i + 1 if detected else 0 :]
-    relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
-    held = next((s for s in tail if s.index > relapse and s.state == "recover" and not partial(s)), None)
-    if held is not None and relapse >= 0:
+    held, broke_again = _held(sigs[det_i + 1 if detected else 0 :])
+    if held is not None and broke_again:
         pools["mitigated_at"].append(_kt(held, 0.6, "the recovery that held (after the problem came back)"))
     return {name: _pick(key_times.get(name), pool) for name, pool in pools.items()}

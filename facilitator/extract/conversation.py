@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns
-from facilitator.extract.signals import MessageSignals
+from facilitator.extract.signals import PROBLEM, MessageSignals
 from facilitator.findings import KeyTime
 
 
@@ -28,7 +28,6 @@ def key_at(sig: MessageSignals, confidence: float, reason: str, at: datetime | N
     )
 
 
-PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
 
 
 # "works for me", "fine on my end", "not seeing it": someone else does not see the problem.

@@ -288,7 +288,7 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
     """
     problem = False
     for sig in sigs:
-        if sig.flags & _PROBLEM_FLAGS and sig.state != "recover":
+        if sig.flags & PROBLEM and sig.state != "recover":
             problem = True
         if not (problem and sig.is_human and not sig.state) or sig.flags & _NOT_NEWS:
             continue
@@ -304,7 +304,7 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
             sig.flags = sig.flags | {"recover"}
 
 
-_PROBLEM_FLAGS = frozenset({"alert", "detect", "symptom", "relapse"})
+PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
 _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 
 

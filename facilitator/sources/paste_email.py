@@ -25,7 +25,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 
 from facilitator.config import zone_or_utc
 from facilitator.sources.paste_formats import is_bot_name
-from facilitator.sources.paste_time import find_date
+from facilitator.sources.paste_time import find_date, parse_clock
 from facilitator.transcript import Message, Transcript
 
 # Header names as mail clients write them, in English, German, French, Spanish, Portuguese, Dutch, Swedish.
@@ -68,8 +68,9 @@ def _date(value: str) -> datetime | None:
     clock = _CLOCK_RE.search(value)
     if day is None or clock is None:
         return None
-    hour = int(clock.group("h")) % 12 + (12 if (clock.group("ap") or "").lower().startswith("p") else 0) if clock.group("ap") else int(clock.group("h"))
-    return datetime(day.year, day.month, day.day, hour, int(clock.group("m")), int(clock.group("s") or 0))
+    # "14.41" as well as "14:41": rewritten with a colon, the clock reader does the rest (AM/PM too)
+    at = parse_clock(f"{clock.group('h')}:{clock.group('m')}:{clock.group('s') or '00'} {clock.group('ap') or ''}".strip())
+    return datetime.combine(day, at)
 
 
 @dataclass(slots=True)
