@@ -1,0 +1,183 @@
+"""How chat marks the end of an incident: cheered news, the all-clear people agree to, and the
+step that stopped the impact when the channel dates it only by that step."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.extract import extract_findings
+from tests.unit.test_extract_chat_recovery import cands, mitigation_after_outage
+from tests.unit.test_extract_conversation import channel, hm
+
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "teacher confirms students are back in :tada:",
+        "pending ops queue at 0 🎉",
+        "first customer just said their build started :tada:",
+        "all services online ✅",
+    ],
+)
+def test_cheered_news_after_the_outage_is_a_recovery(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🙌 thanks both",  # a cheer for the people, not news of the service
+        ":tada: nice work",
+        "loads for me 🎉 (slow)",  # still wrong
+        "first test build in the new account went green 🎉 doing a few more before we flip traffic",  # a test
+        "all v74XX nodes started :tada: except v7430 panics on boot",
+        "is it back? 🎉",
+    ],
+)
+def test_a_cheer_without_news_of_the_service_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
+
+
+def test_a_cheer_before_any_problem_is_not_a_recovery():
+    f = extract_findings(channel([("10:00", "kofi", "new dashboard shipped 🎉"), ("10:30", "bot:Nagios", "PROBLEM: service down")]))
+    assert f.mitigated_at is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "backlog zero, no new stuck jobs. good to resolve",
+        "great, resolve it",
+        "ok to close",
+        "last of it is out. we're done 🙌",
+        "yes, resolve 👍",
+    ],
+)
+def test_the_go_ahead_to_close_is_the_all_clear(text):
+    f = extract_findings(
+        channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
+    )
+    assert hm(f.resolved_at) == "11:30"
+
+
+def test_a_status_page_recovery_post_dates_the_mitigation_by_the_step_it_reports():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "kofi", "sign-in is failing for every customer"),
+                ("14:25", "kofi", "fix is up, deploying"),
+                ("14:30", "marco", "deployed"),
+                ("14:50", "bot:Statuspage", "Monitoring - A fix has been deployed and we are monitoring sign-in."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:30"
+    assert "14:50" in cands(f, "mitigated_at")
+
+
+def test_a_step_long_before_the_status_post_does_not_date_it():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "kofi", "sign-in is failing for every customer"),
+                ("13:30", "marco", "deployed"),
+                ("14:50", "bot:Statuspage", "Monitoring - A fix has been deployed and we are monitoring sign-in."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:50"
+
+
+def test_a_bare_done_before_the_recovery_is_offered_as_the_step_that_brought_it():
+    f = extract_findings(
+        channel(
+            [
+                ("14:33", "bot:Opsgenie", "[P1] pis-gateway: success rate < 80% (5m)"),
+                ("14:42", "victor", "fastest is bouncing the app processes so they build fresh pools @dumitru"),
+                ("14:45", "dumitru", "done"),
+                ("14:58", "victor", "queue empty, both services back at normal rps"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:58"
+    assert "14:45" in cands(f, "mitigated_at")
+
+
+@pytest.mark.parametrize("text", ["synthetics green in EU, US has one flappy check left", "calling it a night, still broken", "calling it?"])
+def test_one_region_green_or_calling_it_a_night_is_not_the_end(text):
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:00", "lewis", text)]))
+    assert f.resolved_at is None
+
+
+def test_calling_it_is_the_all_clear():
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:30", "lewis", "probes are all green now. calling it")]))
+    assert hm(f.resolved_at) == "11:30"
+
+
+@pytest.mark.parametrize("answer", ["y", "yep do it", "👍", "+1"])
+def test_a_closing_question_someone_agrees_to_is_the_all_clear(answer):
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "bot:Nagios", "PROBLEM: updates failing"),
+                ("14:25", "nadia", "marking resolved?"),
+                ("14:26", "luis", answer),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "14:25"
+
+
+def test_a_closing_question_nobody_agrees_to_is_not_the_all_clear():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "bot:Nagios", "PROBLEM: updates failing"),
+                ("14:25", "nadia", "marking resolved?"),
+                ("14:26", "luis", "no, android still failing"),
+                ("14:27", "nadia", "y"),  # the asker's own "y" agrees to nothing
+            ]
+        )
+    )
+    assert f.resolved_at is None
+
+
+def test_a_tools_check_mark_icon_on_a_note_is_no_cheer():
+    f = extract_findings(
+        channel(
+            [
+                ("13:20", "bot:Datadog", "[P2] tts latency > 1.8s"),
+                ("13:22", "", "✅ Acknowledged   Tomasz acknowledged the escalation"),
+            ]
+        )
+    )
+    assert f.mitigated_at is None
+
+
+def test_with_no_recovery_said_the_last_step_reported_done_is_the_estimate():
+    f = extract_findings(
+        channel(
+            [
+                ("07:10", "bot:Nagios", "PROBLEM: transit to level3 blackholed"),
+                ("07:22", "pk", "admin down the L3 interface? everything will shift to sprint"),
+                ("07:26", "pk", "committing. deactivate protocols bgp group level3"),
+                ("07:28", "pk", "done"),
+                ("07:40", "jen", "thanks, I'll tell the colo folks"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "07:28" and f.mitigated_at.confidence < 0.5
+
+
+def test_a_step_done_and_then_still_broken_is_no_estimate():
+    f = extract_findings(
+        channel(
+            [
+                ("07:10", "bot:Nagios", "PROBLEM: transit to level3 blackholed"),
+                ("07:28", "pk", "done"),
+                ("07:35", "jen", "site still down for the colo customers"),
+            ]
+        )
+    )
+    assert f.mitigated_at is None
