@@ -264,7 +264,10 @@ post-mortems found in Confluence (when configured) are listed as links.
         focused = self.app.focused
         scroll_y = self.scroll_y
         self.show_question(scroll=False)
-        if focused is not None and focused.is_attached:
+        # Only a field of this pane can lose the focus to the redraw. The focus elsewhere (another
+        # tab, where the user may be typing fast) is never touched: a deferred focus() would land
+        # after their next Tab or save and pull the cursor back.
+        if focused is not None and focused.is_attached and self in focused.ancestors:
             focused.focus(scroll_visible=False)
         self.scroll_to(y=scroll_y, animate=False)
 

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, TextArea, Tree
 from facilitator.sessions import SessionStore
 from screens.actions import ActionsPane
 from screens.home import ConfirmScreen
+from screens.interview import InterviewPane
 from screens.main import MainScreen
 from screens.timeline import TimelineEntryScreen, TimelinePane
 from screens.whys import WhysPane
@@ -90,6 +91,21 @@ async def test_delete_on_the_chain_asks_first_and_ctrl_z_brings_it_back():
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert len(SessionStore().load(name).whys) == count
+
+
+async def test_a_redraw_of_the_hidden_interview_never_pulls_the_focus_back_in_another_tab():
+    """The interview redraws when another pane saves; the focus the user has moved on since stays put."""
+    app = demo_app(**{"llm.enabled": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen, pane = await open_tab(pilot, "actions", ActionsPane)
+        due, action = pane.query_one("#ac-due", Input), pane.query_one("#ac-action", Input)
+        due.focus()
+        await until(pilot, lambda: app.focused is due)
+        screen.query_one(InterviewPane).refresh_view()  # what a save in this tab sets off
+        screen.set_focus(action, scroll_visible=False)  # the save's own move, before the next frame
+        for _ in range(3):
+            await pilot.pause(0.05)
+        assert app.focused is action
 
 
 async def test_actions_typed_at_full_speed_across_tab_and_two_saves_land_in_their_fields():
