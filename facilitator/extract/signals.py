@@ -99,6 +99,16 @@ _STRONG_HEALTH_RE = re.compile(
     r"recover|restor|resolv|\bback\b|normal|again|fixed|mitigat|rolled|clear|gone|drained|green|stable|baseline|working|\bnow\b",
     re.IGNORECASE,
 )
+# What says the healthy part was a suspect the problem has moved on from, not the service back:
+# doubt (a closing "hmm", "green tho", "nope") whatever the health words, a fault placed elsewhere when they are weak.
+_RULED_OUT_RE = re.compile(
+    r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
+    r"|\b(?:fine|healthy|green|ok|okay|good|normal|up)\s+tho(?:ugh)?\b|\bignore\s+me\b"
+)
+_FAULT_ELSEWHERE_RE = re.compile(
+    r"\bit[\x27\u2019]?s\s+(?:the|just|only|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
+    r"|\bweird(?:ly)?\b|\bfirst\s+guess\b|\b(?:is|are)\s+(?:still\s+)?down\b|\bnot\s+the\b"
+)
 # "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
 # incident or greet the step that fixed it, not a guess.
 CLOSING_GUESS_RE = re.compile(
@@ -208,6 +218,13 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     if state == "recover" and "?" in prep.prose and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
         # "origin looks healthy from inside the cluster. is it fastly?": a part checked while the
         # cause is still being asked about, not the service coming back
+        state = ""
+    if state == "recover" and (
+        _RULED_OUT_RE.search(prep.lower)
+        or (_FAULT_ELSEWHERE_RE.search(prep.lower) and not _STRONG_HEALTH_RE.search(sentences[last_recover]))
+    ):
+        # "idp is fine, i can log into bear tracks so not sso", "node looks healthy. it's the
+        # service": a part checked and ruled out while the problem goes on
         state = ""
     text = prep.prose
     for name in _PLAIN_SET & candidates.keys():

@@ -309,6 +309,8 @@ def find_mitigated_resolved(
     # "disk increased from 8000 to 12000") is when the impact eased, unless that recovery
     # follows within minutes (then it is the workaround's stated effect) and is not just
     # the closing message. A recovery hours later is the real fix, after the workaround.
+    # In chat people say when the service came back, and that is the moment reports keep;
+    # only a revert there (a link to it) comes before the recovery they report.
     failed_after = [s.index for s in after if s.index < first.index and s.state == "relapse"]
     workaround = next(
         (
@@ -320,7 +322,7 @@ def find_mitigated_resolved(
         ),
         None,
     )
-    if workaround is not None and (
+    if workaround is not None and (not chat or revert_link(workaround)) and (
         ("declare_resolved" in first.flags and len(recoveries) == 1)
         or first.message.at - workaround.message.at > WORKAROUND_EFFECT
     ):

@@ -181,3 +181,51 @@ def test_a_step_done_and_then_still_broken_is_no_estimate():
         )
     )
     assert f.mitigated_at is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "idp is fine, i can log into the portal with it so not sso",
+        "node looks healthy. 40% mem, disk fine. it's the service",
+        "our health check is green tho :thinking_face:",
+        "pools look healthy tho, conns fine",
+        "nope, cache hit rate is normal",
+        "db is fine, the problem is the proxy in front of it",
+    ],
+)
+def test_a_part_found_healthy_while_the_fault_lies_elsewhere_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
+
+
+def test_a_recovery_with_a_reservation_is_still_a_recovery():
+    assert mitigation_after_outage("catalog pages loading again for me, slow though") == "11:10"
+
+
+def test_in_chat_a_workaround_does_not_come_before_the_recovery_people_report():
+    f = extract_findings(
+        channel(
+            [
+                ("09:00", "bot:Pingdom", "DOWN: shop.example.com"),
+                ("09:05", "ana", "shop is down for everyone"),
+                ("09:35", "ben", "switched DNS to the static mirror to restore basic functionality"),
+                ("12:10", "ana", "web server restored by the provider, shop is back"),
+                ("12:40", "ben", "all good, closing"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "12:10"
+
+
+def test_in_chat_a_revert_link_before_the_recovery_is_still_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("10:10", "bot:Alerts", "FIRING: hosts crashing after content update"),
+                ("10:20", "dmitri", "hosts boot-looping everywhere"),
+                ("11:27", "dmitri", "https://deploy.example.com/releases/291/rollback/5521"),
+                ("12:40", "leti", "heartbeats recovering slowly, maybe 10% back"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:27"
