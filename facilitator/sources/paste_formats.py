@@ -132,7 +132,7 @@ _SEP = r"(?:\s*[-–—:|]\s+|\s*[-–—:|](?=\S)|\s+)"
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?)"
 # "3 déc. 2024 10:32", "3. Dez. 2024 um 10:32": day-first dates in words, as European locales print them.
 _DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
-_LOCALE_AT = r",?\s+(?:um|à|às|om)\s+"  # the "at" between date and time in German, French, Portuguese, Dutch
+_LOCALE_AT = r",?\s+(?:at|um|à|às|om)\s+"  # the "at" between date and time, in English, German, French, Portuguese, Dutch
 _WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Element's export: "Tue, Jun 8 2021 10:42:03"
 TS_RE = re.compile(
     rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})"
@@ -241,13 +241,16 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         name = m.group("name") or m.group("bare")
         if _COLUMN_GAP.search(name.strip()):
             name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
+        text = (m.group("text") or "").strip()
         if (by := NOTE_BY_RE.match(name.strip())) is not None:
             name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
+            text = _QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers
         if name_like(name, strict=strict):
-            return name.strip(), (m.group("text") or "").strip()
+            return name.strip(), text
     return "", rest
 
 
+_QUOTED_NOTE = re.compile(r'^["\u201c](.*)["\u201d]$', re.DOTALL)
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
 NOTE_BY_RE = re.compile(
     r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$"

@@ -135,9 +135,12 @@ def parse_github(lines: list[str], ctx: Ctx) -> Parsed:
             continue
         interface = False
         current.lines.append(raw.rstrip())
+    earlier: Entry | None = None
     for item in out.items:
         if isinstance(item, Entry) and item.subtype != "system":
-            _clock_from_text(item)
+            _clock_from_text(item, earlier)
+            if item.precision != "date-only":
+                earlier = item
     return out
 
 
@@ -173,8 +176,12 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     return entry
 
 
-def _clock_from_text(entry: Entry) -> None:
-    """A dated comment that states a clock ("down since 13:20 (UTC)") is placed at that clock."""
+def _clock_from_text(entry: Entry, earlier: Entry | None = None) -> None:
+    """A dated comment that states a clock ("down since 13:20 (UTC)") is placed at that clock.
+
+    A clock without AM/PM ("since ~3:32") after a comment of the same day placed in the afternoon
+    ("paged at 3:30 PM") is read in the afternoon too: the thread goes forward.
+    """
     if entry.precision != "date-only":
         return
     for line in entry.lines:
@@ -185,6 +192,11 @@ def _clock_from_text(entry: Entry) -> None:
             continue
         # "07h30(am)" read as "07:30am"
         clock = parse_clock(f"{match.group('h')}:{match.group('m')}{match.group('ap') or ''}")
+        if (
+            not match.group("ap") and clock.hour < 12 and earlier is not None and earlier.day == entry.day
+            and earlier.clock.hour >= 12 and clock.replace(hour=clock.hour + 12) >= earlier.clock
+        ):
+            clock = clock.replace(hour=clock.hour + 12)
         entry.clock = clock.replace(second=0, microsecond=0)
         entry.clock_text = match.group(0).strip()
         entry.precision = "approximate"

@@ -9,6 +9,7 @@ entries as notes; this pass names their authors when the paste has that shape th
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 
 from facilitator.sources.paste_formats import NOTE_BY_RE, Entry, Parsed, is_bot_name, name_like
@@ -20,7 +21,7 @@ _SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0
 
 def _header_name(first: str) -> str:
     """The author when a stamp line holds only a name ("11:46 AM  Better Stack"), else ''."""
-    text = _SOURCE_TAIL_RE.sub("", first.strip().lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
+    text = _SOURCE_TAIL_RE.sub("", _ICON_RE.sub("", first.strip()).lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
     return text if name_like(text, strict=True) else ""
 
 
@@ -28,7 +29,7 @@ def _header_name(first: str) -> str:
 _EVENT_BY_RE = re.compile(
     r"^(?:pinned\s+message|message|comment|note|update)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
     r"|^(?:slack\s+|teams\s+)?(?:message|comment|reply)\s+from\s+(?P<sender>\S.{0,40}?)(?:\s+\(pinned\))?$"
-    r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged)\s+by\s+(?P<by>\S.{0,40})$",
+    r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged|taken)\s+by\s+(?P<by>\S.{0,40})$",
     re.IGNORECASE,
 )
 _ROLE_TAIL_RE = re.compile(r"\s*\([^)]{1,30}\)$")  # "Grace Oyelaran (Support)"
@@ -37,7 +38,7 @@ _ROLE_TAIL_RE = re.compile(r"\s*\([^)]{1,30}\)$")  # "Grace Oyelaran (Support)"
 def _note_by(first: str) -> str:
     """The author of a tool's note: "Note added by Ryan Kowalski" (PagerDuty), "Karin added note",
     "Pinned message · Ben Ashworth" (incident.io)."""
-    line = first.strip()
+    line = _ICON_RE.sub("", first.strip())  # incident.io: "🔁 Action taken by Rhys Okafor"
     m = NOTE_BY_RE.match(line)
     name = (m.group("who") or m.group("actor")).strip() if m else ""
     if not name and (e := _EVENT_BY_RE.match(line)) is not None:
@@ -46,6 +47,12 @@ def _note_by(first: str) -> str:
 
 
 _ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
+# Rootly's entry kind before the author: "9:04 PM  Message  Dana Whitfield  is this the deploy?"
+_KIND_COLUMN_RE = re.compile(
+    r"^(?:message|alert|event|note|comment|update|action|task|milestone|page|status(?:\s+update)?|slack(?:\s+message)?)"
+    r"(?:\s{2,}|\t)(?=\S)",
+    re.IGNORECASE,
+)
 # "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
 _NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
 
@@ -53,9 +60,10 @@ _NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S
 def _column_name(first: str) -> tuple[str, str] | None:
     """(name, text) when a stamp line's text starts with a name column, else None.
 
-    incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"".
+    incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"", Rootly with
+    the entry's kind: "Message  Dana Whitfield  restart the primary?".
     """
-    m = _NAME_COLUMN_RE.match(_ICON_RE.sub("", first.strip()))
+    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", _ICON_RE.sub("", first.strip()), count=1))
     if m is None or not name_like(m.group("name"), strict=True):
         return None
     return m.group("name").strip(), m.group("text").strip()
@@ -110,7 +118,7 @@ def name_headers(out: Parsed) -> None:
     columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
     for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
         if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0])):
-            entry.author, entry.lines = who, [x for x in entry.lines[1:]]
+            entry.author, entry.lines = who, _dedented(entry.lines[1:])
             while entry.lines and not entry.lines[0].strip():
                 entry.lines.pop(0)
     for named in (alone, columns):
@@ -123,5 +131,10 @@ def name_headers(out: Parsed) -> None:
             body = [text] + entry.lines[1:] if text is not None else entry.lines[1:]
             while body and not body[0].strip():
                 body.pop(0)
-            entry.lines = body
+            entry.lines = _dedented(body)
         return
+
+
+def _dedented(lines: list[str]) -> list[str]:
+    """The message below a stamp line, without the export's indentation."""
+    return textwrap.dedent("\n".join(lines)).split("\n") if lines else lines

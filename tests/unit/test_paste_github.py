@@ -124,3 +124,14 @@ def test_gitlab_comments_with_a_clock_are_placed_at_it():
     assert [(m.author, m.at.strftime("%Y-%m-%d %H:%M"), m.time_precision) for m in t.messages] == [
         ("Tobias Werner", "2025-07-15 10:58", ""), ("Markus Böhm", "2025-07-15 11:20", "")
     ]
+
+
+def test_a_clock_without_am_pm_after_an_afternoon_comment_is_in_the_afternoon():
+    thread = (
+        "Proton backend unreachable #318\nOpen  ethan opened this issue on Nov 10, 2021 · 3 comments\n\n"
+        "ethan commented on Nov 10, 2021\nTracking issue. Paged at 3:30 PM, alerts from all nodes.\n\n"
+        "ethan commented on Nov 10, 2021\nConfirmed from outside: every site returns 502 since ~3:32.\n\n"
+        "mlin commented on Nov 10, 2021\nnodes are back at 4:40, all serving\n"
+    )
+    t = parse_transcript(thread, tz="UTC", default_date=None, origin="paste.txt")
+    assert [m.at.strftime("%H:%M") for m in t.messages] == ["15:30", "15:32", "16:40"]

@@ -137,3 +137,49 @@ def test_incident_io_slack_messages_name_their_senders():
         "10:21 AM  Slack message from Dana Whitaker (pinned)\n          can't repro on my laptop\n"
     )
     assert [m.author for m in parse(text, tz="UTC", default_date=date(2021, 4, 7)).messages] == ["Corey Bass", "Dana Whitaker"]
+
+
+def test_a_pagerduty_log_with_at_between_date_and_time_names_the_notes_authors():
+    log = (
+        "#PQ12 [api] health check failing\nResolved · High urgency\n\nLOG ENTRIES\n\n"
+        "Mar 4, 2025 at 7:45 PM   Triggered through the API by Pingdom: \"api check > 120s\"\n"
+        "Mar 4, 2025 at 7:47 PM   Acknowledged by Nadia Holm via mobile.\n"
+        "Mar 4, 2025 at 7:49 PM   Note added by Nadia Holm: \"workers all blocked on publish\"\n"
+        "Mar 4, 2025 at 8:53 PM   Note added by Lars Ek: \u201cqueue redeployed. done\u201d\n"
+    )
+    t = parse(log, tz="UTC")
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("19:45", ""), ("19:47", ""), ("19:49", "Nadia Holm"), ("20:53", "Lars Ek"),
+    ]
+    assert [m.text for m in t.messages[2:]] == ["workers all blocked on publish", "queue redeployed. done"]
+
+
+def test_rootly_rows_with_the_entry_kind_before_the_author():
+    rows = (
+        "May 28, 2024\n\n"
+        "8:56 PM  Alert  Datadog  [P2] redis memory_used_pct > 90%\n"
+        "8:58 PM  Message  Arjun Mehta  the big cache key is back, deleting it\n"
+        "9:02 PM  Event  Rootly  Incident declared by Arjun Mehta\n"
+        "9:04 PM  Message  Dana Whitfield  is this the deploy from this afternoon?\n"
+        "9:05 PM  Message  Arjun Mehta  no, this is redis\n"
+    )
+    t = parse(rows, tz="UTC")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Datadog", True), ("Arjun Mehta", False), ("Rootly", True), ("Dana Whitfield", False), ("Arjun Mehta", False),
+    ]
+    assert t.messages[1].text == "the big cache key is back, deleting it"
+
+
+def test_incident_io_rows_with_an_icon_before_the_name_alone_and_the_message_indented_below():
+    export = (
+        "Timeline\n\nTuesday, 23 May 2023\n\n"
+        "20:43  \U0001f6a8 Incident declared\n       Alert from Grafana escalated to Luca Marchetti.\n\n"
+        "20:43  \U0001f4ac Luca Marchetti\n       every region red lol what\n\n"
+        "20:45  \U0001f4ac Priya Raman\n       deno.com is down for me too\n\n"
+        "20:51  \U0001f501 Action taken by Rhys Okafor\n       Rollback of logging update started\n\n"
+        "20:52  \U0001f4ac Luca Marchetti\n       thanks\n"
+    )
+    t = parse(export, tz="UTC")
+    assert [m.author for m in t.messages] == ["", "Luca Marchetti", "Priya Raman", "Rhys Okafor", "Luca Marchetti"]
+    assert t.messages[1].text == "every region red lol what"
+    assert t.messages[3].text == "Rollback of logging update started"
