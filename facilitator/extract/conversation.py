@@ -331,7 +331,7 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
     if i + 1 >= len(after):
         return False
     following = after[i + 1]
-    if "still_broken" in following.flags and following.state != "recover":
+    if "still_broken" in following.flags and following.state != "recover" and not residual(following):
         return True
     # "fra-lan-b back up" and in the same minutes a monitor fires for the whole pool: the step
     # finished, the service did not come back.
@@ -346,6 +346,21 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
 
 
 _CONTRADICT_WINDOW = timedelta(minutes=3)
+
+
+# "still seeing some 503 from a couple of ISP resolvers", "customer in row D says still down":
+# what is left of the problem after a recovery, not the problem coming back.
+_RESIDUAL_RE = re.compile(
+    r"\bstill\b.*\b(?:some|a\s+couple|a\s+few|the\s+odd|occasional|a\s+handful|last\s+one|remaining|two|three|but\s+dropping)\b"
+    r"|\b(?:some|a\s+couple|a\s+few|two|three|a\s+handful\s+of)\s+\w+\s+(?:\w+\s+)?still\b|\bsays?\s+still\b"
+)
+_CAME_BACK_RE = re.compile(r"\bagain\b|\bit[\x27\u2019]?s\s+back\b|\bcame\s+back\b|\bback\s+(?:up\s+)?(?:to|at)\b")
+
+
+def residual(sig: MessageSignals) -> bool:
+    """A relapse that only tells what is left of the problem after a recovery."""
+    lower = sig.prep.lower
+    return bool(_RESIDUAL_RE.search(lower)) and not _CAME_BACK_RE.search(lower)
 
 
 # "done", "deployed ✅", "merged + applied": a person reporting that the step in hand is finished.

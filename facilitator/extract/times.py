@@ -67,6 +67,7 @@ from facilitator.extract.conversation import (
     full_recovery_after,
     key_at,
     partial,
+    residual,
     revert_link,
     step_owned_up_to,
     told_done,
@@ -336,10 +337,11 @@ def find_mitigated_resolved(
     tail = [s for s in after if s.index >= first.index]
     last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
-    if chat and last_relapse >= 0:
+    came_back = max((s.index for s in tail if s.state == "relapse" and not residual(s)), default=-1)
+    if chat and came_back >= 0:
         # It broke again: the impact stopped only at the first recovery after the last relapse.
         # (Timeline notes written afterwards name a relapse in passing; there the first stands.)
-        back = [s for s in settled if s in recoveries]
+        back = [s for s in tail if s.index > came_back and s in recoveries]
         again = next((s for s in back if not partial(s)), None) or next(iter(back), None)
         if again is not None and mitigated.message_ids[0] != again.message.id:
             mitigated = key_at(again, 0.6, "first recovery after the problem came back")

@@ -229,3 +229,27 @@ def test_in_chat_a_revert_link_before_the_recovery_is_still_the_mitigation():
         )
     )
     assert hm(f.mitigated_at) == "11:27"
+
+
+@pytest.mark.parametrize(
+    ("leftover", "mitigated"),
+    [
+        ("still seeing some 503s from a couple of ISP resolvers, ttl", "11:00"),  # what is left: the recovery stands
+        ("customer in row D says still down", "11:00"),
+        ("nope, down again. same errors", "11:30"),  # the problem came back: the recovery that held
+    ],
+)
+def test_what_is_left_of_the_problem_is_not_the_problem_coming_back(leftover, mitigated):
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: web down"),
+                ("10:40", "kofi", "site is down for everyone"),
+                ("11:00", "lewis", "failover done, site back up"),
+                ("11:10", "kofi", leftover),
+                ("11:30", "lewis", "restarted the pool, site back up for everyone"),
+                ("12:00", "kofi", "all good, closing"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == mitigated
