@@ -207,7 +207,7 @@ def full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSig
     for sig in after:
         if sig.index <= first.index:
             continue
-        if sig.state == "relapse":
+        if sig.state == "relapse" and not residual(sig):
             return None
         if sig in recoveries and not partial(sig) and "declare_resolved" not in sig.flags and not BOOKKEEPING_RE.search(sig.prep.lower):
             return sig  # the service back in full; an all-clear or a status-page note is the resolution's

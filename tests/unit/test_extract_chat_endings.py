@@ -253,3 +253,19 @@ def test_what_is_left_of_the_problem_is_not_the_problem_coming_back(leftover, mi
         )
     )
     assert hm(f.mitigated_at) == mitigated
+
+
+def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Alertmanager", "FIRING: StartFailureRate us-east-1"),
+                ("10:40", "oren", "starts failing for most projects"),
+                ("11:00", "oren", "a bit better, start failures down to ~12%"),
+                ("11:20", "ilse", "still seeing 30s+ starts for some projects in support tickets"),
+                ("11:40", "oren", "start failures at 0.3%, back to normal"),
+                ("12:30", "ilse", "all good, closing"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:40"
