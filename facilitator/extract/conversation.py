@@ -174,7 +174,7 @@ def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
 
 # A recovery that is only under way: part of the fleet, a trend, "starting to".
 _PARTIAL_RE = re.compile(
-    r"\b(?:some|partial(?:ly)?|half|better|calmer|quieter|calm(?:ed|ing)?\s+down|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
+    r"\b(?:some|partial(?:ly)?|half|better|calmer|quieter|calm(?:ed|ing)?\s+down|stabili[sz]ing|settling|starting\s+to|beginning\s+to|begin(?:s|ning)?\s+to|slowly|a\s+bit|somewhat|"
     r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
     r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|restarting|rebooting|"
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"

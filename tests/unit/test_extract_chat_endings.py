@@ -269,3 +269,30 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
         )
     )
     assert hm(f.mitigated_at) == "11:40"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "looks clean now. graphs: https://grafana.example.com/d/edge",
+        "ok you should be able to log in and post now",
+        "we're at >95% services up",
+        "redis modify complete. memory 48%, latency normal",
+        "things have stabilised",
+        "\u2705 RESOLVED: core-sw-01: ICMP loss 0% on uplink",
+    ],
+)
+def test_more_ways_chat_says_the_service_is_back(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "confirmed, agent API latency is normal, webhooks normal. it's only the dashboard tier",
+        "first thought was the db failover but RDS is green and latency normal there. not the db",
+        "kafka looks fine actually. produce latency normal on the brokers. it's the shepherd side failing to send",
+    ],
+)
+def test_a_healthy_measure_of_a_part_ruled_out_is_not_a_recovery(text):
+    assert mitigation_after_outage(text) is None
