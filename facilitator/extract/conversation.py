@@ -341,8 +341,14 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
         abs(other.message.at - moment) <= _CONTRADICT_WINDOW
         and (other.index > after[i].index or other.message.at.replace(second=0) == moment.replace(second=0))
         and other.state != "recover" and "alert" in other.flags and not other.is_human
+        and not STATUS_STAGE_RE.search(other.prep.lower)
         for other in near
     )
+
+
+# A status page's post titled with the symptom and ending in its stage ("Events tab not loading
+# — Monitoring"): the incident's state, not a monitor firing.
+STATUS_STAGE_RE = re.compile(r"[\u2014\u2013-]\s*(?:investigating|identified|monitoring|resolved|update|postmortem)\W*$")
 
 
 _CONTRADICT_WINDOW = timedelta(minutes=3)

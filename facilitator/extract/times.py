@@ -335,7 +335,7 @@ def find_mitigated_resolved(
         if step is not None:
             mitigated = key_at(step, 0.55, "the step a status page's recovery post then reported")
     tail = [s for s in after if s.index >= first.index]
-    last_relapse = max((s.index for s in tail if s.state == "relapse"), default=-1)
+    last_relapse = max((s.index for s in tail if s.state == "relapse" and not LOOKING_BACK_RE.search(s.prep.lower)), default=-1)
     settled = [s for s in tail if s.index > last_relapse]
     came_back = max((s.index for s in tail if s.state == "relapse" and not residual(s)), default=-1)
     if chat and came_back >= 0:
@@ -385,6 +385,10 @@ def find_mitigated_resolved(
     return mitigated, key_at(last, 0.6, "last recovery, with no relapse after it")
 
 
+# "I'll add logging and check why autoscale didn't help": a follow-up about the incident, not the problem back.
+LOOKING_BACK_RE = re.compile(
+    r"\b(?:i[\x27\u2019]ll|we[\x27\u2019]ll|will|going\s+to|todo|follow[- ]?ups?|post-?mortem|retro)\b[^.?!]{0,60}\b(?:why|how come)\b"
+)
 STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail the step it reports
 
 

@@ -296,3 +296,34 @@ def test_more_ways_chat_says_the_service_is_back(text):
 )
 def test_a_healthy_measure_of_a_part_ruled_out_is_not_a_recovery(text):
     assert mitigation_after_outage(text) is None
+
+
+def test_a_status_post_titled_with_the_symptom_does_not_undo_the_recovery_beside_it():
+    f = extract_findings(
+        channel(
+            [
+                ("18:29", "marisol", "support has 6 tickets, churches can't open the Events tab"),
+                ("18:34", "bot:Statuspage", "Incident created: Events tab not loading \u2014 Investigating"),
+                ("21:01", "kenji", "events tab loads again for the orgs in the tickets"),
+                ("21:01", "bot:Statuspage", "Events tab not loading \u2014 Monitoring"),
+                ("21:58", "kenji", "an hour clean, resolving"),
+                ("21:58", "bot:Statuspage", "Events tab not loading \u2014 Resolved"),
+            ]
+        )
+    )
+    assert (hm(f.mitigated_at), hm(f.resolved_at)) == ("21:01", "21:58")
+
+
+def test_a_follow_up_about_why_a_step_failed_does_not_reopen_the_incident():
+    f = extract_findings(
+        channel(
+            [
+                ("10:52", "bot:PagerDuty", "Triggered: api check returned 503"),
+                ("10:53", "iryna", "customers say the API is not responding"),
+                ("10:59", "oleksii", "all 4 up, health checks green, 200s across the board"),
+                ("11:00", "iryna", "resolving status page then"),
+                ("11:20", "oleksii", "I'll add extra logging and check why autoscale didn't help before the reboot"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) in ("10:59", "11:00")
