@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import re
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from facilitator.config import check_timezone
@@ -36,6 +36,7 @@ from facilitator.errors import SourceError
 from facilitator.sources.bounded import Limits, read_bounded, too_big
 from facilitator.sources.paste_chat_apps import join_split_headers, parse_chat_app
 from facilitator.sources.paste_email import email_blocks, parse_email_thread
+from facilitator.sources.paste_discourse import parse_discourse
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, name_like, parse_lines
@@ -347,6 +348,8 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
         return parse_chat_app(lines, fmt, ctx)
     if fmt == "github":
         return parse_github(lines, ctx)
+    if fmt == "discourse":
+        return parse_discourse(lines, ctx)
     parsed = parse_lines(lines, fmt, ctx)
     if fmt == "timeline":
         name_headers(parsed)  # an incident tool's export: the author in a column of its own
@@ -509,8 +512,11 @@ def _place_counted_back(
     relative = {j for j, _ in counted_back}
     placed = [m.at for i, m in enumerate(messages) if i not in relative]
     largest = max(entry.ago for _, entry in counted_back)
+    stated = _stated_now(messages, counted_back, default_date, zone) if not placed else None
     if placed:
         now = max(placed) + largest
+    elif stated is not None:
+        now = stated
     elif default_date is not None:
         now = datetime.combine(default_date, time(12), zone)
     else:
@@ -520,6 +526,30 @@ def _place_counted_back(
         messages[index].at = at
 
 
+
+
+# "As of 3:00 pm UTC", "since 07:30 UTC": a clock a post states, with its zone or AM/PM said.
+_STATED_CLOCK_RE = re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\s*(?:(?P<ap>[ap]\.?m\.?)\s*)?(?P<utc>UTC|GMT|Z\b)?", re.IGNORECASE)
+
+
+def _stated_now(
+    messages: list[Message], counted_back: list[tuple[int, Entry]], default_date: date | None, zone: tzinfo
+) -> datetime | None:
+    """When the page was copied, from the newest counted-back post that states a clock.
+
+    A forum post written "2h" ago that says "as of 3:00 pm UTC the service has recovered" puts
+    the copy near 17:00 UTC: the posts are counted back from there rather than from noon.
+    """
+    if default_date is None:
+        return None
+    for index, entry in sorted(counted_back, key=lambda pair: pair[1].ago):
+        m = next((m for m in _STATED_CLOCK_RE.finditer(messages[index].text) if m.group("ap") or m.group("utc")), None)
+        if m is None:
+            continue
+        hour = int(m.group("h")) % 12 + (12 if (m.group("ap") or "").lower().startswith("p") else 0) if m.group("ap") else int(m.group("h"))
+        where = timezone.utc if m.group("utc") else zone
+        return datetime.combine(default_date, time(hour, int(m.group("m"))), where).astimezone(zone) + entry.ago
+    return None
 
 
 def _placeholder_at(day: date, zone: tzinfo, previous: datetime | None) -> datetime:

@@ -10,6 +10,7 @@ nothing between them (``format_runs``), so each block is read in its own format.
 from __future__ import annotations
 
 from facilitator.sources.paste_chat_apps import starts_message
+from facilitator.sources.paste_discourse import starts_post
 from facilitator.sources.paste_github import starts_comment
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
@@ -34,8 +35,8 @@ from facilitator.sources.paste_slack import (
 )
 from facilitator.sources.paste_table import table_header
 
-FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "headings", "table", "timeline")
-_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "github": 2.0, "headings": 2.0, "table": 1.5,
+FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "discourse", "headings", "table", "timeline")
+_WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "github": 2.0, "discourse": 2.0, "headings": 2.0, "table": 1.5,
             "timeline": 1.0}
 
 def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None) -> dict[str, float]:
@@ -89,6 +90,9 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         ):
             counts["slack"] += 1
             label = "slack"
+        elif starts_post(lines, i):  # "marta.lindqvist" over "9h": a forum post
+            counts["discourse"] += 1
+            label = "discourse"
         elif starts_message(lines, i, stripped, "teams"):
             counts["teams"] += 1
             label = "teams"
