@@ -105,6 +105,7 @@ _RULED_OUT_RE = re.compile(
     r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
     r"|\b(?:fine|healthy|green|ok|okay|good|normal|up)\s+tho(?:ugh)?\b|\bignore\s+me\b"
     r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+the\s+[\w-]+\W*$"
+    r"|(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)(?!.*\b(?:back|again|fixed)\b)"
 )
 _FAULT_ELSEWHERE_RE = re.compile(
     r"\bit[\x27\u2019]?s\s+(?:the|just|only|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"

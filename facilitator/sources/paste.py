@@ -42,7 +42,7 @@ from facilitator.sources.paste_detect import FORMATS, best_format, channel_block
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, name_like, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
-from facilitator.sources.paste_tools import name_headers
+from facilitator.sources.paste_tools import ICON_RE, name_headers
 from facilitator.sources.paste_slack import SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
@@ -246,9 +246,11 @@ def _time_over_name(lines: list[str]) -> list[str]:
     stamps = [i for i, line in enumerate(lines) if SLACK_TIME_RE.match(line.strip())]
     if len(stamps) < 3:
         return lines
+    # incident.io's export marks the sender with the entry's icon: "12:09" / "💬 Dev Patel" / text
+    names = {i: ICON_RE.sub("", lines[i + 1].strip()) for i in stamps if i + 1 < len(lines)}
     below = [
         i for i in stamps
-        if i + 2 < len(lines) and lines[i + 2].strip() and name_like(lines[i + 1], strict=True)
+        if i + 2 < len(lines) and lines[i + 2].strip() and name_like(names[i], strict=True)
         and not SLACK_TIME_RE.match(lines[i + 1].strip())
     ]
     above = sum(1 for i in stamps if i and name_like(lines[i - 1], strict=True))
@@ -256,7 +258,7 @@ def _time_over_name(lines: list[str]) -> list[str]:
         return lines
     out = list(lines)
     for i in below:
-        out[i], out[i + 1] = lines[i + 1], lines[i]
+        out[i], out[i + 1] = names[i], lines[i]
     return out
 
 

@@ -21,7 +21,7 @@ _SOURCE_TAIL_RE = re.compile(r"\s+[\u00b7\u2022|]\s+(?:via\s+)?[A-Za-z][\w .-]{0
 
 def _header_name(first: str) -> str:
     """The author when a stamp line holds only a name ("11:46 AM  Better Stack"), else ''."""
-    text = _SOURCE_TAIL_RE.sub("", _ICON_RE.sub("", first.strip()).lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
+    text = _SOURCE_TAIL_RE.sub("", ICON_RE.sub("", first.strip()).lstrip("\u00b7\u2022|-\u2013\u2014 ").strip())
     return text if name_like(text, strict=True) else ""
 
 
@@ -38,7 +38,7 @@ _ROLE_TAIL_RE = re.compile(r"\s*\([^)]{1,30}\)$")  # "Grace Oyelaran (Support)"
 def _note_by(first: str) -> str:
     """The author of a tool's note: "Note added by Ryan Kowalski" (PagerDuty), "Karin added note",
     "Pinned message · Ben Ashworth" (incident.io)."""
-    line = _ICON_RE.sub("", first.strip())  # incident.io: "🔁 Action taken by Rhys Okafor"
+    line = ICON_RE.sub("", first.strip())  # incident.io: "🔁 Action taken by Rhys Okafor"
     m = NOTE_BY_RE.match(line)
     name = (m.group("who") or m.group("actor")).strip() if m else ""
     if not name and (e := _EVENT_BY_RE.match(line)) is not None:
@@ -46,7 +46,7 @@ def _note_by(first: str) -> str:
     return name if name and name_like(name, strict=False) else ""
 
 
-_ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
+ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
 # Rootly's entry kind before the author: "9:04 PM  Message  Dana Whitfield  is this the deploy?"
 _KIND_COLUMN_RE = re.compile(
     r"^(?:message|alert|event|note|comment|update|action|task|milestone|page|status(?:\s+update)?|slack(?:\s+message)?)"
@@ -63,7 +63,7 @@ def _column_name(first: str) -> tuple[str, str] | None:
     incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"", Rootly with
     the entry's kind: "Message  Dana Whitfield  restart the primary?".
     """
-    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", _ICON_RE.sub("", first.strip()), count=1))
+    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", ICON_RE.sub("", first.strip()), count=1))
     if m is None or not name_like(m.group("name"), strict=True):
         return None
     return m.group("name").strip(), m.group("text").strip()

@@ -280,6 +280,8 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
         "redis modify complete. memory 48%, latency normal",
         "things have stabilised",
         "\u2705 RESOLVED: core-sw-01: ICMP loss 0% on uplink",
+        "revert is out on all pods. login errors on /auth/callback dropping to 0",
+        "two CSMs confirm their customers are back in",
     ],
 )
 def test_more_ways_chat_says_the_service_is_back(text):
@@ -292,6 +294,7 @@ def test_more_ways_chat_says_the_service_is_back(text):
         "confirmed, agent API latency is normal, webhooks normal. it's only the dashboard tier",
         "first thought was the db failover but RDS is green and latency normal there. not the db",
         "kafka looks fine actually. produce latency normal on the brokers. it's the shepherd side failing to send",
+        "db is fine, p99 normal. it's the workers, they're all busy",
     ],
 )
 def test_a_healthy_measure_of_a_part_ruled_out_is_not_a_recovery(text):

@@ -183,3 +183,18 @@ def test_incident_io_rows_with_an_icon_before_the_name_alone_and_the_message_ind
     assert [m.author for m in t.messages] == ["", "Luca Marchetti", "Priya Raman", "Rhys Okafor", "Luca Marchetti"]
     assert t.messages[1].text == "every region red lol what"
     assert t.messages[3].text == "Rollback of logging update started"
+
+
+def test_incident_io_exports_with_the_time_above_an_icon_and_the_name():
+    export = (
+        "Tuesday 26 March 2024\n\n"
+        "12:04\n\U0001f5e3 Ines Moreau\nEscalated from a support ticket: customers cannot log in\n\n"
+        "12:07\n\U0001f4ac Marta Kowalczyk\npulling in platform + auth folks\n\n"
+        "12:09\n\U0001f4ac Dev Patel\nfirst guess is the cert rotation on the edge LB\n\n"
+        "12:13\n\U0001f4ac Dev Patel\ncert looks fine, dropping that\n"
+    )
+    t = parse(export, tz="UTC", default_date=date(2024, 3, 26))
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("12:04", "Ines Moreau"), ("12:07", "Marta Kowalczyk"), ("12:09", "Dev Patel"), ("12:13", "Dev Patel"),
+    ]
+    assert t.messages[1].text == "pulling in platform + auth folks"
