@@ -105,8 +105,10 @@ _RULED_OUT_RE = re.compile(
     r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
     r"|\b(?:fine|healthy|green|ok|okay|good|normal|up)\s+tho(?:ugh)?\b|\bignore\s+me\b"
     r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+the\s+[\w-]+\W*$"
-    r"|(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)(?!.*\b(?:back|again|fixed)\b)"
 )
+# "db is fine, p99 normal. it's the workers": the fault named elsewhere after a part's health
+_FAULT_NAMED_RE = re.compile(r"(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)")
+_BACK_RE = re.compile(r"\bback\b|\bagain\b|restor|recover|fixed|resolv")
 _FAULT_ELSEWHERE_RE = re.compile(
     r"\bit[\x27\u2019]?s\s+(?:the|just|only|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
     r"|\bweird(?:ly)?\b|\bfirst\s+guess\b|\b(?:is|are)\s+(?:still\s+)?down\b|\bnot\s+the\b"
@@ -224,6 +226,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     if state == "recover" and (
         _RULED_OUT_RE.search(prep.lower)
         or (_FAULT_ELSEWHERE_RE.search(prep.lower) and not _STRONG_HEALTH_RE.search(sentences[last_recover]))
+        or (_FAULT_NAMED_RE.search(prep.lower) and not _BACK_RE.search(sentences[last_recover]))
     ):
         # "idp is fine, i can log into bear tracks so not sso", "node looks healthy. it's the
         # service": a part checked and ruled out while the problem goes on

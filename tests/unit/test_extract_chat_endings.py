@@ -282,6 +282,7 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
         "\u2705 RESOLVED: core-sw-01: ICMP loss 0% on uplink",
         "revert is out on all pods. login errors on /auth/callback dropping to 0",
         "two CSMs confirm their customers are back in",
+        "db is back. it's the cache that was slow",  # the fault named, after the service said back
     ],
 )
 def test_more_ways_chat_says_the_service_is_back(text):
