@@ -34,8 +34,10 @@ _WHEN = (
     # "6 years ago": no day to be had from it; the thread is placed on --date
     r"|(?P<vague>(?:\d{1,3}|an?|one)\s+(?:months?|years?)\s+ago)"
 )
+# "tessa-m (Member) commented on May 24, 2026": the role badge copied beside the login
+_ROLES = r"(?:\s+\((?:member|owner|contributor|collaborator|author|maintainer|first-time contributor|bot)\))*"
 HEADER_RE = re.compile(
-    rf"^(?:(?:open|closed|merged|draft)\s*[\u00b7\u2022]?\s+)?(?P<name>{_LOGIN})\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
+    rf"^(?:(?:open|closed|merged|draft)\s*[\u00b7\u2022]?\s+)?(?P<name>{_LOGIN}){_ROLES}\s+(?P<verb>opened|commented)(?:\s+this\s+(?:issue|pull\s+request))?\s+(?:{_WHEN})"
     r"(?:\s*[·•]\s*(?:edited|\d+\s+comments?).*|\s*\(edited\)|\s+edited(?:\s+by\s+\S+)?)?\s*[·•]?$",
     re.IGNORECASE,
 )

@@ -28,7 +28,7 @@ def _header_name(first: str) -> str:
 # incident.io: "Pinned message · Ben Ashworth", "Incident reported by Priya Raman", "Status page updated by Grace".
 _EVENT_BY_RE = re.compile(
     r"^(?:pinned\s+message|message|comment|note|update)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
-    r"|^(?:slack\s+|teams\s+)?(?:message|comment|reply)\s+from\s+(?P<sender>\S.{0,40}?)(?:\s+\(pinned\))?$"
+    r"|^(?:slack\s+|teams\s+)?(?:message|comment|reply)\s+from\s+(?P<sender>\S.{0,40}?)(?:\s+in\s+#[\w-]+)?(?:\s+\(pinned\))?$"
     r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged|taken)\s+by\s+(?P<by>\S.{0,40})$",
     re.IGNORECASE,
 )
@@ -118,7 +118,7 @@ def name_headers(out: Parsed) -> None:
     columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
     for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
         if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0])):
-            entry.author, entry.lines = who, _dedented(entry.lines[1:])
+            entry.author, entry.lines = who, _unquoted(_dedented(entry.lines[1:]))
             while entry.lines and not entry.lines[0].strip():
                 entry.lines.pop(0)
     for named in (alone, columns):
@@ -133,6 +133,14 @@ def name_headers(out: Parsed) -> None:
                 body.pop(0)
             entry.lines = _dedented(body)
         return
+
+
+def _unquoted(lines: list[str]) -> list[str]:
+    """The note without the quotes the tool put around it ('"rolling back"' is the words rolling back)."""
+    body = [x for x in lines if x.strip()]
+    if len(body) == 1 and (m := re.match(r'^(\s*)["\u201c](.*)["\u201d]\s*$', body[0])) is not None:
+        return [m.group(1) + m.group(2) if x is body[0] else x for x in lines]
+    return lines
 
 
 def _dedented(lines: list[str]) -> list[str]:

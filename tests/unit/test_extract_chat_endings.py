@@ -33,6 +33,8 @@ def test_cheered_news_after_the_outage_is_a_recovery(text):
         "first test build in the new account went green 🎉 doing a few more before we flip traffic",  # a test
         "all v74XX nodes started :tada: except v7430 panics on boot",
         "is it back? 🎉",
+        "schon wieder kaputt",  # German: broken again
+        "it's back :( slow page loads + timeouts again this morning",
     ],
 )
 def test_a_cheer_without_news_of_the_service_is_not_a_recovery(text):
@@ -283,6 +285,11 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
         "revert is out on all pods. login errors on /auth/callback dropping to 0",
         "two CSMs confirm their customers are back in",
         "db is back. it's the cache that was slow",  # the fault named, after the service said back
+        "\U0001f7e2 news.example.com is UP (was down 1h 5m)",
+        "standby serving. front page loads, posting works",
+        "route ist wieder da",
+        "le site est de nouveau accessible",
+        "werkt weer",
     ],
 )
 def test_more_ways_chat_says_the_service_is_back(text):

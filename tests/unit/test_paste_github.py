@@ -135,3 +135,15 @@ def test_a_clock_without_am_pm_after_an_afternoon_comment_is_in_the_afternoon():
     )
     t = parse_transcript(thread, tz="UTC", default_date=None, origin="paste.txt")
     assert [m.at.strftime("%H:%M") for m in t.messages] == ["15:30", "15:32", "16:40"]
+
+
+def test_a_comment_header_with_the_role_badge_beside_the_login_starts_a_comment():
+    thread = (
+        "flathub.org down? #6412\nClosed\nmkrause opened this issue on May 24, 2026 · 3 comments\n\n"
+        "mkrause commented on May 24, 2026\nthe website does not load\n\n"
+        "tessa-m (Member) commented on May 24, 2026\nOne of our providers is down, we opened a ticket.\n\n"
+        "jkoller (Member) commented on May 24, 2026\nProvider says it is resolved, our machines are back.\n"
+    )
+    t = parse_transcript(thread, tz="UTC", default_date=None, origin="paste.txt")
+    assert [m.author for m in t.messages] == ["mkrause", "tessa-m", "jkoller"]
+    assert t.messages[1].text.startswith("One of our providers")

@@ -78,8 +78,8 @@ def test_incident_tool_notes_name_their_authors_wherever_the_tool_puts_them():
     )
     t = parse(pagerduty, tz="UTC")
     assert [(m.author, m.text.strip()) for m in t.messages][1:] == [
-        ("Ryan Kowalski", '"latency climbing on claims-api"'), ("Alicia Grant", '"support: 3 tickets so far"')
-    ]
+        ("Ryan Kowalski", "latency climbing on claims-api"), ("Alicia Grant", "support: 3 tickets so far")
+    ]  # the tool's quotes go: the words are the person's
     opsgenie = (
         "Jul 1, 2025 3:43:51 PM   Karin Visser added note: \"everything in ams-1 gone at once\"\n"
         "Jul 1, 2025 3:45:40 PM   Daniel Okafor added note: \"starting replacement infra\"\n"
@@ -198,3 +198,16 @@ def test_incident_io_exports_with_the_time_above_an_icon_and_the_name():
         ("12:04", "Ines Moreau"), ("12:07", "Marta Kowalczyk"), ("12:09", "Dev Patel"), ("12:13", "Dev Patel"),
     ]
     assert t.messages[1].text == "pulling in platform + auth folks"
+
+
+def test_incident_io_messages_from_a_channel_name_their_senders_without_the_quotes():
+    export = (
+        "Thursday 17 July 2025\n\n"
+        "06:44  Alert fired: Datadog monitor \"JCDS download 4xx ratio > 20%\"\n"
+        "06:47  Message from Derek Pfannenstiel in #inc-4127-jcds\n       \"was the gateway auth change\"\n"
+        "06:49  Message from Aisha Gutierrez in #inc-4127-jcds\n       \"support seeing it from AU and EU too\"\n"
+        "06:57  Message from Derek Pfannenstiel in #inc-4127-jcds\n       \"rolling back\"\n"
+    )
+    t = parse(export, tz="UTC")
+    assert [m.author for m in t.messages] == ["", "Derek Pfannenstiel", "Aisha Gutierrez", "Derek Pfannenstiel"]
+    assert t.messages[3].text == "rolling back"
