@@ -338,3 +338,16 @@ def test_a_follow_up_about_why_a_step_failed_does_not_reopen_the_incident():
         )
     )
     assert hm(f.resolved_at) in ("10:59", "11:00")
+
+
+def test_a_promise_that_it_will_not_happen_again_does_not_reopen_the_incident():
+    f = extract_findings(
+        channel(
+            [
+                ("06:14", "josh", "elevated errors on a subset of apps, looking"),
+                ("07:03", "josh", "Fix is out. Error rates are back to normal on our side."),
+                ("08:02", "emma", "we think systems are stable now, we are still working to make sure it won't happen again"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) is not None
