@@ -330,6 +330,10 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
     return first
 
 
+# A response body or config pasted into a message: JSON's opening brackets, quoted keys.
+_CODE_RE = re.compile(r'^\s*[\[{<]|"\s*:\s*[\[{"\d]|[{}\[\]]{2,}')
+
+
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
     """What users experienced: the first symptom sentence at or after detection."""
     pats = patterns()
@@ -346,6 +350,8 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
                 continue  # a line of the log the message quotes, not what users saw
             if _wonders(sentence):
                 continue  # "why would that cause a failure to scale?" wonders; it reports nothing
+            if _CODE_RE.search(sentence):
+                continue  # '{"errors":[{"message": ...' pasted in: a response body, not what users saw
             if pats.positive("symptom", sentence, sig.prep.gate):
                 fact = _fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")

@@ -236,6 +236,16 @@ def test_customer_effect_is_what_was_seen_not_a_quoted_log_or_a_wondering_questi
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
 
 
+def test_customer_effect_is_never_a_response_body_pasted_into_the_channel():
+    f = extract_findings(
+        channel(
+            ("Marta", 'same here. the events endpoint now answers\n{"errors":[{"message":"Sync token invalid or too old"}]}'),
+            ("Marta", "users can't start their servers, launches time out after 10 minutes"),
+        )
+    )
+    assert f.customer_effect is not None and "{" not in f.customer_effect.text
+
+
 def test_customer_effect_is_read_from_a_message_whose_words_differ_from_its_markup():
     f = extract_findings(
         channel(
