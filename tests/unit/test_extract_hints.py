@@ -246,6 +246,16 @@ def test_customer_effect_is_never_a_response_body_pasted_into_the_channel():
     assert f.customer_effect is not None and "{" not in f.customer_effect.text
 
 
+def test_customer_effect_is_what_a_user_did_not_receive():
+    f = extract_findings(
+        channel(
+            ("dgrant", "Since around 7:30 UTC our integration hasn't received a single webhook. Anyone else?"),
+            ("nadia", "one of the Redis nodes was marked unreachable by our monitoring and replaced"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m0"]
+
+
 def test_customer_effect_is_read_from_a_message_whose_words_differ_from_its_markup():
     f = extract_findings(
         channel(
