@@ -90,6 +90,10 @@ def find_events(
         sig = by_id[key.message_ids[0]]
         keyed.add(sig.message.id)
         event = _event(sig, kind, key.at, names)  # a stated time ("since 14:05") wins
+        if abs(key.at - sig.message.at) > _HINDSIGHT and (said := _sentence_stating(sig, key.at)) is not None:
+            # "as of 3 pm it has recovered ... events missing from ~6:00 am": the row at 06:00
+            # reads the sentence that dates it, not the message's first one
+            event = event.model_copy(update={"summary": plain_sentence(said, limit=140)})
         slot = stamped.get((sig.message.id, key.at))
         if slot is not None:
             events[slot] = (sig.index, event)  # one row per moment: the later phase names it ("resolved")
@@ -122,6 +126,23 @@ def find_events(
             events.append((sig.index, _event(sig, kind, sig.message.at, names)))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))
     return [event for _, event in events]
+
+
+_HINDSIGHT = timedelta(minutes=5)  # a key time this far from its message was stated, not lived
+_CLOCK_IN_TEXT = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b)?", re.IGNORECASE)
+
+
+def _sentence_stating(sig: MessageSignals, at: datetime) -> str | None:
+    """The message's sentence that names the clock of ``at`` ("from ~6:00 am UTC"), if any."""
+    local = at.astimezone(sig.message.at.tzinfo)
+    for sentence in sig.prep.sentences:
+        for m in _CLOCK_IN_TEXT.finditer(sentence):
+            if not (m.group("m") or m.group("ap")):
+                continue  # a bare number is not a clock
+            hour, minute = int(m.group("h")), int(m.group("m") or 0)
+            if hour % 12 == local.hour % 12 and minute == local.minute:
+                return sentence
+    return None
 
 
 _LATER_RE = re.compile(r"\bfollow[- ]?ups?\b|\baction items?\b|\bpost-?mortem\b|\bonce (?:we|it|things)\b|\b(?:later|tomorrow)\b")

@@ -351,3 +351,19 @@ def test_a_promise_that_it_will_not_happen_again_does_not_reopen_the_incident():
         )
     )
     assert hm(f.resolved_at) is not None
+
+
+def test_a_start_stated_in_hindsight_reads_the_sentence_that_dates_it_on_the_timeline():
+    f = extract_findings(
+        channel(
+            [
+                ("08:00", "dgrant", "our integration hasn't received a single webhook. anyone else?"),
+                ("13:00", "nadia", "one of the redis nodes was replaced, delivery is recovering"),
+                ("15:00", "nadia", "As of 3:00 pm UTC the webhooks infrastructure has recovered. Unfortunately there is "
+                 "a gap: you may be missing roughly 9 hours of events (from ~6:00 am UTC), including events not fetched before the failure."),
+            ]
+        )
+    )
+    assert hm(f.started_at) == "06:00"
+    row = next(e for e in f.events if e.kind == "fault_introduced")
+    assert "6:00 am" in row.summary and "has recovered" not in row.summary
