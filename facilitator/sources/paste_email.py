@@ -40,8 +40,9 @@ _KEYS = {
     "skickat": "date", "betreff": "subject", "objet": "subject", "asunto": "subject", "assunto": "subject",
     "onderwerp": "subject", "\u00e4mne": "subject",
 }
-# Gmail's printed thread: the sender and the date on one line, "iCUK NOC <noc@ic.co.uk>    Wed, 10 Jan 2018 at 13:38".
-_PRINTED_SENDER_RE = re.compile(r"^\s*(?P<who>[^<>\s][^<>]{0,60}?\s*<[^<>@\s]+@[^<>\s]+>)\s{2,}(?P<date>\S.*\d{1,2}:\d{2}.*)$")
+# Gmail's printed thread: the sender and the date on one line, "iCUK NOC <noc@ic.co.uk>    Wed, 10 Jan 2018 at 13:38"
+# (a tab between them when copied from the page).
+_PRINTED_SENDER_RE = re.compile(r"^\s*(?P<who>[^<>\s][^<>]{0,60}?\s*<[^<>@\s]+@[^<>\s]+>)(?:\s{2,}|\t)(?P<date>\S.*\d{1,2}:\d{2}.*)$")
 _CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I)
 _QUOTE_RE = re.compile(r"^\s*>|^\s*on\s.{4,120}\swrote:\s*$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^\s*(?:[-=_*]\s*){8,}$")
@@ -152,7 +153,11 @@ def _archive_mails(lines: list[str]) -> list[Mail]:
     return mails
 
 
-_ARCHIVE_NAV_RE = re.compile(r"^\s*(?:messages\s+sorted\s+by|previous\s+message|next\s+message)\b", re.IGNORECASE)
+# Navigation and page chrome above a thread: a pipermail index, Gmail's print header ("Gmail\tDana
+# Whitlock <dana@itch.io>", "14 messages").
+_ARCHIVE_NAV_RE = re.compile(
+    r"^\s*(?:messages\s+sorted\s+by|previous\s+message|next\s+message)\b|^\s*gmail\b|^\s*\d+\s+messages?\s*$", re.IGNORECASE
+)
 _LEAD_LINES = 2  # a thread opens with its first mail (a title or subject line above it at most)
 
 

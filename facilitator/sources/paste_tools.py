@@ -27,7 +27,7 @@ def _header_name(first: str) -> str:
 
 # incident.io: "Pinned message · Ben Ashworth", "Incident reported by Priya Raman", "Status page updated by Grace".
 _EVENT_BY_RE = re.compile(
-    r"^(?:pinned\s+message|message|comment|note|update)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
+    r"^(?:pinned\s+message|(?:chat\s+|slack\s+|teams\s+)?message|comment|note|(?:status\s+page\s+)?update|alert)\s*[\u00b7\u2022|-]\s*(?P<who>\S.{0,40})$"
     r"|^(?:slack\s+|teams\s+)?(?:message|comment|reply)\s+from\s+(?P<sender>\S.{0,40}?)(?:\s+in\s+#[\w-]+)?(?:\s+\(pinned\))?$"
     r"|^\S.{0,40}?\s(?:reported|updated|declared|posted|added|created|opened|changed|resolved|closed|acknowledged|taken)\s+by\s+(?P<by>\S.{0,40})$",
     re.IGNORECASE,
@@ -119,6 +119,7 @@ def name_headers(out: Parsed) -> None:
     for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
         if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0])):
             entry.author, entry.lines = who, _unquoted(_dedented(entry.lines[1:]))
+            entry.is_bot = is_bot_name(who)  # "Alert · Datadog": the monitor, not a person
             while entry.lines and not entry.lines[0].strip():
                 entry.lines.pop(0)
     for named in (alone, columns):

@@ -131,3 +131,19 @@ def test_a_german_outlook_thread_and_a_gmail_print_are_threads():
     )
     t = parse_transcript(printed, tz="Europe/London", default_date=None, origin="p")
     assert [(m.author, m.is_bot, m.at.strftime("%H:%M")) for m in t.messages] == [("iCUK NOC", True, "13:38"), ("Gareth Pryce", False, "13:44")]
+
+
+def test_gmail_print_view_copied_from_the_page_with_a_tab_before_the_date():
+    thread = (
+        "Gmail\tDana Whitlock <dana@example.io>\n\n[ops] site not resolving??\n3 messages\n\n"
+        "Marcus Eriksen <marcus@example.io>\tMon, Dec 9, 2024 at 2:11 AM\nTo: ops@example.io\n\n"
+        "uptime robot just texted me, the site is down\n\n"
+        "Dana Whitlock <dana@example.io>\tMon, Dec 9, 2024 at 2:24 AM\nTo: Marcus Eriksen <marcus@example.io>\n\n"
+        "Nobody touched the registrar.\n\n"
+        "Marcus Eriksen <marcus@example.io>\tMon, Dec 9, 2024 at 7:00 AM\nTo: ops@example.io\n\n"
+        "DNS is back, the site resolves again.\n"
+    )
+    t = parse_transcript(thread, tz="UTC", default_date=None, origin="paste.txt")
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("02:11", "Marcus Eriksen"), ("02:24", "Dana Whitlock"), ("07:00", "Marcus Eriksen"),
+    ]

@@ -211,3 +211,18 @@ def test_incident_io_messages_from_a_channel_name_their_senders_without_the_quot
     t = parse(export, tz="UTC")
     assert [m.author for m in t.messages] == ["", "Derek Pfannenstiel", "Aisha Gutierrez", "Derek Pfannenstiel"]
     assert t.messages[3].text == "rolling back"
+
+
+def test_firehydrant_rows_of_kind_and_author_name_the_sender_and_the_monitor():
+    export = (
+        "Timeline (America/New_York)\n\n"
+        "May 14, 2018 1:44:51 PM   Alert \u00b7 Datadog\n    [Triggered] Call completion rate < 92%\n"
+        "May 14, 2018 1:45:30 PM   Chat message \u00b7 Jordan Pike\n    hmm call failures climbing on carrier A\n"
+        "May 14, 2018 1:46:02 PM   Chat message \u00b7 Rui Oliveira\n    not me. failure rate started creeping up around 1:30\n"
+        "May 14, 2018 2:03:19 PM   Status page update \u00b7 Kelsey Grant\n    Investigating \u2014 elevated call failure rates\n"
+    )
+    t = parse(export, tz="UTC")
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Datadog", True), ("Jordan Pike", False), ("Rui Oliveira", False), ("Kelsey Grant", False),
+    ]
+    assert t.messages[1].text == "hmm call failures climbing on carrier A"
