@@ -102,7 +102,8 @@ _STRONG_HEALTH_RE = re.compile(
 # What says the healthy part was a suspect the problem has moved on from, not the service back:
 # doubt (a closing "hmm", "green tho", "nope") whatever the health words, a fault placed elsewhere when they are weak.
 _RULED_OUT_RE = re.compile(
-    r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
+    r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))"
+    r"|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
     r"|\b(?:fine|healthy|green|ok|okay|good|normal|up)\s+tho(?:ugh)?\b|\bignore\s+me\b"
     r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+the\s+[\w-]+\W*$"
 )

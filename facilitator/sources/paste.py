@@ -548,7 +548,8 @@ def _stated_now(
         m = next((m for m in _STATED_CLOCK_RE.finditer(messages[index].text) if m.group("ap") or m.group("utc")), None)
         if m is None:
             continue
-        hour = int(m.group("h")) % 12 + (12 if (m.group("ap") or "").lower().startswith("p") else 0) if m.group("ap") else int(m.group("h"))
+        meridiem = (m.group("ap") or "").lower()
+        hour = int(m.group("h")) % 12 + (12 if meridiem.startswith("p") else 0) if meridiem else int(m.group("h"))
         where = timezone.utc if m.group("utc") else zone
         return datetime.combine(default_date, time(hour, int(m.group("m"))), where).astimezone(zone) + entry.ago
     return None
