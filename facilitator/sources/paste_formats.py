@@ -244,13 +244,13 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         text = (m.group("text") or "").strip()
         if (by := NOTE_BY_RE.match(name.strip())) is not None:
             name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
-            text = _QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers
+            text = QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers
         if name_like(name, strict=strict):
             return name.strip(), text
     return "", rest
 
 
-_QUOTED_NOTE = re.compile(r'^["\u201c](.*)["\u201d]$', re.DOTALL)
+QUOTED_NOTE = re.compile(r'^\s*["\u201c](.*)["\u201d]\s*$', re.DOTALL)  # a tool's note in its quotes
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
 NOTE_BY_RE = re.compile(
     r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$"

@@ -12,7 +12,7 @@ import re
 import textwrap
 from collections import Counter
 
-from facilitator.sources.paste_formats import NOTE_BY_RE, Entry, Parsed, is_bot_name, name_like
+from facilitator.sources.paste_formats import NOTE_BY_RE, QUOTED_NOTE, Entry, Parsed, is_bot_name, name_like
 from facilitator.sources.paste_table import AUTHOR_COLS, TEXT_COLS, TIME_COLS, column, table_cells
 
 # The source after the author: "9:19 AM · Tomás Ruiz · Slack".
@@ -138,10 +138,12 @@ def name_headers(out: Parsed) -> None:
 
 def _unquoted(lines: list[str]) -> list[str]:
     """The note without the quotes the tool put around it ('"rolling back"' is the words rolling back)."""
-    body = [x for x in lines if x.strip()]
-    if len(body) == 1 and (m := re.match(r'^(\s*)["\u201c](.*)["\u201d]\s*$', body[0])) is not None:
-        return [m.group(1) + m.group(2) if x is body[0] else x for x in lines]
-    return lines
+    body = [i for i, x in enumerate(lines) if x.strip()]
+    if len(body) != 1:
+        return lines
+    out = list(lines)
+    out[body[0]] = QUOTED_NOTE.sub(r"\1", lines[body[0]])
+    return out
 
 
 def _dedented(lines: list[str]) -> list[str]:
