@@ -35,6 +35,7 @@ def test_cheered_news_after_the_outage_is_a_recovery(text):
         "is it back? 🎉",
         "schon wieder kaputt",  # German: broken again
         "it's back :( slow page loads + timeouts again this morning",
+        "failed over to the bigger box. better for 5 min then same again",
     ],
 )
 def test_a_cheer_without_news_of_the_service_is_not_a_recovery(text):
