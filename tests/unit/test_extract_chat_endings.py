@@ -36,6 +36,8 @@ def test_cheered_news_after_the_outage_is_a_recovery(text):
         "schon wieder kaputt",  # German: broken again
         "it's back :( slow page loads + timeouts again this morning",
         "failed over to the bigger box. better for 5 min then same again",
+        "restored state, broker starts, then dies after ~40s",
+        "restarted one api server with traffic blocked -> healthy. let traffic back -> dead in 40s",
     ],
 )
 def test_a_cheer_without_news_of_the_service_is_not_a_recovery(text):
