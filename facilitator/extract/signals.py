@@ -105,7 +105,9 @@ _RULED_OUT_RE = re.compile(
     r"\bso\s+(?:it[\x27\u2019]?s\s+)?not\b|\bit[\x27\u2019]?s\s+not\b(?!\s+(?:down|failing|erroring|broken|crashing|timing|happening|5\d\d))"
     r"|:thinking(?:_face)?:|\U0001f914|\bhm+[.?!\s]*$|\bnope\b"
     r"|\b(?:fine|healthy|green|ok|okay|good|normal|up)\s+tho(?:ugh)?\b|\bignore\s+me\b"
-    r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+the\s+[\w-]+\W*$"
+    r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+(?:the|a|an)\s+[\w-]+(?:\s+[\w-]+)?\W*$"
+    # "transit is fine ... it's inside GS2", "US region is fine, EU is not"
+    r"|\bit[\x27\u2019]?s\s+inside\b|\b(?:is|are)\s+(?:fine|ok|okay|healthy|good)\b[^.]{0,40}\b(?:is|are)\s+not\b"
 )
 # "db is fine, p99 normal. it's the workers": the fault named elsewhere after a part's health
 _FAULT_NAMED_RE = re.compile(r"(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)")

@@ -306,6 +306,9 @@ def test_more_ways_chat_says_the_service_is_back(text):
         "first thought was the db failover but RDS is green and latency normal there. not the db",
         "kafka looks fine actually. produce latency normal on the brokers. it's the shepherd side failing to send",
         "db is fine, p99 normal. it's the workers, they're all busy",
+        "transit is fine, telehouse is fine, BGP customers fine. it's inside GS2",
+        "sbc's look healthy, registrations steady ~41k. not a reg storm",
+        "US region is fine, EU is not, and our monitoring only watches US",
     ],
 )
 def test_a_healthy_measure_of_a_part_ruled_out_is_not_a_recovery(text):
