@@ -37,6 +37,7 @@ def test_cheered_news_after_the_outage_is_a_recovery(text):
         "it's back :( slow page loads + timeouts again this morning",
         "failed over to the bigger box. better for 5 min then same again",
         "restored state, broker starts, then dies after ~40s",
+        "ugh. secondary memory climbing hard, latency 4s. it's going bad too",
         "restarted one api server with traffic blocked -> healthy. let traffic back -> dead in 40s",
     ],
 )
