@@ -187,7 +187,7 @@ def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
-    return _time_over_name(join_split_headers(_channel_headers(lines)))
+    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(lines))))
 
 
 # Discord's newer copy glues the name to the stamp: "SahilToday at 12:22 AM", "GrafanaBOTToday at 12:21 AM".
@@ -237,6 +237,30 @@ def _slackdump_headers(lines: list[str]) -> list[str]:
         zone = "+00:00" if m.group("z") in (None, "Z") else m.group("z")
         day = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
         out.append(f"[{day} {m.group('t')} {zone}] {m.group('name')}: {m.group('rest')}".rstrip())
+    return out
+
+
+def _time_under_text(lines: list[str]) -> list[str]:
+    """Copies from Slack's phone app put each message's time under its text ("Hugo Bernard" / text /
+    "11:50", a blank line between messages): they are turned name-over-time, as the desktop copies."""
+    blocks: list[tuple[int, int]] = []  # (name line, time line)
+    stamps = 0
+    for i, line in enumerate(lines):
+        if not SLACK_TIME_RE.match(line.strip()):
+            continue
+        stamps += 1
+        if i + 1 < len(lines) and lines[i + 1].strip():
+            continue  # the message goes on below the time: not this shape
+        start = i
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        if i - start >= 2 and name_like(lines[start], strict=True) and not SLACK_TIME_RE.match(lines[start + 1].strip()):
+            blocks.append((start, i))
+    if len(blocks) < 3 or 3 * len(blocks) < 2 * stamps:
+        return lines
+    out = list(lines)
+    for name_at, time_at in blocks:
+        out[name_at + 1 : time_at + 1] = [lines[time_at], *lines[name_at + 1 : time_at]]
     return out
 
 

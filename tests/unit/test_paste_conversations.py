@@ -208,8 +208,22 @@ def test_discords_glued_headers_and_app_tags_in_names():
     assert t.messages[1].text == "looking"
 
 
-@pytest.mark.parametrize("name", ["PagerDuty, App", "uptime-kuma"])
+@pytest.mark.parametrize("name", ["PagerDuty, App", "uptime-kuma", "rocket.cat", "Workflows", "Bitbucket Pipelines", "Meeting started"])
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
 
     assert is_bot_name(name) and not is_bot_name("Avi Mizrahi")
+
+
+def test_slacks_phone_copy_with_the_time_under_each_message():
+    text = (
+        "Camille Lef\u00e8vre\nquelqu'un a des soucis sur le shop ? j'ai une 503 sur la home\n11:49\n\n"
+        "Hugo Bernard\nchez moi \u00e7a passe... ah non. 503 aussi\n11:50\n\n"
+        "Antoine Girard\nje regarde les logs origin\nrien de bizarre pour l'instant\n11:53\n\n"
+        "Hugo Bernard\nok\n11:55\n"
+    )
+    t = parse(text, default_date=date(2021, 6, 8))
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("11:49", "Camille Lef\u00e8vre"), ("11:50", "Hugo Bernard"), ("11:53", "Antoine Girard"), ("11:55", "Hugo Bernard"),
+    ]
+    assert t.messages[2].text == "je regarde les logs origin\nrien de bizarre pour l'instant"
