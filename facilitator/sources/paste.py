@@ -240,6 +240,9 @@ def _slackdump_headers(lines: list[str]) -> list[str]:
     return out
 
 
+_MESSAGE_LINES = 40  # how far up a message's name may sit above its time
+
+
 def _time_under_text(lines: list[str]) -> list[str]:
     """Copies from Slack's phone app put each message's time under its text ("Hugo Bernard" / text /
     "11:50", a blank line between messages): they are turned name-over-time, as the desktop copies."""
@@ -252,8 +255,8 @@ def _time_under_text(lines: list[str]) -> list[str]:
         if i + 1 < len(lines) and lines[i + 1].strip():
             continue  # the message goes on below the time: not this shape
         start = i
-        while start > 0 and lines[start - 1].strip():
-            start -= 1
+        while start > 0 and i - start < _MESSAGE_LINES and lines[start - 1].strip():
+            start -= 1  # back to the blank line above the message (a long one is not this shape)
         if i - start >= 2 and name_like(lines[start], strict=True) and not SLACK_TIME_RE.match(lines[start + 1].strip()):
             blocks.append((start, i))
     if len(blocks) < 3 or 3 * len(blocks) < 2 * stamps:
