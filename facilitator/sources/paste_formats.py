@@ -230,8 +230,24 @@ def name_like(text: str, *, strict: bool) -> bool:
 _PARTICLES = frozenset({"de", "da", "das", "do", "dos", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "al", "el", "ter", "ten"})
 
 
+ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
+_PINNED_RE = re.compile(r"\s*\((?:pinned|edited)\)$", re.IGNORECASE)  # incident.io: "Aaron Kim (pinned): ..."
+
+
 def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
-    """('Alice Smith', 'text') when the text starts with a speaker, else ('', rest)."""
+    """('Alice Smith', 'text') when the text starts with a speaker, else ('', rest).
+
+    An incident tool's row icon before the speaker ("💬 Aaron Kim (pinned): text") is not part of it.
+    """
+    bare = ICON_RE.sub("", rest, count=1)
+    if bare != rest:
+        name, text = _split_speaker(bare, strict=strict)
+        if name:
+            return name, QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the message
+    return _split_speaker(rest, strict=strict)
+
+
+def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     if rest.startswith("<") and ">" in rest[:44]:
         nick, _, text = rest[1:].partition(">")
         if nick.strip() and " " not in nick.strip():
@@ -242,6 +258,7 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         if _COLUMN_GAP.search(name.strip()):
             name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
         text = (m.group("text") or "").strip()
+        name = _PINNED_RE.sub("", name)
         if (by := NOTE_BY_RE.match(name.strip())) is not None:
             name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
             text = QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers

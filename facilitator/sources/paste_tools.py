@@ -12,7 +12,7 @@ import re
 import textwrap
 from collections import Counter
 
-from facilitator.sources.paste_formats import NOTE_BY_RE, QUOTED_NOTE, Entry, Parsed, is_bot_name, name_like
+from facilitator.sources.paste_formats import ICON_RE, NOTE_BY_RE, QUOTED_NOTE, Entry, Parsed, is_bot_name, name_like
 from facilitator.sources.paste_table import AUTHOR_COLS, TEXT_COLS, TIME_COLS, column, table_cells
 
 # The source after the author: "9:19 AM · Tomás Ruiz · Slack".
@@ -46,7 +46,6 @@ def _note_by(first: str) -> str:
     return name if name and name_like(name, strict=False) else ""
 
 
-ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
 # Rootly's entry kind before the author: "9:04 PM  Message  Dana Whitfield  is this the deploy?"
 _KIND_COLUMN_RE = re.compile(
     r"^(?:message|alert|event|note|comment|update|action|task|milestone|page|status(?:\s+update)?|slack(?:\s+message)?)"

@@ -226,3 +226,16 @@ def test_firehydrant_rows_of_kind_and_author_name_the_sender_and_the_monitor():
         ("Datadog", True), ("Jordan Pike", False), ("Rui Oliveira", False), ("Kelsey Grant", False),
     ]
     assert t.messages[1].text == "hmm call failures climbing on carrier A"
+
+
+def test_incident_io_rows_with_an_icon_and_a_pinned_speaker_on_one_line():
+    export = (
+        "Friday, 24 November 2023\n\n"
+        "16:19  \U0001f6a8 Alert: Datadog monitor \"API error rate > 20%\" triggered\n"
+        "16:22  \U0001f4ac Aaron Kim (pinned): \"error rate 70%+ on ticket reads\"\n"
+        "16:24  \U0001f4ac Bianca Ferreira: \"joining. weird split\"\n"
+        "16:33  \U0001f4ac Lucas Moreau: \"webhooks backlog growing too\"\n"
+    )
+    t = parse(export, tz="UTC")
+    assert [m.author for m in t.messages][1:] == ["Aaron Kim", "Bianca Ferreira", "Lucas Moreau"]
+    assert t.messages[1].text == "error rate 70%+ on ticket reads"
