@@ -42,9 +42,9 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             first("alert", sig, 0.8, "first alert")
         if "detect" in flags:
             first("detect", sig, 0.75, "first report of the problem")
-        if "symptom" in flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?"):
+        if "symptom" in flags and sig.is_human and not sig.asks:
             first("symptom", sig, 0.6, "first message describing a symptom")
-        if "symptom" in flags and sig.prep.lower.rstrip().endswith("?"):
+        if "symptom" in flags and sig.asks:
             first("asked", sig, 0.55, "first question about a symptom")
         if "investigate" in flags:
             first("investigate", sig, 0.5, "investigation began")
@@ -70,7 +70,7 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
             last_step = None
         if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
             continue  # no recovery, no step taken, no link: chatter
-        question = sig.prep.lower.rstrip().endswith("?")
+        question = sig.asks
         if dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
             continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery
         if sig.state == "recover":
@@ -95,7 +95,7 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
 
 def _told_step(sig: MessageSignals) -> bool:
     """A person telling of a step taken ("restarting the cluster"), not asking about one."""
-    return "step" in sig.flags and sig.is_human and not sig.prep.lower.rstrip().endswith("?")
+    return "step" in sig.flags and sig.is_human and not sig.asks
 
 
 def _held(tail: list[MessageSignals]) -> tuple[MessageSignals | None, bool]:

@@ -116,7 +116,7 @@ def step_owned_up_to(sigs: list[MessageSignals], limit: datetime) -> KeyTime | N
         for before in reversed(sigs[:i]):
             if sig.message.at - before.message.at > _SLIP_REACH:
                 break
-            if before.message.author == sig.message.author and not before.prep.lower.rstrip().endswith("?"):
+            if before.message.author == sig.message.author and not before.asks:
                 if before.message.at <= limit:
                     return key_at(before, 0.75, "the step its author then said went wrong")
                 break
@@ -169,7 +169,7 @@ def _names(text: str) -> set[str]:
 def asked(key: KeyTime, by_id: dict[str, MessageSignals]) -> bool:
     """True when the key's message only asks or guesses ("could that be it?")."""
     sig = by_id.get(key.message_ids[0]) if key.message_ids else None
-    return sig is not None and ("hypothesis" in sig.flags or sig.prep.lower.rstrip().endswith("?"))
+    return sig is not None and ("hypothesis" in sig.flags or sig.asks)
 
 
 # A recovery that is only under way: part of the fleet, a trend, "starting to".

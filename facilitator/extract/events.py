@@ -40,7 +40,7 @@ MAX_STEPS = 30
 def _kind(sig: MessageSignals) -> EventKind | None:
     flags = sig.flags
     text = sig.prep.lower
-    question = text.rstrip().endswith("?")
+    question = sig.asks
     if "alert" in flags and not sig.is_human and sig.state != "recover":
         return "alert"  # a bot's "[RESOLVED]" is a recovery, below
     if "declare_resolved" in flags:

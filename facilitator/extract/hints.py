@@ -196,7 +196,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
     for sig in reversed(sigs[:at]):
         if mine.message.at - sig.message.at > _FIX_REACH:
             break
-        if not sig.is_human or sig.state == "relapse" or sig.prep.lower.rstrip().endswith("?"):
+        if not sig.is_human or sig.state == "relapse" or sig.asks:
             continue
         if not sig.flags & _STEP_FLAGS:
             continue  # "worker queues draining fast" tells an effect; the fix is a step someone took

@@ -42,7 +42,7 @@ def find_phases(sigs: list[MessageSignals], key_times: dict[str, KeyTime | None]
             if identified and acted:
                 break
             lower = sig.prep.lower
-            if lower.rstrip().endswith("?") or dismissal(sig):
+            if sig.asks or dismissal(sig):
                 continue
             if identified is None and "root_cause" in sig.flags and "hypothesis" not in sig.flags:
                 identified = _phase("identified", sig, "the cause was named")

@@ -75,6 +75,11 @@ class MessageSignals:
         # False when the source gave no real time (date-only / unknown clock)
         self.timed = self.message.clocked
 
+    @property
+    def asks(self) -> bool:
+        """True when the message ends in a question ("is it the db?"): it asks, it does not tell."""
+        return self.prep.lower.rstrip().endswith("?")
+
     def __repr__(self) -> str:
         return f"MessageSignals({self.index}, {self.message.id!r}, {sorted(self.flags)}, state={self.state!r})"
 

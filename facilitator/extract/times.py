@@ -288,7 +288,7 @@ def find_mitigated_resolved(
         s
         for i, s in enumerate(after)
         if s.state == "recover" and not contradicted(after, i) and not flapping(after, i) and not dismissal(s)
-        and not (NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].prep.lower.rstrip().endswith("?"))
+        and not (NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].asks)
         and not (not s.is_human and STATUS_UNDER_WAY_RE.search(s.prep.lower[:120]))
     ]
     if not recoveries:
@@ -402,7 +402,7 @@ def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSi
     for sig in reversed([s for s in after if s.index < post.index]):
         if post.message.at - sig.message.at > STATUS_LAG or sig.state == "relapse":
             return None
-        if (told_done(sig) or (sig.is_human and "fix_deployed" in sig.flags and not sig.prep.lower.rstrip().endswith("?"))) and (
+        if (told_done(sig) or (sig.is_human and "fix_deployed" in sig.flags and not sig.asks)) and (
             not DOUBT_RE.search(sig.prep.lower)
         ):
             return sig
@@ -415,7 +415,7 @@ def _last_step_done(after: list[MessageSignals]) -> MessageSignals | None:
         if sig.state == "relapse" or (sig.is_human and sig.flags & {"symptom", "still_broken"} and "?" not in sig.prep.lower):
             return None
         if (told_done(sig) or (sig.is_human and sig.flags & {"fix_deployed", "rollback"})) and not DOUBT_RE.search(sig.prep.lower):
-            return None if sig.prep.lower.rstrip().endswith("?") else sig
+            return None if sig.asks else sig
     return None
 
 
