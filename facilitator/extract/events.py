@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from facilitator.extract.patterns import plain_sentence, summary_of
+from facilitator.extract.patterns import CLOCK_RE, plain_sentence, summary_of
 from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.extract.conversation import DOUBT_RE
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
@@ -129,18 +129,12 @@ def find_events(
 
 
 _HINDSIGHT = timedelta(minutes=5)  # a key time this far from its message was stated, not lived
-_CLOCK_IN_TEXT = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b)?", re.IGNORECASE)
-
-
 def _sentence_stating(sig: MessageSignals, at: datetime) -> str | None:
     """The message's sentence that names the clock of ``at`` ("from ~6:00 am UTC"), if any."""
     local = at.astimezone(sig.message.at.tzinfo)
     for sentence in sig.prep.sentences:
-        for m in _CLOCK_IN_TEXT.finditer(sentence):
-            if not (m.group("m") or m.group("ap")):
-                continue  # a bare number is not a clock
-            hour, minute = int(m.group("h")), int(m.group("m") or 0)
-            if hour % 12 == local.hour % 12 and minute == local.minute:
+        for m in CLOCK_RE.finditer(sentence):
+            if int(m.group("h")) % 12 == local.hour % 12 and int(m.group("m") or 0) == local.minute:
                 return sentence
     return None
 

@@ -45,7 +45,7 @@ from facilitator.sources.paste_mattermost import mattermost_lines, parse_matterm
 from facilitator.sources.paste_tools import ICON_RE, name_headers
 from facilitator.sources.paste_slack import SLACK_TIME_RE, parse_slack
 from facilitator.sources.paste_table import parse_table
-from facilitator.sources.paste_time import season_warning, slash_date_order, stray_meridiem
+from facilitator.sources.paste_time import parse_clock, season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, UNTIMED, Message, Transcript, UnattributedLine
 
 __all__ = ["FORMATS", "detect_format", "format_scores", "parse_transcript", "read_transcript_file"]
@@ -575,10 +575,9 @@ def _stated_now(
         m = next((m for m in _STATED_CLOCK_RE.finditer(messages[index].text) if m.group("ap") or m.group("utc")), None)
         if m is None:
             continue
-        meridiem = (m.group("ap") or "").lower()
-        hour = int(m.group("h")) % 12 + (12 if meridiem.startswith("p") else 0) if meridiem else int(m.group("h"))
+        clock = parse_clock(f"{m.group('h')}:{m.group('m')}{m.group('ap') or ''}")
         where = timezone.utc if m.group("utc") else zone
-        return datetime.combine(default_date, time(hour, int(m.group("m"))), where).astimezone(zone) + entry.ago
+        return datetime.combine(default_date, clock, where).astimezone(zone) + entry.ago
     return None
 
 
