@@ -22,9 +22,9 @@ from facilitator.sources.paste_formats import (
     TS_RE,
     bare_time_label,
     has_early_digit,
-    name_like,
     timestamped_speaker,
 )
+from facilitator.sources.paste_speakers import name_like
 from facilitator.sources.paste_slack import (
     DATED_TIME_RE,
     EMOJI_CODE,

@@ -60,6 +60,7 @@ from facilitator.sources.paste_time import (
     zone_from_token,
 )
 from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.paste_speakers import name_like, split_speaker
 from facilitator.sources.paste_system import named_notice
 
 
@@ -184,96 +185,15 @@ def bare_date(line: str, ctx: "Ctx") -> date | None:
         return None
     day = find_date(core, ctx.default_year, ctx.today, ctx.day_first)
     return weekday_year(core, day) if day is not None else None
+
+
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-# "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
-SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
-_INITIAL_END = re.compile(r"\S\s+[A-Z]\.$")  # "Kwame O.", "Deepa S."
-_NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
-# Words that start timeline notes but are not people ("14:02 Update: ...").
-_NOT_AUTHORS = frozenset(
-    "note notes update updates action actions alert alerts status impact decision resolved resolution mitigation "
-    "mitigated detection detected todo fyi root cause summary event events issue problem result fix fixed "
-    "investigation incident outage deploy deployed rollback customer customers page paged escalation "
-    "question answer warning error info debug monitoring identified investigating postmortem followup "
-    "follow-up lesson observation symptom trigger triggered".split()
-)
-
-
 _DIGIT = re.compile(r"\d")
 
 
 def has_early_digit(line: str) -> bool:
     """Cheap pre-check: a line that starts a timeline entry has a digit near its start."""
     return _DIGIT.search(line, 0, 40) is not None
-
-
-@lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)  # names repeat on every line of a chat log
-def name_like(text: str, *, strict: bool) -> bool:
-    """True for 'Alice', 'Tomás Ruiz', 'dana.o'; strict also wants capitalised words and no note words."""
-    text = text.strip()
-    if not text or len(text) > 48 or "://" in text or (text[-1] in ".,!?;:" and not _INITIAL_END.search(text)):
-        return False  # a sentence's end, but "Jonas B." is a name with an initial
-    words = text.split()
-    if len(words) > (3 if strict else 4) or not all(_NAME_WORD.match(w) for w in words):
-        return False
-    if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
-        return False
-    if text.casefold() in _NOT_AUTHORS or (strict and words[0].casefold() in _NOT_AUTHORS):
-        return False
-    if strict:
-        return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
-    return True
-
-
-# "Pieter de Graaf", "Ana da Silva", "Ludwig van Beethoven": lowercase words inside a name.
-_PARTICLES = frozenset({"de", "da", "das", "do", "dos", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "al", "el", "ter", "ten"})
-
-
-ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
-_PINNED_RE = re.compile(r"\s*\((?:pinned|edited)\)$", re.IGNORECASE)  # incident.io: "Aaron Kim (pinned): ..."
-
-
-def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
-    """('Alice Smith', 'text') when the text starts with a speaker, else ('', rest).
-
-    An incident tool's row icon before the speaker ("💬 Aaron Kim (pinned): text") is not part of it.
-    """
-    bare = ICON_RE.sub("", rest, count=1)
-    if bare != rest:
-        name, text = _split_speaker(bare, strict=strict)
-        if name:
-            return name, QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the message
-    return _split_speaker(rest, strict=strict)
-
-
-def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
-    if rest.startswith("<") and ">" in rest[:44]:
-        nick, _, text = rest[1:].partition(">")
-        if nick.strip() and " " not in nick.strip():
-            return nick.strip().lstrip("@+%&~"), text.lstrip()
-    m = SPEAKER_RE.match(rest)
-    if m:
-        name = m.group("name") or m.group("bare")
-        if _COLUMN_GAP.search(name.strip()):
-            name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
-        text = (m.group("text") or "").strip()
-        name = _PINNED_RE.sub("", name)
-        if (by := NOTE_BY_RE.match(name.strip())) is not None:
-            name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
-            text = QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers
-        if name_like(name, strict=strict):
-            return name.strip(), text
-    return "", rest
-
-
-QUOTED_NOTE = re.compile(r'^\s*["\u201c](.*)["\u201d]\s*$', re.DOTALL)  # a tool's note in its quotes
-_COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
-NOTE_BY_RE = re.compile(
-    r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$"
-    r"|^(?P<actor>\S.{0,40}?)\s+(?:added|posted|left|wrote)\s+(?:a\s+)?(?:note|comment|update|message|reply)$",
-    re.I,
-)
 
 
 def match_zone(m: re.Match[str]) -> tuple[tzinfo | None, str, str]:

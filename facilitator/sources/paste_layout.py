@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from facilitator.sources.paste_chat_apps import join_split_headers
-from facilitator.sources.paste_formats import ICON_RE, name_like
 from facilitator.sources.paste_slack import SLACK_TIME_RE
+from facilitator.sources.paste_speakers import ICON_RE, name_like
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\ufeff": ""})
 

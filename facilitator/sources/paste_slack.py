@@ -34,9 +34,9 @@ from facilitator.sources.paste_formats import (
     Parsed,
     is_bot_name,
     match_day,
-    name_like,
     structural_line,
 )
+from facilitator.sources.paste_speakers import name_like
 from facilitator.sources.paste_time import (
     AGO,
     ISO_DATE,

@@ -12,7 +12,8 @@ import re
 import textwrap
 from collections import Counter
 
-from facilitator.sources.paste_formats import ICON_RE, NOTE_BY_RE, QUOTED_NOTE, Entry, Parsed, is_bot_name, name_like
+from facilitator.sources.paste_formats import Entry, Parsed, is_bot_name
+from facilitator.sources.paste_speakers import ICON_RE, NOTE_BY_RE, QUOTED_NOTE, name_like
 from facilitator.sources.paste_table import AUTHOR_COLS, TEXT_COLS, TIME_COLS, column, table_cells
 
 # The source after the author: "9:19 AM · Tomás Ruiz · Slack".
