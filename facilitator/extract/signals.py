@@ -118,7 +118,7 @@ _RULED_OUT_RE = re.compile(
 _FAULT_NAMED_RE = re.compile(r"(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)")
 _BACK_RE = re.compile(r"\bback\b|\bagain\b|restor|recover|fixed|resolv")
 _FAULT_ELSEWHERE_RE = re.compile(
-    r"\bit[\x27\u2019]?s\s+(?:the|just|only|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
+    r"\bit[\x27\u2019]?s\s+(?:the|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
     r"|\bweird(?:ly)?\b|\bfirst\s+guess\b|\b(?:is|are)\s+(?:still\s+)?down\b|\bnot\s+the\b"
 )
 # "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
