@@ -217,7 +217,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         # "Yesterday at 7:12 AM" with --date: the messages' day is --date when that keeps the copy
         # in order with the dates it writes out; else --date was the day of the copy.
         todays[:0] = [default_date + timedelta(days=1), default_date + timedelta(days=2)]  # 2: copied two days on
-    best: tuple[int, Parsed, list[str], list[Message]] | None = None
+    best: tuple[tuple[int, int], Parsed, list[str], list[Message]] | None = None
     for today in todays:
         ctx = Ctx(default_year=today.year, today=today, day_first=day_first)
         parsed = _parse_blocks(lines, fmt, ctx, list(starts))
@@ -225,7 +225,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
             raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
         warnings = list(getattr(text, "warnings", ())) + parsed.warnings
         messages = _messages(parsed, tz, default_date, origin, warnings, carry_zone)
-        backwards = _out_of_order(messages)
+        # fewest messages out of order; then the reading that puts most messages on --date
+        # ("Yesterday 11:52 PM" ... "Today 12:04 AM" with --date the day of most of them)
+        backwards = (_out_of_order(messages), -_on_day(messages, default_date, tz))
         if best is None or backwards < best[0]:
             best = (backwards, parsed, warnings, messages)
     _, parsed, warnings, messages = best
@@ -247,6 +249,14 @@ def _out_of_order(messages: list[Message]) -> int:
     moved = sum(1 for a, b in zip(lines, lines[1:]) if b < a)  # put back in time order
     kept = sum(1 for a, b in zip(messages, messages[1:]) if b.at < a.at)  # left going backwards
     return moved + kept
+
+
+def _on_day(messages: list[Message], day: date | None, tz: str) -> int:
+    """How many messages a reading puts on ``day`` in the paste's zone."""
+    if day is None:
+        return 0
+    zone = check_timezone(tz)
+    return sum(1 for m in messages if m.at.astimezone(zone).date() == day)
 
 
 def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
