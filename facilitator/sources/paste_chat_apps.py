@@ -14,6 +14,8 @@ What these apps put on the clipboard when you select a stretch of a conversation
   an attachment's size (``32 KB``), reaction counts, a bot's ``BOT`` tag, and the hidden stamp
   of each follow-up message in a group (``[10:33 AM]``, which starts a message of its own). A
   header with an en dash and a bare time (``Dana Okafor – 8:55 AM``) is read the same way.
+  So is Telegram Desktop's copy of several messages, ``Dana Okafor, [04.07.17 15:39]`` (or
+  ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days.
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -55,6 +57,11 @@ DISCORD_HEADER_RE = re.compile(
     rf"(?P<time>{TIME})$",
     re.IGNORECASE,
 )
+# Telegram Desktop: "Dana Okafor, [04.07.17 15:39]", "Dana Okafor, [7/4/17 3:39 PM]"
+TELEGRAM_HEADER_RE = re.compile(
+    rf"^(?P<name>{_NAME}),\s*\[(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2}}|{ISO_DATE})\s+(?P<time>{TIME})\]$", re.IGNORECASE
+)
+_TWO_DIGIT_YEAR = re.compile(r"(\d{1,2}\.\d{1,2}\.)(\d{2})")
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -105,11 +112,14 @@ def app_name(name: str) -> bool:
 
 
 def header(line: str, fmt: str) -> re.Match[str] | None:
-    """The header match of ``fmt`` ('teams' or 'discord') on a stripped line, when it names someone."""
+    """The header match of ``fmt`` ('teams' or 'discord', Telegram's included) on a stripped line, when it names someone."""
     if fmt == "teams":
         m = TEAMS_HEADER_RE.match(line) if line.startswith("[") else None
     else:
-        m = DISCORD_HEADER_RE.match(line) if ("—" in line or "–" in line) else None
+        if "—" in line or "–" in line:
+            m = DISCORD_HEADER_RE.match(line)
+        else:
+            m = TELEGRAM_HEADER_RE.match(line) if line.endswith("]") and ", [" in line else None
     return m if m is not None and app_name(m.group("name")) else None
 
 
@@ -165,6 +175,12 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             elif not structural_line(raw, no, out, ctx, before_first=not out.has_entries):
                 out.unattributed.append((no, raw))  # a profile card or title above the first message
             continue
+        if _next_is_header(lines, no, fmt):
+            day = date_divider(line, ctx)  # "5 July 2017" between two days' messages
+            if day is not None:
+                out.items.append(DayMark(no, day))
+                current = None
+                continue
         if _EDITED.match(line):
             current.edited = True
             continue
@@ -180,14 +196,24 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
     return out
 
 
+def _next_is_header(lines: list[str], no: int, fmt: str) -> bool:
+    """True when the next line with text after line ``no`` (1-based) is a ``fmt`` header."""
+    for below in lines[no : no + 3]:
+        if below.strip():
+            return header(below.strip(), fmt) is not None
+    return False
+
+
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     name = m.group("name").strip()
     tagged = APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]
     written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
+    if written and _TWO_DIGIT_YEAR.fullmatch(written):
+        written = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", written)  # Telegram's "04.07.17"
     day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
-    rel = m.group("rel").lower() if m.group("rel") else ""
+    rel = (m.group("rel") or "").lower() if "rel" in m.re.groupindex else ""
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")

@@ -273,6 +273,29 @@ ZNC = """\
 [10:45:00] * cng rolls back 4812
 """
 
+TELEGRAM = """\
+OONI ops
+8 June 2021
+Alertmanager, [08.06.21 23:39]
+[FIRING:1] InstanceDown https://api.example.org/health down
+
+Dana Okafor, [08.06.21 23:52]
+hm, is that real?
+browser says the cert expired
+
+9 June 2021
+Carl Ng, [09.06.21 09:05]
+restarted the portal, cert renewed
+"""
+
+TELEGRAM_US = """\
+Dana Okafor, [6/8/21 11:52 PM]
+is that real?
+
+Carl Ng, [6/9/21 9:05 AM]
+restarted the portal
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -294,9 +317,10 @@ CASES = [
         ("Ana Lima", "2021-06-10 09:20", "closing the channel"),
     ], default_date=date(2021, 6, 9), noise=[":palm_tree:", "APP", ":rotating_light:", "Yesterday", "Today"]),
     Case("slack attachments and relative day", SLACK_ATTACHMENTS, [
-        ("Ana Lima", "2021-06-08 17:25", "deploy 4812 is out"),
-        ("Jane Doe", "2021-06-09 10:42", "here is the error log\nerror.log"),
-        ("Carl Ng", "2021-06-09 10:44", "screenshot of the spike\nimage.png"),
+        # --date is the day most of the copy was written: "yesterday" is the day before it
+        ("Ana Lima", "2021-06-07 17:25", "deploy 4812 is out"),
+        ("Jane Doe", "2021-06-08 10:42", "here is the error log\nerror.log"),
+        ("Carl Ng", "2021-06-08 10:44", "screenshot of the spike\nimage.png"),
     ], default_date=date(2021, 6, 8), noise=["Plain Text", ":eyes:"]),
     Case("old slack 12h", SLACK_OLD, [
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
@@ -316,9 +340,9 @@ CASES = [
         ("Jane Doe", "2021-06-08 13:05", "all clear"),
     ], noise=["AM", "PM"]),
     Case("discord today / yesterday", DISCORD_RELATIVE, [
-        ("Jane", "2021-06-08 22:42", "checkout is throwing 502s\nanyone around?"),
-        ("Carl", "2021-06-09 00:05", "looking now"),
-        ("Carl", "2021-06-09 00:06", "rolling back"),
+        ("Jane", "2021-06-07 22:42", "checkout is throwing 502s\nanyone around?"),
+        ("Carl", "2021-06-08 00:05", "looking now"),
+        ("Carl", "2021-06-08 00:06", "rolling back"),
     ], default_date=date(2021, 6, 8), noise=["(edited)", "👍", "[12:06"], fmt="discord"),
     Case("discord US dates", DISCORD_US_DATES, [
         ("Jane", "2021-06-08 10:42", "checkout is throwing 502s"),
@@ -391,6 +415,15 @@ CASES = [
         ("cng", "2021-06-08 10:43", "looking"),
         ("cng", "2021-06-08 10:45", "* cng rolls back 4812"),
     ], default_date=None, noise=["|", "-->"]),
+    Case("telegram desktop", TELEGRAM, [
+        ("Alertmanager", "2021-06-08 23:39", "[FIRING:1] InstanceDown https://api.example.org/health down"),
+        ("Dana Okafor", "2021-06-08 23:52", "hm, is that real?\nbrowser says the cert expired"),
+        ("Carl Ng", "2021-06-09 09:05", "restarted the portal, cert renewed"),
+    ], default_date=None, noise=["9 June", "[09.06.21"]),
+    Case("telegram desktop, us locale", TELEGRAM_US, [
+        ("Dana Okafor", "2021-06-08 23:52", "is that real?"),
+        ("Carl Ng", "2021-06-09 09:05", "restarted the portal"),
+    ], default_date=None),
     Case("znc", ZNC, [
         ("jdoe", "2021-06-08 10:40", "Joins: jdoe (~jdoe@host.example)", "system"),
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
