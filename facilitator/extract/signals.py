@@ -274,6 +274,7 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     _mark_integrations(out)
     _read_it_back(out)
     _read_celebrations(out)
+    _read_part_checks(out)
     _read_agreed_closings(out, pats)
     return out
 
@@ -334,6 +335,47 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
             sig.flags = sig.flags | {"recover"}
 
 
+# "webhooks are fine", "redis mem is fine, no evictions", "proxy VMs are running, health checks ok":
+# a part looked at and found healthy. Unless a step was just taken, it is a check while the
+# problem goes on, not the service coming back: nothing in it says anything changed.
+_PART_FINE_RE = re.compile(
+    r"\b(?:is|are|looks?|looking|seems?)\s+(?:\w+\s+)?(?:fine|ok|okay|healthy|good|running|up|clean|quiet)\b"
+    r"|(?<!all\s)\b(?:fine|ok|okay|healthy|good|running)\s*(?:[,.;]|$)"
+)
+_CHANGED_RE = re.compile(
+    r"again|\bback\b|\bnow\b|recover|restor|resolv|fix|mitigat|dropping|falling|improv|better|since|\bnormal|stabl|"
+    r"\bgone\b|drain|caught\s+up|resum|flowing|working|loads?\b|loading|confirm|green|smooth|across\s+the\s+board|everywhere|everything|monitor|\bwas\s+down\b|\bdown\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+|almost\s+|about\s+|over\s+)?(?:\d+|an?)\s|\bstill\b|[\U0001F389\U0001F64C\u2705\U0001F7E2]|:tada:|!!"
+)
+_STEP_REACH = 30 * 60  # seconds: "restarted the pool" ... "pods look fine": the check of a step
+
+
+def _read_part_checks(sigs: list[MessageSignals]) -> None:
+    """A part found healthy, with no step just taken and no word of change, is a check, not a recovery."""
+    last_step = None
+    for sig in sigs:
+        if sig.flags & _STEP_FLAGS or _STEP_DONE_RE.search(sig.prep.lower):
+            last_step = sig.message.at
+        if not (sig.state == "recover" and sig.is_human) or "declare_resolved" in sig.flags:
+            continue
+        if is_placeholder_author(sig.message.author):  # a timeline note, written once it was over
+            continue
+        lower = sig.prep.lower
+        if _CHANGED_RE.search(lower) or not _PART_FINE_RE.search(lower):
+            continue
+        if last_step is not None and (sig.message.at - last_step).total_seconds() <= _STEP_REACH:
+            continue
+        sig.state = ""
+        sig.flags = sig.flags - {"recover"}
+
+
+_STEP_DONE_RE = re.compile(
+    r"\b(?:restarted|rebooted|reverted|rolled\s+back|failed\s+over|redeployed|deployed|applied|flushed|scaled|bumped|killed|"
+    r"disabled|enabled|patched|replaced|swapped|switched|promoted|reloaded|restored|recreated|bounced|cycled|pinned|"
+    r"downgraded|upgraded|rebuilt|raised|increased|added|removed|moved|migrated|resized|purged|invalidated|cleared)\b"
+)
+_STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
+
+
 PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
 _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 
@@ -345,6 +387,14 @@ _AGREED_RE = re.compile(
     re.IGNORECASE,
 )
 _AGREE_WINDOW = 10 * 60  # seconds: the answer to "marking resolved?" comes within minutes
+
+
+def _agrees(sig: MessageSignals) -> bool:
+    """"y", "yep do it", or "yes. moving status page to resolved": agreement, with nothing wrong said after it."""
+    if _AGREED_RE.match(sig.message.text or ""):
+        return True
+    first = sig.prep.sentences[0] if sig.prep.sentences else ""
+    return bool(_AGREED_RE.match(first)) and not sig.flags & (PROBLEM | {"still_broken"})
 
 
 def _read_agreed_closings(sigs: list[MessageSignals], pats: Patterns) -> None:
@@ -359,7 +409,7 @@ def _read_agreed_closings(sigs: list[MessageSignals], pats: Patterns) -> None:
         for later in sigs[i + 1 : i + 4]:
             if (later.message.at - sig.message.at).total_seconds() > _AGREE_WINDOW:
                 break
-            if later.is_human and later.message.author != sig.message.author and _AGREED_RE.match(later.message.text or ""):
+            if later.is_human and later.message.author != sig.message.author and _agrees(later):
                 sig.state = "recover"
                 sig.flags = sig.flags | {"declare_resolved", "recover"}
                 break

@@ -374,3 +374,18 @@ def test_a_start_stated_in_hindsight_reads_the_sentence_that_dates_it_on_the_tim
     assert hm(f.started_at) == "06:00"
     row = next(e for e in f.events if e.kind == "fault_introduced")
     assert "6:00 am" in row.summary and "has recovered" not in row.summary
+
+
+def test_a_closing_question_answered_yes_with_the_next_step_is_the_all_clear():
+    f = extract_findings(
+        channel(
+            [
+                ("15:02", "bot:Pingdom", "DOWN: downloads.example.org returns 404"),
+                ("15:10", "rhea", "downloads 404 for everyone"),
+                ("16:15", "bram", "purged the cache, downloads load again"),
+                ("20:05", "rhea", "nothing in the last 10 min from any of the checkers. calling it resolved?"),
+                ("20:09", "maren", "yes. moving status page to resolved"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "20:05"

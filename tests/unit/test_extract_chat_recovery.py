@@ -58,10 +58,18 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "done. everything's back on core service",
         "queues at normal levels",
         "provider says resolved. all our test lines are up :tada:",
+        "can't repro 404s anymore from 3 regions",
+        "not seeing any timeouts any more",
+        "checkout no longer failing",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
     assert mitigation_after_outage(text) == "11:10"
+
+
+@pytest.mark.parametrize("text", ["it's not working anymore", "can't log in anymore", "no longer getting a default value"])
+def test_what_no_longer_works_is_no_recovery(text):
+    assert mitigation_after_outage(text) is None
 
 
 def test_nothing_works_is_the_outage_not_its_end():

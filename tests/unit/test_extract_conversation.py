@@ -265,3 +265,33 @@ def test_phases_follow_the_exchange_and_skip_doubts_and_dismissed_ideas():
         ("monitoring", "10:40"),
         ("resolved", "11:30"),
     ]
+
+
+def test_a_part_found_healthy_while_the_problem_goes_on_is_a_check_not_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("09:40", "bot:Grafana", "[FIRING:1] alert-queue latency > 60s"),
+                ("09:44", "giulia", "alert delivery is lagging, customers getting pages late"),
+                ("09:52", "giulia", "redis mem is fine, no evictions"),
+                ("09:58", "omar", "webhooks are fine, delivery log all 200"),
+                ("10:20", "omar", "it's the worker pool, stuck on one tenant. killing those jobs"),
+                ("10:31", "giulia", "queue draining normally now, latency per job back to ~40ms"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:31"
+
+
+def test_a_part_found_healthy_just_after_a_step_is_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("14:02", "bot:Pingdom", "DOWN: api.example.com is not responding"),
+                ("14:05", "lena", "api down for everyone, 502 from the lb"),
+                ("14:12", "lena", "restarted the api pods"),
+                ("14:15", "kofi", "pods look fine, all running"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:15"
