@@ -32,7 +32,7 @@ def key_at(sig: MessageSignals, confidence: float, reason: str, at: datetime | N
 
 # "works for me", "fine on my end", "not seeing it": someone else does not see the problem.
 NOT_SEEN_RE = re.compile(
-    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b(?!\s+again)"
+    r"\b(?:fine|ok|okay|works?|working|loads?|loading|good|normal)\s+(?:fine\s+)?(?:for|on|from)\s+(?:me|my\s+(?:end|side))\b(?!\s+(?:again|now))"
     r"|\bnot\s+seeing\s+(?:it|that|anything|any)\b|\bjust\s+you\b"
     # the worry waved off: "it does that most tuesdays, I wouldn't worry"
     r"|\b(?:would\s*n[\x27\u2019]?t|don[\x27\u2019]?t|do\s+not)\s+worry\b|\bnothing\s+to\s+worry\b|\bit\s+does\s+that\b"

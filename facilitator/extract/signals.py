@@ -308,6 +308,8 @@ _SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")  # ":tada:", ":white_check_mark:":
 # A cheer with a doubt or a plan in it: "loads 🎉 (slow)", "went green 🎉 before we flip traffic".
 _CHEER_DOUBT_RE = re.compile(
     r"\b(?:except|but|still|slow\w*|staging|before|once|then|will|going\s+to|let[\x27\u2019]?s|bed|told|telling)\b"
+    # progress of the responders, not of the service: "got access to the console 🎉", "found it 🎉"
+    r"|\b(?:access|console|ssh|permissions?|found|figured|culprit|repro\w*)\b"
 )
 
 

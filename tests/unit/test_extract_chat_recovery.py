@@ -61,13 +61,17 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "can't repro 404s anymore from 3 regions",
         "not seeing any timeouts any more",
         "checkout no longer failing",
+        "loads fine for me now 👍",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
     assert mitigation_after_outage(text) == "11:10"
 
 
-@pytest.mark.parametrize("text", ["it's not working anymore", "can't log in anymore", "no longer getting a default value"])
+@pytest.mark.parametrize(
+    "text",
+    ["it's not working anymore", "can't log in anymore", "no longer getting a default value", "got access to the console 🎉", "found it :tada:"],
+)
 def test_what_no_longer_works_is_no_recovery(text):
     assert mitigation_after_outage(text) is None
 
