@@ -317,7 +317,8 @@ def _messages(
     previous: datetime | None = None
     noted: set[str] = set()
     messages: list[Message] = []
-    maybe_12h = carry_zone and _twelve_hour_notes(parsed)
+    twelve_hour = _twelve_hour_blocks(parsed, carry_zone)
+    maybe_12h = twelve_hour[0]
     base_label = base_token or tz
     counted_back: list[tuple[int, Entry]] = []  # "[3 hours ago]" messages, placed once the paste's clock is known
     reordered = False  # another log's clock run began: messages are put back in time order at the end
@@ -326,6 +327,8 @@ def _messages(
             # Another channel's log: its own run of times, on the paste's day unless it names one.
             current_day, fresh, previous = default_date or first_day, True, None
             reordered = True
+            twelve_hour = twelve_hour[1:] or twelve_hour
+            maybe_12h = twelve_hour[0]
             continue
         if isinstance(item, DayMark):
             current_day, fresh = item.day, True
@@ -480,9 +483,27 @@ def _placeholder_at(day: date, zone: tzinfo, previous: datetime | None) -> datet
     return start
 
 
-def _twelve_hour_notes(parsed: Parsed) -> bool:
+def _twelve_hour_blocks(parsed: Parsed, notes: bool) -> list[bool]:
+    """For each block of the paste (split at BlockMark), whether it holds notes on a 12-hour clock.
+
+    A block is notes when the whole paste is (``notes``) or when none of its entries names a
+    speaker (an incident doc's timeline pasted above the channel's log).
+    """
+    blocks: list[list[Entry]] = [[]]
+    for item in parsed.items:
+        if isinstance(item, BlockMark):
+            blocks.append([])
+        elif isinstance(item, Entry):
+            blocks[-1].append(item)
+    return [
+        bool(entries) and (notes or not any(e.author for e in entries)) and _twelve_hour_notes(entries)
+        for entries in blocks
+    ]
+
+
+def _twelve_hour_notes(entries: list[Entry]) -> bool:
     """True when notes look written on a 12-hour clock without AM/PM: no hour past 12, no '09:00'."""
-    texts = [i.clock_text for i in parsed.items if isinstance(i, Entry) and i.precision not in UNTIMED]
+    texts = [i.clock_text for i in entries if i.precision not in UNTIMED]
     if not texts or not all(texts):
         return False
     for text in texts:

@@ -103,6 +103,8 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             starts.append((i, label))
         if has_early_digit(line) and (TL_RE.match(line) or bare_time_label(line)):
             counts["timeline"] += 1
+            if not label and starts is not None:
+                starts.append((i, "timeline"))  # an incident doc's timeline above the channel's log
         if EMOJI_CODE.sub("", stripped).strip():  # a status emoji line sits between name and time
             previous = stripped
     return {fmt: n * _WEIGHTS[fmt] for fmt, n in counts.items()}

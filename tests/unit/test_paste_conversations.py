@@ -46,6 +46,34 @@ def test_second_channel_keeps_its_day_and_is_merged_in_time_order():
     assert all("#infra-ops" not in m.text for m in t.messages)  # the header is not glued to a message
 
 
+DOC_THEN_IRC = """== Timeline, from the incident doc ==
+
+- 12:08 support says prod is unresponsive
+- 12:40 started a restore of the replica
+- 1:20 escalated by phone to rellis
+- 2:46 replica promoted
+
+== #ops ==
+
+[12:09] <maya> prod is down for customers
+[14:47] <owen> db answering queries again
+"""
+
+
+@pytest.mark.parametrize("between", ["== #ops ==", "== #ops (pasted) ==", ""])
+def test_an_incident_docs_timeline_above_a_channel_log_is_read_too_on_its_own_12_hour_clock(between):
+    t = parse(DOC_THEN_IRC.replace("== #ops ==", between), default_date=date(2022, 11, 7))
+    got = sorted((hm(m), m.author, m.text) for m in t.messages)
+    assert got == [
+        ("11-07 12:08", "", "support says prod is unresponsive"),
+        ("11-07 12:09", "maya", "prod is down for customers"),
+        ("11-07 12:40", "", "started a restore of the replica"),
+        ("11-07 13:20", "", "escalated by phone to rellis"),  # "1:20" after "12:40", notes without AM/PM
+        ("11-07 14:46", "", "replica promoted"),
+        ("11-07 14:47", "owen", "db answering queries again"),
+    ]
+
+
 def test_clock_jump_back_in_chat_is_another_log_not_the_next_day():
     text = "10:02 <alice> seeing 500s\n18:30 <bob> all clear\n09:50 <carol> deploy started\n"
     t = parse(text, default_date=date(2024, 3, 5))
