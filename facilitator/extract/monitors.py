@@ -8,7 +8,7 @@ by the same monitor failing again is a flapping check: the service never came ba
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from facilitator.extract.signals import MessageSignals
 
@@ -97,3 +97,29 @@ _MONITOR_WORDS = frozenset(
 def _subject_words(sig: MessageSignals) -> set[str]:
     """What a monitor line is about: its host names and words, less the words every monitor line uses."""
     return {w for w in _SUBJECT_RE.findall(sig.prep.lower) if w not in _MONITOR_WORDS}
+
+
+# "Monitor is UP ... It was down for 1 minute and 2 seconds", "UP (was down 38m)"
+_DOWN_FOR_RE = re.compile(
+    r"\b(?:was|been)\s+down\s+(?:for\s+)?(?:(?P<h>\d+)\s*h(?:ours?|rs?)?\s*)?(?:(?P<m>\d+)\s*m(?:in(?:utes?|s)?)?\b)?(?:\s*(?:and\s+)?(?P<s>\d+)\s*s(?:ec(?:onds?|s)?)?\b)?",
+    re.IGNORECASE,
+)
+_BLIP_SLACK = timedelta(minutes=10)
+
+
+def blip(sig: MessageSignals, since: datetime | None) -> bool:
+    """True when a monitor's recovery ends only a short outage of its own inside a longer incident.
+
+    "DOWN" at 08:05 then "UP, it was down for 1 minute" an hour after the incident began is a
+    blip the incident went on through, not the service coming back; "UP, it was down for 59
+    minutes" an hour after the first alert is.
+    """
+    if sig.is_human or since is None:
+        return False
+    match = _DOWN_FOR_RE.search(sig.message.text or "")
+    if match is None or not any(match.group(g) for g in "hms"):
+        return False
+    span = timedelta(
+        hours=int(match.group("h") or 0), minutes=int(match.group("m") or 0), seconds=int(match.group("s") or 0)
+    )
+    return sig.message.at - since > 2 * span + _BLIP_SLACK

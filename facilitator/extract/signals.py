@@ -56,6 +56,9 @@ def _about_third_party(sentence: str, pats: Patterns) -> bool:
     return len(first) > 6 and first.endswith(("status", "status.com", "status.io")) and first not in ("status", "statuspage")
 
 
+# "..., but they say mitigated": the clause after the comma still tells what the third party says
+_THEY_RE = re.compile(r"\W*(?:(?:but|and|so|now)\s+)?(?:they|their|it[\x27\u2019]?s\s+their)\b", re.IGNORECASE)
+_QUOTE_RE = re.compile("[\"\u201c\u201d]")
 # "their status page is green lol": what a provider's page says, not our service recovering
 _THEIR_STATUS_RE = re.compile(r"\W*(?:their|the\s+(?:provider|vendor|host|cloud)[\x27\u2019]?s?|\w+[\x27\u2019]s)\s+status\s*-?\s*page\b")
 
@@ -116,6 +119,8 @@ _RULED_OUT_RE = re.compile(
 )
 # "db is fine, p99 normal. it's the workers": the fault named elsewhere after a part's health
 _FAULT_NAMED_RE = re.compile(r"(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)")
+# "Monitor is UP ... It was down for 59 minutes": the outage told in the past by the recovery itself
+_WAS_DOWN_RE = re.compile(r"\b(?:was|been)\s+down\s+for\b")
 _BACK_RE = re.compile(r"\bback\b|\bagain\b|restor|recover|fixed|resolv")
 _FAULT_ELSEWHERE_RE = re.compile(
     r"\bit[\x27\u2019]?s\s+(?:the|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
@@ -195,7 +200,11 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
         for i in order:
             sentence = sentences[i]
             if health and third_party[i]:  # type: ignore[index]
-                continue  # "GitHub is usable again": someone else's outage, not ours
+                # "GitHub is usable again": someone else's outage, not ours; what follows a comma
+                # may be ours ("provider says it's resolved on their end, tokenization looks normal again")
+                sentence = sentence.split(", ", 1)[1] if ", " in sentence and not _QUOTE_RE.search(sentence) else ""
+                if not sentence or _THEY_RE.match(sentence) or _about_third_party(sentence, pats):
+                    continue
             if recovery:
                 if hedged and _matches(hedged, sentence):
                     sentence = _unhedged(sentence, gate)  # "despite ... it appears to have recovered"
@@ -216,7 +225,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                 break  # the first hit decides (the last sentence, for health signals)
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
-    if state == "recover" and "symptom" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+    if state == "recover" and "symptom" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]) and not _WAS_DOWN_RE.search(prep.lower):
         # "api down since ~2:47. the AWS regions are fine": a status of the parts, the problem still on
         # ("gateway 5xx back to baseline. we're good" names the symptom in a recovery: no such case)
         healthy = gate.branches("recover") if "recover" in candidates else None

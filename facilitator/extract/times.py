@@ -73,7 +73,7 @@ from facilitator.extract.conversation import (
     told_done,
     watched_since,
 )
-from facilitator.extract.monitors import alert_state, flapping
+from facilitator.extract.monitors import alert_state, blip, flapping
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import KeyTime
 
@@ -290,6 +290,7 @@ def find_mitigated_resolved(
         if s.state == "recover" and not contradicted(after, i) and not flapping(after, i) and not dismissal(s)
         and not (NOT_SEEN_RE.search(s.prep.lower) and i > 0 and after[i - 1].asks)
         and not (not s.is_human and STATUS_UNDER_WAY_RE.search(s.prep.lower[:120]))
+        and not blip(s, anchor.at if anchor is not None else None)
     ]
     if not recoveries:
         # Nobody said it came back: the last step someone reported done, when nothing broke after

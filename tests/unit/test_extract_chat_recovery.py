@@ -62,6 +62,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "not seeing any timeouts any more",
         "checkout no longer failing",
         "loads fine for me now 👍",
+        "errors slowing down in kibana",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -504,3 +505,45 @@ def test_a_service_brought_back_piece_by_piece_is_a_recovery_under_way(text):
         )
     )
     assert hm(f.mitigated_at) == "12:00"
+
+
+def test_a_monitor_up_line_that_tells_how_long_it_was_down_backs_the_recovery_beside_it():
+    f = extract_findings(
+        channel(
+            [
+                ("22:02", "bot:UptimeBot", "🔴 **Monitor is DOWN**: api.example.com (HTTPS) Reason: Connection Timeout"),
+                ("22:03", "ondra", "api is down?? console won't load either"),
+                ("22:47", "jirka", "resize done. restarting cluster + api + scheduler now"),
+                ("23:00", "mara", "runs are starting again! paused ones resumed on their own"),
+                ("23:01", "bot:UptimeBot", "🟢 **Monitor is UP**: api.example.com (HTTPS) It was down for 59 minutes and 12 seconds."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "23:00"
+
+
+def test_a_monitor_blip_inside_a_longer_incident_is_not_its_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("06:50", "bot:Sentry", "FATAL: invariant check failed, api server exiting (restart 1)"),
+                ("06:55", "nikhil", "api restarting every few minutes, customers getting 502s"),
+                ("08:05", "bot:Uptime Robot", "🔴 Monitor is DOWN: api.example.com /health (HTTP 502)"),
+                ("08:06", "bot:Uptime Robot", "🟢 Monitor is UP: api.example.com /health. It was down for 1 minute and 2 seconds."),
+                ("08:30", "nikhil", "deployed. server recovered, restarts stopped"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:30"
+
+
+@pytest.mark.parametrize(
+    "text, back",
+    [
+        ("provider says it's resolved on their end, tokenization looks normal again", True),
+        ("Azure status has an incident from overnight, but they say mitigated", False),
+        ('provider ticket says "brief interruption on a core switch, resolved". cool cool', False),
+    ],
+)
+def test_what_a_third_party_says_and_what_follows_it(text, back):
+    assert (mitigation_after_outage(text) == "11:10") is back
