@@ -353,9 +353,13 @@ _PART_FINE_RE = re.compile(
     r"\b(?:is|are|looks?|looking|seems?)\s+(?:\w+\s+)?(?:fine|ok|okay|healthy|good|running|up|clean|quiet)\b"
     r"|(?<!all\s)\b(?:fine|ok|okay|healthy|good|running)\s*(?:[,.;]|$)"
 )
+# What says something changed, or speaks of the whole service rather than one part of it.
 _CHANGED_RE = re.compile(
     r"again|\bback\b|\bnow\b|recover|restor|resolv|fix|mitigat|dropping|falling|improv|better|since|\bnormal|stabl|"
-    r"\bgone\b|drain|caught\s+up|resum|flowing|working|loads?\b|loading|confirm|green|smooth|across\s+the\s+board|everywhere|everything|monitor|\bwas\s+down\b|\bdown\s+for\b|\bfor\s+(?:the\s+)?(?:last\s+|almost\s+|about\s+|over\s+)?(?:\d+|an?)\s|\bstill\b|[\U0001F389\U0001F64C\u2705\U0001F7E2]|:tada:|!!"
+    r"\bgone\b|drain|caught\s+up|resum|flowing|working|loads?\b|loading|confirm|green|smooth|"
+    r"across\s+the\s+board|everywhere|everything|monitor|\bwas\s+down\b|\bdown\s+for\b|\bstill\b|"
+    r"\bfor\s+(?:the\s+)?(?:last\s+|almost\s+|about\s+|over\s+)?(?:\d+|an?)\s|"  # a watch: "fine for 20 min"
+    r"[\U0001F389\U0001F64C\u2705\U0001F7E2]|:tada:|!!"
 )
 _STEP_REACH = 30 * 60  # seconds: "restarted the pool" ... "pods look fine": the check of a step
 

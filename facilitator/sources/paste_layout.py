@@ -22,7 +22,31 @@ def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
-    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(lines))))
+    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_dotted_clock_headers(lines)))))
+
+
+# Slack in locales that write the clock with a dot (Finnish, Danish, Norwegian): "Jussi Laaksonen  7.01",
+# "Zabbix  SOVELLUS  6.58". Read as "Jussi Laaksonen  7:01" and "Zabbix APP  6:58".
+_DOTTED_HEADER_RE = re.compile(
+    r"^(?P<name>[^\s\d][^\d:]{0,60}?)(?:\s+(?P<app>SOVELLUS|APPLI|APLICACIÓN|APLICATIVO|APLIKACE|APLIKACJA|APPAR|APP|BOT))?\s{2,}(?P<h>[012]?\d)\.(?P<m>[0-5]\d)$"
+)
+
+
+def _dotted_clock_headers(lines: list[str]) -> list[str]:
+    """Headers with a dotted clock rewritten with a colon (line count kept); only when a paste has
+    at least three of them, each with text under it, so "version  1.25" in a message is left alone."""
+    hits = [
+        i for i, line in enumerate(lines)
+        if "." in line and i + 1 < len(lines) and lines[i + 1].strip() and _DOTTED_HEADER_RE.match(line)
+    ]
+    if len(hits) < 3:
+        return lines
+    out = list(lines)
+    for i in hits:
+        m = _DOTTED_HEADER_RE.match(lines[i])
+        app = " APP" if m.group("app") else ""
+        out[i] = f"{m.group('name').strip()}{app}  {m.group('h')}:{m.group('m')}"
+    return out
 
 
 # Discord's newer copy glues the name to the stamp: "SahilToday at 12:22 AM", "GrafanaBOTToday at 12:21 AM".

@@ -63,6 +63,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "checkout no longer failing",
         "loads fine for me now 👍",
         "errors slowing down in kibana",
+        "first reporter confirms their db only has their own tables now",
+        "CSMs say customers confirm inbox fine",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -71,7 +73,15 @@ def test_how_chat_says_the_service_is_back(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["it's not working anymore", "can't log in anymore", "no longer getting a default value", "got access to the console 🎉", "found it :tada:"],
+    [
+        "it's not working anymore",
+        "can't log in anymore",
+        "no longer getting a default value",
+        "got access to the console 🎉",
+        "found it :tada:",
+        "can a customer confirm it works now?",
+        "customer confirms still broken",
+    ],
 )
 def test_what_no_longer_works_is_no_recovery(text):
     assert mitigation_after_outage(text) is None

@@ -296,6 +296,15 @@ Carl Ng, [6/9/21 9:05 AM]
 restarted the portal
 """
 
+SLACK_DOTTED_CLOCK = """\
+Zabbix  SOVELLUS  6.58
+PROBLEM: backend-07: I/O error rate > threshold
+Jussi Laaksonen  7.01
+huomenta... backend-07 huutaa. versio 2.10 vai 2.11?
+Aino Heikkilä  7.04
+mä oon. katon
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -424,6 +433,11 @@ CASES = [
         ("Dana Okafor", "2021-06-08 23:52", "is that real?"),
         ("Carl Ng", "2021-06-09 09:05", "restarted the portal"),
     ], default_date=None),
+    Case("slack, a locale that writes the clock with a dot", SLACK_DOTTED_CLOCK, [
+        ("Zabbix", "2021-06-08 06:58", "PROBLEM: backend-07: I/O error rate > threshold"),
+        ("Jussi Laaksonen", "2021-06-08 07:01", "huomenta... backend-07 huutaa. versio 2.10 vai 2.11?"),
+        ("Aino Heikkilä", "2021-06-08 07:04", "mä oon. katon"),
+    ], noise=["SOVELLUS"], fmt="slack"),
     Case("znc", ZNC, [
         ("jdoe", "2021-06-08 10:40", "Joins: jdoe (~jdoe@host.example)", "system"),
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
@@ -462,6 +476,8 @@ def test_real_copy_parses_into_the_right_messages(case: Case):
 def test_bots_are_flagged_in_app_copies():
     slack = parse(CASES[0])
     assert [m.is_bot for m in slack.messages if m.author == "PagerDuty"] == [True]
+    dotted = parse(next(c for c in CASES if "dot" in c.name))
+    assert [m.is_bot for m in dotted.messages] == [True, False, False]
     mattermost = parse(next(c for c in CASES if c.name == "mattermost"))
     assert [m.author for m in mattermost.messages if m.is_bot] == ["PagerDuty"]
 
