@@ -43,6 +43,7 @@ _KEYS = {
 # Gmail's printed thread: the sender and the date on one line, "iCUK NOC <noc@ic.co.uk>    Wed, 10 Jan 2018 at 13:38"
 # (a tab between them when copied from the page).
 _PRINTED_SENDER_RE = re.compile(r"^\s*(?P<who>[^<>\s][^<>]{0,60}?\s*<[^<>@\s]+@[^<>\s]+>)(?:\s{2,}|\t)(?P<date>\S.*\d{1,2}:\d{2}.*)$")
+_SENDER_ALONE_RE = re.compile(r"^\s*(?P<who>[^<>\s][^<>]{0,60}?\s*<[^<>@\s]+@[^<>\s]+>)\s*$")
 _CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I)
 _QUOTE_RE = re.compile(r"^\s*>|^\s*on\s.{4,120}\swrote:\s*$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^\s*(?:[-=_*]\s*){8,}$")
@@ -130,9 +131,14 @@ def _printed_mails(lines: list[str]) -> list[Mail]:
     for i, line in enumerate(lines):
         m = _PRINTED_SENDER_RE.match(line)
         moment = _date(m.group("date")) if m else None
+        j = i + 1
+        if m is None and "@" in line and i + 1 < len(lines):
+            # the page copied without its layout: the sender's line, then the date on the next
+            m = _SENDER_ALONE_RE.match(line)
+            moment = _date(lines[i + 1]) if m and _CLOCK_RE.search(lines[i + 1]) else None
+            j = i + 2
         if m is None or moment is None:
             continue
-        j = i + 1
         while j < len(lines) and _HEADER_RE.match(lines[j]) is not None:
             j += 1  # "To: ..." under the sender
         subject = next((x.strip() for x in reversed(lines[max(0, i - 3) : i]) if _SUBJECT_LINE_RE.match(x)), "")

@@ -22,20 +22,56 @@ from facilitator.transcript import Transcript
 
 
 def slack_messages(text: str) -> list[Mapping[str, Any]] | None:
-    """The Slack message objects in a JSON text, or None when it is not Slack JSON."""
+    """The Slack message objects in a JSON text, or None when it is not Slack JSON.
+
+    An export's day files pasted one after another, each under its file name
+    ("inc-42/2014-03-19.json" then "[...]"), are read as one channel.
+    """
     head = text.lstrip()[:1]
     if head not in ("[", "{"):
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if isinstance(data, Mapping):
-        data = data.get("messages")
-    if not isinstance(data, list):
-        return None
-    messages = [m for m in _flatten(data) if "ts" in m and ("text" in m or "blocks" in m or "attachments" in m)]
-    return messages or None
+        documents = _day_files(text)
+    else:
+        try:
+            documents = [json.loads(text)]
+        except (ValueError, RecursionError):
+            documents = _day_files(text)
+    found: list[Mapping[str, Any]] = []
+    for data in documents or []:
+        if isinstance(data, Mapping):
+            data = data.get("messages")
+        if not isinstance(data, list):
+            return None
+        found.extend(m for m in _flatten(data) if "ts" in m and ("text" in m or "blocks" in m or "attachments" in m))
+    return found or None
+
+
+_LABEL_MAX = 120  # a file name or "==> day.json <==" line between two documents
+_LABELS_MAX = 3  # label lines per document at most
+
+
+def _day_files(text: str) -> list[Any] | None:
+    """Several JSON documents with only short label lines around them, else None."""
+    decoder = json.JSONDecoder()
+    documents: list[Any] = []
+    pos, size, labels = 0, len(text), 0
+    while pos < size:
+        line_end = text.find("\n", pos)
+        line_end = size if line_end < 0 else line_end
+        line = text[pos:line_end].strip()
+        if line[:1] in ("[", "{"):
+            start = text.index(line[0], pos)
+            try:
+                data, end = decoder.raw_decode(text, start)
+            except (ValueError, RecursionError):
+                return None
+            documents.append(data)
+            pos = end
+            continue
+        labels = labels + 1 if line else labels
+        if len(line) > _LABEL_MAX or labels > _LABELS_MAX * (len(documents) + 1):
+            return None  # prose around the JSON: a chat that quotes some, not an export
+        pos = line_end + 1
+    return documents or None
 
 
 def _flatten(items: list[Any]) -> Iterator[Mapping[str, Any]]:

@@ -65,6 +65,9 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "errors slowing down in kibana",
         "first reporter confirms their db only has their own tables now",
         "CSMs say customers confirm inbox fine",
+        "helpdesk says the lab in the library can browse again",
+        "traceroute to 8.8.8.8 gets all the way through now",
+        "relay queue dropping fast",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -81,6 +84,8 @@ def test_how_chat_says_the_service_is_back(text):
         "found it :tada:",
         "can a customer confirm it works now?",
         "customer confirms still broken",
+        "we can try again",
+        "queue dropping messages",
     ],
 )
 def test_what_no_longer_works_is_no_recovery(text):

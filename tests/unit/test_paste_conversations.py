@@ -255,3 +255,32 @@ def test_slacks_phone_copy_with_the_time_under_each_message():
         ("11:49", "Camille Lef\u00e8vre"), ("11:50", "Hugo Bernard"), ("11:53", "Antoine Girard"), ("11:55", "Hugo Bernard"),
     ]
     assert t.messages[2].text == "je regarde les logs origin\nrien de bizarre pour l'instant"
+
+
+EXPORT_DAY_FILES = """inc-42/2014-03-19.json
+[
+  {"type": "message", "text": "everything in DC-1 just disappeared from nagios", "user": "U1", "ts": "1395271560.000148",
+   "user_profile": {"real_name": "Farah Qureshi", "display_name": "farahq"}}
+]
+inc-42/2014-03-20.json
+[
+  {"type": "message", "text": "all servers back, closing", "user": "U2", "ts": "1395295200.000100",
+   "user_profile": {"real_name": "Luc Tremblay", "display_name": "luct"}}
+]
+"""
+
+
+def test_an_exports_day_files_pasted_one_after_another_read_as_one_channel():
+    t = parse(EXPORT_DAY_FILES)
+    assert [(m.author, hm(m), m.text) for m in t.messages] == [
+        ("Farah Qureshi", "03-19 23:26", "everything in DC-1 just disappeared from nagios"),
+        ("Luc Tremblay", "03-20 06:00", "all servers back, closing"),
+    ]
+
+
+def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
+    text = """[10:31] <maya> the payload was
+[10:32] <maya> {"ts": "1.0", "text": "x"}
+[10:33] <owen> ok, looking
+"""
+    assert [m.author for m in parse(text, default_date=date(2024, 3, 5)).messages] == ["maya", "maya", "owen"]

@@ -305,6 +305,24 @@ Aino Heikkilä  7.04
 mä oon. katon
 """
 
+GMAIL_PRINT_PLAIN = """\
+Gmail - Re: renewals failing (weekend)
+
+3 messages
+
+Kelsey Boyd <kboyd@example.com>
+Sat, Mar 9, 2024 at 12:22 PM
+To: oncall@example.com
+
+renewals showing "processing error"
+
+Marcus Lindqvist <mlindqvist@example.com>
+Sat, Mar 9, 2024 at 12:31 PM
+To: Kelsey Boyd, oncall
+
+Looking. App servers are slow.
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -438,6 +456,10 @@ CASES = [
         ("Jussi Laaksonen", "2021-06-08 07:01", "huomenta... backend-07 huutaa. versio 2.10 vai 2.11?"),
         ("Aino Heikkilä", "2021-06-08 07:04", "mä oon. katon"),
     ], noise=["SOVELLUS"], fmt="slack"),
+    Case("gmail print view copied without its layout", GMAIL_PRINT_PLAIN, [
+        ("Kelsey Boyd", "2024-03-09 12:22", 'renewals showing "processing error"'),
+        ("Marcus Lindqvist", "2024-03-09 12:31", "Looking. App servers are slow."),
+    ], default_date=None, noise=["To:", "@example.com"]),
     Case("znc", ZNC, [
         ("jdoe", "2021-06-08 10:40", "Joins: jdoe (~jdoe@host.example)", "system"),
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
