@@ -340,7 +340,7 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
     return any(
         abs(other.message.at - moment) <= _CONTRADICT_WINDOW
         and (other.index > after[i].index or other.message.at.replace(second=0) == moment.replace(second=0))
-        and other.state != "recover" and "alert" in other.flags and not other.is_human
+        and other.state != "recover" and "recover" not in other.flags and "alert" in other.flags and not other.is_human
         and not STATUS_STAGE_RE.search(other.prep.lower)
         for other in near
     )
@@ -359,6 +359,8 @@ _CONTRADICT_WINDOW = timedelta(minutes=3)
 _RESIDUAL_RE = re.compile(
     r"\bstill\b.*\b(?:some|a\s+couple|a\s+few|the\s+odd|occasional|a\s+handful|last\s+one|remaining|two|three|but\s+dropping)\b"
     r"|\b(?:some|a\s+couple|a\s+few|two|three|a\s+handful\s+of)\s+\w+\s+(?:\w+\s+)?still\b|\bsays?\s+still\b"
+    # "forums still way too slow once people pile in. other pages ok": one part left, the rest back
+    r"|\b(?:other|all\s+other|the\s+rest\s+of\s+the)\s+\w+\s+(?:are\s+|is\s+|look\s+|seem\s+)?(?:ok|okay|fine|good|working|normal)\b"
 )
 _CAME_BACK_RE = re.compile(r"\bagain\b|\bit[\x27\u2019]?s\s+back\b|\bcame\s+back\b|\bback\s+(?:up\s+)?(?:to|at)\b")
 

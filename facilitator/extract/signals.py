@@ -236,7 +236,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
             for i, x in enumerate(sentences)
         ):
             state = ""
-    if state == "recover" and "?" in prep.prose and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+    if state == "recover" and "?" in prep.prose and not any(_STRONG_HEALTH_RE.search(x) for x in sentences[: last_recover + 1]):
         # "origin looks healthy from inside the cluster. is it fastly?": a part checked while the
         # cause is still being asked about, not the service coming back
         state = ""

@@ -295,3 +295,48 @@ def test_a_part_found_healthy_just_after_a_step_is_the_recovery():
         )
     )
     assert hm(f.mitigated_at) == "14:15"
+
+
+def test_a_status_posts_monitoring_update_that_names_the_errors_does_not_undo_the_recovery_before_it():
+    f = extract_findings(
+        channel(
+            [
+                ("12:22", "kelsey", "renewals showing processing errors, signups timing out"),
+                ("13:49", "marcus", "job paused. DB CPU dropping, 60% and falling. queues still backed up, give it a bit."),
+                ("14:37", "marcus", "Queues drained, response times back to normal. Moving status to monitoring. "
+                 "Renewals that errored need reprocessing, Dana can you pull the list Monday?"),
+                ("14:40", "bot:Statuspage", "Monitoring - A fix has been implemented. Subscriptions that hit processing errors will be reviewed."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:37"
+
+
+def test_an_alert_reopened_after_it_auto_closed_means_it_never_recovered():
+    f = extract_findings(
+        channel(
+            [
+                ("13:04", "bot:Opsgenie", "Alert created by Datadog: Searches API error rate > 5%"),
+                ("13:06", "aoife", "searches failing in bursts, looking"),
+                ("13:31", "bot:Opsgenie", "Alert auto-closed by Datadog: recovered"),
+                ("13:47", "bot:Opsgenie", "Alert reopened by Datadog: Searches API error rate > 5%"),
+                ("15:50", "callum", "dispatch fix deployed"),
+                ("15:58", "aoife", "no failures since the deploy, search back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "15:58"
+
+
+def test_one_part_still_slow_while_the_rest_is_ok_leaves_the_recovery_standing():
+    f = extract_findings(
+        channel(
+            [
+                ("16:02", "lena", "site is down, db disk died"),
+                ("19:11", "lena", "restore done, opening for everyone"),
+                ("19:13", "sofie", "users logging in, first posts already lol"),
+                ("19:26", "erik", "forums still way too slow once people pile in. other pages ok"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "19:13"
