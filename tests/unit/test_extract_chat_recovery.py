@@ -86,9 +86,11 @@ def test_how_chat_says_the_service_is_back(text):
         "customer confirms still broken",
         "we can try again",
         "queue dropping messages",
+        "failover done but new primary is hot too. same pattern",
+        "blocking the whole /16s would catch some legit users but it'd get us back up.",
     ],
 )
-def test_what_no_longer_works_is_no_recovery(text):
+def test_what_says_no_recovery_whatever_words_it_uses(text):
     assert mitigation_after_outage(text) is None
 
 
