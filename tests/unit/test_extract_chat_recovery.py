@@ -68,6 +68,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "helpdesk says the lab in the library can browse again",
         "traceroute to 8.8.8.8 gets all the way through now",
         "relay queue dropping fast",
+        "right. mail1 answering instantly now, sends going through",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -88,6 +89,8 @@ def test_how_chat_says_the_service_is_back(text):
         "queue dropping messages",
         "failover done but new primary is hot too. same pattern",
         "blocking the whole /16s would catch some legit users but it'd get us back up.",
+        "everything for new logins. people already in-game are fine",
+        "going through the logs now",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
