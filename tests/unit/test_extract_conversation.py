@@ -340,3 +340,20 @@ def test_one_part_still_slow_while_the_rest_is_ok_leaves_the_recovery_standing()
         )
     )
     assert hm(f.mitigated_at) == "19:13"
+
+
+def test_a_later_reported_recovery_is_offered_before_a_fix_merely_announced():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "bot:Datadog", "Triggered: checkout 5xx rate > 5%"),
+                ("10:05", "ana", "checkout failing for everyone"),
+                ("10:12", "ana", "rolling back the cart service"),
+                ("10:30", "ben", "checkout works again"),
+                ("11:00", "ana", "hotfix deployed to prod"),
+                ("11:40", "ben", "error rate back to baseline everywhere"),
+            ]
+        )
+    )
+    offered = [hm(c) for c in f.candidates["mitigated_at"]]
+    assert offered[0] == "10:30" and "11:40" in offered and "11:00" not in offered
