@@ -16,6 +16,7 @@ people report is more often the mitigation than a rollback or step merely announ
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,8 @@ from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
 _ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
-SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
+SPREAD = timedelta(minutes=10)
+_INVESTIGATING_RE = re.compile(r"\binvestigat\w*|\bidentified\b")  # the tolerance a reader gives a key time: closer candidates add nothing
 
 
 def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSignals, float, str]]:
@@ -50,6 +52,9 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             first("asked", sig, 0.55, "first question about a symptom")
         if "investigate" in flags:
             first("investigate", sig, 0.5, "investigation began")
+        if "incident_created" in flags or ("status_page" in flags and _INVESTIGATING_RE.search(sig.prep.lower)):
+            # reports often date detection when the incident was declared or the status page said so
+            first("declared", sig, 0.52, "the incident declared, or the status page's first post")
         if flags & _ACTED and DOUBT_RE.search(sig.prep.lower):
             first("doubt", sig, 0.5, "doubts an earlier step worked: the problem is still there")
         if sig.is_human:

@@ -357,3 +357,18 @@ def test_a_later_reported_recovery_is_offered_before_a_fix_merely_announced():
     )
     offered = [hm(c) for c in f.candidates["mitigated_at"]]
     assert offered[0] == "10:30" and "11:40" in offered and "11:00" not in offered
+
+
+def test_the_moment_the_incident_was_declared_is_offered_for_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("13:08", "dan", "anyone else getting slow console? grid takes 10s to load"),
+                ("13:12", "mei", "k8s nodes all Ready, cpu normal on the bot pods"),
+                ("13:20", "jordan", "declaring an incident, putting up the status page"),
+                ("13:40", "mei", "ledger db scaled up, console loads fast again"),
+            ]
+        )
+    )
+    offered = [hm(c) for c in f.candidates["detected_at"]]
+    assert offered[0] == "13:08" and "13:20" in offered
