@@ -22,7 +22,29 @@ def split_lines(text: str) -> list[str]:
     """Lines with Windows/Mac endings, BOM, odd spaces and trailing whitespace normalised."""
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
-    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_dotted_clock_headers(lines)))))
+    lines = _role_badges(_dotted_clock_headers(lines))
+    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(lines))))
+
+
+# Rocket.Chat copies a user's role badge on its own line between the name and the time:
+# "kestrel" / "Admin" / "12:05". Read as the one-line header "kestrel  12:05" (a bot's "Bot"
+# badge stays as its "BOT" tag): the badge says the line above it is a name, whatever its case.
+_ROLE_BADGES = frozenset({"Admin", "Moderator", "Owner", "Leader", "Guest", "admin", "moderator", "owner", "leader", "guest"})
+_BARE_CLOCK_RE = re.compile(r"^\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?$")
+
+
+def _role_badges(lines: list[str]) -> list[str]:
+    """Name, role badge and time lines joined into one header line (line count kept)."""
+    out = list(lines)
+    for i in range(1, len(lines) - 1):
+        badge = lines[i].strip()
+        if (badge in _ROLE_BADGES or badge in _BOT_BADGES) and _BARE_CLOCK_RE.match(lines[i + 1].strip()) and lines[i - 1].strip():
+            tag = " BOT" if badge in _BOT_BADGES else ""
+            out[i - 1], out[i], out[i + 1] = "", f"{lines[i - 1].strip()}{tag}  {lines[i + 1].strip()}", ""
+    return out
+
+
+_BOT_BADGES = frozenset({"Bot", "BOT", "App", "APP"})  # kept as the name's "BOT" tag
 
 
 # Slack in locales that write the clock with a dot (Finnish, Danish, Norwegian): "Jussi Laaksonen  7.01",

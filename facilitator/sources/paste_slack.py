@@ -405,7 +405,10 @@ def _pop_name_line(
         candidate = EMOJI_CODE.sub("", lines[end - 1]).strip()
         above = lines[end - 2].strip() if end >= 2 else ""
         twice = _name_twice(above, candidate, doubled)
-        if candidate in known or twice or (name_like(candidate, strict=True) and end > 1):
+        tagged = APP_TAG.search(candidate)  # "rocket.cat BOT": an app's name, whatever its case
+        if candidate in known or twice or (name_like(candidate, strict=True) and end > 1) or (
+            tagged is not None and name_like(candidate[: tagged.start()], strict=False) and end > 1
+        ):
             start = end - 2 if twice else end - 1  # Rocket.Chat: display name, then username
             name_no = nos[start]
             del lines[start:]

@@ -15,7 +15,7 @@ from facilitator.sources.paste_time import zone_from_token
 
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
-_INITIAL_END = re.compile(r"\S\s+[A-Z]\.$")  # "Kwame O.", "Deepa S."
+_INITIAL_END = re.compile(r"\S\s+[^\W\d_a-z]\.$")  # "Kwame O.", "Deepa S.", "Mantas Ž."
 _NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
 # Words that start timeline notes but are not people ("14:02 Update: ...").
 _NOT_AUTHORS = frozenset(

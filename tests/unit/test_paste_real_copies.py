@@ -323,6 +323,25 @@ To: Kelsey Boyd, oncall
 Looking. App servers are slow.
 """
 
+ROCKETCHAT_BADGES = """\
+vesna
+12:03
+is it just me or does nothing resolve
+
+kestrel
+Admin
+12:05
+not just you. looking
+
+rocket.cat
+Bot
+12:18
+New incident on status.example.org: DNS failures
+
+Mantas Ž.  12:20
+checking the resolvers
+"""
+
 CASES = [
     Case("slack modern", SLACK_MODERN, [
         ("Jane Doe", "2021-06-08 10:42", "checkout is throwing 502s for ~5% of requests"),
@@ -460,6 +479,12 @@ CASES = [
         ("Kelsey Boyd", "2024-03-09 12:22", 'renewals showing "processing error"'),
         ("Marcus Lindqvist", "2024-03-09 12:31", "Looking. App servers are slow."),
     ], default_date=None, noise=["To:", "@example.com"]),
+    Case("rocket.chat role badges, a name ending in a non-ASCII initial", ROCKETCHAT_BADGES, [
+        ("vesna", "2021-06-08 12:03", "is it just me or does nothing resolve"),
+        ("kestrel", "2021-06-08 12:05", "not just you. looking"),
+        ("rocket.cat", "2021-06-08 12:18", "New incident on status.example.org: DNS failures"),
+        ("Mantas Ž.", "2021-06-08 12:20", "checking the resolvers"),
+    ], noise=["Admin", "Bot"]),
     Case("znc", ZNC, [
         ("jdoe", "2021-06-08 10:40", "Joins: jdoe (~jdoe@host.example)", "system"),
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
@@ -498,6 +523,8 @@ def test_real_copy_parses_into_the_right_messages(case: Case):
 def test_bots_are_flagged_in_app_copies():
     slack = parse(CASES[0])
     assert [m.is_bot for m in slack.messages if m.author == "PagerDuty"] == [True]
+    rocket = parse(next(c for c in CASES if "badges" in c.name))
+    assert [m.is_bot for m in rocket.messages] == [False, False, True, False]
     dotted = parse(next(c for c in CASES if "dot" in c.name))
     assert [m.is_bot for m in dotted.messages] == [True, False, False]
     mattermost = parse(next(c for c in CASES if c.name == "mattermost"))
