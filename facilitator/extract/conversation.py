@@ -180,7 +180,9 @@ _PARTIAL_RE = re.compile(
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
     r"being\s+(?:worked\s+through|processed|drained|replayed)|"
     # brought back piece by piece: "a controlled power-up, one rack at a time"
-    r"one\s+(?:\w+\s+)?at\s+a\s+time|power(?:ing)?[- ]up|bringing\s+(?:\w+\s+){0,3}(?:back|up))\b"
+    r"one\s+(?:\w+\s+)?at\s+a\s+time|power(?:ing)?[- ]up|bringing\s+(?:\w+\s+){0,3}(?:back|up)|"
+    # the first of several back: "first hosts pinging again. waiting for the rest"
+    r"waiting\s+(?:on|for)\s+the\s+rest|the\s+rest\s+(?:still|not\s+yet)|^\W*first\s+(?:few\s+)?\w+\s+(?:are\s+)?(?:back|up|pinging|responding|answering|loading))\b"
 )
 
 

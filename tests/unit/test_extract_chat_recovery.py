@@ -69,6 +69,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "traceroute to 8.8.8.8 gets all the way through now",
         "relay queue dropping fast",
         "right. mail1 answering instantly now, sends going through",
+        "hang on. wellington firewalls are pinging again",
+        "[P1] SEV-1 Gateway availability < 50% — gateway-prod — Closed automatically (recovery)",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -91,6 +93,7 @@ def test_how_chat_says_the_service_is_back(text):
         "blocking the whole /16s would catch some legit users but it'd get us back up.",
         "everything for new logins. people already in-game are fine",
         "going through the logs now",
+        "Alert #7736 [Datadog] P3 - callback error rate above 20% created and auto-closed",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):

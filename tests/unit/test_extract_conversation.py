@@ -372,3 +372,18 @@ def test_the_moment_the_incident_was_declared_is_offered_for_detection():
     )
     offered = [hm(c) for c in f.candidates["detected_at"]]
     assert offered[0] == "13:08" and "13:20" in offered
+
+
+def test_the_first_hosts_back_while_waiting_for_the_rest_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("13:05", "bot:Pingdom", "DOWN: eu cloud unreachable"),
+                ("13:10", "jannik", "whole DC lost power, nothing answers"),
+                ("15:05", "jannik", "power is back, racks booting"),
+                ("15:22", "jannik", "first hosts up again. waiting for the rest"),
+                ("15:40", "jannik", "all hosts back, games reconnecting, traffic back to normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "15:40"
