@@ -366,6 +366,10 @@ def _messages(
             messages.append(_message(entry, at, origin))
             continue
         at = datetime.combine(day, entry.clock, zone)
+        if last_token and zone is not base_zone and datetime.combine(day, entry.clock, base_zone).tzname() == last_token.upper():
+            # "10:39 AM IST" in a paste read in Europe/Dublin: Irish summer time, not India's
+            zone = last_zone = base_zone
+            at = datetime.combine(day, entry.clock, zone)
         if entry.zone is not None and at.utcoffset() != datetime.combine(day, entry.clock, base_zone).utcoffset():
             _note(warnings, noted, f"Some times in {origin} carry their own zone ({entry.zone_token}, first at line "
                   f"{entry.line}) that differs from {base_label}; each was read in the zone written beside it.",

@@ -71,6 +71,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "right. mail1 answering instantly now, sends going through",
         "hang on. wellington firewalls are pinging again",
         "[P1] SEV-1 Gateway availability < 50% — gateway-prod — Closed automatically (recovery)",
+        ":white_check_mark: UP: learn.example.edu - HTTP 200 (was down 1h 22m)",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -94,6 +95,7 @@ def test_how_chat_says_the_service_is_back(text):
         "everything for new logins. people already in-game are fine",
         "going through the logs now",
         "Alert #7736 [Datadog] P3 - callback error rate above 20% created and auto-closed",
+        "scaled workers 4 -> 12, helped for about 5 minutes then queue backed up again",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):

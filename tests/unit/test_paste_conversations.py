@@ -284,3 +284,12 @@ def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
 [10:33] <owen> ok, looking
 """
     assert [m.author for m in parse(text, default_date=date(2024, 3, 5)).messages] == ["maya", "maya", "owen"]
+
+
+@pytest.mark.parametrize("tz, utc", [("Europe/Dublin", "09:39"), ("Asia/Kolkata", "05:09"), ("UTC", "05:09")])
+def test_an_ambiguous_zone_abbreviation_is_read_as_the_pastes_own_zone_when_that_zone_uses_it(tz, utc):
+    text = """Apr 29, 2020 at 10:39:12 AM IST   Triggered through the API (Pingdom)
+Apr 29, 2020 at 10:46:30 AM IST   Ciarán Byrne added a note: "traffic way up on hub pages, 5xx on some. looking"
+"""
+    t = parse_transcript(text, tz=tz, default_date=None, origin="paste.txt")
+    assert t.messages[0].at.astimezone(UTC).strftime("%H:%M") == utc
