@@ -183,6 +183,8 @@ _STATE_WORDS = {
 _START_WORDS_RE = CUES["start_word"]
 
 
+# "metrics flatlining from ~05:30": when the symptom began, not when someone saw it
+_FROM_CLOCK_RE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|~\s*)?\d{1,2}[:.h]\d{2}", re.IGNORECASE)
 _STATED_NEXT_TO = frozenset({"symptom", "change", "start_marker"})
 
 
@@ -201,7 +203,9 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
         word = _STATE_WORDS[kind].search(sentence)
         if not (word or any(pats.has(signal, sentence, sig.prep.gate) for signal in _STATE_SIGNALS[kind])):
             continue
-        if kind == "detect" and (_START_WORDS_RE.search(sentence) or pats.has("change", sentence, sig.prep.gate)):
+        if kind == "detect" and (
+            _START_WORDS_RE.search(sentence) or _FROM_CLOCK_RE.search(sentence) or pats.has("change", sentence, sig.prep.gate)
+        ):
             continue  # "errors started at 14:00" is the start; "the rollout finished around 10:05" a change
         # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
         clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())

@@ -452,3 +452,15 @@ def test_an_alert_firing_is_a_detection_not_the_start():
     f = extract_findings(t)
     assert hm(f.detected_at) == "01:03"
     assert f.started_at is None
+
+
+def test_a_ticket_saying_when_the_symptom_began_is_detected_when_it_arrived_not_then():
+    t = channel(
+        [
+            ("06:12", "bot:support-bridge", 'New ticket from customer: "metrics flatlining from ~05:30 CEST"'),
+            ("06:18", "Linnea", "looking. broker metric samples dropping"),
+            ("07:35", "Linnea", "collectors restarted, samples complete again"),
+        ]
+    )
+    f = extract_findings(t)
+    assert hm(f.detected_at) == "06:12"
