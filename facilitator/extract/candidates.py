@@ -27,8 +27,8 @@ from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
 _ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
-SPREAD = timedelta(minutes=10)
-_INVESTIGATING_RE = re.compile(r"\binvestigat\w*|\bidentified\b")  # the tolerance a reader gives a key time: closer candidates add nothing
+SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
+_INVESTIGATING_RE = re.compile(r"\binvestigat\w*|\bidentified\b")  # a status page's first post
 
 
 def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSignals, float, str]]:
