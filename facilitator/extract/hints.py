@@ -10,6 +10,8 @@ in its thread) updates its status.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import re
 from datetime import datetime, timedelta
 
@@ -334,8 +336,31 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
 _CODE_RE = re.compile(r'^\s*[\[{<]|"\s*:\s*[\[{"\d]|[{}\[\]]{2,}')
 
 
+# What the people hit see, not a part of the tooling: "users on the forum say explorer shows a cert
+# error", "browser says NET::ERR_CERT_DATE_INVALID", "customers can't log in".
+_USER_FACING_RE = re.compile(
+    r"\b(?:users?|customers?|clients?|people|players?|members|visitors|merchants?|students|browsers?|"
+    r"site|website|page|app|login|log\s+in|sign[- ]?in|checkout|can[\x27\u2019]?t|cannot|unable)\b",
+    re.IGNORECASE,
+)
+_EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the people hit see
+
+
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
-    """What users experienced: the first symptom sentence at or after detection."""
+    """What users experienced: the first symptom sentence at or after detection that names what
+    the people hit see ("users say explorer shows a cert error"); else the first symptom sentence."""
+    first: Fact | None = None
+    for count, fact in enumerate(_effect_sentences(sigs, detected)):
+        if _USER_FACING_RE.search(fact.text):
+            return fact
+        first = first or fact
+        if count >= _EFFECT_LOOKAHEAD:
+            break
+    return first
+
+
+def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[Fact]:
+    """Symptom sentences in the order a reader meets them: the first report, then the channel."""
     pats = patterns()
     start = detected.at if detected else None
     report = _first_report(sigs, start)
@@ -356,5 +381,4 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
                 fact = _fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")
                 said = sentence if fact.text.startswith(sentence[:20]) is False else fact.text
-                return fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")})
-    return None
+                yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")})

@@ -276,3 +276,15 @@ def test_only_the_key_mitigation_is_labelled_mitigated_on_the_timeline():
     )
     labels = dict((mid, kind) for kind, mid in kinds(f))
     assert labels["m1"] == "mitigated" and labels["m2"] == "recovery"  # one row says when the impact stopped
+
+
+def test_the_customer_effect_is_what_the_people_hit_see_not_a_broken_part_of_the_tooling():
+    f = extract_findings(
+        channel(
+            ("bot:Alertmanager", "[FIRING:1] InstanceDown https://measurements.example.org/api down"),
+            ("Leo", "bot says firing but irc alert relay is broken again so nobody saw it there"),
+            ("Aurelio", "browser says NET::ERR_CERT_DATE_INVALID on measurements.example.org"),
+            ("Maja", "users on the forum say explorer shows cert error"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m3"]
