@@ -337,10 +337,10 @@ _CODE_RE = re.compile(r'^\s*[\[{<]|"\s*:\s*[\[{"\d]|[{}\[\]]{2,}')
 
 
 # What the people hit see, not a part of the tooling: "users on the forum say explorer shows a cert
-# error", "browser says NET::ERR_CERT_DATE_INVALID", "customers can't log in".
+# error", "browser says NET::ERR_CERT_DATE_INVALID", "customers can't log in" (not "I can't look tonight").
 _USER_FACING_RE = re.compile(
     r"\b(?:users?|customers?|clients?|people|players?|members|visitors|merchants?|students|browsers?|"
-    r"site|website|page|app|login|log\s+in|sign[- ]?in|checkout|can[\x27\u2019]?t|cannot|unable)\b",
+    r"site|website|web\s*page|app|login|log\s+in|sign[- ]?in|checkout)\b",
     re.IGNORECASE,
 )
 _EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the people hit see

@@ -288,3 +288,15 @@ def test_the_customer_effect_is_what_the_people_hit_see_not_a_broken_part_of_the
         )
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m3"]
+
+
+def test_a_responder_who_cannot_help_tonight_is_not_the_customer_effect():
+    f = extract_findings(
+        channel(
+            ("bot:Alertmanager", "[FIRING:1] InstanceDown https://measurements.example.org/api down"),
+            ("Leo", "bot says firing but irc alert relay is broken again so nobody saw it there"),
+            ("Lev", "i'm still on #116, can't look tonight, sorry"),
+            ("Maja", "late here. users on the forum say explorer shows cert error"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m3"]
