@@ -198,3 +198,16 @@ def test_a_hypothesis_names_the_link_host_not_a_placeholder():
 
 def test_lead_ins_about_noticing_are_dropped():
     assert clean_fact("We realized that there's a high usage on the deployment") == "There's a high usage on the deployment"
+
+
+@pytest.mark.parametrize(
+    "line, fact",
+    [
+        ("late here — users on the forum say explorer shows cert error", "Users on the forum say explorer shows cert error"),
+        ("heads up, just got a report from an anonymous reporter", "Just got a report from an anonymous reporter"),
+        ("morning all, db is down", "Db is down"),
+        ("sorry state of affairs", "sorry state of affairs"),
+    ],
+)
+def test_greetings_and_asides_that_open_a_chat_line_are_dropped(line, fact):
+    assert clean_fact(line, keep=1) == fact
