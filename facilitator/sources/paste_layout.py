@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from facilitator.sources.paste_chat_apps import join_split_headers
-from facilitator.sources.paste_slack import SLACK_TIME_RE
+from facilitator.sources.paste_slack import APP_LABELS, SLACK_TIME_RE
 from facilitator.sources.paste_speakers import ICON_RE, name_like
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\ufeff": ""})
@@ -38,13 +38,10 @@ def _role_badges(lines: list[str]) -> list[str]:
     out = list(lines)
     for i in range(1, len(lines) - 1):
         badge = lines[i].strip()
-        if (badge in _ROLE_BADGES or badge in _BOT_BADGES) and _BARE_CLOCK_RE.match(lines[i + 1].strip()) and lines[i - 1].strip():
-            tag = " BOT" if badge in _BOT_BADGES else ""
+        if (badge in _ROLE_BADGES or badge in APP_LABELS) and _BARE_CLOCK_RE.match(lines[i + 1].strip()) and lines[i - 1].strip():
+            tag = " BOT" if badge in APP_LABELS else ""  # kept as the name's "BOT" tag
             out[i - 1], out[i], out[i + 1] = "", f"{lines[i - 1].strip()}{tag}  {lines[i + 1].strip()}", ""
     return out
-
-
-_BOT_BADGES = frozenset({"Bot", "BOT", "App", "APP"})  # kept as the name's "BOT" tag
 
 
 # Slack in locales that write the clock with a dot (Finnish, Danish, Norwegian): "Jussi Laaksonen  7.01",
@@ -59,7 +56,7 @@ def _dotted_clock_headers(lines: list[str]) -> list[str]:
     at least three of them, each with text under it, so "version  1.25" in a message is left alone."""
     hits = [
         i for i, line in enumerate(lines)
-        if "." in line and i + 1 < len(lines) and lines[i + 1].strip() and _DOTTED_HEADER_RE.match(line)
+        if line[-3:-2] == "." and i + 1 < len(lines) and lines[i + 1].strip() and _DOTTED_HEADER_RE.match(line)
     ]
     if len(hits) < 3:
         return lines

@@ -95,7 +95,7 @@ _INLINE_RE = re.compile(
     rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
-_APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})
+APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})  # an app's label on a line of its own, or as the name
 APP_TAG = re.compile(r"\s+(?:APP|BOT)$")  # the app label beside a name: "Statuspage APP", Discord's "Bot BOT"
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
@@ -180,7 +180,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             if current is not None and "edited" in line.lower():
                 current.edited = True
             continue
-        if line in _APP_LABELS:  # Mattermost's "BOT" tag on its own line, under the name
+        if line in APP_LABELS:  # Mattermost's "BOT" tag on its own line, under the name
             labelled_bot = True
             continue
         day = date_divider(line, ctx)
@@ -197,7 +197,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             current = None
             continue
         m = slack_header(line)
-        if m and m.group("name").strip() in _APP_LABELS:
+        if m and m.group("name").strip() in APP_LABELS:
             # "Prow Bot" then "APP  10:30 AM": the app's label sits on the time line; the name is above it
             found = _pop_name_line(current, nos, out, known)
             name_no, name = found if found is not None else (no, m.group("name").strip())
