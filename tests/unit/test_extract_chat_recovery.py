@@ -72,6 +72,20 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "hang on. wellington firewalls are pinging again",
         "[P1] SEV-1 Gateway availability < 50% — gateway-prod — Closed automatically (recovery)",
         ":white_check_mark: UP: learn.example.edu - HTTP 200 (was down 1h 22m)",
+        "UP: www.example.org is up again (down 5h 18m)",
+        "site's back. homepage + search + listings load",
+        "we're fully back. closing the maintenance",
+        "power cycled gw1, it's passing traffic",
+        "first load coming back in the east areas",
+        "customers coming back, session count going up",
+        "first sats look sane again",
+        "reboot done. every site i spot check is up",
+        "weight for the new handler → 0%, traffic back on the old path",
+        "lag stopped growing, now it goes down",
+        "central network is up, institutes have link again",
+        "index has capacity. GET / LIST starting to go through",
+        "re-enabled the site. boards load! no images yet",
+        "about three quarters of sessions back",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -96,6 +110,11 @@ def test_how_chat_says_the_service_is_back(text):
         "going through the logs now",
         "Alert #7736 [Datadog] P3 - callback error rate above 20% created and auto-closed",
         "scaled workers 4 -> 12, helped for about 5 minutes then queue backed up again",
+        "plan: relaunch from the launch configs, warm caches, bring traffic back",
+        "cpu up, latency up, errors up",
+        "all error rates are up",
+        "it doesn't load!",
+        "customers coming back with more tickets",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
