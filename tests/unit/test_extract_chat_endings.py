@@ -58,6 +58,8 @@ def test_a_cheer_before_any_problem_is_not_a_recovery():
         "ok to close",
         "last of it is out. we're done 🙌",
         "yes, resolve 👍",
+        "resolving it",
+        "no new reports, confirmed resolved. closing the status page incident",
     ],
 )
 def test_the_go_ahead_to_close_is_the_all_clear(text):

@@ -86,6 +86,16 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "index has capacity. GET / LIST starting to go through",
         "re-enabled the site. boards load! no images yet",
         "about three quarters of sessions back",
+        "everything up. traceroute to the mainland clean",
+        "last VMs running on the spare. all services up",
+        "checkout open. all traffic normal, all sites serving",
+        "fixed. impersonated 3 of the customers, dashboard instant",
+        "us-east up. all three green",
+        "Taux d'autorisation revenu à la normale sur le dashboard",
+        "classes v2 up. everything in the checklist green",
+        "BASS-2 light is back, clean",
+        "tassie data coming back, NBN sessions reconnecting",
+        "R21 was the last one, all sane since the restart",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -115,10 +125,29 @@ def test_how_chat_says_the_service_is_back(text):
         "all error rates are up",
         "it doesn't load!",
         "customers coming back with more tickets",
+        "backup cluster up, moving the push api over now",
+        "Anomaly detected — hits on service `django` up 540% vs. last week",
+        "all links green, light levels normal, nothing blinking",
+        "rescanned paths, storage visible again. starting VMs in batches",
+        "is the api up?",
+        "fixed?",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
     assert mitigation_after_outage(text) is None
+
+
+def test_the_service_named_up_after_a_step_is_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("15:20", "kofi", "website is down, the host suspended the droplet"),
+                ("15:56", "tobias", "restarting the droplet"),
+                ("16:01", "tobias", "website is up https://example.net/"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:01"
 
 
 def test_nothing_works_is_the_outage_not_its_end():
