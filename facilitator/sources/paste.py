@@ -63,6 +63,8 @@ ROLLOVER = timedelta(hours=1)  # a step back larger than this in a date-less run
 # A copy's own "Yesterday" stamps and dividers: "Name — Yesterday at 7:12 AM", "[Yesterday 10:42 PM] Name",
 # "Name  yesterday at 5:25 PM", a line that is only "Yesterday", bare or ruled ("----- Yesterday -----"),
 # but not "yesterday at 5pm" in a message.
+# "commented 4 days ago", "2 weeks ago": a stamp that counts whole days back from the copy
+_DAYS_AGO_RE = re.compile(r"\b(?P<n>\d{1,2}|an?|one)\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE)
 _YESTERDAY_STAMP_RE = re.compile(
     r"(?im)(?:^|[\u2014\u2013]\s*|\[|\s{2})yesterday\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\]?"
     r"(?:\s*$|\s+\S)|^[\s\-\u2500\u2014\u2013=*_]*yesterday[\s\-\u2500\u2014\u2013=*_]*$"
@@ -217,6 +219,11 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         # "Yesterday at 7:12 AM" with --date: the messages' day is --date when that keeps the copy
         # in order with the dates it writes out; else --date was the day of the copy.
         todays[:0] = [default_date + timedelta(days=1), default_date + timedelta(days=2)]  # 2: copied two days on
+    if default_date is not None:
+        # "commented 4 days ago" with --date: the thread may have been copied days after --date
+        for back in sorted(_days_back(text))[:4]:
+            if default_date + back not in todays:
+                todays.insert(0, default_date + back)
     best: tuple[tuple[int, int], Parsed, list[str], list[Message]] | None = None
     for today in todays:
         ctx = Ctx(default_year=today.year, today=today, day_first=day_first)
@@ -241,6 +248,15 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _days_back(text: str) -> set[timedelta]:
+    """The whole-day counts back that "N days ago" / "N weeks ago" stamps in ``text`` give."""
+    out = set()
+    for m in _DAYS_AGO_RE.finditer(text):
+        n = int(m.group("n")) if m.group("n").isdigit() else 1
+        out.add(timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1)))
+    return out
 
 
 def _out_of_order(messages: list[Message]) -> int:

@@ -14,8 +14,9 @@ and between comments the thread's events ("dduportal added the jira label on Apr
 line, the badges and a repeat of the author's name with "opened on ..." under it are dropped;
 every other line belongs to the comment above. Events become system messages.
 
-GitHub shows only the day. A comment that tells the time something happened ("down since
-13:20 (UTC)", "back to normal since 14:25") takes the first clock it states, marked
+GitHub shows only the day ("on Jun 19, 2025", or "4 days ago": a day counted back from the
+copy). A comment that tells the time something happened ("down since 13:20 (UTC)", "back to
+normal since 14:25") takes the first clock it states, in the zone written beside it, marked
 approximate; the others are placed by day only, as notes without a clock are.
 """
 
@@ -25,7 +26,7 @@ import re
 from datetime import time, timedelta
 
 from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day
-from facilitator.sources.paste_time import AGO, WORD_DATE, ago_delta, parse_clock
+from facilitator.sources.paste_time import AGO, WORD_DATE, ZONE, ago_delta, parse_clock, zone_from_token
 
 _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?"
 _WHEN = (
@@ -51,13 +52,16 @@ EVENT_RE = re.compile(
 _BADGE_RE = re.compile(
     r"^(?:@" + _LOGIN + r"|member|author|owner|contributor|collaborator|first-time contributor|maintainer|bot"
     r"|(?:opened|commented)(?:\s+on)?\s+.*|image|edited|(?:open|closed|merged|draft)|copy link|quote reply|"
-    r"\d+\s+(?:participants?|comments?)|(?:\u2026|\.\.\.))$",
+    r"\d+\s+(?:participants?|comments?)|comments|(?:\u2026|\.\.\.))$",
     re.IGNORECASE,
 )
 _CLOCK_RE = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::\d{2})?\s*\(?(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I
 )
 _YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
+_TODAY_RE = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
+# The zone written after a stated clock: "02:20 UTC", "13:20 (UTC)", "04:24 CEST"
+_ZONE_AFTER_RE = re.compile(rf"\s*\(?\s*(?P<zone>{ZONE})")
 
 
 # The newer issue page and GitLab: "yuvipanda (Member) \u2022 Jan 20, 2022",
@@ -167,6 +171,8 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
             day = ctx.today - timedelta(days=1)
         else:
             ago = ago_delta(m.group("ago"))  # "2 hours ago", "just now"
+            if ago >= timedelta(days=1):  # "4 days ago": a day, its clock unknown (the text may state one)
+                day, ago = ctx.today - timedelta(days=ago.days), None
     if day is not None:
         ctx.default_year = day.year
     bot = name.lower().endswith("[bot]") or is_bot_name(name)
@@ -202,6 +208,10 @@ def _clock_from_text(entry: Entry, earlier: Entry | None = None) -> None:
         entry.clock = clock.replace(second=0, microsecond=0)
         entry.clock_text = match.group(0).strip()
         entry.precision = "approximate"
-        if entry.day is not None and _YESTERDAY_RE.search(line[: match.start()] + line[match.end() : match.end() + 40]):
-            entry.day -= timedelta(days=1)  # "it was fixed yesterday ~15:30 UTC"
+        zone = _ZONE_AFTER_RE.match(line, match.end())
+        if zone is not None and zone_from_token(zone.group("zone")) is not None:
+            entry.zone, entry.zone_token = zone_from_token(zone.group("zone")), zone.group("zone")
+        near = line[max(0, match.start() - 40) : match.start()] + line[match.end() : match.end() + 40]
+        if entry.day is not None and _YESTERDAY_RE.search(near) and not _TODAY_RE.search(near):
+            entry.day -= timedelta(days=1)  # "it was fixed yesterday ~15:30 UTC" (not "merged at ~10:00 this morning")
         return

@@ -84,10 +84,23 @@ def test_clock_forms_a_comment_may_state_and_weeks_ago():
     )
     t = parse_transcript(text, tz="UTC", default_date=date(2025, 8, 17), origin="issue.txt")
     assert [m.author for m in t.messages] == ["octo", "mona"]
-    assert t.messages[1].at - t.messages[0].at == timedelta(weeks=1)
+    # a week apart, the oldest on --date, each at the clock its text states
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["08-17 07:30", "08-24 00:15"]
     t = parse_transcript(text.replace("2 weeks ago", "on Aug 3, 2025").replace("1 week ago", "on Aug 4, 2025"),
                          tz="UTC", default_date=None, origin="issue.txt")
     assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["08-03 07:30", "08-04 00:15"]
+
+
+def test_a_thread_stamped_days_ago_is_placed_from_date_with_the_clocks_it_states():
+    text = (
+        "site gives 404 #222\nClosed\nsanne opened this issue 4 days ago · 3 comments\n"
+        "sanne commented 4 days ago\nSince this morning the site shows a 404. I first noticed it at 10:15.\n\n"
+        "mirjam commented 4 days ago\nI think it is the thing from yesterday: the change merged at ~10:00 this morning redeployed it.\n\n"
+        "tom commented 4 days ago\nreviewed the fix, needs an admin\n\n"
+        "chris commented 3 days ago\nOnly saw this now (09:05). Merged the fix, the site is back.\n"
+    )
+    t = parse_transcript(text, tz="Europe/Amsterdam", default_date=date(2024, 10, 18), origin="issue.txt")
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["10-18 10:15", "10-18 10:00", "10-18 10:00", "10-19 09:05"]
 
 
 def test_the_newer_issue_page_and_gitlab_headers_start_comments():
@@ -135,6 +148,19 @@ def test_a_clock_without_am_pm_after_an_afternoon_comment_is_in_the_afternoon():
     )
     t = parse_transcript(thread, tz="UTC", default_date=None, origin="paste.txt")
     assert [m.at.strftime("%H:%M") for m in t.messages] == ["15:30", "15:32", "16:40"]
+
+
+def test_a_clock_stated_with_its_zone_is_read_in_that_zone():
+    thread = (
+        "Publication point served zero objects #87\nClosed\nmk opened this issue on Jun 19, 2025 · 3 comments\n"
+        "Comments\n@mk\nmk commented on Jun 19, 2025\n\nFirst warning in our logs is 04:24 CEST.\n\n"
+        "@td\ntd commented on Jun 19, 2025\n\nWe see it too, the core was unavailable since 02:20 UTC.\n\n"
+        "@td\ntd commented on Jun 19, 2025\n\nFully operational again as of around 06:00 UTC.\n"
+    )
+    t = parse_transcript(thread, tz="Europe/Amsterdam", default_date=None, origin="paste.txt")
+    local = [m.at.astimezone(t.messages[0].at.tzinfo).strftime("%H:%M") for m in t.messages]
+    assert local == ["04:24", "04:20", "08:00"]
+    assert all(m.text != "Comments" for m in t.messages)  # the page's heading, not a comment
 
 
 def test_a_comment_header_with_the_role_badge_beside_the_login_starts_a_comment():
