@@ -131,6 +131,8 @@ def test_how_chat_says_the_service_is_back(text):
         "rescanned paths, storage visible again. starting VMs in batches",
         "is the api up?",
         "fixed?",
+        "putting status page to Monitoring, I have 2 customers pinging about the OAuth URL hanging",
+        "moving the incident to monitoring? customers still can't log in",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
