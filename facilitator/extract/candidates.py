@@ -6,9 +6,9 @@ minutes before. Rather than bet on one message, the extractor offers the command
 candidate and the next two plausible ones, so picking the right one is a single choice.
 
 Each candidate comes from what the message says, read by the same signals the key-time finder
-uses (``signals.scan``): an alert or a report for detection; a recovery, a rollback, a fix or a
-workaround for mitigation; a declaration or the last recovery for resolution; a stated start,
-the last change or the first symptom for the start. Alternatives are at least ``SPREAD`` away
+uses (``signals.scan``): an alert or a report for detection; a recovery, a rollback, a fix, a
+workaround or the last step told of for mitigation; a declaration or the last recovery for
+resolution; a stated start, the last change or the first symptom for the start. Alternatives are at least ``SPREAD`` away
 from every candidate already offered: two choices a minute apart are one choice. Their order
 follows how often each kind was the reported time on the evaluation sets: a later recovery
 people report is more often the mitigation than a rollback or step merely announced.
@@ -97,6 +97,9 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
             pool.append((sig, 0.5, "workaround put in place"))
         elif revert_link(sig):
             pool.append((sig, 0.5, "revert or rollback linked"))
+    if last_step is not None:
+        # the channel tells of a step but never of the service coming back: the step may be the mitigation
+        pool.append((last_step, 0.35, "the last step taken (no recovery was reported after it)"))
     return pool
 
 

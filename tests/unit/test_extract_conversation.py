@@ -118,6 +118,22 @@ def test_candidates_offer_alternatives_with_reasons_and_spread():
     assert "10:20" in [hm(c) for c in f.candidates["mitigated_at"]]  # the rollback is offered beside the recovery
 
 
+def test_a_step_no_recovery_followed_is_offered_for_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "bot:PagerDuty", "[Triggered] api 5xx above threshold"),
+                ("10:02", "ana", "I'm seeing 502s on the api"),
+                ("10:20", "ben", "restarting the api pods now"),
+                ("10:45", "ana", "postmortem doc is here"),
+            ]
+        )
+    )
+    options = f.candidates["mitigated_at"]
+    assert [hm(c) for c in options] == ["10:20"]
+    assert "no recovery" in options[0].reason
+
+
 def test_extract_json_keeps_its_keys_and_adds_candidates():
     t = channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal"), ("11:00", "ben", "resolved")])
     report = extract_report(t, extract_findings(t))
