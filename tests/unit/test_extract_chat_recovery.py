@@ -96,6 +96,10 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "BASS-2 light is back, clean",
         "tassie data coming back, NBN sessions reconnecting",
         "R21 was the last one, all sane since the restart",
+        "both nodes serving. zero search errors on the dash now",
+        "test send went out fine. Melbourne confirms they're back in",
+        "confirmed operational for all affected DIDs",
+        "file service online (home + group drives). HPC scheduler resumed",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
