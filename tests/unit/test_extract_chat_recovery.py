@@ -100,6 +100,11 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "test send went out fine. Melbourne confirms they're back in",
         "confirmed operational for all affected DIDs",
         "file service online (home + group drives). HPC scheduler resumed",
+        "loss on dfw pair dropping fast. 8%... 2%... now <1%",
+        "confirmed from our side too, sessions re-establishing on the new site",
+        "all requests normal. response times back to ~80ms",
+        "401s dropping on the auth dashboard",
+        "login success ~90%, support says some customers are in again",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -154,6 +159,20 @@ def test_the_service_named_up_after_a_step_is_the_recovery():
         )
     )
     assert hm(f.mitigated_at) == "16:01"
+
+
+def test_back_to_timeouts_after_a_step_is_the_problem_again():
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: api down"),
+                ("10:40", "kessler", "restarted nginx on web2. responses working again"),
+                ("10:47", "kessler", "nope, back to timeouts"),
+                ("11:40", "kessler", "raised the limits. all requests normal"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "11:40"
 
 
 def test_nothing_works_is_the_outage_not_its_end():
