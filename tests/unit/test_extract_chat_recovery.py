@@ -105,6 +105,10 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "all requests normal. response times back to ~80ms",
         "401s dropping on the auth dashboard",
         "login success ~90%, support says some customers are in again",
+        "back! pages load",
+        "Ooooh, I think that worked!!!!",
+        "restarted the pool, that worked",
+        "looks ok now",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -142,6 +146,9 @@ def test_how_chat_says_the_service_is_back(text):
         "fixed?",
         "putting status page to Monitoring, I have 2 customers pinging about the OAuth URL hanging",
         "moving the incident to monitoring? customers still can't log in",
+        "ok now it's zero. no notification at all on 3 of the test sites",
+        "customers say they get 'media is invalid' on sends that worked this afternoon",
+        "moved db, then rolled back to last week's build. nothing helped. now it's 500s + cpu pegged",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
