@@ -377,7 +377,10 @@ def _read_part_checks(sigs: list[MessageSignals]) -> None:
         lower = sig.prep.lower
         if _CHANGED_RE.search(lower) or not _PART_FINE_RE.search(lower):
             continue
-        if last_step is not None and (sig.message.at - last_step).total_seconds() <= _STEP_REACH:
+        if (
+            last_step is not None and (sig.message.at - last_step).total_seconds() <= _STEP_REACH
+            and "symptom" not in sig.flags  # "redis is fine, sidekiq queue is growing": the problem named beside it
+        ):
             continue
         sig.state = ""
         sig.flags = sig.flags - {"recover"}

@@ -313,6 +313,20 @@ def test_a_part_found_healthy_just_after_a_step_is_the_recovery():
     assert hm(f.mitigated_at) == "14:15"
 
 
+def test_a_part_found_healthy_beside_the_problem_growing_is_a_check_even_just_after_a_step():
+    f = extract_findings(
+        channel(
+            [
+                ("16:00", "mfaulk", "site down, unicorn workers all busy"),
+                ("16:21", "ejaramillo", "restarting unicorn on app01 as a test"),
+                ("16:30", "mfaulk", "redis is fine, memcached is fine, sidekiq queue is growing but that's a symptom"),
+                ("18:28", "mfaulk", "all 8 green. logins work, dashboard loads"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "18:28"
+
+
 def test_a_status_posts_monitoring_update_that_names_the_errors_does_not_undo_the_recovery_before_it():
     f = extract_findings(
         channel(
