@@ -225,6 +225,10 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
                 break  # the first hit decides (the last sentence, for health signals)
     # "Launches aren't working again ... this resolved the issue": the later statement wins.
     state = "" if last_recover == last_relapse == -1 else ("recover" if last_recover > last_relapse else "relapse")
+    if state == "relapse" and 0 <= last_recover < last_relapse and _OTHERS_RE.match(sentences[last_relapse].lower()):
+        # "iDEAL and cards are working again. Other payment methods still down": part of it back
+        state = "recover"
+        flags.add("still_broken")
     if state == "recover" and "symptom" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]) and not _WAS_DOWN_RE.search(prep.lower):
         # "api down since ~2:47. the AWS regions are fine": a status of the parts, the problem still on
         # ("gateway 5xx back to baseline. we're good" names the symptom in a recovery: no such case)
@@ -255,6 +259,10 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     if message.is_bot and ("alert" in flags or "symptom" in flags):
         flags.add("alert")
     return MessageSignals(index, prep, frozenset(flags), state, human)
+
+
+# A sentence about the parts not yet back: "other payment methods still down", "the rest still failing"
+_OTHERS_RE = re.compile(r"^\W*(?:but\s+)?(?:the\s+)?(?:other|rest|remaining|some|a\s+few|only)\b")
 
 
 def scan(transcript: Transcript) -> list[MessageSignals]:

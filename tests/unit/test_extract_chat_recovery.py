@@ -232,6 +232,20 @@ def test_one_region_back_while_another_still_fails_is_a_partial_recovery():
     assert "15:53" in cands(f, "mitigated_at")
 
 
+def test_some_parts_back_and_the_others_still_down_is_a_partial_recovery_not_a_relapse():
+    f = extract_findings(
+        channel(
+            [
+                ("11:40", "tom", "main payment platform unreachable from outside"),
+                ("13:00", "mark", "applied. iDEAL and cards are working again. Other payment methods still down"),
+                ("19:38", "tom", "main platform reachable again, every payment method works again"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "19:38"
+    assert "13:00" in cands(f, "mitigated_at")
+
+
 def test_errors_going_back_up_is_a_relapse_and_a_recovery_naming_the_symptom_still_counts():
     f = extract_findings(
         channel(
