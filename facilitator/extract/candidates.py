@@ -124,7 +124,7 @@ def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[Message
     bots = [s for s in declared if not s.is_human]
     if bots:
         pool.append((bots[0], 0.6, "status page or monitor declared it resolved"))
-    recoveries = [s for s in tail if s.state == "recover"]
+    recoveries = [s for s in tail if s.state == "recover" and "declare_resolved" not in s.flags]  # the service, not the all-clear
     settled, _ = _held(tail)  # when the impact ended: back for good after the last time it broke again
     if settled is not None:
         pool.append((settled, 0.62, "the service was back for good (the impact ended)"))

@@ -134,6 +134,21 @@ def test_a_step_no_recovery_followed_is_offered_for_the_mitigation():
     assert "no recovery" in options[0].reason
 
 
+def test_the_last_recovery_before_the_all_clear_is_offered_for_the_resolution():
+    f = extract_findings(
+        channel(
+            [
+                ("09:45", "nina", "charts have no data, alerting delayed"),
+                ("11:03", "ken", "alerts flowing again. my test alert just fired"),
+                ("16:00", "tom", "historical backfill finished. all chart data is restored, no gaps"),
+                ("16:14", "alicia", ":tada: posting the all-clear"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "16:14"
+    assert "16:00" in [hm(c) for c in f.candidates["resolved_at"]]
+
+
 def test_extract_json_keeps_its_keys_and_adds_candidates():
     t = channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal"), ("11:00", "ben", "resolved")])
     report = extract_report(t, extract_findings(t))
