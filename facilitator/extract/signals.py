@@ -446,7 +446,9 @@ def _read_agreed_closings(sigs: list[MessageSignals], pats: Patterns) -> None:
 # is an integration, even when the paste did not label it a bot.
 _MACHINE_RE = re.compile(
     r"^\W*(?:\[[\w .-]{1,20}\]\s*)?(?:\[?(?:firing|resolved|triggered|alerting|alert|warning|critical|recovery|recovered|problem|ok)\b(?::\d+)?\]?\s*[:\-\u2013\u2014]"
-    r"|\[(?:firing|resolved|triggered|alerting)\b"
+    r"|\[(?:firing|resolved|triggered|alerting|alert|problem|recovery|recovered|warning|critical|down|up)\b"
+    # an uptime monitor's line: "🔴 [fi-perko] site DOWN: https://...", "🔴 [fi-perko] 10 sites DOWN (see ...)"
+    r"|(?:[\w.-]+\s+){0,3}(?:down|up)\s*[:(]"
     r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
     r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s)",
     re.IGNORECASE,

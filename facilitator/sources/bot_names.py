@@ -15,7 +15,8 @@ _BOT_NAMES = re.compile(
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
     r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
-    r"|,\s*app$"  # Google Chat marks an app after its name: "PagerDuty, App"
+    r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
+    r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended))\b)",

@@ -198,3 +198,18 @@ def test_a_status_account_posting_tagged_status_updates_is_not_a_person():
         )
     )
     assert [r.name for r in f.responders] == ["Priya Raman"]
+
+
+def test_an_uptime_checker_posting_down_lines_under_a_plain_name_is_not_a_person():
+    f = extract_findings(
+        channel(
+            [
+                ("sitemon", "🔴 [fi-perko] site DOWN: https://www.example.fi/ (HTTP 502, 3 checks)"),
+                ("Ville Korhonen", "looking, php workers at the process limit"),
+                ("sitemon", "🔴 [fi-perko] 10 sites DOWN (see https://mon.example.internal/clusters/fi-perko)"),
+                ("feedmon", "[ALERT] feed-checker: no successful feed checks in the last 5m"),
+                ("Ville Korhonen", "raised the limit, sites answering again"),
+            ]
+        )
+    )
+    assert [r.name for r in f.responders] == ["Ville Korhonen"]
