@@ -147,6 +147,7 @@ def test_how_chat_says_the_service_is_back(text):
         "putting status page to Monitoring, I have 2 customers pinging about the OAuth URL hanging",
         "moving the incident to monitoring? customers still can't log in",
         'merchants seeing "We will be back online shortly" on their storefronts',
+        "no change. coredns is fine, its forwarding upstream and upstream is dead",
         "ok now it's zero. no notification at all on 3 of the test sites",
         "customers say they get 'media is invalid' on sends that worked this afternoon",
         "moved db, then rolled back to last week's build. nothing helped. now it's 500s + cpu pegged",
