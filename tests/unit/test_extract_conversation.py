@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -328,13 +330,20 @@ def test_a_part_found_healthy_just_after_a_step_is_the_recovery():
     assert hm(f.mitigated_at) == "14:15"
 
 
-def test_a_part_found_healthy_beside_the_problem_growing_is_a_check_even_just_after_a_step():
+@pytest.mark.parametrize(
+    "check",
+    [
+        "redis is fine, memcached is fine, sidekiq queue is growing but that's a symptom",
+        "coredns is fine, its forwarding upstream and upstream is dead",
+    ],
+)
+def test_a_part_found_healthy_beside_the_problem_named_is_a_check_even_just_after_a_step(check):
     f = extract_findings(
         channel(
             [
                 ("16:00", "mfaulk", "site down, unicorn workers all busy"),
                 ("16:21", "ejaramillo", "restarting unicorn on app01 as a test"),
-                ("16:30", "mfaulk", "redis is fine, memcached is fine, sidekiq queue is growing but that's a symptom"),
+                ("16:30", "mfaulk", check),
                 ("18:28", "mfaulk", "all 8 green. logins work, dashboard loads"),
             ]
         )
