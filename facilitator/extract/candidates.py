@@ -27,6 +27,7 @@ from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
 _ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
+STEP_REACH = timedelta(hours=1)  # a step told of longer before the recovery than this did not bring it
 SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
 _INVESTIGATING_RE = re.compile(r"\binvestigat\w*|\bidentified\b")  # a status page's first post
 
@@ -197,8 +198,8 @@ def find_candidates(
     if mitigated is not None and mitigated.message_ids:
         # The action that brought the chosen recovery: reports often date the mitigation by it.
         for sig in reversed(sigs[det_i + 1 if detected else 0 : mit_i]):
-            if sig.state == "relapse":
-                break
+            if sig.state == "relapse" or mitigated.at - sig.message.at > STEP_REACH:
+                break  # the problem came back in between, or the step is too long before to have brought it
             if _told_step(sig) or told_done(sig):
                 pools["mitigated_at"].append(_kt(sig, 0.63, "the step that brought the recovery"))
                 break

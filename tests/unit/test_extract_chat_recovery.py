@@ -106,6 +106,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "401s dropping on the auth dashboard",
         "login success ~90%, support says some customers are in again",
         "back! pages load",
+        "queue burning down fast 📉",
         "Ooooh, I think that worked!!!!",
         "restarted the pool, that worked",
         "looks ok now",

@@ -151,6 +151,22 @@ def test_the_last_recovery_before_the_all_clear_is_offered_for_the_resolution():
     assert "16:00" in [hm(c) for c in f.candidates["resolved_at"]]
 
 
+def test_a_step_hours_before_the_recovery_is_not_offered_as_the_step_that_brought_it():
+    f = extract_findings(
+        channel(
+            [
+                ("07:30", "gareth", "eu translations failing, queue growing"),
+                ("07:55", "ravi", "restarting the translator pool"),
+                ("12:00", "ines", "still failing, the pool restart did not help"),
+                ("16:15", "ravi", "hotfix is on the translator nodes"),
+                ("16:24", "ines", "queue burning down fast"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "16:24"
+    assert "07:55" not in [hm(c) for c in f.candidates["mitigated_at"]]
+
+
 def test_extract_json_keeps_its_keys_and_adds_candidates():
     t = channel([("10:00", "ana", "api is down"), ("10:30", "ben", "back to normal"), ("11:00", "ben", "resolved")])
     report = extract_report(t, extract_findings(t))
