@@ -59,6 +59,7 @@ _CLOCK_RE = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:h](?P<m>[0-5]\d)(?::\d{2})?\s*\(?(?P<ap>[ap]\.?m\.?)?(?![\d:])", re.I
 )
 _YESTERDAY_RE = re.compile(r"\byesterday\b", re.I)
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _TODAY_RE = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
 # The zone written after a stated clock: "02:20 UTC", "13:20 (UTC)", "04:24 CEST"
 _ZONE_AFTER_RE = re.compile(rf"\s*\(?\s*(?P<zone>{ZONE})")
@@ -195,6 +196,7 @@ def _clock_from_text(entry: Entry, earlier: Entry | None = None) -> None:
     for line in entry.lines:
         if not line[:1].isalnum() and not line.startswith("("):
             continue  # quoted command output or logs (";; WHEN: Sun Aug 03 09:24:04 CEST"), not a statement
+        line = _URL_RE.sub(lambda m: " " * len(m.group(0)), line)  # "(time:(from:'2018-06-26T00:00:00Z'))" in a link
         match = _CLOCK_RE.search(line)
         if match is None:
             continue

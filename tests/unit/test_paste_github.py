@@ -163,6 +163,17 @@ def test_a_clock_stated_with_its_zone_is_read_in_that_zone():
     assert all(m.text != "Comments" for m in t.messages)  # the page's heading, not a comment
 
 
+def test_a_clock_inside_a_link_is_not_the_time_the_comment_states():
+    thread = (
+        "Wrong descriptor on payins #12\nClosed\nju opened this issue on Jul 2, 2018 · 2 comments\n"
+        "ju commented on Jul 2, 2018\nEscalating, customers since 18:00 see the wrong label.\n\n"
+        "so commented on Jul 2, 2018\nOur payload is correct. Query: "
+        "https://kibana.example.internal/app/kibana#/discover?_g=(time:(from:'2018-06-26T00:00:00Z'))\n"
+    )
+    t = parse_transcript(thread, tz="Europe/Paris", default_date=None, origin="paste.txt")
+    assert [m.at.strftime("%H:%M") for m in t.messages] == ["18:00", "18:00"]
+
+
 def test_a_comment_header_with_the_role_badge_beside_the_login_starts_a_comment():
     thread = (
         "flathub.org down? #6412\nClosed\nmkrause opened this issue on May 24, 2026 · 3 comments\n\n"
