@@ -60,6 +60,7 @@ def test_a_cheer_before_any_problem_is_not_a_recovery():
         "yes, resolve 👍",
         "resolving it",
         "no new reports, confirmed resolved. closing the status page incident",
+        "resolving ours",
     ],
 )
 def test_the_go_ahead_to_close_is_the_all_clear(text):
@@ -67,6 +68,20 @@ def test_the_go_ahead_to_close_is_the_all_clear(text):
         channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
     )
     assert hm(f.resolved_at) == "11:30"
+
+
+def test_a_provider_marking_theirs_resolved_is_not_our_all_clear():
+    f = extract_findings(
+        channel(
+            [
+                ("17:12", "kpatel", "gmail bounces on every school's mail, sendgrid suppression list"),
+                ("20:41", "rgallo", "sendgrid marked theirs resolved, they say suppression lists are being cleared"),
+                ("20:48", "amorales", "checked 3 of the reported addresses, off the suppression list now"),
+                ("20:56", "kpatel", "resolving ours"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "20:56"
 
 
 def test_a_status_page_recovery_post_dates_the_mitigation_by_the_step_it_reports():
