@@ -108,6 +108,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "back! pages load",
         "queue burning down fast 📉",
         "checked with our test cards, new payins show the right descriptor",
+        "v4 is back again.",
         "Ooooh, I think that worked!!!!",
         "restarted the pool, that worked",
         "looks ok now",
