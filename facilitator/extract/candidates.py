@@ -8,10 +8,11 @@ candidate and the next two plausible ones, so picking the right one is a single 
 Each candidate comes from what the message says, read by the same signals the key-time finder
 uses (``signals.scan``): an alert or a report for detection; a recovery, a rollback, a fix, a
 workaround or the last step told of for mitigation; a declaration or the last recovery for
-resolution; a stated start, the last change or the first symptom for the start. Alternatives are at least ``SPREAD`` away
-from every candidate already offered: two choices a minute apart are one choice. Their order
-follows how often each kind was the reported time on the evaluation sets: a later recovery
-people report is more often the mitigation than a rollback or step merely announced.
+resolution; a stated start, the last change or the first symptom for the start. Alternatives
+are at least ``SPREAD`` away from every candidate already offered: two choices a minute apart
+are one choice. Their order follows how often each kind was the reported time on the
+evaluation sets: a later recovery people report is more often the mitigation than a rollback or
+step merely announced.
 """
 
 from __future__ import annotations

@@ -63,12 +63,12 @@ ROLLOVER = timedelta(hours=1)  # a step back larger than this in a date-less run
 # A copy's own "Yesterday" stamps and dividers: "Name — Yesterday at 7:12 AM", "[Yesterday 10:42 PM] Name",
 # "Name  yesterday at 5:25 PM", a line that is only "Yesterday", bare or ruled ("----- Yesterday -----"),
 # but not "yesterday at 5pm" in a message.
-# "commented 4 days ago", "2 weeks ago": a stamp that counts whole days back from the copy
-_DAYS_AGO_RE = re.compile(r"\b(?P<n>\d{1,2}|an?|one)\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE)
 _YESTERDAY_STAMP_RE = re.compile(
     r"(?im)(?:^|[\u2014\u2013]\s*|\[|\s{2})yesterday\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\]?"
     r"(?:\s*$|\s+\S)|^[\s\-\u2500\u2014\u2013=*_]*yesterday[\s\-\u2500\u2014\u2013=*_]*$"
 )
+# "commented 4 days ago", "2 weeks ago": a stamp that counts whole days back from the copy
+_DAYS_AGO_RE = re.compile(r"\b(?P<n>\d{1,2}|an?|one)\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE)
 
 
 class MissingDateError(SourceError):

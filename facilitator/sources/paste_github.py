@@ -210,9 +210,10 @@ def _clock_from_text(entry: Entry, earlier: Entry | None = None) -> None:
         entry.clock = clock.replace(second=0, microsecond=0)
         entry.clock_text = match.group(0).strip()
         entry.precision = "approximate"
-        zone = _ZONE_AFTER_RE.match(line, match.end())
-        if zone is not None and zone_from_token(zone.group("zone")) is not None:
-            entry.zone, entry.zone_token = zone_from_token(zone.group("zone")), zone.group("zone")
+        written = _ZONE_AFTER_RE.match(line, match.end())
+        zone = zone_from_token(written.group("zone")) if written is not None else None
+        if zone is not None:
+            entry.zone, entry.zone_token = zone, written.group("zone")
         near = line[max(0, match.start() - 40) : match.start()] + line[match.end() : match.end() + 40]
         if entry.day is not None and _YESTERDAY_RE.search(near) and not _TODAY_RE.search(near):
             entry.day -= timedelta(days=1)  # "it was fixed yesterday ~15:30 UTC" (not "merged at ~10:00 this morning")
