@@ -107,6 +107,13 @@ def _with_context(sentence: str, sig: MessageSignals) -> str:
 _RULED_OUT_WORDS_RE = re.compile(r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b|\bnot\s+the\s+cause\b")
 
 
+# Announcing that a finding is coming names no idea: "I think I see it", "we might have found the problem"
+_FINDING_COMING_RE = re.compile(
+    r"\b(?:i|we)\s+(?:think|guess|bet|might|may)\s+(?:(?:i|we)(?:[\x27\u2019]ve)?\s+)?(?:have\s+)?"
+    r"(?:see|found|have|got|spotted|know|figured(?:\s+out)?)\s+(?:it|something|what|why|where|the\s+(?:problem|issue|cause|culprit|bug))\W*$"
+)
+
+
 def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     """Suspected causes and what became of them (raised, ruled out, confirmed)."""
     pats = patterns()
@@ -122,7 +129,11 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 continue  # a prompt injection is not a hypothesis
             ruled = pats.has("ruled_out", sentence, sig.prep.gate) and ("hypothesis" in sig.flags or "ruled_out" in sig.flags)
             confirmed = pats.has("root_cause", sentence, sig.prep.gate) and not sentence.rstrip().endswith("?")
-            raised = pats.has("hypothesis", sentence, sig.prep.gate) and not CLOSING_GUESS_RE.match(sentence)
+            raised = (
+                pats.has("hypothesis", sentence, sig.prep.gate)
+                and not CLOSING_GUESS_RE.match(sentence)
+                and not _FINDING_COMING_RE.search(sentence.lower())  # "give me 5 min, I think I see it": no idea named yet
+            )
             if not (ruled or confirmed or raised):
                 continue
             words = _words(sentence)

@@ -44,6 +44,12 @@ _AFFECTED_RE = quick_compile(
 
 
 _DIGIT_RE = re.compile(r"\d")
+# A label the chat put before the figures: "impact so far from the payments side: ~180 failed jobs"
+# (not "eu-west: 40% errors": a place is part of the figure)
+_LABEL_RE = re.compile(
+    r"^[^\d:/]{0,40}\b(?:impact|update|status|summary|numbers|stats|figures|so\s+far|side|fyi|note|heads\s+up)\b[^\d:/]{0,30}:\s+(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def _value(raw: str) -> float | None:
@@ -65,6 +71,7 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
     seen: set[tuple[str, str]] = set()
 
     def add(kind: str, text: str, value: float | None, mid: str) -> None:
+        text = _LABEL_RE.sub("", text, count=1) or text
         key = (kind, text.casefold())
         if key in seen:
             return

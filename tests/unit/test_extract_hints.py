@@ -101,6 +101,29 @@ def test_impact_hints_keep_numbers_and_scopes():
     assert all(h.message_ids for h in f.impact_hints)
 
 
+def test_an_impact_figure_keeps_its_place_but_not_the_label_before_it():
+    f = extract_findings(
+        channel(
+            ("Dana", "impact so far from the payments side: ~180 failed capture jobs, they're retryable"),
+            ("Cy", "eu-west: 40% of checkout requests failing"),
+        )
+    )
+    texts = {h.kind: h.text for h in f.impact_hints}
+    assert texts["failed_jobs"] == "~180 failed capture jobs, they're retryable"
+    assert any(h.text.startswith("eu-west: 40%") for h in f.impact_hints)
+
+
+def test_announcing_a_finding_is_coming_is_not_a_hypothesis():
+    f = extract_findings(
+        channel(
+            ("Ann", "checkout 5xx at 7%"),
+            ("Kenji", "Give me 5 min, I think I see it"),
+            ("Kenji", "I think it's the db pool size in the new config loader"),
+        )
+    )
+    assert [h.text for h in f.hypotheses] == ["I think it's the db pool size in the new config loader"]
+
+
 def test_luck_follow_ups_and_prior_incidents():
     f = extract_findings(
         channel(
