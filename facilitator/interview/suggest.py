@@ -244,6 +244,13 @@ def _peak(hints: list[ImpactHint]) -> ImpactHint | None:
     return max(hints, key=lambda h: (h.value or 0, bool(re.search(r"\bof\s+\w", clause_of(h))), bool(_HARM_RE.search(clause_of(h)))))
 
 
+# A start the sentence states at its end ("unavailable since 02:20 UTC"), left out when the span follows.
+_SINCE_TAIL_RE = re.compile(
+    r"\s+(?:since|from|starting)\s+(?:about\s+|around\s+|~\s*)?\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:\(?[A-Z]{2,5}\)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     """What customers saw: the channel's impact statement, else one built from the impact hints
     (peak error rate, how long, how widely, failed work), else the first symptom line."""
@@ -272,7 +279,8 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
         ids.extend(effect.message_ids)
     head = parts[0]
     if span:
-        head = f"{head} {span}"
+        # "unavailable since 02:20 UTC" + "for about 3 h (04:20–07:55 Europe/Amsterdam)": the span says it once
+        head = f"{_SINCE_TAIL_RE.sub('', head)} {span}"
         ids.extend((start.message_ids if start else []) + (end.message_ids if end else []))
     if scope is not None and count_phrase(scope).casefold() not in head.casefold():
         head = f"{head}, across {count_phrase(scope)}"

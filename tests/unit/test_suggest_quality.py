@@ -130,6 +130,16 @@ def test_without_figures_the_symptom_is_used_and_a_channel_opening_line_never_is
     assert suggest(Q["customer_effect"], meta) is None
 
 
+def test_a_start_the_symptom_states_is_not_said_twice_beside_the_span():
+    f = Findings(
+        customer_effect=Fact(text="the repository was unavailable since 02:20 UTC", message_ids=["s"]),
+        detected_at=_kt(0, "d"),
+        mitigated_at=_kt(215, "m"),
+    )
+    s = suggest(Q["customer_effect"], f, tz="UTC")
+    assert s.value == "The repository was unavailable for about 3 h 35 min (08:00–11:35 UTC)."
+
+
 # -- affected, clauses -------------------------------------------------------------------------
 
 
