@@ -217,6 +217,9 @@ def test_lead_ins_about_noticing_are_dropped():
         ("heads up, just got a report from an anonymous reporter", "Just got a report from an anonymous reporter"),
         ("morning all, db is down", "Db is down"),
         ("sorry state of affairs", "sorry state of affairs"),
+        ("We see it too, RPKI core was also unavailable since 02:20 UTC.", "RPKI core was also unavailable since 02:20 UTC."),
+        ("same for me: login spins forever", "Login spins forever"),
+        ("we see it on the eu cluster only", "we see it on the eu cluster only"),
     ],
 )
 def test_greetings_and_asides_that_open_a_chat_line_are_dropped(line, fact):
