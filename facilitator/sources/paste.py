@@ -47,7 +47,7 @@ from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_tools import name_headers
 from facilitator.sources.paste_slack import parse_slack
 from facilitator.sources.paste_table import parse_table
-from facilitator.sources.paste_time import parse_clock, season_warning, slash_date_order, stray_meridiem
+from facilitator.sources.paste_time import AGO, ago_delta, parse_clock, season_warning, slash_date_order, stray_meridiem
 from facilitator.transcript import SYSTEM_SUBTYPES, UNTIMED, Message, Transcript, UnattributedLine
 
 __all__ = ["FORMATS", "detect_format", "format_scores", "parse_transcript", "read_transcript_file"]
@@ -67,8 +67,8 @@ _YESTERDAY_STAMP_RE = re.compile(
     r"(?im)(?:^|[\u2014\u2013]\s*|\[|\s{2})yesterday\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\]?"
     r"(?:\s*$|\s+\S)|^[\s\-\u2500\u2014\u2013=*_]*yesterday[\s\-\u2500\u2014\u2013=*_]*$"
 )
-# "commented 4 days ago", "2 weeks ago": a stamp that counts whole days back from the copy
-_DAYS_AGO_RE = re.compile(r"\b(?P<n>\d{1,2}|an?|one)\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE)
+# "commented 4 days ago", "2 weeks ago": a stamp that counts back from the copy (read as the parsers read it)
+_AGO_RE = re.compile(AGO)
 
 
 class MissingDateError(SourceError):
@@ -252,11 +252,8 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
 
 def _days_back(text: str) -> set[timedelta]:
     """The whole-day counts back that "N days ago" / "N weeks ago" stamps in ``text`` give."""
-    out = set()
-    for m in _DAYS_AGO_RE.finditer(text):
-        n = int(m.group("n")) if m.group("n").isdigit() else 1
-        out.add(timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1)))
-    return out
+    deltas = (ago_delta(m.group(0)) for m in _AGO_RE.finditer(text))
+    return {timedelta(days=d.days) for d in deltas if d >= timedelta(days=1)}
 
 
 def _out_of_order(messages: list[Message]) -> int:
