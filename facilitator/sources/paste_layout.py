@@ -55,14 +55,13 @@ def _dotted_clock_headers(lines: list[str]) -> list[str]:
     """Headers with a dotted clock rewritten with a colon (line count kept); only when a paste has
     at least three of them, each with text under it, so "version  1.25" in a message is left alone."""
     hits = [
-        i for i, line in enumerate(lines)
-        if line[-3:-2] == "." and i + 1 < len(lines) and lines[i + 1].strip() and _DOTTED_HEADER_RE.match(line)
+        (i, m) for i, line in enumerate(lines)
+        if line[-3:-2] == "." and i + 1 < len(lines) and lines[i + 1].strip() and (m := _DOTTED_HEADER_RE.match(line))
     ]
     if len(hits) < 3:
         return lines
     out = list(lines)
-    for i in hits:
-        m = _DOTTED_HEADER_RE.match(lines[i])
+    for i, m in hits:
         app = " APP" if m.group("app") else ""
         out[i] = f"{m.group('name').strip()}{app}  {m.group('h')}:{m.group('m')}"
     return out
