@@ -10,9 +10,8 @@ in its thread) updates its status.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
