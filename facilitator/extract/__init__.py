@@ -18,11 +18,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
 from facilitator.config import zone_or_utc
-from facilitator.extract.candidates import find_candidates
+from facilitator.extract.candidates import POOL, find_candidates
 from facilitator.extract.events import find_events
 from facilitator.extract.hints import (
     find_customer_effect,
@@ -38,10 +39,11 @@ from facilitator.extract.impact import find_impact
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging
 from facilitator.extract.phases import find_phases
+from facilitator.extract.rerank import reorder
 from facilitator.extract.responders import find_people
-from facilitator.extract.signals import has_speakers, scan
+from facilitator.extract.signals import MessageSignals, has_speakers, scan
 from facilitator.extract.times import find_key_times
-from facilitator.findings import Findings, OpenQuestion
+from facilitator.findings import Findings, KeyTime, OpenQuestion
 from facilitator.redact_detect import masked_texts
 from facilitator.transcript import Transcript, UnattributedLine
 
@@ -140,7 +142,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     sigs = scan(transcript)
     chat = has_speakers(transcript)
     tz = zone_or_utc(transcript.timezone)
-    key_times = find_key_times(sigs, chat, tz)
+    key_times, candidates = _key_times(sigs, chat, tz)
     # A channel's topic or purpose ("oncall: dmitri | runbooks https://wiki/...") holds evidence
     # too, though it is no message of the conversation.
     topics = [
@@ -170,12 +172,27 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         title=find_title(transcript, sigs),
         customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
         runbooks=find_runbooks(sigs, links),
-        candidates=find_candidates(sigs, key_times, tz),
+        candidates=candidates,
         phases=find_phases(sigs, key_times),
         **facts,
     )
     findings.open_questions = _open_questions(findings, transcript, now)
     return findings
+
+
+def _key_times(
+    sigs: list[MessageSignals], chat: bool, tz: ZoneInfo
+) -> tuple[dict[str, KeyTime | None], dict[str, list[KeyTime]]]:
+    """The key times and each one's candidates (the chosen one first).
+
+    The rules propose them; in a conversation, the reranker then picks among a wider pool by
+    where each message sits in it. Notes with no speakers keep the rules' choice: the
+    reranker learned from conversations only.
+    """
+    key_times = find_key_times(sigs, chat, tz)
+    if not chat:
+        return key_times, find_candidates(sigs, key_times, tz)
+    return reorder(sigs, key_times, find_candidates(sigs, key_times, tz, limit=POOL))
 
 
 def _open_questions(findings: Findings, transcript: Transcript, now: datetime | None) -> list[OpenQuestion]:

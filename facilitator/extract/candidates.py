@@ -27,6 +27,7 @@ from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, rever
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
+POOL = 8  # candidates the reranker chooses among
 _ACTED = frozenset({"rollback", "fix_deployed", "workaround", "symptom"})  # messages that may carry a step or a doubt
 STEP_REACH = timedelta(hours=1)  # a step told of longer before the recovery than this did not bring it
 SPREAD = timedelta(minutes=10)  # the tolerance a reader gives a key time: closer candidates add nothing
@@ -165,10 +166,10 @@ def _kt(sig: MessageSignals, score: float, reason: str, at=None) -> KeyTime:
     return KeyTime(at=at or sig.message.at, confidence=score, message_ids=[sig.message.id], reason=reason)
 
 
-def _pick(best: KeyTime | None, pool: list[KeyTime]) -> list[KeyTime]:
+def _pick(best: KeyTime | None, pool: list[KeyTime], limit: int) -> list[KeyTime]:
     chosen = [best] if best is not None else []
     for cand in sorted(pool, key=lambda k: (-k.confidence, k.at)):
-        if len(chosen) >= MAX_CANDIDATES:
+        if len(chosen) >= limit:
             break
         if all(abs(cand.at - c.at) >= SPREAD for c in chosen):
             chosen.append(cand)
@@ -176,9 +177,12 @@ def _pick(best: KeyTime | None, pool: list[KeyTime]) -> list[KeyTime]:
 
 
 def find_candidates(
-    sigs: list[MessageSignals], key_times: dict[str, KeyTime | None], tz: ZoneInfo
+    sigs: list[MessageSignals], key_times: dict[str, KeyTime | None], tz: ZoneInfo, limit: int = MAX_CANDIDATES
 ) -> dict[str, list[KeyTime]]:
-    """Up to three candidates per key time, the chosen one first; empty lists when nothing fits."""
+    """Up to ``limit`` candidates per key time, the chosen one first; empty lists when nothing fits.
+
+    The reranker (``rerank``) asks for a wider pool and keeps the best three of it.
+    """
     sigs = [s for s in sigs if s.timed]
     position = {s.message.id: i for i, s in enumerate(sigs)}
 
@@ -208,4 +212,4 @@ def find_candidates(
     held, broke_again = _held(sigs[det_i + 1 if detected else 0 :])
     if held is not None and broke_again:
         pools["mitigated_at"].append(_kt(held, 0.6, "the recovery that held (after the problem came back)"))
-    return {name: _pick(key_times.get(name), pool) for name, pool in pools.items()}
+    return {name: _pick(key_times.get(name), pool, limit) for name, pool in pools.items()}

@@ -1,9 +1,11 @@
-"""Unit-test fixtures shared across files: LLM client clean-up and the local Confluence server."""
+"""Unit-test fixtures shared across files: LLM client clean-up, the local Confluence server, and
+extraction with the rules' own choices."""
 
 from __future__ import annotations
 
 import pytest
 
+from facilitator.extract import rerank
 from facilitator.llm.core import LLM
 from facilitator.publish import confluence
 from tests.servers.atlassian_server import AtlassianServer, AtlassianState
@@ -46,3 +48,14 @@ def confluence_server(fast_confluence_retries):
     with AtlassianServer(state) as srv:
         srv.parent_id = state.add_page("Incidents")
         yield srv
+
+
+@pytest.fixture
+def rules_only(monkeypatch):
+    """Extraction with the rules' own choice of each key time: the reranker given no weights.
+
+    The tests of the reading rules pin what each rule decides on a small channel made up to show
+    one kind of message. The reranker learned from whole conversations and is tested on its own
+    (``test_extract_rerank.py``); with it, such a channel's choice may move to another candidate.
+    """
+    monkeypatch.setattr(rerank, "weights", lambda: {})

@@ -9,6 +9,8 @@ from facilitator.extract import extract_findings
 from tests.unit.test_extract_chat_recovery import cands, mitigation_after_outage
 from tests.unit.test_extract_conversation import channel, hm
 
+pytestmark = pytest.mark.usefixtures("rules_only")  # these tests pin the rules' reading
+
 
 
 @pytest.mark.parametrize(

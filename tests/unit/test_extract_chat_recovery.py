@@ -13,6 +13,8 @@ import pytest
 from facilitator.extract import extract_findings
 from tests.unit.test_extract_conversation import channel, hm
 
+pytestmark = pytest.mark.usefixtures("rules_only")  # these tests pin the rules' reading
+
 
 def cands(f, name) -> list[str]:
     return [hm(c) for c in f.candidates[name]]

@@ -10,6 +10,8 @@ from facilitator.extract import extract_findings
 from tests.unit.test_extract_chat_recovery import cands
 from tests.unit.test_extract_conversation import channel, hm
 
+pytestmark = pytest.mark.usefixtures("rules_only")  # these tests pin the rules' reading
+
 
 def test_back_to_timeouts_after_a_step_is_the_problem_again():
     f = extract_findings(
@@ -212,3 +214,19 @@ def test_blaming_the_provider_after_the_recovery_is_not_a_relapse():
         )
     )
     assert hm(f.mitigated_at) == "20:45" and hm(f.resolved_at) == "20:45"
+
+
+def test_the_problem_gone_and_the_service_healthy_again_is_a_recovery_not_the_problem_again():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "bot:Grafana", "[Alerting] api 5xx > 2%"),
+                ("10:05", "ana", "api returning 502s"),
+                ("10:12", "ben", "restarting the api pods"),
+                ("10:30", "ana", "errors gone, api healthy again"),
+                ("10:40", "ben", "errors again after the restart of the second pool"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:30"  # "errors ... again" across the health words is no relapse
+    assert "10:40" not in cands(f, "mitigated_at")  # while "errors again" still is one

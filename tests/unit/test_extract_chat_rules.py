@@ -10,8 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from facilitator.extract import extract_findings
 from tests.unit.test_extract_conversation import channel, hm
+
+pytestmark = pytest.mark.usefixtures("rules_only")  # these tests pin the rules' reading
 
 
 def cands(f, name) -> list[str]:

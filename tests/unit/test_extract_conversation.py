@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from facilitator.extract import extract_findings
 from facilitator.report import extract_report
 from facilitator.sources.paste import parse_transcript
 from facilitator.transcript import Message, Transcript
+
+pytestmark = pytest.mark.usefixtures("rules_only")  # these tests pin the rules' reading
 
 
 def channel(rows, tz="UTC") -> Transcript:

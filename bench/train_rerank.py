@@ -1,0 +1,189 @@
+"""Learn the weights that order each key time's candidates (prompts/rerank.toml).
+
+    python bench/train_rerank.py            # cross-validation figures, then write the weights
+    python bench/train_rerank.py --check    # figures only
+
+The data are the labelled conversations in tests/data/eval_* (each case a paste and the times
+its published report gives). For each case and key time the rules propose a pool of
+candidates (``find_candidates(..., limit=POOL)``); a candidate is right when it is within ten
+minutes of the report's time. The model is a conditional logit: a candidate's score is a
+weighted sum of its features (``facilitator.extract.rerank.features``) and the pool's
+softmax is fitted to the right ones by stochastic gradient ascent, one weight vector per key.
+
+Before writing, it reports how the model does on conversations it did not learn from:
+ten folds by evaluation set (a whole set, written by one writer from one batch of reports,
+is held out at a time), comparing the rules' first choice with the model's, at the top and
+among the three shown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import zlib
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from facilitator.config import zone_or_utc  # noqa: E402
+from facilitator.errors import UserError  # noqa: E402
+from facilitator.extract.candidates import POOL, find_candidates  # noqa: E402
+from facilitator.extract.rerank import KEYS, SHOWN, Conversation, features, score  # noqa: E402
+from facilitator.extract.signals import has_speakers, scan  # noqa: E402
+from facilitator.extract.times import find_key_times  # noqa: E402
+from facilitator.sources.paste import parse_transcript  # noqa: E402
+
+TOLERANCE = timedelta(minutes=10)
+EPOCHS = 60
+DECAY = 0.1  # weight decay per epoch (L2): small weights, a steadier model
+FOLDS = 10
+OUT = ROOT / "prompts" / "rerank.toml"
+
+
+def load(sets: list[Path]) -> list[dict]:
+    """One group per case and key time: the pool's features and which candidates are right."""
+    groups = []
+    for folder in sets:
+        for case in sorted(p for p in folder.iterdir() if (p / "answer_key.json").exists()):
+            key = json.loads((case / "answer_key.json").read_text(encoding="utf-8"))
+            hint = key.get("date_hint")
+            try:
+                transcript = parse_transcript(
+                    (case / "paste.txt").read_text(encoding="utf-8"),
+                    tz=key.get("tz_hint") or "UTC",
+                    default_date=date.fromisoformat(hint) if hint else None,
+                    origin="paste.txt",
+                )
+            except UserError:
+                continue
+            sigs = scan(transcript)
+            tz = zone_or_utc(transcript.timezone)
+            chat = has_speakers(transcript)
+            key_times = find_key_times(sigs, chat, tz)
+            pools = find_candidates(sigs, key_times, tz, limit=POOL)
+            conv = Conversation([s for s in sigs if s.timed])
+            for name in KEYS:
+                if key.get(name) is None or not pools.get(name):
+                    continue
+                want = datetime.fromisoformat(key[name])
+                pool = pools[name]
+                groups.append({
+                    "set": folder.name,
+                    "key": name,
+                    "chat": chat,
+                    "real": not key.get("reconstructed"),
+                    "x": [_drop(features(conv, name, c, r, pool, key_times)) for r, c in enumerate(pool)],
+                    "y": [int(abs(c.at - want) <= TOLERANCE) for c in pool],
+                })
+    return groups
+
+
+_DROP = tuple(x for x in __import__("os").environ.get("RR_DROP", "").split(",") if x)
+
+
+def _drop(f: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in f.items() if not (_DROP and k.startswith(_DROP))}
+
+
+def train(groups: list[dict]) -> dict[str, dict[str, float]]:
+    weights: dict[str, dict[str, float]] = {name: defaultdict(float) for name in KEYS}
+    useful = [g for g in groups if 0 < sum(g["y"]) < len(g["y"])]  # nothing to learn from all-right or all-wrong pools
+    rnd, rate = random.Random(0), 0.1
+    for _ in range(EPOCHS):
+        rnd.shuffle(useful)
+        for g in useful:
+            w = weights[g["key"]]
+            scores = [score(w, x) for x in g["x"]]
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            total, right = sum(exps), sum(g["y"])
+            for x, e, y in zip(g["x"], exps, g["y"]):
+                step = rate * (y / right - e / total)
+                for feat, value in x.items():
+                    w[feat] += step * value
+        for w in weights.values():
+            for feat in w:
+                w[feat] *= 1 - DECAY
+        rate *= 0.97
+    return {name: dict(w) for name, w in weights.items()}
+
+
+def order(weights: dict[str, dict[str, float]], g: dict) -> list[int]:
+    w = weights.get(g["key"]) or {}
+    scores = [score(w, x) for x in g["x"]]
+    return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+
+
+def cross_validate(groups: list[dict]) -> dict[str, int]:
+    tally: dict[str, int] = defaultdict(int)
+    for fold in range(FOLDS):
+        held = [g for g in groups if zlib.crc32(g["set"].encode()) % FOLDS == fold]
+        weights = train([g for g in groups if zlib.crc32(g["set"].encode()) % FOLDS != fold])
+        for g in held:
+            ranked = order(weights, g)
+            tally["cases"] += 1
+            tally["rules_top"] += g["y"][0]
+            tally["rules_shown"] += any(g["y"][:SHOWN])
+            tally["model_top"] += g["y"][ranked[0]]
+            tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
+            tally["pool"] += any(g["y"])
+            for kind in ("chat" if g["chat"] else "notes", "real" if g["real"] else "reconstructed"):
+                tally[kind] += 1
+                tally[kind + "_rules"] += g["y"][0]
+                tally[kind + "_model"] += g["y"][ranked[0]]
+    return tally
+
+
+def held_out(groups: list[dict], test) -> tuple[int, int, int]:
+    """Rules' and model's right first choices on the groups ``test`` selects, trained on the rest."""
+    weights = train([g for g in groups if not test(g)])
+    held = [g for g in groups if test(g)]
+    return len(held), sum(g["y"][0] for g in held), sum(g["y"][order(weights, g)[0]] for g in held)
+
+
+def write(weights: dict[str, dict[str, float]], tally: dict[str, int], n_sets: int) -> None:
+    n = tally["cases"]
+    lines = [
+        "# Weights of the candidate reranker (facilitator/extract/rerank.py), one table per key time.",
+        "# Written by bench/train_rerank.py from the labelled conversations in tests/data/eval_*;",
+        "# regenerate after changing the rules or the features. Do not edit by hand.",
+        f"# Trained on {n} key times of {n_sets} sets. Ten-fold cross-validation by set (held-out sets):",
+        f"#   right at the top   rules {tally['rules_top']}/{n} = {tally['rules_top'] / n:.1%}, "
+        f"model {tally['model_top']}/{n} = {tally['model_top'] / n:.1%}",
+        f"#   among the 3 shown  rules {tally['rules_shown']}/{n} = {tally['rules_shown'] / n:.1%}, "
+        f"model {tally['model_shown']}/{n} = {tally['model_shown'] / n:.1%} (in the pool: {tally['pool']})",
+    ]
+    for name in KEYS:
+        lines += ["", f"[{name}]"]
+        for feat, value in sorted(weights[name].items()):
+            if abs(value) >= 5e-4:
+                lines.append(f"{json.dumps(feat)} = {value:.4f}")
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    sets = sorted(p for p in (ROOT / "tests" / "data").glob("eval_*") if p.is_dir())
+    groups = load(sets)
+    tally = cross_validate(groups)
+    n = tally["cases"]
+    print(f"{n} key times from {len(sets)} sets; held-out sets, ten folds:")
+    print(f"  right at the top:  rules {tally['rules_top'] / n:.1%}  model {tally['model_top'] / n:.1%}")
+    print(f"  among the 3 shown: rules {tally['rules_shown'] / n:.1%}  model {tally['model_shown'] / n:.1%}"
+          f"  (right one anywhere in the pool: {tally['pool'] / n:.1%})")
+    for kind in ("chat", "notes", "real", "reconstructed"):
+        print(f"  {kind}: rules {tally[kind + '_rules']}/{tally[kind]}  model {tally[kind + '_model']}/{tally[kind]}")
+    n, rules, model = held_out(groups, lambda g: g["set"].startswith("eval_chat"))
+    print(f"  real chat (eval_chat*) held out: rules {rules}/{n}  model {model}/{n}")
+    if "--check" not in argv:
+        write(train(groups), tally, len(sets))
+        print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
