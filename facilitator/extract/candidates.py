@@ -212,4 +212,37 @@ def find_candidates(
     held, broke_again = _held(sigs[det_i + 1 if detected else 0 :])
     if held is not None and broke_again:
         pools["mitigated_at"].append(_kt(held, 0.6, "the recovery that held (after the problem came back)"))
+    if limit > MAX_CANDIDATES:  # a pool for the reranker: every message that could mark the moment
+        widen(pools, sigs, det_i if detected else -1, mit_i if mitigated else None)
     return {name: _pick(key_times.get(name), pool, limit) for name, pool in pools.items()}
+
+
+WIDER = frozenset({"a report of the problem", "a recovery told", "a step told", "a status page post", "a recovery or all-clear told"})
+
+
+def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: int, mit_i: int | None) -> None:
+    """Every message of a kind that could mark the moment, below the rules' own candidates.
+
+    The rules' pools hold the first alert, the first report, the first recovery and so on; a
+    report may date the moment by a later one of the same kind. Offered with a low score, these
+    fill the pool after the rules' candidates, and the reranker weighs them by their place. What
+    the rules rule out stays out: a question, a hypothesis dismissed, a step someone doubts.
+    """
+    end = mit_i if mit_i is not None else len(sigs)
+    for sig in sigs[:end]:
+        if sig.flags & {"alert", "detect", "symptom"} and not sig.asks:
+            pools["detected_at"].append(_kt(sig, 0.2, "a report of the problem"))
+    for sig in sigs[det_i + 1 :]:
+        if sig.asks or dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
+            continue
+        if sig.state == "recover":
+            pools["mitigated_at"].append(_kt(sig, 0.2, "a recovery told"))
+        elif _told_step(sig) or told_done(sig):
+            pools["mitigated_at"].append(_kt(sig, 0.15, "a step told"))
+        elif "status_page" in sig.flags:
+            pools["mitigated_at"].append(_kt(sig, 0.1, "a status page post"))
+    for sig in sigs[(mit_i if mit_i is not None else det_i + 1) :]:
+        if sig.state == "recover" or "declare_resolved" in sig.flags:
+            pools["resolved_at"].append(_kt(sig, 0.2, "a recovery or all-clear told"))
+        elif "status_page" in sig.flags:
+            pools["resolved_at"].append(_kt(sig, 0.1, "a status page post"))

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
+from facilitator.extract.candidates import WIDER
 from facilitator.extract.signals import PROBLEM, MessageSignals
 from facilitator.findings import KeyTime
 from facilitator.resources import read_text
@@ -180,7 +181,7 @@ def reorder(
     """
     learned = weights() if learned is None else learned
     sigs = [s for s in sigs if s.timed]
-    times, shown = dict(key_times), {name: pool[:SHOWN] for name, pool in candidates.items()}
+    times, shown = dict(key_times), {name: _rules_shown(pool) for name, pool in candidates.items()}
     if not sigs:
         return times, shown
     conv = Conversation(sigs)
@@ -199,8 +200,13 @@ def reorder(
                 times[key], shown[key] = best, [best, *ordered][:SHOWN]
         floor, previous = times.get(key) or floor, rules or previous
     if _out_of_order(times, key_times):
-        return dict(key_times), {name: pool[:SHOWN] for name, pool in candidates.items()}
+        return dict(key_times), {name: _rules_shown(pool) for name, pool in candidates.items()}
     return times, shown
+
+
+def _rules_shown(pool: list[KeyTime]) -> list[KeyTime]:
+    """The first three the rules proposed, leaving out the wider pool's messages only the model weighs."""
+    return [c for c in pool if c.reason not in WIDER][:SHOWN]
 
 
 def _out_of_order(times: dict[str, KeyTime | None], rules: dict[str, KeyTime | None]) -> bool:

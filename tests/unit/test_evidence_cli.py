@@ -24,8 +24,10 @@ def test_draft_with_evidence_files_puts_rows_in_the_timeline(tmp_path, capsys):
     assert main(["draft", "--demo", "--no-llm", "--tz", "Europe/Berlin", "--evidence", alerts, "--evidence", log, "--out", str(out)]) == 0
     assert "Evidence: 2 timeline row(s) from outside the channel." in capsys.readouterr().out
     internal = (out / "internal.md").read_text()
-    assert "| 14:53 | Logs (automated) | api.log | First error logged" in internal  # 13:53Z shown in the channel's zone
+    # 13:53Z shown in the channel's zone; before the alert "fired at 14:07 UTC" (15:07 in Berlin), so before the response
+    assert "| 14:53 | Logs (automated) | api.log | _Before the response:_ First error logged" in internal
     assert "| 15:01 | Alertmanager (automated) | CheckoutLatencyHigh |" in internal
+    assert "**Detected:** 2024-12-03 15:07" in internal
     assert "| channel (bot) | PagerDuty |" in internal
     session = SessionStore().load(next(SessionStore().root.iterdir()).name)
     assert session.source.evidence == [alerts, log] and len(session.evidence.rows) == 2

@@ -19,7 +19,7 @@ import pytest
 
 from bench import train_rerank
 from facilitator.extract import extract_findings, rerank
-from facilitator.extract.candidates import POOL, SPREAD, find_candidates
+from facilitator.extract.candidates import POOL, SPREAD, WIDER, find_candidates, widen
 from facilitator.extract.rerank import Conversation, features, reorder, weights
 from facilitator.extract.signals import scan
 from facilitator.extract.times import find_key_times
@@ -50,7 +50,8 @@ def test_with_no_weights_the_rules_choice_and_first_three_stay():
     assert len(pools["mitigated_at"]) > 3  # a wider pool than is shown
     times, shown = reorder(sigs, key_times, pools, learned={})
     assert times == key_times
-    assert shown == {name: pool[:3] for name, pool in pools.items()}
+    assert shown == {name: [c for c in pool if c.reason not in WIDER][:3] for name, pool in pools.items()}
+    assert shown["mitigated_at"] == find_candidates(sigs, key_times, UTC)["mitigated_at"]  # what the rules alone offer
 
 
 def test_the_best_scored_candidate_becomes_the_key_time_and_the_rest_follow_by_score():
@@ -184,3 +185,25 @@ def test_a_candidate_is_at_most_the_pool_wide():
     _, shown = reorder(sigs, key_times, pools)
     assert all(len(v) <= 3 for v in shown.values())
     assert all(abs(a.at - b.at) >= timedelta(minutes=10) for a, b in zip(shown["mitigated_at"], shown["mitigated_at"][1:]))
+
+
+def test_the_wider_pool_holds_every_step_and_recovery_but_not_a_doubted_step_or_a_question():
+    rows = [
+        ("10:00", "bot:PagerDuty", "Triggered: checkout error rate > 5%"),
+        ("10:03", "ana", "checkout is throwing 500s for everyone"),
+        ("10:10", "ben", "restarted the checkout pods"),
+        ("10:14", "ben", "rolled back the config too, not sure that had the desired effect"),
+        ("10:30", "ana", "restarting the db next?"),
+        ("10:45", "ana", "checkout is back, error rate normal"),
+        ("12:00", "ben", "resolving the incident"),
+    ]
+    sigs = scan(channel(rows))
+    pools: dict[str, list[KeyTime]] = {"detected_at": [], "mitigated_at": [], "resolved_at": []}
+    widen(pools, sigs, det_i=1, mit_i=5)
+    assert {hm(c): c.reason for c in pools["mitigated_at"]} == {
+        "10:10": "a step told",
+        "10:45": "a recovery told",
+        "12:00": "a recovery told",
+    }  # not the rollback someone doubts (10:14), not the question (10:30)
+    assert [hm(c) for c in pools["detected_at"]] == ["10:00", "10:03"]
+    assert [hm(c) for c in pools["resolved_at"]] == ["10:45", "12:00"]

@@ -464,3 +464,18 @@ def test_a_ticket_saying_when_the_symptom_began_is_detected_when_it_arrived_not_
     )
     f = extract_findings(t)
     assert hm(f.detected_at) == "06:12"
+
+
+def test_a_stated_clock_with_its_zone_before_a_colon_is_read_in_that_zone():
+    berlin = ZoneInfo("Europe/Berlin")
+    t = Transcript(
+        messages=[
+            Message(id="1", at=datetime(2024, 12, 3, 15, 9, tzinfo=berlin), author="priya",
+                    text="Opening this channel. Datadog fired at 14:07 UTC: checkout error rate 6.8% and climbing."),
+            Message(id="2", at=datetime(2024, 12, 3, 15, 40, tzinfo=berlin), author="tomas", text="rolled back, errors back to normal"),
+        ],
+        source="transcript",
+        timezone="Europe/Berlin",
+    )
+    f = extract_findings(t)
+    assert f.detected_at is not None and f.detected_at.at == datetime(2024, 12, 3, 14, 7, tzinfo=timezone.utc)
