@@ -132,7 +132,7 @@ def cross_validate(groups: list[dict]) -> dict[str, int]:
             tally["model_top"] += g["y"][ranked[0]]
             tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
             tally["pool"] += any(g["y"])
-            for kind in ("chat" if g["chat"] else "notes", "real" if g["real"] else "reconstructed"):
+            for kind in ("chat" if g["chat"] else "notes", "real" if g["real"] else "reconstructed", g["key"]):
                 tally[kind] += 1
                 tally[kind + "_rules"] += g["y"][0]
                 tally[kind + "_model"] += g["y"][ranked[0]]
@@ -175,7 +175,7 @@ def main(argv: list[str]) -> int:
     print(f"  right at the top:  rules {tally['rules_top'] / n:.1%}  model {tally['model_top'] / n:.1%}")
     print(f"  among the 3 shown: rules {tally['rules_shown'] / n:.1%}  model {tally['model_shown'] / n:.1%}"
           f"  (right one anywhere in the pool: {tally['pool'] / n:.1%})")
-    for kind in ("chat", "notes", "real", "reconstructed"):
+    for kind in ("chat", "notes", "real", "reconstructed", *KEYS):
         print(f"  {kind}: rules {tally[kind + '_rules']}/{tally[kind]}  model {tally[kind + '_model']}/{tally[kind]}")
     n, rules, model = held_out(groups, lambda g: g["set"].startswith("eval_chat"))
     print(f"  real chat (eval_chat*) held out: rules {rules}/{n}  model {model}/{n}")

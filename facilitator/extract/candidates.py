@@ -21,7 +21,7 @@ import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.signals import MessageSignals
+from facilitator.extract.signals import PROBLEM, MessageSignals
 from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
 from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link, told_done
 from facilitator.findings import KeyTime
@@ -217,7 +217,11 @@ def find_candidates(
     return {name: _pick(key_times.get(name), pool, limit) for name, pool in pools.items()}
 
 
-WIDER = frozenset({"a report of the problem", "a recovery told", "a step told", "a status page post", "a recovery or all-clear told"})
+_TURNED = "the talk turned: no problem reported in the half hour after it"
+WIDER = frozenset(
+    {"a report of the problem", "a recovery told", "a step told", "a status page post", "a recovery or all-clear told", _TURNED}
+)
+TURN = timedelta(minutes=30)  # problem reports this close before a message, and none this long after: the talk turned
 
 
 def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: int, mit_i: int | None) -> None:
@@ -233,7 +237,7 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
         if sig.flags & {"alert", "detect", "symptom"} and not sig.asks:
             pools["detected_at"].append(_kt(sig, 0.2, "a report of the problem"))
     for sig in sigs[det_i + 1 :]:
-        if sig.asks or dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
+        if sig.asks or _ruled_out(sig):
             continue
         if sig.state == "recover":
             pools["mitigated_at"].append(_kt(sig, 0.2, "a recovery told"))
@@ -241,8 +245,41 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
             pools["mitigated_at"].append(_kt(sig, 0.15, "a step told"))
         elif "status_page" in sig.flags:
             pools["mitigated_at"].append(_kt(sig, 0.1, "a status page post"))
+    pools["mitigated_at"] += [_kt(sig, 0.05, _TURNED) for sig in turning_points(sigs, det_i + 1)]
     for sig in sigs[(mit_i if mit_i is not None else det_i + 1) :]:
         if sig.state == "recover" or "declare_resolved" in sig.flags:
             pools["resolved_at"].append(_kt(sig, 0.2, "a recovery or all-clear told"))
         elif "status_page" in sig.flags:
             pools["resolved_at"].append(_kt(sig, 0.1, "a status page post"))
+
+
+def _ruled_out(sig: MessageSignals) -> bool:
+    """A hypothesis dismissed, or doubt that a step worked: no moment of the mitigation."""
+    return dismissal(sig) or DOUBT_RE.search(sig.prep.lower) is not None
+
+
+def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignals]:
+    """People's messages after which the complaints stop, whatever words they use.
+
+    "disconnected it, traffic going via the healthy node now", "cron disabled in prod", "store is
+    off": a step or a recovery the vocabulary may not know, recognised by what follows it, a
+    problem reported in the half hour before and none in the half hour after, while people go
+    on talking.
+    """
+    problem = [bool(s.flags & PROBLEM) and s.state != "recover" for s in sigs]
+    last_problem, out = None, []
+    upcoming: list = [None] * len(sigs)  # the time of the next problem report after each message
+    following = None
+    for i in range(len(sigs) - 1, -1, -1):
+        upcoming[i] = following
+        if problem[i]:
+            following = sigs[i].message.at
+    for i, sig in enumerate(sigs):
+        at = sig.message.at
+        if i >= start and sig.is_human and not sig.asks and not problem[i] and last_problem is not None and not _ruled_out(sig):
+            talk_goes_on = i + 1 < len(sigs) and sigs[i + 1].message.at - at <= TURN
+            if at - last_problem <= TURN and talk_goes_on and (upcoming[i] is None or upcoming[i] - at > TURN):
+                out.append(sig)
+        if problem[i]:
+            last_problem = at
+    return out

@@ -114,6 +114,8 @@ def features(conv: Conversation, key: str, cand: KeyTime, rank: int, cands: list
     sig = sigs[i]
     at = sig.message.at
     f["at_differs"] = float(abs((cand.at - at).total_seconds()) > 60)
+    if f["at_differs"] and rank == 0:
+        f["rules_stated"] = 1.0  # the rules' choice, dated by a time the message states
     f["pos"] = i / max(len(sigs) - 1, 1)
     f["is_human"] = float(sig.is_human)
     f["asks"] = float(sig.asks)
@@ -194,7 +196,10 @@ def reorder(
                 floor = None  # the rules put it before the key before (it healed before anyone noticed): so may the model
             scored = [(score(w, features(conv, key, c, r, pool, key_times)), -r, c) for r, c in enumerate(pool)]
             ordered = [c for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]), reverse=True)]
-            best = next((c for c in ordered if floor is None or c.at >= floor.at), None)
+            fitting = [c for c in ordered if floor is None or c.at >= floor.at]
+            # the detection is the first report, which the rules' own pool holds; the later
+            # reports of the wider pool are alternatives to it, never the choice
+            best = next((c for c in fitting if key != "detected_at" or c.reason not in WIDER), None)
             if best is not None:
                 ordered.remove(best)
                 times[key], shown[key] = best, [best, *ordered][:SHOWN]

@@ -19,7 +19,7 @@ import pytest
 
 from bench import train_rerank
 from facilitator.extract import extract_findings, rerank
-from facilitator.extract.candidates import POOL, SPREAD, WIDER, find_candidates, widen
+from facilitator.extract.candidates import POOL, SPREAD, WIDER, find_candidates, turning_points, widen
 from facilitator.extract.rerank import Conversation, features, reorder, weights
 from facilitator.extract.signals import scan
 from facilitator.extract.times import find_key_times
@@ -200,10 +200,39 @@ def test_the_wider_pool_holds_every_step_and_recovery_but_not_a_doubted_step_or_
     sigs = scan(channel(rows))
     pools: dict[str, list[KeyTime]] = {"detected_at": [], "mitigated_at": [], "resolved_at": []}
     widen(pools, sigs, det_i=1, mit_i=5)
-    assert {hm(c): c.reason for c in pools["mitigated_at"]} == {
-        "10:10": "a step told",
-        "10:45": "a recovery told",
-        "12:00": "a recovery told",
-    }  # not the rollback someone doubts (10:14), not the question (10:30)
+    told = {(hm(c), c.reason) for c in pools["mitigated_at"] if c.reason != "the talk turned: no problem reported in the half hour after it"}
+    assert told == {("10:10", "a step told"), ("10:45", "a recovery told"), ("12:00", "a recovery told")}
+    assert not {"10:14", "10:30"} & {hm(c) for c in pools["mitigated_at"]}  # not the doubted rollback, not the question
     assert [hm(c) for c in pools["detected_at"]] == ["10:00", "10:03"]
     assert [hm(c) for c in pools["resolved_at"]] == ["10:45", "12:00"]
+
+
+def test_a_turning_point_is_a_message_after_which_the_complaints_stop_whatever_its_words():
+    rows = [
+        ("09:50", "bot:Pingdom", "DOWN: shop.example.com"),
+        ("09:55", "ana", "shop returns 503s"),
+        ("10:00", "ben", "pulled node b out of the pool"),  # no word the vocabulary knows
+        ("10:05", "ana", "anything in the logs from the payment side?"),
+        ("10:12", "ben", "nothing odd there, writing it up"),
+        ("11:30", "ana", "shop returns 503s again"),
+        ("11:35", "ben", "looking"),
+    ]
+    sigs = scan(channel(rows))
+    assert [hm(s.message) for s in turning_points(sigs, 1)] == ["10:00"]
+    # not the question after it, not the last message (nobody talks after it), not before the detection
+    assert turning_points(sigs, 3) == []
+
+
+def test_the_detection_is_chosen_among_the_rules_reports_and_later_reports_are_alternatives():
+    rows = [
+        ("10:00", "bot:PagerDuty", "Triggered: checkout error rate > 5%"),
+        ("10:15", "ana", "checkout is throwing 500s for everyone"),
+        ("10:30", "bot:PagerDuty", "Triggered: escalation, checkout error rate > 20%"),
+        ("10:50", "ben", "rolled back the deploy, errors back to normal"),
+    ]
+    sigs, key_times, pools = rules_and_pools(rows)
+    assert "10:30" in [hm(c) for c in pools["detected_at"] if c.reason in WIDER]
+    favour_wider = {"detected_at": {"reason=a report of the problem": 9.0}}
+    times, shown = reorder(sigs, key_times, pools, learned=favour_wider)
+    assert times["detected_at"].reason not in WIDER
+    assert "10:30" in [hm(c) for c in shown["detected_at"]]  # offered, one key away
