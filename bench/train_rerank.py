@@ -178,7 +178,7 @@ def main(argv: list[str]) -> int:
     for kind in ("chat", "notes", "real", "reconstructed", *KEYS):
         print(f"  {kind}: rules {tally[kind + '_rules']}/{tally[kind]}  model {tally[kind + '_model']}/{tally[kind]}")
     n, rules, model = held_out(groups, lambda g: g["set"].startswith("eval_chat"))
-    print(f"  real chat (eval_chat*) held out: rules {rules}/{n}  model {model}/{n}")
+    print(f"  the oldest sets (eval_chat*) held out: rules {rules}/{n}  model {model}/{n}")
     if "--check" not in argv:
         write(train(groups), tally, len(sets))
         print(f"wrote {OUT.relative_to(ROOT)}")

@@ -13,6 +13,10 @@ are at least ``SPREAD`` away from every candidate already offered: two choices a
 are one choice. Their order follows how often each kind was the reported time on the
 evaluation sets: a later recovery people report is more often the mitigation than a rollback or
 step merely announced.
+
+For a conversation, the reranker (``rerank``) asks for a wider pool (``POOL``): the rules'
+candidates, then every report, recovery, step and status post and every turning point
+(``widen``), which only the model weighs and orders.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The rules (``times``, ``candidates``) read what a message says: "rolled back", "
 dropping", "all clear". Which of those moments a report dates the mitigation or the resolution
 by depends less on the words than on the conversation around them: whether complaints go on
 after the message, whether a step came just before it, whether the channel falls quiet, how
-far it sits from the detection and from the end. A reader weighs those without thinking; this
+far it sits from the detection. A reader weighs those without thinking; this
 module weighs them with a small linear model (a conditional logit over each key's candidates)
 learned from the labelled conversations in ``tests/data``.
 
@@ -14,9 +14,9 @@ and after, the speaker's share of the talk. The weights are data in ``prompts/re
 written by ``bench/train_rerank.py``, which also prints how the model does on conversations
 it was not trained on (cross-validation by evaluation set).
 
-The model only reorders: every candidate still cites its message and gives its reason, the
-three offered stay the same three unless a better-placed one from the wider pool replaces the
-last, and the order of the key times (detected, then mitigated, then resolved) is kept.
+The model only reorders what the rules proposed (``candidates``, with its wider pool): every
+candidate still cites its message and gives its reason, and the order of the key times
+(detected, then mitigated, then resolved) is kept.
 """
 
 from __future__ import annotations
@@ -69,9 +69,8 @@ class Conversation:
         step = [int(bool(s.flags & _STEPS)) for s in sigs]
         relapse = [int(s.state == "relapse") for s in sigs]
         # by time (for the hour around a message) and by position (for everything after it)
-        self.by_time = {
-            name: [0, *accumulate(flags[i] for i in timed)] for name, flags in (("problem", problem), ("recover", recover), ("step", step), ("relapse", relapse))
-        }
+        kinds = {"problem": problem, "recover": recover, "step": step, "relapse": relapse}
+        self.by_time = {name: [0, *accumulate(flags[i] for i in timed)] for name, flags in kinds.items()}
         self.by_pos = {"problem": [0, *accumulate(problem)], "recover": [0, *accumulate(recover)]}
         # the time of the next recovery after each message, and of the last problem before it
         self.next_recovery: list[datetime | None] = [None] * len(sigs)
