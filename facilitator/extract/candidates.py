@@ -221,9 +221,9 @@ def find_candidates(
     return {name: _pick(key_times.get(name), pool, limit) for name, pool in pools.items()}
 
 
-_TURNED = "the talk turned: no problem reported in the half hour after it"
+_TURNED = "the complaints stopped after it (no problem reported for half an hour)"
 WIDER = frozenset(
-    {"a report of the problem", "a recovery told", "a step told", "a status page post", "a recovery or all-clear told", _TURNED}
+    {"a report of the problem", "another recovery reported", "a step taken", "a status page post", "another recovery or all-clear", _TURNED}
 )
 TURN = timedelta(minutes=30)  # problem reports this close before a message, and none this long after: the talk turned
 
@@ -244,15 +244,15 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
         if sig.asks or _ruled_out(sig):
             continue
         if sig.state == "recover":
-            pools["mitigated_at"].append(_kt(sig, 0.2, "a recovery told"))
+            pools["mitigated_at"].append(_kt(sig, 0.2, "another recovery reported"))
         elif _told_step(sig) or told_done(sig):
-            pools["mitigated_at"].append(_kt(sig, 0.15, "a step told"))
+            pools["mitigated_at"].append(_kt(sig, 0.15, "a step taken"))
         elif "status_page" in sig.flags:
             pools["mitigated_at"].append(_kt(sig, 0.1, "a status page post"))
     pools["mitigated_at"] += [_kt(sig, 0.05, _TURNED) for sig in turning_points(sigs, det_i + 1)]
     for sig in sigs[(mit_i if mit_i is not None else det_i + 1) :]:
         if sig.state == "recover" or "declare_resolved" in sig.flags:
-            pools["resolved_at"].append(_kt(sig, 0.2, "a recovery or all-clear told"))
+            pools["resolved_at"].append(_kt(sig, 0.2, "another recovery or all-clear"))
         elif "status_page" in sig.flags:
             pools["resolved_at"].append(_kt(sig, 0.1, "a status page post"))
 
