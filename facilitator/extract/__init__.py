@@ -206,7 +206,7 @@ def _open_questions(findings: Findings, transcript: Transcript, now: datetime | 
         questions.append(
             OpenQuestion(
                 field="resolved_at",
-                question="Only one recovery appears in the channel; was the incident resolved then, or later?",
+                question="The channel leaves the end unclear; was the incident resolved at the time proposed, or later?",
             )
         )
     last = transcript.last_at

@@ -22,7 +22,7 @@ candidates, then every report, recovery, step and status post and every turning 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from facilitator.extract.signals import PROBLEM, MessageSignals
@@ -271,18 +271,19 @@ def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignal
     on talking.
     """
     problem = [bool(s.flags & PROBLEM) and s.state != "recover" for s in sigs]
-    last_problem, out = None, []
-    upcoming: list = [None] * len(sigs)  # the time of the next problem report after each message
+    upcoming: list[datetime | None] = [None] * len(sigs)  # the next problem report after each message
     following = None
     for i in range(len(sigs) - 1, -1, -1):
         upcoming[i] = following
         if problem[i]:
             following = sigs[i].message.at
+    last_problem, out = None, []
     for i, sig in enumerate(sigs):
         at = sig.message.at
-        if i >= start and sig.is_human and not sig.asks and not problem[i] and last_problem is not None and not _ruled_out(sig):
+        said_by_a_person = sig.is_human and not sig.asks and not problem[i] and not _ruled_out(sig)
+        if i >= start and said_by_a_person and last_problem is not None and at - last_problem <= TURN:
             talk_goes_on = i + 1 < len(sigs) and sigs[i + 1].message.at - at <= TURN
-            if at - last_problem <= TURN and talk_goes_on and (upcoming[i] is None or upcoming[i] - at > TURN):
+            if talk_goes_on and (upcoming[i] is None or upcoming[i] - at > TURN):
                 out.append(sig)
         if problem[i]:
             last_problem = at
