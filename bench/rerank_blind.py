@@ -47,6 +47,7 @@ def main(argv: list[str]) -> int:
         HERE / "bench" / "train_rerank.py",
         {
             "from facilitator.extract.rerank import": "from rerank_here import",
+            "from facilitator.extract import MIN_MESSAGES": "MIN_MESSAGES = 10  # as the app has it now;",
             "from facilitator.extract.candidates import POOL, find_candidates": "from facilitator.extract.candidates import find_candidates",
             "find_candidates(sigs, key_times, tz, limit=POOL)": "find_candidates(sigs, key_times, tz)",
             'if __name__ == "__main__":': "if False:",

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from facilitator.config import zone_or_utc  # noqa: E402
 from facilitator.errors import UserError  # noqa: E402
+from facilitator.extract import MIN_MESSAGES  # noqa: E402
 from facilitator.extract.candidates import POOL, find_candidates  # noqa: E402
 from facilitator.extract.rerank import KEYS, SHOWN, Conversation, features, score  # noqa: E402
 from facilitator.extract.signals import has_speakers, scan  # noqa: E402
@@ -77,6 +78,7 @@ def load(sets: list[Path]) -> list[dict]:
                     "key": name,
                     "chat": chat,
                     "real": not key.get("reconstructed"),
+                    "size": len(conv.sigs),
                     "x": [_drop(features(conv, name, c, r, pool, key_times)) for r, c in enumerate(pool)],
                     "y": [int(abs(c.at - want) <= TOLERANCE) for c in pool],
                 })
@@ -114,6 +116,9 @@ def train(groups: list[dict]) -> dict[str, dict[str, float]]:
 
 
 def order(weights: dict[str, dict[str, float]], g: dict) -> list[int]:
+    """The pool's order as the app shows it: by score, but the rules' order for a short snippet."""
+    if g.get("size", MIN_MESSAGES) < MIN_MESSAGES:
+        return list(range(len(g["x"])))
     w = weights.get(g["key"]) or {}
     scores = [score(w, x) for x in g["x"]]
     return sorted(range(len(scores)), key=lambda i: (-scores[i], i))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bench import train_rerank
-from facilitator.extract import extract_findings, rerank
+from facilitator.extract import MIN_MESSAGES, extract_findings, rerank
 from facilitator.extract.candidates import POOL, SPREAD, WIDER, find_candidates, turning_points, widen
 from facilitator.extract.rerank import Conversation, features, reorder, weights
 from facilitator.extract.signals import scan
@@ -127,12 +127,34 @@ def test_notes_without_speakers_keep_the_rules_choice(monkeypatch):
     assert after.mitigated_at == before.mitigated_at and after.resolved_at == before.resolved_at
 
 
+LONGER = [
+    *ROWS[:2],
+    ("10:05", "cleo", "seeing it in eu too"),
+    ("10:06", "ben", "looking at the deploy from 9:50"),
+    *ROWS[2:4],
+    ("10:21", "cleo", "eu checkout still slow"),
+    *ROWS[4:6],
+    ("11:00", "cleo", "eu looks fine to me now"),
+    ("11:10", "ben", "writing the timeline"),
+    ROWS[6],
+]
+
+
 def test_in_a_chat_the_weights_change_the_choice(monkeypatch):
-    before = extract_findings(channel(ROWS))
+    monkeypatch.setattr(rerank, "weights", lambda: {})
+    before = extract_findings(channel(LONGER))  # the rules' choice
     monkeypatch.setattr(rerank, "weights", lambda: {"mitigated_at": {"rank0": -9.0}})
-    after = extract_findings(channel(ROWS))
+    after = extract_findings(channel(LONGER))
     assert after.mitigated_at != before.mitigated_at
     assert after.candidates["mitigated_at"][0] == after.mitigated_at
+
+
+def test_a_snippet_of_a_few_messages_keeps_the_rules_choice(monkeypatch):
+    assert len(ROWS) < MIN_MESSAGES <= len(LONGER)
+    monkeypatch.setattr(rerank, "weights", lambda: {})
+    before = extract_findings(channel(ROWS))
+    monkeypatch.setattr(rerank, "weights", lambda: {"mitigated_at": {"rank0": -9.0}})
+    assert extract_findings(channel(ROWS)).mitigated_at == before.mitigated_at
 
 
 @pytest.mark.parametrize("case", sorted(Path("tests/data/eval_chat").iterdir()), ids=lambda p: p.name)
