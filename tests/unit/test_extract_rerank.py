@@ -19,7 +19,14 @@ import pytest
 
 from bench import train_rerank
 from facilitator.extract import MIN_MESSAGES, extract_findings, rerank
-from facilitator.extract.candidates import POOL, SPREAD, WIDER, find_candidates, turning_points, widen
+from facilitator.extract.candidates import (
+    POOL,
+    SPREAD,
+    WIDER,
+    find_candidates,
+    turning_points,
+    widen,
+)
 from facilitator.extract.rerank import Conversation, features, reorder, weights
 from facilitator.extract.signals import scan
 from facilitator.extract.times import find_key_times
@@ -158,7 +165,7 @@ def test_a_snippet_of_a_few_messages_keeps_the_rules_choice(monkeypatch):
 
 
 @pytest.mark.parametrize("case", sorted(Path("tests/data/eval_chat").iterdir()), ids=lambda p: p.name)
-def test_with_the_shipped_weights_the_key_time_is_the_first_candidate_and_candidates_stay_apart(case):
+def test_with_the_shipped_weights_the_key_time_is_the_first_candidate_and_candidates_stay_apart(case, monkeypatch):
     key = json.loads((case / "answer_key.json").read_text(encoding="utf-8"))
     hint = key.get("date_hint")
     transcript = parse_transcript(
@@ -174,8 +181,12 @@ def test_with_the_shipped_weights_the_key_time_is_the_first_candidate_and_candid
         if f.key_time(name) is not None:
             assert shown and shown[0] == f.key_time(name)
         assert all(abs(a.at - b.at) >= SPREAD for i, a in enumerate(shown) for b in shown[i + 1 :])
-    ordered = [f.key_time(n) for n in ("detected_at", "mitigated_at", "resolved_at") if f.key_time(n)]
-    assert ordered == sorted(ordered, key=lambda k: k.at) or f.mitigated_at.at < f.detected_at.at
+    if f.mitigated_at and f.resolved_at:
+        assert f.mitigated_at.at <= f.resolved_at.at
+    if f.detected_at and f.mitigated_at and f.mitigated_at.at < f.detected_at.at:
+        monkeypatch.setattr(rerank, "weights", lambda: {})
+        rules = extract_findings(transcript)  # only where the rules too put the mitigation first (healed unnoticed)
+        assert rules.mitigated_at.at < rules.detected_at.at
 
 
 def test_the_shipped_weights_name_only_features_the_code_makes():
