@@ -25,7 +25,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from facilitator.extract.signals import PROBLEM, MessageSignals
+from facilitator.extract.signals import MessageSignals, reports_problem
 from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
 from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link, told_done
 from facilitator.findings import KeyTime
@@ -85,7 +85,7 @@ def _pool_mitigated(sigs: list[MessageSignals], start: int) -> list[tuple[Messag
         if not (sig.state == "recover" or flags & _ACTED or "ttp" in (sig.message.text or "")):
             continue  # no recovery, no step taken, no link: chatter
         question = sig.asks
-        if dismissal(sig) or DOUBT_RE.search(sig.prep.lower):
+        if _ruled_out(sig):
             continue  # a hypothesis ruled out, or doubt that a step worked: not a recovery
         if sig.state == "recover":
             recoveries += 1
@@ -270,7 +270,7 @@ def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignal
     problem reported in the half hour before and none in the half hour after, while people go
     on talking.
     """
-    problem = [bool(s.flags & PROBLEM) and s.state != "recover" for s in sigs]
+    problem = [reports_problem(s) for s in sigs]
     upcoming: list[datetime | None] = [None] * len(sigs)  # the next problem report after each message
     following = None
     for i in range(len(sigs) - 1, -1, -1):

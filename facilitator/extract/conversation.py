@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns
-from facilitator.extract.signals import PROBLEM, MessageSignals
+from facilitator.extract.signals import PROBLEM, MessageSignals, reports_problem
 from facilitator.findings import KeyTime
 
 
@@ -76,7 +76,7 @@ def first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals 
             continue  # "staging is fine for me": an answer, not a recovery
         if sig.state == "recover" and (seen_problem or sig.flags & PROBLEM):
             return sig  # "hit 0% at 10:34 and came back at 10:55": its own problem, then the recovery
-        if sig.flags & PROBLEM and sig.state != "recover":
+        if reports_problem(sig):
             seen_problem = True
     return None
 

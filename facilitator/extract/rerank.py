@@ -31,7 +31,8 @@ from functools import lru_cache
 from itertools import accumulate
 
 from facilitator.extract.candidates import WIDER
-from facilitator.extract.signals import PROBLEM, MessageSignals
+from facilitator.extract.patterns import URL_RE
+from facilitator.extract.signals import MessageSignals, reports_problem
 from facilitator.findings import KeyTime
 from facilitator.resources import read_text
 
@@ -44,7 +45,6 @@ FLAGS = (
 )  # fmt: skip
 _STEPS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
 _WINDOW = timedelta(minutes=60)
-_URL_RE = re.compile(r"https?://")
 
 
 def reason_kind(reason: str) -> str:
@@ -64,7 +64,7 @@ class Conversation:
         self.position = {s.message.id: i for i, s in enumerate(sigs)}
         timed = sorted(range(len(sigs)), key=lambda i: sigs[i].message.at)
         self.times = [sigs[i].message.at for i in timed]
-        problem = [int(bool(s.flags & PROBLEM) and s.state != "recover") for s in sigs]
+        problem = [int(reports_problem(s)) for s in sigs]
         recover = [int(s.state == "recover") for s in sigs]
         step = [int(bool(s.flags & _STEPS)) for s in sigs]
         relapse = [int(s.state == "relapse") for s in sigs]
@@ -124,7 +124,7 @@ def features(conv: Conversation, key: str, cand: KeyTime, rank: int, cands: list
             f["fl_" + flag] = 1.0
     text = sig.message.text or ""
     f["words"] = math.log1p(len(text.split()))
-    f["url"] = float(bool(_URL_RE.search(text)))
+    f["url"] = float(URL_RE.search(text) is not None)
     detected, mitigated = key_times.get("detected_at"), key_times.get("mitigated_at")
     ref = detected.at if (key != "detected_at" and detected) else sigs[0].message.at
     f["since_ref"] = _slog((cand.at - ref).total_seconds() / 60)

@@ -338,7 +338,7 @@ def _read_celebrations(sigs: list[MessageSignals]) -> None:
     """
     problem = False
     for sig in sigs:
-        if sig.flags & PROBLEM and sig.state != "recover":
+        if reports_problem(sig):
             problem = True
         if not (problem and sig.is_human and not sig.state) or sig.flags & _NOT_NEWS:
             continue
@@ -403,6 +403,12 @@ _STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
 
 
 PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
+
+
+def reports_problem(sig: MessageSignals) -> bool:
+    """The message says something is wrong, and not, in the end, that it is back."""
+    return bool(sig.flags & PROBLEM) and sig.state != "recover"
+
 _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 
 
