@@ -43,7 +43,7 @@ from facilitator.extract.rerank import reorder
 from facilitator.extract.responders import find_people
 from facilitator.extract.signals import MessageSignals, has_speakers, scan
 from facilitator.extract.times import find_key_times
-from facilitator.findings import Findings, KeyTime, OpenQuestion
+from facilitator.findings import ESTIMATE_CONFIDENCE, Findings, KeyTime, OpenQuestion
 from facilitator.redact_detect import masked_texts
 from facilitator.transcript import Transcript, UnattributedLine
 
@@ -143,6 +143,10 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     chat = has_speakers(transcript)
     tz = zone_or_utc(transcript.timezone)
     key_times, candidates = _key_times(sigs, chat, tz)
+    last = transcript.last_at
+    ended = key_times["resolved_at"]
+    if ended is not None and ended.confidence < ESTIMATE_CONFIDENCE and now is not None and last is not None and now - last < _LIVE:
+        key_times["resolved_at"] = None  # the channel is still talking: no estimated end while it may go on
     # A channel's topic or purpose ("oncall: dmitri | runbooks https://wiki/...") holds evidence
     # too, though it is no message of the conversation.
     topics = [
@@ -181,6 +185,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
 
 
 MIN_MESSAGES = 10
+_LIVE = timedelta(hours=2)  # a channel that spoke this recently may be an incident still going on
 
 
 def _key_times(
@@ -207,7 +212,14 @@ def _open_questions(findings: Findings, transcript: Transcript, now: datetime | 
         for name in Findings.KEY_TIMES
         if findings.key_time(name) is None
     ]
-    resolved = findings.resolved_at
+    mitigated, resolved = findings.mitigated_at, findings.resolved_at
+    if mitigated is not None and mitigated.confidence < ESTIMATE_CONFIDENCE:
+        questions.append(
+            OpenQuestion(
+                field="mitigated_at",
+                question="No message says when the impact stopped; the time proposed is an estimate. When did it stop?",
+            )
+        )
     if resolved is not None and resolved.confidence < 0.5:
         questions.append(
             OpenQuestion(
@@ -216,7 +228,7 @@ def _open_questions(findings: Findings, transcript: Transcript, now: datetime | 
             )
         )
     last = transcript.last_at
-    if resolved is None and now is not None and last is not None and now - last < timedelta(hours=2):
+    if resolved is None and now is not None and last is not None and now - last < _LIVE:
         questions.append(OpenQuestion(field="resolved_at", question="Is the incident still going on?"))
     if not findings.responders:
         questions.append(OpenQuestion(field="responders", question=_QUESTIONS["responders"]))

@@ -33,7 +33,7 @@ from itertools import accumulate
 from facilitator.extract.candidates import WIDER
 from facilitator.extract.patterns import URL_RE
 from facilitator.extract.signals import MessageSignals, reports_problem
-from facilitator.findings import KeyTime
+from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
 from facilitator.resources import read_text
 
 KEYS = ("detected_at", "mitigated_at", "resolved_at")
@@ -45,6 +45,18 @@ FLAGS = (
 )  # fmt: skip
 _STEPS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
 _WINDOW = timedelta(minutes=60)
+# Edges of the bands some measures are also read in: how much a gap or a distance matters is not
+# a straight line (a minute after the detection and an hour after it differ more than ten hours
+# and eleven), and a weight per band lets the model learn that shape. The measures are log-minutes
+# (``_slog``, ``log1p``) except ``pos``, the share of the channel before the message.
+_BANDS = {
+    "since_ref": (-1, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5),
+    "since_mit": (-1, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5),
+    "gap_next": (0.5, 1.5, 2.5, 3.5, 4.5),
+    "to_next_recovery": (0.5, 1.5, 2.5, 3.5, 4.5, 7.9),
+    "since_last_problem": (0.5, 1.5, 2.5, 3.5, 4.5, 7.9),
+    "pos": (0.2, 0.4, 0.6, 0.8),
+}
 
 
 def reason_kind(reason: str) -> str:
@@ -153,6 +165,9 @@ def features(conv: Conversation, key: str, cand: KeyTime, rank: int, cands: list
     f["rec_earlier_all"] = math.log1p(recoveries[i])
     f["author_share"] = conv.authors[sig.message.author] / max(conv.spoken, 1) if sig.is_human else 0.0
     f["first_author"] = float(sig.message.author == conv.first_author)
+    for name, edges in _BANDS.items():
+        if name in f:
+            f[f"{name}_b{bisect_left(edges, f[name])}"] = 1.0
     return f
 
 
@@ -188,10 +203,14 @@ def reorder(
     conv = Conversation(sigs)
     floor = times.get("started_at")
     previous = floor  # the rules' time for the key before
+    estimated = []
     for key in KEYS:
         pool, w, rules = candidates.get(key) or [], learned.get(key), key_times.get(key)
-        if pool and w and rules is not None:
-            if floor is not None and previous is not None and rules.at < previous.at:
+        # no message marks the mitigation or the end ("done", then silence): the best-placed
+        # candidate is offered as an estimate, below ESTIMATE_CONFIDENCE, and still asked about
+        estimate = rules is None and key != "detected_at"
+        if pool and w and (rules is not None or estimate):
+            if floor is not None and previous is not None and rules is not None and rules.at < previous.at:
                 floor = None  # the rules put it before the key before (it healed before anyone noticed): so may the model
             scored = [(score(w, features(conv, key, c, r, pool, key_times)), -r, c) for r, c in enumerate(pool)]
             ordered = [c for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]), reverse=True)]
@@ -201,11 +220,30 @@ def reorder(
             best = next((c for c in fitting if key != "detected_at" or c.reason not in WIDER), None)
             if best is not None:
                 ordered.remove(best)
-                times[key], shown[key] = best, [best, *ordered][:SHOWN]
-        floor, previous = times.get(key) or floor, rules or previous
+                shown[key] = [best, *ordered][:SHOWN]
+                if estimate:
+                    best = _as_estimate(best)
+                    shown[key][0] = best
+                    estimated.append(key)
+                times[key] = best
+        if not estimate:  # an estimate never bounds the keys after it
+            floor = times.get(key) or floor
+        previous = rules or previous
+    for key in estimated:  # and gives way to a key the rules dated that it would overtake
+        later = [times[k] for k in KEYS[KEYS.index(key) + 1:] if times.get(k) is not None and k not in estimated]
+        if later and times[key].at > later[0].at:
+            times[key], shown[key] = None, _rules_shown(candidates[key])
     if _out_of_order(times, key_times):
         return dict(key_times), {name: _rules_shown(pool) for name, pool in candidates.items()}
     return times, shown
+
+
+def _as_estimate(cand: KeyTime) -> KeyTime:
+    """A candidate chosen where the rules found no key time: below ESTIMATE_CONFIDENCE, and saying so."""
+    return cand.model_copy(update={
+        "confidence": min(cand.confidence, round(ESTIMATE_CONFIDENCE - 0.05, 2)),
+        "reason": f"estimate: {cand.reason}; no message marks this moment",
+    })
 
 
 def _rules_shown(pool: list[KeyTime]) -> list[KeyTime]:

@@ -323,6 +323,13 @@ def _customer_message_ids(f: Findings) -> set[str]:
 def _not_customer_words(text: str, ids: list[str], customer_ids: set[str]) -> bool:
     return not (ids and set(ids) <= customer_ids) and not text.lstrip().startswith((">", "&gt;"))
 
+def _estimate_note(name: str, estimate: KeyTime) -> str:
+    if name == "started_at":  # the first notice stands in for a start nobody stated
+        notice = "the first alert" if "first alert" in estimate.reason else "the first report"
+        return f"estimate: {notice}; nothing earlier in the channel"
+    return estimate.reason if estimate.reason.startswith("estimate: ") else "estimate"
+
+
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
     """The document model for ``session`` (answers win over findings; gaps become TODOs)."""
     b = _Builder(session, transcript, settings)
@@ -330,14 +337,13 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     customer_ids = _customer_message_ids(f)
     times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
     shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
-    estimate = f.started_at
-    answer = session.answers.get("started_at")
-    if estimate is not None and estimate.confidence < ESTIMATE_CONFIDENCE and times["started_at"] == estimate.at and (
-        answer is None or answer.status == "suggested"
-    ):
-        # the extractor's estimate (the first notice, nothing earlier told), not a time anyone stated
-        notice = "the first alert" if "first alert" in estimate.reason else "the first report"
-        shown_times[KEY_TIME_LABELS["started_at"]] += f" (estimate: {notice}; nothing earlier in the channel)"
+    for name in KEY_TIME_LABELS:
+        estimate, answer = f.key_time(name), session.answers.get(name)
+        if estimate is not None and estimate.confidence < ESTIMATE_CONFIDENCE and times[name] == estimate.at and (
+            answer is None or answer.status == "suggested"
+        ):
+            # the extractor's estimate, not a time anyone stated: the reader should know
+            shown_times[KEY_TIME_LABELS[name]] += f" ({_estimate_note(name, estimate)})"
     spans = duration_spans(times)
     durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
     metrics = {label: value for label, value, _ in durations if value != "unknown"}

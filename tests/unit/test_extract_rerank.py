@@ -30,7 +30,7 @@ from facilitator.extract.candidates import (
 from facilitator.extract.rerank import Conversation, features, reorder, weights
 from facilitator.extract.signals import scan
 from facilitator.extract.times import find_key_times
-from facilitator.findings import KeyTime
+from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
 from facilitator.sources.paste import parse_transcript
 from tests.unit.test_extract_conversation import channel, hm
 
@@ -118,6 +118,11 @@ def test_features_read_the_hour_around_the_message():
     assert f["prob_after"] > 0 and f["step_before"] == 0
     assert f["relapse_after"] == 1.0  # it broke again at noon
     assert f["fl_step"] == 1.0 and "fl_recover" not in f
+    # a measure is also read in bands (one weight each), the band holding its value set
+    for name in ("to_next_recovery", "gap_next", "pos", "since_ref"):
+        bands = [k for k in f if k.startswith(name + "_b")]
+        assert len(bands) == 1, (name, bands)
+    assert "to_next_recovery_b3" in f  # log1p(18) = 2.94, between the edges 2.5 and 3.5
 
 
 def test_notes_without_speakers_keep_the_rules_choice(monkeypatch):
@@ -269,3 +274,60 @@ def test_the_detection_is_chosen_among_the_rules_reports_and_later_reports_are_a
     times, shown = reorder(sigs, key_times, pools, learned=favour_wider)
     assert times["detected_at"].reason not in WIDER
     assert "10:30" in [hm(c) for c in shown["detected_at"]]  # offered, one key away
+
+
+QUIET_END = [
+    ("10:00", "bot:PagerDuty", "Triggered: checkout error rate > 5%"),
+    ("10:03", "ana", "checkout is throwing 500s for everyone"),
+    ("10:05", "cleo", "seeing it in eu too"),
+    ("10:10", "ben", "restarting the payment workers"),
+    ("10:20", "ben", "workers restarted"),
+    ("10:26", "cleo", "ok"),
+    ("10:40", "ana", "writing it up"),
+]
+
+
+def test_where_no_message_marks_the_mitigation_or_the_end_the_best_candidate_is_offered_as_an_estimate():
+    sigs, key_times, pools = rules_and_pools(QUIET_END)
+    assert key_times["mitigated_at"] is None and key_times["resolved_at"] is None  # "restarted", then silence
+    learned = {"mitigated_at": {"reason=the complaints stopped after it": 1.0}, "resolved_at": {"rank0": 1.0}}
+    times, shown = reorder(sigs, key_times, pools, learned=learned)
+    mitigated, resolved = times["mitigated_at"], times["resolved_at"]
+    assert hm(mitigated) == "10:20" and hm(resolved) == "10:40"
+    for estimate in (mitigated, resolved):
+        assert estimate.confidence < ESTIMATE_CONFIDENCE  # below what the rules ever state: asked about, marked
+        assert estimate.reason.startswith("estimate: ") and estimate.message_ids
+    assert shown["mitigated_at"][0] is mitigated and shown["resolved_at"][0] is resolved
+    assert reorder(sigs, key_times, pools, learned={})[0] == key_times  # no weights: nothing is estimated
+
+
+def test_an_estimate_gives_way_to_a_later_key_the_rules_dated():
+    sigs, key_times, pools = rules_and_pools(QUIET_END)
+    late = pools["resolved_at"][0]  # 10:40
+    early = KeyTime(at=sigs[4].message.at, confidence=0.6, message_ids=[sigs[4].message.id], reason="declared resolved")
+    pools = {**pools, "mitigated_at": [late], "resolved_at": [early]}
+    times, shown = reorder(sigs, {**key_times, "resolved_at": early}, pools, learned={"mitigated_at": {"rank0": 1.0}, "resolved_at": {"rank0": 1.0}})
+    assert times["mitigated_at"] is None and times["resolved_at"] == early  # 10:40 would come after the end
+    assert shown["mitigated_at"] == [late]  # still offered, as the rules offered it
+
+
+def test_the_detection_is_never_estimated():
+    sigs, key_times, pools = rules_and_pools(QUIET_END)
+    pools = {**pools, "detected_at": pools["mitigated_at"]}
+    times, _ = reorder(sigs, {**key_times, "detected_at": None}, pools, learned={"detected_at": {"rank0": 1.0}})
+    assert times["detected_at"] is None
+
+
+def test_an_estimated_end_is_dropped_while_the_channel_is_still_talking(monkeypatch):
+    rows = [*QUIET_END[:4], ("10:12", "dan", "which workers?"), ("10:14", "ben", "the eu ones"), *QUIET_END[4:]]
+    rows += [("10:45", "cleo", "I'll check the dashboards again"), ("10:50", "dan", "thanks")]
+    assert len(rows) >= MIN_MESSAGES
+    monkeypatch.setattr(rerank, "weights", lambda: {"mitigated_at": {"rank0": 1.0}, "resolved_at": {"rank0": 1.0}})
+    transcript = channel(rows)
+    later = extract_findings(transcript, now=transcript.last_at + timedelta(days=1))
+    assert later.resolved_at is not None and later.resolved_at.confidence < ESTIMATE_CONFIDENCE
+    assert any(q.field == "resolved_at" for q in later.open_questions)  # an estimate is still asked about
+    assert later.mitigated_at is not None and any(q.field == "mitigated_at" for q in later.open_questions)
+    live = extract_findings(transcript, now=transcript.last_at + timedelta(minutes=20))
+    assert live.resolved_at is None
+    assert any("still going on" in q.question for q in live.open_questions)

@@ -188,6 +188,22 @@ def test_an_estimated_start_says_it_is_one():
     assert "(estimate: the first alert; nothing earlier in the channel)" in doc.times["Fault introduced"]
 
 
+def test_an_estimated_end_says_it_is_one_until_the_user_confirms_it():
+    from facilitator.findings import KeyTime
+
+    session, transcript = load_incident()
+    last = transcript.messages[-1]
+    session.findings.resolved_at = KeyTime(at=last.at, confidence=0.2, message_ids=[last.id],
+                                           reason="estimate: last message of the incident; no message marks this moment")
+    session.answers.pop("resolved_at", None)
+    doc = build_document(session, transcript, settings())
+    assert doc.times["Resolved"].endswith("(estimate: last message of the incident; no message marks this moment)")
+    assert "**Resolved:**" not in render_markdown(session, transcript, settings(), version="external")  # not told to customers
+    session.findings.resolved_at.confidence = 0.6  # a time the channel stated is not marked
+    assert "estimate" not in build_document(session, transcript, settings()).times["Resolved"]
+    assert "**Resolved:**" in render_markdown(session, transcript, settings(), version="external")
+
+
 def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():
     from zoneinfo import ZoneInfo
 
