@@ -222,8 +222,9 @@ def find_candidates(
 
 
 _TURNED = "the complaints stopped after it (no problem reported for half an hour)"
+_CONFIRMED = "another person confirmed it"
 WIDER = frozenset(
-    {"a report of the problem", "another recovery reported", "a step taken", "a status page post", "another recovery or all-clear", _TURNED}
+    {"a report of the problem", "another recovery reported", "a step taken", "a status page post", "another recovery or all-clear", _TURNED, _CONFIRMED}
 )
 TURN = timedelta(minutes=30)  # problem reports this close before a message, and none this long after: the talk turned
 
@@ -250,6 +251,10 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
         elif "status_page" in sig.flags:
             pools["mitigated_at"].append(_kt(sig, 0.1, "a status page post"))
     pools["mitigated_at"] += [_kt(sig, 0.05, _TURNED) for sig in turning_points(sigs, det_i + 1)]
+    for sig, i in confirmed(sigs, det_i + 1):
+        pools["mitigated_at"].append(_kt(sig, 0.05, _CONFIRMED))
+        if mit_i is None or i >= mit_i:
+            pools["resolved_at"].append(_kt(sig, 0.05, _CONFIRMED))
     for sig in sigs[(mit_i if mit_i is not None else det_i + 1) :]:
         if sig.state == "recover" or "declare_resolved" in sig.flags:
             pools["resolved_at"].append(_kt(sig, 0.2, "another recovery or all-clear"))
@@ -288,3 +293,33 @@ def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignal
         if problem[i]:
             last_problem = at
     return out
+
+
+# Someone else saying it holds, minutes later: "confirmed from here", "works for me now", "👍"
+CONFIRM_RE = re.compile(
+    r"\bconfirm(?:ed|s|ing)?\b|\bworks? (?:for me|now|again|fine)|\blooks? (?:good|fine|ok|okay|steady|healthy|normal)|"
+    r"\bverified\b|\ball good\b|\bno (?:more )?errors\b|👍|:\+1:|:thumbsup:"
+)
+CONFIRM_REACH = timedelta(minutes=10)
+
+
+def confirmed(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, int]]:
+    """People's statements another person confirms within minutes, whatever their words, with their index.
+
+    "store is off. every path returns the maintenance page now" / "confirmed from here";
+    "done. binaries now served from the other source" / "confirmed, both match now": the step
+    or the recovery is known by the answer it gets, not by its own vocabulary. A confirmation
+    answers the last statement before it.
+    """
+    out: dict[int, MessageSignals] = {}
+    last: int | None = None  # the latest statement a confirmation could answer
+    for i, sig in enumerate(sigs):
+        if not sig.is_human or sig.asks or reports_problem(sig) or _ruled_out(sig):
+            continue
+        said = sigs[last] if last is not None else None
+        if (said is not None and sig.message.author != said.message.author
+                and sig.message.at - said.message.at <= CONFIRM_REACH and CONFIRM_RE.search(sig.prep.lower)):
+            out.setdefault(last, said)
+        if i >= start:
+            last = i
+    return [(sig, i) for i, sig in sorted(out.items())]

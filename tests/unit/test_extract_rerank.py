@@ -23,6 +23,7 @@ from facilitator.extract.candidates import (
     POOL,
     SPREAD,
     WIDER,
+    confirmed,
     find_candidates,
     turning_points,
     widen,
@@ -259,6 +260,28 @@ def test_a_turning_point_is_a_message_after_which_the_complaints_stop_whatever_i
     assert [hm(s.message) for s in turning_points(sigs, 1)] == ["10:00"]
     # not the question after it, not the last message (nobody talks after it), not before the detection
     assert turning_points(sigs, 3) == []
+
+
+def test_a_statement_another_person_confirms_within_minutes_joins_the_pool_whatever_its_words():
+    rows = [
+        ("13:00", "bot:Pingdom", "DOWN: store.example.com"),
+        ("13:02", "rick", "store pages show other people's carts"),
+        ("13:12", "paulo", "ok preparing the maintenance page at the edge"),
+        ("13:20", "paulo", "store is off. every path returns the maintenance page now"),  # no recovery word
+        ("13:22", "erin", "confirmed from here and from support's vm"),
+        ("13:40", "rick", "purging the cache for the account pages"),
+        ("13:41", "rick", "purge confirmed"),  # the same person: no confirmation
+        ("14:00", "paulo", "can we switch it back on?"),  # a question
+        ("14:03", "erin", "👍"),
+        ("14:30", "rick", "store back on, pages look right"),
+        ("14:50", "erin", "looks good"),  # twenty minutes on: too late to answer it
+    ]
+    sigs = scan(channel(rows))
+    assert [(hm(s.message), i) for s, i in confirmed(sigs, 2)] == [("13:20", 3)]
+    pools: dict[str, list[KeyTime]] = {"detected_at": [], "mitigated_at": [], "resolved_at": []}
+    widen(pools, sigs, det_i=1, mit_i=None)
+    assert ("13:20", "another person confirmed it") in {(hm(c), c.reason) for c in pools["mitigated_at"]}
+    assert "another person confirmed it" in WIDER  # the rules alone never show it
 
 
 def test_the_detection_is_chosen_among_the_rules_reports_and_later_reports_are_alternatives():
