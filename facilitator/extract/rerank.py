@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
-from facilitator.extract.candidates import WIDER
+from facilitator.extract.candidates import SPREAD, WIDER
 from facilitator.extract.patterns import URL_RE
 from facilitator.extract.signals import MessageSignals, reports_problem
 from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
@@ -201,8 +201,9 @@ def reorder(
     if not sigs:
         return times, shown
     conv = Conversation(sigs)
-    floor = times.get("started_at")
-    previous = floor  # the rules' time for the key before
+    # the detection is not held after the rules' start: a report of the problem before the
+    # "fault introduced" time says that time is wrong, not the report (see _start_before)
+    floor = previous = None
     estimated = []
     for key in KEYS:
         pool, w, rules = candidates.get(key) or [], learned.get(key), key_times.get(key)
@@ -229,6 +230,7 @@ def reorder(
         if not estimate:  # an estimate never bounds the keys after it
             floor = times.get(key) or floor
         previous = rules or previous
+    _start_before(times, shown)
     for key in estimated:  # and gives way to a key the rules dated that it would overtake
         later = [times[k] for k in KEYS[KEYS.index(key) + 1:] if times.get(k) is not None and k not in estimated]
         if later and times[key].at > later[0].at:
@@ -236,6 +238,19 @@ def reorder(
     if _out_of_order(times, key_times):
         return dict(key_times), {name: _rules_shown(pool) for name, pool in candidates.items()}
     return times, shown
+
+
+def _start_before(times: dict[str, KeyTime | None], shown: dict[str, list[KeyTime]]) -> None:
+    """A detection before the rules' start moves the start to it, as an estimate; the old start stays an alternative."""
+    started, detected = times.get("started_at"), times.get("detected_at")
+    if started is None or detected is None or detected.at >= started.at:
+        return
+    start = detected.model_copy(update={
+        "confidence": round(ESTIMATE_CONFIDENCE - 0.05, 2),
+        "reason": "no earlier sign in the channel: the first report (the start read later came after it)",
+    })
+    others = [c for c in shown.get("started_at", []) if abs(c.at - start.at) >= SPREAD]
+    times["started_at"], shown["started_at"] = start, [start, *others][:SHOWN]
 
 
 def _as_estimate(cand: KeyTime) -> KeyTime:
@@ -253,8 +268,7 @@ def _rules_shown(pool: list[KeyTime]) -> list[KeyTime]:
 
 def _out_of_order(times: dict[str, KeyTime | None], rules: dict[str, KeyTime | None]) -> bool:
     """True when two key times the rules had in order no longer are (no candidate fitted after a move)."""
-    names = ("started_at", *KEYS)
-    for a, b in zip(names, names[1:]):
+    for a, b in zip(KEYS, KEYS[1:]):
         x, y, rx, ry = times.get(a), times.get(b), rules.get(a), rules.get(b)
         if x and y and rx and ry and x.at > y.at and rx.at <= ry.at:
             return True

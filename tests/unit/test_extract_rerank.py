@@ -354,3 +354,21 @@ def test_an_estimated_end_is_dropped_while_the_channel_is_still_talking(monkeypa
     live = extract_findings(transcript, now=transcript.last_at + timedelta(minutes=20))
     assert live.resolved_at is None
     assert any("still going on" in q.question for q in live.open_questions)
+
+
+def test_a_detection_before_the_start_read_moves_the_start_to_it_as_an_estimate():
+    rows = [
+        ("13:06", "teo", "gecko workers have been pending for ~45 min, nothing gets provisioned"),
+        ("13:14", "priya", "same for builders, pending count keeps going up"),
+        ("13:36", "dana", "took us-east-1 out of the provisioner's regions"),
+        ("13:46", "benji", "nothing has been created at all since 13:36"),  # a second break, read as the start
+        ("13:49", "dana", "provisioner iterations are failing now: TypeError"),
+    ]
+    sigs, key_times, pools = rules_and_pools(rows)
+    assert hm(key_times["started_at"]) == "13:36"
+    favour_first = {"detected_at": {"torder0": 5.0}}  # the earliest report
+    times, shown = reorder(sigs, key_times, pools, learned=favour_first)
+    assert hm(times["detected_at"]) == "13:06"  # not held after the start the rules read
+    start = times["started_at"]
+    assert hm(start) == "13:06" and start.confidence < ESTIMATE_CONFIDENCE and "first report" in start.reason
+    assert "13:36" in [hm(c) for c in shown["started_at"]]  # the start read is still offered
