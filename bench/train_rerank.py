@@ -13,7 +13,8 @@ softmax is fitted to the right ones by stochastic gradient ascent, one weight ve
 Before writing, it reports how the model does on conversations it did not learn from:
 ten folds by evaluation set (a whole set, written by one writer from one batch of reports,
 is held out at a time), comparing the rules' first choice with the model's, at the top and
-among the three shown.
+among the three shown; then the rounds from ``FORWARD_FROM`` on replayed in the order they
+were written, each scored by a model trained only on the sets before it, as a fresh round is.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import sys
 import zlib
 from collections import defaultdict
@@ -43,6 +45,7 @@ TOLERANCE = timedelta(minutes=10)
 EPOCHS = 60
 DECAY = 0.1  # weight decay per epoch (L2): small weights, a steadier model
 FOLDS = 10
+FORWARD_FROM = 100  # the first round replayed in the order written (the sets before it train the first model)
 OUT = ROOT / "prompts" / "rerank.toml"
 
 
@@ -151,6 +154,26 @@ def held_out(groups: list[dict], test) -> tuple[int, int, int]:
     return len(held), sum(g["y"][0] for g in held), sum(g["y"][order(weights, g)[0]] for g in held)
 
 
+def _number(set_name: str) -> int:
+    digits = re.search(r"(\d+)$", set_name)
+    return int(digits.group(1)) if digits else 0
+
+
+def forward(groups: list[dict], first: int = FORWARD_FROM) -> dict[str, int]:
+    """As the rounds were written: the sets of each round of three held out, trained on the sets before it."""
+    tally: dict[str, int] = defaultdict(int)
+    last = max(_number(g["set"]) for g in groups)
+    for lo in range(first, last + 1, 3):
+        weights = train([g for g in groups if _number(g["set"]) < lo])
+        for g in (g for g in groups if lo <= _number(g["set"]) < lo + 3):
+            ranked = order(weights, g)
+            tally["cases"] += 1
+            tally["rules_top"] += g["y"][0]
+            tally["model_top"] += g["y"][ranked[0]]
+            tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
+    return tally
+
+
 def write(weights: dict[str, dict[str, float]], tally: dict[str, int], n_sets: int) -> None:
     n = tally["cases"]
     lines = [
@@ -184,6 +207,10 @@ def main(argv: list[str]) -> int:
         print(f"  {kind}: rules {tally[kind + '_rules']}/{tally[kind]}  model {tally[kind + '_model']}/{tally[kind]}")
     n, rules, model = held_out(groups, lambda g: g["set"].startswith("eval_chat"))
     print(f"  the oldest sets (eval_chat*) held out: rules {rules}/{n}  model {model}/{n}")
+    fw = forward(groups)
+    n = fw["cases"]
+    print(f"rounds {FORWARD_FROM}- in the order written (trained only on the sets before each round): {n} key times,"
+          f" rules {fw['rules_top'] / n:.1%}  model {fw['model_top'] / n:.1%} at the top, {fw['model_shown'] / n:.1%} among the 3 shown")
     if "--check" not in argv:
         write(train(groups), tally, len(sets))
         print(f"wrote {OUT.relative_to(ROOT)}")
