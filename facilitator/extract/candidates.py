@@ -172,10 +172,7 @@ def _kt(sig: MessageSignals, score: float, reason: str, at=None) -> KeyTime:
 
 def _pick(best: KeyTime | None, pool: list[KeyTime], limit: int) -> list[KeyTime]:
     chosen = [best] if best is not None else []
-    # equally scored candidates nearest the rules' choice first: in a long channel the pool is
-    # full long before its last message, and the earliest are no likelier than the nearest
-    near = (lambda k: abs((k.at - best.at).total_seconds())) if best is not None else (lambda k: 0.0)
-    for cand in sorted(pool, key=lambda k: (-k.confidence, near(k), k.at)):
+    for cand in sorted(pool, key=lambda k: (-k.confidence, k.at)):
         if len(chosen) >= limit:
             break
         if all(abs(cand.at - c.at) >= SPREAD for c in chosen):

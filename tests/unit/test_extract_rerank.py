@@ -373,13 +373,3 @@ def test_a_detection_before_the_start_read_moves_the_start_to_it_as_an_estimate(
     assert hm(start) == "13:06" and start.confidence < ESTIMATE_CONFIDENCE and "first report" in start.reason
     assert "13:36" in [hm(c) for c in shown["started_at"]]  # the start read is still offered
 
-
-def test_a_full_pool_keeps_the_equally_scored_candidates_nearest_the_rules_choice():
-    from facilitator.extract.candidates import _pick
-
-    base = ROWS[0]
-    sigs = scan(channel([base, *[(f"{10 + h}:00", "ana", f"update {h}") for h in range(1, 9)]]))
-    made = [KeyTime(at=s.message.at, confidence=0.2, message_ids=[s.message.id], reason="another recovery or all-clear") for s in sigs]
-    best = made[-1].model_copy(update={"confidence": 0.6})  # the rules' choice: the last one
-    picked = _pick(best, made[:-1], limit=4)
-    assert [hm(c) for c in picked] == ["18:00", "17:00", "16:00", "15:00"]  # not the channel's first three
