@@ -213,6 +213,21 @@ def test_a_step_finished_as_the_monitor_fires_for_everything_is_not_a_recovery()
     assert hm(f.mitigated_at) == "21:48"
 
 
+def test_an_uptime_monitor_bracketing_its_state_is_read_as_a_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("03:00", "bot:fdb-monitor", "[DOWN] https://corpus.example.org health check failed (connection refused)"),
+                ("03:04", "mkumar", "corpus says cannot contact server"),
+                ("03:23", "ginam", "copying the new cert in, restarting couchdb"),
+                ("03:30", "bot:fdb-monitor", "[UP] https://corpus.example.org (HTTP 200, 842 ms)"),
+                ("03:33", "ginam", "noting it on the issue"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "03:30"
+
+
 def test_a_first_sign_stated_in_another_zone_and_i_think_that_worked():
     pacific = channel(
         [
