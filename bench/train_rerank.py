@@ -44,6 +44,7 @@ from facilitator.sources.paste import parse_transcript  # noqa: E402
 TOLERANCE = timedelta(minutes=10)
 EPOCHS = 60
 DECAY = 0.1  # weight decay per epoch (L2): small weights, a steadier model
+AVERAGE_FROM = 30  # the weights are averaged over the last epochs: the shuffle order then matters less
 FOLDS = 10
 FORWARD_FROM = 100  # the first round replayed in the order written (the sets before it train the first model)
 OUT = ROOT / "prompts" / "rerank.toml"
@@ -96,10 +97,12 @@ def _drop(f: dict[str, float]) -> dict[str, float]:
 
 
 def train(groups: list[dict]) -> dict[str, dict[str, float]]:
+    """The weights, averaged over the epochs from ``AVERAGE_FROM`` on (steadier than the last epoch's)."""
     weights: dict[str, dict[str, float]] = {name: defaultdict(float) for name in KEYS}
+    averaged: dict[str, dict[str, float]] = {name: defaultdict(float) for name in KEYS}
     useful = [g for g in groups if 0 < sum(g["y"]) < len(g["y"])]  # nothing to learn from all-right or all-wrong pools
     rnd, rate = random.Random(0), 0.1
-    for _ in range(EPOCHS):
+    for epoch in range(EPOCHS):
         rnd.shuffle(useful)
         for g in useful:
             w = weights[g["key"]]
@@ -115,7 +118,11 @@ def train(groups: list[dict]) -> dict[str, dict[str, float]]:
             for feat in w:
                 w[feat] *= 1 - DECAY
         rate *= 0.97
-    return {name: dict(w) for name, w in weights.items()}
+        if epoch >= AVERAGE_FROM:
+            for name, w in weights.items():
+                for feat, value in w.items():
+                    averaged[name][feat] += value / (EPOCHS - AVERAGE_FROM)
+    return {name: dict(w) for name, w in averaged.items()}
 
 
 def order(weights: dict[str, dict[str, float]], g: dict) -> list[int]:
