@@ -245,9 +245,10 @@ def _start_before(times: dict[str, KeyTime | None], shown: dict[str, list[KeyTim
     started, detected = times.get("started_at"), times.get("detected_at")
     if started is None or detected is None or detected.at >= started.at:
         return
+    notice = "the first alert" if "alert" in detected.reason else "the first report"
     start = detected.model_copy(update={
         "confidence": round(ESTIMATE_CONFIDENCE - 0.05, 2),
-        "reason": "no earlier sign in the channel: the first report (the start read later came after it)",
+        "reason": f"no earlier sign in the channel: {notice}, before the start stated later",
     })
     others = [c for c in shown.get("started_at", []) if abs(c.at - start.at) >= SPREAD]
     times["started_at"], shown["started_at"] = start, [start, *others][:SHOWN]

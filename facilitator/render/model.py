@@ -323,6 +323,7 @@ def _customer_message_ids(f: Findings) -> set[str]:
 def _not_customer_words(text: str, ids: list[str], customer_ids: set[str]) -> bool:
     return not (ids and set(ids) <= customer_ids) and not text.lstrip().startswith((">", "&gt;"))
 
+
 def _estimate_note(name: str, estimate: KeyTime) -> str:
     if name == "started_at":  # the first notice stands in for a start nobody stated
         notice = "the first alert" if "first alert" in estimate.reason else "the first report"
