@@ -1,7 +1,7 @@
 """The ``facilitator extract`` report: what was read and what was found, as JSON or text.
 
-``extract_report`` builds the one JSON object the CLI prints with ``--json`` (the
-foundation keys of issue 2 plus the findings of issue 3), with every time as ISO 8601 with
+``extract_report`` builds the one JSON object the CLI prints with ``--json`` (what was read:
+source, channel, message counts and span; then every finding), with every time as ISO 8601 with
 its offset in the transcript's zone, so a script can rely on the shape. ``format_extract_
 summary`` renders the same object as aligned plain text for a terminal; the core never
 imports rich, and plain text also pipes cleanly into a file or an email.
