@@ -143,9 +143,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     chat = has_speakers(transcript)
     tz = zone_or_utc(transcript.timezone)
     key_times, candidates = _key_times(sigs, chat, tz)
-    last = transcript.last_at
     ended = key_times["resolved_at"]
-    if ended is not None and ended.confidence < ESTIMATE_CONFIDENCE and now is not None and last is not None and now - last < _LIVE:
+    if ended is not None and ended.confidence < ESTIMATE_CONFIDENCE and _still_talking(transcript, now):
         key_times["resolved_at"] = None  # the channel is still talking: no estimated end while it may go on
     # A channel's topic or purpose ("oncall: dmitri | runbooks https://wiki/...") holds evidence
     # too, though it is no message of the conversation.
@@ -188,6 +187,13 @@ MIN_MESSAGES = 10
 _LIVE = timedelta(hours=2)  # a channel that spoke this recently may be an incident still going on
 
 
+def _still_talking(transcript: Transcript, now: datetime | None) -> bool:
+    if now is None:
+        return False
+    last = transcript.last_at
+    return last is not None and now - last < _LIVE
+
+
 def _key_times(
     sigs: list[MessageSignals], chat: bool, tz: ZoneInfo
 ) -> tuple[dict[str, KeyTime | None], dict[str, list[KeyTime]]]:
@@ -227,8 +233,7 @@ def _open_questions(findings: Findings, transcript: Transcript, now: datetime | 
                 question="The channel leaves the end unclear; was the incident resolved at the time proposed, or later?",
             )
         )
-    last = transcript.last_at
-    if resolved is None and now is not None and last is not None and now - last < _LIVE:
+    if resolved is None and _still_talking(transcript, now):
         questions.append(OpenQuestion(field="resolved_at", question="Is the incident still going on?"))
     if not findings.responders:
         questions.append(OpenQuestion(field="responders", question=_QUESTIONS["responders"]))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
-from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
+from facilitator.extract.signals import CLOSING_GUESS_RE, STEP_FLAGS, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
 from facilitator.injection import looks_like_instructions
 from facilitator.transcript import Transcript
@@ -185,7 +185,6 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
 
 
 _FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
-_STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
 
 
 def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:
@@ -210,7 +209,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
             break
         if not sig.is_human or sig.state == "relapse" or sig.asks:
             continue
-        if not sig.flags & _STEP_FLAGS:
+        if not sig.flags & STEP_FLAGS:
             continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
         acted = next((x for x in sig.prep.sentences if _FIX_ACTION_RE.search(x) and not x.rstrip().endswith("?")), "")
         acted = acted or (sig.prep.sentences[0] if sig.prep.sentences else "")

@@ -32,7 +32,7 @@ from itertools import accumulate
 
 from facilitator.extract.candidates import SPREAD, WIDER
 from facilitator.extract.patterns import URL_RE
-from facilitator.extract.signals import MessageSignals, reports_problem
+from facilitator.extract.signals import STEP_FLAGS, MessageSignals, reports_problem
 from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
 from facilitator.resources import read_text
 
@@ -43,8 +43,8 @@ FLAGS = (
     "fix_deployed", "workaround", "status_page", "investigate", "hypothesis", "root_cause",
     "still_broken", "incident_created", "self_heal", "customer_comms", "change", "start_marker",
 )  # fmt: skip
-_STEPS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
 _WINDOW = timedelta(minutes=60)
+_ESTIMATED = round(ESTIMATE_CONFIDENCE - 0.05, 2)  # the confidence of a time the model proposes where no message marks it
 # Edges of the bands some measures are also read in: how much a gap or a distance matters is not
 # a straight line (a minute after the detection and an hour after it differ more than ten hours
 # and eleven), and a weight per band lets the model learn that shape. The measures are log-minutes
@@ -78,7 +78,7 @@ class Conversation:
         self.times = [sigs[i].message.at for i in timed]
         problem = [int(reports_problem(s)) for s in sigs]
         recover = [int(s.state == "recover") for s in sigs]
-        step = [int(bool(s.flags & _STEPS)) for s in sigs]
+        step = [int(bool(s.flags & STEP_FLAGS)) for s in sigs]
         relapse = [int(s.state == "relapse") for s in sigs]
         # by time (for the hour around a message) and by position (for everything after it)
         kinds = {"problem": problem, "recover": recover, "step": step, "relapse": relapse}
@@ -221,12 +221,10 @@ def reorder(
             best = next((c for c in fitting if key != "detected_at" or c.reason not in WIDER), None)
             if best is not None:
                 ordered.remove(best)
-                shown[key] = [best, *ordered][:SHOWN]
                 if estimate:
                     best = _as_estimate(best)
-                    shown[key][0] = best
                     estimated.append(key)
-                times[key] = best
+                times[key], shown[key] = best, [best, *ordered][:SHOWN]
         if not estimate:  # an estimate never bounds the keys after it
             floor = times.get(key) or floor
         previous = rules or previous
@@ -247,7 +245,7 @@ def _start_before(times: dict[str, KeyTime | None], shown: dict[str, list[KeyTim
         return
     notice = "the first alert" if "alert" in detected.reason else "the first report"
     start = detected.model_copy(update={
-        "confidence": round(ESTIMATE_CONFIDENCE - 0.05, 2),
+        "confidence": _ESTIMATED,
         "reason": f"no earlier sign in the channel: {notice}, before the start stated later",
     })
     others = [c for c in shown.get("started_at", []) if abs(c.at - start.at) >= SPREAD]
@@ -257,7 +255,7 @@ def _start_before(times: dict[str, KeyTime | None], shown: dict[str, list[KeyTim
 def _as_estimate(cand: KeyTime) -> KeyTime:
     """A candidate chosen where the rules found no key time: below ESTIMATE_CONFIDENCE, and saying so."""
     return cand.model_copy(update={
-        "confidence": min(cand.confidence, round(ESTIMATE_CONFIDENCE - 0.05, 2)),
+        "confidence": min(cand.confidence, _ESTIMATED),
         "reason": f"estimate: {cand.reason}; no message marks this moment",
     })
 

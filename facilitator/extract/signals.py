@@ -376,7 +376,7 @@ def _read_part_checks(sigs: list[MessageSignals]) -> None:
     """A part found healthy, with no step just taken and no word of change, is a check, not a recovery."""
     last_step = None
     for sig in sigs:
-        if sig.flags & _STEP_FLAGS or _STEP_DONE_RE.search(sig.prep.lower):
+        if sig.flags & STEP_FLAGS or _STEP_DONE_RE.search(sig.prep.lower):
             last_step = sig.message.at
         if not (sig.state == "recover" and sig.is_human) or "declare_resolved" in sig.flags:
             continue
@@ -399,7 +399,7 @@ _STEP_DONE_RE = re.compile(
     r"disabled|enabled|patched|replaced|swapped|switched|promoted|reloaded|restored|recreated|bounced|cycled|pinned|"
     r"downgraded|upgraded|rebuilt|raised|increased|added|removed|moved|migrated|resized|purged|invalidated|cleared)\b"
 )
-_STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})
+STEP_FLAGS = frozenset({"step", "rollback", "fix_deployed", "workaround"})  # a message that tells of a step taken
 
 
 PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that says something is wrong
@@ -408,6 +408,7 @@ PROBLEM = frozenset({"alert", "detect", "symptom", "relapse"})  # a message that
 def reports_problem(sig: MessageSignals) -> bool:
     """The message says something is wrong, and not, in the end, that it is back."""
     return bool(sig.flags & PROBLEM) and sig.state != "recover"
+
 
 _NOT_NEWS = frozenset({"hypothesis", "still_broken", "symptom", "detect"})
 
