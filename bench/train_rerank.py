@@ -134,18 +134,24 @@ def order(weights: dict[str, dict[str, float]], g: dict) -> list[int]:
     return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
 
 
+def _count(tally: dict[str, int], g: dict, weights: dict[str, dict[str, float]]) -> list[int]:
+    """Add one held-out group to the tally (the rules' and the model's first choice, the model's three); its order."""
+    ranked = order(weights, g)
+    tally["cases"] += 1
+    tally["rules_top"] += g["y"][0]
+    tally["model_top"] += g["y"][ranked[0]]
+    tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
+    return ranked
+
+
 def cross_validate(groups: list[dict]) -> dict[str, int]:
     tally: dict[str, int] = defaultdict(int)
     for fold in range(FOLDS):
         held = [g for g in groups if zlib.crc32(g["set"].encode()) % FOLDS == fold]
         weights = train([g for g in groups if zlib.crc32(g["set"].encode()) % FOLDS != fold])
         for g in held:
-            ranked = order(weights, g)
-            tally["cases"] += 1
-            tally["rules_top"] += g["y"][0]
+            ranked = _count(tally, g, weights)
             tally["rules_shown"] += any(g["y"][:SHOWN])
-            tally["model_top"] += g["y"][ranked[0]]
-            tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
             tally["pool"] += any(g["y"])
             for kind in ("chat" if g["chat"] else "notes", "real" if g["real"] else "reconstructed", g["key"]):
                 tally[kind] += 1
@@ -173,11 +179,7 @@ def forward(groups: list[dict], first: int = FORWARD_FROM) -> dict[str, int]:
     for lo in range(first, last + 1, 3):
         weights = train([g for g in groups if _number(g["set"]) < lo])
         for g in (g for g in groups if lo <= _number(g["set"]) < lo + 3):
-            ranked = order(weights, g)
-            tally["cases"] += 1
-            tally["rules_top"] += g["y"][0]
-            tally["model_top"] += g["y"][ranked[0]]
-            tally["model_shown"] += any(g["y"][i] for i in ranked[:SHOWN])
+            _count(tally, g, weights)
     return tally
 
 
