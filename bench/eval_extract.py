@@ -43,6 +43,7 @@ from facilitator.extract import extract_findings  # noqa: E402
 from facilitator.extract.patterns import patterns  # noqa: E402
 from facilitator.errors import UserError  # noqa: E402
 from facilitator.sources.paste import parse_transcript  # noqa: E402
+from facilitator.transcript import Transcript  # noqa: E402
 
 KEY_TIMES = ("detected_at", "mitigated_at", "resolved_at", "started_at")
 TOLERANCE = timedelta(minutes=10)
@@ -63,19 +64,28 @@ def same_person(a: str, b: str) -> bool:
     return longer[: len(shorter)] == shorter
 
 
+def read_case(folder: Path) -> tuple[dict, Transcript]:
+    """A case's answer key and its paste, read as ``extract --transcript paste.txt --tz TZ --date DATE`` would.
+
+    Raises ``UserError`` when the paste cannot be read.
+    """
+    key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))
+    hint = key.get("date_hint")
+    transcript = parse_transcript(
+        (folder / "paste.txt").read_text(encoding="utf-8"),
+        tz=key.get("tz_hint") or "UTC",
+        default_date=date.fromisoformat(hint) if hint else None,
+        origin="paste.txt",
+    )
+    return key, transcript
+
+
 def score_case(folder: Path) -> dict:
     """Run extraction on one case and compare with its key."""
-    key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))
-    text = (folder / "paste.txt").read_text(encoding="utf-8")
-    hint = key.get("date_hint")
     try:
-        transcript = parse_transcript(
-            text,
-            tz=key.get("tz_hint") or "UTC",
-            default_date=date.fromisoformat(hint) if hint else None,
-            origin="paste.txt",
-        )
+        key, transcript = read_case(folder)
     except UserError as exc:
+        key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))
         # An unreadable paste is scored as finding nothing, not allowed to stop the run.
         return _unreadable(folder.name, key, str(exc))
     started = time.perf_counter()

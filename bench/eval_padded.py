@@ -13,19 +13,18 @@ choice depends on the channel's length and density rather than on what was said.
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_extract import read_case  # noqa: E402
 from facilitator.errors import UserError  # noqa: E402
 from facilitator.extract import extract_findings, rerank  # noqa: E402
-from facilitator.sources.paste import parse_transcript  # noqa: E402
 from facilitator.transcript import Message, Transcript  # noqa: E402
 
 TOLERANCE = timedelta(minutes=10)
@@ -57,11 +56,8 @@ def score(sets: list[Path], k: int) -> tuple[int, int]:
     rnd, hits, total = random.Random(0), 0, 0
     for folder in sets:
         for case in sorted(p for p in folder.iterdir() if (p / "answer_key.json").exists()):
-            key = json.loads((case / "answer_key.json").read_text(encoding="utf-8"))
-            hint = key.get("date_hint")
             try:
-                transcript = parse_transcript((case / "paste.txt").read_text(encoding="utf-8"), tz=key.get("tz_hint") or "UTC",
-                                              default_date=date.fromisoformat(hint) if hint else None, origin="paste.txt")
+                key, transcript = read_case(case)
             except UserError:
                 continue
             findings = extract_findings(padded(transcript, k, rnd) if k else transcript)

@@ -26,12 +26,13 @@ import re
 import sys
 import zlib
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_extract import read_case  # noqa: E402
 from facilitator.config import zone_or_utc  # noqa: E402
 from facilitator.errors import UserError  # noqa: E402
 from facilitator.extract import MIN_MESSAGES  # noqa: E402
@@ -39,7 +40,6 @@ from facilitator.extract.candidates import POOL, find_candidates  # noqa: E402
 from facilitator.extract.rerank import KEYS, SHOWN, Conversation, features, score  # noqa: E402
 from facilitator.extract.signals import has_speakers, scan  # noqa: E402
 from facilitator.extract.times import find_key_times  # noqa: E402
-from facilitator.sources.paste import parse_transcript  # noqa: E402
 
 TOLERANCE = timedelta(minutes=10)
 EPOCHS = 60
@@ -55,15 +55,8 @@ def load(sets: list[Path]) -> list[dict]:
     groups = []
     for folder in sets:
         for case in sorted(p for p in folder.iterdir() if (p / "answer_key.json").exists()):
-            key = json.loads((case / "answer_key.json").read_text(encoding="utf-8"))
-            hint = key.get("date_hint")
             try:
-                transcript = parse_transcript(
-                    (case / "paste.txt").read_text(encoding="utf-8"),
-                    tz=key.get("tz_hint") or "UTC",
-                    default_date=date.fromisoformat(hint) if hint else None,
-                    origin="paste.txt",
-                )
+                key, transcript = read_case(case)
             except UserError:
                 continue
             sigs = scan(transcript)
