@@ -172,7 +172,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         events=find_events(sigs, key_times, messaging, aliases),
         severity=find_severity(sigs),
         detection_method=find_detection_method(key_times["detected_at"], transcript),
-        title=find_title(transcript, sigs),
+        title=find_title(transcript, sigs, messaging),
         customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
         runbooks=find_runbooks(sigs, links),
         candidates=candidates,

@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from facilitator.extract.messaging import status_title
 from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
 from facilitator.extract.signals import CLOSING_GUESS_RE, STEP_FLAGS, MessageSignals
-from facilitator.findings import Fact, Hypothesis, KeyTime
+from facilitator.findings import Fact, Hypothesis, KeyTime, MessagingItem
 from facilitator.injection import looks_like_instructions
 from facilitator.transcript import Transcript
 
@@ -278,13 +279,17 @@ def find_detection_method(detected: KeyTime | None, transcript: Transcript) -> F
     return Fact(text=method, message_ids=list(detected.message_ids), confidence=conf)
 
 
-def find_title(transcript: Transcript, sigs: list[MessageSignals]) -> Fact | None:
-    """A working title: the channel name made readable, else the first symptom sentence."""
-    name = re.sub(r"^(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*[-_]", "", transcript.channel or "", flags=re.I)
+def find_title(transcript: Transcript, sigs: list[MessageSignals], messaging: list[MessagingItem] = ()) -> Fact | None:
+    """A working title: the channel name made readable, else the incident's name on the status
+    page, else the first symptom sentence."""
+    name = re.sub(r"^#?(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", transcript.channel or "", flags=re.I)
     name = re.sub(r"\.(?:txt|md|log)$", "", name)
-    if name and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
-        words = re.sub(r"[-_]+", " ", name).strip()
+    words = re.sub(r"[-_]+", " ", name).strip()
+    if re.search(r"[^\W\d_]{3,}", words) and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
         return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
+    posted = status_title(messaging)
+    if posted is not None:
+        return Fact(text=posted[0], message_ids=posted[1], confidence=0.5)
     first = _first_report(sigs, None)
     if first is None:
         return None

@@ -70,3 +70,52 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
             )
         )
     return items
+
+
+_STAGES = r"(?:investigating|identified|monitoring|update|updated|resolved|scheduled|in\s+progress|degraded\s+performance|partial\s+outage|major\s+outage)"
+# "Incident created: Dashboard and engine unavailable — Investigating"; "Inbound/Outbound Service Impact (Investigating)";
+# "Issues receiving login emails Investigating - We're investigating ..."
+_NAMED_RE = re.compile(
+    rf"^\W*(?:(?:new\s+)?incident(?:\s+(?:created|opened|updated|resolved))?\s*:\s*)?(?P<t>.+?)\s*"
+    rf"(?:\(\s*{_STAGES}\s*\)|[-–—:|]\s*{_STAGES}\b.*|\s{_STAGES}\s*[-–—:]\s.*)$",
+    re.IGNORECASE,
+)
+# "Investigating - Elevated errors at checkout"; "Investigating — We are investigating DNS failures affecting ..."
+_STAGE_FIRST_RE = re.compile(r"^\W*investigating\s*[-–—:]\s*(?P<t>.+)$", re.IGNORECASE)  # later stages say what was done
+_WE_ARE_RE = re.compile(
+    r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
+    r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where)\s+)?(?P<t>.+)$",
+    re.IGNORECASE,
+)
+
+
+def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
+    """The incident's name on the status page, when a post shows one: what customers were told it is.
+
+    A status page names an incident in a few words ("Dashboard and engine unavailable") and the
+    first update says what is wrong ("We are investigating DNS resolution failures affecting
+    domains on the CDN"): either makes a better title than the first alarmed chat line.
+    """
+    for item in items:
+        if item.channel != "status page":
+            continue
+        if re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
+            continue  # a person saying they posted ("updated the status page: identified"), not the post
+        text = re.sub(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\.[a-z]{2,}(?:/\S*)?\s*$", "", item.summary.strip())
+        title = ""
+        named = _NAMED_RE.match(text)
+        if named and not _WE_ARE_RE.match(named.group("t")) and not _STAGE_FIRST_RE.match(named.group("t")):
+            title = named.group("t")
+        else:
+            first = _STAGE_FIRST_RE.match(text)
+            body = first.group("t") if first else text
+            said = _WE_ARE_RE.match(body)
+            if said:
+                title = re.split(r"\s+(?:that|which)\s+(?:may|might|could|is|are)\b|[.;]\s|\.$", said.group("t"))[0]
+            elif first:
+                title = body
+        title = re.sub(r"(?i)^(?:an?|the)\s+", "", title.strip(" .,:;-–—"))
+        words = title.split()
+        if 2 <= len(words) <= 14 and len(title) <= 100 and not re.match(r"(?i)(?:we|i|our)\b", title):
+            return title[:1].upper() + title[1:], list(item.message_ids)
+    return None

@@ -124,7 +124,7 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     return rows
 
 
-_RULED_LEAD_RE = re.compile(r"^(?:ruled\s+out|ruling\s+out|not)\s*:?\s*", re.IGNORECASE)
+_RULED_LEAD_RE = re.compile(r"^(?:ruled\s+out|ruling\s+out|not)\b\s*:?\s*", re.IGNORECASE)
 
 
 def narrative(unknowns: list[str], fix: str) -> str:
@@ -136,7 +136,9 @@ def narrative(unknowns: list[str], fix: str) -> str:
         parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
     if ruled_out:
         items = [_RULED_LEAD_RE.sub("", r).rstrip("?.! ") for r in ruled_out[:3]]
-        parts.append(sentence(f"Ruled out along the way: {'; '.join(i for i in items if i)}"))
+        items = [i for i in items if len(re.findall(r"[^\W\d_]{3,}", i)) >= 2]  # "not it" names nothing
+        if items:
+            parts.append(sentence(f"Ruled out along the way: {'; '.join(items)}"))
     if not fix.startswith(TODO):
         parts.append(sentence(f"What worked: {fix}"))
     return " ".join(parts) if len(parts) >= 2 else ""

@@ -323,3 +323,44 @@ def test_a_responder_who_cannot_help_tonight_is_not_the_customer_effect():
         )
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m3"]
+
+
+def test_the_status_page_names_the_incident_when_the_channel_does_not():
+    f = extract_findings(
+        channel(
+            ("Maya", "huh. same here from my laptop, dashboard won't load"),
+            ("bot:Statuspage", "Incident created: Dashboard and engine unavailable — Investigating"),
+            ("Tom", "rolled back, dashboard loads again"),
+            name="inc-2041",
+        )
+    )
+    assert f.title is not None and f.title.text == "Dashboard and engine unavailable"
+    assert f.title.message_ids == ["m1"]
+
+
+def test_a_first_status_update_says_what_is_wrong_in_a_title_s_words():
+    f = extract_findings(
+        channel(
+            ("Maya", "5xx from the content api"),
+            ("bot:Statuspage", "Investigating - We are experiencing a service interruption for the Content API that may result in elevated errors."),
+        )
+    )
+    assert f.title is not None and f.title.text == "Service interruption for the Content API"
+
+
+def test_a_person_saying_they_updated_the_status_page_names_nothing():
+    f = extract_findings(
+        channel(
+            ("Maya", "api is basically all 500s. dashboard too"),
+            ("Tom", "updated the status page: identified, cache priming routine during deployment"),
+            ("bot:Statuspage", "Monitoring - a fix has been applied"),
+        )
+    )
+    assert f.title is not None and f.title.message_ids == ["m0"]
+
+
+def test_all_starts_a_sentence_unless_it_greets():
+    from facilitator.extract.patterns import plain_sentence
+
+    assert plain_sentence("All web servers on the fix.", limit=100) == "All web servers on the fix."
+    assert plain_sentence("all, the fix is out", limit=100) == "The fix is out"

@@ -217,3 +217,12 @@ def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():
     row = next(r for r in rows if r.event == display(first.summary))
     assert row.time == message.at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")  # no made-up 00:00
     assert any(":" in r.time for r in rows if r is not row)  # the others keep their clock
+
+
+def test_the_narrative_keeps_words_that_start_like_not():
+    from facilitator.render.prose import narrative
+
+    text = narrative(["First hypothesis: could it be the VPC?", "nothing changed in the vpc config"], "subnet recreated")
+    assert "Ruled out along the way: nothing changed in the vpc config." in text
+    assert "Ruled out along the way: disk full" in narrative(["Not: disk full", "First hypothesis: x"], "restart")
+    assert "Ruled out" not in narrative(["First hypothesis: disk full?", "not it"], "restart")
