@@ -354,9 +354,11 @@ _CODE_RE = re.compile(r'^\s*[\[{<]|"\s*:\s*[\[{"\d]|[{}\[\]]{2,}')
 # error", "browser says NET::ERR_CERT_DATE_INVALID", "customers can't log in" (not "I can't look tonight").
 _USER_FACING_RE = re.compile(
     r"\b(?:users?|customers?|clients?|people|players?|members|visitors|merchants?|students|browsers?|"
-    r"site|website|web\s*page|app|login|log\s+in|sign[- ]?in|checkout)\b",
+    r"site|website|web\s*page|app|dashboard|login|log\s+in|sign[- ]?in|checkout|unavailable|"
+    r"not\s+loading|won[\x27\u2019]?t\s+load)\b",
     re.IGNORECASE,
 )
+_GUESS_RE = re.compile(r"\b(?:guess|theory|suspect\w*|hypothes\w*)\b", re.IGNORECASE)  # about the cause
 _EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the people hit see
 
 
@@ -387,8 +389,8 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
                 continue  # "Opening this channel for the 5xx alert" is about the channel, not the users
             if own is not sig.message.text and sentence[:30] not in own:
                 continue  # a line of the log the message quotes, not what users saw
-            if _wonders(sentence):
-                continue  # "why would that cause a failure to scale?" wonders; it reports nothing
+            if _wonders(sentence) or pats.has("hypothesis", sentence, sig.prep.gate) or _GUESS_RE.search(sentence):
+                continue  # "why would that cause a failure?", "my first guess is OOM": about the cause, not the effect
             if _CODE_RE.search(sentence):
                 continue  # '{"errors":[{"message": ...' pasted in: a response body, not what users saw
             if pats.positive("symptom", sentence, sig.prep.gate):

@@ -82,6 +82,7 @@ _NAMED_RE = re.compile(
 )
 # "Investigating - Elevated errors at checkout"; "Investigating — We are investigating DNS failures affecting ..."
 _STAGE_FIRST_RE = re.compile(r"^\W*investigating\s*[-–—:]\s*(?P<t>.+)$", re.IGNORECASE)  # later stages say what was done
+_HOST_TAIL_RE = re.compile(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\.[a-z]{2,}(?:/\S*)?\s*$")  # the page's link
 _WE_ARE_RE = re.compile(
     r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
     r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where)\s+)?(?P<t>.+)$",
@@ -101,7 +102,7 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
             continue
         if re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
             continue  # a person saying they posted ("updated the status page: identified"), not the post
-        text = re.sub(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\.[a-z]{2,}(?:/\S*)?\s*$", "", item.summary.strip())
+        text = _HOST_TAIL_RE.sub("", item.summary.strip())
         title = ""
         named = _NAMED_RE.match(text)
         if named and not _WE_ARE_RE.match(named.group("t")) and not _STAGE_FIRST_RE.match(named.group("t")):
@@ -118,4 +119,34 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
         words = title.split()
         if 2 <= len(words) <= 14 and len(title) <= 100 and not re.match(r"(?i)(?:we|i|our)\b", title):
             return title[:1].upper() + title[1:], list(item.message_ids)
+    return None
+
+
+# A body that says what was done or found, not what customers see: later updates
+_DONE_BODY_RE = re.compile(r"(?i)\b(?:identified|fix|fixed|resolved|implemented|deployed|monitoring|recover\w*|restored)\b")
+
+
+def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
+    """What the first status page post told customers they were seeing, in its own words.
+
+    "Investigating — We are investigating DNS resolution failures affecting domains on the
+    CDN." reads "DNS resolution failures affecting domains on the CDN.": written for customers
+    already, it describes the effect better than an engineer's first alarmed line.
+    """
+    for item in items:
+        if item.channel != "status page" or re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
+            continue
+        text = _HOST_TAIL_RE.sub("", item.summary.strip())
+        staged = re.search(r"(?i)\binvestigating\s*[-–—:]\s*(?P<b>.+)$", text)
+        body = staged.group("b") if staged else text
+        said = _WE_ARE_RE.match(body)
+        if said:
+            body = said.group("t")
+        elif not staged and not re.match(r"(?i)^(?:some|many|all|customers|users)\b", body):
+            continue  # a post that only names the incident
+        body = re.split(r"(?<=[.!?])\s", body)[0].strip()
+        if len(body.split()) >= 4 and not _DONE_BODY_RE.search(body):
+            body = re.sub(r"(?i)^(?:an?|the)\s+(?=\w+\s+\w)", "", body)
+            return body[:1].upper() + body[1:].rstrip(" .") + ".", list(item.message_ids)
+        return None  # the first post decides: later ones tell what was done
     return None

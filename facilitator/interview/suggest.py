@@ -35,6 +35,13 @@ def clause_of(hint: ImpactHint) -> str:
     return impl(hint)
 
 
+def status_effect(items: list) -> tuple[str, list[str]] | None:
+    """``facilitator.extract.messaging.status_effect``, imported on first use (see ``clause_of``)."""
+    from facilitator.extract.messaging import status_effect as impl
+
+    return impl(items)
+
+
 def count_phrase(hint: ImpactHint) -> str:
     """``facilitator.extract.impact.count_phrase``, imported on first use (see ``clause_of``)."""
     from facilitator.extract.impact import count_phrase as impl
@@ -224,6 +231,18 @@ def _usable(h: ImpactHint) -> bool:
     return not (text.endswith("?") or _ALERT_TEXT_RE.search(text) or _NEGATED_RE.search(clause_of(h)))
 
 
+# A rate that names a failure ("~55% of api requests failing"), not a load figure ("db cpu at 30%")
+# or the recovery ("5xx back to baseline (0.02%)", "at 1.5% and falling").
+_FAILING_RE = re.compile(r"\b(?:errors?|fail\w*|5\d\d|5xx|\d+xx|timeouts?|timing\s+out|unavailable|down|loss|declin\w*|reject\w*|broken|drop(?:ped|ping)?)\b", re.I)
+_EASING_RE = re.compile(
+    r"\b(?:back|under|below|fell|falling|down\s+to|dropped\s+to|recover\w*|normal|baseline|improv\w*|decreas\w*|lower|better|only)\b", re.I
+)
+
+
+def _failing(h: ImpactHint) -> bool:
+    return bool(_FAILING_RE.search(clause_of(h))) and not _EASING_RE.search(h.text)
+
+
 def _stated_impact(findings: Findings) -> Suggestion | None:
     """The channel's own final impact statement ("Customer impact ...: ~12% of ... failed"), latest wins."""
     for h in reversed(findings.impact_hints):
@@ -257,18 +276,16 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     stated = _stated_impact(findings)
     if stated is not None:
         return stated
+    posted = status_effect(findings.messaging)
+    if posted is not None:
+        return Suggestion(posted[0], _ids(posted[1]), "what the first status page post told customers", 0.5)
     usable = [h for h in findings.impact_hints if _usable(h)]
     parts: list[str] = []
     ids: list[str] = []
-    rate = _peak([h for h in usable if h.kind == "error_rate"])
+    rate = _peak([h for h in usable if h.kind == "error_rate" and _failing(h)])
     if rate is not None:
         parts.append(_CUT_TAIL_RE.sub("", clean_fact(clause_of(rate))))
         ids.extend(rate.message_ids)
-    start, end = findings.detected_at or findings.started_at, findings.mitigated_at or findings.resolved_at
-    span = ""
-    if start is not None and end is not None and end.at > start.at:
-        zone = ZoneInfo(tz)
-        span = f"for about {format_duration(end.at - start.at)} ({start.at.astimezone(zone):%H:%M}–{end.at.astimezone(zone):%H:%M} {_zone_label(tz)})"
     scope = _peak([h for h in usable if h.kind in SCOPE_KINDS and (h.value or 0) > 1])
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
     if not parts:
@@ -277,11 +294,9 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
             return None  # an alert's threshold is what the monitor saw, not what customers saw
         parts.append(clean_fact(effect.text, keep=1).rstrip(" ."))
         ids.extend(effect.message_ids)
-    head = parts[0]
-    if span:
-        # "unavailable since 02:20 UTC" + "for about 3 h (04:20–07:55 Europe/Amsterdam)": the span says it once
-        head = f"{_SINCE_TAIL_RE.sub('', head)} {span}"
-        ids.extend((start.message_ids if start else []) + (end.message_ids if end else []))
+    # When is left out ("unavailable since 02:20 UTC"): the key times and their named durations
+    # say it once, so the document never shows two windows for one incident.
+    head = _SINCE_TAIL_RE.sub("", parts[0])
     if scope is not None and count_phrase(scope).casefold() not in head.casefold():
         head = f"{head}, across {count_phrase(scope)}"
         ids.extend(scope.message_ids)
@@ -290,11 +305,7 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
         sentences.append(clean_fact(clause_of(jobs)))
         ids.extend(jobs.message_ids)
     text = "; ".join(s.rstrip(" .") for s in sentences)
-    return Suggestion(as_sentence(text), _ids(ids), "built from the impact figures and key times in the channel", 0.45)
-
-
-def _zone_label(tz: str) -> str:
-    return "UTC" if tz in ("UTC", "Etc/UTC", "GMT") else tz
+    return Suggestion(as_sentence(text), _ids(ids), "built from the impact figures in the channel", 0.45)
 
 
 def _affected(findings: Findings) -> Suggestion | None:

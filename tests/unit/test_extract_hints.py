@@ -364,3 +364,14 @@ def test_all_starts_a_sentence_unless_it_greets():
 
     assert plain_sentence("All web servers on the fix.", limit=100) == "All web servers on the fix."
     assert plain_sentence("all, the fix is out", limit=100) == "The fix is out"
+
+
+def test_a_guess_at_the_cause_is_not_the_customer_effect():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[Triggered] order-service 5xx rate > 5%"),
+            ("Ann", "my first guess is OOM, the order service keeps failing, checking the container memory"),
+            ("Bo", "2 buyers on the phone saying they can't accept orders in the portal"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]

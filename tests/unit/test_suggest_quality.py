@@ -11,7 +11,7 @@ import pytest
 
 from facilitator.extract import extract_findings
 from facilitator.extract.impact import clause_of, count_phrase
-from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
+from facilitator.findings import Fact, Findings, ImpactHint, KeyTime, MessagingItem
 from facilitator.interview.actions import imperative
 from facilitator.interview.catalogue import load_catalogue
 from facilitator.interview.suggest import suggest
@@ -103,7 +103,7 @@ def test_the_channels_own_impact_statement_wins_and_is_cited():
     assert s.message_ids == ["b"]
 
 
-def test_customer_effect_is_composed_from_rate_duration_scope_and_failed_work():
+def test_customer_effect_is_composed_from_rate_scope_and_failed_work():
     findings = Findings(
         detected_at=_kt(5, "d"),
         mitigated_at=_kt(58, "m"),
@@ -118,8 +118,9 @@ def test_customer_effect_is_composed_from_rate_duration_scope_and_failed_work():
         ],
     )
     s = suggest(Q["customer_effect"], findings)
-    assert s.value == "~12% of checkout requests failing at the peak for about 53 min (08:05–08:58 UTC), across 3 regions; ~180 failed capture jobs."
-    assert set(s.message_ids) == {"r", "d", "m", "g", "j"}
+    # when is said once, by the key times and their durations, not again here
+    assert s.value == "~12% of checkout requests failing at the peak, across 3 regions; ~180 failed capture jobs."
+    assert set(s.message_ids) == {"r", "g", "j"}
 
 
 def test_without_figures_the_symptom_is_used_and_a_channel_opening_line_never_is():
@@ -130,14 +131,41 @@ def test_without_figures_the_symptom_is_used_and_a_channel_opening_line_never_is
     assert suggest(Q["customer_effect"], meta) is None
 
 
-def test_a_start_the_symptom_states_is_not_said_twice_beside_the_span():
+def test_a_start_the_symptom_states_is_left_to_the_key_times():
     f = Findings(
         customer_effect=Fact(text="the repository was unavailable since 02:20 UTC", message_ids=["s"]),
         detected_at=_kt(0, "d"),
         mitigated_at=_kt(215, "m"),
     )
     s = suggest(Q["customer_effect"], f, tz="UTC")
-    assert s.value == "The repository was unavailable for about 3 h 35 min (08:00–11:35 UTC)."
+    assert s.value == "The repository was unavailable."
+
+
+def test_a_rate_that_eases_or_measures_load_is_not_the_customer_effect():
+    f = Findings(
+        customer_effect=Fact(text="users can't open the dashboard", message_ids=["s"]),
+        impact_hints=[
+            _hint("error_rate", "5xx back to baseline (0.02%)", 0.02, "b"),
+            _hint("error_rate", "db cpu on that shard dropped to 30%", 30, "c"),
+            _hint("error_rate", "5xx at 1.5% and falling", 1.5, "f"),
+        ],
+    )
+    s = suggest(Q["customer_effect"], f)
+    assert s.value == "Users can't open the dashboard." and s.message_ids == ["s"]
+
+
+def test_the_first_status_page_post_says_what_customers_saw():
+    f = Findings(
+        customer_effect=Fact(text="dashboard is down for me too", message_ids=["s"]),
+        messaging=[
+            MessagingItem(at=_kt(3, "p").at, channel="status page", summary="Investigating — We are investigating DNS resolution failures affecting domains on the CDN. More soon.", message_ids=["p"]),
+            MessagingItem(at=_kt(9, "q").at, channel="status page", summary="Identified — a fix is being rolled out", message_ids=["q"]),
+        ],
+    )
+    s = suggest(Q["customer_effect"], f)
+    assert s.value == "DNS resolution failures affecting domains on the CDN." and s.message_ids == ["p"]
+    told = f.model_copy(update={"messaging": [f.messaging[1]]})
+    assert suggest(Q["customer_effect"], told).message_ids == ["s"]  # a later stage tells what was done, not the effect
 
 
 # -- affected, clauses -------------------------------------------------------------------------
