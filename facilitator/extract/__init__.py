@@ -161,6 +161,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     if fix is not None:  # the step that stopped the impact comes first
         facts["fixes"] = [fix] + [f for f in facts["fixes"] if f.message_ids != fix.message_ids]
     responders, aliases = find_people(sigs, chat, transcript.aliases)
+    effect = find_customer_effect(sigs, key_times["detected_at"])
     findings = Findings(
         **key_times,
         responders=responders,
@@ -172,8 +173,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         events=find_events(sigs, key_times, messaging, aliases),
         severity=find_severity(sigs),
         detection_method=find_detection_method(key_times["detected_at"], transcript),
-        title=find_title(transcript, sigs, messaging),
-        customer_effect=find_customer_effect(sigs, key_times["detected_at"]),
+        title=find_title(transcript, sigs, messaging, effect),
+        customer_effect=effect,
         runbooks=find_runbooks(sigs, links),
         candidates=candidates,
         phases=find_phases(sigs, key_times),

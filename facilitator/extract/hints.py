@@ -279,9 +279,12 @@ def find_detection_method(detected: KeyTime | None, transcript: Transcript) -> F
     return Fact(text=method, message_ids=list(detected.message_ids), confidence=conf)
 
 
-def find_title(transcript: Transcript, sigs: list[MessageSignals], messaging: list[MessagingItem] = ()) -> Fact | None:
+def find_title(
+    transcript: Transcript, sigs: list[MessageSignals], messaging: list[MessagingItem] = (), effect: Fact | None = None
+) -> Fact | None:
     """A working title: the channel name made readable, else the incident's name on the status
-    page, else the first symptom sentence."""
+    page, else the first symptom sentence as a heading (the customer effect's when that one
+    speaks of the speaker: "It's worse now", "My phone is going mental")."""
     name = re.sub(r"^#?(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", transcript.channel or "", flags=re.I)
     name = re.sub(r"\.(?:txt|md|log)$", "", name)
     words = re.sub(r"[-_]+", " ", name).strip()
@@ -293,8 +296,56 @@ def find_title(transcript: Transcript, sigs: list[MessageSignals], messaging: li
     first = _first_report(sigs, None)
     if first is None:
         return None
-    title = _WHEN_SAID_RE.sub("", plain_sentence(_own_words(first.message.text), limit=80)).rstrip(".!?, ")
+    title = headline(plain_sentence(_own_words(first.message.text), limit=200))
+    if _SPEAKS_OF_SPEAKER_RE.match(title) and effect is not None:
+        instead = headline(effect.text)
+        if not _SPEAKS_OF_SPEAKER_RE.match(instead):
+            return Fact(text=instead, message_ids=list(effect.message_ids), confidence=0.3)
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
+
+
+# A heading about the speaker or a pronoun, not the incident: "My phone is going mental", "It's worse now", "Is it ...".
+_SPEAKS_OF_SPEAKER_RE = re.compile(
+    r"^(?:(?:it|this|that|my|i|we|our|they|from\s+my)\b|i[\x27\u2019]m\b|it[\x27\u2019]s\b|we[\x27\u2019]re\b|is\s+it\b|not\s+yet\b)",
+    re.IGNORECASE,
+)
+
+
+# What a chat line says around the news, which a heading does without: the exclamation before it
+# ("Huh.", "Ugh.", "Same here"), who sees it and the next step after it ("for me too", "checking").
+_EXCLAIM_RE = re.compile(
+    r"^(?:(?:huh|ugh+|oh\s+no|uh[- ]?oh|hm+|wow|yikes|whoa|damn|ok(?:ay)?|acking|ack[\x27\u2019]?d|same(?:\s+here)?|yep|yeah|"
+    r"(?:yes|no|this)(?=\s*[.,!?:;])|yes\s+(?:pls|please)|pls|please|thanks|\+1|and\s+another\s+one|heads\s+up|random\s+q)\b[\s.,!?:;\u2014\u2013-]*)+",
+    re.IGNORECASE,
+)
+_ASIDE_RE = re.compile(
+    r"(?:[\s,]+(?:checking|looking(?:\s+into\s+it)?|investigating|lol|fyi|again|too|either|right\s+now|"
+    r"for\s+(?:me|us|anyone(?:\s+else)?)(?:\s+too)?|(?:is\s+)?anyone\s+else(?:\s+(?:seeing|getting)\s+this)?))+\s*[?!.]*$",
+    re.IGNORECASE,
+)
+# "Is it just me or is mainnet not producing blocks?", "Is arctos down for anyone else?"
+_ASKED_RE = re.compile(
+    r"^(?:is\s+it\s+just\s+me\s+or\s+)?(?P<verb>is|are)\s+(?P<subject>(?!(?:it|this|that|there)\b).+?)\s+"
+    r"(?P<state>(?:not\s+)?(?:down|up|broken|slow|offline|unreachable|unavailable|\w+ing)\b.*?)\s*\?*$",
+    re.IGNORECASE,
+)
+
+
+def headline(sentence: str, limit: int = 70) -> str:
+    """A chat line as a heading: its first sentence without the exclamation, the aside and the
+    question form, cut at a clause ("Huh. same here, dashboard won't load for me" -> "Dashboard won't load")."""
+    text = _EXCLAIM_RE.sub("", sentence.strip()) or sentence.strip()
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 2]
+    text = parts[0] if parts else text
+    text = _WHEN_SAID_RE.sub("", _ASIDE_RE.sub("", text)).rstrip(" .!?,;:")
+    asked = _ASKED_RE.match(text)
+    if asked:
+        text = f"{asked.group('subject')} {asked.group('verb').lower()} {asked.group('state')}"
+    if len(text) > limit:
+        cut = text[:limit]
+        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))
+        text = cut[:clause] if clause >= limit // 2 else cut.rsplit(" ", 1)[0] + "…"
+    return text[:1].upper() + text[1:]
 
 
 _WONDER_RE = re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+if\b|\bcould\s+(?:it|this|that)\b", re.IGNORECASE)

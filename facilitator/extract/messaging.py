@@ -72,7 +72,7 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
     return items
 
 
-_STAGES = r"(?:investigating|identified|monitoring|update|updated|resolved|scheduled|in\s+progress|degraded\s+performance|partial\s+outage|major\s+outage)"
+_STAGES = r"(?:investigating|identified|monitoring|update|updated|resolved|scheduled|in\s+progress|degraded(?:\s+performance)?|partial\s+outage|major\s+outage)"
 # "Incident created: Dashboard and engine unavailable — Investigating"; "Inbound/Outbound Service Impact (Investigating)";
 # "Issues receiving login emails Investigating - We're investigating ..."
 _NAMED_RE = re.compile(
@@ -83,6 +83,7 @@ _NAMED_RE = re.compile(
 # "Investigating - Elevated errors at checkout"; "Investigating — We are investigating DNS failures affecting ..."
 _STAGE_FIRST_RE = re.compile(r"^\W*investigating\s*[-–—:]\s*(?P<t>.+)$", re.IGNORECASE)  # later stages say what was done
 _HOST_TAIL_RE = re.compile(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\.[a-z]{2,}(?:/\S*)?\s*$")  # the page's link
+_HOST_RE = re.compile(r"\s+(?:https?://\S+|status\.[\w.-]+|[\w-]+(?:\.[\w-]+)*\.(?:com|io|net|org|co|dev|app)(?:/\S*)?)(?=\s|$)", re.IGNORECASE)
 _WE_ARE_RE = re.compile(
     r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
     r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where)\s+)?(?P<t>.+)$",
@@ -102,7 +103,7 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
             continue
         if re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
             continue  # a person saying they posted ("updated the status page: identified"), not the post
-        text = _HOST_TAIL_RE.sub("", item.summary.strip())
+        text = _HOST_RE.sub("", _HOST_TAIL_RE.sub("", item.summary.strip()))
         title = ""
         named = _NAMED_RE.match(text)
         if named and not _WE_ARE_RE.match(named.group("t")) and not _STAGE_FIRST_RE.match(named.group("t")):

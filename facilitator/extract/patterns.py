@@ -237,7 +237,7 @@ _LEAD_IN_RE = re.compile(
     r"|^(?:per|according to)\s+@?[\w.-]+(?-i:\s+[A-Z][\w-]+)?\s*[,:]?\s+(?:(?:it\s+(?:looks|seems)\s+like|it[\x27\u2019]?s)\s+)?"
     r"|^(?:i[\x27\u2019]?m|i am|we[\x27\u2019]?re|we are)\s+(?:also\s+|now\s+)?(?:seeing|getting|noticing)\s+(?:that\s+)?"
     r"|^(?:looks|seems)\s+like\s+"
-    r"|^(?:support|ic|sre|comms|on-?call|(?:db|database|network|infra)\s+on-?call)\s+here\b[\s,:.!\u2014\u2013-]*"
+    r"|^(?:support|ic|sre|comms|on-?call|(?:db|database|network|infra)\s+on-?call)(?:\s+here\b|\s*:)[\s,:.!\u2014\u2013-]*"
     # a bridge relaying another chat ("<user42> ..."), a pager's or monitor's prefix, an ack
     r"|^<[^>\s]{1,32}>\s*"
     r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+"

@@ -375,3 +375,23 @@ def test_a_guess_at_the_cause_is_not_the_customer_effect():
         )
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
+
+
+def test_a_chat_line_becomes_a_heading():
+    from facilitator.extract.hints import headline
+
+    assert headline("Huh. same here, dashboard won't load for me too") == "Dashboard won't load"
+    assert headline("Are lockbox codes failing for anyone else?") == "Lockbox codes are failing"
+    assert headline("Is it just me or is mainnet not producing blocks") == "Mainnet is not producing blocks"
+    assert headline("No errors in the logs but api is down") == "No errors in the logs but api is down"
+
+
+def test_a_title_about_the_speaker_gives_way_to_the_customer_effect():
+    f = extract_findings(
+        channel(
+            ("Ann", "my phone is going mental. 40 hosts down"),
+            ("Bo", "support: customers can't log in to the app, login page times out"),
+        )
+    )
+    assert f.title is not None and f.title.text == "Customers can't log in to the app, login page times out"
+    assert f.title.message_ids == ["m1"]
