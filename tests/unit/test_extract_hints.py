@@ -395,3 +395,14 @@ def test_a_title_about_the_speaker_gives_way_to_the_customer_effect():
     )
     assert f.title is not None and f.title.text == "Customers can't log in to the app, login page times out"
     assert f.title.message_ids == ["m1"]
+
+
+def test_the_same_symptom_elsewhere_is_no_earlier_incident():
+    f = extract_findings(
+        channel(
+            ("Ann", "gmail backends returning 503s"),
+            ("Bo", "same thing on calendar side. user-data backends returning errors"),
+            ("Cy", "this is the same problem as last week's quota outage"),
+        )
+    )
+    assert [p.message_ids for p in f.prior_incidents] == [["m2"]]
