@@ -78,11 +78,15 @@ def _with_code(sentence: str, whole: str) -> str:
     return match.group(0) if match else sentence
 
 
+_SYMBOL_LEAD_RE = re.compile(r"^(?:[^\w\s\"'\u201c(\[#@~`<$]\s*)+")
+
+
 def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5) -> Fact:
     """A fact quoting the sentence; a short chat message is quoted whole, code and links kept."""
     whole = sig.message.text
     if len(whole) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole:
-        return Fact(text=" ".join(readable(whole).split()), message_ids=[sig.message.id], confidence=confidence)
+        text = _SYMBOL_LEAD_RE.sub("", " ".join(readable(whole).split()))  # "✅ rollback complete"
+        return Fact(text=text, message_ids=[sig.message.id], confidence=confidence)
     text = _with_code(sentence, whole).replace(" ([link])", "").replace("[link]", "…")
     return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
 
@@ -170,7 +174,9 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 continue  # a prompt injection is never a cause, fix or lesson, whatever words it uses
             question = sentence.rstrip().endswith("?")
             for signal, key in wanted.items():
-                if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate) and not (question and key == "causes"):
+                if key == "causes" and (question or _NOT_A_CAUSE_RE.search(sentence)):
+                    continue
+                if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
                     fact = _fact(_with_context(sentence, sig), sig)
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
                         fact.text = plain_sentence(fact.text, limit=200)
@@ -180,12 +186,33 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 or pats.has("fix_deployed", sentence, sig.prep.gate)
                 or pats.positive("recover", sentence, sig.prep.gate)
             )
-            if fixing and not question and _FIX_ACTION_RE.search(sentence):
+            if fixing and _did(sentence):
                 out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
     return out
 
 
+# A cause only supposed ("until rahul confirms the diff is the culprit", "if it's the cache") or a
+# status post's later stage ("Resolved - Monitoring confirms the issue is resolved") names no cause.
+_NOT_A_CAUSE_RE = re.compile(r"\b(?:until|unless|if|whether)\b|^\W*(?:resolved|monitoring|update|completed)\s*[-–—:]", re.IGNORECASE)
 _FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
+
+# A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would
+# take 40 min", "asked them to reboot the LB first", "controller hasn't restarted", "restart, no change".
+_NOT_DONE_RE = re.compile(
+    r"\b(?:would|could|should|might|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
+    r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
+    r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
+    r"same\s+thing|still)\b|\w[\x27\u2019]d\b",
+    re.IGNORECASE,
+)
+
+
+_TOLD_DONE_RE = re.compile(r"\b[a-z]{3,}ed\b|\b(?:deploying|applying|pushing|switching|moving|shipping)\b", re.IGNORECASE)
+
+
+def _did(sentence: str) -> bool:
+    """True when the sentence tells a step taken, not weighed, asked for, denied or failed."""
+    return bool(_FIX_ACTION_RE.search(sentence)) and not sentence.rstrip().endswith("?") and not _NOT_DONE_RE.search(sentence)
 
 
 def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:
@@ -203,17 +230,23 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
         return None
     mine = sigs[at]
     for sentence in mine.prep.sentences:
-        if _FIX_ACTION_RE.search(sentence) and not sentence.rstrip().endswith("?"):
+        if _did(sentence):
             return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
+    failed_after = False  # a report that it is still broken came after this step: the step did not fix it
     for sig in reversed(sigs[:at]):
         if mine.message.at - sig.message.at > _FIX_REACH:
             break
-        if not sig.is_human or sig.state == "relapse" or sig.asks:
+        if sig.state == "relapse" or "still_broken" in sig.flags:
+            failed_after = True
+            continue
+        if not sig.is_human or sig.asks or failed_after:
             continue
         if not sig.flags & STEP_FLAGS:
             continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
-        acted = next((x for x in sig.prep.sentences if _FIX_ACTION_RE.search(x) and not x.rstrip().endswith("?")), "")
-        acted = acted or (sig.prep.sentences[0] if sig.prep.sentences else "")
+        acted = next((x for x in sig.prep.sentences if _did(x)), "")
+        first = sig.prep.sentences[0] if sig.prep.sentences else ""
+        if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first):
+            acted = first  # a step told in other words ("deployed to all 4 proxies, reloaded")
         if acted:
             return _fact(acted, sig, 0.65)
     return None

@@ -406,3 +406,38 @@ def test_the_same_symptom_elsewhere_is_no_earlier_incident():
         )
     )
     assert [p.message_ids for p in f.prior_incidents] == [["m2"]]
+
+
+def test_a_step_weighed_asked_for_or_failed_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered: api-prod write error rate > 20%"),
+            ("Dmitri", "restarting the api pods"),
+            ("Maya", "still failing, no change"),
+            ("Dmitri", "scaled out the directors 4 -> 10"),
+            ("Priya", "rolling back would take 40 min and re-open the vuln, I'd rather not"),
+            ("Priya", "error rate back to baseline, POSTs succeeding"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m5"]
+    assert f.fixes and f.fixes[0].message_ids == ["m3"]  # not the rollback weighed, not the restart that did not help
+
+
+def test_a_cause_only_supposed_or_a_later_status_post_is_no_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "yes do that, prep it, don't hit go until rahul confirms the diff is the culprit"),
+            ("bot:Statuspage", "Resolved - Monitoring confirms the issue is resolved."),
+        )
+    )
+    assert f.causes == []
+
+
+def test_a_fix_quoted_whole_loses_its_leading_emoji():
+    f = extract_findings(
+        channel(
+            ("Maya", "503s everywhere, most of the fleet is down"),
+            ("Priya", "✅ rollback of auth-service to v2025.09.02-1 complete, errors gone"),
+        )
+    )
+    assert f.fixes and f.fixes[0].text.casefold().startswith("rollback of auth-service")
