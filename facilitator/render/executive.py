@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from facilitator.interview.actions import reads_as_verb_phrase
 from facilitator.redact_detect import identifier_spans
 from facilitator.render.text import format_duration, sentence
 
@@ -26,6 +27,8 @@ def compose(customer_impact: str, times: dict[str, datetime | None], zone: str, 
             prevention: list[str], actions_total: int, fix: str) -> str:
     """Three sentences from the impact, the key times and the action items ('' while impact is unknown).
 
+    ``prevention`` is the action items, most preventive first; the first that reads as a verb
+    phrase finishes "we will …" ('Thanks all' or 'Alert severity bump' never does).
     ``fmt(at, with_date)`` formats a time in the document's zone, as the rest of the document does.
     """
     impact = " ".join(customer_impact.split())
@@ -41,13 +44,15 @@ def compose(customer_impact: str, times: dict[str, datetime | None], zone: str, 
         if resolved and resolved > end:
             span += f"; the incident was closed at {fmt(resolved, resolved.date() != start.date())}"
         parts.append(span + ".")
-    if prevention:
+    plan = next((a.strip().rstrip(".") for a in prevention if reads_as_verb_phrase(a)), "")
+    if plan:
         more = actions_total - 1
         tail = f" ({more} more action item{'s are' if more != 1 else ' is'} tracked below)" if more > 0 else ""
-        parts.append(f"To keep it from happening again we will {_lower_first(prevention[0].rstrip('.'))}{tail}.")
+        parts.append(f"To keep it from happening again we will {_lower_first(plan)}{tail}.")
     elif fix and not fix.startswith(TODO) and not identifier_spans(fix):
         parts.append(sentence(f"Service was restored by: {fix}"))
     elif fix and not fix.startswith(TODO):
         # a fix written as a command or with versions and hosts is for engineers, not leadership
-        parts.append("Service has been restored; the follow-up actions are still to be agreed.")
+        follow_ups = "tracked below" if actions_total else "still to be agreed"
+        parts.append(f"Service has been restored; the follow-up actions are {follow_ups}.")
     return " ".join(parts)

@@ -1,0 +1,124 @@
+"""Suggested action items read as things to do later: quips, done steps and write-up remarks are
+not suggested, stated follow-ups ("Task added: X", "action items: X, Y") are kept as X, and the
+text ends where the action does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from facilitator.findings import Fact, Findings
+from facilitator.interview.actions import (
+    ActionBook,
+    reads_as_follow_up,
+    reads_as_verb_phrase,
+    stated_actions,
+    suggest_actions,
+)
+from facilitator.session import Session, SourceSpec
+
+
+@dataclass
+class Msg:
+    id: str
+    text: str
+    author: str = "someone"
+
+
+def _suggested(*hints: str, messages: list[Msg] | None = None) -> list[str]:
+    findings = Findings(action_hints=[Fact(text=t, message_ids=[f"m{i}"]) for i, t in enumerate(hints, 1)])
+    return [s.action for s in suggest_actions(findings, messages=messages)]
+
+
+@pytest.mark.parametrize(
+    "chat",
+    [
+        "thanks all. calling it resolved.",
+        "ok.",
+        "yep, doc tomorrow.",
+        "thx everyone, great work",
+        "short postmortem posted on the status page.",
+        "we should write this up for the blog",
+        "I'll draft the RCA doc tomorrow",
+        "action items going in the doc: docs.example.com",
+        "follow-ups in the PM doc wiki.example.internal",
+        "posting the all clear on the status page",
+        "restarted the workers, queue is draining",
+    ],
+)
+def test_quips_done_steps_and_write_up_remarks_are_not_suggested(chat):
+    assert _suggested(chat) == []
+
+
+def test_the_action_is_the_clause_that_says_what_to_do_not_the_chatter_before_it():
+    got = _suggested("thanks everyone. closing it. postmortem friday, and we need a way to restore deleted rows within minutes")
+    assert got == ["Restore deleted rows within minutes"]
+
+
+def test_the_text_stops_where_the_action_does():
+    assert _suggested(
+        "and let's set fillfactor on the jobs table on monday, otherwise this will happen again next time",
+        "short writeup posted. follow-up ticket to add a schema check to the deploy runbook acme.atlassian.net",
+        "we should really shard the events table, I'll open an issue",
+    ) == [
+        "Set fillfactor on the jobs table on monday",
+        "Add a schema check to the deploy runbook",
+        "Shard the events table",
+    ]
+
+
+def test_a_speaker_name_pasted_as_the_last_line_of_the_message_is_trimmed():
+    said = "let's add a lag alert on the orders replica\nmk"
+    findings = Findings(action_hints=[Fact(text="let's add a lag alert on the orders replica mk", message_ids=["m1"])])
+    book = ActionBook(Session(name="a", source=SourceSpec(kind="demo"), findings=findings), messages=[Msg("m1", said)])
+    assert [s.action for s in book.suggestions()] == ["Add a lag alert on the orders replica"]
+
+
+@pytest.mark.parametrize(
+    ("chat", "actions"),
+    [
+        ("Task added: Alert on queue age above 10 min", ["Alert on queue age above 10 min"]),
+        ("AI: rotate the deploy key for the build runners", ["Rotate the deploy key for the build runners"]),
+        ("TODO: pin the base image digest in CI", ["Pin the base image digest in CI"]),
+        ('Follow-up created: "Page on replica lag over 60s" assigned to Sam Lee', ["Page on replica lag over 60s"]),
+        ("nice work. ticket for a canary step in the payments deploy: jira.example.com", ["A canary step in the payments deploy"]),
+        ("action items so far: cap batch size on the importer, alert on importer lag, and document the replay steps",
+         ["Cap batch size on the importer", "Alert on importer lag", "Document the replay steps"]),
+        ("follow-ups: alerting on resolver errors, not just timeouts", ["Alert on resolver errors, not just timeouts"]),
+        ("adding per-tenant rate limits to the follow-ups", ["Per-tenant rate limits"]),
+    ],
+)
+def test_actions_the_channel_names_outright_are_kept_as_stated(chat, actions):
+    assert stated_actions(chat) == actions
+    assert _suggested(chat) == actions
+
+
+def test_a_task_line_the_extractor_did_not_flag_is_still_suggested_from_the_channel():
+    task = Msg("m9", '· Task added\n  "Alert on internal resolver failure rate" assigned to Dana Cole', author="")
+    got = _suggested("we should add a synthetic login check", messages=[Msg("m1", "hello"), task])
+    assert got == ["Add a synthetic login check", "Alert on internal resolver failure rate"]
+    book = ActionBook(Session(name="a", source=SourceSpec(kind="demo"), findings=Findings()), messages=[task])
+    suggestion = book.suggestions()[0]
+    assert suggestion.message_ids == ["m9"] and suggestion.strong
+
+
+def test_a_step_under_way_is_a_follow_up_only_when_it_says_what_it_prevents():
+    assert _suggested("adding an alert on consumer lag so we notice before customers do") == [
+        "Add an alert on consumer lag so we notice before customers do"
+    ]
+    assert _suggested("filing a bug upstream on the client lib") == []
+
+
+def test_follow_up_and_verb_phrase_predicates():
+    assert reads_as_follow_up("Add an alert on checkout 5xx above 2%")
+    assert not reads_as_follow_up("Thanks all")
+    assert not reads_as_follow_up("Posted the update on the status page")
+    assert not reads_as_follow_up("Write up the timeline for the doc")
+    assert reads_as_follow_up("Status page off-cluster", said_as_follow_up=True)
+    assert not reads_as_follow_up("The alert fired 40 min after the first error", said_as_follow_up=True)
+    assert reads_as_verb_phrase("Make the config loader fail startup on unread env vars")
+    assert reads_as_verb_phrase("Alert on resolver errors")
+    assert not reads_as_verb_phrase("Alert severity bump")
+    assert not reads_as_verb_phrase("Ok")
+    assert not reads_as_verb_phrase("Short postmortem posted on the status page")
