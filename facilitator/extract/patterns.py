@@ -204,9 +204,19 @@ _SCHEME_RE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 _FIRST_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s")
 
 
+# Words after which a link is the sentence's object ("timeout on get.jenkins.io"); after anything
+# else it is a reference set beside the sentence ("rolling back #5127 (github.com)").
+_BEFORE_OBJECT_RE = re.compile(
+    r"(?:^|[:(\[\n-]|\b(?:on|at|to|from|in|into|of|see|via|the|a|an|for|is|are|was|here|this|that|with|by|check|open|visit|url|link|reach|hit|load|loading)\b)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _link_host(match: re.Match[str]) -> str:
     url, tail = _url_and_tail(match)
-    return _SCHEME_RE.sub("", url).split("/", 1)[0] + tail
+    host = _SCHEME_RE.sub("", url).split("/", 1)[0]
+    before = match.string[max(0, match.start() - 24) : match.start()]
+    return (host if _BEFORE_OBJECT_RE.search(before) else f"({host})") + tail
 
 
 def summary_of(text: str, limit: int = 140) -> str:

@@ -441,3 +441,10 @@ def test_a_fix_quoted_whole_loses_its_leading_emoji():
         )
     )
     assert f.fixes and f.fixes[0].text.casefold().startswith("rollback of auth-service")
+
+
+def test_a_link_beside_a_sentence_is_set_off_and_one_it_names_is_not():
+    from facilitator.extract.patterns import readable
+
+    assert readable("rolling back #5127 in prod-us https://github.com/a/b/pull/5127") == "rolling back #5127 in prod-us (github.com)"
+    assert readable("timeout on https://get.jenkins.io/plugins") == "timeout on get.jenkins.io"
