@@ -35,9 +35,12 @@ _FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior"})
 _P_LEVEL_RE = re.compile(r"P[0-4]\b")
 _STOP = frozenset(
     "that this with from have been were there their they about would could should might which when what "
-    "into also some more than then them over only just like related cause issue problem".split()
+    "into also some more than then them over only just like related cause issue problem "
+    # three-letter words that say nothing of the idea ("vpc", "dns", "cdn" do)
+    "the and for not but was are can any all you our its has had did now get got see one two out off too yet "
+    "why how who use way new old bit lot let may say yes nah idk hmm ok".split()
 )
-_WORD_RE = re.compile(r"[a-z][a-z0-9_-]{3,}")
+_WORD_RE = re.compile(r"[a-z][a-z0-9_-]{2,}")
 _MONITORING_RE = re.compile(r"\b(?:alert\w*|grafana|dashboard|monitor\w*|pagerduty|opsgenie|datadog|graph|metrics?|prometheus|sentry|uptime)\b", re.I)
 _ALERT_RE = re.compile(r"\b(?:alert\w*|alarm\w*|fired|firing|paged|pagerduty|opsgenie|triggered)\b", re.I)
 _USER_RE = re.compile(r"\b(?:customers?|users?|support|tickets?|reported|gitter|twitter|tweets?|complain\w*|forum)\b", re.I)

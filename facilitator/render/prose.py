@@ -35,6 +35,9 @@ def known_then(b: _Builder) -> list[tuple[datetime, str]]:
         times = sorted(m.at for mid in h.message_ids if (m := b.transcript.get(mid)) is not None)
         if not times:
             continue
+        if h.status == "ruled_out" and len(times) == 1:
+            beliefs.append((times[0], f"Ruled out: {h.text}"))  # raised and dropped in one breath
+            continue
         beliefs.append((times[0], f"Suspected: {h.text}"))
         if h.status == "ruled_out" and len(times) > 1:
             beliefs.append((times[-1], f"Ruled out: {h.text}"))

@@ -448,3 +448,13 @@ def test_a_link_beside_a_sentence_is_set_off_and_one_it_names_is_not():
 
     assert readable("rolling back #5127 in prod-us https://github.com/a/b/pull/5127") == "rolling back #5127 in prod-us (github.com)"
     assert readable("timeout on https://get.jenkins.io/plugins") == "timeout on get.jenkins.io"
+
+
+def test_a_verdict_on_an_idea_named_by_an_acronym_rules_that_idea_out():
+    f = extract_findings(
+        channel(
+            ("Ines", "could it be the VPC? every failing service goes through vpc egress"),
+            ("Camille", "good catch. nothing changed in the vpc config though, not that"),
+        )
+    )
+    assert [(h.status, h.message_ids) for h in f.hypotheses] == [("ruled_out", ["m0", "m1"])]

@@ -226,3 +226,15 @@ def test_the_narrative_keeps_words_that_start_like_not():
     assert "Ruled out along the way: nothing changed in the vpc config." in text
     assert "Ruled out along the way: disk full" in narrative(["Not: disk full", "First hypothesis: x"], "restart")
     assert "Ruled out" not in narrative(["First hypothesis: disk full?", "not it"], "restart")
+
+
+def test_an_idea_raised_and_dropped_in_one_message_is_known_as_ruled_out():
+    from facilitator.findings import Hypothesis
+    from facilitator.render.prose import known_then
+
+    session, transcript = load_incident()
+    first = transcript.messages[1]
+    session.findings.hypotheses = [Hypothesis(text="not the CDN", status="ruled_out", message_ids=[first.id])]
+    session.findings.events = [e for e in session.findings.events if e.kind != "root_cause"]
+    b = type("B", (), {"transcript": transcript, "session": session})()
+    assert known_then(b) == [(first.at, "Ruled out: not the CDN")]
