@@ -341,11 +341,16 @@ def _topic_header(line: str, lines: list[str], no: int) -> bool:
     return len(below) > 1 and name_like(below[0], strict=False) and SLACK_TIME_RE.match(below[1]) is not None
 
 
+_JOIN_LINE_RE = re.compile(r"^\S+(?: \S+)?\s+has\s+(?:joined|left)\s+(?:the\s+channel|#\S+)\.?$", re.IGNORECASE)
+
+
 def _mark_notices(out: Parsed) -> None:
     """Messages that are only a channel notice become system messages: Slack's 'joined #inc-123.'
     under the person's name, Mattermost's '@dana joined the channel.' under 'System'."""
     for item in out.items:
         if isinstance(item, Entry) and not item.subtype:
+            if len(item.lines) > 1:  # "raj has joined the channel" copied between two messages belongs to neither
+                item.lines = [item.lines[0], *(line for line in item.lines[1:] if not _JOIN_LINE_RE.match(line.strip()))]
             text = "\n".join(line for line in item.lines if line.strip())
             subtype = slack_notice(text) if text else ""
             if subtype:
@@ -383,6 +388,11 @@ def _slack_clock(text: str, current: Entry | None) -> time:
     return later[0] if later else candidates[0]
 
 
+# A username with a separator ("lena.brandt", "j_smith"): above a header time with AM/PM (a
+# follow-up's time has none) it names the author even the first time it appears.
+_HANDLE_RE = re.compile(r"^@?[a-z0-9][a-z0-9]*[._-][a-z0-9][\w.-]*$")
+
+
 def _pop_name_line(
     current: Entry | None, nos: list[int], out: Parsed, known: set[str], *, doubled: bool = False
 ) -> tuple[int, str] | None:
@@ -406,7 +416,8 @@ def _pop_name_line(
         above = lines[end - 2].strip() if end >= 2 else ""
         twice = _name_twice(above, candidate, doubled)
         tagged = APP_TAG.search(candidate)  # "rocket.cat BOT": an app's name, whatever its case
-        if candidate in known or twice or (name_like(candidate, strict=True) and end > 1) or (
+        handle = doubled and _HANDLE_RE.match(candidate) is not None and end > 1  # "lena.brandt" above "10:47 AM"
+        if candidate in known or twice or handle or (name_like(candidate, strict=True) and end > 1) or (
             tagged is not None and name_like(candidate[: tagged.start()], strict=False) and end > 1
         ):
             start = end - 2 if twice else end - 1  # Rocket.Chat: display name, then username

@@ -529,3 +529,22 @@ def test_slack_notices_are_whole_messages(text, subtype):
     from facilitator.sources.paste_system import slack_notice
 
     assert slack_notice(text) == subtype
+
+
+def test_a_join_notice_copied_between_two_messages_is_in_neither():
+    from facilitator.sources.paste import parse_transcript
+
+    text = (
+        "kelsey.tran\n10:31 AM\n3 tenants reporting intermittent 401s on the REST API\n"
+        "omar.haddad\n10:33 AM\nlooking\n"
+        "lena.brandt\n10:47 AM\nauth service is cooking, timeouts come back as 401\n"
+        "raj.subramanian has joined the channel\n"
+        "raj.subramanian\n11:02 AM\nwhat's going on?\n"
+        "omar.haddad\n11:03 AM\nauth-svc is pegged, scaling it out\n"
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2019, 10, 1), origin="paste.txt")
+    said = [(m.author, m.text) for m in t.messages if not m.is_system]
+    assert said[2:4] == [
+        ("lena.brandt", "auth service is cooking, timeouts come back as 401"),
+        ("raj.subramanian", "what's going on?"),
+    ]
