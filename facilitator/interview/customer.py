@@ -4,7 +4,7 @@ The external version is composed from the customer-facing answers (``customer_ef
 ``customer_explanation``, ``customer_changes``), never from the engineers' sentences. When an
 answer is missing, the interview offers (and ``draft`` fills in, marked as a suggestion) a
 plain wording built here: a story in customer terms chosen by what fixed it ("we reversed a
-recent change"), and the action items that are safe to tell customers (no internal identifier,
+recent change", only when the fix says so plainly), and the action items that are safe to tell customers (no internal identifier,
 no blame, not vague, nothing about credentials or weaknesses), with their technical detail in
 parentheses dropped. Nothing here invents a fact: the words are generic on purpose.
 """
@@ -23,30 +23,116 @@ SENSITIVE_ACTION = re.compile(
     r"(?i)\b(?:passwords?|credentials?|secrets?|tokens?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?"
     r"|rotat\w*|revok\w*|vulnerab\w*|exploit\w*|CVE-\d+|pen(?:etration)?[ -]?test\w*)\b"
 )
-_STORIES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|rollback|revert\w*|undid|undo)\b", re.I),
-     "A recent change to our systems caused the problem. We reversed that change, and service recovered."),
-    (re.compile(r"\bfail(?:ed|ing)?[ -]?over\b", re.I),
-     "A failure in one of our systems caused the problem. We switched to a standby system, and service recovered."),
-    (re.compile(r"\brestart\w*|\breboot\w*|\brecycl\w*", re.I),
-     "One of our systems stopped working correctly. We restarted it, and service recovered."),
-    (re.compile(r"\bscal\w*|\bcapacity\b|\badded (?:more )?(?:nodes|servers|instances)\b", re.I),
-     "One of our systems ran out of capacity. We added capacity, and service recovered."),
-    (re.compile(r"\bvendor|provider|upstream|third[- ]party\b", re.I),
-     "A service we depend on had a problem. Once it was resolved, our service recovered."),
-)
+# The stories, and the words that say each action was taken: ``done`` forms (past tense) claim it
+# alone; ``named`` forms (a noun or "-ing") claim it only beside a word saying it finished.
+_ROLLBACK = "A recent change to our systems caused the problem. We reversed that change, and service recovered."
+_FAILOVER = "A failure in one of our systems caused the problem. We switched to a standby system, and service recovered."
+_RESTART = "One of our systems stopped working correctly. We restarted it, and service recovered."
+_CAPACITY = "One of our systems ran out of capacity. We added capacity, and service recovered."
+_VENDOR = "A service we depend on had a problem. Once it was resolved, our service recovered."
 _GENERIC_STORY = "A problem in our systems caused this. We found and fixed it, and service recovered."
+_MORE = r"(?:more |extra |a few |some |\d+ )?"
+_ACTIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (_ROLLBACK,
+     re.compile(r"\b(?:rolled[ -]?back|reverted|undid|backed out)\b", re.IGNORECASE),
+     re.compile(r"\b(?:roll(?:ing)?[ -]?backs?|revert(?:s|ing)?|undo(?:ing)?)\b", re.IGNORECASE)),
+    (_FAILOVER,
+     re.compile(r"\bfailed[ -]?over\b", re.IGNORECASE),
+     re.compile(r"\bfail(?:ing)?[ -]?overs?\b", re.IGNORECASE)),
+    (_RESTART,
+     re.compile(r"\b(?:restarted|rebooted|recycled|bounced)\b", re.IGNORECASE),
+     re.compile(r"\b(?:restart(?:s|ing)?|reboot(?:s|ing)?|recycl(?:e|ing))\b", re.IGNORECASE)),
+    (_CAPACITY,
+     re.compile(r"\b(?:scaled (?:up|out)|(?:added|increased (?:the )?)" + _MORE
+                + r"(?:capacity|nodes|servers|instances|replicas|workers))\b", re.IGNORECASE),
+     re.compile(r"\b(?:scal(?:e|ing)[ -](?:up|out)|scale-?(?:up|out)s?)\b", re.IGNORECASE)),
+)
+# A sentence with any of these says the action was not taken, did not help, is doubted or is
+# only planned, so it claims nothing ("Rollback done, no change.", "Restarting won't help",
+# "Restart the adapter?", "Scaling out instead", "we'll need a rolling restart").
+_UNSURE = re.compile(
+    r"\?|n't\b|\b(?:not|never|nothing|none|cannot|without|still|instead|rather|barely|reject\w*|abandon\w*"
+    r"|no (?:change|difference|effect|luck|improvement|dice|good|point|help)"
+    r"|probably|maybe|perhaps|might|may|could|would|hopefully|usually|seems?|think|guess"
+    r"|tr(?:y|ied|ying)|if|going to|gonna|let'?s|let me|should|will|plan\w*|about to|want to"
+    r"|need(?:s|ed)? to|wait(?:ing)?|later|next)\b|'(?:ll|d)\b",
+    re.IGNORECASE,
+)
+# Beside a noun or "-ing" form, words saying the action finished ("Rollback done", "Revert is live").
+_FINISHED = re.compile(
+    r"\b(?:done|complete[d]?|finished|landed|succeeded|worked|deployed|(?:is|are|went) (?:out|live|in)"
+    r"|back (?:up|online|to normal)|recovered|resolved|fixed|healthy)\b",
+    re.IGNORECASE,
+)
+# A past participle used as an adjective names a thing, not an action: "stuck in the rolled back txn".
+_DETERMINER = re.compile(r"\b(?:the|a|an|this|that|these|those|my|our|their|its|his|her)\s+$", re.IGNORECASE)
+# An outside provider named as having the problem: "our DNS provider had an outage", "a third party".
+_OUTSIDE = re.compile(
+    r"\b(?:vendor|third[- ]party|(?:cloud|hosting|dns|cdn|network|payment|email|sms|upstream|external|identity"
+    r"|service|internet|isp|telecom|carrier) provider)s?\b|\bprovider(?:'s)? (?:outage|incident|issue|problem"
+    r"|failure|fault|error|side)\b",
+    re.IGNORECASE,
+)
+_TROUBLE = re.compile(
+    r"\b(?:outage|incident|issue|problem|failure|fail\w*|fault|error\w*|down|degrad\w*|broke\w*|because|caus\w*)\b",
+    re.IGNORECASE,
+)
+# Words clearing a provider: "the vendor says no issue on their side", "provider status is green".
+_CLEARED = re.compile(
+    r"\b(?:fine|ok(?:ay)?|healthy|green|normal|ruled out|all good|no (?:issues?|problems?|incidents?|outages?|errors?))\b",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSES = re.compile(r"[,;:]|\s[-\u2013\u2014]\s|\band\b|\bbut\b", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
 
 
+def _sure_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that state something as done: none negated, doubted or only planned."""
+    return [s for s in _SENTENCES.split(text or "") if s.strip() and not _UNSURE.search(s)]
+
+
+def _action_taken(text: str) -> str:
+    """The story of the first action ``text`` says was taken and finished ('' when none is)."""
+    found: list[tuple[int, int, str]] = []
+    for n, sentence in enumerate(_sure_sentences(text)):
+        for story, done, named in _ACTIONS:
+            found += [(n, m.start(), story) for m in done.finditer(sentence) if not _DETERMINER.search(sentence[:m.start()])]
+            at = 0
+            for clause in _CLAUSES.split(sentence):
+                at = sentence.find(clause, at)
+                if (m := named.search(clause)) and _FINISHED.search(clause):
+                    found.append((n, at + m.start(), story))
+    return min(found)[2] if found else ""
+
+
+def _outside_problem(text: str) -> bool:
+    """True when ``text`` plainly says an outside provider had the problem.
+
+    Doubt is judged on the words about the provider ("degraded because of a third party, the
+    API not affected" blames it; "not the provider" and "vendor says no issue" do not).
+    """
+    for sentence in _SENTENCES.split(text or ""):
+        if "?" in sentence or not _TROUBLE.search(sentence):
+            continue
+        if any(_OUTSIDE.search(c) and not (_UNSURE.search(c) or _CLEARED.search(c)) for c in _CLAUSES.split(sentence)):
+            return True
+    return False
+
+
 def customer_story(fix: str, cause: str = "") -> str:
-    """Two plain sentences on what went wrong and what we did, chosen by how it was fixed."""
-    for pattern, story in _STORIES:
-        if pattern.search(fix):
-            return story
-    for pattern, story in _STORIES:
-        if pattern.search(cause):
-            return story
+    """Two plain sentences on what went wrong and what we did.
+
+    A specific story only when the fix says that action was taken and finished (not negated,
+    doubted or merely planned) and the cause does not name the same action (a rollback that
+    caused the outage did not fix it), or when the cause plainly blames an outside provider;
+    otherwise the generic story, which claims nothing specific.
+    """
+    story = _action_taken(fix)
+    if story and not any(named.search(cause) or done.search(cause) for s, done, named in _ACTIONS if s == story):
+        return story
+    if _outside_problem(cause) or (_outside_problem(fix) and _FINISHED.search(fix)):
+        return _VENDOR
     return _GENERIC_STORY
 
 

@@ -151,7 +151,10 @@ class Document:
     customer_explanation: str = ""  # what happened, in customer terms (external version)
     customer_changes: list[str] = field(default_factory=list)  # what we are changing, in customer terms
     scope_lines: list[str] = field(default_factory=list)  # impact figures, one sentence each
-    customer_window: str = ""  # "2024-12-03 13:52 to 15:00 UTC": impact start to mitigation
+    # "2024-12-03 13:52 to 15:00 UTC": impact start to mitigation, for customers; an estimated end
+    # is said "around 13:52", and the window is empty when both ends are estimates
+    customer_window: str = ""
+    estimated_times: set[str] = field(default_factory=set)  # key-time labels whose value is the extractor's estimate
     external_override: str = ""  # the recorded reason the external version was released despite its gate
     external_title: str = ""  # the title when it is fit for customers, else a plain one
     external: str = ""  # the redacted external body, embedded in the internal document
@@ -338,6 +341,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     customer_ids = _customer_message_ids(f)
     times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
     shown_times = {KEY_TIME_LABELS[name]: b.fmt(at) or b.ask(name) for name, at in times.items()}
+    estimated: set[str] = set()  # key times that are the extractor's estimates, by question id
     for name in KEY_TIME_LABELS:
         estimate, answer = f.key_time(name), session.answers.get(name)
         if estimate is not None and estimate.confidence < ESTIMATE_CONFIDENCE and times[name] == estimate.at and (
@@ -345,6 +349,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         ):
             # the extractor's estimate, not a time anyone stated: the reader should know
             shown_times[KEY_TIME_LABELS[name]] += f" ({_estimate_note(name, estimate)})"
+            estimated.add(name)
     spans = duration_spans(times)
     durations = [(d.label, format_duration(spans[d.key]) or "unknown", d.definition) for d in DURATIONS]
     metrics = {label: value for label, value, _ in durations if value != "unknown"}
@@ -458,10 +463,17 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
     scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
-    window = ""
+    window = customer_window = ""
     if impact_start and mitigated and mitigated >= impact_start:
         same_day = b.local(impact_start).date() == b.local(mitigated).date()
-        window = f"{b.fmt(impact_start)} to {b.fmt(mitigated, with_date=not same_day)} {b.tz.key}"
+        start_text, end_text = b.fmt(impact_start), b.fmt(mitigated, with_date=not same_day)
+        window = f"{start_text} to {end_text} {b.tz.key}"
+        # Customers are told an estimated end as "around ..."; when neither end was stated by
+        # anyone, nothing (the internal version keeps the figures and says they are estimates).
+        start_guess = "started_at" in estimated
+        end_guess = ("mitigated_at" if times["mitigated_at"] else "resolved_at") in estimated
+        if not (start_guess and end_guess):
+            customer_window = f"{'around ' * start_guess}{start_text} to {'around ' * end_guess}{end_text} {b.tz.key}"
     explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
@@ -518,7 +530,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         or draft("external") or b.pick("customer_explanation", explanation_fallback),
         customer_changes=b.pick_list("customer_changes", safe_changes(session.actions)),
         scope_lines=scope_lines,
-        customer_window=window,
+        customer_window=customer_window,
+        estimated_times={KEY_TIME_LABELS[name] for name in estimated},
     )
     doc.external_actions = [c for c in doc.customer_changes if not c.startswith(TODO)]
     doc.external_override = session.external_override.strip()

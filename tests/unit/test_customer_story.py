@@ -1,0 +1,88 @@
+"""The customer story claims an action only when the fix says it was taken and finished."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.interview.customer import customer_story
+
+GENERIC = "A problem in our systems caused this. We found and fixed it, and service recovered."
+ROLLBACK = "We reversed that change"
+RESTART = "We restarted it"
+FAILOVER = "We switched to a standby system"
+CAPACITY = "We added capacity"
+VENDOR = "A service we depend on had a problem"
+
+
+@pytest.mark.parametrize(("fix", "claim"), [
+    ("Rolled back checkout-service to v2.30.4", ROLLBACK),
+    ("Reverted.", ROLLBACK),
+    ("Rollback complete: messaging-api 4.30.2 on 48/48 pods.", ROLLBACK),
+    ("Revert is live in prod, edit modal opens again.", ROLLBACK),
+    ("Failed over to the replica", FAILOVER),
+    ("Failover done, db-2 is primary. Latency dropping fast.", FAILOVER),
+    ("All servers restarted, error ratio back at baseline, p99 normal.", RESTART),
+    ("Restart done, cluster reports healthy.", RESTART),
+    ("Db scaled up, workers now 16. Queue depth going down.", CAPACITY),
+    ("Rollback landed, api pods restarted with direct connections.", ROLLBACK),  # the first action said
+])
+def test_a_finished_action_chooses_its_story(fix, claim):
+    assert claim in customer_story(fix)
+
+
+@pytest.mark.parametrize("fix", [
+    # negated or did not help
+    "Restarting just drops in-flight polls, they'd re-queue. Scaling out instead: director replicas 4 -> 10.",
+    "Checked, controller hasn't restarted since friday and the REST endpoint is fine. Probably not.",
+    "Reboots did nothing. Mean page response is ~13s.",
+    "Rollback done, no change. Not that.",
+    "Rollback done, still 503.",
+    "Restarted the workers, no difference.",
+    "Rolled back without any effect on the errors.",
+    "Restart was rejected, it drops in-flight jobs.",
+    "Rolling back the whole security update would take ~40 min and re-open the vuln. I'd rather fix the config forward.",
+    "Restarting coredns won't help if the conntrack table is full.",
+    "Scaled out rather than restarting.",
+    "Rolled back instead of a hotfix?",
+    # doubted or only planned
+    "Restart the custom metrics adapter? Cheap to try.",
+    "Restarting the rust processor on 3, that usually clears it.",
+    "Feed updates restarted, it's going to crawl 16h of backlog.",
+    "Let's roll back the deploy.",
+    "Should we fail over to the replica",
+    "We will restart the workers after the backlog drains.",
+    "Restart with a higher connection limit and let's see if it holds.",
+    # under way or asked for, not done
+    "Rolling back, standard rollback.",
+    "Asked them to reboot the load balancer first.",
+    "Rollback in progress.",
+    "Failover started.",
+    "Upgrade done, rebooting.",
+    # a past participle naming a thing
+    "584 orders got stuck in the rolled back txn. Writing a fix script.",
+])
+def test_a_negated_doubted_or_planned_action_claims_nothing(fix):
+    assert customer_story(fix) == GENERIC
+
+
+def test_an_action_the_cause_names_did_not_fix_it():
+    # the rollback caused the outage: "we reversed that change" would be false
+    assert customer_story("Rolled back.", "The rollback at 17:33 left the nav cache cold and the db pegged.") == GENERIC
+    assert customer_story("Restart done, cluster reports healthy.",
+                          "Connections went to the read-only endpoint since the restart.") == GENERIC
+    assert ROLLBACK in customer_story("Rolled back.", "A config change cut the pool to 10 connections.")
+
+
+def test_only_a_provider_named_as_the_cause_chooses_the_vendor_story():
+    assert VENDOR in customer_story("", "Portal logins degraded because of a third party, publish not affected.")
+    assert VENDOR in customer_story("", "Our DNS provider had an outage.")
+    for cause in ("It is not the DNS provider, our config broke.", "Vendor says no issue on their side.",
+                  "Is it the CDN provider having an outage?", "Nginx upstream timed out on our api pods.",
+                  "The terraform provider upgrade broke the plan."):
+        assert customer_story("", cause) == GENERIC, cause
+
+
+def test_the_cause_never_chooses_an_action_story():
+    # what the cause says happened is not what fixed it
+    assert customer_story("", "A config value got reset on the node restart last night.") == GENERIC
+    assert customer_story("", "The failover didn't re-advertise some ranges.") == GENERIC

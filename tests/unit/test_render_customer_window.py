@@ -1,0 +1,71 @@
+"""The external 'Customers were affected from ...' window never states an estimated time as fact."""
+
+from __future__ import annotations
+
+from facilitator.findings import KeyTime
+from facilitator.render import _load_template, _render, build_document, render_markdown
+from facilitator.session import Answer
+from tests.unit.test_render import load_incident, settings
+
+WINDOW = "Customers were affected from"
+
+
+def _estimate(session, name: str) -> None:
+    """Make the key time ``name`` the extractor's low-confidence estimate, unanswered."""
+    found = getattr(session.findings, name)
+    setattr(session.findings, name, KeyTime(at=found.at, confidence=0.2, message_ids=list(found.message_ids),
+                                           reason="estimate: the first alert"))
+    session.answers.pop(name, None)
+
+
+def test_a_confirmed_window_is_stated_as_it_was():
+    session, transcript = load_incident()
+    doc = build_document(session, transcript, settings())
+    assert doc.customer_window == "2024-12-03 14:40 to 15:21 Europe/Berlin"
+    assert doc.estimated_times == set()
+
+
+def test_an_estimated_start_is_told_to_customers_as_around():
+    session, transcript = load_incident()
+    _estimate(session, "started_at")
+    doc = build_document(session, transcript, settings())
+    assert doc.customer_window == "around 2024-12-03 14:40 to 15:21 Europe/Berlin"
+    assert doc.estimated_times == {"Fault introduced"}
+    external = render_markdown(session, transcript, settings(), version="external")
+    assert f"{WINDOW} around 2024-12-03 14:40 to 15:21 Europe/Berlin." in external
+    # the internal version keeps its figures, marked as estimates where they are shown
+    assert "(estimate" in doc.times["Fault introduced"]
+    assert "2024-12-03 14:40 to 15:21 Europe/Berlin" in doc.summary
+
+
+def test_an_estimated_end_is_told_to_customers_as_around():
+    session, transcript = load_incident()
+    _estimate(session, "mitigated_at")
+    assert build_document(session, transcript, settings()).customer_window == "2024-12-03 14:40 to around 15:21 Europe/Berlin"
+
+
+def test_a_window_whose_both_ends_are_estimates_is_not_told_to_customers():
+    session, transcript = load_incident()
+    _estimate(session, "started_at")
+    _estimate(session, "mitigated_at")
+    doc = build_document(session, transcript, settings())
+    assert doc.customer_window == ""
+    assert WINDOW not in render_markdown(session, transcript, settings(), version="external")
+    assert "2024-12-03 14:40 to 15:21 Europe/Berlin" in doc.summary  # internal unchanged
+
+
+def test_an_estimate_the_user_confirmed_is_stated_as_fact():
+    session, transcript = load_incident()
+    _estimate(session, "started_at")
+    session.answers["started_at"] = Answer(question_id="started_at", value="2024-12-03 14:40", status="answered")
+    doc = build_document(session, transcript, settings())
+    assert doc.customer_window == "2024-12-03 14:40 to 15:21 Europe/Berlin"
+    assert doc.estimated_times == set()
+
+
+def test_the_external_key_times_hide_what_the_model_flags_as_estimated():
+    session, transcript = load_incident()
+    doc = build_document(session, transcript, settings())
+    assert "**Detected:**" in _render(_load_template("external", "external"), doc, "external")
+    doc.estimated_times = {"Detected"}  # the flag decides, not the wording of the value
+    assert "**Detected:**" not in _render(_load_template("external", "external"), doc, "external")
