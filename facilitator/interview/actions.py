@@ -135,6 +135,7 @@ _ABOUT_THE_WRITEUP_RE = re.compile(
 _ABOUT_THE_LIST_RE = re.compile(r"(?i)\b(?:action items?|follow[- ]?ups?|todo list)\b")
 # "do it by hand", "spread it out", "accept that": the object is the situation at hand, not a change to make.
 _PRONOUN_OBJECT_RE = re.compile(r"(?i)^(?!(?:make|ask|tell|let|have|get|help)\b)\S+\s+(?:it|them)\b|^\S+\s+(?:that|this)\s*(?:[,.;]|$)")
+_RIGHT_NOW_RE = re.compile(r"(?i)\b(?:first|now|right now|asap|immediately|for now|in the meantime|meanwhile)\W*$")
 # A step under way ("adding an alert…") is a follow-up when it says what it prevents.
 _PURPOSE_RE = re.compile(r"(?i)\b(?:so (?:that )?(?:we|it|this|that|they|nobody|no one)|next time|again)\b")
 # Verbs the action lint does not list that follow-ups often open with ("bring back", "put X behind Y").
@@ -179,6 +180,8 @@ def reads_as_follow_up(action: str, *, said_as_follow_up: bool = False) -> bool:
     verb_first = reads_as_verb_phrase(text)
     if _ACK_RE.match(text) or is_chatter(text) or _ABOUT_THE_WRITEUP_RE.search(text) or _PRONOUN_OBJECT_RE.match(text):
         return False
+    if _RIGHT_NOW_RE.search(text):
+        return False  # "let's fix customers first": what to do during the incident, not after it
     main = re.split(r"(?i)\b(?:why|whether|how|what|when|if|until|unless|so|before|after)\b", text, maxsplit=1)[0]
     if not verb_first and (_REPORT_RE.search(main) or (_PAST_FIRST_RE.match(text) and not said_as_follow_up)):
         return False

@@ -122,3 +122,10 @@ def test_follow_up_and_verb_phrase_predicates():
     assert not reads_as_verb_phrase("Alert severity bump")
     assert not reads_as_verb_phrase("Ok")
     assert not reads_as_verb_phrase("Short postmortem posted on the status page")
+
+
+def test_what_to_do_during_the_incident_is_no_follow_up():
+    from facilitator.interview.actions import reads_as_follow_up
+
+    assert not reads_as_follow_up("Fix customers first", said_as_follow_up=True)
+    assert reads_as_follow_up("Fix the pool default in the config loader", said_as_follow_up=True)
