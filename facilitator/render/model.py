@@ -304,11 +304,20 @@ class _Builder:
         return self.cite(answer.message_ids) if answer else ""
 
 
-def _incident_id(session: Session) -> str:
+# The incident's key as the channel writes it: "declared an incident: INC-2291", "Incident #6".
+_INCIDENT_KEY_RE = re.compile(r"\b(?:INC|Inc|inc)[-_ ]?#?(\d{2,})\b|\b[Ii]ncident #(\d+)\b")
+
+
+def _incident_id(session: Session, transcript: Transcript | None = None) -> str:
+    """The incident's key: from the channel's name, else the first one a message gives, else the session's name."""
     for text in (session.source.channel, session.source.ref, session.name):
         m = re.search(r"\binc[-_ ]?(\d+)", text or "", re.I)
         if m:
             return f"INC-{m.group(1)}"
+    for message in (transcript.messages[:500] if transcript is not None else []):
+        m = _INCIDENT_KEY_RE.search(message.text or "")
+        if m:
+            return f"INC-{m.group(1)}" if m.group(1) else f"Incident #{m.group(2)}"
     return session.name
 
 
@@ -477,7 +486,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
-        incident_id=_incident_id(session),
+        incident_id=_incident_id(session, transcript),
         date=(b.fmt(times["detected_at"] or times["started_at"]) or "")[:10] or session.created_at.date().isoformat(),
         timezone=str(b.tz.key),
         severity=severity,

@@ -238,3 +238,13 @@ def test_an_idea_raised_and_dropped_in_one_message_is_known_as_ruled_out():
     session.findings.events = [e for e in session.findings.events if e.kind != "root_cause"]
     b = type("B", (), {"transcript": transcript, "session": session})()
     assert known_then(b) == [(first.at, "Ruled out: not the CDN")]
+
+
+def test_the_incident_key_a_message_gives_names_the_document():
+    session, transcript = load_incident()
+    session.name, session.source.channel, session.source.ref = "2025-05-16-paste", "", ""
+    first = transcript.messages[0]
+    first.text = "declared an incident: INC-2291 Delivery delays"
+    assert build_document(session, transcript, settings()).incident_id == "INC-2291"
+    first.text = "no key here"
+    assert build_document(session, transcript, settings()).incident_id == "2025-05-16-paste"
