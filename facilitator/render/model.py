@@ -511,7 +511,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         unknowns_then=unknowns,
         root_cause=root_cause,
         whys=[
-            WhyRow(w.question, w.answer or b.todo(w.question, "tab:whys"), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
+            # an open why is listed in full among the TODOs; in place its question is already on the line
+            WhyRow(w.question, w.answer or (b.todo(w.question, "tab:whys") and TODO), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
             for w in chain
         ],
         contributing=contributing,

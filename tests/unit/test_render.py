@@ -153,6 +153,9 @@ def test_demo_documents_through_draft(tmp_path):
     for name in ("Priya", "Natarajan", "Kenji", "Hannah", "Tomás", "Léon"):
         assert name not in external
     assert "Priya Natarajan" in internal
+    # an open why says its question once: on its line, and in full among the TODOs
+    open_whys = [line for line in internal.splitlines() if line[:3].rstrip(".").isdigit() and "[TODO]" in line and "**Why" in line]
+    assert open_whys and all(line.endswith("** [TODO]") for line in open_whys)
 
 
 def test_what_was_known_follows_the_hypotheses():
