@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def test_demo_documents_through_draft(tmp_path):
         assert name not in external
     assert "Priya Natarajan" in internal
     # an open why says its question once: on its line, and in full among the TODOs
-    open_whys = [line for line in internal.splitlines() if line[:3].rstrip(".").isdigit() and "[TODO]" in line and "**Why" in line]
+    open_whys = [line for line in internal.splitlines() if re.match(r"\d+\. \*\*Why", line) and "[TODO]" in line]
     assert open_whys and all(line.endswith("** [TODO]") for line in open_whys)
 
 
