@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from facilitator.interview.lint import action_findings, blame_findings
+from facilitator.interview.lint import action_findings, blame_findings, starts_with_verb
 from facilitator.redact_detect import identifier_spans
 from facilitator.session import ActionItem
 
@@ -85,6 +85,8 @@ _CLEARED = re.compile(
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:]|\s[-\u2013\u2014]\s|\band\b|\bbut\b", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
+# A subject and its verb ("Canary needs enough traffic", "The pool is too small"): a finding, not a change.
+_STATEMENT = re.compile(r"^(?:the\s+)?\S+(?:\s+\S+)?\s+(?:needs?|is|are|was|were|has|have|had|should|must|did|does|do)\b", re.IGNORECASE)
 
 
 def _sure_sentences(text: str) -> list[str]:
@@ -141,6 +143,11 @@ def customer_safe(text: str) -> bool:
     return not (identifier_spans(text) or blame_findings(text, "external") or SENSITIVE_ACTION.search(text))
 
 
+def _states_a_finding(action: str) -> bool:
+    """'Canary needs enough traffic' states a finding; 'Ensure alerts are routed' is still a change."""
+    return _STATEMENT.match(action) is not None and not starts_with_verb(action.split()[0])
+
+
 def vague(item: ActionItem) -> bool:
     """True when the action-quality lint calls the item too vague to act on."""
     return any(f.problem.startswith("Too vague") for f in action_findings(item))
@@ -151,8 +158,8 @@ def customer_changes(actions: list[ActionItem]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for item in actions:
-        if item.prevents_recurrence == "no" or vague(item):
-            continue
+        if item.prevents_recurrence == "no" or vague(item) or _states_a_finding(item.action):
+            continue  # "canary needs enough traffic" states a finding; customers are told what we will do
         first = re.split(r"(?<=[.!?])\s+", " ".join(item.action.split()), maxsplit=1)[0]
         text = _PARENS.sub("", first).strip(" .")
         if not text or not customer_safe(text):

@@ -264,7 +264,7 @@ _VERBS = set(
     expose extend file fix gate implement increase instrument introduce limit link lower merge migrate move notify
     page patch pin publish raise rate-limit reduce refactor remove rename replace require restrict retire revert
     review rewrite roll rollback rotate run schedule separate set shard share split standardise standardize switch
-    tag test throttle track train tune turn update upgrade validate verify wire write investigate measure load-test
+    tag test throttle track train tune turn update upgrade validate verify wire write investigate measure load-test ensure cache log monitor prevent improve scale harden isolate decouple
     benchmark backport contact email ask agree decide draft prototype spike evaluate compare estimate make
     """.split()
 )

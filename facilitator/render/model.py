@@ -483,6 +483,17 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         end_guess = ("mitigated_at" if times["mitigated_at"] else "resolved_at") in estimated
         if not (start_guess and end_guess):
             customer_window = f"{'around ' * start_guess}{start_text} to {'around ' * end_guess}{end_text} {b.tz.key}"
+    # the key times as the narrative tells them: the hour, with the day when it differs, "around" an estimate
+    base_day = b.local(times["detected_at"] or times["started_at"]).date() if (times["detected_at"] or times["started_at"]) else None
+    moments = {
+        name: ("around " if name in estimated else "") + b.fmt(at, with_date=b.local(at).date() != base_day)
+        for name, at in times.items() if at is not None
+    }
+    # when the channel found the cause: the message the root cause cites (a why's answer or the channel's cause)
+    said = [c.message_ids for c in causes if c.text.strip(" .").casefold() == root_cause.strip(" .").casefold()]
+    cited = (chain_root.message_ids if chain_root is not None and root_cause == root_text else []) or (said[0] if said else [])
+    cited_at = sorted(m.at for mid in cited if transcript is not None and (m := transcript.get(mid)) is not None)
+    cause_at = b.fmt(cited_at[0], with_date=b.local(cited_at[0]).date() != base_day) if cited_at else ""
     explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
@@ -496,7 +507,10 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         classification="Internal",
         summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
         or "The summary is written from the customer impact and the root cause once both are answered.",
-        what_happened=b.pick("what_happened", draft("what_happened") or narrative(unknowns, fix)),
+        what_happened=b.pick("what_happened", draft("what_happened") or narrative(
+            unknowns, fix, when=moments, detection=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
+            cause=root_cause, cause_at=cause_at,
+        )),
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
         services=b.answer("services"),

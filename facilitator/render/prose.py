@@ -127,23 +127,63 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
     return rows
 
 
-_RULED_LEAD_RE = re.compile(r"^(?:ruled\s+out|ruling\s+out|not)\b\s*:?\s*", re.IGNORECASE)
+_RULED_LEAD_RE = re.compile(r"^(?:ruled\s+out|ruling\s+out|not|(?:could|might|can)\s+(?:it|this|that)\s+be|maybe|is\s+it)\b\s*:?\s*", re.IGNORECASE)
 
 
-def narrative(unknowns: list[str], fix: str) -> str:
-    """The response as a few sentences: what was suspected, ruled out and what worked ('' when too little is known)."""
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text.casefold()) if w not in {"the", "and", "that", "this", "from", "with", "was", "were"}}
+
+
+_NOTICED_BY = {
+    "monitoring": "Monitoring caught it",
+    "chance": "Someone happened to notice it",
+    "monitoring alert": "A monitoring alert caught it",
+    "monitoring (dashboards)": "Dashboards showed it",
+    "user report": "Users reported it",
+    "noticed by the team": "The team noticed it",
+    "external party": "Someone outside the team reported it",
+}
+
+
+def narrative(
+    unknowns: list[str], fix: str, *, when: dict[str, str] | None = None, detection: str = "", cause: str = "", cause_at: str = ""
+) -> str:
+    """The response in order, a sentence a moment: when it began and was noticed, what was
+    suspected and ruled out, when the cause was found, what stopped the impact and when it was
+    closed ('' when fewer than two of these are known). ``when`` holds each key time as the
+    document shows it ("14:07", "around 15:00"), by question id; unknown ones are absent."""
+    when = when or {}
     parts = []
+    if when.get("started_at"):
+        parts.append(f"It began at {when['started_at']}.")
+    if when.get("detected_at"):
+        how = detection.casefold() if detection and not detection.startswith(TODO) else ""
+        noticed = next((v for k, v in sorted(_NOTICED_BY.items(), key=lambda kv: -len(kv[0])) if how.startswith(k)), "It was noticed")
+        parts.append(f"{noticed} at {when['detected_at']}.")
     ruled_out = [u for u in unknowns if not u.startswith((TODO, "First hypothesis:"))]
     first = next((u.removeprefix("First hypothesis: ") for u in unknowns if u.startswith("First hypothesis:")), "")
-    if first:
+    items = [_RULED_LEAD_RE.sub("", r).rstrip("?.! ") for r in ruled_out[:3]]
+    items = [i for i in items if _content(i)]  # "not it" names nothing
+    idea = _RULED_LEAD_RE.sub("", first).rstrip("?.! ")
+    dropped = next((i for i in items if _content(idea) and len(_content(i) & _content(idea)) >= min(2, len(_content(i)), len(_content(idea)))), None)
+    if dropped is not None:  # "A Redis failover earlier that morning" / "Redis failover from the morning": one idea
+        items.remove(dropped)
+        head = idea.split()[0]
+        said = idea[:1].lower() + idea[1:] if head[1:2].islower() or head in ("A", "An", "The") else idea  # not "VPC"
+        parts.append(sentence(f"The first hypothesis, {said}, was ruled out"))
+    elif first:
         parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
-    if ruled_out:
-        items = [_RULED_LEAD_RE.sub("", r).rstrip("?.! ") for r in ruled_out[:3]]
-        items = [i for i in items if len(re.findall(r"[^\W\d_]{3,}", i)) >= 2]  # "not it" names nothing
-        if items:
-            parts.append(sentence(f"Ruled out along the way: {'; '.join(items)}"))
-    if not fix.startswith(TODO):
-        parts.append(sentence(f"What worked: {fix}"))
+    if items:
+        parts.append(sentence(f"{'Also r' if dropped else 'R'}uled out along the way: {'; '.join(items)}"))
+    if cause and not cause.startswith(TODO):
+        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {cause.rstrip('.')}"))
+    if not fix.startswith(TODO) and fix:
+        mitigated = when.get("mitigated_at")
+        parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {fix.rstrip('.')}"))
+    elif when.get("mitigated_at"):
+        parts.append(f"The impact stopped at {when['mitigated_at']}.")
+    if when.get("resolved_at"):
+        parts.append(f"The incident was closed at {when['resolved_at']}.")
     return " ".join(parts) if len(parts) >= 2 else ""
 
 

@@ -86,3 +86,14 @@ def test_the_cause_never_chooses_an_action_story():
     # what the cause says happened is not what fixed it
     assert customer_story("", "A config value got reset on the node restart last night.") == GENERIC
     assert customer_story("", "The failover didn't re-advertise some ranges.") == GENERIC
+
+
+def test_customers_are_told_changes_not_findings():
+    from facilitator.interview.customer import customer_changes
+    from facilitator.session import ActionItem
+
+    told = customer_changes([
+        ActionItem(id="a1", action="Canary needs enough traffic to exercise the pool", prevents_recurrence="yes"),
+        ActionItem(id="a2", action="Ensure alerts on pool saturation are routed to payments", prevents_recurrence="yes"),
+    ])
+    assert told == ["Ensure alerts on pool saturation are routed to payments."]

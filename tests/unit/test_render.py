@@ -226,8 +226,10 @@ def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():
 def test_the_narrative_keeps_words_that_start_like_not():
     from facilitator.render.prose import narrative
 
-    text = narrative(["First hypothesis: could it be the VPC?", "nothing changed in the vpc config"], "subnet recreated")
-    assert "Ruled out along the way: nothing changed in the vpc config." in text
+    text = narrative(["First hypothesis: could it be the VPC?", "nothing changed in the deploy list"], "subnet recreated")
+    assert "Ruled out along the way: nothing changed in the deploy list." in text
+    one_idea = narrative(["First hypothesis: could it be the VPC?", "nothing changed in the vpc config"], "subnet recreated")
+    assert one_idea.startswith("The first hypothesis, the VPC, was ruled out.")
     assert "Ruled out along the way: disk full" in narrative(["Not: disk full", "First hypothesis: x"], "restart")
     assert "Ruled out" not in narrative(["First hypothesis: disk full?", "not it"], "restart")
 
