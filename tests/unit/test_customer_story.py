@@ -94,6 +94,6 @@ def test_customers_are_told_changes_not_findings():
 
     told = customer_changes([
         ActionItem(id="a1", action="Canary needs enough traffic to exercise the pool", prevents_recurrence="yes"),
-        ActionItem(id="a2", action="Ensure alerts on pool saturation are routed to payments", prevents_recurrence="yes"),
+        ActionItem(id="a2", action="Add an alert when pool connections are above 80% for 5 minutes", prevents_recurrence="yes"),
     ])
-    assert told == ["Ensure alerts on pool saturation are routed to payments."]
+    assert told == ["Add an alert when pool connections are above 80% for 5 minutes."]
