@@ -458,3 +458,14 @@ def test_a_verdict_on_an_idea_named_by_an_acronym_rules_that_idea_out():
         )
     )
     assert [(h.status, h.message_ids) for h in f.hypotheses] == [("ruled_out", ["m0", "m1"])]
+
+
+def test_a_finding_told_in_chat_words_is_a_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "messages stuck on 'sent' for a bunch of users"),
+            ("Bo", "found something: app-3 and app-5 still have connections open to the OLD primary"),
+            ("Cy", "there's a bug in how the server builds the state update for repeated writes"),
+        )
+    )
+    assert [c.message_ids for c in f.causes] == [["m1"], ["m2"]]
