@@ -469,3 +469,13 @@ def test_a_finding_told_in_chat_words_is_a_cause():
         )
     )
     assert [c.message_ids for c in f.causes] == [["m1"], ["m2"]]
+
+
+def test_reading_the_status_page_is_no_update():
+    f = extract_findings(
+        channel(
+            ("Ann", "hey just joined, what's going on? saw the status page post"),
+            ("Bo", "resolved on status page. thanks all"),
+        )
+    )
+    assert [m.message_ids for m in f.messaging] == [["m1"]]
