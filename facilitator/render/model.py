@@ -506,7 +506,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         next_review=open_due[0].isoformat() if open_due else "not set: no open action item has a due date yet",
         classification="Internal",
         summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
-        or "The summary is written from the customer impact and the root cause once both are answered.",
+        or "The summary is written from the customer impact once it is answered.",
         what_happened=b.pick("what_happened", draft("what_happened") or narrative(
             unknowns, fix, when=moments, detection=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
             cause=root_cause, cause_at=cause_at,

@@ -212,15 +212,16 @@ def clause(text: str) -> str:
 
 
 def summary_text(b: _Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
-    """Two or three sentences from the answers (impact, duration, cause); '' while either is unknown."""
-    if customer_impact.startswith(TODO) or root_cause.startswith(TODO):
+    """Two or three sentences from the answers (impact, duration, cause once known); '' while the impact is unknown."""
+    if customer_impact.startswith(TODO):
         return ""
     parts = [sentence(customer_impact)]
     if window:
         parts.append(f"Customers were affected from {window}.")
     if metrics.get("Time in"):
         parts.append(f"Time in (fault introduced to resolution): {metrics['Time in']}.")
-    parts.append(sentence(f"Root cause: {root_cause}"))
+    if not root_cause.startswith(TODO):
+        parts.append(sentence(f"Root cause: {root_cause}"))
     return " ".join(parts)
 
 

@@ -254,3 +254,11 @@ def test_the_incident_key_a_message_gives_names_the_document():
     assert build_document(session, transcript, settings()).incident_id == "INC-2291"
     first.text = "no key here"
     assert build_document(session, transcript, settings()).incident_id == "2025-05-16-paste"
+
+
+def test_the_summary_is_written_from_the_impact_before_the_cause_is_known():
+    from facilitator.render.prose import summary_text
+
+    text = summary_text(None, "Checkout failed for 12% of customers", "[TODO] What turned out to be the cause?", "13:52 to 15:00 UTC", {})
+    assert text == "Checkout failed for 12% of customers. Customers were affected from 13:52 to 15:00 UTC."
+    assert summary_text(None, "[TODO] What did customers see?", "The pool was too small", "", {}) == ""
