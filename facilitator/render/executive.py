@@ -49,10 +49,18 @@ def compose(customer_impact: str, times: dict[str, datetime | None], zone: str, 
         more = actions_total - 1
         tail = f" ({more} more action item{'s are' if more != 1 else ' is'} tracked below)" if more > 0 else ""
         parts.append(f"To keep it from happening again we will {_lower_first(plan)}{tail}.")
-    elif fix and not fix.startswith(TODO) and not identifier_spans(fix):
+    elif fix and not fix.startswith(TODO) and not identifier_spans(fix) and _one_plain_sentence(fix):
         parts.append(sentence(f"Service was restored by: {fix}"))
     elif fix and not fix.startswith(TODO):
-        # a fix written as a command or with versions and hosts is for engineers, not leadership
+        # a fix written as a command, with versions and hosts, or as chat ("Here. The upgrade changed
+        # the defaults… revert is faster.") is for engineers, not leadership
         follow_ups = "tracked below" if actions_total else "still to be agreed"
         parts.append(f"Service has been restored; the follow-up actions are {follow_ups}.")
     return " ".join(parts)
+
+
+def _one_plain_sentence(text: str) -> bool:
+    """True for a fix leadership can read as written: one short sentence, no question, nothing cut off."""
+    text = " ".join(text.split()).rstrip(".")
+    return len(text) <= 110 and not any(mark in text for mark in ("?", "\u2026", "...", ". "))
+

@@ -40,3 +40,17 @@ def test_a_technical_fix_with_actions_that_do_not_read_as_verbs_says_they_are_tr
     text = _summary(["Alert severity bump"], fix="kubectl rollout undo deploy/search-api -n prod")
     assert text.endswith("Service has been restored; the follow-up actions are tracked below.")
     assert _summary([], fix="kubectl rollout undo deploy/search-api -n prod").endswith("are still to be agreed.")
+
+
+def test_a_fix_told_as_chat_is_not_quoted_to_leadership():
+    from datetime import datetime, timezone
+
+    from facilitator.render.executive import compose
+
+    at = datetime(2024, 12, 3, 14, 0, tzinfo=timezone.utc)
+    times = {"started_at": at, "detected_at": at, "mitigated_at": at.replace(hour=15), "resolved_at": None}
+    fmt = lambda when, with_date=True: when.strftime("%H:%M")  # noqa: E731
+    chat = compose("Checkout failed", times, "UTC", fmt, [], 0, "Here. The upgrade changed the consumer defaults… revert is faster.")
+    assert "Service was restored by" not in chat and "Service has been restored" in chat
+    plain = compose("Checkout failed", times, "UTC", fmt, [], 0, "Rolled back the consumer upgrade")
+    assert "Service was restored by: Rolled back the consumer upgrade." in plain
