@@ -162,6 +162,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         facts["fixes"] = [fix] + [f for f in facts["fixes"] if f.message_ids != fix.message_ids]
     responders, aliases = find_people(sigs, chat, transcript.aliases)
     effect = find_customer_effect(sigs, key_times["detected_at"])
+    hypotheses = find_hypotheses(sigs)
+    decisive = _decisive(hypotheses, facts)
     findings = Findings(
         **key_times,
         responders=responders,
@@ -169,8 +171,8 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         support_tickets=tickets,
         messaging=messaging,
         impact_hints=find_impact(sigs),
-        hypotheses=find_hypotheses(sigs),
-        events=find_events(sigs, key_times, messaging, aliases),
+        hypotheses=hypotheses,
+        events=find_events(sigs, key_times, messaging, aliases, decisive),
         severity=find_severity(sigs),
         detection_method=find_detection_method(key_times["detected_at"], transcript),
         title=find_title(transcript, sigs, messaging, effect),
@@ -182,6 +184,22 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     )
     findings.open_questions = _open_questions(findings, transcript, now)
     return findings
+
+
+def _decisive(hypotheses: list, facts: dict[str, list]) -> dict[str, str]:
+    """The messages the document's story rests on, by the timeline row kind each makes: every
+    hypothesis raised and its verdict, the first cause told, the step that fixed it."""
+    kinds: dict[str, str] = {}
+    for h in hypotheses:
+        if h.message_ids:
+            kinds.setdefault(h.message_ids[0], "hypothesis_ruled_out" if h.status == "ruled_out" and len(h.message_ids) == 1 else "hypothesis")
+            if len(h.message_ids) > 1:
+                kinds.setdefault(h.message_ids[-1], {"ruled_out": "hypothesis_ruled_out", "confirmed": "root_cause"}.get(h.status, "hypothesis"))
+    for kind, found in (("root_cause", facts["causes"][:1]), ("action", facts["fixes"][:1])):
+        for fact in found:
+            for mid in fact.message_ids[:1]:
+                kinds.setdefault(mid, kind)
+    return kinds
 
 
 MIN_MESSAGES = 10

@@ -73,10 +73,14 @@ def find_events(
     key_times: dict[str, KeyTime | None],
     messaging: list[MessagingItem],
     aliases: dict[str, str] | None = None,
+    decisive: dict[str, EventKind] | None = None,
 ) -> list[Event]:
     """Events in time order, one per notable message, plus one per key time.
 
     ``aliases`` names each person as the responder list does ("yusufp" -> "Yusuf Patel").
+    ``decisive`` maps the messages the findings rest on (a hypothesis raised or ruled out, the
+    cause found, the step that fixed it) to their kind: each is a row even when its words carry
+    none of the flags, so the timeline shows the moments the document tells of.
     """
     names = aliases or {}
     by_id = {sig.message.id: sig for sig in sigs}
@@ -114,6 +118,8 @@ def find_events(
         kind = comms.get(sig.message.id)
         if kind is None and (sig.flags & _EVENT_FLAGS or sig.state == "recover"):  # else chatter: no event
             kind = _kind(sig)
+        if kind is None and decisive:
+            kind = decisive.get(sig.message.id)
         if kind == "action":
             last = last_step.get(sig.message.author)
             if steps >= MAX_STEPS or (last is not None and sig.message.at - last < _STEP_GAP):

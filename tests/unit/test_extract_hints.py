@@ -479,3 +479,17 @@ def test_reading_the_status_page_is_no_update():
         )
     )
     assert [m.message_ids for m in f.messaging] == [["m1"]]
+
+
+def test_every_moment_the_story_rests_on_is_a_timeline_row():
+    f = extract_findings(
+        channel(
+            ("bot:Opsgenie", "[P1] batch commitment mismatch, block processing halted"),
+            ("Jonas", "first guess was the L1 gas spike, but fees look normal on L1 right now so not that"),
+            ("Anya", "operator side. there's a bug in how the server builds the state update"),
+            ("Jonas", "ok"),
+        )
+    )
+    rows = {e.message_ids[0]: e.kind for e in f.events}
+    assert [h.message_ids for h in f.hypotheses] == [["m1"]]
+    assert rows.get("m1") == "hypothesis_ruled_out" and rows.get("m2") == "root_cause"
