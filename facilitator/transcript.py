@@ -96,6 +96,7 @@ SYSTEM_SUBTYPES = frozenset(
         "unpinned_item",
         "bot_add",
         "bot_remove",
+        "client_notice",  # an IRC client's or bouncer's own line: "-!- Irssi: #ops: Total of 9 nicks"
     }
 )
 

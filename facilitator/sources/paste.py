@@ -553,7 +553,7 @@ def _message(entry: Entry, at: datetime, origin: str) -> Message:
     return Message(
         id=f"L{entry.line}",
         at=at,
-        author=entry.author if entry.subtype != "system" else "",
+        author=entry.author if entry.subtype not in ("system", "client_notice") else "",
         text=text,
         is_bot=entry.is_bot,
         origin=f"{origin}:{entry.line}",

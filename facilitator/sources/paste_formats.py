@@ -314,7 +314,7 @@ def _prefixed(nick: str, text: str, entry: Entry) -> Entry:
     if nick in _IRC_NOTICE_PREFIXES:
         found = named_notice(text)
         who, subtype = found if found is not None else (text.split(" ", 1)[0], "")
-        entry.author, entry.subtype = who, subtype or ("channel_leave" if nick == "<--" else "system")
+        entry.author, entry.subtype = who, subtype or ("channel_leave" if nick == "<--" else "client_notice")
         entry.lines = [text]
         return entry
     if nick == "*" and text:  # an action: "* | dana restarts the pod"
@@ -337,7 +337,7 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
     if m.group("nick"):
         nick = m.group("nick")
         if not any(ch.isalnum() for ch in nick):  # ZNC's "<***> Buffer Playback...": the bouncer, nobody
-            return Entry(no, [m.group("text")], clock, nick, subtype="system")
+            return Entry(no, [m.group("text")], clock, nick, subtype="client_notice")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
@@ -356,7 +356,7 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
     low = sys_text.lower()
     subtype = "channel_join" if "joined" in low else "channel_leave" if re.search(r"\b(quit|left|part)", low) else ""
     subtype = subtype or ("channel_topic" if "topic" in low else "")
-    return Entry(no, [sys_text], clock, who, subtype=subtype or "system")
+    return Entry(no, [sys_text], clock, who, subtype=subtype or "client_notice")
 
 
 def bare_time_label(line: str) -> re.Match[str] | None:

@@ -376,7 +376,7 @@ CASES = [
     Case("irssi quits and nick changes", IRSSI_QUIT, [
         ("jdoe", "2021-06-08 10:42", "checkout is throwing 502s"),
         ("cng", "2021-06-08 10:43", "cng [~cng@host.example] has quit [Quit: leaving]", "system"),
-        ("", "2021-06-08 10:44", "ana is now known as ana_oncall"),  # a notice, but neither a join nor a leave
+        ("", "2021-06-08 10:44", "ana is now known as ana_oncall", "system"),  # a notice, neither a join nor a leave: nobody speaks
         ("ana_oncall", "2021-06-08 10:45", "rolled back"),
     ], fmt="irc"),
     Case("slack then discord, no header", SLACK_THEN_DISCORD, [

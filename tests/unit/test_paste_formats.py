@@ -597,3 +597,13 @@ def test_an_irc_topic_line_is_a_topic_and_its_links_are_evidence():
     t = parse(text, default_date=date(2014, 11, 3))
     assert [m.subtype for m in t.messages][:2] == ["channel_join", "channel_topic"]
     assert "https://wiki.noc.example/runbooks" in [link.url for link in extract_findings(t).links]
+
+
+def test_an_irc_clients_own_lines_are_no_conversation():
+    t = parse(
+        "--- Log opened Thu Jan 08 15:58:41 2026\n"
+        "15:58 -!- Irssi: #mail-platform: Total of 9 nicks [1 ops, 0 halfops, 0 voices, 8 normal]\n"
+        "16:02 <joost_v> ok framework bump going out now\n",
+        default_date=date(2026, 1, 8),
+    )
+    assert [(m.author, m.is_system) for m in t.messages] == [("", True), ("joost_v", False)]
