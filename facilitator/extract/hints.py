@@ -24,7 +24,9 @@ from facilitator.transcript import Transcript
 _FIX_ACTION_RE = re.compile(
     r"\b(?:roll(?:ed|ing)?\s*back|rollback|revert\w*|restart\w*|delet\w+|ban(?:ned|s)?|scal(?:ed|ing) (?:up|out|down)|"
     r"cull\w*|cordon\w*|fail(?:ed)?\s*over|failover|flush\w*|purg\w+|disabl\w+|re-?deploy\w*|hotfix\w*|patch\w*|"
-    r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing))\b",
+    r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
+    r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
+    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback)\b",
     re.IGNORECASE,
 )
 _SEVERITY_RE = re.compile(
@@ -205,7 +207,8 @@ _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
-    r"same\s+thing|still)\b|\w[\x27\u2019]d\b",
+    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*)\b|\w[\x27\u2019]d\b"
+    r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b",  # a status post's stage: what customers were told
     re.IGNORECASE,
 )
 
@@ -233,7 +236,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
         return None
     mine = sigs[at]
     for sentence in mine.prep.sentences:
-        if _did(sentence):
+        if _did(sentence) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
             return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
     failed_after = False  # a report that it is still broken came after this step: the step did not fix it
     for sig in reversed(sigs[:at]):
@@ -250,9 +253,42 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
         first = sig.prep.sentences[0] if sig.prep.sentences else ""
         if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first):
             acted = first  # a step told in other words ("deployed to all 4 proxies, reloaded")
-        if acted:
+        if acted and not _refuted(acted, _within(sigs, by_id[sig.message.id], _FIX_REACH)):
             return _fact(acted, sig, 0.65)
     return None
+
+
+# Families of steps, so a later verdict on one ("restart bought us nothing") reaches the message
+# that told it ("restarting workers now").
+_STEP_FAMILIES = (
+    re.compile(r"\b(?:restart\w*|reboot\w*|bounc(?:e|ed|ing)|recycl\w+)\b", re.IGNORECASE),
+    re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|rollback|revert\w*)\b", re.IGNORECASE),
+    re.compile(r"\b(?:scal(?:e|ed|ing)|capacity|replicas)\b", re.IGNORECASE),
+    re.compile(r"\b(?:fail(?:ed|ing)?[ -]?over)\b", re.IGNORECASE),
+    re.compile(r"\b(?:flush\w*|purg\w+|clear(?:ed|ing)?)\b", re.IGNORECASE),
+)
+_VERDICT_RE = re.compile(
+    r"\b(?:nothing|didn[\x27\u2019]?t|did\s+not|no\s+(?:change|difference|effect|luck|improvement)|not\s+it|"
+    r"won[\x27\u2019]?t|useless|same\s+(?:thing|errors?|result))\b",
+    re.IGNORECASE,
+)
+
+
+def _within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[MessageSignals]:
+    """The messages after ``sigs[i]`` told within ``reach`` of it."""
+    end = sigs[i].message.at + reach
+    out = []
+    for sig in sigs[i + 1 :]:
+        if sig.message.at > end:
+            break
+        out.append(sig)
+    return out
+
+
+def _refuted(step: str, later: list[MessageSignals]) -> bool:
+    """True when a later message says the step's kind did not help ("restart bought us nothing")."""
+    families = [f for f in _STEP_FAMILIES if f.search(step)]
+    return any(f.search(s.message.text) and _VERDICT_RE.search(s.message.text) for s in later for f in families)
 
 
 _RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)

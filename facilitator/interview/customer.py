@@ -30,7 +30,8 @@ _FAILOVER = "A failure in one of our systems caused the problem. We switched to 
 _RESTART = "One of our systems stopped working correctly. We restarted it, and service recovered."
 _CAPACITY = "One of our systems ran out of capacity. We added capacity, and service recovered."
 _VENDOR = "A service we depend on had a problem. Once it was resolved, our service recovered."
-_GENERIC_STORY = "A problem in our systems caused this. We found and fixed it, and service recovered."
+# Claims nothing the chat may contradict: not whose the fault was (a provider's, ours), not what fixed it.
+_GENERIC_STORY = "We found what caused the problem and took steps to resolve it, and service recovered."
 _MORE = r"(?:more |extra |a few |some |\d+ )?"
 _ACTIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (_ROLLBACK,

@@ -288,7 +288,9 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
         ids.extend(rate.message_ids)
     scope = _peak([h for h in usable if h.kind in SCOPE_KINDS and (h.value or 0) > 1])
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
+    note = "built from the impact figures in the channel"
     if not parts:
+        note = "the first symptom reported in the channel"
         effect = findings.customer_effect
         if effect is None or is_channel_meta(effect.text) or _ALERT_TEXT_RE.search(effect.text):
             return None  # an alert's threshold is what the monitor saw, not what customers saw
@@ -305,7 +307,7 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
         sentences.append(clean_fact(clause_of(jobs)))
         ids.extend(jobs.message_ids)
     text = "; ".join(s.rstrip(" .") for s in sentences)
-    return Suggestion(as_sentence(text), _ids(ids), "built from the impact figures in the channel", 0.45)
+    return Suggestion(as_sentence(text), _ids(ids), note, 0.45)
 
 
 def _affected(findings: Findings) -> Suggestion | None:

@@ -6,7 +6,7 @@ import pytest
 
 from facilitator.interview.customer import customer_story
 
-GENERIC = "A problem in our systems caused this. We found and fixed it, and service recovered."
+GENERIC = "We found what caused the problem and took steps to resolve it, and service recovered."
 ROLLBACK = "We reversed that change"
 RESTART = "We restarted it"
 FAILOVER = "We switched to a standby system"

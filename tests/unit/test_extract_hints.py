@@ -493,3 +493,38 @@ def test_every_moment_the_story_rests_on_is_a_timeline_row():
     rows = {e.message_ids[0]: e.kind for e in f.events}
     assert [h.message_ids for h in f.hypotheses] == [["m1"]]
     assert rows.get("m1") == "hypothesis_ruled_out" and rows.get("m2") == "root_cause"
+
+
+def test_a_step_a_later_message_says_did_nothing_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[Triggered] backoffice reporting lag > 30 min"),
+            ("Dmitri", "restarting the report workers now"),
+            ("Maya", "restart bought us nothing, lag still climbing"),
+            ("Dmitri", "reverted yesterday's query change"),
+            ("Priya", "lag back to zero, reports current"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m3"]
+
+
+def test_a_step_taken_to_rule_something_out_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Maya", "dns lookups failing on every node"),
+            ("Dmitri", "restarting coredns + kube-proxy, just to rule it out"),
+            ("Priya", "dns answering again, lookups fine"),
+        )
+    )
+    assert not f.fixes or f.fixes[0].message_ids != ["m1"]
+
+
+def test_a_status_post_or_a_draining_queue_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Maya", "backoffice reports are stuck, lag over 2h"),
+            ("bot:Statuspage", "[Investigating] Delay in reporting — Access to BackOffice has been restored."),
+            ("Priya", "queue draining, lag down to 40 min"),
+        )
+    )
+    assert f.fixes == []
