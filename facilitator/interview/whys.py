@@ -127,12 +127,17 @@ def first_why(symptom: str) -> str:
     return t["first"].format(symptom=text)
 
 
+_NOT_SUBJECTS = frozenset("yes yep yeah no nope ok okay so well oh ah hm hmm ugh thanks please sure right".split())
+
+
 def _looks_like_subject(words: list[str]) -> bool:
     if not words:
         return False
     first = words[0]
     if first.casefold() in _SUBJECT_START:
         return True
+    if first.casefold().strip(",.!") in _NOT_SUBJECTS:
+        return False  # "Yes do that, prep it": an answer to someone, not a sentence about the system
     # A proper noun or system name ("Postgres", "PgBouncer", "checkout-api").
     return len(words) <= 3 and (first[:1].isupper() or "-" in first or "_" in first)
 

@@ -119,3 +119,10 @@ def test_stop_hint_after_five_or_a_systemic_answer(tmp_path):
     assert chain.stop_hint() is None
     chain.answer(turn.id, "there is no review process for consumer changes")
     assert "unactionable" in chain.stop_hint()
+
+
+def test_a_reply_to_someone_is_not_turned_into_a_question_about_it():
+    from facilitator.interview.whys import phrase_why
+
+    assert not phrase_why("Yes do that, prep it").startswith("Why do yes")
+    assert phrase_why("Postgres ran out of connections") == "Why did Postgres run out of connections?"
