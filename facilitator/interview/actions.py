@@ -106,7 +106,11 @@ _QUALIFIER_RE = re.compile(r"(?i)^(?:not|but|so|each|because|since|which|that|or
 
 # Where the text of a chat line ends before the action does: a new speaker ("…, I'll open an
 # issue"), the reason ("…, otherwise this will happen again"), a link host, an owner.
-_NEW_CLAUSE_RE = re.compile(r"(?i),\s+(?=(?:and\s+|also\s+|but\s+|so\s+)?(?:we|i|i'?ll|ill|let'?s|someone|somebody)\b)|\s+[\u2014\u2013]\s+")
+_NEW_CLAUSE_RE = re.compile(
+    r"(?i),\s+(?=(?:and\s+|also\s+|but\s+|so\s+)?(?:we|i|i'?ll|ill|let'?s|someone|somebody)\b)|\s+[\u2014\u2013]\s+"
+    # "I'll write it up and add our own node": two things to do, the second no write-up remark
+    r"|\s+and\s+(?=(?:also\s+)?(?:add|fix|build|set\s+up|move|change|make|create|remove|replace|automate|harden|split)\s)"
+)
 _RATIONALE_RE = re.compile(r"(?i),?\s+(?:otherwise|because|cause)\b.*$|,\s*(?:since\b|(?:it|that|this)(?:'s| was| is)\s).*$")
 _TICKET_TAIL_RE = re.compile(
     r"(?i),?\s*\b(?:(?:i'?ll|ill|i will|will)\s+(?:open|make|file|create|raise|write|draft|put|add|move)|(?:filing|opening|raising|tracking)\s+(?:it|them|one|a|an|the)|track here)\b.*$"
@@ -199,11 +203,15 @@ def _base_verb(word: str) -> str | None:
     return None
 
 
+_STAYS_RE = re.compile(r"(?i)^(?P<what>[\w.-]+(?:\s+[\w.-]+){0,3}?)\s+stays?\s+(?P<state>off|disabled|paused|down|frozen)\s+until\b")
+
+
 def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
     """One clause as an imperative, and whether it was said as a plan ('we should…', 'let's…');
     ``named``: the channel called it a follow-up, so 'alerting on X' is 'Alert on X'."""
     cleaned = _ASIDE_RE.sub("", " ".join(text.split())).strip(" .!?")
     cleaned = _CONTINUE_RE.sub("", drop_lead_ins(_CONTINUE_RE.sub("", cleaned)))
+    cleaned = _STAYS_RE.sub(r"keep \g<what> \g<state> until", cleaned)  # "deploy-manager stays off until X"
     lead = _LEAD.match(cleaned)
     planned = bool(lead and lead["modal"])
     stripped = cleaned[lead.end():].strip(" .!:-") if lead else cleaned
@@ -223,9 +231,13 @@ def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
 
 def _trimmed(text: str) -> str:
     """The action without what the chat line glued after it: the reason, 'I'll open a ticket', a link host."""
-    for pattern in (_FOOTER_RE, _OWNER_TAIL_RE, _HOST_TAIL_RE, _RATIONALE_RE, _TICKET_TAIL_RE, _HOST_TAIL_RE):
+    for pattern in (_FOOTER_RE, _OWNER_TAIL_RE, _HOST_TAIL_RE, _RATIONALE_RE, _TICKET_TAIL_RE, _HOST_TAIL_RE, _WHEN_TAIL_RE):
         text = pattern.sub("", text).strip(" ,;:")
     return text
+
+
+# When it was promised for ("… tomorrow", "… next week"): the due date's business, not the action's words.
+_WHEN_TAIL_RE = re.compile(r"(?i)\s+(?:tomorrow(?:\s+morning)?|next\s+week|(?:on\s+)?monday|this\s+week|later\s+today)\W*$")
 
 
 def _clauses(text: str) -> list[str]:

@@ -62,7 +62,7 @@ def test_the_text_stops_where_the_action_does():
         "short writeup posted. follow-up ticket to add a schema check to the deploy runbook acme.atlassian.net",
         "we should really shard the events table, I'll open an issue",
     ) == [
-        "Set fillfactor on the jobs table on monday",
+        "Set fillfactor on the jobs table",  # "on monday" is for the due date
         "Add a schema check to the deploy runbook",
         "Shard the events table",
     ]
@@ -129,3 +129,25 @@ def test_what_to_do_during_the_incident_is_no_follow_up():
 
     assert not reads_as_follow_up("Fix customers first", said_as_follow_up=True)
     assert reads_as_follow_up("Fix the pool default in the config loader", said_as_follow_up=True)
+
+
+def test_a_change_promised_for_after_the_incident_is_suggested():
+    from datetime import datetime, timedelta, timezone
+
+    from facilitator.extract import extract_findings
+    from facilitator.transcript import Message, Transcript
+
+    t0 = datetime(2024, 3, 22, 9, 0, tzinfo=timezone.utc)
+    rows = [
+        ("Ann", "sequencer halted, both RPC providers returning 500s"),
+        ("Bo", "agreed. I'll write it up and add our own node + a third vendor tomorrow"),
+        ("Cy", "deploy-manager stays off until the bulk action validates its params"),
+    ]
+    transcript = Transcript(
+        messages=[Message(id=f"m{i}", at=t0 + timedelta(minutes=i), author=a, text=x) for i, (a, x) in enumerate(rows)],
+        source="slack-export",
+    )
+    f = extract_findings(transcript)
+    actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
+    assert "Add our own node + a third vendor" in actions
+    assert "Keep deploy-manager off until the bulk action validates its params" in actions
