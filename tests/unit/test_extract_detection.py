@@ -348,3 +348,21 @@ def test_scaling_up_followed_within_minutes_by_recovery_keeps_the_recovery():
         ]
     )
     assert hm(extract_findings(t).mitigated_at) == "09:20"
+
+
+def test_a_problem_said_to_go_on_in_chat_words_is_still_broken():
+    from facilitator.extract.signals import scan
+    from facilitator.transcript import Message, Transcript
+
+    from datetime import datetime, timezone
+
+    texts = [
+        "lag still going up though",
+        "error rate 61 -> 14%, still not 0",
+        "keeper-2 back but still no quorum",
+        "still getting calls, people want an ETA",
+        "lag is down, all good",
+    ]
+    at = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+    sigs = scan(Transcript(messages=[Message(id=f"m{i}", at=at, author="Ann", text=t) for i, t in enumerate(texts)], source="transcript"))
+    assert ["still_broken" in s.flags for s in sigs] == [True, True, True, True, False]
