@@ -360,20 +360,32 @@ def find_title(
     name = re.sub(r"^#?(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", transcript.channel or "", flags=re.I)
     name = re.sub(r"\.(?:txt|md|log)$", "", name)
     words = re.sub(r"[-_]+", " ", name).strip()
-    if re.search(r"[^\W\d_]{3,}", words) and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
+    named = [w for w in re.findall(r"[^\W\d_]{3,}", words.casefold()) if w not in _TEAM_CHANNEL_WORDS]
+    if named and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
         return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
     posted = status_title(messaging)
     if posted is not None:
         return Fact(text=posted[0], message_ids=posted[1], confidence=0.5)
     first = _first_report(sigs, None)
-    if first is None:
-        return None
-    title = headline(plain_sentence(_own_words(first.message.text), limit=200))
-    if _SPEAKS_OF_SPEAKER_RE.match(title) and effect is not None:
+    title = headline(plain_sentence(_own_words(first.message.text), limit=200)) if first is not None else ""
+    if not _says_what(title) and effect is not None:
         instead = headline(effect.text)
-        if not _SPEAKS_OF_SPEAKER_RE.match(instead):
+        if _says_what(instead) or not title:
             return Fact(text=instead, message_ids=list(effect.message_ids), confidence=0.3)
-    return Fact(text=title, message_ids=[first.message.id], confidence=0.3)
+    return Fact(text=title, message_ids=[first.message.id], confidence=0.3) if first is not None and title else None
+
+
+# A team's standing channel ("#ops", "eng-oncall", "sre-alerts") names the team, not the incident.
+_TEAM_CHANNEL_WORDS = frozenset(
+    "ops oncall eng engineering sre infra platform incidents incident alerts alerting general devops support "
+    "sysadmin status outages outage war room warroom team dev prod production channel sev".split()
+)
+
+
+def _says_what(title: str) -> bool:
+    """True when a heading names something ("Checkout returns 502s"), not the speaker ("My phone is
+    going mental"), a pronoun ("It's worse now") or too little ("Seeing it", "Anyone around")."""
+    return len(re.findall(r"[^\W\d_]{2,}", title)) >= 3 and not _SPEAKS_OF_SPEAKER_RE.match(title)
 
 
 # A heading about the speaker or a pronoun, not the incident: "My phone is going mental", "It's worse now", "Is it ...".
@@ -413,11 +425,25 @@ def headline(sentence: str, limit: int = 70) -> str:
     asked = _ASKED_RE.match(text)
     if asked:
         text = f"{asked.group('subject')} {asked.group('verb').lower()} {asked.group('state')}"
+    relayed = _RELAY_RE.match(text)
+    if relayed and len(relayed.group("said").split()) >= 3:
+        text = relayed.group("said").strip(" \"'\u201c\u201d")  # '3 tickets in the last 5 min: "can't start my event"'
     if len(text) > limit:
         cut = text[:limit]
-        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))
-        text = cut[:clause] if clause >= limit // 2 else cut.rsplit(" ", 1)[0] + "…"
+        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "), cut.rfind(": "))
+        if clause >= 20:
+            text = cut[:clause]
+        else:  # at a word, without the small words a cut leaves dangling ("… when they try to")
+            text = re.sub(r"(?:\s+(?:a|an|the|to|of|for|on|in|at|with|from|by|and|or|but|that|when|their|our|is|are|was|since))+$", "", cut.rsplit(" ", 1)[0], flags=re.IGNORECASE)
     return text[:1].upper() + text[1:]
+
+
+# Who passed it on, before what they passed on: "3 tickets in the last 5 min: ...", "Support
+# escalation from two tenants: ...", "New ticket #5639 from opsworks-customer: ...", "Posted in #p4-general: ...".
+_RELAY_RE = re.compile(
+    r"^(?=[^:]{0,60}\b(?:tickets?|chats?|support|escalation|posted|forum|posts?|emails?|calls?|customers?\s+(?:say|report))\b)[^:]{3,60}:\s+(?P<said>.+)$",
+    re.IGNORECASE,
+)
 
 
 _WONDER_RE = re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+if\b|\bcould\s+(?:it|this|that)\b", re.IGNORECASE)

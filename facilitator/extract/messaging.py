@@ -120,7 +120,7 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
                 title = body
         title = re.sub(r"(?i)^(?:an?|the)\s+", "", title.strip(" .,:;-–—"))
         words = title.split()
-        if 2 <= len(words) <= 14 and len(title) <= 100 and not re.match(r"(?i)(?:we|i|our)\b", title):
+        if 2 <= len(words) <= 14 and len(title) <= 100 and not re.match(r"(?i)(?:we|i|our|this|that|it|issue|problem)\b", title):
             return title[:1].upper() + title[1:], list(item.message_ids)
     return None
 

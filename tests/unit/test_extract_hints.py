@@ -528,3 +528,18 @@ def test_a_status_post_or_a_draining_queue_is_not_the_fix():
         )
     )
     assert f.fixes == []
+
+
+def test_a_heading_keeps_what_was_passed_on_and_ends_at_a_word():
+    from facilitator.extract.hints import headline
+
+    assert headline("3 tickets in the last 5 min: cannot start my live event from the studio app") == (
+        "Cannot start my live event from the studio app"
+    )
+    said = headline("Support escalation from two tenants: posting deposit transactions via API v1.0 fails when the product has required custom fields")
+    assert said.startswith("Posting deposit transactions via API v1.0 fails") and not said.endswith(("…", " when", " the"))
+
+
+def test_a_teams_standing_channel_is_no_title():
+    f = extract_findings(channel(("Ann", "checkout returns 502s for every customer"), name="eng-oncall"))
+    assert f.title is not None and f.title.text == "Checkout returns 502s for every customer"
