@@ -170,7 +170,7 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     pats = patterns()
     out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": []}
     wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents"}
-    for sig in sigs:
+    for position, sig in enumerate(sigs):
         fixing_flags = "rollback" in sig.flags or "fix_deployed" in sig.flags or sig.state == "recover"
         if not (fixing_flags or sig.flags & _FACT_SIGNALS):
             continue  # one set lookup per signal instead of a regex per sentence
@@ -191,7 +191,7 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 or pats.has("fix_deployed", sentence, sig.prep.gate)
                 or pats.positive("recover", sentence, sig.prep.gate)
             )
-            if fixing and _did(sentence):
+            if fixing and _did(sentence) and not _refuted(sentence, _within(sigs, position, _FIX_REACH)):
                 out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
     return out
 
@@ -204,7 +204,7 @@ _FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told
 # A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would
 # take 40 min", "asked them to reboot the LB first", "controller hasn't restarted", "restart, no change".
 _NOT_DONE_RE = re.compile(
-    r"\b(?:would|could|should|might|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
+    r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
     r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*)\b|\w[\x27\u2019]d\b"
@@ -269,26 +269,37 @@ _STEP_FAMILIES = (
 )
 _VERDICT_RE = re.compile(
     r"\b(?:nothing|didn[\x27\u2019]?t|did\s+not|no\s+(?:change|difference|effect|luck|improvement)|not\s+it|"
-    r"won[\x27\u2019]?t|useless|same\s+(?:thing|errors?|result))\b",
+    r"won[\x27\u2019]?t|useless|worse|same\s+(?:thing|errors?|result))\b",
     re.IGNORECASE,
 )
 
 
+_VERDICT_LOOKAHEAD = 40  # a verdict on a step comes within a few dozen messages, however busy the channel
+
+
 def _within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[MessageSignals]:
-    """The messages after ``sigs[i]`` told within ``reach`` of it."""
+    """The messages after ``sigs[i]`` told within ``reach`` of it (at most ``_VERDICT_LOOKAHEAD``)."""
     end = sigs[i].message.at + reach
     out = []
-    for sig in sigs[i + 1 :]:
+    for sig in sigs[i + 1 : i + 1 + _VERDICT_LOOKAHEAD]:
         if sig.message.at > end:
             break
         out.append(sig)
     return out
 
 
+_WORSE_RE = re.compile(r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change)\b", re.IGNORECASE)
+_SOON_AFTER = timedelta(minutes=15)
+
+
 def _refuted(step: str, later: list[MessageSignals]) -> bool:
-    """True when a later message says the step's kind did not help ("restart bought us nothing")."""
+    """True when a later message says the step's kind did not help ("restart bought us nothing"),
+    or, soon after it, that things got worse or did not change ("it's WORSE")."""
     families = [f for f in _STEP_FAMILIES if f.search(step)]
-    return any(f.search(s.message.text) and _VERDICT_RE.search(s.message.text) for s in later for f in families)
+    if any(f.search(s.message.text) and _VERDICT_RE.search(s.message.text) for s in later for f in families):
+        return True
+    soon = [s for s in later if later and s.message.at - later[0].message.at <= _SOON_AFTER]
+    return any(s.is_human and _WORSE_RE.search(s.message.text) for s in soon)
 
 
 _RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)

@@ -543,3 +543,15 @@ def test_a_heading_keeps_what_was_passed_on_and_ends_at_a_word():
 def test_a_teams_standing_channel_is_no_title():
     f = extract_findings(channel(("Ann", "checkout returns 502s for every customer"), name="eng-oncall"))
     assert f.title is not None and f.title.text == "Checkout returns 502s for every customer"
+
+
+def test_a_step_followed_by_worse_or_only_guessed_at_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:Monitor", "[Triggered] order router error rate > 20%"),
+            ("Tom", "rollback done on 01-07"),
+            ("Ann", "it's WORSE. way more orders going out"),
+            ("Bo", "is it the hotfix itself? maybe the cleanup got reverted in the branch"),
+        )
+    )
+    assert f.fixes == []
