@@ -396,12 +396,14 @@ _TEAM_CHANNEL_WORDS = frozenset(
 def _says_what(title: str) -> bool:
     """True when a heading names something ("Checkout returns 502s"), not the speaker ("My phone is
     going mental"), a pronoun ("It's worse now") or too little ("Seeing it", "Anyone around")."""
-    return len(re.findall(r"[^\W\d_]{2,}", title)) >= 3 and not _SPEAKS_OF_SPEAKER_RE.match(title)
+    words = [w for w in re.findall(r"\w*[^\W\d_]\w*", title) if len(w) >= 2]  # "502s" is a word, "2" is not
+    return len(words) >= 3 and not _SPEAKS_OF_SPEAKER_RE.match(title)
 
 
 # A heading about the speaker or a pronoun, not the incident: "My phone is going mental", "It's worse now", "Is it ...".
 _SPEAKS_OF_SPEAKER_RE = re.compile(
-    r"^(?:(?:it|this|that|my|i|we|our|they|from\s+my)\b|i[\x27\u2019]m\b|it[\x27\u2019]s\b|we[\x27\u2019]re\b|is\s+it\b|not\s+yet\b)",
+    r"^(?:(?:it|this|that|my|i|we|our|they|from\s+my|anyone|someone)\b|i[\x27\u2019]m\b|it[\x27\u2019]s\b|we[\x27\u2019]re\b|is\s+it\b|not\s+yet\b"
+    r"|what[\x27\u2019]?s\s+(?:going\s+on|up|happening)\b)",
     re.IGNORECASE,
 )
 

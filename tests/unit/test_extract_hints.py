@@ -555,3 +555,10 @@ def test_a_step_followed_by_worse_or_only_guessed_at_is_not_the_fix():
         )
     )
     assert f.fixes == []
+
+
+def test_a_heading_names_something():
+    from facilitator.extract.hints import _says_what
+
+    assert _says_what("Checkout returns 502s")
+    assert not _says_what("What's going on") and not _says_what("Seeing it") and not _says_what("Anyone else seeing 500s")
