@@ -193,7 +193,36 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
             )
             if fixing and _did(sentence) and not _refuted(sentence, _within(sigs, position, _FIX_REACH)):
                 out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
+    cited = {mid for fact in out["causes"] for mid in fact.message_ids}
+    out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
     return out
+
+
+# A reply that points back at a finding: "that's why cpu looked fine", "that explains the preview thing".
+_POINTS_BACK_RE = re.compile(
+    r"^\W*(?:(?:ok|so|ah+|aha|oh|yes|yep)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains)\b",
+    re.IGNORECASE,
+)
+_POINTED_REACH = timedelta(minutes=10)
+
+
+def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
+    """The finding a reply points back at ("ThroughputThrottle = 1 on the data volume" / "that's
+    why cpu looked fine"): the message before it, when it states something rather than asks."""
+    found: list[Fact] = []
+    for i, sig in enumerate(sigs):
+        if i == 0 or "explain" not in sig.prep.lower and "why" not in sig.prep.lower and "do it" not in sig.prep.lower:
+            continue
+        if not _POINTS_BACK_RE.match(sig.prep.prose):
+            continue
+        before = next((s for s in reversed(sigs[max(0, i - 3) : i]) if s.is_human and s.prep.sentences), None)
+        if before is None or sig.message.at - before.message.at > _POINTED_REACH:
+            continue
+        stated = [x for x in before.prep.sentences if not x.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(x)]
+        if stated:
+            fact = _fact(_with_context(stated[-1], before), before, 0.55)  # the finding ends the message ("jumping in. look: X = 1")
+            found.append(fact.model_copy(update={"text": plain_sentence(fact.text, limit=200)}))
+    return found
 
 
 # A cause only supposed ("until rahul confirms the diff is the culprit", "if it's the cache") or a

@@ -562,3 +562,14 @@ def test_a_heading_names_something():
 
     assert _says_what("Checkout returns 502s")
     assert not _says_what("What's going on") and not _says_what("Seeing it") and not _says_what("Anyone else seeing 500s")
+
+
+def test_a_reply_pointing_back_makes_the_message_before_it_the_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "envelopes slow to send, es latency p99 8s"),
+            ("Bo", "jumping in. look at the domain metrics: ThroughputThrottle = 1 on the data volume"),
+            ("Ann", "oh. so that's why cpu looked fine"),
+        )
+    )
+    assert [c.message_ids for c in f.causes] == [["m1"]] and "ThroughputThrottle" in f.causes[0].text
