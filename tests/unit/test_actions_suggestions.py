@@ -151,3 +151,25 @@ def test_a_change_promised_for_after_the_incident_is_suggested():
     actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
     assert "Add our own node + a third vendor" in actions
     assert "Keep deploy-manager off until the bulk action validates its params" in actions
+
+
+def test_a_change_with_its_purpose_or_asked_for_is_suggested():
+    from datetime import datetime, timedelta, timezone
+
+    from facilitator.extract import extract_findings
+    from facilitator.transcript import Message, Transcript
+
+    t0 = datetime(2025, 6, 19, 9, 0, tzinfo=timezone.utc)
+    rows = [
+        ("Ann", "rpki validators down, nfs share gone"),
+        ("Bo", "We'll fix the script so it refuses to do that."),
+        ("Cy", "postmortem draft is up — please add dedupe for jobs + queue depth alerts"),
+    ]
+    transcript = Transcript(
+        messages=[Message(id=f"m{i}", at=t0 + timedelta(minutes=i), author=a, text=x) for i, (a, x) in enumerate(rows)],
+        source="slack-export",
+    )
+    f = extract_findings(transcript)
+    actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
+    assert "Fix the script so it refuses to do that" in actions
+    assert "Add dedupe for jobs + queue depth alerts" in actions
