@@ -145,7 +145,7 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
     parts = []
     if leaks:
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        parts.append(f"still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} ({summary})")
+        parts.append(f"it still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} ({summary})")
     if blockers:
         parts.append("; ".join(blockers))
     fixes = list(dict.fromkeys(_FIX_HINTS.get(kind, "") for kind in sorted(kinds))) + ["reword or reject those items"] * bool(blockers)
@@ -153,6 +153,6 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
     how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
     overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)
     escape = " (or record a reason to release it anyway with --external-override)" if overridable else ""
-    error = LeakError(f"The external version is withheld: it {' and '.join(parts)}; {how}{escape}.")
+    error = LeakError(f"The external version is withheld: {' and '.join(parts)}; {how}{escape}.")
     error.unfinished_only = set(kinds) == {"open question"} and not blockers  # only questions still to answer
     raise error

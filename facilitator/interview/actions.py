@@ -206,6 +206,9 @@ def _base_verb(word: str) -> str | None:
 _STAYS_RE = re.compile(r"(?i)^(?P<what>[\w.-]+(?:\s+[\w.-]+){0,3}?)\s+stays?\s+(?P<state>off|disabled|paused|down|frozen)\s+until\b")
 
 
+_NEEDS_RE = re.compile(r"(?i)^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,2}?)\s+needs\s+(?!to\b)(?P<rest>.+)$")
+
+
 def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
     """One clause as an imperative, and whether it was said as a plan ('we should…', 'let's…');
     ``named``: the channel called it a follow-up, so 'alerting on X' is 'Alert on X'."""
@@ -222,6 +225,10 @@ def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
         if subj[1:2].islower():
             subj = subj[0].lower() + subj[1:]
         stripped, planned = f"make {subj} {subject['rest']}", True  # "the config loader should fail..." -> "Make the config loader fail..."
+    needs = None if subject else _NEEDS_RE.match(stripped)
+    if named and needs and not set(needs["subj"].casefold().split()) & {"we", "you", "i", "they", "it", "this", "that"}:
+        subj = needs["subj"][0].lower() + needs["subj"][1:] if needs["subj"][1:2].islower() else needs["subj"]
+        stripped = f"give {subj} {needs['rest']}"  # "canary needs enough traffic" -> "Give canary enough traffic"
     first = stripped.split(" ", 1)
     if first[0].casefold().endswith("ing") and (named or _PURPOSE_RE.search(stripped)) and (base := _base_verb(first[0])):
         stripped = " ".join([base, *first[1:]])  # "adding an alert on X" -> "add an alert on X"

@@ -173,3 +173,11 @@ def test_a_change_with_its_purpose_or_asked_for_is_suggested():
     actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
     assert "Fix the script so it refuses to do that" in actions
     assert "Add dedupe for jobs + queue depth alerts" in actions
+
+
+def test_a_need_named_as_a_follow_up_reads_as_something_to_do():
+    from facilitator.interview.actions import stated_actions
+
+    assert stated_actions("Follow-up: canary needs enough traffic to exercise the pool, 40 rps didn't.") == [
+        "Give canary enough traffic to exercise the pool"
+    ]

@@ -186,3 +186,16 @@ def test_checklist_evidence_names_what_the_gate_withholds(demo):
     copy.actions = [ActionItem(id="a1", action="Improve monitoring.", owner="Dana Okafor", due=date(2024, 12, 20))]
     said = evidence(copy, transcript, SETTINGS)["no_internal_names"]
     assert "withheld" in said and "too vague" in said
+
+
+def test_the_gates_sentence_reads_for_a_vague_item_and_for_a_leak():
+    from facilitator.redact_gate import LeakError, ensure_clean
+
+    redactor = Redactor()
+    redactor.blockers = ["action item 'Improve things' is too vague"]
+    with pytest.raises(LeakError) as vague:
+        ensure_clean("We apologise for the disruption.", redactor)
+    assert str(vague.value).startswith("The external version is withheld: action item 'Improve things' is too vague;")
+    with pytest.raises(LeakError) as leak:
+        ensure_clean("Ask alice@acme.internal about it.", Redactor())
+    assert str(leak.value).startswith("The external version is withheld: it still contains ")
