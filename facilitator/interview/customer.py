@@ -83,6 +83,8 @@ _CLEARED = re.compile(
     r"\b(?:fine|ok(?:ay)?|healthy|green|normal|ruled out|all good|no (?:issues?|problems?|incidents?|outages?|errors?))\b",
     re.IGNORECASE,
 )
+# Part of the harm the step left in place: "service recovered" would overstate it.
+_LEFT_UNDONE = re.compile(r"\bstill\s+(?:not|no|n[\x27\u2019]t|broken|failing|missing|down|stuck|lost|erroring)\b", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:]|\s[-\u2013\u2014]\s|\band\b|\bbut\b", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -131,7 +133,7 @@ def customer_story(fix: str, cause: str = "") -> str:
     caused the outage did not fix it), or when the cause plainly blames an outside provider;
     otherwise the generic story, which claims nothing specific.
     """
-    story = _action_taken(fix)
+    story = "" if _LEFT_UNDONE.search(fix) else _action_taken(fix)  # "restarted, it's processing again. the stuck ones are still not showing"
     if story and not any(named.search(cause) or done.search(cause) for s, done, named in _ACTIONS if s == story):
         return story
     if _outside_problem(cause) or (_outside_problem(fix) and _FINISHED.search(fix)):

@@ -97,3 +97,11 @@ def test_customers_are_told_changes_not_findings():
         ActionItem(id="a2", action="Add an alert when pool connections are above 80% for 5 minutes", prevents_recurrence="yes"),
     ])
     assert told == ["Add an alert when pool connections are above 80% for 5 minutes."]
+
+
+def test_a_step_that_left_part_of_the_harm_tells_no_specific_story():
+    from facilitator.interview.customer import customer_story
+
+    half = "restarted, it's processing again. the stuck messages from before the restart are still not showing"
+    assert customer_story(half) == GENERIC
+    assert customer_story("restarted the sync workers, everything is processing again") != GENERIC
