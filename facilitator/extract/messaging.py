@@ -9,6 +9,7 @@ prefers the quoted update text when the message carries one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from facilitator.extract.patterns import patterns, readable, summary_of
 from facilitator.extract.signals import MessageSignals
@@ -93,6 +94,17 @@ _WE_ARE_RE = re.compile(
 )
 
 
+_NAMES_THE_PAGE_RE = re.compile(r"\bstatus\s*-?\s*page\b", re.IGNORECASE)
+
+
+def _posts(items: list[MessagingItem]) -> Iterator[tuple[MessagingItem, str]]:
+    """The status page's own posts, each with its text less the link to the page; a person
+    saying they posted ("updated the status page: identified") is not one."""
+    for item in items:
+        if item.channel == "status page" and not _NAMES_THE_PAGE_RE.search(item.summary):
+            yield item, _HOST_TAIL_RE.sub("", item.summary.strip())
+
+
 def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     """The incident's name on the status page, when a post shows one: what customers were told it is.
 
@@ -100,12 +112,8 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     first update says what is wrong ("We are investigating DNS resolution failures affecting
     domains on the CDN"): either makes a better title than the first alarmed chat line.
     """
-    for item in items:
-        if item.channel != "status page":
-            continue
-        if re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
-            continue  # a person saying they posted ("updated the status page: identified"), not the post
-        text = _HOST_RE.sub("", _HOST_TAIL_RE.sub("", item.summary.strip()))
+    for item, posted in _posts(items):
+        text = _HOST_RE.sub("", posted)
         title = ""
         named = _NAMED_RE.match(text)
         if named and not _WE_ARE_RE.match(named.group("t")) and not _STAGE_FIRST_RE.match(named.group("t")):
@@ -136,10 +144,7 @@ def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     CDN." reads "DNS resolution failures affecting domains on the CDN.": written for customers
     already, it describes the effect better than an engineer's first alarmed line.
     """
-    for item in items:
-        if item.channel != "status page" or re.search(r"(?i)\bstatus\s*-?\s*page\b", item.summary):
-            continue
-        text = _HOST_TAIL_RE.sub("", item.summary.strip())
+    for item, text in _posts(items):
         staged = re.search(r"(?i)\binvestigating\s*[-–—:]\s*(?P<b>.+)$", text)
         body = staged.group("b") if staged else text
         said = _WE_ARE_RE.match(body)

@@ -191,6 +191,11 @@ class _Builder:
             self.todos.append(TodoItem(item, target))
         return item
 
+    def todo_here(self, text: str, target: str = "") -> str:
+        """A TODO listed in full at the top and marked in place by '[TODO]' alone, where the line says the rest."""
+        self.todo(text, target)
+        return TODO
+
     def ask(self, qid: str) -> str:
         """A TODO for an open question, worded as the interview asks it and pointing at it."""
         q = self.questions.get(qid)
@@ -484,16 +489,19 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         if not (start_guess and end_guess):
             customer_window = f"{'around ' * start_guess}{start_text} to {'around ' * end_guess}{end_text} {b.tz.key}"
     # the key times as the narrative tells them: the hour, with the day when it differs, "around" an estimate
-    base_day = b.local(times["detected_at"] or times["started_at"]).date() if (times["detected_at"] or times["started_at"]) else None
-    moments = {
-        name: ("around " if name in estimated else "") + b.fmt(at, with_date=b.local(at).date() != base_day)
-        for name, at in times.items() if at is not None
-    }
+    began = times["detected_at"] or times["started_at"]
+    base_day = b.local(began).date() if began else None
+
+    def told(at: datetime) -> str:
+        return b.fmt(at, with_date=b.local(at).date() != base_day)
+
+    moments = {name: ("around " if name in estimated else "") + told(at) for name, at in times.items() if at is not None}
     # when the channel found the cause: the message the root cause cites (a why's answer or the channel's cause)
     said = [c.message_ids for c in causes if c.text.strip(" .").casefold() == root_cause.strip(" .").casefold()]
     cited = (chain_root.message_ids if chain_root is not None and root_cause == root_text else []) or (said[0] if said else [])
     cited_at = sorted(m.at for mid in cited if transcript is not None and (m := transcript.get(mid)) is not None)
-    cause_at = b.fmt(cited_at[0], with_date=b.local(cited_at[0]).date() != base_day) if cited_at else ""
+    cause_at = told(cited_at[0]) if cited_at else ""
+    detection = b.pick("detection_method", f.detection_method.text if f.detection_method else "")
     explanation_fallback = "" if fix.startswith(TODO) and root_cause.startswith(TODO) else customer_story(fix, root_cause)
     doc = Document(
         title=title,
@@ -508,11 +516,10 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
         or "The summary is written from the customer impact once it is answered.",
         what_happened=b.pick("what_happened", draft("what_happened") or narrative(
-            unknowns, fix, when=moments, detection=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
-            cause=root_cause, cause_at=cause_at,
+            unknowns, fix, when=moments, detection=detection, cause=root_cause, cause_at=cause_at,
         )),
         lessons=b.pick("lessons", draft("lessons")),
-        detection_method=b.pick("detection_method", f.detection_method.text if f.detection_method else ""),
+        detection_method=detection,
         services=b.answer("services"),
         affected="; ".join(a.rstrip(".") for a in dedupe(b.pick_list("affected"))),
         job_failures="; ".join(b.pick_list("job_failures", [h.text for h in f.impact_hints if h.kind == "failed_jobs"])),
@@ -525,8 +532,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         unknowns_then=unknowns,
         root_cause=root_cause,
         whys=[
-            # an open why is listed in full among the TODOs; in place its question is already on the line
-            WhyRow(w.question, w.answer or (b.todo(w.question, "tab:whys") and TODO), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
+            WhyRow(w.question, w.answer or b.todo_here(w.question, "tab:whys"), b.cite(w.message_ids), whys.level_of(w) if w.answer else "")
             for w in chain
         ],
         contributing=contributing,

@@ -134,6 +134,11 @@ def _content(text: str) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{3,}", text.casefold()) if w not in {"the", "and", "that", "this", "from", "with", "was", "were"}}
 
 
+def _one_idea(a: set[str], b: set[str]) -> bool:
+    """True when two ideas' words mostly agree: two shared words, or all of the shorter one's."""
+    return bool(a and b) and len(a & b) >= min(2, len(a), len(b))
+
+
 _NOTICED_BY = {
     "monitoring": "Monitoring caught it",
     "chance": "Someone happened to notice it",
@@ -165,7 +170,7 @@ def narrative(
     items = [_RULED_LEAD_RE.sub("", r).rstrip("?.! ") for r in ruled_out[:3]]
     items = [i for i in items if _content(i)]  # "not it" names nothing
     idea = _RULED_LEAD_RE.sub("", first).rstrip("?.! ")
-    dropped = next((i for i in items if _content(idea) and len(_content(i) & _content(idea)) >= min(2, len(_content(i)), len(_content(idea)))), None)
+    dropped = next((i for i in items if _one_idea(_content(i), _content(idea))), None)
     if dropped is not None:  # "A Redis failover earlier that morning" / "Redis failover from the morning": one idea
         items.remove(dropped)
         head = idea.split()[0]

@@ -131,46 +131,37 @@ def test_what_to_do_during_the_incident_is_no_follow_up():
     assert reads_as_follow_up("Fix the pool default in the config loader", said_as_follow_up=True)
 
 
-def test_a_change_promised_for_after_the_incident_is_suggested():
+def _suggested_from_chat(*rows: tuple[str, str]) -> list[str]:
+    """The actions suggested for a channel of (author, text) rows a minute apart, extracted end to end."""
     from datetime import datetime, timedelta, timezone
 
     from facilitator.extract import extract_findings
     from facilitator.transcript import Message, Transcript
 
     t0 = datetime(2024, 3, 22, 9, 0, tzinfo=timezone.utc)
-    rows = [
-        ("Ann", "sequencer halted, both RPC providers returning 500s"),
-        ("Bo", "agreed. I'll write it up and add our own node + a third vendor tomorrow"),
-        ("Cy", "deploy-manager stays off until the bulk action validates its params"),
-    ]
     transcript = Transcript(
         messages=[Message(id=f"m{i}", at=t0 + timedelta(minutes=i), author=a, text=x) for i, (a, x) in enumerate(rows)],
         source="slack-export",
     )
-    f = extract_findings(transcript)
-    actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
+    return [s.action for s in suggest_actions(extract_findings(transcript), messages=transcript.messages)]
+
+
+def test_a_change_promised_for_after_the_incident_is_suggested():
+    actions = _suggested_from_chat(
+        ("Ann", "sequencer halted, both RPC providers returning 500s"),
+        ("Bo", "agreed. I'll write it up and add our own node + a third vendor tomorrow"),
+        ("Cy", "deploy-manager stays off until the bulk action validates its params"),
+    )
     assert "Add our own node + a third vendor" in actions
     assert "Keep deploy-manager off until the bulk action validates its params" in actions
 
 
 def test_a_change_with_its_purpose_or_asked_for_is_suggested():
-    from datetime import datetime, timedelta, timezone
-
-    from facilitator.extract import extract_findings
-    from facilitator.transcript import Message, Transcript
-
-    t0 = datetime(2025, 6, 19, 9, 0, tzinfo=timezone.utc)
-    rows = [
+    actions = _suggested_from_chat(
         ("Ann", "rpki validators down, nfs share gone"),
         ("Bo", "We'll fix the script so it refuses to do that."),
         ("Cy", "postmortem draft is up — please add dedupe for jobs + queue depth alerts"),
-    ]
-    transcript = Transcript(
-        messages=[Message(id=f"m{i}", at=t0 + timedelta(minutes=i), author=a, text=x) for i, (a, x) in enumerate(rows)],
-        source="slack-export",
     )
-    f = extract_findings(transcript)
-    actions = [s.action for s in suggest_actions(f, messages=transcript.messages)]
     assert "Fix the script so it refuses to do that" in actions
     assert "Add dedupe for jobs + queue depth alerts" in actions
 
