@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from facilitator.interview.actions import reads_as_verb_phrase
+from facilitator.interview.action_wording import reads_as_verb_phrase
 from facilitator.redact_detect import identifier_spans
 from facilitator.render.text import format_duration, sentence
 

@@ -8,7 +8,8 @@ import pytest
 
 from facilitator.errors import UserError
 from facilitator.findings import Fact, Findings
-from facilitator.interview.actions import ActionBook, count_advice, guess_category, imperative
+from facilitator.interview.action_wording import imperative
+from facilitator.interview.actions import ActionBook, count_advice, guess_category
 from facilitator.session import Session, SourceSpec
 from facilitator.sessions import SessionStore
 

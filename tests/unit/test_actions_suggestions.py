@@ -9,13 +9,12 @@ from dataclasses import dataclass
 import pytest
 
 from facilitator.findings import Fact, Findings
-from facilitator.interview.actions import (
-    ActionBook,
+from facilitator.interview.action_wording import (
     reads_as_follow_up,
     reads_as_verb_phrase,
     stated_actions,
-    suggest_actions,
 )
+from facilitator.interview.actions import ActionBook, suggest_actions
 from facilitator.session import Session, SourceSpec
 
 
@@ -125,7 +124,7 @@ def test_follow_up_and_verb_phrase_predicates():
 
 
 def test_what_to_do_during_the_incident_is_no_follow_up():
-    from facilitator.interview.actions import reads_as_follow_up
+    from facilitator.interview.action_wording import reads_as_follow_up
 
     assert not reads_as_follow_up("Fix customers first", said_as_follow_up=True)
     assert reads_as_follow_up("Fix the pool default in the config loader", said_as_follow_up=True)
@@ -167,7 +166,7 @@ def test_a_change_with_its_purpose_or_asked_for_is_suggested():
 
 
 def test_a_need_named_as_a_follow_up_reads_as_something_to_do():
-    from facilitator.interview.actions import stated_actions
+    from facilitator.interview.action_wording import stated_actions
 
     assert stated_actions("Follow-up: canary needs enough traffic to exercise the pool, 40 rps didn't.") == [
         "Give canary enough traffic to exercise the pool"

@@ -12,7 +12,7 @@ import pytest
 from facilitator.extract import extract_findings
 from facilitator.extract.impact import clause_of, count_phrase
 from facilitator.findings import Fact, Findings, ImpactHint, KeyTime, MessagingItem
-from facilitator.interview.actions import imperative
+from facilitator.interview.action_wording import imperative
 from facilitator.interview.catalogue import load_catalogue
 from facilitator.interview.suggest import suggest
 from facilitator.interview.wording import clean_fact, is_channel_meta, plain
