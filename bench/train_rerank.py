@@ -2,6 +2,7 @@
 
     python bench/train_rerank.py            # cross-validation figures, then write the weights
     python bench/train_rerank.py --check    # figures only
+    python bench/train_rerank.py --check --before 145   # leave sets 145 on out (a round not yet scored)
 
 The data are the labelled conversations in tests/data/eval_* (each case a paste and the times
 its published report gives). For each case and key time the rules propose a pool of
@@ -197,7 +198,11 @@ def write(weights: dict[str, dict[str, float]], tally: dict[str, int], n_sets: i
 
 
 def main(argv: list[str]) -> int:
-    sets = sorted(p for p in (ROOT / "tests" / "data").glob("eval_*") if p.is_dir())
+    before = int(argv[argv.index("--before") + 1]) if "--before" in argv else None
+    sets = sorted(
+        p for p in (ROOT / "tests" / "data").glob("eval_*")
+        if p.is_dir() and (before is None or not p.name.startswith("eval_holdout") or _number(p.name) < before)
+    )
     groups = load(sets)
     tally = cross_validate(groups)
     n = tally["cases"]
