@@ -89,7 +89,7 @@ _HOST_TAIL_RE = re.compile(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\
 _HOST_RE = re.compile(r"\s+(?:https?://\S+|status\.[\w.-]+|[\w-]+(?:\.[\w-]+)*\.(?:com|io|net|org|co|dev|app)(?:/\S*)?)(?=\s|$)", re.IGNORECASE)
 _WE_ARE_RE = re.compile(
     r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
-    r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where)\s+)?(?P<t>.+)$",
+    r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where|that)\s+)?(?P<t>.+)$",
     re.IGNORECASE,
 )
 
@@ -125,7 +125,8 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
             if said:
                 title = re.split(r"\s+(?:that|which)\s+(?:may|might|could|is|are)\b|[.;]\s|\.$", said.group("t"))[0]
             elif first:
-                title = body
+                title = re.split(r"[.;]\s", body)[0]  # "Service Degradation: Sites unavailable. The team is investigating…"
+        title = re.sub(r"(?i)^\W*(?:investigating|identified|monitoring|resolved|update|completed)\s*[-–—:]\s*", "", title)  # a later stage's name first
         title = re.sub(r"(?i)^(?:an?|the)\s+", "", title.strip(" .,:;-–—"))
         words = title.split()
         if 2 <= len(words) <= 14 and len(title) <= 100 and not re.match(r"(?i)(?:we|i|our|this|that|it|issue|problem)\b", title):
@@ -135,6 +136,24 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
 
 # A body that says what was done or found, not what customers see: later updates
 _DONE_BODY_RE = re.compile(r"(?i)\b(?:identified|fix|fixed|resolved|implemented|deployed|monitoring|recover\w*|restored)\b")
+
+
+_NOW_VERB_RE = re.compile(
+    r"\b(?P<v>is|are|isn[\x27\u2019]t|aren[\x27\u2019]t|cannot|can[\x27\u2019]t|can\s+not|may\s+be|might\s+be)\b",
+    re.IGNORECASE,
+)
+_PAST = {"is": "was", "are": "were", "isn't": "wasn't", "aren't": "weren't", "cannot": "could not",
+         "can't": "could not", "can not": "could not", "may be": "may have been", "might be": "might have been"}
+
+
+def _in_the_past(effect: str) -> str:
+    """The page's present tense ("some customers are unable to send email") told afterwards
+    ("some customers were unable to send email"): the first verb only, the rest reads on."""
+    verb = _NOW_VERB_RE.search(effect)
+    if not verb:
+        return effect
+    said = re.sub(r"\s+", " ", verb.group("v").lower().replace("\u2019", "\x27"))
+    return effect[: verb.start()] + _PAST[said] + effect[verb.end():]
 
 
 def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
@@ -154,7 +173,7 @@ def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
             continue  # a post that only names the incident
         body = re.split(r"(?<=[.!?])\s", body)[0].strip()
         if len(body.split()) >= 4 and not _DONE_BODY_RE.search(body):
-            body = re.sub(r"(?i)^(?:an?|the)\s+(?=\w+\s+\w)", "", body)
+            body = _in_the_past(re.sub(r"(?i)^(?:an?|the)\s+(?=\w+\s+\w)", "", body))
             return body[:1].upper() + body[1:].rstrip(" .") + ".", list(item.message_ids)
         return None  # the first post decides: later ones tell what was done
     return None
