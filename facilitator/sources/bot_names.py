@@ -17,6 +17,8 @@ _BOT_NAMES = re.compile(
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
+    # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys"
+    r"|\s(?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?)$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended))\b)",

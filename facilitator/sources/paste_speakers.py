@@ -50,6 +50,9 @@ _PARTICLES = frozenset({"de", "da", "das", "do", "dos", "di", "du", "del", "dell
 
 
 ICON_RE = re.compile(r"^[^\w\s\"'(\[]{1,3}\s+")  # a row's icon before its first column: "💬 ", "✅ "
+# An incident tool's source column in brackets before a person's row: "[Slack] Chris Navarro: ..."
+# (a tool's own rows, "[PagerDuty] TRIGGERED: ...", keep their tag and stay the tool's)
+_CHAT_TAG_RE = re.compile(r"^\[(?:slack|teams|microsoft teams|discord|mattermost|zulip|matrix|element|google chat|chat|message|note|comment|zoom)\]\s+", re.IGNORECASE)
 _PINNED_RE = re.compile(r"\s*\((?:pinned|edited)\)$", re.IGNORECASE)  # incident.io: "Aaron Kim (pinned): ..."
 
 
@@ -58,7 +61,7 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
     An incident tool's row icon before the speaker ("💬 Aaron Kim (pinned): text") is not part of it.
     """
-    bare = ICON_RE.sub("", rest, count=1)
+    bare = ICON_RE.sub("", _CHAT_TAG_RE.sub("", rest, count=1), count=1)
     if bare != rest:
         name, text = _split_speaker(bare, strict=strict)
         if name:

@@ -51,6 +51,19 @@ def test_incident_tool_exports_with_a_source_column_and_tool_events():
     assert ("Role assigned", True) in people and ("Status page update (Investigating)", True) in people
 
 
+def test_an_export_that_brackets_the_source_names_the_person_after_a_chat_tag():
+    text = (
+        "2017-08-24 02:08:31  [Status page] Investigating - We are currently investigating this issue.\n"
+        "2017-08-24 02:09:40  [Slack] Chris Navarro: two customers wrote in, ingest endpoint returning 503s\n"
+        "2017-08-24 02:11:02  [Slack] Dana Whitfield: joining. dashboard is slow to load for me too\n"
+        "2017-08-24 02:31:02  [PagerDuty] TRIGGERED: ingest-api 5xx rate > 5%\n"
+    )
+    t = parse(text, tz="UTC")
+    humans = [m.author for m in t.messages if m.author and not m.is_bot]
+    assert humans == ["Chris Navarro", "Dana Whitfield"]
+    assert t.messages[1].text.startswith("two customers wrote in")
+
+
 def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
     rootly = (
         "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
