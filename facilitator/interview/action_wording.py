@@ -159,15 +159,22 @@ def _base_verb(word: str) -> str | None:
 _STAYS_RE = re.compile(r"(?i)^(?P<what>[\w.-]+(?:\s+[\w.-]+){0,3}?)\s+stays?\s+(?P<state>off|disabled|paused|down|frozen)\s+until\b")
 
 
-_NEEDS_RE = re.compile(r"(?i)^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,2}?)\s+needs\s+(?!to\b)(?P<rest>.+)$")
+_NEEDS_RE = re.compile(r"(?i)^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,4}?)\s+needs\s+(?!to\b)(?P<rest>.+)$")
+# "we need per-server redis health monitoring": a thing the team lacks, to be added
+_WE_NEED_RE = re.compile(
+    r"(?i)^(?:so\s+)?(?:i\s+think\s+)?we\s+(?:really\s+|also\s+|still\s+)?need\s+(?!to\b|it\b|that\b|this\b|them\b|(?:a|some)\s+way\s+to\b)(?P<rest>\S.+)$"
+)
 
 
-def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
+def _imperative_clause(text: str, named: bool = False, promised: bool = False) -> tuple[str, bool]:
     """One clause as an imperative, and whether it was said as a plan ('we should…', 'let's…');
-    ``named``: the channel called it a follow-up, so 'alerting on X' is 'Alert on X'."""
+    ``named``: the channel called it a follow-up, so 'alerting on X' is 'Alert on X';
+    ``promised``: someone took it on in the same message ('…, I'll add it')."""
     cleaned = _ASIDE_RE.sub("", " ".join(text.split())).strip(" .!?")
     cleaned = _CONTINUE_RE.sub("", drop_lead_ins(_CONTINUE_RE.sub("", cleaned)))
     cleaned = _STAYS_RE.sub(r"keep \g<what> \g<state> until", cleaned)  # "deploy-manager stays off until X"
+    if need := _WE_NEED_RE.match(cleaned):
+        cleaned = f"we should add {need['rest']}"
     lead = _LEAD.match(cleaned)
     planned = bool(lead and lead["modal"])
     stripped = cleaned[lead.end():].strip(" .!:-") if lead else cleaned
@@ -179,9 +186,13 @@ def _imperative_clause(text: str, named: bool = False) -> tuple[str, bool]:
             subj = subj[0].lower() + subj[1:]
         stripped, planned = f"make {subj} {subject['rest']}", True  # "the config loader should fail..." -> "Make the config loader fail..."
     needs = None if subject else _NEEDS_RE.match(stripped)
-    if named and needs and not set(needs["subj"].casefold().split()) & {"we", "you", "i", "they", "it", "this", "that"}:
+    if (named or promised) and needs and not set(needs["subj"].casefold().split()) & {"we", "you", "i", "they", "it", "this", "that"}:
         subj = needs["subj"][0].lower() + needs["subj"][1:] if needs["subj"][1:2].islower() else needs["subj"]
-        stripped = f"give {subj} {needs['rest']}"  # "canary needs enough traffic" -> "Give canary enough traffic"
+        if re.match(r"(?i)(?:an?|some|more)\s", needs["rest"]):
+            stripped = f"add {needs['rest']} to {subj}"  # "runbook needs a line about X" -> "Add a line about X to runbook"
+        else:
+            stripped = f"give {subj} {needs['rest']}"  # "canary needs enough traffic" -> "Give canary enough traffic"
+        planned = planned or promised
     first = stripped.split(" ", 1)
     if first[0].casefold().endswith("ing") and (named or _PURPOSE_RE.search(stripped)) and (base := _base_verb(first[0])):
         stripped = " ".join([base, *first[1:]])  # "adding an alert on X" -> "add an alert on X"
@@ -211,14 +222,14 @@ def _open_question(clause: str) -> bool:
     return asked.endswith("?") and not re.match(proposes, asked)
 
 
-def _follow_up_clause(clause: str) -> bool:
+def _follow_up_clause(clause: str, promised: bool = False) -> bool:
     if _open_question(clause):
         return False
-    action, planned = _imperative_clause(_trimmed(clause))
+    action, planned = _imperative_clause(_trimmed(clause), promised=promised)
     return reads_as_follow_up(action, said_as_follow_up=planned) and not _ABOUT_THE_LIST_RE.search(action)
 
 
-def imperative(text: str) -> str:
+def imperative(text: str, promised: bool = False) -> str:
     """'we should add an alert for X.' -> 'Add an alert for X': the first clause that reads as
     something to do later, with its continuations ('and log X at boot') and further imperatives;
     rationale and chatter ('follow-up for me', 'doing it tomorrow') dropped. Best effort: when no
@@ -226,16 +237,16 @@ def imperative(text: str) -> str:
     parts = _clauses(text)
     if not parts:
         return text.strip()
-    chosen = next((p for p in parts if _follow_up_clause(p)), None)
+    chosen = next((p for p in parts if _follow_up_clause(p, promised)), None)
     if chosen is None:
         chosen = next((p for p in parts if not is_chatter(p) and drop_lead_ins(p).strip(" .!")), parts[0])
-    return _continued(parts, parts.index(chosen))
+    return _continued(parts, parts.index(chosen), promised=promised)
 
 
-def _continued(parts: list[str], first: int, named: bool = False) -> str:
+def _continued(parts: list[str], first: int, named: bool = False, promised: bool = False) -> str:
     """``parts[first]`` as an imperative, with the clauses after it that continue it ('and log X
     at boot') or are further follow-ups; the rest (rationale, chatter) dropped."""
-    kept = [_imperative_clause(_trimmed(parts[first]), named)[0]]
+    kept = [_imperative_clause(_trimmed(parts[first]), named, promised)[0]]
     for part in parts[first + 1 :]:
         part = _trimmed(drop_lead_ins(part).strip().rstrip(".!"))
         if not part or is_chatter(part):
@@ -261,11 +272,15 @@ def _listed(text: str) -> list[str]:
     return [text.strip(" ,;-*\u2022")]
 
 
+_SO_THAT_RE = re.compile(r"(?i)\s+so\s+(?:that\s+)?(?:this|it|we|they|someone|somebody)\s+(?:gets?|can|will|is|are|does)\b.*$")
+
+
 def stated_actions(text: str) -> list[str]:
     """The follow-ups a chat line names outright, each as an action: after a label ('Task added:
     X', 'action items: X, Y', 'AI: X', 'follow-up: X', 'TODO: X'), else 'ticket for X' or 'add X
     to the follow-ups'; [] when it names none."""
     named: list[list[str]] = []
+    ticketed: set[int] = set()  # the items that followed "ticket for": a subject, not yet a verb phrase
     for paragraph in re.split(r"\n\s*\n", text):
         flat = plain(paragraph)
         for match in [*_LABELLED_RE.finditer(flat), *_TICKET_RE.finditer(flat)]:
@@ -274,7 +289,8 @@ def stated_actions(text: str) -> list[str]:
                 named.append([quoted[1]])
                 continue
             if match.re is _TICKET_RE:
-                rest = rest.split(": ", 1)[0]  # "ticket for X: https://…"
+                rest = _SO_THAT_RE.sub("", rest.split(": ", 1)[0])  # "ticket for X: https://…", "… so this gets looked at"
+                ticketed.add(len(named))
             items, parts = _listed(_trimmed(_SENTENCE_END_RE.split(rest, maxsplit=1)[0])), _clauses(rest)
             named.append(items if len(items) > 1 or not parts else [_continued(parts, 0, named=True)])
         if added := _ADDED_RE.search(flat):
@@ -282,8 +298,10 @@ def stated_actions(text: str) -> list[str]:
             named.append([_QUOTED_RE.sub(r"\1", what)])
         said = sentences(flat)
         named += [[before] for before, after in pairwise(said) if _POINTS_BACK_RE.match(drop_lead_ins(after))]
-    for items in named:
+    for number, items in enumerate(named):
         actions = [_imperative_clause(_trimmed(item), named=True)[0] for item in items]
+        if number in ticketed and len(items) == 1 and _content_count(actions[0]) < 3:
+            actions = [f"Look into {actions[0][:1].lower() + actions[0][1:] if actions[0][1:2].islower() else actions[0]}"]  # "ticket for the memory thing"
         actions = [a for a in actions if reads_as_follow_up(a, said_as_follow_up=True) and not _TICKET_KEY_RE.match(a)]
         if actions:
             return actions
@@ -308,6 +326,11 @@ def hint_actions(text: str) -> tuple[list[str], bool]:
     named = stated_actions(text)
     if named:
         return named, True
-    if any(_follow_up_clause(c) for c in _clauses(text)):
-        return [imperative(text)], False
+    promised = _TAKEN_ON_RE.search(text) is not None
+    if any(_follow_up_clause(c, promised) for c in _clauses(text)):
+        return [imperative(text, promised)], False
     return [], False
+
+
+# Its author takes the gap on: "runbook needs a line about X, I'll add it".
+_TAKEN_ON_RE = re.compile(r"(?i)\b(?:i|we)(?:[\x27\u2019]ll|\s+will)\s+(?:add|do|write|fix|update)\s+(?:it|that|this)\b")

@@ -171,3 +171,24 @@ def test_a_need_named_as_a_follow_up_reads_as_something_to_do():
     assert stated_actions("Follow-up: canary needs enough traffic to exercise the pool, 40 rps didn't.") == [
         "Give canary enough traffic to exercise the pool"
     ]
+
+
+def test_follow_ups_agreed_in_chat_words_are_found_and_worded_as_actions():
+    from tests.unit.test_extract_hints import channel
+
+    from facilitator.extract import extract_findings
+
+    said = [
+        "thanks all. runbook for node restarts needs a line about not failing over mid-restart, I'll add it",
+        "we need per-server redis health monitoring",
+        "add an alert on queue ingress = 0 while api 2xx > 0",
+        "can we get a ticket for the memory thing so this gets looked at properly",
+    ]
+    transcript = channel(("Ann", "checkout is down for everyone"), *[("Bo", line) for line in said])
+    found = suggest_actions(extract_findings(transcript), messages=transcript.messages)
+    assert [(s.action, s.message_ids) for s in found] == [
+        ("Add a line about not failing over mid-restart to runbook for node restarts", ["m1"]),
+        ("Add per-server redis health monitoring", ["m2"]),
+        ("Add an alert on queue ingress = 0 while api 2xx > 0", ["m3"]),
+        ("Look into the memory thing", ["m4"]),
+    ]
