@@ -86,13 +86,18 @@ def _with_code(sentence: str, whole: str) -> str:
 _SYMBOL_LEAD_RE = re.compile(r"^(?:[^\w\s\"'\u201c(\[#@~`<$]\s*)+")
 
 
-def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5) -> Fact:
-    """A fact quoting the sentence; a short chat message is quoted whole, code and links kept."""
-    whole = sig.message.text
-    if len(whole) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole:
-        text = _SYMBOL_LEAD_RE.sub("", " ".join(readable(whole).split()))  # "✅ rollback complete"
+def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5, whole: bool = True) -> Fact:
+    """A fact quoting the sentence; a short chat message is quoted whole (unless ``whole`` is
+    False: a cause is quoted from the sentence that states it, not from "db looks fine." before
+    it), code and links kept."""
+    if not whole:
+        at = sig.prep.sentences.index(sentence) if sentence in sig.prep.sentences else 0
+        sentence = " ".join(sig.prep.sentences[at:]) if len(sentence) < 60 else sentence
+    whole_text = sig.message.text
+    if whole and len(whole_text) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole_text:
+        text = _SYMBOL_LEAD_RE.sub("", " ".join(readable(whole_text).split()))  # "✅ rollback complete"
         return Fact(text=text, message_ids=[sig.message.id], confidence=confidence)
-    text = _with_code(sentence, whole).replace(" ([link])", "").replace("[link]", "…")
+    text = _with_code(sentence, whole_text).replace(" ([link])", "").replace("[link]", "…")
     return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
 
 
@@ -123,10 +128,27 @@ _FINDING_COMING_RE = re.compile(
 )
 
 
+# "both on dub3 I think", "just you i think, mine's fine": a hedge on what was seen, not an idea
+# of the cause, unless the sentence names one ("it's the db I think").
+_TRAILING_HEDGE_RE = re.compile(r"\s*\b(?:i|we)\s+(?:think|guess)\b\s*[.!]*\s*(?=[,;]|$)", re.IGNORECASE)
+_CAUSE_CUE_RE = re.compile(
+    r"\b(?:it[\x27\u2019]?s|it\s+is|caus\w*|because|due|related|broke\w*|deploy\w*|change\w*|config\w*|bug|leak\w*|"
+    r"upgrade\w*|migration|release\w*|rollout|expired?|full|limit\w*|dns|cert\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_a_hedge(sentence: str, pats, gate) -> bool:
+    """True when what makes ``sentence`` a hypothesis is a trailing "I think" on an observation."""
+    bare = _TRAILING_HEDGE_RE.sub("", sentence)
+    return bare != sentence and not pats.has("hypothesis", bare, gate) and not _CAUSE_CUE_RE.search(bare)
+
+
 def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
     """Suspected causes and what became of them (raised, ruled out, confirmed)."""
     pats = patterns()
     found: list[tuple[Hypothesis, set[str], str | None]] = []
+    born_ruled_out: set[int] = set()  # ideas first heard as already cleared ("db looks fine")
     for sig in sigs:
         if not ("hypothesis" in sig.flags or "ruled_out" in sig.flags or "root_cause" in sig.flags):
             continue
@@ -142,6 +164,7 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 pats.has("hypothesis", sentence, sig.prep.gate)
                 and not CLOSING_GUESS_RE.match(sentence)
                 and not _FINDING_COMING_RE.search(sentence.lower())  # "give me 5 min, I think I see it": no idea named yet
+                and not _only_a_hedge(sentence, pats, sig.prep.gate)
             )
             if not (ruled or confirmed or raised):
                 continue
@@ -152,6 +175,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                     if (thread and thread == hyp_thread) or words & hyp_words:
                         target = hyp
                         break
+            if target is not None and ruled and id(target) in born_ruled_out:
+                break  # "sms looks normal" then "sms fine here too": one idea, never suspected
             if target is not None:
                 target.status = "ruled_out" if ruled else "confirmed"
                 if sig.message.id not in target.message_ids:
@@ -161,6 +186,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 quoted = _with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
                 hyp = Hypothesis(text=summary_of(quoted, limit=200), status=status, message_ids=[sig.message.id])
                 found.append((hyp, words, thread or sig.message.id))
+                if ruled:
+                    born_ruled_out.add(id(hyp))
             break
     return [h for h, _, _ in found]
 
@@ -182,7 +209,7 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 if key == "causes" and (question or _NOT_A_CAUSE_RE.search(sentence)):
                     continue
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
-                    fact = _fact(_with_context(sentence, sig), sig)
+                    fact = _fact(_with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
                         fact.text = plain_sentence(fact.text, limit=200)
                     out[key].append(fact)
@@ -200,7 +227,8 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
 
 # A reply that points back at a finding: "that's why cpu looked fine", "that explains the preview thing".
 _POINTS_BACK_RE = re.compile(
-    r"^\W*(?:(?:ok|so|ah+|aha|oh|yes|yep)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains)\b",
+    r"^\W*(?:(?:ok|so|ah+|aha|oh|yes|yep|wow|damn|ugh)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains"
+    r"|that(?:[\x27\u2019]d|\s+would|[\x27\u2019]ll|\s+will)\s+do\s+it|that\s+tracks|(?:good|nice|great)\s+(?:catch|find))\b",
     re.IGNORECASE,
 )
 _POINTED_REACH = timedelta(minutes=10)
@@ -211,15 +239,18 @@ def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
     why cpu looked fine"): the message before it, when it states something rather than asks."""
     found: list[Fact] = []
     for i, sig in enumerate(sigs):
-        if i == 0 or "explain" not in sig.prep.lower and "why" not in sig.prep.lower and "do it" not in sig.prep.lower:
+        if i == 0 or not any(word in sig.prep.lower for word in ("explain", "why", "do it", "tracks", "catch", "find")):
             continue
         if not _POINTS_BACK_RE.match(sig.prep.prose):
             continue
-        before = next((s for s in reversed(sigs[max(0, i - 3) : i]) if s.is_human and s.prep.sentences), None)
+        before = next(
+            (s for s in reversed(sigs[max(0, i - 3) : i]) if s.is_human and s.prep.sentences and not _POINTS_BACK_RE.match(s.prep.prose)),
+            None,
+        )  # "good catch" then "nice find": both point at the finding
         if before is None or sig.message.at - before.message.at > _POINTED_REACH:
             continue
         stated = [x for x in before.prep.sentences if not x.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(x)]
-        if stated:
+        if stated and not any(f.message_ids[0] == before.message.id for f in found):
             fact = _fact(_with_context(stated[-1], before), before, 0.55)  # the finding ends the message ("jumping in. look: X = 1")
             found.append(fact.model_copy(update={"text": plain_sentence(fact.text, limit=200)}))
     return found
@@ -236,7 +267,7 @@ _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
-    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*)\b|\w[\x27\u2019]d\b"
+    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
     r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b",  # a status post's stage: what customers were told
     re.IGNORECASE,
 )
@@ -432,7 +463,11 @@ def _says_what(title: str) -> bool:
 # A heading about the speaker or a pronoun, not the incident: "My phone is going mental", "It's worse now", "Is it ...".
 _SPEAKS_OF_SPEAKER_RE = re.compile(
     r"^(?:(?:it|this|that|my|i|we|our|they|from\s+my|anyone|someone)\b|i[\x27\u2019]m\b|it[\x27\u2019]s\b|we[\x27\u2019]re\b|is\s+it\b|not\s+yet\b"
-    r"|what[\x27\u2019]?s\s+(?:going\s+on|up|happening)\b)",
+    r"|what[\x27\u2019]?s\s+(?:going\s+on|up|happening)\b"
+    # a call for people ("Is anyone around"), a relay of someone else's report ("Eu too, 1.8k"),
+    # a part found healthy ("Edge looks clean this time")
+    r"|is\s+(?:there\s+)?(?:anyone|anybody|someone|somebody)\b|\w+\s+too\b(?!\s+(?:many|much|slow|long|high|big))"
+    r"|.*\b(?:looks?|is|are|seems?)\s+(?:clean|fine|ok|okay|good|healthy|normal)\b)",
     re.IGNORECASE,
 )
 
@@ -553,21 +588,36 @@ _GUESS_RE = re.compile(r"\b(?:guess|theory|suspect\w*|hypothes\w*)\b", re.IGNORE
 _EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the people hit see
 
 
+# Not a statement of what users saw: a question ("Ridley is down?", "anything I can tell people?")
+# or the responders' own step told without a subject ("Telegram'd the top users about the outage").
+_ASKS_RE = re.compile(r"\?\W*$")
+_OWN_STEP_RE = re.compile(
+    r"^\W*(?:[a-z]+(?:ed|[\x27\u2019]d)|sent|told|posted|pinged|wrote|rang|called"
+    r"|(?:shutting|rolling|restarting|reverting|deploying|draining|failing\s+over|scaling|killing|disabling|pausing|stopping|switching|posting|paging)\b)\s+(?!to\b)",
+    re.IGNORECASE,
+)
+
+
 def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -> Fact | None:
     """What users experienced: the first symptom sentence at or after detection that names what
-    the people hit see ("users say explorer shows a cert error"); else the first symptom sentence."""
+    the people hit see ("users say explorer shows a cert error") and states it (no question, no
+    step of the responders'); else the first such statement; else the first symptom sentence."""
     first: Fact | None = None
-    for count, fact in enumerate(_effect_sentences(sigs, detected)):
-        if _USER_FACING_RE.search(fact.text):
+    stated: Fact | None = None
+    for count, (fact, sentence) in enumerate(_effect_sentences(sigs, detected)):
+        states = not _ASKS_RE.search(sentence) and not _OWN_STEP_RE.match(fact.text)
+        if states and _USER_FACING_RE.search(fact.text):
             return fact
         first = first or fact
+        stated = stated or (fact if states else None)
         if count >= _EFFECT_LOOKAHEAD:
             break
-    return first
+    return stated or first
 
 
-def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[Fact]:
-    """Symptom sentences in the order a reader meets them: the first report, then the channel."""
+def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[tuple[Fact, str]]:
+    """Symptom sentences in the order a reader meets them (the first report, then the channel),
+    each as a fact and as written."""
     pats = patterns()
     start = detected.at if detected else None
     report = _first_report(sigs, start)
@@ -588,4 +638,4 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
                 fact = _fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")
                 said = sentence if fact.text.startswith(sentence[:20]) is False else fact.text
-                yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")})
+                yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")}), sentence

@@ -220,8 +220,9 @@ _STATED_IMPACT_RE = re.compile(r"^\W*(?:(?:customer|user|client)s?\s+)?impact\b(
 _INTERIM_RE = re.compile(r"\b(?:so far|for now|right now|currently|at the moment|still)\b", re.I)
 # Alert text states thresholds ("5xx rate > 5%", "threshold 5%"), not what customers saw.
 _ALERT_TEXT_RE = re.compile(r"threshold|[<>]=?\s*~?\d|\b(?:triggered|resolved|recovered|firing)\b", re.I)
-_NEGATED_RE = re.compile(r"\b(?:no|not|none|zero|nothing|without|never)\b|n't\b", re.I)
+_NEGATED_RE = re.compile(r"\b(?:no|not|none|zero|nothing|without|never)\b|(?<!\bca)(?<!\bcould)(?<!\bwo)n't\b", re.I)  # "can't log in" is harm
 _HARM_RE = re.compile(r"\b(?:fail\w*|error\w*|broke\w*|down|impact\w*|affect\w*|lost|unavailable|timed? ?out|5xx|4xx|declin\w*|stuck)\b", re.I)
+_SCOPE_HARM_RE = re.compile(_HARM_RE.pattern + r"|\b(?:can[\x27\u2019]?t|cannot|unable|could\s*n[\x27\u2019]?t)\b", re.I)
 _CUT_TAIL_RE = re.compile(r"\s+(?:per|according to|from|on|see)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:dashboard|graph|grafana|datadog|slo|chart)\b.*$", re.I)
 
 
@@ -286,7 +287,13 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     if rate is not None:
         parts.append(_CUT_TAIL_RE.sub("", clean_fact(clause_of(rate))))
         ids.extend(rate.message_ids)
-    scope = _peak([h for h in usable if h.kind in SCOPE_KINDS and (h.value or 0) > 1])
+    # "across 3 customers" only from a figure of harm ("3 customers failing"), not from "3 customers
+    # confirmed it's back" or "3 customers wrote in": who spoke up is not how widely it hit
+    # ("so 3 regions" counts the places; a count of customers is as often who wrote in)
+    scope = _peak([
+        h for h in usable
+        if h.kind in SCOPE_KINDS and (h.value or 0) > 1 and (not h.kind.startswith("customer") or _SCOPE_HARM_RE.search(clause_of(h)))
+    ])
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
     note = "built from the impact figures in the channel"
     if not parts:
@@ -346,9 +353,34 @@ def _impact(findings: Findings, kinds: tuple[str, ...], note: str, prefix: bool 
     return Suggestion(lines, _ids(ids), note, 0.5) if lines else None
 
 
+# What a count of support contacts is called in the document: "11 convos" reads "11 support conversations".
+_SUPPORT_NOUN_RE = re.compile(r"(?i)\b(?:(?P<talk>convos?|conversations?|chats?)|(?P<complaint>complaints?)|(?P<ticket>tickets?|cases?|requests?|calls?))\b")
+
+
+def _support_count(findings: Findings) -> Suggestion | None:
+    """How many support contacts the channel counted, when it names no ticket: the largest count
+    said as a statement ("5 tickets in ~10 min", later "11 convos now")."""
+    said = [h for h in findings.impact_hints if h.kind == "support" and _usable(h) and (h.value or 0) >= 1]
+    peak = max(said, key=lambda h: h.value or 0, default=None)
+    if peak is None:
+        return None
+    noun = _SUPPORT_NOUN_RE.search(count_phrase(peak))
+    if noun is None:
+        return None
+    kind = next(k for k in ("talk", "complaint", "ticket") if noun.group(k))
+    word = {"talk": "support conversations", "complaint": "customer complaints", "ticket": "support requests"}[kind]
+    n = int(peak.value or 0)
+    if n == 1:
+        word = word[:-1]
+    return Suggestion(
+        [f"{n} {word}, the most the channel counted ({clean_fact(clause_of(peak))})"],
+        _ids(peak.message_ids), "counted in the channel; no ticket was named", 0.5,
+    )
+
+
 def _support(findings: Findings) -> Suggestion | None:
     if not findings.support_tickets:
-        return None
+        return _support_count(findings)
     lines = [f"{t.ref}: {t.summary}" if t.summary else t.ref for t in findings.support_tickets]
     return Suggestion(lines, _ids(*(t.message_ids for t in findings.support_tickets)), "", 0.7)
 

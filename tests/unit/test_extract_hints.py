@@ -259,6 +259,18 @@ def test_customer_effect_is_what_was_seen_not_a_quoted_log_or_a_wondering_questi
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
 
 
+def test_customer_effect_is_a_statement_not_a_question_or_a_step_the_responders_took():
+    f = extract_findings(
+        channel(
+            ("Maya", "is the site down? app won't load for me"),
+            ("Noor", "wall of tickets, anything i can tell customers beyond the status page?"),
+            ("Ravi", "Telegram'd the top RPC users about the outage"),
+            ("Noor", "customers can't open or send documents, the app hangs on load"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m3"]
+
+
 def test_customer_effect_is_never_a_response_body_pasted_into_the_channel():
     f = extract_findings(
         channel(
@@ -346,6 +358,23 @@ def test_a_first_status_update_says_what_is_wrong_in_a_title_s_words():
         )
     )
     assert f.title is not None and f.title.text == "Service interruption for the Content API"
+
+
+def test_a_status_title_drops_the_stage_and_the_first_post_gives_its_first_sentence():
+    f = extract_findings(
+        channel(
+            ("Maya", "portal 504s"),
+            ("bot:Statuspage", "Investigating - Expert portal sites unavailable. The engineering team is looking into site unavailability and will post updates as the work goes on here"),
+        )
+    )
+    assert f.title is not None and f.title.text == "Expert portal sites unavailable"
+    f = extract_findings(
+        channel(
+            ("Maya", "portal 504s"),
+            ("bot:Statuspage", "Resolved — Expert - Service Disruption Resolved - All Services Running Normally."),
+        )
+    )
+    assert f.title is not None and not f.title.text.startswith("Resolved")
 
 
 def test_a_person_saying_they_updated_the_status_page_names_nothing():
@@ -471,6 +500,32 @@ def test_a_finding_told_in_chat_words_is_a_cause():
     assert [c.message_ids for c in f.causes] == [["m1"], ["m2"]]
 
 
+def test_a_hedge_on_what_was_seen_is_no_hypothesis_and_a_part_found_fine_is_never_suspected():
+    f = extract_findings(
+        channel(
+            ("Aoife", "second one now, same thing, spinner then blank. both on dub3 I think"),
+            ("Bo", "sms looks normal"),
+            ("Cy", "yeah sms fine here too"),
+            ("Di", "it's the new db pool config I think"),
+        )
+    )
+    assert [(h.status, h.message_ids) for h in f.hypotheses] == [("ruled_out", ["m1"]), ("raised", ["m3"])]
+
+
+def test_the_part_to_blame_named_and_explained_is_a_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "customers on dub3 can't send or receive"),
+            ("Marta", "is it the db again?"),
+            ("Cian", "db looks fine. it's the app: node went unhealthy and got restarted at 15:08"),
+            ("Bo", "it's the workers, not the db, queue depth is 40k"),
+            ("Cy", "maybe it's the cache"),
+        )
+    )
+    assert [c.message_ids for c in f.causes] == [["m2"], ["m3"]]
+    assert f.causes[0].text.startswith("It's the app: node went unhealthy")  # not the clearance before it
+
+
 def test_reading_the_status_page_is_no_update():
     f = extract_findings(
         channel(
@@ -562,6 +617,8 @@ def test_a_heading_names_something():
 
     assert _says_what("Checkout returns 502s")
     assert not _says_what("What's going on") and not _says_what("Seeing it") and not _says_what("Anyone else seeing 500s")
+    assert not _says_what("Is anyone around") and not _says_what("Eu too, 1.8k now") and not _says_what("Edge looks clean this time")
+    assert _says_what("Way too many 502s from checkout")
 
 
 def test_a_reply_pointing_back_makes_the_message_before_it_the_cause():
@@ -573,3 +630,27 @@ def test_a_reply_pointing_back_makes_the_message_before_it_the_cause():
         )
     )
     assert [c.message_ids for c in f.causes] == [["m1"]] and "ThroughputThrottle" in f.causes[0].text
+
+
+def test_praise_for_a_find_makes_the_message_before_it_the_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "queue consumers are all idle but the queue is full"),
+            ("Bo", "the upgrade changed the consumer defaults: prefetch is 0 now so nothing gets pulled"),
+            ("Ann", "good catch, that'd do it"),
+            ("Cy", "nice find on the prefetch thing"),
+        )
+    )
+    assert [c.message_ids for c in f.causes] == [["m1"]]
+
+
+def test_a_dry_run_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "builders are landing reverting txs, users paying gas for nothing"),
+            ("Bo", "shutting down ALL builders now"),
+            ("Bo", "patched, restarting in dry-run mode"),
+            ("Cy", "first 30 dry-run blocks clean, errors gone"),
+        )
+    )
+    assert all("dry-run" not in fx.text for fx in f.fixes)

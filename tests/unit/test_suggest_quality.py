@@ -154,6 +154,18 @@ def test_a_rate_that_eases_or_measures_load_is_not_the_customer_effect():
     assert s.value == "Users can't open the dashboard." and s.message_ids == ["s"]
 
 
+def test_customers_who_wrote_in_or_confirmed_are_no_scope_of_the_effect():
+    findings = Findings(
+        impact_hints=[
+            _hint("error_rate", "~40% of dashboard requests failing", 40, "r"),
+            _hint("customers", "3 customers confirmed it's back for them", 3, "c"),
+        ],
+    )
+    assert suggest(Q["customer_effect"], findings).value == "~40% of dashboard requests failing."
+    hit = findings.model_copy(update={"impact_hints": [*findings.impact_hints, _hint("customers", "12 customers can't log in", 12, "h")]})
+    assert suggest(Q["customer_effect"], hit).value == "~40% of dashboard requests failing, across 12 customers."
+
+
 def test_the_first_status_page_post_says_what_customers_saw():
     f = Findings(
         customer_effect=Fact(text="dashboard is down for me too", message_ids=["s"]),
@@ -166,6 +178,33 @@ def test_the_first_status_page_post_says_what_customers_saw():
     assert s.value == "DNS resolution failures affecting domains on the CDN." and s.message_ids == ["p"]
     told = f.model_copy(update={"messaging": [f.messaging[1]]})
     assert suggest(Q["customer_effect"], told).message_ids == ["s"]  # a later stage tells what was done, not the effect
+
+
+def test_the_status_page_post_is_told_afterwards_without_its_reporting_words():
+    f = Findings(
+        customer_effect=Fact(text="can't send anything", message_ids=["s"]),
+        messaging=[MessagingItem(
+            at=_kt(3, "p").at, channel="status page",
+            summary="Investigating - We are investigating reports that some customers on the Dublin 3 cluster are unable to send or receive emails. Further updates to follow.",
+            message_ids=["p"],
+        )],
+    )
+    s = suggest(Q["customer_effect"], f)
+    assert s.value == "Some customers on the Dublin 3 cluster were unable to send or receive emails."
+
+
+def test_support_contacts_the_channel_counts_answer_the_support_question_when_no_ticket_is_named():
+    msgs = [
+        Message(id=f"m{i}", author=a, text=t, at=T0 + timedelta(minutes=i))
+        for i, (a, t) in enumerate([
+            ("Dana", "heads up: 5 tickets in ~10 min, shoppers say they never get the login code"),
+            ("Sam", "looking. is it 20 tickets already?"),
+            ("Dana", "11 convos now, mostly EU stores"),
+        ])
+    ]
+    s = suggest(Q["support_requests"], extract_findings(Transcript(source="paste", messages=msgs)))
+    assert s is not None and s.value == ["11 support conversations, the most the channel counted (11 convos now)"]
+    assert s.message_ids == ["m2"]
 
 
 # -- affected, clauses -------------------------------------------------------------------------
