@@ -63,6 +63,42 @@ def answered_not_seen(sigs: list[MessageSignals]) -> set[str]:
     return out
 
 
+# An alert the responders wave off as noise: "the kafka lag one has been flapping all week",
+# "ignore unless it pages", "closing it, transient restart", "monitor already recovered on its own".
+WAVED_OFF_RE = re.compile(
+    r"\b(?:flapp\w*|flaky|false\s+(?:alarm|positive)|transient|noisy|just\s+noise|ignore\s+(?:it|unless|for\s+now|that)"
+    r"|known\s+(?:noise|flak\w*)|(?:cleared|recovered|resolved)\s+(?:by\s+itself|on\s+its\s+own)|self[- ]resolved|auto[- ]resolved)\b"
+)
+_WAVE_OFF_WINDOW = timedelta(minutes=15)
+
+
+def waved_off_alerts(sigs: list[MessageSignals]) -> set[str]:
+    """Alerts a person waved off as noise within minutes, later alerts with the same text, and
+    the messages that waved them off.
+
+    Such an alert is what the monitors said, not when the team knew: the detection is the next
+    report nobody waved off (the report then tells of a missed alert, not an early detection);
+    "monitor already recovered on its own" ends no incident.
+    """
+    out: set[str] = set()
+    waved: set[str] = set()
+    for i, sig in enumerate(sigs):
+        if sig.is_human or not sig.flags & {"alert", "detect", "symptom"}:
+            continue
+        head = (sig.message.text or "")[:40]
+        if head and head in waved:
+            out.add(sig.message.id)
+            continue
+        for later in sigs[i + 1 : i + 6]:
+            if later.message.at - sig.message.at > _WAVE_OFF_WINDOW:
+                break
+            if later.is_human and WAVED_OFF_RE.search(later.prep.lower):
+                out.update((sig.message.id, later.message.id))
+                waved.add(head)
+                break
+    return out
+
+
 def first_recovery_from_a_problem(sigs: list[MessageSignals]) -> MessageSignals | None:
     """The first recovery that follows a problem stated in the channel.
 

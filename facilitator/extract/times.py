@@ -57,12 +57,14 @@ from facilitator.extract.conversation import (
     DOUBT_RE,
     NOT_SEEN_RE,
     STATUS_UNDER_WAY_RE,
+    WAVED_OFF_RE,
     answered_not_seen,
     asked,
     bookkeeping_only,
     cleared_changes,
     contradicted,
     dismissal,
+    waved_off_alerts,
     first_recovery_from_a_problem,
     full_recovery_after,
     key_at,
@@ -109,17 +111,20 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     """
     if not sigs:
         return None
-    first_recovery = first_recovery_from_a_problem(sigs)
+    waved = waved_off_alerts(sigs)
+    first_recovery = first_recovery_from_a_problem([s for s in sigs if s.message.id not in waved] if waved else sigs)
     # an entry that reports the problem and then its fix is still the report
     last = -1 if first_recovery is None else first_recovery.index - (not _recovers_later(first_recovery))
     window = [s for s in sigs if first_recovery is None or s.index <= last] or sigs
     first_symptom: MessageSignals | None = None
     after_marker: MessageSignals | None = None
     marked = False
-    answered = answered_not_seen(sigs)
+    answered = answered_not_seen(sigs) | waved
     for sig in window:
         if sig.message.id in answered or (sig.is_human and NOT_SEEN_RE.search(sig.prep.lower)):
             continue  # "anyone else seeing slow responses?" - "fine for me" / "probably my wifi": a worry put to rest
+        if sig.is_human and WAVED_OFF_RE.search(sig.prep.lower) and not sig.flags & {"detect"}:
+            continue  # "digest again, that one has been flapping all week": an alert waved off
         if sig.is_human and "detect" not in sig.flags and PLAN_RE.search(sig.prep.lower):
             continue  # "reminder: the build-out continues tomorrow" tells a plan, not a problem seen
         if "start_marker" in sig.flags and "detect" not in sig.flags:

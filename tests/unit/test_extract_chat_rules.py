@@ -565,3 +565,22 @@ def test_a_worry_its_author_puts_down_to_their_wifi_is_not_the_detection():
         )
     )
     assert hm(f.detected_at) == "18:46"
+
+
+def test_an_alert_waved_off_as_noise_is_not_the_detection_but_stays_a_candidate():
+    f = extract_findings(
+        channel(
+            [
+                ("11:23", "bot:Monitor", "[DIGEST] prod-us: 3 checks failing: kafka-lag:pr-scans, pod-ready:scanners"),
+                ("11:25", "itai", "digest again, the kafka lag one has been flapping all week"),
+                ("11:26", "noa", "yeah it cleared by itself on tuesday. ignore unless it pages"),
+                ("11:48", "bot:Monitor", "[DIGEST] prod-us: 3 checks failing: kafka-lag:pr-scans, pod-ready:scanners"),
+                ("14:05", "dana", "support ticket opened: PR scans are failing for customers"),
+                ("14:10", "itai", "scanner pods are all CrashLoopBackOff, image not found"),
+                ("14:24", "noa", "rebuilt image deployed, pods ready"),
+                ("14:28", "itai", "lag dropping, PR scans processing again"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "14:05"
+    assert "11:23" in cands(f, "detected_at")
