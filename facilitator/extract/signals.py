@@ -457,6 +457,8 @@ _MACHINE_RE = re.compile(
     # an uptime monitor's line: "🔴 [fi-perko] site DOWN: https://...", "🔴 [fi-perko] 10 sites DOWN (see ...)"
     r"|(?:[\w.-]+\s+){0,3}(?:down|up)\s*[:(]"
     r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
+    # a monitor's state in capitals before what it watches: "ALARM [manta us-east] muskie 5xx rate 21.4%"
+    r"|(?-i:(?:ALARM|ALERT|FIRING|CRITICAL|WARNING|PROBLEM|RECOVERY|RECOVERED|RESOLVED|CLEAR|OK))\s+\["
     r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s)",
     re.IGNORECASE,
 )

@@ -34,7 +34,8 @@ def name_like(text: str, *, strict: bool) -> bool:
     if not text or len(text) > 48 or "://" in text or (text[-1] in ".,!?;:" and not _INITIAL_END.search(text)):
         return False  # a sentence's end, but "Jonas B." is a name with an initial
     words = text.split()
-    if len(words) > (3 if strict else 4) or not all(_NAME_WORD.match(w) for w in words):
+    particles = sum(1 for i, w in enumerate(words) if i and w in _PARTICLES)  # "Ruan van der Merwe" is three names' worth
+    if len(words) - particles > (3 if strict else 4) or len(words) > 5 or not all(_NAME_WORD.match(w) for w in words):
         return False
     if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
         return False

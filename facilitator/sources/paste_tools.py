@@ -57,6 +57,21 @@ _KIND_COLUMN_RE = re.compile(
 _NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
 
 
+# FireHydrant's row header over the message: "Chat message | #payments-deploys | Lucas Ferreira",
+# "Deploy event | ArgoCD", "Alert | Datadog": the entry's kind, maybe its channel, then who.
+_KIND_PIPE_RE = re.compile(
+    r"^(?:chat\s+message|message|slack\s+message|alert|deploy(?:ment)?\s+event|event|note|comment|update|status\s+update|action|task|page)"
+    r"\s*\|\s*(?:#[\w.-]+\s*\|\s*)?(?P<who>[^|]{1,48}?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _kind_pipe(first: str) -> str:
+    """Who wrote the entry a kind-and-author header names ("Chat message | #ops | Lucas Ferreira"), else ''."""
+    m = _KIND_PIPE_RE.match(ICON_RE.sub("", first.strip()))
+    return m.group("who").strip() if m and name_like(m.group("who"), strict=False) else ""
+
+
 def _column_name(first: str) -> tuple[str, str] | None:
     """(name, text) when a stamp line's text starts with a name column, else None.
 
@@ -117,7 +132,7 @@ def name_headers(out: Parsed) -> None:
     ]
     columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
     for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
-        if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0])):
+        if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0]) or _kind_pipe(entry.lines[0])):
             entry.author, entry.lines = who, _unquoted(_dedented(entry.lines[1:]))
             entry.is_bot = is_bot_name(who)  # "Alert · Datadog": the monitor, not a person
             while entry.lines and not entry.lines[0].strip():

@@ -329,8 +329,14 @@ def convert(
         if not _valid_ts(ts):
             unattributed.append(UnattributedLine(origin=origin, text=_dump(raw)))
             return None
+        key = ts
         if ts in by_id and not replace:
-            return by_id[ts]
+            known = by_id[ts]
+            if not raw.get("user") or raw.get("user") == known.author_id or (raw.get("text") or "") == known.text:
+                return known  # the same message listed twice (a thread parent in history and in replies)
+            key = f"{ts}~{raw.get('user')}"  # a hand-made or merged log giving two people one stamp: both spoke
+            if key in by_id:
+                return by_id[key]
         try:
             message = convert_message(raw, origin, directory, zone, channel_id, workspace_url)
         except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
@@ -339,7 +345,9 @@ def convert(
             unattributed.append(UnattributedLine(origin=origin, text=_dump(raw)))
             damaged.append(origin)
             return None
-        by_id[ts] = message
+        if key != ts:
+            message.id = key
+        by_id[key] = message
         return message
 
     for raw, origin in raws:

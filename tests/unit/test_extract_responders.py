@@ -187,6 +187,19 @@ def test_a_speaker_who_only_posts_monitor_lines_is_an_integration_not_a_person()
     assert findings.detected_at is not None and findings.detected_at.message_ids == ["m0"]  # the monitor's alert
 
 
+def test_a_nick_posting_a_monitor_s_state_in_capitals_is_an_integration():
+    f = extract_findings(
+        channel(
+            [
+                ("amon", "ALARM [manta us-east] muskie 5xx rate 21.4% (threshold 2%)"),
+                ("rkessler", "looking, muskie is throwing 503s"),
+                ("amon", "CLEAR [manta us-east] muskie 5xx rate 0.4%"),
+            ]
+        )
+    )
+    assert [r.name for r in f.responders] == ["rkessler"]
+
+
 def test_a_status_account_posting_tagged_status_updates_is_not_a_person():
     f = extract_findings(
         channel(

@@ -297,3 +297,22 @@ Apr 29, 2020 at 10:46:30 AM IST   Ciarán Byrne added a note: "traffic way up on
 """
     t = parse_transcript(text, tz=tz, default_date=None, origin="paste.txt")
     assert t.messages[0].at.astimezone(UTC).strftime("%H:%M") == utc
+
+
+def test_a_name_with_particles_is_a_name_however_many_words():
+    from facilitator.sources.paste_speakers import name_like
+
+    assert name_like("Ruan van der Merwe", strict=True) and name_like("Maria de la Cruz Lopez", strict=True)
+    assert not name_like("Restart the api pods now", strict=True)
+
+
+def test_slack_json_keeps_two_people_given_one_stamp_and_drops_a_message_listed_twice():
+    raws = [
+        {"type": "message", "user": "U1", "text": "we're good", "ts": "1690299300.000000", "user_profile": {"real_name": "Carlos Mendez"}},
+        {"type": "message", "user": "U2", "text": "calling it resolved. doc https://docs.example.com/d/1", "ts": "1690299300.000000",
+         "user_profile": {"real_name": "Ingrid Halvorsen"}},
+        {"type": "message", "user": "U1", "text": "we're good", "ts": "1690299300.000000", "user_profile": {"real_name": "Carlos Mendez"}},
+    ]
+    t = parse(json.dumps(raws))
+    assert [(m.author, m.text[:10]) for m in t.messages] == [("Carlos Mendez", "we're good"), ("Ingrid Halvorsen", "calling it")]
+    assert len({m.id for m in t.messages}) == 2

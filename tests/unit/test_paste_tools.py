@@ -64,6 +64,23 @@ def test_an_export_that_brackets_the_source_names_the_person_after_a_chat_tag():
     assert t.messages[1].text.startswith("two customers wrote in")
 
 
+def test_an_export_row_headed_by_kind_channel_and_author_is_that_author_s():
+    text = (
+        "Nov 10, 2023 09:09:41 | Chat message | #payments-deploys | Lucas Ferreira\n"
+        "rolling payment-options 4.31.0 to prod now\n\n"
+        "Nov 10, 2023 09:10:05 | Deploy event | ArgoCD\n"
+        "payment-options sync started\n\n"
+        "Nov 10, 2023 09:19:40 | Chat message | #payments-deploys | Beatriz Nogueira\n"
+        "that's mine. rolling back\n"
+    )
+    t = parse(text, tz="UTC")
+    assert [(m.author, m.is_bot, m.text) for m in t.messages] == [
+        ("Lucas Ferreira", False, "rolling payment-options 4.31.0 to prod now"),
+        ("ArgoCD", True, "payment-options sync started"),
+        ("Beatriz Nogueira", False, "that's mine. rolling back"),
+    ]
+
+
 def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
     rootly = (
         "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
