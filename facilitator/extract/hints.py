@@ -26,7 +26,7 @@ _FIX_ACTION_RE = re.compile(
     r"cull\w*|cordon\w*|fail(?:ed)?\s*over|failover|flush\w*|purg\w+|disabl\w+|re-?deploy\w*|hotfix\w*|patch\w*|"
     r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
     r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
-    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback)\b",
+    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+)\b",
     re.IGNORECASE,
 )
 _SEVERITY_RE = re.compile(
@@ -277,8 +277,20 @@ _TOLD_DONE_RE = re.compile(r"\b[a-z]{3,}ed\b|\b(?:deploying|applying|pushing|swi
 
 
 def _did(sentence: str) -> bool:
-    """True when the sentence tells a step taken, not weighed, asked for, denied or failed."""
-    return bool(_FIX_ACTION_RE.search(sentence)) and not sentence.rstrip().endswith("?") and not _NOT_DONE_RE.search(sentence)
+    """True when the sentence tells a step the team took, not weighed, asked for, denied or failed,
+    nor one a customer took or was told of ("one customer restored his backup himself", "told them
+    we're rolling back")."""
+    return (
+        bool(_FIX_ACTION_RE.search(sentence)) and not sentence.rstrip().endswith("?") and not _NOT_DONE_RE.search(sentence)
+        and not _NOT_OURS_RE.search(sentence)
+    )
+
+
+_NOT_OURS_RE = re.compile(
+    r"\b(?:customers?|users?|clients?|merchants?|partners?|tenants?)\s+(?:\w+\s+){0,2}?(?:restored|fixed|rolled|restarted|reverted|re-?ran|retried|rebooted)\b"
+    r"|\b(?:told|telling|tell|informed|emailed|replied\s+to)\s+(?:them|the\s+customers?|customers|users|the\s+users?|support|everyone)\b",
+    re.IGNORECASE,
+)
 
 
 def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:
@@ -295,7 +307,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
     if at is None:
         return None
     mine = sigs[at]
-    for sentence in mine.prep.sentences:
+    for sentence in mine.prep.sentences if mine.is_human else ():  # "[Closed] Alert #21877" tells no step
         if _did(sentence) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
             return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
     failed_after = False  # a report that it is still broken came after this step: the step did not fix it

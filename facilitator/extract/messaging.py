@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from facilitator.extract.patterns import patterns, readable, summary_of
 from facilitator.extract.signals import MessageSignals
@@ -23,7 +24,8 @@ _DONE_RE = re.compile(
 )
 _ASKING_RE = re.compile(
     r"\b(?:should (?:we|i)|shall (?:we|i)|do we need|can (?:someone|somebody|you)|could (?:someone|you)|"
-    r"who(?:'s| is| will)|need to|let's|lets|please|we'll need)\b",
+    r"who(?:'s| is| will)|need to|let's|lets|please|we'll need|(?:we|i)(?:'ll|\u2019ll| will)\s+(?:\w+\s+)?(?:post|update|send|email|put|publish|write)|"
+    r"going\s+to|gonna|about\s+to)\b",
     re.IGNORECASE,
 )
 # Reading or pointing at the page, not updating it: "saw the status page post", "per the status page".
@@ -46,6 +48,8 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
     """Status page and customer updates that were actually sent, in order."""
     pats = patterns()
     items: list[MessagingItem] = []
+    announced: set[datetime] = set()  # when the status page itself posted
+    telling: list[MessagingItem] = []  # a person saying a post is going out
     for sig in sigs:
         message = sig.message
         status_bot = message.is_bot and any(b in message.author.casefold() for b in pats.status_bots)
@@ -72,7 +76,17 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
                 message_ids=[message.id],
             )
         )
-    return items
+        if status_bot:
+            announced.add(message.at)
+        elif _UNDER_WAY_RE.search(prose):
+            telling.append(items[-1])
+    # "posting the status page now" and the page's own post minutes later: the post says it
+    said_again = {id(i) for i in telling if any(timedelta(0) <= at - i.at <= _ANNOUNCED_WITHIN for at in announced)}
+    return [i for i in items if id(i) not in said_again]
+
+
+_UNDER_WAY_RE = re.compile(r"\b(?:posting|updating|putting|sending|publishing|drafting|writing)\b", re.IGNORECASE)
+_ANNOUNCED_WITHIN = timedelta(minutes=15)
 
 
 _STAGES = r"(?:investigating|identified|monitoring|update|updated|resolved|scheduled|in\s+progress|degraded(?:\s+performance)?|partial\s+outage|major\s+outage)"

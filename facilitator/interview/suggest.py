@@ -271,6 +271,9 @@ _SINCE_TAIL_RE = re.compile(
 )
 
 
+FIRST_SYMPTOM_NOTE = "the first symptom reported in the channel"  # a chat line: not yet fit for customers
+
+
 def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     """What customers saw: the channel's impact statement, else one built from the impact hints
     (peak error rate, how long, how widely, failed work), else the first symptom line."""
@@ -297,7 +300,7 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     jobs = _peak([h for h in usable if h.kind in ("failed_jobs", "requests") and _HARM_RE.search(clause_of(h))])
     note = "built from the impact figures in the channel"
     if not parts:
-        note = "the first symptom reported in the channel"
+        note = FIRST_SYMPTOM_NOTE
         effect = findings.customer_effect
         if effect is None or is_channel_meta(effect.text) or _ALERT_TEXT_RE.search(effect.text):
             return None  # an alert's threshold is what the monitor saw, not what customers saw
@@ -359,23 +362,27 @@ _SUPPORT_NOUN_RE = re.compile(r"(?i)\b(?:(?P<talk>convos?|conversations?|chats?)
 
 def _support_count(findings: Findings) -> Suggestion | None:
     """How many support contacts the channel counted, when it names no ticket: the largest count
-    said as a statement ("5 tickets in ~10 min", later "11 convos now")."""
+    said as a statement ("5 tickets in ~10 min", later "11 convos now"), plus the ones said to
+    come on top of it ("2 more tickets"). A floor, not a total: a channel rarely counts them all."""
     said = [h for h in findings.impact_hints if h.kind == "support" and _usable(h) and (h.value or 0) >= 1]
-    peak = max(said, key=lambda h: h.value or 0, default=None)
-    if peak is None:
+    if not said:
         return None
-    noun = _SUPPORT_NOUN_RE.search(count_phrase(peak))
+    total, ids, noun = 0, [], None
+    for h in said:
+        phrase = count_phrase(h)
+        more = re.search(r"(?i)\b(?:more|another|additional|new)\b", phrase) is not None
+        if more or (h.value or 0) > total:
+            total = total + int(h.value or 0) if more else int(h.value or 0)
+            ids = [*ids, *h.message_ids] if more else list(h.message_ids)
+            noun = _SUPPORT_NOUN_RE.search(phrase) or noun
     if noun is None:
         return None
     kind = next(k for k in ("talk", "complaint", "ticket") if noun.group(k))
     word = {"talk": "support conversations", "complaint": "customer complaints", "ticket": "support requests"}[kind]
-    n = int(peak.value or 0)
-    if n == 1:
+    if total == 1:
         word = word[:-1]
-    return Suggestion(
-        [f"{n} {word}, the most the channel counted ({clean_fact(clause_of(peak))})"],
-        _ids(peak.message_ids), "counted in the channel; no ticket was named", 0.5,
-    )
+    cited = " / ".join(clean_fact(clause_of(h)) for h in said if set(h.message_ids) & set(ids))
+    return Suggestion([f"At least {total} {word}, as counted in the channel ({cited})"], _ids(ids), "counted in the channel; no ticket was named", 0.5)
 
 
 def _support(findings: Findings) -> Suggestion | None:

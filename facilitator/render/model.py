@@ -157,6 +157,7 @@ class Document:
     estimated_times: set[str] = field(default_factory=set)  # key-time labels whose value is the extractor's estimate
     external_override: str = ""  # the recorded reason the external version was released despite its gate
     external_title: str = ""  # the title when it is fit for customers, else a plain one
+    external_impact: str = ""  # what customers saw, when fit to tell them; else a TODO asking for it
     external: str = ""  # the redacted external body, embedded in the internal document
     external_actions: list[str] = field(default_factory=list)  # what we are changing, said to customers
     immediate_cause: str = ""  # the trigger (actual_cause answer) when the whys reached deeper
@@ -375,7 +376,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # first symptom line, which is often an alert. Imported here: suggest -> wording -> render.text.
     from facilitator.interview.customer import customer_changes as safe_changes
     from facilitator.interview.customer import customer_story
-    from facilitator.interview.suggest import suggest_by_id
+    from facilitator.interview.suggest import FIRST_SYMPTOM_NOTE, suggest_by_id
 
     effect = suggest_by_id("customer_effect", f, transcript, session.timezone or settings.timezone)
     effect_fact = Fact(text=str(effect.value), message_ids=effect.message_ids) if effect else f.customer_effect
@@ -568,6 +569,10 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     from facilitator.interview.customer import customer_safe
 
     doc.external_title = title if customer_safe(title) else "Service disruption"
+    # A chat line someone typed while looking ("Hv-par2-17 down, IPMI doesn't answer") is the team's
+    # view, not what customers saw: until a person answers, the customer version asks for it.
+    from_chat_line = effect is not None and effect.note == FIRST_SYMPTOM_NOTE and b.status("customer_effect") != "answered"
+    doc.external_impact = b.ask("customer_effect") if from_chat_line else customer_impact  # an answer goes to the gate as written
 
     def claim(qid: str, fact: Fact | None) -> str:
         answer = session.answers.get(qid)

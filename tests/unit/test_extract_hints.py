@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from facilitator.extract import extract_findings
 from facilitator.transcript import Message, Transcript
 
@@ -654,3 +656,34 @@ def test_a_dry_run_is_not_the_fix():
         )
     )
     assert all("dry-run" not in fx.text for fx in f.fixes)
+
+
+def test_a_step_a_customer_took_or_was_told_of_is_not_our_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "hypervisor hv-17 is down, customer vms unreachable"),
+            ("Sup", "11 tickets now. One customer restored his backup himself"),
+            ("Sup", "third ticket, same error. told them we're rolling back"),
+            ("Bo", "rebooted hv-17 via the PDU, all vms back up"),
+        )
+    )
+    assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
+
+
+@pytest.mark.parametrize("step", ["migrated the vms to hv-18, all back up", "moved the vms to the spare hypervisor, all back up"])
+def test_moving_the_work_elsewhere_is_a_fix(step):
+    f = extract_findings(channel(("Ann", "hypervisor hv-17 is down, customer vms unreachable"), ("Bo", step)))
+    assert f.fixes and f.fixes[0].message_ids == ["m1"]
+
+
+def test_a_post_announced_then_posted_is_one_update_and_a_promise_is_none():
+    f = extract_findings(
+        channel(
+            ("Ann", "checkout is down"),
+            ("Bo", "posting the status page now"),
+            ("bot:Statuspage", "Investigating - We are investigating checkout failures."),
+            ("Bo", "rolled back, checkout works"),
+            ("Cy", "we'll post a resolved notice once it's quiet for 30 min"),
+        )
+    )
+    assert [m.message_ids for m in f.messaging] == [["m2"]]

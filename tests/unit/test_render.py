@@ -262,3 +262,22 @@ def test_the_summary_is_written_from_the_impact_before_the_cause_is_known():
     text = summary_text(None, "Checkout failed for 12% of customers", "[TODO] What turned out to be the cause?", "13:52 to 15:00 UTC", {})
     assert text == "Checkout failed for 12% of customers. Customers were affected from 13:52 to 15:00 UTC."
     assert summary_text(None, "[TODO] What did customers see?", "The pool was too small", "", {}) == ""
+
+
+def test_a_chat_line_is_not_told_to_customers_as_what_they_saw_until_someone_answers(tmp_path):
+    from facilitator.cli import main
+
+    paste = tmp_path / "chat.txt"
+    paste.write_text(
+        "[10:02] dana: hv-par2-17 down, IPMI doesn't answer either, that's not a kernel panic\n"
+        "[10:05] hugo: looking\n"
+        "[10:20] hugo: moved the vms to hv-par2-18, all back up\n"
+        "[10:40] dana: resolved, thanks all\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    main(["draft", "--transcript", str(paste), "--date", "2022-06-10", "--tz", "UTC", "--no-llm", "--out", str(out)])
+    internal = (out / "internal.md").read_text()
+    assert "IPMI" in internal.split("## External version")[0]  # the team's own document keeps the line
+    external = internal.split("## External version")[1]
+    assert "IPMI" not in external and "[TODO] What was the customer-visible effect" in external

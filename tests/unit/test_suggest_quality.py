@@ -203,8 +203,11 @@ def test_support_contacts_the_channel_counts_answer_the_support_question_when_no
         ])
     ]
     s = suggest(Q["support_requests"], extract_findings(Transcript(source="paste", messages=msgs)))
-    assert s is not None and s.value == ["11 support conversations, the most the channel counted (11 convos now)"]
+    assert s is not None and s.value == ["At least 11 support conversations, as counted in the channel (11 convos now)"]
     assert s.message_ids == ["m2"]
+    more = [*msgs, Message(id="m3", author="Dana", text="2 more tickets, same thing", at=T0 + timedelta(minutes=5))]
+    s = suggest(Q["support_requests"], extract_findings(Transcript(source="paste", messages=more)))
+    assert s is not None and s.value[0].startswith("At least 13 support") and s.message_ids == ["m2", "m3"]
 
 
 # -- affected, clauses -------------------------------------------------------------------------
