@@ -13,7 +13,9 @@ _BOT_NAMES = re.compile(
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
     r"spinnaker|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku|"
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
-    r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?)$"
+    r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?|"
+    # help desks and trackers posting their tickets into the channel
+    r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|servicenow|salesforce|hubspot|linear|asana|trello|shortcut)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
