@@ -138,6 +138,16 @@ _CAUSE_CUE_RE = re.compile(
 )
 
 
+# Words that hedge or give a verdict but name no idea ("I bet they are", "sorry for the red herring").
+_NO_IDEA_WORDS = frozenset(
+    _words(
+        "bet think guess suspect wonder maybe perhaps probably sorry ugh red herring rule ruled ruling look looks fine normal okay "
+        "sure yeah yep nope actually really thing stuff everything something anything nothing sound seem seems both either same "
+        "idea theory hunch these those dead end"
+    )
+)
+
+
 def _only_a_hedge(sentence: str, pats, gate) -> bool:
     """True when what makes ``sentence`` a hypothesis is a trailing "I think" on an observation."""
     bare = _TRAILING_HEDGE_RE.sub("", sentence)
@@ -181,6 +191,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 target.status = "ruled_out" if ruled else "confirmed"
                 if sig.message.id not in target.message_ids:
                     target.message_ids.append(sig.message.id)
+            elif (raised or ruled) and not _words(sentence) - _NO_IDEA_WORDS:
+                break  # "I bet they are", "ugh ok sorry for the red herring": no idea named
             elif raised or ruled:
                 status = "ruled_out" if ruled else "raised"
                 quoted = _with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
@@ -605,7 +617,8 @@ _EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the peo
 _ASKS_RE = re.compile(r"\?\W*$")
 _OWN_STEP_RE = re.compile(
     r"^\W*(?:[a-z]+(?:ed|[\x27\u2019]d)|sent|told|posted|pinged|wrote|rang|called"
-    r"|(?:shutting|rolling|restarting|reverting|deploying|draining|failing\s+over|scaling|killing|disabling|pausing|stopping|switching|posting|paging)\b)\s+(?!to\b)",
+    r"|(?:shutting|rolling|restarting|reverting|deploying|draining|failing\s+over|scaling|killing|disabling|pausing|stopping|switching|posting|paging"
+    r"|watching|monitoring|looking|checking|investigating|digging|reading)\b)\s*(?!to\b)",
     re.IGNORECASE,
 )
 

@@ -687,3 +687,20 @@ def test_a_post_announced_then_posted_is_one_update_and_a_promise_is_none():
         )
     )
     assert [m.message_ids for m in f.messaging] == [["m2"]]
+
+
+def test_a_hedge_or_an_apology_that_names_no_idea_is_no_hypothesis():
+    f = extract_findings(
+        channel(
+            ("Ann", "engage sends failing for all tenants"),
+            ("Bo", "are the sentinels even failing over? I bet they are"),
+            ("Cy", "ugh ok sorry for the red herring"),
+            ("Di", "maybe it's the redis primary hanging"),
+        )
+    )
+    assert [h.message_ids for h in f.hypotheses] == [["m3"]]
+
+
+def test_what_the_responders_are_doing_is_not_what_customers_saw():
+    f = extract_findings(channel(("Ann", "watching checkout latency for customers in eu, it's slow"), ("Bo", "customers can't pay, checkout returns 502")))
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m1"]
