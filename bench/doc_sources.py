@@ -6,7 +6,8 @@ A reader judges a post-mortem by its title, its customer impact, its root cause 
 it. This reads each case as ``draft --no-llm`` would and counts, per part, which source filled
 it: the title from the channel's name, the status page's incident name or the first report
 made a heading; the customer impact from the channel's own impact statement, the first status
-page post, the impact figures or a symptom line; whether a cause and a fix were found at all.
+page post, the impact figures or a symptom line; the cause from the chat, a confirmed hypothesis
+or the status page's words; whether a fix was found at all.
 It does not say whether a part is right (read the drafts for that); it shows how much of the
 document the chat could fill and from where, so a change to the finders shows up as a shift.
 """
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bench.eval_extract import read_case  # noqa: E402
 from facilitator.errors import UserError  # noqa: E402
 from facilitator.extract import extract_findings  # noqa: E402
-from facilitator.interview.suggest import _customer_effect  # noqa: E402
+from facilitator.interview.suggest import _actual_cause, _customer_effect  # noqa: E402
 
 
 def _sets(args: list[str]) -> list[Path]:
@@ -56,7 +57,8 @@ def main(args: list[str]) -> int:
                 counts["title"]["first report, as a heading"] += 1
             effect = _customer_effect(f, "UTC")
             counts["customer impact"][effect.note if effect and effect.note else ("a symptom line" if effect else "none")] += 1
-            counts["cause"]["found" if f.causes else "none"] += 1
+            cause = _actual_cause(f)
+            counts["cause"][(cause.note or "found in the chat") if cause else "none"] += 1
             counts["fix"]["found" if f.fixes else "none"] += 1
     print(f"{cases} cases")
     for part, counter in counts.items():

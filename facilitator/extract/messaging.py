@@ -170,6 +170,28 @@ def _in_the_past(effect: str) -> str:
     return effect[: verb.start()] + _PAST[said] + effect[verb.end():]
 
 
+# A status post that names the cause: "Identified - The issue was caused due to flooding from one
+# customer account that starved resources", "… has been identified as a misconfigured load balancer".
+_NAMES_CAUSE_RE = re.compile(
+    r"\b(?:caused\s+by|due\s+to|because\s+(?:of\s+)?|result(?:ed)?\s+of|(?:root\s+)?cause\s+(?:is|was|has\s+been)|"
+    r"(?:has\s+been|was|were)\s+identified\s+as|traced\s+(?:it\s+)?(?:back\s+)?to)\s+(?P<what>\S.+)$",
+    re.IGNORECASE,
+)
+_STAGED_RE = re.compile(r"^\W*(?:identified|update|monitoring|resolved)\s*[-–—:]\s*(?P<b>.+)$", re.IGNORECASE)
+
+
+def status_cause(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
+    """The cause as the status page told it, when a post names one ("The issue was caused by
+    flooding from one customer account"): its sentence, in the page's words."""
+    for item, text in _posts(items):
+        staged = _STAGED_RE.match(text)
+        for sentence in re.split(r"(?<=[.!?])\s+", staged.group("b") if staged else text):
+            said = _NAMES_CAUSE_RE.search(sentence)
+            if said and len(said.group("what").split()) >= 3 and not re.search(r"(?i)\b(?:investigat|unknown|not yet|working to)", sentence):
+                return sentence.strip().rstrip(".") + ".", list(item.message_ids)
+    return None
+
+
 def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     """What the first status page post told customers they were seeing, in its own words.
 

@@ -42,6 +42,13 @@ def status_effect(items: list) -> tuple[str, list[str]] | None:
     return impl(items)
 
 
+def status_cause(items: list) -> tuple[str, list[str]] | None:
+    """``facilitator.extract.messaging.status_cause``, imported on first use (see ``clause_of``)."""
+    from facilitator.extract.messaging import status_cause as impl
+
+    return impl(items)
+
+
 def count_phrase(hint: ImpactHint) -> str:
     """``facilitator.extract.impact.count_phrase``, imported on first use (see ``clause_of``)."""
     from facilitator.extract.impact import count_phrase as impl
@@ -157,6 +164,9 @@ def _actual_cause(findings: Findings) -> Suggestion | None:
     if confirmed:
         text = as_sentence(clean_fact(confirmed[-1].text))
         return Suggestion(text, list(confirmed[-1].message_ids), "a hypothesis confirmed in the channel", 0.6)
+    posted = status_cause(findings.messaging)
+    if posted is not None:  # the team's own words say nothing of it; the page said this much
+        return Suggestion(as_sentence(posted[0]), _ids(posted[1]), "as the status page put it", 0.4)
     return None
 
 

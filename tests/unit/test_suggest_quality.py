@@ -210,6 +210,18 @@ def test_support_contacts_the_channel_counts_answer_the_support_question_when_no
     assert s is not None and s.value[0].startswith("At least 13 support") and s.message_ids == ["m2", "m3"]
 
 
+def test_the_cause_as_the_status_page_put_it_when_the_channel_names_none():
+    posts = [
+        MessagingItem(at=_kt(3, "p").at, channel="status page", summary="Investigating - We are currently investigating this issue.", message_ids=["p"]),
+        MessagingItem(at=_kt(9, "q").at, channel="status page", message_ids=["q"],
+                      summary="Identified - The issue was caused due to flooding from one customer account that starved resources within the ingestion pipeline. We have deployed an ad-hoc flooding control."),
+    ]
+    s = suggest(Q["actual_cause"], Findings(messaging=posts))
+    assert s is not None and s.message_ids == ["q"]
+    assert s.value == "The issue was caused due to flooding from one customer account that starved resources within the ingestion pipeline."
+    assert suggest(Q["actual_cause"], Findings(messaging=posts[:1])) is None
+
+
 # -- affected, clauses -------------------------------------------------------------------------
 
 
