@@ -585,6 +585,8 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
     for sig in sigs:
         if "symptom" not in sig.flags or (start is not None and sig.message.at < start):
             continue
+        if sig.state == "recover" or "action" in sig.flags:
+            continue  # "error rate back to baseline", "actions: review time-to-alert": no report of the problem
         if sig.prep.sentences and _wonders(sig.prep.sentences[0]):
             continue  # "why would that cause a failure to scale?" wonders about it; it names nothing
         if first is None:
@@ -649,6 +651,8 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
     for sig in ([report] if report is not None else []) + sigs:
         if start is not None and sig.message.at < start and "symptom" not in sig.flags:
             continue
+        if sig.state == "recover" or "action" in sig.flags:
+            continue  # the recovery or a follow-up says nothing of what customers saw
         own = _own_words(sig.message.text or "")
         for sentence in sig.prep.sentences:
             if _CHANNEL_META_RE.search(sentence):

@@ -704,3 +704,15 @@ def test_a_hedge_or_an_apology_that_names_no_idea_is_no_hypothesis():
 def test_what_the_responders_are_doing_is_not_what_customers_saw():
     f = extract_findings(channel(("Ann", "watching checkout latency for customers in eu, it's slow"), ("Bo", "customers can't pay, checkout returns 502")))
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m1"]
+
+
+def test_a_recovery_or_a_follow_up_is_neither_the_title_nor_what_customers_saw():
+    f = extract_findings(
+        channel(
+            ("Ann", "error rate back to baseline, new webhooks going out normally"),
+            ("Bo", "actions: review time-to-alert on the proxies, and a health check for webhooks"),
+            ("Cy", "merchants say payment webhooks are failing, none delivered since 14:00"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
+    assert f.title is not None and f.title.message_ids == ["m2"]
