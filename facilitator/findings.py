@@ -181,6 +181,7 @@ class Findings(BaseModel):
     luck: list[Fact] = Field(default_factory=list)  # "we got lucky", "could have been worse"
     action_hints: list[Fact] = Field(default_factory=list)  # "we should", "TODO", "follow-up"
     prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
+    data_impact: list[Fact] = Field(default_factory=list)  # "no data was lost", "those mails are gone"
     runbooks: list[Fact] = Field(default_factory=list)  # runbooks used, missing or out of date
     open_questions: list[OpenQuestion] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)  # investigating -> identified -> mitigating -> monitoring -> resolved

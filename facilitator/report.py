@@ -103,6 +103,7 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
             "luck": [f.model_dump() for f in findings.luck],
             "action_hints": [f.model_dump() for f in findings.action_hints],
             "prior_incidents": [f.model_dump() for f in findings.prior_incidents],
+            "data_impact": [f.model_dump() for f in findings.data_impact],
             "runbooks": [f.model_dump() for f in findings.runbooks],
             "title": findings.title.model_dump() if findings.title else None,
             "severity": findings.severity.model_dump() if findings.severity else None,

@@ -33,7 +33,7 @@ _SEVERITY_RE = re.compile(
     r"\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
     re.IGNORECASE,
 )
-_FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior"})
+_FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior", "data_loss"})
 _P_LEVEL_RE = re.compile(r"P[0-4]\b")
 _STOP = frozenset(
     "that this with from have been were there their they about would could should might which when what "
@@ -205,10 +205,10 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
 
 
 def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
-    """Causes, fixes, luck, action hints and prior incidents, one fact per sentence."""
+    """Causes, fixes, luck, action hints, prior incidents and what happened to the data, one fact per sentence."""
     pats = patterns()
-    out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": []}
-    wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents"}
+    out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": [], "data_impact": []}
+    wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents", "data_loss": "data_impact"}
     for position, sig in enumerate(sigs):
         fixing_flags = "rollback" in sig.flags or "fix_deployed" in sig.flags or sig.state == "recover"
         if not (fixing_flags or sig.flags & _FACT_SIGNALS):
@@ -220,6 +220,8 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
             for signal, key in wanted.items():
                 if key == "causes" and (question or _NOT_A_CAUSE_RE.search(sentence)):
                     continue
+                if key == "data_impact" and (question or _NOT_A_CAUSE_RE.search(sentence) or _ASKING_ABOUT_RE.search(sentence)):
+                    continue  # "was anything lost?", "people are asking if there's data loss", "a call on data loss vs waiting"
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
                     fact = _fact(_with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
@@ -235,6 +237,9 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
     return out
+
+
+_ASKING_ABOUT_RE = re.compile(r"\b(?:ask\w*|wonder\w*|worried|a\s+call\s+on|vs\.?)\b", re.IGNORECASE)
 
 
 # A reply that points back at a finding: "that's why cpu looked fine", "that explains the preview thing".

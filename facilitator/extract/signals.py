@@ -30,6 +30,7 @@ _PLAIN = (
     "status_page",
     "customer_comms",
     "luck",
+    "data_loss",
     "action",
     "prior",
     "investigate",

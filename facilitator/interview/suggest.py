@@ -195,6 +195,14 @@ def _list_of_facts(facts: list[Fact], note: str) -> Suggestion | None:
     return Suggestion(lines, _ids(*(f.message_ids for f in facts)), note, conf) if lines else None
 
 
+def _data_impact(findings: Findings) -> Suggestion | None:
+    """What the channel said of the data ("No data has been lost", "those 1,284 mails are gone"), in its words."""
+    said = _list_of_facts(findings.data_impact[:3], "what the channel said of the data; say what, how much and whether it was recovered")
+    if said is None:
+        return None
+    return Suggestion(" ".join(said.value), said.message_ids, said.note, min(said.confidence, 0.5))
+
+
 def _happened_before(findings: Findings) -> Suggestion | None:
     # Past post-mortems that `facilitator review` has read (a local cache, never a network call).
     from facilitator.review.history import past_incidents
@@ -446,6 +454,7 @@ _BUILDERS: dict[str, Builder] = {
     "causes": lambda q, f, tz: _actual_cause(f),
     "fixes": lambda q, f, tz: _fact(_best(f.fixes), clean=True),
     "luck": lambda q, f, tz: _list_of_facts(f.luck, "moments the channel called lucky or close"),
+    "data_impact": lambda q, f, tz: _data_impact(f),
     "prior_incidents": lambda q, f, tz: _happened_before(f),
     "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False),
     "impact_hints:scope": lambda q, f, tz: _affected(f),

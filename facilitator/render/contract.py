@@ -86,6 +86,7 @@ FINDING_HOMES: dict[str, str] = {
     "luck": "luck",
     "action_hints": "actions",
     "prior_incidents": "happened_before",
+    "data_impact": "data_impact",
     "runbooks": "",  # suggests the runbooks answer
     "open_questions": "",  # reworded interview questions, not document text
     "candidates": "",  # the other moments each key time could be: offered in the interview, one key to pick

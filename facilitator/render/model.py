@@ -526,7 +526,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         job_failures="; ".join(b.pick_list("job_failures", [h.text for h in f.impact_hints if h.kind == "failed_jobs"])),
         scope=" ".join(scope_lines),
         sla=b.answer("sla"),
-        data_impact=b.pick("data_impact"),
+        data_impact=b.pick("data_impact", str(getattr(suggest_by_id("data_impact", f, transcript), "value", "") or "")),
         times=shown_times,
         metrics=metrics,
         timeline=timeline_rows(b, times["detected_at"]),

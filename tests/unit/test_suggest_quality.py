@@ -222,6 +222,22 @@ def test_the_cause_as_the_status_page_put_it_when_the_channel_names_none():
     assert suggest(Q["actual_cause"], Findings(messaging=posts[:1])) is None
 
 
+def test_what_the_chat_says_of_the_data_answers_the_data_question():
+    msgs = [
+        Message(id=f"m{i}", author=a, text=t, at=T0 + timedelta(minutes=i))
+        for i, (a, t) in enumerate([
+            ("Ann", "mails sent between 16:05 and 18:40 never left the queue"),
+            ("Bo", "was anything lost?"),
+            ("Cy", "those are gone, nothing in the dead letter. 1,284 emails dropped"),
+        ])
+    ]
+    s = suggest(Q["data_impact"], extract_findings(Transcript(source="paste", messages=msgs)))
+    assert s is not None and s.message_ids == ["m2"] and "gone" in s.value
+    quiet = [Message(id="m0", author="Ann", text="checkout 502s for everyone", at=T0),
+             Message(id="m1", author="Bo", text="people are asking if there's data loss for the weekend :/", at=T0)]
+    assert suggest(Q["data_impact"], extract_findings(Transcript(source="paste", messages=quiet))) is None
+
+
 # -- affected, clauses -------------------------------------------------------------------------
 
 
