@@ -63,6 +63,7 @@ _NEW_CLAUSE_RE = re.compile(
     r"(?i),\s+(?=(?:and\s+|also\s+|but\s+|so\s+)?(?:we|i|i'?ll|ill|let'?s|someone|somebody)\b)|\s+[\u2014\u2013]\s+"
     # "I'll write it up and add our own node": two things to do, the second no write-up remark
     r"|\s+and\s+(?=(?:also\s+)?(?:add|fix|build|set\s+up|move|change|make|create|remove|replace|automate|harden|split)\s)"
+    r"|\s+and\s+(?=(?:we|i)\s+(?:also\s+)?(?:want|need|should)\s)"  # "X needs Y and we want an expiry alert"
 )
 _RATIONALE_RE = re.compile(r"(?i),?\s+(?:otherwise|because|cause)\b.*$|,\s*(?:since\b|(?:it|that|this)(?:'s| was| is)\s).*$")
 _TICKET_TAIL_RE = re.compile(
@@ -162,7 +163,8 @@ _STAYS_RE = re.compile(r"(?i)^(?P<what>[\w.-]+(?:\s+[\w.-]+){0,3}?)\s+stays?\s+(
 _NEEDS_RE = re.compile(r"(?i)^(?P<subj>(?:the\s+)?[\w./-]+(?:\s+[\w./-]+){0,4}?)\s+needs\s+(?!to\b)(?P<rest>.+)$")
 # "we need per-server redis health monitoring": a thing the team lacks, to be added
 _WE_NEED_RE = re.compile(
-    r"(?i)^(?:so\s+)?(?:i\s+think\s+)?we\s+(?:really\s+|also\s+|still\s+)?need\s+(?!to\b|it\b|that\b|this\b|them\b|(?:a|some)\s+way\s+to\b)(?P<rest>\S.+)$"
+    r"(?i)^(?:so\s+)?(?:i\s+think\s+)?(?:we|i)\s+(?:really\s+|also\s+|still\s+)?(?:need|want|(?:would|[\x27\u2019]d)\s+like)\s+"
+    r"(?!to\b|it\b|that\b|this\b|them\b|(?:a|some)\s+way\s+to\b)(?P<rest>\S.+)$"
 )
 
 

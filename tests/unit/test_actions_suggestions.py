@@ -192,3 +192,21 @@ def test_follow_ups_agreed_in_chat_words_are_found_and_worded_as_actions():
         ("Add an alert on queue ingress = 0 while api 2xx > 0", ["m3"]),
         ("Look into the memory thing", ["m4"]),
     ]
+
+
+def test_a_change_someone_says_they_want_is_an_action():
+    from tests.unit.test_extract_hints import channel
+
+    from facilitator.extract import extract_findings
+
+    said = [
+        "yes. i also want a default lock_timeout on every migration so it fails fast",
+        "for the writeup: renewal checklist needs a CA call and we want an expiry alert 30 days out",
+        "I want to check the logs first",
+    ]
+    transcript = channel(("Ann", "checkout is down for everyone"), *[("Bo", line) for line in said])
+    found = suggest_actions(extract_findings(transcript), messages=transcript.messages)
+    assert [(s.action, s.message_ids) for s in found] == [
+        ("Add a default lock_timeout on every migration so it fails fast", ["m1"]),
+        ("Add an expiry alert 30 days out", ["m2"]),
+    ]
