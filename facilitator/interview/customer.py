@@ -32,6 +32,7 @@ _CAPACITY = "One of our systems ran out of capacity. We added capacity, and serv
 _VENDOR = "A service we depend on had a problem. Once it was resolved, our service recovered."
 # Claims nothing the chat may contradict: not whose the fault was (a provider's, ours), not what fixed it.
 _GENERIC_STORY = "We found what caused the problem and took steps to resolve it, and service recovered."
+_GENERIC_NO_CAUSE = "We took steps to resolve the problem, and service recovered."  # while the cause is still open
 _MORE = r"(?:more |extra |a few |some |\d+ )?"
 _ACTIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (_ROLLBACK,
@@ -138,7 +139,7 @@ def customer_story(fix: str, cause: str = "") -> str:
         return story
     if _outside_problem(cause) or (_outside_problem(fix) and _FINISHED.search(fix)):
         return _VENDOR
-    return _GENERIC_STORY
+    return _GENERIC_STORY if cause.strip() and not cause.lstrip().startswith("[TODO]") else _GENERIC_NO_CAUSE
 
 
 def customer_safe(text: str) -> bool:
