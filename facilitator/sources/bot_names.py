@@ -15,12 +15,12 @@ _BOT_NAMES = re.compile(
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
     r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?|"
     # help desks and trackers posting their tickets into the channel
-    r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|servicenow|salesforce|hubspot|linear|asana|trello|shortcut)$"
+    r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys"
-    r"|\s(?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?)$"
+    r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?)$|^[a-z]+status$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended))\b)",

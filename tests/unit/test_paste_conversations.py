@@ -239,7 +239,8 @@ def test_discords_glued_headers_and_app_tags_in_names():
 @pytest.mark.parametrize(
     "name",
     ["PagerDuty, App", "Uptime Kuma App", "uptime-kuma", "fm-monitor", "rocket.cat", "Workflows", "Bitbucket Pipelines", "Meeting started",
-     "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "Zendesk", "Freshdesk"],
+     "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "Zendesk", "Freshdesk",
+     "hookshot-alerts", "githubstatus", "Azure DevOps"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
