@@ -275,7 +275,12 @@ def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
 
 # A cause only supposed ("until rahul confirms the diff is the culprit", "if it's the cache") or a
 # status post's later stage ("Resolved - Monitoring confirms the issue is resolved") names no cause.
-_NOT_A_CAUSE_RE = re.compile(r"\b(?:until|unless|if|whether)\b|^\W*(?:resolved|monitoring|update|completed)\s*[-–—:]", re.IGNORECASE)
+_NOT_A_CAUSE_RE = re.compile(
+    r"\b(?:until|unless|if|whether)\b|^\W*(?:resolved|monitoring|update|completed)\s*[-–—:]"
+    # the cause said to be unknown: "No root cause yet", "root cause still unclear", "cause TBD"
+    r"|\bno\s+(?:\w+\s+)?(?:root\s+)?cause\b|\bcause\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|not\s+(?:known|clear|found))\b",
+    re.IGNORECASE,
+)
 _FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
 
 # A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would

@@ -716,3 +716,14 @@ def test_a_recovery_or_a_follow_up_is_neither_the_title_nor_what_customers_saw()
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
     assert f.title is not None and f.title.message_ids == ["m2"]
+
+
+def test_a_cause_said_to_be_unknown_is_no_cause():
+    f = extract_findings(
+        channel(
+            ("Ann", "payments failing, 2 primary db nodes flapping"),
+            ("Bo", "replacing both. No root cause yet"),
+            ("Cy", "root cause still unclear, looking at the merchant traffic"),
+        )
+    )
+    assert f.causes == []
