@@ -136,6 +136,8 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
         for match in CLOCK_RE.finditer(sentence, start) if core is not None else ():
             if match.group("pre").strip().lower() in _END_WORDS:
                 continue  # "(until 13:45)", "by 14:00": the end of something, not its start
+            if _PLANNED_AT_RE.search(sentence[max(0, match.start() - 24) : match.start()]):
+                continue  # "next update 1:45", "ETA 15:00", "call at 9:30": a time set for later
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
                 told = "states a start time" if symptom or _STARTISH_RE.search(low) else CHANGE_TIME
@@ -158,6 +160,7 @@ _CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 
 
 _END_WORDS = frozenset({"until", "by", "before"})
+_PLANNED_AT_RE = re.compile(r"(?i)\b(?:update|eta|check-?in|sync|call|standup|meeting|review)\W*(?:at|by|in|around|~)?\W*$")
 
 
 # The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its

@@ -584,3 +584,17 @@ def test_an_alert_waved_off_as_noise_is_not_the_detection_but_stays_a_candidate(
     )
     assert hm(f.detected_at) == "14:05"
     assert "11:23" in cands(f, "detected_at")
+
+
+def test_a_time_set_for_the_next_update_is_no_start():
+    f = extract_findings(
+        channel(
+            [
+                ("12:43", "bot:Datadog", "[P1] transaction success rate below 60%"),
+                ("12:50", "karthik", "card auth failing on every program"),
+                ("13:15", "priya", "posted: we are aware of transaction failures on the platform, next update 1:45. no ETA"),
+                ("13:33", "arjun", "restarted sparta, success rate back to 98%"),
+            ]
+        )
+    )
+    assert "01:45" not in cands(f, "started_at") and hm(f.started_at) != "01:45"
