@@ -293,6 +293,9 @@ def stated_actions(text: str) -> list[str]:
             if match.re is _TICKET_RE:
                 rest = _SO_THAT_RE.sub("", rest.split(": ", 1)[0])  # "ticket for X: https://…", "… so this gets looked at"
                 ticketed.add(len(named))
+            elif _NUMBERED_RE.match(rest):  # "action items so far: 1. … 2. … 3. …": every numbered item
+                named.append([_trimmed(item) for item in _NUMBERED_RE.split(rest) if item.strip(" ,;-")])
+                continue
             items, parts = _listed(_trimmed(_SENTENCE_END_RE.split(rest, maxsplit=1)[0])), _clauses(rest)
             named.append(items if len(items) > 1 or not parts else [_continued(parts, 0, named=True)])
         if added := _ADDED_RE.search(flat):

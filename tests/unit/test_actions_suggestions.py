@@ -210,3 +210,17 @@ def test_a_change_someone_says_they_want_is_an_action():
         ("Add a default lock_timeout on every migration so it fails fast", ["m1"]),
         ("Add an expiry alert 30 days out", ["m2"]),
     ]
+
+
+def test_every_numbered_item_under_a_label_is_an_action():
+    said = (
+        "action items so far:\n"
+        "1. destroy+recreate of network resources needs a second reviewer and a maintenance window\n"
+        "2. alerts on appgw backend health + listener cert\n"
+        "3. remove inline access_policy from the key vault resource\n"
+    )
+    assert stated_actions(said) == [
+        "Destroy+recreate of network resources needs a second reviewer and a maintenance window",
+        "Alerts on appgw backend health + listener cert",
+        "Remove inline access_policy from the key vault resource",
+    ]
