@@ -26,7 +26,8 @@ _FIX_ACTION_RE = re.compile(
     r"cull\w*|cordon\w*|fail(?:ed)?\s*over|failover|flush\w*|purg\w+|disabl\w+|re-?deploy\w*|hotfix\w*|patch\w*|"
     r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
     r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
-    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+)\b",
+    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+|"
+    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
 _SEVERITY_RE = re.compile(
@@ -232,7 +233,7 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 or pats.has("fix_deployed", sentence, sig.prep.gate)
                 or pats.positive("recover", sentence, sig.prep.gate)
             )
-            if fixing and _did(sentence) and not _refuted(sentence, _within(sigs, position, _FIX_REACH)):
+            if fixing and _did(sentence) and not _taken_back(sentence, sig) and not _refuted(sentence, _within(sigs, position, _FIX_REACH)):
                 out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
@@ -286,7 +287,7 @@ _FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told
 # A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would
 # take 40 min", "asked them to reboot the LB first", "controller hasn't restarted", "restart, no change".
 _NOT_DONE_RE = re.compile(
-    r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan\w*|let[\x27\u2019]?s|"
+    r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
     r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
@@ -330,7 +331,7 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
         return None
     mine = sigs[at]
     for sentence in mine.prep.sentences if mine.is_human else ():  # "[Closed] Alert #21877" tells no step
-        if _did(sentence) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
+        if _did(sentence) and not _taken_back(sentence, mine) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
             return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
     failed_after = False  # a report that it is still broken came after this step: the step did not fix it
     for sig in reversed(sigs[:at]):
@@ -343,9 +344,9 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
             continue
         if not sig.flags & STEP_FLAGS:
             continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
-        acted = next((x for x in sig.prep.sentences if _did(x)), "")
+        acted = next((x for x in sig.prep.sentences if _did(x) and not _taken_back(x, sig)), "")
         first = sig.prep.sentences[0] if sig.prep.sentences else ""
-        if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first):
+        if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first) and not _taken_back(first, sig):
             acted = first  # a step told in other words ("deployed to all 4 proxies, reloaded")
         if acted and not _refuted(acted, _within(sigs, by_id[sig.message.id], _FIX_REACH)):
             return _fact(acted, sig, 0.65)
@@ -384,6 +385,22 @@ def _within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[Messag
 
 _WORSE_RE = re.compile(r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change)\b", re.IGNORECASE)
 _SOON_AFTER = timedelta(minutes=15)
+
+
+# Taken back in the same message: "Killed ~340 queries. They come right back tho", "the broker restart
+# was staging not prod. Ignore that."
+_TAKEN_BACK_RE = re.compile(
+    r"\b(?:come|came|coming)\s+(?:right\s+)?back\b|\bignore\s+(?:that|this|it|me)\b|\bnever\s*mind\b|\bscratch\s+that\b"
+    r"|\bnot\s+(?:prod|production)\b",
+    re.IGNORECASE,
+)
+
+
+def _taken_back(sentence: str, sig: MessageSignals) -> bool:
+    """True when the message, after ``sentence``, says the step did not hold or did not count."""
+    sentences = sig.prep.sentences
+    after = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else []
+    return any(_TAKEN_BACK_RE.search(x) or _WORSE_RE.search(x) for x in [sentence, *after])
 
 
 def _refuted(step: str, later: list[MessageSignals]) -> bool:

@@ -727,3 +727,15 @@ def test_a_cause_said_to_be_unknown_is_no_cause():
         )
     )
     assert f.causes == []
+
+
+def test_a_step_taken_back_in_its_own_message_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "event ingestion stalled, backlog growing, queries piling up on the db"),
+            ("Bo", "Killed ~340 queries. They come right back tho"),
+            ("Cy", "restarted the kafka broker. wait, that was staging not prod. Ignore that."),
+            ("Bo", "ran ANALYZE on the events tables, planner picks the index again. backlog draining"),
+        )
+    )
+    assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
