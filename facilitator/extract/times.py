@@ -64,7 +64,6 @@ from facilitator.extract.conversation import (
     cleared_changes,
     contradicted,
     dismissal,
-    waved_off_alerts,
     first_recovery_from_a_problem,
     full_recovery_after,
     key_at,
@@ -74,6 +73,7 @@ from facilitator.extract.conversation import (
     step_owned_up_to,
     told_done,
     watched_since,
+    waved_off_alerts,
 )
 from facilitator.extract.monitors import alert_state, blip, flapping
 from facilitator.extract.signals import MessageSignals
