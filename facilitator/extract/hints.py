@@ -454,6 +454,11 @@ def find_severity(sigs: list[MessageSignals]) -> Fact | None:
     return None
 
 
+_RELAYED_RE = re.compile(r"(?i)^\W*new\s+(?:ticket|conversation|chat|message\s+in\s+#?ext|request)\b|\b(?:customer|user)\s+(?:ticket|report)\s*#?\d")
+_HELP_DESK_RE = re.compile(r"(?i)^(?:zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|front|plain)\b")
+_MANUAL_PAGE_RE = re.compile(r"(?i)\bmanual(?:ly)?\s+(?:page|paged|triggered|escalat\w*)\b|\bpage\s+(?:from|by)\s+[A-Z]")
+
+
 def find_detection_method(detected: KeyTime | None, transcript: Transcript) -> Fact | None:
     """How the problem was noticed: monitoring alert, user report, or people noticing."""
     if detected is None or not detected.message_ids:
@@ -462,7 +467,11 @@ def find_detection_method(detected: KeyTime | None, transcript: Transcript) -> F
     if message is None:
         return None
     text = strip_code(message.text)
-    if message.is_bot or detected.reason == "first alert" or _ALERT_RE.search(text):
+    if _RELAYED_RE.search(text) or _HELP_DESK_RE.search(message.author or ""):
+        method, conf = "user report", 0.6  # a help desk relaying a customer ("New ticket #238862: Can't log in")
+    elif _MANUAL_PAGE_RE.search(text):
+        method, conf = "noticed by the team", 0.5  # "Manual page from Lukas Meyer": a person raised it
+    elif message.is_bot or detected.reason == "first alert" or _ALERT_RE.search(text):
         method, conf = "monitoring alert", 0.8 if message.is_bot else 0.65
     elif _MONITORING_RE.search(text):
         method, conf = "monitoring (dashboards)", 0.6

@@ -739,3 +739,17 @@ def test_a_step_taken_back_in_its_own_message_is_not_the_fix():
         )
     )
     assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
+
+
+@pytest.mark.parametrize(
+    ("row", "method"),
+    [
+        (("bot:Zendesk", "New ticket #238862 (GitLab.com, Premium): Can't log in - error 422"), "user report"),
+        (("bot:Pylon", 'New message in #ext-brightline: "the dashboard is down for us, errors on every page"'), "user report"),
+        (("bot:PagerDuty", "Triggered #P8L2Q7C: Manual page from Lukas Meyer: dashboard cannot reach internal api"), "noticed by the team"),
+        (("bot:Datadog", "[Triggered] api 5xx rate > 5%"), "monitoring alert"),
+    ],
+)
+def test_how_it_was_noticed_follows_who_raised_it(row, method):
+    f = extract_findings(channel(row, ("Ann", "looking")))
+    assert f.detection_method is not None and f.detection_method.text == method
