@@ -69,8 +69,8 @@ def _only_lead_in(sentence: str) -> bool:
 
 
 def _capitalised(text: str) -> str:
-    """First letter upper-cased when it starts a word, not 'v2.31.0' or 'config.yaml'."""
-    if text[:1].islower() and not re.match(r"^[a-z][\w-]*[._/]\w|^[a-z]+\d", text):
+    """First letter upper-cased when it starts a word, not 'v2.31.0', 'config.yaml' or 'db-login-2'."""
+    if text[:1].islower() and not re.match(r"^[a-z][\w-]*[._/]\w|^[a-z][\w-]*\d", text):
         return text[:1].upper() + text[1:]
     return text
 

@@ -322,3 +322,17 @@ def test_lead_ins_about_noticing_are_dropped():
 )
 def test_greetings_and_asides_that_open_a_chat_line_are_dropped(line, fact):
     assert clean_fact(line, keep=1) == fact
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("EU CSM here, 2 customers say their rules run is stuck", "2 customers say their rules run is stuck"),
+        ("I can reproduce, login page spins then 503.", "Login page spins then 503."),
+        ("@Dana Whitfield db-login-2 wedged at 100% cpu, logins timing out", "db-login-2 wedged at 100% cpu, logins timing out"),
+    ],
+)
+def test_who_is_speaking_and_whom_they_address_are_no_part_of_the_fact(said, kept):
+    from facilitator.interview.wording import drop_lead_ins
+
+    assert drop_lead_ins(said) == kept
