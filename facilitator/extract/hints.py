@@ -615,14 +615,20 @@ _WHEN_SAID_RE = re.compile(
 _REPORT_WINDOW = timedelta(minutes=30)
 
 
+def _not_a_report(sig: MessageSignals) -> bool:
+    """A recovery ("error rate back to baseline") or a follow-up ("actions: review time-to-alert")
+    says nothing of what the problem looked like: neither the title nor what customers saw."""
+    return sig.state == "recover" or "action" in sig.flags
+
+
 def _first_report(sigs: list[MessageSignals], start: datetime | None) -> MessageSignals | None:
     """The first symptom message (from ``start`` on), a person's report preferred to a bot's."""
     first = None
     for sig in sigs:
         if "symptom" not in sig.flags or (start is not None and sig.message.at < start):
             continue
-        if sig.state == "recover" or "action" in sig.flags:
-            continue  # "error rate back to baseline", "actions: review time-to-alert": no report of the problem
+        if _not_a_report(sig):
+            continue
         if sig.prep.sentences and _wonders(sig.prep.sentences[0]):
             continue  # "why would that cause a failure to scale?" wonders about it; it names nothing
         if first is None:
@@ -687,8 +693,8 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
     for sig in ([report] if report is not None else []) + sigs:
         if start is not None and sig.message.at < start and "symptom" not in sig.flags:
             continue
-        if sig.state == "recover" or "action" in sig.flags:
-            continue  # the recovery or a follow-up says nothing of what customers saw
+        if _not_a_report(sig):
+            continue
         own = _own_words(sig.message.text or "")
         for sentence in sig.prep.sentences:
             if _CHANNEL_META_RE.search(sentence):
