@@ -117,6 +117,8 @@ _RULED_OUT_RE = re.compile(
     r"|\bit[\x27\u2019]?s\s+(?:only|just)\s+(?:the\s+)?\w+|\bit[\x27\u2019]?s\s+the\s+[\w-]+\s+side\b|\bnot\s+(?:the|a|an)\s+[\w-]+(?:\s+[\w-]+)?\W*$"
     # "transit is fine ... it's inside GS2", "US region is fine, EU is not"
     r"|\bit[\x27\u2019]?s\s+inside\b|\b(?:is|are)\s+(?:fine|ok|okay|healthy|good)\b[^.]{0,40}\b(?:is|are)\s+not\b"
+    # "redis latency normal, db normal. nothing infra-side": the parts checked, the fault not there
+    r"|\bnothing\b[^.?!]{0,20}\bside\b"
 )
 # "db is fine, p99 normal. it's the workers": the fault named elsewhere after a part's health
 _FAULT_NAMED_RE = re.compile(r"(?:^|[.!;]\s+)it[\x27\u2019]?s\s+the\s+[\w-]+(?:\W|$)")
@@ -234,11 +236,16 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
         # "api down since ~2:47. the AWS regions are fine": a status of the parts, the problem still on
         # ("gateway 5xx back to baseline. we're good" names the symptom in a recovery: no such case)
         healthy = gate.branches("recover") if "recover" in candidates else None
+        clauses = [x for i, x in enumerate(sentences) if i != last_recover]
+        parts = _CLAUSE_RE.split(sentences[last_recover])
+        if len(parts) > 1 and healthy and any(_WEAK_HEALTH_RE.search(x) and _positive("recover", healthy, x, gate) for x in parts):
+            # a part called fine beside the symptom in one sentence: "inbound timeouts from outside,
+            # internal all fine, traffic drop" (not "processing has resumed, backlog being worked through")
+            clauses += parts
         if any(
-            i != last_recover
-            and _positive("symptom", gate.branches("symptom"), x, gate)
+            _positive("symptom", gate.branches("symptom"), x, gate)
             and not (healthy and _positive("recover", healthy, x, gate))
-            for i, x in enumerate(sentences)
+            for x in clauses
         ):
             state = ""
     if state == "recover" and "?" in prep.prose and not any(_STRONG_HEALTH_RE.search(x) for x in sentences[: last_recover + 1]):
@@ -262,6 +269,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     return MessageSignals(index, prep, frozenset(flags), state, human)
 
 
+_CLAUSE_RE = re.compile(r"[,;]\s+")
+_WEAK_HEALTH_RE = re.compile(r"\b(?:fine|ok|okay|healthy|good)\b")
 # A sentence about the parts not yet back: "other payment methods still down", "the rest still failing"
 _OTHERS_RE = re.compile(r"^\W*(?:but\s+)?(?:the\s+)?(?:other|rest|remaining|some|a\s+few|only)\b")
 

@@ -398,7 +398,7 @@ LOOKING_BACK_RE = re.compile(
 STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail the step it reports
 
 
-_STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]")
+_STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]|^\W*[\[*]\s*(?:monitoring|resolved)\s*[\]*]")
 
 
 def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSignals | None:

@@ -170,10 +170,13 @@ HD_RE = re.compile(
 )
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # A channel's name on a line of its own, as people label each log they paste: "#infra-ops",
-# "--- #sig-testing ---", "Channel: #ops", "# #incident-42" (a Markdown heading naming a channel).
+# "--- #sig-testing ---", "Channel: #ops", "# #incident-42" (a Markdown heading naming a channel),
+# "----- slack #core-incidents -----".
 CHANNEL_HEADER_RE = re.compile(
     # "#ops", "== #ops ==", "---- pasted from #inc-42 ----", "== #ubuntu-release (pasted) =="
-    r"^(?:#{1,6}\s+)?(?:[-=*_~>]+\s*)?(?:(?i:channel|room|stream)\s*:?\s*)?(?:(?i:(?:pasted|copied)\s+)?(?i:from)\s+)?"
+    # "----- slack #core-incidents -----": the app named before the channel
+    r"^(?:#{1,6}\s+)?(?:[-=*_~>]+\s*)?(?:(?i:slack|teams|discord|matrix|element|zulip|mattermost|irc)\s*:?\s+)?"
+    r"(?:(?i:channel|room|stream)\s*:?\s*)?(?:(?i:(?:pasted|copied)\s+)?(?i:from)\s+)?"
     r"#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}(?:\s*\([^()]{1,40}\))?(?:\s*[-=*_~]+)?$"
 )
 

@@ -358,7 +358,7 @@ def test_an_estimated_end_is_dropped_while_the_channel_is_still_talking(monkeypa
 
 def test_a_detection_before_the_start_read_moves_the_start_to_it_as_an_estimate():
     rows = [
-        ("13:06", "teo", "gecko workers have been pending for ~45 min, nothing gets provisioned"),
+        ("13:06", "teo", "gecko workers sit in the queue for ~45 min, nothing gets provisioned"),
         ("13:14", "priya", "same for builders, pending count keeps going up"),
         ("13:36", "dana", "took us-east-1 out of the provisioner's regions"),
         ("13:46", "benji", "nothing has been created at all since 13:36"),  # a second break, read as the start

@@ -317,3 +317,16 @@ def test_slack_json_keeps_two_people_given_one_stamp_and_drops_a_message_listed_
     t = parse(json.dumps(raws))
     assert [(m.author, m.text[:10]) for m in t.messages] == [("Carlos Mendez", "we're good"), ("Ingrid Halvorsen", "calling it")]
     assert len({m.id for m in t.messages}) == 2
+
+
+def test_a_ruled_divider_naming_the_chat_app_and_channel_is_a_new_log_not_part_of_the_last_message():
+    text = (
+        "2024-07-10 00:11:42  Acknowledged by Matt Reid\n"
+        "2024-07-10 03:06:40  Resolved by Matt Reid\n"
+        "\n----- slack #core-incidents -----\n\n"
+        "#core-incidents\n\nWednesday, July 10th\nMatt Reid  1:13 AM\ncore api dead?\n"
+    )
+    t = parse(text)
+    texts = {m.text for m in t.messages}
+    assert {"Acknowledged by Matt Reid", "Resolved by Matt Reid", "core api dead?"} <= texts
+    assert all("-----" not in m.text for m in t.messages)

@@ -1,0 +1,127 @@
+"""More of the words chat uses for the service back, for a part checked, for a report and for the end.
+
+Each test reads one message after an outage, the way the rules read it (no learned order).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.extract import extract_findings
+from facilitator.extract.signals import scan
+from tests.unit.test_extract_chat_recovery import cands, mitigation_after_outage
+from tests.unit.test_extract_conversation import channel, hm
+
+pytestmark = pytest.mark.usefixtures("rules_only")
+
+
+def read(text: str, author: str = "lewis"):
+    """The signals of ``text`` as the last message after an alert and a person seeing the outage."""
+    rows = [("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "outbound calls failing"), ("11:10", author, text)]
+    return scan(channel(rows))[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a donation just went through!!",
+        "transactions going through, card auths ok on the test merchant",
+        "build creates back to 201s, first good one at :59",
+        "deploy done, publishes succeeding. test project: sync fired",
+        "producer errors at 0 and no dropped batches for the last few minutes",
+        "queue2 empty. all three queues at ~0, new data shows up in real time",
+        "ok we're up to date again",
+    ],
+)
+def test_the_work_getting_through_again_is_a_recovery(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no orders going through",
+        "payments going through?",
+        "errors at 0.5% and climbing",
+    ],
+)
+def test_work_not_getting_through_is_no_recovery(text):
+    assert read(text).state != "recover"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a part called fine beside the symptom, in one sentence
+        "inbound timeouts on the gateway from outside, internal all fine, traffic drop",
+        # the parts checked and the fault not there
+        "redis latency normal, db normal. nothing infra-side",
+        # a plan: rolling back to a previous version is a step, "then recover" a hope
+        "decision: roll both subnets back to the previous replica version, then recover",
+        # a goal
+        "upgrade to v17.2.0 and restart, no other flags. we need 2/3 voting power back online",
+        # the scope of the damage
+        "roughly ~30% of traffic is on the new proxy, rest is fine",
+    ],
+)
+def test_a_part_checked_a_plan_or_a_goal_is_no_recovery(text):
+    assert read(text).state != "recover"
+
+
+def test_a_partial_recovery_named_with_the_work_still_behind_stays_a_recovery():
+    assert read("processing has resumed, backlog being worked through").state == "recover"
+
+
+@pytest.mark.parametrize(
+    ("author", "text"),
+    [
+        ("bot:Zendesk", 'New ticket #238841 (Free): "422 The change you requested was rejected when I sign in"'),
+        ("bot:Zendesk", 'New ticket #48817 (Urgent): "PR scans pending for hours"'),
+        ("eline", "hi all, two customers on the phone saying their workflow mails haven't arrived since late afternoon"),
+        ("thandi", "3 merchants say the web UI doesnt render at all, blank page after login"),
+        ("bot:HUD Alerts", ":rotating_light: *Queue time alert* linux.2xlarge p50 queue 48m (threshold 20m)"),
+    ],
+)
+def test_a_report_in_other_words_is_the_detection(author, text):
+    f = extract_findings(
+        channel(
+            [
+                ("09:00", "ana", "morning all, standup moved to 10:30"),
+                ("10:05", author, text),
+                ("10:08", "ben", "looking"),
+                ("10:40", "ben", "rolled back, all good now"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "10:05"
+
+
+@pytest.mark.parametrize(
+    ("author", "text"),
+    [
+        ("", "Resolved by Matt Reid"),
+        ("bot:incident-bot", "INC-1187 resolved by Hannah Pryce. Postmortem doc: https://docs.example.net/pm/1187"),
+        ("bot:Statuspage", "*Errors loading the app* — Resolved: We are now seeing jobs triggering as usual"),
+    ],
+)
+def test_a_pager_or_incident_bot_closing_line_is_the_all_clear(author, text):
+    assert "declare_resolved" in read(text, author).flags
+
+
+def test_a_status_post_tagged_monitoring_is_dated_by_the_step_it_reports():
+    f = extract_findings(
+        channel(
+            [
+                ("13:00", "kofi", "sign-in is failing for every customer"),
+                ("14:25", "kofi", "fix is up, deploying"),
+                ("14:30", "marco", "deployed"),
+                ("14:50", "bot:Statuspage", "[Monitoring] Sign-in issues — A fix has been fully implemented and customers should see normal behavior."),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "14:30"
+    assert "14:50" in cands(f, "mitigated_at")
+
+
+def test_a_revert_rolled_out_everywhere_is_a_rollback():
+    assert "rollback" in read("revert fully rolled out everywhere, lag under 2 min").flags
