@@ -58,7 +58,7 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             first("alert", sig, 0.8, "first alert")
         if "detect" in flags:
             first("detect", sig, 0.75, "first report of the problem")
-        if "symptom" in flags and sig.is_human and not sig.asks:
+        if "symptom" in flags and sig.is_human and not sig.asks and sig.state != "recover":
             first("symptom", sig, 0.6, "first message describing a symptom")
         if "symptom" in flags and sig.asks:
             first("asked", sig, 0.55, "first question about a symptom")

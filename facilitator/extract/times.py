@@ -136,7 +136,8 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
             if after_marker is not None:
                 return key_at(after_marker, 0.6, "first symptom after the marked start of the incident")
             return key_at(sig, 0.75, "first report of the problem")
-        if chat and sig.is_human and "symptom" in sig.flags:
+        if chat and sig.is_human and "symptom" in sig.flags and sig.state != "recover":
+            # (not "retry backlog draining, p95 almost at baseline": the symptom named in a recovery)
             return key_at(sig, 0.65, "first message reporting a symptom")
         if "investigate" in sig.flags:
             if first_symptom is not None:

@@ -31,6 +31,12 @@ def read(text: str, author: str = "lewis"):
         "producer errors at 0 and no dropped batches for the last few minutes",
         "queue2 empty. all three queues at ~0, new data shows up in real time",
         "ok we're up to date again",
+        "CH applied some initial mitigations, resuming ingestion",
+        "checked a dozen sites, everything works except email notifications. those tomorrow",
+        "last restore job finished, all LUNs back and verified",
+        "bit slow but no 503s for me",
+        "flag off. processors going Ready, events flowing on the shared cells",
+        "first customers saying their sites are back :pray:",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -80,6 +86,7 @@ def test_a_partial_recovery_named_with_the_work_still_behind_stays_a_recovery():
         ("eline", "hi all, two customers on the phone saying their workflow mails haven't arrived since late afternoon"),
         ("thandi", "3 merchants say the web UI doesnt render at all, blank page after login"),
         ("bot:HUD Alerts", ":rotating_light: *Queue time alert* linux.2xlarge p50 queue 48m (threshold 20m)"),
+        ("jakob", "is it just me or is gesis getting almost no launches? our graph falls off a cliff late morning"),
     ],
 )
 def test_a_report_in_other_words_is_the_detection(author, text):
@@ -102,6 +109,8 @@ def test_a_report_in_other_words_is_the_detection(author, text):
         ("", "Resolved by Matt Reid"),
         ("bot:incident-bot", "INC-1187 resolved by Hannah Pryce. Postmortem doc: https://docs.example.net/pm/1187"),
         ("bot:Statuspage", "*Errors loading the app* — Resolved: We are now seeing jobs triggering as usual"),
+        ("gina", "spot-checked all 15 sites from 3 regions. we're good resolving the PD incident"),
+        ("bot:incident-bot", "INC-7731 closed by Lena Vogel. Postmortem doc: https://wiki.example.net/incidents/INC-7731"),
     ],
 )
 def test_a_pager_or_incident_bot_closing_line_is_the_all_clear(author, text):
@@ -125,3 +134,41 @@ def test_a_status_post_tagged_monitoring_is_dated_by_the_step_it_reports():
 
 def test_a_revert_rolled_out_everywhere_is_a_rollback():
     assert "rollback" in read("revert fully rolled out everywhere, lag under 2 min").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ":white_check_mark: Resolved #88412: [P1] accounts-frontend error ratio > 5% (global)",
+        ":large_green_circle: Resolved #88213: synthetic check failing — careers site returns 404",
+    ],
+)
+def test_a_pagers_resolved_line_is_a_recovery_though_it_repeats_the_alerts_title(text):
+    assert read(text, "bot:PagerDuty").state == "recover"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Pull request merged by jhorak\n#1266 Fix(web-react): Remove Icon deprecation warning", "fix_deployed"),
+        ("deployed the ALLOWED_REGIONS fix https://github.com/example/provisioner/pull/155", "fix_deployed"),
+        ("and shutting down the shadow containers to take load off", "step"),
+        ("raised the pids limit locally on the nodes", "step"),
+    ],
+)
+def test_a_fix_merged_or_a_step_told_in_other_words(text, flag):
+    assert flag in read(text).flags
+
+
+def test_a_recovery_that_names_the_symptom_is_not_the_first_report():
+    f = extract_findings(
+        channel(
+            [
+                ("09:00", "niklas", "retry backlog draining, exec latency p95 almost at baseline"),
+                ("11:35", "bot:Grafana", "[FIRING:1] StateProxyConnTimeouts (severity=medium)"),
+                ("11:41", "niklas", "upgrade path flaking on new conns again"),
+                ("12:30", "niklas", "rolled back, all good now"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "11:35"
