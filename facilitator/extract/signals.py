@@ -469,7 +469,9 @@ _MACHINE_RE = re.compile(
     r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
     # a monitor's state in capitals before what it watches: "ALARM [manta us-east] muskie 5xx rate 21.4%"
     r"|(?-i:(?:ALARM|ALERT|FIRING|CRITICAL|WARNING|PROBLEM|RECOVERY|RECOVERED|RESOLVED|CLEAR|OK))\s+\["
-    r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s)",
+    r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s"
+    # a code-review feed: "(PS1) Vkaram: varnish: block ...", "(CR) Vkaram: [C: +2] ...", "(Merged) ..."
+    r"|\((?:ps\d+|cr|merged|abandoned|restored|draft\d*)\)\s+\S)",
     re.IGNORECASE,
 )
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import re
+import textwrap
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
@@ -545,6 +546,8 @@ def _message(entry: Entry, at: datetime, origin: str) -> Message:
     while end > start and not lines[end - 1].strip():
         end -= 1
     text = "\n".join(lines[start:end])
+    if start:  # the text all below the stamp line ("16:49 From Aisha Farouk to Everyone:"), indented the same
+        text = textwrap.dedent(text)
     if entry.until:
         text = f"(until {entry.until}) {text}".rstrip()
     if entry.approx:

@@ -71,6 +71,8 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
 
 def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
+    if rest.startswith("From ") and (zoom := _ZOOM_RE.match(rest)) and name_like(zoom.group("name"), strict=False):
+        return zoom.group("name").strip(), (zoom.group("text") or "").strip()
     if rest.startswith("<") and ">" in rest[:44]:
         nick, _, text = rest[1:].partition(">")
         if nick.strip() and " " not in nick.strip():
@@ -90,6 +92,12 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     return "", rest
 
 
+# A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)
+# or "From Aisha Farouk to Ruben Castellanos (Direct Message): text"
+_ZOOM_RE = re.compile(
+    r"^From\s+(?P<name>\S.{0,47}?)\s+to\s+(?:everyone|me|\S.{0,47}?)(?:\s*\((?:direct\s+message|privately)\))?\s*:(?:\s+(?P<text>.*))?$",
+    re.IGNORECASE | re.DOTALL,
+)
 QUOTED_NOTE = re.compile(r'^\s*["\u201c](.*)["\u201d]\s*$', re.DOTALL)  # a tool's note in its quotes
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
 NOTE_BY_RE = re.compile(

@@ -68,6 +68,11 @@ def test_work_not_getting_through_is_no_recovery(text):
         "upgrade to v17.2.0 and restart, no other flags. we need 2/3 voting power back online",
         # the scope of the damage
         "roughly ~30% of traffic is on the new proxy, rest is fine",
+        # plans and estimates
+        "decision on the bridge: the new code is the problem, roll all servers back to the old build",
+        "plan: bring site back with bg jobs off, uploads get accepted and queued",
+        "we have taken the site offline for an urgent fix, expect it back within 30 minutes",
+        "migrate on a fresh replica, fail over when done",
     ],
 )
 def test_a_part_checked_a_plan_or_a_goal_is_no_recovery(text):

@@ -226,3 +226,17 @@ def test_an_uptime_checker_posting_down_lines_under_a_plain_name_is_not_a_person
         )
     )
     assert [r.name for r in f.responders] == ["Ville Korhonen"]
+
+
+def test_a_code_review_feed_in_irc_is_not_a_person():
+    f = extract_findings(
+        channel(
+            [
+                ("wikibugs", "(PS1) Vkaram: varnish: block search API scraper [operations/puppet] - https://gerrit.example.org/r/561844"),
+                ("vkaram", "patch is up, can someone +2"),
+                ("wikibugs", "(CR) Vkaram: [C: +2] varnish: block search API scraper [operations/puppet]"),
+                ("wikibugs", "(Merged) jenkins-bot: varnish: block search API scraper [operations/puppet]"),
+            ]
+        )
+    )
+    assert [r.name for r in f.responders] == ["vkaram"]

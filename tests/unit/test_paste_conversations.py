@@ -330,3 +330,18 @@ def test_a_ruled_divider_naming_the_chat_app_and_channel_is_a_new_log_not_part_o
     texts = {m.text for m in t.messages}
     assert {"Acknowledged by Matt Reid", "Resolved by Matt Reid", "core api dead?"} <= texts
     assert all("-----" not in m.text for m in t.messages)
+
+
+def test_a_saved_zoom_meeting_chat_names_each_speaker():
+    text = (
+        "----- Zoom meeting chat (saved) -----\n"
+        "16:49:02 From Theo Brandt to Everyone:\n\tIC until someone more senior shows up. bumping to Sev-1\n"
+        "16:49:40 From Aisha Farouk to Everyone:\n\tcomms here. drafting the status post\n"
+        "16:51:03 From Ruben Castellanos to Theo Brandt (Direct Message): haproxy slots are 100% full\n"
+    )
+    t = parse(text, default_date=date(2020, 5, 12))
+    assert [(m.author, m.text, hm(m)) for m in t.messages] == [
+        ("Theo Brandt", "IC until someone more senior shows up. bumping to Sev-1", "05-12 16:49"),
+        ("Aisha Farouk", "comms here. drafting the status post", "05-12 16:49"),
+        ("Ruben Castellanos", "haproxy slots are 100% full", "05-12 16:51"),
+    ]
