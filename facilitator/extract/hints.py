@@ -291,7 +291,14 @@ _NOT_DONE_RE = re.compile(
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
     r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
-    r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b",  # a status post's stage: what customers were told
+    r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
+    # a step weighed against another: "raising slots = config change + full reload, slow and risky"
+    r"|\brisky\b|\bvs\.?\s|\bversus\b|\btrade-?offs?\b|\s=\s",
+    re.IGNORECASE,
+)
+# A message that weighs options is a proposal, whichever of its sentences names a step ("... I'd do 2")
+_WEIGHS_RE = re.compile(
+    r"\b(?:i|we)[\x27\u2019]?d\s+(?:do|go\s+(?:with|for)|pick|vote|prefer|rather|suggest)\b|\boptions?\s*\(?\d\)?\s*[:)]?",
     re.IGNORECASE,
 )
 
@@ -344,6 +351,8 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
             continue
         if not sig.flags & STEP_FLAGS:
             continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
+        if _WEIGHS_RE.search(sig.prep.lower):
+            continue
         acted = next((x for x in sig.prep.sentences if _did(x) and not _taken_back(x, sig)), "")
         first = sig.prep.sentences[0] if sig.prep.sentences else ""
         if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first) and not _taken_back(first, sig):
