@@ -226,7 +226,8 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
 _SINCE_RE = re.compile(r"\b(?:since|as\s+of)\s+(?=~?\s*\d)", re.IGNORECASE)
 _RANGE_RE = re.compile(r"\b(?:from|between)\s+~?\s*\d{1,2}[:h.]\d{2}\S*\s*(?:[ap]\.?m\.?\s*)?(?:to|until|till|and|-|\u2013)\s*(?=~?\s*\d)", re.IGNORECASE)
 _HEALTHY_SINCE_RE = re.compile(
-    r"\b(?:zero|no|none|clean|stable|healthy|normal|fine|ok|okay|good|back|green|quiet|working|recovered|steady)\b", re.IGNORECASE
+    r"\b(?:zero|no|none|clean|stable|healthy|normal|fine|ok|okay|good|back|green|quiet|working|recovered|steady|"
+    r"restored|resolved|fixed|operational|available)\b", re.IGNORECASE
 )
 
 

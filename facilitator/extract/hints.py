@@ -337,7 +337,9 @@ def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -
     if at is None:
         return None
     mine = sigs[at]
-    for sentence in mine.prep.sentences if mine.is_human else ():  # "[Closed] Alert #21877" tells no step
+    # a person's step, or a deploy tool's "Rollback complete: config generation 88213 live" ("[Closed] Alert #21877" tells no step)
+    told = mine.is_human or (bool(mine.flags & {"rollback", "fix_deployed"}) and "alert" not in mine.flags)
+    for sentence in mine.prep.sentences if told else ():
         if _did(sentence) and not _taken_back(sentence, mine) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
             return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
     failed_after = False  # a report that it is still broken came after this step: the step did not fix it

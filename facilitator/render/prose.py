@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 TODO = "[TODO]"
 SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
 
+_LEAD_MARKS = "-\u2013\u2014:\u2022*> "  # a dash or bullet left in front of a quoted sentence
+
 
 # A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
 HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
@@ -181,10 +183,11 @@ def narrative(
     if items:
         parts.append(sentence(f"{'Also r' if dropped else 'R'}uled out along the way: {'; '.join(items)}"))
     if cause and not cause.startswith(TODO):
-        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {cause.rstrip('.')}"))
+        said = cause.strip().lstrip(_LEAD_MARKS).rstrip(".")  # "found it - the batched path skips ...": not "- the batched"
+        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {said}"))
     if not fix.startswith(TODO) and fix:
         mitigated = when.get("mitigated_at")
-        parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {fix.rstrip('.')}"))
+        parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {fix.strip().lstrip(_LEAD_MARKS).rstrip('.')}"))
     elif when.get("mitigated_at"):
         parts.append(f"The impact stopped at {when['mitigated_at']}.")
     if when.get("resolved_at"):

@@ -37,6 +37,9 @@ def read(text: str, author: str = "lewis"):
         "bit slow but no 503s for me",
         "flag off. processors going Ready, events flowing on the shared cells",
         "first customers saying their sites are back :pray:",
+        "503s down to basically zero on both dcs after the restart",
+        "first successful validation, rate climbing",
+        "synthetics 7/7 green for 10 min, auth error rate way down :tada:",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -73,6 +76,9 @@ def test_work_not_getting_through_is_no_recovery(text):
         "plan: bring site back with bg jobs off, uploads get accepted and queued",
         "we have taken the site offline for an urgent fix, expect it back within 30 minutes",
         "migrate on a fresh replica, fail over when done",
+        "circuit-break ingest at the ALB, let pods start + warm, then ramp traffic back in",
+        # a figure on a dashboard, not the dashboard coming up
+        "hm no, not just a blip. 5xx on the dashboard are up since saturday morning, low but steady",
     ],
 )
 def test_a_part_checked_a_plan_or_a_goal_is_no_recovery(text):
@@ -177,3 +183,17 @@ def test_a_recovery_that_names_the_symptom_is_not_the_first_report():
         )
     )
     assert hm(f.detected_at) == "11:35"
+
+
+def test_an_all_clear_dates_the_end_it_states():
+    f = extract_findings(
+        channel(
+            [
+                ("06:40", "bot:Nagios", "PROBLEM: job processing delayed in US Cell 2"),
+                ("06:45", "omar", "job processing paused while we look"),
+                ("07:34", "omar", "job processing un-paused, backlog draining"),
+                ("07:52", "priscilla", "service fully restored as of 7:34. closing. RCA draft by tomorrow"),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "07:34"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.extract import extract_findings
 from facilitator.interview.suggest import suggest_by_id
 from tests.unit.test_extract_hints import channel
@@ -35,3 +37,46 @@ def test_a_status_post_a_person_relays_is_a_status_post_and_tells_the_customer_e
     assert posts[0].summary.startswith("Users are unable to connect to Slack")
     effect = suggest_by_id("customer_effect", f, transcript, "UTC")
     assert effect is not None and str(effect.value).startswith("Users were unable to connect to Slack")
+
+
+def test_a_deploy_tools_rollback_complete_at_the_recovery_is_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:Monitoring Alerts", "FIRING gclb-xlb/global_404_ratio = 37.8% (threshold 2%)"),
+            ("Rhea", "different, friday was infra. starting rollback to last known good config now"),
+            ("bot:Rollout Bot", "Rollback complete: gclb-config generation 88213 live on 100% of cells"),
+            ("Rhea", "404 ratio back to baseline"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "getting a few reports from hosted agents customers: jobs fail straight away with `Missing agent`",
+        "the hosted agents synthetic has been red since 6:15 but it only posts to #synthetics",
+    ],
+)
+def test_reports_and_red_checks_are_the_detection(text):
+    f = extract_findings(
+        channel(
+            ("bot:Deploys", "deploy #18842 finished (rev 4f1c9a2)"),
+            ("Ana", "morning all, standup moved to 10:30"),
+            ("Ellie", text),
+            ("Oscar", "lets roll back #18842"),
+            ("Ravi", "rollback done, jobs run again"),
+        )
+    )
+    assert f.detected_at is not None and f.detected_at.message_ids == ["m2"]
+
+
+def test_the_narrative_drops_a_dash_left_in_front_of_the_cause_and_the_fix():
+    from facilitator.render.prose import narrative
+
+    text = narrative(
+        [], "- rolled back to 4f1c9a2",
+        when={"detected_at": "18:26", "mitigated_at": "19:05"},
+        cause="- the batched commit path skips writing the job env vars", cause_at="19:33",
+    )
+    assert "found at 19:33: the batched commit path" in text and "19:05: rolled back" in text
