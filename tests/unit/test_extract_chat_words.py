@@ -143,8 +143,16 @@ def test_a_status_post_tagged_monitoring_is_dated_by_the_step_it_reports():
     assert "14:50" in cands(f, "mitigated_at")
 
 
-def test_a_revert_rolled_out_everywhere_is_a_rollback():
-    assert "rollback" in read("revert fully rolled out everywhere, lag under 2 min").flags
+@pytest.mark.parametrize(
+    "text",
+    [
+        "revert fully rolled out everywhere, lag under 2 min",
+        "rolling resolver-4 back to the previous image",
+        "roll both subnets back to the previous replica version",
+    ],
+)
+def test_a_rollback_told_in_other_words_is_a_rollback(text):
+    assert "rollback" in read(text).flags
 
 
 @pytest.mark.parametrize(
