@@ -71,7 +71,9 @@ def split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
 
 def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
-    if rest.startswith("From ") and (zoom := _ZOOM_RE.match(rest)) and name_like(zoom.group("name"), strict=False):
+    zoom = _ZOOM_RE.match(rest) if rest.startswith("From ") else None
+    # ("From Monday to Friday: builds fail" is a sentence: a named recipient needs Zoom's "(Direct Message)")
+    if zoom and name_like(zoom.group("name"), strict=False) and not (zoom.group("to") and zoom.group("text")):
         return zoom.group("name").strip(), (zoom.group("text") or "").strip()
     if rest.startswith("<") and ">" in rest[:44]:
         nick, _, text = rest[1:].partition(">")
@@ -95,7 +97,8 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 # A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)
 # or "From Aisha Farouk to Ruben Castellanos (Direct Message): text"
 _ZOOM_RE = re.compile(
-    r"^From\s+(?P<name>\S.{0,47}?)\s+to\s+(?:everyone|me|\S.{0,47}?)(?:\s*\((?:direct\s+message|privately)\))?\s*:(?:\s+(?P<text>.*))?$",
+    r"^From\s+(?P<name>\S.{0,47}?)\s+to\s+(?:everyone|me|\S.{0,47}?\s*\((?:direct\s+message|privately)\)|(?P<to>\S.{0,47}?))"
+    r"\s*:(?:\s+(?P<text>.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
 QUOTED_NOTE = re.compile(r'^\s*["\u201c](.*)["\u201d]\s*$', re.DOTALL)  # a tool's note in its quotes

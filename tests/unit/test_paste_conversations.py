@@ -345,3 +345,8 @@ def test_a_saved_zoom_meeting_chat_names_each_speaker():
         ("Aisha Farouk", "comms here. drafting the status post", "05-12 16:49"),
         ("Ruben Castellanos", "haproxy slots are 100% full", "05-12 16:51"),
     ]
+
+
+def test_a_line_that_only_starts_like_zoom_keeps_its_words():
+    t = parse("10:02:00 From Monday to Friday: builds fail on the arm runners\n10:05:00 ana: looking\n", default_date=date(2024, 3, 5))
+    assert t.messages[0].author != "Monday"  # not Zoom's "From X to Y:", which names a recipient only with "(Direct Message)"
