@@ -80,3 +80,11 @@ def test_the_narrative_drops_a_dash_left_in_front_of_the_cause_and_the_fix():
         cause="- the batched commit path skips writing the job env vars", cause_at="19:33",
     )
     assert "found at 19:33: the batched commit path" in text and "19:05: rolled back" in text
+
+
+def test_a_ruled_out_idea_opened_with_hm_is_the_first_hypothesis_once_and_without_the_hm():
+    from facilitator.render.prose import same_hypothesis, unfilled
+
+    assert unfilled("hm canary + 10% hosts look fine individually.") == "Canary + 10% hosts look fine individually."
+    assert unfilled("well-known issue with dns") == "well-known issue with dns"
+    assert same_hypothesis("First hypothesis: Canary + 10% hosts look fine", "hm canary + 10% hosts look fine.")
