@@ -35,10 +35,11 @@ from facilitator.durations import spans as duration_spans
 from facilitator.interview.catalogue import load_catalogue
 from facilitator.render.contract import TodoItem
 from facilitator.render.prose import (
-    HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows, unfilled,
+    HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
 )
 from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
+from facilitator.interview.wording import drop_lead_ins
 from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -399,7 +400,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     root_cause = root_cause or b.ask("actual_cause")
     responders = _responders(b)
     hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
-    unknowns = dedupe([unfilled(h.text) for h in hypotheses if h.status == "ruled_out"])
+    unknowns = dedupe([drop_lead_ins(h.text) for h in hypotheses if h.status == "ruled_out"])
     first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
     if not any(same_hypothesis(first_hypothesis, u) for u in unknowns):
         unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from facilitator.findings import ImpactHint
+from facilitator.interview.wording import drop_lead_ins
 from facilitator.render.text import dedupe, display, sentence, shorten
 
 if TYPE_CHECKING:
@@ -241,20 +242,8 @@ def figures_in(line: str, text: str) -> bool:
 
 def same_hypothesis(a: str, b: str) -> bool:
     def norm(text: str) -> str:
-        text = unfilled(re.sub(r"^first hypothesis:\s*", "", text, flags=re.I))
+        text = drop_lead_ins(re.sub(r"^first hypothesis:\s*", "", text, flags=re.I))  # "hm canary ..." is "Canary ..."
         return " ".join(text.casefold().split()).strip(" .?!")
 
     return norm(a) == norm(b)
-
-
-# A chat line's opening noise: "hm canary + 10% hosts look fine", "ok so the db is fine", "uh, it's dns?"
-_FILLER_RE = re.compile(r"^(?:(?:hm+|ok(?:ay)?|so|well|uh+|um+|ah+|oh+|wait|welp)\b[\s,.!:;]+)+", re.IGNORECASE)
-
-
-def unfilled(text: str) -> str:
-    """The line without the interjections it opens with, its first letter raised when one was dropped."""
-    rest = _FILLER_RE.sub("", text.strip())
-    if rest == text.strip() or not rest:
-        return text.strip()
-    return rest[:1].upper() + rest[1:]
 

@@ -83,8 +83,9 @@ def test_the_narrative_drops_a_dash_left_in_front_of_the_cause_and_the_fix():
 
 
 def test_a_ruled_out_idea_opened_with_hm_is_the_first_hypothesis_once_and_without_the_hm():
-    from facilitator.render.prose import same_hypothesis, unfilled
+    from facilitator.interview.wording import drop_lead_ins
+    from facilitator.render.prose import same_hypothesis
 
-    assert unfilled("hm canary + 10% hosts look fine individually.") == "Canary + 10% hosts look fine individually."
-    assert unfilled("well-known issue with dns") == "well-known issue with dns"
+    assert drop_lead_ins("hm canary + 10% hosts look fine individually.") == "Canary + 10% hosts look fine individually."
+    assert drop_lead_ins("well-known issue with dns") == "well-known issue with dns"
     assert same_hypothesis("First hypothesis: Canary + 10% hosts look fine", "hm canary + 10% hosts look fine.")
