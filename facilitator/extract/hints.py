@@ -19,6 +19,7 @@ from facilitator.extract.patterns import patterns, plain_sentence, readable, str
 from facilitator.extract.signals import CLOSING_GUESS_RE, STEP_FLAGS, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime, MessagingItem
 from facilitator.injection import looks_like_instructions
+from facilitator.sources.bot_names import HELP_DESKS
 from facilitator.transcript import Transcript
 
 _FIX_ACTION_RE = re.compile(
@@ -466,7 +467,7 @@ def find_severity(sigs: list[MessageSignals]) -> Fact | None:
 
 
 _RELAYED_RE = re.compile(r"(?i)^\W*new\s+(?:ticket|conversation|chat|message\s+in\s+#?ext|request)\b|\b(?:customer|user)\s+(?:ticket|report)\s*#?\d")
-_HELP_DESK_RE = re.compile(r"(?i)^(?:zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|front|plain)\b")
+_HELP_DESK_RE = re.compile(rf"(?i)^(?:{HELP_DESKS}|front|plain)\b")
 _MANUAL_PAGE_RE = re.compile(r"(?i)\bmanual(?:ly)?\s+(?:page|paged|triggered|escalat\w*)\b|\bpage\s+(?:from|by)\s+[A-Z]")
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+# Help desks that post their customers' tickets into the channel (also how a relayed report is told apart)
+HELP_DESKS = r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon"
+
 _BOT_NAMES = re.compile(
     r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
@@ -15,7 +18,7 @@ _BOT_NAMES = re.compile(
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
     r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?|"
     # help desks and trackers posting their tickets into the channel
-    r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
+    rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
