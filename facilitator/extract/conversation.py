@@ -42,7 +42,8 @@ NOT_SEEN_RE = re.compile(
 
 
 # A status page's "Investigating" or "Identified" post tells the plan, whatever it says of fixes.
-STATUS_UNDER_WAY_RE = re.compile(r"(?:^|[\u2014\u2013\-:*]\s*)(?:investigating|identified)\s*[:\-\u2013\u2014]")
+# (also tagged: "[Investigating] ...", "*Identified* — ...")
+STATUS_UNDER_WAY_RE = re.compile(r"(?:^\W*|[\u2014\u2013\-:*]\s*)(?:investigating|identified)\s*[\]*:\-\u2013\u2014]")
 
 
 _ANSWER_WINDOW = timedelta(minutes=5)
@@ -216,9 +217,10 @@ _PARTIAL_RE = re.compile(
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
     r"being\s+(?:worked\s+through|processed|drained|replayed)|"
     # brought back piece by piece: "a controlled power-up, one rack at a time"
-    r"one\s+(?:\w+\s+)?at\s+a\s+time|power(?:ing)?[- ]up|bringing\s+(?:\w+\s+){0,3}(?:back|up)|"
+    r"one\s+(?:\w+\s+)?at\s+a\s+time|\d+\s+of\s+\d+\s+(?:[\w-]+\s+){0,2}(?:drained|back|up|done|migrated|restored|restarted|fixed|healthy|recovered)|"
+    r"no\s+new\s+(?:[\w-]+\s+){0,2}(?:alerts?|errors?|pages?|reports?|failures?|evictions?|tickets?|complaints?)\s+since|power(?:ing)?[- ]up|bringing\s+(?:\w+\s+){0,3}(?:back|up)|"
     # the first of several back: "first hosts pinging again. waiting for the rest"
-    r"waiting\s+(?:on|for)\s+the\s+rest|the\s+rest\s+(?:still|not\s+yet)|^\W*first\s+(?:few\s+)?\w+\s+(?:are\s+)?(?:back|up|pinging|responding|answering|loading))\b"
+    r"waiting\s+(?:on|for)\s+the\s+rest|the\s+rest\s+(?:still|not\s+yet)|^\W*first\s+(?:few\s+)?(?:[\w-]+\s+){1,2}(?:are\s+|is\s+)?(?:back|up|pinging|responding|answering|loading|serving|working|online))\b"
 )
 
 
@@ -399,6 +401,8 @@ _RESIDUAL_RE = re.compile(
     r"|\b(?:some|a\s+couple|a\s+few|two|three|a\s+handful\s+of)\s+\w+\s+(?:\w+\s+)?still\b|\bsays?\s+still\b"
     # "forums still way too slow once people pile in. other pages ok": one part left, the rest back
     r"|\b(?:other|all\s+other|the\s+rest\s+of\s+the)\s+\w+\s+(?:are\s+|is\s+|look\s+|seem\s+)?(?:ok|okay|fine|good|working|normal)\b"
+    # a step that barely moved what is left: "bumped concurrency, didn't help much"
+    r"|\bdid\s*n[\x27\u2019]?t\s+help\s+(?:much|a\s+lot|enough)\b"
 )
 _CAME_BACK_RE = re.compile(r"\bagain\b|\bit[\x27\u2019]?s\s+back\b|\bcame\s+back\b|\bback\s+(?:up\s+)?(?:to|at)\b")
 

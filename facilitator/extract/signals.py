@@ -303,7 +303,41 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     _read_celebrations(out)
     _read_part_checks(out)
     _read_agreed_closings(out, pats)
+    _read_explanations(out)
     return out
+
+
+# A question about what happened: "why didn't the deploy health check stop this?", "how come nobody got paged?"
+_WHY_PAST_RE = re.compile(
+    r"\b(?:why|how\s+come)\b[^?]{0,80}?\b(?:did|didn[\x27\u2019]?t|was|wasn[\x27\u2019]?t|were|weren[\x27\u2019]?t|had|hadn[\x27\u2019]?t)\b"
+    r"|\bhow\s+(?:come|did)\b"
+)
+_NOW_RE = re.compile(r"\b(?:again|still|now|back|currently|right\s+now)\b")  # the problem back, not told of
+_EXPLAIN_REACH = 10 * 60  # seconds an answer may follow the question
+
+
+def _read_explanations(sigs: list[MessageSignals]) -> None:
+    """An answer to a question about the past explains the outage; it is not the problem back.
+
+    "why didn't the deploy health check stop this?" / "readiness only checks the listener, so
+    pods went Ready then died on first message": the death told is the outage's, already over.
+    """
+    question: MessageSignals | None = None
+    for sig in sigs:
+        if not sig.is_human:
+            continue
+        lower = sig.prep.lower
+        if "?" in lower and _WHY_PAST_RE.search(lower):
+            question = sig
+            continue
+        if (
+            question is not None and sig.state == "relapse" and sig.message.author != question.message.author
+            and sig.message.at and question.message.at
+            and (sig.message.at - question.message.at).total_seconds() <= _EXPLAIN_REACH
+            and not _NOW_RE.search(lower)
+        ):
+            sig.state = ""
+            sig.flags = sig.flags - {"relapse"}
 
 
 # "aaand it's back", "yeah it's back": the thing that is back is whatever was last talked about.
