@@ -160,7 +160,11 @@ _CLOCK_HINT_RE = CUES["clock"]  # on lower-cased text
 
 
 _END_WORDS = frozenset({"until", "by", "before"})
-_PLANNED_AT_RE = re.compile(r"(?i)\b(?:update|eta|check-?in|sync|call|standup|meeting|review)\W*(?:at|by|in|around|~)?\W*$")
+_PLANNED_AT_RE = re.compile(
+    r"(?i)\b(?:update|eta|check-?in|sync|call|standup|meeting|review|maintenance)\W*(?:at|by|in|around|~)?\W*$"
+    # another day's clock: "maintenance Tue, 26th at 9 am", "on the 26th at 9:00"
+    r"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}(?:st|nd|rd|th))\W+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\W+)?(?:at|@|from)?\W*$"
+)
 
 
 # The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
@@ -215,6 +219,8 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
         for match in clocks:
             if not (match.group("pre").strip() or match.group("zone")):
                 continue  # a bare number is too weak to move a key time
+            if _PLANNED_AT_RE.search(sentence[max(0, match.start() - 24) : match.start()]):
+                continue  # "maintenance Tue, 26th at 9 am": a time set for later
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= window:
                 return moment

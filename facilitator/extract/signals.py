@@ -304,7 +304,51 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     _read_part_checks(out)
     _read_agreed_closings(out, pats)
     _read_explanations(out)
+    _read_falling_figures(out)
     return out
+
+
+# A figure given falling, with its unit: "20% -> 9%", "2%... 0.4%", "p99 1200ms → 300ms", "61 -> 14%".
+_FALL_RE = re.compile(
+    r"(?<![\d.:])(\d+(?:\.\d+)?)\s*(%|ms\b|s\b)?\s*(?:->|\u2192|=>|\.{2,}|\u2026)\s*~?\s*(\d+(?:\.\d+)?)\s*(%|ms\b|s\b)?"
+)
+# What is good when it is high: a falling success rate, free space or traffic is the problem, not its end.
+_GOOD_WHEN_HIGH_RE = re.compile(
+    r"\b(?:success|succeed\w*|availab\w*|uptime|throughput|hit|free|left|remaining|headroom|capacity|rps|qps|traffic|"
+    r"requests|sessions|users|online|ready|healthy|balance|conversion|signups|orders|sales|score|apdex|slo|budget)\b"
+)
+
+
+# A setting changed or planned, not a measure: "CLS timeout 20s -> 2s", "will lower the TTL 300 -> 60"
+_SETTING_RE = re.compile(
+    r"\b(?:follow-?ups?|will|should|todo|plan\w*|set|lower\w*|rais\w*|chang\w*|config\w*|thresholds?|timeouts?|limits?|ttl|"
+    r"intervals?|retention|max|min|bump\w*)\b"
+)
+
+
+def _read_falling_figures(sigs: list[MessageSignals]) -> None:
+    """A person giving a bad figure falling after a problem was stated: the problem easing.
+
+    "20% -> 9%" then "2%... 0.4%" in a channel about failing runs tells the fix took, in
+    numbers rather than words. Figures of what is good when high (a success rate, free disk,
+    traffic), settings changed ("timeout 20s -> 2s") and messages whose words already say
+    something is wrong are left alone.
+    """
+    problem = False
+    for sig in sigs:
+        if reports_problem(sig):
+            problem = True
+        if not (problem and sig.is_human and not sig.state) or sig.asks or reports_problem(sig) or "still_broken" in sig.flags:
+            continue  # "error rate 61 -> 14%, still not 0" is read by its words
+        text = sig.prep.lower
+        if _GOOD_WHEN_HIGH_RE.search(text) or _SETTING_RE.search(text):
+            continue
+        for m in _FALL_RE.finditer(text):
+            before, unit_a, after, unit_b = m.groups()
+            if (unit_a or unit_b) and (not unit_a or not unit_b or unit_a == unit_b) and float(after) < float(before):
+                sig.state = "recover"
+                sig.flags = sig.flags | {"recover"}
+                break
 
 
 # A question about what happened: "why didn't the deploy health check stop this?", "how come nobody got paged?"

@@ -14,16 +14,17 @@ _BOT_NAMES = re.compile(
     r"pingdom|uptimerobot|uptime robot|uptime[\s-]kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|checkly|honeybadger|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
-    r"spinnaker|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku|"
+    r"spinnaker|atlantis|spacelift|terraform\s+cloud|renovate|dependabot|snyk|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku|"
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
     r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?|"
     # help desks and trackers posting their tickets into the channel
     rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
+    r"|\s*\((?:app|bot|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
-    # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys"
-    r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?)$|^[a-z]+status$"
+    # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"
+    r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?)$|^[a-z]+status$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended))\b)",

@@ -30,7 +30,7 @@ _NOT_AUTHORS = frozenset(
 @lru_cache(maxsize=4096)  # names repeat on every line of a chat log
 def name_like(text: str, *, strict: bool) -> bool:
     """True for 'Alice', 'Tomás Ruiz', 'dana.o'; strict also wants capitalised words and no note words."""
-    text = text.strip()
+    text = _AFFILIATION_RE.sub("", text.strip())  # "Ola Bankole (NHSE London)": the name before the team
     if not text or len(text) > 48 or "://" in text or (text[-1] in ".,!?;:" and not _INITIAL_END.search(text)):
         return False  # a sentence's end, but "Jonas B." is a name with an initial
     words = text.split()
@@ -44,6 +44,10 @@ def name_like(text: str, *, strict: bool) -> bool:
     if strict:
         return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
     return True
+
+
+# A team, organisation or pronouns after a name, as Teams and Slack show them: "(NHSE London)", "(she/her)", "(External)"
+_AFFILIATION_RE = re.compile(r"(?<=\w)\s+\((?:[A-Z][\w&.'-]*(?:\s+[\w&.'-]+){0,3}|[a-z]+/[a-z]+)\)$")
 
 
 # "Pieter de Graaf", "Ana da Silva", "Ludwig van Beethoven": lowercase words inside a name.

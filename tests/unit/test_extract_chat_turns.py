@@ -125,3 +125,67 @@ def test_a_step_that_barely_helped_is_what_is_left_not_the_problem_back():
         ])
     )
     assert hm(f.mitigated_at) == "19:21"
+
+
+@pytest.mark.parametrize("figures", ["20% -> 9%", "2%... 0.4%. that's the real one", "p99 1200ms → 300ms"])
+def test_a_bad_figure_given_falling_after_the_fix_is_a_recovery(figures):
+    assert mitigation_after_outage(figures) == "11:10"
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        "success rate 99% -> 60%",  # good when high: falling is the problem
+        "follow-ups: CLS timeout 20s -> 2s",  # a setting, not a measure
+        "error rate 61 -> 14%, still not 0",  # its words say it is not over
+        "v2 -> v1",  # no unit: a version, not a figure
+    ],
+)
+def test_figures_that_are_no_recovery(figures):
+    assert read(figures).state != "recover"
+
+
+def test_an_arrow_between_figures_is_no_alert_threshold():
+    sig = read("5xx rate dropping, 61% -> 30%")
+    assert "alert" not in sig.flags and sig.state == "recover"
+    assert "alert" in read("us-cell-2 web 5xx rate > 5% (currently 61%)", author="bot:Datadog").flags
+
+
+def test_a_clock_set_for_another_day_does_not_date_the_all_clear():
+    f = extract_findings(
+        channel([
+            ("14:06", "jonas", "spawns time out for everyone"),
+            ("16:30", "jonas", "spawns work again, tested with 3 accounts"),
+            ("17:09", "katrin", "all clear, Jupyter-Cloud resolved, brief maintenance Tue, 26th at 9 am"),
+            ("17:12", "feng", "ok, going home"),
+        ])
+    )
+    assert hm(f.resolved_at) == "17:09"
+
+
+def test_well_since_a_stated_time_is_a_recovery():
+    assert read("spawn rate normal since 16:30, off for today").state == "recover"
+
+
+def test_a_rolling_restart_told_is_a_step():
+    assert "step" in read("invalidate job running with the fixed build + rolling restart of executor pods").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "applied the planned change. prometheus restarted and it's not coming back",
+        "revert applied. still looping",
+        'grafana on live is all "no data" for me',
+    ],
+)
+def test_a_restart_that_failed_a_loop_or_blank_dashboards_are_symptoms(text):
+    assert "symptom" in read(text).flags
+
+
+def test_no_data_lost_is_no_symptom():
+    assert "symptom" not in read("good news: no data was lost").flags
+
+
+def test_a_news_headline_saying_the_outage_is_resolved_declares_it():
+    assert "declare_resolved" in read("Outage: Jupyter-Cloud resolved, brief maintenance Tue, 26th at 9 am", author="bot:GWDG News").flags

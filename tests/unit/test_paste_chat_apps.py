@@ -64,6 +64,21 @@ def test_teams_headers_start_messages_and_the_text_below_is_theirs():
     assert not t.unattributed
 
 
+def test_teams_replies_indented_under_a_post_keep_names_with_a_team_after_them():
+    text = (
+        "Karen Whitfield (NHSE Wessex)\n08/10/2024 12:29\nTIS is really slow for us\n\n"
+        "    Ola Bankole (NHSE London)\n    08/10/2024 12:47\n    Not just Wessex - London getting Bad Gateway\n\n"
+        "    Priya Raman\n    08/10/2024 13:00\n    Thanks both, looking into it now\n\n"
+        "    Mark Dunn (NHSE Wessex)\n    08/10/2024 13:06\n    Same in our office\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
+        ("12:29", "Karen Whitfield (NHSE Wessex)"), ("12:47", "Ola Bankole (NHSE London)"),
+        ("13:00", "Priya Raman"), ("13:06", "Mark Dunn (NHSE Wessex)"),
+    ]
+    assert t.messages[2].text == "Thanks both, looking into it now"
+
+
 def test_teams_times_are_aware_in_the_configured_zone_on_the_given_date():
     t = parse(TEAMS, tz="Europe/Berlin")
     first, third = t.messages[0], t.messages[2]
