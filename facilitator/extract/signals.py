@@ -48,9 +48,16 @@ _RECOVERY = frozenset({"recover", "declare_resolved"})
 _READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended", "conditional"}
 
 
+_MEASURED_IN_RE = re.compile(
+    r"^\W*[\w.-]+\s+(?:errors?|exceptions?|alerts?|events|issues|graphs?|metrics|dashboards?|monitors?|checks?|pages|5xx|latency)\b"
+)
+
+
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
     """True when the sentence's subject is an outside service ("GitHub is back")."""
     first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
+    if first in pats.third_parties and _MEASURED_IN_RE.match(sentence.lower()):
+        return False  # "sentry errors stopped", "datadog alerts cleared": our figures, seen in their tool
     if first in pats.third_parties or _THEIR_STATUS_RE.match(sentence.lower()) is not None:
         return True
     # "discordstatus is all green", "githubstatus.com shows green": a provider's own status page

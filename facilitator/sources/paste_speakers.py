@@ -83,6 +83,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         nick, _, text = rest[1:].partition(">")
         if nick.strip() and " " not in nick.strip():
             return nick.strip().lstrip("@+%&~"), text.lstrip()
+    matrix = _MATRIX_ID_RE.match(rest) if ":" in rest[:100] else None
+    if matrix and name_like(matrix.group("name"), strict=False):
+        return matrix.group("name").strip(), (matrix.group("text") or "").strip()
     m = SPEAKER_RE.match(rest)
     if m:
         name = m.group("name") or m.group("bare")
@@ -98,6 +101,8 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     return "", rest
 
 
+# Element's text export puts the Matrix ID after the display name: "Marco Rossi (@mroach:matrix.org): text"
+_MATRIX_ID_RE = re.compile(r"^(?P<name>[^:(\s][^:(]{0,47}?)\s*\(@[\w.=/+-]+:[\w.-]+\)\s*:(?:\s(?P<text>.*))?$", re.DOTALL)
 # A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)
 # or "From Aisha Farouk to Ruben Castellanos (Direct Message): text"
 _ZOOM_RE = re.compile(

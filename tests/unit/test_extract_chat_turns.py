@@ -189,3 +189,37 @@ def test_no_data_lost_is_no_symptom():
 
 def test_a_news_headline_saying_the_outage_is_resolved_declares_it():
     assert "declare_resolved" in read("Outage: Jupyter-Cloud resolved, brief maintenance Tue, 26th at 9 am", author="bot:GWDG News").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sentry errors stopped, everything can talk to everything, no bad pods listed",
+        "errors went away after the node was replaced",
+        "downstream triggered as normal",
+        "orders and positions are synced on kite for silo 3",
+        "positions show correctly now",
+    ],
+)
+def test_errors_stopping_work_running_as_normal_or_data_in_sync_is_a_recovery(text):
+    assert mitigation_after_outage(text) == "11:10"
+
+
+def test_a_tool_named_first_is_an_outside_service_unless_its_figures_are_ours():
+    assert read("datadog is back").state != "recover"  # their service, not ours
+    assert read("datadog alerts cleared, graphs flat").state == "recover"
+
+
+def test_a_job_dying_with_its_exception_is_a_symptom():
+    assert "symptom" in read("@channel [asklepian] *exited with status 1* ValueError: sample has neither date", author="tael").flags
+    assert "symptom" not in read("exited with status 0, all good", author="tael").flags
+
+
+def test_an_alert_set_to_resolved_declares_the_end():
+    assert "declare_resolved" in read("IT alert set to resolved.").flags
+
+
+def test_a_suspect_cleared_in_two_words_is_no_recovery():
+    sig = read("other silos use the same exchange lines and are fine. not that")
+    assert sig.state != "recover" and "ruled_out" in sig.flags
+    assert "ruled_out" not in read("is that not that bad?").flags

@@ -254,3 +254,17 @@ def test_a_discord_bot_header_copied_over_three_lines_starts_its_own_message():
     rows = [(m.at.strftime("%H:%M"), m.author, m.is_bot) for m in t.messages]
     assert rows == [("00:22", "Uptime Kuma", True), ("00:40", "Rowan", False), ("04:08", "Rowan", False), ("04:18", "Uptime Kuma", True)]
     assert "Uptime Kuma" not in t.messages[2].text
+
+
+def test_elements_text_export_names_the_display_name_not_the_matrix_id():
+    text = (
+        'Element export \u2014 room "Hex" (#hex:erlef.org)\n\n'
+        "Wed, Jul 30 2025, 23:52 - Marco Rossi (@mroach:matrix.org): anyone else getting certificate expired?\n"
+        "Thu, Jul 31 2025, 08:52 - Tomasz Wrona (@tomasz:erlef.org): morning. reading back now\n"
+        "Thu, Jul 31 2025, 09:29 - kjell (@kjell:matrix.org): publish works again\n"
+    )
+    t = parse(text, tz="Europe/Warsaw", default_date=None)
+    assert [(m.at.strftime("%d %H:%M"), m.author) for m in t.messages] == [
+        ("30 23:52", "Marco Rossi"), ("31 08:52", "Tomasz Wrona"), ("31 09:29", "kjell"),
+    ]
+    assert t.messages[0].text == "anyone else getting certificate expired?"
