@@ -82,7 +82,17 @@ def _with_code(sentence: str, whole: str) -> str:
     gaps = r"(?:\s+\S+){0,6}?\s*"
     pattern = gaps.join(r"\S+" if "[link]" in w else re.escape(w) for w in words)
     match = re.search(pattern + r"[^\s.!?]*[.!?]?", prose)
-    return match.group(0) if match else sentence
+    if not match:
+        return sentence
+    text, rest = match.group(0), prose[match.end() :]
+    for code in _CODE_SPAN_RE.findall(whole):  # code that ends the sentence: "... dont have `type`"
+        code = " ".join(readable(code).split())
+        if code and not text.endswith((".", "!", "?")) and rest.lstrip().startswith(code):
+            text, rest = f"{text} {code}", rest.lstrip()[len(code) :]
+    return text
+
+
+_CODE_SPAN_RE = re.compile(r"`([^`\n]{1,80})`")
 
 
 _SYMBOL_LEAD_RE = re.compile(r"^(?:[^\w\s\"'\u201c(\[#@~`<$]\s*)+")
@@ -93,7 +103,8 @@ def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5, whole: bo
     False: a cause is quoted from the sentence that states it, not from "db looks fine." before
     it), code and links kept."""
     if not whole:
-        at = sig.prep.sentences.index(sentence) if sentence in sig.prep.sentences else 0
+        # the sentence, or the sentence with the ones after it (``_with_context``)
+        at = next((i for i, x in enumerate(sig.prep.sentences) if sentence.startswith(x)), 0)
         sentence = " ".join(sig.prep.sentences[at:]) if len(sentence) < 60 else sentence
     whole_text = sig.message.text
     if whole and len(whole_text) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole_text:
@@ -225,7 +236,10 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 if key == "data_impact" and (question or _NOT_A_CAUSE_RE.search(sentence) or _ASKING_ABOUT_RE.search(sentence)):
                     continue  # "was anything lost?", "people are asking if there's data loss", "a call on data loss vs waiting"
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
-                    fact = _fact(_with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
+                    if key == "causes" and _POINTS_AT_CAUSE_RE.match(sentence):
+                        fact = _fact(_pointed_at(sentence, sig), sig)  # "... nginx died. that's our root cause"
+                    else:
+                        fact = _fact(_with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
                         fact.text = plain_sentence(fact.text, limit=200)
                     out[key].append(fact)
@@ -239,6 +253,17 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
     return out
+
+
+# A sentence that names what came before it the cause: "... disk full, nginx died. that's our root cause"
+_POINTS_AT_CAUSE_RE = re.compile(
+    r"^\W*(?:(?:so|and|yes|yep)\W+)?(?:that|this)(?:[\x27\u2019]s|\s+is|\s+was)\s+(?:our|the)\s+(?:root\s+)?(?:cause|culprit|problem|issue)\b",
+    re.IGNORECASE,
+)
+def _pointed_at(sentence: str, sig: MessageSignals) -> str:
+    """The sentence before one that names it the cause, then that one (the fact is quoted from the first)."""
+    at = sig.prep.sentences.index(sentence)
+    return " ".join(sig.prep.sentences[max(0, at - 1) : at + 1])
 
 
 _ASKING_ABOUT_RE = re.compile(r"\b(?:ask\w*|wonder\w*|worried|a\s+call\s+on|vs\.?)\b", re.IGNORECASE)

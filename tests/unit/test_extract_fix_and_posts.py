@@ -89,3 +89,61 @@ def test_a_ruled_out_idea_opened_with_hm_is_the_first_hypothesis_once_and_withou
     assert drop_lead_ins("hm canary + 10% hosts look fine individually.") == "Canary + 10% hosts look fine individually."
     assert drop_lead_ins("well-known issue with dns") == "well-known issue with dns"
     assert same_hypothesis("First hypothesis: Canary + 10% hosts look fine", "hm canary + 10% hosts look fine.")
+
+
+@pytest.mark.parametrize(
+    "said, cause",
+    [
+        ("nope all 12 on the new one. its the cache. executor reads defs from redis and old entries dont have `type`",
+         "Its the cache. Executor reads defs from redis and old entries dont have type."),
+        ("pg log shows one enormous UPDATE on users. it's the user sync. 80k users in a single request",
+         "It's the user sync. 80k users in a single request."),
+        ("yes. roughly 90% of communities are down. cause: premium extension check fails after cache flush. no data loss",
+         "Premium extension check fails after cache flush."),
+        ("almost all requests failing. cause is the heartbeat retry storm after the upgrade.",
+         "The heartbeat retry storm after the upgrade."),
+    ],
+)
+def test_a_cause_named_in_a_sentence_of_its_own_or_announced_as_the_cause_is_the_root_cause(said, cause):
+    transcript = channel(
+        ("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"),
+        ("Dana", "checking the dashboards"),
+        ("Priya", said),
+        ("Dana", "ok. fixing"),
+    )
+    suggestion = suggest_by_id("actual_cause", extract_findings(transcript), transcript, "UTC")
+    assert suggestion is not None and suggestion.value == cause
+
+
+@pytest.mark.parametrize("said", ["it's the same. still 500s", "it's the weekend. nobody deployed", "the cause is unknown so far"])
+def test_no_cause_in_chat_that_only_sounds_like_one(said):
+    transcript = channel(("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"), ("Priya", said))
+    assert extract_findings(transcript).causes == []
+
+
+def test_a_part_named_afterwards_in_the_past_is_no_cause():
+    transcript = channel(("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"),
+                         ("Marcus", "AWS key from the env dump is deactivated as well, it was the read-only metrics key"))
+    assert extract_findings(transcript).causes == []
+
+
+def test_no_cause_in_a_choice_weighed_as_the_risky_one():
+    transcript = channel(("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"),
+                         ("Yoav", "for 1b I want the short procedure: fresh node from the snapshot. it's the risky one"))
+    assert extract_findings(transcript).causes == []
+
+
+@pytest.mark.parametrize(
+    "said, cause",
+    [
+        ("Root cause is pretty clear: the new routing rules got applied before the backends existed.",
+         "The new routing rules got applied before the backends existed."),
+        ("checked all four gateways. ok that's it. the new logging config stopped shipping logs, files piled up, disk full, "
+         "nginx died. that's our root cause",
+         "the new logging config stopped shipping logs, files piled up, disk full, nginx died."),
+    ],
+)
+def test_the_cause_is_what_a_message_names_as_it_not_the_words_that_name_it(said, cause):
+    transcript = channel(("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"), ("Lena", said))
+    suggestion = suggest_by_id("actual_cause", extract_findings(transcript), transcript, "UTC")
+    assert suggestion is not None and cause.casefold() in suggestion.value.casefold()
