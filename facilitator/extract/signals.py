@@ -419,7 +419,7 @@ _WORD_RE = re.compile(r"[a-z][a-z0-9'\u2019-]*")
 _SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")  # ":tada:", ":white_check_mark:": emoji, not words
 # A cheer with a doubt or a plan in it: "loads 🎉 (slow)", "went green 🎉 before we flip traffic".
 _CHEER_DOUBT_RE = re.compile(
-    r"\b(?:except|but|still|slow\w*|staging|before|once|then|will|going\s+to|let[\x27\u2019]?s|bed|told|telling)\b"
+    r"\b(?:except|but|still|slow\w*|staging|before|once|then|will|going\s+to|let[\x27\u2019]?s|bed|told|telling|waiting|wait)\b"
     # progress of the responders, not of the service: "got access to the console 🎉", "found it 🎉"
     r"|\b(?:access|console|ssh|permissions?|found|figured|culprit|repro\w*)\b"
 )

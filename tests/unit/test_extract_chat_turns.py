@@ -223,3 +223,15 @@ def test_a_suspect_cleared_in_two_words_is_no_recovery():
     sig = read("other silos use the same exchange lines and are fine. not that")
     assert sig.state != "recover" and "ruled_out" in sig.flags
     assert "ruled_out" not in read("is that not that bad?").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CRITICAL - pro-web-114 cpu_usage 99.1% (warn 80, crit 90) for 5m", "[Fired] Sev3 availability alert 'api-v3-index' - 3 of 5 locations failing"],
+)
+def test_a_monitors_severity_or_fired_tag_opening_its_line_is_an_alert(text):
+    assert "alert" in read(text, author="bot:VictorOps").flags
+
+
+def test_a_cheer_while_still_waiting_is_no_recovery():
+    assert read("snapshot created, bank hash matches pin ✅ booted, waiting for supermajority").state != "recover"
