@@ -52,7 +52,8 @@ CLOCK_RE = quick_compile(
     r"(?<![\d:.\w])(?P<pre>(?:(?:since|at|around|about|approx\.?|approximately|ca\.?|circa|from|by|before|after|until)\s+)?~?\s*)"
     r"(?P<h>[01]?\d|2[0-3])(?:[:h](?P<m>[0-5]\d)(?::[0-5]\d)?\s*(?P<ampm>[ap]\.?m\.?)?|\s?(?P<ampm2>[ap]\.?m\.?)(?![a-z]))"
     # a zone may be followed by a colon ("at 14:07 UTC: error rate 6.8%"); a bare clock may not
-    r"(?:\s*(?P<zone>UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|AES?T|UK(?:\s+time)?)\b(?!\d)|(?![\d:]))",
+    # (nor a duration: "no new block for 2h30m")
+    r"(?:\s*(?P<zone>UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|AES?T|UK(?:\s+time)?)\b(?!\d)|(?![\d:]|m(?:ins?)?\b))",
     re.IGNORECASE,
 )
 RELATIVE_RE = quick_compile(

@@ -235,3 +235,19 @@ def test_a_monitors_severity_or_fired_tag_opening_its_line_is_an_alert(text):
 
 def test_a_cheer_while_still_waiting_is_no_recovery():
     assert read("snapshot created, bank hash matches pin ✅ booted, waiting for supermajority").state != "recover"
+
+
+def test_a_duration_written_like_a_clock_dates_no_start():
+    f = extract_findings(
+        channel([
+            ("10:41", "bot:Block Monitor", "upgrade height reached"),
+            ("13:11", "bot:Block Monitor", "⚠️ no new block for 2h30m · prevotes at 58%"),
+            ("13:20", "ana", "chain is halted, looking"),
+        ])
+    )
+    assert f.started_at is None or hm(f.started_at) != "02:30"
+
+
+def test_an_alert_managers_resolved_tag_is_no_status_post():
+    assert "status_page" not in read("[RESOLVED] MongoReplicaSetNoPrimary (lichess-db)", author="bot:Alertmanager").flags
+    assert "status_page" in read("[Monitoring] a fix has been applied", author="bot:Statuspage").flags
