@@ -53,6 +53,9 @@ _MEASURED_IN_RE = re.compile(
 )
 
 
+_WARNING_SIGNS = ("\u26a0", "\U0001F6A8", ":warning:", ":rotating_light:")
+
+
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
     """True when the sentence's subject is an outside service ("GitHub is back")."""
     first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
@@ -271,8 +274,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):
             flags.add(name)
-    if message.is_bot and ("alert" in flags or "symptom" in flags):
-        flags.add("alert")
+    if message.is_bot and ("alert" in flags or "symptom" in flags or prep.lower.lstrip(" *_").startswith(_WARNING_SIGNS)):
+        flags.add("alert")  # a monitor's warning sign: "⚠️ testnet: no new block for 60s"
     return MessageSignals(index, prep, frozenset(flags), state, human)
 
 
@@ -348,6 +351,8 @@ def _read_falling_figures(sigs: list[MessageSignals]) -> None:
         if not (problem and sig.is_human and not sig.state) or sig.asks or reports_problem(sig) or "still_broken" in sig.flags:
             continue  # "error rate 61 -> 14%, still not 0" is read by its words
         text = sig.prep.lower
+        if not ("->" in text or "\u2192" in text or "=>" in text or ".." in text or "\u2026" in text):
+            continue  # no arrow, no figures given falling (most messages: skip the regexes)
         if _GOOD_WHEN_HIGH_RE.search(text) or _SETTING_RE.search(text):
             continue
         for m in _FALL_RE.finditer(text):

@@ -22,6 +22,7 @@ _BOT_NAMES = re.compile(
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|\s*\((?:app|bot|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)"
+    r"|\balarms?\b"  # no person is named for an alarm: "NMS Alarm Bridge", "Alarm Relay"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"
     r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?)$|^[a-z]+status$"

@@ -268,3 +268,17 @@ def test_elements_text_export_names_the_display_name_not_the_matrix_id():
         ("30 23:52", "Marco Rossi"), ("31 08:52", "Tomasz Wrona"), ("31 09:29", "kjell"),
     ]
     assert t.messages[0].text == "anyone else getting certificate expired?"
+
+
+def test_teams_headers_with_a_dashed_day_first_date_and_last_name_first():
+    text = (
+        "Voice NOC \u2013 Major Incidents\n"
+        "[24-6-2019 15:35] NMS Alarm Bridge\nCRITICAL | VOICE-RTG-01 | call setup success 3%\n"
+        "[24-6-2019 15:37] de Wit, Jeroen\nall four RTG red at the same time?\n"
+        "[24-6-2019 15:38] Bakker, Ilse\nnot the collector. test calls fail\n"
+    )
+    t = parse(text, tz="Europe/Amsterdam", default_date=None)
+    assert [(m.at.strftime("%Y-%m-%d %H:%M"), m.author, m.is_bot) for m in t.messages] == [
+        ("2019-06-24 15:35", "NMS Alarm Bridge", True), ("2019-06-24 15:37", "de Wit, Jeroen", False),
+        ("2019-06-24 15:38", "Bakker, Ilse", False),
+    ]

@@ -241,7 +241,7 @@ def test_discords_glued_headers_and_app_tags_in_names():
     ["PagerDuty, App", "Uptime Kuma App", "uptime-kuma", "fm-monitor", "rocket.cat", "Workflows", "Bitbucket Pipelines", "Meeting started",
      "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "Zendesk", "Freshdesk",
      "hookshot-alerts", "githubstatus", "Azure DevOps", "Fire Fire (app)", "Sentry (via Workflows)", "GWDG News",
-     "GWDG Helpdesk", "Atlantis"],
+     "GWDG Helpdesk", "Atlantis", "NMS Alarm Bridge"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
