@@ -251,3 +251,8 @@ def test_a_duration_written_like_a_clock_dates_no_start():
 def test_an_alert_managers_resolved_tag_is_no_status_post():
     assert "status_page" not in read("[RESOLVED] MongoReplicaSetNoPrimary (lichess-db)", author="bot:Alertmanager").flags
     assert "status_page" in read("[Monitoring] a fix has been applied", author="bot:Statuspage").flags
+
+
+@pytest.mark.parametrize("text", ["us-east-1 fully reinstated. error rates flat, no disruption", "error rates flat for 20 min"])
+def test_a_region_reinstated_or_errors_flat_is_a_recovery(text):
+    assert mitigation_after_outage(text) == "11:10"
