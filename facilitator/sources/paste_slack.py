@@ -128,7 +128,8 @@ _TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incide
 # Enterprise directories' "Doe, Jane (Ext)", as Teams shows them.
 _LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
 _TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
-_HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$")  # Rocket.Chat: "Dana Okafor @dana.o"
+# Rocket.Chat: "Dana Okafor @dana.o"; Element: "mrd (@mrd:libera.chat)" (the Matrix ID after the display name)
+_HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$|\s*\(@[\w.=/+-]+:[\w.-]+\)$")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
 # An avatar copied as its alt text: Mattermost's "Dana profile image", Slack web's "Dana Okafor's avatar",

@@ -282,3 +282,15 @@ def test_teams_headers_with_a_dashed_day_first_date_and_last_name_first():
         ("2019-06-24 15:35", "NMS Alarm Bridge", True), ("2019-06-24 15:37", "de Wit, Jeroen", False),
         ("2019-06-24 15:38", "Bakker, Ilse", False),
     ]
+
+
+def test_element_webs_copy_with_the_matrix_id_in_the_header_names_the_display_name():
+    text = (
+        "#voidlinux-infra:libera.chat (bridged) \u2014 copied from Element web\n\n"
+        "mrd (@mrd:libera.chat)  11:54\na-hel-fi is not answering. build.voidlinux.org is down\n\n"
+        "sandr (@sandr:matrix.org)  11:55\noh that explains the package search 502\n\n"
+        "gtx (@gtx:libera.chat)  11:57\nhere. I have robot. give me a sec\n"
+    )
+    t = parse(text, tz="Europe/Berlin", default_date=date(2021, 6, 6))
+    assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [("11:54", "mrd"), ("11:55", "sandr"), ("11:57", "gtx")]
+    assert t.messages[1].text == "oh that explains the package search 502"
