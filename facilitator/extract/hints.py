@@ -260,6 +260,8 @@ _POINTS_AT_CAUSE_RE = re.compile(
     r"^\W*(?:(?:so|and|yes|yep)\W+)?(?:that|this)(?:[\x27\u2019]s|\s+is|\s+was)\s+(?:our|the)\s+(?:root\s+)?(?:cause|culprit|problem|issue)\b",
     re.IGNORECASE,
 )
+
+
 def _pointed_at(sentence: str, sig: MessageSignals) -> str:
     """The sentence before one that names it the cause, then that one (the fact is quoted from the first)."""
     at = sig.prep.sentences.index(sentence)

@@ -48,12 +48,13 @@ _RECOVERY = frozenset({"recover", "declare_resolved"})
 _READ = frozenset(_POSITIVE) | _PLAIN_SET | {"hedged", "as_intended", "conditional"}
 
 
+# A tool named first as where a figure is read, not as the subject: "sentry errors stopped", "grafana graphs flat"
 _MEASURED_IN_RE = re.compile(
     r"^\W*[\w.-]+\s+(?:errors?|exceptions?|alerts?|events|issues|graphs?|metrics|dashboards?|monitors?|checks?|pages|5xx|latency)\b"
 )
 
 
-_WARNING_SIGNS = ("\u26a0", "\U0001F6A8", ":warning:", ":rotating_light:")
+_WARNING_SIGNS = ("\u26a0", "\U0001F6A8", ":warning:", ":rotating_light:")  # a monitor's line opening with one is an alert
 
 
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
