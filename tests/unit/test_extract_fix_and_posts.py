@@ -147,3 +147,15 @@ def test_the_cause_is_what_a_message_names_as_it_not_the_words_that_name_it(said
     transcript = channel(("bot:PagerDuty", "Triggered: api 5xx ratio above threshold"), ("Lena", said))
     suggestion = suggest_by_id("actual_cause", extract_findings(transcript), transcript, "UTC")
     assert suggestion is not None and cause.casefold() in suggestion.value.casefold()
+
+
+def test_certificates_issued_and_rolled_out_before_the_recovery_are_the_fix():
+    f = extract_findings(
+        channel(
+            ("Marco", "anyone else getting certificate expired from hex.pm? publish dies with tls_alert"),
+            ("Tomasz", "renewal never ran. we still point it at the discontinued renewal service"),
+            ("Tomasz", "certs issued. rolling them out to the load balancers"),
+            ("Marco", "publish works again ✅ thanks"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m2"]
