@@ -136,7 +136,7 @@ def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, st
         for match in CLOCK_RE.finditer(sentence, start) if core is not None else ():
             if match.group("pre").strip().lower() in _END_WORDS:
                 continue  # "(until 13:45)", "by 14:00": the end of something, not its start
-            if _PLANNED_AT_RE.search(sentence[max(0, match.start() - 24) : match.start()]):
+            if set_for_later(sentence, match):
                 continue  # "next update 1:45", "ETA 15:00", "call at 9:30": a time set for later
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
@@ -166,6 +166,11 @@ _PLANNED_AT_RE = re.compile(
     r"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d{1,2}(?:st|nd|rd|th))\W+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\W+)?(?:at|@|from)?\W*$"
 )
 
+
+
+def set_for_later(sentence: str, match: re.Match[str]) -> bool:
+    """True when the words just before a clock set it for later or for another day ("ETA 15:00", "Tue, 26th at 9 am")."""
+    return _PLANNED_AT_RE.search(sentence[max(0, match.start() - 24) : match.start()]) is not None
 
 # The most characters CLOCK_RE can match before the hour's last digit: "approximately ~ 1" (its
 # longest lead-in word, a space, "~", a space, a digit), with a margin.
@@ -219,7 +224,7 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
         for match in clocks:
             if not (match.group("pre").strip() or match.group("zone")):
                 continue  # a bare number is too weak to move a key time
-            if _PLANNED_AT_RE.search(sentence[max(0, match.start() - 24) : match.start()]):
+            if set_for_later(sentence, match):
                 continue  # "maintenance Tue, 26th at 9 am": a time set for later
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= window:

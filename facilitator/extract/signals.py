@@ -60,9 +60,10 @@ _WARNING_SIGNS = ("\u26a0", "\U0001F6A8", ":warning:", ":rotating_light:")  # a 
 def _about_third_party(sentence: str, pats: Patterns) -> bool:
     """True when the sentence's subject is an outside service ("GitHub is back")."""
     first = sentence.split(maxsplit=1)[0].strip("*_`'\"(").casefold() if sentence else ""
-    if first in pats.third_parties and _MEASURED_IN_RE.match(sentence.lower()):
+    lower = sentence.lower()
+    if first in pats.third_parties and _MEASURED_IN_RE.match(lower):
         return False  # "sentry errors stopped", "datadog alerts cleared": our figures, seen in their tool
-    if first in pats.third_parties or _THEIR_STATUS_RE.match(sentence.lower()) is not None:
+    if first in pats.third_parties or _THEIR_STATUS_RE.match(lower) is not None:
         return True
     # "discordstatus is all green", "githubstatus.com shows green": a provider's own status page
     return len(first) > 6 and first.endswith(("status", "status.com", "status.io")) and first not in ("status", "statuspage")
@@ -347,9 +348,9 @@ def _read_falling_figures(sigs: list[MessageSignals]) -> None:
     """
     problem = False
     for sig in sigs:
-        if reports_problem(sig):
-            problem = True
-        if not (problem and sig.is_human and not sig.state) or sig.asks or reports_problem(sig) or "still_broken" in sig.flags:
+        says_wrong = reports_problem(sig)
+        problem = problem or says_wrong
+        if not (problem and sig.is_human and not sig.state) or sig.asks or says_wrong or "still_broken" in sig.flags:
             continue  # "error rate 61 -> 14%, still not 0" is read by its words
         text = sig.prep.lower
         if not ("->" in text or "\u2192" in text or "=>" in text or ".." in text or "\u2026" in text):

@@ -26,6 +26,12 @@ SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "region
 _LEAD_MARKS = "-\u2013\u2014:\u2022*> "  # a dash or bullet left in front of a quoted sentence
 
 
+def _quoted(text: str) -> str:
+    """A quoted sentence inside the narrative: no dash or bullet left in front ("found it - the
+    batched path skips ..." quoted "the batched path ..."), no full stop at the end."""
+    return text.strip().lstrip(_LEAD_MARKS).rstrip(".")
+
+
 # A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
 HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
 
@@ -184,11 +190,10 @@ def narrative(
     if items:
         parts.append(sentence(f"{'Also r' if dropped else 'R'}uled out along the way: {'; '.join(items)}"))
     if cause and not cause.startswith(TODO):
-        said = cause.strip().lstrip(_LEAD_MARKS).rstrip(".")  # "found it - the batched path skips ...": not "- the batched"
-        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {said}"))
+        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {_quoted(cause)}"))
     if not fix.startswith(TODO) and fix:
         mitigated = when.get("mitigated_at")
-        parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {fix.strip().lstrip(_LEAD_MARKS).rstrip('.')}"))
+        parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {_quoted(fix)}"))
     elif when.get("mitigated_at"):
         parts.append(f"The impact stopped at {when['mitigated_at']}.")
     if when.get("resolved_at"):

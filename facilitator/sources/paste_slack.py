@@ -36,7 +36,7 @@ from facilitator.sources.paste_formats import (
     match_day,
     structural_line,
 )
-from facilitator.sources.paste_speakers import name_like
+from facilitator.sources.paste_speakers import MATRIX_ID, name_like
 from facilitator.sources.paste_time import (
     AGO,
     ISO_DATE,
@@ -129,7 +129,7 @@ _TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incide
 _LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
 _TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
 # Rocket.Chat: "Dana Okafor @dana.o"; Element: "mrd (@mrd:libera.chat)" (the Matrix ID after the display name)
-_HANDLE_AFTER = re.compile(r"\s+@[\w.-]+$|\s*\(@[\w.=/+-]+:[\w.-]+\)$")
+_HANDLE_AFTER = re.compile(rf"\s+@[\w.-]+$|{MATRIX_ID}$")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cf"})
 _DIGIT_COLON = re.compile(r"\d:\d")
 # An avatar copied as its alt text: Mattermost's "Dana profile image", Slack web's "Dana Okafor's avatar",

@@ -101,8 +101,10 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     return "", rest
 
 
-# Element's text export puts the Matrix ID after the display name: "Marco Rossi (@mroach:matrix.org): text"
-_MATRIX_ID_RE = re.compile(r"^(?P<name>[^:(\s][^:(]{0,47}?)\s*\(@[\w.=/+-]+:[\w.-]+\)\s*:(?:\s(?P<text>.*))?$", re.DOTALL)
+# A Matrix ID in brackets after the display name, as Element writes it: "Marco Rossi (@mroach:matrix.org)"
+MATRIX_ID = r"\s*\(@[\w.=/+-]+:[\w.-]+\)"
+# Element's text export: "Marco Rossi (@mroach:matrix.org): text"
+_MATRIX_ID_RE = re.compile(rf"^(?P<name>[^:(\s][^:(]{{0,47}}?){MATRIX_ID}\s*:(?:\s(?P<text>.*))?$", re.DOTALL)
 # A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)
 # or "From Aisha Farouk to Ruben Castellanos (Direct Message): text"
 _ZOOM_RE = re.compile(
