@@ -246,8 +246,10 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
     for sig in sigs[:end]:
         if sig.flags & {"alert", "detect", "symptom"} and not sig.asks:
             pools["detected_at"].append(_kt(sig, 0.2, "a report of the problem"))
-    for sig in sigs[det_i + 1 :]:
-        if sig.asks or _ruled_out(sig):
+    ruled = [_ruled_out(sig) for sig in sigs]  # asked once, used thrice
+    for i in range(det_i + 1, len(sigs)):
+        sig = sigs[i]
+        if sig.asks or ruled[i]:
             continue
         if sig.state == "recover":
             pools["mitigated_at"].append(_kt(sig, 0.2, "another recovery reported"))
@@ -255,8 +257,8 @@ def widen(pools: dict[str, list[KeyTime]], sigs: list[MessageSignals], det_i: in
             pools["mitigated_at"].append(_kt(sig, 0.15, "a step taken"))
         elif "status_page" in sig.flags:
             pools["mitigated_at"].append(_kt(sig, 0.1, "a status page post"))
-    pools["mitigated_at"] += [_kt(sig, 0.05, _TURNED) for sig in turning_points(sigs, det_i + 1)]
-    for sig, i in confirmed(sigs, det_i + 1):
+    pools["mitigated_at"] += [_kt(sig, 0.05, _TURNED) for sig in turning_points(sigs, det_i + 1, ruled)]
+    for sig, i in confirmed(sigs, det_i + 1, ruled):
         pools["mitigated_at"].append(_kt(sig, 0.05, _CONFIRMED))
         if mit_i is None or i >= mit_i:
             pools["resolved_at"].append(_kt(sig, 0.05, _CONFIRMED))
@@ -272,14 +274,15 @@ def _ruled_out(sig: MessageSignals) -> bool:
     return dismissal(sig) or DOUBT_RE.search(sig.prep.lower) is not None
 
 
-def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignals]:
+def turning_points(sigs: list[MessageSignals], start: int, ruled: list[bool] | None = None) -> list[MessageSignals]:
     """People's messages after which the complaints stop, whatever words they use.
 
     "disconnected it, traffic going via the healthy node now", "cron disabled in prod", "store is
     off": a step or a recovery the vocabulary may not know, recognised by what follows it, a
     problem reported in the half hour before and none in the half hour after, while people go
-    on talking.
+    on talking. ``ruled[i]`` is ``_ruled_out(sigs[i])``, when the caller has it already.
     """
+    ruled = ruled or [_ruled_out(s) for s in sigs]
     problem = [reports_problem(s) for s in sigs]
     upcoming: list[datetime | None] = [None] * len(sigs)  # the next problem report after each message
     following = None
@@ -290,8 +293,8 @@ def turning_points(sigs: list[MessageSignals], start: int) -> list[MessageSignal
     last_problem, out = None, []
     for i, sig in enumerate(sigs):
         at = sig.message.at
-        said_by_a_person = sig.is_human and not sig.asks and not problem[i] and not _ruled_out(sig)
-        if i >= start and said_by_a_person and last_problem is not None and at - last_problem <= TURN:
+        said_by_a_person = i >= start and sig.is_human and not sig.asks and not problem[i] and not ruled[i]
+        if said_by_a_person and last_problem is not None and at - last_problem <= TURN:
             talk_goes_on = i + 1 < len(sigs) and sigs[i + 1].message.at - at <= TURN
             if talk_goes_on and (upcoming[i] is None or upcoming[i] - at > TURN):
                 out.append(sig)
@@ -308,18 +311,19 @@ CONFIRM_RE = re.compile(
 CONFIRM_REACH = timedelta(minutes=10)
 
 
-def confirmed(sigs: list[MessageSignals], start: int) -> list[tuple[MessageSignals, int]]:
+def confirmed(sigs: list[MessageSignals], start: int, ruled: list[bool] | None = None) -> list[tuple[MessageSignals, int]]:
     """People's statements another person confirms within minutes, whatever their words, with their index.
 
     "store is off. every path returns the maintenance page now" / "confirmed from here";
     "done. binaries now served from the other source" / "confirmed, both match now": the step
     or the recovery is known by the answer it gets, not by its own vocabulary. A confirmation
-    answers the last statement before it.
+    answers the last statement before it. ``ruled`` is as for ``turning_points``.
     """
+    ruled = ruled or [_ruled_out(s) for s in sigs]
     out: dict[int, MessageSignals] = {}
     last: int | None = None  # the latest statement a confirmation could answer
     for i, sig in enumerate(sigs):
-        if not sig.is_human or sig.asks or reports_problem(sig) or _ruled_out(sig):
+        if not sig.is_human or sig.asks or reports_problem(sig) or ruled[i]:
             continue
         said = sigs[last] if last is not None else None
         if (said is not None and sig.message.author != said.message.author

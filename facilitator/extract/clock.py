@@ -106,7 +106,18 @@ CHANGE_TIME = "states when a change was made"  # "last deploy was 6pm": a start 
 
 
 def start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
-    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago")."""
+    """Explicit or relative start times stated in a message ("since 14:05", "2 hours ago").
+
+    Two finders ask for every message; the answer is kept on the message's signals.
+    """
+    if sig.starts is not None and sig.starts[0] is tz:
+        return sig.starts[1]
+    found = _start_mentions(sig, tz)
+    sig.starts = (tz, found)
+    return found
+
+
+def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, str]]:
     pats = patterns()
     found: list[tuple[datetime, str]] = []
     at = sig.message.at

@@ -12,12 +12,13 @@ optional and alternative parts spelt out: "hear(?:d)? reports?" needs "hear" and
 "report"). One Aho-Corasick automaton (pyahocorasick) finds every anchor literal of every
 phrase in one pass over a message; the per-message ``Gate`` keeps a phrase when its literal
 occurs (at a word start where the phrase needs one) and the other literals it needs are
-there too, so only phrases that can match are ever run. The few phrases with no usable
-literal ("\\b5\\d\\d\\b") are tried once on the whole message, the first time a finder asks
-about their list, rather than on every sentence. Together with preparing each message once
-and sharing the result, this keeps extraction over 20,000 messages around 0.3 s when texts
-repeat, as in real channels, and around 0.8 s when no two texts are alike
-(``bench/extract_speed.py``, ``bench/extract_instructions.py``). Case-insensitive regexes are
+there too (the same pass finds those), so only phrases that can match are ever run. The
+few phrases with no usable literal ("\\b5\\d\\d\\b") are tried once on the whole message, the
+first time a finder asks about their list, rather than on every sentence. Preparing each
+message once and sharing the result does the rest: the gate and the signals are about half
+of an extraction's time, which over 20,000 messages is under a second when texts repeat, as
+in real channels, and about 2 s when no two texts are alike (``bench/extract_speed.py``,
+``bench/extract_instructions.py``). Case-insensitive regexes are
 compiled with ``quick_compile``, which lets the engine skip positions no match can start at.
 """
 
@@ -303,11 +304,11 @@ class Vocabulary:
         self.chars = {i: mandatory_chars(items[i]) for i in self.always}
 
 
-def _all_present(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
-    """True when ``text`` holds one literal of every set in ``needs``."""
+def _all_present(needs: tuple[tuple[str, ...], ...], found: set[str]) -> bool:
+    """True when ``found`` holds one literal of every set in ``needs``."""
     for options in needs:
         for literal in options:
-            if literal in text:
+            if literal in found:
                 break
         else:
             return False
@@ -429,25 +430,37 @@ class Patterns:
     # (vocabulary, branch, characters every match holds) for the branches without an anchor
     unanchored: list[tuple[str, int, str]] = field(default_factory=list)
     cues: dict[str, re.Pattern[str]] = field(default_factory=lambda: dict(CUES))
-    # every anchor literal -> (its length, [(vocabulary, branch, must start a word, other literals needed)])
+    # every anchor literal -> (its length, the branches it anchors anywhere, those it anchors at a
+    # word start too, the same two for cues, and the literal itself when some branch needs it
+    # as well as its anchor): see ``gate``
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
     def __post_init__(self) -> None:
-        entries: dict[str, list[tuple[str, int, bool, tuple[tuple[str, ...], ...]]]] = {}
+        # literal -> ([branches], [branches needing a word start], [cues], [cues needing a word start])
+        entries: dict[str, tuple[list, list, list, list]] = {}
+        needed: set[str] = set()
         for name, vocab in self.vocabularies.items():
             self.unanchored.extend((name, i, vocab.chars[i]) for i in vocab.always)
             for i, found in enumerate(vocab.anchors):
                 for literal, word_start in found or ():
-                    entries.setdefault(literal, []).append((name, i, word_start, vocab.requires[i]))
+                    entries.setdefault(literal, ([], [], [], []))[1 if word_start else 0].append((name, i, vocab.requires[i]))
+                for options in vocab.requires[i]:
+                    needed.update(options)
         for cue, rx in self.cues.items():
             found, _ = required_literals(rx.pattern, shortest=2)
             if found is None:
                 raise ValueError(f"the {cue} cue has no literal every match holds")
             for literal, word_start in found:
-                entries.setdefault(literal, []).append((cue, -1, word_start, ()))
-        for literal, users in entries.items():
-            self.automaton.add_word(literal, (len(literal), users))
-        if entries:
+                entries.setdefault(literal, ([], [], [], []))[3 if word_start else 2].append(cue)
+        for literal in entries.keys() | needed:
+            anywhere, at_start, cues_anywhere, cues_at_start = entries.get(literal, ([], [], [], []))
+            self.automaton.add_word(literal, (
+                len(literal),
+                tuple(anywhere), tuple(anywhere + at_start),
+                tuple(cues_anywhere), tuple(cues_anywhere + cues_at_start),
+                literal if literal in needed else None,
+            ))  # fmt: skip
+        if len(self.automaton):
             self.automaton.make_automaton()
 
     def gate(self, text: str, lower: str | None = None) -> Gate:
@@ -458,22 +471,32 @@ class Patterns:
         flat = " ".join(lower.split()) if "\n" in lower or "  " in lower or "\t" in lower else lower
         chosen: dict[str, set[int]] = {}
         cues: set[str] = set()
+        found: set[str] = set()  # the literals some branch needs besides its anchor, as they occur
+        waiting: list[tuple[str, int, tuple[tuple[str, ...], ...]]] = []  # anchored, needing more
         if self.automaton.kind == ahocorasick.AHOCORASICK:
-            # every occurrence of every anchor literal, in one pass over the text
-            for end, (length, users) in self.automaton.iter(flat):
+            # every occurrence of every literal, in one pass over the text
+            for end, (length, anywhere, at_start, cues_anywhere, cues_at_start, needed) in self.automaton.iter(flat):
+                if needed is not None:
+                    found.add(needed)
                 start = end - length + 1
-                after_word = start > 0 and (flat[start - 1].isalnum() or flat[start - 1] == "_")
-                for name, i, word_start, needs in users:
-                    if word_start and after_word:
-                        continue  # "ago" inside "chicago": the branch needs it to start a word
-                    if i < 0:
-                        cues.add(name)
+                if start > 0 and (flat[start - 1].isalnum() or flat[start - 1] == "_"):
+                    users, cue_names = anywhere, cues_anywhere  # "ago" inside "chicago": no word start
+                else:
+                    users, cue_names = at_start, cues_at_start
+                if cue_names:
+                    cues.update(cue_names)
+                for name, i, needs in users:
+                    if needs:
+                        waiting.append((name, i, needs))
                         continue
                     picked = chosen.get(name)
-                    if picked is not None and i in picked:
-                        continue
-                    if needs and not _all_present(needs, flat):
-                        continue
+                    if picked is None:
+                        chosen[name] = {i}
+                    else:
+                        picked.add(i)
+            for name, i, needs in waiting:  # the text is read: every literal it holds is in ``found``
+                if _all_present(needs, found):
+                    picked = chosen.get(name)
                     if picked is None:
                         chosen[name] = {i}
                     else:

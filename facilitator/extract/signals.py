@@ -79,7 +79,7 @@ _THEIR_STATUS_RE = re.compile(r"\W*(?:their|the\s+(?:provider|vendor|host|cloud)
 class MessageSignals:
     """The signals found in one message, plus its prepared prose."""
 
-    __slots__ = ("index", "prep", "flags", "state", "is_human", "message", "timed")
+    __slots__ = ("index", "prep", "flags", "state", "is_human", "message", "timed", "starts")
 
     def __init__(self, index: int, prep: Prepared, flags: frozenset[str], state: str = "", is_human: bool = True) -> None:
         self.index = index
@@ -90,6 +90,7 @@ class MessageSignals:
         self.message: Message = prep.message  # a plain slot: read often
         # False when the source gave no real time (date-only / unknown clock)
         self.timed = self.message.clocked
+        self.starts: tuple[object, list] | None = None  # clock.start_mentions' answer, and the zone it is for
 
     @property
     def asks(self) -> bool:
