@@ -41,7 +41,7 @@ from facilitator.sources.paste_email import email_blocks, parse_email_thread
 from facilitator.sources.paste_discourse import parse_discourse
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
-from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
+from facilitator.sources.paste_formats import CHANNEL_HEADER_RE, BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_layout import split_lines
@@ -305,8 +305,9 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
         blocks, shapes = runs
     out = Parsed()
     for (a, b), shape in zip(blocks, shapes):
-        if a:
-            out.items.append(BlockMark(a + 1))
+        if a:  # a channel's name line may say its zone: "---- #ops (Pacific time) ----"
+            header = lines[a].strip()
+            out.items.append(BlockMark.at(a + 1, header) if CHANNEL_HEADER_RE.match(header) else BlockMark(a + 1))
         part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
         for item in part.items:
             item.line += a
@@ -336,14 +337,26 @@ def _messages(
     base_label = base_token or tz
     counted_back: list[tuple[int, Entry]] = []  # "[3 hours ago]" messages, placed once the paste's clock is known
     reordered = False  # another log's clock run began: messages are put back in time order at the end
+    paste_zone, paste_token = base_zone, base_token
+    block_begins = False  # a block mark was read and no message yet (a header may be marked twice)
     for item in parsed.items:
         if isinstance(item, BlockMark):
-            # Another channel's log: its own run of times, on the paste's day unless it names one.
+            # Another channel's log: its own run of times, on the paste's day unless it names one,
+            # in the zone its name line gives ("#ops (Pacific time)") or else the paste's.
             current_day, fresh, previous = default_date or first_day, True, None
             reordered = True
+            if item.zone is not None:
+                (base_zone, base_token), last_zone, last_token = item.zone, None, ""
+                base_label = base_token
+                _note(warnings, noted, f"The log that starts at line {item.line} of {origin} gives its times in "
+                      f"{base_token}; they were read in that zone.", key=f"block:{item.line}")
+            elif not block_begins:
+                base_zone, base_token, base_label = paste_zone, paste_token, paste_token or tz
             twelve_hour = twelve_hour[1:] or twelve_hour
             maybe_12h = twelve_hour[0]
+            block_begins = True
             continue
+        block_begins = False
         if isinstance(item, DayMark):
             current_day, fresh = item.day, True
             continue

@@ -165,7 +165,7 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             out.items.append(current)
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
-            out.items.append(BlockMark(no))
+            out.items.append(BlockMark.at(no, line))
             current = None
             continue
         if current is None:

@@ -88,9 +88,15 @@ class Entry:
 
 @dataclass(slots=True)
 class BlockMark:
-    """A line that starts another channel's log in the paste ("#infra-ops"): its own clock run."""
+    """A line that starts another channel's log in the paste ("#infra-ops"): its own clock run,
+    in the zone the line names ("#ops (Pacific time)") if it names one."""
 
     line: int
+    zone: tuple[tzinfo, str] | None = None
+
+    @classmethod
+    def at(cls, line: int, text: str) -> BlockMark:
+        return cls(line, preamble_zone(text))
 
 
 @dataclass(slots=True)
@@ -504,7 +510,7 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             continue
         stripped = line.strip()
         if CHANNEL_HEADER_RE.match(stripped):
-            out.items.append(BlockMark(no))
+            out.items.append(BlockMark.at(no, stripped))
             current = None
             continue
         if (day_named := bare_date(stripped, ctx)) is not None:

@@ -59,7 +59,7 @@ _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
 # Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
-    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT)?"
+    rf"^(?P<name>\S.*?)(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|,\sApp(?=,))?"  # Google Chat: "PagerDuty, App, 10:32"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
     rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"
     rf"{_STAMP}$"
@@ -78,7 +78,7 @@ def slack_header(line: str) -> re.Match[str] | None:
         return None  # "Jun 24th at 7:53 PM" alone: a dated stamp under the name (search results), not a person
     if m is not None and _REL_DAY_NAME.match(m.group("name")):
         return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
-    if m is not None and _ONE_SPACE_24H.fullmatch(line) and not name_like(m.group("name"), strict=True):
+    if m is not None and _ONE_SPACE_24H.fullmatch(line) and not m.group("app") and not name_like(m.group("name"), strict=True):
         return None  # "Reto Gasser 08:01" (Zulip) is a header; "deploy done 08:01" is not
     return m
 
@@ -174,7 +174,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             known.add(avatar.group("name") or avatar.group("of"))  # the name line below it is an author, whatever its case
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
-            out.items.append(BlockMark(no))
+            out.items.append(BlockMark.at(no, line))
             current = None
             continue
         if _SLACK_NOISE.match(line):

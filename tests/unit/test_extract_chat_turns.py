@@ -87,6 +87,7 @@ def test_work_stopped_again_is_no_recovery(text):
         "same here, restart loop",
         "well past 2/3 on v4 and still no block",
         "the chain has halted for 20m",
+        "wtf. new VMs fail to boot immediately",
     ],
 )
 def test_a_process_dying_over_and_over_or_a_stalled_flow_is_a_symptom(text):
@@ -256,3 +257,35 @@ def test_an_alert_managers_resolved_tag_is_no_status_post():
 @pytest.mark.parametrize("text", ["us-east-1 fully reinstated. error rates flat, no disruption", "error rates flat for 20 min"])
 def test_a_region_reinstated_or_errors_flat_is_a_recovery(text):
     assert mitigation_after_outage(text) == "11:10"
+
+
+def test_errors_flat_said_as_the_answer_that_nothing_changed_is_no_recovery():
+    assert read("nothing. errors flat").state != "recover"
+    assert read("errors flat since the rollback").state == "recover"
+
+
+@pytest.mark.parametrize("text", ["grafana-upgrade: rollout complete — 23/23 batches ok, 0 failed", "nightly sync: zero errors"])
+def test_a_count_of_none_failed_is_no_symptom(text):
+    sig = read(text, author="bot:hg-deploy")
+    assert not sig.flags & {"symptom", "alert"}
+    assert "symptom" in read("rollout: 3 failed", author="bot:hg-deploy").flags
+
+
+def test_a_repository_bots_commit_notice_is_a_change_not_an_alert():
+    notice = "[sysadmin] 1 new commit pushed to master by nokafor: 4f2a9c1 lb: drop unused ESTABLISHED rule"
+    sig = read(notice, author="bot:gitbot")
+    assert "change" in sig.flags
+    assert not sig.flags & {"symptom", "alert", "detect"}
+    assert "alert" in read("CRITICAL: lb01 haproxy: 0/18 backends up, drop in traffic", author="bot:bosun").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nice. bleeding stopped. restores next", "verified: saving a dashboard no longer deletes its alerts"],
+)
+def test_the_damage_stopped_is_a_recovery(text):
+    assert mitigation_after_outage(text, before="saving a dashboard deletes its alerts") == "11:10"
+
+
+def test_alerts_not_saving_is_a_symptom():
+    assert "symptom" in read('New ticket (normal): "Alerts created in Grafana not saving"', author="bot:zendesk").flags

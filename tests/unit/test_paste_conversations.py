@@ -351,3 +351,35 @@ def test_a_saved_zoom_meeting_chat_names_each_speaker():
 def test_a_line_that_only_starts_like_zoom_keeps_its_words():
     t = parse("10:02:00 From Monday to Friday: builds fail on the arm runners\n10:05:00 ana: looking\n", default_date=date(2024, 3, 5))
     assert t.messages[0].author != "Monday"  # not Zoom's "From X to Y:", which names a recipient only with "(Direct Message)"
+
+
+def test_a_later_log_whose_name_line_gives_its_zone_is_read_in_that_zone():
+    text = (
+        "Log Entries (times shown in UTC)\n"
+        "2013-05-30 22:50:04  Triggered through the API: packet loss 35%\n"
+        "2013-05-30 22:51:38  Acknowledged by Ryan Castellanos via SMS\n"
+        "\n---- #realtime-oncall (Discord copy, Pacific time) ----\n\n"
+        "Ryan Castellanos — 05/30/2013 3:51 PM\ngot paged, fremont packet loss. looking\n\n"
+        "Mei Lin — 05/30/2013 4:14 PM\nlag back to ~0\n"
+    )
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    at = {m.text[:12]: hm(m) for m in t.messages}
+    assert at["Acknowledged"] == "05-30 22:51"  # UTC, as the first log says
+    assert at["got paged, f"] == "05-30 22:51"  # 3:51 PM Pacific is 22:51 UTC, not 15:51 UTC
+    assert at["lag back to "] == "05-30 23:14"
+    assert any("Pacific" in w or "America/Los_Angeles" in w for w in t.warnings)
+
+
+def test_a_google_chat_apps_header_starts_a_bot_message():
+    text = (
+        "Tomás Ferreira, 20:38\nold key id revoked\n\n"
+        "R2 SLO Alerts, App, 21:45\n🔥 FIRING r2-global-availability (P1)\n\n"
+        "Priya Raman, 21:46\nlooking\n"
+    )
+    t = parse(text, default_date=date(2025, 3, 21))
+    rows = [(m.author, m.is_bot, m.text[:9], hm(m)) for m in t.messages]
+    assert rows == [
+        ("Tomás Ferreira", False, "old key i", "03-21 20:38"),
+        ("R2 SLO Alerts", True, "🔥 FIRING ", "03-21 21:45"),
+        ("Priya Raman", False, "looking", "03-21 21:46"),
+    ]
