@@ -25,11 +25,11 @@ from pydantic import BaseModel
 from facilitator.config import zone_or_utc
 from facilitator.extract.candidates import POOL, find_candidates
 from facilitator.extract.events import find_events
+from facilitator.extract.fixes import fix_from_mitigation
 from facilitator.extract.hints import (
     find_customer_effect,
     find_detection_method,
     find_facts,
-    fix_from_mitigation,
     find_hypotheses,
     find_runbooks,
     find_severity,

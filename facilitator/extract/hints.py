@@ -14,23 +14,16 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from facilitator.extract.fixes import FIX_REACH, did, refuted, taken_back, within
 from facilitator.extract.messaging import status_title
-from facilitator.extract.patterns import patterns, plain_sentence, readable, strip_code, summary_of
-from facilitator.extract.signals import CLOSING_GUESS_RE, STEP_FLAGS, MessageSignals
+from facilitator.extract.patterns import patterns, plain_sentence, strip_code, summary_of
+from facilitator.extract.quotes import quote_fact, with_code, with_context
+from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime, MessagingItem
 from facilitator.injection import looks_like_instructions
 from facilitator.sources.bot_names import HELP_DESKS
 from facilitator.transcript import Transcript
 
-_FIX_ACTION_RE = re.compile(
-    r"\b(?:roll(?:ed|ing)?\s*back|rollback|revert\w*|restart\w*|delet\w+|ban(?:ned|s)?|scal(?:ed|ing) (?:up|out|down)|"
-    r"cull\w*|cordon\w*|fail(?:ed)?\s*over|failover|flush\w*|purg\w+|disabl\w+|re-?deploy\w*|hotfix\w*|patch\w*|"
-    r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
-    r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
-    r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+|"
-    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?)\b",
-    re.IGNORECASE,
-)
 _SEVERITY_RE = re.compile(
     r"\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
     re.IGNORECASE,
@@ -63,71 +56,6 @@ def _words(text: str) -> set[str]:
 
 
 _STEM_RE = re.compile(r"(?<=\w{4})(?:ments?|ing|ed|es|s)$")
-
-
-_LIST_MARKER_RE = re.compile(r"(?m)^\s*(?:[-*+•]|\d+[.)])\s+")
-
-
-def _with_code(sentence: str, whole: str) -> str:
-    """The sentence as written, inline code words kept: the finders read prose with code cut out
-    ("reads config.yaml ."), but a fact must keep "database.pool.max_size"."""
-    if "`" not in whole and "[link]" not in sentence:
-        return sentence
-    words = sentence.split()
-    if not words:
-        return sentence
-    prose = " ".join(_LIST_MARKER_RE.sub("", readable(whole)).split())
-    # The code-free sentence's words, in order, with anything (the code) allowed between them;
-    # a "[link]" placeholder stands for the link's host in the readable text.
-    gaps = r"(?:\s+\S+){0,6}?\s*"
-    pattern = gaps.join(r"\S+" if "[link]" in w else re.escape(w) for w in words)
-    match = re.search(pattern + r"[^\s.!?]*[.!?]?", prose)
-    if not match:
-        return sentence
-    text, rest = match.group(0), prose[match.end() :]
-    for code in _CODE_SPAN_RE.findall(whole):  # code that ends the sentence: "... dont have `type`"
-        code = " ".join(readable(code).split())
-        if code and not text.endswith((".", "!", "?")) and rest.lstrip().startswith(code):
-            text, rest = f"{text} {code}", rest.lstrip()[len(code) :]
-    return text
-
-
-_CODE_SPAN_RE = re.compile(r"`([^`\n]{1,80})`")
-
-
-_SYMBOL_LEAD_RE = re.compile(r"^(?:[^\w\s\"'\u201c(\[#@~`<$]\s*)+")
-
-
-def _fact(sentence: str, sig: MessageSignals, confidence: float = 0.5, whole: bool = True) -> Fact:
-    """A fact quoting the sentence; a short chat message is quoted whole (unless ``whole`` is
-    False: a cause is quoted from the sentence that states it, not from "db looks fine." before
-    it), code and links kept."""
-    if not whole:
-        # the sentence, or the sentence with the ones after it (``_with_context``)
-        at = next((i for i, x in enumerate(sig.prep.sentences) if sentence.startswith(x)), 0)
-        sentence = " ".join(sig.prep.sentences[at:]) if len(sentence) < 60 else sentence
-    whole_text = sig.message.text
-    if whole and len(whole_text) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole_text:
-        text = _SYMBOL_LEAD_RE.sub("", " ".join(readable(whole_text).split()))  # "✅ rollback complete"
-        return Fact(text=text, message_ids=[sig.message.id], confidence=confidence)
-    text = _with_code(sentence, whole_text).replace(" ([link])", "").replace("[link]", "…")
-    return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
-
-
-def _with_context(sentence: str, sig: MessageSignals) -> str:
-    """A short sentence ("Found it.") with the sentences that follow it, up to ~200 characters."""
-    if len(sentence) >= 60:
-        return sentence
-    sentences = sig.prep.sentences
-    start = sentences.index(sentence)
-    text = sentence
-    for nxt in sentences[start + 1 :]:
-        if len(text) >= 60:
-            break
-        if not re.search(r"[^\W\d_]", nxt):
-            continue  # a bare list number ("1.") left by the split adds nothing
-        text = f"{text} {nxt}"
-    return text
 
 
 # Said outright, a hypothesis is dropped whatever health words follow ("ruled out network: backbone looks healthy").
@@ -208,7 +136,7 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 break  # "I bet they are", "ugh ok sorry for the red herring": no idea named
             elif raised or ruled:
                 status = "ruled_out" if ruled else "raised"
-                quoted = _with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
+                quoted = with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
                 hyp = Hypothesis(text=summary_of(quoted, limit=200), status=status, message_ids=[sig.message.id])
                 found.append((hyp, words, thread or sig.message.id))
                 if ruled:
@@ -237,9 +165,9 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                     continue  # "was anything lost?", "people are asking if there's data loss", "a call on data loss vs waiting"
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
                     if key == "causes" and _POINTS_AT_CAUSE_RE.match(sentence):
-                        fact = _fact(_pointed_at(sentence, sig), sig)  # "... nginx died. that's our root cause"
+                        fact = quote_fact(_pointed_at(sentence, sig), sig)  # "... nginx died. that's our root cause"
                     else:
-                        fact = _fact(_with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
+                        fact = quote_fact(with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
                         fact.text = plain_sentence(fact.text, limit=200)
                     out[key].append(fact)
@@ -248,8 +176,8 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 or pats.has("fix_deployed", sentence, sig.prep.gate)
                 or pats.positive("recover", sentence, sig.prep.gate)
             )
-            if fixing and _did(sentence) and not _taken_back(sentence, sig) and not _refuted(sentence, _within(sigs, position, _FIX_REACH)):
-                out["fixes"].append(_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
+            if fixing and did(sentence) and not taken_back(sentence, sig) and not refuted(sentence, within(sigs, position, FIX_REACH)):
+                out["fixes"].append(quote_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
     return out
@@ -297,7 +225,7 @@ def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
             continue
         stated = [x for x in before.prep.sentences if not x.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(x)]
         if stated and not any(f.message_ids[0] == before.message.id for f in found):
-            fact = _fact(_with_context(stated[-1], before), before, 0.55)  # the finding ends the message ("jumping in. look: X = 1")
+            fact = quote_fact(with_context(stated[-1], before), before, 0.55)  # the finding ends the message ("jumping in. look: X = 1")
             found.append(fact.model_copy(update={"text": plain_sentence(fact.text, limit=200)}))
     return found
 
@@ -310,148 +238,6 @@ _NOT_A_CAUSE_RE = re.compile(
     r"|\bno\s+(?:\w+\s+)?(?:root\s+)?cause\b|\bcause\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|not\s+(?:known|clear|found))\b",
     re.IGNORECASE,
 )
-_FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
-
-# A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would
-# take 40 min", "asked them to reboot the LB first", "controller hasn't restarted", "restart, no change".
-_NOT_DONE_RE = re.compile(
-    r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
-    r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
-    r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
-    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
-    r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
-    # a step weighed against another: "raising slots = config change + full reload, slow and risky"
-    r"|\brisky\b|\bvs\.?\s|\bversus\b|\btrade-?offs?\b|\s=\s",
-    re.IGNORECASE,
-)
-# A message that weighs options is a proposal, whichever of its sentences names a step ("... I'd do 2")
-_WEIGHS_RE = re.compile(
-    r"\b(?:i|we)[\x27\u2019]?d\s+(?:do|go\s+(?:with|for)|pick|vote|prefer|rather|suggest)\b|\boptions?\s*\(?\d\)?\s*[:)]?",
-    re.IGNORECASE,
-)
-
-
-_TOLD_DONE_RE = re.compile(r"\b[a-z]{3,}ed\b|\b(?:deploying|applying|pushing|switching|moving|shipping)\b", re.IGNORECASE)
-
-
-def _did(sentence: str) -> bool:
-    """True when the sentence tells a step the team took, not weighed, asked for, denied or failed,
-    nor one a customer took or was told of ("one customer restored his backup himself", "told them
-    we're rolling back")."""
-    return (
-        bool(_FIX_ACTION_RE.search(sentence)) and not sentence.rstrip().endswith("?") and not _NOT_DONE_RE.search(sentence)
-        and not _NOT_OURS_RE.search(sentence)
-    )
-
-
-_NOT_OURS_RE = re.compile(
-    r"\b(?:customers?|users?|clients?|merchants?|partners?|tenants?)\s+(?:\w+\s+){0,2}?(?:restored|fixed|rolled|restarted|reverted|re-?ran|retried|rebooted)\b"
-    r"|\b(?:told|telling|tell|informed|emailed|replied\s+to)\s+(?:them|the\s+customers?|customers|users|the\s+users?|support|everyone)\b",
-    re.IGNORECASE,
-)
-
-
-def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:
-    """What fixed it, read from the mitigation: the step in its own message, else the last step before it.
-
-    "config disabled. services are starting to recover": the first sentence is the fix. When the
-    recovery is only observed ("error rate back to baseline"), the step someone announced in the
-    half hour before ("restarting nodes now") is what brought it.
-    """
-    if mitigated is None or not mitigated.message_ids:
-        return None
-    by_id = {s.message.id: i for i, s in enumerate(sigs)}
-    at = by_id.get(mitigated.message_ids[0])
-    if at is None:
-        return None
-    mine = sigs[at]
-    # a person's step, or a deploy tool's "Rollback complete: config generation 88213 live" ("[Closed] Alert #21877" tells no step)
-    told = mine.is_human or (bool(mine.flags & {"rollback", "fix_deployed"}) and "alert" not in mine.flags)
-    for sentence in mine.prep.sentences if told else ():
-        if _did(sentence) and not _taken_back(sentence, mine) and not _refuted(sentence, _within(sigs, at, _FIX_REACH)):
-            return _fact(sentence, mine, 0.7)  # above any rollback merely told: this one stopped the impact
-    failed_after = False  # a report that it is still broken came after this step: the step did not fix it
-    for sig in reversed(sigs[:at]):
-        if mine.message.at - sig.message.at > _FIX_REACH:
-            break
-        if sig.state == "relapse" or "still_broken" in sig.flags:
-            failed_after = True
-            continue
-        if not sig.is_human or sig.asks or failed_after:
-            continue
-        if not sig.flags & STEP_FLAGS:
-            continue  # "worker queues draining fast" tells an effect; the fix is a step someone took
-        if _WEIGHS_RE.search(sig.prep.lower):
-            continue
-        acted = next((x for x in sig.prep.sentences if _did(x) and not _taken_back(x, sig)), "")
-        first = sig.prep.sentences[0] if sig.prep.sentences else ""
-        if not acted and _TOLD_DONE_RE.search(first) and not _NOT_DONE_RE.search(first) and not _taken_back(first, sig):
-            acted = first  # a step told in other words ("deployed to all 4 proxies, reloaded")
-        if acted and not _refuted(acted, _within(sigs, by_id[sig.message.id], _FIX_REACH)):
-            return _fact(acted, sig, 0.65)
-    return None
-
-
-# Families of steps, so a later verdict on one ("restart bought us nothing") reaches the message
-# that told it ("restarting workers now").
-_STEP_FAMILIES = (
-    re.compile(r"\b(?:restart\w*|reboot\w*|bounc(?:e|ed|ing)|recycl\w+)\b", re.IGNORECASE),
-    re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|rollback|revert\w*)\b", re.IGNORECASE),
-    re.compile(r"\b(?:scal(?:e|ed|ing)|capacity|replicas)\b", re.IGNORECASE),
-    re.compile(r"\b(?:fail(?:ed|ing)?[ -]?over)\b", re.IGNORECASE),
-    re.compile(r"\b(?:flush\w*|purg\w+|clear(?:ed|ing)?)\b", re.IGNORECASE),
-)
-_VERDICT_RE = re.compile(
-    r"\b(?:nothing|didn[\x27\u2019]?t|did\s+not|no\s+(?:change|difference|effect|luck|improvement)|not\s+it|"
-    r"won[\x27\u2019]?t|useless|worse|same\s+(?:thing|errors?|result))\b",
-    re.IGNORECASE,
-)
-
-
-_VERDICT_LOOKAHEAD = 40  # a verdict on a step comes within a few dozen messages, however busy the channel
-
-
-def _within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[MessageSignals]:
-    """The messages after ``sigs[i]`` told within ``reach`` of it (at most ``_VERDICT_LOOKAHEAD``)."""
-    end = sigs[i].message.at + reach
-    out = []
-    for sig in sigs[i + 1 : i + 1 + _VERDICT_LOOKAHEAD]:
-        if sig.message.at > end:
-            break
-        out.append(sig)
-    return out
-
-
-_WORSE_RE = re.compile(r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change)\b", re.IGNORECASE)
-_SOON_AFTER = timedelta(minutes=15)
-
-
-# Taken back in the same message: "Killed ~340 queries. They come right back tho", "the broker restart
-# was staging not prod. Ignore that."
-_TAKEN_BACK_RE = re.compile(
-    r"\b(?:come|came|coming)\s+(?:right\s+)?back\b|\bignore\s+(?:that|this|it|me)\b|\bnever\s*mind\b|\bscratch\s+that\b"
-    r"|\bnot\s+(?:prod|production)\b",
-    re.IGNORECASE,
-)
-
-
-def _taken_back(sentence: str, sig: MessageSignals) -> bool:
-    """True when the message, after ``sentence``, says the step did not hold or did not count."""
-    sentences = sig.prep.sentences
-    after = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else []
-    return any(_TAKEN_BACK_RE.search(x) or _WORSE_RE.search(x) for x in [sentence, *after])
-
-
-def _refuted(step: str, later: list[MessageSignals]) -> bool:
-    """True when a later message says the step's kind did not help ("restart bought us nothing"),
-    or, soon after it, that things got worse or did not change ("it's WORSE")."""
-    families = [f for f in _STEP_FAMILIES if f.search(step)]
-    if any(f.search(s.message.text) and _VERDICT_RE.search(s.message.text) for s in later for f in families):
-        return True
-    soon = [s for s in later if later and s.message.at - later[0].message.at <= _SOON_AFTER]
-    return any(s.is_human and _WORSE_RE.search(s.message.text) for s in soon)
-
-
 _RUNBOOK_RE = re.compile(r"\b(?:run-?books?|play-?books?|procedures?|sop)\b", re.IGNORECASE)
 
 
@@ -475,7 +261,7 @@ def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
             continue
         for sentence in sig.prep.sentences:
             if _RUNBOOK_RE.search(sentence):
-                facts.append(_fact(sentence, sig, 0.5))
+                facts.append(quote_fact(sentence, sig, 0.5))
                 break
     return facts
 
@@ -745,7 +531,7 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
             if _CODE_RE.search(sentence):
                 continue  # '{"errors":[{"message": ...' pasted in: a response body, not what users saw
             if pats.positive("symptom", sentence, sig.prep.gate):
-                fact = _fact(sentence, sig, 0.4)
+                fact = quote_fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")
                 said = sentence if fact.text.startswith(sentence[:20]) is False else fact.text
                 yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")}), sentence

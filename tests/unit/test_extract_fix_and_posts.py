@@ -1,4 +1,5 @@
-"""What fixed it when the channel weighs options first, and a status post a person relays."""
+"""What fixed it: the step told with its effect or just before it, not one weighed, doubted, taken back
+or a customer's; and a status post a person relays."""
 
 from __future__ import annotations
 
@@ -159,3 +160,140 @@ def test_certificates_issued_and_rolled_out_before_the_recovery_are_the_fix():
         )
     )
     assert f.fixes and f.fixes[0].message_ids == ["m2"]
+
+
+def test_the_fix_is_the_step_that_brought_the_recovery():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered: api-prod write error rate > 20%"),
+            ("Dmitri", "restarting every node in the cluster to force a clean election"),
+            ("Priya", "error rate back to baseline, POSTs succeeding"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
+    assert f.fixes and f.fixes[0].message_ids == ["m1"]  # the step before the observed recovery
+    assert "restarting every node" in f.fixes[0].text.casefold()
+
+
+def test_a_fix_told_with_its_effect_is_read_from_that_message():
+    f = extract_findings(
+        channel(
+            ("Maya", "503s everywhere, most of the fleet is down"),
+            ("Priya", "config disabled. impacted services recovered, errors gone"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m1"] and f.fixes[0].text.casefold().startswith("config disabled")
+
+
+def test_a_step_weighed_asked_for_or_failed_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered: api-prod write error rate > 20%"),
+            ("Dmitri", "restarting the api pods"),
+            ("Maya", "still failing, no change"),
+            ("Dmitri", "scaled out the directors 4 -> 10"),
+            ("Priya", "rolling back would take 40 min and re-open the vuln, I'd rather not"),
+            ("Priya", "error rate back to baseline, POSTs succeeding"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m5"]
+    assert f.fixes and f.fixes[0].message_ids == ["m3"]  # not the rollback weighed, not the restart that did not help
+
+
+def test_a_fix_quoted_whole_loses_its_leading_emoji():
+    f = extract_findings(
+        channel(
+            ("Maya", "503s everywhere, most of the fleet is down"),
+            ("Priya", "✅ rollback of auth-service to v2025.09.02-1 complete, errors gone"),
+        )
+    )
+    assert f.fixes and f.fixes[0].text.casefold().startswith("rollback of auth-service")
+
+
+def test_a_step_a_later_message_says_did_nothing_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[Triggered] backoffice reporting lag > 30 min"),
+            ("Dmitri", "restarting the report workers now"),
+            ("Maya", "restart bought us nothing, lag still climbing"),
+            ("Dmitri", "reverted yesterday's query change"),
+            ("Priya", "lag back to zero, reports current"),
+        )
+    )
+    assert f.fixes and f.fixes[0].message_ids == ["m3"]
+
+
+def test_a_step_taken_to_rule_something_out_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Maya", "dns lookups failing on every node"),
+            ("Dmitri", "restarting coredns + kube-proxy, just to rule it out"),
+            ("Priya", "dns answering again, lookups fine"),
+        )
+    )
+    assert not f.fixes or f.fixes[0].message_ids != ["m1"]
+
+
+def test_a_status_post_or_a_draining_queue_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Maya", "backoffice reports are stuck, lag over 2h"),
+            ("bot:Statuspage", "[Investigating] Delay in reporting — Access to BackOffice has been restored."),
+            ("Priya", "queue draining, lag down to 40 min"),
+        )
+    )
+    assert f.fixes == []
+
+
+def test_a_step_followed_by_worse_or_only_guessed_at_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:Monitor", "[Triggered] order router error rate > 20%"),
+            ("Tom", "rollback done on 01-07"),
+            ("Ann", "it's WORSE. way more orders going out"),
+            ("Bo", "is it the hotfix itself? maybe the cleanup got reverted in the branch"),
+        )
+    )
+    assert f.fixes == []
+
+
+def test_a_dry_run_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "builders are landing reverting txs, users paying gas for nothing"),
+            ("Bo", "shutting down ALL builders now"),
+            ("Bo", "patched, restarting in dry-run mode"),
+            ("Cy", "first 30 dry-run blocks clean, errors gone"),
+        )
+    )
+    assert all("dry-run" not in fx.text for fx in f.fixes)
+
+
+def test_a_step_a_customer_took_or_was_told_of_is_not_our_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "hypervisor hv-17 is down, customer vms unreachable"),
+            ("Sup", "11 tickets now. One customer restored his backup himself"),
+            ("Sup", "third ticket, same error. told them we're rolling back"),
+            ("Bo", "rebooted hv-17 via the PDU, all vms back up"),
+        )
+    )
+    assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
+
+
+@pytest.mark.parametrize("step", ["migrated the vms to hv-18, all back up", "moved the vms to the spare hypervisor, all back up"])
+def test_moving_the_work_elsewhere_is_a_fix(step):
+    f = extract_findings(channel(("Ann", "hypervisor hv-17 is down, customer vms unreachable"), ("Bo", step)))
+    assert f.fixes and f.fixes[0].message_ids == ["m1"]
+
+
+def test_a_step_taken_back_in_its_own_message_is_not_the_fix():
+    f = extract_findings(
+        channel(
+            ("Ann", "event ingestion stalled, backlog growing, queries piling up on the db"),
+            ("Bo", "Killed ~340 queries. They come right back tho"),
+            ("Cy", "restarted the kafka broker. wait, that was staging not prod. Ignore that."),
+            ("Bo", "ran ANALYZE on the events tables, planner picks the index again. backlog draining"),
+        )
+    )
+    assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
