@@ -21,14 +21,14 @@ _BOT_NAMES = re.compile(
     rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
-    r"|\s*\((?:app|bot|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)"
+    r"|\s*\((?:app|bot|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
     r"|\balarms?\b"  # no person is named for an alarm: "NMS Alarm Bridge", "Alarm Relay"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"
     r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?)$|^[a-z]+status$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
-    r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended))\b)",
+    r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended)|responders?\s+(?:added|removed|requested)|(?-i:via)\s)\b)",
     re.IGNORECASE,
 )
 

@@ -48,7 +48,15 @@ from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_tools import name_headers
 from facilitator.sources.paste_slack import parse_slack
 from facilitator.sources.paste_table import parse_table
-from facilitator.sources.paste_time import AGO, ago_delta, parse_clock, season_warning, slash_date_order, stray_meridiem
+from facilitator.sources.paste_time import (
+    AGO,
+    ago_delta,
+    parse_clock,
+    preamble_zone,
+    season_warning,
+    slash_date_order,
+    stray_meridiem,
+)
 from facilitator.transcript import SYSTEM_SUBTYPES, UNTIMED, Message, Transcript, UnattributedLine
 
 __all__ = ["FORMATS", "detect_format", "format_scores", "parse_transcript", "read_transcript_file"]
@@ -305,9 +313,8 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
         blocks, shapes = runs
     out = Parsed()
     for (a, b), shape in zip(blocks, shapes):
-        if a:  # a channel's name line may say its zone: "---- #ops (Pacific time) ----"
-            header = lines[a].strip()
-            out.items.append(BlockMark.at(a + 1, header) if CHANNEL_HEADER_RE.match(header) else BlockMark(a + 1))
+        if a:  # a channel's name line may say its zone ("---- #ops (Pacific time) ----"), or a line just above it
+            out.items.append(BlockMark(a + 1, _block_zone(lines, a)))
         part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
         for item in part.items:
             item.line += a
@@ -317,6 +324,22 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
         out.zone = out.zone or part.zone
         out.warnings.extend(w for w in part.warnings if w not in out.warnings)
     return out
+
+
+def _block_zone(lines: list[str], a: int) -> tuple[tzinfo, str] | None:
+    """The zone a log's name line (``lines[a]``) gives, or a line just above it ("pasted from Slack
+    (my clock, London)" over "#inc-2291"), passing over blank lines and rules."""
+    header = lines[a].strip()
+    if CHANNEL_HEADER_RE.match(header) and (zone := preamble_zone(header)) is not None:
+        return zone
+    for line in reversed(lines[max(0, a - 3) : a]):
+        line = line.strip()
+        if line and not _RULE_RE.match(line):
+            return preamble_zone(line)
+    return None
+
+
+_RULE_RE = re.compile(r"^[-=_*~\s]{3,}$")
 
 
 def _messages(
@@ -337,26 +360,21 @@ def _messages(
     base_label = base_token or tz
     counted_back: list[tuple[int, Entry]] = []  # "[3 hours ago]" messages, placed once the paste's clock is known
     reordered = False  # another log's clock run began: messages are put back in time order at the end
-    paste_zone, paste_token = base_zone, base_token
-    block_begins = False  # a block mark was read and no message yet (a header may be marked twice)
     for item in parsed.items:
         if isinstance(item, BlockMark):
             # Another channel's log: its own run of times, on the paste's day unless it names one,
-            # in the zone its name line gives ("#ops (Pacific time)") or else the paste's.
+            # in the zone its name line gives ("#ops (Pacific time)"); one that names none is read
+            # like the log above it ("my clock, London" over two channels).
             current_day, fresh, previous = default_date or first_day, True, None
             reordered = True
-            if item.zone is not None:
+            if item.zone is not None and item.zone != (base_zone, base_token):
                 (base_zone, base_token), last_zone, last_token = item.zone, None, ""
                 base_label = base_token
                 _note(warnings, noted, f"The log that starts at line {item.line} of {origin} gives its times in "
                       f"{base_token}; they were read in that zone.", key=f"block:{item.line}")
-            elif not block_begins:
-                base_zone, base_token, base_label = paste_zone, paste_token, paste_token or tz
             twelve_hour = twelve_hour[1:] or twelve_hour
             maybe_12h = twelve_hour[0]
-            block_begins = True
             continue
-        block_begins = False
         if isinstance(item, DayMark):
             current_day, fresh = item.day, True
             continue

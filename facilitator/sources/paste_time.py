@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil import parser as dateparser
 
@@ -160,6 +160,18 @@ _REGION_WORDS = {
 }
 _REGION_RE = re.compile(r"\b(central european|pacific|mountain|central|eastern)\b", re.IGNORECASE)
 _IANA = re.compile(r"\b([A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\b")
+_PLACE = re.compile(r"\b[A-Z][a-z]+(?:[ _][A-Z][a-z]+){0,2}\b")  # "London", "New York", "Sao Paulo"
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """The IANA zones by their city ("new york" -> "America/New_York"), read once when first asked."""
+    out: dict[str, str] = {}
+    for name in available_timezones():
+        area, _, city = name.rpartition("/")
+        if area and area.split("/")[0] not in ("Etc", "SystemV", "US", "Antarctica"):
+            out.setdefault(city.replace("_", " ").lower(), name)
+    return out
 _ZONE_WORD = re.compile(rf"(?<![\w+-]){ZONE}")
 _PAREN_OFFSET = re.compile(r"\(\s*(?:UTC|GMT)\s?([+-]\d{1,2}(?::?\d{2})?)\s*\)")
 
@@ -310,6 +322,10 @@ def preamble_zone(line: str) -> tuple[tzinfo, str] | None:
     if region:
         name = _REGION_WORDS[region.group(1).lower()]
         return ZoneInfo(name), name
+    for place in _PLACE.finditer(stripped):  # "my clock, London": the city's zone
+        name = _cities().get(place.group(0).replace("_", " ").lower())
+        if name is not None:
+            return ZoneInfo(name), name
     return None
 
 

@@ -241,12 +241,13 @@ def test_discords_glued_headers_and_app_tags_in_names():
     ["PagerDuty, App", "Uptime Kuma App", "uptime-kuma", "fm-monitor", "rocket.cat", "Workflows", "Bitbucket Pipelines", "Meeting started",
      "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "Zendesk", "Freshdesk",
      "hookshot-alerts", "githubstatus", "Azure DevOps", "Fire Fire (app)", "Sentry (via Workflows)", "GWDG News",
-     "GWDG Helpdesk", "Atlantis", "NMS Alarm Bridge"],
+     "GWDG Helpdesk", "Atlantis", "NMS Alarm Bridge", "Datadog (Workflows)", "Responders added",
+     "via Routed Health Monitor"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
 
-    assert is_bot_name(name) and not is_bot_name("Avi Mizrahi")
+    assert is_bot_name(name) and not is_bot_name("Avi Mizrahi") and not is_bot_name("Via Sorensen")
 
 
 def test_slacks_phone_copy_with_the_time_under_each_message():
@@ -383,3 +384,34 @@ def test_a_google_chat_apps_header_starts_a_bot_message():
         ("R2 SLO Alerts", True, "🔥 FIRING ", "03-21 21:45"),
         ("Priya Raman", False, "looking", "03-21 21:46"),
     ]
+
+
+def test_a_zone_said_just_above_the_channel_logs_holds_for_each_of_them():
+    text = (
+        "Timeline export (all times UTC)\n"
+        "17:25  Incident declared by Aisha Bello\n"
+        "18:15  Update by Ravi Menon: config change applied\n"
+        "----------------------------------------\n"
+        "pasted from Slack (my clock, London)\n\n"
+        "#deploys-prod-us\n"
+        "Ravi Menon  18:02\nshipped the timeout change\n\n"
+        "#inc-2291\n"
+        "Aisha Bello  18:25\nflags US is on fire\n"
+    )
+    t = parse(text, default_date=date(2025, 9, 29))
+    at = {m.text[:10]: hm(m) for m in t.messages}
+    assert at["Update by "] == "09-29 18:15"
+    assert at["shipped th"] == "09-29 17:02"  # 18:02 in London (BST) is 17:02 UTC
+    assert at["flags US i"] == "09-29 17:25"  # the next channel, no zone of its own: still London
+
+
+@pytest.mark.parametrize("line, zone", [
+    ("pasted from Slack (my clock, London)", "Europe/London"),
+    ("all times New York time", "America/New_York"),
+    ("All times in Pacific time", "America/Los_Angeles"),
+])
+def test_a_preamble_names_its_zone_by_region_or_city(line, zone):
+    from facilitator.sources.paste_time import preamble_zone
+
+    assert preamble_zone(line)[1] == zone
+    assert preamble_zone("Casey: times look fine to me") is None  # an Antarctic station is nobody's clock
