@@ -144,6 +144,7 @@ _BACK_RE = re.compile(r"\bback\b|\bagain\b|restor|recover|fixed|resolv")
 _FAULT_ELSEWHERE_RE = re.compile(
     r"\bit[\x27\u2019]?s\s+(?:the|something)\s|\bspecifically\b|\bmust\s+be\b|\bthe\s+(?:problem|issue)\s+is\b"
     r"|\bweird(?:ly)?\b|\bfirst\s+guess\b|\b(?:is|are)\s+(?:still\s+)?down\b|\bnot\s+the\b"
+    r"|\b(?:this|that|it)\s+(?:is|[\x27\u2019]s)\s+something\s+else\b"  # "nat is clean since 11:50. this is something else"
 )
 # "I think we're good", "I think we're done here", "ooh, I think that worked": how people close an
 # incident or greet the step that fixed it, not a guess.

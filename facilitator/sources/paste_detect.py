@@ -9,6 +9,8 @@ nothing between them (``format_runs``), so each block is read in its own format.
 
 from __future__ import annotations
 
+import re
+
 from facilitator.sources.paste_chat_apps import starts_message
 from facilitator.sources.paste_discourse import starts_post
 from facilitator.sources.paste_github import starts_comment
@@ -203,10 +205,18 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
     return blocks, shapes
 
 
+# A ruled line naming what follows: "----- incident.io export -----", "==== PagerDuty log ===="
+_NAMED_RULE_RE = re.compile(r"^[-=]{3,}\s*[^-=\s].{0,60}?\s*[-=]{3,}$")
+
+
 def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """[start, end) of each run of lines that begins at a channel's name on its own line ("#ops")."""
+    """[start, end) of each run of lines that begins at a channel's name on its own line ("#ops")
+    or at a ruled line naming what follows ("----- incident.io export -----")."""
     starts = [0]
     for i, line in enumerate(lines):
-        if i and "#" in line and CHANNEL_HEADER_RE.match(line.strip()):
+        if i and (
+            ("#" in line and CHANNEL_HEADER_RE.match(line.strip()))
+            or (line[:3] in ("---", "===") and _NAMED_RULE_RE.match(line.strip()))
+        ):
             starts.append(i)
     return [(a, b) for a, b in zip(starts, [*starts[1:], len(lines)]) if a < b]

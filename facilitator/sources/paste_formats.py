@@ -435,6 +435,8 @@ def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: 
         if zone is not None:
             out.zone = out.zone or zone
             consumed = True
+            if "://" in text:  # "Timeline (times in Europe/Zurich) - https://app.incident.io/…": keep its link
+                out.unattributed.append((no, stripped))
     if heading:
         day = find_date(text, ctx.default_year, ctx.today, ctx.day_first)
         if day is not None:

@@ -289,3 +289,19 @@ def test_the_damage_stopped_is_a_recovery(text):
 
 def test_alerts_not_saving_is_a_symptom():
     assert "symptom" in read('New ticket (normal): "Alerts created in Grafana not saving"', author="bot:zendesk").flags
+
+
+def test_an_incident_tools_status_changed_to_resolved_declares_the_end():
+    assert "declare_resolved" in read("Status changed to Resolved by Nina Schmid: sends back to baseline", author="bot:incident.io").flags
+
+
+def test_a_mitigation_rolled_out_is_a_fix_put_in_place():
+    assert "fix_deployed" in read("lock released, mitigation rolled out to eu-west6").flags
+
+
+def test_a_part_found_clean_while_the_fault_is_something_else_is_no_recovery():
+    assert read("nat is clean since 11:50, 0 drops. this is something else").state != "recover"
+
+
+def test_users_who_stopped_getting_something_report_a_symptom():
+    assert "symptom" in read("customer says their users stopped getting the email verification codes").flags

@@ -415,3 +415,23 @@ def test_a_preamble_names_its_zone_by_region_or_city(line, zone):
 
     assert preamble_zone(line)[1] == zone
     assert preamble_zone("Casey: times look fine to me") is None  # an Antarctic station is nobody's clock
+
+
+def test_an_incident_tools_export_under_a_named_rule_inside_a_slack_copy_is_read_as_its_own_log():
+    text = (
+        "#support\nFriday, October 4th\n"
+        "[9:44 AM] Jana Vogt: that would match\n"
+        "[9:52 AM] Nina Schmid: pulling people into a call, opening an incident\n\n"
+        "----- incident.io export -----\n"
+        "Timeline (times in Europe/Zurich) - https://app.incident.io/acme/incidents/212\n\n"
+        "Fri 4 Oct 2024\n"
+        "09:55  Incident declared by Nina Schmid - Severity: Major\n"
+        "12:23  Status changed to Resolved by Nina Schmid: sends back to baseline\n\n"
+        "#inc-212\nFriday, October 4th\n"
+        "[10:11 AM] Tobias Graf: rollback running\n"
+    )
+    t = parse_transcript(text, tz="Europe/Zurich", default_date=date(2024, 10, 4), origin="paste.txt")
+    texts = [m.text for m in t.messages]
+    assert texts[1] == "pulling people into a call, opening an incident"  # the export is not glued to it
+    assert any(x.startswith("Status changed to Resolved") for x in texts)
+    assert any("https://app.incident.io/acme/incidents/212" in u.text for u in t.unattributed)
