@@ -163,7 +163,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     responders, aliases = find_people(sigs, chat, transcript.aliases)
     effect = find_customer_effect(sigs, key_times["detected_at"])
     hypotheses = find_hypotheses(sigs)
-    decisive = _decisive(hypotheses, facts)
+    decisive, quotes = _decisive(hypotheses, facts)
     findings = Findings(
         **key_times,
         responders=responders,
@@ -172,7 +172,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         messaging=messaging,
         impact_hints=find_impact(sigs),
         hypotheses=hypotheses,
-        events=find_events(sigs, key_times, messaging, aliases, decisive),
+        events=find_events(sigs, key_times, messaging, aliases, decisive, quotes),
         severity=find_severity(sigs),
         detection_method=find_detection_method(key_times["detected_at"], transcript),
         title=find_title(transcript, sigs, messaging, effect),
@@ -186,10 +186,12 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
     return findings
 
 
-def _decisive(hypotheses: list, facts: dict[str, list]) -> dict[str, str]:
+def _decisive(hypotheses: list, facts: dict[str, list]) -> tuple[dict[str, str], dict[str, str]]:
     """The messages the document's story rests on, by the timeline row kind each makes: every
-    hypothesis raised and its verdict, the first cause told, the step that fixed it."""
+    hypothesis raised and its verdict, the first cause told, the step that fixed it; and for the
+    cause's and the fix's messages, the sentence the document quotes."""
     kinds: dict[str, str] = {}
+    quotes: dict[str, str] = {}
     for h in hypotheses:
         if h.message_ids:
             kinds.setdefault(h.message_ids[0], "hypothesis_ruled_out" if h.status == "ruled_out" and len(h.message_ids) == 1 else "hypothesis")
@@ -199,7 +201,8 @@ def _decisive(hypotheses: list, facts: dict[str, list]) -> dict[str, str]:
         for fact in found:
             for mid in fact.message_ids[:1]:
                 kinds.setdefault(mid, kind)
-    return kinds
+                quotes.setdefault(mid, fact.text)
+    return kinds, quotes
 
 
 MIN_MESSAGES = 10

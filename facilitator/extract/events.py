@@ -74,13 +74,17 @@ def find_events(
     messaging: list[MessagingItem],
     aliases: dict[str, str] | None = None,
     decisive: dict[str, EventKind] | None = None,
+    quotes: dict[str, str] | None = None,
 ) -> list[Event]:
     """Events in time order, one per notable message, plus one per key time.
 
     ``aliases`` names each person as the responder list does ("yusufp" -> "Yusuf Patel").
     ``decisive`` maps the messages the findings rest on (a hypothesis raised or ruled out, the
     cause found, the step that fixed it) to their kind: each is a row even when its words carry
-    none of the flags, so the timeline shows the moments the document tells of.
+    none of the flags, so the timeline shows the moments the document tells of. ``quotes``
+    gives, for the cause's and the fix's messages, the sentence the document quotes: their rows
+    read it ("the problem is how many conns each service opens"), not the message's first
+    sentence ("went through every service's config.").
     """
     names = aliases or {}
     by_id = {sig.message.id: sig for sig in sigs}
@@ -129,7 +133,10 @@ def find_events(
             last_step[sig.message.author] = sig.message.at
             steps += 1
         if kind is not None:
-            events.append((sig.index, _event(sig, kind, sig.message.at, names)))
+            event = _event(sig, kind, sig.message.at, names)
+            if quotes and kind in ("root_cause", "action") and (said := quotes.get(sig.message.id)):
+                event = event.model_copy(update={"summary": plain_sentence(said, limit=140)})
+            events.append((sig.index, event))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))
     return [event for _, event in events]
 

@@ -377,6 +377,21 @@ def test_every_moment_the_story_rests_on_is_a_timeline_row():
     assert rows.get("m1") == "hypothesis_ruled_out" and rows.get("m2") == "root_cause"
 
 
+def test_the_cause_row_reads_the_sentence_that_states_the_cause():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "[Triggered] api-us1: HTTP 5xx rate 12%"),
+            ("akim", "connections on the secondaries went ~6k -> 19k"),
+            ("jcortez", "went through every service's mongo client config. the problem is how many conns each service opens to the primary, nothing limits it client side"),
+            ("akim", "api 5xx back at baseline"),
+        )
+    )
+    cause = f.causes[0]
+    row = next(e for e in f.events if e.message_ids == cause.message_ids)
+    assert row.kind == "root_cause"
+    assert row.summary.lower().startswith("the problem is how many conns")
+
+
 def test_a_heading_keeps_what_was_passed_on_and_ends_at_a_word():
     from facilitator.extract.hints import headline
 
