@@ -20,7 +20,7 @@ _FIX_ACTION_RE = re.compile(
     r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
     r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
     r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+|"
-    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?)\b",
+    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?|flip(?:ped|ping)|toggl(?:ed|ing)|turn(?:ed|ing)\s+(?:it\s+|them\s+)?(?:off|on))\b",
     re.IGNORECASE,
 )
 FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
@@ -30,7 +30,7 @@ FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told 
 _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
-    r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|not\s+(?:help\w*|it|that|zero)|"
+    r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|(?:did|does|changed)\s+nothing|nothing\s+changed|not\s+(?:help\w*|it|that|zero)|"
     r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
     r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
     # a step weighed against another: "raising slots = config change + full reload, slow and risky"
@@ -135,7 +135,10 @@ def within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[Message
     return out
 
 
-_WORSE_RE = re.compile(r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change)\b", re.IGNORECASE)
+_WORSE_RE = re.compile(
+    r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change|(?:did|does|changed)\s+nothing|nothing\s+changed)\b",
+    re.IGNORECASE,
+)
 _SOON_AFTER = timedelta(minutes=15)
 
 

@@ -357,9 +357,11 @@ def _affected(findings: Findings) -> Suggestion | None:
     return Suggestion(lines, _ids(*cited.values()), "scope mentioned in the channel", 0.5)
 
 
-def _impact(findings: Findings, kinds: tuple[str, ...], note: str, prefix: bool = True, limit: int = 8) -> Suggestion | None:
-    """Distinct impact hints of these kinds; the kind is prefixed when the text does not say it."""
-    hints = [h for h in findings.impact_hints if h.kind in kinds]
+def _impact(
+    findings: Findings, kinds: tuple[str, ...], note: str, prefix: bool = True, limit: int = 8, keep=None
+) -> Suggestion | None:
+    """Distinct impact hints of these kinds (those ``keep`` accepts); the kind is prefixed when the text does not say it."""
+    hints = [h for h in findings.impact_hints if h.kind in kinds and (keep is None or keep(h))]
     lines: list[str] = []
     ids: list[str] = []
     for h in hints:
@@ -372,6 +374,18 @@ def _impact(findings: Findings, kinds: tuple[str, ...], note: str, prefix: bool 
         if len(lines) >= limit:
             break
     return Suggestion(lines, _ids(ids), note, 0.5) if lines else None
+
+
+_DELAYED_RE = re.compile(r"\b(?:delay\w*|queued|backlog\w*|late|skipped|missed|retr(?:y|ied|ying)|pending|waiting)\b", re.I)
+
+
+def _hurt_jobs(hint) -> bool:
+    """A count of jobs that failed or waited ("~180 failed capture jobs", "400 builds queued"),
+    not one that passed ("integration suite green 2 runs in a row")."""
+    if hint.kind == "failed_jobs":
+        return True
+    clause = clause_of(hint)
+    return bool(_HARM_RE.search(clause) or _DELAYED_RE.search(clause))
 
 
 # What a count of support contacts is called in the document: "11 convos" reads "11 support conversations".
@@ -456,7 +470,7 @@ _BUILDERS: dict[str, Builder] = {
     "luck": lambda q, f, tz: _list_of_facts(f.luck, "moments the channel called lucky or close"),
     "data_impact": lambda q, f, tz: _data_impact(f),
     "prior_incidents": lambda q, f, tz: _happened_before(f),
-    "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False),
+    "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False, keep=_hurt_jobs),
     "impact_hints:scope": lambda q, f, tz: _affected(f),
     "support_tickets": lambda q, f, tz: _support(f),
     "messaging": lambda q, f, tz: _messaging(f, tz),

@@ -297,3 +297,24 @@ def test_a_step_taken_back_in_its_own_message_is_not_the_fix():
         )
     )
     assert f.fixes and all(fx.message_ids == ["m3"] for fx in f.fixes)
+
+
+def test_a_flag_flipped_is_the_fix_and_a_rollback_that_did_nothing_never_is():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "Triggered #18234 [prod] api 5xx rate > 5%"),
+            ("Jordan", "rolling back today's deploy just in case"),
+            ("Priya", "@Sam API errors since ~8:40, reads timing out on the replicas, rollback of today's deploy did nothing"),
+            ("Sam", "theory: the cluster cleanup is dragging every read down"),
+            ("Priya", "flag flipped, pods picked it up. 5xx dropping like a rock, <1% now"),
+        )
+    )
+    assert f.fixes and f.fixes[0].text.lower().startswith("flag flipped")
+    assert not any("did nothing" in x.text for x in f.fixes)
+
+
+def test_a_label_an_idea_carried_while_suspected_is_not_part_of_the_fact():
+    from facilitator.interview.wording import clean_fact
+
+    assert clean_fact("theory: that cleanup is what's dragging every read down") == "That cleanup is what's dragging every read down"
+    assert clean_fact("working theory: regression in propagation") == "Regression in propagation"

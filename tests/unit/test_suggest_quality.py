@@ -336,3 +336,14 @@ def test_who_is_speaking_and_whom_they_address_are_no_part_of_the_fact(said, kep
     from facilitator.interview.wording import drop_lead_ins
 
     assert drop_lead_ins(said) == kept
+
+
+def test_job_failures_count_jobs_that_failed_or_waited_not_runs_that_passed():
+    findings = Findings(impact_hints=[
+        _hint("jobs", "integration suite green 2 runs in a row.", 2, "ok"),
+        _hint("jobs", "400 builds queued behind the stuck runner", 400, "q"),
+        _hint("failed_jobs", "~180 failed capture jobs, retryable", 180, "j"),
+    ])
+    s = suggest(Q["job_failures"], findings)
+    assert s.value == ["400 builds queued behind the stuck runner", "~180 failed capture jobs, retryable"]
+    assert "ok" not in s.message_ids
