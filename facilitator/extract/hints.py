@@ -360,12 +360,17 @@ _SPEAKS_OF_SPEAKER_RE = re.compile(
 # What a chat line says around the news, which a heading does without: the exclamation before it
 # ("Huh.", "Ugh.", "Same here"), who sees it and the next step after it ("for me too", "checking").
 _EXCLAIM_RE = re.compile(
-    r"^(?:(?:huh|ugh+|oh\s+no|uh[- ]?oh|hm+|wow|yikes|whoa|damn|ok(?:ay)?|acking|ack[\x27\u2019]?d|same(?:\s+here)?|yep|yeah|"
+    r"^(?:(?:huh|ugh+|oh\s+no|uh[- ]?oh|hm+|wow|yikes|whoa|damn|ok(?:ay)?|acking|ack[\x27\u2019]?d|same(?:\s+here)?|yep|yeah|nope|nah|"
     r"(?:yes|no|this)(?=\s*[.,!?:;])|yes\s+(?:pls|please)|pls|please|thanks|\+1|and\s+another\s+one|heads\s+up|random\s+q)\b[\s.,!?:;\u2014\u2013-]*)+",
     re.IGNORECASE,
 )
+_TAGS_RE = re.compile(
+    r"^(?:[^\w\s\"'(\[<@#]+\s*)?(?:\[[^\]]{1,24}\]\s*)+|^[^\w\s\"'(\[<@#]+\s+"
+    r"|^(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*\s+[-\u2013\u2014:]\s+[\"\u201c]?"  # "status.mailsac.com - \"Full outage, …"
+)
 _ASIDE_RE = re.compile(
     r"(?:[\s,]+(?:checking|looking(?:\s+into\s+it)?|investigating|lol|fyi|again|too|either|right\s+now|"
+    r"(?:having|taking)\s+a\s+look|on\s+it|digging\s+in|"
     r"for\s+(?:me|us|anyone(?:\s+else)?)(?:\s+too)?|(?:is\s+)?anyone\s+else(?:\s+(?:seeing|getting)\s+this)?))+\s*[?!.]*$",
     re.IGNORECASE,
 )
@@ -380,30 +385,47 @@ _ASKED_RE = re.compile(
 def headline(sentence: str, limit: int = 70) -> str:
     """A chat line as a heading: its first sentence without the exclamation, the aside and the
     question form, cut at a clause ("Huh. same here, dashboard won't load for me" -> "Dashboard won't load")."""
-    text = _EXCLAIM_RE.sub("", sentence.strip()) or sentence.strip()
+    text = _TAGS_RE.sub("", sentence.strip()) or sentence.strip()  # "🔴 [P1] ca-prod core-api: …"
+    text = _EXCLAIM_RE.sub("", text) or text
     parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 2]
     text = parts[0] if parts else text
     text = _WHEN_SAID_RE.sub("", _ASIDE_RE.sub("", text)).rstrip(" .!?,;:")
     asked = _ASKED_RE.match(text)
     if asked:
         text = f"{asked.group('subject')} {asked.group('verb').lower()} {asked.group('state')}"
-    relayed = _RELAY_RE.match(text)
+    relayed = _RELAY_RE.match(text) or _SAYS_RE.match(text)
     if relayed and len(relayed.group("said").split()) >= 3:
         text = relayed.group("said").strip(" \"'\u201c\u201d")  # '3 tickets in the last 5 min: "can't start my event"'
     if len(text) > limit:
         cut = text[:limit]
-        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "), cut.rfind(": "))
+        # a clause ends outside brackets: "Customer (enterprise, EU region) says …" is not cut at its comma
+        clause = max((m.start() for m in _CLAUSE_END_RE.finditer(cut) if cut.count("(", 0, m.start()) <= cut.count(")", 0, m.start())), default=-1)
         if clause >= 20:
             text = cut[:clause]
         else:  # at a word, without the small words a cut leaves dangling ("… when they try to")
             text = re.sub(r"(?:\s+(?:a|an|the|to|of|for|on|in|at|with|from|by|and|or|but|that|when|their|our|is|are|was|since))+$", "", cut.rsplit(" ", 1)[0], flags=re.IGNORECASE)
+    if text.count('"') % 2:  # a quote left open or closed by the cut: 'Full outage, unreachable"'
+        text = text.replace('"', "")
+    text = text.strip(" .!?,;:")
     return text[:1].upper() + text[1:]
+
+
+_CLAUSE_END_RE = re.compile(r", |; | - | — |: ")
 
 
 # Who passed it on, before what they passed on: "3 tickets in the last 5 min: ...", "Support
 # escalation from two tenants: ...", "New ticket #5639 from opsworks-customer: ...", "Posted in #p4-general: ...".
 _RELAY_RE = re.compile(
-    r"^(?=[^:]{0,60}\b(?:tickets?|chats?|support|escalation|posted|forum|posts?|emails?|calls?|customers?\s+(?:say|report))\b)[^:]{3,60}:\s+(?P<said>.+)$",
+    r"^(?=[^:]{0,60}\b(?:tickets?|chats?|support|escalation|posted|forum|posts?|emails?|calls?|customers?\s+(?:say|report)|declared\s+by)\b)"
+    r"[^:]{3,60}:\s+(?P<said>.+)$",
+    re.IGNORECASE,
+)
+
+
+# A customer's report passed on in words: "customer (enterprise, EU region) says their users stopped getting …"
+_SAYS_RE = re.compile(
+    r"^(?:an?\s+|the\s+|one\s+|our\s+|some\s+|\d+\s+)?(?:customers?|users?|clients?|merchants?|partners?|tenants?)\b[^.:]{0,60}?"
+    r"\b(?:says?|said|reports?|reported|tells?\s+us|told\s+us|complains?)\s+(?:that\s+)?(?:their\s+|its\s+)?(?P<said>.+)$",
     re.IGNORECASE,
 )
 

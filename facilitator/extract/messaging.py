@@ -100,7 +100,13 @@ _NAMED_RE = re.compile(
 # "Investigating - Elevated errors at checkout"; "Investigating — We are investigating DNS failures affecting ..."
 _STAGE_FIRST_RE = re.compile(r"^\W*investigating\s*[-–—:]\s*(?P<t>.+)$", re.IGNORECASE)  # later stages say what was done
 _HOST_TAIL_RE = re.compile(r"\s*\([\w.-]+\.[a-z]{2,}\)\s*$|\s+(?:https?://)?\S+\.[a-z]{2,}(?:/\S*)?\s*$")  # the page's link
-_HOST_RE = re.compile(r"\s+(?:https?://\S+|status\.[\w.-]+|[\w-]+(?:\.[\w-]+)*\.(?:com|io|net|org|co|dev|app)(?:/\S*)?)(?=\s|$)", re.IGNORECASE)
+# the page's own link ("https://…", "status.gitlab.com", a host closing the post); not a host named
+# as the subject ("GitLab.com is down")
+_HOST_RE = re.compile(
+    r"\s+(?:https?://\S+|status\.[\w.-]+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.(?:com|io|net|org|co|dev|app)(?:/\S*)?\s*$)(?=\s|$)",
+    re.IGNORECASE,
+)
+_IMPACT_TAG_RE = re.compile(r"^\W*\[[^\]]{1,40}\]\s*")
 _WE_ARE_RE = re.compile(
     r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
     r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where|that)\s+)?(?P<t>.+)$",
@@ -127,7 +133,7 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     domains on the CDN"): either makes a better title than the first alarmed chat line.
     """
     for item, posted in _posts(items):
-        text = _HOST_RE.sub("", posted)
+        text = _IMPACT_TAG_RE.sub("", _HOST_RE.sub("", posted))  # "[Partial Service Outage] Investigating — …": a level, not a name
         title = ""
         named = _NAMED_RE.match(text)
         if named and not _WE_ARE_RE.match(named.group("t")) and not _STAGE_FIRST_RE.match(named.group("t")):

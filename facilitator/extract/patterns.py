@@ -243,11 +243,13 @@ def summary_of(text: str, limit: int = 140) -> str:
 # who relayed it ("the WER teacher just pinged me:", "per @fejta", "according to Sam,"), and
 # the speaker's own viewpoint ("I'm seeing", "looks like").
 _LEAD_IN_RE = re.compile(
-    r"^(?:(?:(?:hey|hi|hello|ok(?:ay)?|so|fyi|heads[- ]up|y[\x27\u2019]?all|"
+    r"^(?:(?:(?:hey|hi|hello|ok(?:ay)?|(?-i:[Ss]o)|fyi|heads[- ]up|y[\x27\u2019]?all|"  # not "SO" (Stack Overflow)
     r"morning|good (?:morning|evening)|quick q(?:uestion)?|hmm+|uh+|um+)\b"
     # words that only greet when set off ("all, the fix is out"; not "all web servers have the fix")
     r"|(?:update|folks|all|team|everyone|guys|well|right|alright)(?=\s*[,:!.\u2014\u2013-]))[\s,:!.-]*)+"
-    r"|^[^.:!?]{0,60}\b(?:pinged|told|messaged|emailed|asked|wrote to|reported to|called)\s+(?:me|us)\b[^:]{0,40}:\s*"
+    r"|^[^.:!?]{0,60}\b(?:pinged|told|messaged|emailed|asked|wrote to|reported to|called|phoned|rang)\s+(?:me|us)\b[^:]{0,40}:\s*"
+    r"|^[^.:!?,]{0,60}\b(?:pinged|messaged|emailed|called|phoned|rang)\s+(?:me|us)\s*,\s*"  # "support just phoned me, cloud printing errors"
+    r"|^@(?:channel|here|everyone)\b[\s,:]*"
     r"|^(?:per|according to)\s+@?[\w.-]+(?-i:\s+[A-Z][\w-]+)?\s*[,:]?\s+(?:(?:it\s+(?:looks|seems)\s+like|it[\x27\u2019]?s)\s+)?"
     r"|^(?:i[\x27\u2019]?m|i am|we[\x27\u2019]?re|we are)\s+(?:also\s+|now\s+)?(?:seeing|getting|noticing)\s+(?:that\s+)?"
     r"|^(?:looks|seems)\s+like\s+"

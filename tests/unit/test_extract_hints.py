@@ -278,6 +278,51 @@ def test_a_chat_line_becomes_a_heading():
     assert headline("No errors in the logs but api is down") == "No errors in the logs but api is down"
 
 
+@pytest.mark.parametrize(
+    "line, heading",
+    [
+        ("customer (enterprise, EU region) says their users stopped getting the email verification codes this afternoon.",
+         "Users stopped getting the email verification codes this afternoon"),
+        ("portal throwing 502s for me too, having a look", "Portal throwing 502s"),
+        ("\U0001F534 [P1] ca-prod core-api: 5xx rate 87% for 2m", "Ca-prod core-api: 5xx rate 87% for 2m"),
+        ('status.mailsac.com - "Full outage, database network unreachable"', "Full outage, database network unreachable"),
+        ("nope, UI is on the new version and it fails the same way", "UI is on the new version and it fails the same way"),
+        ('Incident declared by Aisha Bello: "feature flags /flags returning 504 for most US traffic"',
+         "Feature flags /flags returning 504 for most US traffic"),
+    ],
+)
+def test_a_heading_drops_who_passed_it_on_tags_and_the_next_step(line, heading):
+    from facilitator.extract.hints import headline
+
+    assert headline(line) == heading
+
+
+def test_a_status_post_names_its_subject_host_and_an_impact_level_is_no_name():
+    gitlab = extract_findings(
+        channel(
+            ("Tom", "anyone else getting 500s?"),
+            ("bot:Status.io", "*Investigating* — GitLab.com is down. We are investigating errors on GitLab.com. status.gitlab.com"),
+        )
+    )
+    assert gitlab.title is not None and gitlab.title.text == "GitLab.com is down"
+    level = extract_findings(
+        channel(
+            ("lin", "cloud printing + MakerWorld errors tonight"),
+            ("bot:statuspage", "[Partial Service Outage] Investigating — We are currently investigating this issue."),
+        )
+    )
+    assert level.title is not None and "Outage]" not in level.title.text
+
+
+def test_a_plain_sentence_keeps_an_upper_case_so_and_drops_an_at_channel_relay():
+    from facilitator.extract.patterns import plain_sentence
+
+    assert plain_sentence("SO and SU both timing out for me") == "SO and SU both timing out for me"
+    assert plain_sentence("@channel support just phoned me, cloud printing + MakerWorld errors tonight.") == (
+        "Cloud printing + MakerWorld errors tonight."
+    )
+
+
 def test_the_same_symptom_elsewhere_is_no_earlier_incident():
     f = extract_findings(
         channel(
