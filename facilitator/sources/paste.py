@@ -41,7 +41,7 @@ from facilitator.sources.paste_email import email_blocks, parse_email_thread
 from facilitator.sources.paste_discourse import parse_discourse
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
-from facilitator.sources.paste_formats import CHANNEL_HEADER_RE, BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
+from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_layout import split_lines
@@ -313,24 +313,26 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
         blocks, shapes = runs
     out = Parsed()
     for (a, b), shape in zip(blocks, shapes):
-        if a:  # a channel's name line may say its zone ("---- #ops (Pacific time) ----"), or a line just above it
-            out.items.append(BlockMark(a + 1, _block_zone(lines, a)))
         part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
+        if a:  # another log: in the zone its name line, a line just above it or its own preamble gives
+            out.items.append(BlockMark(a + 1, _block_zone(lines, a) or part.zone))
+        else:
+            out.zone = part.zone  # the first log's zone is the paste's; a later log's is its own
         for item in part.items:
             item.line += a
         out.items.extend(part.items)
         out.unattributed.extend((no + a, line) for no, line in part.unattributed)
         out.title = out.title or part.title
-        out.zone = out.zone or part.zone
         out.warnings.extend(w for w in part.warnings if w not in out.warnings)
     return out
 
 
 def _block_zone(lines: list[str], a: int) -> tuple[tzinfo, str] | None:
-    """The zone a log's name line (``lines[a]``) gives, or a line just above it ("pasted from Slack
-    (my clock, London)" over "#inc-2291"), passing over blank lines and rules."""
+    """The zone a log's first line (``lines[a]``: its name or a ruled line naming it) gives, or a
+    line just above it ("pasted from Slack (my clock, London)" over "#inc-2291"), passing over
+    blank lines and rules."""
     header = lines[a].strip()
-    if CHANNEL_HEADER_RE.match(header) and (zone := preamble_zone(header)) is not None:
+    if (zone := preamble_zone(header)) is not None:  # "--- incident.io export (all times UTC) ---"
         return zone
     for line in reversed(lines[max(0, a - 3) : a]):
         line = line.strip()

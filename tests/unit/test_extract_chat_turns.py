@@ -305,3 +305,13 @@ def test_a_part_found_clean_while_the_fault_is_something_else_is_no_recovery():
 
 def test_users_who_stopped_getting_something_report_a_symptom():
     assert "symptom" in read("customer says their users stopped getting the email verification codes").flags
+
+
+def test_errors_counted_at_none_are_a_recovery_and_no_symptom():
+    sig = read("confirmed, no more RO banner. write errors 0")
+    assert sig.state == "recover" and "symptom" not in sig.flags
+    assert "symptom" in read("errors 0 -> 12 in a minute").flags
+
+
+def test_being_able_to_do_it_again_on_a_named_site_is_a_recovery():
+    assert read("can edit on math.se again and login works for me").state == "recover"

@@ -242,7 +242,7 @@ def test_discords_glued_headers_and_app_tags_in_names():
      "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "Zendesk", "Freshdesk",
      "hookshot-alerts", "githubstatus", "Azure DevOps", "Fire Fire (app)", "Sentry (via Workflows)", "GWDG News",
      "GWDG Helpdesk", "Atlantis", "NMS Alarm Bridge", "Datadog (Workflows)", "Responders added",
-     "via Routed Health Monitor"],
+     "via Routed Health Monitor", "Decision logged", "Action completed"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
@@ -435,3 +435,20 @@ def test_an_incident_tools_export_under_a_named_rule_inside_a_slack_copy_is_read
     assert texts[1] == "pulling people into a call, opening an incident"  # the export is not glued to it
     assert any(x.startswith("Status changed to Resolved") for x in texts)
     assert any("https://app.incident.io/acme/incidents/212" in u.text for u in t.unattributed)
+
+
+def test_a_later_export_in_utc_keeps_its_zone_to_itself():
+    text = (
+        "#support (Wed, Jan 22)\n\n"
+        "[2:22 PM] Jordan Ellis: 2 US customers just opened tickets: campaign emails late\n"
+        "[3:30 PM] Priyanka Shah: flag off, query killed\n\n"
+        "--- incident.io timeline export: INC-1873 (all times UTC) ---\n"
+        "2025-01-22 23:14  Incident declared by Maya Chen\n"
+        "2025-01-23 00:43  Status changed to Resolved by Maya Chen\n"
+    )
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=date(2025, 1, 22), origin="paste.txt")
+    at = {m.text[:12]: hm(m) for m in t.messages}
+    assert at["2 US custome"] == "01-22 22:22"  # 2:22 PM Pacific, not 2:22 PM UTC
+    assert at["flag off, qu"] == "01-22 23:30"
+    assert at["Incident dec"] == "01-22 23:14"  # the export's own UTC
+    assert at["Status chang"] == "01-23 00:43"
