@@ -201,11 +201,15 @@ _ASKING_ABOUT_RE = re.compile(r"\b(?:ask\w*|wonder\w*|worried|a\s+call\s+on|vs\.
 
 # A reply that points back at a finding: "that's why cpu looked fine", "that explains the preview thing".
 _POINTS_BACK_RE = re.compile(
-    r"^\W*(?:(?:ok|so|ah+|aha|oh|yes|yep|wow|damn|ugh)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains"
-    r"|that(?:[\x27\u2019]d|\s+would|[\x27\u2019]ll|\s+will)\s+do\s+it|that\s+tracks|(?:good|nice|great)\s+(?:catch|find))\b",
+    r"^\W*(?:(?:ok|so|ah+|aha|oh|no|yes|yep|wow|damn|ugh|crap|shit)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains"
+    r"|that(?:[\x27\u2019]d|\s+would|[\x27\u2019]ll|\s+will)\s+do\s+it|that\s+tracks|(?:good|nice|great)\s+(?:catch|find)"
+    # someone owning the change the finding names: "oh no. that's me. I thought I was on staging"
+    r"|that[\x27\u2019]?s\s+(?:me|mine|on\s+me)|that\s+was\s+me|my\s+(?:bad|fault|mistake))\b",
     re.IGNORECASE,
 )
 _POINTED_REACH = timedelta(minutes=10)
+_ADMITS_RE = re.compile(r".*\b(?:me|mine|my\s+(?:bad|fault|mistake))$", re.IGNORECASE)
+_OWN_STEP_TOLD_RE = re.compile(r"\bI\s+(?:\w+\s+)?(?:\w+ed|was|thought|ran|did|made|forgot|kicked|ran|hit|put|set)\b")
 
 
 def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
@@ -213,10 +217,13 @@ def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
     why cpu looked fine"): the message before it, when it states something rather than asks."""
     found: list[Fact] = []
     for i, sig in enumerate(sigs):
-        if i == 0 or not any(word in sig.prep.lower for word in ("explain", "why", "do it", "tracks", "catch", "find")):
+        if i == 0 or not any(word in sig.prep.lower for word in ("explain", "why", "do it", "tracks", "catch", "find", " me", "mine", "my ")):
             continue
-        if not _POINTS_BACK_RE.match(sig.prep.prose):
+        points = _POINTS_BACK_RE.match(sig.prep.prose)
+        if not points:
             continue
+        if _ADMITS_RE.match(points.group(0)) and not _OWN_STEP_TOLD_RE.search(sig.prep.prose):
+            continue  # "that's me" answering "who has comms?" owns a role, not the change found
         before = next(
             (s for s in reversed(sigs[max(0, i - 3) : i]) if s.is_human and s.prep.sentences and not _POINTS_BACK_RE.match(s.prep.prose)),
             None,

@@ -256,7 +256,7 @@ _LEAD_IN_RE = re.compile(
     r"|^(?:support|ic|sre|comms|on-?call|(?:db|database|network|infra)\s+on-?call)(?:\s+here\b|\s*:)[\s,:.!\u2014\u2013-]*"
     # a bridge relaying another chat ("<user42> ..."), a pager's or monitor's prefix, an ack
     r"|^<[^>\s]{1,32}>\s*"
-    r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+"
+    r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+(?!(?:through|by|via|from)\b)"
     r"|^(?:paged|ack(?:ed|nowledged)?|on it|looking(?: into it)?|jumping in|joining|here)\s*[.!,:;-]+\s*"
     # who relayed it ("a user in the channel says ..."), and asking whether it is known
     r"|^[^.:!?,]{0,40}\b(?:says|said|reports|reported)\s+(?:that\s+)?"

@@ -323,6 +323,32 @@ def test_a_plain_sentence_keeps_an_upper_case_so_and_drops_an_at_channel_relay()
     )
 
 
+def test_someone_owning_the_change_found_points_at_the_finding_and_owning_a_role_does_not():
+    f = extract_findings(
+        channel(
+            ("bot:notify-alerts", "[FIRING] notify-api: QueuePool limit reached"),
+            ("Rob", "pg_stat_activity: there is a VACUUM on notification_history holding an exclusive lock, running for ages. every insert waits on it"),
+            ("Leo", "oh no. that's me. I thought I was connected to staging"),
+        )
+    )
+    assert f.causes and "VACUUM on notification_history" in f.causes[0].text and f.causes[0].message_ids == ["m1"]
+    role = extract_findings(
+        channel(
+            ("bot:notify-alerts", "[FIRING] notify-api: QueuePool limit reached"),
+            ("Saira", "we need someone on comms for the status page"),
+            ("Leo", "that's me"),
+        )
+    )
+    assert not any(c.message_ids == ["m1"] for c in role.causes)
+
+
+def test_a_pagers_triggered_through_line_keeps_its_verb():
+    from facilitator.extract.patterns import plain_sentence
+
+    assert plain_sentence("Triggered through the API by Prometheus Alertmanager").startswith("Triggered through")
+    assert plain_sentence("[Triggered] api 5xx rate > 5%") == "Api 5xx rate > 5%"
+
+
 def test_the_same_symptom_elsewhere_is_no_earlier_incident():
     f = extract_findings(
         channel(
