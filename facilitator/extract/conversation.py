@@ -93,7 +93,8 @@ def waved_off_alerts(sigs: list[MessageSignals]) -> set[str]:
         for later in sigs[i + 1 : i + 6]:
             if later.message.at - sig.message.at > _WAVE_OFF_WINDOW:
                 break
-            if later.is_human and WAVED_OFF_RE.search(later.prep.lower):
+            if later.is_human and WAVED_OFF_RE.search(later.prep.lower) and "symptom" not in later.flags:
+                # (not "writes mostly failing, reads flaky": the problem told, not the alert waved off)
                 out.update((sig.message.id, later.message.id))
                 waved.add(head)
                 break
@@ -343,11 +344,13 @@ def bookkeeping_only(sig: MessageSignals) -> bool:
         return False
     pats = patterns()
     return not any(
-        not BOOKKEEPING_RE.search(x.lower()) and (pats.has("recover", x, sig.prep.gate) or _OWN_CLOSE_RE.search(x.lower()))
+        (not BOOKKEEPING_RE.search(x.lower()) and (pats.has("recover", x, sig.prep.gate) or _OWN_CLOSE_RE.search(x.lower())))
+        or _DECIDES_RE.search(x.lower())  # "ok, call it resolved on the status page": the call itself
         for x in sig.prep.sentences
     )
 
 
+_DECIDES_RE = re.compile(r"\bcall(?:ing)?\s+(?:it|this)\s+(?:resolved|closed|done|over)\b")
 _OWN_CLOSE_RE = re.compile(r"\bclos(?:e|ing)\s+(?:the\s+|this\s+)?(?:incident|it|this\s+out|out)\b|\ball\s+clear\b|\bwe[\x27\u2019]?re\s+(?:good|done)\b")
 
 

@@ -315,3 +315,31 @@ def test_errors_counted_at_none_are_a_recovery_and_no_symptom():
 
 def test_being_able_to_do_it_again_on_a_named_site_is_a_recovery():
     assert read("can edit on math.se again and login works for me").state == "recover"
+
+
+def test_a_problem_told_as_flaky_waves_no_alert_off():
+    f = extract_findings(
+        channel([
+            ("12:31", "sam", "kicking off the cleanup job on prod now"),
+            ("12:45", "bot:Datadog", "[Triggered] api 5xx rate > 5% on api.air.inc (current: 18.4%)"),
+            ("12:45", "rachel", "504s on the api. is anyone deploying??"),
+            ("12:48", "dev", "writes mostly failing, reads flaky. ALB target response time maxing at 30s"),
+            ("12:58", "bot:Statuspage", "Investigating - App is getting 504 Gateway timeouts"),
+            ("13:20", "sam", "all green again, 5xx back to baseline"),
+        ])
+    )
+    assert hm(f.detected_at) == "12:45" and "alert" in f.detected_at.reason
+
+
+def test_calling_it_resolved_on_the_status_page_is_the_all_clear_itself():
+    f = extract_findings(
+        channel([
+            ("14:07", "bot:Nagios", "PROBLEM: pg-main down"),
+            ("14:10", "ravi", "outbound mail queueing, nothing sent"),
+            ("14:39", "sam", "UI loads for me again"),
+            ("14:44", "ravi", "inbound is caught up. outbound 14k left"),
+            ("14:58", "marta", "ok, call it resolved on the status page, keep clearing the queue"),
+            ("15:04", "marta", "thanks all"),
+        ])
+    )
+    assert hm(f.resolved_at) == "14:58"
