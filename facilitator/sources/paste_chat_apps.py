@@ -53,7 +53,8 @@ TEAMS_HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 DISCORD_HEADER_RE = re.compile(
-    rf"^(?P<name>{_NAME})\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
+    # a nickname may carry a tag in brackets: "Kasia [RippleX] — 25/11/2024 14:43"
+    rf"^(?P<name>{_NAME}(?:\s*\[[^\]:]{{1,30}}\])?)\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
     rf"(?P<time>{TIME})$",
     re.IGNORECASE,
 )

@@ -294,3 +294,17 @@ def test_element_webs_copy_with_the_matrix_id_in_the_header_names_the_display_na
     t = parse(text, tz="Europe/Berlin", default_date=date(2021, 6, 6))
     assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [("11:54", "mrd"), ("11:55", "sandr"), ("11:57", "gtx")]
     assert t.messages[1].text == "oh that explains the package search 502"
+
+
+def test_a_discord_nickname_with_a_bracketed_tag_starts_its_own_message():
+    text = (
+        "zeb_xrplnode — 25/11/2024 14:42\nddos? bandwidth graph is flat though\n\n"
+        "Kasia [RippleX] — 25/11/2024 14:43\nwe see it too, multiple UNL validators crashed\n\n"
+        "okko — 25/11/2024 14:45\nso a transaction is crashing nodes??\n"
+    )
+    t = parse(text, default_date=None)
+    assert [(m.author, m.text[:12]) for m in t.messages] == [
+        ("zeb_xrplnode", "ddos? bandwi"),
+        ("Kasia [RippleX]", "we see it to"),
+        ("okko", "so a transac"),
+    ]
