@@ -322,6 +322,7 @@ def find_title(
     speaks of the speaker: "It's worse now", "My phone is going mental")."""
     name = re.sub(r"^#?(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", transcript.channel or "", flags=re.I)
     name = re.sub(r"\.(?:txt|md|log)$", "", name)
+    name = _HOW_PASTED_RE.sub("", name)  # "Holesky incident (pasted from Discord, clock set to UTC)"
     words = re.sub(r"[-_]+", " ", name).strip()
     named = [w for w in re.findall(r"[^\W\d_]{3,}", words.casefold()) if w not in _TEAM_CHANNEL_WORDS]
     if named and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
@@ -338,6 +339,7 @@ def find_title(
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3) if first is not None and title else None
 
 
+_HOW_PASTED_RE = re.compile(r"\s*\((?=[^)]*\b(?:pasted|copied|exported|clock|times?|utc|tz)\b)[^)]{0,80}\)\s*$", re.IGNORECASE)
 # A team's standing channel ("#ops", "eng-oncall", "sre-alerts") names the team, not the incident.
 _TEAM_CHANNEL_WORDS = frozenset(
     "ops oncall eng engineering sre infra platform incidents incident alerts alerting general devops support "

@@ -106,6 +106,7 @@ _HOST_RE = re.compile(
     r"\s+(?:https?://\S+|status\.[\w.-]+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.(?:com|io|net|org|co|dev|app)(?:/\S*)?\s*$)(?=\s|$)",
     re.IGNORECASE,
 )
+_NAME_ONLY_RE = re.compile(r"[A-Z][^.?!:\n]{3,80}")
 _IMPACT_TAG_RE = re.compile(r"^\W*\[[^\]]{1,40}\]\s*")
 _WE_ARE_RE = re.compile(
     r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
@@ -132,7 +133,7 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
     first update says what is wrong ("We are investigating DNS resolution failures affecting
     domains on the CDN"): either makes a better title than the first alarmed chat line.
     """
-    for item, posted in _posts(items):
+    for n, (item, posted) in enumerate(_posts(items)):
         text = _IMPACT_TAG_RE.sub("", _HOST_RE.sub("", posted))  # "[Partial Service Outage] Investigating — …": a level, not a name
         title = ""
         named = _NAMED_RE.match(text)
@@ -143,9 +144,16 @@ def status_title(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
             body = first.group("t") if first else text
             said = _WE_ARE_RE.match(body)
             if said:
-                title = re.split(r"\s+(?:that|which)\s+(?:may|might|could|is|are)\b|[.;]\s|\.$", said.group("t"))[0]
+                # (not what the team is doing about it: "… API errors and are currently looking into the issue")
+                title = re.split(
+                    r"\s+(?:that|which)\s+(?:may|might|could|is|are)\b|[.;]\s|\.$"
+                    r"|\s+and\s+(?:are|we[\x27\u2019]re|we\s+are)\s+(?:currently\s+|actively\s+)?(?:looking|investigating|working)\b",
+                    said.group("t"),
+                )[0]
             elif first:
                 title = re.split(r"[.;]\s", body)[0]  # "Service Degradation: Sites unavailable. The team is investigating…"
+            elif n == 0 and _NAME_ONLY_RE.fullmatch(text) and not re.match(rf"(?i)\W*{_STAGES}\b", text):
+                title = text  # the first post's summary is the incident's name alone ("New App Push Notifications Outage")
         title = re.sub(r"(?i)^\W*(?:investigating|identified|monitoring|resolved|update|completed)\s*[-–—:]\s*", "", title)  # a later stage's name first
         title = re.sub(r"(?i)^(?:an?|the)\s+", "", title.strip(" .,:;-–—"))
         words = title.split()

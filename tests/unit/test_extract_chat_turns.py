@@ -343,3 +343,8 @@ def test_calling_it_resolved_on_the_status_page_is_the_all_clear_itself():
         ])
     )
     assert hm(f.resolved_at) == "14:58"
+
+
+def test_an_error_rate_said_to_be_fine_is_no_symptom():
+    assert "symptom" not in read("push api rollout done, error rate flat and send volume normal").flags
+    assert "symptom" in read("error rate climbing on push api").flags

@@ -314,6 +314,29 @@ def test_a_status_post_names_its_subject_host_and_an_impact_level_is_no_name():
     assert level.title is not None and "Outage]" not in level.title.text
 
 
+def test_a_status_posts_name_alone_titles_it_and_what_the_team_is_doing_is_cut():
+    named = extract_findings(
+        channel(
+            ("Rosa", "push sends failing for new apps"),
+            ("bot:Statuspage", "New incident: New App Push Notifications Outage\nInvestigating - We are currently investigating this issue."),
+        )
+    )
+    assert named.title is not None and named.title.text == "New App Push Notifications Outage"
+    doing = extract_findings(
+        channel(
+            ("Rosa", "api errors"),
+            ("bot:Statuspage", "Investigating - We're seeing an elevated level of API errors and are currently looking into the issue."),
+        )
+    )
+    assert doing.title is not None and doing.title.text == "Elevated level of API errors"
+
+
+def test_a_paste_title_drops_how_it_was_pasted():
+    t = channel(("ana", "finality lost on holesky"), ("ben", "looking"), name="Holesky incident (pasted from Discord, clock set to UTC)")
+    f = extract_findings(t)
+    assert f.title is not None and f.title.text == "Holesky incident"
+
+
 def test_a_plain_sentence_keeps_an_upper_case_so_and_drops_an_at_channel_relay():
     from facilitator.extract.patterns import plain_sentence
 
