@@ -348,3 +348,9 @@ def test_calling_it_resolved_on_the_status_page_is_the_all_clear_itself():
 def test_an_error_rate_said_to_be_fine_is_no_symptom():
     assert "symptom" not in read("push api rollout done, error rate flat and send volume normal").flags
     assert "symptom" in read("error rate climbing on push api").flags
+
+
+def test_a_status_named_in_quotes_is_no_recovery_and_an_announced_recovery_declares_the_end():
+    sig = read('rpc nodes still need the rollback snapshot, they\'re stuck on the bad fork. keeping the status "recovering"')
+    assert sig.state != "recover"
+    assert "declare_resolved" in read("announced recovery of Kroma mainnet (RPC, P2P, validator) on discord").flags
