@@ -56,7 +56,6 @@ _MEASURED_IN_RE = re.compile(
 
 # A repository bot's notice of pushed commits: "[sysadmin] 1 new commit pushed to master by nokafor: …"
 _COMMIT_NOTICE_RE = re.compile(r"\b\d+\s+new\s+commits?\s+pushed\b|\bpushed\s+\d+\s+(?:new\s+)?commits?\b")
-_PROBLEM_WORDS = frozenset({"alert", "symptom", "detect"})
 _WARNING_SIGNS = ("\u26a0", "\U0001F6A8", ":warning:", ":rotating_light:")  # a monitor's line opening with one is an alert
 
 
@@ -283,7 +282,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
             flags.add(name)
     if message.is_bot and "commit" in prep.lower and _COMMIT_NOTICE_RE.search(prep.lower):
         # a commit's title ("drop unused rule") tells what the code does, not how the service is
-        flags, state = (flags - _PROBLEM_WORDS) | {"change"}, ""
+        flags, state = (flags - {"alert", "symptom", "detect"}) | {"change"}, ""
     elif message.is_bot and ("alert" in flags or "symptom" in flags or prep.lower.lstrip(" *_").startswith(_WARNING_SIGNS)):
         flags.add("alert")  # a monitor's warning sign: "⚠️ testnet: no new block for 60s"
     return MessageSignals(index, prep, frozenset(flags), state, human)
