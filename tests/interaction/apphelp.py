@@ -8,6 +8,7 @@ import asyncio
 from textual import events
 from textual.lazy import Lazy
 from textual.widgets import TabPane
+from textual.worker import WorkerCancelled
 
 from facilitator.config import load_settings
 from facilitator.session import SourceSpec
@@ -15,6 +16,23 @@ from screens.launch import make_app
 from screens.main import TAB_ORDER, MainScreen
 
 SIZE = (120, 40)
+
+
+async def settle(node) -> None:
+    """Wait until none of ``node``'s workers is running.
+
+    An exclusive worker (the preview's render) cancels the one it replaces; waiting on a worker
+    that was cancelled raises in Textual, so the survivors are awaited again until all are done.
+    """
+    for _ in range(50):
+        running = [w for w in node.workers if not w.is_finished]
+        if not running:
+            return
+        try:
+            await node.workers.wait_for_complete(running)
+        except WorkerCancelled:
+            continue  # superseded by a newer worker of its group: wait for that one
+    raise AssertionError("workers kept running")
 
 
 def demo_app(**overrides):

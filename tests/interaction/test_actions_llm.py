@@ -14,7 +14,7 @@ from facilitator.sessions import SessionStore
 from screens.actions import ActionsPane
 from screens.actions_llm import NO_LLM
 from screens.main import MainScreen
-from tests.interaction.apphelp import SIZE, demo_app, text_of, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, settle, text_of, wait_for_screen
 from tests.servers.anthropic_server import AnthropicServer
 from tests.unit.llm_replies import helpful
 
@@ -59,7 +59,7 @@ def _tools(server) -> list[str]:
 
 async def _actions(pilot, app) -> tuple[MainScreen, ActionsPane]:
     screen = await wait_for_screen(pilot, MainScreen)
-    await app.workers.wait_for_complete()  # the background refine/suggest calls
+    await settle(app)  # the background refine/suggest calls
     screen.action_tab("actions")
     await pilot.pause()
     return screen, screen.query_one(ActionsPane)
@@ -79,7 +79,7 @@ async def _add_and_select(pilot, pane, text: str) -> DataTable:
 
 
 async def _settled(pilot, pane) -> None:
-    await pane.workers.wait_for_complete()
+    await settle(pane)
     await pilot.pause()
 
 

@@ -15,7 +15,7 @@ from facilitator.sessions import SessionStore
 from screens.interview import InterviewPane
 from screens.main import MainScreen
 from screens.widgets.llm_status import LLMStatus
-from tests.interaction.apphelp import SIZE, demo_app, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, settle, wait_for_screen
 from tests.servers.anthropic_server import AnthropicServer
 from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 from tests.unit.llm_replies import helpful
@@ -51,7 +51,7 @@ def _tools(server: AnthropicServer) -> list[str]:
 
 
 async def _llm_done(pilot, screen) -> None:
-    await screen.workers.wait_for_complete()
+    await settle(screen)
     await pilot.pause()
 
 

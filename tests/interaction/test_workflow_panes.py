@@ -16,7 +16,7 @@ from screens.preview import PreviewPane
 from screens.timeline import TimelinePane, TimelineEntryScreen
 from screens.whys import WhysPane
 from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea
-from tests.interaction.apphelp import SIZE, demo_app, open_tab, text_of, until, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, open_tab, settle, text_of, until, wait_for_screen
 from tests.servers.anthropic_server import AnthropicServer, default_responder
 from tests.servers.atlassian_server import AtlassianServer, AtlassianState
 
@@ -179,7 +179,7 @@ async def test_whys_streams_the_llm_proposal_and_offers_grounded_candidates(anth
     app = demo_app(**llm_overrides(anthropic))
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
-        await app.workers.wait_for_complete()
+        await settle(app)
         msg = next(m for m in screen.transcript.messages if "pool" in m.text.lower())
         proposal = dict(WHY, candidates=[{"message_ids": [msg.id], "text": "The pool size moved to a config file", "confidence": 0.8,
                                           "level": "contributing"}])
@@ -222,7 +222,7 @@ async def test_whys_proposal_can_be_cancelled(anthropic):
     app = demo_app(**llm_overrides(anthropic))
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
-        await app.workers.wait_for_complete()
+        await settle(app)
         anthropic.why_replies["why"] = {"tool": "propose_why", "input": WHY, "delay": 5}
         screen.action_tab("whys")
         await pilot.pause()
@@ -336,7 +336,7 @@ async def test_preview_drafts_the_narrative_and_customer_version_with_the_llm_as
         app = demo_app(**llm_overrides(server))
         async with app.run_test(size=SIZE) as pilot:
             screen = await wait_for_screen(pilot, MainScreen)
-            await app.workers.wait_for_complete()
+            await settle(app)
             screen.interview.session.drafts["lessons"] = "My own lessons."
             screen.action_tab("preview")
             pane = screen.query_one(PreviewPane)
@@ -356,7 +356,7 @@ async def test_whys_suggested_action_and_branches_wait_for_the_user(anthropic):
     app = demo_app(**llm_overrides(anthropic))
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, MainScreen)
-        await app.workers.wait_for_complete()
+        await settle(app)
         session = screen.interview.session
         session.whys.append(WhyTurn(id="w1", question="Why did checkout fail?", answer="The DB pool was capped at 5 by a config change"))
         anthropic.why_replies["why"] = {"tool": "propose_why", "input": {

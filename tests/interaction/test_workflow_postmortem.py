@@ -17,11 +17,11 @@ from screens.timeline import TimelineEntryScreen, TimelinePane
 from screens.whys import WhysPane
 from screens.widgets.factor_category import FactorCategoryScreen
 from textual.widgets import Checkbox, DataTable, Input, TextArea
-from tests.interaction.apphelp import SIZE, demo_app, until, wait_for_screen
+from tests.interaction.apphelp import SIZE, demo_app, settle, until, wait_for_screen
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await settle(pilot.app)
     await pilot.pause()
 
 
