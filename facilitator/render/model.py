@@ -24,18 +24,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from dateutil import parser as dateparser
 
-from facilitator.config import Settings, check_timezone
+from facilitator.config import Settings
 from facilitator.durations import DURATIONS
 from facilitator.durations import spans as duration_spans
-from facilitator.interview.catalogue import load_catalogue
+from facilitator.render.builder import TODO, ActionRow, Builder, TimelineRow, WhyRow
 from facilitator.render.contract import TodoItem
 from facilitator.render.prose import (
-    HARM, TODO, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
+    HARM, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
 )
 from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
@@ -57,48 +55,6 @@ KEY_TIME_LABELS = {
     "mitigated_at": "Mitigated",
     "resolved_at": "Resolved",
 }
-
-
-@dataclass
-class TimelineRow:
-    """One timeline line: when, who or what, what happened, what was known then, evidence."""
-
-    time: str
-    who: str
-    event: str
-    known_then: str
-    evidence: str
-    kind: str
-    before_response: bool = False
-    source: str = ""  # where the row comes from: "Slack", "Slack (bot)", "Alertmanager (automated)", "GitHub"...
-    actor: str = ""  # who or what acted: a person, a bot, an alert name
-    automated: bool = False  # an alert, a page, a bot or a log rather than a person
-
-
-@dataclass
-class WhyRow:
-    """One 'why' with its answer and evidence."""
-
-    question: str
-    answer: str
-    evidence: str
-    level: str = ""
-
-
-@dataclass
-class ActionRow:
-    """An action item as the documents show it."""
-
-    id: str
-    action: str
-    owner: str
-    due: str
-    prevents: str
-    status: str
-    priority: str
-    category: str
-    jira_key: str = ""
-    github_issue: str = ""  # URL of the GitHub issue filed for it
 
 
 @dataclass
@@ -177,140 +133,6 @@ class Document:
         return "_Drafted by the assistant from the channel; check it and edit it before publishing._"
 
 
-class _Builder:
-    """Collects TODOs while turning the session into display text."""
-
-    def __init__(self, session: Session, transcript: Transcript | None, settings: Settings) -> None:
-        self.session = session
-        self.transcript = transcript
-        self.tz: ZoneInfo = check_timezone(settings.timezone or session.timezone)
-        self.todos: list[TodoItem] = []
-        self.questions = {q.id: q for q in load_catalogue()}
-
-    def todo(self, text: str, target: str = "") -> str:
-        item = f"{TODO} {text}"
-        if item not in (t.text for t in self.todos):
-            self.todos.append(TodoItem(item, target))
-        return item
-
-    def todo_here(self, text: str, target: str = "") -> str:
-        """A TODO listed in full at the top and marked in place by '[TODO]' alone, where the line says the rest."""
-        self.todo(text, target)
-        return TODO
-
-    def ask(self, qid: str) -> str:
-        """A TODO for an open question, worded as the interview asks it and pointing at it."""
-        q = self.questions.get(qid)
-        return self.todo(q.text if q else qid, f"question:{qid}")
-
-    def status(self, qid: str) -> str:
-        answer = self.session.answers.get(qid)
-        return answer.status if answer is not None else ""
-
-    def open(self, qid: str) -> bool:
-        """True when the user said 'unknown' or 'skip': the answer is a TODO whatever was found."""
-        return self.status(qid) in ("unknown", "skipped")
-
-    def answer(self, qid: str) -> str:
-        """The answer text ('' when unknown, skipped or empty)."""
-        answer = self.session.answers.get(qid)
-        if answer is None or answer.status in ("unknown", "skipped"):
-            return ""
-        value = answer.value
-        text = "\n".join(v for v in value if v.strip()) if isinstance(value, list) else value
-        return text.strip()
-
-    def confirmed(self, qid: str) -> bool:
-        """True when the user gave or confirmed this answer (not a mere suggestion)."""
-        answer = self.session.answers.get(qid)
-        return answer is not None and answer.status == "answered"
-
-    def answer_list(self, qid: str) -> list[str]:
-        answer = self.session.answers.get(qid)
-        if answer is None or answer.status in ("unknown", "skipped"):
-            return []
-        if isinstance(answer.value, list):
-            return [v.strip() for v in answer.value if v.strip()]
-        return [line.strip(" -*\t") for line in answer.value.splitlines() if line.strip(" -*\t")]
-
-    def pick(self, qid: str, fallback: str = "") -> str:
-        """The answer; for an unanswered question the fallback; otherwise (and always for an
-        unknown or skipped answer) a TODO asking the question."""
-        if self.open(qid):
-            return self.ask(qid)
-        return self.answer(qid) or fallback or self.ask(qid)
-
-    def pick_list(self, qid: str, fallback: list[str] | None = None) -> list[str]:
-        """``pick`` for list answers."""
-        if self.open(qid):
-            return [self.ask(qid)]
-        return self.answer_list(qid) or list(fallback or []) or [self.ask(qid)]
-
-    def value(self, qid: str, fallback: str, todo: str = "") -> str:
-        return self.pick(qid, fallback)
-
-    # -- times ---------------------------------------------------------------------------
-    def local(self, at: datetime) -> datetime:
-        return at.astimezone(self.tz)
-
-    def fmt(self, at: datetime | None, with_date: bool = True) -> str:
-        if at is None:
-            return ""
-        return self.local(at).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
-
-    def key_time(self, name: str) -> datetime | None:
-        text = self.answer(name)
-        if text:
-            parsed = self._parse_time(text)
-            if parsed is not None:
-                return parsed
-        found: KeyTime | None = self.session.findings.key_time(name)
-        return found.at if found else None
-
-    def _parse_time(self, text: str) -> datetime | None:
-        base_day = self._base_day()
-        default = datetime.combine(base_day, datetime.min.time()) if base_day else None
-        try:
-            parsed = dateparser.parse(text, default=default, fuzzy=True)
-        except (ValueError, OverflowError):
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.tz)
-
-    def _base_day(self) -> date | None:
-        first = self.transcript.first_at if self.transcript else None
-        if first is None and self.session.findings.events:
-            first = min(e.at for e in self.session.findings.events)
-        return self.local(first).date() if first else None
-
-    # -- evidence ------------------------------------------------------------------------
-    def cite(self, message_ids: list[str], limit: int = 3) -> str:
-        """Links to the evidence: permalinks when known, otherwise '(msg L12, 14:02)'.
-
-        Machine ids (Slack timestamps like ``1733234980.000200``) mean nothing to a reader, so
-        without a permalink such a message is cited by its time alone: '(msg 14:02)'.
-        """
-        parts: list[str] = []
-        times: list[str] = []
-        for mid in list(dict.fromkeys(message_ids))[:limit]:
-            message = self.transcript.get(mid) if self.transcript else None
-            readable = len(mid) <= 8
-            if message is None:
-                parts.append(f"(msg {mid})" if readable else "")
-            elif message.permalink:
-                parts.append(f"[msg {self.fmt(message.at, with_date=False)}]({message.permalink})")
-            elif readable:
-                parts.append(f"(msg {mid}, {self.fmt(message.at, with_date=False)})")
-            else:
-                times.append(self.fmt(message.at, with_date=False))
-        if times:  # several time-only citations read best as one: '(msg 15:20, 15:21)'
-            parts.append(f"(msg {', '.join(dict.fromkeys(times))})")
-        return " ".join(p for p in parts if p)
-
-    def answer_cite(self, qid: str) -> str:
-        answer = self.session.answers.get(qid)
-        return self.cite(answer.message_ids) if answer else ""
-
-
 # The incident's key as the channel writes it: "declared an incident: INC-2291", "Incident #6".
 _INCIDENT_KEY_RE = re.compile(r"\b(?:INC|Inc|inc)[-_ ]?#?(\d{2,})\b|\b[Ii]ncident #(\d+)\b")
 
@@ -352,7 +174,7 @@ def _estimate_note(name: str, estimate: KeyTime) -> str:
 
 def build_document(session: Session, transcript: Transcript | None, settings: Settings) -> Document:
     """The document model for ``session`` (answers win over findings; gaps become TODOs)."""
-    b = _Builder(session, transcript, settings)
+    b = Builder(session, transcript, settings)
     f = session.findings
     customer_ids = _customer_message_ids(f)
     times = {name: (None if b.open(name) else b.key_time(name)) for name in KEY_TIME_LABELS}
@@ -606,7 +428,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     doc.todos = [t.text for t in b.todos]
     return doc
 
-def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
+def _backlog(b: Builder, noticed: datetime | None) -> list[str]:
     """Linked tickets opened well before the incident and still open: it was known, and waiting."""
     lines = []
     for t in b.session.evidence.tickets:
@@ -617,7 +439,7 @@ def _backlog(b: _Builder, noticed: datetime | None) -> list[str]:
         lines.append(f"{name}{what}: open since {b.fmt(t.created)[:10]}{f' ({t.status})' if t.status else ''} {b.cite(t.message_ids, limit=1)}".rstrip())
     return lines
 
-def _responders(b: _Builder) -> list[tuple[str, str]]:
+def _responders(b: Builder) -> list[tuple[str, str]]:
     """(name, role): the user's answer when there is one (roles the channel stated fill its gaps);
     otherwise the people found in the channel; a TODO when unknown or nobody is known."""
     found = [(r.name, r.role) for r in b.session.findings.responders]
@@ -641,9 +463,9 @@ def document_todos(session: Session, transcript: Transcript | None, settings: Se
 
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
-    return _Builder(session, transcript, settings).cite(message_ids)
+    return Builder(session, transcript, settings).cite(message_ids)
 
 def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
     """The four key times as the documents use them (answers win over findings), by question id."""
-    b = _Builder(session, transcript, settings)
+    b = Builder(session, transcript, settings)
     return {name: b.key_time(name) for name in KEY_TIME_LABELS}

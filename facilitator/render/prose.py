@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from facilitator.findings import ImpactHint
 from facilitator.interview.wording import drop_lead_ins
+from facilitator.render.builder import TODO, Builder, TimelineRow
 from facilitator.render.text import dedupe, display, sentence, shorten
 
-if TYPE_CHECKING:
-    from facilitator.render.model import TimelineRow, _Builder
-
-TODO = "[TODO]"
 SCOPE_KINDS = frozenset({"error_rate", "customers", "users", "projects", "regions", "environments", "requests", "orders", "merchants", "tenants", "accounts"})
 
 _LEAD_MARKS = "-\u2013\u2014:\u2022*> "  # a dash or bullet left in front of a quoted sentence
@@ -35,7 +31,7 @@ def _quoted(text: str) -> str:
 # A scope line says who or what was hurt; "at most 5 active sessions per host" is diagnosis.
 HARM = re.compile(r"(?i)\b(?:fail\w*|error\w*|affect\w*|unable|could ?n[o']t|cannot|time[ds]? ?out|declin\w*|lost|down|impact\w*|slow\w*|unavailable|5xx|4xx)\b")
 
-def known_then(b: _Builder) -> list[tuple[datetime, str]]:
+def known_then(b: Builder) -> list[tuple[datetime, str]]:
     """(time, what responders believed from then on), from the hypotheses and their messages."""
     if b.transcript is None:
         return []
@@ -69,14 +65,14 @@ def belief_change(beliefs: list[tuple[datetime, str]], at: datetime, shown: list
     return current
 
 
-def chat_source(b: _Builder) -> str:
+def chat_source(b: Builder) -> str:
     """What the channel's rows say their source is: 'Slack' for Slack channels, else 'channel'."""
     if b.transcript is not None and b.transcript.source in ("slack", "slack-export"):
         return "Slack"
     return "channel"
 
 
-def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
+def timeline_rows(b: Builder, detected: datetime | None) -> list[TimelineRow]:
     """The channel's events and the outside evidence (alerts, pages, logs, PRs) in one time order,
     each row with its Source and Actor; a belief is written where it starts."""
     beliefs = known_then(b)
@@ -85,8 +81,6 @@ def timeline_rows(b: _Builder, detected: datetime | None) -> list[TimelineRow]:
         source = [(e.at, e.who, e.summary, e.known_then, e.message_ids, e.kind) for e in b.session.timeline]
     else:
         source = [(e.at, e.who, e.summary, "", e.message_ids, e.kind) for e in b.session.findings.events]
-    from facilitator.render.model import TimelineRow
-
     extra = b.session.evidence.rows
     # One day: the date is in the title block.
     multi_day = len({b.local(item[0]).date() for item in source} | {b.local(r.at).date() for r in extra}) > 1
@@ -201,7 +195,7 @@ def narrative(
     return " ".join(parts) if len(parts) >= 2 else ""
 
 
-def scope_figures(b: _Builder, hints: list[ImpactHint]) -> list[str]:
+def scope_figures(b: Builder, hints: list[ImpactHint]) -> list[str]:
     """The impact in a few lines: per kind the strongest figure people gave (bots' alerts are in the
     timeline already), skipping what the 'affected' answer says anyway."""
     affected = {" ".join(a.casefold().split()) for a in b.answer_list("affected")}
@@ -225,7 +219,7 @@ def clause(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def summary_text(b: _Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
+def summary_text(b: Builder, customer_impact: str, root_cause: str, window: str, metrics: dict[str, str]) -> str:
     """Two or three sentences from the answers (impact, duration, cause once known); '' while the impact is unknown."""
     if customer_impact.startswith(TODO):
         return ""
