@@ -373,6 +373,7 @@ _EXCLAIM_RE = re.compile(
     r"(?:yes|no|this)(?=\s*[.,!?:;])|yes\s+(?:pls|please)|pls|please|thanks|\+1|and\s+another\s+one|heads\s+up|random\s+q)\b[\s.,!?:;\u2014\u2013-]*)+",
     re.IGNORECASE,
 )
+_DOING_RE = re.compile(r"^(?:looking|checking|digging|investigating|having\s+a\s+look|joining|here)\b[^,;:]{0,40}[.!]?$", re.IGNORECASE)
 _TAGS_RE = re.compile(
     r"^(?:[^\w\s\"'(\[<@#]+\s*)?(?:\[[^\]]{1,24}\]\s*)+|^[^\w\s\"'(\[<@#]+\s+"
     r"|^(?:https?://)?[\w-]+(?:\.[\w-]+)+\S*\s+[-\u2013\u2014:]\s+[\"\u201c]?"  # "status.mailsac.com - \"Full outage, …"
@@ -397,7 +398,8 @@ def headline(sentence: str, limit: int = 70) -> str:
     text = _TAGS_RE.sub("", sentence.strip()) or sentence.strip()  # "🔴 [P1] ca-prod core-api: …"
     text = _EXCLAIM_RE.sub("", text) or text
     parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 2]
-    text = parts[0] if parts else text
+    told = [p for p in parts if not _DOING_RE.match(p)]  # "looking at the primary. CPU isn't pegged, it's iowait"
+    text = (told or parts or [text])[0]
     text = _WHEN_SAID_RE.sub("", _ASIDE_RE.sub("", text)).rstrip(" .!?,;:")
     asked = _ASKED_RE.match(text)
     if asked:

@@ -289,6 +289,7 @@ def test_a_chat_line_becomes_a_heading():
         ("nope, UI is on the new version and it fails the same way", "UI is on the new version and it fails the same way"),
         ('Incident declared by Aisha Bello: "feature flags /flags returning 504 for most US traffic"',
          "Feature flags /flags returning 504 for most US traffic"),
+        ("looking at the primary. CPU isn't pegged, it's iowait. disk latency 4x the usual", "CPU isn't pegged, it's iowait"),
     ],
 )
 def test_a_heading_drops_who_passed_it_on_tags_and_the_next_step(line, heading):
