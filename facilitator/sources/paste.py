@@ -43,6 +43,7 @@ from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
+from facilitator.sources.paste_hipchat import hipchat_items, parse_hipchat
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_tools import name_headers
@@ -211,6 +212,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     export = mattermost_lines(text)
     if export is not None:  # Mattermost's bulk export: one JSON object per line
         return parse_mattermost(export, tz=tz, origin=origin)
+    history = hipchat_items(text)
+    if history is not None:  # HipChat's room history: {"items": [{"date", "from", "message"}]}
+        return parse_hipchat(history, tz=tz, origin=origin)
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")

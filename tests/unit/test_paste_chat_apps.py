@@ -308,3 +308,15 @@ def test_a_discord_nickname_with_a_bracketed_tag_starts_its_own_message():
         ("Kasia [RippleX]", "we see it to"),
         ("okko", "so a transac"),
     ]
+
+
+def test_a_zulip_markdown_copy_with_bold_names_and_bracketed_times_is_read():
+    text = (
+        "**Pieter de Vries** [03:22]\nstarting the host replacement in us-east-1, zk-3 first\n\n"
+        "**Anna Keller** [03:55]\ngot paged: proxy upstream errors in us-east-1, lots of 502/503\n"
+    )
+    t = parse(text, default_date=date(2019, 2, 4))
+    assert [(m.author, m.text[:12], m.at.strftime("%H:%M")) for m in t.messages] == [
+        ("Pieter de Vries", "starting the", "03:22"),
+        ("Anna Keller", "got paged: p", "03:55"),
+    ]
