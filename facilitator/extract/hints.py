@@ -268,9 +268,22 @@ def find_runbooks(sigs: list[MessageSignals], links: list) -> list[Fact]:
             continue
         for sentence in sig.prep.sentences:
             if _RUNBOOK_RE.search(sentence):
-                facts.append(quote_fact(sentence, sig, 0.5))
+                if "action" in sig.flags or _RUNBOOK_MISSING_RE.search(sentence):
+                    # a follow-up or a lack: "follow-ups: …, runbook link on the alert" says one was missing
+                    clause = next((c for c in _RUNBOOK_CLAUSE_RE.split(sentence) if _RUNBOOK_RE.search(c)), sentence)
+                    facts.append(Fact(text=f"missing: {clause.strip(' .')}", message_ids=[sig.message.id], confidence=0.5))
+                else:
+                    facts.append(quote_fact(sentence, sig, 0.5))
                 break
     return facts
+
+
+_RUNBOOK_MISSING_RE = re.compile(
+    r"\b(?:no|missing|without|lack\w*|need\w*|add|write|create)\b[^.]{0,40}\b(?:run-?books?|play-?books?)\b"
+    r"|\b(?:run-?books?|play-?books?)\b[^.]{0,30}\b(?:missing|needed|out\s+of\s+date|outdated|wrong|didn[\x27\u2019]?t\s+(?:help|cover))\b",
+    re.IGNORECASE,
+)
+_RUNBOOK_CLAUSE_RE = re.compile(r"[,;:]\s+|\s+and\s+")
 
 
 def find_severity(sigs: list[MessageSignals]) -> Fact | None:

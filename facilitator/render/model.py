@@ -372,7 +372,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         support_requests=support,
         responders=responders,
         messaging=messaging,
-        runbooks=b.pick("runbooks", "\n".join(f"used: {r.text}" for r in f.runbooks)),
+        runbooks=b.pick("runbooks", "\n".join(r.text if r.text.startswith("missing: ") else f"used: {r.text}" for r in f.runbooks)),
         external_summary=b.answer("external"),
         immediate_cause=immediate_cause,
         external_actions=[],

@@ -161,6 +161,18 @@ def test_runbooks_from_links_and_mentions():
     assert "out of date" in f.runbooks[1].text
 
 
+def test_a_runbook_asked_for_in_the_follow_ups_is_a_missing_one_not_one_used():
+    f = extract_findings(
+        channel(
+            ("bot:Datadog", "[P2] Triggered: US comms-dispatch oldest message age > 30m"),
+            ("Sam", "followed the db runbook, step 4 freed the connections"),
+            ("Maya", "db queue is caught up, declaring resolved. follow-ups: optimise the rollup query, add statement timeouts, runbook link on the alert"),
+        )
+    )
+    assert [r.text for r in f.runbooks][1] == "missing: runbook link on the alert"
+    assert not f.runbooks[0].text.startswith("missing:")
+
+
 def test_an_alert_alone_still_titles_the_incident_without_its_pager_prefix():
     f = extract_findings(channel(("bot:Datadog", "[Triggered] WAF synthetic test failing in multiple colos")))
     assert f.title is not None and f.title.text == "WAF synthetic test failing in multiple colos"

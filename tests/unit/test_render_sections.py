@@ -130,3 +130,16 @@ def test_drafted_external_version_is_used_for_customers_and_marked_only_internal
     internal = render_markdown(session, transcript, settings())
     tail = internal.split("## External version")[1]
     assert tail.lstrip().startswith(NOTE) and "Payments failed for some customers" in tail
+
+
+def test_a_missing_runbook_from_the_chat_is_listed_as_missing_not_used():
+    from facilitator.findings import Fact
+
+    session, transcript = load_incident()
+    session.answers.pop("runbooks", None)
+    session.findings.runbooks = [
+        Fact(text="Rollback runbook: https://wiki.acme.test/runbooks/rollback", message_ids=[]),
+        Fact(text="missing: runbook link on the alert", message_ids=[]),
+    ]
+    doc = build_document(session, transcript, settings())
+    assert doc.runbooks.splitlines() == ["used: Rollback runbook: https://wiki.acme.test/runbooks/rollback", "missing: runbook link on the alert"]
