@@ -25,12 +25,13 @@ _FIX_ACTION_RE = re.compile(
 )
 FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
 
+_DID_NOTHING = r"(?:did|does|changed)\s+nothing|nothing\s+changed"  # "rollback of today's deploy did nothing"
 # A step weighed, asked for, denied or said not to help is not what fixed it: "rolling back would
 # take 40 min", "asked them to reboot the LB first", "controller hasn't restarted", "restart, no change".
 _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
-    r"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|(?:did|does|changed)\s+nothing|nothing\s+changed|not\s+(?:help\w*|it|that|zero)|"
+    rf"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|{_DID_NOTHING}|not\s+(?:help\w*|it|that|zero)|"
     r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
     r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
     # a step weighed against another: "raising slots = config change + full reload, slow and risky"
@@ -136,7 +137,7 @@ def within(sigs: list[MessageSignals], i: int, reach: timedelta) -> list[Message
 
 
 _WORSE_RE = re.compile(
-    r"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change|(?:did|does|changed)\s+nothing|nothing\s+changed)\b",
+    rf"\b(?:worse|made\s+it\s+worse|didn[\x27\u2019]?t\s+help|did\s+not\s+help|no\s+change|{_DID_NOTHING})\b",
     re.IGNORECASE,
 )
 _SOON_AFTER = timedelta(minutes=15)

@@ -209,7 +209,7 @@ _POINTS_BACK_RE = re.compile(
 )
 _POINTED_REACH = timedelta(minutes=10)
 _ADMITS_RE = re.compile(r".*\b(?:me|mine|my\s+(?:bad|fault|mistake))$", re.IGNORECASE)
-_OWN_STEP_TOLD_RE = re.compile(r"\bI\s+(?:\w+\s+)?(?:\w+ed|was|thought|ran|did|made|forgot|kicked|ran|hit|put|set)\b")
+_OWN_STEP_TOLD_RE = re.compile(r"\bI\s+(?:\w+\s+)?(?:\w+ed|was|thought|ran|did|made|forgot|kicked|hit|put|set)\b")
 
 
 def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:

@@ -40,7 +40,7 @@ from facilitator.sources.paste_chat_apps import parse_chat_app
 from facilitator.sources.paste_email import email_blocks, parse_email_thread
 from facilitator.sources.paste_discourse import parse_discourse
 from facilitator.sources.paste_github import parse_github
-from facilitator.sources.paste_detect import FORMATS, best_format, channel_blocks, format_runs, format_scores
+from facilitator.sources.paste_detect import FORMATS, best_format, block_zone, channel_blocks, format_runs, format_scores
 from facilitator.sources.paste_formats import BlockMark, Ctx, DayMark, Entry, Parsed, parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_hipchat import hipchat_items, parse_hipchat
@@ -53,7 +53,6 @@ from facilitator.sources.paste_time import (
     AGO,
     ago_delta,
     parse_clock,
-    preamble_zone,
     season_warning,
     slash_date_order,
     stray_meridiem,
@@ -319,7 +318,7 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
     for (a, b), shape in zip(blocks, shapes):
         part = _parse_as(lines[a:b], fmt if shape == "unknown" else shape, ctx)  # a title, a preamble
         if a:  # another log: in the zone its name line, a line just above it or its own preamble gives
-            out.items.append(BlockMark(a + 1, _block_zone(lines, a) or part.zone))
+            out.items.append(BlockMark(a + 1, block_zone(lines, a) or part.zone))
         else:
             out.zone = part.zone  # the first log's zone is the paste's; a later log's is its own
         for item in part.items:
@@ -329,23 +328,6 @@ def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, 
         out.title = out.title or part.title
         out.warnings.extend(w for w in part.warnings if w not in out.warnings)
     return out
-
-
-def _block_zone(lines: list[str], a: int) -> tuple[tzinfo, str] | None:
-    """The zone a log's first line (``lines[a]``: its name or a ruled line naming it) gives, or a
-    line just above it ("pasted from Slack (my clock, London)" over "#inc-2291"), passing over
-    blank lines and rules."""
-    header = lines[a].strip()
-    if (zone := preamble_zone(header)) is not None:  # "--- incident.io export (all times UTC) ---"
-        return zone
-    for line in reversed(lines[max(0, a - 3) : a]):
-        line = line.strip()
-        if line and not _RULE_RE.match(line):
-            return preamble_zone(line)
-    return None
-
-
-_RULE_RE = re.compile(r"^[-=_*~\s]{3,}$")
 
 
 def _messages(

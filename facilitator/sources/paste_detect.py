@@ -10,6 +10,7 @@ nothing between them (``format_runs``), so each block is read in its own format.
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 
 from facilitator.sources.paste_chat_apps import starts_message
 from facilitator.sources.paste_discourse import starts_post
@@ -36,6 +37,7 @@ from facilitator.sources.paste_slack import (
     slack_header,
 )
 from facilitator.sources.paste_table import table_header
+from facilitator.sources.paste_time import preamble_zone
 
 FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "discourse", "headings", "table", "timeline")
 _WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "github": 2.0, "discourse": 2.0, "headings": 2.0, "table": 1.5,
@@ -220,3 +222,20 @@ def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
         ):
             starts.append(i)
     return [(a, b) for a, b in zip(starts, [*starts[1:], len(lines)]) if a < b]
+
+
+def block_zone(lines: list[str], a: int) -> tuple[tzinfo, str] | None:
+    """The zone a log's first line (``lines[a]``: its name or a ruled line naming it) gives, or a
+    line just above it ("pasted from Slack (my clock, London)" over "#inc-2291"), passing over
+    blank lines and rules."""
+    header = lines[a].strip()
+    if (zone := preamble_zone(header)) is not None:  # "--- incident.io export (all times UTC) ---"
+        return zone
+    for line in reversed(lines[max(0, a - 3) : a]):
+        line = line.strip()
+        if line and not _RULE_RE.match(line):
+            return preamble_zone(line)
+    return None
+
+
+_RULE_RE = re.compile(r"^[-=_*~\s]{3,}$")
