@@ -45,6 +45,15 @@ _WEIGHS_RE = re.compile(
 )
 
 
+# What came back, not a step: "console access restored in all regions", "service has been restored"
+# ("routes restored", "restored from the snapshot" are steps).
+_OUTCOME_RE = re.compile(
+    r"\b(?:access|service|services|connectivity|functionality|operations?|availability|everything|all\s+systems)\s+"
+    r"(?:(?:is|are|has|have|been|now|fully|mostly|largely|partially)\s+)*restored\b(?!\s+(?:from|with|by|using)\b)",
+    re.IGNORECASE,
+)
+
+
 _TOLD_DONE_RE = re.compile(r"\b[a-z]{3,}ed\b|\b(?:deploying|applying|pushing|switching|moving|shipping)\b", re.IGNORECASE)
 
 
@@ -54,7 +63,7 @@ def did(sentence: str) -> bool:
     we're rolling back")."""
     return (
         bool(_FIX_ACTION_RE.search(sentence)) and not sentence.rstrip().endswith("?") and not _NOT_DONE_RE.search(sentence)
-        and not _NOT_OURS_RE.search(sentence)
+        and not _NOT_OURS_RE.search(sentence) and not _only_outcome(sentence)
     )
 
 
@@ -63,6 +72,13 @@ _NOT_OURS_RE = re.compile(
     r"|\b(?:told|telling|tell|informed|emailed|replied\s+to)\s+(?:them|the\s+customers?|customers|users|the\s+users?|support|everyone)\b",
     re.IGNORECASE,
 )
+
+
+def _only_outcome(sentence: str) -> bool:
+    """True when the sentence's only step word is a restoration it reports as an outcome."""
+    if not _OUTCOME_RE.search(sentence):
+        return False
+    return not _FIX_ACTION_RE.search(_OUTCOME_RE.sub(" ", sentence))
 
 
 def fix_from_mitigation(sigs: list[MessageSignals], mitigated: KeyTime | None) -> Fact | None:

@@ -38,7 +38,7 @@ _ZERO_RE = re.compile(
     re.IGNORECASE,
 )
 _AFFECTED_RE = quick_compile(
-    r"\b(?:all|every|most|some|half of(?: the)?|many)\s+(?:of\s+the\s+|the\s+|our\s+)?(?P<noun>customers|users|pods|regions|projects|environments|requests|launches|builds|jobs)\b",
+    r"\b(?:all|every|most|some|several|multiple|half of(?: the)?|many)\s+(?:of\s+the\s+|the\s+|our\s+)?(?P<noun>customers|users|pods|regions|projects|environments|requests|launches|builds|jobs)\b",
     re.IGNORECASE,
 )
 

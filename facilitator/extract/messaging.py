@@ -18,7 +18,7 @@ from facilitator.findings import MessagingItem
 
 _DONE_RE = re.compile(
     r"\b(?:posted|post(?:ing)?|updated|updating|published|publishing|put up|sent|sending|emailed|tweeted|"
-    r"went out|is up|is live|notified|wrote|added|resolved|update\s*:|incident\s+(?:created|opened)\s+on)\b"
+    r"went out|going out|gone out|is out|is up|is live|notified|wrote|added|resolved|update\s*:|incident\s+(?:created|opened)\s+on)\b"
     r"|^\W*status\s*-?page\s*(?:update\s*)?:",
     re.IGNORECASE,
 )
@@ -68,6 +68,11 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
         summary = ""
         if quoted:
             summary = next(g for g in quoted.groups() if g).strip()
+        elif message.reply_ids and _TEXT_IN_THREAD_RE.search(prose):
+            summary = _thread_text(sigs, message)  # "customer notice going out, text in thread"
+        else:
+            told = _TOLD_RE.match(readable(message.text))
+            summary = told.group("t").strip() if told else ""  # "update posted to customers: access restored"
         items.append(
             MessagingItem(
                 at=message.at,
@@ -83,6 +88,24 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
     # "posting the status page now" and the page's own post minutes later: the post says it
     said_again = {id(i) for i in telling if any(timedelta(0) <= at - i.at <= _ANNOUNCED_WITHIN for at in announced)}
     return [i for i in items if id(i) not in said_again]
+
+
+# "update posted to customers: access restored, …": what was said comes after the colon
+_TOLD_RE = re.compile(
+    r"^[^:\n]{0,60}\b(?:posted|sent|published|updated|went\s+out|going\s+out|emailed|tweeted)\b[^:\n]{0,40}:\s*(?P<t>\S.{11,})",
+    re.IGNORECASE | re.DOTALL,
+)
+_TEXT_IN_THREAD_RE = re.compile(r"\b(?:text|wording|copy|draft|message)\s+(?:is\s+)?(?:in|below\s+in)\s+(?:the\s+)?thread\b|\bin\s+(?:the\s+)?thread\b", re.IGNORECASE)
+
+
+def _thread_text(sigs: list[MessageSignals], parent) -> str:
+    """The update's words from the first reply of its author's thread that quotes them."""
+    for sig in sigs:
+        reply = sig.message
+        if reply.thread_id == parent.id and reply.id != parent.id and reply.author == parent.author:
+            quoted = _QUOTED_RE.search(readable(reply.text))
+            return next(g for g in quoted.groups() if g).strip() if quoted else reply.text.strip()
+    return ""
 
 
 _UNDER_WAY_RE = re.compile(r"\b(?:posting|updating|putting|sending|publishing|drafting|writing)\b", re.IGNORECASE)

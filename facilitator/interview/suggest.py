@@ -338,6 +338,12 @@ def _customer_effect(findings: Findings, tz: str) -> Suggestion | None:
     return Suggestion(as_sentence(text), _ids(ids), note, 0.45)
 
 
+_CAME_BACK_RE = re.compile(
+    r"\b(?:restored|recovered|recovering|back\s+(?:up|online|to\s+normal)|are\s+back|is\s+back|working\s+again|healthy\s+again|resolved|fixed)\b",
+    re.I,
+)
+
+
 def _affected(findings: Findings) -> Suggestion | None:
     """Who or what was affected: one line per scope and size ("3 regions"), the clause that
     says it best (a statement about harm over a passing mention), citing every mention."""
@@ -346,6 +352,8 @@ def _affected(findings: Findings) -> Suggestion | None:
     for h in findings.impact_hints:
         if h.kind not in SCOPE_KINDS or h.text.strip().endswith("?") or _NEGATED_RE.search(clause_of(h)):
             continue
+        if _CAME_BACK_RE.search(h.text):
+            continue  # "console access restored in all regions" says where it came back, not where it hurt
         key = (h.kind, h.value)
         cited.setdefault(key, []).extend(h.message_ids)
         rank = (bool(_HARM_RE.search(clause_of(h))), -len(clause_of(h)))

@@ -318,3 +318,41 @@ def test_a_label_an_idea_carried_while_suspected_is_not_part_of_the_fact():
 
     assert clean_fact("theory: that cleanup is what's dragging every read down") == "That cleanup is what's dragging every read down"
     assert clean_fact("working theory: regression in propagation") == "Regression in propagation"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "step"),
+    [
+        ("console access restored in all regions and the customer-facing services are back", False),
+        ("service has been fully restored", False),
+        ("access restored from the standby snapshot", True),
+        ("routes restored, resolver rules re-created everywhere", True),
+        ("service restored after we rolled back the config", True),
+    ],
+)
+def test_a_restoration_reported_as_an_outcome_is_no_step(sentence, step):
+    from facilitator.extract.fixes import did
+
+    assert did(sentence) is step
+
+
+@pytest.mark.parametrize(
+    ("rows", "summary"),
+    [
+        (
+            [("Elena", "customer notice going out, text in thread"),
+             ("Elena", '"Endpoints are still protected. Threat data reporting is delayed, not lost."')],
+            "Endpoints are still protected.",
+        ),
+        ([("Elena", "update posted to customers: access restored, data backlog still processing")],
+         "access restored, data backlog still processing"),
+    ],
+)
+def test_a_customer_update_said_to_go_out_is_messaging_with_its_words(rows, summary):
+    transcript = channel(("Dana", "customers can't reach the console"), *rows)
+    if len(rows) == 2:  # the second row is a reply in the first one's thread
+        parent, reply = transcript.messages[1], transcript.messages[2]
+        parent.reply_ids, reply.thread_id = [reply.id], parent.id
+    f = extract_findings(transcript)
+    assert [m.message_ids for m in f.messaging] == [["m1"]]
+    assert f.messaging[0].summary.startswith(summary)

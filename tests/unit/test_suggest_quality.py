@@ -253,6 +253,17 @@ def test_affected_gives_one_line_per_scope_the_best_clause_citing_every_mention(
     assert s.message_ids == ["a", "c"]
 
 
+def test_affected_reads_where_it_hurt_not_where_it_came_back():
+    transcript = parse_transcript(
+        "[09:55] Dana: tickets are flooding in: customers can't reach the management console, several regions\n"
+        "[10:27] Priya: restoring routes from the IaC definitions now\n"
+        "[16:05] Tom: console access restored in all regions and the customer-facing services are back\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    s = suggest(Q["affected"], extract_findings(transcript))
+    assert s is not None and s.value == ["several regions"]
+
+
 def test_clause_and_count_phrase_cut_the_chat_around_a_number():
     hint = _hint("failed_jobs", "impact so far from payments: ~180 failed capture jobs, they're retryable", 180, "x")
     assert clause_of(hint) == "~180 failed capture jobs"
