@@ -343,6 +343,7 @@ def _messages(
     previous: datetime | None = None
     noted: set[str] = set()
     messages: list[Message] = []
+    block_days = parsed.undated_block_days(default_date or first_day)
     twelve_hour = _twelve_hour_blocks(parsed, carry_zone)
     maybe_12h = twelve_hour[0]
     base_label = base_token or tz
@@ -350,10 +351,11 @@ def _messages(
     reordered = False  # another log's clock run began: messages are put back in time order at the end
     for item in parsed.items:
         if isinstance(item, BlockMark):
-            # Another channel's log: its own run of times, on the paste's day unless it names one,
-            # in the zone its name line gives ("#ops (Pacific time)"); one that names none is read
-            # like the log above it ("my clock, London" over two channels).
-            current_day, fresh, previous = default_date or first_day, True, None
+            # Another channel's log: its own run of times, on the paste's day unless it names one
+            # (or its times sit with another written day's), in the zone its name line gives
+            # ("#ops (Pacific time)"); one that names none is read like the log above it ("my
+            # clock, London" over two channels).
+            current_day, fresh, previous = block_days.get(item.line, default_date or first_day), True, None
             reordered = True
             if item.zone is not None and item.zone != (base_zone, base_token):
                 (base_zone, base_token), last_zone, last_token = item.zone, None, ""

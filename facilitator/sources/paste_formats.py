@@ -127,6 +127,52 @@ class Parsed:
         """True once a message start with a clock time was found (date-only headings do not count)."""
         return any(isinstance(i, Entry) and i.precision != "date-only" for i in self.items)
 
+    def undated_block_days(self, default: date | None) -> dict[int, date]:
+        """For each channel log (by its BlockMark's line) that names no date, the day it is on.
+
+        A log pasted below others without a date divider ("#wc-alerts", then its alerts) is on
+        the written day whose messages its clock times sit nearest: after two logs dated the 23rd
+        and the 24th, alerts at 10:07 follow the 24th's 08:47-10:04 rather than precede the 23rd's
+        17:02. Where days fit equally well it stays on ``default`` (the paste's day).
+        """
+        spans: dict[date, list[time]] = {}
+        undated: dict[int, list[time]] = {}
+        block: int | None = None  # the line of the current undated log's BlockMark
+        day = default
+        for item in self.items:
+            if isinstance(item, BlockMark):
+                block = item.line
+                undated[block] = []
+            elif isinstance(item, DayMark) or (isinstance(item, Entry) and item.day is not None):
+                day = item.day
+                if block is not None and not undated[block]:
+                    del undated[block]  # the log opens with its date: nothing to guess
+                block = None
+            if not isinstance(item, Entry) or item.precision in ("date-only", "unknown") or item.ago is not None:
+                continue
+            if block is not None:
+                undated[block].append(item.clock)
+            elif day is not None:
+                spans.setdefault(day, []).append(item.clock)
+        if len(spans) < 2:
+            return {}
+        out: dict[int, date] = {}
+        for line, clocks in undated.items():
+            if not clocks:
+                continue
+            first, last = _minutes(min(clocks)), _minutes(max(clocks))
+
+            def gap(d: date) -> int:
+                lo, hi = _minutes(min(spans[d])), _minutes(max(spans[d]))
+                return max(lo - last, first - hi, 0)
+
+            out[line] = min(spans, key=lambda d: (gap(d), d != default, d))
+        return out
+
+
+def _minutes(clock: time) -> int:
+    return clock.hour * 60 + clock.minute
+
 
 # --- shared pieces -------------------------------------------------------------------
 

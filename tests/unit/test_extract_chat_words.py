@@ -205,3 +205,33 @@ def test_an_all_clear_dates_the_end_it_states():
         )
     )
     assert hm(f.resolved_at) == "07:34"
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("hmm, wait. accounts.jenkins.io is throwing `javax.naming.CommunicationException: ldap:636`", True),
+        ("uh oh, over in #auth they're talking about modsec blocking requests to hmpps-auth :eyes:", True),
+        ("all three controllers rolled. 5xx flat, p99 flat. will keep an eye out this morning", False),
+        ("edge 5xx back at baseline, checks green", False),
+        ("5xx 0.2% and climbing", True),
+    ],
+)
+def test_an_exception_thrown_or_requests_blocked_is_a_symptom_5xx_said_flat_is_not(text, symptom):
+    assert ("symptom" in read(text).flags) is symptom
+
+
+@pytest.mark.parametrize(
+    ("text", "author", "flag", "present"),
+    [
+        ("closing this one. thanks for the patience all", "lewis", "declare_resolved", True),
+        ("ok, closing it out", "lewis", "declare_resolved", True),
+        ("is the throttling thing from tuesday still open or did someone close it", "lewis", "declare_resolved", False),
+        ("MAINT-2231 [SFO3] network enhancement - window OPEN 10:00-16:00 UTC. expected impact: none / possible brief packet drops",
+         "bot:netops-bot", "symptom", False),
+        ("MAINT-2231 [SFO3] network enhancement - window OPEN 10:00-16:00 UTC. expected impact: none / possible brief packet drops",
+         "bot:netops-bot", "alert", False),
+    ],
+)
+def test_closing_this_one_is_the_all_clear_a_maintenance_notice_no_symptom(text, author, flag, present):
+    assert (flag in read(text, author).flags) is present

@@ -322,3 +322,48 @@ def test_an_irc_clients_own_lines_are_no_conversation():
         default_date=date(2026, 1, 8),
     )
     assert [(m.author, m.is_system) for m in t.messages] == [("", True), ("joost_v", False)]
+
+
+SLACK_THREE_CHANNELS = """#wc-experience
+Wednesday, February 23rd
+
+Dara McAleer  5:02 PM
+Prismic model change is applied, should be a no-op for the site
+
+#wc-platform-incidents
+Thursday, February 24th
+
+Priya Bhandal  8:47 AM
+home page 500ing for me
+
+Buildkite  APP  10:04 AM
+Build #659 passed on experience-deployment (main) - deployed to prod
+
+#wc-alerts
+
+Updown.io  APP  10:07 AM
+UP  Homepage (origin) - back after 1h 20m
+
+#wc-platform-incidents
+
+Nell Prentice  10:12 AM
+marked resolved on statuspage
+"""
+
+
+def test_a_channel_log_that_names_no_date_sits_with_the_written_day_its_times_follow():
+    t = parse_transcript(SLACK_THREE_CHANNELS, tz="UTC", default_date=date(2022, 2, 23), origin="paste")
+    at = {m.text.split()[0]: m.at for m in t.messages}
+    assert at["UP"] == datetime(2022, 2, 24, 10, 7, tzinfo=UTC)
+    assert at["marked"] == datetime(2022, 2, 24, 10, 12, tzinfo=UTC)
+    assert at["Prismic"] == datetime(2022, 2, 23, 17, 2, tzinfo=UTC)
+
+
+def test_an_undated_thread_that_fits_the_first_day_stays_on_it():
+    # both written days hold messages around 17:20: the thread stays on the paste's day
+    text = SLACK_THREE_CHANNELS.split("#wc-alerts")[0].replace("Buildkite  APP  10:04 AM", "Buildkite  APP  6:04 PM")
+    text = text.replace("#wc-platform-incidents", "Aled Cusack  7:40 PM\nnice, one less field\n\n#wc-platform-incidents", 1)
+    text += "#inc-thread\n\nMarcus Bell  5:20 PM\nfirst guess is redis\n"
+    t = parse_transcript(text, tz="UTC", default_date=date(2022, 2, 23), origin="paste")
+    guess = next(m for m in t.messages if m.text.startswith("first guess"))
+    assert guess.at == datetime(2022, 2, 23, 17, 20, tzinfo=UTC)
