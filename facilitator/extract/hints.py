@@ -25,11 +25,11 @@ from facilitator.sources.bot_names import HELP_DESKS
 from facilitator.transcript import Transcript
 
 _SEVERITY_RE = re.compile(
-    r"\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
+    r"\((?:sev\s*)?S(?P<s>[1-4])\)|\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
     re.IGNORECASE,
 )
 _FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior", "data_loss"})
-_P_LEVEL_RE = re.compile(r"P[0-4]\b")
+_P_LEVEL_RE = re.compile(r"P[0-4]\b|\(S[1-4]\)")  # "P1 incident"; an incident bot's "(S2)"
 _STOP = frozenset(
     "that this with from have been were there their they about would could should might which when what "
     "into also some more than then them over only just like related cause issue problem "
@@ -293,7 +293,7 @@ def find_severity(sigs: list[MessageSignals]) -> Fact | None:
             continue
         match = _SEVERITY_RE.search(sig.prep.prose)
         if match:
-            value = match.group("n")
+            value = match.group("n") or match.group("s")
             label = f"SEV{value}" if value else (match.group("p") or match.group("w") or "").upper()
             return Fact(text=label, message_ids=[sig.message.id], confidence=0.7)
     return None
@@ -340,16 +340,88 @@ def find_title(
     named = [w for w in re.findall(r"[^\W\d_]{3,}", words.casefold()) if w not in _TEAM_CHANNEL_WORDS]
     if named and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
         return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
+    declared = _declared_name(sigs)
+    if declared is not None:
+        return declared
     posted = status_title(messaging)
     if posted is not None:
         return Fact(text=posted[0], message_ids=posted[1], confidence=0.5)
     first = _first_report(sigs, None)
-    title = headline(plain_sentence(_own_words(first.message.text), limit=200)) if first is not None else ""
+    title = headline(plain_sentence(_from_the_news(first), limit=200)) if first is not None else ""
     if not _says_what(title) and effect is not None:
         instead = headline(effect.text)
         if _says_what(instead) or not title:
             return Fact(text=instead, message_ids=list(effect.message_ids), confidence=0.3)
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3) if first is not None and title else None
+
+
+# The name an incident was declared under: "Incident declared by @ana: *2021-07-13: Increase in errors
+# across multiple GitLab.com services* (S2)", "INC-1873 declared: Degraded execution (Sev 2). Lead: Maya",
+# "Lena declared INC-1184 "Degraded function execution" — Severity: Major"
+_DECLARED_RE = re.compile(
+    r"\b(?:incident|inc-?\d+)\s+(?:(?:was|has\s+been)\s+)?declared(?:\s+by\s+[^:\n]{1,40})?:\s*(?P<name>[^\n]{6,160})"
+    r"|\bdeclared\s+(?P<id>inc-?\d+)\s*[:\-\u2013\u2014]?\s*(?P<named>[^\n]{6,160})",
+    re.IGNORECASE,
+)
+_QUOTED_NAME_RE = re.compile(r"[\"\u201c]([^\"\u201d]{6,120})[\"\u201d]")
+_LEVEL = r"(?:sev(?:erity)?\s*:?\s*\w+|s\d|p\d|critical|major|minor|high|medium|low)"
+# What an incident bot writes after the name: its severity, status, lead or channel
+_NAME_END_RE = re.compile(
+    rf"\s*\((?:{_LEVEL})\)|\s*\[(?:{_LEVEL})\]|\s+[-\u2013\u2014\u00b7|]\s+(?=(?:sev\w*|status|lead|channel|ic|commander)\b)"
+    r"|\.\s+(?=[A-Z][\w ]{0,20}:)|\s+(?:sev(?:erity)?)\s*[:\d]",
+    re.IGNORECASE,
+)
+_NAME_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\s*[:\-\u2013\u2014]\s*")  # GitLab's "2021-07-13: …"
+_NOT_A_NAME_RE = re.compile(rf"(?:{_LEVEL}|status|investigating|identified|monitoring|resolved)\b", re.IGNORECASE)
+
+
+def _declared_name(sigs: list[MessageSignals]) -> Fact | None:
+    """The name the incident was declared under, when a message declares it by name."""
+    for sig in sigs:
+        if "incident_created" not in sig.flags:
+            continue
+        match = _DECLARED_RE.search(sig.message.text)
+        if match is None:
+            continue
+        name = (match.group("name") or match.group("named")).strip()
+        quoted = _QUOTED_NAME_RE.search(name)
+        if quoted:
+            name = quoted.group(1)
+        else:
+            name = re.sub(r"^[*_~`]+|[*_~`]+(?=\s*(?:\(|\[|[-\u2013\u2014\u00b7|]\s|\.\s|$))", "", name)  # Slack bold around it
+            name = _NAME_END_RE.split(name, maxsplit=1)[0]
+        name = re.sub(r"(?i)^inc-?\d+\s*[:\-\u2013\u2014]?\s*", "", _NAME_DATE_RE.sub("", name)).strip(" *_.")
+        if _says_what(name) and not _NOT_A_NAME_RE.match(name) and not re.match(r"(?:https?://|<|@|#)", name):
+            return Fact(text=name[:1].upper() + name[1:], message_ids=[sig.message.id], confidence=0.6)
+    return None
+
+
+# A sentence that guesses, plans or remembers, not one that reports: "maybe the ALB is what's broken",
+# "expect a few seconds of errors", "they had a blip last week"
+_NOT_NEWS_RE = re.compile(
+    r"\b(?:maybe|probably|perhaps|might|could|would|should|possible|possibly|expect\w*|if|unless|usual|last\s+(?:time|week|month|year)|"
+    r"ago|yesterday|will|going\s+to|gonna|shall|let[\x27\u2019]?s|smells|like\s+in|again|fine|nominal|normal|ok|okay|healthy|"
+    r"(?:haven|hasn|didn|don)[\x27\u2019]?t|dropping\s+(?:that|it|this))\b|[\x27\u2019]ll\b|\?",
+    re.IGNORECASE,
+)
+
+
+# A sentence that turns to the news at its end: "upgrade finished, all nodes Ready 🎉 hmm, wait."
+_TURN_RE = re.compile(r"\b(?:hmm+|wait|uh[- ]?oh|oh\s+no|huh|whoa|hang\s+on)\W*$", re.IGNORECASE)
+
+
+def _from_the_news(sig: MessageSignals) -> str:
+    """The report's own words from the sentence that tells the problem: "upgrade finished, all nodes
+    Ready. hmm, wait. accounts.jenkins.io is throwing …" starts at "accounts.jenkins.io"."""
+    text = _own_words(sig.message.text)
+    sentences = sig.prep.sentences
+    pats = patterns()
+    first = sentences[0] if sentences else ""
+    if pats.has("symptom", first, sig.prep.gate) or not (len(first.split()) <= 4 or _TURN_RE.search(first)):
+        return text  # the first sentence tells it, or says enough to head the document
+    news = next((x for x in sentences[1:] if pats.positive("symptom", x, sig.prep.gate) and not _NOT_NEWS_RE.search(x)), None)
+    at = text.casefold().find(news[:20].casefold()) if news else -1
+    return text[at:] if at > 0 else text
 
 
 _HOW_PASTED_RE = re.compile(r"\s*\((?=[^)]*\b(?:pasted|copied|exported|clock|times?|utc|tz)\b)[^)]{0,80}\)\s*$", re.IGNORECASE)
@@ -449,7 +521,7 @@ _RELAY_RE = re.compile(
 # A customer's report passed on in words: "customer (enterprise, EU region) says their users stopped getting …"
 _SAYS_RE = re.compile(
     r"^(?:an?\s+|the\s+|one\s+|our\s+|some\s+|\d+\s+)?(?:customers?|users?|clients?|merchants?|partners?|tenants?)\b[^.:]{0,60}?"
-    r"\b(?:says?|said|reports?|reported|tells?\s+us|told\s+us|complains?)\s+(?:that\s+)?(?:their\s+|its\s+)?(?P<said>.+)$",
+    r"\b(?:says?|saying|said|reports?|reporting|reported|tells?\s+us|told\s+us|complains?|complaining)\s+(?:that\s+)?(?:their\s+|its\s+)?(?P<said>.+)$",
     re.IGNORECASE,
 )
 
@@ -509,6 +581,12 @@ def _first_report(sigs: list[MessageSignals], start: datetime | None) -> Message
         if sig.message.at - first.message.at > _REPORT_WINDOW:
             break
     return first
+
+
+_IMPACT_OVER_RE = re.compile(
+    r"\bno\s+(?:more|further|longer|remaining|ongoing)\s+(?:customer\s+|user\s+)?impact\b|\b(?:customer\s+|user\s+)?impact\s+(?:is\s+|has\s+)?(?:over|ended|gone|mitigated|resolved|stopped)\b",
+    re.IGNORECASE,
+)
 
 
 # A response body or config pasted into a message: JSON's opening brackets, quoted keys.
@@ -576,6 +654,8 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
                 continue  # "why would that cause a failure?", "my first guess is OOM": about the cause, not the effect
             if _CODE_RE.search(sentence):
                 continue  # '{"errors":[{"message": ...' pasted in: a response body, not what users saw
+            if _IMPACT_OVER_RE.search(sentence):
+                continue  # "No more customer impact, dropping to monitoring": the end of it
             if pats.positive("symptom", sentence, sig.prep.gate):
                 fact = quote_fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")

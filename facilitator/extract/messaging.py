@@ -30,6 +30,11 @@ _ASKING_RE = re.compile(
 )
 # Reading or pointing at the page, not updating it: "saw the status page post", "per the status page".
 _READ_IT_RE = re.compile(r"\b(?:saw|see|seen|seeing|read|reading|checked|check|look(?:ed|ing)?\s+at|per|according\s+to)\s+(?:the\s+|our\s+)?status\s*-?\s*page\b", re.IGNORECASE)
+# Someone else's page: "their status page is all green", "provider status page has a storage issue"
+_THEIRS_RE = re.compile(
+    r"\b(?:their|provider[\x27\u2019]?s?|vendor[\x27\u2019]?s?|upstream|third[- ]party|partner[\x27\u2019]?s?|(?!our\b)[a-z0-9-]+[\x27\u2019]s)\s+status\s*-?\s*page\b",
+    re.IGNORECASE,
+)
 _QUOTED_RE = re.compile(r"[\"“](?P<q>[^\"”]{12,})[\"”]|^>\s?(?P<b>.+)$|:\s*(?P<c>[A-Z][^\n]{12,})", re.MULTILINE)
 
 
@@ -62,7 +67,10 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
             relevant = [
                 s for s in sentences if pats.has("status_page", s, sig.prep.gate) or pats.has("customer_comms", s, sig.prep.gate)
             ]
-            if not any(_DONE_RE.search(s) and not _ASKING_RE.search(s) and not _READ_IT_RE.search(s) for s in relevant):
+            if not any(
+                _DONE_RE.search(s) and not _ASKING_RE.search(s) and not _READ_IT_RE.search(s) and not _THEIRS_RE.search(s)
+                for s in relevant
+            ):
                 continue
         quoted = _QUOTED_RE.search(readable(message.text))
         summary = ""

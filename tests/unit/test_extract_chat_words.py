@@ -235,3 +235,18 @@ def test_an_exception_thrown_or_requests_blocked_is_a_symptom_5xx_said_flat_is_n
 )
 def test_closing_this_one_is_the_all_clear_a_maintenance_notice_no_symptom(text, author, flag, present):
     assert (flag in read(text, author).flags) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "present"),
+    [
+        ("disco regained quorum for ~2 min then lost it again. every service re-registering at once", "prior", False),
+        ("not this again", "prior", True),
+        ("it's the feemarket window=1 again, price jumps for one block. exactly like january", "prior", True),
+        ("root cause? I dont see anything obvious in the db or redis graphs", "root_cause", False),
+        ("yes. no root cause wording", "root_cause", False),
+        ("found the root cause: the cert expired", "root_cause", True),
+    ],
+)
+def test_again_within_the_incident_is_no_prior_one_a_root_cause_asked_is_none_found(text, flag, present):
+    assert (flag in read(text).flags) is present

@@ -150,3 +150,13 @@ def test_a_recovery_or_a_follow_up_is_neither_the_title_nor_what_customers_saw()
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
     assert f.title is not None and f.title.message_ids == ["m2"]
+
+
+def test_impact_said_to_be_over_is_not_what_customers_saw():
+    f = extract_findings(
+        channel(
+            ("Noor", "No more customer impact, dropping to monitoring; RCA stays open in the issue"),
+            ("Sam", "git apdex is plunging and haproxy 500s are way up"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m1"]

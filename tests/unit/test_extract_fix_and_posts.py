@@ -356,3 +356,16 @@ def test_a_customer_update_said_to_go_out_is_messaging_with_its_words(rows, summ
     f = extract_findings(transcript)
     assert [m.message_ids for m in f.messaging] == [["m1"]]
     assert f.messaging[0].summary.startswith(summary)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "their status page is all green and other apps sending fine through the same account",
+        "provider status page has a storage issue in our region overnight, marked resolved",
+        "GitHub's status page says resolved",
+    ],
+)
+def test_someone_elses_status_page_is_not_our_post(text):
+    f = extract_findings(channel(("Dana", "emails are not going out"), ("Ravi", text)))
+    assert f.messaging == []

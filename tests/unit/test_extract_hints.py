@@ -594,3 +594,53 @@ def test_a_cause_said_to_be_unknown_is_no_cause():
 def test_how_it_was_noticed_follows_who_raised_it(row, method):
     f = extract_findings(channel(row, ("Ann", "looking")))
     assert f.detection_method is not None and f.detection_method.text == method
+
+
+@pytest.mark.parametrize(
+    ("declared", "title", "severity"),
+    [
+        ("Incident declared by @ana: *2021-07-13: Increase in errors across multiple GitLab.com services* (S2)",
+         "Increase in errors across multiple GitLab.com services", "SEV2"),
+        ('🔥 Incident declared by Wei Lin: "Supavisor us-east-1 mass client disconnects" (SEV1). Channel: #inc-supa',
+         "Supavisor us-east-1 mass client disconnects", "SEV1"),
+        ("Incident declared: *INC-2611 Flag changes not propagating to /flags* (Major). Lead: Marek Nowak",
+         "Flag changes not propagating to /flags", None),
+        ("🚨 Incident declared: INC-212 Network connectivity issues (London) — Severity: Major",
+         "Network connectivity issues (London)", "MAJOR"),
+    ],
+)
+def test_the_name_an_incident_was_declared_under_titles_it(declared, title, severity):
+    f = extract_findings(
+        channel(
+            ("Priya", "error rate went vertical like a minute ago"),
+            ("bot:incident.io", declared),
+            ("Marcus", "rolling back the 14:02 deploy"),
+        )
+    )
+    assert f.title is not None and f.title.text == title and f.title.message_ids == ["m1"]
+    assert (f.severity.text if f.severity else None) == severity
+
+
+def test_an_incident_declared_with_only_its_severity_gives_no_name():
+    f = extract_findings(
+        channel(
+            ("Priya", "checkout is throwing 502s for everyone"),
+            ("bot:incident.io", "Incident declared by Nina Schmid - Severity: Major - Status: Investigating"),
+        )
+    )
+    assert f.title is not None and f.title.text == "Checkout is throwing 502s for everyone"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("publick8s upgrade to 1.25 finished, all nodes Ready 🎉 hmm, wait. accounts.jenkins.io is throwing 500s",
+         "Accounts.jenkins.io is throwing 500s"),
+        ("phone went off. everything in ams unreachable from here", "Everything in ams unreachable from here"),
+        ("phone went off. probably the usual blip after the nightly backup", "Phone went off"),
+        ("2 merchants in chat saying label creation in dashboard is throwing errors", "Label creation in dashboard is throwing errors"),
+    ],
+)
+def test_a_title_starts_at_the_sentence_that_tells_the_problem(text, title):
+    f = extract_findings(channel(("Dana", text), ("Marcus", "looking")))
+    assert f.title is not None and f.title.text == title
