@@ -41,7 +41,7 @@ from facilitator.sources.paste_formats import (
     structural_line,
 )
 from facilitator.sources.paste_slack import APP_TAG, EMOJI_CODE, date_divider
-from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, parse_clock
+from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, WORD_DATE, parse_clock
 
 # A name in a chat app's header: display names may hold commas, dots and brackets
 # ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
@@ -54,7 +54,8 @@ TEAMS_HEADER_RE = re.compile(
 )
 DISCORD_HEADER_RE = re.compile(
     # a nickname may carry a tag in brackets: "Kasia [RippleX] — 25/11/2024 14:43"
-    rf"^(?P<name>{_NAME}(?:\s*\[[^\]:]{{1,30}}\])?)\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}),?\s+(?:at\s+)?)?"
+    # or a date in words, as some copies write it: "Sina Huber — Mon, Feb 10 2025 00:27"
+    rf"^(?P<name>{_NAME}(?:\s*\[[^\]:]{{1,30}}\])?)\s+[—–]\s+(?:(?P<rel>today|yesterday)\s+at\s+|(?P<date>{ISO_DATE}|{WORD_DATE.pattern}),?\s+(?:at\s+)?)?"
     rf"(?P<time>{TIME})$",
     re.IGNORECASE,
 )

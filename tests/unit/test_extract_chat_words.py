@@ -250,3 +250,14 @@ def test_closing_this_one_is_the_all_clear_a_maintenance_notice_no_symptom(text,
 )
 def test_again_within_the_incident_is_no_prior_one_a_root_cause_asked_is_none_found(text, flag, present):
     assert (flag in read(text).flags) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "present"),
+    [
+        ("harlow unblocked, wallet-api pods stable now. app still crashes on map though", "still_broken", True),
+        ("verified in prod: Short Form no longer offered, every applicant is getting the regular 10-10EZ flow again", "recover", True),
+    ],
+)
+def test_still_crashing_is_not_recovered_verified_in_prod_is(text, flag, present):
+    assert (flag in read(text).flags) is present

@@ -367,3 +367,42 @@ def test_an_undated_thread_that_fits_the_first_day_stays_on_it():
     t = parse_transcript(text, tz="UTC", default_date=date(2022, 2, 23), origin="paste")
     guess = next(m for m in t.messages if m.text.startswith("first guess"))
     assert guess.at == datetime(2022, 2, 23, 17, 20, tzinfo=UTC)
+
+
+def test_a_chat_pasted_below_a_log_that_stamps_utc_on_every_line_is_read_on_the_readers_clock():
+    text = (
+        "PagerDuty - Incident #48817 - Log Entries (times in UTC)\n"
+        "2020-01-09 23:51:03 UTC  Triggered through the API. db-shard-3 active connections > 90%\n"
+        "2020-01-10 00:16:40 UTC  Resolved by Hannah Cole.\n"
+        "\n"
+        "---- Zulip: #sre > db-shard-3 / api flood ----\n"
+        "\n"
+        "Hannah Cole  5:51 PM\n"
+        "paged. db-shard-3 connections climbing fast\n"
+        "\n"
+        "Omar Haddad  6:16 PM\n"
+        "serving requests fine. that's the downtime over\n"
+    )
+    t = parse_transcript(text, tz="America/Chicago", default_date=date(2020, 1, 9), origin="paste")
+    at = {m.text.split()[0]: m.at for m in t.messages}
+    assert at["Triggered"] == datetime(2020, 1, 9, 23, 51, 3, tzinfo=UTC)
+    assert at["paged."] == datetime(2020, 1, 9, 17, 51, tzinfo=ZoneInfo("America/Chicago"))
+    assert at["serving"] == datetime(2020, 1, 9, 18, 16, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def test_a_chat_copy_with_the_date_in_words_in_each_header():
+    text = (
+        "#tzbtc-bridge-ops > burn 412 - no BTC tx\n"
+        "(copied from Zulip, times shown in CET)\n"
+        "\n"
+        "Sina Huber — Mon, Feb 10 2025 00:27\n"
+        "forwarding from the community Telegram: burn 412 never arrived\n"
+        "\n"
+        "Jonas Bühler — Tue, Feb 11 2025 08:00\n"
+        "412 still pending per the digest, looking now\n"
+    )
+    t = parse_transcript(text, tz="Europe/Paris", default_date=None, origin="paste")
+    assert [(m.author, m.at) for m in t.messages] == [
+        ("Sina Huber", datetime(2025, 2, 10, 0, 27, tzinfo=ZoneInfo("Europe/Paris"))),
+        ("Jonas Bühler", datetime(2025, 2, 11, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))),
+    ]
