@@ -261,3 +261,15 @@ def test_again_within_the_incident_is_no_prior_one_a_root_cause_asked_is_none_fo
 )
 def test_still_crashing_is_not_recovered_verified_in_prod_is(text, flag, present):
     assert (flag in read(text).flags) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("heads up from support: two tickets in the last hour, both say surveys stopped showing today", "symptom"),
+        ("rule deployed on the frontends: requests matching that pattern get a 429", "fix_deployed"),
+        ("waf rules are live on all edges now", "fix_deployed"),
+    ],
+)
+def test_surveys_stopped_showing_is_a_symptom_a_traffic_rule_deployed_a_fix(text, flag):
+    assert flag in read(text).flags
