@@ -179,6 +179,8 @@ class Findings(BaseModel):
     causes: list[Fact] = Field(default_factory=list)  # root cause candidates
     fixes: list[Fact] = Field(default_factory=list)  # what moved state from broken to working
     luck: list[Fact] = Field(default_factory=list)  # "we got lucky", "could have been worse"
+    went_well: list[Fact] = Field(default_factory=list)  # "nice catch that you were watching the rollout"
+    went_badly: list[Fact] = Field(default_factory=list)  # "nobody got paged", "that cost us ~20 min"
     action_hints: list[Fact] = Field(default_factory=list)  # "we should", "TODO", "follow-up"
     prior_incidents: list[Fact] = Field(default_factory=list)  # "happened before", "again"
     data_impact: list[Fact] = Field(default_factory=list)  # "no data was lost", "those mails are gone"

@@ -101,6 +101,8 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
             "causes": [f.model_dump() for f in findings.causes],
             "fixes": [f.model_dump() for f in findings.fixes],
             "luck": [f.model_dump() for f in findings.luck],
+            "went_well": [f.model_dump() for f in findings.went_well],
+            "went_badly": [f.model_dump() for f in findings.went_badly],
             "action_hints": [f.model_dump() for f in findings.action_hints],
             "prior_incidents": [f.model_dump() for f in findings.prior_incidents],
             "data_impact": [f.model_dump() for f in findings.data_impact],

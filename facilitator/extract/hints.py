@@ -28,7 +28,7 @@ _SEVERITY_RE = re.compile(
     r"\((?:sev\s*)?S(?P<s>[1-4])\)|\b(?:sev(?:erity)?[\s:=-]*(?P<n>[0-5])|(?P<p>P[0-4])\b(?=\s*(?:incident|outage|issue|sev|$|[,.)\]]))|severity\s*(?::|is|=)\s*(?P<w>critical|high|major|medium|minor|low))",
     re.IGNORECASE,
 )
-_FACT_SIGNALS = frozenset({"root_cause", "luck", "action", "prior", "data_loss"})
+_FACT_SIGNALS = frozenset({"root_cause", "luck", "went_well", "went_badly", "action", "prior", "data_loss"})
 _P_LEVEL_RE = re.compile(r"P[0-4]\b|\(S[1-4]\)")  # "P1 incident"; an incident bot's "(S2)"
 _STOP = frozenset(
     "that this with from have been were there their they about would could should might which when what "
@@ -146,10 +146,15 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
 
 
 def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
-    """Causes, fixes, luck, action hints, prior incidents and what happened to the data, one fact per sentence."""
+    """Causes, fixes, luck, what went well or badly, action hints, prior incidents and what happened to the data, one fact per sentence."""
     pats = patterns()
-    out: dict[str, list[Fact]] = {"causes": [], "fixes": [], "luck": [], "action_hints": [], "prior_incidents": [], "data_impact": []}
-    wanted = {"root_cause": "causes", "luck": "luck", "action": "action_hints", "prior": "prior_incidents", "data_loss": "data_impact"}
+    out: dict[str, list[Fact]] = {
+        "causes": [], "fixes": [], "luck": [], "went_well": [], "went_badly": [], "action_hints": [], "prior_incidents": [], "data_impact": []
+    }
+    wanted = {
+        "root_cause": "causes", "luck": "luck", "went_well": "went_well", "went_badly": "went_badly", "action": "action_hints",
+        "prior": "prior_incidents", "data_loss": "data_impact",
+    }
     for position, sig in enumerate(sigs):
         fixing_flags = "rollback" in sig.flags or "fix_deployed" in sig.flags or sig.state == "recover"
         if not (fixing_flags or sig.flags & _FACT_SIGNALS):

@@ -80,6 +80,9 @@ SUPPORT_TEXT_RE = re.compile(
     re.I,
 )
 
+# Case or ticket numbers listed bare: "cases 03318841, 03318857 and 03318902", "tickets: #48213, #48217"
+_CASE_LIST_RE = re.compile(r"\b(?:cases?|tickets?)\s*:?\s*#?\d{5,}(?:\s*(?:,|and|&|\+)\s*#?\d{5,})*", re.I)
+
 
 def clean_url(raw: str) -> str:
     """A URL without the sentence punctuation or unbalanced brackets that followed it."""
@@ -164,12 +167,16 @@ def find_links(
         lower = sig.prep.lower
         if "ticket" not in lower and "zd" not in lower and "request" not in lower and "case" not in lower:
             continue
-        for match in SUPPORT_TEXT_RE.finditer(sig.prep.prose):
-            number = next(g for g in match.groups() if g)
+        numbers = [next(g for g in match.groups() if g) for match in SUPPORT_TEXT_RE.finditer(sig.prep.prose)]
+        for listed in _CASE_LIST_RE.finditer(sig.prep.prose):  # "cases 03318841, 03318857, 03318902"
+            numbers += re.findall(r"\d{5,}", listed.group(0))
+        # a message that only lists the numbers says nothing more of each
+        summary = _summary(sig) if len(_CASE_LIST_RE.sub(" ", sig.prep.prose).split()) >= 3 else ""
+        for number in dict.fromkeys(numbers):
             ref = f"#{number}"
             if any(number in key for key in tickets):
                 continue
-            ticket = tickets.setdefault(ref, SupportTicket(ref=ref, summary=_summary(sig)))
+            ticket = tickets.setdefault(ref, SupportTicket(ref=ref, summary=summary))
             if message.id not in ticket.message_ids:
                 ticket.message_ids.append(message.id)
     return list(links.values()), list(tickets.values())

@@ -79,7 +79,8 @@ COUNT_NOUNS = {
     "requests": r"(?:failed\s+)?(?:requests?|calls?|transactions?|orders?|payments?|checkouts?|emails?|messages?)",
     "pods": r"(?:user\s+)?(?:pods?|nodes?|instances?|hosts?|containers?|servers?|vms?)",
     # what support heard: "5 tickets in ~10 min", "11 convos now", "3 support cases"
-    "support": r"(?:tickets?|convos?|conversations?|complaints?|(?:support|customer)\s+(?:cases?|requests?|calls?))",
+    "support": r"(?:tickets?|convos?|conversations?|complaints?|(?:support|customer)\s+(?:cases?|requests?|calls?)"
+    r"|(?:user\s+|customer\s+)?reports|forum\s+(?:posts?|threads?)|github\s+issues?)",
 }
 
 # Cheap questions some finders ask of every message before a costlier step (times.py,

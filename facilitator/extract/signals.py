@@ -29,7 +29,7 @@ _PLAIN = (
     "fix_deployed",
     "status_page",
     "customer_comms",
-    "luck",
+    "luck", "went_well", "went_badly",
     "data_loss",
     "action",
     "prior",

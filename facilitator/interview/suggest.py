@@ -397,7 +397,10 @@ def _hurt_jobs(hint) -> bool:
 
 
 # What a count of support contacts is called in the document: "11 convos" reads "11 support conversations".
-_SUPPORT_NOUN_RE = re.compile(r"(?i)\b(?:(?P<talk>convos?|conversations?|chats?)|(?P<complaint>complaints?)|(?P<ticket>tickets?|cases?|requests?|calls?))\b")
+_SUPPORT_NOUN_RE = re.compile(
+    r"(?i)\b(?:(?P<talk>convos?|conversations?|chats?)|(?P<complaint>complaints?)|(?P<ticket>tickets?|cases?|requests?|calls?)"
+    r"|(?P<report>reports?|forum\s+(?:posts?|threads?)|github\s+issues?))\b"
+)
 
 
 def _support_count(findings: Findings) -> Suggestion | None:
@@ -417,8 +420,8 @@ def _support_count(findings: Findings) -> Suggestion | None:
             noun = _SUPPORT_NOUN_RE.search(phrase) or noun
     if noun is None:
         return None
-    kind = next(k for k in ("talk", "complaint", "ticket") if noun.group(k))
-    word = {"talk": "support conversations", "complaint": "customer complaints", "ticket": "support requests"}[kind]
+    kind = next(k for k in ("talk", "complaint", "ticket", "report") if noun.group(k))
+    word = {"talk": "support conversations", "complaint": "customer complaints", "ticket": "support requests", "report": "user reports"}[kind]
     if total == 1:
         word = word[:-1]
     cited = " / ".join(clean_fact(clause_of(h)) for h in said if set(h.message_ids) & set(ids))
@@ -476,6 +479,8 @@ _BUILDERS: dict[str, Builder] = {
     "causes": lambda q, f, tz: _actual_cause(f),
     "fixes": lambda q, f, tz: _fact(_best(f.fixes), clean=True),
     "luck": lambda q, f, tz: _list_of_facts(f.luck, "moments the channel called lucky or close"),
+    "went_well": lambda q, f, tz: _list_of_facts(f.went_well, "what the channel said helped"),
+    "went_badly": lambda q, f, tz: _list_of_facts(f.went_badly, "what the channel said slowed it down"),
     "data_impact": lambda q, f, tz: _data_impact(f),
     "prior_incidents": lambda q, f, tz: _happened_before(f),
     "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False, keep=_hurt_jobs),

@@ -52,7 +52,11 @@ def plain(text: str) -> str:
     readable, display = _markup_helpers()
     text = display(readable(text or ""))
     text = _FORMAT_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _EMOTICON_RE.sub("", text)  # "we don't alert on worker count :(" reads without the face
     return " ".join(text.replace(" .", ".").replace(" ,", ",").split())
+
+
+_EMOTICON_RE = re.compile(r"(?<!\S)[:;=]-?[()DPp/\\|]+(?=\s|$|[.,!?])|(?<!\S)\^_?\^(?=\s|$)")
 
 
 def _only_lead_in(sentence: str) -> bool:

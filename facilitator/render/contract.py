@@ -84,6 +84,8 @@ FINDING_HOMES: dict[str, str] = {
     "causes": "root_cause",
     "fixes": "fix",
     "luck": "luck",
+    "went_well": "went_well",
+    "went_badly": "went_badly",
     "action_hints": "actions",
     "prior_incidents": "happened_before",
     "data_impact": "data_impact",

@@ -154,6 +154,11 @@ def _bullets(text: str) -> list[str]:
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
 
 
+def _said(facts: list[Fact]) -> list[str]:
+    """What the channel said, one line per distinct statement, for a section nobody has answered."""
+    return list(dict.fromkeys(fact.text.strip() for fact in facts if fact.text.strip()))
+
+
 def _customer_message_ids(f: Findings) -> set[str]:
     """Messages that speak to customers (status page, macros, ticket replies): never a cause."""
     ids = {mid for m in f.messaging for mid in m.message_ids}
@@ -272,8 +277,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         return text
 
     # The user's answers win; a draft only fills a section the user has not written.
-    went_well = b.pick_list("went_well", _bullets(draft("went_well")))
-    went_badly = b.pick_list("went_badly", _bullets(draft("went_badly")))
+    went_well = b.pick_list("went_well", _bullets(draft("went_well")) or _said(f.went_well))
+    went_badly = b.pick_list("went_badly", _bullets(draft("went_badly")) or _said(f.went_badly))
     luck = b.pick_list("luck", _bullets(draft("luck")) or [fact.text for fact in f.luck])
     evidence: list[tuple[str, str]] = []
     seen_urls: set[str] = set()

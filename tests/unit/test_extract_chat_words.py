@@ -273,3 +273,18 @@ def test_still_crashing_is_not_recovered_verified_in_prod_is(text, flag, present
 )
 def test_surveys_stopped_showing_is_a_symptom_a_traffic_rule_deployed_a_fix(text, flag):
     assert flag in read(text).flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "all partitions caught up at 20:59, lag < 30s everywhere since",
+        "token verify errors fell off a cliff at 20:00",
+    ],
+)
+def test_consumers_caught_up_or_errors_falling_off_a_cliff_is_a_recovery(text):
+    assert read(text).state == "recover"
+
+
+def test_requests_falling_off_a_cliff_is_still_a_symptom():
+    assert "symptom" in read("public api rps just fell off a cliff").flags

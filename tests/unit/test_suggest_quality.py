@@ -358,3 +358,78 @@ def test_job_failures_count_jobs_that_failed_or_waited_not_runs_that_passed():
     s = suggest(Q["job_failures"], findings)
     assert s.value == ["400 builds queued behind the stuck runner", "~180 failed capture jobs, retryable"]
     assert "ok" not in s.message_ids
+
+
+def test_what_went_well_or_badly_and_luck_come_from_what_the_channel_said():
+    transcript = parse_transcript(
+        "[10:00] Dana: checkout is failing for everyone\n"
+        "[10:05] Sam: nobody got paged because we don't alert on worker count :(\n"
+        "[10:06] Ioana: nice catch that you were watching the rollout\n"
+        "[10:07] Seb: we don't have 24/7 so this was luck that I saw the call\n"
+        "[10:30] Nell: can someone write up the couldn't merge bit, that cost us ~20 min\n"
+        "[10:31] Nell: the alert worked as designed this time\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    findings = extract_findings(transcript)
+    well = suggest(Q["went_well"], findings, transcript)
+    badly = suggest(Q["went_badly"], findings, transcript)
+    luck = suggest(Q["luck"], findings, transcript)
+    assert well is not None and well.value == ["Nice catch that you were watching the rollout.", "The alert worked as designed this time."]
+    assert badly is not None and badly.value[0] == "Nobody got paged because we don't alert on worker count."
+    assert any("cost us ~20 min" in line for line in badly.value)
+    assert luck is not None and luck.value == ["We don't have 24/7 so this was luck that I saw the call."]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("cases 03318841, 03318857 and 03318902", ["#03318841", "#03318857", "#03318902"]),
+        ("seeing a bunch of forum posts + 2 github issues", ["At least 2 user reports, as counted in the channel (seeing a bunch of forum posts + 2 github issues)"]),
+        ("~15 reports now", ["At least 15 user reports, as counted in the channel (~15 reports now)"]),
+    ],
+)
+def test_support_requests_listed_by_number_or_counted_as_reports(said, expected):
+    transcript = parse_transcript(
+        f"[10:00] Dana: checkout is failing for everyone\n[10:05] Sup: {said}\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    s = suggest(Q["support_requests"], extract_findings(transcript), transcript)
+    assert s is not None and s.value == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "monitors are evaluating but notifications are delayed. data isn't lost",
+        "say data intake is still working, we're not dropping data as far as we know",
+        "runs that failed between 18:45 and 19:45 wont come back by themselves",
+    ],
+)
+def test_what_the_channel_says_of_the_data_is_the_data_impact(said):
+    transcript = parse_transcript(
+        f"[10:00] Dana: checkout is failing for everyone\n[10:05] Sam: {said}\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    s = suggest(Q["data_impact"], extract_findings(transcript), transcript)
+    assert s is not None and said.split()[1] in str(s.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we don't alert on worker count :(", "we don't alert on worker count"),
+        ("nice ;-) done", "nice done"),
+        ("ratio=3:1 ok", "ratio=3:1 ok"),
+    ],
+)
+def test_plain_drops_emoticons_not_ratios(text, expected):
+    assert plain(text) == expected
+
+
+def test_a_reviewers_good_catch_on_wording_is_not_what_went_well():
+    transcript = parse_transcript(
+        "[10:00] Dana: checkout is failing for everyone\n"
+        '[10:05] Sam: good catch, changed to "some customers may see a temporary hold"\n',
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    assert suggest(Q["went_well"], extract_findings(transcript), transcript) is None
