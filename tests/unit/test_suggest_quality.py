@@ -367,14 +367,14 @@ def test_what_went_well_or_badly_and_luck_come_from_what_the_channel_said():
         "[10:06] Ioana: nice catch that you were watching the rollout\n"
         "[10:07] Seb: we don't have 24/7 so this was luck that I saw the call\n"
         "[10:30] Nell: can someone write up the couldn't merge bit, that cost us ~20 min\n"
-        "[10:31] Nell: the alert worked as designed this time\n",
+        "[10:31] Nell: the alert worked perfectly.\n",
         tz="UTC", default_date=date(2025, 5, 29), origin="paste",
     )
     findings = extract_findings(transcript)
     well = suggest(Q["went_well"], findings, transcript)
     badly = suggest(Q["went_badly"], findings, transcript)
     luck = suggest(Q["luck"], findings, transcript)
-    assert well is not None and well.value == ["Nice catch that you were watching the rollout.", "The alert worked as designed this time."]
+    assert well is not None and well.value == ["Nice catch that you were watching the rollout.", "The alert worked perfectly."]
     assert badly is not None and badly.value[0] == "Nobody got paged because we don't alert on worker count."
     assert any("cost us ~20 min" in line for line in badly.value)
     assert luck is not None and luck.value == ["We don't have 24/7 so this was luck that I saw the call."]
@@ -433,3 +433,19 @@ def test_a_reviewers_good_catch_on_wording_is_not_what_went_well():
         tz="UTC", default_date=date(2025, 5, 29), origin="paste",
     )
     assert suggest(Q["went_well"], extract_findings(transcript), transcript) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "question"),
+    [
+        ("it worked as designed, that's the problem. it throttles the whole realm", "went_well"),
+        ("so the failover worked as designed, the change just followed it there", "went_well"),
+        ("it has everything up to then, daily backup would cost us ~18h more", "went_badly"),
+    ],
+)
+def test_a_design_that_is_the_problem_or_a_cost_weighed_is_neither_well_nor_badly(said, question):
+    transcript = parse_transcript(
+        f"[10:00] Dana: checkout is failing for everyone\n[10:05] Sam: {said}\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    assert suggest(Q[question], extract_findings(transcript), transcript) is None
