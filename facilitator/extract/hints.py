@@ -89,6 +89,14 @@ _NO_IDEA_WORDS = frozenset(
 )
 
 
+# Someone else's question passed on, not the team's idea: "customers are asking if it's an attack"
+_RELAYED_QUESTION_RE = re.compile(
+    r"\b(?:customers?|users?|clients?|people|they|support|press|reporters?)\s+(?:are\s+|keep\s+|have\s+been\s+)?(?:ask(?:ing|ed|s)?|wonder(?:ing|s)?|want(?:s)?\s+to\s+know)\b"
+    r"|\bquestions?\s+from\s+(?:customers?|users?|clients?|support|the\s+press)\b",
+    re.IGNORECASE,
+)
+
+
 def _only_a_hedge(sentence: str, pats, gate) -> bool:
     """True when what makes ``sentence`` a hypothesis is a trailing "I think" on an observation."""
     bare = _TRAILING_HEDGE_RE.sub("", sentence)
@@ -116,6 +124,7 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 and not CLOSING_GUESS_RE.match(sentence)
                 and not _FINDING_COMING_RE.search(sentence.lower())  # "give me 5 min, I think I see it": no idea named yet
                 and not _only_a_hedge(sentence, pats, sig.prep.gate)
+                and not _RELAYED_QUESTION_RE.search(sentence)  # "first question from customers is 'is this an attack?'"
             )
             if not (ruled or confirmed or raised):
                 continue

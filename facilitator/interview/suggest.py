@@ -187,10 +187,11 @@ def why_candidates(findings: Findings, used: set[str] = frozenset(), limit: int 
     return out[:limit]
 
 
-def _list_of_facts(facts: list[Fact], note: str) -> Suggestion | None:
+def _list_of_facts(facts: list[Fact], note: str, told: bool = False) -> Suggestion | None:
+    """The facts as sentences; ``told`` says them as statements ("nothing paged me??" reads "Nothing paged me.")."""
     if not facts:
         return None
-    lines = _unique([as_sentence(clean_fact(f.text)) for f in facts if f.text.strip()])
+    lines = _unique([as_sentence(clean_fact(f.text).rstrip("?! ") if told else clean_fact(f.text)) for f in facts if f.text.strip()])
     conf = max(f.confidence for f in facts)
     return Suggestion(lines, _ids(*(f.message_ids for f in facts)), note, conf) if lines else None
 
@@ -479,8 +480,8 @@ _BUILDERS: dict[str, Builder] = {
     "causes": lambda q, f, tz: _actual_cause(f),
     "fixes": lambda q, f, tz: _fact(_best(f.fixes), clean=True),
     "luck": lambda q, f, tz: _list_of_facts(f.luck, "moments the channel called lucky or close"),
-    "went_well": lambda q, f, tz: _list_of_facts(f.went_well, "what the channel said helped"),
-    "went_badly": lambda q, f, tz: _list_of_facts(f.went_badly, "what the channel said slowed it down"),
+    "went_well": lambda q, f, tz: _list_of_facts(f.went_well, "what the channel said helped", told=True),
+    "went_badly": lambda q, f, tz: _list_of_facts(f.went_badly, "what the channel said slowed it down", told=True),
     "data_impact": lambda q, f, tz: _data_impact(f),
     "prior_incidents": lambda q, f, tz: _happened_before(f),
     "impact_hints:failed_jobs": lambda q, f, tz: _impact(f, ("failed_jobs", "jobs"), "job failures mentioned", prefix=False, keep=_hurt_jobs),

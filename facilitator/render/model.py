@@ -37,7 +37,7 @@ from facilitator.render.prose import (
 )
 from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
-from facilitator.interview.wording import drop_lead_ins
+from facilitator.interview.wording import as_sentence, clean_fact, drop_lead_ins
 from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -155,8 +155,10 @@ def _bullets(text: str) -> list[str]:
 
 
 def _said(facts: list[Fact]) -> list[str]:
-    """What the channel said, one line per distinct statement, for a section nobody has answered."""
-    return list(dict.fromkeys(fact.text.strip() for fact in facts if fact.text.strip()))
+    """What the channel said, one statement per line, for a section nobody has answered
+    ("nothing paged me??" reads "Nothing paged me.")."""
+    lines = (as_sentence(clean_fact(fact.text).rstrip("?! ")) for fact in facts if fact.text.strip())
+    return list(dict.fromkeys(line for line in lines if line))
 
 
 def _customer_message_ids(f: Findings) -> set[str]:
@@ -227,9 +229,11 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     root_cause = root_cause or b.ask("actual_cause")
     responders = _responders(b)
     hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
-    unknowns = dedupe([drop_lead_ins(h.text) for h in hypotheses if h.status == "ruled_out"])
+    # an idea tried and dropped, said as one: "Could this be a failover? (ruled out)"
+    dropped = dedupe([drop_lead_ins(h.text) for h in hypotheses if h.status == "ruled_out"])
+    unknowns = [f"{as_sentence(text).removesuffix('.')} (ruled out)" for text in dropped]
     first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
-    if not any(same_hypothesis(first_hypothesis, u) for u in unknowns):
+    if not any(same_hypothesis(first_hypothesis, u) for u in dropped):
         unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
     if not chain:
         b.todo("Ask 'why?' until the systemic cause is reached (five whys).", "tab:whys")

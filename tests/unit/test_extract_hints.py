@@ -644,3 +644,24 @@ def test_an_incident_declared_with_only_its_severity_gives_no_name():
 def test_a_title_starts_at_the_sentence_that_tells_the_problem(text, title):
     f = extract_findings(channel(("Dana", text), ("Marcus", "looking")))
     assert f.title is not None and f.title.text == title
+
+
+@pytest.mark.parametrize(
+    ("first", "verdict", "status"),
+    [
+        ("first thought: gcp having a bad day?", "yeah, not google. the cluster is green", "raised"),
+        ("CL bug? every CL seems to complain", "lodestar sees the same invalid blocks", "raised"),
+        ("DNS provider? name resolution is failing from inside the VPCs", "resolver rules are gone. not a provider outage, they were deleted", "ruled_out"),
+        ("could be their node, one report so far", "two more validators report the same apphash", "raised"),
+    ],
+)
+def test_a_suspect_named_as_a_short_question_or_a_first_thought_is_the_first_hypothesis(first, verdict, status):
+    f = extract_findings(channel(("Dana", "blocks are not being produced"), ("Marcus", first), ("Priya", verdict)))
+    assert f.hypotheses and f.hypotheses[0].message_ids[0] == "m1" and f.hypotheses[0].status == status
+
+
+def test_a_customers_question_passed_on_is_not_a_hypothesis():
+    f = extract_findings(
+        channel(("Dana", "customers can't reach the console"), ("Elena", "first question from customers is 'is this an attack?'. what can I tell them"))
+    )
+    assert f.hypotheses == []
