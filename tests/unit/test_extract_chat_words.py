@@ -288,3 +288,22 @@ def test_consumers_caught_up_or_errors_falling_off_a_cliff_is_a_recovery(text):
 
 def test_requests_falling_off_a_cliff_is_still_a_symptom():
     assert "symptom" in read("public api rps just fell off a cliff").flags
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("looks like it. app is accessible again, I didn't change anything", "recover"),
+    ],
+)
+def test_the_rest_green_but_one_part_is_no_recovery_and_i_changed_nothing_is_no_relapse(text, state):
+    assert read(text).state == state
+
+
+def test_the_last_minutes_said_clean_read_as_a_recovery():
+    assert "recover" in read("huh. last 2 min are clean. pool dropping").flags
+
+
+def test_the_rest_green_but_one_part_still_broken_is_no_recovery():
+    flags = read("on it 👀 status pages + public API checks are all green, it's just the app").flags
+    assert "still_broken" in flags and "recover" not in flags
