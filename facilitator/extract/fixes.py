@@ -20,7 +20,9 @@ _FIX_ACTION_RE = re.compile(
     r"increas\w+|rais(?:ed|ing)|bump\w*|kill\w*|block\w*|drain\w*|clear(?:ed|ing)|reboot\w*|bounc(?:ed|ing)|recycl\w+|"
     r"restor(?:ed|ing)|backfill\w*|reindex\w*|promot(?:ed|ing)|switch(?:ed|ing)\s+(?:dns|traffic|over|to|back)|"
     r"(?:add|put)(?:ed|ing)?\b[^.]{0,40}\bback|migrat(?:ed|ing)\b[^.]{0,40}\bto|mov(?:ed|ing)\b[^.]{0,40}\bto\s+(?:the\s+)?(?:new|other|another|spare|healthy|standby|backup|[\w-]*\d)|evacuat\w+|"
-    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?|flip(?:ped|ping)|toggl(?:ed|ing)|turn(?:ed|ing)\s+(?:it\s+|them\s+)?(?:off|on))\b",
+    r"ran\s+analy[sz]e|analy[sz]ed|vacuum(?:ed|ing)?|flip(?:ped|ping)|toggl(?:ed|ing)|turn(?:ed|ing)\s+(?:it\s+|them\s+)?(?:off|on)|"
+    # "running the rollover script manually to add fresh nodes"
+    r"(?:re-?)?(?:ran|running)\s+(?:the\s+|our\s+)?[\w-]+\s+(?:script|job|playbook|runbook)|add(?:ed|ing)\s+(?:\w+\s+){0,2}(?:nodes|capacity|replicas|instances|workers|servers|hosts))\b",
     re.IGNORECASE,
 )
 FIX_REACH = timedelta(minutes=60)  # the step that brought the recovery is told this soon before it
@@ -32,7 +34,7 @@ _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     rf"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|no\s+(?:change|effect|difference|luck)|{_DID_NOTHING}|not\s+(?:help\w*|it|that|zero)|"
-    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
+    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|even\s+after|despite|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
     r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
     # a step weighed against another: "raising slots = config change + full reload, slow and risky"
     r"|\brisky\b|\bvs\.?\s|\bversus\b|\btrade-?offs?\b|\s=\s",

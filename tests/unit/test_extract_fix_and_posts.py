@@ -328,6 +328,9 @@ def test_a_label_an_idea_carried_while_suspected_is_not_part_of_the_fact():
         ("access restored from the standby snapshot", True),
         ("routes restored, resolver rules re-created everywhere", True),
         ("service restored after we rolled back the config", True),
+        ("Ztake reports an apphash even after rolling back to v22.0.0 and resyncing", False),
+        ("running the rollover script manually to add fresh nodes", True),
+        ("added 4 more nodes to the pool", True),
     ],
 )
 def test_a_restoration_reported_as_an_outcome_is_no_step(sentence, step):
