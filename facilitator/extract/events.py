@@ -138,7 +138,37 @@ def find_events(
                 event = event.model_copy(update={"summary": plain_sentence(said, limit=140)})
             events.append((sig.index, event))
     events.sort(key=lambda pair: (pair[1].at, pair[0]))
-    return [event for _, event in events]
+    return _one_row_per_moment([event for _, event in events], by_id, keyed)
+
+
+# Rows that tell the same moment: a person's "declaring resolved", the incident tool's "INC-1873
+# marked as Resolved by Maya Chen" and its export's "Status changed to Resolved by Maya Chen".
+_FAMILY = {"resolved": "closed", "closed": "closed", "incident_created": "opened"}
+_SAME_MOMENT = timedelta(minutes=2)
+
+
+def _one_row_per_moment(events: list[Event], by_id: dict[str, MessageSignals], keyed: set[str]) -> list[Event]:
+    """The events without a tool's echo of a moment another row already tells: a bot's or an
+    export's row is dropped when a person's row, a key time's row or an earlier tool row of the
+    same kind (opened, closed) is within two minutes of it."""
+
+    def told_by_person_or_key(event: Event) -> bool:
+        mid = event.message_ids[0] if event.message_ids else ""
+        sig = by_id.get(mid)
+        return mid in keyed or (sig is not None and sig.is_human and bool(sig.message.author))
+
+    kept: list[Event] = []
+    for n, event in enumerate(events):
+        family = _FAMILY.get(event.kind)
+        if family is not None and not told_by_person_or_key(event):
+            near = [
+                (m, other) for m, other in enumerate(events)
+                if m != n and _FAMILY.get(other.kind) == family and abs(other.at - event.at) <= _SAME_MOMENT
+            ]
+            if any(told_by_person_or_key(other) or m < n for m, other in near):
+                continue
+        kept.append(event)
+    return kept
 
 
 _HINDSIGHT = timedelta(minutes=5)  # a key time this far from its message was stated, not lived

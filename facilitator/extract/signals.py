@@ -283,6 +283,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     if message.is_bot and "commit" in prep.lower and _COMMIT_NOTICE_RE.search(prep.lower):
         # a commit's title ("drop unused rule") tells what the code does, not how the service is
         flags, state = (flags - {"alert", "symptom", "detect"}) | {"change"}, ""
+    elif message.is_bot and "incident_created" in flags:  # "🚨 INC-1873 declared: …" opens the response: no monitor
+        flags.discard("alert")
     elif message.is_bot and ("alert" in flags or "symptom" in flags or prep.lower.lstrip(" *_").startswith(_WARNING_SIGNS)):
         flags.add("alert")  # a monitor's warning sign: "⚠️ testnet: no new block for 60s"
     return MessageSignals(index, prep, frozenset(flags), state, human)

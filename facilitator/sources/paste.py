@@ -30,6 +30,7 @@ import os
 import unicodedata
 import re
 import textwrap
+from bisect import bisect_right
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
@@ -246,7 +247,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         messages = _messages(parsed, tz, default_date, origin, warnings, carry_zone)
         # fewest messages out of order; then the reading that puts most messages on --date
         # ("Yesterday 11:52 PM" ... "Today 12:04 AM" with --date the day of most of them)
-        backwards = (_out_of_order(messages), -_on_day(messages, default_date, tz))
+        backwards = (_out_of_order(messages, parsed), -_on_day(messages, default_date, tz))
         if best is None or backwards < best[0]:
             best = (backwards, parsed, warnings, messages)
     _, parsed, warnings, messages = best
@@ -268,10 +269,15 @@ def _days_back(text: str) -> set[timedelta]:
     return {timedelta(days=d.days) for d in deltas if d >= timedelta(days=1)}
 
 
-def _out_of_order(messages: list[Message]) -> int:
-    """How far a reading is from the paste's own order: messages moved, or left going back in time."""
+def _out_of_order(messages: list[Message], parsed: Parsed) -> int:
+    """How far a reading is from the paste's own order: messages moved, or left going back in time.
+
+    Two channels' logs pasted one after the other run side by side in time: a message put
+    between two of another log's is no move, only one put back within its own log is.
+    """
+    marks = sorted(item.line for item in parsed.items if isinstance(item, BlockMark))
     lines = [int(m.id[1:]) for m in messages if m.id[1:].isdigit()]
-    moved = sum(1 for a, b in zip(lines, lines[1:]) if b < a)  # put back in time order
+    moved = sum(1 for a, b in zip(lines, lines[1:]) if b < a and bisect_right(marks, a) == bisect_right(marks, b))
     kept = sum(1 for a, b in zip(messages, messages[1:]) if b.at < a.at)  # left going backwards
     return moved + kept
 

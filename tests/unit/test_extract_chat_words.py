@@ -307,3 +307,15 @@ def test_the_last_minutes_said_clean_read_as_a_recovery():
 def test_the_rest_green_but_one_part_still_broken_is_no_recovery():
     flags = read("on it 👀 status pages + public API checks are all green, it's just the app").flags
     assert "still_broken" in flags and "recover" not in flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("wrong Block.Header.AppHash after upgrading to v22.0.1, node stopped. anyone else?", "symptom"),
+        ("+1, halted", "symptom"),
+        ("back on 22.0.0 from snapshot, signing again", "recover"),
+    ],
+)
+def test_a_node_stopped_is_a_symptom_signing_again_a_recovery(text, flag):
+    assert flag in read(text).flags

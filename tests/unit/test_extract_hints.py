@@ -665,3 +665,18 @@ def test_a_customers_question_passed_on_is_not_a_hypothesis():
         channel(("Dana", "customers can't reach the console"), ("Elena", "first question from customers is 'is this an attack?'. what can I tell them"))
     )
     assert f.hypotheses == []
+
+
+def test_an_incident_tools_echo_of_a_moment_a_person_told_is_one_row():
+    f = extract_findings(
+        channel(
+            ("bot:PagerDuty", "[Triggered] campaign delivery lag > 15 min"),
+            ("bot:incident.io", "🚨 INC-1873 declared: Platform Communications Delayed (Sev 2). Lead: Maya Chen"),
+            ("Maya", "db queue is caught up, declaring resolved"),
+            ("bot:incident.io", "✅ INC-1873 marked as Resolved by Maya Chen"),
+        )
+    )
+    kinds = [(e.kind, e.message_ids) for e in f.events]
+    assert ("incident_created", ["m1"]) in kinds and ("alert", ["m1"]) not in kinds
+    assert all(e.message_ids != ["m3"] for e in f.events)  # the tool's "marked as Resolved" echoes m2
+    assert any(e.message_ids == ["m2"] for e in f.events)

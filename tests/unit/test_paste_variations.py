@@ -406,3 +406,29 @@ def test_a_chat_copy_with_the_date_in_words_in_each_header():
         ("Sina Huber", datetime(2025, 2, 10, 0, 27, tzinfo=ZoneInfo("Europe/Paris"))),
         ("Jonas Bühler", datetime(2025, 2, 11, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))),
     ]
+
+
+def test_a_second_log_copied_the_next_day_runs_beside_the_first_not_a_day_later():
+    text = (
+        "#hub-releases\n\n"
+        "Friday, February 7th\n"
+        "Tomás Ferreira  10:06 AM\n"
+        "comet advisory is out, we'd like to ship a patch today\n"
+        "Jonas Berg  10:34 PM\n"
+        "found it. the wasmvm release notes mark the patch as state-breaking\n"
+        "Tomás Ferreira  11:26 PM\n"
+        "thanks all. retro monday\n"
+        "\n"
+        "mira | hypha — Yesterday at 6:09 PM\n"
+        "Gaia v22.0.1 is out, please apply it\n"
+        "kai | StakeHarbor — Yesterday at 8:17 PM\n"
+        "wrong AppHash after upgrading, node stopped\n"
+        "mira | hypha — Today at 9:47 AM\n"
+        "All validators appear to be signing again\n"
+    )
+    t = parse_transcript(text, tz="America/Toronto", default_date=date(2025, 2, 7), origin="paste")
+    at = {m.text.split()[0]: m.at for m in t.messages}
+    zone = ZoneInfo("America/Toronto")
+    assert at["wrong"] == datetime(2025, 2, 7, 20, 17, tzinfo=zone)
+    assert at["All"] == datetime(2025, 2, 8, 9, 47, tzinfo=zone)
+    assert at["thanks"] == datetime(2025, 2, 7, 23, 26, tzinfo=zone)
