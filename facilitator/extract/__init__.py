@@ -26,15 +26,8 @@ from facilitator.config import zone_or_utc
 from facilitator.extract.candidates import POOL, find_candidates
 from facilitator.extract.events import find_events
 from facilitator.extract.fixes import fix_from_mitigation
-from facilitator.extract.hints import (
-    find_customer_effect,
-    find_detection_method,
-    find_facts,
-    find_hypotheses,
-    find_runbooks,
-    find_severity,
-    find_title,
-)
+from facilitator.extract.headline import find_customer_effect, find_title
+from facilitator.extract.hints import find_detection_method, find_facts, find_hypotheses, find_runbooks, find_severity
 from facilitator.extract.impact import find_impact
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging

@@ -33,10 +33,8 @@ _PLAIN = (
     "data_loss",
     "action",
     "prior",
-    "investigate",
-    "self_heal",
-    "still_broken",
-    "workaround",
+    "investigate", "self_heal",
+    "still_broken", "workaround",
 )
 
 

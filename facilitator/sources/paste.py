@@ -270,11 +270,8 @@ def _days_back(text: str) -> set[timedelta]:
 
 
 def _out_of_order(messages: list[Message], parsed: Parsed) -> int:
-    """How far a reading is from the paste's own order: messages moved, or left going back in time.
-
-    Two channels' logs pasted one after the other run side by side in time: a message put
-    between two of another log's is no move, only one put back within its own log is.
-    """
+    """How far a reading is from the paste's own order: messages moved within their own log (two
+    channels' logs run side by side in time), or left going back in time."""
     marks = sorted(item.line for item in parsed.items if isinstance(item, BlockMark))
     lines = [int(m.id[1:]) for m in messages if m.id[1:].isdigit()]
     moved = sum(1 for a, b in zip(lines, lines[1:]) if b < a and bisect_right(marks, a) == bisect_right(marks, b))
