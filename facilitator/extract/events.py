@@ -157,18 +157,19 @@ def _one_row_per_moment(events: list[Event], by_id: dict[str, MessageSignals], k
         sig = by_id.get(mid)
         return mid in keyed or (sig is not None and sig.is_human and bool(sig.message.author))
 
-    kept: list[Event] = []
-    for n, event in enumerate(events):
-        family = _FAMILY.get(event.kind)
-        if family is not None and not told_by_person_or_key(event):
-            near = [
-                (m, other) for m, other in enumerate(events)
-                if m != n and _FAMILY.get(other.kind) == family and abs(other.at - event.at) <= _SAME_MOMENT
-            ]
-            if any(told_by_person_or_key(other) or m < n for m, other in near):
-                continue
-        kept.append(event)
-    return kept
+    tellings = [(n, event) for n, event in enumerate(events) if event.kind in _FAMILY]
+    echoes: set[int] = set()
+    for n, event in tellings:
+        if told_by_person_or_key(event):
+            continue
+        family = _FAMILY[event.kind]
+        if any(
+            m != n and _FAMILY[other.kind] == family and abs(other.at - event.at) <= _SAME_MOMENT
+            and (m < n or told_by_person_or_key(other))
+            for m, other in tellings
+        ):
+            echoes.add(n)
+    return [event for n, event in enumerate(events) if n not in echoes]
 
 
 _HINDSIGHT = timedelta(minutes=5)  # a key time this far from its message was stated, not lived
