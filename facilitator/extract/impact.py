@@ -44,6 +44,8 @@ _AFFECTED_RE = quick_compile(
 
 
 _DIGIT_RE = re.compile(r"\d")
+# A count noun right after the one matched is the phrase's head: "payment jobs", "checkout requests".
+_HEAD_NOUN_RE = re.compile(rf"\s+(?:{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b", re.IGNORECASE)
 # A label the chat put before the figures: "impact so far from the payments side: ~180 failed jobs"
 # (not "eu-west: 40% errors": a place is part of the figure)
 _LABEL_RE = re.compile(
@@ -105,7 +107,7 @@ def find_impact(sigs: list[MessageSignals]) -> list[ImpactHint]:
                 before = sentence[match.start() - 1] if match.start() else " "
                 if before in "#.-_/:" or before.isalnum():
                     continue  # "#4812", "v2.31", "abc123": identifiers, not counts
-                kind = next(k for k in _NOUNS if match.group(k))
+                kind = _counted(match)
                 if kind == "failed_jobs" and not _FAILING_RE.search(sentence):
                     kind = "jobs"
                 add(kind, sentence.strip()[:200], _value(match.group("num")), mid)
@@ -145,10 +147,17 @@ def clause_of(hint: ImpactHint) -> str:
     return text[begin:end].strip(" .")
 
 
+def _counted(match: re.Match[str]) -> str:
+    """What a count counts: its noun, or the noun right after it that heads the phrase ("342
+    payment jobs" counts jobs, "payment" says which)."""
+    head = _HEAD_NOUN_RE.match(match.string, match.end())
+    found = head if head is not None else match
+    return next(k for k in _NOUNS if found.group(k))
+
+
 def _kind_matches(kind: str, match: re.Match[str]) -> bool:
-    if kind == "jobs":
-        return bool(match.group("failed_jobs"))
-    return kind in _NOUNS and bool(match.group(kind))
+    counted = _counted(match)
+    return counted == "failed_jobs" if kind == "jobs" else counted == kind
 
 
 def _same(raw: str, value: float) -> bool:
@@ -162,5 +171,6 @@ def count_phrase(hint: ImpactHint) -> str:
     """Just the count and what it counts ("3 regions", "~180 failed capture jobs"), else the clause."""
     for match in _COUNT_RE.finditer(hint.text):
         if _kind_matches(hint.kind, match):
-            return " ".join(match.group(0).split())
+            head = _HEAD_NOUN_RE.match(hint.text, match.end())
+            return " ".join(hint.text[match.start() : head.end() if head else match.end()].split())
     return clause_of(hint)

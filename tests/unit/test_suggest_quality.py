@@ -356,8 +356,21 @@ def test_job_failures_count_jobs_that_failed_or_waited_not_runs_that_passed():
         _hint("failed_jobs", "~180 failed capture jobs, retryable", 180, "j"),
     ])
     s = suggest(Q["job_failures"], findings)
-    assert s.value == ["400 builds queued behind the stuck runner", "~180 failed capture jobs, retryable"]
+    assert s.value == ["400 builds queued behind the stuck runner", "~180 failed capture jobs"]
     assert "ok" not in s.message_ids
+
+
+def test_job_failures_put_the_final_count_first_and_leave_a_question_out():
+    transcript = parse_transcript(
+        "[14:30] Dana: ~180 failed capture jobs, they're retryable and sitting in the DLQ\n"
+        "[15:35] Dana: 342 failed payment jobs in total, all recovered except 3 real declines?\n"
+        "[15:41] Priya: Customer impact: ~12% of checkout requests failed in 3 regions, 342 payment jobs failed and were replayed.\n",
+        tz="UTC", default_date=date(2024, 12, 3), origin="paste",
+    )
+    findings = extract_findings(transcript)
+    assert [(h.kind, h.value) for h in findings.impact_hints if h.value == 342] == [("failed_jobs", 342.0)] * 2
+    s = suggest(Q["job_failures"], findings, transcript)
+    assert s is not None and s.value == ["342 payment jobs failed and were replayed", "~180 failed capture jobs"]
 
 
 def test_what_went_well_or_badly_and_luck_come_from_what_the_channel_said():
