@@ -17,7 +17,8 @@ from facilitator.findings import ImpactHint
 
 _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:\s*[kKM]\b)?|(?<![\w])(?:a few hundred|hundreds|thousands|dozens))"
 _NOUNS = COUNT_NOUNS
-_COUNT_TAIL = rf"\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b(?![:=/])"
+_NOUN_GROUPS = "|".join(f"(?P<{k}>{v})" for k, v in _NOUNS.items())  # one named group per kind
+_COUNT_TAIL = rf"\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{_NOUN_GROUPS})\b(?![:=/])"
 _COUNT_RE = quick_compile(_NUMBER + _COUNT_TAIL, re.IGNORECASE)
 # The same pattern without the number words: where none of them occurs it finds exactly the
 # same matches, and the regex engine can skip straight to the digits instead of trying
@@ -45,7 +46,7 @@ _AFFECTED_RE = quick_compile(
 
 _DIGIT_RE = re.compile(r"\d")
 # A count noun right after the one matched is the phrase's head: "payment jobs", "checkout requests".
-_HEAD_NOUN_RE = re.compile(rf"\s+(?:{'|'.join(f'(?P<{k}>{v})' for k, v in _NOUNS.items())})\b", re.IGNORECASE)
+_HEAD_NOUN_RE = re.compile(rf"\s+(?:{_NOUN_GROUPS})\b", re.IGNORECASE)
 # A label the chat put before the figures: "impact so far from the payments side: ~180 failed jobs"
 # (not "eu-west: 40% errors": a place is part of the figure)
 _LABEL_RE = re.compile(

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from facilitator.findings import Fact, Findings, ImpactHint, KeyTime
 from facilitator.interview.catalogue import Question
 from facilitator.interview.parse import stored_datetime
-from facilitator.interview.wording import as_sentence, clean_fact, is_channel_meta
+from facilitator.interview.wording import as_sentence, as_statement, clean_fact, is_channel_meta
 from facilitator.transcript import Transcript
 
 
@@ -191,7 +191,7 @@ def _list_of_facts(facts: list[Fact], note: str, told: bool = False) -> Suggesti
     """The facts as sentences; ``told`` says them as statements ("nothing paged me??" reads "Nothing paged me.")."""
     if not facts:
         return None
-    lines = _unique([as_sentence(clean_fact(f.text).rstrip("?! ") if told else clean_fact(f.text)) for f in facts if f.text.strip()])
+    lines = _unique([as_statement(f.text) if told else as_sentence(clean_fact(f.text)) for f in facts if f.text.strip()])
     conf = max(f.confidence for f in facts)
     return Suggestion(lines, _ids(*(f.message_ids for f in facts)), note, conf) if lines else None
 
@@ -391,12 +391,14 @@ def _job_failures(findings: Findings) -> Suggestion | None:
     asked about is left out."""
     hints = [h for h in findings.impact_hints if h.kind in ("failed_jobs", "jobs") and _hurt_jobs(h) and _usable(h)]
     lines: list[str] = []
-    values: set[float | None] = set()
+    said_values: set[float | None] = set()
+    said_lines: set[str] = set()
     for h in sorted(hints, key=lambda h: -(h.value or 0)):
         line = clean_fact(clause_of(h))
-        if h.value in values or line.casefold() in {x.casefold() for x in lines}:
+        if h.value in said_values or line.casefold() in said_lines:
             continue  # the same count said again
-        values.add(h.value)
+        said_values.add(h.value)
+        said_lines.add(line.casefold())
         lines.append(line)
     return Suggestion(lines[:8], _ids(*(h.message_ids for h in hints)), "job failures mentioned", 0.5) if lines else None
 

@@ -130,6 +130,12 @@ def clean_fact(text: str, *, keep: int | None = None) -> str:
     return result or base
 
 
+def as_statement(text: str) -> str:
+    """A chat line as a statement of fact: cleaned, its question or exclamation marks dropped
+    ("nothing paged me??" reads "Nothing paged me.")."""
+    return as_sentence(clean_fact(text).rstrip("?! "))
+
+
 def as_sentence(text: str) -> str:
     """One line ending in a full stop, first letter capitalised when it is a word."""
     text = " ".join(text.split()).rstrip(" ,;:")

@@ -37,7 +37,7 @@ from facilitator.render.prose import (
 )
 from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
-from facilitator.interview.wording import as_sentence, clean_fact, drop_lead_ins
+from facilitator.interview.wording import as_sentence, as_statement, drop_lead_ins
 from facilitator.render.text import dedupe, display, format_duration, link_label, sentence, support_lines
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -157,7 +157,7 @@ def _bullets(text: str) -> list[str]:
 def _said(facts: list[Fact]) -> list[str]:
     """What the channel said, one statement per line, for a section nobody has answered
     ("nothing paged me??" reads "Nothing paged me.")."""
-    lines = (as_sentence(clean_fact(fact.text).rstrip("?! ")) for fact in facts if fact.text.strip())
+    lines = (as_statement(fact.text) for fact in facts if fact.text.strip())
     return list(dict.fromkeys(line for line in lines if line))
 
 

@@ -352,7 +352,7 @@ def _messages(
     base_label = base_token or tz
     counted_back: list[tuple[int, Entry]] = []  # "[3 hours ago]" messages, placed once the paste's clock is known
     reordered = False  # another log's clock run began: messages are put back in time order at the end
-    stamped: list[bool] = []  # whether every timed entry of the current log carried its own zone ([True]), or not
+    stamped: bool | None = None  # whether every timed entry of the current log carried its own zone (None: none yet)
     for item in parsed.items:
         if isinstance(item, BlockMark):
             # Another channel's log: its own run of times, on the paste's day unless it names one
@@ -361,12 +361,12 @@ def _messages(
             # clock, London" over two channels).
             current_day, fresh, previous = block_days.get(item.line, default_date or first_day), True, None
             reordered = True
-            if item.zone is None and stamped == [True] and base_token:
+            if item.zone is None and stamped and base_token:
                 # the log above wrote its zone on every line ("2020-01-09 23:51:03 UTC  Triggered …"): that
                 # zone was its own, and a chat copy pasted below it shows the reader's clock
                 base_zone, base_token, last_zone, last_token = check_timezone(tz), "", None, ""
                 base_label = tz
-            stamped = []
+            stamped = None
             if item.zone is not None and item.zone != (base_zone, base_token):
                 (base_zone, base_token), last_zone, last_token = item.zone, None, ""
                 base_label = base_token
@@ -400,7 +400,7 @@ def _messages(
                 f"{origin} has times but no dates; pass --date YYYY-MM-DD to say which day it starts on."
             )
         if entry.precision not in UNTIMED:
-            stamped = [entry.zone is not None and stamped != [False]]
+            stamped = entry.zone is not None and stamped is not False
         if entry.zone is not None:
             last_zone, last_token = entry.zone, entry.zone_token
         elif not carry_zone:

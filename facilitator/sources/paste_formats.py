@@ -60,6 +60,7 @@ from facilitator.sources.paste_time import (
     zone_from_token,
 )
 from facilitator.sources.bot_names import is_bot_name
+from facilitator.transcript import UNTIMED
 from facilitator.sources.paste_speakers import name_like, split_speaker
 from facilitator.sources.paste_system import named_notice
 
@@ -148,7 +149,7 @@ class Parsed:
                 if block is not None and not undated[block]:
                     del undated[block]  # the log opens with its date: nothing to guess
                 block = None
-            if not isinstance(item, Entry) or item.precision in ("date-only", "unknown") or item.ago is not None:
+            if not isinstance(item, Entry) or item.precision in UNTIMED or item.ago is not None:
                 continue
             if block is not None:
                 undated[block].append(item.clock)
@@ -156,17 +157,14 @@ class Parsed:
                 spans.setdefault(day, []).append(item.clock)
         if len(spans) < 2:
             return {}
+        ranges = {d: (_minutes(min(clocks)), _minutes(max(clocks))) for d, clocks in spans.items()}
         out: dict[int, date] = {}
         for line, clocks in undated.items():
             if not clocks:
                 continue
             first, last = _minutes(min(clocks)), _minutes(max(clocks))
-
-            def gap(d: date) -> int:
-                lo, hi = _minutes(min(spans[d])), _minutes(max(spans[d]))
-                return max(lo - last, first - hi, 0)
-
-            out[line] = min(spans, key=lambda d: (gap(d), d != default, d))
+            # the gap between the log's run of times and each day's (0 where they overlap)
+            out[line] = min(ranges, key=lambda d: (max(ranges[d][0] - last, first - ranges[d][1], 0), d != default, d))
         return out
 
 
