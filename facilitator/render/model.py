@@ -231,10 +231,11 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     hypotheses = [h for h in f.hypotheses if _not_customer_words(h.text, h.message_ids, customer_ids)]
     # an idea tried and dropped, said as one: "Could this be a failover? (ruled out)"
     dropped = dedupe([drop_lead_ins(h.text) for h in hypotheses if h.status == "ruled_out"])
-    unknowns = [f"{as_sentence(text).removesuffix('.')} (ruled out)" for text in dropped]
     first_hypothesis = b.pick("first_hypothesis", hypotheses[0].text if hypotheses else "")
+    ideas = list(dropped)  # as the narrative tells them; the section marks each dropped idea
     if not any(same_hypothesis(first_hypothesis, u) for u in dropped):
-        unknowns.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
+        ideas.insert(0, first_hypothesis if first_hypothesis.startswith(TODO) else f"First hypothesis: {first_hypothesis}")
+    unknowns = [u if u.startswith((TODO, "First hypothesis:")) else f"{as_sentence(u).removesuffix('.')} (ruled out)" for u in ideas]
     if not chain:
         b.todo("Ask 'why?' until the systemic cause is reached (five whys).", "tab:whys")
     contributing = [
@@ -349,7 +350,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         summary=b.answer("summary") or draft("summary") or summary_text(b, customer_impact, root_cause, window, metrics)
         or "The summary is written from the customer impact once it is answered.",
         what_happened=b.pick("what_happened", draft("what_happened") or narrative(
-            unknowns, fix, when=moments, detection=detection, cause=root_cause, cause_at=cause_at,
+            ideas, fix, when=moments, detection=detection, cause=root_cause, cause_at=cause_at,
         )),
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=detection,

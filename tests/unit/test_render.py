@@ -246,6 +246,19 @@ def test_an_idea_raised_and_dropped_in_one_message_is_known_as_ruled_out():
     assert known_then(b) == [(first.at, "Ruled out: not the CDN")]
 
 
+def test_an_idea_dropped_is_marked_in_its_section_and_told_plainly_in_the_story():
+    from facilitator.findings import Hypothesis
+
+    session, transcript = load_incident()
+    first = transcript.messages[1]
+    session.findings.hypotheses = [
+        *session.findings.hypotheses, Hypothesis(text="DNS provider?", status="ruled_out", message_ids=[first.id])
+    ]
+    doc = build_document(session, transcript, settings())
+    assert "DNS provider? (ruled out)" in doc.unknowns_then
+    assert "DNS provider" in doc.what_happened and "(ruled out)" not in doc.what_happened
+
+
 def test_the_incident_key_a_message_gives_names_the_document():
     session, transcript = load_incident()
     session.name, session.source.channel, session.source.ref = "2025-05-16-paste", "", ""
