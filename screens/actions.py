@@ -489,7 +489,7 @@ copies the proposal into the form (`Ctrl+S` saves), `Esc` dismisses it.
         s = self._suggestions[index]
         self._clear_form()
         self.from_suggestion = s
-        self._fill(ActionItem(id="new", action=s.action, category=s.category, prevents_recurrence=s.prevents_recurrence))
+        self._fill(ActionItem(id="new", action=s.action, owner=s.owner, category=s.category, prevents_recurrence=s.prevents_recurrence))
         self.query_one("#ac-form-title", Static).update("New action item (from the channel; Ctrl+S adds it)")
         self.query_one("#ac-action", Input).focus()
         if s.message_ids:

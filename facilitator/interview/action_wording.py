@@ -36,6 +36,7 @@ _LABELLED_RE = re.compile(
     rf"|\b(?:{_LABEL}|task)\s*(?=[\"'\u201c\u2018])"
     r"|\b(?:action|top|main|first) item(?:\s+#?\d+)?\s+is\s+"
     r"|(?-i:\bAI):\s*"
+    r"|\bowners\s*:\s*(?=\S+\s+\S+\s+\S)"  # "owners: delete the old job (Marcus), alert on X (Ana)"
 )
 _TICKET_RE = re.compile(
     r"(?i)\b(?:ticket|action item|(?:open|fil|rais|creat|writ|add)\w*\s+(?:a|an|the)\s+(?:new\s+)?issue|follow[- ]?up(?:\s+ticket)?)\s+"
@@ -74,7 +75,7 @@ _HOST_TAIL_RE = re.compile(
 )
 # A chat app's own words pasted after the message: "2 replies Last reply today at 9:14 PM", "Thread: Raj, 12:57".
 _FOOTER_RE = re.compile(r"\s+(?:\d+ (?:repl(?:y|ies)|reactions?)\b|Last reply\b|Thread(?: in #|:)|View thread\b|\(edited\)).*$")
-_OWNER_TAIL_RE = re.compile(r"(?i)\s*\((?:owner|assignee|assigned to)\b[^)]*\)\s*$|\s+(?:lol|lmao|haha\w*)\W*$")
+_OWNER_TAIL_RE = re.compile(r"(?i)\s+(?:lol|lmao|haha\w*)\W*$")  # "(owner: X)" stays: ``owner_tail`` reads it
 
 # Not something to do later: thanks and acks, steps already taken or under way, remarks about
 # writing the post-mortem or filling the action list, telling customers during the incident.
@@ -210,7 +211,11 @@ def _trimmed(text: str) -> str:
 
 
 # When it was promised for ("… tomorrow", "… next week"): the due date's business, not the action's words.
-_WHEN_TAIL_RE = re.compile(r"(?i)\s+(?:tomorrow(?:\s+morning)?|next\s+week|(?:on\s+)?monday|this\s+week|later\s+today)\W*$")
+_WHEN_TAIL_RE = re.compile(
+    r"(?i)\s+(?:tomorrow(?:\s+morning)?|next\s+week|(?:on\s+)?monday|this\s+week|later\s+today"
+    r"|(?:once|when|after)\s+(?:we(?:[\x27\u2019]re|\s+are)|things?\s+(?:are|is)|it(?:[\x27\u2019]s|\s+is)|everything\s+is)\s+(?:stable|calm|quiet|settled|over|back\s+to\s+normal)"
+    r"|(?:once|when|after)\s+(?:things|it)\s+(?:calms?|settles?)(?:\s+down)?|after\s+(?:the|this)\s+incident)\W*$"
+)
 
 
 def _clauses(text: str) -> list[str]:
@@ -242,7 +247,19 @@ def imperative(text: str, promised: bool = False) -> str:
     chosen = next((p for p in parts if _follow_up_clause(p, promised)), None)
     if chosen is None:
         chosen = next((p for p in parts if not is_chatter(p) and drop_lead_ins(p).strip(" .!")), parts[0])
-    return _continued(parts, parts.index(chosen), promised=promised)
+    at = parts.index(chosen)
+    if at and (bare := _BARE_MODAL_RE.match(chosen)) and (said := _SUBJECT_SAID_RE.match(parts[at - 1])):
+        parts[at] = f"{said['subj']} {bare['modal']} {chosen[bare.end():]}"  # "…alert fired late. should page X" -> "the alert should page X"
+    return _continued(parts, at, promised=promised)
+
+
+# A clause with no subject ("should page payments directly") whose subject the sentence before
+# it named ("the capture DLQ alert fired 30 min after the first failure").
+_BARE_MODAL_RE = re.compile(r"(?i)^(?:it\s+|that\s+)?(?P<modal>should|must|needs\s+to|has\s+to|ought\s+to)\s+(?=\w)")
+_SUBJECT_SAID_RE = re.compile(
+    r"(?i)^(?:(?:todo|follow[- ]?ups?|note)\s*[:\-\u2013]\s*)?(?P<subj>(?:the|our|this|that)\s+[\w./-]+(?:\s+[\w./-]+){0,4}?)\s+"
+    r"(?:fired|paged|triggered|ran|took|went|came|failed|was|were|is|are|did|didn[\x27\u2019]?t|does|doesn[\x27\u2019]?t|has|had|never|only|wasn[\x27\u2019]?t|isn[\x27\u2019]?t)\b"
+)
 
 
 def _continued(parts: list[str], first: int, named: bool = False, promised: bool = False) -> str:
@@ -311,6 +328,31 @@ def stated_actions(text: str) -> list[str]:
         if actions:
             return actions
     return []
+
+
+# Who an item was given to, after it: "… for good (Marcus)", "(owner: @ana)", "(assigned to Ana K.)".
+_OWNER_PAREN_RE = re.compile(
+    r"(?i)\s*\((?P<label>(?:owner|assignee|assigned\s+to)\b\s*:?\s*)?@?(?P<who>[^()\d,;:]{2,40}?)\)\s*$"
+)
+
+
+def owner_tail(action: str, people: list[str]) -> tuple[str, str]:
+    """The action without a trailing "(Marcus)" / "(owner: Ana)", and that owner as one of
+    ``people`` (matched by full name, first name or handle, ignoring case); a labelled owner not
+    among them is kept as written. Text in brackets that names nobody stays in the action."""
+    m = _OWNER_PAREN_RE.search(action)
+    if m is None:
+        return action, ""
+    who = " ".join(m["who"].split()).strip(" .")
+    folded = who.casefold()
+    found = [p for p in people if p.casefold() == folded] or [
+        p for p in people if p.split()[0].casefold().lstrip("@") == folded or p.casefold().replace(" ", "") == folded.replace(" ", "")
+    ]
+    if len(set(found)) == 1:
+        return action[: m.start()].rstrip(" ,;"), found[0]
+    if m["label"]:
+        return action[: m.start()].rstrip(" ,;"), who
+    return action, ""
 
 
 def without_glued_name(text: str, message: Any) -> str:

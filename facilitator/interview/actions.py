@@ -25,6 +25,7 @@ from facilitator.findings import Fact, Findings
 from facilitator.injection import looks_like_instructions
 from facilitator.interview.action_wording import (
     hint_actions,
+    owner_tail,
     reads_as_verb_phrase,
     stated_actions,
     without_glued_name,
@@ -56,6 +57,7 @@ class ActionSuggestion:
     message_ids: list[str] = field(default_factory=list)
     source_text: str = ""  # what was said in the channel
     named: bool = False  # the channel named it a follow-up ("action items: X", "Task added: X")
+    owner: str = ""  # who took it on in the channel ("I'll rotate the password", "follow-up for me")
 
     @property
     def strong(self) -> bool:
@@ -76,6 +78,29 @@ def guess_category(text: str) -> str:
 
 def _prevents(category: str) -> str:
     return {"prevent": "yes", "detect": "detects only", "investigate": "no"}.get(category, "not assessed")
+
+
+# The speaker took the item on: "follow-up for me", "that one's on me", "assign it to me".
+_MINE_RE = re.compile(
+    r"(?i)\bfollow[- ]?up\s+(?:is\s+)?(?:for|on)\s+me\b|\b(?:that|this|it)(?:[\x27\u2019]s|\s+is)\s+(?:on\s+me|mine)\b"
+    r"|\b(?:assign|give)\s+(?:it|that|this)\s+to\s+me\b"
+)
+
+
+def committed_owner(action: str, message: Any) -> str:
+    """The author of ``message`` when they took ``action`` on in it ("I'll rotate the checkout_app
+    password", "I can add the alert", "follow-up for me"); "" otherwise and for bots."""
+    author = str(getattr(message, "author", "") or "")
+    if not author or getattr(message, "is_bot", False):
+        return ""
+    text = str(getattr(message, "text", "") or "")
+    verb = action.split()[0].casefold() if action.split() else ""
+    if verb and re.search(
+        rf"(?i)\bI(?:[\x27\u2019]ll|\s+will|\s+can|\s+am\s+going\s+to|[\x27\u2019]m\s+going\s+to)\s+(?:also\s+|go\s+|just\s+|then\s+)?{re.escape(verb)}\b",
+        text,
+    ):
+        return author
+    return author if _MINE_RE.search(text) else ""
 
 
 def suggest_actions(
@@ -99,13 +124,16 @@ def suggest_actions(
             found += [(action, True, text, [m.id]) for action in stated_actions(text)]
     out: list[ActionSuggestion] = []
     seen: set[str] = set()
+    people = list(dict.fromkeys(str(getattr(m, "author", "") or "") for m in messages or [] if not getattr(m, "is_bot", False)))
     for action, named, said, ids in found:
+        action, given_to = owner_tail(action, [p for p in people if p])
         key = action.casefold()
         if key in taken or key in seen or any(same_action(action, other) for other in taken | seen):
             continue
         seen.add(key)
         category = guess_category(action)
-        out.append(ActionSuggestion(action, category, _prevents(category), ids, said, named))
+        owner = given_to or (committed_owner(action, by_id.get(ids[-1])) if ids else "")
+        out.append(ActionSuggestion(action, category, _prevents(category), ids, said, named, owner))
     return out
 
 
@@ -347,6 +375,7 @@ class ActionBook:
     def accept(self, suggestion: ActionSuggestion, **fields: Any) -> ActionItem:
         """Turn a suggestion into an action item (fields override the suggestion's guesses)."""
         base: dict[str, Any] = {
+            "owner": suggestion.owner,
             "category": suggestion.category,
             "prevents_recurrence": suggestion.prevents_recurrence,
             "message_ids": list(suggestion.message_ids),

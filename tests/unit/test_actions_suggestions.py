@@ -224,3 +224,49 @@ def test_every_numbered_item_under_a_label_is_an_action():
         "Alerts on appgw backend health + listener cert",
         "Remove inline access_policy from the key vault resource",
     ]
+
+
+# -- who took an item on ----------------------------------------------------------------------
+
+
+def _owners(*said: tuple[str, str], bot: str = "") -> list[tuple[str, str]]:
+    """(action, owner) suggested from chat lines said as (author, text)."""
+    messages = [Msg(f"m{i}", text, author) for i, (author, text) in enumerate(said, 1)]
+    for m in messages:
+        m.is_bot = m.author == bot
+    findings = Findings(action_hints=[Fact(text=m.text, message_ids=[m.id]) for m in messages])
+    return [(s.action, s.owner) for s in suggest_actions(findings, messages=messages)]
+
+
+def test_an_item_its_speaker_takes_on_is_theirs():
+    got = _owners(("Tomás Ruiz", "I'll rotate the checkout_app password once we're stable. follow-up for me"))
+    assert got == [("Rotate the checkout_app password", "Tomás Ruiz")]
+
+
+def test_an_item_somebody_only_proposes_has_no_owner_yet():
+    got = _owners(("Marcus Webb", "we should add an alert for DB pool saturation at 80% for 5 min"))
+    assert got == [("Add an alert for DB pool saturation at 80% for 5 min", "")]
+
+
+def test_owners_named_in_brackets_after_the_items_are_matched_to_the_people_in_the_channel():
+    got = _owners(
+        ("Marcus Lindqvist", "disabled the job"),
+        ("Ana Sousa", "unlock script done"),
+        ("Priya Shah", "closing this out. owners: delete the old job for good (Marcus), alert on dunning status changes (Ana)"),
+    )
+    assert got == [("Delete the old job for good", "Marcus Lindqvist"), ("Alert on dunning status changes", "Ana Sousa")]
+
+
+def test_a_bracket_that_names_nobody_in_the_channel_stays_in_the_action():
+    got = _owners(("Priya Shah", "action items: add a retry cap to the CLI (P1), page payments on DLQ growth (owner: jules)"))
+    assert got == [("Add a retry cap to the CLI (P1)", ""), ("Page payments on DLQ growth", "jules")]
+
+
+def test_a_bot_never_owns_an_item():
+    got = _owners(("deploybot", "I'll rotate the signing keys once we're stable"), bot="deploybot")
+    assert got == [("Rotate the signing keys", "")]
+
+
+def test_a_should_without_a_subject_takes_the_subject_of_the_sentence_before():
+    got = _suggested("follow-up: the capture DLQ alert fired 30 min after the first failure. should page payments directly")
+    assert got == ["Make the capture DLQ alert page payments directly"]

@@ -276,7 +276,7 @@ def test_clause_and_count_phrase_cut_the_chat_around_a_number():
 @pytest.mark.parametrize(
     ("chat", "action"),
     [
-        ("Rotate the checkout_app password once we're stable. follow-up for me", "Rotate the checkout_app password once we're stable"),
+        ("Rotate the checkout_app password once we're stable. follow-up for me", "Rotate the checkout_app password"),  # when is the due date's business
         ("Add an alert for pool saturation (> 80% for 5 min). we had no signal at all", "Add an alert for pool saturation (> 80% for 5 min)"),
         ("Make config loader fail startup on unread env vars. and log the pool size at boot",
          "Make config loader fail startup on unread env vars, and log the pool size at boot"),
