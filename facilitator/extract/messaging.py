@@ -35,6 +35,10 @@ _THEIRS_RE = re.compile(
     r"\b(?:their|provider[\x27\u2019]?s?|vendor[\x27\u2019]?s?|upstream|third[- ]party|partner[\x27\u2019]?s?|(?!our\b)[a-z0-9-]+[\x27\u2019]s)\s+status\s*-?\s*page\b",
     re.IGNORECASE,
 )
+# A status page's post as its bot relays it: a stage, a dash, the update ("Identified - The issue has been …").
+_STAGE_LINE_RE = re.compile(
+    r"(?im)^\W{0,3}(?:investigating|identified|update|monitoring|resolved|completed|postmortem)\s*[-\u2013\u2014]\s+(?:we|the|this|a|an|our|all|some|services?|customers?|users?)\b"
+)
 _QUOTED_RE = re.compile(r"[\"“](?P<q>[^\"”]{12,})[\"”]|^>\s?(?P<b>.+)$|:\s*(?P<c>[A-Z][^\n]{12,})", re.MULTILINE)
 
 
@@ -57,7 +61,11 @@ def find_messaging(sigs: list[MessageSignals]) -> list[MessagingItem]:
     telling: list[MessagingItem] = []  # a person saying a post is going out
     for sig in sigs:
         message = sig.message
-        status_bot = message.is_bot and any(b in message.author.casefold() for b in pats.status_bots)
+        status_bot = message.is_bot and (
+            any(b in message.author.casefold() for b in pats.status_bots)
+            or message.author.casefold().rstrip().endswith(" status")
+            or _STAGE_LINE_RE.search(message.text) is not None
+        )
         status = "status_page" in sig.flags
         if not (status_bot or status or "customer_comms" in sig.flags):
             continue
@@ -140,7 +148,7 @@ _HOST_RE = re.compile(
 _NAME_ONLY_RE = re.compile(r"[A-Z][^.?!:\n]{3,80}")
 _IMPACT_TAG_RE = re.compile(r"^\W*\[[^\]]{1,40}\]\s*")
 _WE_ARE_RE = re.compile(
-    r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+)?(?:investigating|experiencing|seeing|aware\s+of)\s+"
+    r"^(?:we\s+are|we[\x27\u2019]re)\s+(?:currently\s+|still\s+|actively\s+)?(?:continuing\s+to\s+(?:investigate|see)|investigating|experiencing|seeing|aware\s+of)\s+"
     r"(?:(?:reports?|an?\s+issue)\s+(?:of|with|where|that)\s+)?(?P<t>.+)$",
     re.IGNORECASE,
 )
@@ -238,23 +246,35 @@ def status_cause(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
 
 
 def status_effect(items: list[MessagingItem]) -> tuple[str, list[str]] | None:
-    """What the first status page post told customers they were seeing, in its own words.
-
-    "Investigating — We are investigating DNS resolution failures affecting domains on the
-    CDN." reads "DNS resolution failures affecting domains on the CDN.": written for customers
-    already, it describes the effect better than an engineer's first alarmed line.
+    """What the status page told customers they were seeing, in its own words: the first post
+    that says it ("Investigating — We are investigating DNS resolution failures affecting
+    domains on the CDN." reads "DNS resolution failures affecting domains on the CDN."). Written
+    for customers already, it describes the effect better than an engineer's first alarmed line.
+    Posts that say only that the team is looking ("We are currently investigating this issue")
+    are passed over; so are those telling what was done or found.
     """
     for item, text in _posts(items):
-        staged = re.search(r"(?i)\binvestigating\s*[-–—:]\s*(?P<b>.+)$", text)
+        staged = re.search(r"(?i)\b(?P<stage>investigating|identified|update)\s*[-–—:]\s*(?P<b>.+)$", text)
         body = staged.group("b") if staged else text
         said = _WE_ARE_RE.match(body)
+        if _ONLY_LOOKING_RE.match(re.split(r"(?<=[.!?])\s", body)[0].strip()):
+            continue
         if said:
             body = said.group("t")
-        elif not staged and not re.match(r"(?i)^(?:some|many|all|customers|users)\b", body):
-            continue  # a post that only names the incident
+        elif not (staged and staged.group("stage").casefold() == "investigating") and not re.match(r"(?i)^(?:some|many|all|customers|users)\b", body):
+            continue  # a post that only names the incident, or tells what was found
         body = re.split(r"(?<=[.!?])\s", body)[0].strip()
-        if len(body.split()) >= 4 and not _DONE_BODY_RE.search(body):
-            body = _in_the_past(re.sub(r"(?i)^(?:an?|the)\s+(?=\w+\s+\w)", "", body))
-            return body[:1].upper() + body[1:].rstrip(" .") + ".", list(item.message_ids)
-        return None  # the first post decides: later ones tell what was done
+        body = re.sub(r"(?i)^(?:the\s+)?(?:ongoing|current|continued)\s+", "", body)
+        if len(body.split()) < 4 or _DONE_BODY_RE.search(body) or _ONLY_LOOKING_RE.match(body):
+            continue
+        body = _in_the_past(re.sub(r"(?i)^(?:an?|the)\s+(?=\w+\s+\w)", "", body))
+        return body[:1].upper() + body[1:].rstrip(" .") + ".", list(item.message_ids)
     return None
+
+
+# "… this issue", "… to investigate the issue": the page says it is looking, not what is wrong.
+_ONLY_LOOKING_RE = re.compile(
+    r"(?i)^(?:(?:we\s+are|we[\x27\u2019]re)\s+)?(?:(?:currently|still|actively)\s+)?(?:continu\w+\s+)?(?:to\s+)?"
+    r"(?:investigat\w*\s+|look\w*\s+into\s+|work\w*\s+on\s+)?(?:(?:this|the|an?)\s+(?:issue|problem|incident|matter)\s*(?:[.!,]|$|and\b)|$)"
+    r"|^(?:we[\x27\u2019]ve\s+\w+\s+that\s+)?something\s+(?:has\s+)?(?:gone|went|is)\s+wrong\b"
+)

@@ -372,3 +372,37 @@ def test_a_customer_update_said_to_go_out_is_messaging_with_its_words(rows, summ
 def test_someone_elses_status_page_is_not_our_post(text):
     f = extract_findings(channel(("Dana", "emails are not going out"), ("Ravi", text)))
     assert f.messaging == []
+
+
+def test_a_status_page_bot_known_by_its_name_or_its_stage_lines_is_a_status_post():
+    transcript = channel(
+        ("bot:Oh Dear", "https://cloud.example.com is down. Reason: cURL error 28"),
+        ("bot:Laravel Status", "Cloud control panel and edge network reachability issues\nInvestigating - We are currently investigating this issue.\nhttps://status.example.cloud/incidents/x1"),
+        ("devon", "mtr from home dies inside the edge provider's network"),
+        ("bot:Notifier", "Cloud control panel and edge network reachability issues\nIdentified - We\u2019re aware of the ongoing connectivity issues affecting Example Cloud."),
+        ("bot:Notifier", "Monitoring - A fix has been implemented and we are seeing recovery across all applications."),
+    )
+    f = extract_findings(transcript)
+    assert [m.message_ids for m in f.messaging if m.channel == "status page"] == [["m1"], ["m3"], ["m4"]]
+    # the first post only says the team is looking; the next one says what customers saw
+    effect = suggest_by_id("customer_effect", f, transcript, "UTC")
+    assert effect is not None and effect.value == "Connectivity issues affecting Example Cloud."
+    assert effect.message_ids == ["m3"]
+
+
+@pytest.mark.parametrize(
+    ("post", "effect"),
+    [
+        ("Investigating - We are continuing to investigate an increase in 5xx errors in eu-central-1.", "Increase in 5xx errors in eu-central-1."),
+        ("Update - We are still investigating an issue impacting the deployment of new builds.", "Issue impacting the deployment of new builds."),
+        ("Investigating - We are investigating a problem with our MQTT gateway.", "Problem with our MQTT gateway."),
+    ],
+)
+def test_the_status_page_effect_is_what_it_says_is_wrong_not_that_it_is_looking(post, effect):
+    from facilitator.extract.messaging import status_effect
+
+    boilerplate = "Investigating - We are currently investigating this issue and will provide an update soon."
+    items = extract_findings(channel(("bot:Statuspage", boilerplate), ("bot:Statuspage", post))).messaging
+    said = status_effect(items)
+    assert said is not None and said[0] == effect
+    assert status_effect(items[:1]) is None
