@@ -230,11 +230,15 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
             _START_WORDS_RE.search(sentence) or _FROM_CLOCK_RE.search(sentence) or pats.has("change", sentence, sig.prep.gate)
         ):
             continue  # "errors started at 14:00" is the start; "the rollout finished around 10:05" a change
-        # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time
-        clocks = sorted(CLOCK_RE.finditer(sentence), key=lambda m: word is not None and m.start() < word.start())
+        # "hit 0% at 10:34 and came back at 10:55": the clock after the state word is its time;
+        # else the nearest before it ("impact 11:23-11:44 PM, self recovered": the range's end)
+        clocks = sorted(
+            CLOCK_RE.finditer(sentence),
+            key=lambda m: (False, m.start()) if word is None or m.start() >= word.start() else (True, -m.start()),
+        )
         for match in clocks:
-            if not (match.group("pre").strip() or match.group("zone")):
-                continue  # a bare number is too weak to move a key time
+            if not (match.group("pre").strip() or match.group("zone") or (match.group("ampm") and kind != "detect")):
+                continue  # a bare number is too weak to move a key time ("back to normal 11:44 PM" is a clock)
             if set_for_later(sentence, match):
                 continue  # "maintenance Tue, 26th at 9 am": a time set for later
             moment = resolve_clock(match, at, tz)

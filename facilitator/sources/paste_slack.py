@@ -59,8 +59,8 @@ _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
 # Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
-    # Google Chat: "PagerDuty, App, 10:32"; Zulip's Markdown copy: "**Pieter de Vries** [03:22]"
-    rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|,\sApp(?=,))?"
+    # Google Chat: "PagerDuty, App, 10:32" (or "PagerDuty · App, 10:32"); Zulip's Markdown copy: "**Pieter de Vries** [03:22]"
+    rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|(?:,|\s[\u00b7\u2022])\sApp(?=,))?"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
     rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"
     rf"{_STAMP}$"

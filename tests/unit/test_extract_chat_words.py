@@ -319,3 +319,40 @@ def test_the_rest_green_but_one_part_still_broken_is_no_recovery():
 )
 def test_a_node_stopped_is_a_symptom_signing_again_a_recovery(text, flag):
     assert flag in read(text).flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "present"),
+    [
+        # a closing still awaited is no resolution; a post saying it is, or "closing ours", is
+        ("While service has stabilized, we are awaiting final confirmation from the provider before fully closing this incident.", "declare_resolved", False),
+        ("The incident has been fully mitigated and resolved, and all services are operating normally.", "declare_resolved", True),
+        ("CF has marked theirs resolved, nothing on our monitors. closing ours", "declare_resolved", True),
+        ("Interfaces \u2014 Resolved\nThe issue originated from an upstream service provider.", "declare_resolved", True),
+        # a part that stayed up the whole time is no part still broken
+        ("Database connectivity remained unaffected throughout the incident.", "still_broken", False),
+        ("CF says a fix is deployed on their side, still seeing some elevated errors", "still_broken", True),
+        ("writes there fail, reads of older objects are fine", "still_broken", True),
+        ("passenger queue is going down, webui loads without 502 for me, api is working on the backlog now", "still_broken", False),
+        # an error counter gone flat is the service back, not the problem again
+        ("writes to those buckets succeeding again as of 18:02, error counter flat", "relapse", False),
+        ("writes to those buckets succeeding again as of 18:02, error counter flat", "symptom", False),
+        ("so impact 11:23-11:44 PM PT, ~21 min, self recovered", "self_heal", True),
+    ],
+)
+def test_words_for_the_end_a_part_still_broken_and_a_flat_error_counter(text, flag, present):
+    sig = read(text)
+    assert (flag in sig.flags or sig.state == flag) is present
+
+
+def test_an_impact_window_said_after_the_system_recovered_by_itself_dates_the_mitigation():
+    rows = [
+        ("13:56", "bot:jsm-escalation", "ESC-99120 [P2] customer reports agents dropped to Offline for ~20 min"),
+        ("13:57", "hiro", "looking. 3 tenants from different orgs, posting investigating"),
+        ("13:59", "hiro", "routing 5xx spike starts 1:23 PM, back to normal 1:44 PM. so it already recovered on its own"),
+        ("14:02", "carla", "I'm IC. so impact 1:23\u20131:44 PM PT, ~21 min, self recovered"),
+        ("14:19", "hiro", "first guess was a bad deploy but no deploy since Thursday"),
+        ("14:24", "hiro", "found it: node pool maintenance drained 3 of the 4 presence nodes at once"),
+    ]
+    f = extract_findings(channel(rows))
+    assert hm(f.mitigated_at) == "13:44"

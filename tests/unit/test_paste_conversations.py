@@ -371,10 +371,11 @@ def test_a_later_log_whose_name_line_gives_its_zone_is_read_in_that_zone():
     assert any("Pacific" in w or "America/Los_Angeles" in w for w in t.warnings)
 
 
-def test_a_google_chat_apps_header_starts_a_bot_message():
+@pytest.mark.parametrize("app_header", ["R2 SLO Alerts, App, 21:45", "R2 SLO Alerts \u00b7 App, 21:45"])
+def test_a_google_chat_apps_header_starts_a_bot_message(app_header):
     text = (
-        "Tomás Ferreira, 20:38\nold key id revoked\n\n"
-        "R2 SLO Alerts, App, 21:45\n🔥 FIRING r2-global-availability (P1)\n\n"
+        "Tomás Ferreira, 20:38\nold key id revoked\n"
+        f"{app_header}\n🔥 FIRING r2-global-availability (P1)\n"
         "Priya Raman, 21:46\nlooking\n"
     )
     t = parse(text, default_date=date(2025, 3, 21))
