@@ -23,7 +23,36 @@ def split_lines(text: str) -> list[str]:
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
     lines = _role_badges(_dotted_clock_headers(lines))
-    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(lines))))
+    return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_time_then_name(lines)))))
+
+
+# Element's plain-text export puts the time before the sender, on a line of its own above the
+# message ("14:21  Lira" / text, a blank line between messages). Read as "Lira  14:21".
+_TIME_THEN_NAME_RE = re.compile(r"^(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)(?:\t|\s{2,})(?P<name>[^\s\d](?:(?!\s\s)[^\t]){0,40}?)$")
+
+
+def _time_then_name(lines: list[str]) -> list[str]:
+    """"HH:MM  Name" lines, each opening a message block, rewritten as "Name  HH:MM" (line count kept).
+
+    Only when the paste is made of such blocks: at least three, each after a blank line (or the
+    top) with its text below, and every one naming someone; a timeline's "14:21  deploy done"
+    rows follow one another and stay as they are."""
+    found = []
+    for i, line in enumerate(lines):
+        m = _TIME_THEN_NAME_RE.match(line)
+        if m is None:
+            continue
+        # (an incident tool's timeline indents the text under "09:52  Dana Whitfield (pinned)")
+        block = (i == 0 or not lines[i - 1].strip()) and i + 1 < len(lines) and lines[i + 1].strip() and not lines[i + 1][0].isspace()
+        if not block or not name_like(m.group("name"), strict=False) or len(m.group("name").split()) > 3:
+            return lines
+        found.append((i, m))
+    if len(found) < 3:
+        return lines
+    out = list(lines)
+    for i, m in found:
+        out[i] = f"{m.group('name')}  {m.group('time')}"
+    return out
 
 
 # Rocket.Chat copies a user's role badge on its own line between the name and the time:

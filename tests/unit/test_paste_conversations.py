@@ -453,3 +453,41 @@ def test_a_later_export_in_utc_keeps_its_zone_to_itself():
     assert at["flag off, qu"] == "01-22 23:30"
     assert at["Incident dec"] == "01-22 23:14"  # the export's own UTC
     assert at["Status chang"] == "01-23 00:43"
+
+
+def test_an_element_export_with_the_time_before_each_sender_reads_every_sender():
+    text = (
+        "Room: #warroom:example.chat  (Element, plain-text export, times UTC)\n\n"
+        "14:21  Lira\nopening this room for the cream thing\n\n"
+        "14:23  cathode\nyUSD pps went 1.000996 -> 2.001993 inside that tx\n\n"
+        "14:26  w0lfram\nfirst question: is our accounting broken?\n\n"
+        "14:31  Pell\nreading the vault path\nno vault bug so far\n"
+    )
+    t = parse(text, default_date=date(2021, 10, 27))
+    assert [(m.author, hm(m), m.text.split("\n")[0][:12]) for m in t.messages] == [
+        ("Lira", "10-27 14:21", "opening this"),
+        ("cathode", "10-27 14:23", "yUSD pps wen"),
+        ("w0lfram", "10-27 14:26", "first questi"),
+        ("Pell", "10-27 14:31", "reading the "),
+    ]
+
+
+def test_timeline_rows_with_two_spaces_after_the_time_stay_rows():
+    text = "14:21  deploy started\n14:23  errors climbing\n14:26  rolled back\n14:31  all clear\n"
+    t = parse(text, default_date=date(2021, 10, 27))
+    assert [m.author for m in t.messages] == ["", "", "", ""]
+    assert [m.text for m in t.messages][0] == "deploy started"
+
+
+def test_an_incident_tools_timeline_with_its_text_indented_under_the_sender_keeps_its_rows():
+    text = (
+        "09:01  GitHub  PR merged\n       #18822 merged into master\n\n"
+        "09:52  Dana Whitfield (pinned)\n       getting odd notifications\n\n"
+        "09:58  Joel Kask (pinned)\n       checking row counts now\n\n"
+        "10:06  Joel Kask (pinned)\n       ok this is bad\n"
+    )
+    before = [(m.author, m.text) for m in parse(text, default_date=date(2024, 1, 24)).messages]
+    from facilitator.sources.paste_layout import _time_then_name
+
+    assert _time_then_name(text.split("\n")) == text.split("\n")
+    assert before  # the tool's own reader still reads it
