@@ -338,6 +338,9 @@ def test_a_node_stopped_is_a_symptom_signing_again_a_recovery(text, flag):
         ("writes to those buckets succeeding again as of 18:02, error counter flat", "relapse", False),
         ("writes to those buckets succeeding again as of 18:02, error counter flat", "symptom", False),
         ("so impact 11:23-11:44 PM PT, ~21 min, self recovered", "self_heal", True),
+        # a promise tied to a recovery to come is no recovery
+        ("We will provide our next update when our services have returned to normal operation.", "recover", False),
+        ("Our services have returned to normal operation.", "recover", True),
     ],
 )
 def test_words_for_the_end_a_part_still_broken_and_a_flat_error_counter(text, flag, present):
