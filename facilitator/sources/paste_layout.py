@@ -62,9 +62,17 @@ _ROLE_BADGES = frozenset({"Admin", "Moderator", "Owner", "Leader", "Guest", "adm
 _BARE_CLOCK_RE = re.compile(r"^\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?$")
 
 
+# Slack's app label and time on one line under the app's name: "Checkly" / "APP · 12:27".
+_APP_STAMP_RE = re.compile(r"^(?:APP|BOT)\s*[\u00b7\u2022]\s*(?P<time>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)$")
+
+
 def _role_badges(lines: list[str]) -> list[str]:
     """Name, role badge and time lines joined into one header line (line count kept)."""
     out = list(lines)
+    for i in range(1, len(lines)):
+        stamp = _APP_STAMP_RE.match(lines[i].strip())
+        if stamp and lines[i - 1].strip():
+            out[i - 1], out[i] = "", f"{lines[i - 1].strip()} BOT  {stamp.group('time')}"
     for i in range(1, len(lines) - 1):
         badge = lines[i].strip()
         if (badge in _ROLE_BADGES or badge in APP_LABELS) and _BARE_CLOCK_RE.match(lines[i + 1].strip()) and lines[i - 1].strip():

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from dataclasses import replace
 from datetime import date, time
 from functools import lru_cache
 
@@ -483,3 +485,34 @@ def _name_twice(display: str, candidate: str, doubled: bool) -> bool:
     joined = "".join(words)
     short = {words[0], words[0][0] + words[-1], words[0] + words[-1][0]} if len(words) > 1 else {words[0]}
     return flat == joined or flat in short or (len(flat) >= 4 and joined.startswith(flat))
+
+
+def split_stacked_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
+    """Messages of several people under one time line, as Stack Exchange's chat copies them
+    ("9:31 AM" / "Wren Holloway" / text / "Kip Naidoo" / text): each name line starts a message of
+    its own, at the same time. Only names that head a message elsewhere in the paste count, or
+    stand alone between texts twice, and only when at least two such lines are found; a line
+    naming someone once in a message stays text."""
+    entries = [item for item in parsed.items if isinstance(item, Entry)]
+    authors = {e.author for e in entries if e.author and not e.is_bot}
+    stacked = [(e, i) for e in entries for i in range(1, len(e.lines) - 1) if e.lines[i - 1].strip() and e.lines[i + 1].strip()]
+    twice = Counter(e.lines[i].strip() for e, i in stacked)
+    # a name that heads a message elsewhere, or one that sits alone between texts twice or more
+    cuts = [(e, i) for e, i in stacked if (name := e.lines[i].strip()) in authors or (twice[name] >= 2 and name_like(name, strict=True))]
+    if len(cuts) < 2:
+        return parsed
+    out: list[Entry | DayMark | BlockMark] = []
+    for item in parsed.items:
+        out.append(item)
+        if not isinstance(item, Entry):
+            continue
+        at = [i for e, i in cuts if e is item]
+        seen = item.line  # the name line's number in the paste, found below the header
+        for start, end in zip(at, [*at[1:], len(item.lines)]):
+            name = item.lines[start].strip()
+            seen = next((n for n in range(seen + 1, len(lines) + 1) if lines[n - 1].strip() == name), seen + 1)
+            out.append(replace(item, line=seen, lines=item.lines[start + 1 : end], author=name))
+        if at:
+            item.lines = item.lines[: at[0]]
+    parsed.items = out
+    return parsed

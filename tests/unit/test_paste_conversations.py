@@ -491,3 +491,40 @@ def test_an_incident_tools_timeline_with_its_text_indented_under_the_sender_keep
 
     assert _time_then_name(text.split("\n")) == text.split("\n")
     assert before  # the tool's own reader still reads it
+
+
+def test_several_speakers_under_one_time_line_are_each_a_message():
+    text = (
+        "Tuesday, March 31, 2015\n9:31 AM\nWren Holloway\nis it just me or is SO crawling\n"
+        "Kip Naidoo\nnot just you, 2-4s page loads\n"
+        "9:33 AM\nTomas Lindqvist\nweb tier looks bored\nKip Naidoo\nsql too, nothing in the slow log\n"
+        "9:35 AM\nWren Holloway\nbosun is complaining about the lbs\n"
+    )
+    t = parse(text)
+    assert [(m.author, hm(m), m.text[:12], m.id) for m in t.messages] == [
+        ("Wren Holloway", "03-31 09:31", "is it just m", "L2"),
+        ("Kip Naidoo", "03-31 09:31", "not just you", "L5"),
+        ("Tomas Lindqvist", "03-31 09:33", "web tier loo", "L7"),
+        ("Kip Naidoo", "03-31 09:33", "sql too, not", "L10"),
+        ("Wren Holloway", "03-31 09:35", "bosun is com", "L12"),
+    ]
+
+
+def test_a_name_said_once_inside_a_message_stays_in_the_text():
+    text = "Wren Holloway  9:31 AM\nwho is on call?\nKip Naidoo\nhe said he'd look\nKip Naidoo  9:33 AM\nhere\n"
+    t = parse(text, default_date=date(2015, 3, 31))
+    assert [m.author for m in t.messages] == ["Wren Holloway", "Kip Naidoo"]
+
+
+def test_an_apps_label_and_time_on_one_line_under_its_name_starts_a_bot_message():
+    text = (
+        "Rasmus Kjær\n12:26\nrelease 2023.6.1 going out now\n"
+        "Checkly\nAPP \u00b7 12:27\n\u274c viewer.example.io / flipbook-smoke failed\n"
+        "Sofie Lund\n12:28\nuhh flipbooks are sending me to the admin login??\n"
+    )
+    t = parse(text, default_date=date(2023, 2, 6))
+    assert [(m.author, m.is_bot, hm(m), m.text[:6]) for m in t.messages] == [
+        ("Rasmus Kjær", False, "02-06 12:26", "releas"),
+        ("Checkly", True, "02-06 12:27", "\u274c view"),
+        ("Sofie Lund", False, "02-06 12:28", "uhh fl"),
+    ]
