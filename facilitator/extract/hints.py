@@ -188,7 +188,30 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 out["fixes"].append(quote_fact(sentence, sig, 0.6 if sig.state == "recover" else 0.45))
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
+    cited = {mid for fact in out["causes"] for mid in fact.message_ids}
+    out["causes"] += [fact for fact in _explained_within(sigs) if fact.message_ids[0] not in cited]
     return out
+
+
+# A later sentence of the same message that says the one before it explains something:
+# "the secrets service pods died shortly before the deploy. that's why both the deploy and the rollback blew up"
+_THATS_WHY_RE = re.compile(r"^\W*(?:(?:so|and|ok|yeah)\W+)?(?:that[\x27\u2019]?s\s+why|which\s+(?:is\s+why|explains))\b", re.IGNORECASE)
+
+
+def _explained_within(sigs: list[MessageSignals]) -> list[Fact]:
+    """The statement a person's own next sentence calls the reason ("X. that's why Y"): X, quoted."""
+    found: list[Fact] = []
+    for sig in sigs:
+        if not sig.is_human or "why" not in sig.prep.lower and "explains" not in sig.prep.lower:
+            continue
+        sentences = sig.prep.sentences
+        for at in range(1, len(sentences)):
+            before = sentences[at - 1]
+            if _THATS_WHY_RE.match(sentences[at]) and not before.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(before):
+                fact = quote_fact(with_context(before, sig), sig, 0.5)
+                found.append(fact.model_copy(update={"text": plain_sentence(fact.text, limit=200)}))
+                break
+    return found
 
 
 # A sentence that names what came before it the cause: "... disk full, nginx died. that's our root cause"

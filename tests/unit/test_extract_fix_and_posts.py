@@ -406,3 +406,34 @@ def test_the_status_page_effect_is_what_it_says_is_wrong_not_that_it_is_looking(
     said = status_effect(items)
     assert said is not None and said[0] == effect
     assert status_effect(items[:1]) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "cause"),
+    [
+        ("yep, the secrets service pods are crashlooping, they died shortly before the deploy. that's why both the deploy and the rollback blew up",
+         "The secrets service pods are crashlooping, they died shortly before the deploy."),
+        ("retired dunning job got re-enabled by last night's billing DB migration, locked paying orgs since noon",
+         "Retired dunning job got re-enabled by last night's billing DB migration, locked paying orgs since noon."),
+        ("tl;dr crossplane PR this morning deleted the managed node groups \u2192 coredns lost their home \u2192 nodes drained \u2192 API down",
+         "Tl;dr crossplane PR this morning deleted the managed node groups \u2192 coredns lost their home \u2192 nodes drained \u2192 API down."),
+    ],
+)
+def test_a_cause_said_as_the_reason_a_change_that_did_it_or_a_chain_of_arrows(said, cause):
+    transcript = channel(("bot:PagerDuty", "Triggered: api 5xx above threshold"), ("Nadia", "looking"), ("Leo", said))
+    suggested = suggest_by_id("actual_cause", extract_findings(transcript), transcript, "UTC")
+    assert suggested is not None and (suggested.value, suggested.message_ids) == (cause, ["m2"])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "trace: vault -> strat -> proxy contract -> voter -> gauge withdraw",
+        "could do everything in one multisig tx: fees off \u2192 migrate now \u2192 harvest \u2192 fees on",
+        "next stage: rollout (fra1 \u2192 ams1 \u2192 iad1 \u2192 sjc1)",
+        "DB connections climbing back: 38 \u2192 210 \u2192 380",
+    ],
+)
+def test_a_path_a_plan_or_a_rollouts_order_told_with_arrows_is_no_cause(said):
+    f = extract_findings(channel(("bot:PagerDuty", "Triggered: api 5xx above threshold"), ("Nadia", "looking"), ("Leo", said)))
+    assert f.causes == []
