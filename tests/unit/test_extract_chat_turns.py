@@ -354,3 +354,15 @@ def test_a_status_named_in_quotes_is_no_recovery_and_an_announced_recovery_decla
     sig = read('rpc nodes still need the rollback snapshot, they\'re stuck on the bad fork. keeping the status "recovering"')
     assert sig.state != "recover"
     assert "declare_resolved" in read("announced recovery of Kroma mainnet (RPC, P2P, validator) on discord").flags
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("ok that rules out the writer, connection count is normal", True),
+        ("could be. cpu is fine-ish, it's connection count. but I can't rule out the writer", False),
+        ("we cannot rule out the cache yet", False),
+    ],
+)
+def test_a_suspect_that_cannot_be_ruled_out_is_not_ruled_out(text, ruled_out):
+    assert ("ruled_out" in read(text).flags) is ruled_out
