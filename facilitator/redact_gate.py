@@ -81,7 +81,7 @@ OVERRIDABLE = frozenset({"version string", "environment variable", "config key",
                          "service name", "redaction placeholder"})
 _FIX_HINTS = {
     "person": "remove the names",
-    "open question": "answer the customer-facing questions it still asks",
+    "open question": "answer them in the interview",
     "person placeholder": "say what the system did instead of naming a person",
     "redaction placeholder": "write a plain noun ('a backend service') instead of the placeholders",
     "version string": "say 'a new version' instead of the version numbers",
@@ -143,12 +143,18 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
     for leak in leaks:
         kinds[leak.kind] = kinds.get(leak.kind, 0) + 1
     parts = []
-    if leaks:
-        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        parts.append(f"it still contains {len(leaks)} sensitive string{'s' if len(leaks) != 1 else ''} ({summary})")
+    questions = kinds.get("open question", 0)
+    if questions:  # a question still to answer is no secret: say it as what it is
+        parts.append(f"{questions} customer-facing question{'s are' if questions != 1 else ' is'} still open")
+    secrets = {kind: n for kind, n in kinds.items() if kind != "open question"}
+    if secrets:
+        count = sum(secrets.values())
+        summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(secrets.items()))
+        parts.append(f"it still contains {count} sensitive string{'s' if count != 1 else ''} ({summary})")
     if blockers:
         parts.append("; ".join(blockers))
     fixes = list(dict.fromkeys(_FIX_HINTS.get(kind, "") for kind in sorted(kinds))) + ["reword or reject those items"] * bool(blockers)
+    fixes = [f.replace("answer them", "answer it") if questions == 1 and f.startswith("answer them") else f for f in fixes]
     fixes = [f for f in fixes if f]
     how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
     overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)

@@ -71,12 +71,15 @@ _DETERMINER = re.compile(r"\b(?:the|a|an|this|that|these|those|my|our|their|its|
 # An outside provider named as having the problem: "our DNS provider had an outage", "a third party".
 _OUTSIDE = re.compile(
     r"\b(?:vendor|third[- ]party|(?:cloud|hosting|dns|cdn|network|payment|email|sms|upstream|external|identity"
-    r"|service|internet|isp|telecom|carrier) provider)s?\b|\bprovider(?:'s)? (?:outage|incident|issue|problem"
-    r"|failure|fault|error|side)\b",
+    r"|service|internet|isp|telecom|carrier|edge|infrastructure) (?:provider|partner))s?\b|\bprovider(?:'s)? (?:outage|incident|issue|problem"
+    r"|failure|fault|error|side)\b"
+    # "an infrastructure incident outside of our systems", "one of our infrastructure partners"
+    r"|\boutside\s+(?:of\s+)?our\s+(?:own\s+)?(?:systems?|network|infrastructure|control|platform)\b"
+    r"|\bone\s+of\s+our\s+(?:\w+\s+)?(?:partners|providers|vendors|suppliers)\b",
     re.IGNORECASE,
 )
 _TROUBLE = re.compile(
-    r"\b(?:outage|incident|issue|problem|failure|fail\w*|fault|error\w*|down|degrad\w*|broke\w*|because|caus\w*)\b",
+    r"\b(?:outage|incident|issue|problem|failure|fail\w*|fault|error\w*|down|degrad\w*|broke\w*|disrupt\w*|because|caus\w*|traced)\b",
     re.IGNORECASE,
 )
 # Words clearing a provider: "the vendor says no issue on their side", "provider status is green".

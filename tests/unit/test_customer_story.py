@@ -79,9 +79,11 @@ def test_an_action_the_cause_names_did_not_fix_it():
 def test_only_a_provider_named_as_the_cause_chooses_the_vendor_story():
     assert VENDOR in customer_story("", "Portal logins degraded because of a third party, publish not affected.")
     assert VENDOR in customer_story("", "Our DNS provider had an outage.")
+    assert VENDOR in customer_story("", "The root cause is related to an infrastructure incident outside of our systems.")
+    assert VENDOR in customer_story("", "Traced to a networking disruption at one of our infrastructure partners.")
     for cause in ("It is not the DNS provider, our config broke.", "Vendor says no issue on their side.",
                   "Is it the CDN provider having an outage?", "Nginx upstream timed out on our api pods.",
-                  "The terraform provider upgrade broke the plan."):
+                  "The terraform provider upgrade broke the plan.", "The bug was outside of our test coverage."):
         assert customer_story("", cause) == GENERIC, cause
 
 

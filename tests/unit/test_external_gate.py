@@ -40,7 +40,7 @@ def _with_effect(session: Session, text: str) -> Session:
 def test_an_unanswered_customer_question_withholds_the_external_version(demo):
     session, transcript = demo
     copy = session.model_copy(deep=True)  # no actions yet: nothing to tell customers we are changing
-    with pytest.raises(LeakError, match="open question"):
+    with pytest.raises(LeakError, match="customer-facing question is still open"):
         render_markdown(copy, transcript, SETTINGS, version="external")
 
 
@@ -177,7 +177,9 @@ def test_a_draft_with_open_customer_questions_is_unfinished_not_failed(tmp_path)
     code = run_draft(load_settings(), SourceSpec(kind="transcript", ref=str(chat)), out=tmp_path / "out",
                      store=SessionStore(tmp_path / "store"), stdout=io.StringIO(), stderr=err)
     assert code == 0 and not (tmp_path / "out" / "external.md").exists()
-    assert "open question" in err.getvalue() and "answer the customer-facing questions" in err.getvalue()
+    said = err.getvalue()
+    assert "customer-facing questions are still open" in said and "answer them in the interview" in said
+    assert "sensitive string" not in said  # a question still to answer is no secret
 
 
 def test_checklist_evidence_names_what_the_gate_withholds(demo):
