@@ -328,6 +328,7 @@ def test_a_node_stopped_is_a_symptom_signing_again_a_recovery(text, flag):
         ("While service has stabilized, we are awaiting final confirmation from the provider before fully closing this incident.", "declare_resolved", False),
         ("The incident has been fully mitigated and resolved, and all services are operating normally.", "declare_resolved", True),
         ("CF has marked theirs resolved, nothing on our monitors. closing ours", "declare_resolved", True),
+        ("jlab-demo build finished and got pushed, unbanned it. builds all normal, calling this one done", "declare_resolved", True),
         ("Interfaces \u2014 Resolved\nThe issue originated from an upstream service provider.", "declare_resolved", True),
         # a part that stayed up the whole time is no part still broken
         ("Database connectivity remained unaffected throughout the incident.", "still_broken", False),
