@@ -207,7 +207,10 @@ def _explained_within(sigs: list[MessageSignals]) -> list[Fact]:
         sentences = sig.prep.sentences
         for at in range(1, len(sentences)):
             before = sentences[at - 1]
-            if _THATS_WHY_RE.match(sentences[at]) and not before.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(before):
+            if (
+                _THATS_WHY_RE.match(sentences[at]) and len(before.split()) >= 4  # "oh. so that's why ..." points back at another message
+                and not before.rstrip().endswith("?") and not _NOT_A_CAUSE_RE.search(before)
+            ):
                 fact = quote_fact(with_context(before, sig), sig, 0.5)
                 found.append(fact.model_copy(update={"text": plain_sentence(fact.text, limit=200)}))
                 break
@@ -272,6 +275,9 @@ def _pointed_causes(sigs: list[MessageSignals]) -> list[Fact]:
 # status post's later stage ("Resolved - Monitoring confirms the issue is resolved") names no cause.
 _NOT_A_CAUSE_RE = re.compile(
     r"\b(?:until|unless|if|whether)\b|^\W*(?:resolved|monitoring|update|completed)\s*[-–—:]"
+    # a path, a plan or a rollout's order told with arrows: "trace: vault -> strat -> proxy", "could do: fees off → migrate → harvest"
+    r"|^\W*(?:trace|path|flow|route|stage|steps?|order|plan|sequence|pipeline|call\s+chain)\b[^\u2192>]*(?:->|\u2192)"
+    r"|\b(?:could|should|would|will|let[\x27\u2019]?s|can\s+we|plan)\b[^\u2192>]*(?:->|\u2192)"
     # the cause said to be unknown: "No root cause yet", "root cause still unclear", "cause TBD"
     r"|\bno\s+(?:\w+\s+)?(?:root\s+)?cause\b|\bcause\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|not\s+(?:known|clear|found))\b",
     re.IGNORECASE,

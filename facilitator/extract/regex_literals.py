@@ -264,9 +264,13 @@ def anchors(pattern: str) -> set[Anchor] | None:
 
 
 def mandatory_chars(pattern: str) -> str:
-    """ASCII letters and digits the regex matches outside any group or repeat: every match has them."""
+    """ASCII letters and digits, and symbols beyond ASCII ("\u2192"), the regex matches outside any
+    group or repeat: every match has them."""
     from re import _constants as c
     from re import _parser
 
-    found = {chr(av).lower() for op, av in _parser.parse(pattern) if op is c.LITERAL and chr(av).isascii() and chr(av).isalnum()}
+    found = {
+        chr(av).lower() for op, av in _parser.parse(pattern)
+        if op is c.LITERAL and (chr(av).isalnum() if chr(av).isascii() else not chr(av).isspace())
+    }
     return "".join(sorted(found))
