@@ -64,7 +64,7 @@ def test_markdown_export_writes_both_versions(tmp_path):
     session = Session(name="s", source=SourceSpec(kind="demo"), title="Checkout errors")
     # an empty session: the external version still asks its customer questions, so it is withheld
     result = write_markdown(session, None, Settings(), tmp_path / "empty")
-    assert [p.name for p in result.paths] == ["internal.md"] and "open question" in result.warning
+    assert [p.name for p in result.paths] == ["internal.md"] and "customer-facing questions are still open" in result.warning
     for qid, value in (("customer_effect", "Some customers could not pay at checkout."),
                        ("customer_explanation", "A change to our systems caused errors; we reversed it."),
                        ("customer_changes", ["We now test changes under load before release."])):
