@@ -375,7 +375,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         went_badly=went_badly,
         luck=luck,
         fears=b.pick("fears"),
-        happened_before=b.pick("happened_before", "yes" if f.prior_incidents else ""),
+        happened_before=_earlier_occurrence(b.pick("happened_before", "yes" if f.prior_incidents else ""), f),
         actions=actions,
         rejected=[(r.action, r.reason) for r in session.rejected_actions],
         evidence=evidence,
@@ -479,3 +479,12 @@ def key_times(session: Session, transcript: Transcript | None, settings: Setting
     """The four key times as the documents use them (answers win over findings), by question id."""
     b = Builder(session, transcript, settings)
     return {name: b.key_time(name) for name in KEY_TIME_LABELS}
+
+
+def _earlier_occurrence(answer: str, f: Findings) -> str:
+    """A bare "yes" says which earlier incident when the channel named one: "yes: this happened
+    before in March: orders-service had the exact same pool default problem ..." (its words)."""
+    if answer.strip().casefold().rstrip(".") != "yes" or not f.prior_incidents:
+        return answer
+    said = as_sentence(drop_lead_ins(f.prior_incidents[0].text))
+    return f"yes: {said[:1].lower() + said[1:]}" if said else answer

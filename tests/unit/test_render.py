@@ -294,3 +294,15 @@ def test_a_chat_line_is_not_told_to_customers_as_what_they_saw_until_someone_ans
     assert "IPMI" in internal.split("## External version")[0]  # the team's own document keeps the line
     external = internal.split("## External version")[1]
     assert "IPMI" not in external and "[TODO] What was the customer-visible effect" in external
+
+
+def test_a_bare_yes_to_has_it_happened_before_says_which_earlier_incident_the_channel_named():
+    from facilitator.findings import Fact, Findings
+    from facilitator.render.model import _earlier_occurrence
+
+    said = Findings(prior_incidents=[Fact(text="also this happened before in March: orders-service had the same pool default problem.",
+                                          message_ids=["m1"])])
+    assert _earlier_occurrence("yes", said) == "yes: this happened before in March: orders-service had the same pool default problem."
+    assert _earlier_occurrence("yes, OPS-987 in March", said) == "yes, OPS-987 in March"  # the user's own words stand
+    assert _earlier_occurrence("no", said) == "no"
+    assert _earlier_occurrence("yes", Findings()) == "yes"
