@@ -87,7 +87,8 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
         redactor, doc, external, scan_problem = rendered.redactor, rendered.doc, rendered.external, ""
     leaks = external_scan(external, redactor)  # the gate's own detectors
     people_leaks = [leak for leak in leaks if leak.kind in ("person", "person placeholder")]
-    other_leaks = [leak for leak in leaks if leak not in people_leaks]
+    questions = [leak for leak in leaks if leak.kind == "open question"]  # no secret: a question still to answer
+    other_leaks = [leak for leak in leaks if leak not in people_leaks and leak not in questions]
     found: dict[str, str] = {}
     if scan_problem:
         found["no_internal_names"] = found["no_personal_names"] = scan_problem
@@ -99,6 +100,11 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             else f"Leak scan of the external version: clean (no internal system name of the {len(redactor.systems)} learnt, "
             "host, URL, id, ticket, version, config key, command or placeholder)."
         )
+        if questions:
+            found["no_internal_names"] += (
+                f" The external version is withheld until {len(questions)} customer-facing "
+                f"question{'s are' if len(questions) != 1 else ' is'} answered."
+            )
         if redactor.blockers:
             found["no_internal_names"] += f" Also withheld until fixed: {'; '.join(redactor.blockers)}."
         found["no_personal_names"] = (

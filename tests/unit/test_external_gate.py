@@ -201,3 +201,10 @@ def test_the_gates_sentence_reads_for_a_vague_item_and_for_a_leak():
     with pytest.raises(LeakError) as leak:
         ensure_clean("Ask alice@acme.internal about it.", Redactor())
     assert str(leak.value).startswith("The external version is withheld: it still contains ")
+
+
+def test_checklist_evidence_counts_open_questions_apart_from_internal_names(demo):
+    session, transcript = demo
+    said = evidence(session, transcript, SETTINGS)["no_internal_names"]
+    assert "customer-facing question" in said and "open question" not in said
+    assert said.startswith("Leak scan of the external version: clean")
