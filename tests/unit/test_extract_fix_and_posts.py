@@ -437,3 +437,23 @@ def test_a_cause_said_as_the_reason_a_change_that_did_it_or_a_chain_of_arrows(sa
 def test_a_path_a_plan_or_a_rollouts_order_told_with_arrows_is_no_cause(said):
     f = extract_findings(channel(("bot:PagerDuty", "Triggered: api 5xx above threshold"), ("Nadia", "looking"), ("Leo", said)))
     assert f.causes == []
+
+
+def test_a_kill_switch_thrown_is_what_fixed_it_not_the_message_describing_it():
+    transcript = channel(
+        ("bot:PagerDuty", "Triggered: login error rate above 5%"),
+        ("Raj", "the kill switch `config-store.v2.enabled` flips reads back to the previous store. it's been our fallback since migration"),
+        ("Lena", "do the kill switch. Owen park the rollback"),
+        ("Raj", "flag flipped, propagating to the login fleet, ~5 min"),
+        ("Nadia", "error rate dropping hard"),
+    )
+    fix = suggest_by_id("fix", extract_findings(transcript), transcript, "UTC")
+    assert fix is not None and fix.value == "Flag flipped, propagating to the login fleet, ~5 min." and fix.message_ids == ["m3"]
+
+
+def test_a_flag_that_flipped_a_setting_is_no_fix():
+    f = extract_findings(channel(
+        ("bot:PagerDuty", "Triggered: nodes NotReady"),
+        ("Ana", "found it: the bootstrap flag flipped the default container runtime to containerd"),
+    ))
+    assert not f.fixes
