@@ -90,13 +90,16 @@ def _with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind
     return key.model_copy(update={"at": moment, "reason": f"{key.reason}; time as stated in the message"})
 
 
+_END_REACH = timedelta(hours=1)  # how long before its all-clear a stated end may lie
+
+
 def _with_end(key: KeyTime | None, by_id: dict[str, MessageSignals], tz: ZoneInfo) -> KeyTime | None:
     """The end an all-clear states for the impact ("zero errors since 7:27"), when it states one."""
     if key is None or not key.message_ids or key.message_ids[0] not in by_id:
         return key
     moment = ended_at(by_id[key.message_ids[0]], tz)
-    if moment is None or moment == key.at:
-        return key
+    if moment is None or moment == key.at or key.at - moment > _END_REACH:
+        return key  # a window told hours later ("From 22:25 to 22:50 UTC, users may have ...") dates the impact, not the close
     return key.model_copy(update={"at": moment, "reason": f"{key.reason}; the end as the message states it"})
 
 

@@ -360,3 +360,22 @@ def test_an_impact_window_said_after_the_system_recovered_by_itself_dates_the_mi
     ]
     f = extract_findings(channel(rows))
     assert hm(f.mitigated_at) == "13:44"
+
+
+@pytest.mark.parametrize(
+    ("window", "closed"),
+    [
+        ("from 12:05 to 12:20", "12:20"),  # an end told within the hour dates the close
+        ("from 10:05 to 10:40", "12:30"),  # a window told hours later dates the impact, not the close
+    ],
+)
+def test_an_all_clear_takes_the_end_it_states_only_when_it_is_recent(window, closed):
+    from zoneinfo import ZoneInfo
+
+    from facilitator.extract.signals import scan
+    from facilitator.extract.times import _with_end
+    from facilitator.findings import KeyTime
+
+    sigs = scan(channel([("10:02", "bot:Pingdom", "DOWN: api is down"), ("12:30", "bot:Statuspage", f"Resolved: customers may have seen errors {window}.")]))
+    key = KeyTime(at=sigs[-1].message.at, message_ids=[sigs[-1].message.id], confidence=0.8, reason="declared resolved")
+    assert hm(_with_end(key, {s.message.id: s for s in sigs}, ZoneInfo("UTC"))) == closed
