@@ -35,7 +35,8 @@ Question ids may also sit at the top level instead of under ``[answers]``.
 
 Without ``whys`` in the file and with no chain in the session, ``draft`` seeds one offline
 (``seed_whys``): the first why about the symptom, answered from the suggested root cause and
-its citations, and the next why left open as a TODO; nothing beyond the evidence is invented.
+its citations, the second from the same message when it goes on to explain the cause, and the
+next why left open as a TODO; nothing beyond the evidence is invented.
 
 With an LLM (a key, and no ``--no-llm``) the same run gets better, through
 ``facilitator.assist``: the findings are refined once after loading (merged over the offline
@@ -58,7 +59,7 @@ from facilitator.config import Settings
 from facilitator.errors import UserError
 from facilitator.interview.actions import ActionBook, link_channel_tickets
 from facilitator.interview.engine import Interview
-from facilitator.interview.whys import WhyChain
+from facilitator.interview.whys import WhyChain, further_why
 from facilitator.session import Session, SourceSpec
 from facilitator.session_start import open_session, start_session
 from facilitator.sessions import FINDINGS_FILE, SESSION_FILE, SessionStore
@@ -162,7 +163,8 @@ def _apply_whys(chain: WhyChain, whys: list[dict[str, Any]], contributing: list[
 
 def seed_whys(interview: Interview) -> bool:
     """With no why chain yet, start one offline: the symptom, its first why answered from the
-    suggested cause (with its citations), and the next why left open. Never invents an answer."""
+    suggested cause (with its citations), the second from the rest of the same message when it
+    explains the cause further, and the next why left open. Never invents an answer."""
     session = interview.session
     if session.whys or session.whys_done:
         return False
@@ -173,7 +175,14 @@ def seed_whys(interview: Interview) -> bool:
     if not chain.symptom():
         return False
     turn = chain.start()
-    chain.answer(turn.id, cause.value, message_ids=list(cause.message_ids), then_ask=True)
+    nxt = chain.answer(turn.id, cause.value, message_ids=list(cause.message_ids), then_ask=True)
+    # the next why, when the message that states the cause goes on to explain it ("..., which the new loader ignores")
+    said = next((m.text for m in interview.transcript.messages if m.id == cause.message_ids[0]), "") if (
+        interview.transcript is not None and cause.message_ids
+    ) else ""
+    deeper = further_why(cause.value, said) if said else ""
+    if nxt is not None and deeper:
+        chain.answer(nxt.id, deeper, message_ids=list(cause.message_ids[:1]), then_ask=True)
     return True
 
 

@@ -383,3 +383,29 @@ class WhyChain:
         self.session.updated_at = utcnow()
         if self.store is not None:
             self.store.save(self.session)
+
+
+# A sentence that explains the one before it: "Helm still sets DB_POOL_MAX=50, which the new loader
+# ignores", "nothing set max_size, so it fell back to the default of 5".
+_EXPLAINS_RE = re.compile(
+    r"(?i)\b(?:because|since|which|so\s+(?:it|the|we|that|nothing|every)|due\s+to|fell\s+back|ignor\w+|no\s+longer|never)\b"
+)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def further_why(cause: str, said: str) -> str:
+    """The sentences of the message ``said`` that come after the ``cause`` it states and explain it
+    further (at most two), as the answer to the next why; "" when the message says no more.
+    Nothing is invented: the answer is the speaker's own words."""
+    from facilitator.interview.wording import as_sentence, plain, sentences
+
+    told = sentences(plain(said))
+    within = _folded(cause)
+    last = max((i for i, s in enumerate(told) if _folded(s) and _folded(s) in within), default=None)
+    if last is None:
+        return ""
+    more = [s for s in told[last + 1 : last + 3] if _EXPLAINS_RE.search(s) and not s.rstrip().endswith("?")]
+    return as_sentence(" ".join(more)) if more else ""

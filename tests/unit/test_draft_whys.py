@@ -81,3 +81,21 @@ def test_malformed_whys_are_one_sentence_errors(tmp_path, content, words):
     assert "\n" not in str(err.value)
     if words:
         assert words in str(err.value)
+
+
+def test_a_cause_message_that_explains_itself_further_answers_the_second_why_in_its_own_words(tmp_path):
+    paste = tmp_path / "chat.txt"
+    paste.write_text(
+        "[2024-12-03 14:07] PagerDuty: Triggered: checkout 5xx error rate > 5%\n"
+        "[2024-12-03 14:09] Priya: checkout requests are failing in 3 regions\n"
+        "[2024-12-03 14:45] Kenji: Found it. v2.31.0 reads the pool size from config.yaml database.pool.max_size. "
+        "Helm still sets the env var DB_POOL_MAX=50, which the new loader ignores.\n"
+        "[2024-12-03 15:00] Leon: rollback to v2.30.4 complete, errors back to baseline\n",
+        encoding="utf-8",
+    )
+    code, session = _draft(tmp_path, paste=paste)
+    assert code == 0
+    first, second, third = session.whys
+    assert "v2.31.0 reads the pool size" in first.answer
+    assert second.answer == "Helm still sets the env var DB_POOL_MAX=50, which the new loader ignores."
+    assert second.message_ids == first.message_ids[:1] and third.answer == ""  # the third left open

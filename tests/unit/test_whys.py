@@ -126,3 +126,18 @@ def test_a_reply_to_someone_is_not_turned_into_a_question_about_it():
 
     assert not phrase_why("Yes do that, prep it").startswith("Why do yes")
     assert phrase_why("Postgres ran out of connections") == "Why did Postgres run out of connections?"
+
+
+def test_the_next_why_is_the_rest_of_the_message_that_explains_the_cause():
+    from facilitator.interview.whys import further_why
+
+    said = ("Found it. v2.31.0 reads the pool size from config.yaml `database.pool.max_size`. Helm still sets the env var "
+            "DB_POOL_MAX=50, which the new loader ignores. Nothing set `max_size` in config.yaml, so it fell back to the default of 5.")
+    assert further_why("v2.31.0 reads the pool size from config.yaml database.pool.max_size.", said) == (
+        "Helm still sets the env var DB_POOL_MAX=50, which the new loader ignores. "
+        "Nothing set max_size in config.yaml, so it fell back to the default of 5."
+    )
+    # what follows the cause without explaining it, a question, or a cause said elsewhere: no answer
+    assert further_why("The disk is full.", "The disk is full. Restarting the node now.") == ""
+    assert further_why("The disk is full.", "The disk is full. Is that because of the logs?") == ""
+    assert further_why("The disk is full.", "rolling back the deploy, which fixes it") == ""
