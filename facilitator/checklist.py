@@ -32,7 +32,7 @@ from facilitator.config import Settings
 from facilitator.errors import REDACTED, UserError
 from facilitator.redact import Redactor, mask_secrets
 from facilitator.redact_detect import SECRET, resolve, secret_spans
-from facilitator.redact_gate import ChecklistItem, external_scan, load_checklist, unticked
+from facilitator.redact_gate import ChecklistItem, customer_questions, external_scan, load_checklist, unticked
 from facilitator.session import Session
 from facilitator.transcript import Transcript
 
@@ -101,10 +101,7 @@ def evidence(session: Session, transcript: Transcript | None, settings: Settings
             "host, URL, id, ticket, version, config key, command or placeholder)."
         )
         if questions:
-            found["no_internal_names"] += (
-                f" The external version is withheld until {len(questions)} customer-facing "
-                f"question{'s are' if len(questions) != 1 else ' is'} answered."
-            )
+            found["no_internal_names"] += f" The external version is withheld until {customer_questions(len(questions))} answered."
         if redactor.blockers:
             found["no_internal_names"] += f" Also withheld until fixed: {'; '.join(redactor.blockers)}."
         found["no_personal_names"] = (

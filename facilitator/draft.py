@@ -177,9 +177,8 @@ def seed_whys(interview: Interview) -> bool:
     turn = chain.start()
     nxt = chain.answer(turn.id, cause.value, message_ids=list(cause.message_ids), then_ask=True)
     # the next why, when the message that states the cause goes on to explain it ("..., which the new loader ignores")
-    said = next((m.text for m in interview.transcript.messages if m.id == cause.message_ids[0]), "") if (
-        interview.transcript is not None and cause.message_ids
-    ) else ""
+    messages = interview.transcript.messages if interview.transcript is not None and cause.message_ids else []
+    said = next((m.text for m in messages if m.id == cause.message_ids[0]), "")
     deeper = further_why(cause.value, said) if said else ""
     if nxt is not None and deeper:
         chain.answer(nxt.id, deeper, message_ids=list(cause.message_ids[:1]), then_ask=True)

@@ -133,6 +133,15 @@ def gate_problems(text: str, redactor: Redactor) -> tuple[list[Leak], list[str]]
     return leaks, blockers
 
 
+_ANSWER_IT = "answer it in the interview"  # the one open question's hint
+
+
+def customer_questions(n: int) -> str:
+    """"1 customer-facing question is" / "3 customer-facing questions are": the open questions
+    that keep the external version back, said as what they are (no secret)."""
+    return f"{n} customer-facing question{'s are' if n != 1 else ' is'}"
+
+
 def ensure_clean(text: str, redactor: Redactor) -> None:
     """Raise LeakError, one sentence naming what to fix (never the strings), while ``text`` leaks
     or a blameful or vague item remains; a recorded override releases internal wording only."""
@@ -145,7 +154,7 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
     parts = []
     questions = kinds.get("open question", 0)
     if questions:  # a question still to answer is no secret: say it as what it is
-        parts.append(f"{questions} customer-facing question{'s are' if questions != 1 else ' is'} still open")
+        parts.append(f"{customer_questions(questions)} still open")
     secrets = {kind: n for kind, n in kinds.items() if kind != "open question"}
     if secrets:
         count = sum(secrets.values())
@@ -153,9 +162,8 @@ def ensure_clean(text: str, redactor: Redactor) -> None:
         parts.append(f"it still contains {count} sensitive string{'s' if count != 1 else ''} ({summary})")
     if blockers:
         parts.append("; ".join(blockers))
-    fixes = list(dict.fromkeys(_FIX_HINTS.get(kind, "") for kind in sorted(kinds))) + ["reword or reject those items"] * bool(blockers)
-    fixes = [f.replace("answer them", "answer it") if questions == 1 and f.startswith("answer them") else f for f in fixes]
-    fixes = [f for f in fixes if f]
+    hints = (_ANSWER_IT if kind == "open question" and questions == 1 else _FIX_HINTS.get(kind, "") for kind in sorted(kinds))
+    fixes = [f for f in dict.fromkeys(hints) if f] + ["reword or reject those items"] * bool(blockers)
     how = f"{'; '.join(fixes)}, then export again" if fixes else "edit it until the scan is clean, then export again"
     overridable = all(k in OVERRIDABLE for k in kinds) and not any("blames" in b for b in blockers)
     escape = " (or record a reason to release it anyway with --external-override)" if overridable else ""

@@ -124,9 +124,9 @@ def suggest_actions(
             found += [(action, True, text, [m.id]) for action in stated_actions(text)]
     out: list[ActionSuggestion] = []
     seen: set[str] = set()
-    people = list(dict.fromkeys(str(getattr(m, "author", "") or "") for m in messages or [] if not getattr(m, "is_bot", False)))
+    people = [p for p in dict.fromkeys(str(getattr(m, "author", "") or "") for m in messages or [] if not getattr(m, "is_bot", False)) if p]
     for action, named, said, ids in found:
-        action, given_to = owner_tail(action, [p for p in people if p])
+        action, given_to = owner_tail(action, people)
         key = action.casefold()
         if key in taken or key in seen or any(same_action(action, other) for other in taken | seen):
             continue

@@ -501,18 +501,20 @@ def split_stacked_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
     cuts = [(e, i) for e, i in stacked if (name := e.lines[i].strip()) in authors or (twice[name] >= 2 and name_like(name, strict=True))]
     if len(cuts) < 2:
         return parsed
+    at_lines: dict[int, list[int]] = {}  # each cut entry (by identity): its name lines
+    for e, i in cuts:
+        at_lines.setdefault(id(e), []).append(i)
     out: list[Entry | DayMark | BlockMark] = []
     for item in parsed.items:
         out.append(item)
-        if not isinstance(item, Entry):
+        if not isinstance(item, Entry) or id(item) not in at_lines:
             continue
-        at = [i for e, i in cuts if e is item]
+        at = at_lines[id(item)]
         seen = item.line  # the name line's number in the paste, found below the header
         for start, end in zip(at, [*at[1:], len(item.lines)]):
             name = item.lines[start].strip()
             seen = next((n for n in range(seen + 1, len(lines) + 1) if lines[n - 1].strip() == name), seen + 1)
             out.append(replace(item, line=seen, lines=item.lines[start + 1 : end], author=name))
-        if at:
-            item.lines = item.lines[: at[0]]
+        item.lines = item.lines[: at[0]]
     parsed.items = out
     return parsed
