@@ -172,10 +172,18 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                 if key == "data_impact" and (question or _NOT_A_CAUSE_RE.search(sentence) or _ASKING_ABOUT_RE.search(sentence)):
                     continue  # "was anything lost?", "people are asking if there's data loss", "a call on data loss vs waiting"
                 if signal in sig.flags and pats.has(signal, sentence, sig.prep.gate):
+                    if key == "went_well" and "luck" in sig.flags and pats.has("luck", sentence, sig.prep.gate):
+                        continue  # "lucky Leon had the deploy log handy, that saved us time" is told once, as luck
                     if key == "causes" and _POINTS_AT_CAUSE_RE.match(sentence):
                         fact = quote_fact(_pointed_at(sentence, sig), sig)  # "... nginx died. that's our root cause"
                     else:
-                        fact = quote_fact(with_context(sentence, sig), sig, whole=key != "causes" or sentence == sig.prep.sentences[0])
+                        # a cause, or what went well or badly, is quoted from its sentence, not the whole message
+                        # ("we should add an alert... we had no signal at all until customers failed")
+                        if key in ("went_well", "went_badly"):
+                            fact = _lesson_fact(sentence, sig)
+                        else:
+                            own = key == "causes" and sentence != sig.prep.sentences[0]
+                            fact = quote_fact(with_context(sentence, sig), sig, whole=not own)
                     if key == "causes":  # "Per @fejta the issue is..." reads "The issue is..."
                         fact.text = plain_sentence(fact.text, limit=200)
                     out[key].append(fact)
@@ -191,6 +199,23 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _explained_within(sigs) if fact.message_ids[0] not in cited]
     return out
+
+
+_LABEL_LEAD_RE = re.compile(r"^\W*(?:follow[- ]?ups?|todo|fyi|note|also|btw)\b\s*[:,-]?\s*", re.IGNORECASE)
+
+
+def _lesson_fact(sentence: str, sig: MessageSignals) -> Fact:
+    """What went well or badly, quoted from its own sentence without a "follow-up:" label; a short
+    one ("should have caught that") after the sentence before it, which says what it is about."""
+    at = sig.prep.sentences.index(sentence)
+    told = _LABEL_LEAD_RE.sub("", sentence) or sentence
+    before = sig.prep.sentences[at - 1] if at else ""
+    if len(told) < 40 and len(before.split()) >= 4:
+        told = f"{before} {told}"
+    text = " ".join(with_code(told, sig.message.text).replace(" ([link])", "").replace("[link]", "…").split())
+    if len(text) > 200:
+        text = text[:199].rsplit(" ", 1)[0] + "…"
+    return Fact(text=text[:1].upper() + text[1:], message_ids=[sig.message.id])
 
 
 # A later sentence of the same message that says the one before it explains something:

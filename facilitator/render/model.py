@@ -281,10 +281,18 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
             drafted.add(section)
         return text
 
+    def reflection(section: str, said: list[str]) -> list[str]:
+        """What went well or badly, or luck: the user's answer; else the assistant's draft, which
+        weighs the whole channel, over the lines quoted from it (the offline suggestion)."""
+        if not (b.open(section) or b.confirmed(section)) and (text := session.drafts.get(section, "").strip()):
+            drafted.add(section)
+            return _bullets(text)
+        return b.pick_list(section, said)
+
     # The user's answers win; a draft only fills a section the user has not written.
-    went_well = b.pick_list("went_well", _bullets(draft("went_well")) or _said(f.went_well))
-    went_badly = b.pick_list("went_badly", _bullets(draft("went_badly")) or _said(f.went_badly))
-    luck = b.pick_list("luck", _bullets(draft("luck")) or [fact.text for fact in f.luck])
+    went_well = reflection("went_well", _said(f.went_well))
+    went_badly = reflection("went_badly", _said(f.went_badly))
+    luck = reflection("luck", [fact.text for fact in f.luck])
     evidence: list[tuple[str, str]] = []
     seen_urls: set[str] = set()
     for link in f.links:

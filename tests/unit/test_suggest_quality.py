@@ -394,6 +394,41 @@ def test_what_went_well_or_badly_and_luck_come_from_what_the_channel_said():
 
 
 @pytest.mark.parametrize(
+    ("said", "question", "expected"),
+    [
+        # blind until customers failed, an alarm that came late: each told in its own sentence,
+        # without the action proposed beside it or a "follow-up:" label
+        ("we should add an alert for pool saturation. we had no signal at all until customers failed",
+         "went_badly", "We had no signal at all until customers failed."),
+        ("follow-up: the capture DLQ alert fired 30 min after the first failure. should page payments directly",
+         "went_badly", "The capture DLQ alert fired 30 min after the first failure."),
+        # a short one keeps the sentence that says what it is about
+        ("and the ac.nz email this afternoon was the same thing. should have caught that",
+         "went_badly", "And the ac.nz email this afternoon was the same thing. Should have caught that."),
+        ("the runbook saved us ~20 min", "went_well", "The runbook saved us ~20 min."),
+    ],
+)
+def test_what_went_well_or_badly_is_quoted_from_its_own_sentence(said, question, expected):
+    transcript = parse_transcript(
+        f"[10:00] Dana: checkout is failing for everyone\n[10:05] Sam: {said}\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    s = suggest(Q[question], extract_findings(transcript), transcript)
+    assert s is not None and s.value == [expected]
+
+
+def test_luck_that_saved_time_is_told_once_as_luck_not_again_as_going_well():
+    transcript = parse_transcript(
+        "[10:00] Dana: checkout is failing for everyone\n"
+        "[10:05] Sam: lucky Leon had the deploy log handy, that saved us time\n",
+        tz="UTC", default_date=date(2025, 5, 29), origin="paste",
+    )
+    findings = extract_findings(transcript)
+    assert [f.text for f in findings.luck] == ["lucky Leon had the deploy log handy, that saved us time"]
+    assert findings.went_well == []
+
+
+@pytest.mark.parametrize(
     ("said", "expected"),
     [
         ("cases 03318841, 03318857 and 03318902", ["#03318841", "#03318857", "#03318902"]),
