@@ -151,6 +151,15 @@ class Phase(BaseModel):
     reason: str = ""
 
 
+class ImpactWindow(BaseModel):
+    """The window of customer impact as the channel states it ("Customer impact 14:00-15:01 UTC")."""
+
+    start: datetime
+    end: datetime
+    text: str = ""  # the sentence that states it
+    message_ids: list[str] = Field(default_factory=list)
+
+
 class OpenQuestion(BaseModel):
     """Something the extractor could not establish; the interview asks it explicitly."""
 
@@ -175,6 +184,7 @@ class Findings(BaseModel):
     support_tickets: list[SupportTicket] = Field(default_factory=list)
     messaging: list[MessagingItem] = Field(default_factory=list)
     impact_hints: list[ImpactHint] = Field(default_factory=list)
+    impact_window: ImpactWindow | None = None  # as stated in the channel, when it is
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     causes: list[Fact] = Field(default_factory=list)  # root cause candidates
     fixes: list[Fact] = Field(default_factory=list)  # what moved state from broken to working

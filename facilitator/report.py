@@ -79,6 +79,10 @@ def extract_report(transcript: Transcript, findings: Findings) -> dict[str, Any]
                 for m in findings.messaging
             ],
             "impact_hints": [h.model_dump() for h in findings.impact_hints],
+            "impact_window": (
+                {"start": _iso(w.start, tz), "end": _iso(w.end, tz), "text": w.text, "message_ids": w.message_ids}
+                if (w := findings.impact_window) is not None else None
+            ),
             "open_questions": [q.model_dump() for q in findings.open_questions],
             "key_times": key_times,
             # Per key time, the chosen moment and up to two alternatives (each with citation and reason).
@@ -194,6 +198,8 @@ def format_extract_summary(report: dict[str, Any], limit: int = 25) -> str:
     _section(lines, "Messaging", rows)
     rows = [f"  {h['kind']:<13} {h['text']} {_ids(h['message_ids'])}" for h in report["impact_hints"][:limit]]
     _section(lines, "Impact hints", rows)
+    if (w := report.get("impact_window")) is not None:
+        _section(lines, "Customer impact window (as stated)", [f"  {_short(w['start'])} to {_short(w['end'])}  {w['text']} {_ids(w['message_ids'])}"])
     rows = [f"  [{h['status']}] {h['text']} {_ids(h['message_ids'])}" for h in report.get("hypotheses", [])[:limit]]
     _section(lines, "Hypotheses", rows)
     for key, title in (("causes", "Possible causes"), ("fixes", "Fixes"), ("action_hints", "Follow-up hints")):

@@ -29,6 +29,7 @@ from facilitator.extract.fixes import fix_from_mitigation
 from facilitator.extract.headline import find_customer_effect, find_title
 from facilitator.extract.hints import find_detection_method, find_facts, find_hypotheses, find_runbooks, find_severity
 from facilitator.extract.impact import find_impact
+from facilitator.extract.window import find_impact_window
 from facilitator.extract.links import find_links
 from facilitator.extract.messaging import find_messaging
 from facilitator.extract.phases import find_phases
@@ -164,6 +165,7 @@ def _extract(transcript: Transcript, now: datetime | None) -> Findings:
         support_tickets=tickets,
         messaging=messaging,
         impact_hints=find_impact(sigs),
+        impact_window=find_impact_window(sigs, tz),
         hypotheses=hypotheses,
         events=find_events(sigs, key_times, messaging, aliases, decisive, quotes),
         severity=find_severity(sigs),

@@ -141,6 +141,9 @@ def timeline_data(session: Session, transcript: Transcript | None, settings: Set
     spans = [s for s in wanted if s is not None]
     first = times.get("detected_at") if version == "external" else (times.get("started_at") or times.get("detected_at"))
     last = times.get("mitigated_at") or times.get("resolved_at")
+    stated = session.findings.impact_window  # customers affected from when the channel says, not from the fault
+    if stated is not None and last and stated.start < last and not (version == "internal" and (times.get("started_at") or stated.start) > stated.start):
+        first = stated.start
     impact = (first, last) if first and last and last > first else None
     kinds = EXTERNAL_MARKER_KINDS if version == "external" else MARKER_KINDS
     markers: list[Marker] = []

@@ -80,6 +80,7 @@ FINDING_HOMES: dict[str, str] = {
     "support_tickets": "support_requests",
     "messaging": "messaging",
     "impact_hints": "scope",
+    "impact_window": "impact_began",
     "hypotheses": "unknowns_then",
     "causes": "root_cause",
     "fixes": "fix",

@@ -104,6 +104,8 @@ class Document:
     todos: list[str] = field(default_factory=list)  # the TODO texts, in the order found
     todo_items: list[TodoItem] = field(default_factory=list)  # the same, with where each is fixed
     impact_start: str = ""  # the key time the durations count from (facilitator.durations)
+    impact_began: str = ""  # when customers began to be affected, when the channel states it apart from the fault
+    impact_began_cite: str = ""
     durations: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value or "unknown", definition)
     customer_explanation: str = ""  # what happened, in customer terms (external version)
     customer_changes: list[str] = field(default_factory=list)  # what we are changing, in customer terms
@@ -319,14 +321,22 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
     scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
+    # The fault may come before anyone is affected (a deploy at 13:52, errors from 14:00): a
+    # customer impact window the channel states moves the start customers are told, cited.
+    affected_from, affected_cite = impact_start, ""
+    stated = f.impact_window
+    if stated is not None and not b.open("started_at") and (impact_start is None or stated.start > impact_start) and (
+        mitigated is None or stated.start < mitigated
+    ):
+        affected_from, affected_cite = stated.start, b.cite(stated.message_ids, limit=1)
     window = customer_window = ""
-    if impact_start and mitigated and mitigated >= impact_start:
-        same_day = b.local(impact_start).date() == b.local(mitigated).date()
-        start_text, end_text = b.fmt(impact_start), b.fmt(mitigated, with_date=not same_day)
+    if affected_from and mitigated and mitigated >= affected_from:
+        same_day = b.local(affected_from).date() == b.local(mitigated).date()
+        start_text, end_text = b.fmt(affected_from), b.fmt(mitigated, with_date=not same_day)
         window = f"{start_text} to {end_text} {b.tz.key}"
         # Customers are told an estimated end as "around ..."; when neither end was stated by
         # anyone, nothing (the internal version keeps the figures and says they are estimates).
-        start_guess = "started_at" in estimated
+        start_guess = "started_at" in estimated and not affected_cite
         end_guess = ("mitigated_at" if times["mitigated_at"] else "resolved_at") in estimated
         if not (start_guess and end_guess):
             customer_window = f"{'around ' * start_guess}{start_text} to {'around ' * end_guess}{end_text} {b.tz.key}"
@@ -396,6 +406,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         external_actions=[],
         drafted=drafted,
         impact_start=b.fmt(impact_start) or shown_times[KEY_TIME_LABELS["started_at"]],
+        impact_began=b.fmt(affected_from) if affected_cite else "",
+        impact_began_cite=affected_cite,
         durations=durations,
         # An assistant's external draft stands in for the explanation only, never for the other answers.
         customer_explanation=(b.answer("customer_explanation") if b.confirmed("customer_explanation") else "")
@@ -441,7 +453,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         {"yes": 0, "partially": 1, "detects only": 2}.get(a.prevents_recurrence, 3), a.priority))]
     # 'unknown' is a TODO like any answer; skipped or unanswered, the document composes it.
     doc.exec_summary = b.ask("exec_summary") if b.status("exec_summary") == "unknown" else b.answer("exec_summary") or compose_exec(
-        customer_impact, times, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
+        customer_impact, {**times, "started_at": affected_from}, str(b.tz.key), b.fmt, prevention, len(session.actions), doc.fix)
     doc.todo_items = b.todos
     doc.todos = [t.text for t in b.todos]
     return doc

@@ -184,7 +184,7 @@ def test_draft_demo_writes_the_pictures_the_documents_reference(tmp_path, capsys
     # the internal document starts with the executive summary: customers, how long, what we do
     first = internal.split("\n\n")[1]
     assert first.startswith("**Executive summary:** ~12% of checkout requests failed")
-    assert "Customers were affected for about 1 h 8 min" in first and "we will " in first
+    assert "Customers were affected for about 1 h, from 2024-12-03 14:00" in first and "we will " in first
     assert internal.index("Executive summary") < internal.index("## Summary")
 
 

@@ -69,3 +69,38 @@ def test_the_external_key_times_hide_what_the_model_flags_as_estimated():
     assert "**Detected:**" in _render(_load_template("external", "external"), doc, "external")
     doc.estimated_times = {"Detected"}  # the flag decides, not the wording of the value
     assert "**Detected:**" not in _render(_load_template("external", "external"), doc, "external")
+
+
+def _stated(session, start_min: int, end_min: int) -> None:
+    """A customer impact window the channel states, ``start_min``..``end_min`` minutes after the fault."""
+    from datetime import timedelta
+
+    from facilitator.findings import ImpactWindow
+
+    fault = session.findings.started_at.at
+    said = session.findings.mitigated_at.message_ids
+    session.findings.impact_window = ImpactWindow(
+        start=fault + timedelta(minutes=start_min), end=fault + timedelta(minutes=end_min), text="impact", message_ids=said
+    )
+
+
+def test_a_stated_impact_window_after_the_fault_is_what_customers_are_told():
+    session, transcript = load_incident()
+    _stated(session, 8, 40)  # the fault at 14:40, customers affected from 14:48
+    doc = build_document(session, transcript, settings())
+    assert doc.customer_window == "2024-12-03 14:48 to 15:21 Europe/Berlin"
+    assert doc.impact_began == "2024-12-03 14:48" and doc.impact_began_cite
+    internal = render_markdown(session, transcript, settings())
+    assert "- **Fault introduced:** 2024-12-03 14:40" in internal and "(impact start)" not in internal
+    assert "- **Customers affected from:** 2024-12-03 14:48" in internal
+    assert "from 2024-12-03 14:48 to 15:21" in doc.exec_summary
+    assert f"{WINDOW} 2024-12-03 14:48 to 15:21 Europe/Berlin." in render_markdown(session, transcript, settings(), version="external")
+
+
+def test_a_stated_window_before_the_fault_or_after_the_mitigation_changes_nothing():
+    for start, end in ((-10, 30), (50, 60)):  # the mitigation is 41 min after the fault
+        session, transcript = load_incident()
+        _stated(session, start, end)
+        doc = build_document(session, transcript, settings())
+        assert doc.customer_window == "2024-12-03 14:40 to 15:21 Europe/Berlin"
+        assert doc.impact_began == ""
