@@ -40,6 +40,9 @@ def read(text: str, author: str = "lewis"):
         "503s down to basically zero on both dcs after the restart",
         "first successful validation, rate climbing",
         "synthetics 7/7 green for 10 min, auth error rate way down :tada:",
+        "block production resumed. keep nodes up, RPC operators will need time to catch up",
+        "new blocks observed, root advancing",
+        "blocks are being produced again, new group proposing on schedule",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -52,6 +55,12 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         "no orders going through",
         "payments going through?",
         "errors at 0.5% and climbing",
+        # another party fine on their side, ours still failing
+        "downstreams say their side looks healthy",
+        # one failure gone and the next one showing
+        'ADFS does not error any more but now AWS says "Your request included an invalid SAML response."',
+        # a step done that changed nothing
+        "rollback done, zero change. not us",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):
@@ -98,6 +107,7 @@ def test_a_partial_recovery_named_with_the_work_still_behind_stays_a_recovery():
         ("thandi", "3 merchants say the web UI doesnt render at all, blank page after login"),
         ("bot:HUD Alerts", ":rotating_light: *Queue time alert* linux.2xlarge p50 queue 48m (threshold 20m)"),
         ("jakob", "is it just me or is gesis getting almost no launches? our graph falls off a cliff late morning"),
+        ("mathilde", "Morning! Flagging a pattern from the overnight tickets: 5 contributors say they paid by card (charged) but the contribution doesn't appear"),
     ],
 )
 def test_a_report_in_other_words_is_the_detection(author, text):
@@ -379,3 +389,18 @@ def test_an_all_clear_takes_the_end_it_states_only_when_it_is_recent(window, clo
     sigs = scan(channel([("10:02", "bot:Pingdom", "DOWN: api is down"), ("12:30", "bot:Statuspage", f"Resolved: customers may have seen errors {window}.")]))
     key = KeyTime(at=sigs[-1].message.at, message_ids=[sigs[-1].message.id], confidence=0.8, reason="declared resolved")
     assert hm(_with_end(key, {s.message.id: s for s in sigs}, ZoneInfo("UTC"))) == closed
+
+
+def test_relief_at_a_part_running_again_after_a_step_is_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("07:28", "bot:Nagios", "PROBLEM: hub down"),
+                ("07:40", "tmv", "launches failing, the hub pod can't mount its volume"),
+                ("07:59", "tmv", "resetting the node from the console"),
+                ("08:05", "jbauer", "hub is running! binder-examples/r launches \\o/"),
+                ("08:17", "tmv", "cleanup: deleting the pods left in Unknown state"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:05"
