@@ -4,9 +4,12 @@ The external version is composed from the customer-facing answers (``customer_ef
 ``customer_explanation``, ``customer_changes``), never from the engineers' sentences. When an
 answer is missing, the interview offers (and ``draft`` fills in, marked as a suggestion) a
 plain wording built here: a story in customer terms chosen by what fixed it ("we reversed a
-recent change", only when the fix says so plainly), and the action items that are safe to tell customers (no internal identifier,
-no blame, not vague, nothing about credentials or weaknesses), with their technical detail in
-parentheses dropped. Nothing here invents a fact: the words are generic on purpose.
+recent change", only when the fix says so plainly), and the action items that are safe to tell
+customers (no blame, not vague, nothing about credentials or weaknesses), with their technical
+detail in parentheses dropped. An item in the team's own words (an identifier, an acronym,
+"canary", "DLQ") is told as what that kind of change does for customers ("We are improving our
+monitoring so that we notice problems like this sooner"). Nothing here invents a fact: the
+words are generic on purpose.
 """
 
 from __future__ import annotations
@@ -160,8 +163,54 @@ def vague(item: ActionItem) -> bool:
     return any(f.problem.startswith("Too vague") for f in action_findings(item))
 
 
+# The team's words a customer would not follow: told as what the change does for them instead
+# ("Make the capture DLQ alert page payments directly" -> better monitoring).
+_JARGON = re.compile(
+    r"\b(?:canar(?:y|ies)|dlqs?|dead[- ]letter|pools?|pods?|nodes?|clusters?|shards?|replicas?|cron\w*|helm|k8s|kubernetes"
+    r"|env(?:ironment)?\s+vars?|loaders?|runbooks?|playbooks?|on-?call|pag(?:e|es|ing)\s+\w+\s+directly|saturat\w*|backlogs?"
+    r"|workers?|queues?|rollouts?|flags?|failovers?|p9\d|latenc\w*|[45]xx|rps|qps|slos?|ttls?|ingress|egress|daemons?|sidecars?"
+    r"|schemas?|migrations?|indexes|indices|caches?|buckets?|endpoints?|payloads?|retries|idempoten\w*|thresholds?|cpu|mem|ns|lag)\b",
+    re.IGNORECASE,
+)
+_DETECTING = re.compile(r"\b(?:alert\w*|monitor\w*|alarms?|detect\w*|dashboards?|synthetics?|notif\w*)\b", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
+_CAMEL = re.compile(r"\b[A-Za-z][a-z]+[A-Z]\w*")  # "LimitRange", "maxSize"
+# A step for the next hours, not a change: "Keep port disabled until then", "no more config changes today"
+# or said about what the chat had just shown: "Fix how we word these", "Add a better alert on that"
+_FOR_NOW = re.compile(
+    r"\b(?:until\s+then|for\s+now|today|tonight|tomorrow|this\s+week(?:end)?)\b|\b(?:these|those|this|that|it|them|there)\W*$",
+    re.IGNORECASE,
+)
+_TESTING = re.compile(r"\b(?:test\w*|canar(?:y|ies)|staging|load|pre-?prod\w*|rehears\w*|validat\w*|review\w*|verif\w*)\b", re.IGNORECASE)
+# What each kind of change does for customers, said without the team's words.
+_TOLD_AS = {
+    "detect": "We are improving our monitoring so that we notice problems like this sooner.",
+    "testing": "We are improving how we test changes before they reach customers.",
+    "prevent": "We are adding safeguards so that this problem does not happen again.",
+    "mitigate future": "We are making it faster to recover from problems like this.",
+    "mitigate": "We are making it faster to recover from problems like this.",
+    "repair": "We are fixing the underlying problem.",
+}
+
+
+def _told_plainly(item: ActionItem, text: str) -> str:
+    """``text`` when a customer can follow it; else what the change does for them, by its kind
+    ('' for an investigation, which changes nothing yet)."""
+    verb = starts_with_verb(text.split()[0])
+    if verb and not (_JARGON.search(text) or _ACRONYM.search(text) or _CAMEL.search(text) or identifier_spans(text)):
+        return f"We will {text[:1].lower()}{text[1:]}."  # "Add a second provider" -> "We will add a second provider."
+    if not verb and item.category == "repair":
+        return ""  # a topic, not a change ("The nil handling in fl1", "A ~10 min timebox before we revert")
+    if item.category == "detect" or item.prevents_recurrence == "detects only" or _DETECTING.search(text):
+        return _TOLD_AS["detect"]
+    if item.category in ("prevent", "repair") and _TESTING.search(text):
+        return _TOLD_AS["testing"]
+    return _TOLD_AS.get(item.category, "")
+
+
 def customer_changes(actions: list[ActionItem]) -> list[str]:
-    """The action items worth telling customers, as sentences: safe, specific, and helping."""
+    """The action items worth telling customers, as sentences: safe, specific, helping, and in
+    words a customer follows (an item in the team's words is told as what it does for them)."""
     out: list[str] = []
     seen: set[str] = set()
     for item in actions:
@@ -169,11 +218,11 @@ def customer_changes(actions: list[ActionItem]) -> list[str]:
             continue  # "canary needs enough traffic" states a finding; customers are told what we will do
         first = re.split(r"(?<=[.!?])\s+", " ".join(item.action.split()), maxsplit=1)[0]
         text = _PARENS.sub("", first).strip(" .")
-        if not text or not customer_safe(text):
-            continue
-        text = text[:1].upper() + text[1:] + "."
+        if not text or blame_findings(text, "external") or SENSITIVE_ACTION.search(text) or _FOR_NOW.search(text):
+            continue  # who was at fault, a credential or a weakness is never told; nor a step for the next hours
+        text = _told_plainly(item, text)
         key = text.casefold()
-        if key not in seen:
+        if text and key not in seen:
             seen.add(key)
             out.append(text)
     return out

@@ -101,7 +101,44 @@ def test_customers_are_told_changes_not_findings():
         ActionItem(id="a1", action="Canary needs enough traffic to exercise the pool", prevents_recurrence="yes"),
         ActionItem(id="a2", action="Add an alert when pool connections are above 80% for 5 minutes", prevents_recurrence="yes"),
     ])
-    assert told == ["Add an alert when pool connections are above 80% for 5 minutes."]
+    assert told == ["We are improving our monitoring so that we notice problems like this sooner."]
+
+
+@pytest.mark.parametrize(
+    ("action", "category", "told"),
+    [
+        # plain words are told as written
+        ("Add a second payment provider we can switch to", "prevent", "We will add a second payment provider we can switch to."),
+        # the team's words are told as what the change does for customers
+        ("Make the capture DLQ alert page payments directly", "detect", "We are improving our monitoring so that we notice problems like this sooner."),
+        ("Give canary enough traffic to exercise the pool", "prevent", "We are improving how we test changes before they reach customers."),
+        ("Make config loader fail startup when DB_POOL_MAX is set", "prevent", "We are adding safeguards so that this problem does not happen again."),
+        ("Pre-warm the cache pods before failover", "mitigate future", "We are making it faster to recover from problems like this."),
+        ("Add LimitRange governance to every namespace", "prevent", "We are adding safeguards so that this problem does not happen again."),
+        # an investigation changes nothing yet; a topic is no change; nor a step for the next hours,
+        # nor words about what the chat had just shown
+        ("Find out why the replica lagged", "investigate", None),
+        ("The nil handling in fl1", "repair", None),
+        ("Keep port disabled until then", "repair", None),
+        ("Fix how we word these", "repair", None),
+    ],
+)
+def test_changes_in_the_teams_words_are_told_as_what_they_do_for_customers(action, category, told):
+    from facilitator.interview.customer import customer_changes
+    from facilitator.session import ActionItem
+
+    assert customer_changes([ActionItem(id="a1", action=action, category=category)]) == ([told] if told else [])
+
+
+def test_several_changes_of_one_kind_are_told_once():
+    from facilitator.interview.customer import customer_changes
+    from facilitator.session import ActionItem
+
+    told = customer_changes([
+        ActionItem(id="a1", action="Add an alert for DB pool saturation", category="detect"),
+        ActionItem(id="a2", action="Make the capture DLQ alert page payments directly", category="detect"),
+    ])
+    assert told == ["We are improving our monitoring so that we notice problems like this sooner."]
 
 
 def test_a_step_that_left_part_of_the_harm_tells_no_specific_story():

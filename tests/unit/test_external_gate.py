@@ -145,7 +145,11 @@ def test_customer_changes_keep_only_safe_specific_items():
         ActionItem(id="a5", action="Bob forgot to check the config."),
         ActionItem(id="a6", action="Add a load test before every release", prevents_recurrence="no"),
     ]
-    assert customer_changes(items) == ["Add an alert for DB pool saturation."]
+    assert customer_changes(items) == [
+        # in the team's words (an acronym, "pool", an environment variable): told as what it does for customers
+        "We are improving our monitoring so that we notice problems like this sooner.",
+        "We are fixing the underlying problem.",
+    ]
 
 
 def test_customer_story_is_chosen_by_the_fix_and_names_nothing():

@@ -81,11 +81,11 @@ def test_user_answers_win_over_drafts():
 def test_external_names_only_safe_changes_in_one_sentence_each():
     session, transcript = load_incident()
     session.actions.append(ActionItem(id="a9", action="Rotate the DB password that was pasted in the channel.", prevents_recurrence="partially"))
-    session.actions.append(ActionItem(id="a10", action="Cache pool metrics. and also ping Bob about it", prevents_recurrence="yes"))
+    session.actions.append(ActionItem(id="a10", action="Publish a weekly reliability report. and also ping Bob about it", prevents_recurrence="yes"))
     text = render_markdown(session, transcript, settings(), version="external")
     changes = text.split("## What we are changing")[1]
     assert "password" not in changes.lower()
-    assert "- Cache pool metrics.\n" in changes and "ping" not in changes
+    assert "- We will publish a weekly reliability report.\n" in changes and "ping" not in changes
 
 
 def test_machine_message_ids_are_not_shown_to_readers():
