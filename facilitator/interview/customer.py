@@ -208,6 +208,27 @@ def _told_plainly(item: ActionItem, text: str) -> str:
     return _TOLD_AS.get(item.category, "")
 
 
+# What only the team sees of an impact: its queues, workers and the jobs it replayed.
+_BACKSTAGE = re.compile(
+    r"\b(?:jobs?|replay\w*|dlqs?|dead[- ]letter|queues?|workers?|pods?|nodes?|shards?|replicas?|cron\w*|backlogs?"
+    r"|consumers?|partitions?|retries|retried)\b",
+    re.IGNORECASE,
+)
+_IMPACT_CLAUSES = re.compile(r"(?<=[,;])\s+")
+
+
+def customer_clauses(impact: str) -> str:
+    """An impact sentence without the clauses only the team follows ("~12% of checkout requests
+    failed in 3 regions, 342 payment jobs failed and were replayed" -> the first clause); the
+    sentence as it is when every clause is of that kind."""
+    clauses = _IMPACT_CLAUSES.split(" ".join((impact or "").split()))
+    kept = [c for c in clauses if not _BACKSTAGE.search(c)]
+    if not kept or len(kept) == len(clauses):
+        return impact
+    text = re.sub(r"^(?:and|but|so|while|also)\s+", "", " ".join(kept).rstrip(" ,;."), flags=re.IGNORECASE)
+    return text[:1].upper() + text[1:] + "."
+
+
 def customer_changes(actions: list[ActionItem]) -> list[str]:
     """The action items worth telling customers, as sentences: safe, specific, helping, and in
     words a customer follows (an item in the team's words is told as what it does for them)."""

@@ -419,13 +419,18 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     )
     doc.external_actions = [c for c in doc.customer_changes if not c.startswith(TODO)]
     doc.external_override = session.external_override.strip()
-    from facilitator.interview.customer import customer_safe
+    from facilitator.interview.customer import customer_clauses, customer_safe
 
     doc.external_title = title if customer_safe(title) else "Service disruption"
     # A chat line someone typed while looking ("Hv-par2-17 down, IPMI doesn't answer") is the team's
     # view, not what customers saw: until a person answers, the customer version asks for it.
     from_chat_line = effect is not None and effect.note == FIRST_SYMPTOM_NOTE and b.status("customer_effect") != "answered"
-    doc.external_impact = b.ask("customer_effect") if from_chat_line else customer_impact  # an answer goes to the gate as written
+    if from_chat_line:
+        doc.external_impact = b.ask("customer_effect")
+    elif b.status("customer_effect") == "answered":
+        doc.external_impact = customer_impact  # an answer goes to the gate as written
+    else:  # a suggestion from the channel: the figures only the team follows are left out ("342 payment jobs ... replayed")
+        doc.external_impact = customer_clauses(customer_impact)
 
     def claim(qid: str, fact: Fact | None) -> str:
         answer = session.answers.get(qid)

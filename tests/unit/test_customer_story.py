@@ -147,3 +147,21 @@ def test_a_step_that_left_part_of_the_harm_tells_no_specific_story():
     half = "restarted, it's processing again. the stuck messages from before the restart are still not showing"
     assert customer_story(half) == NO_CAUSE
     assert customer_story("restarted the sync workers, everything is processing again") not in (GENERIC, NO_CAUSE)
+
+
+@pytest.mark.parametrize(
+    ("impact", "told"),
+    [
+        ("~12% of checkout requests failed in 3 regions, 342 payment jobs failed and were replayed.",
+         "~12% of checkout requests failed in 3 regions."),
+        ("the DLQ filled up, and about 300 merchants could not take card payments for 40 minutes",
+         "About 300 merchants could not take card payments for 40 minutes."),
+        # nothing but the team's view, or nothing of it: told as it is
+        ("342 payment jobs failed and were replayed", "342 payment jobs failed and were replayed"),
+        ("Logins failed for all EU users for 20 minutes.", "Logins failed for all EU users for 20 minutes."),
+    ],
+)
+def test_customers_are_told_the_impact_without_the_teams_queues_and_jobs(impact, told):
+    from facilitator.interview.customer import customer_clauses
+
+    assert customer_clauses(impact) == told

@@ -186,6 +186,9 @@ def test_draft_demo_writes_the_pictures_the_documents_reference(tmp_path, capsys
     assert first.startswith("**Executive summary:** ~12% of checkout requests failed")
     assert "Customers were affected for about 1 h, from 2024-12-03 14:00" in first and "we will " in first
     assert internal.index("Executive summary") < internal.index("## Summary")
+    # customers are told what they saw and when, not the team's replayed jobs or the deploy time
+    assert "## What you saw\n\n~12% of checkout requests failed in 3 regions.\n" in external
+    assert "Customers were affected from 2024-12-03 14:00 to 15:00 UTC." in external
 
 
 def test_exec_summary_answer_wins(demo):
