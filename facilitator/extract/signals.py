@@ -118,7 +118,7 @@ def _unhedged(sentence: str, gate: Gate) -> str:
 _HEDGED_CLAUSE_RE = re.compile(r"\x00[^,;]*")
 # Words that say the service itself came back, not just that some part is "fine".
 _STRONG_HEALTH_RE = re.compile(
-    r"recover|restor|resolv|\bback\b|normal|again|fixed|mitigat|rolled|clear|gone|drained|green|stable|baseline|working|\bnow\b",
+    r"recover|restor|resolv|\bback\b|normal|again|fixed|mitigat|rolled|clear|gone|drained|green|stable|baseline|working|\bnow\b|\bover\b|\bended\b",
     re.IGNORECASE,
 )
 # What says the healthy part was a suspect the problem has moved on from, not the service back:

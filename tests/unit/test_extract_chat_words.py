@@ -43,6 +43,7 @@ def read(text: str, author: str = "lewis"):
         "block production resumed. keep nodes up, RPC operators will need time to catch up",
         "new blocks observed, root advancing",
         "blocks are being produced again, new group proposing on schedule",
+        "all the service-affecting alarms are clear. everything's stable",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -132,6 +133,9 @@ def test_a_report_in_other_words_is_the_detection(author, text):
         ("bot:Statuspage", "*Errors loading the app* — Resolved: We are now seeing jobs triggering as usual"),
         ("gina", "spot-checked all 15 sites from 3 regions. we're good resolving the PD incident"),
         ("bot:incident-bot", "INC-7731 closed by Lena Vogel. Postmortem doc: https://wiki.example.net/incidents/INC-7731"),
+        ("bot:Sorry Status", "🟢 Resolved — Delays with notifications. Customers may have experienced up to 15 minute delays"),
+        ("oliver", "posted and resolved. going back to bed"),
+        ("priscilla", "marking the incident clear as of 9:10. RFO to follow"),
     ],
 )
 def test_a_pager_or_incident_bot_closing_line_is_the_all_clear(author, text):
@@ -404,3 +408,8 @@ def test_relief_at_a_part_running_again_after_a_step_is_the_recovery():
         )
     )
     assert hm(f.mitigated_at) == "08:05"
+
+
+def test_the_impact_said_to_be_over_is_the_recovery_though_the_outage_is_named_beside_it():
+    s = read("so customer-facing impact is over. open items: (1) restore customer records created during the outage")
+    assert s.state == "recover"
