@@ -170,7 +170,7 @@ def _roles(sigs: list[MessageSignals], known: set[str]) -> dict[str, tuple[str, 
                     label = _ROLE_LABELS[key]
                     team = _TEAM_RE.search(match.group(0))
                     if key == "on_call" and team and team.group(1).lower() not in _NOT_TEAMS:
-                        label = f"on-call ({team.group(1)})"
+                        label = f"{team.group(1)} on-call"  # "Tomás Ruiz (DB on-call)", not "(on-call (DB))"
                     roles[author] = (label, message.id)
             if _ROSTER_RE.search(text):
                 for role_word, name in _ROSTER_ITEM_RE.findall(text):

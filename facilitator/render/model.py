@@ -348,6 +348,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         return b.fmt(at, with_date=b.local(at).date() != base_day)
 
     moments = {name: ("around " if name in estimated else "") + told(at) for name, at in times.items() if at is not None}
+    if affected_cite and affected_from is not None:
+        moments["affected_from"] = told(affected_from)
     # when the channel found the cause: the message the root cause cites (a why's answer or the channel's cause)
     said = [c.message_ids for c in causes if c.text.strip(" .").casefold() == root_cause.strip(" .").casefold()]
     cited = (chain_root.message_ids if chain_root is not None and root_cause == root_text else []) or (said[0] if said else [])

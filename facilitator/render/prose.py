@@ -159,10 +159,13 @@ def narrative(
     """The response in order, a sentence a moment: when it began and was noticed, what was
     suspected and ruled out, when the cause was found, what stopped the impact and when it was
     closed ('' when fewer than two of these are known). ``when`` holds each key time as the
-    document shows it ("14:07", "around 15:00"), by question id; unknown ones are absent."""
+    document shows it ("14:07", "around 15:00"), by question id, and ``affected_from`` when
+    customers were affected from a later time than the fault; unknown ones are absent."""
     when = when or {}
     parts = []
-    if when.get("started_at"):
+    if when.get("started_at") and when.get("affected_from"):  # the fault first, the customers a little later
+        parts.append(f"The fault was introduced at {when['started_at']}; customers were affected from {when['affected_from']}.")
+    elif when.get("started_at"):
         parts.append(f"It began at {when['started_at']}.")
     if when.get("detected_at"):
         how = detection.casefold() if detection and not detection.startswith(TODO) else ""

@@ -51,7 +51,7 @@ def test_chat_responders_are_human_authors_with_counts_and_no_bots():
     assert people["Priya Natarajan"].role == "incident commander"
     assert people["Priya Natarajan"].message_ids == ["m1"]
     assert people["Hannah Lindqvist"].role == "comms"
-    assert people["Tomás Ruiz"].role == "on-call (DB)"
+    assert people["Tomás Ruiz"].role == "DB on-call"
     assert people["Marcus Webb"].role == ""
 
 

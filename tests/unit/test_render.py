@@ -223,6 +223,14 @@ def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():
     assert any(":" in r.time for r in rows if r is not row)  # the others keep their clock
 
 
+def test_the_narrative_tells_the_fault_and_the_customers_apart_when_they_differ():
+    from facilitator.render.prose import narrative
+
+    apart = narrative([], "rollback", when={"started_at": "13:52", "affected_from": "14:00", "detected_at": "14:07"})
+    assert apart.startswith("The fault was introduced at 13:52; customers were affected from 14:00. ")
+    assert narrative([], "rollback", when={"started_at": "13:52", "detected_at": "14:07"}).startswith("It began at 13:52. ")
+
+
 def test_the_narrative_keeps_words_that_start_like_not():
     from facilitator.render.prose import narrative
 
