@@ -244,7 +244,18 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= window:
                 return moment
+        if kind == "detect" and (ago := RELATIVE_RE.search(sentence)) and "ago" in ago.group(0).lower() and _NOTICE_BEFORE_RE.search(sentence[: ago.start()]):
+            # "security@ got a report ~45 min ago of a phishing mail": noticed then, told now
+            moment = resolve_relative(ago, at)
+            if moment is not None and timedelta(0) <= at - moment <= window:
+                return moment
     return None
+
+
+# a notice just before "N min ago" (not "looked fine an hour ago")
+_NOTICE_BEFORE_RE = re.compile(
+    r"\b(?:report(?:ed)?|noticed|spotted|alert(?:ed)?|fired|paged|flagged|emailed|told|pinged|saw|complaint)\b[^.!?]{0,12}$", re.IGNORECASE
+)
 
 
 # How an all-clear dates the end it reports: "zero errors since 7:27", "stable since ~15:12",

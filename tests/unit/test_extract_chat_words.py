@@ -44,6 +44,8 @@ def read(text: str, author: str = "lewis"):
         "new blocks observed, root advancing",
         "blocks are being produced again, new group proposing on schedule",
         "all the service-affecting alarms are clear. everything's stable",
+        "sync delays gone, failure rate at baseline, create/edit connector works in all the test accounts",
+        "svn is serving from hades again and commits work for infra accounts",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -62,6 +64,8 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         'ADFS does not error any more but now AWS says "Your request included an invalid SAML response."',
         # a step done that changed nothing
         "rollback done, zero change. not us",
+        # the service hangs, a mirror is fine
+        "svn up against svn.apache.org hangs, svn.eu.apache.org is fine",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):
@@ -413,3 +417,30 @@ def test_relief_at_a_part_running_again_after_a_step_is_the_recovery():
 def test_the_impact_said_to_be_over_is_the_recovery_though_the_outage_is_named_beside_it():
     s = read("so customer-facing impact is over. open items: (1) restore customer records created during the outage")
     assert s.state == "recover"
+
+
+def test_a_report_passed_on_is_dated_by_when_it_came_in():
+    f = extract_findings(
+        channel(
+            [
+                ("13:50", "ana", "standup moved to 14:30"),
+                ("14:01", "jordan", "heads up: security@ got a report ~45 min ago of a phishing mail pointing at pypj[.]org"),
+                ("14:10", "mira", "looking"),
+                ("15:40", "mira", "registrar took the domain down, all good now"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "13:16"
+
+
+def test_a_time_ago_that_is_no_notice_does_not_date_the_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("16:19", "corentin", "anyone else getting 502 on ocaml.org? package docs pages just spin"),
+                ("16:20", "tmarquis", "yep 502 here too. looked fine an hour ago"),
+                ("16:50", "mtv", "restarted docs-data, all good now"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "16:19"
