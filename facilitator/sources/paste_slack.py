@@ -81,8 +81,11 @@ def slack_header(line: str) -> re.Match[str] | None:
         return None  # "Jun 24th at 7:53 PM" alone: a dated stamp under the name (search results), not a person
     if m is not None and _REL_DAY_NAME.match(m.group("name")):
         return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
-    if m is not None and _ONE_SPACE_24H.fullmatch(line) and not m.group("app") and not name_like(m.group("name"), strict=True):
-        return None  # "Reto Gasser 08:01" (Zulip) is a header; "deploy done 08:01" is not
+    if (
+        m is not None and _ONE_SPACE_24H.fullmatch(line) and not m.group("app")
+        and not name_like(m.group("name"), strict=True) and not _HANDLE_RE.match(m.group("name"))
+    ):
+        return None  # "Reto Gasser 08:01" (Zulip) and "sanne.bakker 07:58" (Mattermost) are headers; "deploy done 08:01" is not
     return m
 
 

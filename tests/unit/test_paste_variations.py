@@ -225,6 +225,19 @@ def test_a_zulip_copy_with_name_and_24h_time_on_one_line_is_read():
     assert "deploy done 08:02" in t.messages[1].text  # a lowercase note with a time is text, not a header
 
 
+def test_a_mattermost_copy_with_username_and_24h_time_on_one_line_is_read():
+    text = (
+        "~upload-pipeline\n\nTue, Nov 27, 2018\n\nsanne.bakker 07:58\nsupport queue is full of Plus users\n\n"
+        "joris.kuipers 08:04\nlooking\n\ntransfer-canary BOT 08:07\n7 consecutive failures\n\n"
+        "joris.kuipers 08:12\nPOST uploads are stuck, rollout done 08:10\n"
+    )
+    t = parse_transcript(text, tz="Europe/Amsterdam", default_date=date(2018, 11, 27), origin="mattermost.txt")
+    assert [(m.author, m.at.strftime("%H:%M")) for m in t.messages] == [
+        ("sanne.bakker", "07:58"), ("joris.kuipers", "08:04"), ("transfer-canary", "08:07"), ("joris.kuipers", "08:12")
+    ]
+    assert "rollout done 08:10" in t.messages[-1].text  # words before a time are no username
+
+
 def test_a_slack_app_label_on_the_name_line_marks_a_bot_and_leaves_the_name():
     text = "Hannah Cole\n12:50\nstatus note going up\nStatuspage APP\n12:53\nIdentified - We're not sending alerts\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2016, 4, 19), origin="slack.txt")
