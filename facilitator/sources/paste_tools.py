@@ -53,6 +53,8 @@ _KIND_COLUMN_RE = re.compile(
     r"(?:\s{2,}|\t)(?=\S)",
     re.IGNORECASE,
 )
+# An export's event kind in capitals: "ACK       Kelsey Brandt acknowledged", "COMMS     Public post #1 published"
+_CAPS_KIND_RE = re.compile(r"^[A-Z][A-Z_-]{1,15}(?:\s{2,}|\t)(?=\S)")
 # "Jonas Brühwiler  rollout merged to production": a name column, a gap, the message.
 _NAME_COLUMN_RE = re.compile(r"^(?P<name>\S[^\t]{0,40}?)(?:\s{2,}|\t)(?P<text>\S.*)$")
 
@@ -78,7 +80,10 @@ def _column_name(first: str) -> tuple[str, str] | None:
     incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"", Rootly with
     the entry's kind: "Message  Dana Whitfield  restart the primary?".
     """
-    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", ICON_RE.sub("", first.strip()), count=1))
+    row = ICON_RE.sub("", first.strip())
+    if _CAPS_KIND_RE.match(row):
+        return None  # the row's kind, not its author: the people are in its text
+    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", row, count=1))
     if m is None or not name_like(m.group("name"), strict=True):
         return None
     return m.group("name").strip(), m.group("text").strip()

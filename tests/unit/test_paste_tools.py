@@ -81,6 +81,25 @@ def test_an_export_row_headed_by_kind_channel_and_author_is_that_author_s():
     ]
 
 
+def test_an_exports_event_kind_in_capitals_is_no_author():
+    export = (
+        'ENGAGEMENT TIMELINE EXPORT \u2014 ENG-7741 "EBS stuck IO / volume impairment"\n'
+        "Exported 2021-09-27 09:02 by kbrandt \u2014 all times America/New_York\n"
+        "----------------------------------------------------------------\n"
+        "2021-09-26 22:57:31  ALARM     ebs-coord-use1-az2: StuckIOVolumeCount above threshold for 3 datapoints (sev2)\n"
+        "2021-09-26 22:58:05  PAGE      Paged ebs-coordination primary on-call (Kelsey Brandt)\n"
+        "2021-09-26 23:01:12  ACK       Kelsey Brandt acknowledged\n"
+        "2021-09-26 23:04:40  SEVERITY  Raised to SEV-1 by Kelsey Brandt; engaged ec2-launch, rds, comms\n"
+        "2021-09-26 23:11:02  COMMS     Public post #1 published on Service Health Dashboard\n"
+        "2021-09-27 02:20:37  CHANGE    CM-58812 coordinator update deployment finished in use1-az2 (Dmitri Volkov)\n"
+        "2021-09-27 07:21:44  COMMS     Final public post published; engagement moved to RESOLVED by Kelsey Brandt\n"
+        "----------------------------------------------------------------\n"
+    )
+    t = parse(export, tz="America/New_York")
+    assert len(t.messages) == 7
+    assert not {m.author for m in t.messages if not m.is_bot} & {"PAGE", "ACK", "SEVERITY", "COMMS", "CHANGE"}
+
+
 def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
     rootly = (
         "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
