@@ -3,6 +3,8 @@ blameful or vague remains; the leak scan, the Preview and the checklist use the 
 
 from __future__ import annotations
 
+import re
+
 import io
 from datetime import date
 
@@ -89,7 +91,9 @@ def test_default_demo_external_is_written_for_customers(demo):
     copy = session.model_copy(deep=True)
     fill_rest(Interview(copy, transcript, None))
     text = render_markdown(copy, transcript, SETTINGS, version="external")  # passes the gate
-    assert "Service" not in text and "Engineer" not in text and "v2." not in text and "deployctl" not in text
+    # no redaction placeholder ("Service 1", "Engineer 2"), version or command is left for customers
+    assert not re.search(r"\b(?:Service \d+|Engineer [A-Z])\b", text) and "v2." not in text and "deployctl" not in text
+    assert "**Service restored:**" in text and "Detected" not in text
     assert "We reversed that change" in text
 
 

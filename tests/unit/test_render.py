@@ -202,10 +202,10 @@ def test_an_estimated_end_says_it_is_one_until_the_user_confirms_it():
     session.answers.pop("resolved_at", None)
     doc = build_document(session, transcript, settings())
     assert doc.times["Resolved"].endswith("(estimate: last message of the incident; no message marks this moment)")
-    assert "**Resolved:**" not in render_markdown(session, transcript, settings(), version="external")  # not told to customers
+    assert "**Incident closed:**" not in render_markdown(session, transcript, settings(), version="external")  # not told to customers
     session.findings.resolved_at.confidence = 0.6  # a time the channel stated is not marked
     assert "estimate" not in build_document(session, transcript, settings()).times["Resolved"]
-    assert "**Resolved:**" in render_markdown(session, transcript, settings(), version="external")
+    assert "**Incident closed:**" in render_markdown(session, transcript, settings(), version="external")
 
 
 def test_a_timeline_row_from_a_message_without_a_clock_shows_its_day_only():

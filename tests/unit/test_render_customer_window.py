@@ -66,9 +66,9 @@ def test_an_estimate_the_user_confirmed_is_stated_as_fact():
 def test_the_external_key_times_hide_what_the_model_flags_as_estimated():
     session, transcript = load_incident()
     doc = build_document(session, transcript, settings())
-    assert "**Detected:**" in _render(_load_template("external", "external"), doc, "external")
+    assert "**We noticed the problem:**" in _render(_load_template("external", "external"), doc, "external")
     doc.estimated_times = {"Detected"}  # the flag decides, not the wording of the value
-    assert "**Detected:**" not in _render(_load_template("external", "external"), doc, "external")
+    assert "**We noticed the problem:**" not in _render(_load_template("external", "external"), doc, "external")
 
 
 def _stated(session, start_min: int, end_min: int) -> None:
