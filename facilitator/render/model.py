@@ -320,6 +320,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     said = customer_impact.casefold()
     # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
     scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
+    # what the data section tells ("Reconciliation done: 0 double charges") is not the scope again
+    told_of_data = " ".join(fact.text.casefold() for fact in f.data_impact)
+    scope_lines = [line for line in scope_lines if line.casefold().rstrip(". ") not in told_of_data]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
     # The fault may come before anyone is affected (a deploy at 13:52, errors from 14:00): a
     # customer impact window the channel states moves the start customers are told, cited.

@@ -189,6 +189,9 @@ def test_draft_demo_writes_the_pictures_the_documents_reference(tmp_path, capsys
     # customers are told what they saw and when, not the team's replayed jobs or the deploy time
     assert "## What you saw\n\n~12% of checkout requests failed in 3 regions.\n" in external
     assert "Customers were affected from 2024-12-03 14:00 to 15:00 UTC." in external
+    # the reconciliation is told once, as the data impact, not again as the scope
+    assert internal.count("Reconciliation done: 0 double charges") == 1
+    assert "## Data impact\n\nReconciliation done: 0 double charges" in internal
 
 
 def test_exec_summary_answer_wins(demo):
