@@ -64,6 +64,9 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         'ADFS does not error any more but now AWS says "Your request included an invalid SAML response."',
         # a step done that changed nothing
         "rollback done, zero change. not us",
+        # a count of page loads; people working on it
+        "seeing 503s on openlibrary.org, maybe 1 in 3 page loads",
+        "upstream archive.org search problem, ops are working it",
         # the service hangs, a mirror is fine
         "svn up against svn.apache.org hangs, svn.eu.apache.org is fine",
     ],
@@ -444,3 +447,16 @@ def test_a_time_ago_that_is_no_notice_does_not_date_the_detection():
         )
     )
     assert hm(f.detected_at) == "16:19"
+
+
+def test_an_email_passed_on_is_the_report_dated_by_its_clock():
+    f = extract_findings(
+        channel(
+            [
+                ("11:44", "kelsey", "heads up: security@ got an email at 11:25 from a researcher claiming a critical bug in l2geth"),
+                ("11:50", "priya", "looking"),
+                ("14:30", "hugo", "patched sequencer deployed, all good now"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "11:25"
