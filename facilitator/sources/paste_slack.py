@@ -102,7 +102,7 @@ _INLINE_RE = re.compile(
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})  # an app's label on a line of its own, or as the name
-APP_TAG = re.compile(r"\s+(?:APP|BOT)$")  # the app label beside a name: "Statuspage APP", Discord's "Bot BOT"
+APP_TAG = re.compile(r"\s+(?:APP|BOT|\[(?:APP|BOT)\])$")  # the app label beside a name: "Statuspage APP", Discord's "Bot BOT" or "yHarvest [APP]"
 # "July 23 4:10 AM" / "2024-07-23 04:10" alone on a line: a new day and a time at once
 # (notes written in the bare-time style often date the entry that crosses midnight).
 DATED_TIME_RE = re.compile(

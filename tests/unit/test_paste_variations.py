@@ -238,6 +238,15 @@ def test_a_mattermost_copy_with_username_and_24h_time_on_one_line_is_read():
     assert "rollout done 08:10" in t.messages[-1].text  # words before a time are no username
 
 
+def test_a_discord_app_tag_in_brackets_marks_a_bot_and_leaves_the_name():
+    text = (
+        "yHarvest [APP] \u2014 10/12/2022 5:17 PM\nharvest reported a loss of 1.2M USDC\n"
+        "fernbrake \u2014 10/12/2022 5:20 PM\nthat can't be right, looking\n"
+    )
+    t = parse_transcript(text, tz="America/Toronto", default_date=date(2022, 10, 12), origin="discord.txt")
+    assert [(m.author, m.is_bot) for m in t.messages] == [("yHarvest", True), ("fernbrake", False)]
+
+
 def test_a_slack_app_label_on_the_name_line_marks_a_bot_and_leaves_the_name():
     text = "Hannah Cole\n12:50\nstatus note going up\nStatuspage APP\n12:53\nIdentified - We're not sending alerts\n"
     t = parse_transcript(text, tz="UTC", default_date=date(2016, 4, 19), origin="slack.txt")
