@@ -63,10 +63,10 @@ def _window_in(sentence: str, sig: MessageSignals, tz: ZoneInfo) -> ImpactWindow
     span = _RANGE_RE.search(sentence)
     if span is None or not _IMPACT_RE.search(sentence):
         return None
-    first, second = (span.group("a"), span.group("b")) if span.group("a") else (span.group("c"), span.group("d"))
-    start_text = sentence[span.start("a" if span.group("a") else "c") :]
-    begin, end = CLOCK_RE.search(start_text), CLOCK_RE.search(sentence, span.start("b" if span.group("a") else "d"))
-    if begin is None or end is None or not first or not second:
+    a, b = ("a", "b") if span.group("a") else ("c", "d")
+    # each end read as a clock on its own ("between 2:05 and 3:40 PM": the PM is the start's too)
+    begin, end = CLOCK_RE.search(sentence[span.start(a) :]), CLOCK_RE.search(sentence, span.start(b))
+    if begin is None or end is None:
         return None
     at = sig.message.at
     stop = resolve_clock(end, at, tz)
