@@ -39,11 +39,15 @@ def name_like(text: str, *, strict: bool) -> bool:
         return False
     if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
         return False
-    if text.casefold() in _NOT_AUTHORS or (strict and words[0].casefold() in _NOT_AUTHORS):
+    if text.casefold() in _NOT_AUTHORS | _NOT_AUTHOR_PHRASES or (strict and words[0].casefold() in _NOT_AUTHORS):
         return False
     if strict:
         return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
     return True
+
+
+# A pager's log entries of two words: "Responder request: Carlos Reyes added by Kenji Sato"
+_NOT_AUTHOR_PHRASES = frozenset({"responder request", "status update", "incident note", "priority change", "urgency change", "conference bridge"})
 
 
 # A team, organisation or pronouns after a name, as Teams and Slack show them: "(NHSE London)", "(she/her)", "(External)"

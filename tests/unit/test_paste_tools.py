@@ -100,6 +100,17 @@ def test_an_exports_event_kind_in_capitals_is_no_author():
     assert not {m.author for m in t.messages if not m.is_bot} & {"PAGE", "ACK", "SEVERITY", "COMMS", "CHANGE"}
 
 
+def test_a_pagers_responder_request_line_is_no_person():
+    log = (
+        "Aug 31, 2021 at 2:32:51 PM   Acknowledged by Kenji Sato\n"
+        "Aug 31, 2021 at 2:40:12 PM   Responder request: Carlos Reyes added by Kenji Sato\n"
+        "Aug 31, 2021 at 4:24:40 PM   Note added by Maya Lindqvist: \"AWS health event open\"\n"
+    )
+    t = parse(log, tz="America/New_York")
+    assert "Responder request" not in {m.author for m in t.messages}
+    assert "Maya Lindqvist" in {m.author for m in t.messages}
+
+
 def test_incident_tool_exports_with_a_name_column_and_opsgenie_notes():
     rootly = (
         "Sep 13, 2017\n\n22:00  Rootly          Maintenance window started\n"
