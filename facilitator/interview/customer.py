@@ -163,12 +163,14 @@ def vague(item: ActionItem) -> bool:
     return any(f.problem.startswith("Too vague") for f in action_findings(item))
 
 
+# The system's own parts, which only the team sees: in a change or in an impact.
+_SYSTEM_PARTS = r"dlqs?|dead[- ]letter|queues?|workers?|pods?|nodes?|shards?|replicas?|cron\w*|backlogs?"
 # The team's words a customer would not follow: told as what the change does for them instead
 # ("Make the capture DLQ alert page payments directly" -> better monitoring).
 _JARGON = re.compile(
-    r"\b(?:canar(?:y|ies)|dlqs?|dead[- ]letter|pools?|pods?|nodes?|clusters?|shards?|replicas?|cron\w*|helm|k8s|kubernetes"
-    r"|env(?:ironment)?\s+vars?|loaders?|runbooks?|playbooks?|on-?call|pag(?:e|es|ing)\s+\w+\s+directly|saturat\w*|backlogs?"
-    r"|workers?|queues?|rollouts?|flags?|failovers?|p9\d|latenc\w*|[45]xx|rps|qps|slos?|ttls?|ingress|egress|daemons?|sidecars?"
+    rf"\b(?:{_SYSTEM_PARTS}|canar(?:y|ies)|pools?|clusters?|helm|k8s|kubernetes"
+    r"|env(?:ironment)?\s+vars?|loaders?|runbooks?|playbooks?|on-?call|pag(?:e|es|ing)\s+\w+\s+directly|saturat\w*"
+    r"|rollouts?|flags?|failovers?|p9\d|latenc\w*|[45]xx|rps|qps|slos?|ttls?|ingress|egress|daemons?|sidecars?"
     r"|schemas?|migrations?|indexes|indices|caches?|buckets?|endpoints?|payloads?|retries|idempoten\w*|thresholds?|cpu|mem|ns|lag)\b",
     re.IGNORECASE,
 )
@@ -210,8 +212,7 @@ def _told_plainly(item: ActionItem, text: str) -> str:
 
 # What only the team sees of an impact: its queues, workers and the jobs it replayed.
 _BACKSTAGE = re.compile(
-    r"\b(?:jobs?|replay\w*|dlqs?|dead[- ]letter|queues?|workers?|pods?|nodes?|shards?|replicas?|cron\w*|backlogs?"
-    r"|consumers?|partitions?|retries|retried)\b",
+    rf"\b(?:{_SYSTEM_PARTS}|jobs?|replay\w*|consumers?|partitions?|retries|retried)\b",
     re.IGNORECASE,
 )
 _IMPACT_CLAUSES = re.compile(r"(?<=[,;])\s+")

@@ -274,9 +274,10 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     open_due = sorted(a.due for a in session.actions if a.due and a.status != "done")
     drafted: set[str] = set()
 
-    def draft(section: str) -> str:
-        """An assistant draft for ``section``, noted as such; answers are looked up first by callers."""
-        if b.open(section) or b.answer(section):
+    def draft(section: str, over_suggestion: bool = False) -> str:
+        """An assistant draft for ``section``, noted as such; answers are looked up first by callers.
+        ``over_suggestion``: the draft also stands in for an unconfirmed suggestion."""
+        if b.open(section) or (b.confirmed(section) if over_suggestion else b.answer(section)):
             return ""
         text = session.drafts.get(section, "").strip()
         if text:
@@ -286,10 +287,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     def reflection(section: str, said: list[str]) -> list[str]:
         """What went well or badly, or luck: the user's answer; else the assistant's draft, which
         weighs the whole channel, over the lines quoted from it (the offline suggestion)."""
-        if not (b.open(section) or b.confirmed(section)) and (text := session.drafts.get(section, "").strip()):
-            drafted.add(section)
-            return _bullets(text)
-        return b.pick_list(section, said)
+        text = draft(section, over_suggestion=True)
+        return _bullets(text) if text else b.pick_list(section, said)
 
     # The user's answers win; a draft only fills a section the user has not written.
     went_well = reflection("went_well", _said(f.went_well))

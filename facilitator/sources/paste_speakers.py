@@ -39,7 +39,8 @@ def name_like(text: str, *, strict: bool) -> bool:
         return False
     if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
         return False
-    if text.casefold() in _NOT_AUTHORS | _NOT_AUTHOR_PHRASES or (strict and words[0].casefold() in _NOT_AUTHORS):
+    folded = text.casefold()
+    if folded in _NOT_AUTHORS or folded in _NOT_AUTHOR_PHRASES or (strict and words[0].casefold() in _NOT_AUTHORS):
         return False
     if strict:
         return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
