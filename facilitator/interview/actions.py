@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dateutil import parser as dateparser
@@ -123,14 +123,16 @@ def suggest_actions(
         if getattr(m, "id", None) not in cited and not looks_like_instructions(text):
             found += [(action, True, text, [m.id]) for action in stated_actions(text)]
     out: list[ActionSuggestion] = []
-    seen: set[str] = set()
     people = [p for p in dict.fromkeys(str(getattr(m, "author", "") or "") for m in messages or [] if not getattr(m, "is_bot", False)) if p]
     for action, named, said, ids in found:
         action, given_to = owner_tail(action, people)
         key = action.casefold()
-        if key in taken or key in seen or any(same_action(action, other) for other in taken | seen):
+        if key in taken or any(same_action(action, other) for other in taken):
             continue
-        seen.add(key)
+        earlier = next((s for s in out if s.action.casefold() == key or same_action(action, s.action)), None)
+        if earlier is not None:  # the same follow-up said again: it cites both messages
+            earlier.message_ids += [i for i in ids if i not in earlier.message_ids]
+            continue
         category = guess_category(action)
         owner = given_to or (committed_owner(action, by_id.get(ids[-1])) if ids else "")
         out.append(ActionSuggestion(action, category, _prevents(category), ids, said, named, owner))
@@ -222,9 +224,81 @@ _KEY_FOR = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\s*\(([^)]{3,80})\)")
 _TAKES = re.compile(r"(?i)\bI(?:'ll| will)\s+(?:own|take|drive|do)\s+([A-Z][A-Z0-9]{1,9}-\d{1,7})\b")
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+# When someone says the follow-up will be done: "doing it tomorrow morning", "by Friday", "EOD",
+# "end of the week", "next week", "by Dec 10". Past words ("yesterday", "last Friday") never match.
+_DUE_RE = re.compile(
+    r"(?i)\b(?P<tomorrow>tomorrow|tmrw|tmr)\b"
+    r"|\b(?P<today>later\s+today|by\s+today|(?:by\s+)?(?:eod|cob|end\s+of\s+(?:the\s+)?day|close\s+of\s+business)|tonight)\b"
+    r"|\b(?:by|before|on|until|this\s+coming|this)\s+(?P<weekday>" + _WEEKDAY + r")\b"
+    r"|\b(?P<week>(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later|sometime|by\s+the\s+end\s+of)\s+this\s+week)\b"
+    r"|\b(?P<nextweek>next\s+week)\b"
+    r"|\b(?:by|before|on|until)\s+(?P<day>\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
+)
+
+
+def stated_due(text: str, said_on: date) -> date | None:
+    """The due date a message gives a follow-up, read against the day it was said: "tomorrow"
+    is the next day, "by Friday" the coming Friday, "end of the week" / "this week" that week's
+    Friday, "next week" the Friday after, "EOD" the same day, "by Dec 10" that date (the next
+    one on or after the day said). None when the message gives no such time."""
+    m = _DUE_RE.search(text)
+    if m is None:
+        return None
+    if m.group("tomorrow"):
+        return said_on + timedelta(days=1)
+    if m.group("today"):
+        return said_on
+    if m.group("weekday"):
+        target = _WEEKDAYS.index(m.group("weekday")[:3].casefold())
+        return said_on + timedelta(days=(target - said_on.weekday() - 1) % 7 + 1)
+    friday = said_on + timedelta(days=(4 - said_on.weekday()) % 7)
+    if m.group("week"):
+        return friday
+    if m.group("nextweek"):
+        return friday + timedelta(days=7)
+    try:
+        day = dateparser.parse(m.group("day"), default=datetime(said_on.year, said_on.month, said_on.day)).date()
+    except (ValueError, OverflowError):
+        return None
+    if day < said_on and not re.match(r"\d{4}", m.group("day")):
+        day = day.replace(year=day.year + 1)
+    return day if day >= said_on else None
+
+
+def _local_day(message: Any) -> date | None:
+    at = getattr(message, "at", None)
+    return at.date() if at is not None else None
+
+
+# A sentence about writing the post-mortem ("I'll draft the PM tomorrow") dates the write-up, not a follow-up.
+_WRITE_UP_RE = re.compile(r"(?i)\b(?:post-?mortem|pm|rca|write[- ]?up|write\s+(?:it|this)\s+up|doc|draft|report|retro)\b")
+# The speaker commits to doing it: "doing the DB one tomorrow", "I'll have it in by Friday".
+_COMMITS_RE = re.compile(r"(?i)\b(?:I(?:[\x27\u2019]ll|\s+will|\s+can|[\x27\u2019]m|\s+am)|doing|will\s+do|on\s+it|let[\x27\u2019]s)\b")
+
+
+def due_for(action: str, text: str, said_on: date) -> date | None:
+    """The due date ``text`` gives ``action``: from a sentence that names the action (two of its
+    words) or commits to it ("doing the DB one tomorrow"), never from one about writing the
+    post-mortem ("postmortem draft tomorrow")."""
+    words = _content_words(action)
+    for sentence in re.split(r"(?<=[.;!?])\s+|\n+|\s+[\u2014\u2013-]\s+", text):
+        if _WRITE_UP_RE.search(sentence):
+            continue
+        if len(words & _content_words(sentence)) >= 2 or _COMMITS_RE.search(sentence):
+            due = stated_due(sentence, said_on)
+            if due is not None:
+                return due
+    return None
+
+
 def link_channel_tickets(actions: list[ActionItem], messages: list) -> int:
     """Jira keys the channel gave for follow-ups ('OPS-1240 (pool saturation alert)') attached to
-    the matching action items, and 'I'll take OPS-1240' making its author the owner; returns how many changed."""
+    the matching action items, 'I'll take OPS-1240' making its author the owner, and a due date
+    the channel gave ('doing the DB one tomorrow', 'I'll take OPS-1240, done by Friday') filling
+    an item's empty due date; returns how many changed."""
     changed = 0
     keyed: dict[str, ActionItem] = {}
     for m in messages:
@@ -250,6 +324,19 @@ def link_channel_tickets(actions: list[ActionItem], messages: list) -> int:
             if item is not None and not item.owner and author and not getattr(m, "is_bot", False):
                 item.owner = author
                 changed += 1
+    by_id = {getattr(m, "id", None): m for m in messages}
+    claims = {key: m for m in messages for key in _TAKES.findall(getattr(m, "text", ""))}
+    for item in actions:
+        if item.due is not None or item.status == "done":
+            continue
+        said = [by_id[i] for i in item.message_ids if i in by_id] + ([claims[item.jira_key]] if item.jira_key in claims else [])
+        for m in said:
+            day = _local_day(m)
+            due = due_for(item.action, str(getattr(m, "text", "")), day) if day is not None and not getattr(m, "is_bot", False) else None
+            if due is not None:
+                item.due = due
+                changed += 1
+                break
     return changed
 
 
