@@ -48,7 +48,7 @@ from facilitator.sources.paste_hipchat import hipchat_items, parse_hipchat
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_tools import name_headers
-from facilitator.sources.paste_slack import parse_slack, split_stacked_speakers
+from facilitator.sources.paste_slack import parse_slack, split_stacked_speakers, split_tabbed_speakers
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import (
     AGO,
@@ -289,7 +289,7 @@ def _on_day(messages: list[Message], day: date | None, tz: str) -> int:
 
 def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
     if fmt == "slack":
-        return split_stacked_speakers(parse_slack(lines, ctx), lines)
+        return split_tabbed_speakers(split_stacked_speakers(parse_slack(lines, ctx), lines), lines)
     if fmt == "table":
         return parse_table(lines, ctx)
     if fmt in _CHAT_APPS:

@@ -193,7 +193,7 @@ TS_RE = re.compile(
 IRC_RE = re.compile(
     rf"^[\[(]?(?P<time>{TIME})(?:[\])]\s*|\s+)"
     rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
-    rf"|<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"  # "#ops <dana>" in a merged log
     r"|(?P<cnick>(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"

@@ -68,7 +68,8 @@ def _day_files(text: str) -> list[Any] | None:
             pos = end
             continue
         labels = labels + 1 if line else labels
-        if len(line) > _LABEL_MAX or labels > _LABELS_MAX * (len(documents) + 1):
+        comment = line.startswith(("//", "#", "/*"))  # "// Slack export, channel #ops: ..." above the JSON
+        if (len(line) > _LABEL_MAX and not comment) or labels > _LABELS_MAX * (len(documents) + 1):
             return None  # prose around the JSON: a chat that quotes some, not an export
         pos = line_end + 1
     return documents or None

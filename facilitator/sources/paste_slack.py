@@ -64,7 +64,7 @@ SLACK_HEADER_RE = re.compile(
     # Google Chat: "PagerDuty, App, 10:32" (or "PagerDuty · App, 10:32"); Zulip's Markdown copy: "**Pieter de Vries** [03:22]"
     rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|(?:,|\s[\u00b7\u2022])\sApp(?=,))?"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
-    rf"(?:,?\s{{2,}}|\t|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"
+    rf"(?:,?\s{{2,}}|\t|\s[\u00b7\u2022]\s|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"  # Zulip's web copy: "Rhys Morgan · 23:03"
     rf"{_STAMP}$"
 )
 # Every header ends with its stamp: a cheap test of the line's last characters spares the full
@@ -519,5 +519,39 @@ def split_stacked_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
             seen = next((n for n in range(seen + 1, len(lines) + 1) if lines[n - 1].strip() == name), seen + 1)
             out.append(replace(item, line=seen, lines=item.lines[start + 1 : end], author=name))
         item.lines = item.lines[: at[0]]
+    parsed.items = out
+    return parsed
+
+
+_TABBED_RE = re.compile(r"^(?P<name>[^\t]{1,40}?)\t+(?P<text>\S.*)$")
+
+
+def split_tabbed_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
+    """Messages under a bare time line, one "Name<TAB>text" line each, as Campfire's transcript
+    page copies them ("10:16 AM" / "David K.\ttext" / "Josh T.\ttext"): each line is a message of
+    its own by the name before the tab, at that time. Only unnamed messages whose every line
+    starts with a name and a tab are split, and only when the paste holds at least two such lines."""
+    entries = [item for item in parsed.items if isinstance(item, Entry) and not item.author and item.lines]
+
+    def tabbed(entry: Entry) -> list[re.Match[str]] | None:
+        found = [_TABBED_RE.match(line) for line in entry.lines if line.strip()]
+        if not found or not all(m is not None and name_like(m.group("name").strip(), strict=False) for m in found):
+            return None
+        return [m for m in found if m is not None]
+
+    split = {id(e): rows for e in entries if (rows := tabbed(e)) is not None}
+    if sum(len(rows) for rows in split.values()) < 2:
+        return parsed
+    out: list[Entry | DayMark | BlockMark] = []
+    for item in parsed.items:
+        rows = split.get(id(item)) if isinstance(item, Entry) else None
+        if rows is None:
+            out.append(item)
+            continue
+        seen = item.line
+        for row in rows:
+            seen = next((n for n in range(seen + 1, len(lines) + 1) if lines[n - 1] == row.string), seen + 1)
+            name = row.group("name").strip()
+            out.append(replace(item, line=seen, lines=[row.group("text")], author=name, is_bot=is_bot_name(name)))
     parsed.items = out
     return parsed

@@ -285,6 +285,77 @@ def test_an_exports_day_files_pasted_one_after_another_read_as_one_channel():
     ]
 
 
+def test_an_export_under_a_long_comment_line_is_still_read_as_slack_json():
+    note = "// Slack export, channel #ops-mainnet: ops-mainnet/2024-01-11.json merged with one thread reply from a later day file; " + "display tz America/Los_Angeles. " * 2
+    text = note + """
+[
+  {"type": "message", "user": "U1", "text": "is mainnet stalled??", "ts": "1704944337.000300",
+   "user_profile": {"real_name": "Nina Okafor", "display_name": "nina.o"}},
+  {"type": "message", "subtype": "bot_message", "username": "chain-monitor", "bot_id": "B1", "text": "chain stall", "ts": "1704944285.000100"}
+]
+"""
+    assert len(note) > 120
+    t = parse(text)
+    assert sorted((m.author, m.is_bot) for m in t.messages) == [("Nina Okafor", False), ("chain-monitor", True)]
+
+
+def test_a_merged_irc_log_names_the_channel_before_the_nick():
+    text = """--- Log opened Mon May 10 00:00:00 2021
+[02:30:14] #support <farmer_kestrel> the windows download on the wiki goes to some .rar file??
+[02:31:47] #support <mod_ellie> thanks. DO NOT run it. pinging the team
+[02:33:40] #ops <k.sato> on it, checking the wiki history
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    assert [(m.author, m.text[:10]) for m in t.messages] == [("farmer_kestrel", "the window"), ("mod_ellie", "thanks. DO"), ("k.sato", "on it, che")]
+    assert t.messages[0].at == datetime(2021, 5, 10, 9, 30, 14, tzinfo=timezone.utc)
+
+
+def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
+    text = """Campfire \u00bb Ops
+Transcript for Wednesday, May 27, 2009
+
+10:15 AM
+Nagios\tPROBLEM: app07/disk_data is CRITICAL
+Hoptoad\t[Production] Mysql::Error: Lost connection to MySQL server
+10:16 AM
+David K.\tapp07 just fell over. anyone pushing anything?
+Josh T.\tnot me. last deploy was last night around 11
+10:50 AM
+Twitter\t@ops: Some accounts are currently unavailable.
+"""
+    t = parse_transcript(text, tz="America/New_York", default_date=date(2009, 5, 27), origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Nagios", True, "05-27 14:15"),
+        ("Hoptoad", True, "05-27 14:15"),
+        ("David K.", False, "05-27 14:16"),
+        ("Josh T.", False, "05-27 14:16"),
+        ("Twitter", True, "05-27 14:50"),
+    ]
+    assert t.messages[3].text == "not me. last deploy was last night around 11"
+
+
+def test_a_zulip_web_copy_with_a_dot_between_name_and_time_is_read():
+    text = """Zulip \u2014 stream #incident-response \u203a topic "loki query errors"
+
+\u2014\u2014 Wednesday, 15 July 2026 \u2014\u2014
+
+Grafana OnCall (bot) \u00b7 22:57
+Alert group #48213 firing: LokiQueryErrorRateHigh
+
+Hannah Okafor \u00b7 22:59
+ack, looking. query errors on the read path
+
+Rhys Morgan \u00b7 23:03
+joined. roll it back, cheap to rule out
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Grafana OnCall (bot)", True, "07-15 22:57"),
+        ("Hannah Okafor", False, "07-15 22:59"),
+        ("Rhys Morgan", False, "07-15 23:03"),
+    ]
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
