@@ -58,6 +58,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "Monitor is UP: weatherwatchep.co.uk ( https://weatherwatchep.co.uk/ )",
         "radar updating, warnings back. all green from here",
         "done. everything's back on core service",
+        "Monitoring - We are seeing the return of health to the nodes impacted by this issue.",
         "queues at normal levels",
         "provider says resolved. all our test lines are up :tada:",
         "can't repro 404s anymore from 3 regions",
