@@ -159,6 +159,12 @@ class ImpactWindow(BaseModel):
     text: str = ""  # the sentence that states it
     message_ids: list[str] = Field(default_factory=list)
 
+    def moves_start(self, fault: datetime | None, impact_end: datetime | None) -> bool:
+        """True when customers were affected from this window's start rather than from the fault:
+        it begins after the fault was introduced (a deploy at 13:52, errors from 14:00) and
+        before the impact ended."""
+        return (fault is None or self.start > fault) and (impact_end is None or self.start < impact_end)
+
 
 class OpenQuestion(BaseModel):
     """Something the extractor could not establish; the interview asks it explicitly."""

@@ -94,8 +94,8 @@ class TimelineData:
 
     @property
     def points(self) -> list[datetime]:
-        """Every time drawn."""
-        return [m.at for m in self.milestones] + [m.at for m in self.markers]
+        """Every time drawn: the milestones, the markers and the impact band's ends."""
+        return [m.at for m in self.milestones] + [m.at for m in self.markers] + list(self.impact or ())
 
     @property
     def multi_day(self) -> bool:
@@ -139,10 +139,12 @@ def timeline_data(session: Session, transcript: Transcript | None, settings: Set
         wanted = [span("Time to detect", "started_at", "detected_at"), span("Time to mitigate", "detected_at", "mitigated_at"),
                   span("Time to resolve", "detected_at", "resolved_at")]
     spans = [s for s in wanted if s is not None]
-    first = times.get("detected_at") if version == "external" else (times.get("started_at") or times.get("detected_at"))
+    # the band: when customers were affected, as the document's "When" tells it (from the stated
+    # window's start when the channel gives one after the fault, else from the fault), to the mitigation
     last = times.get("mitigated_at") or times.get("resolved_at")
-    stated = session.findings.impact_window  # customers affected from when the channel says, not from the fault
-    if stated is not None and last and stated.start < last and not (version == "internal" and (times.get("started_at") or stated.start) > stated.start):
+    first = times.get("started_at") or times.get("detected_at")
+    stated = session.findings.impact_window
+    if stated is not None and last and stated.moves_start(times.get("started_at"), last):
         first = stated.start
     impact = (first, last) if first and last and last > first else None
     kinds = EXTERNAL_MARKER_KINDS if version == "external" else MARKER_KINDS

@@ -327,9 +327,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # customer impact window the channel states moves the start customers are told, cited.
     affected_from, affected_cite = impact_start, ""
     stated = f.impact_window
-    if stated is not None and not b.open("started_at") and (impact_start is None or stated.start > impact_start) and (
-        mitigated is None or stated.start < mitigated
-    ):
+    if stated is not None and not b.open("started_at") and stated.moves_start(impact_start, mitigated):
         affected_from, affected_cite = stated.start, b.cite(stated.message_ids, limit=1)
     window = customer_window = ""
     if affected_from and mitigated and mitigated >= affected_from:

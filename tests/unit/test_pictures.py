@@ -12,7 +12,7 @@ import pytest
 
 from facilitator.config import Settings
 from facilitator.draft import fill_rest, open_or_start, run_draft
-from facilitator.findings import Event, Findings, KeyTime
+from facilitator.findings import Event, Findings, ImpactWindow, KeyTime
 from facilitator.interview.engine import Interview
 from facilitator.interview.whys import WhyChain
 from facilitator.pictures.categories import load_categories, suggest_category
@@ -112,6 +112,23 @@ def test_external_timeline_has_only_customer_facing_milestones_and_generic_label
     legend = _classes(drawn.svg, "legend")
     assert legend and all(row.split(None, 1)[1] in ("Status page update", "Customer update") for row in legend)
     assert "Alert" not in drawn.svg and "Fault" not in drawn.svg and overlapping(drawn.boxes) == []
+
+
+@pytest.mark.parametrize("version", ["internal", "external"])
+def test_the_impact_band_starts_where_the_document_says_customers_were_affected(version):
+    t0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+    fault, detected, mitigated = t0, t0 + timedelta(minutes=20), t0 + timedelta(hours=1)
+    findings = Findings(started_at=KeyTime(at=fault), detected_at=KeyTime(at=detected), mitigated_at=KeyTime(at=mitigated),
+                        resolved_at=KeyTime(at=t0 + timedelta(hours=2)))
+    session = Session(name="band", source=SourceSpec(kind="transcript"), findings=findings, timezone="UTC")
+    # no window stated: from the fault, in both versions (the external "When" says the same), inside the axis
+    data = timeline_data(session, None, Settings(), "Band", version=version)
+    assert data.impact == (fault, mitigated) and min(data.points) == fault
+    # a window stated after the fault moves the start; one before it does not
+    session.findings.impact_window = ImpactWindow(start=t0 + timedelta(minutes=8), end=mitigated)
+    assert timeline_data(session, None, Settings(), "Band", version=version).impact == (t0 + timedelta(minutes=8), mitigated)
+    session.findings.impact_window = ImpactWindow(start=t0 - timedelta(minutes=8), end=mitigated)
+    assert timeline_data(session, None, Settings(), "Band", version=version).impact == (fault, mitigated)
 
 
 def test_close_milestones_go_to_separate_lanes():
