@@ -241,6 +241,8 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
                 continue  # a bare number is too weak to move a key time ("back to normal 11:44 PM" is a clock)
             if set_for_later(sentence, match):
                 continue  # "maintenance Tue, 26th at 9 am": a time set for later
+            if _DATA_LABEL_RE.search(sentence, max(0, match.start() - 30), match.start()):
+                continue  # "check FAILED for hour 2020-05-27 03:00 UTC": the data's hour, not the alert's
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= window:
                 return moment
@@ -250,6 +252,12 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
             if moment is not None and timedelta(0) <= at - moment <= window:
                 return moment
     return None
+
+
+# a clock naming the data a job or check is about: "for hour 2020-05-27 03:00 UTC", "batch of 14:00"
+_DATA_LABEL_RE = re.compile(
+    r"\b(?:for|of)\s+(?:the\s+)?(?:hour|batch|window|partition|interval|bucket|snapshot|slot)\b[\s\d:/-]{0,14}$", re.IGNORECASE
+)
 
 
 # a notice just before "N min ago" (not "looked fine an hour ago")

@@ -598,3 +598,16 @@ def test_a_time_set_for_the_next_update_is_no_start():
         )
     )
     assert "01:45" not in cands(f, "started_at") and hm(f.started_at) != "01:45"
+
+
+def test_an_alert_naming_the_hour_of_data_it_checked_is_dated_when_it_fired():
+    f = extract_findings(
+        channel(
+            [
+                ("07:24", "bot:pipeline-bot", "LLD completeness check FAILED for hour 2024-12-03 03:00 UTC - 61.2% of expected rows"),
+                ("07:31", "priyanka", "ack'd. hour 03 of log level data is only 61% complete and it's already published"),
+                ("08:40", "priyanka", "reprocessed the hour, completeness check passing again"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "07:24"  # not 03:00, the hour the data is for
