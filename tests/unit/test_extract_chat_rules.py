@@ -611,3 +611,19 @@ def test_an_alert_naming_the_hour_of_data_it_checked_is_dated_when_it_fired():
         )
     )
     assert hm(f.detected_at) == "07:24"  # not 03:00, the hour the data is for
+
+
+def test_a_providers_status_page_is_no_status_post_of_ours():
+    from facilitator.extract.signals import scan
+
+    sigs = scan(
+        channel(
+            [
+                ("02:00", "bot:tenderduty", "story (mainnet): 3 missed blocks in a row"),
+                ("09:41", "javi", "could it be our provider in st louis? their status page is all green tho"),
+                ("09:45", "marta", "AWS's status page says nothing either"),
+                ("09:50", "hana", "status page updated: we are investigating"),
+            ]
+        )
+    )
+    assert ["status_page" in sig.flags for sig in sigs] == [False, False, False, True]
