@@ -88,6 +88,8 @@ def test_work_stopped_again_is_no_recovery(text):
         "well past 2/3 on v4 and still no block",
         "the chain has halted for 20m",
         "wtf. new VMs fail to boot immediately",
+        "uhhh. staging api and import-worker pods are restarting over and over. prod looks fine",
+        "import-worker is in CrashLoopBackOff",
     ],
 )
 def test_a_process_dying_over_and_over_or_a_stalled_flow_is_a_symptom(text):
