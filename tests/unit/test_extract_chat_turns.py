@@ -75,7 +75,9 @@ def test_the_work_moving_again_or_a_verdict_of_repaired_is_a_recovery(text):
     assert mitigation_after_outage(text) == "11:10"
 
 
-@pytest.mark.parametrize("text", ["we stopped processing jobs again", "not producing blocks again yet"])
+@pytest.mark.parametrize("text", ["we stopped processing jobs again", "not producing blocks again yet",
+                                  "so we wait for zot to calm down. not restarting anything blind at this hour",
+                                  "let the queue quiet down before we touch it"])
 def test_work_stopped_again_is_no_recovery(text):
     assert read(text).state != "recover"
 
