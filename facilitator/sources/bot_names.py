@@ -36,6 +36,12 @@ _BOT_NAMES = re.compile(
 )
 
 
+_MXID_RE = re.compile(r"^@([\w.=/+-]+):[\w.-]+$")  # a Matrix ID: "@pagerbot:matrix.org" is named by its local part
+
+
 def is_bot_name(name: str) -> bool:
     """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'."""
-    return bool(name) and bool(_BOT_NAMES.search(name.strip()))
+    name = name.strip()
+    if (mxid := _MXID_RE.match(name)) is not None:
+        name = mxid.group(1)
+    return bool(name) and bool(_BOT_NAMES.search(name))

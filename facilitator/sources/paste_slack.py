@@ -99,6 +99,8 @@ _REL_DAY_NAME = re.compile(r"^(?i:today|yesterday)(?:\s+at)?$")
 _INLINE_RE = re.compile(
     rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
     rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
+    # Mattermost's columns: "@markus.h  08:30  text" (a handle, the time and the text, two spaces apart)
+    rf"|^@(?P<cname>[\w.-]{{1,40}})\s{{2,}}(?P<ctime>{TIME})\s{{2,}}(?P<ctext>\S.*)$"
 )
 SLACK_TIME_RE = re.compile(rf"^{_STAMP}$")
 APP_LABELS = frozenset({"APP", "BOT", "App", "Bot"})  # an app's label on a line of its own, or as the name
@@ -249,8 +251,9 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             continue
         one_line = inline_header(line) if inline[no - 1] else None
         if one_line is not None:
-            name, clock_text = one_line.group("name"), one_line.group("time") or one_line.group("btime")
-            current = Entry(no, [one_line.group("text")], parse_clock(clock_text), name,
+            name = one_line.group("name") or one_line.group("cname")
+            clock_text = one_line.group("time") or one_line.group("btime") or one_line.group("ctime")
+            current = Entry(no, [one_line.group("text") or one_line.group("ctext")], parse_clock(clock_text), name,
                             is_bot=is_bot_name(name), clock_text=clock_text)
             nos = [no]
             out.items.append(current)
@@ -308,6 +311,8 @@ def inline_header(line: str) -> re.Match[str] | None:
     m = _INLINE_RE.match(line)
     if m is None:
         return None
+    if m.group("cname"):
+        return m if not is_bot_name(m.group("cname")) else None
     name = m.group("name")
     ok = name_like(name, strict=" " in name) and not is_bot_name(name.rstrip(":"))
     return m if ok and not name.endswith(":") else None

@@ -88,6 +88,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         nick, _, text = rest[1:].partition(">")
         if nick.strip() and " " not in nick.strip():
             return nick.strip().lstrip("@+%&~"), text.lstrip()
+    column = _MXID_COLUMN_RE.match(rest) if rest[:1] in "#!@" else None
+    if column is not None:  # Riot's columns: "#sysadmin  @olly:matrix.org      text"
+        return column.group("mxid"), column.group("text").strip()
     matrix = _MATRIX_ID_RE.match(rest) if ":" in rest[:100] else None
     if matrix and name_like(matrix.group("name"), strict=False):
         return matrix.group("name").strip(), (matrix.group("text") or "").strip()
@@ -108,6 +111,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
 # A Matrix ID in brackets after the display name, as Element writes it: "Marco Rossi (@mroach:matrix.org)"
 MATRIX_ID = r"\s*\(@[\w.=/+-]+:[\w.-]+\)"
+# A room column, then a bare Matrix ID column, then the text, as a Riot export lines them up:
+# "#sysadmin  @olly:matrix.org          GIMPnet is getting DDoSed again"
+_MXID_COLUMN_RE = re.compile(r"^(?:[#!][\w.:-]{1,60}\s{2,})?(?P<mxid>@[\w.=/+-]{1,40}:[\w.-]+)\s{2,}(?P<text>\S.*)$", re.DOTALL)
 # Element's text export: "Marco Rossi (@mroach:matrix.org): text"
 _MATRIX_ID_RE = re.compile(rf"^(?P<name>[^:(\s][^:(]{{0,47}}?){MATRIX_ID}\s*:(?:\s(?P<text>.*))?$", re.DOTALL)
 # A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)

@@ -356,6 +356,41 @@ joined. roll it back, cheap to rule out
     ]
 
 
+def test_an_alert_log_then_a_mattermost_copy_in_columns_reads_both_blocks():
+    text = """===== Opsgenie alert log export =====
+2018-04-16 08:30:07 | CREATED | P2 | cloud-web-eu: ELB 5XX + backend timeouts > 5% | source: CloudWatch
+2018-04-16 09:21:15 | CLOSED | by markus.h: "bad aurora instance pulled + restarted, timeouts gone"
+
+===== Mattermost ~cloud-ops (copied from the web client, Mon 16 Apr 2018) =====
+@markus.h  08:30  opsgenie woke me up on the train: timeouts + half-rendered pages. on it
+@support-ole  08:33  two customers in the queue since this morning
+@judith.k  08:34  here. is it the load balancer again?
+"""
+    t = parse(text, default_date=date(2018, 4, 16))
+    said = [(m.author, hm(m)) for m in t.messages if m.author]
+    assert said == [("markus.h", "04-16 08:30"), ("support-ole", "04-16 08:33"), ("judith.k", "04-16 08:34")]
+    assert any(m.text.startswith("CREATED | P2") for m in t.messages)  # the alert log is read too
+
+
+def test_a_riot_export_in_columns_names_each_message_by_its_matrix_id():
+    text = """Exported from Riot \u2014 rooms: #sysadmin:matrix.org + #matrix:matrix.org
+------------------------------------------------------------------------
+
+Fri 12 May 2017
+
+03:50  #sysadmin  @pagerbot:matrix.org      [PagerDuty] TRIGGERED #4471 \u2014 db-master: filesystem 100% full
+04:31  #matrix    @kestrel_:tchncs.de       anyone else seeing nothing from matrix.org users?
+05:45  #sysadmin  @hugh:matrix.org          just woke up to a missed call from pagerduty at 3:50. checking
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("@pagerbot:matrix.org", True, "05-12 03:50"),
+        ("@kestrel_:tchncs.de", False, "05-12 04:31"),
+        ("@hugh:matrix.org", False, "05-12 05:45"),
+    ]
+    assert t.messages[2].text.startswith("just woke up")
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
