@@ -71,6 +71,8 @@ WAVED_OFF_RE = re.compile(
     r"|known\s+(?:noise|flak\w*)|(?:cleared|recovered|resolved)\s+(?:by\s+itself|on\s+its\s+own)|self[- ]resolved|auto[- ]resolved)\b"
 )
 _WAVE_OFF_WINDOW = timedelta(minutes=15)
+# A monitor's alert for something down on purpose: "lister-dist-1 is DOWN (scheduled downtime, acknowledged)"
+PLANNED_ALERT_RE = re.compile(r"\b(?:scheduled|planned)\s+(?:downtime|maintenance)\b|\bin\s+(?:scheduled\s+)?(?:downtime|maintenance)\b")
 
 
 def waved_off_alerts(sigs: list[MessageSignals]) -> set[str]:

@@ -56,6 +56,7 @@ from facilitator.extract.conversation import (
     CLOSING_RE,
     DOUBT_RE,
     NOT_SEEN_RE,
+    PLANNED_ALERT_RE,
     STATUS_UNDER_WAY_RE,
     WAVED_OFF_RE,
     answered_not_seen,
@@ -134,6 +135,8 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
             marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
         if "alert" in sig.flags and not sig.is_human:
+            if PLANNED_ALERT_RE.search(sig.prep.lower):
+                continue  # a host down for planned work, as the monitor itself says
             return key_at(sig, 0.8, "first alert")
         if "detect" in sig.flags:
             if after_marker is not None:

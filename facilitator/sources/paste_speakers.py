@@ -37,7 +37,7 @@ def name_like(text: str, *, strict: bool) -> bool:
     particles = sum(1 for i, w in enumerate(words) if i and w in _PARTICLES)  # "Ruan van der Merwe" is three names' worth
     if len(words) - particles > (3 if strict else 4) or len(words) > 5 or not all(_NAME_WORD.match(w) for w in words):
         return False
-    if any(w.isdigit() for w in words) or zone_from_token(text) is not None:
+    if any(w.isdigit() for w in words) or zone_from_token(text) is not None or _PRIORITY_RE.fullmatch(text):
         return False
     folded = text.casefold()
     if folded in _NOT_AUTHORS or folded in _NOT_AUTHOR_PHRASES or (strict and words[0].casefold() in _NOT_AUTHORS):
@@ -45,6 +45,10 @@ def name_like(text: str, *, strict: bool) -> bool:
     if strict:
         return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
     return True
+
+
+# A priority or severity column where a name would be: "P1  CREATED  [Datadog] ...", "SEV2"
+_PRIORITY_RE = re.compile(r"(?i)(?:p|sev|s)\d{1,2}")
 
 
 # A pager's log entries of two words: "Responder request: Carlos Reyes added by Kenji Sato"

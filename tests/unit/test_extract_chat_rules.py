@@ -627,3 +627,17 @@ def test_a_providers_status_page_is_no_status_post_of_ours():
         )
     )
     assert ["status_page" in sig.flags for sig in sigs] == [False, False, False, True]
+
+
+def test_a_monitor_alert_for_planned_downtime_is_not_the_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("22:01", "bot:nagiosbot", "PROBLEM: lister-dist-1 is DOWN (scheduled downtime, acknowledged)"),
+                ("22:05", "kbarlow", "cutover started, lister-dist-1 unplugged as planned"),
+                ("23:50", "bot:nagiosbot", "PROBLEM: lister-kelsey-sw2 is UNREACHABLE"),
+                ("23:58", "kbarlow", "that one is not part of the plan. residents in kelsey have no network"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "23:50"

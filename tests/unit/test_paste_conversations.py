@@ -391,6 +391,18 @@ Fri 12 May 2017
     assert t.messages[2].text.startswith("just woke up")
 
 
+def test_an_alert_logs_priority_column_is_no_person():
+    text = """=== Opsgenie alert log export \u00b7 team platform-core ===
+2023-01-23 10:29:41 CET  P5  CREATED   [Change] CHG-2291 maintenance started (owner: Johan Lind)
+2023-01-23 11:17:04 CET  P1  CREATED   [Datadog] prod-eu 5xx rate > 25% for 10m
+2023-01-23 11:17:38 CET  P1  ACKED     by Anna Berg
+2023-01-23 11:44:12 CET  SEV2  CREATED   [Datadog] db-4 partition availability < 90%
+"""
+    t = parse_transcript(text, tz="Europe/Stockholm", default_date=None, origin="paste.txt")
+    assert len(t.messages) == 4
+    assert not {m.author for m in t.messages} & {"P1", "P5", "SEV2"}
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
