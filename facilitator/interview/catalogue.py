@@ -26,6 +26,7 @@ CORE_IDS: tuple[str, ...] = (
     "severity",
     "customer_effect",
     "started_at",
+    "impact_started_at",
     "detected_at",
     "mitigated_at",
     "resolved_at",

@@ -100,6 +100,15 @@ def _key_time(kt: KeyTime | None, tz: str, candidates: list[KeyTime] | None = No
     return shown
 
 
+def _impact_start(f: Findings, tz: str) -> Suggestion | None:
+    """When customers began to be affected, from the impact window the channel states, when it
+    starts after the fault was introduced (else the fault's own time is the answer: no suggestion)."""
+    w = f.impact_window
+    if w is None or not w.moves_start(f.started_at.at if f.started_at else None, None):
+        return None
+    return Suggestion(stored_datetime(w.start, tz), list(w.message_ids), "the channel states when customers were affected", 0.7)
+
+
 def _fact(fact: Fact | None, clean: bool = False) -> Suggestion | None:
     if fact is None or not fact.text.strip():
         return None
@@ -486,6 +495,7 @@ Builder = Callable[[Question, Findings, str], "Suggestion | None"]
 
 _BUILDERS: dict[str, Builder] = {
     "started_at": lambda q, f, tz: _key_time(f.started_at, tz, f.candidates.get("started_at")),
+    "impact_window": lambda q, f, tz: _impact_start(f, tz),
     "detected_at": lambda q, f, tz: _key_time(f.detected_at, tz, f.candidates.get("detected_at")),
     "mitigated_at": lambda q, f, tz: _key_time(f.mitigated_at, tz, f.candidates.get("mitigated_at")),
     "resolved_at": lambda q, f, tz: _key_time(f.resolved_at, tz, f.candidates.get("resolved_at")),

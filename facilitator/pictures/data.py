@@ -21,7 +21,7 @@ from facilitator.config import Settings, check_timezone
 from facilitator.interview.whys import WhyChain
 from facilitator.pictures.categories import load_categories, resolve, suggest_category
 from facilitator.redact import mask_secrets
-from facilitator.render.model import key_times
+from facilitator.render.model import customers_affected_from, key_times
 from facilitator.render.text import display, format_duration
 from facilitator.session import Session
 from facilitator.transcript import Transcript
@@ -139,13 +139,10 @@ def timeline_data(session: Session, transcript: Transcript | None, settings: Set
         wanted = [span("Time to detect", "started_at", "detected_at"), span("Time to mitigate", "detected_at", "mitigated_at"),
                   span("Time to resolve", "detected_at", "resolved_at")]
     spans = [s for s in wanted if s is not None]
-    # the band: when customers were affected, as the document's "When" tells it (from the stated
-    # window's start when the channel gives one after the fault, else from the fault), to the mitigation
+    # the band: when customers were affected, as the document's "When" tells it (from the time
+    # told apart from the fault, else from the fault), to the mitigation
     last = times.get("mitigated_at") or times.get("resolved_at")
-    first = times.get("started_at") or times.get("detected_at")
-    stated = session.findings.impact_window
-    if stated is not None and last and stated.moves_start(times.get("started_at"), last):
-        first = stated.start
+    first = customers_affected_from(session, transcript, settings) or times.get("started_at") or times.get("detected_at")
     impact = (first, last) if first and last and last > first else None
     kinds = EXTERNAL_MARKER_KINDS if version == "external" else MARKER_KINDS
     markers: list[Marker] = []

@@ -152,6 +152,11 @@ class Builder:
         found: KeyTime | None = self.session.findings.key_time(name)
         return found.at if found else None
 
+    def time_answer(self, qid: str) -> datetime | None:
+        """A datetime question's answer as a time (None when unanswered, unknown, skipped or unreadable)."""
+        text = self.answer(qid)
+        return self._parse_time(text) if text else None
+
     def _parse_time(self, text: str) -> datetime | None:
         base_day = self._base_day()
         default = datetime.combine(base_day, datetime.min.time()) if base_day else None

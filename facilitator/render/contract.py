@@ -20,6 +20,7 @@ from dataclasses import dataclass
 ANSWER_HOMES: dict[str, str] = {
     "customer_effect": "customer_impact",
     "started_at": "times",
+    "impact_started_at": "impact_began",  # the start customers are told (the external window too)
     "detected_at": "times",
     "mitigated_at": "times",
     "resolved_at": "times",

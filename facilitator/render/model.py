@@ -323,12 +323,11 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     told_of_data = " ".join(fact.text.casefold() for fact in f.data_impact)
     scope_lines = [line for line in scope_lines if line.casefold().rstrip(". ") not in told_of_data]
     impact_start, mitigated = times["started_at"], times["mitigated_at"] or times["resolved_at"]
-    # The fault may come before anyone is affected (a deploy at 13:52, errors from 14:00): a
-    # customer impact window the channel states moves the start customers are told, cited.
-    affected_from, affected_cite = impact_start, ""
-    stated = f.impact_window
-    if stated is not None and not b.open("started_at") and stated.moves_start(impact_start, mitigated):
-        affected_from, affected_cite = stated.start, b.cite(stated.message_ids, limit=1)
+    told_from, told_ids = _affected_from(b, impact_start, mitigated)
+    if b.status("impact_started_at") == "unknown":
+        b.ask("impact_started_at")  # 'skip' says it was the fault's own time; 'unknown' is still to find out
+    affected_from = told_from or impact_start
+    affected_cite = b.cite(told_ids, limit=1) if told_ids else ""
     window = customer_window = ""
     if affected_from and mitigated and mitigated >= affected_from:
         same_day = b.local(affected_from).date() == b.local(mitigated).date()
@@ -336,7 +335,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         window = f"{start_text} to {end_text} {b.tz.key}"
         # Customers are told an estimated end as "around ..."; when neither end was stated by
         # anyone, nothing (the internal version keeps the figures and says they are estimates).
-        start_guess = "started_at" in estimated and not affected_cite
+        start_guess = "started_at" in estimated and told_from is None
         end_guess = ("mitigated_at" if times["mitigated_at"] else "resolved_at") in estimated
         if not (start_guess and end_guess):
             customer_window = f"{'around ' * start_guess}{start_text} to {'around ' * end_guess}{end_text} {b.tz.key}"
@@ -348,8 +347,8 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         return b.fmt(at, with_date=b.local(at).date() != base_day)
 
     moments = {name: ("around " if name in estimated else "") + told(at) for name, at in times.items() if at is not None}
-    if affected_cite and affected_from is not None:
-        moments["affected_from"] = told(affected_from)
+    if told_from is not None:
+        moments["affected_from"] = told(told_from)
     # when the channel found the cause: the message the root cause cites (a why's answer or the channel's cause)
     said = [c.message_ids for c in causes if c.text.strip(" .").casefold() == root_cause.strip(" .").casefold()]
     cited = (chain_root.message_ids if chain_root is not None and root_cause == root_text else []) or (said[0] if said else [])
@@ -408,7 +407,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         external_actions=[],
         drafted=drafted,
         impact_start=b.fmt(impact_start) or shown_times[KEY_TIME_LABELS["started_at"]],
-        impact_began=b.fmt(affected_from) if affected_cite else "",
+        impact_began=b.fmt(told_from) if told_from is not None else "",
         impact_began_cite=affected_cite,
         durations=durations,
         # An assistant's external draft stands in for the explanation only, never for the other answers.
@@ -501,6 +500,29 @@ def document_todos(session: Session, transcript: Transcript | None, settings: Se
 def cite_for(session: Session, transcript: Transcript | None, settings: Settings, message_ids: list[str]) -> str:
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
     return Builder(session, transcript, settings).cite(message_ids)
+
+def _affected_from(b: Builder, fault: datetime | None, impact_end: datetime | None) -> tuple[datetime | None, list[str]]:
+    """When customers began to be affected, when that is told apart from the fault (a deploy at
+    13:52, errors from 14:00), with the messages that say so: the commander's answer, else the
+    impact window the channel states when it starts after the fault. (None, []) when customers
+    were affected from the fault itself, or the answer is 'skip'."""
+    if b.open("impact_started_at"):
+        return None, []
+    stated = b.session.findings.impact_window
+    answered = b.time_answer("impact_started_at")
+    if answered is not None:
+        same = stated is not None and abs((stated.start - answered).total_seconds()) < 60  # the suggestion, kept
+        return answered, list(stated.message_ids) if same else []
+    if stated is not None and not b.open("started_at") and stated.moves_start(fault, impact_end):
+        return stated.start, list(stated.message_ids)
+    return None, []
+
+
+def customers_affected_from(session: Session, transcript: Transcript | None, settings: Settings) -> datetime | None:
+    """When the documents tell customers they were affected from, when it is not the fault's own time."""
+    b = Builder(session, transcript, settings)
+    return _affected_from(b, b.key_time("started_at"), b.key_time("mitigated_at") or b.key_time("resolved_at"))[0]
+
 
 def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
     """The four key times as the documents use them (answers win over findings), by question id."""

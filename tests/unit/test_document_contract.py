@@ -26,7 +26,7 @@ from facilitator.session import ActionItem, SourceSpec
 from facilitator.sessions import SessionStore
 
 DAY = "2024-12-03"
-TIMES = {"started_at": "13:50", "detected_at": "14:05", "mitigated_at": "14:58", "resolved_at": "15:35"}
+TIMES = {"started_at": "13:50", "impact_started_at": "13:56", "detected_at": "14:05", "mitigated_at": "14:58", "resolved_at": "15:35"}
 CHOICES = {"detection_method": "external party", "severity": "SEV3", "happened_before": "no"}
 
 

@@ -93,7 +93,9 @@ def test_navigation_is_saved_and_resume_lands_on_it(tmp_path):
     assert iv.current.id == "customer_effect"  # what customers saw comes first
     iv.next()
     iv.next()
+    iv.next()
     assert iv.current.id == "detected_at"
+    assert iv.back().id == "impact_started_at"  # when customers were first affected, after the fault
     assert iv.back().id == "started_at"
     iv.goto("fix")
     resumed = Interview(SessionStore(tmp_path).load("t"), _transcript(), SessionStore(tmp_path))

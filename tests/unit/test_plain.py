@@ -58,6 +58,7 @@ def _session(store: SessionStore) -> str:
 ANSWERS = [
     "EU customers got empty search results for 34 minutes",  # customer_effect
     "unknown",  # started_at: no evidence
+    "skip",  # impact_started_at: customers were affected from the fault itself
     "",  # detected_at: accept the suggestion
     "10:04",  # mitigated_at
     "skip",  # resolved_at
@@ -101,6 +102,7 @@ def test_plain_interview_end_to_end(tmp_path, capsys):
     a = session.answers
     assert a["detected_at"].status == "suggested" and a["detected_at"].message_ids == ["L1"]
     assert a["started_at"].status == "unknown" and a["resolved_at"].status == "skipped"
+    assert a["impact_started_at"].status == "skipped"
     assert a["severity"].value == "SEV2" and a["detection_method"].value == "monitoring"
     assert session.title == "Empty search results in the EU"
     assert a["mitigated_at"].value == "2025-03-11T10:04+00:00"
@@ -123,7 +125,7 @@ def test_plain_interview_end_to_end(tmp_path, capsys):
 def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
     store = SessionStore(tmp_path)
     name = _session(store)
-    with keyboard("EU customers saw empty search results", "unknown", "\x03"):
+    with keyboard("EU customers saw empty search results", "unknown", "skip", "\x03"):
         code = run_plain_interview(load_settings(), None, name, store=store)
     assert code == 130
     assert "resume with: facilitator interview --plain --session plain-1" in capsys.readouterr().out
@@ -134,7 +136,7 @@ def test_ctrl_c_keeps_answers_and_resume_continues(tmp_path, capsys):
     with keyboard("\x1509:45", "\x03"):  # clear the suggested time, type another
         run_plain_interview(load_settings(), None, name, store=store)
     printed = capsys.readouterr().out
-    assert "[3/29] When was it detected?" in printed  # resumed at the open question
+    assert "[4/30] When was it detected?" in printed  # resumed at the open question
     assert store.load(name).answers["detected_at"].value == "2025-03-11T09:45+00:00"
 
 

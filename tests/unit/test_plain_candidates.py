@@ -31,7 +31,7 @@ def test_typing_2_stores_the_second_candidate_with_its_citation(tmp_path, capsys
     session = Session(name="plain-2", source=SourceSpec(kind="transcript"), findings=findings)
     store.save_transcript(session.name, transcript)
     store.save(session)
-    with keyboard("EU customers saw empty search results", "unknown", "2", "\x03"):
+    with keyboard("EU customers saw empty search results", "unknown", "skip", "2", "\x03"):
         run_plain_interview(load_settings(), None, session.name, store=store)
     printed = capsys.readouterr().out
     assert "or type 2: 2025-03-11 10:11 (first alert) [from 10:11 Jonas: PagerDuty paged me just now]" in printed

@@ -104,3 +104,42 @@ def test_a_stated_window_before_the_fault_or_after_the_mitigation_changes_nothin
         doc = build_document(session, transcript, settings())
         assert doc.customer_window == "2024-12-03 14:40 to 15:21 Europe/Berlin"
         assert doc.impact_began == ""
+
+
+def test_the_commanders_answer_says_when_customers_were_affected_in_the_documents_and_the_chart():
+    from facilitator.pictures.data import timeline_data
+
+    session, transcript = load_incident()
+    _stated(session, 8, 40)  # the channel says 14:48; the commander knows better
+    session.answers["impact_started_at"] = Answer(question_id="impact_started_at", value="2024-12-03 14:52", status="answered")
+    doc = build_document(session, transcript, settings())
+    assert doc.impact_began == "2024-12-03 14:52" and doc.impact_began_cite == ""  # the answer, not the channel's window
+    assert doc.customer_window == "2024-12-03 14:52 to 15:21 Europe/Berlin"
+    assert "- **Customers affected from:** 2024-12-03 14:52" in render_markdown(session, transcript, settings())
+    assert f"{WINDOW} 2024-12-03 14:52 to 15:21 Europe/Berlin." in render_markdown(session, transcript, settings(), version="external")
+    band = timeline_data(session, transcript, settings(), "t", version="external").impact
+    assert band is not None and band[0].astimezone(band[1].tzinfo).strftime("%H:%M") == "13:52"  # 14:52 Berlin, in UTC
+
+
+def test_skip_says_customers_were_affected_from_the_fault_and_unknown_is_a_todo():
+    session, transcript = load_incident()
+    _stated(session, 8, 40)
+    session.answers["impact_started_at"] = Answer(question_id="impact_started_at", value="", status="skipped")
+    doc = build_document(session, transcript, settings())
+    assert doc.impact_began == "" and doc.customer_window == "2024-12-03 14:40 to 15:21 Europe/Berlin"
+    assert not any(t.question_id == "impact_started_at" for t in doc.todo_items)
+    session.answers["impact_started_at"] = Answer(question_id="impact_started_at", value="", status="unknown")
+    assert any(t.question_id == "impact_started_at" for t in build_document(session, transcript, settings()).todo_items)
+
+
+def test_the_interview_suggests_the_stated_window_start_with_its_message():
+    from facilitator.interview.suggest import suggest_by_id
+
+    session, transcript = load_incident()
+    assert suggest_by_id("impact_started_at", session.findings, transcript, "Europe/Berlin") is None  # none stated
+    _stated(session, 8, 40)
+    shown = suggest_by_id("impact_started_at", session.findings, transcript, "Europe/Berlin")
+    assert shown is not None and shown.value.startswith("2024-12-03T14:48")
+    assert shown.message_ids == session.findings.mitigated_at.message_ids
+    _stated(session, -10, 30)  # a window before the fault moves nothing: no suggestion
+    assert suggest_by_id("impact_started_at", session.findings, transcript, "Europe/Berlin") is None

@@ -208,7 +208,7 @@ def test_sessions_command_list_show_rm(tmp_path, capsys):
     out = io.StringIO()
     sessions_command("list", None, store, out)
     line = out.getvalue().strip()
-    assert line.startswith("2025-03-11-search") and "1/29" in line and "slack inc-77" in line and "Search outage" in line
+    assert line.startswith("2025-03-11-search") and "1/30" in line and "slack inc-77" in line and "Search outage" in line
     out = io.StringIO()
     sessions_command("show", "2025-03-11-search", store, out)
     shown = out.getvalue()
