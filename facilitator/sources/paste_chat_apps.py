@@ -15,7 +15,8 @@ What these apps put on the clipboard when you select a stretch of a conversation
   of each follow-up message in a group (``[10:33 AM]``, which starts a message of its own). A
   header with an en dash and a bare time (``Dana Okafor – 8:55 AM``) is read the same way.
   So is Telegram Desktop's copy of several messages, ``Dana Okafor, [04.07.17 15:39]`` (or
-  ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days.
+  ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days,
+  and a Zulip archive page's ``Pietro Albini (Jan 05 2021 at 14:02):`` (zulip-archive's pages).
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -62,6 +63,12 @@ DISCORD_HEADER_RE = re.compile(
 # Telegram Desktop: "Dana Okafor, [04.07.17 15:39]", "Dana Okafor, [7/4/17 3:39 PM]"
 TELEGRAM_HEADER_RE = re.compile(
     rf"^(?P<name>{_NAME}),\s*\[(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2}}|{ISO_DATE})\s+(?P<time>{TIME})\]$", re.IGNORECASE
+)
+# A Zulip archive page (zulip-archive, as projects publish their streams): "Pietro Albini (Jan 05 2021
+# at 14:02):" above each message, after the "view this post on Zulip" image's text when that is copied
+ZULIP_ARCHIVE_HEADER_RE = re.compile(
+    rf"^(?:view this post on zulip\s+)?(?P<name>{_NAME})\s+\((?P<date>{WORD_DATE.pattern})\s+at\s+(?P<time>{TIME})\):$",
+    re.IGNORECASE,
 )
 _TWO_DIGIT_YEAR = re.compile(r"(\d{1,2}\.\d{1,2}\.)(\d{2})")
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
@@ -120,6 +127,8 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
     else:
         if "—" in line or "–" in line:
             m = DISCORD_HEADER_RE.match(line)
+        elif line.endswith("):") and " at " in line:
+            m = ZULIP_ARCHIVE_HEADER_RE.match(line)
         else:
             m = TELEGRAM_HEADER_RE.match(line) if line.endswith("]") and ", [" in line else None
     return m if m is not None and app_name(m.group("name")) else None

@@ -403,6 +403,28 @@ def test_an_alert_logs_priority_column_is_no_person():
     assert not {m.author for m in t.messages} & {"P1", "P5", "SEV2"}
 
 
+def test_a_zulip_archive_page_reads_each_name_and_stamp_above_its_text():
+    text = """Stream: t-infra
+Topic: crates.io downloads failing
+
+Pietro Albini (Jan 05 2021 at 14:02):
+crates.io is returning 503s for downloads
+
+view this post on Zulip Jan David (Jan 05 2021 at 14:05):
+looking. CloudFront shows errors from the origin
+
+we had a deploy at 13:50 though
+
+Pietro Albini (Jan 05 2021 at 14:31):
+rolled back the config change, downloads work again
+"""
+    t = parse(text)
+    assert [(m.author, hm(m)) for m in t.messages] == [
+        ("Pietro Albini", "01-05 14:02"), ("Jan David", "01-05 14:05"), ("Pietro Albini", "01-05 14:31"),
+    ]
+    assert t.messages[1].text == "looking. CloudFront shows errors from the origin\n\nwe had a deploy at 13:50 though"
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
