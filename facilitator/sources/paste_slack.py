@@ -475,11 +475,16 @@ def _recurring_names(lines: list[str]) -> set[str]:
     return {name for name, count in seen.items() if count >= 2}
 
 
+_FEDIVERSE_HANDLE = re.compile(r"^@[\w.-]{1,40}@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+
+
 def _name_twice(display: str, candidate: str, doubled: bool) -> bool:
     """True when two lines name one person: the same name twice (with ``doubled``), or a display
     name and its username ('Dana Okafor' / 'dana.okafor', as Rocket.Chat copies them)."""
     if not display:
         return False
+    if _FEDIVERSE_HANDLE.match(candidate):  # Mastodon: "Kris Nóva" above "@nova@hachyderm.io" above the date
+        return name_like(display, strict=False)
     if display == candidate:
         return doubled and name_like(candidate, strict=False)
     handle = candidate.lstrip("@")

@@ -425,6 +425,23 @@ rolled back the config change, downloads work again
     assert t.messages[1].text == "looking. CloudFront shows errors from the origin\n\nwe had a deploy at 13:50 though"
 
 
+def test_a_mastodon_thread_copy_names_each_post_by_its_display_name():
+    text = """Kris N\u00f3va
+@nova@hachyderm.io
+Nov 25, 2022, 22:02
+We are seeing 500s on the web frontend, investigating.
+
+Quintessence
+@quintessence@hachyderm.io
+Nov 25, 2022, 22:10
+DB connections are maxed out, restarting sidekiq
+"""
+    t = parse(text)
+    assert [(m.author, hm(m), m.text[:14]) for m in t.messages] == [
+        ("Kris N\u00f3va", "11-25 22:02", "We are seeing "), ("Quintessence", "11-25 22:10", "DB connections"),
+    ]
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
