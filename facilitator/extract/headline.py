@@ -63,9 +63,9 @@ _DECLARED_RE = re.compile(
 )
 _QUOTED_NAME_RE = re.compile(r"[\"\u201c]([^\"\u201d]{6,120})[\"\u201d]")
 _LEVEL = r"(?:sev(?:erity)?\s*:?\s*\w+|s\d|p\d|critical|major|minor|high|medium|low)"
-# What an incident bot writes after the name: its severity, status, lead or channel
+# What an incident bot writes after the name: its severity, status, lead or channel ("— join #inc-1187-...")
 _NAME_END_RE = re.compile(
-    rf"\s*\((?:{_LEVEL})\)|\s*\[(?:{_LEVEL})\]|\s+[-\u2013\u2014\u00b7|]\s+(?=(?:sev\w*|status|lead|channel|ic|commander)\b)"
+    rf"\s*\((?:{_LEVEL})\)|\s*\[(?:{_LEVEL})\]|\s+[-\u2013\u2014\u00b7|]\s+(?=(?:sev\w*|status|lead|channel|ic|commander|join)\b)"
     r"|\.\s+(?=[A-Z][\w ]{0,20}:)|\s+(?:sev(?:erity)?)\s*[:\d]",
     re.IGNORECASE,
 )
@@ -299,6 +299,8 @@ _USER_FACING_RE = re.compile(
     r"not\s+loading|won[\x27\u2019]?t\s+load)\b",
     re.IGNORECASE,
 )
+# the people hit, quoted: 'New ticket #20417 from enterprise customer: "pushes failing with 502"'
+_RELAYED_RE = re.compile(r"\b(?:customers?|users?|clients?|merchants?)\s*:\s*[\"\u201c]", re.IGNORECASE)
 _GUESS_RE = re.compile(r"\b(?:guess|theory|suspect\w*|hypothes\w*)\b", re.IGNORECASE)  # about the cause
 _EFFECT_LOOKAHEAD = 40  # symptom sentences read for one that names what the people hit see
 
@@ -322,7 +324,7 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
     stated: Fact | None = None
     for count, (fact, sentence) in enumerate(_effect_sentences(sigs, detected)):
         states = not _ASKS_RE.search(sentence) and not _OWN_STEP_RE.match(fact.text)
-        if states and _USER_FACING_RE.search(fact.text):
+        if states and (_USER_FACING_RE.search(fact.text) or _RELAYED_RE.search(sentence)):
             return fact
         first = first or fact
         stated = stated or (fact if states else None)

@@ -257,6 +257,10 @@ _LEAD_IN_RE = re.compile(
     r"|^(?:support|ic|sre|comms|on-?call|(?:db|database|network|infra)\s+on-?call)(?:\s+here\b|\s*:)[\s,:.!\u2014\u2013-]*"
     # a bridge relaying another chat ("<user42> ..."), a pager's or monitor's prefix, an ack
     r"|^<[^>\s]{1,32}>\s*"
+    # the customer's own words relayed: 'shared channel w/ one of our customers: "Metrics tab has been empty"'
+    r"|^[^.:!?\"\u201c]{0,60}\b(?:customers?|users?|clients?|merchants?)\s*:\s*[\"\u201c]"
+    # an incident tool's event quoting a person: 'Incident declared by Rafael Ortiz — "Customers report ...'
+    r"|^[^\"\u201c]{0,50}\b(?:declared|shared|added|posted|left|created|resolved|opened)\s+by\s+[^\"\u201c:\u2014]{1,40}[\s:\u2014\u2013-]*[\"\u201c]"
     r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+(?!(?:through|by|via|from)\b)"
     r"|^(?:paged|ack(?:ed|nowledged)?|on it|looking(?: into it)?|jumping in|joining|here)\s*[.!,:;-]+\s*"
     # who relayed it ("a user in the channel says ..."), and asking whether it is known
@@ -275,10 +279,17 @@ def plain_sentence(text: str, limit: int = 90) -> str:
     """
     first = summary_of(text, limit=400)
     previous = None
+    opened = False  # the lead-in ended with an opening quote: 'declared by Tiago: "'
     while previous != first:  # lead-ins stack: "hey all, fyi: per @sam, ..."
         previous = first
+        lead = _LEAD_IN_RE.match(first)
+        opened = opened or (lead is not None and lead.group(0).rstrip().endswith(('"', "\u201c")))
         first = _LEAD_IN_RE.sub("", first, count=1).lstrip(" ,:;-")
     first = first.rstrip(" ,:;-")
+    if opened and (close := re.search(r'["\u201d]', first)) is not None:
+        # a quoted note whose opening quote was part of the lead-in ends at its closing quote
+        # ('Incident declared by Tiago: "Dashboard errors and email sending delays" — Severity: Major')
+        first = first[: close.start()].rstrip(" ,:;-")
     if len(first) > limit:
         cut = first[:limit]
         clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))

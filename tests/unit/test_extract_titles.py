@@ -155,6 +155,8 @@ def test_a_heading_names_something():
          "Flag changes not propagating to /flags", None),
         ("🚨 Incident declared: INC-212 Network connectivity issues (London) — Severity: Major",
          "Network connectivity issues (London)", "MAJOR"),
+        ("🚨 INC-1187 declared: Execution metrics missing from customer dashboards — join #inc-1187-exec-metrics-missing",
+         "Execution metrics missing from customer dashboards", None),
     ],
 )
 def test_the_name_an_incident_was_declared_under_titles_it(declared, title, severity):
@@ -192,3 +194,22 @@ def test_an_incident_declared_with_only_its_severity_gives_no_name():
 def test_a_title_starts_at_the_sentence_that_tells_the_problem(text, title):
     f = extract_findings(channel(("Dana", text), ("Marcus", "looking")))
     assert f.title is not None and f.title.text == title
+
+
+def test_a_tools_event_quoting_a_person_is_told_in_their_words():
+    from facilitator.extract.patterns import plain_sentence
+
+    said = 'Incident declared by Rafael Ortiz \u2014 "Customers report empty Metrics tab / zero throughput on dashboards. Runs look normal."'
+    assert plain_sentence(said) == "Customers report empty Metrics tab / zero throughput on dashboards."
+    assert plain_sentence('Update shared by Tomasz: "Re-applying the ACL definitions."') == "Re-applying the ACL definitions."
+
+
+def test_an_empty_dashboard_is_what_customers_saw():
+    f = extract_findings(
+        channel(
+            ("Keisha", 'shared channel w/ a customer: "Metrics tab has been empty since ~9am, runs are clearly executing though"'),
+            ("Tomasz", "oh no. I reconciled the broker config at 8:44, it dropped some ACLs I assumed were orphans"),
+            ("Rafael", "applied the ACLs again, publishing"),
+        )
+    )
+    assert f.customer_effect is not None and "Metrics tab has been empty" in f.customer_effect.text
