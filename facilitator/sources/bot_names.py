@@ -23,7 +23,7 @@ _BOT_NAMES = re.compile(
     rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
-    r"|\s*\((?:app|bot|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
+    r"|\s*\((?:app|bot|integration|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
     r"|\balarms?\b"  # no person is named for an alarm: "NMS Alarm Bridge", "Alarm Relay"
     r"|^\S*monitor$"  # "fm-monitor", "sitemonitor"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"

@@ -92,6 +92,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         nick, _, text = rest[1:].partition(">")
         if nick.strip() and " " not in nick.strip():
             return nick.strip().lstrip("@+%&~"), text.lstrip()
+    piped = _PIPED_RE.match(rest) if "|" in rest[:34] else None
+    if piped is not None and name_like(piped.group("name"), strict=False):  # "| Slack | Devon Carter | text"
+        return piped.group("name").strip(), piped.group("text").strip()
     column = _MXID_COLUMN_RE.match(rest) if rest[:1] in "#!@" else None
     if column is not None:  # Riot's columns: "#sysadmin  @olly:matrix.org      text"
         return column.group("mxid"), column.group("text").strip()
@@ -115,6 +118,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
 # A Matrix ID in brackets after the display name, as Element writes it: "Marco Rossi (@mroach:matrix.org)"
 MATRIX_ID = r"\s*\(@[\w.=/+-]+:[\w.-]+\)"
+# An incident tool's export in pipe-separated columns after the time: "| Slack       | Devon Carter     | text"
+# (the source, the person, the text)
+_PIPED_RE = re.compile(r"^\|?\s*[A-Za-z][\w .-]{0,28}?\s*\|\s*(?P<name>[^|]{1,48}?)\s*\|\s*(?P<text>\S.*)$", re.DOTALL)
 # A room column, then a bare Matrix ID column, then the text, as a Riot export lines them up:
 # "#sysadmin  @olly:matrix.org          GIMPnet is getting DDoSed again"
 _MXID_COLUMN_RE = re.compile(r"^(?:[#!][\w.:-]{1,60}\s{2,})?(?P<mxid>@[\w.=/+-]{1,40}:[\w.-]+)\s{2,}(?P<text>\S.*)$", re.DOTALL)

@@ -442,6 +442,21 @@ DB connections are maxed out, restarting sidekiq
     ]
 
 
+def test_an_incident_tools_export_in_pipe_columns_names_the_person_column():
+    text = """Grafana IRM \u2014 incident timeline export
+2026-03-02 01:43:29 | Activity    | Hana Kowalczyk   | Incident declared: "Elevated write/read errors"
+2026-03-02 01:43:29 | Status page | Statuspage       | Investigating \u2014 We are seeing elevated errors
+2026-03-02 01:46:10 | Slack       | Hana Kowalczyk   | paging secondary. mimir write path throwing 5xx
+2026-03-02 01:48:00 | Create      | Datadog (integration) | Alert created with priority P2
+2026-03-02 01:49:52 | Slack       | Devon Carter     | on. sure its AWS and not our ingesters?
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Hana Kowalczyk", False), ("Statuspage", True), ("Hana Kowalczyk", False), ("Datadog (integration)", True), ("Devon Carter", False),
+    ]
+    assert t.messages[2].text == "paging secondary. mimir write path throwing 5xx"
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
