@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from facilitator.extract import clock, hints, impact, links, responders, signals, times
+from facilitator.extract import clock, hints, impact, links, responders, signals
 from facilitator.extract.patterns import Gate, patterns, prepare, strip_code
 from facilitator.transcript import Message, Transcript
 

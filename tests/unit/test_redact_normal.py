@@ -28,7 +28,7 @@ VARIANTS = {
     "zero-width inside": "ledger-wr\u200biter",
     "soft hyphen": "ledger-wri\u00adter",
     "en dash": "ledger\u2013writer",
-    "greek o in host": f"db-primary-03.in\u03bfternal".replace("in\u03bfternal", "internal").replace("primary", "prim\u0430ry"),
+    "greek o in host": "db-primary-03.in\u03bfternal".replace("in\u03bfternal", "internal").replace("primary", "prim\u0430ry"),
 }
 
 
@@ -92,7 +92,7 @@ def test_look_alikes_and_split_secrets_never_reach_the_external_version_or_any_f
         "[2024-12-03 10:30] Alice: checkout errors are up, declaring an incident",
         f"[2024-12-03 10:31] Alice: the `{SYSTEM}` on {HOST}.internal is crash looping",
         f"[2024-12-03 10:32] Bob: yes {VARIANTS['cyrillic e']} is down, {VARIANTS['fullwidth']} too",
-        f"[2024-12-03 10:33] Bob: db\u2011primary\u201103.internal is out of connections",
+        "[2024-12-03 10:33] Bob: db\u2011primary\u201103.internal is out of connections",
         f"[2024-12-03 10:34] Carol: dsn postgres://app:{PASSWORD}@{HOST}.internal/ledger",
         f"[2024-12-03 10:35] Carol: or log in as app:{PASSWORD} directly",
         f"[2024-12-03 10:36] Dave: key {KEY[:4]}\u200b{KEY[4:]} was in the config",
