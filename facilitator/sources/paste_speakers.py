@@ -43,7 +43,9 @@ def name_like(text: str, *, strict: bool) -> bool:
     if folded in _NOT_AUTHORS or folded in _NOT_AUTHOR_PHRASES or (strict and words[0].casefold() in _NOT_AUTHORS):
         return False
     if strict:
-        return all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
+        # a script without capitals (Japanese, Chinese) counts when the name has two words, "石井 大輔"
+        caseless = len(words) >= 2 and all(w[0].isalpha() and not w[0].islower() and not w[0].isupper() for w in words)
+        return caseless or all(w[0].isupper() or not w[0].isalpha() or (i and w in _PARTICLES) for i, w in enumerate(words))
     return True
 
 

@@ -457,6 +457,26 @@ def test_an_incident_tools_export_in_pipe_columns_names_the_person_column():
     assert t.messages[2].text == "paging secondary. mimir write path throwing 5xx"
 
 
+def test_a_typetalk_copy_names_each_message_by_a_name_in_a_script_without_capitals():
+    text = """Typetalk \u30c8\u30d4\u30c3\u30af\u300cbacklog-\u904b\u7528\u300d \u304b\u3089\u8cbc\u308a\u4ed8\u3051
+
+Mackerel
+2016/12/05 17:16
+[CRITICAL] backlog-db-m01 mysql.connections.threads_running (312 > 200)
+
+\u77f3\u4e95 \u5927\u8f14
+2016/12/05 17:16
+DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059
+
+\u9ad8\u6a4b \u7531\u7f8e
+2016/12/05 17:18
+\u4e86\u89e3\u3001\u304a\u9858\u3044\u3057\u307e\u3059
+"""
+    t = parse_transcript(text, tz="Asia/Tokyo", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Mackerel", True), ("\u77f3\u4e95 \u5927\u8f14", False), ("\u9ad8\u6a4b \u7531\u7f8e", False)]
+    assert t.messages[1].text == "DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059"
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
