@@ -78,7 +78,7 @@ OFFSET = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d(?![\d:])"
 # Atomic (Python 3.11+): "10:42 AM" never gives its "AM" back to become a message's text.
 TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
 # 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024, 24-6-2019.
-ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4}(?!\d)"
+ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}(?!\d)|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4}(?!\d)"
 # "6/8" as Teams shows a date this year (month first or day first, as the paste's other dates).
 SHORT_DATE = r"\d{1,2}/\d{1,2}(?![\d/])"
 APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"

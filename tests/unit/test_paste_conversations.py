@@ -477,6 +477,24 @@ DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059
     assert t.messages[1].text == "DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059"
 
 
+def test_a_teams_copy_with_a_year_first_date_of_single_digits_is_read():
+    text = """Teams \u203a CloudAPI-Intl-Bridge \u203a General   (copied from Teams desktop)
+
+[2024/4/8 15:23] CloudMonitor Alerts (Bot)
+[P0] cloud-api gateway 5xx ratio 63.4% (threshold 5%)
+
+[2024/4/8 15:23] Wang Lei
+ack. opening the bridge. who has api on-call today?
+
+[2024/4/8 15:24] Zhang Wei
+me. 5xx in every region, not one. looking
+"""
+    t = parse_transcript(text, tz="Asia/Shanghai", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("CloudMonitor Alerts (Bot)", True, "04-08 07:23"), ("Wang Lei", False, "04-08 07:23"), ("Zhang Wei", False, "04-08 07:24"),
+    ]
+
+
 def test_a_chat_that_quotes_a_line_of_json_is_still_chat():
     text = """[10:31] <maya> the payload was
 [10:32] <maya> {"ts": "1.0", "text": "x"}
