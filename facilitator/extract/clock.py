@@ -243,6 +243,11 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
                 continue  # "maintenance Tue, 26th at 9 am": a time set for later
             if _DATA_LABEL_RE.search(sentence, max(0, match.start() - 30), match.start()):
                 continue  # "check FAILED for hour 2020-05-27 03:00 UTC": the data's hour, not the alert's
+            at_h = match.start("h")  # after the words CLOCK_RE takes in front ("From 9:58")
+            if kind in ("recover", "resolve") and _RANGE_START_RE.search(sentence, max(0, at_h - 12), at_h):
+                continue  # "[Resolved] From 9:58 PM UTC on Jan 27 to 2:00 AM ...": when the impact began, not this moment
+            if kind == "resolve" and _RANGE_END_BEFORE_RE.search(sentence, max(0, at_h - 12), at_h):
+                continue  # "... to 2:00 AM UTC on Feb 1, some users experienced": when the impact ended, not the close
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= window:
                 return moment
@@ -254,6 +259,9 @@ def stated_time(sig: MessageSignals, kind: str, tz: ZoneInfo, window: timedelta 
     return None
 
 
+# the ends of a stated range: "from 9:58 PM UTC ... to 2:00 AM UTC", "between 13:21 and 19:09"
+_RANGE_START_RE = re.compile(r"\b(?:from|between)\s*~?\s*$", re.IGNORECASE)
+_RANGE_END_BEFORE_RE = re.compile(r"(?:\b(?:to|until|till|and)|[\u2013-])\s*~?\s*$", re.IGNORECASE)
 # a clock naming the data a job or check is about: "for hour 2020-05-27 03:00 UTC", "batch of 14:00"
 _DATA_LABEL_RE = re.compile(
     r"\b(?:for|of)\s+(?:the\s+)?(?:hour|batch|window|partition|interval|bucket|snapshot|slot)\b[\s\d:/-]{0,14}$", re.IGNORECASE

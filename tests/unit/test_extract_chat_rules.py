@@ -641,3 +641,17 @@ def test_a_monitor_alert_for_planned_downtime_is_not_the_detection():
         )
     )
     assert hm(f.detected_at) == "23:50"
+
+
+def test_a_resolved_post_that_states_the_impact_window_is_dated_when_posted():
+    f = extract_findings(
+        channel(
+            [
+                ("10:00", "bot:Datadog", "checkout 5xx rate above 5%"),
+                ("10:05", "ana", "looking, checkout failing for a lot of users"),
+                ("11:00", "ana", "fix deployed, errors gone"),
+                ("11:30", "bot:Statuspage", "[Resolved] From 9:58 UTC to 10:58 UTC, some users experienced errors at checkout."),
+            ]
+        )
+    )
+    assert hm(f.resolved_at) == "11:30"  # not the window's start (9:58) nor its end (10:58)
