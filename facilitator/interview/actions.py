@@ -241,8 +241,8 @@ _DUE_RE = re.compile(
 
 def stated_due(text: str, said_on: date) -> date | None:
     """The due date a message gives a follow-up, read against the day it was said: "tomorrow"
-    is the next day, "by Friday" the coming Friday, "end of the week" / "this week" that week's
-    Friday, "next week" the Friday after, "EOD" the same day, "by Dec 10" that date (the next
+    is the next day, "by Friday" the coming Friday, "end of the week" / "later this week" that
+    week's Friday, "next week" the Friday after, "EOD" the same day, "by Dec 10" that date (the next
     one on or after the day said). None when the message gives no such time."""
     m = _DUE_RE.search(text)
     if m is None:
