@@ -284,7 +284,7 @@ def plain_sentence(text: str, limit: int = 90) -> str:
         previous = first
         lead = _LEAD_IN_RE.match(first)
         opened = opened or (lead is not None and lead.group(0).rstrip().endswith(('"', "\u201c")))
-        first = _LEAD_IN_RE.sub("", first, count=1).lstrip(" ,:;-")
+        first = _LEAD_IN_RE.sub("", first, count=1).lstrip(" ,:;-\u2014\u2013")
     first = first.rstrip(" ,:;-")
     if opened and (close := re.search(r'["\u201d]', first)) is not None:
         # a quoted note whose opening quote was part of the lead-in ends at its closing quote

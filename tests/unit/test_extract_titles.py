@@ -213,3 +213,20 @@ def test_an_empty_dashboard_is_what_customers_saw():
         )
     )
     assert f.customer_effect is not None and "Metrics tab has been empty" in f.customer_effect.text
+
+
+def test_a_part_set_up_by_hand_that_the_config_never_held_is_the_cause():
+    f = extract_findings(
+        channel(
+            ("Rafael", "logs tho: TopicAuthorizationFailed on exec-metrics, every publish attempt"),
+            ("Tomasz", "the exec-metrics topic + its ACLs were created by hand back when we moved metrics. never made it into the definitions"),
+            ("Tomasz", "3 pods still erroring. they didn't roll because of a PDB on that deployment"),
+        )
+    )
+    assert f.causes and f.causes[0].text.startswith("The exec-metrics topic + its ACLs were created by hand")
+
+
+def test_a_plain_sentence_drops_a_leading_dash():
+    from facilitator.extract.patterns import plain_sentence
+
+    assert plain_sentence("\u2014 booking team here, customers can't book online") == "Booking team here, customers can't book online"
