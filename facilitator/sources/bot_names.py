@@ -36,12 +36,16 @@ _BOT_NAMES = re.compile(
 )
 
 
-_MXID_RE = re.compile(r"^@([\w.=/+-]+):[\w.-]+$")  # a Matrix ID: "@pagerbot:matrix.org" is named by its local part
+# A Matrix ID, "@pagerbot:matrix.org": its local part's characters, and the whole ID
+MXID_LOCAL = r"[\w.=/+-]"
+MXID = rf"@{MXID_LOCAL}+:[\w.-]+"
+_MXID_RE = re.compile(rf"^{MXID}$")
 
 
 def is_bot_name(name: str) -> bool:
-    """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'."""
+    """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'
+    (a Matrix ID by its local part)."""
     name = name.strip()
-    if (mxid := _MXID_RE.match(name)) is not None:
-        name = mxid.group(1)
+    if _MXID_RE.match(name) is not None:
+        name = name[1:].split(":", 1)[0]
     return bool(name) and bool(_BOT_NAMES.search(name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from facilitator.sources.bot_names import MXID, MXID_LOCAL
 from facilitator.sources.paste_time import zone_from_token
 
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
@@ -119,13 +120,13 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 
 
 # A Matrix ID in brackets after the display name, as Element writes it: "Marco Rossi (@mroach:matrix.org)"
-MATRIX_ID = r"\s*\(@[\w.=/+-]+:[\w.-]+\)"
+MATRIX_ID = rf"\s*\({MXID}\)"
 # An incident tool's export in pipe-separated columns after the time: "| Slack       | Devon Carter     | text"
 # (the source, the person, the text)
 _PIPED_RE = re.compile(r"^\|?\s*[A-Za-z][\w .-]{0,28}?\s*\|\s*(?P<name>[^|]{1,48}?)\s*\|\s*(?P<text>\S.*)$", re.DOTALL)
 # A room column, then a bare Matrix ID column, then the text, as a Riot export lines them up:
 # "#sysadmin  @olly:matrix.org          GIMPnet is getting DDoSed again"
-_MXID_COLUMN_RE = re.compile(r"^(?:[#!][\w.:-]{1,60}\s{2,})?(?P<mxid>@[\w.=/+-]{1,40}:[\w.-]+)\s{2,}(?P<text>\S.*)$", re.DOTALL)
+_MXID_COLUMN_RE = re.compile(rf"^(?:[#!][\w.:-]{{1,60}}\s{{2,}})?(?P<mxid>@{MXID_LOCAL}{{1,40}}:[\w.-]+)\s{{2,}}(?P<text>\S.*)$", re.DOTALL)
 # Element's text export: "Marco Rossi (@mroach:matrix.org): text"
 _MATRIX_ID_RE = re.compile(rf"^(?P<name>[^:(\s][^:(]{{0,47}}?){MATRIX_ID}\s*:(?:\s(?P<text>.*))?$", re.DOTALL)
 # A saved Zoom meeting chat: "16:49:40 From Aisha Farouk to Everyone:" (the text on the lines below)
