@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dateutil import parser as dateparser
+from dateutil.relativedelta import FR, relativedelta
 
 from facilitator.errors import UserError
 from facilitator.findings import Fact, Findings
@@ -251,10 +252,9 @@ def stated_due(text: str, said_on: date) -> date | None:
         return said_on + timedelta(days=1)
     if m.group("today"):
         return said_on
-    if m.group("weekday"):
-        target = _WEEKDAYS.index(m.group("weekday")[:3].casefold())
-        return said_on + timedelta(days=(target - said_on.weekday() - 1) % 7 + 1)
-    friday = said_on + timedelta(days=(4 - said_on.weekday()) % 7)
+    if m.group("weekday"):  # the next one after the day said
+        return said_on + relativedelta(days=1, weekday=_WEEKDAYS.index(m.group("weekday")[:3].casefold()))
+    friday = said_on + relativedelta(weekday=FR)  # this week's, the day said included
     if m.group("week"):
         return friday
     if m.group("nextweek"):
