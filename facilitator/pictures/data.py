@@ -142,7 +142,7 @@ def timeline_data(session: Session, transcript: Transcript | None, settings: Set
     # the band: when customers were affected, as the document's "When" tells it (from the time
     # told apart from the fault, else from the fault), to the mitigation
     last = times.get("mitigated_at") or times.get("resolved_at")
-    first = customers_affected_from(session, transcript, settings) or times.get("started_at") or times.get("detected_at")
+    first = customers_affected_from(session, transcript, settings, times) or times.get("started_at") or times.get("detected_at")
     impact = (first, last) if first and last and last > first else None
     kinds = EXTERNAL_MARKER_KINDS if version == "external" else MARKER_KINDS
     markers: list[Marker] = []

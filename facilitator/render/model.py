@@ -518,10 +518,13 @@ def _affected_from(b: Builder, fault: datetime | None, impact_end: datetime | No
     return None, []
 
 
-def customers_affected_from(session: Session, transcript: Transcript | None, settings: Settings) -> datetime | None:
-    """When the documents tell customers they were affected from, when it is not the fault's own time."""
+def customers_affected_from(
+    session: Session, transcript: Transcript | None, settings: Settings, times: dict[str, datetime | None]
+) -> datetime | None:
+    """When the documents tell customers they were affected from, when it is not the fault's own
+    time; ``times`` are the key times as ``key_times`` gives them."""
     b = Builder(session, transcript, settings)
-    return _affected_from(b, b.key_time("started_at"), b.key_time("mitigated_at") or b.key_time("resolved_at"))[0]
+    return _affected_from(b, times.get("started_at"), times.get("mitigated_at") or times.get("resolved_at"))[0]
 
 
 def key_times(session: Session, transcript: Transcript | None, settings: Settings) -> dict[str, datetime | None]:
