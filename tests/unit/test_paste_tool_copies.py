@@ -1,0 +1,230 @@
+"""Copies of chat and incident tools each read in its own shape: each message named by its
+person, at its time, with bots told apart (a merged IRC log, Campfire, Zulip's web copy and archive
+pages, Riot and Mattermost columns, Mastodon, Typetalk, pipe-column exports, a Slack export under a
+comment, a Teams copy with a year-first date)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from facilitator.sources.paste import parse_transcript
+
+UTC = timezone.utc
+
+
+def parse(text: str, default_date: date | None = None):
+    return parse_transcript(text, tz="UTC", default_date=default_date, origin="paste.txt")
+
+
+def hm(m) -> str:
+    return m.at.astimezone(UTC).strftime("%m-%d %H:%M")
+
+
+def test_an_export_under_a_long_comment_line_is_still_read_as_slack_json():
+    note = "// Slack export, channel #ops-mainnet: ops-mainnet/2024-01-11.json merged with one thread reply from a later day file; " + "display tz America/Los_Angeles. " * 2
+    text = note + """
+[
+  {"type": "message", "user": "U1", "text": "is mainnet stalled??", "ts": "1704944337.000300",
+   "user_profile": {"real_name": "Nina Okafor", "display_name": "nina.o"}},
+  {"type": "message", "subtype": "bot_message", "username": "chain-monitor", "bot_id": "B1", "text": "chain stall", "ts": "1704944285.000100"}
+]
+"""
+    assert len(note) > 120
+    t = parse(text)
+    assert sorted((m.author, m.is_bot) for m in t.messages) == [("Nina Okafor", False), ("chain-monitor", True)]
+
+
+def test_a_merged_irc_log_names_the_channel_before_the_nick():
+    text = """--- Log opened Mon May 10 00:00:00 2021
+[02:30:14] #support <farmer_kestrel> the windows download on the wiki goes to some .rar file??
+[02:31:47] #support <mod_ellie> thanks. DO NOT run it. pinging the team
+[02:33:40] #ops <k.sato> on it, checking the wiki history
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    assert [(m.author, m.text[:10]) for m in t.messages] == [("farmer_kestrel", "the window"), ("mod_ellie", "thanks. DO"), ("k.sato", "on it, che")]
+    assert t.messages[0].at == datetime(2021, 5, 10, 9, 30, 14, tzinfo=timezone.utc)
+
+
+def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
+    text = """Campfire \u00bb Ops
+Transcript for Wednesday, May 27, 2009
+
+10:15 AM
+Nagios\tPROBLEM: app07/disk_data is CRITICAL
+Hoptoad\t[Production] Mysql::Error: Lost connection to MySQL server
+10:16 AM
+David K.\tapp07 just fell over. anyone pushing anything?
+Josh T.\tnot me. last deploy was last night around 11
+10:50 AM
+Twitter\t@ops: Some accounts are currently unavailable.
+"""
+    t = parse_transcript(text, tz="America/New_York", default_date=date(2009, 5, 27), origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Nagios", True, "05-27 14:15"),
+        ("Hoptoad", True, "05-27 14:15"),
+        ("David K.", False, "05-27 14:16"),
+        ("Josh T.", False, "05-27 14:16"),
+        ("Twitter", True, "05-27 14:50"),
+    ]
+    assert t.messages[3].text == "not me. last deploy was last night around 11"
+
+
+def test_a_zulip_web_copy_with_a_dot_between_name_and_time_is_read():
+    text = """Zulip \u2014 stream #incident-response \u203a topic "loki query errors"
+
+\u2014\u2014 Wednesday, 15 July 2026 \u2014\u2014
+
+Grafana OnCall (bot) \u00b7 22:57
+Alert group #48213 firing: LokiQueryErrorRateHigh
+
+Hannah Okafor \u00b7 22:59
+ack, looking. query errors on the read path
+
+Rhys Morgan \u00b7 23:03
+joined. roll it back, cheap to rule out
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Grafana OnCall (bot)", True, "07-15 22:57"),
+        ("Hannah Okafor", False, "07-15 22:59"),
+        ("Rhys Morgan", False, "07-15 23:03"),
+    ]
+
+
+def test_an_alert_log_then_a_mattermost_copy_in_columns_reads_both_blocks():
+    text = """===== Opsgenie alert log export =====
+2018-04-16 08:30:07 | CREATED | P2 | cloud-web-eu: ELB 5XX + backend timeouts > 5% | source: CloudWatch
+2018-04-16 09:21:15 | CLOSED | by markus.h: "bad aurora instance pulled + restarted, timeouts gone"
+
+===== Mattermost ~cloud-ops (copied from the web client, Mon 16 Apr 2018) =====
+@markus.h  08:30  opsgenie woke me up on the train: timeouts + half-rendered pages. on it
+@support-ole  08:33  two customers in the queue since this morning
+@judith.k  08:34  here. is it the load balancer again?
+"""
+    t = parse(text, default_date=date(2018, 4, 16))
+    said = [(m.author, hm(m)) for m in t.messages if m.author]
+    assert said == [("markus.h", "04-16 08:30"), ("support-ole", "04-16 08:33"), ("judith.k", "04-16 08:34")]
+    assert any(m.text.startswith("CREATED | P2") for m in t.messages)  # the alert log is read too
+
+
+def test_a_riot_export_in_columns_names_each_message_by_its_matrix_id():
+    text = """Exported from Riot \u2014 rooms: #sysadmin:matrix.org + #matrix:matrix.org
+------------------------------------------------------------------------
+
+Fri 12 May 2017
+
+03:50  #sysadmin  @pagerbot:matrix.org      [PagerDuty] TRIGGERED #4471 \u2014 db-master: filesystem 100% full
+04:31  #matrix    @kestrel_:tchncs.de       anyone else seeing nothing from matrix.org users?
+05:45  #sysadmin  @hugh:matrix.org          just woke up to a missed call from pagerduty at 3:50. checking
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("@pagerbot:matrix.org", True, "05-12 03:50"),
+        ("@kestrel_:tchncs.de", False, "05-12 04:31"),
+        ("@hugh:matrix.org", False, "05-12 05:45"),
+    ]
+    assert t.messages[2].text.startswith("just woke up")
+
+
+def test_an_alert_logs_priority_column_is_no_person():
+    text = """=== Opsgenie alert log export \u00b7 team platform-core ===
+2023-01-23 10:29:41 CET  P5  CREATED   [Change] CHG-2291 maintenance started (owner: Johan Lind)
+2023-01-23 11:17:04 CET  P1  CREATED   [Datadog] prod-eu 5xx rate > 25% for 10m
+2023-01-23 11:17:38 CET  P1  ACKED     by Anna Berg
+2023-01-23 11:44:12 CET  SEV2  CREATED   [Datadog] db-4 partition availability < 90%
+"""
+    t = parse_transcript(text, tz="Europe/Stockholm", default_date=None, origin="paste.txt")
+    assert len(t.messages) == 4
+    assert not {m.author for m in t.messages} & {"P1", "P5", "SEV2"}
+
+
+def test_a_zulip_archive_page_reads_each_name_and_stamp_above_its_text():
+    text = """Stream: t-infra
+Topic: crates.io downloads failing
+
+Pietro Albini (Jan 05 2021 at 14:02):
+crates.io is returning 503s for downloads
+
+view this post on Zulip Jan David (Jan 05 2021 at 14:05):
+looking. CloudFront shows errors from the origin
+
+we had a deploy at 13:50 though
+
+Pietro Albini (Jan 05 2021 at 14:31):
+rolled back the config change, downloads work again
+"""
+    t = parse(text)
+    assert [(m.author, hm(m)) for m in t.messages] == [
+        ("Pietro Albini", "01-05 14:02"), ("Jan David", "01-05 14:05"), ("Pietro Albini", "01-05 14:31"),
+    ]
+    assert t.messages[1].text == "looking. CloudFront shows errors from the origin\n\nwe had a deploy at 13:50 though"
+
+
+def test_a_mastodon_thread_copy_names_each_post_by_its_display_name():
+    text = """Kris N\u00f3va
+@nova@hachyderm.io
+Nov 25, 2022, 22:02
+We are seeing 500s on the web frontend, investigating.
+
+Quintessence
+@quintessence@hachyderm.io
+Nov 25, 2022, 22:10
+DB connections are maxed out, restarting sidekiq
+"""
+    t = parse(text)
+    assert [(m.author, hm(m), m.text[:14]) for m in t.messages] == [
+        ("Kris N\u00f3va", "11-25 22:02", "We are seeing "), ("Quintessence", "11-25 22:10", "DB connections"),
+    ]
+
+
+def test_an_incident_tools_export_in_pipe_columns_names_the_person_column():
+    text = """Grafana IRM \u2014 incident timeline export
+2026-03-02 01:43:29 | Activity    | Hana Kowalczyk   | Incident declared: "Elevated write/read errors"
+2026-03-02 01:43:29 | Status page | Statuspage       | Investigating \u2014 We are seeing elevated errors
+2026-03-02 01:46:10 | Slack       | Hana Kowalczyk   | paging secondary. mimir write path throwing 5xx
+2026-03-02 01:48:00 | Create      | Datadog (integration) | Alert created with priority P2
+2026-03-02 01:49:52 | Slack       | Devon Carter     | on. sure its AWS and not our ingesters?
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot) for m in t.messages] == [
+        ("Hana Kowalczyk", False), ("Statuspage", True), ("Hana Kowalczyk", False), ("Datadog (integration)", True), ("Devon Carter", False),
+    ]
+    assert t.messages[2].text == "paging secondary. mimir write path throwing 5xx"
+
+
+def test_a_typetalk_copy_names_each_message_by_a_name_in_a_script_without_capitals():
+    text = """Typetalk \u30c8\u30d4\u30c3\u30af\u300cbacklog-\u904b\u7528\u300d \u304b\u3089\u8cbc\u308a\u4ed8\u3051
+
+Mackerel
+2016/12/05 17:16
+[CRITICAL] backlog-db-m01 mysql.connections.threads_running (312 > 200)
+
+\u77f3\u4e95 \u5927\u8f14
+2016/12/05 17:16
+DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059
+
+\u9ad8\u6a4b \u7531\u7f8e
+2016/12/05 17:18
+\u4e86\u89e3\u3001\u304a\u9858\u3044\u3057\u307e\u3059
+"""
+    t = parse_transcript(text, tz="Asia/Tokyo", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot) for m in t.messages] == [("Mackerel", True), ("\u77f3\u4e95 \u5927\u8f14", False), ("\u9ad8\u6a4b \u7531\u7f8e", False)]
+    assert t.messages[1].text == "DB\u30a2\u30e9\u30fc\u30c8\u6765\u305f\u3001\u898b\u307e\u3059"
+
+
+def test_a_teams_copy_with_a_year_first_date_of_single_digits_is_read():
+    text = """Teams \u203a CloudAPI-Intl-Bridge \u203a General   (copied from Teams desktop)
+
+[2024/4/8 15:23] CloudMonitor Alerts (Bot)
+[P0] cloud-api gateway 5xx ratio 63.4% (threshold 5%)
+
+[2024/4/8 15:23] Wang Lei
+ack. opening the bridge. who has api on-call today?
+
+[2024/4/8 15:24] Zhang Wei
+me. 5xx in every region, not one. looking
+"""
+    t = parse_transcript(text, tz="Asia/Shanghai", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("CloudMonitor Alerts (Bot)", True, "04-08 07:23"), ("Wang Lei", False, "04-08 07:23"), ("Zhang Wei", False, "04-08 07:24"),
+    ]
