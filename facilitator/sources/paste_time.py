@@ -77,8 +77,9 @@ OFFSET = r"[+-](?:[01]\d|2[0-3]):?[0-5]\d(?![\d:])"
 # 14:02, 14:02:05, 14:02:05.123, 2:02 PM, 2:02pm, 2:02 p.m.
 # Atomic (Python 3.11+): "10:42 AM" never gives its "AM" back to become a message's text.
 TIME = r"(?>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?(?:\s?[AaPp]\.?[Mm]\.?(?![\w]))?)"
-# 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024, 24-6-2019.
-ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}(?!\d)|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4}(?!\d)"
+# 2024-12-03, 2024/12/03, and the numeric forms chat apps export: 12/3/24, 03/12/2024, 03.12.2024, 24-6-2019,
+# and the year-first dotted form of Hungarian and Korean locales: 2025. 11. 16.
+ISO_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}(?!\d)|(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.(?!\d)|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4}(?!\d)"
 # "6/8" as Teams shows a date this year (month first or day first, as the paste's other dates).
 SHORT_DATE = r"\d{1,2}/\d{1,2}(?![\d/])"
 APPROX = r"(?:ca\.?|circa|approx\.?|approximately|around|about|~)"
@@ -225,8 +226,8 @@ def parse_iso_date(text: str, near: date | None = None, day_first: bool | None =
     --date, or today) wins, month-first when there is no hint; dotted and dashed dates
     ('03.12.2024', '24-6-2019') are day first.
     """
-    text = text.strip()
-    a, b, c = re.split(r"[-/.]", text)
+    text = text.strip().rstrip(".")
+    a, b, c = re.split(r"[-/.]\s*", text)
     if len(a) == 4:
         return date(int(a), int(b), int(c))
     year = int(c) + (2000 if len(c) == 2 else 0)

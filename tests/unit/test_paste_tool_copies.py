@@ -228,3 +228,22 @@ me. 5xx in every region, not one. looking
     assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
         ("CloudMonitor Alerts (Bot)", True, "04-08 07:23"), ("Wang Lei", False, "04-08 07:23"), ("Zhang Wei", False, "04-08 07:24"),
     ]
+
+
+def test_a_teams_copy_with_a_hungarian_dotted_date_is_read():
+    text = """Microsoft Teams \u2014 channel "Ops" (hu-HU)
+
+[2025. 11. 16. 18:26] Grafana Alerting
+\U0001f534 [Critical] app-01 \u2014 host health check failed
+
+[2025. 11. 16. 18:27] Kov\u00e1cs D\u00e1niel
+hm app server stopped answering
+
+[2025. 11. 17. 07:41] T\u00f3th Gergely
+restarted it, login works again
+"""
+    t = parse_transcript(text, tz="Europe/Budapest", default_date=None, origin="paste.txt")
+    assert [(m.author, hm(m)) for m in t.messages] == [
+        ("Grafana Alerting", "11-16 17:26"), ("Kov\u00e1cs D\u00e1niel", "11-16 17:27"), ("T\u00f3th Gergely", "11-17 06:41"),
+    ]
+    assert t.messages[0].is_bot and t.messages[2].text == "restarted it, login works again"
