@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 
 from facilitator.extract.fixes import FIX_REACH, did, refuted, taken_back, within
-from facilitator.extract.patterns import patterns, plain_sentence, strip_code, summary_of
+from facilitator.extract.patterns import patterns, plain_sentence, sentence_case, strip_code, summary_of
 from facilitator.extract.quotes import quote_fact, with_code, with_context
 from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
@@ -198,7 +198,93 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     out["causes"] += [fact for fact in _pointed_causes(sigs) if fact.message_ids[0] not in cited]
     cited = {mid for fact in out["causes"] for mid in fact.message_ids}
     out["causes"] += [fact for fact in _explained_within(sigs) if fact.message_ids[0] not in cited]
+    if not out["causes"]:
+        out["causes"] = _owned_up_causes(sigs)
     return out
+
+
+# Dismay at one's own finding: "oh no. the null check is inverted", "uh oh, that's my thursday bump".
+_DISMAY_RE = re.compile(r"^\W*(?:oh\s+no+|uh[\s-]?oh|oops|whoops|my\s+bad)\b[\W\s]*", re.IGNORECASE)
+# What makes the words after it a cause rather than a symptom: a change or step pointed at
+# ("that's the xbps alternatives change", "the index I dropped at 5:06"), or how it went wrong.
+_OWNED_CAUSE_RE = re.compile(
+    r"^\W*that[\x27\u2019]?s\s+(?:the|my|our)\s+(?!one\b|bug\b|thing\b)\w"
+    r"|\b(?:change|migration|release|deploy|bump|refactor\w*|rule|selector|filter|script|patch|commit|pr|apply)\b[^.]{0,40}"
+    r"\b(?:went|came|matched|locks?|picked|touch\w*|rewrit\w*)\b"
+    r"|\b(?:inverted|instead\s+of|was\s+(?:meant|supposed)\s+to|pointed\s+at\s+prod|matched\s+prod|came\s+in\s+with|went\s+(?:out|to\s+prod))\b"
+    r"|\b(?:wrong|prod)\s+(?:context|env\w*|branch|cluster|db|database|host|target|one)\b"
+    r"|\b[a-z]+\s+I\s+(?:\w+ed|ran|put|made|set|shipped|pushed|wrote|did)\b",  # "the key I rotated yesterday"
+    re.IGNORECASE,
+)
+# Words that are no cause: tending to the incident ("checking", "calling Ian", "sorry, looking now").
+_TENDING_RE = re.compile(r"\b(?:sorry|checking|looking|on\s+it|calling|rolling\s+back|reverting|fixing|re-?applying)\b", re.IGNORECASE)
+# The speaker as the subject ("I ran it on the primary", "after i approved"): a cause is told without them.
+_SPEAKER_SUBJECT_RE = re.compile(r"\bI\b(?![\x27\u2019.-])", re.IGNORECASE)
+# A sentence led by a bare pronoun points at something said before it ("it was meant to be 3h").
+_PRONOUN_LED_RE = re.compile(r"^\W*(?:it|this|that|they)\b(?![\x27\u2019]?s\s+(?:the|my|our)\b)", re.IGNORECASE)
+# "the key I rotated yesterday", "the index I dropped at 5:06": the speaker in a relative clause
+# after a noun, its verb taking no object of its own (not "the pane I ran it in", "when I turned").
+_RELATIVE_I_RE = re.compile(
+    r"\b(?!(?:when|after|since|before|until|because|if|while|once|as|where|and|but|so|then|that|what|which|"
+    r"probably|think|guess|maybe|bet|oh|no|yes|ok)\b)([a-z]+)\s+I\s+"
+    r"(?=\w+(?:\s+(?!(?:it|them|that|a|an|the|my|our)\b)\w|[.,;]|$))",
+    re.IGNORECASE,
+)
+# Owning up, not telling: "that's probably me,", "that's on me."
+_OWNING_RE = re.compile(r"^\W*(?:that[\x27\u2019]?s|it[\x27\u2019]?s)\s+(?:probably\s+|prob\s+|def\w*\s+)?(?:me|mine|on\s+me)\b[\s,.;:\u2014-]*", re.IGNORECASE)
+
+
+def _owned_up_causes(sigs: list[MessageSignals]) -> list[Fact]:
+    """The finding a person met with dismay, when it names a change or how it went wrong:
+    "oh no. the filter change in !212, the null check is inverted". Told without the speaker:
+    "that's my thursday bump, sidekiq went to 6.0.0" reads "The thursday bump: sidekiq went to 6.0.0";
+    a sentence whose subject is the speaker ("I ran it on the primary") is left out."""
+    for sig in sigs:
+        if not sig.is_human or not sig.prep.sentences or not _DISMAY_RE.match(sig.prep.sentences[0]):
+            continue
+        told = [_DISMAY_RE.sub("", sig.prep.sentences[0], count=1), *sig.prep.sentences[1:]]
+        kept: list[str] = []
+        before = ""  # a statement just before the one that names the change: "interval is `1.second`. came in with yesterday's release"
+        for sentence in told:
+            sentence = _OWNING_RE.sub("", sentence.strip(), count=1)
+            skip = not sentence or sentence.endswith("?") or _TENDING_RE.search(sentence) or _NOT_A_CAUSE_RE.search(sentence)
+            if skip or _SPEAKER_SUBJECT_RE.search(_RELATIVE_I_RE.sub(r"\1 ", sentence)):
+                if kept:
+                    break  # the finding ends where the talk turns to the speaker or the next step
+                before = ""
+                continue
+            if kept:
+                kept.append(sentence)
+            elif _OWNED_CAUSE_RE.search(sentence) and (before or not _PRONOUN_LED_RE.match(sentence)):
+                kept = [before, sentence] if before and not _POINTER_RE.match(sentence) else [sentence]
+            else:
+                before = sentence if len(sentence.split()) >= 3 else ""
+            if len(kept) == 2:
+                break
+        text = _told_plainly([with_code(x, sig.message.text) for x in kept])
+        if len(text.split()) >= 5:
+            return [Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=0.45)]
+    return []
+
+
+_POINTER_RE = re.compile(r"^\W*that[\x27\u2019]?s\s+(?:the|my|our)\s+", re.IGNORECASE)
+
+
+def _told_plainly(sentences: list[str]) -> str:
+    """The speaker taken out of a finding: "that's the migration. the FK locks the table" -> "The
+    migration: the FK locks the table", "the key I rotated" -> "the key rotated", "my
+    DATABASE_URL" -> "the DATABASE_URL"."""
+    if not sentences:
+        return ""
+    first = _POINTER_RE.sub("the ", sentences[0], count=1)
+    if first != sentences[0] and len(sentences) > 1:
+        first = first.rstrip(" .,;:")  # the thing pointed at, then what it did
+        text = f"{first}: {sentences[1]}" if len(first.split()) <= 6 else f"{first}. {sentences[1]}"
+    else:
+        text = " ".join(sentence_case(x) for x in [first, *sentences[1:]])
+    text = _RELATIVE_I_RE.sub(r"\1 ", text).replace(" ,", ",")
+    text = re.sub(r"\bmy\b", "the", text, flags=re.IGNORECASE)
+    return sentence_case(text.replace(" ([link])", "").replace("[link]", "…"))
 
 
 _LABEL_LEAD_RE = re.compile(r"^\W*(?:follow[- ]?ups?|todo|fyi|note|also|btw)\b\s*[:,-]?\s*", re.IGNORECASE)

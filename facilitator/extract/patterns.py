@@ -254,6 +254,8 @@ _LEAD_IN_RE = re.compile(
     r"|^(?:per|according to)\s+@?[\w.-]+(?-i:\s+[A-Z][\w-]+)?\s*[,:]?\s+(?:(?:it\s+(?:looks|seems)\s+like|it[\x27\u2019]?s)\s+)?"
     r"|^(?:i[\x27\u2019]?m|i am|we[\x27\u2019]?re|we are)\s+(?:also\s+|now\s+)?(?:seeing|getting|noticing)\s+(?:that\s+)?"
     r"|^(?:looks|seems)\s+like\s+"
+    # announcing the finding that follows: "Found it I think.", "think i found it:", "found something."
+    r"|^(?:(?:i\s+)?think\s+i(?:[\x27\u2019]ve)?\s+)?found\s+(?:it|something|the\s+(?:cause|culprit|problem|issue))(?:\s*,?\s*i\s+think)?\s*[.!:,\u2014\u2013-]+\s*"
     r"|^(?:support|ic|sre|comms|on-?call|(?:db|database|network|infra)\s+on-?call)(?:\s+here\b|\s*:)[\s,:.!\u2014\u2013-]*"
     # a bridge relaying another chat ("<user42> ..."), a pager's or monitor's prefix, an ack
     r"|^<[^>\s]{1,32}>\s*"
@@ -264,7 +266,7 @@ _LEAD_IN_RE = re.compile(
     r"|^\[?(?:triggered|firing(?::\d+)?|alerting|alert|problem|critical|warning)\]?\s*[:\-\u2013]?\s+(?!(?:through|by|via|from)\b)"
     r"|^(?:paged|ack(?:ed|nowledged)?|on it|looking(?: into it)?|jumping in|joining|here)\s*[.!,:;-]+\s*"
     # who relayed it ("a user in the channel says ..."), and asking whether it is known
-    r"|^[^.:!?,]{0,40}\b(?:says|said|reports|reported)\s+(?:that\s+)?"
+    r"|^[^.:!?,]{0,40}\b(?<!the\s)(?:says|said|reports|reported)\s+(?:that\s+)?"
     r"|^(?:is it known|does anyone know|did anyone notice|anyone else (?:seeing|getting|notice|noticing))\s+(?:that\s+|if\s+)?",
     re.IGNORECASE,
 )
@@ -294,7 +296,16 @@ def plain_sentence(text: str, limit: int = 90) -> str:
         cut = first[:limit]
         clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" - "), cut.rfind(" — "))
         first = cut[:clause] if clause >= limit // 2 else cut.rsplit(" ", 1)[0] + "…"
-    return first[:1].upper() + first[1:] if first else summary_of(text, limit=limit)
+    return sentence_case(first) if first else summary_of(text, limit=limit)
+
+
+_PLAIN_WORD_RE = re.compile(r"[a-z]+(?:[\x27\u2019][a-z]+)?(?=[\s,.:;!?]|$)")
+
+
+def sentence_case(text: str) -> str:
+    """``text`` with its first letter capitalised, unless its first word is a name as written:
+    a version, a path or an identifier ("v2.31.0 reads…", "config.yaml", "npm_token")."""
+    return text[:1].upper() + text[1:] if _PLAIN_WORD_RE.match(text) else text
 
 
 class Vocabulary:

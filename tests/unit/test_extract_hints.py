@@ -495,3 +495,48 @@ def test_an_incident_tools_echo_of_a_moment_a_person_told_is_one_row():
     assert ("incident_created", ["m1"]) in kinds and ("alert", ["m1"]) not in kinds
     assert all(e.message_ids != ["m3"] for e in f.events)  # the tool's "marked as Resolved" echoes m2
     assert any(e.message_ids == ["m2"] for e in f.events)
+
+
+@pytest.mark.parametrize(
+    "said, cause",
+    [
+        # the thing pointed at, then what it did, told without the speaker
+        ("oh no. that's my migration. the new index on invoices locks the table", "The migration: the new index on invoices locks the table"),
+        ("uh oh, the index I dropped at 5:06 was still used by the export job", "The index dropped at 5:06 was still used by the export job"),
+        # the statement before the one that names the change is the finding
+        ("oh no. ttl is 1 second, not 1 hour. came in with yesterday's release", "Ttl is 1 second, not 1 hour. Came in with yesterday's release"),
+    ],
+)
+def test_a_finding_met_with_dismay_is_the_cause_told_without_the_speaker(said, cause):
+    f = extract_findings(channel(("Ann", "checkout is throwing 500s"), ("Bo", said), ("Ann", "ok, reverting")))
+    assert [(c.text, c.message_ids) for c in f.causes] == [(cause, ["m1"])]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oh no. I ran it on the primary",  # the speaker as the subject: not a blameless cause
+        "oh no. api is down in eu now too",  # a symptom met with dismay
+        "oh no. it was meant to be 3h",  # a pronoun with nothing before it to point at
+        "oh no. checking the deploy log",  # tending to the incident
+    ],
+)
+def test_dismay_at_a_symptom_or_at_ones_own_step_is_no_cause(said):
+    f = extract_findings(channel(("Ann", "checkout is throwing 500s"), ("Bo", said), ("Ann", "ok")))
+    assert f.causes == []
+
+
+def test_a_cause_stated_elsewhere_wins_over_dismay():
+    f = extract_findings(
+        channel(
+            ("Ann", "checkout is throwing 500s"),
+            ("Bo", "root cause: the payment client pool is capped at 4 connections"),
+            ("Cy", "oh no. that's my bump, the client went to 3.0 this morning"),
+        )
+    )
+    assert [c.message_ids for c in f.causes] == [["m1"]]
+
+
+def test_a_finding_announced_is_told_without_the_announcement():
+    f = extract_findings(channel(("Ann", "checkout is throwing 500s"), ("Bo", "Found it I think. the payment client pool is capped at 4 connections")))
+    assert f.causes[0].text.startswith("The payment client pool is capped at 4 connections")
