@@ -25,7 +25,8 @@ def slack_messages(text: str) -> list[Mapping[str, Any]] | None:
     """The Slack message objects in a JSON text, or None when it is not Slack JSON.
 
     An export's day files pasted one after another, each under its file name
-    ("inc-42/2014-03-19.json" then "[...]"), are read as one channel.
+    ("inc-42/2014-03-19.json" then "[...]"), or gathered in one object keyed by file name
+    ({"inc-42/2014-03-19.json": [...], ...}), are read as one channel.
     """
     head = text.lstrip()[:1]
     if head not in ("[", "{"):
@@ -38,7 +39,7 @@ def slack_messages(text: str) -> list[Mapping[str, Any]] | None:
     found: list[Mapping[str, Any]] = []
     for data in documents or []:
         if isinstance(data, Mapping):
-            data = data.get("messages")
+            data = data.get("messages") if "messages" in data else _keyed_day_files(data)
         if not isinstance(data, list):
             return None
         found.extend(m for m in _flatten(data) if "ts" in m and ("text" in m or "blocks" in m or "attachments" in m))
@@ -73,6 +74,13 @@ def _day_files(text: str) -> list[Any] | None:
             return None  # prose around the JSON: a chat that quotes some, not an export
         pos = line_end + 1
     return documents or None
+
+
+def _keyed_day_files(data: Mapping[str, Any]) -> list[Any] | None:
+    """The messages of an object whose every value is a day file's list, in key order; else None."""
+    if not data or not all(isinstance(value, list) for value in data.values()):
+        return None
+    return [message for key in sorted(data) for message in data[key]]
 
 
 def _flatten(items: list[Any]) -> Iterator[Mapping[str, Any]]:

@@ -118,7 +118,15 @@ SLACK_MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize("wrap", [lambda m: m, lambda m: {"ok": True, "messages": m}])
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda m: m,
+        lambda m: {"ok": True, "messages": m},
+        # an export's day files gathered in one object keyed by file name, two channels
+        lambda m: {"ops/2023-12-03.json": m[1:], "inc-7/2023-12-03.json": m[:1]},
+    ],
+)
 def test_slack_json_array_or_messages_object(wrap):
     t = parse(json.dumps(wrap(SLACK_MESSAGES)))
     assert t.format == "slack-json"
