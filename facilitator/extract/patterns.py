@@ -63,8 +63,10 @@ RELATIVE_RE = quick_compile(
     r"|\bfor\s+the\s+(?:last|past)\s+(?P<n2>\d+(?:\.\d+)?|an?|one|two|three|few|couple of)?\s*(?P<unit2>min(?:ute)?s?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
 )
+# "isnt", "doesnt", "wont": a contraction typed without its apostrophe is a negation too
+_BARE_NT = r"\b(?:is|are|was|were|does|do|did|has|have|had|wo|ca|could|should|would)nt\b"
 NEGATION_BEFORE_RE = re.compile(
-    r"(?:\bnot|n't|\bno longer|\bnever|\bwithout|\bnor|\bno)\W+(?:\w+\W+){0,2}$", re.IGNORECASE
+    rf"(?:\bnot|n't|{_BARE_NT}|\bno longer|\bnever|\bwithout|\bnor|\bno)\W+(?:\w+\W+){{0,2}}$", re.IGNORECASE
 )
 
 
@@ -342,7 +344,7 @@ def _all_present(needs: tuple[tuple[str, ...], ...], found: set[str]) -> bool:
 
 _NONE: list[re.Pattern[str]] = []
 _NO_CUES: frozenset[str] = frozenset()
-_NEGATION_HINT_RE = re.compile(r"\bno|n't|n\u2019t|\bnever|\bwithout|\bnor\b")
+_NEGATION_HINT_RE = re.compile(rf"\bno|n't|n\u2019t|\bnever|\bwithout|\bnor\b|{_BARE_NT}")
 # Signals that state a fact about health; asked as a question they state nothing.
 _STATE_SIGNALS = frozenset({"recover", "declare_resolved", "relapse"})
 
@@ -380,7 +382,7 @@ class Gate:
         """True when the text has a "not", "n't", "no", "never", "without" or "nor" somewhere."""
         if self._negations is None:
             lower = self.lower  # each alternative of the regex holds one of these: most texts have none
-            maybe = "no" in lower or "n't" in lower or "n\u2019t" in lower or "never" in lower or "without" in lower
+            maybe = "no" in lower or "n't" in lower or "n\u2019t" in lower or "never" in lower or "without" in lower or "nt " in lower
             self._negations = maybe and _NEGATION_HINT_RE.search(lower) is not None
         return self._negations
 

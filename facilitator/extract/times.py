@@ -77,7 +77,7 @@ from facilitator.extract.conversation import (
     waved_off_alerts,
 )
 from facilitator.extract.monitors import alert_state, blip, flapping
-from facilitator.extract.signals import MessageSignals
+from facilitator.extract.signals import STEP_FLAGS, MessageSignals
 from facilitator.findings import KeyTime
 
 
@@ -312,7 +312,11 @@ def find_mitigated_resolved(
     first = recoveries[0]
     strong = "declare_resolved" in first.flags or "rolled back" in first.prep.lower
     mitigated = key_at(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
-    full = full_recovery_after(after, recoveries) if partial(first) else None
+    eased = _eased_only(first, recoveries)
+    if eased is not None:
+        full = full_recovery_after(after, recoveries[recoveries.index(eased) :])
+    else:
+        full = full_recovery_after(after, recoveries) if partial(first) else None
     if full is not None:
         # "half the hosts replaced, errors dropping" then "error rate back to baseline": the
         # impact stopped at the second; the first is when it started to ease (a candidate).
@@ -407,6 +411,26 @@ STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail th
 
 _STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]|^\W*[\[*]\s*(?:monitoring|resolved)\s*[\]*]")
 
+
+
+_NOT_YET_NORMAL_RE = re.compile(r"\bnot\s+(?:yet\s+|quite\s+|fully\s+)?(?:at|back\s+to|back\s+at)\s+(?:baseline|normal)\b|\bnot\s+(?:yet\s+|quite\s+)?(?:gone|clean|clear)\b")
+
+
+def _eased_only(first: MessageSignals, recoveries: list[MessageSignals]) -> MessageSignals | None:
+    """The word, minutes after a step told done ("rollback finished in all regions"), that the
+    problem only eased ("errors dropping but not at baseline"): the impact stopped at a later,
+    full recovery. None when there is no such word."""
+    if not (first.flags & STEP_FLAGS):
+        return None
+    following = next((s for s in recoveries if s.index > first.index and s.is_human), None)
+    if (
+        following is not None
+        and following.message.at - first.message.at <= timedelta(minutes=10)
+        and partial(following)
+        and _NOT_YET_NORMAL_RE.search(following.prep.lower) is not None
+    ):
+        return following
+    return None
 
 def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSignals | None:
     """The step a person reported done in the minutes before a status page's recovery post."""

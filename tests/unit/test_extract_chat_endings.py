@@ -63,6 +63,7 @@ def test_a_cheer_before_any_problem_is_not_a_recovery():
         "resolving it",
         "no new reports, confirmed resolved. closing the status page incident",
         "resolving ours",
+        "closing it out on status",
     ],
 )
 def test_the_go_ahead_to_close_is_the_all_clear(text):
@@ -70,6 +71,20 @@ def test_the_go_ahead_to_close_is_the_all_clear(text):
         channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("10:40", "kofi", "back to normal"), ("11:30", "lewis", text)])
     )
     assert hm(f.resolved_at) == "11:30"
+
+
+def test_a_status_relays_resolved_post_is_the_status_page_closing_it():
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: service down"),
+                ("10:40", "kofi", "back to normal"),
+                ("11:30", "bot:statusbot", "[Acme Status] Resolved \u2014 We've resolved all known issues with uploads."),
+            ]
+        )
+    )
+    closing = [c for c in f.candidates["resolved_at"] if hm(c) == "11:30"]
+    assert closing and "status page" in closing[0].reason
 
 
 def test_a_provider_marking_theirs_resolved_is_not_our_all_clear():
@@ -296,6 +311,39 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
     assert hm(f.mitigated_at) == "11:40"
 
 
+def test_a_rollback_told_done_then_errors_not_yet_at_baseline_is_no_mitigation_yet():
+    f = extract_findings(
+        channel(
+            [
+                ("07:20", "bot:Datadog", "Triggered: vod playback errors > 5%"),
+                ("07:25", "jo", "vod playback failing for older videos"),
+                ("07:47", "priya", "rolling vod-manifest back to the previous build"),
+                ("07:53", "priya", "rollback finished in all regions"),
+                ("07:55", "jo", "vod errors dropping but not at baseline. some manifests are cached at the edge"),
+                ("08:02", "marcus", "purging cached manifests at the edge"),
+                ("08:24", "jo", "all known playback problems are gone"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:24"
+    assert "07:53" in cands(f, "mitigated_at")  # the rollback stays a candidate
+
+
+def test_a_rollback_told_done_then_errors_dropping_is_still_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("07:20", "bot:Datadog", "Triggered: vod playback errors > 5%"),
+                ("07:25", "jo", "vod playback failing for older videos"),
+                ("07:53", "priya", "rollback finished in all regions"),
+                ("07:55", "jo", "errors dropping fast"),
+                ("08:24", "jo", "all good now"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "07:53"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -313,6 +361,8 @@ def test_after_an_easing_what_is_left_does_not_hide_the_full_recovery():
         "route ist wieder da",
         "le site est de nouveau accessible",
         "werkt weer",
+        "all known VOD playback problems are gone, updating status",
+        "[Acme Status] \U0001f6e0 We've resolved all known issues of uploads failing.",
     ],
 )
 def test_more_ways_chat_says_the_service_is_back(text):
