@@ -78,6 +78,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "UP: www.example.org is up again (down 5h 18m)",
         "site's back. homepage + search + listings load",
         "we're fully back. closing the maintenance",
+        "connections validated, back in the load balancer",
+        "Timetracker loads in Jira again",
         "power cycled gw1, it's passing traffic",
         "first load coming back in the east areas",
         "customers coming back, session count going up",
@@ -163,6 +165,9 @@ def test_how_chat_says_the_service_is_back(text):
         "backlog isn't shrinking. the schedulers are retrying like crazy",
         "backlog isnt shrinking",
         "site isnt working again",
+        # up, but not serving: the app still erroring, not back behind the balancer, a step still ahead
+        "host is up, health check green… but the app answers 502 behind nginx",
+        "restart it and validate the connections before we open it up again",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
@@ -477,3 +482,17 @@ def test_a_monitor_blip_inside_a_longer_incident_is_not_its_recovery():
 )
 def test_what_a_third_party_says_and_what_follows_it(text, back):
     assert (mitigation_after_outage(text) == "11:10") is back
+
+
+def test_up_on_the_box_but_not_back_behind_the_balancer_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("07:00", "bot:Grafana", "host health check failed: app-01"),
+                ("07:05", "gergely", "timetracker down for everyone, 502s"),
+                ("07:49", "gergely", "app is up on the box. not back in the load balancer yet, checking sync jobs"),
+                ("08:00", "gergely", "all connections validated, back in the load balancer"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "08:00"
