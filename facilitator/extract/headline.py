@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from facilitator.extract.messaging import status_title
-from facilitator.extract.patterns import patterns, plain_sentence
+from facilitator.extract.patterns import patterns, plain_sentence, sentence_case
 from facilitator.extract.quotes import quote_fact
 from facilitator.extract.signals import MessageSignals
 from facilitator.findings import Fact, KeyTime, MessagingItem
@@ -197,20 +197,23 @@ def headline(sentence: str, limit: int = 70) -> str:
         if clause >= 20:
             text = cut[:clause]
         else:  # at a word, without the small words a cut leaves dangling ("… when they try to")
-            text = re.sub(r"(?:\s+(?:a|an|the|to|of|for|on|in|at|with|from|by|and|or|but|that|when|their|our|is|are|was|since))+$", "", cut.rsplit(" ", 1)[0], flags=re.IGNORECASE)
+            text = re.sub(r"(?:\s+(?:a|an|the|to|of|for|on|in|at|with|from|by|and|or|but|that|when|their|our|is|are|was|since|[<>=+&|/*~-]+))+$", "", cut.rsplit(" ", 1)[0], flags=re.IGNORECASE)
     if text.count('"') % 2:  # a quote left open or closed by the cut: 'Full outage, unreachable"'
         text = text.replace('"', "")
-    text = text.strip(" .!?,;:")
-    return text[:1].upper() + text[1:]
+    if text.endswith(")") and text.count(")") > text.count("("):  # closed outside what was kept: '… timed out)'
+        text = text[:-1]
+    return sentence_case(text.strip(" .!?,;:"))
 
 
 _CLAUSE_END_RE = re.compile(r", |; | - | — |: ")
 
 
 # Who passed it on, before what they passed on: "3 tickets in the last 5 min: ...", "Support
-# escalation from two tenants: ...", "New ticket #5639 from opsworks-customer: ...", "Posted in #p4-general: ...".
+# escalation from two tenants: ...", "New ticket #5639 from opsworks-customer: ...", "Posted in #p4-general: ...",
+# a pager's "Triggered through Datadog: ...".
 _RELAY_RE = re.compile(
-    r"^(?=[^:]{0,60}\b(?:tickets?|chats?|support|escalation|posted|forum|posts?|emails?|calls?|customers?\s+(?:say|report)|declared\s+by)\b)"
+    r"^(?=[^:]{0,60}\b(?:tickets?|chats?|support|escalation|posted|forum|posts?|emails?|calls?|customers?\s+(?:say|report)|declared\s+by|"
+    r"triggered\s+(?:through|by|via|from))\b)"  # a pager's "Triggered through Datadog: \"…\""
     r"[^:]{3,60}:\s+(?P<said>.+)$",
     re.IGNORECASE,
 )

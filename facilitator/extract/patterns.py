@@ -301,7 +301,7 @@ def plain_sentence(text: str, limit: int = 90) -> str:
     return sentence_case(first) if first else summary_of(text, limit=limit)
 
 
-_PLAIN_WORD_RE = re.compile(r"[a-z]+(?:[\x27\u2019][a-z]+)?(?=[\s,.:;!?]|$)")
+_PLAIN_WORD_RE = re.compile(r"[a-z]+(?:[-\x27\u2019][a-z]+)*(?=[\s,.:;!?]|$)")
 
 
 def sentence_case(text: str) -> str:
