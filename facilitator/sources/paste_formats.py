@@ -194,6 +194,8 @@ IRC_RE = re.compile(
     rf"^[\[(]?(?P<time>{TIME})(?:[\])]\s*|\s+)"
     rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
     rf"|(?:[#&][\w.\-]{{1,40}}\s+)?<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"  # "#ops <dana>" in a merged log
+    # a notice in irssi: "-pingbot- DOWN: …", "-OperServ(services@host)- …", "-hc-monitor:#hc- [ALERT] …"
+    r"|-(?P<nnick>[^\s\-!()][^\s():]{0,39}?)(?::[#&][^\s()]{1,40})?(?:\([^)\s]{0,80}\))?-\s(?P<ntext>.*)"
     r"|(?P<cnick>(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin)
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
@@ -392,6 +394,8 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         if not any(ch.isalnum() for ch in nick):  # ZNC's "<***> Buffer Playback...": the bouncer, nobody
             return Entry(no, [m.group("text")], clock, nick, subtype="client_notice")
         return Entry(no, [m.group("text")], clock, nick, is_bot=is_bot_name(nick))
+    if m.group("nnick"):  # services, monitors and bots send notices; people talk in the channel
+        return Entry(no, [m.group("ntext")], clock, m.group("nnick"), is_bot=True)
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
         if not line.startswith(("[", "(")) or not name_like(m.group("cnick"), strict=False):

@@ -45,6 +45,22 @@ def test_a_merged_irc_log_names_the_channel_before_the_nick():
     assert t.messages[0].at == datetime(2021, 5, 10, 9, 30, 14, tzinfo=timezone.utc)
 
 
+def test_irssi_notices_are_their_own_messages_from_bots():
+    text = """--- Log opened Mon Jan 23 12:02:11 2017
+12:32 <mika> pad see ew pls
+12:49 -exceptbot- [web] java.lang.OutOfMemoryError: Java heap space @ api-3
+12:54 -pingbot:#ops- DOWN: https://example.io/ (timeout after 30s)
+12:55 -OperServ(services@services.example.net)- Global: services are being migrated
+12:56 <jberg> rebooting api-3
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot, m.text[:12]) for m in t.messages] == [
+        ("mika", False, "pad see ew p"), ("exceptbot", True, "[web] java.l"), ("pingbot", True, "DOWN: https:"),
+        ("OperServ", True, "Global: serv"), ("jberg", False, "rebooting ap"),
+    ]
+    assert t.messages[1].at == datetime(2017, 1, 23, 20, 49, tzinfo=timezone.utc)
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
