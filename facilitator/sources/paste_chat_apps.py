@@ -60,6 +60,12 @@ DISCORD_HEADER_RE = re.compile(
     rf"(?P<time>{TIME})$",
     re.IGNORECASE,
 )
+# The same with the stamp first, as some Element exports write it: "Tue, 8 Jun 2021, 12:11 — Bart V."
+DATE_FIRST_HEADER_RE = re.compile(
+    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?P<date>{ISO_DATE}|{WORD_DATE.pattern}),?\s+(?:at\s+)?(?P<time>{TIME})"
+    rf"\s+[—–]\s+(?P<name>{_NAME})$",
+    re.IGNORECASE,
+)
 # Telegram Desktop: "Dana Okafor, [04.07.17 15:39]", "Dana Okafor, [7/4/17 3:39 PM]"
 TELEGRAM_HEADER_RE = re.compile(
     rf"^(?P<name>{_NAME}),\s*\[(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2}}|{ISO_DATE})\s+(?P<time>{TIME})\]$", re.IGNORECASE
@@ -126,7 +132,7 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
         m = TEAMS_HEADER_RE.match(line) if line.startswith("[") else None
     else:
         if "—" in line or "–" in line:
-            m = DISCORD_HEADER_RE.match(line)
+            m = DISCORD_HEADER_RE.match(line) or DATE_FIRST_HEADER_RE.match(line)
         elif line.endswith("):") and " at " in line:
             m = ZULIP_ARCHIVE_HEADER_RE.match(line)
         else:

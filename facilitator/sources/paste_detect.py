@@ -75,7 +75,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         elif (ts := TS_RE.match(stripped)) and ts.group("rest").strip() and (
             (named := timestamped_speaker(stripped, ts))
             or not (stripped[0] == "[" and starts_message(lines, i, stripped, "teams"))  # "[6/8/2021 10:42 AM] Dana"
-        ):
+        ) and not (("\u2014" in stripped or "\u2013" in stripped) and starts_message(lines, i, stripped, "discord")):  # "Tue, 8 Jun 2021, 12:11 — Bart V." over the text
             # A log line quoted in a message ("2024-12-03 10:30:01 ERROR ...") names nobody: weaker.
             counts["timestamped"] += 1 if named else 0.5
             label = "timestamped" if named else "log"

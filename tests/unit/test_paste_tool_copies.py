@@ -61,6 +61,25 @@ def test_irssi_notices_are_their_own_messages_from_bots():
     assert t.messages[1].at == datetime(2017, 1, 23, 20, 49, tzinfo=timezone.utc)
 
 
+def test_an_element_export_with_the_stamp_before_the_name_is_a_conversation():
+    text = """Room export \u2014 #infra:matrix.org (Element, plain text)
+
+Tue, 8 Jun 2021, 12:11 \u2014 PagerDuty
+[Triggered] #2318 Datadog: HTTP check failed on www (503 from 3/3 locations)
+
+Tue, 8 Jun 2021, 12:11 \u2014 Bart V.
+acking. www is 503 for me too
+
+Tue, 8 Jun 2021, 12:18 \u2014 Camille D.
+it's the CDN. error body is "unknown domain"
+"""
+    t = parse_transcript(text, tz="Europe/Paris", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot, m.text[:12]) for m in t.messages] == [
+        ("PagerDuty", True, "[Triggered] "), ("Bart V.", False, "acking. www "), ("Camille D.", False, "it's the CDN"),
+    ]
+    assert t.messages[2].at == datetime(2021, 6, 8, 10, 18, tzinfo=timezone.utc)
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
