@@ -98,6 +98,9 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     piped = _PIPED_RE.match(rest) if "|" in rest[:34] else None
     if piped is not None and name_like(piped.group("name"), strict=False):  # "| Slack | Devon Carter | text"
         return piped.group("name").strip(), piped.group("text").strip()
+    said = _PIPED_SAID_RE.match(rest) if "|" in rest[:44] else None
+    if said is not None and name_like(said.group("name"), strict=False):  # "| CHAT #inc-42 | Sam Okafor: rollback finished"
+        return said.group("name").strip(), said.group("text").strip()
     column = _MXID_COLUMN_RE.match(rest) if rest[:1] in "#!@" else None
     if column is not None:  # Riot's columns: "#sysadmin  @olly:matrix.org      text"
         return column.group("mxid"), column.group("text").strip()
@@ -124,6 +127,15 @@ MATRIX_ID = rf"\s*\({MXID}\)"
 # An incident tool's export in pipe-separated columns after the time: "| Slack       | Devon Carter     | text"
 # (the source, the person, the text)
 _PIPED_RE = re.compile(r"^\|?\s*[A-Za-z][\w .-]{0,28}?\s*\|\s*(?P<name>[^|]{1,48}?)\s*\|\s*(?P<text>\S.*)$", re.DOTALL)
+# The same with the person inside the text column, as a timeline export writes a chat line:
+# "| CHAT #inc-1216-inbound | Sam Okafor: rollback finished on all DCs"
+# ("| NOTE | by judith.k: …", "| Triggered | via Datadog: …"), never a field's label ("| Severity: Major |").
+_PIPED_SAID_RE = re.compile(
+    r"^\|?\s*[A-Za-z][\w #&.-]{0,40}?\s*\|\s*(?:(?:note|comment|update|message)\s+)?(?:(?:by|via|from)\s+)?"
+    r"(?!(?:severity|status|priority|impact|owner|assignee|type|summary|title|service|component|lead|commander|channel)\s*:)"
+    r"(?P<name>[^|:\s][^|:]{0,47}?):\s+(?P<text>\S.*)$",
+    re.DOTALL | re.IGNORECASE,
+)
 # A room column, then a bare Matrix ID column, then the text, as a Riot export lines them up:
 # "#sysadmin  @olly:matrix.org          GIMPnet is getting DDoSed again"
 _MXID_COLUMN_RE = re.compile(rf"^(?:[#!][\w.:-]{{1,60}}\s{{2,}})?(?P<mxid>@{MXID_LOCAL}{{1,40}}:[\w.-]+)\s{{2,}}(?P<text>\S.*)$", re.DOTALL)

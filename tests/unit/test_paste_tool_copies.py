@@ -138,7 +138,8 @@ def test_an_alert_log_then_a_mattermost_copy_in_columns_reads_both_blocks():
 """
     t = parse(text, default_date=date(2018, 4, 16))
     said = [(m.author, hm(m)) for m in t.messages if m.author]
-    assert said == [("markus.h", "04-16 08:30"), ("support-ole", "04-16 08:33"), ("judith.k", "04-16 08:34")]
+    # the alert log's closing row names who closed it ("by markus.h: …")
+    assert said == [("markus.h", "04-16 08:30"), ("support-ole", "04-16 08:33"), ("judith.k", "04-16 08:34"), ("markus.h", "04-16 09:21")]
     assert any(m.text.startswith("CREATED | P2") for m in t.messages)  # the alert log is read too
 
 
@@ -225,6 +226,21 @@ def test_an_incident_tools_export_in_pipe_columns_names_the_person_column():
         ("Hana Kowalczyk", False), ("Statuspage", True), ("Hana Kowalczyk", False), ("Datadog (integration)", True), ("Devon Carter", False),
     ]
     assert t.messages[2].text == "paging secondary. mimir write path throwing 5xx"
+
+
+def test_a_timeline_export_with_the_person_inside_the_entry_column_names_them():
+    text = """Incident timeline export \u2014 all times America/Los_Angeles
+2025-12-16 16:34:03 | STATUS PAGE            | Investigating \u2014 We are investigating an issue with inbound traffic
+2025-12-16 16:34:41 | CHAT #inc-1216-inbound | Meera Iyer: status post is up. paging network + edge
+2025-12-16 16:35:10 | INCIDENT               | Severity: SEV-1 | Status: Investigating
+2025-12-16 16:35:52 | NOTE                   | by judith.k: "all instances 'available', no failover event"
+2025-12-16 16:36:00 | Triggered              | via Datadog: [api-edge] 530 ratio > 50%
+"""
+    t = parse(text)
+    assert [(m.author, m.is_bot) for m in t.messages][1:] == [
+        ("Meera Iyer", False), ("", False), ("judith.k", False), ("Datadog", True),
+    ]
+    assert t.messages[1].text == "status post is up. paging network + edge"
 
 
 def test_a_typetalk_copy_names_each_message_by_a_name_in_a_script_without_capitals():
