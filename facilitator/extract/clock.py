@@ -51,7 +51,8 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
         hour += 12
     elif ampm.startswith("a") and hour == 12:
         hour = 0
-    zone = _zone(match.group("zone") or _range_zone(end), tz)
+    said = _ZONE_SAID_AFTER_RE.match(match.string, match.end())  # "at 00:00:01. that's UTC, so 02:00 for us"
+    zone = _zone(match.group("zone") or _range_zone(end) or (said and said.group("zone")), tz)
     local_day = at.astimezone(zone).date()
     candidate = datetime.combine(local_day, time(hour, minute), tzinfo=zone)
     slack = timedelta(minutes=10)
@@ -64,6 +65,10 @@ def resolve_clock(match, at: datetime, tz: ZoneInfo) -> datetime:
     return candidate.astimezone(tz)
 
 
+# The zone named just after a clock, in its own words: "at 00:00:01. that's UTC", "02:14 (that is GMT)"
+_ZONE_SAID_AFTER_RE = re.compile(
+    r"(?::\d{2})?[\s.,;(]{0,3}(?:that[\x27\u2019]?s|that\s+is|which\s+is|i\.e\.)\s+(?:in\s+)?(?P<zone>UTC|GMT)\b", re.IGNORECASE
+)
 # "between 02:26 and 03:40 UTC", "between 5:20 and 5:38 AM": the zone and the AM/PM written
 # after a range's end are the start's too.
 _RANGE_END_RE = re.compile(
@@ -126,7 +131,8 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
         return found  # a start time is only stated next to a failure, a change or "since"
     if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):
         return found  # no clock and no "2 hours ago" / "for the last hour": nothing to resolve
-    for sentence in sig.prep.sentences:
+    sentences = sig.prep.sentences
+    for position, sentence in enumerate(sentences):
         if not _TIME_HINT_RE.search(sentence):
             continue  # the time is in another sentence
         if PLAN_RE.search(sentence.lower()) or _BEFORE_IT_RE.search(sentence.lower()):
@@ -144,7 +150,9 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
         # A clock match holds its "14:05" at most _CLOCK_REACH characters after its start (the
         # sentence's spaces are single): start there. Lower-casing may move positions ("İ").
         start = max(0, core.start() - _CLOCK_REACH) if core is not None and len(low) == len(sentence) else 0
-        for match in CLOCK_RE.finditer(sentence, start) if core is not None else ():
+        # the next sentence's opening is kept in view for a zone it names: "at 00:00:01. that's UTC"
+        seen = f"{sentence} {sentences[position + 1][:40]}" if position + 1 < len(sentences) else sentence
+        for match in CLOCK_RE.finditer(seen, start, len(sentence)) if core is not None else ():
             if match.group("pre").strip().lower() in _END_WORDS:
                 continue  # "(until 13:45)", "by 14:00": the end of something, not its start
             if set_for_later(sentence, match):

@@ -312,9 +312,9 @@ def find_mitigated_resolved(
     first = recoveries[0]
     strong = "declare_resolved" in first.flags or "rolled back" in first.prep.lower
     mitigated = key_at(first, 0.75 if strong else 0.65, "first sign of recovery after detection")
-    eased = _eased_only(first, recoveries)
+    eased = _eased_only(first, after, recoveries)
     if eased is not None:
-        full = full_recovery_after(after, recoveries[recoveries.index(eased) :])
+        full = full_recovery_after(after, [eased, *(r for r in recoveries if r.index > eased.index)])
     else:
         full = full_recovery_after(after, recoveries) if partial(first) else None
     if full is not None:
@@ -416,20 +416,22 @@ _STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]|^\W
 _NOT_YET_NORMAL_RE = re.compile(r"\bnot\s+(?:yet\s+|quite\s+|fully\s+)?(?:at|back\s+to|back\s+at)\s+(?:baseline|normal)\b|\bnot\s+(?:yet\s+|quite\s+)?(?:gone|clean|clear)\b")
 
 
-def _eased_only(first: MessageSignals, recoveries: list[MessageSignals]) -> MessageSignals | None:
+def _eased_only(first: MessageSignals, after: list[MessageSignals], recoveries: list[MessageSignals]) -> MessageSignals | None:
     """The word, minutes after a step told done ("rollback finished in all regions"), that the
-    problem only eased ("errors dropping but not at baseline"): the impact stopped at a later,
-    full recovery. None when there is no such word."""
+    problem only eased ("errors dropping but not at baseline") or is still there ("/health is
+    green but /locations still times out"): the impact stopped at a later, full recovery. None
+    when there is no such word, or when people next say it recovered."""
     if not (first.flags & STEP_FLAGS):
         return None
-    following = next((s for s in recoveries if s.index > first.index and s.is_human), None)
-    if (
-        following is not None
-        and following.message.at - first.message.at <= timedelta(minutes=10)
-        and partial(following)
-        and _NOT_YET_NORMAL_RE.search(following.prep.lower) is not None
-    ):
-        return following
+    soon = first.message.at + timedelta(minutes=10)
+    for sig in (s for s in after if first.index < s.index and s.message.at <= soon):
+        if sig.is_human and (
+            (sig in recoveries and partial(sig) and _NOT_YET_NORMAL_RE.search(sig.prep.lower) is not None)
+            or (not sig.state and "still_broken" in sig.flags)  # "new tasks up, /health green but /locations still times out"
+        ):
+            return sig
+        if sig.is_human and sig in recoveries:
+            return None  # the next word from people is a recovery: the step did bring it back
     return None
 
 def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSignals | None:

@@ -329,6 +329,21 @@ def test_a_rollback_told_done_then_errors_not_yet_at_baseline_is_no_mitigation_y
     assert "07:53" in cands(f, "mitigated_at")  # the rollback stays a candidate
 
 
+def test_a_step_told_done_then_a_part_still_failing_is_no_mitigation_yet():
+    f = extract_findings(
+        channel(
+            [
+                ("09:00", "bot:Sentry", "High error rate in api (production)"),
+                ("09:05", "mr0", "api is down, the db refuses connections"),
+                ("09:47", "mr0", "restored instance is available. swapping DB_HOST in the task def"),
+                ("09:54", "mr0", "new API tasks up, /health is green but /api/locations still times out for me"),
+                ("09:58", "mr0", "there we go, API is serving from the restored DB, sentry errors back to ~0"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "09:58"
+
+
 def test_a_rollback_told_done_then_errors_dropping_is_still_the_mitigation():
     f = extract_findings(
         channel(

@@ -168,6 +168,7 @@ def test_how_chat_says_the_service_is_back(text):
         # up, but not serving: the app still erroring, not back behind the balancer, a step still ahead
         "host is up, health check green… but the app answers 502 behind nginx",
         "restart it and validate the connections before we open it up again",
+        "so why does the home page work",  # wondering, not a state
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):

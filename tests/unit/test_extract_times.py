@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from facilitator.extract import extract_findings
 from facilitator.transcript import Message, Transcript
 
@@ -93,6 +95,13 @@ def test_clock_with_a_zone_is_read_in_that_zone():
     started = extract_findings(t).started_at
     assert started.at.astimezone(timezone.utc).strftime("%H:%M") == "14:05"
     assert started.at.utcoffset() == timedelta(hours=1)  # shown in the transcript zone
+
+
+@pytest.mark.parametrize("said", ["errors since 14:05. that's UTC, so an hour earlier than our clocks", "errors since 14:05 (i.e. UTC)"])
+def test_a_zone_named_just_after_the_clock_is_the_clocks_zone(said):
+    t = channel([("16:30", "Alice", said)], tz="Europe/Zurich")
+    started = extract_findings(t).started_at
+    assert started.at.astimezone(timezone.utc).strftime("%H:%M") == "14:05"
 
 
 def test_relapse_moves_resolution_to_the_last_recovery():
