@@ -123,3 +123,36 @@ def blip(sig: MessageSignals, since: datetime | None) -> bool:
         hours=int(match.group("h") or 0), minutes=int(match.group("m") or 0), seconds=int(match.group("s") or 0)
     )
     return sig.message.at - since > 2 * span + _BLIP_SLACK
+
+
+# What an uptime monitor watches: a URL or a host, with its path ("https://deno.land/std", "api-3.example.com")
+_TARGET_RE = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/[\w.~/-]*)?)")
+
+
+def _targets(sig: MessageSignals) -> set[str]:
+    """The first URL or host the line names: what it watches (a status page linked after it is not)."""
+    found = _TARGET_RE.search((sig.message.text or "").lower())
+    return {found.group(1).rstrip("/.")} if found else set()
+
+
+def others_still_down(sigs: list[MessageSignals], sig: MessageSignals) -> bool:
+    """True when a monitor's recovery line ("UP: https://dash.deno.com") comes while the same
+    monitor still reports another of its targets down ("DOWN: https://deno.land/std", no UP
+    since): one part is back, not the service."""
+    if sig.is_human:
+        return False
+    back = _targets(sig)
+    if not back:
+        return False
+    down: set[str] = set()
+    for earlier in sigs:
+        if earlier.index >= sig.index:
+            break
+        if earlier.is_human or earlier.message.author != sig.message.author:
+            continue
+        named = _targets(earlier)
+        if earlier.state == "recover":
+            down -= named
+        elif "alert" in earlier.flags or "symptom" in earlier.flags:
+            down |= named
+    return bool(down - back)

@@ -76,7 +76,7 @@ from facilitator.extract.conversation import (
     watched_since,
     waved_off_alerts,
 )
-from facilitator.extract.monitors import alert_state, blip, flapping
+from facilitator.extract.monitors import alert_state, blip, flapping, others_still_down
 from facilitator.extract.signals import STEP_FLAGS, MessageSignals
 from facilitator.findings import KeyTime
 
@@ -316,7 +316,8 @@ def find_mitigated_resolved(
     if eased is not None:
         full = full_recovery_after(after, [eased, *(r for r in recoveries if r.index > eased.index)])
     else:
-        full = full_recovery_after(after, recoveries) if partial(first) else None
+        one_part = not first.is_human and others_still_down(sigs, first)  # "UP: dash" while "DOWN: std" stands
+        full = full_recovery_after(after, recoveries) if partial(first) or one_part else None
     if full is not None:
         # "half the hosts replaced, errors dropping" then "error rate back to baseline": the
         # impact stopped at the second; the first is when it started to ease (a candidate).
@@ -359,7 +360,7 @@ def find_mitigated_resolved(
         # It broke again: the impact stopped only at the first recovery after the last relapse.
         # (Timeline notes written afterwards name a relapse in passing; there the first stands.)
         back = [s for s in tail if s.index > came_back and s in recoveries]
-        again = next((s for s in back if not partial(s)), None) or next(iter(back), None)
+        again = next((s for s in back if not partial(s) and not others_still_down(sigs, s)), None) or next(iter(back), None)
         if again is not None and mitigated.message_ids[0] != again.message.id:
             mitigated = key_at(again, 0.6, "first recovery after the problem came back")
     # "Mail sent: service restored" then "ticket marked as resolved": the explicit closing

@@ -344,6 +344,23 @@ def test_a_step_told_done_then_a_part_still_failing_is_no_mitigation_yet():
     assert hm(f.mitigated_at) == "09:58"
 
 
+def test_a_monitor_up_for_one_target_while_it_still_reports_another_down_is_one_part_back():
+    f = extract_findings(
+        channel(
+            [
+                ("00:15", "bot:Uptime Bot", "DOWN: https://dash.example.com (from: fra, iad) HTTP 503"),
+                ("00:15", "bot:Uptime Bot", "DOWN: https://example.land/std (from: iad) timeout"),
+                ("00:16", "sanne", "dash is 503 for me too"),
+                ("00:36", "sanne", "nope, OOM again after 40s. dead end"),
+                ("01:13", "bot:Uptime Bot", "UP: https://dash.example.com (was down 58m)"),
+                ("01:25", "bot:Uptime Bot", "UP: https://example.land/std (was down 1h10m)"),
+                ("01:25", "lena", "every service registered with the new cluster, all regions green"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "01:25"
+
+
 def test_a_rollback_told_done_then_errors_dropping_is_still_the_mitigation():
     f = extract_findings(
         channel(
