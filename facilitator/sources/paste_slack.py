@@ -92,7 +92,7 @@ def slack_header(line: str) -> re.Match[str] | None:
 _ONE_SPACE_24H = re.compile(r"\S(?:.*\S)? \d{1,2}:[0-5]\d")
 
 
-_REL_DAY_NAME = re.compile(r"^(?i:today|yesterday)(?:\s+at)?$")
+_REL_DAY_NAME = re.compile(r"^(?i:today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+at)?$")
 
 
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").

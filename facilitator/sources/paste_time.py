@@ -423,7 +423,7 @@ def relative_day(text: str, today: date) -> date | None:
 # Stamps that count back from when the page was copied: "[3 hours ago]", "an hour ago", "just now".
 AGO = r"(?i:(?:\d{1,3}|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)\s+ago|just\s+now)"
 # "yesterday at 5:25 PM", "Today at 10:32": a day word before a header's clock time.
-REL_DAY_AT = r"(?i:today|yesterday)\s+(?:at\s+)?"  # Teams writes "Yesterday 10:42 PM"
+REL_DAY_AT = r"(?i:today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+(?:at\s+)?"  # Teams writes "Yesterday 10:42 PM", "Thursday 3:28 PM"
 _AGO_PARTS = re.compile(r"(?P<n>\d+|an?|one)\s+(?P<unit>[a-z])", re.IGNORECASE)
 
 

@@ -80,6 +80,27 @@ it's the CDN. error body is "unknown domain"
     assert t.messages[2].at == datetime(2021, 6, 8, 10, 18, tzinfo=timezone.utc)
 
 
+def test_a_teams_channel_copy_stamped_with_a_weekday_names_the_person_above_the_stamp():
+    text = """Microsoft Teams \u2014 Device Trust Eng > Incidents (channel copy, Thursday July 2)
+
+Datadog (Bot)
+Thursday 3:30 PM
+[Triggered] Synthetics: auth HTTPS check failing from 6/6 locations
+
+Grace Okafor
+Thursday 3:31 PM
+both auth and the admin console are timing out for me too
+
+Luis Ortega
+Thursday 3:32 PM
+paged, here
+"""
+    t = parse_transcript(text, tz="America/New_York", default_date=date(2026, 7, 2), origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Datadog (Bot)", True, "07-02 19:30"), ("Grace Okafor", False, "07-02 19:31"), ("Luis Ortega", False, "07-02 19:32"),
+    ]
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
