@@ -304,6 +304,11 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
     return parsed
 
 
+# A log below one that ran past midnight goes on from it when it starts this close after its end.
+_GO_ON_SLACK = timedelta(minutes=30)
+_GO_ON_REACH = timedelta(hours=3)
+
+
 def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, str]]) -> Parsed:
     """Parse the paste; logs of several channels in different shapes ("#inc-123" over a Slack
     copy, "#ops" over an IRC log) are each read in their own format, in their own clock run."""
@@ -344,6 +349,8 @@ def _messages(
     last_zone: tzinfo | None = None
     last_token = ""
     previous: datetime | None = None
+    after_midnight: datetime | None = None  # where the log above ended, when a dateless log below must be placed near it
+    block_start: datetime | None = None  # the current log's first moment
     noted: set[str] = set()
     messages: list[Message] = []
     block_days = parsed.undated_block_days(default_date or first_day)
@@ -359,7 +366,15 @@ def _messages(
             # (or its times sit with another written day's), in the zone its name line gives
             # ("#ops (Pacific time)"); one that names none is read like the log above it ("my
             # clock, London" over two channels).
-            current_day, fresh, previous = block_days.get(item.line, default_date or first_day), True, None
+            current_day = block_days.get(item.line, default_date or first_day)
+            # a log with no date of its own below one that ran past midnight: on the day that puts it
+            # nearest where that log ended ("00:02 dropping off" then "(continued)" at "12:04 AM")
+            ran_past_midnight = (
+                previous is not None and block_start is not None and current_day is not None
+                and block_start.date() == current_day and previous.date() == current_day + timedelta(days=1)
+            )
+            after_midnight = previous if item.line not in block_days and ran_past_midnight else None
+            fresh, previous, block_start = True, None, None
             reordered = True
             if item.zone is None and stamped and base_token:
                 # the log above wrote its zone on every line ("2020-01-09 23:51:03 UTC  Triggered …"): that
@@ -386,6 +401,12 @@ def _messages(
         if entry.precision == "date-only" and not any(line.strip() for line in entry.lines):
             current_day, fresh = entry.day, True  # a bare dated heading: only says which day it is
             continue
+        if after_midnight is not None and entry.day is None and entry.precision not in UNTIMED:
+            zone_now = last_zone or base_zone
+            gap = datetime.combine(after_midnight.date(), entry.clock, zone_now) - after_midnight
+            if -_GO_ON_SLACK <= gap <= _GO_ON_REACH:  # it takes up where that log stopped, not the same hours again
+                current_day = after_midnight.date()
+            after_midnight = None
         if entry.day is not None:
             day, fresh = entry.day, True
         elif current_day is not None:
@@ -442,6 +463,7 @@ def _messages(
         if note:
             _note(warnings, noted, note)
         current_day, fresh, previous = day, False, at
+        block_start = block_start or at
         messages.append(_message(entry, at, origin))
     if counted_back:
         _place_counted_back(messages, counted_back, default_date, base_zone)

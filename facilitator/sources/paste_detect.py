@@ -208,7 +208,7 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
 
 
 # A ruled line naming what follows: "----- incident.io export -----", "==== PagerDuty log ===="
-_NAMED_RULE_RE = re.compile(r"^[-=]{3,}\s*[^-=\s].{0,60}?\s*[-=]{3,}$")
+_NAMED_RULE_RE = re.compile(r"^(?:={2,}|-{3,})\s*[^-=\s].{0,60}?\s*(?:={2,}|-{3,})$")  # "== bridge meeting chat ==" too
 
 
 def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -218,7 +218,7 @@ def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
     for i, line in enumerate(lines):
         if i and (
             ("#" in line and CHANNEL_HEADER_RE.match(line.strip()))
-            or (line[:3] in ("---", "===") and _NAMED_RULE_RE.match(line.strip()))
+            or ((line[:3] == "---" or line[:2] == "==") and _NAMED_RULE_RE.match(line.strip()))
         ):
             starts.append(i)
     return [(a, b) for a, b in zip(starts, [*starts[1:], len(lines)]) if a < b]

@@ -101,6 +101,45 @@ paged, here
     ]
 
 
+def test_a_team_chat_copy_then_a_saved_meeting_chat_under_a_short_rule_are_read_each_in_its_shape():
+    text = """== Team Chat channel "noc-sev-bridge" (copied) ==
+
+Daniel Brooks (NOC)  11:20 PM
+paging Team Chat backend on-call
+Rahul Menon  11:21 PM
+just got paged, joining
+Ken Ito  11:23 PM
+Rooms presence showing offline for a bunch of our Tokyo rooms too
+
+== bridge meeting chat (meeting_saved_chat.txt) ==
+
+23:24:10 From Rahul Menon to Everyone:
+\tim-gateway consumer lag on shard 7 is ~48 min
+23:25:30 From Wei Zhang to Everyone:
+\tpush is fine, its server side
+23:26:40 From Rahul Menon to Everyone:
+\tlag starts 22:35 on the graph
+23:27:02 From Wei Zhang to Everyone:
+\trestarting the stuck consumer group members now
+23:27:58 From Rahul Menon to Everyone:
+\tlag falling off a cliff
+00:00:25 From Daniel Brooks (NOC) to Everyone:
+\tresolved posted
+
+== Team Chat channel "noc-sev-bridge" (continued) ==
+
+Sofia Alvarez  12:04 AM
+closing out the APAC escalation tickets
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=date(2025, 10, 16), origin="paste.txt")
+    assert [(m.author, hm(m)) for m in t.messages][:5] == [
+        ("Daniel Brooks (NOC)", "10-17 06:20"), ("Rahul Menon", "10-17 06:21"), ("Ken Ito", "10-17 06:23"),
+        ("Rahul Menon", "10-17 06:24"), ("Wei Zhang", "10-17 06:25"),
+    ]
+    assert [(m.author, hm(m)) for m in t.messages][8:] == [("Daniel Brooks (NOC)", "10-17 07:00"), ("Sofia Alvarez", "10-17 07:04")]
+    assert t.messages[4].text == "push is fine, its server side"
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
