@@ -80,6 +80,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "we're fully back. closing the maintenance",
         "connections validated, back in the load balancer",
         "Timetracker loads in Jira again",
+        "load is under control",
         "power cycled gw1, it's passing traffic",
         "first load coming back in the east areas",
         "customers coming back, session count going up",
@@ -169,6 +170,7 @@ def test_how_chat_says_the_service_is_back(text):
         "host is up, health check green… but the app answers 502 behind nginx",
         "restart it and validate the connections before we open it up again",
         "so why does the home page work",  # wondering, not a state
+        "ok do it by hand: drain the bad build, then bring the old build up again",  # an order
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):

@@ -289,6 +289,19 @@ def test_a_chat_that_starts_after_the_system_healed_itself_dates_the_recovery_as
     assert hm(f.mitigated_at) == "10:55"
 
 
+def test_an_alert_that_lagged_behind_a_recovery_already_over_dates_it_as_stated():
+    f = extract_findings(
+        channel(
+            [
+                ("10:17", "bot:PagerDuty", "Triggered: flex p95 latency burn rate 1h > 14.4"),
+                ("10:21", "marcus", "p95 on /roles and /realms way up and a pile of 504s"),
+                ("10:32", "marcus", "raw latency: spike starts 9:45, back to normal at 10:04. it was already over when we got paged"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:04"
+
+
 def test_a_monitor_clearing_and_work_flowing_again_are_recoveries():
     for phrase in ("ActionMailer alert resolved, emails are going out again", "launch success back at 100%"):
         f = extract_findings(channel([("12:00", "ana", "mails are failing"), ("12:30", "ben", phrase)]))
