@@ -218,6 +218,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
+    mixed = _with_json_logs(lines, tz=tz, default_date=default_date, origin=origin)
+    if mixed is not None:  # a pager's log, then "===== slack export: #inc/2026-04-22.json =====" over its JSON
+        return mixed
     mails = email_blocks(lines)
     if mails is not None:  # a mail thread: every message carries its own From/Date headers
         return parse_email_thread(mails, tz=tz, origin=origin)
@@ -261,6 +264,34 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _with_json_logs(lines: list[str], *, tz: str, default_date: date | None, origin: str) -> Transcript | None:
+    """A paste of several logs where some are Slack JSON under their name line: each JSON log
+    read as Slack messages, the rest as the paste it is, merged in time order. None when no log
+    below a name line is Slack JSON."""
+    blocks = channel_blocks(lines)
+    if len(blocks) < 2:
+        return None
+    found: list = []
+    rest: list[str] = []
+    for a, b in blocks:
+        body = lines[a + 1 : b] if a else lines[a:b]
+        messages = slack_messages("\n".join(body)) if any(line.lstrip()[:1] in "[{" for line in body) else None
+        if messages:
+            found.extend(messages)
+        else:
+            rest.extend(lines[a:b])
+    if not found:
+        return None
+    read = parse_slack_json(found, tz=tz, origin=origin)
+    if any(line.strip() for line in rest):
+        other = parse_transcript("\n".join(rest), tz=tz, default_date=default_date, origin=origin)
+        read.messages = sorted([*other.messages, *read.messages], key=lambda m: m.at)
+        read.unattributed, read.warnings = other.unattributed, [*other.warnings, *read.warnings]
+        read.channel, read.format = other.channel or read.channel, f"{other.format}+slack-json"
+        read.aliases = {**other.aliases, **read.aliases}
+    return read
 
 
 def _days_back(text: str) -> set[timedelta]:

@@ -137,6 +137,22 @@ def test_slack_json_array_or_messages_object(wrap):
     assert t.messages[0].at == datetime(2023, 12, 3, 10, 40, 0, 100, tzinfo=UTC)
 
 
+def test_a_pager_log_then_a_slack_json_log_under_its_name_line_are_both_read():
+    text = (
+        "PagerDuty \u2014 Incident #61204  Delays loading logs\n"
+        "Apr 22, 2026 at 11:25 AM   Triggered through the website by Priya Raman\n"
+        "Apr 22, 2026 at 11:27 AM   Acknowledged by Marco Diaz\n"
+        "Apr 22, 2026 at 6:12 PM    Resolved by Marco Diaz\n"
+        "\n===== slack export: #inc-logs-delay/2026-04-22.json =====\n"
+        + json.dumps(SLACK_MESSAGES, indent=2)
+    )
+    t = parse(text)
+    authors = [m.author for m in t.messages]
+    assert {"Alice Smith", "Bob Jones", "PagerDuty"} <= set(authors)  # the JSON log's people and bot
+    assert any(m.text.startswith("Triggered through the website") for m in t.messages)  # the pager's log too
+    assert [m.at for m in t.messages] == sorted(m.at for m in t.messages)
+
+
 def test_slack_json_nested_replies_and_numeric_ts():
     parent = {"user": "U1", "ts": 1701600000.5, "text": "api down", "user_profile": {"real_name": "Alice"},
               "replies": [{"user": "U2", "ts": "1701600600.000000", "text": "rolled back", "thread_ts": "1701600000.500000",
