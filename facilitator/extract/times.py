@@ -77,7 +77,7 @@ from facilitator.extract.conversation import (
     waved_off_alerts,
 )
 from facilitator.extract.monitors import alert_state, blip, flapping, others_still_down
-from facilitator.extract.signals import STEP_FLAGS, MessageSignals
+from facilitator.extract.signals import STEP_FLAGS, MessageSignals, is_placeholder_author
 from facilitator.findings import KeyTime
 
 
@@ -134,7 +134,8 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
         if "start_marker" in sig.flags and "detect" not in sig.flags:
             marked = True
             continue  # "Start of incident." marks the fault, not the moment someone noticed
-        if "alert" in sig.flags and not sig.is_human:
+        if "alert" in sig.flags and (not sig.is_human or (chat and is_placeholder_author(sig.message.author))):
+            # (an authorless row in a chat is a tool's log line: "Triggered through the website by Priya")
             if PLANNED_ALERT_RE.search(sig.prep.lower):
                 continue  # a host down for planned work, as the monitor itself says
             return key_at(sig, 0.8, "first alert")

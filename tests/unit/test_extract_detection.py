@@ -366,3 +366,16 @@ def test_a_problem_said_to_go_on_in_chat_words_is_still_broken():
     at = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
     sigs = scan(Transcript(messages=[Message(id=f"m{i}", at=at, author="Ann", text=t) for i, t in enumerate(texts)], source="transcript"))
     assert ["still_broken" in s.flags for s in sigs] == [True, True, True, True, False]
+
+
+def test_a_pagers_authorless_trigger_row_in_a_chat_is_the_first_alert():
+    f = extract_findings(
+        channel(
+            [
+                ("11:25", "", "Triggered through the website by Priya Raman"),
+                ("11:34", "priya", "runtime logs are timing out in the dashboard"),
+                ("11:35", "marco", "ack'd. looking"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "11:25"
