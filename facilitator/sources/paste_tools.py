@@ -81,9 +81,10 @@ def _column_name(first: str) -> tuple[str, str] | None:
     the entry's kind: "Message  Dana Whitfield  restart the primary?".
     """
     row = ICON_RE.sub("", first.strip())
-    if _CAPS_KIND_RE.match(row):
-        return None  # the row's kind, not its author: the people are in its text
-    m = _NAME_COLUMN_RE.match(_KIND_COLUMN_RE.sub("", row, count=1))
+    kind = _CAPS_KIND_RE.match(row)
+    # the row's kind, not its author: a name column may follow it ("MESSAGE  Marcus Oyelaran   ack"),
+    # else the people are in its text ("ACK       Kelsey Brandt acknowledged")
+    m = _NAME_COLUMN_RE.match(row[kind.end() :] if kind else _KIND_COLUMN_RE.sub("", row, count=1))
     if m is None or not name_like(m.group("name"), strict=True):
         return None
     return m.group("name").strip(), m.group("text").strip()

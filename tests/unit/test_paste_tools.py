@@ -100,6 +100,24 @@ def test_an_exports_event_kind_in_capitals_is_no_author():
     assert not {m.author for m in t.messages if not m.is_bot} & {"PAGE", "ACK", "SEVERITY", "COMMS", "CHANGE"}
 
 
+def test_an_exports_event_kind_in_capitals_then_a_name_column_names_the_author():
+    export = (
+        "Incident #2291 \u00b7 Partial Mimir write outage \u00b7 severity: major\n"
+        "Timeline export (Grafana IRM) \u00b7 times shown in America/New_York\n"
+        "---------------------------------------------------------------------------\n"
+        "18:57:06  ALERT    Grafana Alerting     [FIRING] MimirWriteErrorRateHigh cluster=prod-us-west-0\n"
+        "18:57:58  MESSAGE  Marcus Oyelaran      ack. write 5xx on prod-us-west-0\n"
+        "19:03:12  MESSAGE  Ines Carvalho        I can do comms\n"
+        "19:10:02  ROLE     Dana Whitfield       Dana Whitfield is now Incident Commander\n"
+        "19:17:45  MESSAGE  Marcus Oyelaran      tenant limits are fine. not them\n"
+    )
+    t = parse(export, tz="America/New_York", default_date=date(2026, 1, 15))
+    assert [(m.author, m.text[:12]) for m in t.messages] == [
+        ("Grafana Alerting", "[FIRING] Mim"), ("Marcus Oyelaran", "ack. write 5"), ("Ines Carvalho", "I can do com"),
+        ("Dana Whitfield", "Dana Whitfie"), ("Marcus Oyelaran", "tenant limit"),
+    ]
+
+
 def test_a_pagers_responder_request_line_is_no_person():
     log = (
         "Aug 31, 2021 at 2:32:51 PM   Acknowledged by Kenji Sato\n"
