@@ -460,3 +460,19 @@ def test_an_email_passed_on_is_the_report_dated_by_its_clock():
         )
     )
     assert hm(f.detected_at) == "11:25"
+
+
+def test_a_japanese_channel_reads_its_outage_relapse_and_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("05:01", "bot:LINE Notify", "[監視] 【DOWN】https://www.example.jp/ 応答なし（タイムアウト 3回連続）"),
+                ("05:19", "佐藤", "LPも管理画面も開かない。サーバーに ping 通りません"),
+                ("07:41", "佐藤", "再起動したら疎通戻りました！LP開けます"),
+                ("07:45", "佐藤", "…と思ったらまたリンクダウン。2分くらいで落ちた。予備機に交換します"),
+                ("08:51", "佐藤", "疎通OK。LP・管理画面とも表示できます。今度は落ちない"),
+                ("08:52", "bot:LINE Notify", "[監視] 【UP】https://www.example.jp/ 復旧（応答 0.4秒）"),
+            ]
+        )
+    )
+    assert (hm(f.detected_at), hm(f.mitigated_at)) == ("05:01", "08:51")  # the relapse at 07:45 undid 07:41
