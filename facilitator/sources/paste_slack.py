@@ -38,7 +38,7 @@ from facilitator.sources.paste_formats import (
     match_day,
     structural_line,
 )
-from facilitator.sources.paste_speakers import MATRIX_ID, name_like
+from facilitator.sources.paste_speakers import LAST_FIRST, MATRIX_ID, name_like
 from facilitator.sources.paste_time import (
     AGO,
     ISO_DATE,
@@ -134,7 +134,6 @@ _FILE_KIND = re.compile(
 )
 _TOPIC_RE = re.compile(r"^#?\w[\w .'&-]{0,60}? > \S.{0,100}$")  # Zulip: "incidents > checkout 502s"
 # Enterprise directories' "Doe, Jane (Ext)", as Teams shows them.
-_LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
 _TOPIC_DATE = re.compile(rf"\s((?i:{WORD_DATE.pattern}))$")
 # Rocket.Chat: "Dana Okafor @dana.o"; Element: "mrd (@mrd:libera.chat)" (the Matrix ID after the display name)
 _HANDLE_AFTER = re.compile(rf"\s+@[\w.-]+$|{MATRIX_ID}$")
@@ -289,7 +288,7 @@ def _header_name(raw: str) -> str:
     display, _, handle = name.rpartition(" ")
     if display and _name_twice(display, handle, False):  # Rocket.Chat: "Dana Okafor dana.okafor"
         name = display
-    return name if name_like(name, strict=False) or _LAST_FIRST.match(name) else ""
+    return name if name_like(name, strict=False) or LAST_FIRST.match(name) else ""
 
 
 def clean_name(name: str) -> str:

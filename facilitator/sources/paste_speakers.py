@@ -15,6 +15,8 @@ from facilitator.sources.bot_names import MXID, MXID_LOCAL
 from facilitator.sources.paste_time import zone_from_token
 
 # "Alice Smith: text" inside a chat line; a name is short and has no sentence punctuation.
+# A name written last name first, as Outlook and Teams in some organisations show it: "Haddad, Leila", "Okafor, Dana (Ext)"
+LAST_FIRST = re.compile(r"^[A-Z][\w'’-]+, [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*)?(?: \([\w .-]{1,20}\))?$")
 SPEAKER_RE = re.compile(r"^(?P<name>[^:\s][^:]{0,47}?)\s*:\s(?P<text>.*)$|^(?P<bare>[^:\s][^:]{0,47}?):$")
 _INITIAL_END = re.compile(r"\S\s+[^\W\d_a-z]\.$")  # "Kwame O.", "Deepa S.", "Mantas Ž."
 _NAME_WORD = re.compile(r"^[\w.'’()@&+/-]+$")
@@ -117,7 +119,7 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         if (by := NOTE_BY_RE.match(name.strip())) is not None:
             name = by.group("who") or by.group("actor")  # Opsgenie's 'Note added by Carla Nguyen: "..."' is Carla's
             text = QUOTED_NOTE.sub(r"\1", text)  # the tool quotes the note; the words are hers
-        if name_like(name, strict=strict):
+        if name_like(name, strict=strict) or LAST_FIRST.match(name.strip()):
             return name.strip(), text
     return "", rest
 

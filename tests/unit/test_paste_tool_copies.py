@@ -140,6 +140,20 @@ closing out the APAC escalation tickets
     assert t.messages[4].text == "push is fine, its server side"
 
 
+def test_a_teams_copy_naming_people_last_name_first_names_them():
+    text = """Chat: CP / service teams (Microsoft Teams, copied 11/07/2022)
+
+[11/07/2022 09:33] Haddad, Leila: Morning all - our app on live is really slow some of the time
+[11/07/2022 09:36] Brennan, Joe: Thanks Leila, looking. Is that on the default ingress class?
+[11/07/2022 10:08] Ashworth, Claire (Ext): agree. declaring an incident
+"""
+    t = parse_transcript(text, tz="Europe/London", default_date=date(2022, 7, 11), origin="paste.txt")
+    assert [(m.author, hm(m)) for m in t.messages] == [
+        ("Haddad, Leila", "07-11 08:33"), ("Brennan, Joe", "07-11 08:36"), ("Ashworth, Claire (Ext)", "07-11 09:08"),
+    ]
+    assert t.messages[1].text.startswith("Thanks Leila, looking")
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
