@@ -499,3 +499,17 @@ def test_up_on_the_box_but_not_back_behind_the_balancer_is_a_partial_recovery():
         )
     )
     assert hm(f.mitigated_at) == "08:00"
+
+
+def test_a_monitor_recovery_that_names_a_part_still_failing_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("07:24", "bot:NetMon Alerts", "FAIL res-api RTT timeout | checkin-gw healthcheck FAIL | CTS FAIL"),
+                ("07:30", "kenji", "check-in and reservations are down at every airport"),
+                ("09:02", "bot:NetMon Alerts", "RECOVERY res-api RTT 38 ms | checkin-gw healthcheck OK; CTS still FAIL"),
+                ("13:20", "kenji", "all systems confirmed restored"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "13:20"
