@@ -8,6 +8,7 @@ by the same monitor failing again is a flapping check: the service never came ba
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import datetime, timedelta
 
 from facilitator.extract.signals import MessageSignals
@@ -135,6 +136,9 @@ def _targets(sig: MessageSignals) -> set[str]:
     return {found.group(1).rstrip("/.")} if found else set()
 
 
+_MONITOR_LOOKBACK = 500  # messages before a monitor's recovery line searched for its other targets
+
+
 def others_still_down(sigs: list[MessageSignals], sig: MessageSignals) -> bool:
     """True when a monitor's recovery line ("UP: https://dash.deno.com") comes while the same
     monitor still reports another of its targets down ("DOWN: https://deno.land/std", no UP
@@ -145,9 +149,8 @@ def others_still_down(sigs: list[MessageSignals], sig: MessageSignals) -> bool:
     if not back:
         return False
     down: set[str] = set()
-    for earlier in sigs:
-        if earlier.index >= sig.index:
-            break
+    at = bisect_left(sigs, sig.index, key=lambda s: s.index)  # ``sigs`` is in channel order
+    for earlier in sigs[max(0, at - _MONITOR_LOOKBACK) : at]:  # a bounded look back: a long channel stays linear
         if earlier.is_human or earlier.message.author != sig.message.author:
             continue
         named = _targets(earlier)

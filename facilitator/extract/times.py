@@ -414,7 +414,6 @@ STATUS_LAG = timedelta(minutes=20)  # how long a status page's post may trail th
 _STATUS_POST_RE = re.compile(r"\b(?:monitoring|resolved)\s*[:\-\u2013\u2014]|^\W*[\[*]\s*(?:monitoring|resolved)\s*[\]*]")
 
 
-
 _NOT_YET_NORMAL_RE = re.compile(r"\bnot\s+(?:yet\s+|quite\s+|fully\s+)?(?:at|back\s+to|back\s+at)\s+(?:baseline|normal)\b|\bnot\s+(?:yet\s+|quite\s+)?(?:gone|clean|clear)\b")
 
 
@@ -435,6 +434,7 @@ def _eased_only(first: MessageSignals, after: list[MessageSignals], recoveries: 
         if sig.is_human and sig in recoveries:
             return None  # the next word from people is a recovery: the step did bring it back
     return None
+
 
 def _step_before(after: list[MessageSignals], post: MessageSignals) -> MessageSignals | None:
     """The step a person reported done in the minutes before a status page's recovery post."""

@@ -31,8 +31,10 @@ import unicodedata
 import re
 import textwrap
 from bisect import bisect_right
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import Any
 
 from facilitator.config import check_timezone
 from facilitator.errors import SourceError
@@ -273,7 +275,7 @@ def _with_json_logs(lines: list[str], *, tz: str, default_date: date | None, ori
     blocks = channel_blocks(lines)
     if len(blocks) < 2:
         return None
-    found: list = []
+    found: list[Mapping[str, Any]] = []
     rest: list[str] = []
     for a, b in blocks:
         body = lines[a + 1 : b] if a else lines[a:b]
@@ -398,8 +400,8 @@ def _messages(
             # ("#ops (Pacific time)"); one that names none is read like the log above it ("my
             # clock, London" over two channels).
             current_day = block_days.get(item.line, default_date or first_day)
-            # a log with no date of its own below one that ran past midnight: on the day that puts it
-            # nearest where that log ended ("00:02 dropping off" then "(continued)" at "12:04 AM")
+            # a log with no date of its own below one that ran past midnight goes on from where that
+            # log ended when it starts just after it ("00:02 dropping off", then "(continued)" at "12:04 AM")
             ran_past_midnight = (
                 previous is not None and block_start is not None and current_day is not None
                 and block_start.date() == current_day and previous.date() == current_day + timedelta(days=1)
