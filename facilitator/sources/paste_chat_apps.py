@@ -226,6 +226,8 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     tagged = APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]
+    if name.startswith("@") and " " not in name:
+        name = name[1:]  # Mattermost's "@bea.k — 04:22": the handle, without the mention sign
     written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
     if written and _TWO_DIGIT_YEAR.fullmatch(written):
         written = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", written)  # Telegram's "04.07.17"

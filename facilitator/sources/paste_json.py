@@ -106,6 +106,8 @@ def _directory(messages: list[Mapping[str, Any]]) -> Directory:
                 directory.names[uid] = name
             if uid in directory.names:
                 directory.add_handles(uid, profile)  # a later message may carry a name the first did not
+        elif isinstance(uid, str) and uid and isinstance(raw.get("user_name"), str) and raw["user_name"].strip():
+            directory.names.setdefault(uid, raw["user_name"].strip())  # some exporters write "user_name" beside the id
         if raw.get("bot_id") and isinstance(uid, str) and uid:
             directory.bots.add(uid)
     return directory

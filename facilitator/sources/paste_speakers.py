@@ -98,11 +98,13 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         if nick.strip() and " " not in nick.strip():
             return nick.strip().lstrip("@+%&~"), text.lstrip()
     piped = _PIPED_RE.match(rest) if "|" in rest[:34] else None
-    if piped is not None and name_like(piped.group("name"), strict=False):  # "| Slack | Devon Carter | text"
-        return piped.group("name").strip(), piped.group("text").strip()
+    if piped is not None:  # "| Slack | Devon Carter | text"; a pager's "| Acknowledged | by Bea Kowalczyk | via …"
+        name = _PIPED_BY_RE.sub("", piped.group("name").strip(), count=1)
+        if name_like(name, strict=False) and not _PIPED_EVENT_RE.match(name):
+            return name, piped.group("text").strip()
     said = _PIPED_SAID_RE.match(rest) if "|" in rest[:44] else None
-    if said is not None and name_like(said.group("name"), strict=False):  # "| CHAT #inc-42 | Sam Okafor: rollback finished"
-        return said.group("name").strip(), said.group("text").strip()
+    if said is not None and name_like(said.group("name"), strict=False) and not _PIPED_EVENT_RE.match(said.group("name")):
+        return said.group("name").strip(), said.group("text").strip()  # "| CHAT #inc-42 | Sam Okafor: rollback finished"
     column = _MXID_COLUMN_RE.match(rest) if rest[:1] in "#!@" else None
     if column is not None:  # Riot's columns: "#sysadmin  @olly:matrix.org      text"
         return column.group("mxid"), column.group("text").strip()
@@ -128,6 +130,13 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
 MATRIX_ID = rf"\s*\({MXID}\)"
 # An incident tool's export in pipe-separated columns after the time: "| Slack       | Devon Carter     | text"
 # (the source, the person, the text)
+# A pager log's person column names the actor after "by"; "to Bea (Infra Primary)" or "via …" names no
+# author, nor does an event's own wording ("added responder: Luis Ferraro").
+_PIPED_BY_RE = re.compile(r"^by\s+", re.IGNORECASE)
+_PIPED_EVENT_RE = re.compile(
+    r"^(?:to|via|from|added|removed|assigned|reassigned|escalated|changed|set|updated|created|resolved|acknowledged|triggered|notified)\b",
+    re.IGNORECASE,
+)
 _PIPED_RE = re.compile(r"^\|?\s*[A-Za-z][\w .-]{0,28}?\s*\|\s*(?P<name>[^|]{1,48}?)\s*\|\s*(?P<text>\S.*)$", re.DOTALL)
 # The same with the person inside the text column, as a timeline export writes a chat line:
 # "| CHAT #inc-1216-inbound | Sam Okafor: rollback finished on all DCs"

@@ -153,6 +153,14 @@ def test_a_pager_log_then_a_slack_json_log_under_its_name_line_are_both_read():
     assert [m.at for m in t.messages] == sorted(m.at for m in t.messages)
 
 
+def test_slack_json_with_a_user_name_beside_the_id_names_the_person():
+    raw = [{"type": "message", "user": "U04KQ1A", "user_name": "dana.whitlock", "ts": "1695221403.000000", "text": "seeing it"},
+           {"type": "message", "user": "U02ZX9P", "user_name": "arjun.mehta", "ts": "1695221490.000000", "text": "<@U04KQ1A> on it"}]
+    t = parse(json.dumps(raw))
+    assert [m.author for m in t.messages] == ["dana.whitlock", "arjun.mehta"]
+    assert t.messages[1].text == "@dana.whitlock on it"
+
+
 def test_slack_json_nested_replies_and_numeric_ts():
     parent = {"user": "U1", "ts": 1701600000.5, "text": "api down", "user_profile": {"real_name": "Alice"},
               "replies": [{"user": "U2", "ts": "1701600600.000000", "text": "rolled back", "thread_ts": "1701600000.500000",

@@ -154,6 +154,26 @@ def test_a_teams_copy_naming_people_last_name_first_names_them():
     assert t.messages[1].text.startswith("Thanks Leila, looking")
 
 
+def test_a_pager_log_in_pipe_columns_then_a_mattermost_copy_names_people_not_events():
+    text = """=== PagerDuty incident #PD-77310 \u2014 log entries (times in America/Los_Angeles) ===
+2025-11-04 04:21:07 PST | Triggered    | [edge-5xx] reddit.com 5xx rate > 2% (5m) \u2014 svc: edge-gateway | via PagerDuty Events API
+2025-11-04 04:21:07 PST | Assigned     | to Bea Kowalczyk (Infra Primary) | via PagerDuty
+2025-11-04 04:23:40 PST | Acknowledged | by Bea Kowalczyk | via Bea Kowalczyk
+2025-11-04 04:31:12 PST | Escalated    | added responder: Luis Ferraro (Feeds On-Call) | via Bea Kowalczyk
+
+=== Mattermost ~incident-errors (Nov 4) ===
+@bea.k \u2014 04:22
+edge 5xx paging. 2.8% and climbing
+
+@owen.d \u2014 04:24
+here. seeing it on web and the apps
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=date(2025, 11, 4), origin="paste.txt")
+    authors = {m.author for m in t.messages if m.author}
+    assert {"bea.k", "owen.d", "Bea Kowalczyk"} <= authors
+    assert not authors & {"to Bea Kowalczyk (Infra Primary)", "by Bea Kowalczyk", "added responder", "@bea.k"}
+
+
 def test_a_campfire_transcript_gives_each_tabbed_line_its_own_speaker():
     text = """Campfire \u00bb Ops
 Transcript for Wednesday, May 27, 2009
