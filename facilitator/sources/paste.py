@@ -384,6 +384,7 @@ def _messages(
     previous: datetime | None = None
     after_midnight: datetime | None = None  # where the log above ended, when a dateless log below must be placed near it
     block_start: datetime | None = None  # the current log's first moment
+    said_day: date | None = None  # a day divider with no message after it yet
     noted: set[str] = set()
     messages: list[Message] = []
     block_days = parsed.undated_block_days(default_date or first_day)
@@ -399,7 +400,8 @@ def _messages(
             # (or its times sit with another written day's), in the zone its name line gives
             # ("#ops (Pacific time)"); one that names none is read like the log above it ("my
             # clock, London" over two channels).
-            current_day = block_days.get(item.line, default_date or first_day)
+            # a day divider just above the log's name ("----- Friday, January 2nd -----" over "#admins") dates it
+            current_day = block_days.get(item.line, said_day or default_date or first_day)
             # a log with no date of its own below one that ran past midnight goes on from where that
             # log ended when it starts just after it ("00:02 dropping off", then "(continued)" at "12:04 AM")
             ran_past_midnight = (
@@ -424,9 +426,10 @@ def _messages(
             maybe_12h = twelve_hour[0]
             continue
         if isinstance(item, DayMark):
-            current_day, fresh = item.day, True
+            current_day, fresh, said_day = item.day, True, item.day
             continue
         entry: Entry = item
+        said_day = None
         if entry.ago is not None:
             counted_back.append((len(messages), entry))
             messages.append(_message(entry, datetime.min.replace(tzinfo=base_zone), origin))

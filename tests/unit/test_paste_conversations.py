@@ -74,6 +74,21 @@ def test_an_incident_docs_timeline_above_a_channel_log_is_read_too_on_its_own_12
     ]
 
 
+def test_a_day_divider_drawn_as_a_rule_dates_the_channel_log_below_it():
+    text = (
+        "#wynton-alerts\n"
+        "[3:30 PM] Nagios: PROBLEM - log1/SSH is CRITICAL (Thu Jan 1)\n"
+        "\n----- Friday, January 2nd -----\n\n"
+        "#wynton-admins\n"
+        "[9:45 AM] Harry Lindqvist: just seeing yesterday's pages, sorry\n"
+        "\n----- Monday, January 5th -----\n\n"
+        "#wynton-admins\n"
+        "[9:02 AM] Harry Lindqvist: shutting down for the switch swap\n"
+    )
+    t = parse(text, default_date=date(2026, 1, 1))
+    assert [hm(m) for m in t.messages] == ["01-01 15:30", "01-02 09:45", "01-05 09:02"]
+
+
 def test_clock_jump_back_in_chat_is_another_log_not_the_next_day():
     text = "10:02 <alice> seeing 500s\n18:30 <bob> all clear\n09:50 <carol> deploy started\n"
     t = parse(text, default_date=date(2024, 3, 5))
