@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from facilitator.extract.fixes import FIX_REACH, did, refuted, taken_back, within
 from facilitator.extract.patterns import patterns, plain_sentence, sentence_case, strip_code, summary_of
-from facilitator.extract.quotes import quote_fact, with_code, with_context
+from facilitator.extract.quotes import quote_fact, quoted, with_code, with_context
 from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
 from facilitator.findings import Fact, Hypothesis, KeyTime
 from facilitator.injection import looks_like_instructions
@@ -139,8 +139,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                 break  # "I bet they are", "ugh ok sorry for the red herring": no idea named
             elif raised or ruled:
                 status = "ruled_out" if ruled else "raised"
-                quoted = with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
-                hyp = Hypothesis(text=summary_of(quoted, limit=200), status=status, message_ids=[sig.message.id])
+                told = with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"
+                hyp = Hypothesis(text=summary_of(told, limit=200), status=status, message_ids=[sig.message.id])
                 found.append((hyp, words, thread or sig.message.id))
                 if ruled:
                     born_ruled_out.add(id(hyp))
@@ -207,8 +207,11 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
 _DISMAY_RE = re.compile(r"^\W*(?:oh\s+no+|uh[\s-]?oh|oops|whoops|my\s+bad)\b[\W\s]*", re.IGNORECASE)
 # What makes the words after it a cause rather than a symptom: a change or step pointed at
 # ("that's the xbps alternatives change", "the index I dropped at 5:06"), or how it went wrong.
+# "that's the migration", "that's my bump": the thing the speaker points at
+_POINTER = r"^\W*that[\x27\u2019]?s\s+(?:the|my|our)\s+"
+_POINTER_RE = re.compile(_POINTER, re.IGNORECASE)
 _OWNED_CAUSE_RE = re.compile(
-    r"^\W*that[\x27\u2019]?s\s+(?:the|my|our)\s+(?!one\b|bug\b|thing\b)\w"
+    rf"{_POINTER}(?!one\b|bug\b|thing\b)\w"
     r"|\b(?:change|migration|release|deploy|bump|refactor\w*|rule|selector|filter|script|patch|commit|pr|apply)\b[^.]{0,40}"
     r"\b(?:went|came|matched|locks?|picked|touch\w*|rewrit\w*)\b"
     r"|\b(?:inverted|instead\s+of|was\s+(?:meant|supposed)\s+to|pointed\s+at\s+prod|matched\s+prod|came\s+in\s+with|went\s+(?:out|to\s+prod))\b"
@@ -261,13 +264,10 @@ def _owned_up_causes(sigs: list[MessageSignals]) -> list[Fact]:
                 before = sentence if len(sentence.split()) >= 3 else ""
             if len(kept) == 2:
                 break
-        text = _told_plainly([with_code(x, sig.message.text) for x in kept])
+        text = _told_plainly([quoted(x, sig.message.text) for x in kept])
         if len(text.split()) >= 5:
             return [Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=0.45)]
     return []
-
-
-_POINTER_RE = re.compile(r"^\W*that[\x27\u2019]?s\s+(?:the|my|our)\s+", re.IGNORECASE)
 
 
 def _told_plainly(sentences: list[str]) -> str:
@@ -284,7 +284,7 @@ def _told_plainly(sentences: list[str]) -> str:
         text = " ".join(sentence_case(x) for x in [first, *sentences[1:]])
     text = _RELATIVE_I_RE.sub(r"\1 ", text).replace(" ,", ",")
     text = re.sub(r"\bmy\b", "the", text, flags=re.IGNORECASE)
-    return sentence_case(text.replace(" ([link])", "").replace("[link]", "…"))
+    return sentence_case(text)
 
 
 _LABEL_LEAD_RE = re.compile(r"^\W*(?:follow[- ]?ups?|todo|fyi|note|also|btw)\b\s*[:,-]?\s*", re.IGNORECASE)
@@ -298,7 +298,7 @@ def _lesson_fact(sentence: str, sig: MessageSignals) -> Fact:
     before = sig.prep.sentences[at - 1] if at else ""
     if len(told) < 40 and len(before.split()) >= 4:
         told = f"{before} {told}"
-    text = " ".join(with_code(told, sig.message.text).replace(" ([link])", "").replace("[link]", "…").split())
+    text = " ".join(quoted(told, sig.message.text).split())
     if len(text) > 200:
         text = text[:199].rsplit(" ", 1)[0] + "…"
     return Fact(text=text[:1].upper() + text[1:], message_ids=[sig.message.id])

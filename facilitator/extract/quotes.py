@@ -54,8 +54,13 @@ def quote_fact(sentence: str, sig: MessageSignals, confidence: float = 0.5, whol
     if whole and len(whole_text) <= 200 and len(sig.prep.sentences) <= 3 and "```" not in whole_text:
         text = _SYMBOL_LEAD_RE.sub("", " ".join(readable(whole_text).split()))  # "✅ rollback complete"
         return Fact(text=text, message_ids=[sig.message.id], confidence=confidence)
-    text = with_code(sentence, whole_text).replace(" ([link])", "").replace("[link]", "…")
-    return Fact(text=summary_of(text, limit=200), message_ids=[sig.message.id], confidence=confidence)
+    return Fact(text=summary_of(quoted(sentence, whole_text), limit=200), message_ids=[sig.message.id], confidence=confidence)
+
+
+def quoted(sentence: str, text: str) -> str:
+    """``sentence`` as a document quotes it from the message ``text``: code and link hosts kept
+    (``with_code``), a bare "[link]" mark shortened to "…" and a bracketed one dropped."""
+    return with_code(sentence, text).replace(" ([link])", "").replace("[link]", "…")
 
 
 def with_context(sentence: str, sig: MessageSignals) -> str:
