@@ -501,6 +501,7 @@ def cite_for(session: Session, transcript: Transcript | None, settings: Settings
     """Evidence text for message ids (used by callers outside the document, e.g. the UI preview)."""
     return Builder(session, transcript, settings).cite(message_ids)
 
+
 def _affected_from(b: Builder, fault: datetime | None, impact_end: datetime | None) -> tuple[datetime | None, list[str]]:
     """When customers began to be affected, when that is told apart from the fault (a deploy at
     13:52, errors from 14:00), with the messages that say so: the commander's answer, else the
