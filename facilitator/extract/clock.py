@@ -107,6 +107,8 @@ _NOTHING_SINCE_RE = re.compile(
     r"|\bno\s+(?:new\s+)?(?:deploy\w*|changes?|releases?|push\w*|merges?|commits?|rollouts?|config\s+changes?)\s+since\b"
 )
 _STARTISH_RE = re.compile(r"\b(?:since|started|starting|began|begun|beginning|start|onset|first)\b")
+# "it's been clean since", "quiet ever since": a "since" that closes a statement of health
+_CLEAN_SINCE_RE = re.compile(r"\b(?:clean|fine|quiet|green|stable|healthy|ok|okay|good|normal)\s+(?:ever\s+)?since\b")
 CHANGE_TIME = "states when a change was made"  # "last deploy was 6pm": a start only if close to the symptoms
 
 
@@ -159,7 +161,7 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
                 continue  # "next update 1:45", "ETA 15:00", "call at 9:30": a time set for later
             moment = resolve_clock(match, at, tz)
             if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
-                told = "states a start time" if symptom or _STARTISH_RE.search(low) else CHANGE_TIME
+                told = "states a start time" if symptom or _STARTISH_RE.search(_CLEAN_SINCE_RE.sub(" ", low)) else CHANGE_TIME
                 found.append((moment, f"{told}: {match.group(0).strip()}"))
                 break
         for match in RELATIVE_RE.finditer(sentence) if "ago" in low or "for" in low else ():

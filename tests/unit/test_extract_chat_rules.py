@@ -539,13 +539,17 @@ def test_a_cleared_deploy_time_is_not_the_start_and_the_first_notice_is_the_esti
     assert f.started_at.confidence < 0.25  # an estimate, for the commander to confirm
 
 
-def test_a_deploy_named_hours_before_the_symptoms_is_history_not_the_start():
+@pytest.mark.parametrize(
+    "said",
+    ["did anyone push anything? last deploy was 6pm", "nope, last prod deploy was 6pm and it's been clean since"],
+)
+def test_a_deploy_named_hours_before_the_symptoms_is_history_not_the_start(said):
     f = extract_findings(
         channel(
             [
                 ("03:55", "bot:New Relic", "Alert opened: Apdex < 0.7 on web (production)"),
                 ("03:59", "liam", "I'm on. everything is red"),
-                ("04:03", "liam", "did anyone push anything? last deploy was 6pm"),
+                ("04:03", "liam", said),
                 ("04:41", "josh", "private network is back! app reconnected, back to normal"),
             ]
         )
