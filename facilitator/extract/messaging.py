@@ -230,7 +230,8 @@ _NAMES_CAUSE_RE = re.compile(
     r"(?:has\s+been|was|were)\s+identified\s+as|traced\s+(?:it\s+)?(?:back\s+)?to)\s+(?P<what>\S.+)$",
     re.IGNORECASE,
 )
-_STAGED_RE = re.compile(r"^\W*(?:identified|update|monitoring|resolved)\s*[-–—:]\s*(?P<b>.+)$", re.IGNORECASE)
+# "Identified - …", "[Investigating] …": the stage a post opens with, before what it says
+_STAGED_RE = re.compile(r"^\W*(?:investigating|identified|update|monitoring|resolved)\s*[-–—:\]]\s*(?P<b>.+)$", re.IGNORECASE)
 
 
 def status_cause(items: list[MessagingItem]) -> tuple[str, list[str]] | None:

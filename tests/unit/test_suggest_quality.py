@@ -222,6 +222,14 @@ def test_the_cause_as_the_status_page_put_it_when_the_channel_names_none():
     assert suggest(Q["actual_cause"], Findings(messaging=posts[:1])) is None
 
 
+@pytest.mark.parametrize("stage", ["[Investigating]", "Investigating -", "[Update]"])
+def test_a_cause_the_page_names_under_its_bracketed_stage_is_the_cause_as_it_put_it(stage):
+    said = "We are experiencing outages across multiple product lines due to an ongoing AWS incident in us-east-1."
+    posts = [MessagingItem(at=_kt(9, "q").at, channel="status page", message_ids=["q"], summary=f"{stage} {said}")]
+    s = suggest(Q["actual_cause"], Findings(messaging=posts))
+    assert s is not None and s.message_ids == ["q"] and s.value == said
+
+
 def test_what_the_chat_says_of_the_data_answers_the_data_question():
     msgs = [
         Message(id=f"m{i}", author=a, text=t, at=T0 + timedelta(minutes=i))
