@@ -44,6 +44,8 @@ def _kt(minutes: int, mid: str) -> KeyTime:
         ("honestly we got lucky. lol", "We got lucky."),
         ("agreed. also lucky the deploy log was handy", "Lucky the deploy log was handy"),
         ("Rotate the key. follow-up for me", "Rotate the key."),
+        ("first suspect is last night's deploy train, checking", "Last night's deploy train, checking"),
+        ("my initial guess was DNS, then the LB", "DNS, then the LB"),
     ],
 )
 def test_clean_fact_keeps_the_fact_and_drops_the_conversation(chat, fact):
