@@ -74,14 +74,16 @@ def _kind_pipe(first: str) -> str:
     return m.group("who").strip() if m and name_like(m.group("who"), strict=False) else ""
 
 
-def _column_name(first: str) -> tuple[str, str] | None:
+def _column_name(first: str, caps_kinds: bool = True) -> tuple[str, str] | None:
     """(name, text) when a stamp line's text starts with a name column, else None.
 
     incident.io marks each row with an icon first: "💬 Ravi Menon   \"shard 7 done\"", Rootly with
-    the entry's kind: "Message  Dana Whitfield  restart the primary?".
+    the entry's kind: "Message  Dana Whitfield  restart the primary?". ``caps_kinds`` says a word
+    in capitals opening the row is its kind ("ACK", "MESSAGE"), as when most rows open with one;
+    else it is someone's initials in the name column ("JP   yeah I'm on it").
     """
     row = ICON_RE.sub("", first.strip())
-    kind = _CAPS_KIND_RE.match(row)
+    kind = _CAPS_KIND_RE.match(row) if caps_kinds else None
     # the row's kind, not its author: a name column may follow it ("MESSAGE  Marcus Oyelaran   ack"),
     # else the people are in its text ("ACK       Kelsey Brandt acknowledged")
     m = _NAME_COLUMN_RE.match(row[kind.end() :] if kind else _KIND_COLUMN_RE.sub("", row, count=1))
@@ -136,7 +138,11 @@ def name_headers(out: Parsed) -> None:
         for e in entries
         if not e.author and e.lines and any(x.strip() for x in e.lines[1:]) and (name := _header_name(e.lines[0]))
     ]
-    columns = [(e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0]))]
+    kinds = sum(1 for e in entries if e.lines and _CAPS_KIND_RE.match(ICON_RE.sub("", e.lines[0].strip())))
+    caps_kinds = 2 * kinds > len(entries)  # most rows open with a word in capitals
+    columns = [
+        (e, col[0], col[1]) for e in entries if not e.author and e.lines and (col := _column_name(e.lines[0], caps_kinds))
+    ]
     for entry in entries:  # "5:16 PM  Note added by Ryan Kowalski" and the note below: always his
         if not entry.author and entry.lines and any(x.strip() for x in entry.lines[1:]) and (who := _note_by(entry.lines[0]) or _kind_pipe(entry.lines[0])):
             entry.author, entry.lines = who, _unquoted(_dedented(entry.lines[1:]))

@@ -118,6 +118,21 @@ def test_an_exports_event_kind_in_capitals_then_a_name_column_names_the_author()
     ]
 
 
+def test_initials_in_the_name_column_are_a_person_when_most_rows_open_with_a_name():
+    room = (
+        "-- Monday, April 28, 2014 --\n"
+        "1:30 PM   Marta Ilić       tickets stacking up, bounce API returning 500\n"
+        "1:31 PM   JP               yeah I'm on it. the views aren't answering\n"
+        "1:32 PM   Owen Brandt      could it be the bounce dump change from this morning?\n"
+        "1:37 PM   JP               not the deploy. reverted it on a box and same thing\n"
+        "1:38 PM   Nick Canzoneri   single bounce and dump go through the same view\n"
+        "5:30 PM   JP               all good now, bounces are back on the fallbacks\n"
+    )
+    t = parse(room, tz="America/New_York")
+    assert [m.author for m in t.messages] == ["Marta Ilić", "JP", "Owen Brandt", "JP", "Nick Canzoneri", "JP"]
+    assert t.messages[-1].text == "all good now, bounces are back on the fallbacks"
+
+
 def test_a_pagers_responder_request_line_is_no_person():
     log = (
         "Aug 31, 2021 at 2:32:51 PM   Acknowledged by Kenji Sato\n"
