@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from facilitator.extract.signals import MessageSignals, reports_problem
 from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
 from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link, told_done, waved_off_alerts
+from facilitator.extract.monitors import unseen_alerts
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
@@ -48,12 +49,17 @@ def _pool_detected(sigs: list[MessageSignals], end: int) -> list[tuple[MessageSi
             pool.append((sig, score, reason))
 
     waved = waved_off_alerts(sigs[:end])
+    unseen = unseen_alerts(sigs[:end])
     for sig in sigs[:end]:
         flags = sig.flags
         if sig.message.id in waved:
             if not sig.is_human:
                 first("waved", sig, 0.45, "an alert the responders waved off")
             continue  # nor is "flapping all week, ignore it" a report
+        if sig.message.id in unseen:
+            if sig.state != "recover":
+                first("unseen", sig, 0.45, "an alert its monitor resolved before anyone saw it")
+            continue
         if "alert" in flags and not sig.is_human:
             first("alert", sig, 0.8, "first alert")
         if "detect" in flags:

@@ -1,4 +1,4 @@
-"""Monitor lines in a channel: an alert's state line, and a recovery that did not hold.
+"""Monitor lines in a channel: an alert's state line, a recovery that did not hold, an alert nobody saw.
 
 Monitoring tools post their own lines ("cp-live-logs - DiskWritesBlocked recovers", "[RECOVERY]
 rubygems.org HTTP is OK", "Monitor is UP: api (down for 3 minutes)"). A recovery line followed soon
@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from datetime import datetime, timedelta
 
-from facilitator.extract.signals import MessageSignals
+from facilitator.extract.signals import MessageSignals, is_placeholder_author
 
 # An alert's state line as monitoring tools log it: "cp-live-logs - DiskWritesBlocked recovers",
 # "HighErrorRate starts", "... recovers and starts". The subject is what the alert is about.
@@ -159,3 +159,44 @@ def others_still_down(sigs: list[MessageSignals], sig: MessageSignals) -> bool:
         elif "alert" in earlier.flags or "symptom" in earlier.flags:
             down |= named
     return bool(down - back)
+
+
+UNSEEN_WINDOW = timedelta(minutes=2)  # an alert its monitor resolves this soon went unseen ...
+UNANSWERED = timedelta(minutes=10)  # ... when nobody speaks for this long after
+_RESOLVED_ROW_RE = re.compile(r"\bresolved\b")  # a pager log's own row: ',#3391,resolved,"Resolved through the integration API"'
+
+
+def unseen_alerts(sigs: list[MessageSignals]) -> set[str]:
+    """Alerts their monitor resolved within a couple of minutes, the very next line, that nobody
+    spoke of in the minutes after; and those resolutions.
+
+    A pager's "triggered" at 08:37:04 and "resolved through the integration API" at 08:37:09, then
+    silence until the next alert, is an alert nobody saw: the team first knew at a later alert or
+    report. "saw that flap. pods restarted?" two minutes on says it was seen.
+    """
+    out: set[str] = set()
+    for i, (sig, after) in enumerate(zip(sigs, sigs[1:])):
+        if not (_machine(sig) and _machine(after)) or "alert" not in sig.flags or sig.state == "recover":
+            continue
+        if not (after.state == "recover" or _RESOLVED_ROW_RE.search(after.prep.lower)):
+            continue
+        if not timedelta(0) <= after.message.at - sig.message.at <= UNSEEN_WINDOW:
+            continue
+        if not _spoken_of(sigs, i + 2, after.message.at + UNANSWERED):
+            out.update((sig.message.id, after.message.id))
+    return out
+
+
+def _spoken_of(sigs: list[MessageSignals], start: int, until: datetime) -> bool:
+    """True when a person speaks from ``sigs[start]`` on, by ``until``."""
+    for later in sigs[start:]:
+        if later.message.at > until:
+            return False
+        if not _machine(later):
+            return True
+    return False
+
+
+def _machine(sig: MessageSignals) -> bool:
+    """A monitor's or a tool's line: a bot's, or a log row with no author."""
+    return not sig.is_human or is_placeholder_author(sig.message.author)

@@ -76,7 +76,7 @@ from facilitator.extract.conversation import (
     watched_since,
     waved_off_alerts,
 )
-from facilitator.extract.monitors import alert_state, blip, flapping, others_still_down
+from facilitator.extract.monitors import alert_state, blip, flapping, others_still_down, unseen_alerts
 from facilitator.extract.signals import STEP_FLAGS, MessageSignals, is_placeholder_author
 from facilitator.findings import KeyTime
 
@@ -115,7 +115,7 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
     """
     if not sigs:
         return None
-    waved = waved_off_alerts(sigs)
+    waved = waved_off_alerts(sigs) | unseen_alerts(sigs)  # noise, and alerts resolved before anyone saw them
     first_recovery = first_recovery_from_a_problem([s for s in sigs if s.message.id not in waved] if waved else sigs)
     # an entry that reports the problem and then its fix is still the report
     last = -1 if first_recovery is None else first_recovery.index - (not _recovers_later(first_recovery))

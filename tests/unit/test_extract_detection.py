@@ -379,3 +379,19 @@ def test_a_pagers_authorless_trigger_row_in_a_chat_is_the_first_alert():
         )
     )
     assert hm(f.detected_at) == "11:25"
+
+
+def test_an_alert_its_monitor_resolved_before_anyone_spoke_is_not_the_detection():
+    rows = [
+        ("08:37", "bot:Alertmanager", "[CRITICAL] lido-c3 attestation miss rate > 5% triggered"),
+        ("08:37", "bot:Alertmanager", "Resolved through the integration API"),
+        ("08:51", "bot:PagerDuty", "Triggered #3392 [CRITICAL] lido-c3 sync committee participation 0%"),
+        ("08:53", "max", "ack. sync committee on c3 at zero?? looking"),
+        ("09:19", "max", "attestations included again, c3 fully back"),
+    ]
+    f = extract_findings(channel(rows))
+    assert hm(f.detected_at) == "08:51"
+    assert "08:37" in [c.at.strftime("%H:%M") for c in f.candidates["detected_at"]]  # still offered
+    # someone speaking of the flap minutes later saw it: then it is the detection
+    seen = [*rows[:2], ("08:40", "max", "saw that flap. c3 pods restarted? checking"), *rows[2:]]
+    assert hm(extract_findings(channel(seen)).detected_at) == "08:37"
