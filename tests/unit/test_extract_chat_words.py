@@ -46,6 +46,8 @@ def read(text: str, author: str = "lewis"):
         "all the service-affecting alarms are clear. everything's stable",
         "sync delays gone, failure rate at baseline, create/edit connector works in all the test accounts",
         "svn is serving from hades again and commits work for infra accounts",
+        "all regions done. login success 99%+ for the last few min",
+        "claude.ai error rate at baseline 35 min. platform console ok",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -69,6 +71,8 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         "upstream archive.org search problem, ops are working it",
         # the service hangs, a mirror is fine
         "svn up against svn.apache.org hangs, svn.eu.apache.org is fine",
+        # a success rate that fell from its healthy height
+        "success rate dropped from 99.9% to 60%",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):
