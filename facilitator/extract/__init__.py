@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from facilitator.config import zone_or_utc
-from facilitator.extract.candidates import POOL, find_candidates
+from facilitator.extract.candidates import MAX_CANDIDATES, POOL, SPREAD, find_candidates
 from facilitator.extract.events import find_events
 from facilitator.extract.fixes import fix_from_mitigation
 from facilitator.extract.headline import find_customer_effect, find_title
@@ -36,7 +36,7 @@ from facilitator.extract.phases import find_phases
 from facilitator.extract.rerank import reorder
 from facilitator.extract.responders import find_people
 from facilitator.extract.signals import MessageSignals, has_speakers, scan
-from facilitator.extract.times import find_key_times
+from facilitator.extract.times import NO_EARLIER_SIGN, find_key_times, find_started
 from facilitator.findings import ESTIMATE_CONFIDENCE, Findings, KeyTime, OpenQuestion
 from facilitator.redact_detect import masked_texts
 from facilitator.transcript import Transcript, UnattributedLine
@@ -226,7 +226,28 @@ def _key_times(
     key_times = find_key_times(sigs, chat, tz)
     if not chat or sum(1 for s in sigs if s.timed) < MIN_MESSAGES:
         return key_times, find_candidates(sigs, key_times, tz)
-    return reorder(sigs, key_times, find_candidates(sigs, key_times, tz, limit=POOL))
+    times, shown = reorder(sigs, key_times, find_candidates(sigs, key_times, tz, limit=POOL))
+    _restart_after(times, shown, key_times.get("detected_at"), sigs, chat, tz)
+    return times, shown
+
+
+def _restart_after(
+    times: dict[str, KeyTime | None], shown: dict[str, list[KeyTime]], rules: KeyTime | None,
+    sigs: list[MessageSignals], chat: bool, tz: ZoneInfo,
+) -> None:
+    """A start estimated from the rules' detection is read again when the reranker moved the
+    detection later: a start stated before the new detection ("fine until around 2:15") may
+    now count, and the estimate no longer sits at a message that is not the detection."""
+    started, detected = times.get("started_at"), times.get("detected_at")
+    if started is None or detected is None or rules is None or detected.at <= rules.at:
+        return
+    if not started.reason.startswith(NO_EARLIER_SIGN):
+        return
+    again = find_started([s for s in sigs if s.timed], detected, chat, tz)
+    if again is None or again.reason.startswith(NO_EARLIER_SIGN):
+        return
+    times["started_at"] = again
+    shown["started_at"] = [again, *(c for c in shown.get("started_at", []) if abs(c.at - again.at) >= SPREAD)][:MAX_CANDIDATES]
 
 
 def _open_questions(findings: Findings, transcript: Transcript, now: datetime | None) -> list[OpenQuestion]:

@@ -109,6 +109,8 @@ _NOTHING_SINCE_RE = re.compile(
 _STARTISH_RE = re.compile(r"\b(?:since|started|starting|began|begun|beginning|start|onset|first)\b")
 # "it's been clean since", "quiet ever since": a "since" that closes a statement of health
 _CLEAN_SINCE_RE = re.compile(r"\b(?:clean|fine|quiet|green|stable|healthy|ok|okay|good|normal)\s+(?:ever\s+)?since\b")
+# "everything was fine until around 2:15", "quiet up to 09:40": the health ended, the problem began
+_FINE_UNTIL_RE = re.compile(r"\b(?:fine|ok|okay|normal|good|healthy|quiet|green|clean|stable)\s+(?:until|till|til|up\s+(?:to|until))\s+")
 CHANGE_TIME = "states when a change was made"  # "last deploy was 6pm": a start only if close to the symptoms
 
 
@@ -129,6 +131,13 @@ def _start_mentions(sig: MessageSignals, tz: ZoneInfo) -> list[tuple[datetime, s
     found: list[tuple[datetime, str]] = []
     at = sig.message.at
     lower = sig.prep.lower
+    if "til" in lower or "up to" in lower:
+        for fine in _FINE_UNTIL_RE.finditer(lower):  # "everything was fine until around 2:15": it began then
+            match = CLOCK_RE.search(lower, fine.end(), fine.end() + 24)
+            if match is not None and match.start() == fine.end():
+                moment = resolve_clock(match, at, tz)
+                if timedelta(0) <= at - moment <= _CLOCK_LOOKBACK:
+                    return [(moment, f"states a start time: {fine.group(0).strip()} {match.group(0).strip()}")]
     if not (sig.flags & _STATED_NEXT_TO or (sig.prep.cue("start_word") and _START_WORDS_RE.search(lower))):
         return found  # a start time is only stated next to a failure, a change or "since"
     if not ("ago" in lower or "for" in lower or (sig.prep.cue("clock") and _CLOCK_HINT_RE.search(lower))):

@@ -164,6 +164,9 @@ def find_detected(sigs: list[MessageSignals], chat: bool) -> KeyTime | None:
 _FIRST_SYMPTOM = "first message describing a symptom"
 
 
+NO_EARLIER_SIGN = "no earlier sign in the channel"  # a start estimated from the detection itself
+
+
 def find_started(
     sigs: list[MessageSignals], detected: KeyTime | None, chat: bool, tz: ZoneInfo
 ) -> KeyTime | None:
@@ -226,7 +229,7 @@ def find_started(
         # is told: the notice is the best estimate of the start, offered at low confidence for
         # the commander to confirm.
         what = "the first alert" if detected.reason == "first alert" else "when it was first reported"
-        return detected.model_copy(update={"confidence": 0.2, "reason": f"no earlier sign in the channel: {what}"})
+        return detected.model_copy(update={"confidence": 0.2, "reason": f"{NO_EARLIER_SIGN}: {what}"})
     if not candidates:
         return None
     return min(candidates, key=lambda k: (k.at, -k.confidence))

@@ -373,3 +373,27 @@ def test_a_detection_before_the_start_read_moves_the_start_to_it_as_an_estimate(
     assert hm(start) == "13:06" and start.confidence < ESTIMATE_CONFIDENCE and "first report" in start.reason
     assert "13:36" in [hm(c) for c in shown["started_at"]]  # the start read is still offered
 
+
+
+def test_a_start_estimated_from_the_rules_detection_is_read_again_when_the_detection_moves_later():
+    from facilitator.extract import _restart_after
+    from facilitator.extract.times import NO_EARLIER_SIGN
+
+    sigs = scan(channel([
+        ("11:58", "karthik", "hotfix approved, starting the release now"),
+        ("12:24", "karthik", "hotfix is out, will keep an eye on it"),
+        ("14:23", "vikram", "sign-in tests failing in two regions, account pages timing out"),
+        ("14:27", "ananya", "wait, the AT count went up 2 hours ago and everything was fine until around 2:15"),
+    ]))
+    at = {s.message.id: s.message.at for s in sigs}
+    rules = KeyTime(at=at["L1"], message_ids=["L1"], reason="first message of the channel", confidence=0.3)
+    moved = KeyTime(at=at["L3"], message_ids=["L3"], reason="first message reporting a symptom", confidence=0.65)
+    estimate = rules.model_copy(update={"confidence": 0.2, "reason": f"{NO_EARLIER_SIGN}: when it was first reported"})
+    times, shown = {"started_at": estimate, "detected_at": moved}, {"started_at": [estimate], "detected_at": [moved]}
+    _restart_after(times, shown, rules, sigs, True, UTC)
+    assert hm(times["started_at"]) == "14:15" and times["started_at"].message_ids == ["L4"]
+    assert [hm(c) for c in shown["started_at"]] == ["14:15", "11:58"]  # the old estimate stays an alternative
+    # the detection where the rules put it: the start stays as it was
+    kept = {"started_at": estimate, "detected_at": rules}
+    _restart_after(kept, {"started_at": [estimate]}, rules, sigs, True, UTC)
+    assert kept["started_at"] is estimate
