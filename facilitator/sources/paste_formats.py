@@ -131,34 +131,53 @@ class Parsed:
     def undated_block_days(self, default: date | None) -> dict[int, date]:
         """For each channel log (by its BlockMark's line) that names no date, the day it is on.
 
-        A log pasted below others without a date divider ("#wc-alerts", then its alerts) is on
-        the written day whose messages its clock times sit nearest: after two logs dated the 23rd
-        and the 24th, alerts at 10:07 follow the 24th's 08:47-10:04 rather than precede the 23rd's
-        17:02. Where days fit equally well it stays on ``default`` (the paste's day).
+        A log pasted just below a day divider is on that day ("--- Log opened Mon Feb 26" over
+        "--- #flutter-release"), and so is a log that goes on from it without a clock jump back
+        (a divider "Friday, January 2nd", "#admins" 09:45-10:30, then "#users" from 10:34). A log
+        above every stated day is left to the paste's own day. Any other log is on the written
+        day whose messages its clock times sit nearest: after two logs
+        dated the 23rd and the 24th, alerts at 10:07 follow the 24th's 08:47-10:04 rather than
+        precede the 23rd's 17:02. Where days fit equally well it stays on ``default`` (the paste's day).
         """
         spans: dict[date, list[time]] = {}
         undated: dict[int, list[time]] = {}
         block: int | None = None  # the line of the current undated log's BlockMark
         day = default
+        said = False  # a day was stated with no message after it yet
+        divided: date | None = None  # the day of the run below a divider, while logs go on from it
+        latest: time | None = None  # the last clock of that run
+        out: dict[int, date] = {}
+        stated = False  # a day was stated above: logs before any are on the paste's own day
         for item in self.items:
             if isinstance(item, BlockMark):
-                block = item.line
-                undated[block] = []
+                block = None if said or not stated else item.line
+                if block is not None:
+                    undated[block] = []
+                elif said:
+                    divided, latest = day, None  # a divider over a channel's name: the logs below go on that day
             elif isinstance(item, DayMark) or (isinstance(item, Entry) and item.day is not None):
                 day = item.day
                 if block is not None and not undated[block]:
                     del undated[block]  # the log opens with its date: nothing to guess
                 block = None
+                divided, latest = None, None
+                stated = True
+            said = isinstance(item, DayMark) or (said and isinstance(item, BlockMark))
             if not isinstance(item, Entry) or item.precision in UNTIMED or item.ago is not None:
                 continue
-            if block is not None:
+            if block is not None and not undated[block] and block not in out and divided is not None:
+                if latest is not None and item.clock >= latest:
+                    out[block] = divided  # it goes on from the log below the divider
+                else:
+                    divided = None
+            latest = item.clock
+            if block is not None and block not in out:
                 undated[block].append(item.clock)
-            elif day is not None:
-                spans.setdefault(day, []).append(item.clock)
+            elif block is not None or day is not None:
+                spans.setdefault(out[block] if block is not None else day, []).append(item.clock)
         if len(spans) < 2:
-            return {}
+            return out
         ranges = {d: (_minutes(min(clocks)), _minutes(max(clocks))) for d, clocks in spans.items()}
-        out: dict[int, date] = {}
         for line, clocks in undated.items():
             if not clocks:
                 continue

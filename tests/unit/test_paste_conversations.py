@@ -89,6 +89,45 @@ def test_a_day_divider_drawn_as_a_rule_dates_the_channel_log_below_it():
     assert [hm(m) for m in t.messages] == ["01-01 15:30", "01-02 09:45", "01-05 09:02"]
 
 
+def test_logs_that_go_on_below_a_divided_channel_log_are_on_its_day():
+    text = (
+        "#wynton-alerts\n"
+        "[3:30 PM] Nagios: PROBLEM - log1/SSH is CRITICAL (Thu Jan 1)\n"
+        "\n#wynton-users\n"
+        "[3:44 PM] Priya Natarajan: is anyone else unable to ssh into log1?\n"
+        "\n----- Friday, January 2nd -----\n\n"
+        "#wynton-admins\n"
+        "[9:45 AM] Harry Lindqvist: just seeing yesterday's pages, sorry\n"
+        "[10:30 AM] Harry Lindqvist: log2 and the dev nodes are back\n"
+        "\n#wynton-users\n"
+        "[10:34 AM] Priya Natarajan: log2 works but all my jobs say suspended??\n"
+        "\n#wynton-admins\n"
+        "[2:22 PM] Marcus Oyelaran: the resync restarts every time the link drops\n"
+        "\n----- Monday, January 5th -----\n\n"
+        "#wynton-admins\n"
+        "[9:02 AM] Harry Lindqvist: shutting down for the switch swap\n"
+    )
+    t = parse(text, default_date=date(2026, 1, 1))
+    assert [hm(m) for m in t.messages] == [
+        "01-01 15:30", "01-01 15:44", "01-02 09:45", "01-02 10:30", "01-02 10:34", "01-02 14:22", "01-05 09:02",
+    ]
+
+
+def test_an_irc_log_opened_on_a_day_then_named_by_its_channel_is_on_that_day():
+    text = (
+        "--- Log opened Mon Feb 26 11:31:07 2018\n"
+        "--- #flutter-release\n"
+        "11:40 < reid_g> pushing v0.1.4 to beta\n"
+        "12:20 < jesper_k> flutter upgrade falls over for me with a weird git error\n"
+        "--- Day changed Tue Feb 27 2018\n"
+        "01:48 < jesper_k> gallery doesn't build against the beta\n"
+        "--- Day changed Wed Feb 28 2018\n"
+        "10:00 < reid_g> v0.1.5 pushed to beta\n"
+    )
+    t = parse(text, default_date=date(2018, 2, 26))
+    assert [hm(m) for m in t.messages] == ["02-26 11:40", "02-26 12:20", "02-27 01:48", "02-28 10:00"]
+
+
 def test_clock_jump_back_in_chat_is_another_log_not_the_next_day():
     text = "10:02 <alice> seeing 500s\n18:30 <bob> all clear\n09:50 <carol> deploy started\n"
     t = parse(text, default_date=date(2024, 3, 5))
