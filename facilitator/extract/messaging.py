@@ -220,7 +220,12 @@ def _in_the_past(effect: str) -> str:
     if not verb:
         return effect
     said = re.sub(r"\s+", " ", verb.group("v").lower().replace("\u2019", "\x27"))
-    return effect[: verb.start()] + _PAST[said] + effect[verb.end():]
+    rest = _NOW_WORD_RE.sub("", effect[verb.end():], count=1)  # "is currently unavailable" was "unavailable"
+    return effect[: verb.start()] + _PAST[said] + rest
+
+
+# What only the present says: "currently", "now", "right now", "at the moment" after the verb
+_NOW_WORD_RE = re.compile(r"^\s+(?:currently|presently|now|right\s+now|at\s+the\s+moment|at\s+this\s+time)(?=\s)", re.IGNORECASE)
 
 
 # A status post that names the cause: "Identified - The issue was caused due to flooding from one

@@ -195,6 +195,14 @@ def test_the_status_page_post_is_told_afterwards_without_its_reporting_words():
     assert s.value == "Some customers on the Dublin 3 cluster were unable to send or receive emails."
 
 
+@pytest.mark.parametrize("now", ["currently", "now", "at the moment"])
+def test_the_status_page_post_told_afterwards_drops_what_only_the_present_says(now):
+    post = MessagingItem(at=_kt(3, "p").at, channel="status page", message_ids=["p"],
+                         summary=f"Investigating — Function execution is {now} unavailable.")
+    s = suggest(Q["customer_effect"], Findings(customer_effect=Fact(text="runs stuck", message_ids=["s"]), messaging=[post]))
+    assert s.value == "Function execution was unavailable."
+
+
 def test_support_contacts_the_channel_counts_answer_the_support_question_when_no_ticket_is_named():
     msgs = [
         Message(id=f"m{i}", author=a, text=t, at=T0 + timedelta(minutes=i))
