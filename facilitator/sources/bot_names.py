@@ -15,6 +15,7 @@ _BOT_NAMES = re.compile(
     r"nagios|icinga|zabbix|mackerel|checkly|honeybadger|hoptoad|airbrake|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|\w+\s+monitoring|"
     r"spinnaker|atlantis|spacelift|terraform\s+cloud|renovate|dependabot|snyk|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku|"
+    r"(?:aws\s+)?code(?:deploy|build|pipeline)|cloudformation|ansible(?:\s+tower)?|awx|puppet|github\s+actions|vercel|netlify|"
     # chat apps' own accounts: Rocket.Chat's rocket.cat, Teams' Workflows, Bitbucket's pipelines
     r"rocket\.cat|workflows|power\s+automate|bitbucket(?:\s+pipelines)?|"
     # a social account relayed into the room: "Twitter\t@unfuddle: All accounts are available again"
