@@ -23,7 +23,22 @@ def split_lines(text: str) -> list[str]:
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
     lines = _role_badges(_dotted_clock_headers(lines))
+    lines = _conversation_tags(lines)
     return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_time_then_name(lines)))))
+
+
+# Keybase's export tags each header with its conversation: "[#general]  tomaszk  9:33 PM",
+# "[DM tomaszk,dortiz]  dortiz  9:34 PM". Read as the "Name  9:33 PM" header it carries.
+_CONVERSATION_TAG_RE = re.compile(
+    r"^\[(?:#[\w.-]{1,80}|DM\s+[^\]]{1,120})\]\s+(?P<rest>\S.{0,80}?\s\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)$"
+)
+
+
+def _conversation_tags(lines: list[str]) -> list[str]:
+    """Headers tagged with their conversation ("[DM a,b]  dortiz  9:34 PM") without the tag (line count kept)."""
+    if sum(1 for line in lines[:200] if line.startswith("[") and _CONVERSATION_TAG_RE.match(line)) < 2:
+        return lines
+    return [m.group("rest") if line.startswith("[") and (m := _CONVERSATION_TAG_RE.match(line)) else line for line in lines]
 
 
 # Element's plain-text export puts the time before the sender, on a line of its own above the

@@ -149,7 +149,7 @@ _AVATAR = re.compile(
 
 def date_divider(text: str, ctx: Ctx) -> date | None:
     """The day a divider line names ('Tuesday, December 3rd', 'Today', '2024-12-03'); None otherwise."""
-    core = text.strip().strip("-—–").strip()
+    core = text.strip().strip("-—–\u2500\u2501\u2550").strip()  # also a rule of box-drawing lines: "──── Monday ────"
     if not core or len(core) > 40:
         return None
     rel = relative_day(core, ctx.today)

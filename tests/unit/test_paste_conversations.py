@@ -615,3 +615,23 @@ def test_an_apps_label_and_time_on_one_line_under_its_name_starts_a_bot_message(
         ("Checkly", True, "02-06 12:27", "\u274c view"),
         ("Sofie Lund", False, "02-06 12:28", "uhh fl"),
     ]
+
+
+def test_a_keybase_export_tags_each_header_with_its_conversation_and_rules_its_day_dividers():
+    text = (
+        "──────── Sunday, October 31, 2021 ────────\n"
+        "[#general]  tomaszk  9:33 PM\n"
+        "My machine sent out 1 mojo to somewhere which I know I didn't do.\n"
+        "[DM tomaszk,dortiz]  dortiz  9:34 PM\n"
+        "hey saw your post in general. which machine, which wallet?\n"
+        "[DM tomaszk,dortiz,ghalvorsen]  ghalvorsen  11:25 PM\n"
+        "approved, fly out tomorrow with new hardware\n"
+        "──────── Monday, November 1, 2021 ────────\n"
+        "[DM tomaszk,dortiz,ghalvorsen]  dortiz  5:00 PM\n"
+        "on site. setting up the new laptop now\n"
+    )
+    t = parse(text, default_date=date(2021, 10, 31))
+    assert [(hm(m), m.author) for m in t.messages] == [
+        ("10-31 21:33", "tomaszk"), ("10-31 21:34", "dortiz"), ("10-31 23:25", "ghalvorsen"), ("11-01 17:00", "dortiz"),
+    ]
+    assert t.messages[2].text == "approved, fly out tomorrow with new hardware"  # the rule is no part of it
