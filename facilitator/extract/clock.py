@@ -103,7 +103,7 @@ def resolve_relative(match, at: datetime) -> datetime | None:
 
 # "nothing since 10:40", "no deploys since 1:10": the time of the last thing that did happen
 _NOTHING_SINCE_RE = re.compile(
-    r"\b(?:nothing|none|not)\s+(?:\w+\s+)?since\b"
+    r"\b(?:nothing|none|not)\s+(?:\w+\s+){0,3}?since\b"  # "nothing to prod since the 9:40 release"
     r"|\bno\s+(?:new\s+)?(?:deploy\w*|changes?|releases?|push\w*|merges?|commits?|rollouts?|config\s+changes?)\s+since\b"
 )
 _STARTISH_RE = re.compile(r"\b(?:since|started|starting|began|begun|beginning|start|onset|first)\b")

@@ -370,3 +370,22 @@ def test_a_status_named_in_quotes_is_no_recovery_and_an_announced_recovery_decla
 )
 def test_a_suspect_that_cannot_be_ruled_out_is_not_ruled_out(text, ruled_out):
     assert ("ruled_out" in read(text).flags) is ruled_out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "deploy bot says nothing to prod since the 9:40 console release this morning",
+        "I merged the exposure logging change at 11:50 but that only went to staging",
+    ],
+)
+def test_a_change_that_never_reached_production_dates_no_start(said):
+    f = extract_findings(
+        channel([
+            ("12:20", "bot:Datadog", "[Triggered] api p99 > 2s on initialize"),
+            ("12:25", "priya", "initialize is slow for everyone, 503s in eu-west"),
+            ("12:31", "jon", said),
+            ("13:30", "priya", "p99 280ms again, error rate back under baseline"),
+        ])
+    )
+    assert hm(f.started_at) == "12:20"
