@@ -370,6 +370,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         or "The summary is written from the customer impact once it is answered.",
         what_happened=b.pick("what_happened", draft("what_happened") or narrative(
             ideas, fix, when=moments, detection=detection, cause=root_cause, cause_at=cause_at,
+            cause_after=bool(cited_at and times["mitigated_at"] and cited_at[0] > times["mitigated_at"]),
         )),
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=detection,

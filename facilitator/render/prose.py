@@ -154,13 +154,15 @@ _NOTICED_BY = {
 
 
 def narrative(
-    unknowns: list[str], fix: str, *, when: dict[str, str] | None = None, detection: str = "", cause: str = "", cause_at: str = ""
+    unknowns: list[str], fix: str, *, when: dict[str, str] | None = None, detection: str = "", cause: str = "", cause_at: str = "",
+    cause_after: bool = False,
 ) -> str:
     """The response in order, a sentence a moment: when it began and was noticed, what was
     suspected and ruled out, when the cause was found, what stopped the impact and when it was
     closed ('' when fewer than two of these are known). ``when`` holds each key time as the
     document shows it ("14:07", "around 15:00"), by question id, and ``affected_from`` when
-    customers were affected from a later time than the fault; unknown ones are absent."""
+    customers were affected from a later time than the fault; unknown ones are absent.
+    ``cause_after``: the cause was found after the impact stopped, so it is told after that."""
     when = when or {}
     parts = []
     if when.get("started_at") and when.get("affected_from"):  # the fault first, the customers a little later
@@ -186,13 +188,20 @@ def narrative(
         parts.append(sentence(f"The first hypothesis was: {first.rstrip('?')}"))
     if items:
         parts.append(sentence(f"{'Also r' if dropped else 'R'}uled out along the way: {'; '.join(items)}"))
+    found = ""
     if cause and not cause.startswith(TODO):
-        parts.append(sentence(f"The cause was found{' at ' + cause_at if cause_at else ''}: {_quoted(cause)}"))
+        at = f" at {cause_at}" if cause_at else ""
+        lead = f"The cause was found afterwards{',' if at else ''}" if cause_after else "The cause was found"
+        found = sentence(f"{lead}{at}: {_quoted(cause)}")
+    if found and not cause_after:
+        parts.append(found)
     if not fix.startswith(TODO) and fix:
         mitigated = when.get("mitigated_at")
         parts.append(sentence(f"What stopped the impact{' at ' + mitigated if mitigated else ''}: {_quoted(fix)}"))
     elif when.get("mitigated_at"):
         parts.append(f"The impact stopped at {when['mitigated_at']}.")
+    if found and cause_after:
+        parts.append(found)
     if when.get("resolved_at"):
         parts.append(f"The incident was closed at {when['resolved_at']}.")
     return " ".join(parts) if len(parts) >= 2 else ""

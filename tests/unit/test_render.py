@@ -231,6 +231,17 @@ def test_the_narrative_tells_the_fault_and_the_customers_apart_when_they_differ(
     assert narrative([], "rollback", when={"started_at": "13:52", "detected_at": "14:07"}).startswith("It began at 13:52. ")
 
 
+def test_the_narrative_tells_a_cause_found_after_the_impact_stopped_after_it():
+    from facilitator.render.prose import narrative
+
+    when = {"detected_at": "14:17", "mitigated_at": "14:48", "resolved_at": "15:09"}
+    before = narrative([], "[TODO] What fixed it?", when=when, cause="the VGW was detached", cause_at="14:31")
+    assert before.index("The cause was found at 14:31") < before.index("The impact stopped at 14:48")
+    after = narrative([], "[TODO] What fixed it?", when=when, cause="the VGW was detached", cause_at="15:02", cause_after=True)
+    assert "The impact stopped at 14:48. The cause was found afterwards, at 15:02: " in after
+    assert after.index("afterwards") < after.index("The incident was closed at 15:09")
+
+
 def test_the_narrative_keeps_words_that_start_like_not():
     from facilitator.render.prose import narrative
 
