@@ -382,6 +382,13 @@ def contradicted(after: list[MessageSignals], i: int) -> bool:
     following = after[i + 1]
     if "still_broken" in following.flags and following.state != "recover" and not residual(following):
         return True
+    for later in after[i + 1 : i + 3]:  # "VPC attachment is back" / "anything moving?" / "nope, same timeouts"
+        if later.message.at - after[i].message.at > _CONTRADICT_WINDOW:
+            break
+        if later.is_human and later.state != "recover" and _NO_CHANGE_RE.match(later.prep.lower) and (
+            "symptom" in later.flags or "same" in later.prep.lower
+        ):
+            return True
     # "fra-lan-b back up" and in the same minutes a monitor fires for the whole pool: the step
     # finished, the service did not come back.
     moment = after[i].message.at
@@ -401,6 +408,8 @@ STATUS_STAGE_RE = re.compile(r"[\u2014\u2013-]\s*(?:investigating|identified|mon
 
 
 _CONTRADICT_WINDOW = timedelta(minutes=3)
+# An answer that nothing changed: "nope, same timeouts", "no. still 503s", "nah same"
+_NO_CHANGE_RE = re.compile(r"^\W*(?:nope|no|nah|negative|not\s+yet)\b")
 
 
 # "still seeing some 503 from a couple of ISP resolvers", "customer in row D says still down":

@@ -278,6 +278,9 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):
             flags.add(name)
+    if state == "recover" and "ruled_out" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+        # "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC": a suspect cleared
+        state = ""
     if message.is_bot and "commit" in prep.lower and _COMMIT_NOTICE_RE.search(prep.lower):
         # a commit's title ("drop unused rule") tells what the code does, not how the service is
         flags, state = (flags - {"alert", "symptom", "detect"}) | {"change"}, ""

@@ -389,3 +389,19 @@ def test_a_change_that_never_reached_production_dates_no_start(said):
         ])
     )
     assert hm(f.started_at) == "12:20"
+
+
+def test_a_part_found_healthy_while_a_suspect_is_cleared_and_a_step_answered_nope_are_no_recovery():
+    f = extract_findings(
+        channel([
+            ("14:17", "bot:Datadog", "[P1] executor: run start rate = 0 across all shards"),
+            ("14:18", "lauren", "executors crash-looping on boot: i/o timeout talking to state-svc"),
+            ("14:21", "lauren", "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC"),
+            ("14:22", "owen", "detached the VGW at 2:12 for the change. re-attaching now"),
+            ("14:24", "owen", "VPC attachment is back"),
+            ("14:25", "ravi", "anything moving?"),
+            ("14:25", "lauren", "nope, same timeouts"),
+            ("14:48", "ravi", "BGP up, routes in, executors are connecting to state-svc. runs starting!!"),
+        ])
+    )
+    assert hm(f.mitigated_at) == "14:48"
