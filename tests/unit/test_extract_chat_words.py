@@ -74,7 +74,7 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         # a success rate that fell from its healthy height
         "success rate dropped from 99.9% to 60%",
         # a part found healthy while a suspect is cleared
-        "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC",
+        "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC. event API still returning 202s",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):
