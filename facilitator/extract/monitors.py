@@ -131,9 +131,19 @@ _TARGET_RE = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/
 
 
 def _targets(sig: MessageSignals) -> set[str]:
-    """The first URL or host the line names: what it watches (a status page linked after it is not)."""
-    found = _TARGET_RE.search((sig.message.text or "").lower())
+    """What the line's monitor watches: the check's quoted name ('DOWN "DR api gateway" https://…',
+    'UP "DR api gateway" back up after 2h'), else the first URL or host it names (a status page
+    linked after it is not)."""
+    text = (sig.message.text or "").lower()
+    named = _CHECK_NAME_RE.search(text) if _STATE_FIRST_RE.match(text) else None
+    if named:
+        return {named.group(1).strip()}
+    found = _TARGET_RE.search(text)
     return {found.group(1).rstrip("/.")} if found else set()
+
+
+_CHECK_NAME_RE = re.compile(r"[\"\u201c]([^\"\u201d\n]{3,60})[\"\u201d]")  # a check named in double quotes ...
+_STATE_FIRST_RE = re.compile(r"^\W*(?:up|down|ok|critical|warning|problem|recovery|recovered|resolved)\b")  # ... after its state
 
 
 _MONITOR_LOOKBACK = 500  # messages before a monitor's recovery line searched for its other targets

@@ -321,7 +321,9 @@ def find_mitigated_resolved(
         full = full_recovery_after(after, [eased, *(r for r in recoveries if r.index > eased.index)])
     else:
         one_part = not first.is_human and others_still_down(sigs, first)  # "UP: dash" while "DOWN: std" stands
-        full = full_recovery_after(after, recoveries) if partial(first) or one_part else None
+        # (a monitor's next UP while it still reports another check down is one more part back)
+        whole = [r for r in recoveries if r is first or r.is_human or not others_still_down(sigs, r)] if one_part else recoveries
+        full = full_recovery_after(after, whole) if partial(first) or one_part else None
     if full is not None:
         # "half the hosts replaced, errors dropping" then "error rate back to baseline": the
         # impact stopped at the second; the first is when it started to ease (a candidate).

@@ -361,6 +361,24 @@ def test_a_monitor_up_for_one_target_while_it_still_reports_another_down_is_one_
     assert hm(f.mitigated_at) == "01:25"
 
 
+def test_checks_named_in_quotes_come_back_one_by_one_and_the_last_is_the_mitigation():
+    f = extract_findings(
+        channel(
+            [
+                ("01:57", "bot:StatusCake", 'DOWN  "DR ghosts gateway"  https://ghosts-dr.example.com/health (timeout)'),
+                ("02:06", "bot:StatusCake", 'DOWN  "DR api gateway"  https://api-dr.example.com/health (502)'),
+                ("02:07", "bot:StatusCake", 'DOWN  "DR files gateway"  https://files-dr.example.com/health (502)'),
+                ("03:52", "bastien", "DR riak balancer got terminated, every DR worker still talks to the old one"),
+                ("04:11", "bot:StatusCake", 'UP  "DR api gateway"  back up after 2h 5m'),
+                ("04:12", "bot:StatusCake", 'UP  "DR files gateway"  back up after 2h 5m'),
+                ("04:30", "bot:StatusCake", 'UP  "DR ghosts gateway"  back up after 2h 33m'),
+                ("04:44", "bastien", "shutting down the old haproxy ASG, writing it up"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "04:30"
+
+
 def test_a_rollback_told_done_then_errors_dropping_is_still_the_mitigation():
     f = extract_findings(
         channel(
