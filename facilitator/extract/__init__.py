@@ -36,7 +36,7 @@ from facilitator.extract.phases import find_phases
 from facilitator.extract.rerank import reorder
 from facilitator.extract.responders import find_people
 from facilitator.extract.signals import MessageSignals, has_speakers, scan
-from facilitator.extract.times import NO_EARLIER_SIGN, find_key_times, find_started
+from facilitator.extract.times import NO_EARLIER_SIGN, find_key_times, find_started, with_stated
 from facilitator.findings import ESTIMATE_CONFIDENCE, Findings, KeyTime, OpenQuestion
 from facilitator.redact_detect import masked_texts
 from facilitator.transcript import Transcript, UnattributedLine
@@ -228,7 +228,23 @@ def _key_times(
         return key_times, find_candidates(sigs, key_times, tz)
     times, shown = reorder(sigs, key_times, find_candidates(sigs, key_times, tz, limit=POOL))
     _restart_after(times, shown, key_times.get("detected_at"), sigs, chat, tz)
+    _as_stated(times, shown, key_times, sigs, tz)
     return times, shown
+
+
+def _as_stated(
+    times: dict[str, KeyTime | None], shown: dict[str, list[KeyTime]], rules: dict[str, KeyTime | None],
+    sigs: list[MessageSignals], tz: ZoneInfo,
+) -> None:
+    """A recovery the reranker chose from its wider pool at the time its message states ("uptimerobot
+    says it came back at 4:37, half an hour ago"), as the rules date their own choices."""
+    chosen, detected = times.get("mitigated_at"), times.get("detected_at")
+    if chosen is None or chosen is rules.get("mitigated_at") or "as stated" in chosen.reason:
+        return
+    moved = with_stated(chosen, {s.message.id: s for s in sigs}, "recover", tz)
+    if moved is not chosen and moved.at <= chosen.at and (detected is None or moved.at >= detected.at):
+        times["mitigated_at"] = moved
+        shown["mitigated_at"] = [moved, *(c for c in shown.get("mitigated_at", []) if c is not chosen)]
 
 
 def _restart_after(

@@ -81,7 +81,7 @@ from facilitator.extract.signals import STEP_FLAGS, MessageSignals, is_placehold
 from facilitator.findings import KeyTime
 
 
-def _with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind: str, tz: ZoneInfo) -> KeyTime | None:
+def with_stated(key: KeyTime | None, sig_by_id: dict[str, MessageSignals], kind: str, tz: ZoneInfo) -> KeyTime | None:
     """Move a key time to the time its message states, when it states one."""
     if key is None or not key.message_ids or key.message_ids[0] not in sig_by_id:
         return key
@@ -554,14 +554,14 @@ def find_key_times(
         symptom, notice = healed
         detected = key_at(notice, 0.65, "noticed after the system had recovered by itself")
     else:
-        detected = _with_stated(find_detected(sigs, chat), by_id, "detect", tz)
+        detected = with_stated(find_detected(sigs, chat), by_id, "detect", tz)
     started = find_started(sigs, detected, chat, tz)
     since = key_at(symptom, 0.5, "first symptom") if healed is not None else None
     mitigated, resolved = find_mitigated_resolved(sigs, detected, since, chat)
     if mitigated is None and chat:
         mitigated = _healed_before_notice(sigs, tz)
-    mitigated = _with_stated(mitigated, by_id, "recover", tz)
-    stated = _with_stated(resolved, by_id, "resolve", tz)
+    mitigated = with_stated(mitigated, by_id, "recover", tz)
+    stated = with_stated(resolved, by_id, "resolve", tz)
     resolved = _with_end(stated, by_id, tz)
     if resolved and mitigated and resolved.message_ids == mitigated.message_ids and resolved.at != mitigated.at:
         # one message, one moment; the end it states ("zero errors since 7:27") dates both

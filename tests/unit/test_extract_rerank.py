@@ -397,3 +397,21 @@ def test_a_start_estimated_from_the_rules_detection_is_read_again_when_the_detec
     kept = {"started_at": estimate, "detected_at": rules}
     _restart_after(kept, {"started_at": [estimate]}, rules, sigs, True, UTC)
     assert kept["started_at"] is estimate
+
+
+def test_a_recovery_the_reranker_chose_is_dated_by_the_time_its_message_states():
+    from facilitator.extract import _as_stated
+
+    sigs = scan(channel([
+        ("03:29", "bot:UptimeRobot", "Monitor is DOWN: peerio.com - Reason: Connection Timeout"),
+        ("04:18", "julien", "just woke up to this. site VM is off, power cycle fails"),
+        ("05:07", "julien", "wait. the droplet is back up. uptimerobot says peerio.com came back at 4:37, half an hour ago"),
+    ]))
+    at = {s.message.id: s.message.at for s in sigs}
+    detected = KeyTime(at=at["L2"], message_ids=["L2"], reason="first message reporting a symptom", confidence=0.65)
+    chosen = KeyTime(at=at["L3"], message_ids=["L3"], reason="a recovery reported", confidence=0.2)
+    rules = {"detected_at": detected, "mitigated_at": None}
+    times, shown = {"detected_at": detected, "mitigated_at": chosen}, {"mitigated_at": [chosen]}
+    _as_stated(times, shown, rules, sigs, UTC)
+    assert hm(times["mitigated_at"]) == "04:37" and times["mitigated_at"].message_ids == ["L3"]
+    assert shown["mitigated_at"][0] is times["mitigated_at"]
