@@ -149,6 +149,8 @@ def test_a_report_in_other_words_is_the_detection(author, text):
         ("bot:Sorry Status", "🟢 Resolved — Delays with notifications. Customers may have experienced up to 15 minute delays"),
         ("oliver", "posted and resolved. going back to bed"),
         ("priscilla", "marking the incident clear as of 9:10. RFO to follow"),
+        ("bot:lobby-bot", '📣 New Lobby post: "Resolved: VIP Go Availability Issues" https://lobby.example.com/2019/02/12/vip'),
+        ("ana", "Status page updated: Resolved - API errors"),
     ],
 )
 def test_a_pager_or_incident_bot_closing_line_is_the_all_clear(author, text):
