@@ -219,10 +219,13 @@ _RELAY_RE = re.compile(
 )
 
 
-# A customer's report passed on in words: "customer (enterprise, EU region) says their users stopped getting …"
+# A customer's report passed on in words: "customer (enterprise, EU region) says their users stopped getting …",
+# "two customers already asking why sdk init is timing out"
 _SAYS_RE = re.compile(
-    r"^(?:an?\s+|the\s+|one\s+|our\s+|some\s+|\d+\s+)?(?:customers?|users?|clients?|merchants?|partners?|tenants?)\b[^.:]{0,60}?"
-    r"\b(?:says?|saying|said|reports?|reporting|reported|tells?\s+us|told\s+us|complains?|complaining)\s+(?:that\s+)?(?:their\s+|its\s+)?(?P<said>.+)$",
+    r"^(?:an?\s+|the\s+|one\s+|two\s+|three\s+|a\s+few\s+|several\s+|many\s+|multiple\s+|our\s+|some\s+|\d+\s+)?"
+    r"(?:customers?|users?|clients?|merchants?|partners?|tenants?)\b[^.:]{0,60}?"
+    r"\b(?:says?|saying|said|reports?|reporting|reported|tells?\s+us|told\s+us|complains?|complaining|"
+    r"(?:asking|asked|wondering)\s+(?:us\s+)?(?:why|whether|if))\s+(?:that\s+)?(?:their\s+|its\s+)?(?P<said>.+)$",
     re.IGNORECASE,
 )
 

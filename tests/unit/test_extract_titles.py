@@ -80,6 +80,8 @@ def test_a_chat_line_becomes_a_heading():
         ('Incident declared by Aisha Bello: "feature flags /flags returning 504 for most US traffic"',
          "Feature flags /flags returning 504 for most US traffic"),
         ("looking at the primary. CPU isn't pegged, it's iowait. disk latency 4x the usual", "CPU isn't pegged, it's iowait"),
+        ("Two customers in the shared channels already asking why sdk init is timing out", "Sdk init is timing out"),
+        ("two customers on the phone saying their workflow mails haven't arrived", "Workflow mails haven't arrived"),
     ],
 )
 def test_a_heading_drops_who_passed_it_on_tags_and_the_next_step(line, heading):
