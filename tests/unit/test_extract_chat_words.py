@@ -48,7 +48,7 @@ def read(text: str, author: str = "lewis"):
         "svn is serving from hades again and commits work for infra accounts",
         "all regions done. login success 99%+ for the last few min",
         "nothing invalid since the 07:26 one. tbh relieved",
-        "no misses attributable to this since 07:26 afaict. thanks for moving fast",
+        "no misses attributable to this since the restart afaict. thanks for moving fast",
         "claude.ai error rate at baseline 35 min. platform console ok",
     ],
 )
