@@ -48,6 +48,7 @@ def read(text: str, author: str = "lewis"):
         "svn is serving from hades again and commits work for infra accounts",
         "all regions done. login success 99%+ for the last few min",
         "nothing invalid since the 07:26 one. tbh relieved",
+        "queried all vaults: ATOM A/B/C 0.01 / 0.005 / 0.0025. fees are correct now, and the UI agrees",
         "no misses attributable to this since the restart afaict. thanks for moving fast",
         "claude.ai error rate at baseline 35 min. platform console ok",
     ],
