@@ -126,7 +126,7 @@ CHANGE_REACH = timedelta(hours=2)
 
 # "rollback done, no change... so not the deploy", "not the config push": the change was cleared.
 _NOT_THE_CHANGE_RE = re.compile(
-    r"\bnot\s+(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
+    r"\bnot\s+(?:the|our|that|this|a)\s+(?:[\w:.-]+\s+){0,2}(?:deploy\w*|change|release|rollout|config\w*|migration|upgrade|push)\b|\bnot\s+us\b"
     r"|\bshould\s*n[\x27\u2019]?t\s+(?:touch|affect|matter|be\s+related)\b|\bunrelated\b|\bnot\s+related\b"
     # a change that never reached production: "but that only went to staging"
     r"|\bonly\s+(?:went\s+|goes\s+|got\s+|hit\s+|touched\s+|deployed\s+|rolled\s+out\s+)?(?:to|on|in)\s+(?:staging|stage|dev|qa|test|canary)\b"

@@ -377,6 +377,7 @@ def test_a_suspect_that_cannot_be_ruled_out_is_not_ruled_out(text, ruled_out):
     [
         "deploy bot says nothing to prod since the 9:40 console release this morning",
         "I merged the exposure logging change at 11:50 but that only went to staging",
+        "rollback done and... nothing. still ~40% errors. so it's not the 12:10 deploy",
     ],
 )
 def test_a_change_that_never_reached_production_dates_no_start(said):
