@@ -23,8 +23,26 @@ def split_lines(text: str) -> list[str]:
     text = text.translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
     lines = _glued_discord_headers(_slackdump_headers([line.rstrip() for line in text.split("\n")]))
     lines = _role_badges(_dotted_clock_headers(lines))
-    lines = _conversation_tags(lines)
+    lines = _conversation_tags(_cjk_day_lines(lines))
     return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_time_then_name(lines)))))
+
+
+# A day divider written the Japanese, Chinese or Korean way: "----- 2018年6月28日(木) -----", "2022년 10월 15일 토요일"
+_CJK_DAY_RE = re.compile(
+    r"^(?P<pre>[\s\-\u2500\u2501=*_~]*)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:\s*[(（]?[^\s)）\-]{1,3}[)）]?)?(?P<post>[\s\-\u2500\u2501=*_~]*)$"
+)
+
+
+def _cjk_day_lines(lines: list[str]) -> list[str]:
+    """Lines that are only a CJK-written date, rewritten as the ISO date they name (line count kept)."""
+    if not any(("年" in line or "년" in line) for line in lines):
+        return lines
+    out = []
+    for line in lines:
+        m = _CJK_DAY_RE.match(line) if ("年" in line or "년" in line) else None
+        out.append(f"{m.group('pre')}{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}{m.group('post')}" if m else line)
+    return out
 
 
 # Keybase's export tags each header with its conversation: "[#general]  tomaszk  9:33 PM",

@@ -635,3 +635,15 @@ def test_a_keybase_export_tags_each_header_with_its_conversation_and_rules_its_d
         ("10-31 21:33", "tomaszk"), ("10-31 21:34", "dortiz"), ("10-31 23:25", "ghalvorsen"), ("11-01 17:00", "dortiz"),
     ]
     assert t.messages[2].text == "approved, fly out tomorrow with new hardware"  # the rule is no part of it
+
+
+def test_a_day_divider_written_the_japanese_or_korean_way_dates_the_messages_below():
+    text = (
+        "[6:02 PM] 森 健一: ベンダーに連絡しました\n"
+        "----- 2018年6月28日(木) -----\n"
+        "[4:00 AM] 田村 翔: 同期完了、ログインできます\n"
+        "2018년 6월 29일 금요일\n"
+        "[9:15 AM] 김민서: 모든 서비스 정상\n"
+    )
+    t = parse(text, default_date=date(2018, 6, 27))
+    assert [hm(m) for m in t.messages] == ["06-27 18:02", "06-28 04:00", "06-29 09:15"]
