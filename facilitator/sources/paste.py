@@ -39,6 +39,7 @@ from facilitator.sources.paste_hipchat import hipchat_items, parse_hipchat
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost
 from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_place import MissingDateError, place_messages
+from facilitator.sources.paste_telegram import parse_telegram, telegram_export
 from facilitator.sources.paste_tools import name_headers
 from facilitator.sources.paste_slack import parse_slack, split_stacked_speakers, split_tabbed_speakers
 from facilitator.sources.paste_table import parse_table
@@ -195,6 +196,9 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     history = hipchat_items(text)
     if history is not None:  # HipChat's room history: {"items": [{"date", "from", "message"}]}
         return parse_hipchat(history, tz=tz, origin=origin)
+    telegram = telegram_export(text)
+    if telegram is not None:  # Telegram Desktop's result.json: {"name", "messages": [{"date", "from", "text"}]}
+        return parse_telegram(*telegram, tz=tz, origin=origin)
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
