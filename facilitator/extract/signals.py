@@ -278,7 +278,7 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
     for name in _PLAIN_SET & candidates.keys():
         if _matches(gate.branches(name), text):
             flags.add(name)
-    if state == "recover" and "ruled_out" in flags and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
+    if state == "recover" and _NOTHING_THERE_RE.search(prep.lower) and not _STRONG_HEALTH_RE.search(sentences[last_recover]):
         # "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC": a suspect cleared
         state = ""
     if message.is_bot and "commit" in prep.lower and _COMMIT_NOTICE_RE.search(prep.lower):
@@ -292,6 +292,8 @@ def read_message(index: int, message: Message, pats: Patterns) -> MessageSignals
 
 
 _CLAUSE_RE = re.compile(r"[,;]\s+")
+# A place looked at that shows nothing wrong: "AWS Health: nothing for us-east-1", "no issues on their status page"
+_NOTHING_THERE_RE = re.compile(r"\bnothing\s+(?:for|on|in|at)\s+\S|\bno\s+(?:issues?|incidents?|events?)\s+(?:for|on|in|at)\s+\S")
 _WEAK_HEALTH_RE = re.compile(r"\b(?:fine|ok|okay|healthy|good)\b")
 # A sentence about the parts not yet back: "other payment methods still down", "the rest still failing"
 _OTHERS_RE = re.compile(r"^\W*(?:but\s+)?(?:the\s+)?(?:other|rest|remaining|some|a\s+few|only)\b")
