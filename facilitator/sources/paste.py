@@ -189,13 +189,13 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     """Parse a pasted transcript in whatever format it is; SourceError when nothing is readable."""
     slack_json = slack_messages(text)
     if slack_json is not None:  # a bare array of Slack messages or {"messages": [...]}
-        return parse_slack_json(slack_json, tz=tz, origin=origin)
+        return _dated(parse_slack_json(slack_json, tz=tz, origin=origin), origin, "Slack JSON")
     export = mattermost_lines(text)
     if export is not None:  # Mattermost's bulk export: one JSON object per line
-        return parse_mattermost(export, tz=tz, origin=origin)
+        return _dated(parse_mattermost(export, tz=tz, origin=origin), origin, "a Mattermost export")
     history = hipchat_items(text)
     if history is not None:  # HipChat's room history: {"items": [{"date", "from", "message"}]}
-        return parse_hipchat(history, tz=tz, origin=origin)
+        return _dated(parse_hipchat(history, tz=tz, origin=origin), origin, "a HipChat history")
     telegram = telegram_export(text)
     if telegram is not None:  # Telegram Desktop's result.json: {"name", "messages": [{"date", "from", "text"}]}
         return parse_telegram(*telegram, tz=tz, origin=origin)
@@ -248,6 +248,13 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         warnings=warnings,
         format=fmt,
     )
+
+
+def _dated(transcript: Transcript, origin: str, what: str) -> Transcript:
+    """The transcript a structured export gave; SourceError when none of its messages had a readable date."""
+    if not transcript.messages:
+        raise SourceError(f"{origin} is {what} with no message whose date I can read; export it again.")
+    return transcript
 
 
 def _with_json_logs(lines: list[str], *, tz: str, default_date: date | None, origin: str) -> Transcript | None:

@@ -49,3 +49,15 @@ def test_a_bare_list_of_items_is_read_too_and_other_json_is_not_hipchat():
 def test_json_that_is_neither_slack_nor_hipchat_gets_the_plain_error():
     with pytest.raises(SourceError, match="no messages I can read"):
         parse({"items": [{"title": "x"}]})
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ('{"items": [{"date": "garbage", "from": "a", "message": "hi"}]}', "a HipChat history"),
+        ('[{"ts": "abc", "user": "U1", "text": "hi"}]', "Slack JSON"),
+    ],
+)
+def test_an_export_whose_messages_have_no_readable_date_is_refused_in_one_sentence(text, what):
+    with pytest.raises(SourceError, match=f"room.json is {what} with no message whose date I can read"):
+        parse_transcript(text, tz="UTC", default_date=None, origin="room.json")

@@ -61,3 +61,13 @@ def test_other_json_is_not_a_telegram_export():
     assert telegram_export('{"messages": [{"ts": "1.0", "user": "U1", "text": "hi"}]}') is None
     assert telegram_export("[1, 2, 3]") is None
     assert telegram_export('{"name": "x", "messages": []}') is None
+
+
+def test_an_export_whose_messages_have_no_readable_date_is_refused_in_one_sentence():
+    import pytest
+
+    from facilitator.errors import SourceError
+
+    broken = {"name": "x", "messages": [{"id": 1, "date": "garbage", "from": "a", "from_id": "user1", "text": "hi"}]}
+    with pytest.raises(SourceError, match=r"result\.json is a Telegram export .* export the chat again"):
+        parse(broken)
