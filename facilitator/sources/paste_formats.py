@@ -135,9 +135,9 @@ class Parsed:
         "--- #flutter-release"), and so is a log that goes on from it without a clock jump back
         (a divider "Friday, January 2nd", "#admins" 09:45-10:30, then "#users" from 10:34). A log
         above every stated day is left to the paste's own day. Any other log is on the written
-        day whose messages its clock times sit nearest: after two logs
-        dated the 23rd and the 24th, alerts at 10:07 follow the 24th's 08:47-10:04 rather than
-        precede the 23rd's 17:02. Where days fit equally well it stays on ``default`` (the paste's day).
+        day whose messages its clock times sit nearest: after two logs dated the 23rd and the
+        24th, alerts at 10:07 follow the 24th's 08:47-10:04 rather than precede the 23rd's 17:02.
+        Where days fit equally well it stays on ``default`` (the paste's day).
         """
         spans: dict[date, list[time]] = {}
         undated: dict[int, list[time]] = {}
