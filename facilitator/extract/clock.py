@@ -107,10 +107,11 @@ _NOTHING_SINCE_RE = re.compile(
     r"|\bno\s+(?:new\s+)?(?:deploy\w*|changes?|releases?|push\w*|merges?|commits?|rollouts?|config\s+changes?)\s+since\b"
 )
 _STARTISH_RE = re.compile(r"\b(?:since|started|starting|began|begun|beginning|start|onset|first)\b")
-# "it's been clean since", "quiet ever since": a "since" that closes a statement of health
-_CLEAN_SINCE_RE = re.compile(r"\b(?:clean|fine|quiet|green|stable|healthy|ok|okay|good|normal)\s+(?:ever\s+)?since\b")
-# "everything was fine until around 2:15", "quiet up to 09:40": the health ended, the problem began
-_FINE_UNTIL_RE = re.compile(r"\b(?:fine|ok|okay|normal|good|healthy|quiet|green|clean|stable)\s+(?:until|till|til|up\s+(?:to|until))\s+")
+# Words that call the service well: a "since" after them closes a statement of health ("it's been
+# clean since", "quiet ever since"), an "until" after them dates when that ended ("fine until around 2:15").
+_CALM = r"\b(?:clean|fine|quiet|green|stable|healthy|ok|okay|good|normal)\s+"
+_CLEAN_SINCE_RE = re.compile(_CALM + r"(?:ever\s+)?since\b")
+_FINE_UNTIL_RE = re.compile(_CALM + r"(?:until|till|til|up\s+(?:to|until))\s+")
 CHANGE_TIME = "states when a change was made"  # "last deploy was 6pm": a start only if close to the symptoms
 
 
