@@ -198,7 +198,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
         return _dated(parse_hipchat(history, tz=tz, origin=origin), origin, "a HipChat history")
     telegram = telegram_export(text)
     if telegram is not None:  # Telegram Desktop's result.json: {"name", "messages": [{"date", "from", "text"}]}
-        return parse_telegram(*telegram, tz=tz, origin=origin)
+        return _dated(parse_telegram(*telegram, tz=tz, origin=origin), origin, "a Telegram export", "export the chat again as JSON")
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
@@ -250,10 +250,10 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     )
 
 
-def _dated(transcript: Transcript, origin: str, what: str) -> Transcript:
+def _dated(transcript: Transcript, origin: str, what: str, redo: str = "export it again") -> Transcript:
     """The transcript a structured export gave; SourceError when none of its messages had a readable date."""
     if not transcript.messages:
-        raise SourceError(f"{origin} is {what} with no message whose date I can read; export it again.")
+        raise SourceError(f"{origin} is {what} with no message whose date I can read; {redo}.")
     return transcript
 
 

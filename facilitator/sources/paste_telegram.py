@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from facilitator.config import zone_or_utc
-from facilitator.errors import SourceError
 from facilitator.sources.bot_names import is_bot_name
 from facilitator.transcript import Message, Transcript
 
@@ -90,7 +89,5 @@ def parse_telegram(name: str, items: list[Mapping[str, Any]], *, tz: str, origin
                 edited="edited" in item,
             )
         )
-    if not messages:
-        raise SourceError(f"{origin} is a Telegram export with no message dated as Telegram writes them; export the chat again as JSON.")
     messages.sort(key=lambda m: m.at)
     return Transcript(messages=messages, source="transcript", channel=name, timezone=tz, format="telegram-json")
