@@ -252,9 +252,12 @@ CHANNEL_HEADER_RE = re.compile(
 )
 
 
+BOX_RULES = "\u2500\u2501\u2550"  # box-drawing lines a day divider may be ruled with: "──── Monday, November 1, 2021 ────"
+
+
 def bare_date(line: str, ctx: "Ctx") -> date | None:
     """The day a line that holds only a date names ("2024-03-05", "Tuesday, March 5th, 2024")."""
-    core = line.strip().strip("-—–=*_[]()\u2500\u2501\u2550~ ").strip()  # "──── Monday, November 1, 2021 ────"
+    core = line.strip().strip(f"-—–=*_[]()~ {BOX_RULES}").strip()
     if not core or len(core) > 40 or not any(c.isdigit() for c in core):
         return None
     if not (WORD_DATE.fullmatch(core) or re.fullmatch(ISO_DATE, core)):

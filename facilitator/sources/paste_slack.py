@@ -28,6 +28,7 @@ from datetime import date, time
 from functools import lru_cache
 
 from facilitator.sources.paste_formats import (
+    BOX_RULES,
     CHANNEL_HEADER_RE,
     BlockMark,
     Ctx,
@@ -149,7 +150,7 @@ _AVATAR = re.compile(
 
 def date_divider(text: str, ctx: Ctx) -> date | None:
     """The day a divider line names ('Tuesday, December 3rd', 'Today', '2024-12-03'); None otherwise."""
-    core = text.strip().strip("-—–\u2500\u2501\u2550").strip()  # also a rule of box-drawing lines: "──── Monday ────"
+    core = text.strip().strip(f"-—–{BOX_RULES}").strip()
     if not core or len(core) > 40:
         return None
     rel = relative_day(core, ctx.today)
