@@ -10,7 +10,7 @@ regression in a finder shows up:
 * ``repetitive``: a dozen people and a bot; one message in three carries evidence (alerts,
   links, hypotheses, a rollback, impact numbers, follow-ups), the rest is the coordination
   chatter that fills real channels; threads every 20 messages. Texts repeat, so the
-  per-text memo in ``signals.scan`` does most of the work.
+  per-text memo in ``neighbours.scan`` does most of the work.
 * ``unique``: the same shape, but no two message texts are alike: wording, clock times,
   hosts, numbers, links and names vary from message to message, as in a real channel
   whose people each write in their own way. This is the worst case for the memo.

@@ -39,7 +39,8 @@ from facilitator.errors import UserError  # noqa: E402
 from facilitator.extract import MIN_MESSAGES  # noqa: E402
 from facilitator.extract.candidates import POOL, find_candidates  # noqa: E402
 from facilitator.extract.rerank import KEYS, SHOWN, Conversation, features, score  # noqa: E402
-from facilitator.extract.signals import has_speakers, scan  # noqa: E402
+from facilitator.extract.neighbours import scan  # noqa: E402
+from facilitator.extract.signals import has_speakers  # noqa: E402
 from facilitator.extract.times import find_key_times  # noqa: E402
 
 TOLERANCE = timedelta(minutes=10)

@@ -1,6 +1,6 @@
 """Offline, deterministic evidence extraction: the incident's facts, each with its messages.
 
-``extract_findings`` reads the whole channel once (``signals.scan``) and hands the prepared
+``extract_findings`` reads the whole channel once (``neighbours.scan``) and hands the prepared
 messages to one finder per concern: key times (``times``), timeline events (``events``),
 responders (``responders``), links and support tickets (``links``), impact numbers
 (``impact``), status-page and customer messaging (``messaging``) and the interview hints
@@ -35,7 +35,8 @@ from facilitator.extract.messaging import find_messaging
 from facilitator.extract.phases import find_phases
 from facilitator.extract.rerank import reorder
 from facilitator.extract.responders import find_people
-from facilitator.extract.signals import MessageSignals, has_speakers, scan
+from facilitator.extract.neighbours import scan
+from facilitator.extract.signals import MessageSignals, has_speakers
 from facilitator.extract.times import NO_EARLIER_SIGN, find_key_times, find_started, with_stated
 from facilitator.findings import ESTIMATE_CONFIDENCE, Findings, KeyTime, OpenQuestion
 from facilitator.redact_detect import masked_texts

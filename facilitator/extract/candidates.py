@@ -6,7 +6,7 @@ minutes before. Rather than bet on one message, the extractor offers the command
 candidate and the next two plausible ones, so picking the right one is a single choice.
 
 Each candidate comes from what the message says, read by the same signals the key-time finder
-uses (``signals.scan``): an alert or a report for detection; a recovery, a rollback, a fix, a
+uses (``neighbours.scan``): an alert or a report for detection; a recovery, a rollback, a fix, a
 workaround or the last step told of for mitigation; a declaration or the last recovery for
 resolution; a stated start, the last change or the first symptom for the start. Alternatives
 are at least ``SPREAD`` away from every candidate already offered: two choices a minute apart

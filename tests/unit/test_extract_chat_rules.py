@@ -618,7 +618,7 @@ def test_an_alert_naming_the_hour_of_data_it_checked_is_dated_when_it_fired():
 
 
 def test_a_providers_status_page_is_no_status_post_of_ours():
-    from facilitator.extract.signals import scan
+    from facilitator.extract.neighbours import scan
 
     sigs = scan(
         channel(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from facilitator.extract import extract_findings
-from facilitator.extract.signals import scan
+from facilitator.extract.neighbours import scan
 from tests.unit.test_extract_chat_recovery import mitigation_after_outage
 from tests.unit.test_extract_chat_words import read
 from tests.unit.test_extract_conversation import channel, hm

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from facilitator.extract import extract_findings
-from facilitator.extract.signals import scan
+from facilitator.extract.neighbours import scan
 from tests.unit.test_extract_chat_recovery import cands, mitigation_after_outage
 from tests.unit.test_extract_conversation import channel, hm
 
@@ -404,7 +404,7 @@ def test_an_impact_window_said_after_the_system_recovered_by_itself_dates_the_mi
 def test_an_all_clear_takes_the_end_it_states_only_when_it_is_recent(window, closed):
     from zoneinfo import ZoneInfo
 
-    from facilitator.extract.signals import scan
+    from facilitator.extract.neighbours import scan
     from facilitator.extract.times import _with_end
     from facilitator.findings import KeyTime
 

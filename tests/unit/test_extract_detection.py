@@ -351,7 +351,7 @@ def test_scaling_up_followed_within_minutes_by_recovery_keeps_the_recovery():
 
 
 def test_a_problem_said_to_go_on_in_chat_words_is_still_broken():
-    from facilitator.extract.signals import scan
+    from facilitator.extract.neighbours import scan
     from facilitator.transcript import Message, Transcript
 
     from datetime import datetime, timezone

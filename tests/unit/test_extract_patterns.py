@@ -168,7 +168,8 @@ def test_prepare_drops_code_and_links_but_keeps_sentences():
 
 
 def test_repeated_texts_are_read_once_but_each_message_keeps_its_own_identity():
-    from facilitator.extract.signals import read_message, scan
+    from facilitator.extract.neighbours import scan
+    from facilitator.extract.signals import read_message
     from facilitator.transcript import Transcript
 
     at = datetime(2024, 1, 1, tzinfo=timezone.utc)

@@ -29,7 +29,7 @@ from facilitator.extract.candidates import (
     widen,
 )
 from facilitator.extract.rerank import Conversation, features, reorder, weights
-from facilitator.extract.signals import scan
+from facilitator.extract.neighbours import scan
 from facilitator.extract.times import find_key_times
 from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
 from facilitator.sources.paste import parse_transcript

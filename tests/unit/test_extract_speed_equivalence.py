@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from facilitator.extract import clock, hints, impact, links, responders, signals
+from facilitator.extract import clock, hints, impact, links, neighbours, responders, signals
 from facilitator.extract.patterns import Gate, patterns, prepare, strip_code
 from facilitator.transcript import Message, Transcript
 
@@ -144,11 +144,11 @@ def _channel(texts: list[str]) -> Transcript:
 
 def test_impact_shortcuts_on_cues_find_what_asking_every_message_finds(monkeypatch):
     texts = LINES + ["api-12 on host 7, see 3", "build 42 done", "down to 0 for 5 users", "a 5 in 10 chance, 40% of 3 regions"]
-    found = impact.find_impact(signals.scan(_channel(texts)))
+    found = impact.find_impact(neighbours.scan(_channel(texts)))
     assert len(found) > 5  # the lines hold counts and rates: a shortcut that drops them fails below
 
     monkeypatch.setattr(Gate, "cue", lambda self, name: True)  # every cue present: no shortcut taken
-    assert impact.find_impact(signals.scan(_channel(texts))) == found
+    assert impact.find_impact(neighbours.scan(_channel(texts))) == found
 
 
 def test_clock_times_are_found_from_their_reach_before_the_first_clock():
