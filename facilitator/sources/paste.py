@@ -33,7 +33,8 @@ from facilitator.sources.paste_email import email_blocks, parse_email_thread
 from facilitator.sources.paste_discourse import parse_discourse
 from facilitator.sources.paste_github import parse_github
 from facilitator.sources.paste_detect import FORMATS, best_format, block_zone, channel_blocks, format_runs, format_scores
-from facilitator.sources.paste_formats import BlockMark, Ctx, Parsed, parse_lines
+from facilitator.sources.paste_formats import BlockMark, Ctx, Parsed
+from facilitator.sources.paste_lines import parse_lines
 from facilitator.sources.paste_json import parse_slack_json, slack_messages
 from facilitator.sources.paste_hipchat import hipchat_items, parse_hipchat
 from facilitator.sources.paste_mattermost import mattermost_lines, parse_mattermost

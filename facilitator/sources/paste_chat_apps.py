@@ -30,6 +30,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
     BlockMark,
@@ -37,7 +38,6 @@ from facilitator.sources.paste_formats import (
     DayMark,
     Entry,
     Parsed,
-    is_bot_name,
     match_day,
     structural_line,
 )

@@ -23,10 +23,9 @@ from facilitator.sources.paste_formats import (
     IRC_RE,
     TL_RE,
     TS_RE,
-    bare_time_label,
     has_early_digit,
-    timestamped_speaker,
 )
+from facilitator.sources.paste_lines import bare_time_label, timestamped_speaker
 from facilitator.sources.paste_speakers import name_like
 from facilitator.sources.paste_slack import (
     DATED_TIME_RE,

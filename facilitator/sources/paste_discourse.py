@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
-from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day
+from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.paste_formats import Ctx, Entry, Parsed, match_day
 
 _USERNAME_RE = re.compile(r"^@?[A-Za-z0-9][\w.-]{1,39}$")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from email.utils import parseaddr, parsedate_to_datetime
 
 from facilitator.config import zone_or_utc
-from facilitator.sources.paste_formats import is_bot_name
+from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_time import find_date, parse_clock
 from facilitator.transcript import Message, Transcript
 

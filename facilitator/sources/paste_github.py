@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
-from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day
+from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.paste_formats import Ctx, Entry, Parsed, match_day
 from facilitator.sources.paste_time import AGO, WORD_DATE, ZONE, ago_delta, parse_clock, zone_from_token
 
 _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?"

@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import date, time
 from functools import lru_cache
 
+from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_formats import (
     BOX_RULES,
     CHANNEL_HEADER_RE,
@@ -35,7 +36,6 @@ from facilitator.sources.paste_formats import (
     DayMark,
     Entry,
     Parsed,
-    is_bot_name,
     match_day,
     structural_line,
 )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from facilitator.sources.paste_formats import Ctx, Entry, Parsed, is_bot_name, match_day, match_zone, structural_line
+from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.paste_formats import Ctx, Entry, Parsed, match_day, match_zone, structural_line
 from facilitator.sources.paste_time import APPROX, ISO_DATE, OFFSET, TIME, ZONE, find_date, parse_clock, zone_from_token
 
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")

@@ -12,7 +12,8 @@ import re
 import textwrap
 from collections import Counter
 
-from facilitator.sources.paste_formats import Entry, Parsed, is_bot_name
+from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.paste_formats import Entry, Parsed
 from facilitator.sources.paste_speakers import ICON_RE, NOTE_BY_RE, QUOTED_NOTE, name_like
 from facilitator.sources.paste_table import AUTHOR_COLS, TEXT_COLS, TIME_COLS, column, table_cells
 
