@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from facilitator.extract.patterns import CLOCK_RE, plain_sentence, summary_of
-from facilitator.extract.signals import MessageSignals, is_placeholder_author
 from facilitator.extract.conversation import DOUBT_RE
+from facilitator.extract.patterns import CLOCK_RE
+from facilitator.extract.signals import MessageSignals, is_placeholder_author
+from facilitator.extract.written import plain_sentence, summary_of
 from facilitator.findings import Event, EventKind, KeyTime, MessagingItem
 
 _STEP_FLAGS = frozenset({"step", "workaround"})

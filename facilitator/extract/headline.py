@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from facilitator.extract.messaging import status_title
-from facilitator.extract.patterns import patterns, plain_sentence, sentence_case
+from facilitator.extract.patterns import patterns
 from facilitator.extract.quotes import quote_fact
 from facilitator.extract.signals import MessageSignals
+from facilitator.extract.written import plain_sentence, sentence_case
 from facilitator.findings import Fact, KeyTime, MessagingItem
 from facilitator.transcript import Transcript
 

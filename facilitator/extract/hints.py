@@ -14,9 +14,10 @@ import re
 from datetime import timedelta
 
 from facilitator.extract.fixes import FIX_REACH, did, refuted, taken_back, within
-from facilitator.extract.patterns import patterns, plain_sentence, sentence_case, strip_code, summary_of
+from facilitator.extract.patterns import patterns, strip_code
 from facilitator.extract.quotes import quote_fact, quoted, with_code, with_context
 from facilitator.extract.signals import CLOSING_GUESS_RE, MessageSignals
+from facilitator.extract.written import plain_sentence, sentence_case, summary_of
 from facilitator.findings import Fact, Hypothesis, KeyTime
 from facilitator.injection import looks_like_instructions
 from facilitator.sources.bot_names import HELP_DESKS

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from facilitator.extract.patterns import URL_RE, summary_of
+from facilitator.extract.patterns import URL_RE
 from facilitator.extract.signals import MessageSignals
+from facilitator.extract.written import summary_of
 from facilitator.findings import Link, LinkKind, SupportTicket
 from facilitator.transcript import UnattributedLine
 

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from facilitator.extract.patterns import patterns, readable, summary_of
+from facilitator.extract.patterns import patterns
 from facilitator.extract.signals import MessageSignals
+from facilitator.extract.written import readable, summary_of
 from facilitator.findings import MessagingItem
 
 _DONE_RE = re.compile(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from facilitator.extract.patterns import readable, summary_of
 from facilitator.extract.signals import MessageSignals
+from facilitator.extract.written import readable, summary_of
 from facilitator.findings import Fact
 
 _LIST_MARKER_RE = re.compile(r"(?m)^\s*(?:[-*+•]|\d+[.)])\s+")

@@ -41,7 +41,7 @@ def _phrases() -> dict[str, re.Pattern[str]]:
 def _markup_helpers():
     """(readable, display), imported on first use: the interview opens without loading the
     extractor's patterns or the renderer (jinja2) until a suggestion is worded."""
-    from facilitator.extract.patterns import readable
+    from facilitator.extract.written import readable
     from facilitator.render.text import display
 
     return readable, display

@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from facilitator.extract.patterns import EMOJI_CODE_RE as EMOJI_CODE
+from facilitator.extract.written import EMOJI_CODE_RE as EMOJI_CODE
 
 if TYPE_CHECKING:
     from facilitator.findings import SupportTicket

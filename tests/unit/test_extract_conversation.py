@@ -204,7 +204,7 @@ def test_two_people_whose_handles_differ_by_one_letter_stay_two():
 
 # --- drafts that read as written ---------------------------------------------------------
 
-from facilitator.extract.patterns import plain_sentence  # noqa: E402
+from facilitator.extract.written import plain_sentence  # noqa: E402
 
 
 def test_plain_sentence_drops_chat_lead_ins_and_keeps_the_point():

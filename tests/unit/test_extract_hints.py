@@ -225,7 +225,7 @@ def test_a_person_saying_they_updated_the_status_page_names_nothing():
 
 
 def test_all_starts_a_sentence_unless_it_greets():
-    from facilitator.extract.patterns import plain_sentence
+    from facilitator.extract.written import plain_sentence
 
     assert plain_sentence("All web servers on the fix.", limit=100) == "All web servers on the fix."
     assert plain_sentence("all, the fix is out", limit=100) == "The fix is out"
@@ -268,7 +268,7 @@ def test_someone_owning_the_change_found_points_at_the_finding_and_owning_a_role
 
 
 def test_a_pagers_triggered_through_line_keeps_its_verb():
-    from facilitator.extract.patterns import plain_sentence
+    from facilitator.extract.written import plain_sentence
 
     assert plain_sentence("Triggered through the API by Prometheus Alertmanager").startswith("Triggered through")
     assert plain_sentence("[Triggered] api 5xx rate > 5%") == "Api 5xx rate > 5%"
@@ -296,7 +296,7 @@ def test_a_cause_only_supposed_or_a_later_status_post_is_no_cause():
 
 
 def test_a_link_beside_a_sentence_is_set_off_and_one_it_names_is_not():
-    from facilitator.extract.patterns import readable
+    from facilitator.extract.written import readable
 
     assert readable("rolling back #5127 in prod-us https://github.com/a/b/pull/5127") == "rolling back #5127 in prod-us (github.com)"
     assert readable("timeout on https://get.jenkins.io/plugins") == "timeout on get.jenkins.io"

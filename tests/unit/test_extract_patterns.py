@@ -191,7 +191,7 @@ def test_repeated_texts_are_read_once_but_each_message_keeps_its_own_identity():
 
 
 def test_summaries_drop_emoji_codes_and_slack_emphasis_but_keep_identifiers():
-    from facilitator.extract.patterns import summary_of
+    from facilitator.extract.written import summary_of
 
     alert = ":rotating_light: *Triggered* #58213 *[P2] checkout 5xx rate > 5%* assigned to Priya"
     assert summary_of(alert) == "Triggered #58213 [P2] checkout 5xx rate > 5% assigned to Priya"
@@ -244,7 +244,7 @@ def test_quick_compile_leaves_patterns_it_cannot_read_alone():
 
 
 def _module_regexes():
-    from facilitator.extract import clock, impact, responders
+    from facilitator.extract import clock, impact, responders, written
     from facilitator.extract import patterns as p
 
     named = {
@@ -252,7 +252,7 @@ def _module_regexes():
         "impact._DIGIT_COUNT_RE": impact._DIGIT_COUNT_RE, "impact._AFFECTED_RE": impact._AFFECTED_RE,
         "impact._ERROR_RATE_RE": impact._ERROR_RATE_RE, "clock._TIME_HINT_RE": clock._TIME_HINT_RE,
         "responders._THIRD_PERSON_HINT_RE": responders._THIRD_PERSON_HINT_RE, "CLOCK_RE": p.CLOCK_RE,
-        "RELATIVE_RE": p.RELATIVE_RE, "SENTENCE_SPLIT_RE": p.SENTENCE_SPLIT_RE, "EMOJI_CODE_RE": p.EMOJI_CODE_RE,
+        "RELATIVE_RE": p.RELATIVE_RE, "SENTENCE_SPLIT_RE": p.SENTENCE_SPLIT_RE, "EMOJI_CODE_RE": written.EMOJI_CODE_RE,
         "start_word": p.CUES["start_word"],
     }  # fmt: skip
     return sorted(named.items())

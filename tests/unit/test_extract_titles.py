@@ -114,7 +114,7 @@ def test_a_paste_title_drops_how_it_was_pasted():
 
 
 def test_a_plain_sentence_keeps_an_upper_case_so_and_drops_an_at_channel_relay():
-    from facilitator.extract.patterns import plain_sentence
+    from facilitator.extract.written import plain_sentence
 
     assert plain_sentence("SO and SU both timing out for me") == "SO and SU both timing out for me"
     assert plain_sentence("@channel support just phoned me, cloud printing + MakerWorld errors tonight.") == (
@@ -199,7 +199,7 @@ def test_a_title_starts_at_the_sentence_that_tells_the_problem(text, title):
 
 
 def test_a_tools_event_quoting_a_person_is_told_in_their_words():
-    from facilitator.extract.patterns import plain_sentence
+    from facilitator.extract.written import plain_sentence
 
     said = 'Incident declared by Rafael Ortiz \u2014 "Customers report empty Metrics tab / zero throughput on dashboards. Runs look normal."'
     assert plain_sentence(said) == "Customers report empty Metrics tab / zero throughput on dashboards."
@@ -229,6 +229,6 @@ def test_a_part_set_up_by_hand_that_the_config_never_held_is_the_cause():
 
 
 def test_a_plain_sentence_drops_a_leading_dash():
-    from facilitator.extract.patterns import plain_sentence
+    from facilitator.extract.written import plain_sentence
 
     assert plain_sentence("\u2014 booking team here, customers can't book online") == "Booking team here, customers can't book online"
