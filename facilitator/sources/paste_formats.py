@@ -213,7 +213,8 @@ IRC_RE = re.compile(
     rf"|(?:[#&][\w.\-]{{1,40}}\s+)?<\s*[@+%&~!]?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"  # "#ops <dana>" in a merged log
     # a notice in irssi: "-pingbot- DOWN: …", "-OperServ(services@host)- …", "-hc-monitor:#hc- [ALERT] …"
     r"|-(?P<nnick>[^\s\-!()][^\s():]{0,39}?)(?::[#&][^\s()]{1,40})?(?:\([^)\s]{0,80}\))?-\s(?P<ntext>.*)"
-    r"|(?P<cnick>(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"  # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin)
+    # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin), "[21:54] #ops  Lena Vogt: text" in a merged log
+    r"|(?:[#&][\w.\-]{1,40}\s+)?(?P<cnick>(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
 )

@@ -45,6 +45,20 @@ def test_a_merged_irc_log_names_the_channel_before_the_nick():
     assert t.messages[0].at == datetime(2021, 5, 10, 9, 30, 14, tzinfo=timezone.utc)
 
 
+def test_a_merged_room_log_names_the_room_before_a_name_with_a_colon():
+    text = """Wed, 22 Apr 2026
+
+[21:52] #mainnet-alerts  chain-watchdog: FIRING people — no new block for 7m
+[21:54] #mainnet-alerts  Lena Vogt: looking. 2.2.1 got enacted tonight right?
+[22:00] #system-chains-ops  Tomás Ferreira: our collators are stuck too
+"""
+    t = parse_transcript(text, tz="Europe/Berlin", default_date=None, origin="paste.txt")
+    assert [(m.author, m.is_bot, m.text[:7]) for m in t.messages] == [
+        ("chain-watchdog", True, "FIRING "), ("Lena Vogt", False, "looking"), ("Tomás Ferreira", False, "our col"),
+    ]
+    assert t.messages[1].at == datetime(2026, 4, 22, 19, 54, tzinfo=timezone.utc)
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
