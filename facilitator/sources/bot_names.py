@@ -21,7 +21,9 @@ _BOT_NAMES = re.compile(
     # a social account relayed into the room: "Twitter\t@unfuddle: All accounts are available again"
     r"twitter|mastodon|"
     # help desks and trackers posting their tickets into the channel
-    rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops)$"
+    rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops|"
+    # a ticketing tool's own entries: ServiceNow's "System" and "Event Management"
+    r"system|event\s+management)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|\s*\((?:app|bot|integration|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"

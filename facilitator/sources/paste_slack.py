@@ -99,7 +99,8 @@ _REL_DAY_NAME = re.compile(r"^(?i:today|yesterday|(?:mon|tues|wednes|thurs|fri|s
 # Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
 _INLINE_RE = re.compile(
     rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
-    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]) (?P<text>\S.*)$"
+    # "Dale Kowalchuk (4:23 PM): text": Lync's and Skype for Business's conversation history
+    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]|\((?P<ptime>{TIME})\):) (?P<text>\S.*)$"
     # Mattermost's columns: "@markus.h  08:30  text" (a handle, the time and the text, two spaces apart)
     rf"|^@(?P<cname>[\w.-]{{1,40}})\s{{2,}}(?P<ctime>{TIME})\s{{2,}}(?P<ctext>\S.*)$"
 )
@@ -252,7 +253,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         one_line = inline_header(line) if inline[no - 1] else None
         if one_line is not None:
             name = one_line.group("name") or one_line.group("cname")
-            clock_text = one_line.group("time") or one_line.group("btime") or one_line.group("ctime")
+            clock_text = one_line.group("time") or one_line.group("btime") or one_line.group("ptime") or one_line.group("ctime")
             current = Entry(no, [one_line.group("text") or one_line.group("ctext")], parse_clock(clock_text), name,
                             is_bot=is_bot_name(name), clock_text=clock_text)
             nos = [no]

@@ -115,7 +115,15 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
     if m:
         name = m.group("name") or m.group("bare")
         if _COLUMN_GAP.search(name.strip()):
-            name = _COLUMN_GAP.split(name.strip())[-1]  # "Slack  Noor Haddad": a source column, then the person
+            columns = _COLUMN_GAP.split(name.strip())
+            name = columns[-1]  # "Slack  Noor Haddad": a source column, then the person
+            label = _FIELD_LABEL_RE.match(name) if len(columns) > 1 else None
+            if label is not None and name_like(columns[-2], strict=False):
+                # the person, then a ticket's field or event: "Dale Kowalchuk  Work notes: …",
+                # "Hannah Lefebvre  Problem PRB0010101 created: …" (an event stays in the text)
+                if label.group("event"):
+                    return columns[-2], rest[rest.index(name) :].strip()
+                name = columns[-2]
         text = (m.group("text") or "").strip()
         name = _PINNED_RE.sub("", name)
         if (by := NOTE_BY_RE.match(name.strip())) is not None:
@@ -161,6 +169,12 @@ _ZOOM_RE = re.compile(
 )
 QUOTED_NOTE = re.compile(r'^\s*["\u201c](.*)["\u201d]\s*$', re.DOTALL)  # a tool's note in its quotes
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")  # incident-tool exports align a source column before the name
+# A ticket's field after the person, as ServiceNow's activity log writes it: "Dale Kowalchuk  Work notes: text"
+_FIELD_LABEL_RE = re.compile(
+    r"^(?:work\s+notes?|(?:additional\s+|public\s+|internal\s+)?comments?|internal\s+notes?|public\s+reply"
+    r"|(?P<event>(?:problem|change|task|incident|request)\s+[A-Z]{2,6}\d{3,}\s+(?:created|opened|closed|updated|resolved|linked)))$",
+    re.I,
+)
 NOTE_BY_RE = re.compile(
     r"^(?:note|comment|update|message|reply)\s+(?:added|posted|left|written|sent)\s+by\s+(?P<who>\S.{0,40})$"
     r"|^(?P<actor>\S.{0,40}?)\s+(?:added|posted|left|wrote)\s+(?:a\s+)?(?:note|comment|update|message|reply)$",

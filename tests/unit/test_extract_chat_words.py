@@ -51,6 +51,7 @@ def read(text: str, author: str = "lewis"):
         "queried all vaults: ATOM A/B/C 0.01 / 0.005 / 0.0025. fees are correct now, and the UI agrees",
         "no misses attributable to this since the restart afaict. thanks for moving fast",
         "claude.ai error rate at baseline 35 min. platform console ok",
+        "VIP answering!! relays connecting",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -78,6 +79,8 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         "success rate dropped from 99.9% to 60%",
         # a part found healthy while a suspect is cleared
         "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC. event API still returning 202s",
+        # a part believed healthy while it is not
+        "the LB thinks everything is healthy",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):

@@ -59,6 +59,28 @@ def test_a_merged_room_log_names_the_room_before_a_name_with_a_colon():
     assert t.messages[1].at == datetime(2026, 4, 22, 19, 54, tzinfo=timezone.utc)
 
 
+def test_a_ticket_activity_log_and_a_lync_conversation_pasted_together():
+    text = """=== ServiceNow > INC0025533 > Activities ===
+2015-03-28 16:15:42  Event Management  Work notes: CRITICAL smtp_banner mf-relay-01
+2015-03-28 16:20:31  Dale Kowalchuk  Work notes: Ack, on it. Both relays failing banner check.
+2015-03-28 16:41:57  Marisol Tran  Comments: Service Desk - 3 calls in 15 min
+2015-03-28 18:40:02  Hannah Lefebvre  Problem PRB0010101 created: LB failover does not trigger
+
+=== Lync conversation history - "mail relays" ===
+Dale Kowalchuk (4:23 PM): you around? both mail relays red on the board
+Hannah Lefebvre (4:25 PM): here. just mail?
+"""
+    t = parse_transcript(text, tz="America/Edmonton", default_date=None, origin="paste.txt")
+    assert [(hm(m), m.author, m.is_bot, m.text[:12]) for m in t.messages] == [
+        ("03-28 22:15", "Event Management", True, "CRITICAL smt"),
+        ("03-28 22:20", "Dale Kowalchuk", False, "Ack, on it. "),
+        ("03-28 22:23", "Dale Kowalchuk", False, "you around? "),
+        ("03-28 22:25", "Hannah Lefebvre", False, "here. just m"),
+        ("03-28 22:41", "Marisol Tran", False, "Service Desk"),
+        ("03-29 00:40", "Hannah Lefebvre", False, "Problem PRB0"),
+    ]
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
