@@ -239,6 +239,8 @@ def partial(sig: MessageSignals) -> bool:
         return False
     if "still_broken" in sig.flags and sig.state == "recover":
         return True  # one part back, another not: "eu back to baseline. us-east still has some 500s"
+    if "trial" in sig.flags:
+        return True  # the part a step was tried on: "web-03 clean for ~8 min"
     if _PARTIAL_RE.search(sig.prep.lower) is None:
         return False
     pats = patterns()

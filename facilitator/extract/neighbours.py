@@ -53,7 +53,39 @@ def scan(transcript: Transcript) -> list[MessageSignals]:
     _read_agreed_closings(out, pats)
     _read_explanations(out)
     _read_falling_figures(out)
+    _read_trials(out)
     return out
+
+
+# A step tried on one part first: "restarting the workers on web-03 only, as a test", "canary on one node"
+_TRIAL_RE = re.compile(
+    r"\bas\s+an?\s+(?:test|trial|canary|experiment)\b"
+    r"|\b(?:on|to)\s+(?:just\s+)?(?:one|a\s+single)\s+(?:host|node|box|pod|server|instance|machine|shard|replica|worker|vm)\s+(?:first|only)\b"
+)
+_TRIAL_REACH = 30 * 60  # seconds: the trial's result comes within minutes
+
+
+def _read_trials(sigs: list[MessageSignals]) -> None:
+    """The recovery a trial shows is one part back: the step still has to go everywhere.
+
+    "restarting the web workers on web-03 only, as a test" / "web-03 clean for ~8 min": the
+    impact stops when the step has gone to every part, not when the trial part is clean. The
+    next step taken, or the trial failing ("it crashed the same way"), ends the trial.
+    """
+    trial_at = None
+    for sig in sigs:
+        if not sig.is_human:
+            continue
+        if sig.flags & STEP_FLAGS and sig.state != "recover":
+            trial_at = sig.message.at if _TRIAL_RE.search(sig.prep.lower) else None
+            continue
+        if trial_at is None:
+            continue
+        if reports_problem(sig) or (sig.message.at - trial_at).total_seconds() > _TRIAL_REACH:
+            trial_at = None
+        elif sig.state == "recover" and "declare_resolved" not in sig.flags:
+            sig.flags = sig.flags | {"trial"}  # the trial's result; what comes after it is the rollout's
+            trial_at = None
 
 
 # A figure given falling, with its unit: "20% -> 9%", "2%... 0.4%", "p99 1200ms → 300ms", "61 -> 14%".

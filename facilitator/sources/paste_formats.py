@@ -202,8 +202,10 @@ _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\
 _DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
 _LOCALE_AT = r",?\s+(?:at|um|à|às|om)\s+"  # the "at" between date and time, in English, German, French, Portuguese, Dutch
 _WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Element's export: "Tue, Jun 8 2021 10:42:03"
+# "[27.05.18 07:58]": a German day-first date with a two-digit year, read only as a stamp's date
+_DOTTED_SHORT_YEAR = r"\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])"
 TS_RE = re.compile(
-    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR})"
+    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR}|{_DOTTED_SHORT_YEAR})"
     rf"(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
@@ -305,7 +307,7 @@ def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: obj
                  clock_text=m.group("time"), until=until, precision="approximate" if approx else "", **kw)
 
 
-_ISO_DAY = re.compile(ISO_DATE)
+_ISO_DAY = re.compile(f"{ISO_DATE}|{_DOTTED_SHORT_YEAR}")
 _SHORT_DAY = re.compile(SHORT_DATE)
 
 

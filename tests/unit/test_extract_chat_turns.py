@@ -406,3 +406,19 @@ def test_a_part_found_healthy_while_a_suspect_is_cleared_and_a_step_answered_nop
         ])
     )
     assert hm(f.mitigated_at) == "14:48"
+
+
+def test_a_step_tried_on_one_host_first_is_a_partial_recovery_until_it_is_rolled_out():
+    rows = [
+        ("08:01", "malte", "support has 4 mails, 'page times out', work package list half loaded"),
+        ("08:37", "sven", "restarting the web workers on web-03 only, as a test"),
+        ("08:46", "sven", "web-03 clean for ~8 min, zero 5xx from it"),
+        ("08:50", "sven", "rolling restart of all app hosts, one at a time"),
+        ("09:30", "malte", "no dropped connections since the last restart, everything is back to normal"),
+    ]
+    f = extract_findings(channel(rows))
+    assert hm(f.mitigated_at) == "09:30"
+    assert "after a partial recovery" in f.mitigated_at.reason
+    # the same recovery after a step taken everywhere is the mitigation
+    rows[1] = ("08:37", "sven", "restarting the web workers on every host")
+    assert hm(extract_findings(channel(rows)).mitigated_at) == "08:46"

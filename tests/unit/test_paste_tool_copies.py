@@ -81,6 +81,15 @@ Hannah Lefebvre (4:25 PM): here. just mail?
     ]
 
 
+def test_a_mattermost_copy_dated_day_first_with_a_two_digit_year():
+    text = """=== Mattermost ~cloud-ops (copied) ===
+[27.05.18 07:58] malte.brandt: moin. opsgenie is full of P3s from 3am
+[27.05.18 08:06] katrin.weiss: here. sounds like 16 April again?
+"""
+    t = parse_transcript(text, tz="Europe/Berlin", default_date=None, origin="paste.txt")
+    assert [(hm(m), m.author) for m in t.messages] == [("05-27 05:58", "malte.brandt"), ("05-27 06:06", "katrin.weiss")]
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
