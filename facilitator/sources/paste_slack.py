@@ -56,7 +56,7 @@ from facilitator.sources.paste_time import (
 from facilitator.sources.paste_system import named_notice, slack_notice
 
 # A header's stamp: "10:32 AM", "[10:32]", "yesterday at 5:25 PM", "[3 hours ago]".
-_STAMP = rf"\[?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))\]?"
+_STAMP = rf"[\[(]?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))[\])]?"
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?)"
 _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
@@ -65,12 +65,12 @@ SLACK_HEADER_RE = re.compile(
     # Google Chat: "PagerDuty, App, 10:32" (or "PagerDuty · App, 10:32"); Zulip's Markdown copy: "**Pieter de Vries** [03:22]"
     rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|(?:,|\s[\u00b7\u2022])\sApp(?=,))?"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
-    rf"(?:,?\s{{2,}}|\t|\s[\u00b7\u2022]\s|,?\s(?=\[|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"  # Zulip's web copy: "Rhys Morgan · 23:03"
-    rf"{_STAMP}$"
+    rf"(?:,?\s{{2,}}|\t|\s[\u00b7\u2022]\s|,?\s(?=[\[(]|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"  # Zulip's web copy: "Rhys Morgan · 23:03"
+    rf"{_STAMP}:?$"  # Lync's and Zulip's saved copies: "Jason Koh [2:11 PM]:", "Omar Haddad (11:52 AM):"
 )
 # Every header ends with its stamp: a cheap test of the line's last characters spares the full
 # pattern on the other lines of long pastes.
-_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)\]?$", re.IGNORECASE)
+_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)[\])]?:?$", re.IGNORECASE)
 
 
 def slack_header(line: str) -> re.Match[str] | None:

@@ -52,6 +52,7 @@ def read(text: str, author: str = "lewis"):
         "no misses attributable to this since the restart afaict. thanks for moving fast",
         "claude.ai error rate at baseline 35 min. platform console ok",
         "VIP answering!! relays connecting",
+        "derivatives open and trading. both markets back",
     ],
 )
 def test_the_work_getting_through_again_is_a_recovery(text):
@@ -81,6 +82,9 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         "AWS Health: nothing for us-east-1. state cluster looks healthy from inside the VPC. event API still returning 202s",
         # a part believed healthy while it is not
         "the LB thinks everything is healthy",
+        # "up" a verb's particle, "back" to a state before
+        "found it. one query holds a lock and everything queued up behind it",
+        "that's everything back how it was before my deploy",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):

@@ -90,6 +90,33 @@ def test_a_mattermost_copy_dated_day_first_with_a_two_digit_year():
     assert [(hm(m), m.author) for m in t.messages] == [("05-27 05:58", "malte.brandt"), ("05-27 06:06", "katrin.weiss")]
 
 
+def test_saved_lync_and_zulip_copies_with_the_stamp_after_the_name_over_the_text():
+    lync = """Conversation: MCC Bridge (Lync) — 05/11/2014
+
+Jason Koh [2:11 PM]:
+DT gateway 3 latency back to normal after the 2pm batch, fyi
+
+Tan Wei Ming [2:12 PM]:
+noted thx
+"""
+    zulip = """Zulip — stream #contributor-info › topic "repo sync failing"
+
+Omar Haddad (11:52 AM):
+fyi last night's embeddings mess is still green this morning
+
+Dana Whitfield (12:00 PM):
+kicked off repo sync for the 4 continue repos
+"""
+    t = parse_transcript(lync, tz="Asia/Singapore", default_date=date(2014, 11, 5), origin="paste.txt")
+    assert [(hm(m), m.author, m.text[:9]) for m in t.messages] == [
+        ("11-05 06:11", "Jason Koh", "DT gatewa"), ("11-05 06:12", "Tan Wei Ming", "noted thx"),
+    ]
+    t = parse_transcript(zulip, tz="America/Los_Angeles", default_date=date(2025, 10, 9), origin="paste.txt")
+    assert [(hm(m), m.author, m.text[:9]) for m in t.messages] == [
+        ("10-09 18:52", "Omar Haddad", "fyi last "), ("10-09 19:00", "Dana Whitfield", "kicked of"),
+    ]
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
