@@ -229,6 +229,10 @@ _PARTIAL_RE = re.compile(
 )
 
 
+# Back but still degraded, whatever else the message says: "we are observing recovery with increased latency"
+_DEGRADED_RE = re.compile(r"\bwith\s+(?:still\s+)?(?:increased|elevated|higher)\s+(?:latency|latencies|errors?|error\s+rates?|delays?)\b")
+
+
 def partial(sig: MessageSignals) -> bool:
     """True when the message tells a recovery under way rather than done ("errors dropping").
 
@@ -239,8 +243,8 @@ def partial(sig: MessageSignals) -> bool:
         return False
     if "still_broken" in sig.flags and sig.state == "recover":
         return True  # one part back, another not: "eu back to baseline. us-east still has some 500s"
-    if "trial" in sig.flags:
-        return True  # the part a step was tried on: "web-03 clean for ~8 min"
+    if "trial" in sig.flags or _DEGRADED_RE.search(sig.prep.lower):
+        return True  # the part a step was tried on ("web-03 clean for ~8 min"), or back but slow
     if _PARTIAL_RE.search(sig.prep.lower) is None:
         return False
     pats = patterns()

@@ -240,6 +240,21 @@ def test_one_region_back_while_another_still_fails_is_a_partial_recovery():
     assert "15:53" in cands(f, "mitigated_at")
 
 
+def test_a_status_post_of_recovery_with_increased_latency_is_a_partial_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("18:00", "bot:Statuspage", "[Investigating] We are investigating increased latency for multiple services"),
+                ("19:22", "bot:Statuspage", "[Monitoring] We are observing recovery with increased latency for multiple services. "
+                                            "We will be monitoring all services to ensure a full recovery."),
+                ("20:44", "priya", "last laggard was sync p99, just hit baseline. all green across sync, messaging, voice"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "20:44"
+    assert "19:22" in cands(f, "mitigated_at")
+
+
 def test_some_parts_back_and_the_others_still_down_is_a_partial_recovery_not_a_relapse():
     f = extract_findings(
         channel(

@@ -254,6 +254,9 @@ def test_an_all_clear_dates_the_end_it_states():
         ("all three controllers rolled. 5xx flat, p99 flat. will keep an eye out this morning", False),
         ("edge 5xx back at baseline, checks green", False),
         ("5xx 0.2% and climbing", True),
+        # a way of rolling out, not slowness
+        ("approved it yesterday. non-prod went fine on the slow roll?", False),
+        ("checkout is slow for everyone", True),
     ],
 )
 def test_an_exception_thrown_or_requests_blocked_is_a_symptom_5xx_said_flat_is_not(text, symptom):
