@@ -47,9 +47,11 @@ from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, WORD_DATE
 # A name in a chat app's header: display names may hold commas, dots and brackets
 # ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
 _NAME = r"[^\s:\[\]][^:\[\]]{0,63}?"
+_DASHED_DAY = r"\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}-(?:\d{4}|\d{2})"  # "12-Jul-18"
 TEAMS_HEADER_RE = re.compile(
-    # "[10:42 AM] Dana", "[Yesterday 10:42 PM] Dana", "[6/8 10:42 AM] Dana", "[10:42 • 13/08/2024] Dana:"
-    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}),?\s+)?"
+    # "[10:42 AM] Dana", "[Yesterday 10:42 PM] Dana", "[6/8 10:42 AM] Dana", "[10:42 • 13/08/2024] Dana:",
+    # DiscordChatExporter's text export: "[12-Jul-18 11:41 AM] Mod Wren"
+    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}|{_DASHED_DAY}),?\s+)?"
     rf"(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$",
     re.IGNORECASE,
 )
@@ -77,6 +79,7 @@ ZULIP_ARCHIVE_HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 _TWO_DIGIT_YEAR = re.compile(r"(\d{1,2}\.\d{1,2}\.)(\d{2})")
+_DASHED_DAY_RE = re.compile(r"(\d{1,2})-([a-z]{3,9})-(\d{4}|\d{2})", re.IGNORECASE)
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -209,8 +212,14 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
         if _EDITED_SUFFIX.search(line):
             current.edited = True
             raw = _EDITED_SUFFIX.sub("", raw.rstrip())
+        if not any(text.strip() for text in current.lines) and (tag := _BOT_TAG_FIRST.match(raw)) is not None:
+            current.is_bot = True  # the app's tag opening a bot's text: "BOT News post edited: …"
+            raw = raw[tag.end() :]
         current.lines.append(raw.rstrip())
     return out
+
+
+_BOT_TAG_FIRST = re.compile(r"^\s*(?:BOT|APP|\[BOT\]|\[APP\])\s+(?=\S)")
 
 
 def _next_is_header(lines: list[str], no: int, fmt: str) -> bool:
@@ -231,6 +240,9 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
     if written and _TWO_DIGIT_YEAR.fullmatch(written):
         written = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", written)  # Telegram's "04.07.17"
+    elif written and (dashed := _DASHED_DAY_RE.fullmatch(written)):
+        day_no, month, year = dashed.groups()  # "12-Jul-18" is 12 Jul 2018
+        written = f"{day_no} {month} {year if len(year) == 4 else '20' + year}"
     day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
     rel = (m.group("rel") or "").lower() if "rel" in m.re.groupindex else ""
     if rel:

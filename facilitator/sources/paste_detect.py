@@ -35,7 +35,7 @@ from facilitator.sources.paste_slack import (
     inline_header,
     slack_header,
 )
-from facilitator.sources.paste_table import table_header
+from facilitator.sources.paste_table import plain_table_header, table_header
 from facilitator.sources.paste_time import ISO_DATE, WORD_DATE, preamble_zone
 
 FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "discourse", "headings", "table", "timeline")
@@ -52,6 +52,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
     in_fence = False
     previous = ""
     in_table = False
+    plain_pipes = 0  # the pipes in each row of a table without a rule line, while in one
     for i, line in enumerate(lines):
         if FENCE_RE.match(line):
             in_fence = not in_fence
@@ -67,6 +68,15 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             previous = stripped
             continue
         in_table = False
+        if plain_pipes and stripped.count("|") == plain_pipes:  # a row of a table without a rule line
+            counts["table"] += 1
+            if starts is not None:
+                starts.append((i, "table"))
+            continue
+        plain_pipes = 0
+        if "|" in stripped and i + 1 < len(lines) and plain_table_header(stripped, lines[i + 1]) is not None:
+            plain_pipes = stripped.count("|")  # "Entry | Time | Entered by | Detail"
+            continue
         label = ""
         if stripped[0] == "#":
             if HD_RE.match(stripped):

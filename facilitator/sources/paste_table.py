@@ -17,9 +17,16 @@ from facilitator.sources.paste_time import APPROX, ISO_DATE, OFFSET, TIME, ZONE,
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")
 TIME_COLS = ("time", "when", "timestamp", "at", "datetime", "date/time", "date & time", "hour", "clock")
 _DATE_COLS = ("date", "day")
-AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder")
+AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder",
+               "entered by", "logged by", "posted by", "added by", "created by")
+_ROW_NUMBER = re.compile(r"^#?\d{1,6}$")  # a log's entry number ("0001"): no part of what happened
+_NUMBER_COLS = ("entry", "#", "no", "no.", "nr", "id", "ref", "seq", "row", "line")
+_ROLE_AFTER = re.compile(r"\s+\([^()]{2,60}\)$")  # a role or a site after the name
 TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "message", "action",
               "activity", "summary", "notes", "note", "update", "entry", "happened", "what happened")
+# (time, date, author, text) column indexes, the header's zone token ('UTC' in 'Time (UTC)') and
+# the columns that number the rows ("Entry", "#")
+TableSpec = tuple[int, int | None, int | None, int | None, str, frozenset[int]]
 _TIME_IN = re.compile(
     rf"(?P<date>{ISO_DATE})?(?P<sep>[T ,]*)(?P<approx>{APPROX}\s*)?(?P<time>{TIME})(?P<offset>{OFFSET})?"
     rf"\s*(?P<zone>{ZONE})?(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME}))?"
@@ -44,11 +51,31 @@ def column(header: list[str], names: tuple[str, ...], prefixes: tuple[str, ...] 
     return None
 
 
-def table_header(line: str, next_line: str) -> tuple[int, int | None, int | None, int | None, str] | None:
-    """(time, date, author, text) column indexes and a header zone token ('UTC' in 'Time (UTC)'), or None."""
+def table_header(line: str, next_line: str) -> TableSpec | None:
+    """The table's ``TableSpec`` when ``line`` heads a Markdown table naming a time column, else None."""
     if "|" not in line or not _TABLE_SEP.match(next_line.strip()):
         return None
-    header = table_cells(line)
+    return _header_spec(table_cells(line))
+
+
+def plain_table_header(line: str, next_line: str) -> TableSpec | None:
+    """The same for a table without Markdown's rule line, as a log exported to text writes it:
+    "Entry | Time | Entered by | Detail" over "0001 | 01:08 | Morag Fraser | All positions dropped".
+
+    The header names a time column after the first (a row that opens with its time is a
+    timeline note, read as one) and has no figures in it; the row below has as many cells and
+    a time where the header says.
+    """
+    if line.count("|") < 2 or next_line.count("|") != line.count("|") or any(ch.isdigit() for ch in line):
+        return None
+    header, row = table_cells(line), table_cells(next_line)
+    spec = _header_spec(header)
+    if spec is None or spec[0] == 0 or len(row) != len(header) or spec[2] is None and spec[3] is None:
+        return None
+    return spec if _TIME_IN.search(row[spec[0]]) else None
+
+
+def _header_spec(header: list[str]) -> TableSpec | None:
     time_col = column(header, TIME_COLS, ("time",))  # "Time (UTC)", "Timestamp"
     if time_col is None:
         return None
@@ -56,8 +83,10 @@ def table_header(line: str, next_line: str) -> tuple[int, int | None, int | None
     paren = re.search(r"\(([^)]+)\)", header[time_col])
     if paren and zone_from_token(paren.group(1).strip()) is not None:
         token = paren.group(1).strip()
+    text_col = next((i for name in TEXT_COLS if (i := column(header, (name,))) is not None), None)
+    numbers = frozenset(i for i, cell in enumerate(header) if cell.strip("*_ ").lower() in _NUMBER_COLS)
     return (time_col, column(header, _DATE_COLS), column(header, AUTHOR_COLS),
-            column(header, TEXT_COLS, TEXT_COLS), token)
+            text_col if text_col is not None else column(header, TEXT_COLS, TEXT_COLS), token, numbers)
 
 
 def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
@@ -65,7 +94,7 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
     out = Parsed()
     spec = None
     current: Entry | None = None
-    skip_next = False
+    skip_next = plain = False
     for no, line in enumerate(lines, 1):
         if skip_next:
             skip_next = False
@@ -74,9 +103,13 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
         nxt = lines[no] if no < len(lines) else ""
         header = table_header(stripped, nxt) if "|" in stripped else None
         if header is not None:
-            spec, current, skip_next = header, None, True
+            spec, current, skip_next, plain = header, None, True, False
             continue
-        if spec is not None and "|" in stripped and stripped.startswith("|"):
+        header = plain_table_header(stripped, nxt) if spec is None and "|" in stripped else None
+        if header is not None:
+            spec, current, plain = header, None, True
+            continue
+        if spec is not None and "|" in stripped and (stripped.startswith("|") or plain):
             entry = _table_row(stripped, no, spec, ctx)
             if entry is not None:
                 out.items.append(entry)
@@ -86,7 +119,7 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
             else:
                 out.unattributed.append((no, line))
             continue
-        spec = None if not stripped.startswith("|") else spec
+        spec = None if not stripped.startswith("|") and not (plain and "|" in stripped) else spec
         if not stripped:
             current = None
             continue
@@ -96,8 +129,8 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
     return out
 
 
-def _table_row(line: str, no: int, spec: tuple, ctx: Ctx) -> Entry | None:
-    time_col, date_col, author_col, text_col, header_token = spec
+def _table_row(line: str, no: int, spec: TableSpec, ctx: Ctx) -> Entry | None:
+    time_col, date_col, author_col, text_col, header_token, numbers = spec
     cells = table_cells(line)
     if time_col >= len(cells):
         return None
@@ -112,9 +145,11 @@ def _table_row(line: str, no: int, spec: tuple, ctx: Ctx) -> Entry | None:
     if zone is None and header_token:
         zone, token = zone_from_token(header_token), header_token
     author = cells[author_col].strip("*_ ") if author_col is not None and author_col < len(cells) else ""
+    author = _ROLE_AFTER.sub("", author)  # "Morag Fraser (Duty Supervisor, Inverness EMDC)"
     # The event column first, then every other column (impact, links...): nothing is dropped.
     order = [text_col] if text_col is not None and text_col < len(cells) else []
-    order += [i for i in range(len(cells)) if i not in (time_col, date_col, author_col, text_col)]
+    order += [i for i in range(len(cells)) if i not in (time_col, date_col, author_col, text_col)
+              and not (i in numbers and _ROW_NUMBER.match(cells[i]))]
     text = " — ".join(cells[i] for i in order if cells[i])
     text = text.replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n")
     approx = bool(m.group("approx"))

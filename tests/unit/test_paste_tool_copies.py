@@ -117,6 +117,46 @@ kicked off repo sync for the 4 continue repos
     ]
 
 
+def test_discord_chat_exporters_text_with_a_dashed_date_and_a_bots_tag_before_its_text():
+    text = """Guild: JMods Live Ops
+Channel: #osrs-live-incident
+
+[12-Jul-18 11:41 AM] Mod Wren
+reddit is filling up with max cash screenshots
+
+[12-Jul-18 11:49 AM] TweetRelay
+BOT @OldSchoolRS: We're turning Old School RuneScape off for a while
+
+[12-Jul-18 6:11 PM] Newsroom
+BOT News post edited: "Old School RuneScape is back online."
+"""
+    t = parse_transcript(text, tz="Europe/London", default_date=None, origin="paste.txt")
+    assert [(hm(m), m.author, m.is_bot, m.text[:12]) for m in t.messages] == [
+        ("07-12 10:41", "Mod Wren", False, "reddit is fi"),
+        ("07-12 10:49", "TweetRelay", True, "@OldSchoolRS"),
+        ("07-12 17:11", "Newsroom", True, "News post ed"),
+    ]
+
+
+def test_a_log_table_without_a_rule_line_with_its_time_second_and_a_role_after_each_name():
+    text = """=== ICT on-call pager (SMS) ===
+21/07/10 01:05 BT-NMS: MAJOR ALM INV-EMDC ACD: agent positions logged off unexpectedly
+
+=== MAJOR INCIDENT LOG ===
+Entry | Time | Entered by | Detail
+0001 | 01:08 | Morag Fraser (Duty Supervisor, Inverness EMDC) | All call-taker positions dropped off the phones at once.
+0002 | 01:19 | Gordon McLeod (ICT on-call) | Inverness PBX showing processor card alarms.
+0003 | 14:55 | Morag Fraser | Inverness back to normal call handling.
+"""
+    t = parse_transcript(text, tz="Europe/London", default_date=date(2010, 7, 21), origin="paste.txt")
+    assert [(hm(m), m.author, m.text[:14]) for m in t.messages] == [
+        ("07-21 00:05", "BT-NMS", "MAJOR ALM INV-"),
+        ("07-21 00:08", "Morag Fraser", "All call-taker"),
+        ("07-21 00:19", "Gordon McLeod", "Inverness PBX "),
+        ("07-21 13:55", "Morag Fraser", "Inverness back"),
+    ]
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
