@@ -257,6 +257,9 @@ def test_an_all_clear_dates_the_end_it_states():
         # a way of rolling out, not slowness
         ("approved it yesterday. non-prod went fine on the slow roll?", False),
         ("checkout is slow for everyone", True),
+        # an outage told of before, not seen now
+        ("kicked off the stats backfill on the prod db (restoring the download counts we lost in the last outage)", False),
+        ("gallery outage, home page 503 from every location", True),
     ],
 )
 def test_an_exception_thrown_or_requests_blocked_is_a_symptom_5xx_said_flat_is_not(text, symptom):
