@@ -229,8 +229,12 @@ _PARTIAL_RE = re.compile(
 )
 
 
-# Back but still degraded, whatever else the message says: "we are observing recovery with increased latency"
-_DEGRADED_RE = re.compile(r"\bwith\s+(?:still\s+)?(?:increased|elevated|higher)\s+(?:latency|latencies|errors?|error\s+rates?|delays?)\b")
+# Back but still degraded or still being brought back, whatever else the message says: "we are
+# observing recovery with increased latency", "Hub back up. Bringing positions back site by site."
+_NOT_WHOLE_RE = re.compile(
+    r"\bwith\s+(?:still\s+)?(?:increased|elevated|higher)\s+(?:latency|latencies|errors?|error\s+rates?|delays?)\b"
+    r"|\b(?:maybe\s+|about\s+|~)?[1-8]?\d\s*%\s+of\s+(?:\w+\s+){0,2}(?:calls|requests|jobs|users|customers|traffic|hosts|nodes)\b"
+)
 
 
 def partial(sig: MessageSignals) -> bool:
@@ -243,7 +247,7 @@ def partial(sig: MessageSignals) -> bool:
         return False
     if "still_broken" in sig.flags and sig.state == "recover":
         return True  # one part back, another not: "eu back to baseline. us-east still has some 500s"
-    if "trial" in sig.flags or _DEGRADED_RE.search(sig.prep.lower):
+    if "trial" in sig.flags or _NOT_WHOLE_RE.search(sig.prep.lower):
         return True  # the part a step was tried on ("web-03 clean for ~8 min"), or back but slow
     if _PARTIAL_RE.search(sig.prep.lower) is None:
         return False

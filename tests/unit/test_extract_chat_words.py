@@ -85,6 +85,9 @@ def test_the_work_getting_through_again_is_a_recovery(text):
         # "up" a verb's particle, "back" to a state before
         "found it. one query holds a lock and everything queued up behind it",
         "that's everything back how it was before my deploy",
+        # a fix up for review that will make it never happen again; a recovery doubted
+        "fix is up for review: a hard cap on iterations so it can never spin again",
+        "don't celebrate yet, p95 creeping back up. they rotated ranges",
     ],
 )
 def test_work_not_getting_through_is_no_recovery(text):
@@ -500,3 +503,17 @@ def test_a_japanese_channel_reads_its_outage_relapse_and_recovery():
         )
     )
     assert (hm(f.detected_at), hm(f.mitigated_at)) == ("05:01", "08:51")  # the relapse at 07:45 undid 07:41
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error rate way down. posting recovery but we are NOT done, push/embeds/etc still backed up",
+        "something's moving, maybe 40% of config calls succeeding",
+    ],
+)
+def test_a_recovery_with_part_still_backed_up_or_a_share_of_calls_through_is_partial(text):
+    from facilitator.extract.conversation import partial
+
+    sig = read(text)
+    assert sig.state == "recover" and partial(sig)
