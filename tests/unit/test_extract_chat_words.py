@@ -263,6 +263,10 @@ def test_an_all_clear_dates_the_end_it_states():
         # an outage told of before, not seen now
         ("kicked off the stats backfill on the prod db (restoring the download counts we lost in the last outage)", False),
         ("gallery outage, home page 503 from every location", True),
+        # a request that times out; a launch that takes too long, not a decision
+        ("same here. build log looks fine, then it just sits there and times out", True),
+        ('on mybinder.org: "Your server took too long to launch" after the build, tried 3 repos', True),
+        ("taking too long to decide, let's just restart it", False),
     ],
 )
 def test_an_exception_thrown_or_requests_blocked_is_a_symptom_5xx_said_flat_is_not(text, symptom):
