@@ -95,7 +95,8 @@ def _split_speaker(rest: str, *, strict: bool) -> tuple[str, str]:
         return zoom.group("name").strip(), (zoom.group("text") or "").strip()
     if rest.startswith("<") and ">" in rest[:44]:
         nick, _, text = rest[1:].partition(">")
-        if nick.strip() and " " not in nick.strip():
+        # "<alice>", or a display name bridged from Matrix: "<Lena Brandt>"
+        if nick.strip() and (" " not in nick.strip() or name_like(nick, strict=True)):
             return nick.strip().lstrip("@+%&~"), text.lstrip()
     piped = _PIPED_RE.match(rest) if "|" in rest[:34] else None
     if piped is not None:  # "| Slack | Devon Carter | text"; a pager's "| Acknowledged | by Bea Kowalczyk | via …"

@@ -157,6 +157,19 @@ Entry | Time | Entered by | Detail
     ]
 
 
+def test_a_matrix_room_exported_with_display_names_in_angle_brackets():
+    text = """=== #noc:fedoraproject.org ===
+[2023-12-04 17:06:12] <Lena Brandt> is pagure.io down for anyone else? timing out from Germany
+[2023-12-04 17:06:58] <Dana Marsh> loads fine for me (colorado). looking
+[2023-12-04 17:08:21] <fedora-status> New outage posted: "pagure.io having network issues"
+"""
+    t = parse_transcript(text, tz="America/New_York", default_date=None, origin="paste.txt")
+    assert [(hm(m), m.author, m.text[:9]) for m in t.messages] == [
+        ("12-04 22:06", "Lena Brandt", "is pagure"), ("12-04 22:06", "Dana Marsh", "loads fin"),
+        ("12-04 22:08", "fedora-status", "New outag"),
+    ]
+
+
 def test_irssi_notices_are_their_own_messages_from_bots():
     text = """--- Log opened Mon Jan 23 12:02:11 2017
 12:32 <mika> pad see ew pls
