@@ -29,6 +29,8 @@ _BOT_NAMES = re.compile(
     r"|\s*\((?:app|bot|integration|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
     r"|\balarms?\b"  # no person is named for an alarm: "NMS Alarm Bridge", "Alarm Relay"
     r"|^\S*(?:monitor|watchdog|relay)$"  # "fm-monitor", "sitemonitor", "polkadot-watchdog", "TweetRelay"
+    # a tool's account named for its job, joined with a hyphen: "gh-actions", "soleur-agent", "nic-advisory"
+    r"|^gh-\S+$|^\S+[_-](?:agent|advisory|advisories|issues|actions|ci)$"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"
     r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?|sync|relay)$|^[a-z]+status$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|notified|triggered|(?:re)?assigned|snoozed|delegated|status\s+changed|severity\s+changed|incident\s+declared|"
