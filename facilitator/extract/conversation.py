@@ -229,8 +229,8 @@ _PARTIAL_RE = re.compile(
 )
 
 
-# Back but still degraded or still being brought back, whatever else the message says: "we are
-# observing recovery with increased latency", "Hub back up. Bringing positions back site by site."
+# Back but still degraded, or back for a share only, whatever else the message says: "we are
+# observing recovery with increased latency", "maybe 40% of config calls succeeding"
 _NOT_WHOLE_RE = re.compile(
     r"\bwith\s+(?:still\s+)?(?:increased|elevated|higher)\s+(?:latency|latencies|errors?|error\s+rates?|delays?)\b"
     r"|\b(?:maybe\s+|about\s+|~)?[1-8]?\d\s*%\s+of\s+(?:\w+\s+){0,2}(?:calls|requests|jobs|users|customers|traffic|hosts|nodes)\b"
