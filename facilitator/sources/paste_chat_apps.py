@@ -33,6 +33,8 @@ from datetime import timedelta
 from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
+    DASHED_DAY,
+    DOTTED_SHORT_YEAR,
     BlockMark,
     Ctx,
     DayMark,
@@ -47,11 +49,10 @@ from facilitator.sources.paste_time import ISO_DATE, SHORT_DATE, TIME, WORD_DATE
 # A name in a chat app's header: display names may hold commas, dots and brackets
 # ("Okafor, Dana (Ext)", "Lyn."), but not a colon or a URL, and are short.
 _NAME = r"[^\s:\[\]][^:\[\]]{0,63}?"
-_DASHED_DAY = r"\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}-(?:\d{4}|\d{2})"  # "12-Jul-18"
 TEAMS_HEADER_RE = re.compile(
     # "[10:42 AM] Dana", "[Yesterday 10:42 PM] Dana", "[6/8 10:42 AM] Dana", "[10:42 • 13/08/2024] Dana:",
     # DiscordChatExporter's text export: "[12-Jul-18 11:41 AM] Mod Wren"
-    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}|{_DASHED_DAY}),?\s+)?"
+    rf"^\[(?:(?P<rel>today|yesterday)\s+|(?P<before>{ISO_DATE}|{SHORT_DATE}|{DASHED_DAY}),?\s+)?"
     rf"(?P<time>{TIME})(?:\s*[•·,]\s*(?P<date>{ISO_DATE}))?\]\s*(?P<name>{_NAME})\s*:?$",
     re.IGNORECASE,
 )
@@ -70,7 +71,7 @@ DATE_FIRST_HEADER_RE = re.compile(
 )
 # Telegram Desktop: "Dana Okafor, [04.07.17 15:39]", "Dana Okafor, [7/4/17 3:39 PM]"
 TELEGRAM_HEADER_RE = re.compile(
-    rf"^(?P<name>{_NAME}),\s*\[(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2}}|{ISO_DATE})\s+(?P<time>{TIME})\]$", re.IGNORECASE
+    rf"^(?P<name>{_NAME}),\s*\[(?P<date>{DOTTED_SHORT_YEAR}|{ISO_DATE})\s+(?P<time>{TIME})\]$", re.IGNORECASE
 )
 # A Zulip archive page (zulip-archive, as projects publish their streams): "Pietro Albini (Jan 05 2021
 # at 14:02):" above each message, after the "view this post on Zulip" image's text when that is copied
@@ -78,8 +79,6 @@ ZULIP_ARCHIVE_HEADER_RE = re.compile(
     rf"^(?:view this post on zulip\s+)?(?P<name>{_NAME})\s+\((?P<date>{WORD_DATE.pattern})\s+at\s+(?P<time>{TIME})\):$",
     re.IGNORECASE,
 )
-_TWO_DIGIT_YEAR = re.compile(r"(\d{1,2}\.\d{1,2}\.)(\d{2})")
-_DASHED_DAY_RE = re.compile(r"(\d{1,2})-([a-z]{3,9})-(\d{4}|\d{2})", re.IGNORECASE)
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -238,11 +237,6 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     if name.startswith("@") and " " not in name:
         name = name[1:]  # Mattermost's "@bea.k — 04:22": the handle, without the mention sign
     written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
-    if written and _TWO_DIGIT_YEAR.fullmatch(written):
-        written = _TWO_DIGIT_YEAR.sub(r"\g<1>20\2", written)  # Telegram's "04.07.17"
-    elif written and (dashed := _DASHED_DAY_RE.fullmatch(written)):
-        day_no, month, year = dashed.groups()  # "12-Jul-18" is 12 Jul 2018
-        written = f"{day_no} {month} {year if len(year) == 4 else '20' + year}"
     day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
     rel = (m.group("rel") or "").lower() if "rel" in m.re.groupindex else ""
     if rel:

@@ -203,9 +203,11 @@ _DAY_MONTH_YEAR = rf"(?i:{DAY_MONTH_YEAR})"
 _LOCALE_AT = r",?\s+(?:at|um|à|às|om)\s+"  # the "at" between date and time, in English, German, French, Portuguese, Dutch
 _WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Element's export: "Tue, Jun 8 2021 10:42:03"
 # "[27.05.18 07:58]": a German day-first date with a two-digit year, read only as a stamp's date
-_DOTTED_SHORT_YEAR = r"\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])"
+DOTTED_SHORT_YEAR = r"\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])"
+# "[12-Jul-18 11:41 AM]": DiscordChatExporter's day, month in words and year, read only as a stamp's date
+DASHED_DAY = r"\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}-(?:\d{4}|\d{2})"
 TS_RE = re.compile(
-    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR}|{_DOTTED_SHORT_YEAR})"
+    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR}|{DOTTED_SHORT_YEAR})"
     rf"(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
@@ -307,8 +309,9 @@ def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: obj
                  clock_text=m.group("time"), until=until, precision="approximate" if approx else "", **kw)
 
 
-_ISO_DAY = re.compile(f"{ISO_DATE}|{_DOTTED_SHORT_YEAR}")
+_ISO_DAY = re.compile(f"{ISO_DATE}|{DOTTED_SHORT_YEAR}")
 _SHORT_DAY = re.compile(SHORT_DATE)
+_DASHED_DAY = re.compile(r"(\d{1,2})-([a-z]{3,9})-(\d{4}|\d{2})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -321,6 +324,9 @@ def match_day(token: str | None, today: date, year: int | None = None, day_first
         return None
     if _SHORT_DAY.fullmatch(token):  # "6/8": this year's day, as Teams writes it
         token = f"{token}/{year or today.year}"
+    elif dashed := _DASHED_DAY.fullmatch(token):  # "12-Jul-18" is 12 Jul 2018
+        day_no, month, short = dashed.groups()
+        return find_date(f"{day_no} {month} {short if len(short) == 4 else '20' + short}", year or today.year)
     if _ISO_DAY.fullmatch(token):
         try:
             return parse_iso_date(token, today, day_first)
