@@ -235,7 +235,7 @@ _PART_FINE_RE = re.compile(
 # What says something changed, or speaks of the whole service rather than one part of it.
 _CHANGED_RE = re.compile(
     r"again|\bback\b|\bnow\b|recover|restor|resolv|fix|mitigat|dropping|falling|improv|better|since|\bnormal|baseline|stabl|"
-    r"\bgone\b|drain|caught\s+up|resum|flowing|working|loads?\b|loading|confirm|green|smooth|"
+    r"\bgone\b|drain|caught\s+up|resum|flowing|working|loads?\b|loading|confirm|green|smooth|contained|\bno\s+more\b|"
     r"across\s+the\s+board|everywhere|everything(?:[\x27\u2019]s|\s+(?:is|looks|seems))|monitor|\bwas\s+down\b|\bdown\s+for\b|\bstill\b|"
     r"\bfor\s+(?:the\s+)?(?:last\s+|almost\s+|about\s+|over\s+)?(?:\d+|an?)\s|"  # a watch: "fine for 20 min"
     r"[\U0001F389\U0001F64C\u2705\U0001F7E2]|:tada:|!!"

@@ -460,7 +460,7 @@ def _last_step_done(after: list[MessageSignals]) -> MessageSignals | None:
     for sig in reversed(after):
         if sig.state == "relapse" or (sig.is_human and sig.flags & {"symptom", "still_broken"} and "?" not in sig.prep.lower):
             return None
-        if (told_done(sig) or (sig.is_human and sig.flags & {"fix_deployed", "rollback"})) and not DOUBT_RE.search(sig.prep.lower):
+        if (told_done(sig) or (sig.is_human and sig.flags & {"fix_deployed", "rollback", "workaround"})) and not DOUBT_RE.search(sig.prep.lower):
             return None if sig.asks else sig
     return None
 

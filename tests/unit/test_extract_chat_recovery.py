@@ -118,6 +118,10 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "Ooooh, I think that worked!!!!",
         "restarted the pool, that worked",
         "looks ok now",
+        # the harm named gone, the damage contained, every part without fault
+        "every pop serving the static maint page now. no more account pages leaking",
+        "good. at least the bleeding is contained",
+        "all 24 broadcasting clean for a full cycle now, every residual nominal",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -171,6 +175,8 @@ def test_how_chat_says_the_service_is_back(text):
         "restart it and validate the connections before we open it up again",
         "so why does the home page work",  # wondering, not a state
         "ok do it by hand: drain the bad build, then bring the old build up again",  # an order
+        "no more errors than usual on the other cluster, so not that",  # a comparison, not the harm gone
+        "running clean install now",  # a build step, not a part without fault
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):

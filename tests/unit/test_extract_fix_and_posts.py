@@ -457,3 +457,19 @@ def test_a_flag_that_flipped_a_setting_is_no_fix():
         ("Ana", "found it: the bootstrap flag flipped the default container runtime to containerd"),
     ))
     assert not f.fixes
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["hotfix is on the production server", "ok, i've got a temp fix in for this identity issue"],
+)
+def test_a_fix_told_as_running_in_production_is_the_mitigation_when_nobody_says_more(step):
+    f = extract_findings(
+        channel(
+            ("Kelly", "the public API answers user queries without a login, anyone can list users"),
+            ("Dele", "confirmed. writing a patch that turns off introspection and requires auth"),
+            ("Dele", step),
+            ("Kelly", "can I tell EX/IT we're patched?"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
