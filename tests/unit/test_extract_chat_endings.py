@@ -155,6 +155,21 @@ def test_calling_it_is_the_all_clear():
     assert hm(f.resolved_at) == "11:30"
 
 
+def test_a_commander_calling_it_after_the_recovery_is_the_all_clear_and_calling_it_restored_is_the_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("10:30", "bot:Nagios", "PROBLEM: service down"),
+                ("10:50", "lewis", "I'm calling it restored. all server vlans up"),
+                ("11:20", "kofi", "wrote up the follow-ups in the doc"),
+                ("11:30", "lewis", "ok I'm calling it - the critical hole is closed, rest is hardening over the next week"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "10:50"
+    assert hm(f.resolved_at) == "11:30"
+
+
 @pytest.mark.parametrize("answer", ["y", "yep do it", "👍", "+1"])
 def test_a_closing_question_someone_agrees_to_is_the_all_clear(answer):
     f = extract_findings(

@@ -122,6 +122,11 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "every pop serving the static maint page now. no more account pages leaking",
         "good. at least the bleeding is contained",
         "all 24 broadcasting clean for a full cycle now, every residual nominal",
+        # stuck no more, the parts back in service, operations in full, every one working
+        "green. deploy queue is unstuck, we're out of it",
+        "compute nodes returned to service and reservation removed, jobs are starting",
+        "Full operations from 11:05. Thanks all, that was a long one",
+        "repository sync successful on all 4",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -177,6 +182,8 @@ def test_how_chat_says_the_service_is_back(text):
         "ok do it by hand: drain the bad build, then bring the old build up again",  # an order
         "no more errors than usual on the other cluster, so not that",  # a comparison, not the harm gone
         "running clean install now",  # a build step, not a part without fault
+        "we're not out of the woods yet",
+        "how do we get the queue unstuck?",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
