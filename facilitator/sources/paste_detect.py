@@ -24,6 +24,7 @@ from facilitator.sources.paste_formats import (
     TL_RE,
     TS_RE,
     has_early_digit,
+    named_rule,
 )
 from facilitator.sources.paste_lines import bare_time_label, timestamped_speaker
 from facilitator.sources.paste_speakers import name_like
@@ -36,7 +37,7 @@ from facilitator.sources.paste_slack import (
     slack_header,
 )
 from facilitator.sources.paste_table import plain_table_header, table_header
-from facilitator.sources.paste_time import ISO_DATE, WORD_DATE, preamble_zone
+from facilitator.sources.paste_time import preamble_zone
 
 FORMATS = ("timestamped", "irc", "slack", "teams", "discord", "github", "discourse", "headings", "table", "timeline")
 _WEIGHTS = {"timestamped": 1.3, "irc": 1.25, "slack": 1.2, "teams": 1.3, "discord": 1.3, "github": 2.0, "discourse": 2.0, "headings": 2.0, "table": 1.5,
@@ -216,20 +217,6 @@ def format_runs(lines: list[str], starts: list[tuple[int, str]]) -> tuple[list[t
     return blocks, shapes
 
 
-# A ruled line naming what follows: "----- incident.io export -----", "==== PagerDuty log ===="
-_NAMED_RULE_RE = re.compile(r"^(?:={2,}|-{3,})\s*[^-=\s].{0,60}?\s*(?:={2,}|-{3,})$")  # "== bridge meeting chat ==" too
-
-
-def _dated_rule(line: str) -> bool:
-    """True for a day divider drawn as a rule ("----- Friday, January 2nd -----"): a date, not another log."""
-    inner = line.strip().strip("-= ")
-    found = WORD_DATE.search(inner) or re.search(ISO_DATE, inner)
-    if found is None:
-        return False
-    rest = (inner[: found.start()] + " " + inner[found.end() :]).lower()
-    return not re.sub(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:st|nd|rd|th)\b|[\W\d_]", "", rest)
-
-
 def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
     """[start, end) of each run of lines that begins at a channel's name on its own line ("#ops")
     or at a ruled line naming what follows ("----- incident.io export -----")."""
@@ -237,7 +224,7 @@ def channel_blocks(lines: list[str]) -> list[tuple[int, int]]:
     for i, line in enumerate(lines):
         if i and (
             ("#" in line and CHANNEL_HEADER_RE.match(line.strip()))
-            or ((line[:3] == "---" or line[:2] == "==") and _NAMED_RULE_RE.match(line.strip()) and not _dated_rule(line))
+            or named_rule(line)
         ):
             starts.append(i)
     return [(a, b) for a, b in zip(starts, [*starts[1:], len(lines)]) if a < b]

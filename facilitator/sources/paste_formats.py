@@ -206,8 +206,9 @@ _WEEKDAY_PREFIX = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"  # Elem
 DOTTED_SHORT_YEAR = r"\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])"
 # "[12-Jul-18 11:41 AM]": DiscordChatExporter's day, month in words and year, read only as a stamp's date
 DASHED_DAY = r"\d{1,2}-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}-(?:\d{4}|\d{2})"
+# "[06/13 11:54]": a day without its year, read only inside a stamp's bracket
 TS_RE = re.compile(
-    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR}|{DOTTED_SHORT_YEAR})"
+    rf"^\[?\s*{_WEEKDAY_PREFIX}(?P<date>{ISO_DATE}|{_MONTH_DAY}|{_DAY_MONTH_YEAR}|{DOTTED_SHORT_YEAR}|(?<=\[){SHORT_DATE})"
     rf"(?P<sep>[T ,]|{_LOCALE_AT})\s*(?P<time>{TIME})"
     rf"(?:\s?(?P<offset>{OFFSET}))?\s*(?P<zone>{ZONE})?\s*\]?{_SEP}?(?P<rest>.*)$"
 )
@@ -256,6 +257,28 @@ CHANNEL_HEADER_RE = re.compile(
 
 
 BOX_RULES = "\u2500\u2501\u2550"  # box-drawing lines a day divider may be ruled with: "──── Monday, November 1, 2021 ────"
+
+
+# A ruled line naming what follows: "----- incident.io export -----", "==== PagerDuty log ===="
+_NAMED_RULE_RE = re.compile(r"^(?:={2,}|-{3,})\s*[^-=\s].{0,60}?\s*(?:={2,}|-{3,})$")  # "== bridge meeting chat ==" too
+
+
+_QUOTED_MAIL_RE = re.compile(r"(?i)\b(?:original|forwarded)\s+message\b|\bforwarded\s+by\b|\breply\s+(?:above|below)\b")
+
+
+def named_rule(line: str) -> bool:
+    """True for a ruled line naming the log below it ("=== Chat room: sev1 (copied) ==="): another
+    log starts there; not a day divider drawn as a rule ("----- Friday, January 2nd -----")."""
+    if not (line[:3] == "---" or line[:2] == "==") or not _NAMED_RULE_RE.match(line.strip()):
+        return False
+    inner = line.strip().strip("-= ")
+    if _QUOTED_MAIL_RE.search(inner):  # "-------- Original Message --------": a mail quoted in a message
+        return False
+    found = WORD_DATE.search(inner) or re.search(ISO_DATE, inner)
+    if found is None:
+        return True
+    rest = (inner[: found.start()] + " " + inner[found.end() :]).lower()
+    return bool(re.sub(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:st|nd|rd|th)\b|[\W\d_]", "", rest))
 
 
 def bare_date(line: str, ctx: "Ctx") -> date | None:

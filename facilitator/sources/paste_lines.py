@@ -34,6 +34,7 @@ from facilitator.sources.paste_formats import (
     has_early_digit,
     match_day,
     match_zone,
+    named_rule,
     structural_line,
 )
 from facilitator.sources.paste_speakers import name_like, split_speaker
@@ -223,8 +224,8 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
                 ctx.default_year = entry.day.year  # "19. April" later on means that year
             continue
         stripped = line.strip()
-        if CHANNEL_HEADER_RE.match(stripped):
-            out.items.append(BlockMark.at(no, stripped))
+        if CHANNEL_HEADER_RE.match(stripped) or (out.has_timed_entries and named_rule(line)):
+            out.items.append(BlockMark.at(no, stripped))  # another log: "#ops", "=== Chat room: sev1 ==="
             current = None
             continue
         if (day_named := bare_date(stripped, ctx)) is not None:

@@ -225,6 +225,34 @@ def test_table_header_zone_and_text_from_remaining_columns():
 # --- Markdown heading timelines -------------------------------------------------------
 
 
+def test_a_bracketed_stamp_with_month_and_day_but_no_year_is_read_on_that_day():
+    t = parse(
+        "[06/13 11:54] Wes Hollander: on it. invoke errors in iad\n"
+        "[06/13 11:56] Aisha Karim: allocations look healthy\n",
+        tz="America/Los_Angeles",
+        default_date=date(2023, 6, 13),
+    )
+    assert [(m.author, m.at.strftime("%Y-%m-%d %H:%M")) for m in t.messages] == [
+        ("Wes Hollander", "2023-06-13 11:54"),
+        ("Aisha Karim", "2023-06-13 11:56"),
+    ]
+
+
+def test_a_ruled_line_naming_another_log_ends_the_message_above_but_a_quoted_mails_rule_does_not():
+    t = parse(
+        "2023-06-13 15:44  TicketBot: Sev1 resolved\n\n"
+        "=== Chat room: lambda-iad-sev1 (copied) ===\n"
+        "2023-06-13 11:54  Wes Hollander: on it\n"
+        "2023-06-13 11:58  Wes Hollander: sent this to the list:\n\n"
+        "-------- Original Message --------\nSubject: outage\n\nAll data is safe.\n",
+        default_date=date(2023, 6, 13),
+    )
+    closed = next(m for m in t.messages if m.author == "TicketBot")
+    assert closed.text == "Sev1 resolved"  # the rule is not glued to the last entry of the log above
+    quoted = next(m for m in t.messages if m.text.startswith("sent this"))
+    assert "Original Message" in quoted.text and "All data is safe." in quoted.text
+
+
 def test_heading_timeline_bodies_code_fences_subheadings_and_sections():
     t = load("headings.md")
     assert t.format == "headings"
