@@ -16,7 +16,9 @@ What these apps put on the clipboard when you select a stretch of a conversation
   header with an en dash and a bare time (``Dana Okafor – 8:55 AM``) is read the same way.
   So is Telegram Desktop's copy of several messages, ``Dana Okafor, [04.07.17 15:39]`` (or
   ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days,
-  and a Zulip archive page's ``Pietro Albini (Jan 05 2021 at 14:02):`` (zulip-archive's pages).
+  a Zulip archive page's ``Pietro Albini (Jan 05 2021 at 14:02):`` (zulip-archive's pages), and
+  Rocket.Chat's export, ``Olu Adeyemi (oadeyemi) - 2/26/2021, 1:13:40 PM`` (a handle ending in
+  "bot" is a bot's).
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -79,6 +81,12 @@ ZULIP_ARCHIVE_HEADER_RE = re.compile(
     rf"^(?:view this post on zulip\s+)?(?P<name>{_NAME})\s+\((?P<date>{WORD_DATE.pattern})\s+at\s+(?P<time>{TIME})\):$",
     re.IGNORECASE,
 )
+# Rocket.Chat's export: "Olu Adeyemi (oadeyemi) - 2/26/2021, 1:13:40 PM" above the text, a bot's
+# handle ending in "bot" ("Uptime.com (uptime.bot)")
+ROCKET_HEADER_RE = re.compile(
+    rf"^(?P<name>{_NAME})\s+\((?P<handle>@?[\w.\-]{{1,40}})\)\s+-\s+(?P<date>{ISO_DATE}),?\s+(?P<time>{TIME})$",
+    re.IGNORECASE,
+)
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -137,6 +145,8 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
             m = DISCORD_HEADER_RE.match(line) or DATE_FIRST_HEADER_RE.match(line)
         elif line.endswith("):") and " at " in line:
             m = ZULIP_ARCHIVE_HEADER_RE.match(line)
+        elif ") - " in line:
+            m = ROCKET_HEADER_RE.match(line)
         else:
             m = TELEGRAM_HEADER_RE.match(line) if line.endswith("]") and ", [" in line else None
     return m if m is not None and app_name(m.group("name")) else None
@@ -242,8 +252,9 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")
-    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=bool(tagged) or is_bot_name(name),
-                 clock_text=clock_text)
+    handle = m.group("handle") if "handle" in m.re.groupindex else ""
+    bot = bool(tagged) or is_bot_name(name) or handle.lower().endswith("bot")
+    return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=bot, clock_text=clock_text)
 
 
 def _reactions(line: str) -> bool:

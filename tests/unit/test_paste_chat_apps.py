@@ -320,3 +320,19 @@ def test_a_zulip_markdown_copy_with_bold_names_and_bracketed_times_is_read():
         ("Pieter de Vries", "starting the", "03:22"),
         ("Anna Keller", "got paged: p", "03:55"),
     ]
+
+
+def test_a_rocket_chat_export_names_the_person_and_reads_a_bot_by_its_handle():
+    text = (
+        "Rocket.Chat export — channel #sso (chat.example.org)\n\n"
+        "Uptime.com (uptime.bot) - 2/26/2021, 3:31:02 PM\nDOWN — https://dev.example.org/auth — HTTP 504\n\n"
+        "Nadia Brar (nbrar) - 2/26/2021, 3:33:15 PM\nanyone else getting 504 from dev?\nmy login redirect just dies\n\n"
+        "Jess Kwan (jkwan) - 2/26/2021, 3:34:02 PM\nlooking\n"
+    )
+    t = parse(text, tz="America/Vancouver", default_date=None)
+    assert [(m.author, m.is_bot, m.at.strftime("%m-%d %H:%M:%S")) for m in t.messages] == [
+        ("Uptime.com", True, "02-26 15:31:02"),
+        ("Nadia Brar", False, "02-26 15:33:15"),
+        ("Jess Kwan", False, "02-26 15:34:02"),
+    ]
+    assert t.messages[1].text == "anyone else getting 504 from dev?\nmy login redirect just dies"
