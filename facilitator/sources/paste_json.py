@@ -26,7 +26,8 @@ def slack_messages(text: str) -> list[Mapping[str, Any]] | None:
 
     An export's day files pasted one after another, each under its file name
     ("inc-42/2014-03-19.json" then "[...]"), or gathered in one object keyed by file name
-    ({"inc-42/2014-03-19.json": [...], ...}), are read as one channel.
+    ({"inc-42/2014-03-19.json": [...], ...}), are read as one channel; so are several channels
+    exported in one object ({"channels": [{"name": "ops", "messages": [...]}, ...]}).
     """
     head = text.lstrip()[:1]
     if head not in ("[", "{"):
@@ -39,7 +40,12 @@ def slack_messages(text: str) -> list[Mapping[str, Any]] | None:
     found: list[Mapping[str, Any]] = []
     for data in documents or []:
         if isinstance(data, Mapping):
-            data = data.get("messages") if "messages" in data else _keyed_day_files(data)
+            if "messages" in data:
+                data = data.get("messages")
+            elif isinstance(data.get("channels"), list):
+                data = _channels(data["channels"])
+            else:
+                data = _keyed_day_files(data)
         if not isinstance(data, list):
             return None
         found.extend(m for m in _flatten(data) if "ts" in m and ("text" in m or "blocks" in m or "attachments" in m))
@@ -74,6 +80,13 @@ def _day_files(text: str) -> list[Any] | None:
             return None  # prose around the JSON: a chat that quotes some, not an export
         pos = line_end + 1
     return documents or None
+
+
+def _channels(channels: list[Any]) -> list[Any] | None:
+    """The messages of several channels exported in one object ({"channels": [{"name": "ops",
+    "messages": [...]}, ...]}), one after another (they are put in time order later); else None."""
+    lists = [c["messages"] for c in channels if isinstance(c, Mapping) and isinstance(c.get("messages"), list)]
+    return [message for found in lists for message in found] if lists else None
 
 
 def _keyed_day_files(data: Mapping[str, Any]) -> list[Any] | None:

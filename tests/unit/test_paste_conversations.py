@@ -179,6 +179,8 @@ SLACK_MESSAGES = [
         lambda m: {"ok": True, "messages": m},
         # an export's day files gathered in one object keyed by file name, two channels
         lambda m: {"ops/2023-12-03.json": m[1:], "inc-7/2023-12-03.json": m[:1]},
+        # several channels exported in one object, each with its messages
+        lambda m: {"export": "selected channels", "channels": [{"name": "ops", "messages": m[1:]}, {"name": "inc-7", "messages": m[:1]}]},
     ],
 )
 def test_slack_json_array_or_messages_object(wrap):
