@@ -23,7 +23,9 @@ _BOT_NAMES = re.compile(
     # help desks and trackers posting their tickets into the channel
     rf"{HELP_DESKS}|servicenow|salesforce|hubspot|linear|asana|trello|shortcut|azure\s+devops|"
     # a ticketing tool's own entries: ServiceNow's "System" and "Event Management"
-    r"system|event\s+management)$"
+    r"system|event\s+management|"
+    # Microsoft's incident tool writing its own state changes: "IcM | State change | New -> Active"
+    r"icm)$"
     # an incident tool's own events, written where a speaker would be: "Status page update (Resolved): ..."
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|\s*\((?:app|bot|integration|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
@@ -31,8 +33,9 @@ _BOT_NAMES = re.compile(
     r"|^\S*(?:monitor|watchdog|relay)$"  # "fm-monitor", "sitemonitor", "polkadot-watchdog", "TweetRelay"
     # a tool's account named for its job, joined with a hyphen: "gh-actions", "soleur-agent", "nic-advisory"
     r"|^gh-\S+$|^\S+[_-](?:agent|advisory|advisories|issues|actions|ci)$"
-    # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News"
-    r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?|sync|relay)$|^[a-z]+status$"
+    # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News",
+    # "Synthetic Monitor"
+    r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?|sync|relay|monitors?)$|^[a-z]+status$"
     r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|notified|triggered|(?:re)?assigned|snoozed|delegated|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended)|responders?\s+(?:added|removed|requested)|decisions?\s+(?:logged|made)|actions?\s+(?:completed|logged|added)|"

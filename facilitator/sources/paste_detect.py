@@ -54,6 +54,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
     previous = ""
     in_table = False
     plain_pipes = 0  # the pipes in each row of a table without a rule line, while in one
+    ruled = -1  # the line of the rule under a table header whose rows open without a pipe
     for i, line in enumerate(lines):
         if FENCE_RE.match(line):
             in_fence = not in_fence
@@ -74,9 +75,14 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
             if starts is not None:
                 starts.append((i, "table"))
             continue
+        if plain_pipes and i == ruled:
+            continue  # the rule under a SQL client's header
         plain_pipes = 0
         if "|" in stripped and i + 1 < len(lines) and plain_table_header(stripped, lines[i + 1]) is not None:
             plain_pipes = stripped.count("|")  # "Entry | Time | Entered by | Detail"
+            continue
+        if "|" in stripped and i + 1 < len(lines) and table_header(stripped, lines[i + 1].strip()) is not None:
+            plain_pipes, ruled = stripped.count("|"), i + 1  # "Date/Time | Author | Entry" over "-----+-----+-----"
             continue
         label = ""
         if stripped[0] == "#":

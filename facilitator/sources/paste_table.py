@@ -1,9 +1,13 @@
 """Markdown tables as timelines: one row is one message.
 
 A table counts as a timeline when its header names a time column (time, when, timestamp...,
-optionally with a zone: ``Time (UTC)``). A who/author column gives the author; the event
-column comes first in the text and every other column follows it, so nothing in the row is
-lost. Rows without a readable time continue the row above (wrapped cells).
+optionally with a zone: ``Time (UTC)``), under Markdown's rule line, a SQL client's
+("-----+-----", its rows without the outer pipes) or none. A who/author column gives the
+author; without one, a speaker opening the entry ("Meera Iyer: status post is up") is the
+author. The event column comes first in the text and every other column follows it, so
+nothing in the row is lost but the kind of a row that is someone talking ("Discussion"); any
+other kind tags the text ("[State change] New -> Active"). Rows without a readable time
+continue the row above (wrapped cells).
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import re
 
 from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_formats import Ctx, Entry, Parsed, match_day, match_zone, structural_line
+from facilitator.sources.paste_speakers import split_speaker
 from facilitator.sources.paste_time import APPROX, ISO_DATE, OFFSET, TIME, ZONE, find_date, parse_clock, zone_from_token
 
-_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?$")
+# Markdown's rule line, or a SQL client's ("-----+-----", psql and mysql's text output)
+_TABLE_SEP = re.compile(r"^[|+]?\s*:?-{2,}:?\s*(?:[|+]\s*:?-{2,}:?\s*)+[|+]?$")
 TIME_COLS = ("time", "when", "timestamp", "at", "datetime", "date/time", "date & time", "hour", "clock")
 _DATE_COLS = ("date", "day")
 AUTHOR_COLS = ("who", "author", "actor", "person", "owner", "by", "name", "speaker", "user", "responder",
@@ -24,9 +30,13 @@ _NUMBER_COLS = ("entry", "#", "no", "no.", "nr", "id", "ref", "seq", "row", "lin
 _ROLE_AFTER = re.compile(r"\s+\([^()]{2,60}\)$")  # a role or a site after the name
 TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "message", "action",
               "activity", "summary", "notes", "note", "update", "entry", "happened", "what happened")
-# (time, date, author, text) column indexes, the header's zone token ('UTC' in 'Time (UTC)') and
-# the columns that number the rows ("Entry", "#")
-TableSpec = tuple[int, int | None, int | None, int | None, str, frozenset[int]]
+# What kind of entry a row is, as an incident tool's export says it ("Type: Discussion", "source:
+# STATUS PAGE"): a tag before the text, left out for the kinds that are just someone talking
+_KIND_COLS = ("type", "kind", "source", "category", "entry type", "event type")
+_TALK_KINDS = re.compile(r"^(?:discussion|comment|note|message|chat|reply|post)s?\b", re.IGNORECASE)
+# (time, date, author, text) column indexes, the header's zone token ('UTC' in 'Time (UTC)'),
+# the columns that number the rows ("Entry", "#") and the column of the entry's kind
+TableSpec = tuple[int, int | None, int | None, int | None, str, frozenset[int], int | None]
 _TIME_IN = re.compile(
     rf"(?P<date>{ISO_DATE})?(?P<sep>[T ,]*)(?P<approx>{APPROX}\s*)?(?P<time>{TIME})(?P<offset>{OFFSET})?"
     rf"\s*(?P<zone>{ZONE})?(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME}))?"
@@ -86,7 +96,8 @@ def _header_spec(header: list[str]) -> TableSpec | None:
     text_col = next((i for name in TEXT_COLS if (i := column(header, (name,))) is not None), None)
     numbers = frozenset(i for i, cell in enumerate(header) if cell.strip("*_ ").lower() in _NUMBER_COLS)
     return (time_col, column(header, _DATE_COLS), column(header, AUTHOR_COLS),
-            text_col if text_col is not None else column(header, TEXT_COLS, TEXT_COLS), token, numbers)
+            text_col if text_col is not None else column(header, TEXT_COLS, TEXT_COLS), token, numbers,
+            column(header, _KIND_COLS))
 
 
 def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
@@ -102,8 +113,8 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
         stripped = line.strip()
         nxt = lines[no] if no < len(lines) else ""
         header = table_header(stripped, nxt) if "|" in stripped else None
-        if header is not None:
-            spec, current, skip_next, plain = header, None, True, False
+        if header is not None:  # rows open with a pipe as Markdown writes them, or without as a SQL client does
+            spec, current, skip_next, plain = header, None, True, not stripped.startswith("|")
             continue
         header = plain_table_header(stripped, nxt) if spec is None and "|" in stripped else None
         if header is not None:
@@ -130,7 +141,7 @@ def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
 
 
 def _table_row(line: str, no: int, spec: TableSpec, ctx: Ctx) -> Entry | None:
-    time_col, date_col, author_col, text_col, header_token, numbers = spec
+    time_col, date_col, author_col, text_col, header_token, numbers, kind_col = spec
     cells = table_cells(line)
     if time_col >= len(cells):
         return None
@@ -146,11 +157,19 @@ def _table_row(line: str, no: int, spec: TableSpec, ctx: Ctx) -> Entry | None:
         zone, token = zone_from_token(header_token), header_token
     author = cells[author_col].strip("*_ ") if author_col is not None and author_col < len(cells) else ""
     author = _ROLE_AFTER.sub("", author)  # "Morag Fraser (Duty Supervisor, Inverness EMDC)"
-    # The event column first, then every other column (impact, links...): nothing is dropped.
+    kind = cells[kind_col] if kind_col is not None and kind_col < len(cells) and kind_col != text_col else ""
+    if not author and text_col is not None and text_col < len(cells):
+        author, said = split_speaker(cells[text_col], strict=True)  # "Meera Iyer: status post is up"
+        if author:
+            cells[text_col] = said
+    # The event column first, then every other column (impact, links...): nothing is dropped but
+    # the kind of a row that is someone talking; any other kind tags the text ("[State change] ...").
     order = [text_col] if text_col is not None and text_col < len(cells) else []
-    order += [i for i in range(len(cells)) if i not in (time_col, date_col, author_col, text_col)
+    order += [i for i in range(len(cells)) if i not in (time_col, date_col, author_col, text_col, kind_col)
               and not (i in numbers and _ROW_NUMBER.match(cells[i]))]
     text = " — ".join(cells[i] for i in order if cells[i])
+    if kind and not _TALK_KINDS.match(kind) and not (author and kind.lower().startswith(("chat", "slack", "teams"))):
+        text = f"[{kind}] {text}"
     text = text.replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n")
     approx = bool(m.group("approx"))
     return Entry(no, [text], parse_clock(m.group("time")), author, day, zone, token, is_bot_name(author),

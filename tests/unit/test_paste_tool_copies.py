@@ -157,6 +157,35 @@ Entry | Time | Entered by | Detail
     ]
 
 
+def test_an_incident_tools_log_printed_by_a_sql_client_reads_its_kinds_and_speakers():
+    text = """IcM Incident 247118903 — [Sev 3] Gallery: CDN availability drops
+Date/Time            | Author             | Type          | Entry
+---------------------+--------------------+---------------+---------------------------------------
+07/06/2021 07:52 AM  | Keiko Tanaka       | Created       | Install-Module timing out for some pkgs. Opening Sev3.
+07/06/2021 07:55 AM  | IcM                | State change  | New -> Active. Assigned to Keiko Tanaka.
+07/06/2021 08:04 AM  | Marcus Oyelaran    | Discussion    | is this SQL again?
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    assert [(hm(m), m.author, m.is_bot, m.text) for m in t.messages] == [
+        ("07-06 14:52", "Keiko Tanaka", False, "[Created] Install-Module timing out for some pkgs. Opening Sev3."),
+        ("07-06 14:55", "IcM", True, "[State change] New -> Active. Assigned to Keiko Tanaka."),
+        ("07-06 15:04", "Marcus Oyelaran", False, "is this SQL again?"),  # a kind that is just talk is no tag
+    ]
+
+
+def test_a_timeline_table_without_an_author_column_names_the_speaker_its_entry_opens_with():
+    text = """time      | source                 | entry
+----------+------------------------+----------------------------------------
+2025-12-16 16:34:03 | STATUS PAGE            | Investigating — We are looking into inbound traffic.
+2025-12-16 16:34:41 | CHAT #inc-1216-inbound | Meera Iyer: status post is up, paging network + edge
+"""
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=None, origin="paste.txt")
+    assert [(m.author, m.text) for m in t.messages] == [
+        ("", "[STATUS PAGE] Investigating — We are looking into inbound traffic."),
+        ("Meera Iyer", "status post is up, paging network + edge"),
+    ]
+
+
 def test_a_matrix_room_exported_with_display_names_in_angle_brackets():
     text = """=== #noc:fedoraproject.org ===
 [2023-12-04 17:06:12] <Lena Brandt> is pagure.io down for anyone else? timing out from Germany
