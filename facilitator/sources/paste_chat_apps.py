@@ -18,7 +18,7 @@ What these apps put on the clipboard when you select a stretch of a conversation
   ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days,
   a Zulip archive page's ``Pietro Albini (Jan 05 2021 at 14:02):`` (zulip-archive's pages), and
   Rocket.Chat's export, ``Olu Adeyemi (oadeyemi) - 2/26/2021, 1:13:40 PM`` (a handle ending in
-  "bot" is a bot's).
+  "bot" is a bot's), and a copy with the sender and time on one line, ``Nina Kowalczyk | 09:21``.
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -87,6 +87,9 @@ ROCKET_HEADER_RE = re.compile(
     rf"^(?P<name>{_NAME})\s+\((?P<handle>@?[\w.\-]{{1,40}})\)\s+-\s+(?P<date>{ISO_DATE}),?\s+(?P<time>{TIME})$",
     re.IGNORECASE,
 )
+# A Zulip or Mattermost copy with the sender and the time on one line, a pipe between:
+# "Nina Kowalczyk | 09:21", "build-monitor (bot) | 09:21", then the text below
+PIPE_HEADER_RE = re.compile(rf"^(?P<name>{_NAME})\s+\|\s+(?P<time>{TIME})$", re.IGNORECASE)
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -147,8 +150,10 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
             m = ZULIP_ARCHIVE_HEADER_RE.match(line)
         elif ") - " in line:
             m = ROCKET_HEADER_RE.match(line)
+        elif line.endswith("]") and ", [" in line:
+            m = TELEGRAM_HEADER_RE.match(line)
         else:
-            m = TELEGRAM_HEADER_RE.match(line) if line.endswith("]") and ", [" in line else None
+            m = PIPE_HEADER_RE.match(line) if " | " in line else None
     return m if m is not None and app_name(m.group("name")) else None
 
 
@@ -246,7 +251,8 @@ def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
         name = name[: tagged.start()]
     if name.startswith("@") and " " not in name:
         name = name[1:]  # Mattermost's "@bea.k — 04:22": the handle, without the mention sign
-    written = m.group("date") or (m.group("before") if "before" in m.re.groupindex else None)
+    groups = m.re.groupindex
+    written = (m.group("date") if "date" in groups else None) or (m.group("before") if "before" in groups else None)
     day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
     rel = (m.group("rel") or "").lower() if "rel" in m.re.groupindex else ""
     if rel:

@@ -336,3 +336,20 @@ def test_a_rocket_chat_export_names_the_person_and_reads_a_bot_by_its_handle():
         ("Jess Kwan", False, "02-26 15:34:02"),
     ]
     assert t.messages[1].text == "anyone else getting 504 from dev?\nmy login redirect just dies"
+
+
+def test_a_copy_with_the_sender_and_time_on_one_line_split_by_a_pipe_is_read_and_telegrams_piped_names_stay_whole():
+    text = (
+        "build-monitor (bot) | 09:21\n⚠️ Build failure rate 23% over the last 10 min\n\n"
+        "Nina Kowalczyk | 09:21\nsupport is seeing failed-build reports too\n\n"
+        "Joe Tran | 09:23\nfailures are in `composer install`\n"
+    )
+    t = parse(text, tz="America/Chicago", default_date=date(2026, 3, 11))
+    assert [(m.author, m.is_bot, m.at.strftime("%H:%M"), m.text[:12]) for m in t.messages] == [
+        ("build-monitor (bot)", True, "09:21", "⚠️ Build fai"),
+        ("Nina Kowalczyk", False, "09:21", "support is s"),
+        ("Joe Tran", False, "09:23", "failures are"),
+    ]
+    telegram = parse("Marek | Titan, [28.11.2024 05:58]\n👀 on it, pulling relay logs now\n\n"
+                     "Ravi | bloXroute, [28.11.2024 06:03]\nwe see it too\n", default_date=None)
+    assert [m.author for m in telegram.messages] == ["Marek | Titan", "Ravi | bloXroute"]
