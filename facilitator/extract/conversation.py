@@ -274,7 +274,7 @@ def full_recovery_after(after: list[MessageSignals], recoveries: list[MessageSig
 _DISMISSAL_RE = re.compile(
     r"\bruled?\s+out\b|\bruling\s+out\b|\bred\s+herring\b|\bdead\s+end\b"
     # "other silos use the same lines and are fine. not that": the suspect cleared in two words
-    r"|(?:^|[.!;]\s*)(?:so\s+)?(?:not|n[\x27\u2019]t)\s+that(?:\s+then)?\W*$"
+    r"|(?:^|[.!;,]\s*)(?:so\s+)?(?:not|n[\x27\u2019]t)\s+that(?:\s+then)?\W*$"
     r"|\bnot\s+(?:the\s+)?(?:cause|culprit|it)\b|n[\x27\u2019]?t\s+(?:it|the\s+cause|the\s+culprit)\b"
     # "idp is fine ... so not sso", "so it's not the deploy": the suspect cleared
     r"|(?:^|[.!\n]\s*)so\s+(?:it[\x27\u2019]?s\s+|its\s+)?not\s+(?:the\s+|our\s+)?[\w-]+\W*$"

@@ -127,6 +127,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "compute nodes returned to service and reservation removed, jobs are starting",
         "Full operations from 11:05. Thanks all, that was a long one",
         "repository sync successful on all 4",
+        "ok everything answering. full site operation as of 11:05",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -541,3 +542,18 @@ def test_a_monitor_recovery_that_names_a_part_still_failing_is_a_partial_recover
         )
     )
     assert hm(f.mitigated_at) == "13:20"
+
+
+def test_a_suspect_cleared_after_a_comma_minutes_after_a_step_is_no_recovery():
+    f = extract_findings(
+        channel(
+            [
+                ("08:00", "bot:Nagios", "PROBLEM: git ssh down"),
+                ("08:10", "rmurph", "ssh pushes hanging for everyone"),
+                ("08:16", "rmurph", "restarted the rpc daemons on all fs boxes"),
+                ("08:29", "rmurph", "memcache hit rate is fine, not that"),
+                ("09:34", "rmurph", "ok pushes and clones work again for everyone"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "09:34"
