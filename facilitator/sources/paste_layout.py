@@ -27,10 +27,11 @@ def split_lines(text: str) -> list[str]:
     return _time_over_name(_time_under_text(join_split_headers(_channel_headers(_time_then_name(lines)))))
 
 
-# A day divider written the Japanese, Chinese or Korean way: "----- 2018年6月28日(木) -----", "2022년 10월 15일 토요일"
+# A day divider written the Japanese, Chinese or Korean way: "----- 2018年6月28日(木) -----", "2022년 10월 15일 토요일",
+# Feishu's "—— 2023年3月22日 星期三 ——"
 _CJK_DAY_RE = re.compile(
-    r"^(?P<pre>[\s\-\u2500\u2501=*_~]*)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
-    r"(?:\s*[(（]?[^\s)）\-]{1,3}[)）]?)?(?P<post>[\s\-\u2500\u2501=*_~]*)$"
+    r"^(?P<pre>[\s\-\u2013\u2014\u2500\u2501=*_~]*)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:\s*[(（]?[^\s)）\-\u2013\u2014]{1,3}[)）]?)?(?P<post>[\s\-\u2013\u2014\u2500\u2501=*_~]*)$"
 )
 
 

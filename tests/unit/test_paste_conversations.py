@@ -647,6 +647,9 @@ def test_a_day_divider_written_the_japanese_or_korean_way_dates_the_messages_bel
         "[4:00 AM] 田村 翔: 同期完了、ログインできます\n"
         "2018년 6월 29일 금요일\n"
         "[9:15 AM] 김민서: 모든 서비스 정상\n"
+        "—— 2018年6月30日 星期六 ——\n"  # Feishu's export: em dashes and the weekday in Chinese
+        "[8:00 AM] 周凯: 再观察一晚\n"
     )
     t = parse(text, default_date=date(2018, 6, 27))
-    assert [hm(m) for m in t.messages] == ["06-27 18:02", "06-28 04:00", "06-29 09:15"]
+    assert [hm(m) for m in t.messages] == ["06-27 18:02", "06-28 04:00", "06-29 09:15", "06-30 08:00"]
+    assert t.messages[2].text == "모든 서비스 정상"  # the divider is not glued to the message above
