@@ -144,10 +144,19 @@ def test_a_bare_done_before_the_recovery_is_offered_as_the_step_that_brought_it(
     assert "14:45" in cands(f, "mitigated_at")
 
 
-@pytest.mark.parametrize("text", ["synthetics green in EU, US has one flappy check left", "calling it a night, still broken", "calling it?"])
+@pytest.mark.parametrize(
+    "text",
+    ["synthetics green in EU, US has one flappy check left", "calling it a night, still broken", "calling it?",
+     "プレス第二報は「一部地域で回復傾向」で出します。全面復旧とは書きません"],
+)
 def test_one_region_green_or_calling_it_a_night_is_not_the_end(text):
     f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:00", "lewis", text)]))
     assert f.resolved_at is None
+
+
+def test_a_full_recovery_declared_in_japanese_is_the_all_clear():
+    f = extract_findings(channel([("10:30", "bot:Nagios", "PROBLEM: service down"), ("11:30", "lewis", "全サービスで正常を確認しました。全面復旧とします")]))
+    assert hm(f.resolved_at) == "11:30"
 
 
 def test_calling_it_is_the_all_clear():

@@ -128,6 +128,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "Full operations from 11:05. Thanks all, that was a long one",
         "repository sync successful on all 4",
         "ok everything answering. full site operation as of 11:05",
+        "全サービス・全県で正常を確認しました",
+        "plus aucune alerte résiduelle, tout est opérationnel",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
