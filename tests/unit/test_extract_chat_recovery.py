@@ -130,6 +130,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "ok everything answering. full site operation as of 11:05",
         "全サービス・全県で正常を確認しました",
         "plus aucune alerte résiduelle, tout est opérationnel",
+        "everything's cool",
+        "100% of traffic re-ramped. errors normal across free/plus/team/enterprise",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -187,6 +189,7 @@ def test_how_chat_says_the_service_is_back(text):
         "running clean install now",  # a build step, not a part without fault
         "we're not out of the woods yet",
         "how do we get the queue unstuck?",
+        "is everything cool?",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
