@@ -18,7 +18,8 @@ What these apps put on the clipboard when you select a stretch of a conversation
   ``[7/4/17 3:39 PM]`` in a US locale) above each message's text, with a date line between days,
   a Zulip archive page's ``Pietro Albini (Jan 05 2021 at 14:02):`` (zulip-archive's pages), and
   Rocket.Chat's export, ``Olu Adeyemi (oadeyemi) - 2/26/2021, 1:13:40 PM`` (a handle ending in
-  "bot" is a bot's), and a copy with the sender and time on one line, ``Nina Kowalczyk | 09:21``.
+  "bot" is a bot's), a copy with the sender and time on one line, ``Nina Kowalczyk | 09:21``, and an
+  Element export naming each sender by Matrix ID and display name, ``@mira.s:example.org (Mira Schulte) 15:26:02``.
 
 The header is the only thing that starts a message: every other line, however it looks,
 belongs to the message above it (so a quoted reply stays inside the reply). Recognised
@@ -90,6 +91,11 @@ ROCKET_HEADER_RE = re.compile(
 # A Zulip or Mattermost copy with the sender and the time on one line, a pipe between:
 # "Nina Kowalczyk | 09:21", "build-monitor (bot) | 09:21", then the text below
 PIPE_HEADER_RE = re.compile(rf"^(?P<name>{_NAME})\s+\|\s+(?P<time>{TIME})$", re.IGNORECASE)
+# An Element export with each sender's Matrix ID, display name and time above the text:
+# "@mira.s:safe-ops.example (Mira Schulte) 15:26:02" (the ID alone when no display name is set)
+MATRIX_HEADER_RE = re.compile(
+    rf"^@(?P<handle>[\w.=/+-]{{1,60}}):[\w.-]{{1,100}}(?:\s+\((?P<name>[^()]{{1,64}})\))?\s+(?P<time>{TIME})$", re.IGNORECASE
+)
 # Teams' named reactions ("like 1", "heart 2"); emoji reactions are read by ``_reactions``.
 _TEAMS_NOISE = re.compile(r"^(?:like|heart|laugh|surprised|sad|angry)\s+\d+$", re.IGNORECASE)
 # Discord's interface text: attachment sizes, long-message toggles, hover buttons.
@@ -152,9 +158,11 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
             m = ROCKET_HEADER_RE.match(line)
         elif line.endswith("]") and ", [" in line:
             m = TELEGRAM_HEADER_RE.match(line)
+        elif line.startswith("@"):
+            m = MATRIX_HEADER_RE.match(line)
         else:
             m = PIPE_HEADER_RE.match(line) if " | " in line else None
-    return m if m is not None and app_name(m.group("name")) else None
+    return m if m is not None and app_name(m.group("name") or m.group("handle")) else None
 
 
 def starts_message(lines: list[str], i: int, stripped: str, fmt: str) -> bool:
@@ -245,7 +253,7 @@ def _next_is_header(lines: list[str], no: int, fmt: str) -> bool:
 
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
-    name = m.group("name").strip()
+    name = (m.group("name") or m.group("handle")).strip()
     tagged = APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]

@@ -353,3 +353,19 @@ def test_a_copy_with_the_sender_and_time_on_one_line_split_by_a_pipe_is_read_and
     telegram = parse("Marek | Titan, [28.11.2024 05:58]\n👀 on it, pulling relay logs now\n\n"
                      "Ravi | bloXroute, [28.11.2024 06:03]\nwe see it too\n", default_date=None)
     assert [m.author for m in telegram.messages] == ["Marek | Titan", "Ravi | bloXroute"]
+
+
+def test_an_element_export_naming_senders_by_matrix_id_reads_the_display_name():
+    text = (
+        "#sec-war-room:example.org — exported from Element\n\n"
+        "-- Friday, 21 February 2025 --\n"
+        "@chainwatch:example.org (chain-watch) 15:13:41\n⚠️ High-value execution on watched Safe\n\n"
+        "@jonas.f:example.org (Jonas Feld) 15:24:10\npeople on X are saying the cold wallet just got drained\n\n"
+        "@mira.s:example.org 15:26:02\nopening this room\n"
+    )
+    t = parse(text, tz="Europe/Berlin", default_date=None)
+    assert [(m.author, m.is_bot, m.at.strftime("%m-%d %H:%M:%S")) for m in t.messages] == [
+        ("chain-watch", True, "02-21 15:13:41"),
+        ("Jonas Feld", False, "02-21 15:24:10"),
+        ("mira.s", False, "02-21 15:26:02"),  # no display name set: the ID's local part
+    ]
