@@ -29,6 +29,7 @@ from facilitator.sources.paste_formats import (
     Entry,
     Parsed,
     bare_date,
+    channel_day,
     clock_entry,
     date_heading,
     has_early_digit,
@@ -228,7 +229,7 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             out.items.append(BlockMark.at(no, stripped))  # another log: "#ops", "=== Chat room: sev1 ==="
             current = None
             continue
-        if (day_named := bare_date(stripped, ctx)) is not None:
+        if (day_named := bare_date(stripped, ctx) or (channel_day(stripped, ctx) if stripped[0] == "#" else None)) is not None:
             out.items.append(DayMark(no, day_named))
             current = None
             continue

@@ -253,6 +253,22 @@ def test_a_ruled_line_naming_another_log_ends_the_message_above_but_a_quoted_mai
     assert "Original Message" in quoted.text and "All data is safe." in quoted.text
 
 
+def test_a_channel_name_line_with_a_day_dates_the_log_below_it():
+    t = parse(
+        "#wynton-ops — Tuesday, September 6, 2022\n"
+        "[3:20 PM] Nagios: PROBLEM - 212 hosts DOWN\n"
+        "[4:20 PM] Harold Bui: disabling the scheduler\n"
+        "#wynton-ops — Friday, September 9, 2022\n"
+        "[9:20 AM] Harold Bui: queues enabled. jobs are running\n",
+        tz="America/Los_Angeles",
+    )
+    assert [(m.at.strftime("%m-%d %H:%M"), m.text) for m in t.messages] == [
+        ("09-06 15:20", "PROBLEM - 212 hosts DOWN"),
+        ("09-06 16:20", "disabling the scheduler"),  # the next day's line is not glued to it
+        ("09-09 09:20", "queues enabled. jobs are running"),
+    ]
+
+
 def test_heading_timeline_bodies_code_fences_subheadings_and_sections():
     t = load("headings.md")
     assert t.format == "headings"
