@@ -162,7 +162,17 @@ def header(line: str, fmt: str) -> re.Match[str] | None:
             m = MATRIX_HEADER_RE.match(line)
         else:
             m = PIPE_HEADER_RE.match(line) if " | " in line else None
-    return m if m is not None and app_name(m.group("name") or m.group("handle")) else None
+    return m if m is not None and app_name(_sender(m)) else None
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    """A named group of a header match, None when that app's header has no such group."""
+    return m.group(name) if name in m.re.groupindex else None
+
+
+def _sender(m: re.Match[str]) -> str:
+    """Who a header names: the display name, else the handle (an Element ID with no display name)."""
+    return m.group("name") or _group(m, "handle") or ""
 
 
 def starts_message(lines: list[str], i: int, stripped: str, fmt: str) -> bool:
@@ -253,21 +263,19 @@ def _next_is_header(lines: list[str], no: int, fmt: str) -> bool:
 
 
 def _entry(m: re.Match[str], no: int, ctx: Ctx) -> Entry:
-    name = (m.group("name") or m.group("handle")).strip()
+    name = _sender(m).strip()
     tagged = APP_TAG.search(name)  # Discord's "BOT" / "APP" tag beside a bot's name
     if tagged is not None:
         name = name[: tagged.start()]
     if name.startswith("@") and " " not in name:
         name = name[1:]  # Mattermost's "@bea.k — 04:22": the handle, without the mention sign
-    groups = m.re.groupindex
-    written = (m.group("date") if "date" in groups else None) or (m.group("before") if "before" in groups else None)
+    written = _group(m, "date") or _group(m, "before")
     day = match_day(written, ctx.today, ctx.default_year, ctx.day_first)
-    rel = (m.group("rel") or "").lower() if "rel" in m.re.groupindex else ""
+    rel = (_group(m, "rel") or "").lower()
     if rel:
         day = ctx.today if rel == "today" else ctx.today - timedelta(days=1)
     clock_text = m.group("time")
-    handle = m.group("handle") if "handle" in m.re.groupindex else ""
-    bot = bool(tagged) or is_bot_name(name) or handle.lower().endswith("bot")
+    bot = bool(tagged) or is_bot_name(name) or (_group(m, "handle") or "").lower().endswith("bot")
     return Entry(no, [], parse_clock(clock_text), name, day=day, is_bot=bot, clock_text=clock_text)
 
 
