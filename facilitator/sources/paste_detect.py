@@ -81,7 +81,7 @@ def format_scores(lines: list[str], starts: list[tuple[int, str]] | None = None)
         if "|" in stripped and i + 1 < len(lines) and plain_table_header(stripped, lines[i + 1]) is not None:
             plain_pipes = stripped.count("|")  # "Entry | Time | Entered by | Detail"
             continue
-        if "|" in stripped and i + 1 < len(lines) and table_header(stripped, lines[i + 1].strip()) is not None:
+        if "|" in stripped and i + 1 < len(lines) and table_header(stripped, lines[i + 1]) is not None:
             plain_pipes, ruled = stripped.count("|"), i + 1  # "Date/Time | Author | Entry" over "-----+-----+-----"
             continue
         label = ""

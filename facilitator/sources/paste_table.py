@@ -13,6 +13,7 @@ continue the row above (wrapped cells).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from facilitator.sources.bot_names import is_bot_name
 from facilitator.sources.paste_formats import Ctx, Entry, Parsed, match_day, match_zone, structural_line
@@ -34,9 +35,20 @@ TEXT_COLS = ("event", "what", "description", "details", "detail", "text", "messa
 # STATUS PAGE"): a tag before the text, left out for the kinds that are just someone talking
 _KIND_COLS = ("type", "kind", "source", "category", "entry type", "event type")
 _TALK_KINDS = re.compile(r"^(?:discussion|comment|note|message|chat|reply|post)s?\b", re.IGNORECASE)
-# (time, date, author, text) column indexes, the header's zone token ('UTC' in 'Time (UTC)'),
-# the columns that number the rows ("Entry", "#") and the column of the entry's kind
-TableSpec = tuple[int, int | None, int | None, int | None, str, frozenset[int], int | None]
+
+
+class TableSpec(NamedTuple):
+    """What a timeline table's header says: where each part of a row is."""
+
+    time: int  # column indexes
+    date: int | None
+    author: int | None
+    text: int | None
+    token: str  # the header's zone token ('UTC' in 'Time (UTC)')
+    numbers: frozenset[int]  # the columns that number the rows ("Entry", "#")
+    kind: int | None  # the column of the entry's kind ("Type", "Source")
+
+
 _TIME_IN = re.compile(
     rf"(?P<date>{ISO_DATE})?(?P<sep>[T ,]*)(?P<approx>{APPROX}\s*)?(?P<time>{TIME})(?P<offset>{OFFSET})?"
     rf"\s*(?P<zone>{ZONE})?(?:\s*(?:-|–|—|to|until)\s*(?P<until>{TIME}))?"
@@ -80,9 +92,9 @@ def plain_table_header(line: str, next_line: str) -> TableSpec | None:
         return None
     header, row = table_cells(line), table_cells(next_line)
     spec = _header_spec(header)
-    if spec is None or spec[0] == 0 or len(row) != len(header) or spec[2] is None and spec[3] is None:
+    if spec is None or spec.time == 0 or len(row) != len(header) or spec.author is None and spec.text is None:
         return None
-    return spec if _TIME_IN.search(row[spec[0]]) else None
+    return spec if _TIME_IN.search(row[spec.time]) else None
 
 
 def _header_spec(header: list[str]) -> TableSpec | None:
@@ -95,9 +107,9 @@ def _header_spec(header: list[str]) -> TableSpec | None:
         token = paren.group(1).strip()
     text_col = next((i for name in TEXT_COLS if (i := column(header, (name,))) is not None), None)
     numbers = frozenset(i for i, cell in enumerate(header) if cell.strip("*_ ").lower() in _NUMBER_COLS)
-    return (time_col, column(header, _DATE_COLS), column(header, AUTHOR_COLS),
-            text_col if text_col is not None else column(header, TEXT_COLS, TEXT_COLS), token, numbers,
-            column(header, _KIND_COLS))
+    return TableSpec(time_col, column(header, _DATE_COLS), column(header, AUTHOR_COLS),
+                     text_col if text_col is not None else column(header, TEXT_COLS, TEXT_COLS), token, numbers,
+                     column(header, _KIND_COLS))
 
 
 def parse_table(lines: list[str], ctx: Ctx) -> Parsed:
