@@ -535,22 +535,29 @@ def split_stacked_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
 
 
 _TABBED_RE = re.compile(r"^(?P<name>[^\t]{1,40}?)\t+(?P<text>\S.*)$")
+_PADDED_RE = re.compile(r"^(?P<name>\S.{0,39}?) {2,}(?P<text>\S.*)$")  # the name column padded with spaces
 
 
 def split_tabbed_speakers(parsed: Parsed, lines: list[str]) -> Parsed:
     """Messages under a bare time line, one "Name<TAB>text" line each, as Campfire's transcript
     page copies them ("10:16 AM" / "David K.\ttext" / "Josh T.\ttext"): each line is a message of
     its own by the name before the tab, at that time. Only unnamed messages whose every line
-    starts with a name and a tab are split, and only when the paste holds at least two such lines."""
+    starts with a name and a tab are split, and only when the paste holds at least two such lines.
+    A copy that padded the name column with spaces instead ("Nora F.      text") is read the same
+    way when every such line's text starts at the same column."""
     entries = [item for item in parsed.items if isinstance(item, Entry) and not item.author and item.lines]
 
-    def tabbed(entry: Entry) -> list[re.Match[str]] | None:
-        found = [_TABBED_RE.match(line) for line in entry.lines if line.strip()]
+    def columns(entry: Entry, row_re: re.Pattern[str]) -> list[re.Match[str]] | None:
+        found = [row_re.match(line) for line in entry.lines if line.strip()]
         if not found or not all(m is not None and name_like(m.group("name").strip(), strict=False) for m in found):
             return None
         return [m for m in found if m is not None]
 
-    split = {id(e): rows for e in entries if (rows := tabbed(e)) is not None}
+    split = {id(e): rows for e in entries if (rows := columns(e, _TABBED_RE)) is not None}
+    if not split:
+        split = {id(e): rows for e in entries if (rows := columns(e, _PADDED_RE)) is not None}
+        if len({row.start("text") for rows in split.values() for row in rows}) != 1:
+            return parsed
     if sum(len(rows) for rows in split.values()) < 2:
         return parsed
     out: list[Entry | DayMark | BlockMark] = []

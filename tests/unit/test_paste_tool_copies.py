@@ -352,6 +352,36 @@ Twitter\t@ops: Some accounts are currently unavailable.
     assert t.messages[3].text == "not me. last deploy was last night around 11"
 
 
+def test_a_campfire_transcript_with_the_name_column_padded_by_spaces_is_read_the_same():
+    text = """Ops \u2014 Transcript for Thursday, March 7, 2013
+
+10:45 AM
+Hubot        replication lag alert: db-replica-1 SQL thread stopped
+Nora F.      that's not lag, the sql thread died
+
+10:55 AM
+Dev M.       pointing the read pool at the master for now.  it'll be hot
+Nora F.      do it
+"""
+    t = parse_transcript(text, tz="America/New_York", default_date=date(2013, 3, 7), origin="paste.txt")
+    assert [(m.author, m.is_bot, hm(m)) for m in t.messages] == [
+        ("Hubot", True, "03-07 15:45"),
+        ("Nora F.", False, "03-07 15:45"),
+        ("Dev M.", False, "03-07 15:55"),
+        ("Nora F.", False, "03-07 15:55"),
+    ]
+    assert t.messages[2].text == "pointing the read pool at the master for now.  it'll be hot"
+
+
+def test_prose_with_double_spaces_under_a_time_line_is_not_split_into_speakers():
+    text = """10:45 AM
+Checked replica  lag, it is fine
+Rollback done   errors gone
+"""
+    t = parse_transcript(text, tz="UTC", default_date=date(2013, 3, 7), origin="paste.txt")
+    assert {m.author for m in t.messages} <= {""}
+
+
 def test_a_zulip_web_copy_with_a_dot_between_name_and_time_is_read():
     text = """Zulip \u2014 stream #incident-response \u203a topic "loki query errors"
 
