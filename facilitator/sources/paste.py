@@ -203,7 +203,8 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     lines = split_lines(text)
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
-    mixed = _with_json_logs(lines, tz=tz, default_date=default_date, origin=origin)
+    blocks = channel_blocks(lines)  # each channel's log, when several are pasted one under another
+    mixed = _with_json_logs(lines, blocks, tz=tz, default_date=default_date, origin=origin)
     if mixed is not None:  # a pager's log, then "===== slack export: #inc/2026-04-22.json =====" over its JSON
         return mixed
     mails = email_blocks(lines)
@@ -228,7 +229,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     best: tuple[tuple[int, int], Parsed, list[str], list[Message]] | None = None
     for today in todays:
         ctx = Ctx(default_year=today.year, today=today, day_first=day_first)
-        parsed = _parse_blocks(lines, fmt, ctx, list(starts))
+        parsed = _parse_blocks(lines, blocks, fmt, ctx, list(starts))
         if not parsed.has_entries:
             raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")
         warnings = list(getattr(text, "warnings", ())) + parsed.warnings
@@ -258,11 +259,12 @@ def _dated(transcript: Transcript, origin: str, what: str, redo: str = "export i
     return transcript
 
 
-def _with_json_logs(lines: list[str], *, tz: str, default_date: date | None, origin: str) -> Transcript | None:
-    """A paste of several logs where some are Slack JSON under their name line: each JSON log
-    read as Slack messages, the rest as the paste it is, merged in time order. None when no log
-    below a name line is Slack JSON."""
-    blocks = channel_blocks(lines)
+def _with_json_logs(
+    lines: list[str], blocks: list[tuple[int, int]], *, tz: str, default_date: date | None, origin: str
+) -> Transcript | None:
+    """A paste of several logs (``blocks``) where some are Slack JSON under their name line: each
+    JSON log read as Slack messages, the rest as the paste it is, merged in time order. None when
+    no log below a name line is Slack JSON."""
     if len(blocks) < 2:
         return None
     found: list[Mapping[str, Any]] = []
@@ -328,10 +330,9 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
 
 
 
-def _parse_blocks(lines: list[str], fmt: str, ctx: Ctx, starts: list[tuple[int, str]]) -> Parsed:
-    """Parse the paste; logs of several channels in different shapes ("#inc-123" over a Slack
-    copy, "#ops" over an IRC log) are each read in their own format, in their own clock run."""
-    blocks = channel_blocks(lines)
+def _parse_blocks(lines: list[str], blocks: list[tuple[int, int]], fmt: str, ctx: Ctx, starts: list[tuple[int, str]]) -> Parsed:
+    """Parse the paste; logs of several channels (``blocks``) in different shapes ("#inc-123" over
+    a Slack copy, "#ops" over an IRC log) are each read in their own format, in their own clock run."""
     if len(blocks) >= 2:
         shapes = [best_format(lines[a:b]) for a, b in blocks]
         if len({shape for shape in shapes if shape != "unknown"}) < 2:
