@@ -344,7 +344,7 @@ def clock_entry(m: re.Match[str], no: int, lines: list[str], ctx: Ctx, **kw: obj
 
 _ISO_DAY = re.compile(f"{ISO_DATE}|{DOTTED_SHORT_YEAR}")
 _SHORT_DAY = re.compile(SHORT_DATE)
-_DASHED_DAY = re.compile(r"(\d{1,2})-([a-z]{3,9})-(\d{4}|\d{2})", re.IGNORECASE)
+_DASHED_DAY = re.compile(DASHED_DAY, re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -358,7 +358,7 @@ def match_day(token: str | None, today: date, year: int | None = None, day_first
     if _SHORT_DAY.fullmatch(token):  # "6/8": this year's day, as Teams writes it
         token = f"{token}/{year or today.year}"
     elif dashed := _DASHED_DAY.fullmatch(token):  # "12-Jul-18" is 12 Jul 2018
-        day_no, month, short = dashed.groups()
+        day_no, month, short = dashed.group(0).split("-")
         return find_date(f"{day_no} {month} {short if len(short) == 4 else '20' + short}", year or today.year)
     if _ISO_DAY.fullmatch(token):
         try:
