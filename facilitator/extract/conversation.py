@@ -71,6 +71,8 @@ WAVED_OFF_RE = re.compile(
     r"|known\s+(?:noise|flak\w*)|(?:cleared|recovered|resolved)\s+(?:by\s+itself|on\s+its\s+own)|self[- ]resolved|auto[- ]resolved)\b"
 )
 _WAVE_OFF_WINDOW = timedelta(minutes=15)
+# the alert taken on first, whatever is guessed of it after: "ack. prob the probe itself again, it flapped last week"
+_TAKEN_ON_RE = re.compile(r"^\W*(?:ack(?:ed|ing|[\x27\u2019]d)?|on\s+it|looking)\b")
 # A monitor's alert for something down on purpose: "lister-dist-1 is DOWN (scheduled downtime, acknowledged)"
 PLANNED_ALERT_RE = re.compile(r"\b(?:scheduled|planned)\s+(?:downtime|maintenance)\b|\bin\s+(?:scheduled\s+)?(?:downtime|maintenance)\b")
 
@@ -95,7 +97,7 @@ def waved_off_alerts(sigs: list[MessageSignals]) -> set[str]:
         for later in sigs[i + 1 : i + 6]:
             if later.message.at - sig.message.at > _WAVE_OFF_WINDOW:
                 break
-            if later.is_human and WAVED_OFF_RE.search(later.prep.lower) and "symptom" not in later.flags:
+            if later.is_human and WAVED_OFF_RE.search(later.prep.lower) and "symptom" not in later.flags and not _TAKEN_ON_RE.search(later.prep.lower):
                 # (not "writes mostly failing, reads flaky": the problem told, not the alert waved off)
                 out.update((sig.message.id, later.message.id))
                 waved.add(head)
@@ -220,6 +222,8 @@ _PARTIAL_RE = re.compile(
     r"mostly|a\s+few|dropping|falling|decreasing|improving|trending|coming\s+down|going\s+down|recovering|"
     r"booting|coming\s+up|starting\s+up|warming\s+up|catching\s+up|in\s+progress|under\s*way|restarting|rebooting|"
     r"recovery\s+(?:is\s+)?running|still\s+(?:recovering|syncing|replaying|draining)|draining|"
+    # a fix on its way: "a fix has been implemented and we're rolling it out to users now"
+    r"rolling\s+(?:it|them|this|the\s+fix)\s+out|"
     r"being\s+(?:worked\s+through|processed|drained|replayed)|"
     # brought back piece by piece: "a controlled power-up, one rack at a time"
     r"one\s+(?:\w+\s+)?at\s+a\s+time|\d+\s+of\s+\d+\s+(?:[\w-]+\s+){0,2}(?:drained|back|up|done|migrated|restored|restarted|fixed|healthy|recovered)|"
@@ -234,6 +238,10 @@ _PARTIAL_RE = re.compile(
 _NOT_WHOLE_RE = re.compile(
     r"\bwith\s+(?:still\s+)?(?:increased|elevated|higher)\s+(?:latency|latencies|errors?|error\s+rates?|delays?)\b"
     r"|\b(?:maybe\s+|about\s+|~)?[1-8]?\d\s*%\s+of\s+(?:\w+\s+){0,2}(?:calls|requests|jobs|users|customers|traffic|hosts|nodes)\b"
+    # the rest not back yet: "3 of the 14 are pingable again. rest still dark"
+    r"|\b(?:the\s+)?rest\s+(?:is\s+|are\s+)?still\b"
+    # a share of the usual, not an alert's threshold ("< 60% of baseline"): "ingesting again, ~1/5 of nominal"
+    r"|(?<![<>=]\s)(?<![<>=])(?:\b\d+\s*/\s*\d+|\b[1-8]?\d\s*%)\s+of\s+(?:nominal|normal|baseline|usual|capacity|expected)\b"
 )
 
 

@@ -317,6 +317,8 @@ _MACHINE_RE = re.compile(
     # an uptime monitor's line: "🔴 [fi-perko] site DOWN: https://...", "🔴 [fi-perko] 10 sites DOWN (see ...)"
     r"|(?:[\w.-]+\s+){0,3}(?:down|up)\s*[:(]"
     r"|trigger(?:ed)?\s+(?:fired|resolved)\b"
+    # a pager's notice: "[PagerDuty] Incident #48211 triggered: ...", "Incident #48211 resolved by mhall"
+    r"|(?:\[[\w .-]{1,20}\]\s*)?incident\s+#\d+\s+(?:triggered|acknowledged|escalated|resolved)\b"
     # a monitor's state in capitals before what it watches: "ALARM [manta us-east] muskie 5xx rate 21.4%"
     r"|(?-i:(?:ALARM|ALERT|FIRING|CRITICAL|WARNING|PROBLEM|RECOVERY|RECOVERED|RESOLVED|CLEAR|OK))\s+\["
     r"|(?:investigating|identified|monitoring|resolved|scheduled|completed)\s+[\-\u2013\u2014]\s"

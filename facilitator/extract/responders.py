@@ -252,6 +252,10 @@ _ACTING_HANDLE_RE = re.compile(
 )
 
 
+# an account posted to, not a person acting: "twitter @PagerDutyOps, say notifications are delayed"
+_SOCIAL_BEFORE_RE = re.compile(r"\b(?:twitter|tweet(?:ed)?|x\.com|mastodon|bluesky)\W{0,3}$", re.IGNORECASE)
+
+
 def _acting_handles(sigs: list[MessageSignals]) -> dict[str, list[str]]:
     pats = patterns()
     verbs = pats.human_verbs | pats.action_verbs
@@ -264,6 +268,8 @@ def _acting_handles(sigs: list[MessageSignals]) -> dict[str, list[str]]:
             handle = match.group(1) or match.group(3) or match.group(5)
             verb = match.group(2) or match.group(4) or ""
             if handle.casefold() in _BROADCAST or handle.casefold() in pats.not_names:
+                continue
+            if _SOCIAL_BEFORE_RE.search(text, max(0, match.start() - 16), match.start()):
                 continue
             if match.group(3) and "@" not in match.group(0) and not handle[:1].isupper():
                 continue  # "thanks Ben for reverting" names a person; "thanks all for" does not
