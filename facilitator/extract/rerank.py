@@ -31,6 +31,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from facilitator.extract.candidates import SPREAD, WIDER
+from facilitator.extract.conversation import partial
 from facilitator.extract.patterns import URL_RE
 from facilitator.extract.signals import STEP_FLAGS, MessageSignals, reports_problem
 from facilitator.findings import ESTIMATE_CONFIDENCE, KeyTime
@@ -54,6 +55,7 @@ _BANDS = {
     "since_mit": (-1, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5),
     "gap_next": (0.5, 1.5, 2.5, 3.5, 4.5),
     "to_next_recovery": (0.5, 1.5, 2.5, 3.5, 4.5, 7.9),
+    "to_next_unfinished": (0.5, 1.5, 2.5, 3.5, 4.5, 7.9),
     "since_last_problem": (0.5, 1.5, 2.5, 3.5, 4.5, 7.9),
     "pos": (0.2, 0.4, 0.6, 0.8),
 }
@@ -87,11 +89,16 @@ class Conversation:
         # the time of the next recovery after each message, and of the last problem before it
         self.next_recovery: list[datetime | None] = [None] * len(sigs)
         self.last_problem: list[datetime | None] = [None] * len(sigs)
-        upcoming = None
+        # and of the next word from people that it is only partly back ("5xx dropping but not gone")
+        unfinished = [s.is_human and ("still_broken" in s.flags or (bool(r) and partial(s))) for r, s in zip(recover, sigs)]
+        self.next_unfinished: list[datetime | None] = [None] * len(sigs)
+        upcoming = coming = None
         for i in range(len(sigs) - 1, -1, -1):
-            self.next_recovery[i] = upcoming
+            self.next_recovery[i], self.next_unfinished[i] = upcoming, coming
             if recover[i]:
                 upcoming = sigs[i].message.at
+            if unfinished[i]:
+                coming = sigs[i].message.at
         latest = None
         for i, sig in enumerate(sigs):
             self.last_problem[i] = latest
@@ -159,6 +166,10 @@ def features(conv: Conversation, key: str, cand: KeyTime, rank: int, cands: list
     f["relapse_after60"] = math.log1p(conv.count("relapse", at, hi, upper=True))
     upcoming, latest = conv.next_recovery[i], conv.last_problem[i]
     f["to_next_recovery"] = math.log1p(max((upcoming - at).total_seconds(), 0) / 60) if upcoming else 8.0
+    if key != "detected_at":  # whether it was only partly back then, or people soon said so
+        coming = conv.next_unfinished[i]
+        f["to_next_unfinished"] = math.log1p(max((coming - at).total_seconds(), 0) / 60) if coming else 8.0
+        f["partial"] = float(sig.state == "recover" and partial(sig))
     f["since_last_problem"] = math.log1p(max((at - latest).total_seconds(), 0) / 60) if latest else 8.0
     problems, recoveries = conv.by_pos["problem"], conv.by_pos["recover"]
     f["prob_later_all"] = math.log1p(problems[-1] - problems[i + 1])

@@ -126,6 +126,29 @@ def test_features_read_the_hour_around_the_message():
     assert "to_next_recovery_b3" in f  # log1p(18) = 2.94, between the edges 2.5 and 3.5
 
 
+def test_features_tell_a_recovery_that_people_soon_say_is_only_partial():
+    rows = [
+        ("08:30", "bot:PagerDuty", "[Triggered] event-api 5xx ratio > 20%"),
+        ("08:32", "raj", "leader lock stuck, restarting the pods"),
+        ("08:38", "raj", "new pods up, leader elected. core service answering again"),
+        ("08:41", "ana", "event-api readiness recovering, ~60% of pods ready. 5xx dropping but not gone"),
+        ("08:50", "ana", "event-api 100% ready, 5xx back to zero"),
+    ]
+    sigs, key_times, _ = rules_and_pools(rows)
+    conv = Conversation([s for s in sigs if s.timed])
+
+    def feats(i: int, key: str = "mitigated_at") -> dict[str, float]:
+        sig = sigs[i]
+        cand = KeyTime(at=sig.message.at, confidence=0.65, message_ids=[sig.message.id], reason="a recovery reported")
+        return features(conv, key, cand, 0, [cand], key_times)
+
+    first, eased, full = feats(2), feats(3), feats(4)
+    assert first["to_next_unfinished"] == pytest.approx(math.log1p(3)) and first["partial"] == 0.0
+    assert eased["partial"] == 1.0
+    assert full["to_next_unfinished"] == 8.0 and full["partial"] == 0.0  # nobody said it was partial after
+    assert "partial" not in feats(2, "detected_at")  # the detection is not read by how a recovery went
+
+
 def test_notes_without_speakers_keep_the_rules_choice(monkeypatch):
     notes = parse_transcript(
         "10:00 alert fires, on-call paged\n10:20 rollback done, errors back to normal\n"
