@@ -36,6 +36,8 @@ def name_like(text: str, *, strict: bool) -> bool:
     text = _AFFILIATION_RE.sub("", text.strip())  # "Ola Bankole (NHSE London)": the name before the team
     if not text or len(text) > 48 or "://" in text or (text[-1] in ".,!?;:" and not _INITIAL_END.search(text)):
         return False  # a sentence's end, but "Jonas B." is a name with an initial
+    if text[0] in "'\u2018\u2019":
+        return False  # a quotation's start: "Alert #88213 created  P2  'useast1-c14: replication link flaps'"
     words = text.split()
     particles = sum(1 for i, w in enumerate(words) if i and w in _PARTICLES)  # "Ruan van der Merwe" is three names' worth
     if len(words) - particles > (3 if strict else 4) or len(words) > 5 or not all(_NAME_WORD.match(w) for w in words):

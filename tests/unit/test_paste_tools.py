@@ -332,3 +332,20 @@ def test_incident_io_rows_with_an_icon_and_a_pinned_speaker_on_one_line():
     t = parse(export, tz="UTC")
     assert [m.author for m in t.messages][1:] == ["Aaron Kim", "Bianca Ferreira", "Lucas Moreau"]
     assert t.messages[1].text == "error rate 70%+ on ticket reads"
+
+
+def test_an_alert_log_quoting_its_alert_names_gives_them_no_speaker():
+    text = """Opsgenie alert export (times America/Los_Angeles)
+2025-01-30 15:14:52 PST  Alert #88213 created  P2  'useast1-c14: replication link flaps (3 in 5m)'  source: Prometheus
+2025-01-30 15:15:40 PST  Alert #88213 acknowledged by Dana Levi
+2025-01-30 15:19:05 PST  Alert #88219 created  P1  'AWS/us-east-1: client connect timeouts > 2%'  source: Prometheus
+
+--- #cloud-ops (Slack) ---
+Dana Levi  3:16 PM
+c14 repl flapping, probably the node we replaced this morning. looking
+Omer B  3:20 PM
+here. only AWS us-east-1? gcp/azure fine on my side
+"""
+    t = parse(text, tz="America/Los_Angeles")
+    assert {m.author for m in t.messages} == {"", "Dana Levi", "Omer B"}
+    assert "'useast1-c14: replication link flaps" in t.messages[0].text
