@@ -262,29 +262,37 @@ def _dated(transcript: Transcript, origin: str, what: str, redo: str = "export i
 def _with_json_logs(
     lines: list[str], blocks: list[tuple[int, int]], *, tz: str, default_date: date | None, origin: str
 ) -> Transcript | None:
-    """A paste of several logs (``blocks``) where some are Slack JSON under their name line: each
-    JSON log read as Slack messages, the rest as the paste it is, merged in time order. None when
-    no log below a name line is Slack JSON."""
+    """A paste of several logs (``blocks``) where some are JSON exports under their name line
+    (Slack's messages, Telegram Desktop's result.json): each read as its export, the rest as the
+    paste it is, merged in time order. None when no log below a name line is such an export."""
     if len(blocks) < 2:
         return None
     found: list[Mapping[str, Any]] = []
+    exports: list[Transcript] = []
     rest: list[str] = []
     for a, b in blocks:
         body = lines[a + 1 : b] if a else lines[a:b]
-        messages = slack_messages("\n".join(body)) if any(line.lstrip()[:1] in "[{" for line in body) else None
-        if messages:
+        text = "\n".join(body) if any(line.lstrip()[:1] in "[{" for line in body) else ""
+        if text and (messages := slack_messages(text)):
             found.extend(messages)
+        elif text and (telegram := telegram_export(text)) is not None:
+            exports.append(parse_telegram(*telegram, tz=tz, origin=origin))
         else:
             rest.extend(lines[a:b])
-    if not found:
+    if found:
+        exports.insert(0, parse_slack_json(found, tz=tz, origin=origin))
+    if not exports:
         return None
-    read = parse_slack_json(found, tz=tz, origin=origin)
     if any(line.strip() for line in rest):
-        other = parse_transcript("\n".join(rest), tz=tz, default_date=default_date, origin=origin)
-        read.messages = sorted([*other.messages, *read.messages], key=lambda m: m.at)
-        read.unattributed, read.warnings = other.unattributed, [*other.warnings, *read.warnings]
-        read.channel, read.format = other.channel or read.channel, f"{other.format}+slack-json"
+        exports.insert(0, parse_transcript("\n".join(rest), tz=tz, default_date=default_date, origin=origin))
+    read, *more = exports
+    formats = dict.fromkeys(part.format for part in exports)  # "timeline+slack-json"
+    for other in more:
+        read.messages = sorted([*read.messages, *other.messages], key=lambda m: m.at)
+        read.unattributed, read.warnings = [*read.unattributed, *other.unattributed], [*read.warnings, *other.warnings]
+        read.channel = read.channel or other.channel
         read.aliases = {**other.aliases, **read.aliases}
+    read.format = "+".join(formats)
     return read
 
 

@@ -4,6 +4,7 @@ entities reads as one string, bots by name, service lines as system messages, re
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from facilitator.extract import extract_findings
 from facilitator.sources.paste import parse_transcript
@@ -71,3 +72,20 @@ def test_an_export_whose_messages_have_no_readable_date_is_refused_in_one_senten
     broken = {"name": "x", "messages": [{"id": 1, "date": "garbage", "from": "a", "from_id": "user1", "text": "hi"}]}
     with pytest.raises(SourceError, match=r"result\.json is a Telegram export .* export the chat again"):
         parse(broken)
+
+
+def test_telegram_exports_pasted_in_parts_around_another_log_are_each_read_and_merged():
+    first = {"name": "soleur ops", "messages": EXPORT["messages"][:1]}
+    second = {"name": "soleur ops", "messages": EXPORT["messages"][2:]}
+    text = (
+        "Pasted in three pieces.\n\n--- telegram export part 1 (result.json, trimmed) ---\n"
+        + json.dumps(first, indent=1)
+        + "\n--- zoom: meeting_saved_chat.txt ---\n"
+        "21:40:12\t From  Ines Matos : joining the bridge, queue still stuck\n"
+        "\n--- telegram export part 2 (result.json, trimmed) ---\n"
+        + json.dumps(second, indent=1)
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2026, 6, 30), origin="paste.txt")
+    assert [m.author for m in t.messages] == ["Soleur GitHub Bot", "Ines Matos", "Ines", "Theo"]
+    assert t.messages[0].is_bot and t.messages[3].thread_id == "tg20403"
+    assert "telegram-json" in t.format
