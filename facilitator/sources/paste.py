@@ -41,7 +41,7 @@ from facilitator.sources.paste_mattermost import mattermost_lines, parse_matterm
 from facilitator.sources.paste_layout import split_lines
 from facilitator.sources.paste_place import MissingDateError, place_messages
 from facilitator.sources.paste_telegram import parse_telegram, telegram_export
-from facilitator.sources.paste_tools import name_headers
+from facilitator.sources.paste_tools import handle_speakers, name_headers
 from facilitator.sources.paste_slack import parse_slack, split_stacked_speakers, split_tabbed_speakers
 from facilitator.sources.paste_table import parse_table
 from facilitator.sources.paste_time import AGO, ago_delta, slash_date_order
@@ -204,7 +204,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
     if not any(lines):
         raise SourceError(f"{origin} contains no messages I can read: it is empty; {_EXAMPLES}.")
     blocks = channel_blocks(lines)  # each channel's log, when several are pasted one under another
-    mixed = _with_json_logs(lines, blocks, tz=tz, default_date=default_date, origin=origin)
+    mixed = _with_exports(lines, blocks, tz=tz, default_date=default_date, origin=origin)
     if mixed is not None:  # a pager's log, then "===== slack export: #inc/2026-04-22.json =====" over its JSON
         return mixed
     mails = email_blocks(lines)
@@ -259,32 +259,45 @@ def _dated(transcript: Transcript, origin: str, what: str, redo: str = "export i
     return transcript
 
 
-def _with_json_logs(
+def _with_exports(
     lines: list[str], blocks: list[tuple[int, int]], *, tz: str, default_date: date | None, origin: str
 ) -> Transcript | None:
-    """A paste of several logs (``blocks``) where some are JSON exports under their name line
-    (Slack's messages, Telegram Desktop's result.json): each read as its export, the rest as the
-    paste it is, merged in time order. None when no log below a name line is such an export."""
+    """A paste of several logs (``blocks``) where some are exports under their name line (Slack's
+    JSON messages, Telegram Desktop's result.json, a mail thread): each read as its export, the
+    rest as the paste it is, merged in time order. None when no log below a name line is such an
+    export, or when every one is a mail thread (the paste is one, read whole)."""
     if len(blocks) < 2:
         return None
     found: list[Mapping[str, Any]] = []
     exports: list[Transcript] = []
     rest: list[str] = []
+    rest_day, ended = default_date, None  # a log without dates below an export goes on from where it ended
     for a, b in blocks:
+        if not rest and exports and exports[-1].messages:
+            ended = exports[-1].messages[-1].at
+            rest_day = ended.astimezone(check_timezone(tz)).date()
         body = lines[a + 1 : b] if a else lines[a:b]
         text = "\n".join(body) if any(line.lstrip()[:1] in "[{" for line in body) else ""
         if text and (messages := slack_messages(text)):
             found.extend(messages)
         elif text and (telegram := telegram_export(text)) is not None:
             exports.append(parse_telegram(*telegram, tz=tz, origin=origin))
+        elif (mails := email_blocks(body)) is not None:
+            exports.append(parse_email_thread(mails, tz=tz, origin=origin))
         else:
             rest.extend(lines[a:b])
+    if not found and not any(line.strip() for line in rest) and all(part.format == "email" for part in exports):
+        return None  # mail threads only: read as the one thread they are
     if found:
         exports.insert(0, parse_slack_json(found, tz=tz, origin=origin))
     if not exports:
         return None
     if any(line.strip() for line in rest):
-        exports.insert(0, parse_transcript("\n".join(rest), tz=tz, default_date=default_date, origin=origin))
+        other = parse_transcript("\n".join(rest), tz=tz, default_date=rest_day, origin=origin)
+        if ended is not None and rest_day is not None and other.messages and other.messages[0].at < ended:
+            # its first clock is before the export's last one: the log is of the next morning
+            other = parse_transcript("\n".join(rest), tz=tz, default_date=rest_day + timedelta(days=1), origin=origin)
+        exports.insert(0, other)
     read, *more = exports
     formats = dict.fromkeys(part.format for part in exports)  # "timeline+slack-json"
     for other in more:
@@ -334,6 +347,7 @@ def _parse_as(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
     parsed = parse_lines(lines, fmt, ctx)
     if fmt == "timeline":
         name_headers(parsed)  # an incident tool's export: the author in a column of its own
+        handle_speakers(parsed)  # a chat log whose speakers are handles in lower case
     return parsed
 
 

@@ -177,3 +177,24 @@ def _unquoted(lines: list[str]) -> list[str]:
 def _dedented(lines: list[str]) -> list[str]:
     """The message below a stamp line, without the export's indentation."""
     return textwrap.dedent("\n".join(lines)).split("\n") if lines else lines
+
+
+# "07:58  trebmuh: morning. liberapay.com just spins": a chat handle in lower case before its text
+_HANDLE_RE = re.compile(r"^(?P<name>[a-z0-9][\w.-]{1,31}):\s+(?P<text>\S.*)$", re.DOTALL)
+
+
+def handle_speakers(out: Parsed) -> None:
+    """Timed lines of a chat whose speakers are handles in lower case ("trebmuh: text"), which the
+    timeline reader leaves unnamed (a note may open "api: errors rising"). A handle is taken as
+    the speaker when it opens at least two entries and the paste already names speakers in the
+    same "Name: text" shape, as a chat log does and a list of notes does not."""
+    entries = [e for e in out.items if isinstance(e, Entry)]
+    if not any(e.author and not e.is_bot for e in entries):
+        return
+    found = [(e, m) for e in entries if not e.author and e.lines and (m := _HANDLE_RE.match(e.lines[0]))]
+    counts = Counter(m.group("name") for _, m in found)
+    for entry, m in found:
+        name = m.group("name")
+        if counts[name] >= 2 and name_like(name, strict=False) and not name.isdigit():
+            entry.author, entry.is_bot = name, is_bot_name(name)
+            entry.lines = [m.group("text"), *entry.lines[1:]]

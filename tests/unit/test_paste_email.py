@@ -147,3 +147,16 @@ def test_gmail_print_view_copied_from_the_page_with_a_tab_before_the_date():
     assert [(m.at.strftime("%H:%M"), m.author) for m in t.messages] == [
         ("02:11", "Marcus Eriksen"), ("02:24", "Dana Whitlock"), ("07:00", "Marcus Eriksen"),
     ]
+
+
+def test_a_mail_thread_then_an_irc_log_under_its_name_line_are_both_read_the_log_where_the_mails_end():
+    text = (
+        "=== email: ops list ===\n" + THREAD.replace("14:40:55", "23:40:55")
+        + "\n=== #ops (IRC, ZNC playback, PST) ===\n"
+        "[07:02] <sarah> morning. border1 still fine after the filter fix\n"
+        "[07:05] <dmitri> good. writing it up\n"
+    )
+    t = parse_transcript(text, tz="America/Los_Angeles", default_date=date(2021, 3, 9), origin="p")
+    assert [m.author for m in t.messages] == ["Nagios", "Sarah Okafor", "Dmitri Vasquez", "sarah", "dmitri"]
+    assert "border1 still fine" not in t.messages[2].text  # the log is not the last mail's body
+    assert t.messages[3].at.astimezone(timezone.utc) == datetime(2021, 3, 10, 15, 2, tzinfo=timezone.utc)  # the next morning

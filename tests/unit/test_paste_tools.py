@@ -349,3 +349,23 @@ here. only AWS us-east-1? gcp/azure fine on my side
     t = parse(text, tz="America/Los_Angeles")
     assert {m.author for m in t.messages} == {"", "Dana Levi", "Omer B"}
     assert "'useast1-c14: replication link flaps" in t.messages[0].text
+
+
+def test_a_chat_whose_speakers_are_lower_case_handles_names_them_but_notes_keep_their_labels():
+    chat = """Element export — room "Liberapay ops" — times Europe/Paris
+
+Fri, 14 Dec 2018
+07:58  trebmuh: morning. liberapay.com just spins for me, then 502
+07:59  trebmuh: widgets on my blog are broken too
+08:06  mattbk: same from the US last night actually
+08:11  Changaco: looking
+08:13  mattbk: still 502 here
+"""
+    t = parse(chat, tz="Europe/Paris")
+    assert [m.author for m in t.messages] == ["trebmuh", "trebmuh", "mattbk", "Changaco", "mattbk"]
+    assert t.messages[0].text.startswith("morning.")
+    notes = """- 14:02 api: errors rising on checkout
+- 14:05 api: rollback started
+- 14:09 db: replica lag back to zero
+"""
+    assert {m.author for m in parse(notes, default_date=date(2024, 5, 1)).messages} == {""}  # notes name no speakers
