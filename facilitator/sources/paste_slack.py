@@ -66,11 +66,12 @@ SLACK_HEADER_RE = re.compile(
     rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|(?:,|\s[\u00b7\u2022])\sApp(?=,))?"
     rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
     rf"(?:,?\s{{2,}}|\t|\s[\u00b7\u2022]\s|,?\s(?=[\[(]|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"  # Zulip's web copy: "Rhys Morgan · 23:03"
-    rf"{_STAMP}:?$"  # Lync's and Zulip's saved copies: "Jason Koh [2:11 PM]:", "Omar Haddad (11:52 AM):"
+    rf"{_STAMP}:?"  # Lync's and Zulip's saved copies: "Jason Koh [2:11 PM]:", "Omar Haddad (11:52 AM):"
+    r"(?P<tag>\s+(?:BOT|APP))?$"  # the app's label after the time: "pretixstatus  22:29  BOT"
 )
 # Every header ends with its stamp: a cheap test of the line's last characters spares the full
 # pattern on the other lines of long pastes.
-_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)[\])]?:?$", re.IGNORECASE)
+_STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)[\])]?:?(?:\s+(?-i:BOT|APP))?$", re.IGNORECASE)
 
 
 def slack_header(line: str) -> re.Match[str] | None:
@@ -83,7 +84,7 @@ def slack_header(line: str) -> re.Match[str] | None:
     if m is not None and _REL_DAY_NAME.match(m.group("name")):
         return None  # "Yesterday at 2:16 PM" alone is a follow-up message's stamp, not a person
     if (
-        m is not None and _ONE_SPACE_24H.fullmatch(line) and not m.group("app")
+        m is not None and _ONE_SPACE_24H.fullmatch(line) and not m.group("app") and not m.group("tag")
         and not name_like(m.group("name"), strict=True) and not _HANDLE_RE.match(m.group("name"))
     ):
         return None  # "Reto Gasser 08:01" (Zulip) and "sanne.bakker 07:58" (Mattermost) are headers; "deploy done 08:01" is not
@@ -216,7 +217,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             continue
         if m and (name := header_name(m)):
             known.add(name)
-            bot = bool(m.group("app")) or is_bot_name(name)
+            bot = bool(m.group("app") or m.group("tag")) or is_bot_name(name)
             day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
             if after_relative and not m.group("relday") and day is None:
                 out.items.append(DayMark(no, ctx.today))  # Slack writes today's messages with a plain time

@@ -454,3 +454,18 @@ def test_a_second_log_copied_the_next_day_runs_beside_the_first_not_a_day_later(
     assert at["wrong"] == datetime(2025, 2, 7, 20, 17, tzinfo=zone)
     assert at["All"] == datetime(2025, 2, 8, 9, 47, tzinfo=zone)
     assert at["thanks"] == datetime(2025, 2, 7, 23, 26, tzinfo=zone)
+
+
+def test_a_mattermost_header_with_the_bot_label_after_the_time_starts_the_bots_message():
+    text = """felix.w  22:24
+window opens 22:30. maintenance flag on all web nodes, then migrate
+
+pretixstatus  22:29  BOT
+[pretix System Status] new update: "We are now starting our maintenance activities."
+
+jonas.k  22:31
+workers stopped, celery queues drained to 0
+"""
+    t = parse_transcript(text, tz="Europe/Berlin", default_date=date(2024, 6, 30), origin="paste.txt")
+    assert [(m.author, m.is_bot) for m in t.messages] == [("felix.w", False), ("pretixstatus", True), ("jonas.k", False)]
+    assert "pretixstatus" not in t.messages[0].text
