@@ -327,6 +327,6 @@ _BEFORE_IT_RE = re.compile(r"\bbefore\s+(?:the|this|our)\s+(?:outage|incident|pr
 
 # A plan, not an observation: "starting ~7am tomorrow", "reminder: the build-out continues tomorrow".
 PLAN_RE = re.compile(
-    r"\b(?:tomorrow|tonight|later\s+today|next\s+(?:week|month)|reminder|going\s+to|gonna|"
+    r"\b(?:tomorrow|tonight|later\s+today|next\s+(?:week|month)|reminder|(?:going\s+to|gonna)(?!\s+(?:sleep|bed|crash|log\s+off)\b)|"
     r"plan(?:ning|ned)?\s+(?:to|for)|scheduled\s+(?:for|to)|so\s+i[\x27\u2019]?m\s+done\s+before)\b"
 )

@@ -126,3 +126,19 @@ def test_all_systems_verified_operational_is_a_recovery():
         )
     )
     assert hm(f.mitigated_at) == "12:40"
+
+
+def test_a_changes_checks_going_green_before_it_merges_is_not_the_service_back():
+    f = extract_findings(
+        channel(
+            [
+                ("17:05", "bot:PagerDuty", "[Triggered] scheduled runs queued > 15 min in us-mt"),
+                ("17:10", "hannah", "scheduler is stuck on the bad config, preparing the revert"),
+                ("18:24", "ravi", "pushing an empty commit to re-trigger the revert PR"),
+                ("18:49", "ravi", "runner picked up, checks green, merging"),
+                ("21:18", "hannah", "us-mt rollout done. scheduled runs starting again but queue is deep, draining"),
+                ("22:30", "carlos", "us-mt back to normal: last stuck run drained, new runs start within seconds"),
+            ]
+        )
+    )
+    assert hm(f.mitigated_at) == "22:30"

@@ -395,3 +395,16 @@ def test_an_alert_its_monitor_resolved_before_anyone_spoke_is_not_the_detection(
     # someone speaking of the flap minutes later saw it: then it is the detection
     seen = [*rows[:2], ("08:40", "max", "saw that flap. c3 pods restarted? checking"), *rows[2:]]
     assert hm(extract_findings(channel(seen)).detected_at) == "08:37"
+
+
+def test_a_report_that_ends_with_going_to_sleep_is_still_the_detection():
+    f = extract_findings(
+        channel(
+            [
+                ("20:59", "oliver", "jenkins is down. doesn't answer, neither web nor ssh. can someone look? i'm going to sleep, almost 3am here"),
+                ("23:02", "shawn", "morning. jenkins box is dead since last night"),
+                ("23:10", "shawn", "got IPMI, console is up, loader can't find the kernel"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "20:59"
