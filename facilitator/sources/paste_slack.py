@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from facilitator.sources.bot_names import is_bot_name
@@ -59,12 +59,21 @@ from facilitator.sources.paste_system import named_notice, slack_notice
 _STAMP = rf"[\[(]?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}))[\])]?"
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?)"
 _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
+_WEEKDAY = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?)(?=\s\d)"  # a day named by its weekday alone
+
+
+def _near_weekday(word: str | None, today: date) -> date | None:
+    """The day within three days of ``today`` that has the weekday ``word`` names ("Fri"), or None."""
+    if not word:
+        return None
+    wanted = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(word[:3].lower())
+    return today + timedelta(days=(wanted - today.weekday() + 3) % 7 - 3)
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
 # Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
     # Google Chat: "PagerDuty, App, 10:32" (or "PagerDuty · App, 10:32"); Zulip's Markdown copy: "**Pieter de Vries** [03:22]"
     rf"^(?:\*\*)?(?P<name>[^\s*].*?)(?:\*\*)?(?P<app>\s*\bAPP|(?<=[a-z])APP|\s+BOT|(?:,|\s[\u00b7\u2022])\sApp(?=,))?"
-    rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?)?"  # Slack's "Jun 8th at 10:32 AM"
+    rf"(?:,?\s+(?P<date>{ISO_DATE}|{SHORT_DATE}|{_MONTH_DAY})(?:\s+at(?=\s))?|,\s+(?P<wday>{_WEEKDAY}))?"  # Slack's "Jun 8th at 10:32 AM"; Google Chat's "Alice, Fri 4:51 AM"
     rf"(?:,?\s{{2,}}|\t|\s[\u00b7\u2022]\s|,?\s(?=[\[(]|{REL_DAY_AT}|{_MERIDIEM_TIME}|{AGO}|\d{{1,2}}:[0-5]\d$))"  # Zulip's web copy: "Rhys Morgan · 23:03"
     rf"{_STAMP}:?"  # Lync's and Zulip's saved copies: "Jason Koh [2:11 PM]:", "Omar Haddad (11:52 AM):"
     r"(?P<tag>\s+(?:BOT|APP))?$"  # the app's label after the time: "pretixstatus  22:29  BOT"
@@ -218,7 +227,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if m and (name := header_name(m)):
             known.add(name)
             bot = bool(m.group("app") or m.group("tag")) or is_bot_name(name)
-            day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first)
+            day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) or _near_weekday(m.group("wday"), ctx.today)
             if after_relative and not m.group("relday") and day is None:
                 out.items.append(DayMark(no, ctx.today))  # Slack writes today's messages with a plain time
             after_relative = bool(m.group("relday")) or (after_relative and day is None)

@@ -469,3 +469,21 @@ workers stopped, celery queues drained to 0
     t = parse_transcript(text, tz="Europe/Berlin", default_date=date(2024, 6, 30), origin="paste.txt")
     assert [(m.author, m.is_bot) for m in t.messages] == [("felix.w", False), ("pretixstatus", True), ("jonas.k", False)]
     assert "pretixstatus" not in t.messages[0].text
+
+
+def test_google_chat_headers_naming_the_weekday_date_each_message_near_the_given_day():
+    text = """Rowan Achterberg, Fri 2:58 PM
+MX change is up for review
+
+Tomás Vela, Fri 3:19 PM
+looked at it, LGTM
+
+Rowan Achterberg, Sat 4:36 AM
+anyone around? my MX change broke the site for most people
+"""
+    t = parse_transcript(text, tz="UTC", default_date=date(2023, 8, 25), origin="paste.txt")  # a Friday
+    assert [(m.author, m.at.strftime("%m-%d %H:%M")) for m in t.messages] == [
+        ("Rowan Achterberg", "08-25 14:58"),
+        ("Tomás Vela", "08-25 15:19"),
+        ("Rowan Achterberg", "08-26 04:36"),
+    ]
