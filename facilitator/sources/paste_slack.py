@@ -60,14 +60,6 @@ _STAMP = rf"[\[(]?(?:(?P<relday>{REL_DAY_AT}))?(?:(?P<time>{TIME})|(?P<ago>{AGO}
 _MONTH_DAY = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?)"
 _MERIDIEM_TIME = r"\d{1,2}:\d{2}\s?[AaPp]\.?[Mm]"
 _WEEKDAY = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?)(?=\s\d)"  # a day named by its weekday alone
-
-
-def _near_weekday(word: str | None, today: date) -> date | None:
-    """The day within three days of ``today`` that has the weekday ``word`` names ("Fri"), or None."""
-    if not word:
-        return None
-    wanted = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(word[:3].lower())
-    return today + timedelta(days=(wanted - today.weekday() + 3) % 7 - 3)
 # "Alice 3/12/2024 10:32 AM", Teams' "Alice, 6/8/2021 10:32 AM" and "Alice 6/8 10:32 AM", Google
 # Chat's "Alice, 10:32 AM" and "Alice, Jun 8, 10:32 AM".
 SLACK_HEADER_RE = re.compile(
@@ -81,6 +73,14 @@ SLACK_HEADER_RE = re.compile(
 # Every header ends with its stamp: a cheap test of the line's last characters spares the full
 # pattern on the other lines of long pastes.
 _STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)[\])]?:?(?:\s+(?-i:BOT|APP))?$", re.IGNORECASE)
+
+
+def _near_weekday(word: str | None, today: date) -> date | None:
+    """The day within three days of ``today`` that has the weekday ``word`` names ("Fri"), or None."""
+    if not word:
+        return None
+    wanted = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(word[:3].lower())
+    return today + timedelta(days=(wanted - today.weekday() + 3) % 7 - 3)
 
 
 def slack_header(line: str) -> re.Match[str] | None:
