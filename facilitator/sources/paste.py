@@ -228,7 +228,7 @@ def parse_transcript(text: str, *, tz: str, default_date: date | None, origin: s
                 todays.insert(0, default_date + back)
     best: tuple[tuple[int, int], Parsed, list[str], list[Message]] | None = None
     for today in todays:
-        ctx = Ctx(default_year=today.year, today=today, day_first=day_first)
+        ctx = Ctx(default_year=today.year, today=today, day_first=day_first, started=today == default_date)
         parsed = _parse_blocks(lines, blocks, fmt, ctx, list(starts))
         if not parsed.has_entries:
             raise SourceError(f"{origin} contains no messages I can read: {_EXAMPLES}.")

@@ -377,6 +377,7 @@ class Ctx:
     default_year: int
     today: date
     day_first: bool | None = None  # how the paste writes '08/06/2021' (``slash_date_order``)
+    started: bool = False  # ``today`` is the day the paste starts (--date), not the day it was copied
 
 
 # Section headings that are not the incident's title.

@@ -75,12 +75,16 @@ SLACK_HEADER_RE = re.compile(
 _STAMP_END = re.compile(r"(?:\d:[0-5]\d(?::[0-5]\d)?\s?(?:[AaPp]\.?[Mm]\.?)?|\bago|\bnow)[\])]?:?(?:\s+(?-i:BOT|APP))?$", re.IGNORECASE)
 
 
-def _near_weekday(word: str | None, today: date) -> date | None:
-    """The day within three days of ``today`` that has the weekday ``word`` names ("Fri"), or None."""
+def _weekday_day(word: str | None, ctx: Ctx) -> date | None:
+    """The day a header's weekday ("Fri") names, or None. Counted back from the day of the copy, as
+    the app wrote it; when the day given is where the paste starts (--date), the day with that
+    weekday within three days of it."""
     if not word:
         return None
+    if not ctx.started:
+        return relative_day(word.rstrip("."), ctx.today)
     wanted = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(word[:3].lower())
-    return today + timedelta(days=(wanted - today.weekday() + 3) % 7 - 3)
+    return ctx.today + timedelta(days=(wanted - ctx.today.weekday() + 3) % 7 - 3)
 
 
 def slack_header(line: str) -> re.Match[str] | None:
@@ -227,7 +231,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if m and (name := header_name(m)):
             known.add(name)
             bot = bool(m.group("app") or m.group("tag")) or is_bot_name(name)
-            day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) or _near_weekday(m.group("wday"), ctx.today)
+            day = match_day(m.group("date"), ctx.today, ctx.default_year, ctx.day_first) or _weekday_day(m.group("wday"), ctx)
             if after_relative and not m.group("relday") and day is None:
                 out.items.append(DayMark(no, ctx.today))  # Slack writes today's messages with a plain time
             after_relative = bool(m.group("relday")) or (after_relative and day is None)

@@ -487,3 +487,13 @@ anyone around? my MX change broke the site for most people
         ("Tomás Vela", "08-25 15:19"),
         ("Rowan Achterberg", "08-26 04:36"),
     ]
+
+
+def test_google_chat_weekdays_count_back_from_the_day_of_the_copy_when_no_start_day_is_given():
+    from facilitator.sources.paste_formats import Ctx
+    from facilitator.sources.paste_slack import parse_slack
+
+    lines = ["Rowan Achterberg, Thu 2:58 PM", "MX change is up", "Rowan Achterberg, Sat 4:36 AM", "site is down"]
+    copied_on_a_wednesday = Ctx(default_year=2023, today=date(2023, 8, 30))
+    days = [item.day for item in parse_slack(lines, copied_on_a_wednesday).items if getattr(item, "author", "")]
+    assert days == [date(2023, 8, 24), date(2023, 8, 26)]  # last Thursday and Saturday, never days to come
