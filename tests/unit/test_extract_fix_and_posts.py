@@ -473,3 +473,30 @@ def test_a_fix_told_as_running_in_production_is_the_mitigation_when_nobody_says_
         )
     )
     assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
+
+
+@pytest.mark.parametrize(
+    "release",
+    [
+        "0.15.2-beta is out, please update, nodes will sync past the bad block on restart",
+        "v3.8.1 has been published with the fix",
+        "patched version published to pypi",
+        "release is out, everyone on mainnet needs to upgrade",
+    ],
+)
+def test_a_fixed_release_put_out_for_users_is_the_mitigation(release):
+    f = extract_findings(
+        channel(
+            ("Ana", "nodes stuck at block 757,922, looks like the witness size check"),
+            ("Ben", "confirmed, the parser rejects the big witness. cutting a release with the fix"),
+            ("Ben", release),
+            ("Ana", "posting in the issue"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
+
+
+@pytest.mark.parametrize("said", ["v1.2 is out of date, please update", "2.3.0 is out! new features for everyone"])
+def test_a_version_merely_out_is_no_fix(said):
+    f = extract_findings(channel(("Ana", "nodes stuck at block 757,922"), ("Ben", said)))
+    assert not any(e.kind == "fix_deployed" for e in f.events)
