@@ -132,6 +132,9 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "plus aucune alerte résiduelle, tout est opérationnel",
         "everything's cool",
         "100% of traffic re-ramped. errors normal across free/plus/team/enterprise",
+        # checked host by host
+        "logins work on log1, log2, dev1, dev2",
+        "group and scratch responsive from 10 random compute nodes",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -190,6 +193,10 @@ def test_how_chat_says_the_service_is_back(text):
         "we're not out of the woods yet",
         "how do we get the queue unstuck?",
         "is everything cool?",
+        # a failover that did not happen, a host list still failing or still to do
+        "looks like it. didn't crash, just hung, so nothing failed over",
+        "logins don't work on log1, log2",
+        "I'll work on log1, log2 next",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
