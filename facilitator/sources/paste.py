@@ -272,18 +272,20 @@ def _with_exports(
     exports: list[Transcript] = []
     rest: list[str] = []
     rest_day, ended = default_date, None  # a log without dates below an export goes on from where it ended
+    last: Transcript | None = None  # the export read last
     for a, b in blocks:
-        if not rest and exports and exports[-1].messages:
-            ended = exports[-1].messages[-1].at
+        if not rest and last is not None and last.messages:
+            ended = last.messages[-1].at
             rest_day = ended.astimezone(check_timezone(tz)).date()
         body = lines[a + 1 : b] if a else lines[a:b]
         text = "\n".join(body) if any(line.lstrip()[:1] in "[{" for line in body) else ""
         if text and (messages := slack_messages(text)):
-            found.extend(messages)
+            found.extend(messages)  # read together below, so threads split over two blocks join
+            last = parse_slack_json(messages, tz=tz, origin=origin)
         elif text and (telegram := telegram_export(text)) is not None:
-            exports.append(parse_telegram(*telegram, tz=tz, origin=origin))
+            exports.append(last := parse_telegram(*telegram, tz=tz, origin=origin))
         elif (mails := email_blocks(body)) is not None:
-            exports.append(parse_email_thread(mails, tz=tz, origin=origin))
+            exports.append(last := parse_email_thread(mails, tz=tz, origin=origin))
         else:
             rest.extend(lines[a:b])
     if not found and not any(line.strip() for line in rest) and all(part.format == "email" for part in exports):

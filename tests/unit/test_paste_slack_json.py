@@ -143,3 +143,17 @@ def test_slack_json_keeps_two_people_given_one_stamp_and_drops_a_message_listed_
     t = parse(json.dumps(raws))
     assert [(m.author, m.text[:10]) for m in t.messages] == [("Carlos Mendez", "we're good"), ("Ingrid Halvorsen", "calling it")]
     assert len({m.id for m in t.messages}) == 2
+
+
+@pytest.mark.parametrize(("clock", "day"), [("11:2", "12-03"), ("09:2", "12-04")])  # the export ends at 10:45
+def test_a_log_without_dates_below_a_slack_json_export_goes_on_from_the_exports_day(clock, day):
+    text = (
+        "===== slack export: #inc-7/2023-12-03.json =====\n"
+        + json.dumps(SLACK_MESSAGES, indent=2)
+        + "\n===== #ops (copied from the desktop app) =====\n"
+        f"[{clock}0] Carla: queue drained, closing\n"
+        f"[{clock}2] Dev: thanks all\n"
+    )
+    t = parse(text, default_date=date(2023, 12, 10))  # --date given for the day of the copy
+    assert [hm(m) for m in t.messages][-2:] == [f"{day} {clock}0", f"{day} {clock}2"]
+    assert [m.author for m in t.messages][-2:] == ["Carla", "Dev"]
