@@ -295,7 +295,12 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
 
 def header_name(m: re.Match[str]) -> str:
     """The author a header match names, cleaned ('Jane Doe', 'Doe, Jane'), or '' when it names nobody."""
-    return _header_name(m.group("name"))
+    name = _header_name(m.group("name"))
+    if not name and (m.group("wday") or m.group("date")):
+        # a monitor named like a note word, over its own dated stamp: Google Chat's "Monitoring, Fri 4:51 AM"
+        cleaned = clean_name(m.group("name"))
+        name = cleaned if " " not in cleaned and is_bot_name(cleaned) else ""
+    return name
 
 
 @lru_cache(maxsize=4096)  # names repeat on every header of a copy

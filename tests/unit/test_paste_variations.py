@@ -497,3 +497,16 @@ def test_google_chat_weekdays_count_back_from_the_day_of_the_copy_when_no_start_
     copied_on_a_wednesday = Ctx(default_year=2023, today=date(2023, 8, 30))
     days = [item.day for item in parse_slack(lines, copied_on_a_wednesday).items if getattr(item, "author", "")]
     assert days == [date(2023, 8, 24), date(2023, 8, 26)]  # last Thursday and Saturday, never days to come
+
+
+def test_a_google_chat_monitor_named_like_a_note_word_is_a_bot_over_its_own_alert():
+    text = (
+        "Ingrid Solberg, Fri 4:50 AM\nseeing 404s on some paths\n\n"
+        "Monitoring, Fri 4:51 AM\n\U0001f534 dataplane-http-4xx-ratio: 4xx share 3.8x baseline and rising\n\n"
+        "Ingrid Solberg, Fri 4:53 AM\nlooking\n"
+    )
+    t = parse_transcript(text, tz="UTC", default_date=date(2023, 9, 22), origin="paste.txt")
+    assert [(m.author, m.is_bot, m.at.strftime("%H:%M")) for m in t.messages] == [
+        ("Ingrid Solberg", False, "04:50"), ("Monitoring", True, "04:51"), ("Ingrid Solberg", False, "04:53"),
+    ]  # fmt: skip
+    assert t.messages[0].text == "seeing 404s on some paths"  # the alert no longer glued to the message above
