@@ -142,6 +142,8 @@ def _pool_resolved(sigs: list[MessageSignals], start: int) -> list[tuple[Message
     bots = [s for s in declared if not s.is_human]
     if bots:
         pool.append((bots[0], 0.6, "status page or monitor declared it resolved"))
+    if len(bots) > 1:  # "Monitoring - the incident has been resolved and we are monitoring", then the page's last word
+        pool.append((bots[-1], 0.5, "status page or monitor's last resolved post"))
     recoveries = [s for s in tail if s.state == "recover" and "declare_resolved" not in s.flags]  # the service, not the all-clear
     settled, _ = _held(tail)  # when the impact ended: back for good after the last time it broke again
     if settled is not None:

@@ -532,3 +532,20 @@ def test_a_closing_question_answered_yes_with_the_next_step_is_the_all_clear():
         )
     )
     assert hm(f.resolved_at) == "20:05"
+
+
+def test_a_status_pages_last_resolved_post_is_offered_beside_its_first():
+    f = extract_findings(
+        channel(
+            [
+                ("08:53", "bot:PagerDuty", "Triggered: api p99 latency above 2s"),
+                ("09:19", "kwame", "pool bumped, 3x replicas rolling"),
+                ("09:48", "bot:Statuspage", "Monitoring - The incident has been resolved and we are monitoring recovery."),
+                ("09:52", "kwame", "p99 back at normal levels everywhere"),
+                ("10:20", "ines", "30 min clean. no new reports in the support queue"),
+                ("10:49", "bot:Statuspage", "Resolved - This incident has been resolved."),
+                ("10:51", "sam", "retro doc to follow, thanks all"),
+            ]
+        )
+    )
+    assert "10:49" in cands(f, "resolved_at")
