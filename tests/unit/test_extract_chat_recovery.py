@@ -135,6 +135,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         # checked host by host
         "logins work on log1, log2, dev1, dev2",
         "group and scratch responsive from 10 random compute nodes",
+        "load times back under a minute in us-east-0 and eu-west-2",
+        "[Monitoring] A fix has been implemented and we are monitoring the results.",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -197,6 +199,8 @@ def test_how_chat_says_the_service_is_back(text):
         "looks like it. didn't crash, just hung, so nothing failed over",
         "logins don't work on log1, log2",
         "I'll work on log1, log2 next",
+        # a status post staged "Monitoring" that tells of the problem seen again
+        "[Monitoring] We are seeing this issue occur in multiple AWS regions. Engineering is engaged in remediating.",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
