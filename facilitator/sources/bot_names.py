@@ -9,7 +9,7 @@ import re
 HELP_DESKS = r"zendesk|freshdesk|intercom|help\s*scout|kustomer|gorgias|pylon"
 
 _BOT_NAMES = re.compile(
-    r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana|alertmanager|prometheus|sentry|statuspage|"
+    r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana(?:\s+on-?call)?|alertmanager|prometheus|sentry|statuspage|"
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
     r"pingdom|uptimerobot|uptime robot|uptime[\s-]kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
     r"nagios|icinga|zabbix|mackerel|checkly|honeybadger|hoptoad|airbrake|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
