@@ -33,7 +33,7 @@ from facilitator.durations import spans as duration_spans
 from facilitator.render.builder import TODO, ActionRow, Builder, TimelineRow, WhyRow
 from facilitator.render.contract import TodoItem
 from facilitator.render.prose import (
-    HARM, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows,
+    HARM, figures_in, narrative, same_hypothesis, scope_figures, summary_text, timeline_rows, words_in,
 )
 from facilitator.findings import ESTIMATE_CONFIDENCE, Fact, Findings, KeyTime
 from facilitator.interview.whys import WhyChain
@@ -317,8 +317,9 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
     # Extracted figures support an unconfirmed 'affected' suggestion; the commander's own answer replaces them.
     scope_lines = [] if b.confirmed("affected") else [sentence(line) for line in scope_figures(b, f.impact_hints)]
     said = customer_impact.casefold()
-    # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment.
-    scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said)]
+    # A figure the impact sentence already gives ("342 payment jobs") is not repeated as a fragment,
+    # nor the report it was written from quoted again.
+    scope_lines = [line for line in scope_lines if HARM.search(line) and not figures_in(line, said) and not words_in(line, said)]
     # what the data section tells ("Reconciliation done: 0 double charges") is not the scope again
     told_of_data = " ".join(fact.text.casefold() for fact in f.data_impact)
     scope_lines = [line for line in scope_lines if line.casefold().rstrip(". ") not in told_of_data]

@@ -245,6 +245,17 @@ def summary_text(b: Builder, customer_impact: str, root_cause: str, window: str,
     return " ".join(parts)
 
 
+_WORD = re.compile(r"[^\W\d_]{4,}")  # words long enough to tell a sentence by
+
+
+def words_in(line: str, text: str, share: float = 0.6) -> bool:
+    """True when most of ``line``'s words also stand in ``text``: the same report quoted again
+    ('Triggered via Statuspage: "Some customers in the US may experience errors…"')."""
+    words = {w.casefold() for w in _WORD.findall(line)}
+    said = {w.casefold() for w in _WORD.findall(text)}
+    return len(words) >= 4 and len(words & said) >= share * len(words)
+
+
 def figures_in(line: str, text: str) -> bool:
     """True when every figure of ``line`` ('342', '12%') also stands in ``text`` (and it has one)."""
     figures = re.findall(r"\d+(?:[.,]\d+)?%?", line)

@@ -143,3 +143,22 @@ def test_a_missing_runbook_from_the_chat_is_listed_as_missing_not_used():
     ]
     doc = build_document(session, transcript, settings())
     assert doc.runbooks.splitlines() == ["used: Rollback runbook: https://wiki.acme.test/runbooks/rollback", "missing: runbook link on the alert"]
+
+
+def test_a_scope_line_that_quotes_the_customer_impact_again_is_left_out():
+    from facilitator.findings import ImpactHint
+
+    session, transcript = load_incident()
+    session.answers["customer_effect"] = Answer(
+        question_id="customer_effect", status="answered",
+        value="Some customers in the US and EU region saw errors when sending data using cloud or synthetics.",
+    )  # fmt: skip
+    session.answers.pop("affected", None)  # no answer of the commander's replaces the figures found
+    human = next(m for m in transcript.messages if not m.is_bot)
+    session.findings.impact_hints = [
+        ImpactHint(kind="customers", text='Triggered via Statuspage: "Some customers in the US and EU region may see errors when sending data t…',
+                   message_ids=[human.id]),
+        ImpactHint(kind="regions", text="eu-west and us-east ingest failing", message_ids=[human.id]),
+    ]
+    doc = build_document(session, transcript, settings())
+    assert doc.scope_lines == ["Eu-west and us-east ingest failing."]  # news the impact sentence does not give stays
