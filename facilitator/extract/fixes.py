@@ -34,7 +34,7 @@ _NOT_DONE_RE = re.compile(
     r"\b(?:would|could|should|might|maybe|perhaps|probably|guess|if|unless|until|whether|rather|instead\s+of|going\s+to|gonna|plan(?:s|ned|ning)?|let[\x27\u2019]?s|"
     r"asked\s+\w+\s+to|need\s+to|want\s+to|hasn[\x27\u2019]?t|haven[\x27\u2019]?t|didn[\x27\u2019]?t|did\s+not|doesn[\x27\u2019]?t|"
     rf"won[\x27\u2019]?t|isn[\x27\u2019]?t|wasn[\x27\u2019]?t|(?:no|zero)\s+(?:change|effect|difference|luck)|{_DID_NOTHING}|not\s+(?:help\w*|it|that|zero)|"
-    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|even\s+after|despite|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?)\s+(?:is\s+|are\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
+    r"same\s+(?:thing|loss|errors?|result|problem)|still|tried|even\s+after|despite|then\s+(?:timed?\s*out|fail\w*|errors?)|rule\s+(?:it\s+|that\s+)?out|(?:queues?|backlogs?|workers?|consumers?)\s+(?:is\s+|are\s+|now\s+)?drain\w*|dry[- ]?run\w*)\b|\w[\x27\u2019]d\b"
     r"|^\W*(?:investigating|identified|monitoring|update|resolved)\b"  # a status post's stage: what customers were told
     # a step weighed against another: "raising slots = config change + full reload, slow and risky"
     r"|\brisky\b|\bvs\.?\s|\bversus\b|\btrade-?offs?\b|\s=\s",

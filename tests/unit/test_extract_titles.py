@@ -32,6 +32,18 @@ def test_a_title_drops_when_it_was_said_and_an_effect_is_not_the_fix():
     assert [h.status for h in f.hypotheses] == ["ruled_out"]  # the deploy; "cheap to rule out" is no hypothesis
 
 
+def test_workers_draining_a_backlog_after_a_recovery_is_no_fix():
+    f = extract_findings(
+        channel(
+            ("Priya", "queue workers in fra time out talking to valkey"),
+            ("Jordan", "cleanup job pruned the valkey CNAMEs"),
+            ("Priya", "fra app recovered. workers draining the backlog"),
+        )
+    )
+    assert f.mitigated_at is not None and f.mitigated_at.message_ids == ["m2"]
+    assert not f.fixes  # the recovery and its effect; nobody told a step
+
+
 def test_a_first_status_update_says_what_is_wrong_in_a_title_s_words():
     f = extract_findings(
         channel(
