@@ -12,7 +12,7 @@ _BOT_NAMES = re.compile(
     r"(?:\bbot\b|^\S*bot$|^(?:datadog|pagerduty|opsgenie|grafana(?:\s+on-?call)?|alertmanager|prometheus|sentry|statuspage|"
     r"github|gitlab|jira|jenkins|circleci|new relic|newrelic|victorops|splunk|incident\.io|firehydrant|rootly|"
     r"pingdom|uptimerobot|uptime robot|uptime[\s-]kuma|better uptime|betteruptime|better stack|betterstack|updown(?:\.io)?|statuscake|"
-    r"nagios|icinga|zabbix|mackerel|checkly|honeybadger|hoptoad|airbrake|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
+    r"nagios|icinga|zabbix|mackerel|checkly|honeybadger|hoptoad|airbrake|errbit|raygun|appsignal|glitchtip|exceptionless|rollbar|bugsnag|cloudwatch|stackdriver|squadcast|zenduty|"
     r"spike\.sh|ilert|site24x7|freshping|hetrixtools|statusgator|instatus|heartbeat|azure\s+monitor|(?:\w+\s+)?monitoring|"
     r"spinnaker|atlantis|spacelift|terraform\s+cloud|renovate|dependabot|snyk|argo(?:\s*cd)?|argocd|flux(?:cd)?|octopus(?:\s+deploy)?|harness|buildkite|travis(?:\s+ci)?|teamcity|bamboo|drone|heroku|"
     r"(?:aws\s+)?code(?:deploy|build|pipeline)|cloudformation|ansible(?:\s+tower)?|awx|puppet|github\s+actions|vercel|netlify|"
