@@ -110,11 +110,12 @@ _ONE_SPACE_24H = re.compile(r"\S(?:.*\S)? \d{1,2}:[0-5]\d")
 _REL_DAY_NAME = re.compile(r"^(?i:today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+at)?$")
 
 
-# Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text").
+# Slack's archive pages and some exports: the header and the text on one line ("jdoe 10:42 AM text");
+# a copy with the clock after the name and a colon ("Kaspar T. 21:02: anyone on?").
 _INLINE_RE = re.compile(
     rf"^(?P<name>[^\s\d][^\s]*(?: [^\s\d][^\s]*){{0,2}}) "
     # "Dale Kowalchuk (4:23 PM): text": Lync's and Skype for Business's conversation history
-    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]|\((?P<ptime>{TIME})\):) (?P<text>\S.*)$"
+    rf"(?:(?P<time>{_MERIDIEM_TIME})|\[(?P<btime>{TIME})\]|\((?P<ptime>{TIME})\):|(?P<ktime>{TIME}):) (?P<text>\S.*)$"
     # Mattermost's columns: "@markus.h  08:30  text" (a handle, the time and the text, two spaces apart)
     rf"|^@(?P<cname>[\w.-]{{1,40}})\s{{2,}}(?P<ctime>{TIME})\s{{2,}}(?P<ctext>\S.*)$"
 )
@@ -267,7 +268,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         one_line = inline_header(line) if inline[no - 1] else None
         if one_line is not None:
             name = one_line.group("name") or one_line.group("cname")
-            clock_text = one_line.group("time") or one_line.group("btime") or one_line.group("ptime") or one_line.group("ctime")
+            clock_text = one_line.group("time") or one_line.group("btime") or one_line.group("ptime") or one_line.group("ktime") or one_line.group("ctime")
             current = Entry(no, [one_line.group("text") or one_line.group("ctext")], parse_clock(clock_text), name,
                             is_bot=is_bot_name(name), clock_text=clock_text)
             nos = [no]
@@ -334,6 +335,8 @@ def inline_header(line: str) -> re.Match[str] | None:
     if m.group("cname"):
         return m if not is_bot_name(m.group("cname")) else None
     name = m.group("name")
+    if m.group("ktime"):  # "Monitor (bot) 20:55: :red_circle: Queue is DOWN": a bot's line in the same shape
+        return m if name_like(name, strict=" " in name) or is_bot_name(name) else None
     ok = name_like(name, strict=" " in name) and not is_bot_name(name.rstrip(":"))
     return m if ok and not name.endswith(":") else None
 

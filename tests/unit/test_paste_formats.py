@@ -333,3 +333,26 @@ def test_twenty_thousand_lines_parse_whole():
     t = parse(text)
     assert len(t.messages) == 20000
     assert t.messages[-1].at - t.messages[0].at == timedelta(seconds=19999)
+
+
+def test_name_then_clock_then_colon_on_one_line_with_bots_and_day_lines():
+    text = (
+        "Zulip — stream #ops, topic \"builds down\"\n\n"
+        "Tue, Aug 25 2020\n\n"
+        "Monitor (bot) 20:55: :red_circle: **Queue** is DOWN (keyword check failed)\n"
+        "Kaspar T. 21:02: anyone on? queue monitor just went red\n"
+        "marta 23:58: restarting the build workers\n\n"
+        "Wed, Aug 26 2020\n\n"
+        "Oskar L. 02:14: clearing old build dirs on all nodes\n"
+    )
+    t = parse(text, tz="Europe/London")
+    assert [(m.author, m.is_bot, m.at.strftime("%m-%d %H:%M")) for m in t.messages] == [
+        ("Monitor (bot)", True, "08-25 20:55"), ("Kaspar T.", False, "08-25 21:02"),
+        ("marta", False, "08-25 23:58"), ("Oskar L.", False, "08-26 02:14"),
+    ]  # fmt: skip
+    assert t.messages[1].text == "anyone on? queue monitor just went red"
+
+
+def test_a_timeline_note_with_a_clock_after_a_word_is_no_speaker():
+    t = parse("Update 14:02: deployed the fix\nAlice 14:05: error rate back to baseline\n", default_date=date(2024, 5, 1))
+    assert "Update" not in [m.author for m in t.messages]
