@@ -161,6 +161,8 @@ def test_a_report_in_other_words_is_the_detection(author, text):
         ("bot:incident-bot", "INC-7731 closed by Lena Vogel. Postmortem doc: https://wiki.example.net/incidents/INC-7731"),
         ("bot:Sorry Status", "🟢 Resolved — Delays with notifications. Customers may have experienced up to 15 minute delays"),
         ("bot:statuspage", ":large_green_circle: Resolved — From 22:21 UTC - 23:50 UTC the REST API experienced significant degradation"),
+        ("dev", "tuesday class started fine, no 429s in the log this time. resolving #1317"),
+        ("bot:PagerDuty", ":large_green_circle: Resolved #1317 UCMerced Outage by Dev Raman"),
         ("oliver", "posted and resolved. going back to bed"),
         ("priscilla", "marking the incident clear as of 9:10. RFO to follow"),
         ("bot:lobby-bot", '📣 New Lobby post: "Resolved: VIP Go Availability Issues" https://lobby.example.com/2019/02/12/vip'),
