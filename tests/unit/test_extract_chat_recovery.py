@@ -137,6 +137,7 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "group and scratch responsive from 10 random compute nodes",
         "load times back under a minute in us-east-0 and eu-west-2",
         "[Monitoring] A fix has been implemented and we are monitoring the results.",
+        "We have mitigated the issue and are continuing to work on a fix for the underlying cause.",
     ],
 )
 def test_how_chat_says_the_service_is_back(text):
@@ -201,6 +202,10 @@ def test_how_chat_says_the_service_is_back(text):
         "I'll work on log1, log2 next",
         # a status post staged "Monitoring" that tells of the problem seen again
         "[Monitoring] We are seeing this issue occur in multiple AWS regions. Engineering is engaged in remediating.",
+        # one part back, the rest still behind or still being worked on
+        "[Identified] Zoom has restored multiple services and continues to work on restoration for the remaining services.",
+        "Identified — We have resolved the issue for error anomalies, and are continuing to work on a fix for usage anomalies.",
+        "sending works again for most, some still see stale unread counts",
     ],
 )
 def test_what_says_no_recovery_whatever_words_it_uses(text):
