@@ -136,6 +136,8 @@ def mitigation_after_outage(text: str, before: str = "outbound calls failing") -
         "logins work on log1, log2, dev1, dev2",
         "group and scratch responsive from 10 random compute nodes",
         "load times back under a minute in us-east-0 and eu-west-2",
+        "block interval back within normal band (height 2122931)",
+        "The service degradation affecting inbound calls in India has been successfully resolved.",
         "[Monitoring] A fix has been implemented and we are monitoring the results.",
         "We have mitigated the issue and are continuing to work on a fix for the underlying cause.",
     ],
