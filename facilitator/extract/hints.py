@@ -75,6 +75,12 @@ _CAUSE_CUE_RE = re.compile(
 
 
 # Words that hedge or give a verdict but name no idea ("I bet they are", "sorry for the red herring").
+# "looks good from here", "yep all looks fine": the verdict with nothing before it that it clears
+_NOTHING_NAMED_RE = re.compile(
+    r"^\W*(?:(?:yep|yes|yeah|yup|ya|ok|okay|so|and|now|all|it|that|this|everything|things|still|also)\W+)*"
+    r"(?:looks?|seems?|is|are)\s+(?:all\s+)?(?:fine|normal|ok|okay|good|great|healthy)\b",
+    re.IGNORECASE,
+)
 _NO_IDEA_WORDS = frozenset(
     _words(
         "bet think guess suspect wonder maybe perhaps probably sorry ugh red herring rule ruled ruling look looks fine normal okay "
@@ -138,6 +144,8 @@ def find_hypotheses(sigs: list[MessageSignals]) -> list[Hypothesis]:
                     target.message_ids.append(sig.message.id)
             elif (raised or ruled) and not _words(sentence) - _NO_IDEA_WORDS:
                 break  # "I bet they are", "ugh ok sorry for the red herring": no idea named
+            elif ruled and not raised and _NOTHING_NAMED_RE.match(sentence):
+                break  # "yep looks good from here, thanks both": a check after the fix, no part named
             elif raised or ruled:
                 status = "ruled_out" if ruled else "raised"
                 told = with_code(sentence, sig.message.text)  # code words and link hosts, not "[link]"

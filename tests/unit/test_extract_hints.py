@@ -187,6 +187,16 @@ def test_the_deploy_question_and_its_answer_are_one_hypothesis_ruled_out():
     assert any(h.status == "ruled_out" and h.message_ids == ["m3"] for h in f.hypotheses)
 
 
+@pytest.mark.parametrize(("said", "ideas"), [
+    ("yep looks good from here, thanks both", []),  # a check after the fix: nothing named is cleared
+    ("looks good from our side", []),
+    ("redis looks fine from here", ["redis looks fine from here"]),  # a part named and cleared
+])
+def test_a_verdict_with_no_part_named_is_no_idea_ruled_out(said, ideas):
+    f = extract_findings(channel(("Ana", "api 500s for every tenant"), ("Ben", said)))
+    assert [h.text for h in f.hypotheses if h.status == "ruled_out"] == ideas
+
+
 def test_only_the_key_mitigation_is_labelled_mitigated_on_the_timeline():
     f = extract_findings(
         channel(
