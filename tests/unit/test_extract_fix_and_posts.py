@@ -89,6 +89,8 @@ def test_a_ruled_out_idea_opened_with_hm_is_the_first_hypothesis_once_and_withou
 
     assert drop_lead_ins("hm canary + 10% hosts look fine individually.") == "Canary + 10% hosts look fine individually."
     assert drop_lead_ins("well-known issue with dns") == "well-known issue with dns"
+    assert drop_lead_ins("P.S I think the hub pod is fine, it could be the proxy pod") == "The hub pod is fine, it could be the proxy pod"
+    assert drop_lead_ins("ps shows a pile of processes in D state") == "ps shows a pile of processes in D state"  # the command
     assert same_hypothesis("First hypothesis: Canary + 10% hosts look fine", "hm canary + 10% hosts look fine.")
 
 
