@@ -36,7 +36,7 @@ _BOT_NAMES = re.compile(
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News",
     # "Synthetic Monitor"
     r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?|sync|relay|monitors?)$|^[a-z]+status$"
-    r"|^(?:alerts?(?:\s+fired)?|pinned|acknowledged|escalat\w*|notified|triggered|(?:re)?assigned|snoozed|delegated|status\s+changed|severity\s+changed|incident\s+declared|"
+    r"|^(?:alerts?(?:\s+(?:fired|created))?|pinned|acknowledged|closed|reopened|priority\s+(?:raised|lowered|changed|updated)|escalat\w*|notified|triggered|(?:re)?assigned|snoozed|delegated|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended)|responders?\s+(?:added|removed|requested)|decisions?\s+(?:logged|made)|actions?\s+(?:completed|logged|added)|"
     r"(?-i:via)\s)\b)",
