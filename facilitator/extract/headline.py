@@ -1,7 +1,8 @@
 """The incident's working title and what customers saw, read from the first reports.
 
-A title is the channel's name made readable, else the name the incident was declared under,
-else the status page's name for it, else the first report of the problem as a heading; the
+A title is the name the incident was declared under, else the status page's name for it, else
+the name of the channel opened for it made readable (not a team's standing channel), else the
+first report of the problem as a heading; the
 customer effect is the first symptom sentence that names what the people hit see. Both are
 proposals the interview shows with the message they came from.
 """
@@ -29,22 +30,19 @@ _CHANNEL_META_RE = re.compile(
 def find_title(
     transcript: Transcript, sigs: list[MessageSignals], messaging: list[MessagingItem] = (), effect: Fact | None = None
 ) -> Fact | None:
-    """A working title: the channel name made readable, else the incident's name on the status
-    page, else the first symptom sentence as a heading (the customer effect's when that one
-    speaks of the speaker: "It's worse now", "My phone is going mental")."""
-    name = re.sub(r"^#?(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", transcript.channel or "", flags=re.I)
-    name = re.sub(r"\.(?:txt|md|log)$", "", name)
-    name = _HOW_PASTED_RE.sub("", name)  # "Holesky incident (pasted from Discord, clock set to UTC)"
-    words = re.sub(r"[-_]+", " ", name).strip()
-    named = [w for w in re.findall(r"[^\W\d_]{3,}", words.casefold()) if w not in _TEAM_CHANNEL_WORDS]
-    if named and not re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
-        return Fact(text=words[:1].upper() + words[1:], message_ids=[], confidence=0.4)
+    """A working title: a name people wrote for the incident (the one it was declared under, its
+    name on the status page), else the name of the channel opened for it made readable, else the
+    first symptom sentence as a heading (the customer effect's when that one speaks of the
+    speaker: "It's worse now", "My phone is going mental")."""
     declared = _declared_name(sigs)
     if declared is not None:
         return declared
     posted = status_title(messaging)
     if posted is not None:
         return Fact(text=posted[0], message_ids=posted[1], confidence=0.5)
+    channel = _channel_title(transcript.channel or "")
+    if channel:
+        return Fact(text=channel, message_ids=[], confidence=0.4)
     first = _first_report(sigs, None)
     title = headline(plain_sentence(_from_the_news(first), limit=200)) if first is not None else ""
     if not _says_what(title) and effect is not None:
@@ -52,6 +50,31 @@ def find_title(
         if _says_what(instead) or not title:
             return Fact(text=instead, message_ids=list(effect.message_ids), confidence=0.3)
     return Fact(text=title, message_ids=[first.message.id], confidence=0.3) if first is not None and title else None
+
+
+# A channel opened for one incident: "#inc-2041-checkout-errors", "#sev1-payments", "#cloudbank-incident",
+# "#accounts-war-room", "Holesky incident (pasted from Discord)"
+_INCIDENT_CHANNEL_RE = re.compile(
+    r"^(?:inc|incident|sev\d?|outage|ir)(?:[-_\s]|\d|$)|[-_\s](?:inc|incident|outage|war[-_\s]?room|warroom)(?:[-_\s]|$)", re.IGNORECASE
+)
+
+
+def _channel_title(channel: str) -> str:
+    """The channel's name made readable ("#inc-2024-03-05-checkout-502s" -> "Checkout 502s"), or ""
+    when it names only a team, a number or a file ("#ops", "#inc-4412", "paste")."""
+    name = re.sub(r"^#", "", channel.strip())
+    name = re.sub(r"\.(?:txt|md|log)$", "", name)
+    name = _HOW_PASTED_RE.sub("", name)  # "Holesky incident (pasted from Discord, clock set to UTC)"
+    name = re.sub(r":[\w.-]+$", "", re.split(r"\s+[\u2014\u2013|]\s+", name)[0])  # a Matrix room's server, a note after a dash
+    if not _INCIDENT_CHANNEL_RE.search(name):
+        return ""  # a team's standing channel ("#wynton-help", "#obs-ops"): the first report says more
+    name = re.sub(r"^(?:inc(?:ident)?|sev\d?|outage)[-_]?\d*(?:[-_]|$)", "", name, flags=re.I)
+    name = re.sub(r"^(?:\d+[-_.])+(?=\D)|(?:[-_.]\d+)+$", "", name)  # the date or number around it: "2024-03-05-checkout"
+    words = re.sub(r"[-_]+", " ", name).strip()
+    named = [w for w in re.findall(r"[^\W\d_]{3,}", words.casefold()) if w not in _TEAM_CHANNEL_WORDS]
+    if not named or re.fullmatch(r"(?:paste|stdin|transcript|-)", name, re.I):
+        return ""
+    return words[:1].upper() + words[1:]
 
 
 # The name an incident was declared under: "Incident declared by @ana: *2021-07-13: Increase in errors

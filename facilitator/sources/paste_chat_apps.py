@@ -44,6 +44,7 @@ from facilitator.sources.paste_formats import (
     Entry,
     Parsed,
     match_day,
+    name_channel,
     structural_line,
 )
 from facilitator.sources.paste_slack import APP_TAG, EMOJI_CODE, date_divider
@@ -217,6 +218,7 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             out.items.append(current)
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
+            name_channel(out, line)
             out.items.append(BlockMark.at(no, line))
             current = None
             continue

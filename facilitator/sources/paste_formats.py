@@ -387,6 +387,18 @@ _SECTION_NAMES = frozenset(
 )
 
 
+# A channel's name on the paste's first lines, with a note on how it was copied after it
+_CHANNEL_NAME_RE = re.compile(r"^#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}(?:\s+\([^()]{1,120}\))?$")
+_CHANNEL_TOKEN_RE = re.compile(r"#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}")
+
+
+def name_channel(out: Parsed, line: str) -> None:
+    """A channel's name line above the first message names the paste ("#cloudbank-incident"); the
+    header lines of logs pasted below it do not."""
+    if not out.title and not out.has_entries and (found := _CHANNEL_TOKEN_RE.search(line)):
+        out.title = found.group(0)
+
+
 def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: bool) -> bool:
     """Headings, dated headings and zone preambles: update ``out`` and return True when consumed."""
     stripped = line.strip()
@@ -400,6 +412,9 @@ def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: 
             consumed = True
             if "://" in text:  # "Timeline (times in Europe/Zurich) - https://app.incident.io/…": keep its link
                 out.unattributed.append((no, stripped))
+    if before_first and not heading and _CHANNEL_NAME_RE.match(stripped):
+        name_channel(out, stripped)  # "#cloudbank-incident  (copied from Slack desktop, times as shown on …)"
+        consumed = True
     if heading:
         day = find_date(text, ctx.default_year, ctx.today, ctx.day_first)
         if day is not None:

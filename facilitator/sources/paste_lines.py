@@ -35,6 +35,7 @@ from facilitator.sources.paste_formats import (
     has_early_digit,
     match_day,
     match_zone,
+    name_channel,
     named_rule,
     structural_line,
 )
@@ -226,6 +227,8 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             continue
         stripped = line.strip()
         if CHANNEL_HEADER_RE.match(stripped) or (out.has_timed_entries and named_rule(line)):
+            if "#" in stripped:
+                name_channel(out, stripped)  # "=== Chat room: sev1 ===" names no channel
             out.items.append(BlockMark.at(no, stripped))  # another log: "#ops", "=== Chat room: sev1 ==="
             current = None
             continue

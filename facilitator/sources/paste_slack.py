@@ -37,6 +37,7 @@ from facilitator.sources.paste_formats import (
     Entry,
     Parsed,
     match_day,
+    name_channel,
     structural_line,
 )
 from facilitator.sources.paste_speakers import LAST_FIRST, MATRIX_ID, name_like
@@ -198,6 +199,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             known.add(avatar.group("name") or avatar.group("of"))  # the name line below it is an author, whatever its case
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
+            name_channel(out, line)
             out.items.append(BlockMark.at(no, line))
             current = None
             continue

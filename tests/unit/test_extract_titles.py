@@ -149,6 +149,31 @@ def test_a_teams_standing_channel_is_no_title():
     assert f.title is not None and f.title.text == "Checkout returns 502s for every customer"
 
 
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("inc-2024-03-05-checkout-502s", "Checkout 502s"),  # the date and the number around the name go
+        ("#cloudbank-incident", "Cloudbank incident"),
+        ("#stacks-core-incident:matrix.org — exported log", "Stacks core incident"),
+        ("#inc-login-20230412", "Login"),
+        ("#wynton-help", "Checkout returns 502s for every customer"),  # a standing channel: the first report
+        ("#inc-4412", "Checkout returns 502s for every customer"),
+    ],
+)
+def test_the_channel_opened_for_the_incident_names_it(name, title):
+    f = extract_findings(channel(("Ann", "checkout returns 502s for every customer"), name=name))
+    assert f.title is not None and f.title.text == title
+
+
+def test_a_name_people_wrote_for_the_incident_wins_over_the_channels():
+    f = extract_findings(channel(
+        ("Ann", "checkout returns 502s for every customer"),
+        ("bot:Statuspage", "Investigating - Elevated errors at checkout. We are looking into it."),
+        name="#inc-2041-checkout-errors",
+    ))  # fmt: skip
+    assert f.title is not None and f.title.text == "Elevated errors at checkout"
+
+
 def test_a_heading_names_something():
     from facilitator.extract.headline import _says_what
 

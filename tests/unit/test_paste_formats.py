@@ -356,3 +356,17 @@ def test_name_then_clock_then_colon_on_one_line_with_bots_and_day_lines():
 def test_a_timeline_note_with_a_clock_after_a_word_is_no_speaker():
     t = parse("Update 14:02: deployed the fix\nAlice 14:05: error rate back to baseline\n", default_date=date(2024, 5, 1))
     assert "Update" not in [m.author for m in t.messages]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["#cloudbank-incident", "#cloudbank-incident  (copied from Slack desktop, times as shown on Maya's laptop)", "== #cloudbank-incident =="],
+)
+def test_a_channel_name_above_the_first_message_names_the_paste(first):
+    t = parse(first + "\n\nMaya Okafor  5:44 PM\nack. looking\n\nMaya Okafor  5:49 PM\nreverting\n", default_date=date(2025, 7, 11))
+    assert t.channel == "#cloudbank-incident" and [m.text for m in t.messages] == ["ack. looking", "reverting"]
+
+
+def test_a_second_channel_pasted_below_does_not_rename_the_paste():
+    t = parse("#inc-42-api\n[10:00] ana: api 500s\n\n#ops\n[10:05] ben: looking\n", default_date=date(2025, 7, 11))
+    assert t.channel == "#inc-42-api" and len(t.messages) == 2

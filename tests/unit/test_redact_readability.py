@@ -130,7 +130,7 @@ def test_demo_external_version_leaks_nothing_and_stays_readable(tmp_path, capsys
     leaks = [s for s in sensitive if re.search(r"(?<![\w-])" + re.escape(_fold(s)) + r"(?![\w-])", folded)]
     assert leaks == []
     # readable: the title and ordinary words survive; only real placeholders appear
-    assert external.startswith("# Incident report: Checkout errors")
+    assert external.startswith("# Incident report: Elevated errors at checkout")  # the status page's name for it
     assert "checkout" in external and "Engineer" not in external.splitlines()[0]
     # written for customers: no versions, config files or commands; the story is in plain words
     assert not re.search(r"v2\.3\d\.\d", external) and "config.yaml" not in external and "deployctl" not in external
