@@ -74,13 +74,13 @@ _CAUSE_CUE_RE = re.compile(
 )
 
 
-# Words that hedge or give a verdict but name no idea ("I bet they are", "sorry for the red herring").
 # "looks good from here", "yep all looks fine": the verdict with nothing before it that it clears
 _NOTHING_NAMED_RE = re.compile(
     r"^\W*(?:(?:yep|yes|yeah|yup|ya|ok|okay|so|and|now|all|it|that|this|everything|things|still|also)\W+)*"
     r"(?:looks?|seems?|is|are)\s+(?:all\s+)?(?:fine|normal|ok|okay|good|great|healthy)\b",
     re.IGNORECASE,
 )
+# Words that hedge or give a verdict but name no idea ("I bet they are", "sorry for the red herring").
 _NO_IDEA_WORDS = frozenset(
     _words(
         "bet think guess suspect wonder maybe perhaps probably sorry ugh red herring rule ruled ruling look looks fine normal okay "

@@ -400,7 +400,8 @@ def name_channel(out: Parsed, line: str) -> None:
 
 
 def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: bool) -> bool:
-    """Headings, dated headings and zone preambles: update ``out`` and return True when consumed."""
+    """Headings, dated headings, zone preambles and the channel's name above the first message:
+    update ``out`` and return True when consumed."""
     stripped = line.strip()
     heading = HEADING_RE.match(stripped)
     text = heading.group(2).strip("*_ ") if heading else stripped
