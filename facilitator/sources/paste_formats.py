@@ -293,13 +293,14 @@ def bare_date(line: str, ctx: "Ctx") -> date | None:
 
 
 # A channel's name with the day its log below covers: "#wynton-ops — Friday, September 9, 2022"
-_CHANNEL_DAY_RE = re.compile(r"^#[\w.-]{1,80}\s+[\u2014\u2013|\-\u00b7]\s+(?P<day>\S.{0,40})$")
+# or in brackets after it, one header per day's log: "#inc-orbit-degen-apex  (Sunday, May 12th)"
+_CHANNEL_DAY_RE = re.compile(r"^#[\w.-]{1,80}\s+(?:[\u2014\u2013|\-\u00b7]\s+(?P<day>\S.{0,40})|\((?P<bday>[^()]{3,40})\))$")
 
 
 def channel_day(line: str, ctx: "Ctx") -> date | None:
     """The day a channel's name line gives the log below it ("#ops — Friday, September 9, 2022")."""
     m = _CHANNEL_DAY_RE.match(line.strip())
-    return bare_date(m.group("day"), ctx) if m else None
+    return bare_date(m.group("day") or m.group("bday"), ctx) if m else None
 
 
 FENCE_RE = re.compile(r"^\s*(```|~~~)")

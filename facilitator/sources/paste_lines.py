@@ -230,6 +230,8 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             if "#" in stripped:
                 name_channel(out, stripped)  # "=== Chat room: sev1 ===" names no channel
             out.items.append(BlockMark.at(no, stripped))  # another log: "#ops", "=== Chat room: sev1 ==="
+            if stripped[0] == "#" and (day_named := channel_day(stripped, ctx)) is not None:
+                out.items.append(DayMark(no, day_named))  # "#inc-orbit  (Monday, May 13th)": that day's log
             current = None
             continue
         if (day_named := bare_date(stripped, ctx) or (channel_day(stripped, ctx) if stripped[0] == "#" else None)) is not None:

@@ -36,6 +36,7 @@ from facilitator.sources.paste_formats import (
     DayMark,
     Entry,
     Parsed,
+    channel_day,
     match_day,
     name_channel,
     structural_line,
@@ -201,6 +202,8 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
             name_channel(out, line)
             out.items.append(BlockMark.at(no, line))
+            if (day_named := channel_day(line, ctx)) is not None:
+                out.items.append(DayMark(no, day_named))  # "#inc-orbit  (Monday, May 13th)": that day's log
             current = None
             continue
         if _SLACK_NOISE.match(line):

@@ -370,3 +370,16 @@ def test_a_channel_name_above_the_first_message_names_the_paste(first):
 def test_a_second_channel_pasted_below_does_not_rename_the_paste():
     t = parse("#inc-42-api\n[10:00] ana: api 500s\n\n#ops\n[10:05] ben: looking\n", default_date=date(2025, 7, 11))
     assert t.channel == "#inc-42-api" and len(t.messages) == 2
+
+
+@pytest.mark.parametrize("stamp", ["[{t}] {who}: {text}", "{who}  {t}\n{text}"])
+def test_a_channel_header_repeated_with_each_days_date_in_brackets_dates_that_days_log(stamp):
+    def line(t, who, text):
+        return stamp.format(t=t, who=who, text=text)
+
+    text = "\n".join([
+        "#inc-orbit-degen-apex  (Sunday, May 12th)", line("4:10 PM", "Priya Raman", "batch poster way behind"),
+        "#inc-orbit-degen-apex  (Wednesday, May 15th)", line("4:00 PM", "Tom Okafor", "apex rpc opened to public"),
+    ])  # fmt: skip
+    t = parse(text, default_date=date(2024, 5, 12))
+    assert [m.at.strftime("%m-%d %H:%M") for m in t.messages] == ["05-12 16:10", "05-15 16:00"]
