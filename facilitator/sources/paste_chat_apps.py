@@ -38,14 +38,12 @@ from facilitator.sources.paste_formats import (
     CHANNEL_HEADER_RE,
     DASHED_DAY,
     DOTTED_SHORT_YEAR,
-    BlockMark,
     Ctx,
     DayMark,
     Entry,
     Parsed,
-    channel_day,
     match_day,
-    name_channel,
+    new_log,
     structural_line,
 )
 from facilitator.sources.paste_slack import APP_TAG, EMOJI_CODE, date_divider
@@ -219,10 +217,7 @@ def parse_chat_app(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             out.items.append(current)
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
-            name_channel(out, line)
-            out.items.append(BlockMark.at(no, line))
-            if (day_named := channel_day(line, ctx)) is not None:
-                out.items.append(DayMark(no, day_named))  # "#inc-orbit  (Monday, May 13th)": that day's log
+            new_log(out, no, line, ctx)
             current = None
             continue
         if current is None:

@@ -388,9 +388,10 @@ _SECTION_NAMES = frozenset(
 )
 
 
+_CHANNEL_TOKEN = r"#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}"  # "#cloudbank-incident"
+_CHANNEL_TOKEN_RE = re.compile(_CHANNEL_TOKEN)
 # A channel's name on the paste's first lines, with a note on how it was copied after it
-_CHANNEL_NAME_RE = re.compile(r"^#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}(?:\s+\([^()]{1,120}\))?$")
-_CHANNEL_TOKEN_RE = re.compile(r"#(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79}")
+_CHANNEL_NAME_RE = re.compile(rf"^{_CHANNEL_TOKEN}(?:\s+\([^()]{{1,120}}\))?$")
 
 
 def name_channel(out: Parsed, line: str) -> None:
@@ -398,6 +399,16 @@ def name_channel(out: Parsed, line: str) -> None:
     header lines of logs pasted below it do not."""
     if not out.title and not out.has_entries and (found := _CHANNEL_TOKEN_RE.search(line)):
         out.title = found.group(0)
+
+
+def new_log(out: Parsed, no: int, line: str, ctx: Ctx) -> None:
+    """A line that starts another log ("#ops", "=== Chat room: sev1 ==="): its own clock run, named
+    by the channel when it is the paste's first, dated when it gives the day ("#inc-orbit  (Monday,
+    May 13th)", one header per day's log)."""
+    name_channel(out, line)
+    out.items.append(BlockMark.at(no, line))
+    if (day := channel_day(line, ctx)) is not None:
+        out.items.append(DayMark(no, day))
 
 
 def structural_line(line: str, no: int, out: Parsed, ctx: Ctx, *, before_first: bool) -> bool:

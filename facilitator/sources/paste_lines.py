@@ -23,7 +23,6 @@ from facilitator.sources.paste_formats import (
     IRC_RE,
     TL_RE,
     TS_RE,
-    BlockMark,
     Ctx,
     DayMark,
     Entry,
@@ -35,8 +34,8 @@ from facilitator.sources.paste_formats import (
     has_early_digit,
     match_day,
     match_zone,
-    name_channel,
     named_rule,
+    new_log,
     structural_line,
 )
 from facilitator.sources.paste_speakers import name_like, split_speaker
@@ -227,11 +226,7 @@ def parse_lines(lines: list[str], fmt: str, ctx: Ctx) -> Parsed:
             continue
         stripped = line.strip()
         if CHANNEL_HEADER_RE.match(stripped) or (out.has_timed_entries and named_rule(line)):
-            if "#" in stripped:
-                name_channel(out, stripped)  # "=== Chat room: sev1 ===" names no channel
-            out.items.append(BlockMark.at(no, stripped))  # another log: "#ops", "=== Chat room: sev1 ==="
-            if stripped[0] == "#" and (day_named := channel_day(stripped, ctx)) is not None:
-                out.items.append(DayMark(no, day_named))  # "#inc-orbit  (Monday, May 13th)": that day's log
+            new_log(out, no, stripped, ctx)  # another log: "#ops", "=== Chat room: sev1 ==="
             current = None
             continue
         if (day_named := bare_date(stripped, ctx) or (channel_day(stripped, ctx) if stripped[0] == "#" else None)) is not None:

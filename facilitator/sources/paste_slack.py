@@ -36,9 +36,8 @@ from facilitator.sources.paste_formats import (
     DayMark,
     Entry,
     Parsed,
-    channel_day,
     match_day,
-    name_channel,
+    new_log,
     structural_line,
 )
 from facilitator.sources.paste_speakers import LAST_FIRST, MATRIX_ID, name_like
@@ -200,10 +199,7 @@ def parse_slack(lines: list[str], ctx: Ctx) -> Parsed:
             known.add(avatar.group("name") or avatar.group("of"))  # the name line below it is an author, whatever its case
             continue
         if CHANNEL_HEADER_RE.match(line):  # another channel's log pasted below: its own clock run
-            name_channel(out, line)
-            out.items.append(BlockMark.at(no, line))
-            if (day_named := channel_day(line, ctx)) is not None:
-                out.items.append(DayMark(no, day_named))  # "#inc-orbit  (Monday, May 13th)": that day's log
+            new_log(out, no, line, ctx)
             current = None
             continue
         if _SLACK_NOISE.match(line):
