@@ -99,9 +99,10 @@ def find_events(
         sig = by_id[key.message_ids[0]]
         keyed.add(sig.message.id)
         event = _event(sig, kind, key.at, names)  # a stated time ("since 14:05") wins
-        if abs(key.at - sig.message.at) > _HINDSIGHT and (said := _sentence_stating(sig, key.at)) is not None:
+        if abs(key.at - sig.message.at) >= _STATED and (said := _sentence_stating(sig, key.at)) is not None:
             # "as of 3 pm it has recovered ... events missing from ~6:00 am": the row at 06:00
-            # reads the sentence that dates it, not the message's first one
+            # reads the sentence that dates it, not the message's first one ("Opening this
+            # channel for the alert. Datadog fired at 14:07": the 14:07 row reads the second)
             event = event.model_copy(update={"summary": plain_sentence(said, limit=140)})
         slot = stamped.get((sig.message.id, key.at))
         if slot is not None:
@@ -173,7 +174,7 @@ def _one_row_per_moment(events: list[Event], by_id: dict[str, MessageSignals], k
     return [event for n, event in enumerate(events) if n not in echoes]
 
 
-_HINDSIGHT = timedelta(minutes=5)  # a key time this far from its message was stated, not lived
+_STATED = timedelta(minutes=1)  # a key time this far from its message was stated, not lived
 def _sentence_stating(sig: MessageSignals, at: datetime) -> str | None:
     """The message's sentence that names the clock of ``at`` ("from ~6:00 am UTC"), if any."""
     local = at.astimezone(sig.message.at.tzinfo)

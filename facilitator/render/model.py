@@ -376,7 +376,7 @@ def build_document(session: Session, transcript: Transcript | None, settings: Se
         lessons=b.pick("lessons", draft("lessons")),
         detection_method=detection,
         services=b.answer("services"),
-        affected="; ".join(a.rstrip(".") for a in dedupe(b.pick_list("affected"))),
+        affected=_affected(b, customer_impact.casefold()),
         job_failures="; ".join(b.pick_list("job_failures", [h.text for h in f.impact_hints if h.kind == "failed_jobs"])),
         scope=" ".join(scope_lines),
         sla=b.answer("sla"),
@@ -543,3 +543,12 @@ def _earlier_occurrence(answer: str, f: Findings) -> str:
         return answer
     said = as_sentence(drop_lead_ins(f.prior_incidents[0].text))
     return f"yes: {said[:1].lower() + said[1:]}" if said else answer
+
+
+def _affected(b: Builder, impact: str) -> str:
+    """Who was affected; a suggestion that only repeats the customer impact is left out (the
+    line then goes), while the commander's own answer always stands."""
+    items = [a.rstrip(".") for a in dedupe(b.pick_list("affected"))]
+    if not b.confirmed("affected"):
+        items = [a for a in items if a.startswith(TODO) or not (a.casefold() in impact or words_in(a, impact, share=0.8))]
+    return "; ".join(items)

@@ -519,6 +519,20 @@ def test_a_start_stated_in_hindsight_reads_the_sentence_that_dates_it_on_the_tim
     assert "6:00 am" in row.summary and "has recovered" not in row.summary
 
 
+def test_a_row_dated_minutes_before_its_message_reads_the_sentence_that_dates_it():
+    f = extract_findings(
+        channel(
+            [
+                ("14:09", "priya", "Opening this channel for the checkout 5xx alert. Datadog fired at 14:07 UTC: error rate 6.8% and climbing."),
+                ("14:30", "kenji", "rolled back checkout, errors back to baseline"),
+            ]
+        )
+    )
+    assert hm(f.detected_at) == "14:07"
+    row = next(e for e in f.events if e.kind == "detected")
+    assert row.summary.startswith("Datadog fired at 14:07")
+
+
 def test_a_closing_question_answered_yes_with_the_next_step_is_the_all_clear():
     f = extract_findings(
         channel(

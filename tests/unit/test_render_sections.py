@@ -162,3 +162,19 @@ def test_a_scope_line_that_quotes_the_customer_impact_again_is_left_out():
     ]
     doc = build_document(session, transcript, settings())
     assert doc.scope_lines == ["Eu-west and us-east ingest failing."]  # news the impact sentence does not give stays
+
+
+def test_a_suggested_affected_line_that_repeats_the_customer_impact_is_left_out():
+    session, transcript = load_incident()
+    session.answers["customer_effect"] = Answer(
+        question_id="customer_effect", status="answered", value="~12% of checkout requests failed in 3 regions; 342 payment jobs were replayed.",
+    )
+    session.answers["affected"] = Answer(question_id="affected", status="suggested", value=["~12% of checkout requests failed in 3 regions"])
+    doc = build_document(session, transcript, settings())
+    assert doc.affected == ""
+    assert "**Affected:**" not in render_markdown(session, transcript, settings())
+    # news the impact sentence does not give stays, and the commander's own answer always stands
+    session.answers["affected"] = Answer(question_id="affected", status="suggested", value=["Merchants on the EU plan"])
+    assert build_document(session, transcript, settings()).affected == "Merchants on the EU plan"
+    session.answers["affected"] = Answer(question_id="affected", status="answered", value=["~12% of checkout requests failed in 3 regions"])
+    assert "**Affected:** ~12% of checkout requests failed in 3 regions" in render_markdown(session, transcript, settings())
