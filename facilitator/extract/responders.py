@@ -294,6 +294,28 @@ def _handle_forms(name: str) -> set[str]:
     return {first + last[0], first[0] + last, first + last, first, first + "." + last, first + "_" + last}
 
 
+# A tag a chat server adds after a display name: "Dave L [Flow]", "Ana (she/her)", "Kim | Ops"
+_TAG_RE = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\)|\|.*)\s*$")
+
+
+def _untagged(name: str) -> str:
+    return _TAG_RE.sub("", name).strip() or name
+
+
+def _initial(name: str) -> tuple[str, str] | None:
+    """A display name shortened to its first name and an initial ("Dave L", "Dave L."): both keys."""
+    parts = _untagged(name).split()
+    if len(parts) == 2 and len(parts[1].rstrip(".")) == 1 and parts[1][0].isalpha() and len(_key(parts[0])) >= 2:
+        return _key(parts[0]), parts[1][0].casefold()
+    return None
+
+
+def _spelled_out(short: tuple[str, str], name: str) -> bool:
+    """True when ``name`` is the first name and a last name with that initial ("Dave Lindqvist")."""
+    parts = [_key(p) for p in _untagged(name).split() if _key(p)]
+    return len(parts) >= 2 and parts[0] == short[0] and parts[-1][:1] == short[1]
+
+
 def _one_typo(a: str, b: str) -> bool:
     """True when two keys of five letters or more differ by one edit (a mistyped handle)."""
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a == b:
@@ -316,16 +338,21 @@ def _merged(
     two people, "Sara Gomez" and "Sara Gomze" one). The display name (with a space) or the
     most active spelling is kept.
     """
-    names = sorted(counts, key=lambda n: (" " not in n.strip(), -counts[n], n))
+    # the full display name first, untagged: "Dave Lindqvist" over "Dave L [Flow]" and "Dave Lindqvist (in thread)"
+    names = sorted(counts, key=lambda n: (" " not in n.strip(), _initial(n) is not None, _untagged(n) != n.strip(), -counts[n], n))
     keep: dict[str, str] = {}  # name -> the name it merges into
     for name in names:
-        key = _key(name)
+        key = _key(_untagged(name))
         target = None
         for other in dict.fromkeys(keep.values()):
-            okey = _key(other)
+            okey = _key(_untagged(other))
             if key == okey or (_one_typo(key, okey) and (" " in name.strip() or not (name in spoken and other in spoken))):
                 target = other
                 break
+        if target is None and (short := _initial(name)) is not None:
+            # "Dave L [Flow]" on one server is "Dave Lindqvist" on the other, when only one name fits
+            fits = [o for o in dict.fromkeys(keep.values()) if _initial(o) is None and _spelled_out(short, o)]
+            target = fits[0] if len(fits) == 1 else None
         if target is None and " " not in name.strip():
             fits = [o for o in dict.fromkeys(keep.values()) if key in {_key(f) for f in _handle_forms(o)}]
             target = fits[0] if len(fits) == 1 else None

@@ -240,3 +240,24 @@ def test_a_code_review_feed_in_irc_is_not_a_person():
         )
     )
     assert [r.name for r in f.responders] == ["vkaram"]
+
+
+def test_a_name_shortened_or_tagged_by_another_chat_is_the_same_person():
+    t = channel(
+        [
+            ("Dave Lindqvist", "renewal went through at the registrar, waiting on propagation"),
+            ("Ana Ruiz", "still NXDOMAIN from here"),
+            ("Dave L [Flow]", "8.8.8.8 resolves it now, EU resolvers catching up"),
+            ("Ana Ruiz (in thread)", "confirmed from Madrid"),
+            ("Dave L [Flow]", "all green, closing"),
+            ("Dan Lee", "thanks both"),
+        ]
+    )
+    names = by_name(extract_findings(t))
+    assert set(names) == {"Dave Lindqvist", "Ana Ruiz", "Dan Lee"}  # Dan Lee starts with "D L" too, but is not "Dave"
+    assert names["Dave Lindqvist"].messages == 3
+
+
+def test_an_initial_that_two_people_share_stays_apart():
+    t = channel([("Dave Lindqvist", "on it"), ("Dave Larsen", "me too"), ("Dave L", "restarted the resolver")])
+    assert set(by_name(extract_findings(t))) == {"Dave Lindqvist", "Dave Larsen", "Dave L"}
