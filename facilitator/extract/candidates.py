@@ -29,6 +29,7 @@ from facilitator.extract.signals import MessageSignals, reports_problem
 from facilitator.extract.clock import MAX_LOOKBACK, start_mentions
 from facilitator.extract.conversation import DOUBT_RE, dismissal, partial, revert_link, told_done, waved_off_alerts
 from facilitator.extract.monitors import unseen_alerts
+from facilitator.extract.patterns import CUES
 from facilitator.findings import KeyTime
 
 MAX_CANDIDATES = 3
@@ -312,11 +313,13 @@ def turning_points(sigs: list[MessageSignals], start: int, ruled: list[bool] | N
 
 
 # Someone else saying it holds, minutes later: "confirmed from here", "works for me now", "👍"
-CONFIRM_RE = re.compile(
-    r"\bconfirm(?:ed|s|ing)?\b|\bworks? (?:for me|now|again|fine)|\blooks? (?:good|fine|ok|okay|steady|healthy|normal)|"
-    r"\bverified\b|\ball good\b|\bno (?:more )?errors\b|👍|:\+1:|:thumbsup:"
-)
+CONFIRM_RE = re.compile(CUES["confirm"].pattern + "|\U0001f44d")
 CONFIRM_REACH = timedelta(minutes=10)
+
+
+def _confirms(sig: MessageSignals) -> bool:
+    lower = sig.prep.lower  # the gate's pass has told whether any word of it occurs
+    return (sig.prep.cue("confirm") or "\U0001f44d" in lower) and CONFIRM_RE.search(lower) is not None
 
 
 def confirmed(sigs: list[MessageSignals], start: int, ruled: list[bool] | None = None) -> list[tuple[MessageSignals, int]]:
@@ -335,7 +338,7 @@ def confirmed(sigs: list[MessageSignals], start: int, ruled: list[bool] | None =
             continue
         said = sigs[last] if last is not None else None
         if (said is not None and sig.message.author != said.message.author
-                and sig.message.at - said.message.at <= CONFIRM_REACH and CONFIRM_RE.search(sig.prep.lower)):
+                and sig.message.at - said.message.at <= CONFIRM_REACH and _confirms(sig)):
             out.setdefault(last, said)
         if i >= start:
             last = i

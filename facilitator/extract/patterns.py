@@ -97,6 +97,11 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     # any count's noun, starting a word ("3 regions", "1.2k failed jobs")
     "count_noun": re.compile(r"\b(?:" + "|".join(COUNT_NOUNS.values()) + ")", re.IGNORECASE),
+    # someone else saying it holds, minutes later: "confirmed from here", "works for me now" (``candidates.confirmed``)
+    "confirm": re.compile(
+        r"\bconfirm(?:ed|s|ing)?\b|\bworks? (?:for me|now|again|fine)|\blooks? (?:good|fine|ok|okay|steady|healthy|normal)|"
+        r"\bverified\b|\ball good\b|\bno (?:more )?errors\b|:\+1:|:thumbsup:"
+    ),
     "role_word": re.compile(
         r"\b(?:ic|incident (?:commander|lead|manager)|comms|communications?|scribe|notes?|note-?taker|on-?call|roles?|status ?page)\b"
     ),

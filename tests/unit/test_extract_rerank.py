@@ -307,6 +307,17 @@ def test_a_statement_another_person_confirms_within_minutes_joins_the_pool_whate
     assert "another person confirmed it" in WIDER  # the rules alone never show it
 
 
+@pytest.mark.parametrize("answer", ["👍", ":+1:", "Works for me now", "no more errors on my side"])
+def test_a_confirmation_in_an_emoji_or_in_words_answers_the_statement_before_it(answer):
+    rows = [
+        ("13:00", "bot:Pingdom", "DOWN: store.example.com"),
+        ("13:02", "rick", "store pages show other people's carts"),
+        ("13:20", "paulo", "store is off. every path returns the maintenance page now"),
+        ("13:22", "erin", answer),
+    ]
+    assert [(hm(s.message), i) for s, i in confirmed(scan(channel(rows)), 2)] == [("13:20", 2)]
+
+
 def test_the_detection_is_chosen_among_the_rules_reports_and_later_reports_are_alternatives():
     rows = [
         ("10:00", "bot:PagerDuty", "Triggered: checkout error rate > 5%"),
