@@ -318,7 +318,7 @@ def _message(entry: Entry, at: datetime, origin: str) -> Message:
     return Message(
         id=f"L{entry.line}",
         at=at,
-        author=entry.author if entry.subtype not in ("system", "client_notice") else "",
+        author=_unsigiled(entry.author) if entry.subtype not in ("system", "client_notice") else "",
         text=text,
         is_bot=entry.is_bot,
         origin=f"{origin}:{entry.line}",
@@ -326,3 +326,12 @@ def _message(entry: Entry, at: datetime, origin: str) -> Message:
         edited=entry.edited,
         time_precision=entry.precision or ("approximate" if entry.approx else ""),
     )
+
+
+_SIGIL_RE = re.compile(r"@[^\s@:]+")
+
+
+def _unsigiled(author: str) -> str:
+    """A speaker's handle without the "@" a chat writes before it ("@marek.z: fork activated"
+    in an Element or Mattermost copy is marek.z); a Matrix ID with its server stays whole."""
+    return author[1:] if _SIGIL_RE.fullmatch(author) else author

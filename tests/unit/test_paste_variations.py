@@ -510,3 +510,16 @@ def test_a_google_chat_monitor_named_like_a_note_word_is_a_bot_over_its_own_aler
         ("Ingrid Solberg", False, "04:50"), ("Monitoring", True, "04:51"), ("Ingrid Solberg", False, "04:53"),
     ]  # fmt: skip
     assert t.messages[0].text == "seeing 404s on some paths"  # the alert no longer glued to the message above
+
+
+def test_a_speakers_handle_is_read_without_the_at_sign_the_chat_writes_before_it():
+    text = (
+        "Wed, Dec 3 2025\n"
+        "22:41 - @marek.z: fork is at epoch 411392, everyone awake?\n"
+        "22:42 - @ola.k: here. watching the dashboards\n"
+        "22:50 - @alertbot: [FIRING] NethermindInvalidBlock host=eth-nm-07\n"
+        "22:51 - @ola.k: nm-07 throwing InvalidBlockException\n"
+    )
+    t = parse(text)
+    assert [m.author for m in t.messages] == ["marek.z", "ola.k", "alertbot", "ola.k"]
+    assert t.messages[2].is_bot and not t.messages[0].is_bot
