@@ -30,7 +30,8 @@ _BOT_NAMES = re.compile(
     r"|,?\s+app$"  # Google Chat marks an app after its name: "PagerDuty, App", "Uptime Kuma App"
     r"|\s*\((?:app|bot|integration|workflows?|via\s+[^)]*)\)$"  # Teams: "Fire Fire (app)", "Sentry (via Workflows)", "Datadog (Workflows)"
     r"|\balarms?\b"  # no person is named for an alarm: "NMS Alarm Bridge", "Alarm Relay"
-    r"|^\S*(?:monitor|watchdog|watch|relay|probes?|checker)$"  # "fm-monitor", "polkadot-watchdog", "chain-watch", "TweetRelay", "e2e-probes", "linkchecker"
+    # "fm-monitor", "polkadot-watchdog", "chain-watch", "TweetRelay", "e2e-probes", "linkchecker", "cometalert", "promote-cron"
+    r"|^\S*(?:monitor|watchdog|watch|relay|probes?|checker|alerts?)$|^(?:\S*[_.-])?cron$"
     # a tool's account named for its job, joined with a hyphen: "gh-actions", "soleur-agent", "nic-advisory"
     r"|^gh-\S+$|^\S+[_-](?:agent|advisory|advisories|issues|actions|ci)$"
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News",

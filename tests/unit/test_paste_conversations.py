@@ -249,14 +249,14 @@ def test_discords_glued_headers_and_app_tags_in_names():
      "via Routed Health Monitor", "Decision logged", "Action completed", "Notified", "status-sync",
      "CodeDeploy", "AWS CodeBuild", "ansible", "GitHub Actions", "Netlify", "polkadot-watchdog", "System", "Event Management", "SGXNet Relay", "gh-actions", "soleur-agent", "nic-advisory",
      "Synthetic Monitor", "IcM", "chain-watch", "blockwatch", "Grafana OnCall", "Errbit", "Raygun", "Closed", "Priority raised",
-     "e2e-probes", "linkchecker", "uptime-checks", "Datadog Synthetics"],
+     "e2e-probes", "linkchecker", "uptime-checks", "Datadog Synthetics", "cometalert", "promote-cron"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
 
     assert is_bot_name(name) and not is_bot_name("Avi Mizrahi") and not is_bot_name("Via Sorensen")
     assert not is_bot_name("marc_oncall")  # a person's nick on call
-    assert not is_bot_name("Sam Checks") and not is_bot_name("Dave Probes")
+    assert not is_bot_name("Sam Checks") and not is_bot_name("Dave Probes") and not is_bot_name("macron")
 
 
 def test_slacks_phone_copy_with_the_time_under_each_message():
