@@ -86,7 +86,7 @@ _THEIR_STATUS_RE = re.compile(r"\W*(?:their|the\s+(?:provider|vendor|host|cloud)
 class MessageSignals:
     """The signals found in one message, plus its prepared prose."""
 
-    __slots__ = ("index", "prep", "flags", "state", "is_human", "message", "timed", "starts")
+    __slots__ = ("index", "prep", "flags", "state", "is_human", "message", "timed", "starts", "asks")
 
     def __init__(self, index: int, prep: Prepared, flags: frozenset[str], state: str = "", is_human: bool = True) -> None:
         self.index = index
@@ -98,11 +98,8 @@ class MessageSignals:
         # False when the source gave no real time (date-only / unknown clock)
         self.timed = self.message.clocked
         self.starts: tuple[object, list] | None = None  # clock.start_mentions' answer, and the zone it is for
-
-    @property
-    def asks(self) -> bool:
-        """True when the message ends in a question ("is it the db?"): it asks, it does not tell."""
-        return self.prep.lower.rstrip().endswith("?")
+        # True when the message ends in a question ("is it the db?"): it asks, it does not tell
+        self.asks = prep.lower.rstrip().endswith("?")
 
     def __repr__(self) -> str:
         return f"MessageSignals({self.index}, {self.message.id!r}, {sorted(self.flags)}, state={self.state!r})"
