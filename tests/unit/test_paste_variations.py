@@ -523,3 +523,14 @@ def test_a_speakers_handle_is_read_without_the_at_sign_the_chat_writes_before_it
     t = parse(text)
     assert [m.author for m in t.messages] == ["marek.z", "ola.k", "alertbot", "ola.k"]
     assert t.messages[2].is_bot and not t.messages[0].is_bot
+
+
+def test_a_matrix_id_in_an_irc_style_export_keeps_its_at_sign_and_its_bot_is_a_bot():
+    text = (
+        "09:38:05 <@bridgebot:acurast.chat> [security-inbox] New report from an external reviewer\n"
+        "09:41:12 <@simon:acurast.chat> reading it now\n"
+        "09:44:30 <@dana> an operator's nick loses its sign\n"
+    )
+    t = parse(text, default_date=date(2026, 7, 20))
+    assert [m.author for m in t.messages] == ["@bridgebot:acurast.chat", "@simon:acurast.chat", "dana"]
+    assert t.messages[0].is_bot and not t.messages[1].is_bot
