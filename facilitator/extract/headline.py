@@ -352,15 +352,42 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
     step of the responders'); else the first such statement; else the first symptom sentence."""
     first: Fact | None = None
     stated: Fact | None = None
+    # A monitor's line ("🔴 FAILING http-check eu-fr-1 canary-app") tells what a probe saw, in its
+    # own terms: people's words or a status post come first, the monitor only when nothing else does.
+    monitors = {s.message.id: s.message.at for s in sigs if _monitor_line(s)}
+    at = {s.message.id: s.message.at for s in sigs}
+    by_monitor: Fact | None = None  # the monitor's line a person's words did not come to replace
+    since: datetime | None = None
     for count, (fact, sentence) in enumerate(_effect_sentences(sigs, detected)):
         states = not _ASKS_RE.search(sentence) and not _OWN_STEP_RE.match(fact.text)
         if states and (_USER_FACING_RE.search(fact.text) or _RELAYED_RE.search(sentence)):
-            return fact
+            mid = fact.message_ids[0] if fact.message_ids else ""
+            if mid in monitors:
+                by_monitor, since = by_monitor or fact, since or monitors[mid]
+                continue
+            # people's words of what users saw, soon after the monitor's line or naming the people hit
+            if by_monitor is None or (since is not None and at.get(mid, since) - since <= _MONITOR_REPLACE) or _PEOPLE_HIT_RE.search(fact.text):
+                return fact
         first = first or fact
         stated = stated or (fact if states else None)
         if count >= _EFFECT_LOOKAHEAD:
             break
-    return stated or first
+    return by_monitor or stated or first
+
+
+_MONITOR_REPLACE = timedelta(minutes=20)
+_PEOPLE_HIT_RE = re.compile(r"\b(?:users?|customers?|clients?|people|players?|members|visitors|merchants?|students|readers|admins)\b", re.IGNORECASE)
+# A status post's stage: what a status page or an incident tool tells customers, not a probe's reading
+# (or a relay of what customers wrote: a ticket, an escalation, a notice)
+_STAGE_RE = re.compile(
+    r"\b(?:investigating|identified|monitoring|update|resolved|incident|tickets?|escalation|conversation|notice|may)\b", re.IGNORECASE
+)
+
+
+def _monitor_line(sig: MessageSignals) -> bool:
+    """A monitor's alert ("🔴 FAILING http-check eu-fr-1 canary-app"): a probe's reading in its own
+    terms ("app" there is no app users saw), where a person's words tell what users saw."""
+    return not sig.is_human and "alert" in sig.flags and "status_page" not in sig.flags and not _STAGE_RE.search(sig.prep.lower)
 
 
 def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[tuple[Fact, str]]:

@@ -160,3 +160,40 @@ def test_impact_said_to_be_over_is_not_what_customers_saw():
         )
     )
     assert f.customer_effect is not None and f.customer_effect.message_ids == ["m1"]
+
+
+def test_a_monitors_line_gives_way_to_what_people_said_users_saw():
+    f = extract_findings(
+        channel(
+            ("bot:e2e-probes", "🔴 FAILING http-check eu-fr-1 canary-app — connect error (3/3 vantage points)"),
+            ("Thibault", "ack. everything public is red on the probe board"),
+            ("Claire", "customers behind cloudflare are sending screenshots of 525"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m2"]
+
+
+def test_a_monitors_line_stays_the_effect_when_nobody_says_what_users_saw():
+    f = extract_findings(
+        channel(
+            ("bot:e2e-probes", "🔴 FAILING http-check eu-fr-1 canary-app — connect error (3/3 vantage points)"),
+            ("Thibault", "ack, looking"),
+            ("Hugo", "restarting sozu on par-03"),
+        )
+    )
+    assert f.customer_effect is not None and f.customer_effect.message_ids == ["m0"]
+
+
+def test_a_status_post_or_a_relayed_ticket_is_no_monitors_line():
+    from facilitator.extract.headline import _monitor_line
+    from facilitator.extract.neighbours import scan
+
+    sigs = scan(
+        channel(
+            ("bot:e2e-probes", "🔴 FAILING http-check eu-fr-1 canary-app — connect error (3/3 vantage points)"),
+            ("bot:Statuspage", "Tyro Platform Service - Investigating: Some customers are unable to process eftpos transactions"),
+            ("bot:Zendesk", "🎫 URGENT ticket #98812: Homepage shows a critical error for logged in editors"),
+            ("Ben", "site is down for me too"),
+        )
+    )
+    assert [_monitor_line(s) for s in sigs] == [True, False, False, False]
