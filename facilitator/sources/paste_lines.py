@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from facilitator.sources.bot_names import is_bot_name
+from facilitator.sources.bot_names import MXID, is_bot_name
 from facilitator.sources.paste_formats import (
     BARE_TL_RE,
     CHANNEL_HEADER_RE,
@@ -101,7 +101,9 @@ def _prefixed(nick: str, text: str, entry: Entry) -> Entry:
         entry.author = text.split(" ", 1)[0]
         entry.lines = [f"* {text}"]
     else:
-        entry.author = nick.lstrip("@+%&~!") or nick
+        if nick.startswith("<") and nick.endswith(">") and len(nick) > 2:
+            nick = nick[1:-1].strip()  # a log written "<date time>\t<kuba>\ttext": the nick in its brackets
+        entry.author = nick if re.fullmatch(MXID, nick) else nick.lstrip("@+%&~!") or nick  # a Matrix ID keeps its "@"
         entry.lines = [text]
     entry.is_bot = is_bot_name(entry.author)
     return entry

@@ -534,3 +534,15 @@ def test_a_matrix_id_in_an_irc_style_export_keeps_its_at_sign_and_its_bot_is_a_b
     t = parse(text, default_date=date(2026, 7, 20))
     assert [m.author for m in t.messages] == ["@bridgebot:acurast.chat", "@simon:acurast.chat", "dana"]
     assert t.messages[0].is_bot and not t.messages[1].is_bot
+
+
+def test_a_tab_separated_log_with_nicks_in_brackets_names_them_without_the_brackets():
+    text = (
+        "2022-05-02 08:00:02\t<cronbot>\t[storage-gc] nightly run started on 10 validator hosts\n"
+        "2022-05-02 08:03:31\t<kuba>\tack, on it. 4 validators down at once??\n"
+        "2022-05-02 08:10:05\t<@ewa>\there, laptop booting\n"
+        "2022-05-02 08:11:00\t<@simon:matrix.org>\tbridged in from matrix\n"
+    )
+    t = parse(text)
+    assert [m.author for m in t.messages] == ["cronbot", "kuba", "ewa", "@simon:matrix.org"]
+    assert t.messages[0].is_bot and not t.messages[1].is_bot
