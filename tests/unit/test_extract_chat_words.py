@@ -524,3 +524,11 @@ def test_a_recovery_with_part_still_backed_up_or_a_share_of_calls_through_is_par
 
     sig = read(text)
     assert sig.state == "recover" and partial(sig)
+
+
+def test_a_metric_back_at_its_usual_level_and_a_resolved_after_an_emoji_end_it():
+    assert read("eqsin back at its usual levels. all done, closing the ticket").state == "recover"
+    said = read(":white_check_mark: Resolved. Thanks all for your patience. Review to follow")
+    assert "declare_resolved" in said.flags
+    # a monitor's alert name after the mark is its recovery, not the commander closing the incident
+    assert "declare_resolved" not in read(":large_green_circle: Resolved #P7734 [core-api] 5xx ratio above SLO", author="bot:PagerDuty").flags
