@@ -184,7 +184,10 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                     if key == "went_well" and "luck" in sig.flags and pats.has("luck", sentence, sig.prep.gate):
                         continue  # "lucky Leon had the deploy log handy, that saved us time" is told once, as luck
                     if key == "causes" and _POINTS_AT_CAUSE_RE.match(sentence):
-                        fact = quote_fact(_pointed_at(sentence, sig), sig)  # "... nginx died. that's our root cause"
+                        said = _pointed_at(sentence, sig)
+                        if said == sentence or said.split(sentence)[0].rstrip().endswith("?"):
+                            continue  # "yep, that'd do it" answers a message before: ``_pointed_causes`` quotes that one
+                        fact = quote_fact(said, sig)  # "... nginx died. that's our root cause"
                     else:
                         # a cause, or what went well or badly, is quoted from its sentence, not the whole message
                         # ("we should add an alert... we had no signal at all until customers failed")
@@ -209,7 +212,14 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
     out["causes"] += [fact for fact in _explained_within(sigs) if fact.message_ids[0] not in cited]
     if not out["causes"]:
         out["causes"] = _owned_up_causes(sigs)
+    # "yeah that'd do it" alone names nothing: the finding it answers is quoted instead (``_pointed_causes``)
+    out["causes"] = [fact for fact in out["causes"] if not _BARE_POINTER_RE.match(fact.text)]
     return out
+
+
+_BARE_POINTER_RE = re.compile(
+    r"^\W*(?:(?:so|and|yes|yep|yeah|ok|ah|oh|good|nice|great|catch|find)\W+)*that(?:[\x27\u2019]d|\s+would|\s+explains)\s*(?:(?:do|explain)\s+it)?\W*$", re.IGNORECASE
+)
 
 
 # Dismay at one's own finding: "oh no. the null check is inverted", "uh oh, that's my thursday bump".
@@ -339,7 +349,8 @@ def _explained_within(sigs: list[MessageSignals]) -> list[Fact]:
 
 # A sentence that names what came before it the cause: "... disk full, nginx died. that's our root cause"
 _POINTS_AT_CAUSE_RE = re.compile(
-    r"^\W*(?:(?:so|and|yes|yep)\W+)?(?:that|this)(?:[\x27\u2019]s|\s+is|\s+was)\s+(?:our|the)\s+(?:root\s+)?(?:cause|culprit|problem|issue)\b",
+    r"^\W*(?:(?:so|and|yes|yep)\W+)?(?:that|this)(?:[\x27\u2019]s|\s+is|\s+was)\s+(?:our|the)\s+(?:root\s+)?(?:cause|culprit|problem|issue)\b"
+    r"|^\W*(?:(?:so|and|yes|yep|yeah|ok|ah|oh)\W+)*that(?:[\x27\u2019]d|\s+would)\s+(?:do|explain)\s+it\b",  # "... -> sozu reads it as a regex. that'd do it"
     re.IGNORECASE,
 )
 
@@ -355,7 +366,7 @@ _ASKING_ABOUT_RE = re.compile(r"\b(?:ask\w*|wonder\w*|worried|a\s+call\s+on|vs\.
 
 # A reply that points back at a finding: "that's why cpu looked fine", "that explains the preview thing".
 _POINTS_BACK_RE = re.compile(
-    r"^\W*(?:(?:ok|so|ah+|aha|oh|no|yes|yep|wow|damn|ugh|crap|shit)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains"
+    r"^\W*(?:(?:ok|so|ah+|aha|oh|no|yes|yep|yeah|wow|damn|ugh|crap|shit)\W+)*(?:that[\x27\u2019]?s\s+why|that\s+(?:explains|would\s+(?:do|explain)\s+it)|this\s+explains"
     r"|that(?:[\x27\u2019]d|\s+would|[\x27\u2019]ll|\s+will)\s+do\s+it|that\s+tracks|(?:good|nice|great)\s+(?:catch|find)"
     # someone owning the change the finding names: "oh no. that's me. I thought I was on staging"
     r"|that[\x27\u2019]?s\s+(?:me|mine|on\s+me)|that\s+was\s+me|my\s+(?:bad|fault|mistake))\b",

@@ -550,3 +550,24 @@ def test_a_cause_stated_elsewhere_wins_over_dismay():
 def test_a_finding_announced_is_told_without_the_announcement():
     f = extract_findings(channel(("Ann", "checkout is throwing 500s"), ("Bo", "Found it I think. the payment client pool is capped at 4 connections")))
     assert f.causes[0].text.startswith("The payment client pool is capped at 4 connections")
+
+
+def test_a_finding_then_thatd_do_it_is_the_cause_without_the_pointer():
+    f = extract_findings(
+        channel(
+            ("Hugo", "last ACL batch went out right at 15:55, one frontend hostname has a trailing slash"),
+            ("Yanis", "slash in a hostname -> sozu reads it as the start of a regex. that'd do it"),
+        )
+    )
+    assert f.causes and f.causes[0].text == "Slash in a hostname -> sozu reads it as the start of a regex."
+
+
+def test_yeah_thatd_do_it_alone_is_never_the_cause_text():
+    f = extract_findings(
+        channel(
+            ("Ana", "the cron runs a seq scan on card_holds with FOR UPDATE every minute"),
+            ("Ben", "yeah that'd do it"),
+        )
+    )
+    assert f.causes and all("that'd do it" not in c.text.lower() for c in f.causes)
+    assert f.causes[0].message_ids == ["m0"]
