@@ -532,3 +532,16 @@ def test_a_metric_back_at_its_usual_level_and_a_resolved_after_an_emoji_end_it()
     assert "declare_resolved" in said.flags
     # a monitor's alert name after the mark is its recovery, not the commander closing the incident
     assert "declare_resolved" not in read(":large_green_circle: Resolved #P7734 [core-api] 5xx ratio above SLO", author="bot:PagerDuty").flags
+
+
+@pytest.mark.parametrize(
+    "text, symptom",
+    [
+        ("uh. every form submit on build.o.o gives me 403 Forbidden right now", True),
+        ("getting 401s on login since the deploy", True),
+        ("429 Too Many Requests from the api on every call", True),
+        ("the api returns a 404 for that route by design", False),  # a code talked about, not met
+    ],
+)
+def test_a_client_error_met_is_a_symptom(text, symptom):
+    assert ("symptom" in read(text).flags) is symptom
