@@ -221,7 +221,8 @@ IRC_RE = re.compile(
     # a notice in irssi: "-pingbot- DOWN: …", "-OperServ(services@host)- …", "-hc-monitor:#hc- [ALERT] …"
     r"|-(?P<nnick>[^\s\-!()][^\s():]{0,39}?)(?::[#&][^\s()]{1,40})?(?:\([^)\s]{0,80}\))?-\s(?P<ntext>.*)"
     # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin), "[21:54] #ops  Lena Vogt: text" in a merged log
-    r"|(?:[#&][\w.\-]{1,40}\s+)?(?P<cnick>(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{0,39}?):\s(?P<ctext>.*)"
+    # (a Matrix ID as the speaker: "[19:15:40] @marko:toncore.example: text" in an Element export)
+    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?(?P<cnick>@{MXID_LOCAL}+:[\w.-]+|(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{{0,39}}?):\s(?P<ctext>.*)"
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
 )

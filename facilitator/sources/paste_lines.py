@@ -125,7 +125,7 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         return Entry(no, [m.group("ntext")], clock, m.group("nnick"), is_bot=True)
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
-        if not line.startswith(("[", "(")) or not name_like(m.group("cnick"), strict=False):
+        if not line.startswith(("[", "(")) or not (re.fullmatch(MXID, m.group("cnick")) or name_like(m.group("cnick"), strict=False)):
             return None
         nick = m.group("cnick").strip()
         return Entry(no, [m.group("ctext")], clock, nick, is_bot=is_bot_name(nick))

@@ -546,3 +546,17 @@ def test_a_tab_separated_log_with_nicks_in_brackets_names_them_without_the_brack
     t = parse(text)
     assert [m.author for m in t.messages] == ["cronbot", "kuba", "ewa", "@simon:matrix.org"]
     assert t.messages[0].is_bot and not t.messages[1].is_bot
+
+
+def test_an_element_export_with_matrix_ids_as_speakers_is_read():
+    text = (
+        "Room: #core-incidents (export from Element)\n\n"
+        "Fri, 13 Sep 2024\n"
+        "[19:15:40] @shardmon:toncore.example: [ALERT] shard 0:9000000000000000 stalled, no new block for 60s\n"
+        "[19:17:02] @marko:toncore.example: only one shard? rest ok\n"
+        "[19:18:11] @jelena:toncore.example: yes only 0:9000.. others producing normally\n"
+    )
+    t = parse(text, tz="Europe/Belgrade")
+    assert [m.author for m in t.messages] == ["@shardmon:toncore.example", "@marko:toncore.example", "@jelena:toncore.example"]
+    assert [m.at.strftime("%d %H:%M") for m in t.messages] == ["13 19:15", "13 19:17", "13 19:18"]
+    assert t.messages[0].text.startswith("[ALERT]") and not t.messages[1].is_bot
