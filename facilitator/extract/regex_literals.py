@@ -264,13 +264,13 @@ def anchors(pattern: str) -> set[Anchor] | None:
 
 
 def mandatory_chars(pattern: str) -> str:
-    """ASCII letters and digits, and symbols beyond ASCII ("\u2192"), the regex matches outside any
-    group or repeat: every match has them."""
+    """The characters (letters, digits, symbols: "5", "<", "\u2192") the regex matches outside any
+    group or repeat, lower-cased: every match has them."""
     from re import _constants as c
     from re import _parser
 
     found = {
         chr(av).lower() for op, av in _parser.parse(pattern)
-        if op is c.LITERAL and (chr(av).isalnum() if chr(av).isascii() else not chr(av).isspace())
+        if op is c.LITERAL and not chr(av).isspace()
     }
     return "".join(sorted(found))

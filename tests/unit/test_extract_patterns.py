@@ -153,6 +153,14 @@ def test_anchors_are_literals_every_match_contains():
     assert anchors(r"\b5\d\ds?\b") is None  # nothing literal enough: always tried
 
 
+def test_an_unanchored_branch_is_tried_only_on_texts_holding_every_character_it_needs():
+    from facilitator.extract.regex_literals import mandatory_chars
+
+    assert mandatory_chars(r"\b5\d\ds?\b") == "5"
+    assert set(mandatory_chars(r"\b(?:p\d{2}|rate)\b[^.]{0,40}>=?\s*\d")) == {">"}  # a sign counts, a class of signs does not
+    assert mandatory_chars(r"a [<>] b") == "ab"
+
+
 def test_prepare_drops_code_and_links_but_keeps_sentences():
     message = Message(
         id="1",
