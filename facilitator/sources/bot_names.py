@@ -37,7 +37,8 @@ _BOT_NAMES = re.compile(
     # a feed named for what it posts: "IcM Alerts", "Service Health", "Clever Cloud Status", "Prod Deploys", "GWDG News",
     # "Synthetic Monitor"
     r"|[\s_-](?:alerts?|alerting|status|health|notifications?|notifier|deploys?|deployments?|help\s*desk|service\s*desk|news|announcements?|sync|relay|monitors?|"
-    r"synthetics?)$|[_-]checks$|^[a-z]+status$"  # "Datadog Synthetics", "uptime-checks"
+    r"synthetics?|feeds?)$|[_-]checks$|^[a-z]+status$"  # "Datadog Synthetics", "Solana Status Feed", "uptime-checks"
+    r"|^(?:it\s+)?(?:help|service)\s*desk$"  # a desk writing as itself: "Help Desk", "IT Service Desk"
     r"|^(?:alerts?(?:\s+(?:fired|created))?|pinned|acknowledged|closed|reopened|priority\s+(?:raised|lowered|changed|updated)|escalat\w*|notified|triggered|(?:re)?assigned|snoozed|delegated|status\s+changed|severity\s+changed|incident\s+declared|"
     r"status\s*page(?:\s+update)?|role\s+assigned|follow-?ups?\s+(?:created|added)|milestone(?:\s+changed)?|"
     r"tasks?\s+(?:added|created|completed)|notes?\s+added|meeting\s+(?:started|ended)|responders?\s+(?:added|removed|requested)|decisions?\s+(?:logged|made)|actions?\s+(?:completed|logged|added)|"

@@ -249,7 +249,7 @@ def test_discords_glued_headers_and_app_tags_in_names():
      "via Routed Health Monitor", "Decision logged", "Action completed", "Notified", "status-sync",
      "CodeDeploy", "AWS CodeBuild", "ansible", "GitHub Actions", "Netlify", "polkadot-watchdog", "System", "Event Management", "SGXNet Relay", "gh-actions", "soleur-agent", "nic-advisory",
      "Synthetic Monitor", "IcM", "chain-watch", "blockwatch", "Grafana OnCall", "Errbit", "Raygun", "Closed", "Priority raised",
-     "e2e-probes", "linkchecker", "uptime-checks", "Datadog Synthetics", "cometalert", "promote-cron"],
+     "e2e-probes", "linkchecker", "uptime-checks", "Datadog Synthetics", "cometalert", "promote-cron", "Help Desk", "Solana Status Feed"],
 )
 def test_apps_named_the_way_chat_apps_show_them_are_bots(name):
     from facilitator.sources.bot_names import is_bot_name
