@@ -502,3 +502,16 @@ def test_a_fixed_release_put_out_for_users_is_the_mitigation(release):
 def test_a_version_merely_out_is_no_fix(said):
     f = extract_findings(channel(("Ana", "nodes stuck at block 757,922"), ("Ben", said)))
     assert not any(e.kind == "fix_deployed" for e in f.events)
+
+
+def test_one_step_done_and_the_next_begun_in_one_breath_is_the_fix():
+    f = extract_findings(
+        channel(
+            ("bot:mailer-alerts", "[FIRING] explore-scheduler: provider 401 rate > 5%"),
+            ("Gus", "provider console says the key status is revoked"),
+            ("Gus", "generating a new key in their console"),
+            ("Gus", "vault updated, restarting explore-mailer pods"),
+            ("Gus", "first send with new key -> 202 Accepted. emails are going out again"),
+        )
+    )
+    assert f.fixes and f.fixes[0].text == "vault updated, restarting explore-mailer pods"
