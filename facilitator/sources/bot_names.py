@@ -49,14 +49,20 @@ _BOT_NAMES = re.compile(
 
 # A Matrix ID, "@pagerbot:matrix.org": its local part's characters, and the whole ID
 MXID_LOCAL = r"[\w.=/+-]"
-MXID = rf"@{MXID_LOCAL}+:[\w.-]+"
+MXID_BODY = rf"{MXID_LOCAL}+:[\w.-]+"  # what follows the "@"
+MXID = rf"@{MXID_BODY}"
 _MXID_RE = re.compile(rf"^{MXID}$")
+
+
+def is_matrix_id(name: str) -> bool:
+    """True for a whole Matrix ID ("@simon:acurast.chat"), which keeps its "@" wherever a nick loses it."""
+    return _MXID_RE.match(name) is not None
 
 
 def is_bot_name(name: str) -> bool:
     """Monitoring and chat-ops bots by name: Datadog, PagerDuty, anything ending in 'bot'
     (a Matrix ID by its local part)."""
     name = name.strip()
-    if _MXID_RE.match(name) is not None:
+    if is_matrix_id(name):
         name = name[1:].split(":", 1)[0]
     return bool(name) and bool(_BOT_NAMES.search(name))

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
 from functools import lru_cache
 
-from facilitator.sources.bot_names import MXID_LOCAL
+from facilitator.sources.bot_names import MXID, MXID_BODY
 from facilitator.sources.paste_time import (
     APPROX,
     DAY_MONTH_YEAR,
@@ -217,12 +217,12 @@ IRC_RE = re.compile(
     rf"^[\[(]?(?P<time>{TIME})(?:[\])]\s*|\s+)"
     rf"(?:(?!{ZONE}\s)(?P<bnick>[@+%&~!]?[^\s|│<]{{1,40}})\s+[|│](?:\s(?P<btext>.*))?"  # WeeChat: "@dana | text"
     # "#ops <dana>" in a merged log; a channel operator's "@" goes, a Matrix ID's stays ("<@simon:acurast.chat>")
-    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?<\s*(?:[@+%&~!](?!{MXID_LOCAL}+:[\w.-]+\s*>))?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
+    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?<\s*(?:[@+%&~!](?!{MXID_BODY}\s*>))?\s*(?P<nick>[^>]{{1,40}}?)\s*>\s?(?P<text>.*)"
     # a notice in irssi: "-pingbot- DOWN: …", "-OperServ(services@host)- …", "-hc-monitor:#hc- [ALERT] …"
     r"|-(?P<nnick>[^\s\-!()][^\s():]{0,39}?)(?::[#&][^\s()]{1,40})?(?:\([^)\s]{0,80}\))?-\s(?P<ntext>.*)"
     # "[14:02] alice: text", "(14:02:03) alice: text" (Pidgin), "[21:54] #ops  Lena Vogt: text" in a merged log
     # (a Matrix ID as the speaker: "[19:15:40] @marko:toncore.example: text" in an Element export)
-    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?(?P<cnick>@{MXID_LOCAL}+:[\w.-]+|(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{{0,39}}?):\s(?P<ctext>.*)"
+    rf"|(?:[#&][\w.\-]{{1,40}}\s+)?(?P<cnick>{MXID}|(?!-!-|--)[^\s:<>\[\]*][^:<>\[\]]{{0,39}}?):\s(?P<ctext>.*)"
     r"|\*\s+(?P<anick>\S+)\s+(?P<atext>.*)"
     r"|(?:-!-|\*\*\*|-->|<--|--)\s*(?P<sys>.*))$"
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from facilitator.sources.bot_names import MXID, is_bot_name
+from facilitator.sources.bot_names import is_bot_name, is_matrix_id
 from facilitator.sources.paste_formats import (
     BARE_TL_RE,
     CHANNEL_HEADER_RE,
@@ -103,7 +103,7 @@ def _prefixed(nick: str, text: str, entry: Entry) -> Entry:
     else:
         if nick.startswith("<") and nick.endswith(">") and len(nick) > 2:
             nick = nick[1:-1].strip()  # a log written "<date time>\t<kuba>\ttext": the nick in its brackets
-        entry.author = nick if re.fullmatch(MXID, nick) else nick.lstrip("@+%&~!") or nick  # a Matrix ID keeps its "@"
+        entry.author = nick if is_matrix_id(nick) else nick.lstrip("@+%&~!") or nick  # a Matrix ID keeps its "@"
         entry.lines = [text]
     entry.is_bot = is_bot_name(entry.author)
     return entry
@@ -125,7 +125,7 @@ def _start_irc(line: str, no: int, ctx: Ctx) -> Entry | None:
         return Entry(no, [m.group("ntext")], clock, m.group("nnick"), is_bot=True)
     if m.group("cnick"):
         # Only with a bracketed clock: "14:02 Deploy: done" is a timeline note, read elsewhere.
-        if not line.startswith(("[", "(")) or not (re.fullmatch(MXID, m.group("cnick")) or name_like(m.group("cnick"), strict=False)):
+        if not line.startswith(("[", "(")) or not (is_matrix_id(m.group("cnick")) or name_like(m.group("cnick"), strict=False)):
             return None
         nick = m.group("cnick").strip()
         return Entry(no, [m.group("ctext")], clock, nick, is_bot=is_bot_name(nick))
