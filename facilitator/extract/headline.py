@@ -354,19 +354,16 @@ def find_customer_effect(sigs: list[MessageSignals], detected: KeyTime | None) -
     stated: Fact | None = None
     # A monitor's line ("🔴 FAILING http-check eu-fr-1 canary-app") tells what a probe saw, in its
     # own terms: people's words or a status post come first, the monitor only when nothing else does.
-    monitors = {s.message.id: s.message.at for s in sigs if _monitor_line(s)}
-    at = {s.message.id: s.message.at for s in sigs}
     by_monitor: Fact | None = None  # the monitor's line a person's words did not come to replace
-    since: datetime | None = None
-    for count, (fact, sentence) in enumerate(_effect_sentences(sigs, detected)):
+    since: datetime | None = None  # and when it was posted
+    for count, (fact, sentence, sig) in enumerate(_effect_sentences(sigs, detected)):
         states = not _ASKS_RE.search(sentence) and not _OWN_STEP_RE.match(fact.text)
         if states and (_USER_FACING_RE.search(fact.text) or _RELAYED_RE.search(sentence)):
-            mid = fact.message_ids[0] if fact.message_ids else ""
-            if mid in monitors:
-                by_monitor, since = by_monitor or fact, since or monitors[mid]
+            if _monitor_line(sig):
+                by_monitor, since = by_monitor or fact, since or sig.message.at
                 continue
             # people's words of what users saw, soon after the monitor's line or naming the people hit
-            if by_monitor is None or (since is not None and at.get(mid, since) - since <= _MONITOR_REPLACE) or _PEOPLE_HIT_RE.search(fact.text):
+            if since is None or sig.message.at - since <= _MONITOR_REPLACE or _PEOPLE_HIT_RE.search(fact.text):
                 return fact
         first = first or fact
         stated = stated or (fact if states else None)
@@ -390,9 +387,9 @@ def _monitor_line(sig: MessageSignals) -> bool:
     return not sig.is_human and "alert" in sig.flags and "status_page" not in sig.flags and not _STAGE_RE.search(sig.prep.lower)
 
 
-def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[tuple[Fact, str]]:
+def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> Iterator[tuple[Fact, str, MessageSignals]]:
     """Symptom sentences in the order a reader meets them (the first report, then the channel),
-    each as a fact and as written."""
+    each as a fact, as written, and with its message's signals."""
     pats = patterns()
     start = detected.at if detected else None
     report = _first_report(sigs, start)
@@ -417,4 +414,4 @@ def _effect_sentences(sigs: list[MessageSignals], detected: KeyTime | None) -> I
                 fact = quote_fact(sentence, sig, 0.4)
                 # the sentence that says it, not the message's first one ("why would that...? I feel ...")
                 said = sentence if fact.text.startswith(sentence[:20]) is False else fact.text
-                yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")}), sentence
+                yield fact.model_copy(update={"text": plain_sentence(said, limit=160).rstrip(".")}), sentence, sig
