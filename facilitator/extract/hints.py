@@ -185,7 +185,7 @@ def find_facts(sigs: list[MessageSignals]) -> dict[str, list[Fact]]:
                         continue  # "lucky Leon had the deploy log handy, that saved us time" is told once, as luck
                     if key == "causes" and _POINTS_AT_CAUSE_RE.match(sentence):
                         said = _pointed_at(sentence, sig)
-                        if said == sentence or said.split(sentence)[0].rstrip().endswith("?"):
+                        if not said:
                             continue  # "yep, that'd do it" answers a message before: ``_pointed_causes`` quotes that one
                         fact = quote_fact(said, sig)  # "... nginx died. that's our root cause"
                     else:
@@ -356,9 +356,11 @@ _POINTS_AT_CAUSE_RE = re.compile(
 
 
 def _pointed_at(sentence: str, sig: MessageSignals) -> str:
-    """The sentence before one that names it the cause, then that one (the fact is quoted from the first)."""
+    """The sentence before one that names it the cause, then that one (the fact is quoted from the
+    first); '' when the message states nothing before it (nothing, or only a question)."""
     at = sig.prep.sentences.index(sentence)
-    return " ".join(sig.prep.sentences[max(0, at - 1) : at + 1])
+    before = sig.prep.sentences[at - 1] if at else ""
+    return f"{before} {sentence}" if before and not before.rstrip().endswith("?") else ""
 
 
 _ASKING_ABOUT_RE = re.compile(r"\b(?:ask\w*|wonder\w*|worried|a\s+call\s+on|vs\.?)\b", re.IGNORECASE)

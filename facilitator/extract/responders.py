@@ -340,12 +340,13 @@ def _merged(
     """
     # the full display name first, untagged: "Dave Lindqvist" over "Dave L [Flow]" and "Dave Lindqvist (in thread)"
     names = sorted(counts, key=lambda n: (" " not in n.strip(), _initial(n) is not None, _untagged(n) != n.strip(), -counts[n], n))
+    keys = {name: _key(_untagged(name)) for name in names}  # "Ana Ruiz (in thread)" is compared as "anaruiz"
     keep: dict[str, str] = {}  # name -> the name it merges into
     for name in names:
-        key = _key(_untagged(name))
+        key = keys[name]
         target = None
         for other in dict.fromkeys(keep.values()):
-            okey = _key(_untagged(other))
+            okey = keys[other]
             if key == okey or (_one_typo(key, okey) and (" " in name.strip() or not (name in spoken and other in spoken))):
                 target = other
                 break
